@@ -1,0 +1,258 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// SectionStatus says what a chart section knows. "none-known" and
+// "none-recorded" are different facts and must never be shown alike: the
+// first is the source asserting there is nothing (e.g. "no known
+// allergies"), the second is the source saying nothing at all.
+type SectionStatus string
+
+const (
+	Recorded     SectionStatus = "recorded"
+	NoneKnown    SectionStatus = "none-known"
+	NoneRecorded SectionStatus = "none-recorded"
+)
+
+// Source is the FHIR resource a row came from, kept whole so that
+// reconciliation can compare against the exact version the snapshot held.
+type Source struct {
+	Type        string          `json:"resourceType"`
+	ID          string          `json:"id"`
+	VersionID   string          `json:"versionId,omitempty"`
+	LastUpdated string          `json:"lastUpdated,omitempty"`
+	JSON        json.RawMessage `json:"-"`
+}
+
+// Section is one part of a chart with its honest status. Assertion is the
+// resource that asserted "none known", when there was one.
+type Section[T any] struct {
+	Status    SectionStatus `json:"status"`
+	Items     []T           `json:"items"`
+	Assertion *Source       `json:"assertion,omitempty"`
+}
+
+// Settle sets Status from the items and the assertion: recorded when
+// there is anything, none-known only when the source said so, otherwise
+// none-recorded. It also makes Items non-nil so JSON shows [] not null.
+func (s *Section[T]) Settle() {
+	switch {
+	case len(s.Items) > 0:
+		s.Status = Recorded
+	case s.Assertion != nil:
+		s.Status = NoneKnown
+	default:
+		s.Status = NoneRecorded
+	}
+	if s.Items == nil {
+		s.Items = []T{}
+	}
+}
+
+// Identifier is one of a patient's identifiers. Type is the HL7 v2-0203
+// code when the source gave one ("MR" for the medical record number).
+type Identifier struct {
+	System string `json:"system,omitempty"`
+	Value  string `json:"value"`
+	Type   string `json:"type,omitempty"`
+}
+
+// Measure is a measured value with the time it was taken; a value without
+// its date must never look current.
+type Measure struct {
+	Value float64   `json:"value"`
+	Unit  string    `json:"unit"`
+	Time  time.Time `json:"time"`
+}
+
+// Patient is who the chart is about and where they lie.
+type Patient struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"` // "Family, Given" for lists
+	Family      string       `json:"family,omitempty"`
+	Given       string       `json:"given,omitempty"`
+	BirthDate   string       `json:"birthDate,omitempty"` // FHIR date, may be partial
+	Sex         string       `json:"sex,omitempty"`       // FHIR administrative gender
+	Identifiers []Identifier `json:"identifiers"`
+	Ward        string       `json:"ward,omitempty"` // Location id of the ward
+	WardName    string       `json:"wardName,omitempty"`
+	Room        string       `json:"room,omitempty"`
+	Bed         string       `json:"bed,omitempty"`
+	Admitted    time.Time    `json:"admitted,omitzero"`
+	EncounterID string       `json:"encounterId,omitempty"`
+	Weight      *Measure     `json:"weight,omitempty"`
+	Height      *Measure     `json:"height,omitempty"`
+	Source      Source       `json:"source"`
+}
+
+// MRN is the medical record number, or "" when the source gave none.
+func (p Patient) MRN() string {
+	for _, id := range p.Identifiers {
+		if id.Type == "MR" {
+			return id.Value
+		}
+	}
+	return ""
+}
+
+// Allergy is an allergy or intolerance.
+type Allergy struct {
+	Substance          string    `json:"substance"`
+	Code               string    `json:"code,omitempty"`
+	Category           string    `json:"category,omitempty"` // food, medication, environment, biologic
+	Type               string    `json:"type,omitempty"`     // allergy, intolerance
+	Reaction           string    `json:"reaction,omitempty"`
+	Severity           string    `json:"severity,omitempty"`    // mild, moderate, severe
+	Criticality        string    `json:"criticality,omitempty"` // low, high, unable-to-assess
+	ClinicalStatus     string    `json:"clinicalStatus,omitempty"`
+	VerificationStatus string    `json:"verificationStatus,omitempty"`
+	Recorded           time.Time `json:"recorded,omitzero"`
+	Source             Source    `json:"source"`
+}
+
+// Problem is a condition on the problem list.
+type Problem struct {
+	Name               string    `json:"name"`
+	Code               string    `json:"code,omitempty"`
+	ClinicalStatus     string    `json:"clinicalStatus,omitempty"`
+	VerificationStatus string    `json:"verificationStatus,omitempty"`
+	Onset              time.Time `json:"onset,omitzero"`
+	Source             Source    `json:"source"`
+}
+
+// Timing is an order's schedule in the shape of FHIR Timing.repeat: Frequency
+// times per Period PeriodUnit (s, min, h, d, wk), optionally at fixed
+// TimesOfDay ("08:00").
+type Timing struct {
+	Frequency  int      `json:"frequency,omitempty"`
+	Period     float64  `json:"period,omitempty"`
+	PeriodUnit string   `json:"periodUnit,omitempty"`
+	TimesOfDay []string `json:"timesOfDay,omitempty"`
+}
+
+// Medication is a medication order.
+type Medication struct {
+	Name      string    `json:"name"`
+	Code      string    `json:"code,omitempty"`      // RxNorm or local code
+	Status    string    `json:"status"`              // active, on-hold, stopped, completed, ...
+	Dosage    string    `json:"dosage"`              // what a nurse reads: "500 mg oral every 8 h"
+	Dose      string    `json:"dose,omitempty"`      // "500 mg"
+	Route     string    `json:"route,omitempty"`     // "oral"
+	Frequency string    `json:"frequency,omitempty"` // "every 8 h", "at 08:00, 20:00"
+	Timing    Timing    `json:"timing"`
+	PRN       bool      `json:"prn"`
+	PRNReason string    `json:"prnReason,omitempty"`
+	Start     time.Time `json:"start,omitzero"`
+	End       time.Time `json:"end,omitzero"`
+	LastGiven time.Time `json:"lastGiven,omitzero"`
+	Source    Source    `json:"source"`
+}
+
+// Administration is a recorded medication administration.
+type Administration struct {
+	Medication string    `json:"medication"`
+	Status     string    `json:"status"` // completed, not-done, ...
+	Dose       string    `json:"dose,omitempty"`
+	Route      string    `json:"route,omitempty"`
+	Time       time.Time `json:"time"`
+	OrderID    string    `json:"orderId,omitempty"` // MedicationRequest id
+	Source     Source    `json:"source"`
+}
+
+// Observation is one vital sign or laboratory result.
+type Observation struct {
+	Code      string    `json:"code"` // LOINC when the source has it
+	Name      string    `json:"name"`
+	Value     string    `json:"value"` // as shown: "120/80", "7.2", "positive"
+	Number    *float64  `json:"number,omitempty"`
+	Unit      string    `json:"unit,omitempty"`
+	Time      time.Time `json:"time"`
+	Low       *float64  `json:"low,omitempty"`
+	High      *float64  `json:"high,omitempty"`
+	RangeText string    `json:"range,omitempty"`
+	Flag      string    `json:"flag,omitempty"` // v3 ObservationInterpretation: H, L, HH, LL, A, N
+	Abnormal  bool      `json:"abnormal"`
+	Source    Source    `json:"source"`
+}
+
+// Alert kinds a nurse must see before anything else.
+const (
+	AlertCodeStatus = "code-status"
+	AlertIsolation  = "isolation"
+	AlertFallRisk   = "fall-risk"
+	AlertOther      = "other"
+)
+
+// Alert is a flag on the patient: code status, isolation, fall risk.
+type Alert struct {
+	Kind   string    `json:"kind"`
+	Text   string    `json:"text"`
+	Code   string    `json:"code,omitempty"`
+	Status string    `json:"status,omitempty"`
+	Start  time.Time `json:"start,omitzero"`
+	Source Source    `json:"source"`
+}
+
+// Note is a clinical note.
+type Note struct {
+	Title  string    `json:"title"`
+	Author string    `json:"author,omitempty"`
+	Text   string    `json:"text"`
+	Time   time.Time `json:"time"`
+	Source Source    `json:"source"`
+}
+
+// Chart is one patient's essential record. Vitals and Labs hold the recent
+// history, newest first; Latest gives one value per code.
+type Chart struct {
+	Patient         Patient                 `json:"patient"`
+	Allergies       Section[Allergy]        `json:"allergies"`
+	Medications     Section[Medication]     `json:"medications"`
+	Administrations Section[Administration] `json:"administrations"`
+	Problems        Section[Problem]        `json:"problems"`
+	Vitals          Section[Observation]    `json:"vitals"`
+	Labs            Section[Observation]    `json:"labs"`
+	Alerts          Section[Alert]          `json:"alerts"`
+	Notes           Section[Note]           `json:"notes"`
+}
+
+// Settle settles every section's status.
+func (c *Chart) Settle() {
+	c.Allergies.Settle()
+	c.Medications.Settle()
+	c.Administrations.Settle()
+	c.Problems.Settle()
+	c.Vitals.Settle()
+	c.Labs.Settle()
+	c.Alerts.Settle()
+	c.Notes.Settle()
+}
+
+// CodeStatus is the patient's current code status alert text, or "" when
+// none is recorded.
+func (c *Chart) CodeStatus() string {
+	for _, a := range c.Alerts.Items {
+		if a.Kind == AlertCodeStatus && (a.Status == "" || a.Status == "active") {
+			return a.Text
+		}
+	}
+	return ""
+}
+
+// Latest returns the newest observation of each code, in first-seen order
+// of the (newest-first) input.
+func Latest(obs []Observation) []Observation {
+	seen := map[string]bool{}
+	out := []Observation{}
+	for _, o := range obs {
+		if seen[o.Code] {
+			continue
+		}
+		seen[o.Code] = true
+		out = append(out, o)
+	}
+	return out
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+)
+
+// Snapshot is an opened snapshot: the ward in memory, its manifest, and
+// the newer generations that were refused on the way, if any.
+type Snapshot struct {
+	*Ward
+	Manifest Manifest
+	Refused  []Refusal
+}
+
+// Refusal says why a generation could not be used.
+type Refusal struct {
+	Generation uint64
+	Reason     string
+}
+
+// Warning is one sentence for the screen when an older generation had to
+// be used, or "" when the newest one opened.
+func (s *Snapshot) Warning(now time.Time) string {
+	if len(s.Refused) == 0 {
+		return ""
+	}
+	var why []string
+	for _, r := range s.Refused {
+		why = append(why, fmt.Sprintf("generation %d %s", r.Generation, r.Reason))
+	}
+	return fmt.Sprintf("Showing older generation %d, data as of %s (%s old), because %s.",
+		s.Manifest.Generation, s.Manifest.AsOf.Local().Format("02/01/2006 15:04"),
+		FormatAge(now.Sub(s.Manifest.AsOf)), strings.Join(why, "; "))
+}
+
+// NoSnapshotError is returned when no generation could be opened; it
+// wraps ErrNoSnapshot and lists what was refused.
+type NoSnapshotError struct{ Refused []Refusal }
+
+func (e *NoSnapshotError) Error() string {
+	if len(e.Refused) == 0 {
+		return "no snapshot has been written yet"
+	}
+	var why []string
+	for _, r := range e.Refused {
+		why = append(why, fmt.Sprintf("generation %d %s", r.Generation, r.Reason))
+	}
+	return "no usable snapshot: " + strings.Join(why, "; ")
+}
+
+func (e *NoSnapshotError) Unwrap() error { return ErrNoSnapshot }
+
+// Open opens the newest generation that is signed by the trusted key,
+// unaltered and encrypted to this kiosk. Refused newer generations are
+// listed in the result; none is ever deleted or repaired.
+func Open(ctx context.Context, dir string, keys *Keys) (*Snapshot, error) {
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return nil, err
+	}
+	var refused []Refusal
+	for _, g := range gens {
+		s, err := openGeneration(ctx, g, keys)
+		if err == nil {
+			s.Refused = refused
+			return s, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		refused = append(refused, Refusal{Generation: g.Generation, Reason: reason(err)})
+	}
+	return nil, &NoSnapshotError{Refused: refused}
+}
+
+// reason turns an opening error into the words after "generation N".
+func reason(err error) string {
+	switch {
+	case errors.Is(err, ErrNotSnapshot), errors.Is(err, ErrBadSignature), errors.Is(err, ErrAltered),
+		errors.Is(err, ErrForeign):
+		return "is " + err.Error()
+	}
+	return "could not be read (" + err.Error() + ")"
+}
+
+func openGeneration(ctx context.Context, g Generation, keys *Keys) (*Snapshot, error) {
+	s, err := openSealed(g, keys.trusted)
+	if err != nil {
+		return nil, err
+	}
+	defer s.f.Close()
+	if s.manifest.KioskID != keys.Config.KioskID {
+		return nil, ErrForeign
+	}
+	img, err := s.decrypt(keys.identity)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(img)
+	w, err := loadWard(ctx, img)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Ward: w, Manifest: s.manifest}, nil
+}
+
+// decrypt reads the ciphertext once, hashing it on a second goroutine
+// while age decrypts it, and returns the plaintext image only when both
+// the signed hash and age's own authentication agree.
+func (s *sealed) decrypt(id age.Identity) ([]byte, error) {
+	m := s.manifest
+	if m.PlainSize <= 0 || m.PlainSize > m.CipherSize {
+		return nil, ErrAltered
+	}
+	hr := newHashingReader(io.NewSectionReader(s.cipher, 0, m.CipherSize), sha256.New())
+	sum := func() string { return hex.EncodeToString(hr.finish()) }
+
+	r, err := age.Decrypt(hr, id)
+	if err != nil {
+		// An altered header also fails to unwrap: the hash tells which.
+		var noMatch *age.NoIdentityMatchError
+		if sum() == m.CipherSHA256 && errors.As(err, &noMatch) {
+			return nil, ErrForeign
+		}
+		return nil, ErrAltered
+	}
+	img := make([]byte, m.PlainSize)
+	_, err = io.ReadFull(r, img)
+	if err == nil {
+		// The image must end exactly where the manifest says.
+		var one [1]byte
+		if n, _ := r.Read(one[:]); n != 0 {
+			err = ErrAltered
+		}
+	}
+	if err != nil {
+		clear(img)
+		sum()
+		return nil, ErrAltered
+	}
+	if sum() != m.CipherSHA256 {
+		clear(img)
+		return nil, ErrAltered
+	}
+	return img, nil
+}
+
+// hashingReader passes reads through while a second goroutine hashes
+// copies of them, so that hashing and decrypting use both cores.
+type hashingReader struct {
+	r    io.Reader
+	ch   chan []byte
+	free chan []byte
+	done chan []byte
+}
+
+func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
+	hr := &hashingReader{r: r, ch: make(chan []byte, 16), free: make(chan []byte, 17), done: make(chan []byte, 1)}
+	go func() {
+		for b := range hr.ch {
+			h.Write(b)
+			select {
+			case hr.free <- b[:0]:
+			default:
+			}
+		}
+		// Hash whatever age did not read (a longer file must not pass).
+		io.Copy(h, r)
+		hr.done <- h.Sum(nil)
+	}()
+	return hr
+}
+
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	n, err := hr.r.Read(p)
+	if n > 0 {
+		var b []byte
+		select {
+		case b = <-hr.free:
+		default:
+		}
+		hr.ch <- append(b, p[:n]...)
+	}
+	return n, err
+}
+
+// finish stops feeding the hash and returns it. Call it exactly once.
+func (hr *hashingReader) finish() []byte {
+	close(hr.ch)
+	return <-hr.done
+}
+
+// GenerationStatus is what can be checked of a generation without the
+// passphrase: its signature (with config.json's key) and its hash.
+type GenerationStatus struct {
+	Generation uint64    `json:"generation"`
+	Good       bool      `json:"good"`
+	Problem    string    `json:"problem,omitempty"`
+	Manifest   *Manifest `json:"manifest,omitempty"`
+}
+
+// Inspect checks every generation in dir, newest first, without
+// decrypting anything.
+func Inspect(dir string) (*Config, []GenerationStatus, error) {
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	trusted, err := cfg.signerKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []GenerationStatus
+	for _, g := range gens {
+		out = append(out, inspectGeneration(g, trusted))
+	}
+	return cfg, out, nil
+}
+
+func inspectGeneration(g Generation, trusted ed25519.PublicKey) GenerationStatus {
+	gs := GenerationStatus{Generation: g.Generation}
+	s, err := openSealed(g, trusted)
+	if err != nil {
+		gs.Problem = reason(err)
+		return gs
+	}
+	defer s.f.Close()
+	m := s.manifest
+	gs.Manifest = &m
+	if err := s.verifyHash(); err != nil {
+		gs.Problem = reason(err)
+		return gs
+	}
+	gs.Good = true
+	return gs
+}
+
+// FormatAge says how old data is the way a nurse reads it: "4 min",
+// "2 h 17 min", "3 d 4 h".
+func FormatAge(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	m := int(d / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m < 24*60:
+		return fmt.Sprintf("%d h %d min", m/60, m%60)
+	}
+	return fmt.Sprintf("%d d %d h", m/(24*60), (m/60)%24)
+}

@@ -1,0 +1,313 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+)
+
+// A sealed snapshot is one file:
+//
+//	"lifeboat-snapshot/1\n"   magic
+//	age ciphertext            the SQLite image, encrypted to the kiosk and recovery recipients
+//	manifest JSON             in the clear: no patient data, only counts and the ciphertext's SHA-256
+//	Ed25519 signature         over signContext + manifest
+//	trailer                   manifest length (8 bytes, big endian) + "LBSEAL/1"
+//
+// The manifest sits at the end so that sealing streams the ciphertext to
+// disk while hashing it, and opening checks the signature before it reads a
+// byte of ciphertext.
+const (
+	magic         = "lifeboat-snapshot/1\n"
+	trailerMagic  = "LBSEAL/1"
+	trailerSize   = 8 + len(trailerMagic)
+	signContext   = "lifeboat snapshot manifest v1\n"
+	snapshotDir   = "snapshots"
+	snapshotExt   = ".lbs"
+	formatVersion = 1
+	maxManifest   = 1 << 20
+)
+
+// Errors that say why a snapshot was refused.
+var (
+	ErrNoSnapshot   = errors.New("no usable snapshot")
+	ErrNotSnapshot  = errors.New("not a Lifeboat snapshot, or truncated")
+	ErrBadSignature = errors.New("not signed by the trusted key")
+	ErrAltered      = errors.New("altered after signing (its content does not match the signed manifest)")
+	ErrForeign      = errors.New("not encrypted to this kiosk")
+)
+
+// Census says how the patients of a snapshot were chosen. It names a ward
+// (a Location id) or a mode, never a patient.
+type Census struct {
+	Mode string `json:"mode"` // ward, patients, group, all
+	Ward string `json:"ward,omitempty"`
+}
+
+// Manifest describes a sealed snapshot. It is readable without the
+// passphrase (for monitoring) and therefore holds no patient data.
+type Manifest struct {
+	Format       int            `json:"format"`
+	Generation   uint64         `json:"generation"`
+	Created      time.Time      `json:"created"`
+	AsOf         time.Time      `json:"asOf"` // when the data was read from its source
+	KioskID      string         `json:"kioskId"`
+	Source       string         `json:"source"` // "files" or the FHIR base URL; never a file name
+	Census       Census         `json:"census"`
+	Counts       map[string]int `json:"counts"`
+	PlainSize    int64          `json:"plainSize"`
+	CipherSize   int64          `json:"cipherSize"`
+	CipherSHA256 string         `json:"cipherSha256"`
+	Signer       string         `json:"signer"` // fingerprint of the signing key
+}
+
+// SealRequest is what Seal needs besides the keys and the ward.
+type SealRequest struct {
+	AsOf   time.Time
+	Source string
+	Census Census
+}
+
+// Seal writes ward as the next snapshot generation of the vault in dir and
+// prunes generations beyond the configured number. Nothing is written in the
+// clear: the image goes from memory through age to the file.
+func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealRequest) (*Manifest, error) {
+	recipients, err := keys.Config.recipients()
+	if err != nil {
+		return nil, err
+	}
+	counts, err := ward.Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("counting the ward: %w", err)
+	}
+	img, err := ward.image()
+	if err != nil {
+		return nil, err
+	}
+	defer clear(img)
+
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return nil, err
+	}
+	var next uint64 = 1
+	if len(gens) > 0 {
+		next = gens[0].Generation + 1
+	}
+	m := Manifest{
+		Format: formatVersion, Generation: next, Created: time.Now().UTC(), AsOf: req.AsOf.UTC(),
+		KioskID: keys.Config.KioskID, Source: req.Source, Census: req.Census, Counts: counts,
+		PlainSize: int64(len(img)), Signer: fingerprint(keys.signing.Public().(ed25519.PublicKey)),
+	}
+	path := filepath.Join(dir, snapshotDir, generationName(next))
+	err = writeAtomic(path, 0o600, func(f *os.File) error {
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if _, err := bw.WriteString(magic); err != nil {
+			return err
+		}
+		h := sha256.New()
+		cw := &countingWriter{w: io.MultiWriter(bw, h)}
+		aw, err := age.Encrypt(cw, recipients...)
+		if err != nil {
+			return fmt.Errorf("encrypting: %w", err)
+		}
+		if _, err := aw.Write(img); err != nil {
+			return fmt.Errorf("encrypting: %w", err)
+		}
+		if err := aw.Close(); err != nil {
+			return fmt.Errorf("encrypting: %w", err)
+		}
+		m.CipherSize, m.CipherSHA256 = cw.n, hex.EncodeToString(h.Sum(nil))
+		mj, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		sig := ed25519.Sign(keys.signing, append([]byte(signContext), mj...))
+		var trailer [8]byte
+		binary.BigEndian.PutUint64(trailer[:], uint64(len(mj)))
+		for _, b := range [][]byte{mj, sig, trailer[:], []byte(trailerMagic)} {
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := prune(dir, keys.Config.Keep); err != nil {
+		return &m, fmt.Errorf("the snapshot was written, but old generations could not be removed: %w", err)
+	}
+	return &m, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func generationName(g uint64) string { return fmt.Sprintf("%012d%s", g, snapshotExt) }
+
+// Generation is one snapshot file in the vault.
+type Generation struct {
+	Generation uint64
+	Path       string
+}
+
+// listGenerations lists snapshot files, newest first.
+func listGenerations(dir string) ([]Generation, error) {
+	entries, err := os.ReadDir(filepath.Join(dir, snapshotDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNotInitialised
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing snapshots: %w", err)
+	}
+	var gens []Generation
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasSuffix(name, snapshotExt) {
+			continue
+		}
+		g, err := strconv.ParseUint(strings.TrimSuffix(name, snapshotExt), 10, 64)
+		if err != nil || g == 0 {
+			continue
+		}
+		gens = append(gens, Generation{Generation: g, Path: filepath.Join(dir, snapshotDir, name)})
+	}
+	slices.SortFunc(gens, func(a, b Generation) int { return -cmpUint(a.Generation, b.Generation) })
+	return gens, nil
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// prune removes the oldest generations beyond keep. It runs only right
+// after a new generation was written and verified by its writer.
+func prune(dir string, keep int) error {
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return err
+	}
+	if len(gens) <= keep {
+		return nil
+	}
+	for _, g := range gens[keep:] {
+		if err := os.Remove(g.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return syncDir(filepath.Join(dir, snapshotDir))
+}
+
+// sealed is a snapshot file whose manifest signature has been checked.
+type sealed struct {
+	f        *os.File
+	manifest Manifest
+	cipher   *io.SectionReader
+}
+
+// openSealed opens a snapshot file and verifies its manifest's signature
+// against trusted, and that the manifest belongs to this file.
+func openSealed(g Generation, trusted ed25519.PublicKey) (*sealed, error) {
+	f, err := os.Open(g.Path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := readSealed(f, g, trusted)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func readSealed(f *os.File, g Generation, trusted ed25519.PublicKey) (*sealed, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := st.Size()
+	head := make([]byte, len(magic))
+	if _, err := f.ReadAt(head, 0); err != nil || string(head) != magic {
+		return nil, ErrNotSnapshot
+	}
+	if size < int64(len(magic)+ed25519.SignatureSize+trailerSize) {
+		return nil, ErrNotSnapshot
+	}
+	trailer := make([]byte, trailerSize)
+	if _, err := f.ReadAt(trailer, size-int64(trailerSize)); err != nil || string(trailer[8:]) != trailerMagic {
+		return nil, ErrNotSnapshot
+	}
+	mlen := binary.BigEndian.Uint64(trailer[:8])
+	if mlen == 0 || mlen > maxManifest || int64(mlen) > size-int64(len(magic)+ed25519.SignatureSize+trailerSize) {
+		return nil, ErrNotSnapshot
+	}
+	msEnd := size - int64(trailerSize)
+	mStart := msEnd - ed25519.SignatureSize - int64(mlen)
+	ms := make([]byte, int64(mlen)+ed25519.SignatureSize)
+	if _, err := f.ReadAt(ms, mStart); err != nil {
+		return nil, ErrNotSnapshot
+	}
+	mj, sig := ms[:mlen], ms[mlen:]
+	if !ed25519.Verify(trusted, append([]byte(signContext), mj...), sig) {
+		return nil, ErrBadSignature
+	}
+	var m Manifest
+	if err := json.Unmarshal(mj, &m); err != nil {
+		return nil, fmt.Errorf("signed manifest unreadable: %w", err)
+	}
+	if m.Format != formatVersion {
+		return nil, fmt.Errorf("snapshot format %d, this program reads %d", m.Format, formatVersion)
+	}
+	// A validly signed older file renamed to a newer generation is a
+	// rollback: the signed generation must match the file's.
+	if m.Generation != g.Generation {
+		return nil, fmt.Errorf("signed as generation %d but stored as %d", m.Generation, g.Generation)
+	}
+	if m.CipherSize != mStart-int64(len(magic)) {
+		return nil, ErrAltered
+	}
+	return &sealed{f: f, manifest: m, cipher: io.NewSectionReader(f, int64(len(magic)), m.CipherSize)}, nil
+}
+
+// verifyHash checks the ciphertext against the signed hash without
+// decrypting it (for status, which has no passphrase).
+func (s *sealed) verifyHash() error {
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(s.cipher, 0, s.manifest.CipherSize)); err != nil {
+		return err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != s.manifest.CipherSHA256 {
+		return ErrAltered
+	}
+	return nil
+}
