@@ -83,6 +83,8 @@ type Patient struct {
 	Bed         string       `json:"bed,omitempty"`
 	Admitted    time.Time    `json:"admitted,omitzero"`
 	EncounterID string       `json:"encounterId,omitempty"`
+	Deceased    bool         `json:"deceased,omitempty"`
+	DeceasedAt  time.Time    `json:"deceasedAt,omitzero"`
 	Weight      *Measure     `json:"weight,omitempty"`
 	Height      *Measure     `json:"height,omitempty"`
 	Source      Source       `json:"source"`
@@ -110,7 +112,7 @@ type Allergy struct {
 	ClinicalStatus     string    `json:"clinicalStatus,omitempty"`
 	VerificationStatus string    `json:"verificationStatus,omitempty"`
 	Recorded           time.Time `json:"recorded,omitzero"`
-	Source             Source    `json:"source"`
+	Source             Source    `json:"source,omitzero"`
 }
 
 // Problem is a condition on the problem list.
@@ -120,7 +122,7 @@ type Problem struct {
 	ClinicalStatus     string    `json:"clinicalStatus,omitempty"`
 	VerificationStatus string    `json:"verificationStatus,omitempty"`
 	Onset              time.Time `json:"onset,omitzero"`
-	Source             Source    `json:"source"`
+	Source             Source    `json:"source,omitzero"`
 }
 
 // Timing is an order's schedule in the shape of FHIR Timing.repeat: Frequency
@@ -148,7 +150,7 @@ type Medication struct {
 	Start     time.Time `json:"start,omitzero"`
 	End       time.Time `json:"end,omitzero"`
 	LastGiven time.Time `json:"lastGiven,omitzero"`
-	Source    Source    `json:"source"`
+	Source    Source    `json:"source,omitzero"`
 }
 
 // Administration is a recorded medication administration.
@@ -159,7 +161,7 @@ type Administration struct {
 	Route      string    `json:"route,omitempty"`
 	Time       time.Time `json:"time"`
 	OrderID    string    `json:"orderId,omitempty"` // MedicationRequest id
-	Source     Source    `json:"source"`
+	Source     Source    `json:"source,omitzero"`
 }
 
 // Observation is one vital sign or laboratory result.
@@ -175,7 +177,7 @@ type Observation struct {
 	RangeText string    `json:"range,omitempty"`
 	Flag      string    `json:"flag,omitempty"` // v3 ObservationInterpretation: H, L, HH, LL, A, N
 	Abnormal  bool      `json:"abnormal"`
-	Source    Source    `json:"source"`
+	Source    Source    `json:"source,omitzero"`
 }
 
 // Alert kinds a nurse must see before anything else.
@@ -193,7 +195,7 @@ type Alert struct {
 	Code   string    `json:"code,omitempty"`
 	Status string    `json:"status,omitempty"`
 	Start  time.Time `json:"start,omitzero"`
-	Source Source    `json:"source"`
+	Source Source    `json:"source,omitzero"`
 }
 
 // Note is a clinical note.
@@ -202,7 +204,7 @@ type Note struct {
 	Author string    `json:"author,omitempty"`
 	Text   string    `json:"text"`
 	Time   time.Time `json:"time"`
-	Source Source    `json:"source"`
+	Source Source    `json:"source,omitzero"`
 }
 
 // Chart is one patient's essential record. Vitals and Labs hold the recent

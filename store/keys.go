@@ -109,21 +109,11 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	res := &InitResult{}
 	classic := false
 	if opt.Recovery != "" {
-		r := strings.TrimSpace(opt.Recovery)
-		switch {
-		case strings.HasPrefix(r, "age1pq1"):
-			if _, err := age.ParseHybridRecipient(r); err != nil {
-				return nil, fmt.Errorf("the recovery recipient is not a valid age recipient: %w", err)
-			}
-		case strings.HasPrefix(r, "age1"):
-			if _, err := age.ParseX25519Recipient(r); err != nil {
-				return nil, fmt.Errorf("the recovery recipient is not a valid age recipient: %w", err)
-			}
-			classic = true
-		default:
-			return nil, errors.New("the recovery recipient is not an age recipient (age1pq1… or age1…)")
+		r, c, err := ParseRecovery(opt.Recovery)
+		if err != nil {
+			return nil, err
 		}
-		opt.Recovery = r
+		opt.Recovery, classic = r, c
 	} else {
 		id, err := age.GenerateHybridIdentity()
 		if err != nil {
@@ -204,6 +194,25 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// ParseRecovery checks a recovery recipient and says whether it is
+// classic X25519 (age1…) rather than post-quantum hybrid (age1pq1…).
+func ParseRecovery(s string) (recipient string, classic bool, err error) {
+	r := strings.TrimSpace(s)
+	switch {
+	case strings.HasPrefix(r, "age1pq1"):
+		_, err = age.ParseHybridRecipient(r)
+	case strings.HasPrefix(r, "age1"):
+		_, err = age.ParseX25519Recipient(r)
+		classic = true
+	default:
+		return "", false, errors.New("the recovery recipient is not an age recipient (age1pq1… or age1…)")
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("the recovery recipient is not a valid age recipient: %w", err)
+	}
+	return r, classic, nil
 }
 
 // LoadConfig reads dir/config.json.

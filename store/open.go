@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"strings"
 	"time"
@@ -115,22 +114,27 @@ func openGeneration(ctx context.Context, g Generation, keys *Keys) (*Snapshot, e
 	return &Snapshot{Ward: w, Manifest: s.manifest}, nil
 }
 
-// decrypt reads the ciphertext once, hashing it on a second goroutine
-// while age decrypts it, and returns the plaintext image only when both
-// the signed hash and age's own authentication agree.
+// decrypt returns the plaintext image only when both the signed hash and
+// age's own authentication agree. The hash is computed on a second
+// goroutine reading the file on its own, so hashing and decrypting use
+// both cores and nothing is copied between them.
 func (s *sealed) decrypt(id age.Identity) ([]byte, error) {
 	m := s.manifest
 	if m.PlainSize <= 0 || m.PlainSize > m.CipherSize {
 		return nil, ErrAltered
 	}
-	hr := newHashingReader(io.NewSectionReader(s.cipher, 0, m.CipherSize), sha256.New())
-	sum := func() string { return hex.EncodeToString(hr.finish()) }
+	hashed := make(chan bool, 1)
+	go func() {
+		h := sha256.New()
+		_, err := io.Copy(h, io.NewSectionReader(s.cipher, 0, m.CipherSize))
+		hashed <- err == nil && hex.EncodeToString(h.Sum(nil)) == m.CipherSHA256
+	}()
 
-	r, err := age.Decrypt(hr, id)
+	r, err := age.Decrypt(io.NewSectionReader(s.cipher, 0, m.CipherSize), id)
 	if err != nil {
 		// An altered header also fails to unwrap: the hash tells which.
 		var noMatch *age.NoIdentityMatchError
-		if sum() == m.CipherSHA256 && errors.As(err, &noMatch) {
+		if <-hashed && errors.As(err, &noMatch) {
 			return nil, ErrForeign
 		}
 		return nil, ErrAltered
@@ -144,61 +148,11 @@ func (s *sealed) decrypt(id age.Identity) ([]byte, error) {
 			err = ErrAltered
 		}
 	}
-	if err != nil {
-		clear(img)
-		sum()
-		return nil, ErrAltered
-	}
-	if sum() != m.CipherSHA256 {
+	if !<-hashed || err != nil {
 		clear(img)
 		return nil, ErrAltered
 	}
 	return img, nil
-}
-
-// hashingReader passes reads through while a second goroutine hashes
-// copies of them, so that hashing and decrypting use both cores.
-type hashingReader struct {
-	r    io.Reader
-	ch   chan []byte
-	free chan []byte
-	done chan []byte
-}
-
-func newHashingReader(r io.Reader, h hash.Hash) *hashingReader {
-	hr := &hashingReader{r: r, ch: make(chan []byte, 16), free: make(chan []byte, 17), done: make(chan []byte, 1)}
-	go func() {
-		for b := range hr.ch {
-			h.Write(b)
-			select {
-			case hr.free <- b[:0]:
-			default:
-			}
-		}
-		// Hash whatever age did not read (a longer file must not pass).
-		io.Copy(h, r)
-		hr.done <- h.Sum(nil)
-	}()
-	return hr
-}
-
-func (hr *hashingReader) Read(p []byte) (int, error) {
-	n, err := hr.r.Read(p)
-	if n > 0 {
-		var b []byte
-		select {
-		case b = <-hr.free:
-		default:
-		}
-		hr.ch <- append(b, p[:n]...)
-	}
-	return n, err
-}
-
-// finish stops feeding the hash and returns it. Call it exactly once.
-func (hr *hashingReader) finish() []byte {
-	close(hr.ch)
-	return <-hr.done
 }
 
 // GenerationStatus is what can be checked of a generation without the

@@ -32,11 +32,15 @@ func (x sectionOf[T, P]) assertion() *Source    { return x.s.Assertion }
 
 func (x sectionOf[T, P]) eachItem(fn func(int, Source, []byte) error) error {
 	for i := range x.s.Items {
-		body, err := json.Marshal(&x.s.Items[i])
+		// The source is stored once, in the resource table.
+		item := x.s.Items[i]
+		src := *P(&item).source()
+		*P(&item).source() = Source{}
+		body, err := json.Marshal(&item)
 		if err != nil {
 			return err
 		}
-		if err := fn(i, *P(&x.s.Items[i]).source(), body); err != nil {
+		if err := fn(i, src, body); err != nil {
 			return err
 		}
 	}
