@@ -1,0 +1,315 @@
+package fhir
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// chart builds one patient's essential record, with the raw JSON of every
+// row fetched by f. It copies what it sorts, so the Import stays
+// unchanged.
+func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
+	pr := im.patients[id]
+	p := pr.Patient
+	p.Identifiers = slices.Clone(p.Identifiers)
+	f.fill(&p.Source, pr.raw)
+	b := im.charts[id]
+	if b == nil {
+		b = &bucket{}
+	}
+	c := store.Chart{Patient: p}
+	im.place(&c.Patient, b.encounters, ward)
+	c.Allergies = allergies(f, b)
+	c.Problems = problems(f, b)
+	c.Medications, c.Administrations = im.meds(f, b)
+	c.Vitals, c.Labs = observations(f, b)
+	c.Patient.Weight = latestMeasure(b.obs[obsKey{false, loincWeight}])
+	c.Patient.Height = latestMeasure(b.obs[obsKey{false, loincHeight}])
+	c.Alerts = alerts(f, b)
+	c.Notes = im.notes(f, b)
+	c.Settle()
+	return c
+}
+
+// assertionFor is the newest "none known" assertion for the section.
+func (b *bucket) assertionFor(f *fetcher, sec section) *store.Source {
+	var best *assertion
+	for i := range b.asserts {
+		a := &b.asserts[i]
+		if a.sec == sec && (best == nil || !a.when.Before(best.when)) {
+			best = a
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	src := best.src
+	f.fill(&src, best.raw)
+	return &src
+}
+
+func inactive(clinical string) bool {
+	switch clinical {
+	case "inactive", "resolved", "remission":
+		return true
+	}
+	return false
+}
+
+var criticalityRank = map[string]int{"high": 0, "unable-to-assess": 1, "": 2, "low": 3}
+
+// allergies: active first, high criticality first, newest first; inactive
+// and resolved after them. A "none known" assertion stays only when no
+// allergy is active: a real active allergy contradicts it.
+func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
+	rows := dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source })
+	slices.SortStableFunc(rows, func(x, y allergyRow) int {
+		if r := cmpBool(inactive(x.ClinicalStatus), inactive(y.ClinicalStatus)); r != 0 {
+			return r
+		}
+		if r := cmpInt(criticalityRank[x.Criticality], criticalityRank[y.Criticality]); r != 0 {
+			return r
+		}
+		if r := y.Recorded.Compare(x.Recorded); r != 0 {
+			return r
+		}
+		return natural(x.Substance, y.Substance)
+	})
+	s := store.Section[store.Allergy]{}
+	for _, r := range rows {
+		f.fill(&r.Source, r.raw)
+		s.Items = append(s.Items, r.Allergy)
+	}
+	if !slices.ContainsFunc(s.Items, func(a store.Allergy) bool { return !inactive(a.ClinicalStatus) }) {
+		s.Assertion = b.assertionFor(f, secAllergies)
+	}
+	return s
+}
+
+// problems: active first, newest onset first.
+func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
+	rows := dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source })
+	slices.SortStableFunc(rows, func(x, y problemRow) int {
+		if r := cmpBool(inactive(x.ClinicalStatus), inactive(y.ClinicalStatus)); r != 0 {
+			return r
+		}
+		if r := y.sortAt.Compare(x.sortAt); r != 0 {
+			return r
+		}
+		return natural(x.Name, y.Name)
+	})
+	s := store.Section[store.Problem]{}
+	for _, r := range rows {
+		f.fill(&r.Source, r.raw)
+		s.Items = append(s.Items, r.Problem)
+	}
+	if !slices.ContainsFunc(s.Items, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) }) {
+		s.Assertion = b.assertionFor(f, secProblems)
+	}
+	return s
+}
+
+var medStatusRank = map[string]int{"active": 0, "on-hold": 1}
+
+func medRank(status string) int {
+	if r, ok := medStatusRank[status]; ok {
+		return r
+	}
+	return 2
+}
+
+// meds: orders active and on-hold first, by name, then the others
+// (stopped, completed...) newest first; each with the time it was last
+// given. Administrations newest first, the newest keepAdmins.
+func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], store.Section[store.Administration]) {
+	admins := dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source })
+	for i := range admins {
+		a := &admins[i]
+		a.OrderID = im.idOf(a.request, "MedicationRequest")
+		if a.medRef != "" {
+			name, codes := im.medicine(a.medRef)
+			if a.Medication == "" {
+				a.Medication = name
+			}
+			a.codes = slices.Concat(a.codes, codes)
+		}
+		if a.Medication == "" {
+			a.Medication = "unnamed medication"
+		}
+	}
+	slices.SortStableFunc(admins, func(x, y adminRow) int { return y.Time.Compare(x.Time) })
+
+	rows := dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source })
+	meds := store.Section[store.Medication]{}
+	for _, m := range rows {
+		if m.medRef != "" {
+			name, codes := im.medicine(m.medRef)
+			if m.Name == "" {
+				m.Name = name
+			}
+			if m.Code == "" {
+				m.Code = im.medicationCode(m.medRef)
+			}
+			m.codes = slices.Concat(m.codes, codes)
+		}
+		if m.Name == "" {
+			m.Name = "unnamed medication"
+		}
+		m.LastGiven = lastGiven(m, admins)
+		f.fill(&m.Source, m.raw)
+		meds.Items = append(meds.Items, m.Medication)
+	}
+	slices.SortStableFunc(meds.Items, func(x, y store.Medication) int {
+		if r := cmpInt(medRank(x.Status), medRank(y.Status)); r != 0 {
+			return r
+		}
+		if medRank(x.Status) == 2 {
+			if r := y.Start.Compare(x.Start); r != 0 {
+				return r
+			}
+		}
+		return natural(x.Name, y.Name)
+	})
+	if !slices.ContainsFunc(meds.Items, func(m store.Medication) bool { return medRank(m.Status) < 2 }) {
+		meds.Assertion = b.assertionFor(f, secMedications)
+	}
+
+	given := store.Section[store.Administration]{}
+	for i, a := range admins {
+		if i == keepAdmins {
+			break
+		}
+		f.fill(&a.Source, a.raw)
+		given.Items = append(given.Items, a.Administration)
+	}
+	return meds, given
+}
+
+// lastGiven is the newest completed administration of the order: those
+// that reference it, or when none does, those of the same medication.
+func lastGiven(m medRow, admins []adminRow) time.Time {
+	var byOrder, byCode time.Time
+	for _, a := range admins {
+		if a.Status != "completed" {
+			continue
+		}
+		if a.OrderID != "" && a.OrderID == m.Source.ID {
+			byOrder = later(byOrder, a.Time)
+		} else if sharesCode(m.codes, a.codes) {
+			byCode = later(byCode, a.Time)
+		}
+	}
+	if !byOrder.IsZero() {
+		return byOrder
+	}
+	return byCode
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func sharesCode(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// medicine resolves a medicationReference to the Medication's name and
+// codes.
+func (im *Import) medicine(ref string) (string, []string) {
+	if m := im.medications[im.idOf(ref, "Medication")]; m != nil {
+		return m.name, m.codes
+	}
+	return "", nil
+}
+
+func (im *Import) medicationCode(ref string) string {
+	if m := im.medications[im.idOf(ref, "Medication")]; m != nil {
+		return m.code
+	}
+	return ""
+}
+
+// observations flattens the kept vitals and labs, newest first.
+func observations(f *fetcher, b *bucket) (vitals, labs store.Section[store.Observation]) {
+	keys := make([]obsKey, 0, len(b.obs))
+	for k := range b.obs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y obsKey) int { return strings.Compare(x.code, y.code) })
+	for _, k := range keys {
+		for _, o := range b.obs[k] {
+			f.fill(&o.Source, o.raw)
+			if k.lab {
+				labs.Items = append(labs.Items, o.Observation)
+			} else {
+				vitals.Items = append(vitals.Items, o.Observation)
+			}
+		}
+	}
+	newestFirst := func(x, y store.Observation) int { return y.Time.Compare(x.Time) }
+	slices.SortStableFunc(vitals.Items, newestFirst)
+	slices.SortStableFunc(labs.Items, newestFirst)
+	return vitals, labs
+}
+
+func latestMeasure(list []obsRow) *store.Measure {
+	for _, o := range list {
+		if o.Number != nil {
+			return &store.Measure{Value: *o.Number, Unit: o.Unit, Time: o.Time}
+		}
+	}
+	return nil
+}
+
+// alerts: code status first, then isolation, fall risk, others; newest
+// first within each kind.
+func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
+	rows := dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source })
+	slices.SortStableFunc(rows, func(x, y alertRow) int {
+		if r := cmpInt(alertRank[x.Kind], alertRank[y.Kind]); r != 0 {
+			return r
+		}
+		return y.Start.Compare(x.Start)
+	})
+	s := store.Section[store.Alert]{}
+	for _, r := range rows {
+		f.fill(&r.Source, r.raw)
+		s.Items = append(s.Items, r.Alert)
+	}
+	return s
+}
+
+// notes are kept newest first already; authors without a display get the
+// referenced Practitioner's name.
+func (im *Import) notes(f *fetcher, b *bucket) store.Section[store.Note] {
+	s := store.Section[store.Note]{}
+	for _, n := range b.notes {
+		f.fill(&n.Source, n.raw)
+		if n.Author == "" {
+			n.Author = im.practitioner[im.idOf(n.authorRef, "Practitioner")]
+		}
+		s.Items = append(s.Items, n.Note)
+	}
+	return s
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}

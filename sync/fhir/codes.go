@@ -1,0 +1,260 @@
+package fhir
+
+import (
+	"strings"
+
+	"lifeboat/store"
+)
+
+// Code systems.
+const (
+	sysLOINC     = "http://loinc.org"
+	sysSNOMED    = "http://snomed.info/sct"
+	sysIPSAbsent = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
+	sysV2_0203   = "http://terminology.hl7.org/CodeSystem/v2-0203"
+	sysInterp    = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+	sysPhysType  = "http://terminology.hl7.org/CodeSystem/location-physical-type"
+	sysRxNorm    = "http://www.nlm.nih.gov/research/umls/rxnorm"
+)
+
+// LOINC codes with a meaning of their own here.
+const (
+	loincBPPanel      = "85354-9"
+	loincBPPanelOld   = "55284-4" // Synthea's blood pressure panel
+	loincSystolic     = "8480-6"
+	loincDiastolic    = "8462-4"
+	loincWeight       = "29463-7"
+	loincHeight       = "8302-2"
+	loincListAllergy  = "48765-2"
+	loincListProblems = "11450-4"
+	loincListMeds     = "10160-0"
+)
+
+// section names the three chart sections that can be asserted empty.
+type section int
+
+const (
+	secAllergies section = iota
+	secProblems
+	secMedications
+)
+
+// absence is what a coded "nothing" says: nothing is known (an assertion)
+// or nothing is known about it (unknown, which is not an assertion).
+type absence int
+
+const (
+	notAbsence absence = iota
+	absentNoneKnown
+	absentUnknown
+)
+
+type sysCode struct{ system, code string }
+
+var noneKnownCodes = map[section][]sysCode{
+	secAllergies: {
+		{sysSNOMED, "716186003"}, // no known allergy
+		{sysSNOMED, "409137002"}, // no known drug allergy
+		{sysSNOMED, "428607008"}, // no known environmental allergy
+		{sysSNOMED, "429625007"}, // no known food allergy
+		{sysIPSAbsent, "no-known-allergies"},
+	},
+	secProblems: {
+		{sysSNOMED, "160245001"}, // no current problems or disability
+		{sysIPSAbsent, "no-known-problems"},
+	},
+	secMedications: {
+		{sysIPSAbsent, "no-known-medications"},
+	},
+}
+
+var unknownCodes = map[section][]sysCode{
+	secAllergies:   {{sysIPSAbsent, "no-allergy-info"}},
+	secProblems:    {{sysIPSAbsent, "no-problem-info"}},
+	secMedications: {{sysIPSAbsent, "no-medication-info"}},
+}
+
+// hasCode reports whether c carries one of the codes. A coding without a
+// system matches on the code alone.
+func hasCode(c concept, codes []sysCode) bool {
+	for _, cd := range c.Coding {
+		for _, k := range codes {
+			if cd.Code == k.code && (cd.System == k.system || cd.System == "") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func absenceOf(c concept, sec section) absence {
+	switch {
+	case hasCode(c, noneKnownCodes[sec]):
+		return absentNoneKnown
+	case hasCode(c, unknownCodes[sec]):
+		return absentUnknown
+	}
+	return notAbsence
+}
+
+// listSection maps the LOINC code of an IPS section List to its section.
+func listSection(c concept) (section, bool) {
+	for _, cd := range c.Coding {
+		if cd.System != sysLOINC && cd.System != "" {
+			continue
+		}
+		switch cd.Code {
+		case loincListAllergy:
+			return secAllergies, true
+		case loincListProblems:
+			return secProblems, true
+		case loincListMeds:
+			return secMedications, true
+		}
+	}
+	return 0, false
+}
+
+// routeWords maps SNOMED CT route codes to the short words a nurse reads.
+var routeWords = map[string]string{
+	"26643006":  "oral",
+	"47625008":  "IV",
+	"34206005":  "subcutaneous",
+	"78421000":  "IM",
+	"37161004":  "rectal",
+	"46713006":  "nasal",
+	"447694001": "inhaled",
+	"37839007":  "sublingual",
+	"6064005":   "topical",
+	"45890007":  "transdermal",
+	"16857009":  "vaginal",
+}
+
+func routeText(c concept) string {
+	for _, cd := range c.Coding {
+		if cd.System == sysSNOMED || cd.System == "" {
+			if w, ok := routeWords[cd.Code]; ok {
+				return w
+			}
+		}
+	}
+	return conceptText(c)
+}
+
+// vitalCodes are the LOINC codes that make an Observation a vital sign
+// even without the vital-signs category.
+var vitalCodes = map[string]bool{
+	"8867-4": true, "9279-1": true, loincBPPanel: true, loincBPPanelOld: true,
+	loincSystolic: true, loincDiastolic: true, "8310-5": true, "59408-5": true,
+	"2708-6": true, "72514-3": true, loincWeight: true, loincHeight: true,
+}
+
+// wholeNumberCodes are vitals shown without decimals.
+var wholeNumberCodes = map[string]bool{
+	"8867-4": true, "9279-1": true, loincSystolic: true, loincDiastolic: true,
+	"59408-5": true, "2708-6": true, "72514-3": true,
+	loincBPPanel: true, loincBPPanelOld: true,
+}
+
+// normalFlags are interpretation codes that do not make a result abnormal.
+var normalFlags = map[string]bool{"": true, "N": true, "NEG": true, "ND": true, "NR": true}
+
+// alertCodes classifies Flag codes (SNOMED CT).
+var alertCodes = map[string]string{
+	"304253006": store.AlertCodeStatus, // not for resuscitation
+	"304252001": store.AlertCodeStatus, // for resuscitation
+	"450476008": store.AlertCodeStatus, // not for attempted CPR
+	"129839007": store.AlertFallRisk,   // at risk for falls
+}
+
+// alertKind classifies a Flag: by code first, then by keywords in its text.
+// Code status words are checked before fall words, and fall words before
+// isolation words, so that "Fall precautions" is a fall risk.
+func alertKind(c concept) string {
+	for _, cd := range c.Coding {
+		if cd.System == sysSNOMED || cd.System == "" {
+			if k, ok := alertCodes[cd.Code]; ok {
+				return k
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString(strings.ToLower(c.Text))
+	for _, cd := range c.Coding {
+		sb.WriteString(" ")
+		sb.WriteString(strings.ToLower(cd.Display))
+	}
+	text := " " + sb.String() + " "
+	for _, k := range []struct {
+		kind  string
+		words []string
+	}{
+		{store.AlertCodeStatus, []string{"resuscitat", "dnr", "dnar", "dnacpr", "full code", "cpr", "allow natural death"}},
+		{store.AlertFallRisk, []string{"fall"}},
+		{store.AlertIsolation, []string{"isolation", "precaution"}},
+	} {
+		for _, w := range k.words {
+			if strings.Contains(text, w) {
+				return k.kind
+			}
+		}
+	}
+	return store.AlertOther
+}
+
+var alertRank = map[string]int{
+	store.AlertCodeStatus: 0, store.AlertIsolation: 1, store.AlertFallRisk: 2, store.AlertOther: 3,
+}
+
+// conceptText is what a person reads for a concept: its text, else the
+// first coding display, else the first code.
+func conceptText(c concept) string {
+	if t := strings.TrimSpace(c.Text); t != "" {
+		return t
+	}
+	for _, cd := range c.Coding {
+		if d := strings.TrimSpace(cd.Display); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// firstCode is the code of the first coding in the preferred system, else
+// of the first coding.
+func firstCode(c concept, preferred string) string {
+	for _, cd := range c.Coding {
+		if cd.System == preferred && cd.Code != "" {
+			return cd.Code
+		}
+	}
+	for _, cd := range c.Coding {
+		if cd.Code != "" {
+			return cd.Code
+		}
+	}
+	return ""
+}
+
+// codeKeys lists "system|code" for every coding, for matching the same
+// medication across resources.
+func codeKeys(c concept) []string {
+	var out []string
+	for _, cd := range c.Coding {
+		if cd.Code != "" {
+			out = append(out, cd.System+"|"+cd.Code)
+		}
+	}
+	return out
+}
+
+func hasCategory(cats []concept, code string) bool {
+	for _, c := range cats {
+		for _, cd := range c.Coding {
+			if cd.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}

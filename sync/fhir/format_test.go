@@ -1,0 +1,143 @@
+package fhir
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFrequencyTextIsPlainEnglish(t *testing.T) {
+	for _, tc := range []struct {
+		r    *repeatJSON
+		code concept
+		prn  bool
+		want string
+	}{
+		{&repeatJSON{Frequency: 1, Period: 8, PeriodUnit: "h"}, concept{}, false, "every 8 h"},
+		{&repeatJSON{Frequency: 3, Period: 1, PeriodUnit: "d"}, concept{}, false, "3 times a day"},
+		{&repeatJSON{Frequency: 2, Period: 1, PeriodUnit: "d"}, concept{}, false, "twice a day"},
+		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "d"}, concept{}, false, "daily"},
+		{&repeatJSON{Period: 1, PeriodUnit: "d"}, concept{}, false, "daily"},
+		{&repeatJSON{Frequency: 1, Period: 2, PeriodUnit: "d"}, concept{}, false, "every 2 days"},
+		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "wk"}, concept{}, false, "weekly"},
+		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "h"}, concept{}, false, "every hour"},
+		{&repeatJSON{Frequency: 1, Period: 30, PeriodUnit: "min"}, concept{}, false, "every 30 min"},
+		{&repeatJSON{Frequency: 1, Period: 4, PeriodMax: 6, PeriodUnit: "h"}, concept{}, false, "every 4-6 h"},
+		{&repeatJSON{Frequency: 1, FrequencyMax: 2, Period: 1, PeriodUnit: "d"}, concept{}, false, "1-2 times a day"},
+		{&repeatJSON{Frequency: 1, Period: 4, PeriodUnit: "h"}, concept{}, true, "every 4 h as needed"},
+		{&repeatJSON{Frequency: 2, Period: 1, PeriodUnit: "d", TimeOfDay: []string{"08:00:00", "20:00:00"}}, concept{}, false, "at 08:00, 20:00"},
+		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "d", When: []string{"HS"}}, concept{}, false, "daily at bedtime"},
+		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "wk", DayOfWeek: []string{"mon", "thu"}}, concept{}, false, "weekly on Mon, Thu"},
+		{nil, concept{Coding: []coding{{Code: "BID"}}}, false, "twice a day"},
+		{nil, concept{Text: "with breakfast"}, false, "with breakfast"},
+		{nil, concept{}, true, "as needed"},
+		{nil, concept{}, false, ""},
+	} {
+		if got := frequencyText(tc.r, tc.code, tc.prn); got != tc.want {
+			t.Errorf("frequencyText(%+v, %+v, %v) = %q, want %q", tc.r, tc.code, tc.prn, got, tc.want)
+		}
+	}
+}
+
+func TestMeasuredValuesHaveSensiblePrecision(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		code string
+		want float64
+	}{
+		{181.54135523892745, "8302-2", 181.5},
+		{72.35, "29463-7", 72.4},
+		{7.2, "", 7.2},
+		{120.0, "", 120},
+		{3.14159, "", 3.14},
+		{0.012345, "", 0.0123},
+		{88.6, "8867-4", 89},    // heart rate: whole beats
+		{122.16, "8480-6", 122}, // systolic
+		{0, "", 0},
+		{-2.456, "", -2.46},
+	} {
+		if got := rounded(tc.v, tc.code); got != tc.want {
+			t.Errorf("rounded(%v, %q) = %v, want %v", tc.v, tc.code, got, tc.want)
+		}
+	}
+	if got := plainNumber(500.0); got != "500" {
+		t.Errorf("a dose of 500.0 shows as %q", got)
+	}
+}
+
+func TestFHIRDatesMayBePartialAndAreKeptInUTC(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{"2024", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{"2024-05", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), true},
+		{"2024-05-17", time.Date(2024, 5, 17, 0, 0, 0, 0, time.UTC), true},
+		{"2024-05-17T10:30:00+02:00", time.Date(2024, 5, 17, 8, 30, 0, 0, time.UTC), true},
+		{"2024-05-17T10:30:00.123Z", time.Date(2024, 5, 17, 10, 30, 0, 123e6, time.UTC), true},
+		{"2024-05-17T10:30:00", time.Date(2024, 5, 17, 10, 30, 0, 0, time.UTC), true},
+		{"", time.Time{}, false},
+		{"17/05/2024", time.Time{}, false},
+	} {
+		got, ok := parseTime(tc.in)
+		if !got.Equal(tc.want) || ok != tc.ok || (ok && got.Location() != time.UTC) {
+			t.Errorf("parseTime(%q) = %v %v, want %v %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestPartialDatesReachTheChart(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "p.ndjson", ndjson(
+		`{"resourceType":"Patient","id":"p1","birthDate":"1948"}`,
+		`{"resourceType":"Condition","id":"c1","subject":{"reference":"Patient/p1"},"code":{"text":"Asthma"},"onsetDateTime":"1990-06"}`,
+		`{"resourceType":"AllergyIntolerance","id":"a1","patient":{"reference":"Patient/p1"},"code":{"text":"Nuts"},"recordedDate":"2001"}`,
+	))
+	im, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	c := charts[0]
+	if c.Patient.BirthDate != "1948" || !c.Problems.Items[0].Onset.Equal(time.Date(1990, 6, 1, 0, 0, 0, 0, time.UTC)) ||
+		!c.Allergies.Items[0].Recorded.Equal(time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("birth %q onset %v recorded %v", c.Patient.BirthDate, c.Problems.Items[0].Onset, c.Allergies.Items[0].Recorded)
+	}
+}
+
+func TestReferencesAreReducedToTypeAndID(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Patient/123", "Patient/123"},
+		{"https://ehr.example/fhir/R4/Patient/123", "Patient/123"},
+		{"Patient/123/_history/7", "Patient/123"},
+		{"http://x/fhir/Patient/123/_history/7", "Patient/123"},
+		{"urn:uuid:abc", ""},
+		{"#contained", ""},
+		{"Patient?identifier=MRN1", ""},
+		{"Patient", ""},
+		{"", ""},
+	} {
+		if got := refPath(tc.in); got != tc.want {
+			t.Errorf("refPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTheResourceTypeIsFoundWithoutDecoding(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{`{"resourceType":"Patient"}`, "Patient", true},
+		{` {"id":"1","meta":{"tag":[{"code":"}"}]},"text":"a \"quoted\" {","resourceType" : "Flag"}`, "Flag", true},
+		{`{"id":"1"}`, "", true},
+		{`{"resourceType":7}`, "", true},
+		{`[1]`, "", false},
+		{`{"id":"1"`, "", false},
+		{`nonsense`, "", false},
+	} {
+		got, ok := resourceType([]byte(tc.in))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("resourceType(%s) = %q %v, want %q %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -1,0 +1,490 @@
+package fhir
+
+import (
+	"hash/maphash"
+	"strconv"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// Import is everything read from the FHIR input, ready for census selection.
+// It is not changed after Read returns, so Census may be called from
+// several goroutines.
+type Import struct {
+	// Counts is how many resources of each used type were read (whether
+	// or not they end up in a chart, e.g. finished encounters).
+	Counts map[string]int
+	// Skipped counts resources of types this package does not use.
+	Skipped map[string]int
+	// Malformed lists resources that were skipped because they could not
+	// be used, up to MaxMalformed of them; MalformedTotal counts them all.
+	Malformed      []Malformed
+	MalformedTotal int
+	// Unlinked counts rows whose patient reference leads to no Patient in
+	// the input; they are in no chart.
+	Unlinked int
+
+	inputs       []input           // what was read, in reading order, for fetching raw JSON
+	seed         maphash.Seed      // for rawAt.sum
+	refs         map[string]string // fullUrl -> "Type/id"
+	patients     map[string]*patientRow
+	locations    map[string]*locationRow
+	medications  map[string]*medicationRow
+	practitioner map[string]string  // id -> display name
+	buckets      map[string]*bucket // raw patient reference -> rows
+	charts       map[string]*bucket // Patient.id -> rows, after link
+	seq          int                // reading order, for ties
+}
+
+// MaxMalformed bounds the Malformed details kept; MalformedTotal keeps
+// counting past it.
+const MaxMalformed = 1000
+
+// Malformed is one resource that was skipped. File names the input by
+// its number, never by its name: "input file 3" (see Read), or the name
+// given to ReadBytes. Position is "entry[3]" for a Bundle entry (0-based,
+// as in FHIRPath), "line 7" for NDJSON (1-based), "line 7 entry[3]" for a
+// Bundle on an NDJSON line, "resource" for an input holding one resource.
+// Reason names the resource type and the fields at fault, never their
+// values.
+type Malformed struct {
+	File     string
+	Position string
+	Reason   string
+}
+
+// String is "input file 3, line 7: Observation: missing code".
+func (m Malformed) String() string {
+	return joinNonEmpty(", ", m.File, m.Position) + ": " + m.Reason
+}
+
+// summaryExamples is how many Malformed records Summary quotes.
+const summaryExamples = 3
+
+// Summary says in one or two plain sentences what was read, for the
+// command line: "Read 12 input files: 5,123 resources used, 8,345 of
+// other types skipped, 2 malformed skipped (input file 3, entry[7]:
+// Observation: field valueQuantity.value is not a number; ...)." A second
+// sentence counts rows that lead to no patient, when there are any. Like
+// every message of this package it holds no patient data and no file
+// names: inputs by number, reasons by type and field.
+func (im *Import) Summary() string {
+	what := plural(len(im.inputs), "input file", "input files")
+	if len(im.inputs) == 1 && im.inputs[0].inMemory {
+		what = im.inputs[0].label
+	}
+	var sb strings.Builder
+	sb.WriteString("Read " + what + ": " + plural(sumCounts(im.Counts), "resource", "resources") + " used, " +
+		thousands(sumCounts(im.Skipped)) + " of other types skipped, ")
+	if im.MalformedTotal == 0 {
+		sb.WriteString("none malformed.")
+	} else {
+		sb.WriteString(thousands(im.MalformedTotal) + " malformed skipped (")
+		for i, m := range im.Malformed[:min(len(im.Malformed), summaryExamples)] {
+			if i > 0 {
+				sb.WriteString("; ")
+			}
+			sb.WriteString(m.String())
+		}
+		if more := im.MalformedTotal - min(len(im.Malformed), summaryExamples); more > 0 {
+			sb.WriteString("; and " + thousands(more) + " more")
+		}
+		sb.WriteString(").")
+	}
+	if im.Unlinked > 0 {
+		sb.WriteString(" " + plural(im.Unlinked, "row refers", "rows refer") + " to no patient in the input and " +
+			map[bool]string{true: "is", false: "are"}[im.Unlinked == 1] + " in no chart.")
+	}
+	return sb.String()
+}
+
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// plural is "1 input file", "12 input files", "5,123 resources".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+func newImport() *Import {
+	return &Import{
+		Counts:       map[string]int{},
+		Skipped:      map[string]int{},
+		seed:         maphash.MakeSeed(),
+		refs:         map[string]string{},
+		patients:     map[string]*patientRow{},
+		locations:    map[string]*locationRow{},
+		medications:  map[string]*medicationRow{},
+		practitioner: map[string]string{},
+		buckets:      map[string]*bucket{},
+	}
+}
+
+// Rows kept between reading and census. Each keeps where its resource's
+// JSON is (raw) instead of the JSON itself: Census fetches it again for the
+// selected patients only.
+
+// rawAt is where a resource's JSON is: file (index into inputs), offset
+// and length, and a hash of the bytes to know them again.
+type rawAt struct {
+	file int32
+	n    int32
+	off  int64
+	sum  uint64
+}
+
+type patientRow struct {
+	store.Patient
+	raw rawAt
+}
+
+type allergyRow struct {
+	store.Allergy
+	raw rawAt
+}
+
+type alertRow struct {
+	store.Alert
+	raw rawAt
+}
+
+type locationRow struct {
+	name, phys, partOf string
+}
+
+type medicationRow struct {
+	name, code string
+	codes      []string
+}
+
+type encLocation struct {
+	ref, status string
+	start       time.Time
+}
+
+type encounterRow struct {
+	id    string
+	start time.Time
+	seq   int
+	locs  []encLocation
+}
+
+type assertion struct {
+	sec  section
+	src  store.Source
+	when time.Time
+	raw  rawAt
+}
+
+type problemRow struct {
+	store.Problem
+	sortAt time.Time // onset, else recorded date
+	raw    rawAt
+}
+
+type medRow struct {
+	store.Medication
+	medRef string
+	codes  []string
+	raw    rawAt
+}
+
+type adminRow struct {
+	store.Administration
+	medRef, request string
+	codes           []string
+	raw             rawAt
+}
+
+type obsRow struct {
+	store.Observation
+	lab bool
+	raw rawAt
+}
+
+type noteRow struct {
+	store.Note
+	authorRef string
+	raw       rawAt
+}
+
+type obsKey struct {
+	lab  bool
+	code string
+}
+
+// bucket holds one patient's rows.
+type bucket struct {
+	allergies  []allergyRow
+	problems   []problemRow
+	meds       []medRow
+	admins     []adminRow
+	asserts    []assertion
+	obs        map[obsKey][]obsRow
+	alerts     []alertRow
+	notes      []noteRow
+	encounters []encounterRow
+}
+
+// Newest rows kept per code and per patient.
+const (
+	keepVitals = 24
+	keepLabs   = 10
+	keepAdmins = 60
+	keepNotes  = 20
+)
+
+func (im *Import) bucket(key string) *bucket {
+	b := im.buckets[key]
+	if b == nil {
+		b = &bucket{obs: map[obsKey][]obsRow{}}
+		im.buckets[key] = b
+	}
+	return b
+}
+
+func (b *bucket) size() int {
+	n := len(b.allergies) + len(b.problems) + len(b.meds) + len(b.admins) + len(b.asserts) +
+		len(b.alerts) + len(b.notes) + len(b.encounters)
+	for _, o := range b.obs {
+		n += len(o)
+	}
+	return n
+}
+
+func (b *bucket) addObs(k obsKey, o obsRow) {
+	n := keepVitals
+	if k.lab {
+		n = keepLabs
+	}
+	b.obs[k] = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source) { return o.Time, &o.Source })
+}
+
+func (b *bucket) addNote(n noteRow) {
+	b.notes = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source) { return n.Time, &n.Source })
+}
+
+// merge moves the rows of o into b.
+func (b *bucket) merge(o *bucket) {
+	b.allergies = append(b.allergies, o.allergies...)
+	b.problems = append(b.problems, o.problems...)
+	b.meds = append(b.meds, o.meds...)
+	b.admins = append(b.admins, o.admins...)
+	b.asserts = append(b.asserts, o.asserts...)
+	b.alerts = append(b.alerts, o.alerts...)
+	b.encounters = append(b.encounters, o.encounters...)
+	for _, n := range o.notes {
+		b.addNote(n)
+	}
+	for k, list := range o.obs {
+		for _, x := range list {
+			b.addObs(k, x)
+		}
+	}
+}
+
+// store files one converted resource.
+func (im *Import) store(e *entry, item any) {
+	subject := e.subject
+	switch v := item.(type) {
+	case *patientRow:
+		if old := im.patients[v.ID]; old == nil || newerVersion(&v.Source, &old.Source) {
+			im.patients[v.ID] = v
+		}
+	case *locationRow:
+		im.locations[e.id] = v
+	case *medicationRow:
+		im.medications[e.id] = v
+	case practitionerName:
+		im.practitioner[e.id] = string(v)
+	case allergyRow:
+		im.bucket(subject).allergies = append(im.bucket(subject).allergies, v)
+	case problemRow:
+		im.bucket(subject).problems = append(im.bucket(subject).problems, v)
+	case medRow:
+		im.bucket(subject).meds = append(im.bucket(subject).meds, v)
+	case adminRow:
+		im.bucket(subject).admins = append(im.bucket(subject).admins, v)
+	case assertion:
+		im.bucket(subject).asserts = append(im.bucket(subject).asserts, v)
+	case obsRow:
+		k := obsKey{v.lab, v.Code}
+		if k.code == "" {
+			k.code = "text:" + v.Name
+		}
+		im.bucket(subject).addObs(k, v)
+	case alertRow:
+		im.bucket(subject).alerts = append(im.bucket(subject).alerts, v)
+	case noteRow:
+		im.bucket(subject).addNote(v)
+	case encounterRow:
+		im.seq++
+		v.seq = im.seq
+		im.bucket(subject).encounters = append(im.bucket(subject).encounters, v)
+	}
+}
+
+// link files every bucket under the Patient.id its reference leads to.
+func (im *Import) link() {
+	im.charts = map[string]*bucket{}
+	for key, b := range im.buckets {
+		id, ok := strings.CutPrefix(im.resolve(key), "Patient/")
+		if !ok || im.patients[id] == nil {
+			im.Unlinked += b.size()
+			continue
+		}
+		if have := im.charts[id]; have != nil {
+			have.merge(b)
+		} else {
+			im.charts[id] = b
+		}
+	}
+	im.buckets = nil
+}
+
+// resolve turns a reference into "Type/id": urn:uuid and other fullUrls
+// through the Bundle entries read, "Type/id", absolute URLs and
+// "Type/id/_history/n" by their path. It returns "" for what cannot be
+// resolved (contained "#id", conditional "Type?query", unknown urn).
+func (im *Import) resolve(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if v, ok := im.refs[ref]; ok {
+		return v
+	}
+	return refPath(ref)
+}
+
+// refPath is the "Type/id" of a literal reference, without looking up
+// fullUrls.
+func refPath(ref string) string {
+	if ref == "" || strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "urn:") || strings.Contains(ref, "?") {
+		return ""
+	}
+	parts := strings.Split(strings.TrimRight(ref, "/"), "/")
+	if n := len(parts); n >= 4 && parts[n-2] == "_history" {
+		parts = parts[:n-2]
+	}
+	n := len(parts)
+	if n < 2 || parts[n-2] == "" || parts[n-1] == "" {
+		return ""
+	}
+	return parts[n-2] + "/" + parts[n-1]
+}
+
+// refKey is how a patient reference is bucketed while reading: literal
+// references by their path, urn references as they are (they are resolved
+// once every file is read).
+func refKey(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if p := refPath(ref); p != "" {
+		return p
+	}
+	return ref
+}
+
+// idOf returns the id of a reference to a resource of type typ, or "".
+func (im *Import) idOf(ref, typ string) string {
+	id, ok := strings.CutPrefix(im.resolve(ref), typ+"/")
+	if !ok {
+		return ""
+	}
+	return id
+}
+
+// newerVersion reports whether a is a newer version of the same resource
+// than b: by lastUpdated, then by a numeric versionId. When neither tells,
+// the one read later (a) wins.
+func newerVersion(a, b *store.Source) bool {
+	ta, oka := parseTime(a.LastUpdated)
+	tb, okb := parseTime(b.LastUpdated)
+	if oka && okb && !ta.Equal(tb) {
+		return ta.After(tb)
+	}
+	va, erra := strconv.Atoi(a.VersionID)
+	vb, errb := strconv.Atoi(b.VersionID)
+	if erra == nil && errb == nil && va != vb {
+		return va > vb
+	}
+	return true
+}
+
+// keepNewest inserts x into list (newest first), keeping at most n rows
+// and only the newest version of a resource that appears twice.
+func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source)) []T {
+	xt, xs := key(&x)
+	for i := range list {
+		_, s := key(&list[i])
+		if s.ID == xs.ID && s.Type == xs.Type {
+			if !newerVersion(xs, s) {
+				return list
+			}
+			list = append(list[:i], list[i+1:]...)
+			break
+		}
+	}
+	i := len(list)
+	for i > 0 {
+		t, _ := key(&list[i-1])
+		if !xt.After(t) {
+			break
+		}
+		i--
+	}
+	if i >= n {
+		return list
+	}
+	if len(list) < n && len(list) == cap(list) {
+		// grow towards n, not past it: a patient has many short lists
+		grown := make([]T, len(list), min(max(4, 2*cap(list)), n))
+		copy(grown, list)
+		list = grown
+	}
+	if len(list) < n {
+		list = append(list, x)
+	}
+	copy(list[i+1:], list[i:])
+	list[i] = x
+	return list
+}
+
+// dedupe keeps the newest version of each resource, in first-seen order.
+func dedupe[T any](list []T, src func(*T) *store.Source) []T {
+	at := make(map[string]int, len(list))
+	out := list[:0:0]
+	for i := range list {
+		s := src(&list[i])
+		if j, ok := at[s.ID]; ok {
+			if newerVersion(s, src(&out[j])) {
+				out[j] = list[i]
+			}
+			continue
+		}
+		at[s.ID] = len(out)
+		out = append(out, list[i])
+	}
+	return out
+}

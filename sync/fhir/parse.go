@@ -1,0 +1,416 @@
+package fhir
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"lifeboat/store"
+)
+
+// entry is one resource being converted: its JSON, where it came from,
+// and what the conversion found.
+type entry struct {
+	rtype, id, fullURL string
+	raw                []byte
+	at                 rawAt
+	meta               meta
+	subject            string // patient reference key, for patient-scoped rows
+	bad                string // why it was skipped, when it was
+	strs               map[string]string
+}
+
+// intern returns one shared copy of strings that repeat across many
+// resources (codes, names, units), to keep large imports small.
+func (e *entry) intern(s string) string {
+	if e.strs == nil {
+		return s
+	}
+	if v, ok := e.strs[s]; ok {
+		return v
+	}
+	e.strs[s] = s
+	return s
+}
+
+// converters turns each used resource type into the row it keeps. A nil
+// row with no e.bad means "read, nothing to keep" (a finished encounter,
+// an entered-in-error allergy...).
+var converters = map[string]func(*entry) any{
+	"Patient":                  (*entry).patient,
+	"Practitioner":             (*entry).practitioner,
+	"Location":                 (*entry).location,
+	"Encounter":                (*entry).encounter,
+	"AllergyIntolerance":       (*entry).allergy,
+	"Condition":                (*entry).condition,
+	"MedicationRequest":        (*entry).medicationRequest,
+	"MedicationAdministration": (*entry).medicationAdministration,
+	"MedicationStatement":      (*entry).medicationStatement,
+	"Medication":               (*entry).medication,
+	"Observation":              (*entry).observation,
+	"Flag":                     (*entry).flag,
+	"DocumentReference":        (*entry).documentReference,
+	"List":                     (*entry).list,
+}
+
+// typeName maps each used type to one shared copy of its name.
+var typeName = func() map[string]string {
+	m := map[string]string{}
+	for k := range converters {
+		m[k] = k
+	}
+	return m
+}()
+
+// referenced are the types other resources point at; their fullUrls are
+// remembered so urn:uuid references resolve.
+var referenced = map[string]bool{
+	"Patient": true, "Location": true, "Medication": true, "MedicationRequest": true, "Practitioner": true,
+}
+
+func (e *entry) decode(v interface{ hdr() *base }) bool {
+	if err := json.Unmarshal(e.raw, v); err != nil {
+		e.bad = decodeReason(e.rtype, err)
+		return false
+	}
+	b := v.hdr()
+	e.id = strings.TrimSpace(b.ID)
+	if e.id == "" {
+		e.id = idFromFullURL(e.fullURL, e.rtype)
+	}
+	if e.id == "" {
+		e.bad = e.rtype + ": missing id"
+		return false
+	}
+	e.meta = b.Meta
+	return true
+}
+
+// decodeReason explains a decoding error by field name and JSON kind only:
+// the error's own text can quote values, which may be patient data.
+func decodeReason(rtype string, err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field == "" {
+			return rtype + ": not a JSON object"
+		}
+		return fmt.Sprintf("%s: field %s is not %s", rtype, embedded.Replace(te.Field), jsonKind(te.Type))
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s: invalid JSON at byte %d", rtype, se.Offset)
+	}
+	return rtype + ": cannot be decoded"
+}
+
+// embedded drops the Go names of embedded structs from decoding paths.
+var embedded = strings.NewReplacer("obsValue.", "", "base.", "")
+
+func jsonKind(t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return "of the expected type"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64, reflect.Int32:
+		return "a number"
+	}
+	return "of the expected type"
+}
+
+// idFromFullURL derives a missing id from the entry's fullUrl: the uuid of
+// a urn:uuid, or the id of an absolute URL ending in Type/id.
+func idFromFullURL(fullURL, rtype string) string {
+	if u, ok := strings.CutPrefix(fullURL, "urn:uuid:"); ok {
+		return strings.TrimSpace(u)
+	}
+	if id, ok := strings.CutPrefix(refPath(fullURL), rtype+"/"); ok {
+		return id
+	}
+	return ""
+}
+
+// needSubject records the patient reference of a patient-scoped resource,
+// or marks it malformed when there is none.
+func (e *entry) needSubject(r reference, field string) bool {
+	if strings.TrimSpace(r.Reference) == "" {
+		e.bad = e.rtype + ": missing " + field + " reference"
+		return false
+	}
+	e.subject = refKey(r.Reference)
+	return true
+}
+
+// source is the resource's identity; its JSON is fetched by Census.
+func (e *entry) source() store.Source {
+	return store.Source{Type: e.rtype, ID: e.id, VersionID: e.meta.VersionID, LastUpdated: e.meta.LastUpdated}
+}
+
+func (e *entry) patient() any {
+	var j patientJSON
+	if !e.decode(&j) {
+		return nil
+	}
+	n := pickName(j.Name)
+	p := &patientRow{raw: e.at, Patient: store.Patient{
+		ID:          e.id,
+		Family:      strings.TrimSpace(n.Family),
+		Given:       strings.Join(strings.Fields(strings.Join(n.Given, " ")), " "),
+		BirthDate:   j.BirthDate,
+		Sex:         j.Gender,
+		Identifiers: []store.Identifier{},
+		Source:      e.source(),
+	}}
+	// deceased[x]: a date of death says deceased too, even one that
+	// cannot be read.
+	if t := strings.TrimSpace(j.DeceasedDateTime); t != "" {
+		p.Deceased, p.DeceasedAt = true, when(t)
+	} else if j.DeceasedBoolean != nil {
+		p.Deceased = *j.DeceasedBoolean
+	}
+	switch {
+	case p.Family != "" && p.Given != "":
+		p.Name = p.Family + ", " + p.Given
+	case p.Family != "" || p.Given != "":
+		p.Name = p.Family + p.Given
+	default:
+		p.Name = strings.TrimSpace(n.Text)
+	}
+	for _, id := range j.Identifier {
+		if v := strings.TrimSpace(id.Value); v != "" {
+			p.Identifiers = append(p.Identifiers, store.Identifier{System: id.System, Value: v, Type: firstCode(id.Type, sysV2_0203)})
+		}
+	}
+	return p
+}
+
+// pickName prefers the official name, then the usual one, then the first
+// that is not old.
+func pickName(names []humanName) humanName {
+	for _, use := range []string{"official", "usual"} {
+		for _, n := range names {
+			if n.Use == use {
+				return n
+			}
+		}
+	}
+	for _, n := range names {
+		if n.Use != "old" {
+			return n
+		}
+	}
+	if len(names) > 0 {
+		return names[0]
+	}
+	return humanName{}
+}
+
+type practitionerName string
+
+func (e *entry) practitioner() any {
+	var j practitionerJSON
+	if !e.decode(&j) {
+		return nil
+	}
+	n := pickName(j.Name)
+	if s := joinNonEmpty(" ", strings.Join(n.Given, " "), n.Family); s != "" {
+		return practitionerName(s)
+	}
+	return practitionerName(strings.TrimSpace(n.Text))
+}
+
+func (e *entry) location() any {
+	var j locationJSON
+	if !e.decode(&j) {
+		return nil
+	}
+	return &locationRow{name: strings.TrimSpace(j.Name), phys: firstCode(j.PhysicalType, sysPhysType), partOf: j.PartOf.Reference}
+}
+
+func (e *entry) encounter() any {
+	var j encounterJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	if j.Status != "in-progress" {
+		return nil
+	}
+	r := encounterRow{id: e.id, start: when(j.Period.Start)}
+	for _, l := range j.Location {
+		if l.Location.Reference != "" {
+			r.locs = append(r.locs, encLocation{ref: l.Location.Reference, status: l.Status, start: when(l.Period.Start)})
+		}
+	}
+	return r
+}
+
+func (e *entry) medication() any {
+	var j medicationJSON
+	if !e.decode(&j) {
+		return nil
+	}
+	return &medicationRow{name: conceptText(j.Code), code: firstCode(j.Code, sysRxNorm), codes: codeKeys(j.Code)}
+}
+
+// assertion returns an assertion row for a "none known" resource that is
+// still in force, nil for one that is not.
+func (e *entry) assertion(sec section, clinical string, at ...string) any {
+	if clinical == "inactive" || clinical == "resolved" {
+		return nil
+	}
+	return assertion{sec: sec, src: e.source(), when: when(append(at, e.meta.LastUpdated)...), raw: e.at}
+}
+
+func (e *entry) allergy() any {
+	var j allergyJSON
+	if !e.decode(&j) || !e.needSubject(j.Patient, "patient") {
+		return nil
+	}
+	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
+	if ver == "entered-in-error" || ver == "refuted" {
+		return nil
+	}
+	switch absenceOf(j.Code, secAllergies) {
+	case absentNoneKnown:
+		return e.assertion(secAllergies, clin, j.RecordedDate)
+	case absentUnknown:
+		return nil
+	}
+	a := allergyRow{raw: e.at, Allergy: store.Allergy{
+		Substance:          conceptText(j.Code),
+		Code:               firstCode(j.Code, sysSNOMED),
+		Type:               j.Type,
+		Criticality:        j.Criticality,
+		ClinicalStatus:     clin,
+		VerificationStatus: ver,
+		Recorded:           when(j.RecordedDate),
+		Source:             e.source(),
+	}}
+	if len(j.Category) > 0 {
+		a.Category = j.Category[0]
+	}
+	var seen = map[string]bool{}
+	var reactions []string
+	for _, r := range j.Reaction {
+		if a.Substance == "" {
+			a.Substance = conceptText(r.Substance)
+		}
+		if severityRank[r.Severity] > severityRank[a.Severity] {
+			a.Severity = r.Severity
+		}
+		for _, m := range r.Manifestation {
+			if t := conceptText(m); t != "" && !seen[t] {
+				seen[t] = true
+				reactions = append(reactions, t)
+			}
+		}
+	}
+	a.Reaction = strings.Join(reactions, "; ")
+	if a.Substance == "" {
+		a.Substance = "unspecified substance"
+	}
+	return a
+}
+
+var severityRank = map[string]int{"mild": 1, "moderate": 2, "severe": 3}
+
+func (e *entry) condition() any {
+	var j conditionJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
+	if ver == "entered-in-error" || ver == "refuted" {
+		return nil
+	}
+	switch absenceOf(j.Code, secProblems) {
+	case absentNoneKnown:
+		return e.assertion(secProblems, clin, j.RecordedDate)
+	case absentUnknown:
+		return nil
+	}
+	p := problemRow{raw: e.at, Problem: store.Problem{
+		Name:               conceptText(j.Code),
+		Code:               firstCode(j.Code, sysSNOMED),
+		ClinicalStatus:     clin,
+		VerificationStatus: ver,
+		Onset:              when(j.OnsetDateTime, j.OnsetPeriod.Start),
+		Source:             e.source(),
+	}}
+	if p.Name == "" {
+		p.Name = "unnamed problem"
+	}
+	p.sortAt = p.Onset
+	if p.sortAt.IsZero() {
+		p.sortAt = when(j.RecordedDate)
+	}
+	return p
+}
+
+func (e *entry) medicationStatement() any {
+	var j medicationStatementJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	if j.Status == "entered-in-error" || j.MedicationCodeableConcept == nil {
+		return nil
+	}
+	if absenceOf(*j.MedicationCodeableConcept, secMedications) == absentNoneKnown {
+		return e.assertion(secMedications, "", j.DateAsserted)
+	}
+	return nil
+}
+
+func (e *entry) list() any {
+	var j listJSON
+	if !e.decode(&j) {
+		return nil
+	}
+	sec, ok := listSection(j.Code)
+	if !ok || j.Subject.Reference == "" || (j.Status != "current" && j.Status != "") {
+		return nil
+	}
+	e.subject = refKey(j.Subject.Reference)
+	if len(j.Entry) == 0 && j.EmptyReason != nil && firstCode(*j.EmptyReason, "") == "nilknown" {
+		return e.assertion(sec, "", j.Date)
+	}
+	return nil
+}
+
+func (e *entry) flag() any {
+	var j flagJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	text := conceptText(j.Code)
+	if text == "" {
+		text = firstCode(j.Code, "")
+	}
+	if text == "" {
+		e.bad = "Flag: missing code"
+		return nil
+	}
+	if j.Status != "active" {
+		return nil
+	}
+	return alertRow{raw: e.at, Alert: store.Alert{
+		Kind:   alertKind(j.Code),
+		Text:   text,
+		Code:   firstCode(j.Code, sysSNOMED),
+		Status: j.Status,
+		Start:  when(j.Period.Start),
+		Source: e.source(),
+	}}
+}

@@ -1,0 +1,291 @@
+package fhir
+
+import (
+	"encoding/base64"
+	"html"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"lifeboat/store"
+)
+
+// medicine is the name, code and matching keys of medication[x].
+func (e *entry) medicine(cc *concept, ref *reference) (name, code, medRef string, codes []string, ok bool) {
+	switch {
+	case cc != nil && (cc.Text != "" || len(cc.Coding) > 0):
+		return conceptText(*cc), firstCode(*cc, sysRxNorm), "", codeKeys(*cc), true
+	case ref != nil && (ref.Reference != "" || ref.Display != ""):
+		return strings.TrimSpace(ref.Display), "", ref.Reference, nil, true
+	}
+	e.bad = e.rtype + ": missing medication"
+	return "", "", "", nil, false
+}
+
+func (e *entry) medicationRequest() any {
+	var j medicationRequestJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	name, code, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference)
+	if !ok {
+		return nil
+	}
+	switch {
+	case j.Status == "entered-in-error" || j.Status == "draft" || j.Intent == "proposal":
+		return nil
+	case j.MedicationCodeableConcept != nil:
+		switch absenceOf(*j.MedicationCodeableConcept, secMedications) {
+		case absentNoneKnown:
+			return e.assertion(secMedications, "", j.AuthoredOn)
+		case absentUnknown:
+			return nil
+		}
+	}
+	m := medRow{Medication: store.Medication{Name: name, Code: code, Status: j.Status, Source: e.source()}, medRef: medRef, codes: codes, raw: e.at}
+	var start, end string
+	var texts []string
+	for i, d := range j.DosageInstruction {
+		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil
+		reason := ""
+		if d.AsNeededCodeableConcept != nil {
+			reason = conceptText(*d.AsNeededCodeableConcept)
+		}
+		dose, route, freq := doseText(d), routeText(d.Route), frequencyText(d.Timing.Repeat, d.Timing.Code, prn)
+		if i == 0 {
+			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
+			m.Timing = timingOf(d.Timing.Repeat)
+			if r := d.Timing.Repeat; r != nil {
+				start, end = r.BoundsPeriod.Start, r.BoundsPeriod.End
+			}
+		}
+		if t := strings.TrimSpace(d.Text); t != "" {
+			texts = append(texts, t)
+			continue
+		}
+		if reason != "" {
+			freq += " for " + reason
+		}
+		if t := joinNonEmpty(" ", dose, route, freq); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	m.Dosage = strings.Join(texts, "; ")
+	m.Start = when(start, j.AuthoredOn)
+	m.End = when(end, j.DispenseRequest.ValidityPeriod.End)
+	return m
+}
+
+func (e *entry) medicationAdministration() any {
+	var j medicationAdministrationJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	name, _, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference)
+	if !ok || j.Status == "entered-in-error" {
+		return nil
+	}
+	a := adminRow{Administration: store.Administration{
+		Medication: name,
+		Status:     j.Status,
+		Time:       when(j.EffectiveDateTime, j.EffectivePeriod.Start),
+		Source:     e.source(),
+	}, medRef: medRef, request: j.Request.Reference, codes: codes, raw: e.at}
+	if d := j.Dosage; d != nil {
+		a.Dose, a.Route = quantityText(d.Dose), routeText(d.Route)
+	}
+	return a
+}
+
+func (e *entry) observation() any {
+	var j observationJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	code := firstCode(j.Code, sysLOINC)
+	if code == "" && j.Code.Text == "" {
+		e.bad = "Observation: missing code"
+		return nil
+	}
+	if j.Status == "entered-in-error" || j.Status == "cancelled" {
+		return nil
+	}
+	var lab bool
+	switch {
+	case hasCategory(j.Category, "vital-signs"):
+	case hasCategory(j.Category, "laboratory"):
+		lab = true
+	case vitalCodes[code]:
+	default:
+		return nil
+	}
+	o := store.Observation{
+		Code: code,
+		Name: conceptText(j.Code),
+		Time: when(j.EffectiveDateTime, j.EffectivePeriod.Start, j.EffectiveInstant, j.Issued),
+	}
+	if o.Name == "" {
+		o.Name = code
+	}
+	if len(j.Interpretation) > 0 {
+		o.Flag = firstCode(j.Interpretation[0], sysInterp)
+	}
+	var sys, dia *quantity
+	var sysRange []referenceRangeJSON
+	for _, c := range j.Component {
+		switch firstCode(c.Code, sysLOINC) {
+		case loincSystolic:
+			sys, sysRange = c.ValueQuantity, c.ReferenceRange
+		case loincDiastolic:
+			dia = c.ValueQuantity
+		}
+	}
+	ranges := j.ReferenceRange
+	switch {
+	case sys != nil && sys.Value != nil && dia != nil && dia.Value != nil:
+		s, d := rounded(*sys.Value, loincSystolic), rounded(*dia.Value, loincDiastolic)
+		o.Code, o.Value, o.Number, o.Unit = loincBPPanel, plainNumber(s)+"/"+plainNumber(d), &s, "mm[Hg]"
+		if len(ranges) == 0 {
+			ranges = sysRange
+		}
+	case !setValue(&o, j.obsValue):
+		return nil
+	}
+	if len(ranges) > 0 {
+		r := ranges[0]
+		if r.Low != nil && r.Low.Value != nil {
+			o.Low = r.Low.Value
+		}
+		if r.High != nil && r.High.Value != nil {
+			o.High = r.High.Value
+		}
+		o.RangeText = strings.TrimSpace(r.Text)
+	}
+	o.Abnormal = !normalFlags[o.Flag] ||
+		(o.Number != nil && ((o.Low != nil && *o.Number < *o.Low) || (o.High != nil && *o.Number > *o.High)))
+	o.Source = e.source()
+	o.Code, o.Name, o.Unit, o.Flag, o.RangeText = e.intern(o.Code), e.intern(o.Name), e.intern(o.Unit), e.intern(o.Flag), e.intern(o.RangeText)
+	return obsRow{lab: lab, Observation: o, raw: e.at}
+}
+
+// setValue fills Value (and Number, Unit) from value[x], or from
+// dataAbsentReason in parentheses. It reports false when there is none.
+func setValue(o *store.Observation, v obsValue) bool {
+	switch {
+	case v.ValueQuantity != nil && v.ValueQuantity.Value != nil:
+		n := rounded(*v.ValueQuantity.Value, o.Code)
+		o.Number, o.Unit = &n, unitOf(v.ValueQuantity)
+		o.Value = v.ValueQuantity.Comparator + plainNumber(n)
+	case v.ValueString != nil && strings.TrimSpace(*v.ValueString) != "":
+		o.Value = strings.TrimSpace(*v.ValueString)
+	case v.ValueCodeableConcept != nil && conceptText(*v.ValueCodeableConcept) != "":
+		o.Value = conceptText(*v.ValueCodeableConcept)
+	case v.ValueInteger != nil:
+		n := *v.ValueInteger
+		o.Number, o.Value = &n, plainNumber(n)
+	case v.ValueBoolean != nil:
+		o.Value = map[bool]string{true: "yes", false: "no"}[*v.ValueBoolean]
+	case v.DataAbsentReason != nil && conceptText(*v.DataAbsentReason) != "":
+		o.Value = "(" + conceptText(*v.DataAbsentReason) + ")"
+	default:
+		return false
+	}
+	return true
+}
+
+func (e *entry) documentReference() any {
+	var j documentReferenceJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	if (j.Status != "current" && j.Status != "") || j.DocStatus == "entered-in-error" {
+		return nil
+	}
+	n := noteRow{raw: e.at, Note: store.Note{
+		Title: joinNonEmpty("", j.Description),
+		Time:  when(j.Date, j.Context.Period.Start),
+	}}
+	if n.Title == "" {
+		n.Title = conceptText(j.Type)
+	}
+	if n.Title == "" {
+		n.Title = "Note"
+	}
+	if len(j.Author) > 0 {
+		n.Author, n.authorRef = strings.TrimSpace(j.Author[0].Display), j.Author[0].Reference
+	}
+	n.Text = "(no content)"
+	for i, c := range j.Content {
+		ct := strings.TrimSpace(c.Attachment.ContentType)
+		if text, ok := attachmentText(ct, c.Attachment.Data); ok {
+			n.Text = text
+			break
+		}
+		if i == 0 {
+			if ct == "" {
+				ct = "unknown type"
+			}
+			n.Text = "(attachment not shown: " + ct + ")"
+		}
+	}
+	n.Source = e.source()
+	return n
+}
+
+// attachmentText decodes inline text/* data to a string.
+func attachmentText(contentType, data string) (string, bool) {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || !strings.HasPrefix(mt, "text/") || data == "" {
+		return "", false
+	}
+	data = strings.Join(strings.Fields(data), "")
+	var b []byte
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err = enc.DecodeString(data); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return "", false
+	}
+	cs := strings.ToLower(params["charset"])
+	var s string
+	if cs == "iso-8859-1" || cs == "latin1" || cs == "windows-1252" || !utf8.Valid(b) {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = rune(c)
+		}
+		s = string(r)
+	} else {
+		s = string(b)
+	}
+	s = strings.TrimPrefix(s, "\ufeff")
+	if mt == "text/html" {
+		s = stripTags(s)
+	}
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")), true
+}
+
+// stripTags turns simple HTML into text: tags go, line breaks at block
+// ends, entities decoded.
+func stripTags(s string) string {
+	var sb strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			sb.WriteString(s)
+			break
+		}
+		sb.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		tag := strings.ToLower(s[i+1 : i+j])
+		if strings.HasPrefix(tag, "br") || strings.HasPrefix(tag, "/p") || strings.HasPrefix(tag, "/div") || strings.HasPrefix(tag, "/li") {
+			sb.WriteString("\n")
+		}
+		s = s[i+j+1:]
+	}
+	return html.UnescapeString(sb.String())
+}

@@ -1,0 +1,393 @@
+package fhir
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Read reads FHIR R4 JSON from files and folders. A folder contributes
+// every *.json and *.ndjson file directly inside it, in name order (names
+// starting with "." are ignored). Each file may hold a Bundle of any type,
+// Bulk Data NDJSON (one resource per line) or a single resource; the
+// content decides, not the extension.
+//
+// Resources that cannot be used are skipped and counted (Skipped for
+// unknown types, Malformed for broken ones) and reading goes on. A path
+// that does not exist, or a file that is not FHIR JSON at all, stops
+// reading with an error of one sentence; the latter wraps ErrNotFHIR.
+//
+// File names can be patient names (a Synthea export names each file after
+// its patient), so no message, error or Malformed record names a file.
+// They number the inputs instead. Files are numbered 1, 2, ... in reading
+// order: the paths in the order given, each folder replaced by its files in
+// name order ("input file 3"). A folder is numbered by its place among the
+// paths given ("folder 2 of the inputs" is the second path). Every path is
+// listed before any file is read, so a missing path or a folder without
+// FHIR files is reported before a long read, not after it.
+func Read(paths ...string) (*Import, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no FHIR files or folders were given")
+	}
+	var inputs []input
+	for i, p := range paths {
+		files, err := inputFiles(p, i+1, len(inputs)+1)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			inputs = append(inputs, input{label: fmt.Sprintf("input file %d", len(inputs)+1), path: f})
+		}
+	}
+	return readInputs(inputs)
+}
+
+// ReadBytes reads one Bundle, Bulk Data NDJSON or single resource held in
+// memory, exactly as Read reads a file. name stands for the data in
+// messages and Malformed records (e.g. "demo ward"); it must not be
+// patient data.
+//
+// The Import keeps data, without copying it, to fetch the raw JSON of the
+// selected patients' resources when Census runs: data must not be changed
+// afterwards (Census would notice, and fail with ErrInputChanged).
+func ReadBytes(name string, data []byte) (*Import, error) {
+	if name = strings.TrimSpace(name); name == "" {
+		name = "the in-memory input"
+	}
+	return readInputs([]input{{label: name, data: data, inMemory: true}})
+}
+
+func readInputs(inputs []input) (*Import, error) {
+	r := &reader{im: newImport(), strs: map[string]string{}}
+	r.im.inputs = inputs
+	for i := range inputs {
+		if err := r.input(int32(i)); err != nil {
+			return nil, err
+		}
+	}
+	r.im.link()
+	return r.im, nil
+}
+
+// input is one file or one piece of in-memory data read into an Import.
+// Reading and, later, fetching raw JSON both go through open, so a file
+// and data in memory are read by the same code.
+type input struct {
+	label    string // how messages name it: "input file 3", or ReadBytes' name
+	path     string // the file; never shown
+	data     []byte // the data, when inMemory
+	inMemory bool
+}
+
+// open gives the input's bytes, their size, and what to close when done.
+func (in *input) open() (io.ReaderAt, int64, io.Closer, error) {
+	if in.inMemory {
+		return bytes.NewReader(in.data), int64(len(in.data)), io.NopCloser(nil), nil
+	}
+	f, err := os.Open(in.path)
+	if err != nil {
+		return nil, 0, nil, in.ioError(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, nil, in.ioError(err)
+	}
+	return f, st.Size(), f, nil
+}
+
+func (in *input) ioError(err error) error { return ioError(in.label, in.path, err) }
+
+func (in *input) notFHIR(why string) error {
+	return sentence(ErrNotFHIR, in.label+" is not FHIR JSON: "+why+".")
+}
+
+func (in *input) changed() error {
+	return sentence(ErrInputChanged, in.label+" changed after it was read; read the FHIR input again.")
+}
+
+// ioError is the sentence for a failed file system operation on the input
+// or folder called label. The error of a file system call names the path,
+// so only the underlying reason ("permission denied") is kept and wrapped.
+func ioError(label, path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return sentence(err, label+" was not found.")
+	}
+	why := err.Error()
+	if base := filepath.Base(path); path != "" && (strings.Contains(why, path) || strings.Contains(why, base)) {
+		return sentence(nil, "Could not read "+label+".") // an error that names the file anyway
+	}
+	return sentence(err, "Could not read "+label+": "+why+".")
+}
+
+// inputFiles lists the files a path stands for. arg is the path's place
+// among the paths given, file the number its first file would get.
+func inputFiles(path string, arg, file int) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, ioError(fmt.Sprintf("input file %d", file), path, err)
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	folder := fmt.Sprintf("folder %d of the inputs", arg)
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, ioError(folder, path, err)
+	}
+	var files []string
+	for _, e := range entries {
+		n := e.Name()
+		ext := strings.ToLower(filepath.Ext(n))
+		if strings.HasPrefix(n, ".") || (ext != ".json" && ext != ".ndjson") || e.IsDir() {
+			continue
+		}
+		files = append(files, filepath.Join(path, n))
+	}
+	if len(files) == 0 {
+		return nil, sentence(ErrNotFHIR, folder+" holds no .json or .ndjson files.")
+	}
+	return files, nil
+}
+
+type reader struct {
+	im      *Import
+	strs    map[string]string // interned strings
+	in      *input            // the input being read
+	fileIdx int32             // its index in im.inputs
+	line    []byte
+}
+
+// maxBuffer bounds the read buffer; longer lines are gathered in
+// reader.line (files) or sliced from the data (memory).
+const maxBuffer = 1 << 20
+
+// input reads im.inputs[idx].
+func (r *reader) input(idx int32) error {
+	in := &r.im.inputs[idx]
+	ra, size, closer, err := in.open()
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	r.in, r.fileIdx = in, idx
+	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), int(min(max(size, 4096), maxBuffer)))
+	var off int64 // bytes consumed so far
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+		off = 3
+	}
+	lineNo := 1
+	for ; ; off++ {
+		c, err := br.ReadByte()
+		if err == io.EOF {
+			return in.notFHIR("it is empty")
+		}
+		if err != nil {
+			return in.ioError(err)
+		}
+		if c == '\n' {
+			lineNo++
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			continue
+		}
+		if c != '{' {
+			return in.notFHIR("it does not hold a JSON object")
+		}
+		br.UnreadByte()
+		break
+	}
+	first, err := r.readLine(br, off)
+	if err != nil && err != io.EOF {
+		return in.ioError(err)
+	}
+	if !in.inMemory {
+		first = bytes.Clone(first) // peeking below may move the reader's buffer
+	}
+	if json.Valid(bytes.TrimSpace(first)) && !onlySpaceLeft(br) {
+		return r.ndjson(br, first, off, lineNo, err == io.EOF)
+	}
+	// One document, from its first byte to the end.
+	var doc []byte
+	if in.inMemory {
+		doc = in.data[off:]
+	} else {
+		rest, err := io.ReadAll(br)
+		if err != nil {
+			return in.ioError(err)
+		}
+		doc = append(first, rest...)
+	}
+	return r.document(doc, off)
+}
+
+// onlySpaceLeft reports whether the rest of the input is white space, so
+// that a file of one compact line is read as one document.
+func onlySpaceLeft(br *bufio.Reader) bool {
+	for n := 1; n <= 4096; n *= 2 {
+		b, err := br.Peek(n)
+		if len(bytes.TrimSpace(b)) > 0 {
+			return false
+		}
+		if err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// readLine returns the next line, however long, with its newline; start
+// is its offset in the input. The bytes are valid until the next read
+// from br. In-memory data is not copied: its lines are slices of it.
+func (r *reader) readLine(br *bufio.Reader, start int64) ([]byte, error) {
+	chunk, err := br.ReadSlice('\n')
+	if r.in.inMemory {
+		n := int64(len(chunk))
+		for err == bufio.ErrBufferFull {
+			chunk, err = br.ReadSlice('\n')
+			n += int64(len(chunk))
+		}
+		return r.in.data[start : start+n], err
+	}
+	if err != bufio.ErrBufferFull {
+		return chunk, err
+	}
+	r.line = append(r.line[:0], chunk...)
+	for err == bufio.ErrBufferFull {
+		chunk, err = br.ReadSlice('\n')
+		r.line = append(r.line, chunk...)
+	}
+	return r.line, err
+}
+
+// document handles an input that is one JSON document starting at byte off.
+func (r *reader) document(doc []byte, off int64) error {
+	if !json.Valid(doc) {
+		return r.in.notFHIR("it is not valid JSON")
+	}
+	rt, ok := resourceType(doc)
+	if !ok || rt == "" {
+		return r.in.notFHIR("it has no resourceType")
+	}
+	if rt == "Bundle" {
+		r.bundle(doc, off, "")
+	} else {
+		r.resource(rt, bytes.TrimSpace(doc), off, "", "resource")
+	}
+	return nil
+}
+
+// ndjson handles an input of one resource per line; first is line lineNo,
+// already read, starting at byte off.
+func (r *reader) ndjson(br *bufio.Reader, first []byte, off int64, lineNo int, eof bool) error {
+	if rt, ok := resourceType(first); !ok || rt == "" {
+		return r.in.notFHIR("its first line has no resourceType")
+	}
+	line := first
+	for {
+		if text := bytes.TrimLeft(line, " \t\r\n"); len(text) > 0 {
+			start := off + int64(len(line)-len(text))
+			text = bytes.TrimRight(text, " \t\r\n")
+			pos := fmt.Sprintf("line %d", lineNo)
+			rt, ok := resourceType(text)
+			switch {
+			case !ok:
+				r.malformed(pos, "line is not a JSON object")
+			case rt == "":
+				r.malformed(pos, "missing resourceType")
+			case rt == "Bundle" && !json.Valid(text):
+				r.malformed(pos, "Bundle: invalid JSON")
+			case rt == "Bundle":
+				r.bundle(text, start, pos+" ")
+			default:
+				r.resource(rt, text, start, "", pos)
+			}
+		}
+		if eof {
+			return nil
+		}
+		off += int64(len(line))
+		var err error
+		line, err = r.readLine(br, off)
+		if err != nil && err != io.EOF {
+			return r.in.ioError(err)
+		}
+		eof = err == io.EOF
+		lineNo++
+	}
+}
+
+// bundle handles every entry of a Bundle of any type; data starts at byte
+// off of the input. Nested Bundles are skipped (counted in Skipped).
+func (r *reader) bundle(data []byte, off int64, prefix string) {
+	entries, ok := bundleEntries(data)
+	if !ok {
+		r.malformed(strings.TrimSpace(prefix), "Bundle: field entry is not an array of objects")
+		return
+	}
+	for i, e := range entries {
+		pos := fmt.Sprintf("%sentry[%d]", prefix, i)
+		if e.start < 0 {
+			r.malformed(pos, "entry is not a JSON object")
+			continue
+		}
+		raw := data[e.start:e.end]
+		if len(raw) == 0 || string(raw) == "null" {
+			continue // a delete, or a response without a resource
+		}
+		rt, ok := resourceType(raw)
+		switch {
+		case !ok:
+			r.malformed(pos, "entry resource is not a JSON object")
+		case rt == "":
+			r.malformed(pos, "missing resourceType")
+		case rt == "Bundle":
+			r.im.Skipped["Bundle"]++
+		default:
+			r.resource(rt, raw, off+int64(e.start), strings.TrimSpace(e.fullURL), pos)
+		}
+	}
+}
+
+// resource converts and files one resource whose JSON starts at byte off.
+func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos string) {
+	conv := converters[rtype]
+	if conv == nil {
+		r.im.Skipped[rtype]++
+		return
+	}
+	rtype = typeName[rtype] // shared copy
+	e := &entry{strs: r.strs, rtype: rtype, raw: raw, fullURL: fullURL, at: rawAt{file: r.fileIdx, off: off, n: int32(len(raw)), sum: maphash.Bytes(r.im.seed, raw)}}
+	item := conv(e)
+	if e.bad != "" {
+		r.malformed(pos, e.bad)
+		return
+	}
+	r.im.Counts[rtype]++
+	if fullURL != "" && referenced[rtype] {
+		r.im.refs[fullURL] = rtype + "/" + e.id
+	}
+	if item != nil {
+		r.im.store(e, item)
+	}
+}
+
+func (r *reader) malformed(pos, reason string) {
+	r.im.MalformedTotal++
+	if len(r.im.Malformed) < MaxMalformed {
+		r.im.Malformed = append(r.im.Malformed, Malformed{File: r.in.label, Position: pos, Reason: reason})
+	}
+}
