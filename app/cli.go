@@ -1,0 +1,197 @@
+// Package app is what people touch: the command line and, through
+// app/kiosk, the window. Every command takes --data DIR, reads a passphrase
+// only from LIFEBOAT_PASSPHRASE or a prompt, and ends with one of the exit
+// statuses below; an error is one plain sentence on stderr, never with
+// patient data in it.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/fhir"
+)
+
+// Exit statuses, for people and for monitoring scripts.
+const (
+	ExitOK         = 0
+	ExitFailure    = 1 // something outside the user's control (disk, memory)
+	ExitUsage      = 2 // bad usage or bad input
+	ExitPassphrase = 3 // wrong passphrase
+	ExitNoSnapshot = 4 // no usable snapshot
+)
+
+// cli is one run of the program, with its surroundings made explicit so
+// that tests can run it in-process.
+type cli struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+}
+
+// Main runs the program with the arguments after the program name and
+// returns the exit status.
+func Main(args []string) int {
+	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
+	return c.run(args)
+}
+
+type command struct {
+	name, usage, summary string
+	run                  func(c *cli, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"init", "init --data DIR [--recovery RECIPIENT]", "create the kiosk's keys, sealed under the ward passphrase", (*cli).initCmd},
+		{"snapshot", "snapshot --data DIR --from PATH... (--ward ID | --patients ID,... | --all)", "read FHIR files and seal a new snapshot generation", (*cli).snapshotCmd},
+		{"status", "status --data DIR [--json]", "list generations, the newest good one and its age (no passphrase needed)", (*cli).statusCmd},
+		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
+		{"gen", "gen --patients N --out DIR [--seed S] [--as-of TIME]", "write a synthetic ward as FHIR Bulk Data NDJSON", (*cli).genCmd},
+		{"demo", "demo", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
+		{"kiosk", "kiosk [--data DIR]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
+	}
+}
+
+func (c *cli) run(args []string) int {
+	if len(args) == 0 {
+		args = []string{"kiosk"}
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" {
+		c.usage(c.stdout)
+		return ExitOK
+	}
+	for _, cmd := range commands() {
+		if cmd.name == name {
+			err := cmd.run(c, args[1:])
+			if err == nil {
+				return ExitOK
+			}
+			if errors.Is(err, flag.ErrHelp) {
+				return ExitOK
+			}
+			fmt.Fprintln(c.stderr, "lifeboat "+name+": "+sentence(err))
+			return exitStatus(err)
+		}
+	}
+	fmt.Fprintf(c.stderr, "lifeboat: unknown command %q.\n", name)
+	c.usage(c.stderr)
+	return ExitUsage
+}
+
+func (c *cli) usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: lifeboat COMMAND [FLAGS]")
+	for _, cmd := range commands() {
+		fmt.Fprintf(w, "  %-80s %s\n", cmd.usage, cmd.summary)
+	}
+}
+
+// usageError marks bad usage or input (exit status 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func exitStatus(err error) int {
+	var ue usageError
+	switch {
+	case errors.Is(err, store.ErrWrongPassphrase):
+		return ExitPassphrase
+	case errors.Is(err, store.ErrNoSnapshot):
+		return ExitNoSnapshot
+	case errors.As(err, &ue),
+		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
+		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),
+		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
+		errors.Is(err, fhir.ErrUnknownWard), errors.Is(err, fhir.ErrPatientsNotFound),
+		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist):
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// sentence makes an error read as one sentence.
+func sentence(err error) string {
+	s := strings.TrimSpace(err.Error())
+	if s == "" {
+		return "failed."
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// flags is a flag set that reports errors as usage errors and takes
+// positional arguments anywhere.
+type flags struct {
+	*flag.FlagSet
+	cmd string
+}
+
+func newFlags(cmd string) *flags {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return &flags{FlagSet: fs, cmd: cmd}
+}
+
+// parse parses args, allowing positional arguments between flags, and
+// returns the positional ones.
+func (f *flags) parse(args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usagef("%v (see lifeboat help)", err)
+		}
+		args = f.Args()
+		if len(args) == 0 {
+			return rest, nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
+}
+
+func (f *flags) noPositional(args []string) error {
+	rest, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q (see lifeboat help)", rest[0])
+	}
+	return nil
+}
+
+// dataDir is --data, or the per-user default for the kiosk window.
+func (c *cli) dataDir(dir string, required bool) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	if d := c.getenv("LIFEBOAT_DATA"); d != "" {
+		return d, nil
+	}
+	if required {
+		return "", usagef("--data DIR is required")
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", usagef("--data DIR is required (no home folder to default to)")
+	}
+	return filepath.Join(base, "lifeboat"), nil
+}

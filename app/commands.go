@@ -1,0 +1,275 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/fhir"
+	"lifeboat/sync/synthetic"
+)
+
+func (c *cli) initCmd(args []string) error {
+	f := newFlags("init")
+	data := f.String("data", "", "data folder")
+	recovery := f.String("recovery", "", "IT recovery age recipient")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	if *recovery != "" {
+		if _, _, err := store.ParseRecovery(*recovery); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	pass, err := c.newPassphrase()
+	if err != nil {
+		return err
+	}
+	wf := 0
+	if s := c.getenv("LIFEBOAT_SCRYPT_WORK_FACTOR"); s != "" {
+		if wf, err = strconv.Atoi(s); err != nil || wf < 10 || wf > 22 {
+			return usagef("LIFEBOAT_SCRYPT_WORK_FACTOR must be a whole number from 10 to 22")
+		}
+	}
+	res, err := store.Init(dir, pass, store.InitOptions{Recovery: *recovery, WorkFactor: wf})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Initialised kiosk %s in %s.\n", res.Config.KioskID, dir)
+	fmt.Fprintf(c.stdout, "Kiosk recipient: %s\nTrusted signing key: %s\n", res.Config.Recipient, res.Config.SignerFingerprint())
+	if res.Classic {
+		fmt.Fprintln(c.stderr, "Warning: the recovery recipient is X25519, so this kiosk's keys are X25519 too (age does not mix them); they are not post-quantum.")
+	}
+	if res.RecoveryIdentity != "" {
+		fmt.Fprintln(c.stdout, "# Recovery identity for IT: it opens every snapshot of this kiosk. Store it offline now;")
+		fmt.Fprintln(c.stdout, "# it is not kept on this machine. Next time, pass --recovery with the hospital's recipient.")
+		fmt.Fprintln(c.stdout, res.RecoveryIdentity)
+	}
+	return nil
+}
+
+func (c *cli) snapshotCmd(args []string) error {
+	f := newFlags("snapshot")
+	data := f.String("data", "", "data folder")
+	var from []string
+	f.Func("from", "FHIR file or folder (repeatable)", func(s string) error { from = append(from, s); return nil })
+	ward := f.String("ward", "", "ward Location id")
+	patients := f.String("patients", "", "comma-separated patient ids or identifiers")
+	all := f.Bool("all", false, "every patient")
+	rest, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	from = append(from, rest...)
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	if len(from) == 0 {
+		return usagef("--from PATH is required")
+	}
+	sel := fhir.Selection{Ward: *ward, All: *all}
+	census := store.Census{Mode: "all"}
+	switch {
+	case *ward != "":
+		census = store.Census{Mode: "ward", Ward: *ward}
+	case *patients != "":
+		census.Mode = "patients"
+		for _, p := range strings.Split(*patients, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				sel.Patients = append(sel.Patients, p)
+			}
+		}
+	}
+	if n := btoi(*ward != "") + btoi(*patients != "") + btoi(*all); n != 1 {
+		return usagef("choose the census with exactly one of --ward, --patients or --all")
+	}
+	// Check the keys before the (possibly long) import.
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	asOf := c.now()
+	im, err := fhir.Read(from...)
+	if err != nil {
+		return err
+	}
+	charts, err := im.Census(sel)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	w, err := store.BuildWard(ctx, charts)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	m, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files", Census: census})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Sealed generation %d: %d patients, data as of %s.\n",
+		m.Generation, m.Counts["patients"], m.AsOf.Local().Format("02/01/2006 15:04"))
+	if s := im.Summary(); s != "" {
+		fmt.Fprintln(c.stdout, s)
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// statusReport is status --json.
+type statusReport struct {
+	KioskID     string                   `json:"kioskId"`
+	Newest      *store.Manifest          `json:"newestGood"`
+	AgeSeconds  int64                    `json:"ageSeconds,omitempty"`
+	Age         string                   `json:"age,omitempty"`
+	Generations []store.GenerationStatus `json:"generations"`
+}
+
+func (c *cli) statusCmd(args []string) error {
+	f := newFlags("status")
+	data := f.String("data", "", "data folder")
+	asJSON := f.Bool("json", false, "JSON output")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	cfg, gens, err := store.Inspect(dir)
+	if err != nil {
+		return err
+	}
+	rep := statusReport{KioskID: cfg.KioskID, Generations: gens}
+	if rep.Generations == nil {
+		rep.Generations = []store.GenerationStatus{}
+	}
+	for _, g := range gens {
+		if g.Good {
+			rep.Newest = g.Manifest
+			age := c.now().Sub(g.Manifest.AsOf)
+			rep.AgeSeconds, rep.Age = int64(age/time.Second), store.FormatAge(age)
+			break
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(c.stdout, "Kiosk %s\n", cfg.KioskID)
+		for _, g := range gens {
+			if !g.Good {
+				fmt.Fprintf(c.stdout, "  generation %d: REFUSED, %s\n", g.Generation, g.Problem)
+				continue
+			}
+			m := g.Manifest
+			fmt.Fprintf(c.stdout, "  generation %d: data as of %s (%s old), %d patients, %s\n", g.Generation,
+				m.AsOf.Local().Format("02/01/2006 15:04"), store.FormatAge(c.now().Sub(m.AsOf)), m.Counts["patients"], describeCensus(m.Census))
+		}
+		if rep.Newest != nil {
+			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old.\n", rep.Newest.Generation, rep.Age)
+		}
+	}
+	if rep.Newest == nil {
+		if len(gens) == 0 {
+			return fmt.Errorf("%w: no snapshot has been written yet", store.ErrNoSnapshot)
+		}
+		return fmt.Errorf("%w: every generation was refused", store.ErrNoSnapshot)
+	}
+	return nil
+}
+
+func describeCensus(c store.Census) string {
+	if c.Mode == "ward" {
+		return "ward " + c.Ward
+	}
+	return c.Mode + " patients"
+}
+
+func (c *cli) chartCmd(args []string) error {
+	f := newFlags("chart")
+	data := f.String("data", "", "data folder")
+	patient := f.String("patient", "", "FHIR id or identifier (e.g. MRN)")
+	asJSON := f.Bool("json", false, "JSON output")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	if *patient == "" {
+		return usagef("--patient ID is required")
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	snap, err := store.Open(ctx, dir, keys)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	chart, err := snap.Chart(ctx, *patient)
+	if err != nil {
+		return err
+	}
+	if w := snap.Warning(c.now()); w != "" {
+		fmt.Fprintln(c.stderr, "Warning: "+w)
+	}
+	if *asJSON {
+		return writeChartJSON(c.stdout, chart, snap, c.now())
+	}
+	writeChartText(c.stdout, chart, snap, c.now())
+	return nil
+}
+
+func (c *cli) genCmd(args []string) error {
+	f := newFlags("gen")
+	n := f.Int("patients", 0, "number of patients")
+	out := f.String("out", "", "output folder")
+	seed := f.Uint64("seed", 1, "seed")
+	asOfText := f.String("as-of", "", "the ward's present (RFC 3339); default now")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 100000 {
+		return usagef("--patients must be a number from 1 to 100000")
+	}
+	if *out == "" {
+		return usagef("--out DIR is required")
+	}
+	asOf := c.now().UTC().Truncate(time.Minute)
+	if *asOfText != "" {
+		t, err := time.Parse(time.RFC3339, *asOfText)
+		if err != nil {
+			return usagef("--as-of must be a time like 2026-11-26T06:15:00Z")
+		}
+		asOf = t
+	}
+	sum, err := synthetic.WriteNDJSON(*out, synthetic.Options{Patients: *n, Seed: *seed, AsOf: asOf})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Wrote %d synthetic patients on wards %s to %s.\n", sum.Patients, strings.Join(sum.Wards, ", "), *out)
+	return nil
+}

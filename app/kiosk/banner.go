@@ -1,0 +1,92 @@
+package kiosk
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"lifeboat/app/present"
+)
+
+// Banner colours by freshness, chosen for white text at high contrast.
+var (
+	colourFresh = color.NRGBA{R: 0x1b, G: 0x5e, B: 0x20, A: 0xff} // green
+	colourAmber = color.NRGBA{R: 0xe6, G: 0x51, B: 0x00, A: 0xff} // dark orange
+	colourRed   = color.NRGBA{R: 0xb7, G: 0x1c, B: 0x1c, A: 0xff}
+	colourWhite = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+)
+
+// banner is the downtime banner on top of every unlocked screen: how old
+// the data is, in words and colour, which generation, and who is working.
+type banner struct {
+	content fyne.CanvasObject
+	bg      *canvas.Rectangle
+	text    *canvas.Text
+	warning *widget.Label
+	ticker  *time.Ticker
+	quit    chan struct{}
+	k       *Kiosk
+}
+
+func newBanner(k *Kiosk) *banner {
+	b := &banner{k: k, bg: canvas.NewRectangle(colourFresh), text: canvas.NewText("", colourWhite),
+		quit: make(chan struct{})}
+	b.text.TextSize = 20
+	b.text.TextStyle.Bold = true
+	user := canvas.NewText("Signed in: "+k.user, colourWhite)
+	user.TextSize = 14
+	lock := widget.NewButton("Lock", k.Lock)
+	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
+		container.NewHBox(user, lock), b.text)))
+	b.warning = widget.NewLabel("")
+	b.warning.Importance = widget.DangerImportance
+	b.warning.Wrapping = fyne.TextWrapWord
+	b.warning.TextStyle.Bold = true
+	if w := k.snap.Warning(k.opt.Now()); w != "" {
+		b.warning.SetText(w)
+		b.content = container.NewVBox(top, b.warning)
+	} else {
+		b.content = top
+	}
+	b.update()
+	b.ticker = time.NewTicker(30 * time.Second)
+	go func() {
+		for {
+			select {
+			case <-b.ticker.C:
+				fyne.Do(b.update)
+			case <-b.quit:
+				return
+			}
+		}
+	}()
+	return b
+}
+
+func (b *banner) update() {
+	if b.k.snap == nil {
+		return
+	}
+	m := b.k.snap.Manifest
+	now := b.k.opt.Now()
+	b.text.Text = present.Freshness(m, now)
+	switch present.Level(now.Sub(m.AsOf)) {
+	case present.Fresh:
+		b.bg.FillColor = colourFresh
+	case present.Amber:
+		b.bg.FillColor = colourAmber
+	default:
+		b.bg.FillColor = colourRed
+	}
+	b.bg.Refresh()
+	b.text.Refresh()
+}
+
+func (b *banner) stop() {
+	b.ticker.Stop()
+	close(b.quit)
+}

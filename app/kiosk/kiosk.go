@@ -1,0 +1,141 @@
+// Package kiosk is the window a nurse works from during an outage: unlock
+// with the ward passphrase and one's own name, the census, and a read-only
+// chart, with the downtime banner ("data as of", how old) on every screen.
+//
+// Patient data lives only in memory and only while unlocked: locking
+// closes the snapshot and drops every widget that showed it. Background
+// work (scrypt, decryption) runs off the UI thread and hands its result
+// back with fyne.Do.
+package kiosk
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"lifeboat/store"
+)
+
+// Options configure a kiosk window.
+type Options struct {
+	Dir string // the data folder (the vault)
+	// Hint is shown on the unlock screen (the demo shows its passphrase).
+	Hint string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Kiosk is one kiosk window and its unlocked session, if any.
+type Kiosk struct {
+	app  fyne.App
+	win  fyne.Window
+	opt  Options
+	root *fyne.Container
+
+	// The unlocked session; nil while locked.
+	snap   *store.Snapshot
+	user   string
+	census *censusView
+	chart  *chartView
+	banner *banner
+	unlock *unlockView
+
+	work sync.WaitGroup // background work in flight (tests wait on it)
+}
+
+// New makes the kiosk window, showing the unlock screen.
+func New(a fyne.App, opt Options) *Kiosk {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	k := &Kiosk{app: a, opt: opt}
+	k.win = a.NewWindow("Lifeboat – downtime records")
+	k.win.Resize(fyne.NewSize(1200, 800))
+	k.root = container.NewStack()
+	k.win.SetContent(k.root)
+	k.win.SetOnClosed(k.Lock)
+	k.showUnlock("")
+	return k
+}
+
+// Window is the kiosk's window.
+func (k *Kiosk) Window() fyne.Window { return k.win }
+
+// ShowAndRun shows the window and runs the application until it closes.
+func (k *Kiosk) ShowAndRun() { k.win.ShowAndRun() }
+
+func (k *Kiosk) show(o fyne.CanvasObject) {
+	k.root.Objects = []fyne.CanvasObject{o}
+	k.root.Refresh()
+}
+
+func (k *Kiosk) showUnlock(message string) {
+	k.unlock = newUnlockView(k, message)
+	k.show(k.unlock.content)
+	k.win.Canvas().Focus(k.unlock.passphrase)
+}
+
+// tryUnlock opens the keys and the newest good snapshot off the UI thread
+// and switches to the census when both succeed.
+func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
+	k.work.Add(1)
+	go func() {
+		defer k.work.Done()
+		keys, err := store.Unlock(k.opt.Dir, passphrase)
+		var snap *store.Snapshot
+		if err == nil {
+			snap, err = store.Open(context.Background(), k.opt.Dir, keys)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				done(err)
+				return
+			}
+			k.snap, k.user = snap, user
+			k.showWard()
+			done(nil)
+		})
+	}()
+}
+
+// Lock closes the snapshot and returns to the unlock screen. Nothing of the
+// ward stays on screen or in memory held by the kiosk.
+func (k *Kiosk) Lock() {
+	if k.banner != nil {
+		k.banner.stop()
+	}
+	if k.snap != nil {
+		k.snap.Close()
+	}
+	k.snap, k.user, k.census, k.chart, k.banner = nil, "", nil, nil, nil
+	k.showUnlock("")
+}
+
+// Unlocked says whether a session is open.
+func (k *Kiosk) Unlocked() bool { return k.snap != nil }
+
+func (k *Kiosk) showWard() {
+	k.banner = newBanner(k)
+	k.chart = newChartView(k)
+	k.census = newCensusView(k)
+	split := container.NewHSplit(k.census.content, k.chart.content)
+	split.Offset = 0.38
+	k.show(container.NewBorder(k.banner.content, nil, nil, nil, split))
+	k.win.Canvas().Focus(k.census.search)
+}
+
+// openPatient shows a patient's chart.
+func (k *Kiosk) openPatient(id string) {
+	if k.snap == nil {
+		return
+	}
+	c, err := k.snap.Chart(context.Background(), id)
+	if err != nil {
+		k.chart.showError("This patient's chart could not be read from the snapshot.")
+		return
+	}
+	k.chart.show(c)
+}

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"lifeboat/store"
+)
+
+// passphrase reads the passphrase from LIFEBOAT_PASSPHRASE or asks for it:
+// without echo on a terminal, as one line otherwise. Never from argv.
+func (c *cli) passphrase(prompt string) (string, error) {
+	if p := c.getenv("LIFEBOAT_PASSPHRASE"); p != "" {
+		return p, nil
+	}
+	fmt.Fprint(c.stderr, prompt)
+	defer fmt.Fprintln(c.stderr)
+	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b, err := term.ReadPassword(int(f.Fd()))
+		if err != nil {
+			return "", fmt.Errorf("reading the passphrase: %w", err)
+		}
+		return string(b), nil
+	}
+	line, err := bufio.NewReader(c.stdin).ReadString('\n')
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usagef("no passphrase: set LIFEBOAT_PASSPHRASE or type it when asked")
+	}
+	_ = err // a last line without newline is still a passphrase
+	return line, nil
+}
+
+// newPassphrase asks twice on a terminal, once from the environment.
+func (c *cli) newPassphrase() (string, error) {
+	if p := c.getenv("LIFEBOAT_PASSPHRASE"); p != "" {
+		return p, nil
+	}
+	p, err := c.passphrase("New ward passphrase: ")
+	if err != nil {
+		return "", err
+	}
+	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		again, err := c.passphrase("Again: ")
+		if err != nil {
+			return "", err
+		}
+		if again != p {
+			return "", usagef("the two passphrases differ; nothing was created")
+		}
+	}
+	return p, nil
+}
+
+// unlock opens the vault's keys with the passphrase.
+func (c *cli) unlock(dir string) (*store.Keys, error) {
+	if _, err := store.LoadConfig(dir); err != nil {
+		return nil, err
+	}
+	p, err := c.passphrase("Ward passphrase: ")
+	if err != nil {
+		return nil, err
+	}
+	return store.Unlock(dir, p)
+}

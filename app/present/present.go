@@ -1,0 +1,247 @@
+// Package present decides how a chart reads to a nurse, for the window,
+// the terminal and (later) paper alike: dates as dd/mm/yyyy and 24 h,
+// ages, the allergy banner, and the words that keep "none known" apart
+// from "none recorded". It holds no state and touches no disk.
+package present
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// DateTime formats a clinical time in local time, 24 h: "26/11/2026 06:15".
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return "date unknown"
+	}
+	return t.Local().Format("02/01/2006 15:04")
+}
+
+// Date formats a FHIR date (possibly partial) as dd/mm/yyyy.
+func Date(fhirDate string) string {
+	if t, err := time.Parse("2006-01-02", fhirDate); err == nil {
+		return t.Format("02/01/2006")
+	}
+	if t, err := time.Parse("2006-01", fhirDate); err == nil {
+		return t.Format("01/2006")
+	}
+	if fhirDate == "" {
+		return "unknown"
+	}
+	return fhirDate
+}
+
+// AgeYears is the age in whole years on now, or -1 when unknown.
+func AgeYears(birthDate string, now time.Time) int {
+	if b, err := time.Parse("2006-01-02", birthDate); err == nil {
+		age := now.Year() - b.Year()
+		if now.Month() < b.Month() || (now.Month() == b.Month() && now.Day() < b.Day()) {
+			age--
+		}
+		return age
+	}
+	if len(birthDate) >= 4 {
+		if y, err := strconv.Atoi(birthDate[:4]); err == nil {
+			return now.Year() - y
+		}
+	}
+	return -1
+}
+
+// Sex is the short form used in lists: F, M, X or ?.
+func Sex(gender string) string {
+	switch gender {
+	case "female":
+		return "F"
+	case "male":
+		return "M"
+	case "other":
+		return "X"
+	}
+	return "?"
+}
+
+// Freshness is the downtime banner line: "DOWNTIME – data as of 26/11/2026
+// 06:15, 2 h 17 min old (generation 12)".
+func Freshness(m store.Manifest, now time.Time) string {
+	return fmt.Sprintf("DOWNTIME – data as of %s, %s old (generation %d)",
+		DateTime(m.AsOf), store.FormatAge(now.Sub(m.AsOf)), m.Generation)
+}
+
+// Empty says what an empty section means, never confusing the two kinds
+// of empty: "None known (asserted by the source)" or "None recorded".
+func Empty(status store.SectionStatus, noun string) string {
+	switch status {
+	case store.NoneKnown:
+		return "No known " + noun + " (stated in the record)"
+	case store.NoneRecorded:
+		return "No " + noun + " recorded – this does not mean there are none"
+	}
+	return ""
+}
+
+// ActiveAllergies are the allergies a nurse must see first.
+func ActiveAllergies(c *store.Chart) []store.Allergy {
+	var out []store.Allergy
+	for _, a := range c.Allergies.Items {
+		if a.ClinicalStatus == "" || a.ClinicalStatus == "active" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// AllergyBanner is the one-line allergy banner: the active allergies, or
+// the honest statement of why there are none to show.
+func AllergyBanner(c *store.Chart) string {
+	active := ActiveAllergies(c)
+	if len(active) == 0 {
+		if c.Allergies.Status == store.Recorded {
+			return "ALLERGIES: none active (only resolved or inactive allergies recorded)"
+		}
+		return "ALLERGIES: " + strings.ToUpper(Empty(c.Allergies.Status, "allergies"))
+	}
+	var parts []string
+	for _, a := range active {
+		s := a.Substance
+		var det []string
+		if a.Criticality == "high" {
+			det = append(det, "HIGH RISK")
+		}
+		if a.Reaction != "" {
+			det = append(det, a.Reaction)
+		}
+		if a.VerificationStatus == "unconfirmed" {
+			det = append(det, "unconfirmed")
+		}
+		if len(det) > 0 {
+			s += " (" + strings.Join(det, ", ") + ")"
+		}
+		parts = append(parts, s)
+	}
+	return "ALLERGIES: " + strings.Join(parts, "; ")
+}
+
+// CodeStatus is the code status line; "not recorded" is said out loud
+// because a missing DNR order must not read as "full code".
+func CodeStatus(c *store.Chart) string {
+	if s := c.CodeStatus(); s != "" {
+		return "CODE STATUS: " + s
+	}
+	return "CODE STATUS: not recorded"
+}
+
+// vitalNames are the short names nurses use for the vital-sign LOINC
+// codes, instead of the long LOINC display names.
+var vitalNames = map[string]string{
+	"8867-4": "Heart rate", "9279-1": "Respiratory rate", "85354-9": "Blood pressure",
+	"55284-4": "Blood pressure", "8310-5": "Temperature", "59408-5": "SpO2", "2708-6": "SpO2",
+	"72514-3": "Pain score (0–10)", "29463-7": "Weight", "8302-2": "Height",
+}
+
+// ObservationName is the name to show for an observation.
+func ObservationName(o store.Observation) string {
+	if n, ok := vitalNames[o.Code]; ok {
+		return n
+	}
+	return o.Name
+}
+
+// unitWords turn UCUM codes into what is printed on a ward.
+var unitWords = map[string]string{
+	"mm[Hg]": "mmHg", "Cel": "°C", "{score}": "", "10*3/uL": "×10³/µL", "10*9/L": "×10⁹/L",
+	"10*6/uL": "×10⁶/µL", "ug": "µg", "/min": "/min",
+}
+
+// Unit is a UCUM unit as printed on a ward.
+func Unit(u string) string {
+	if w, ok := unitWords[u]; ok {
+		return w
+	}
+	return u
+}
+
+// Observation is "72 /min" or "120/80 mmHg", with the abnormal flag.
+func Observation(o store.Observation) string {
+	s := o.Value
+	if u := Unit(o.Unit); u != "" {
+		s += " " + u
+	}
+	if o.Abnormal {
+		flag := o.Flag
+		if flag == "" || flag == "A" {
+			flag = "abnormal"
+		}
+		s += " [" + flag + "]"
+	}
+	return s
+}
+
+// Range is the reference range as "3.5–5.1", or "".
+func Range(o store.Observation) string {
+	switch {
+	case o.RangeText != "":
+		return o.RangeText
+	case o.Low != nil && o.High != nil:
+		return trimFloat(*o.Low) + "–" + trimFloat(*o.High)
+	case o.Low != nil:
+		return "≥ " + trimFloat(*o.Low)
+	case o.High != nil:
+		return "≤ " + trimFloat(*o.High)
+	}
+	return ""
+}
+
+func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// MedicationLine is what a nurse reads of an order.
+func MedicationLine(m store.Medication) string {
+	s := m.Name
+	if m.Dosage != "" {
+		s += " — " + m.Dosage
+	}
+	if m.PRN && !strings.Contains(strings.ToLower(m.Dosage), "needed") {
+		s += " (as needed"
+		if m.PRNReason != "" {
+			s += " for " + m.PRNReason
+		}
+		s += ")"
+	}
+	if m.Status != "active" {
+		s += " [" + strings.ToUpper(m.Status) + "]"
+	}
+	if !m.LastGiven.IsZero() {
+		s += "; last given " + DateTime(m.LastGiven)
+	}
+	return s
+}
+
+// Freshness levels of the banner.
+type FreshnessLevel int
+
+const (
+	Fresh FreshnessLevel = iota
+	Amber
+	Red
+)
+
+// Default age thresholds: amber after 15 minutes, red after 60.
+const (
+	AmberAfter = 15 * time.Minute
+	RedAfter   = 60 * time.Minute
+)
+
+// Level is how worried the banner should look about data of this age.
+func Level(age time.Duration) FreshnessLevel {
+	switch {
+	case age >= RedAfter:
+		return Red
+	case age >= AmberAfter:
+		return Amber
+	}
+	return Fresh
+}

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"lifeboat/app/kiosk"
+	"lifeboat/assets"
+	"lifeboat/store"
+	"lifeboat/sync/fhir"
+	"lifeboat/sync/synthetic"
+)
+
+const (
+	appID          = "org.lifeboat.kiosk"
+	demoPassphrase = "lifeboat-demo"
+	demoPatients   = 40
+)
+
+func (c *cli) kioskCmd(args []string) error {
+	f := newFlags("kiosk")
+	data := f.String("data", "", "data folder")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, false)
+	if err != nil {
+		return err
+	}
+	// Say what is wrong in the terminal before any window opens.
+	if _, err := store.LoadConfig(dir); err != nil {
+		return err
+	}
+	runWindow(kiosk.Options{Dir: dir})
+	return nil
+}
+
+func (c *cli) demoCmd(args []string) error {
+	f := newFlags("demo")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "lifeboat-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Fprintf(c.stdout, "Preparing a synthetic ward of %d patients; the passphrase is %q.\n", demoPatients, demoPassphrase)
+	if err := prepareDemo(dir, c.now()); err != nil {
+		return err
+	}
+	runWindow(kiosk.Options{Dir: dir,
+		Hint: fmt.Sprintf("Demo ward of synthetic patients. The passphrase is %q; any name will do.", demoPassphrase)})
+	return nil
+}
+
+// prepareDemo makes a vault in dir holding one sealed snapshot of a
+// synthetic ward generated in memory.
+func prepareDemo(dir string, now time.Time) error {
+	if _, err := store.Init(dir, demoPassphrase, store.InitOptions{WorkFactor: 15}); err != nil {
+		return err
+	}
+	keys, err := store.Unlock(dir, demoPassphrase)
+	if err != nil {
+		return err
+	}
+	bundle, err := synthetic.Bundle(synthetic.Options{Patients: demoPatients, Seed: 1, AsOf: now})
+	if err != nil {
+		return err
+	}
+	im, err := fhir.ReadBytes("demo ward", bundle)
+	if err != nil {
+		return err
+	}
+	charts, err := im.Census(fhir.Selection{All: true})
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	w, err := store.BuildWard(ctx, charts)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	_, err = store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: now, Source: "synthetic demo ward", Census: store.Census{Mode: "all"}})
+	return err
+}
+
+func runWindow(opt kiosk.Options) {
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(kiosk.Theme())
+	kiosk.New(a, opt).ShowAndRun()
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Opens the demo window under Xvfb, unlocks it, opens a chart and takes
+# screenshots into docs/. Needs: a built ./lifeboat, Xvfb, xdotool, imagemagick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+display=:${SCREENSHOT_DISPLAY:-97}
+Xvfb "$display" -screen 0 1280x860x24 >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $app $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=$display
+sleep 1
+./lifeboat demo >/dev/null &
+app=$!
+
+# Wait for the window.
+for _ in $(seq 60); do
+	win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
+	[ -n "$win" ] && break
+	sleep 0.5
+done
+[ -n "$win" ] || { echo "the demo window did not appear" >&2; exit 1; }
+xdotool windowmove "$win" 0 0 windowsize "$win" 1280 860
+sleep 2
+shot() { import -window root "docs/$1.png"; echo "docs/$1.png"; }
+
+shot unlock
+# The passphrase field has the focus; type it, then the user's name.
+xdotool type --delay 20 'lifeboat-demo'
+xdotool key Tab
+xdotool type --delay 20 'RN Demo'
+xdotool key Return
+sleep 3
+shot census
+# Search as a scanner would, and open the first match.
+xdotool type --delay 20 'Room'
+xdotool key ctrl+a BackSpace
+xdotool key Return
+sleep 2
+shot demo-chart
