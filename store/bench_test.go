@@ -21,17 +21,18 @@ import (
 	"lifeboat/sync/synthetic"
 )
 
-// Benchmarks of sealing and opening synthetic wards of 40, 1,000 and
-// 5,000 patients, beside the floor: a bare age decryption of the same
+// Benchmarks of building, sealing and opening synthetic wards of 40, 1,000
+// and 5,000 patients, beside the floor: a bare age decryption of the same
 // file's ciphertext into memory, measured in the same run. Each reports
-// the sealed size and the peak resident memory the operation added.
+// the peak resident memory the operation added, and the sealed size.
 
 var sizes = []int{40, 1000, 5000}
 
 type benchVault struct {
-	dir  string
-	keys *store.Keys
-	ward *store.Ward
+	dir    string
+	keys   *store.Keys
+	charts []store.Chart
+	ward   *store.Ward
 }
 
 var (
@@ -81,7 +82,7 @@ func vault(b *testing.B, n int) *benchVault {
 	if _, err := store.Seal(ctx, dir, keys, ward, store.SealRequest{AsOf: asOf, Source: "files"}); err != nil {
 		b.Fatal(err)
 	}
-	v := &benchVault{dir: dir, keys: keys, ward: ward}
+	v := &benchVault{dir: dir, keys: keys, charts: charts, ward: ward}
 	vaults[n] = v
 	return v
 }
@@ -128,6 +129,27 @@ func sealedSize(b *testing.B, dir string) float64 {
 		b.Fatal(err)
 	}
 	return float64(info.Size()) / (1 << 20)
+}
+
+// BenchmarkBuildWard is the step before sealing: charts into the
+// in-memory database, with its compression and indexes.
+func BenchmarkBuildWard(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("patients=%d", n), func(b *testing.B) {
+			v := vault(b, n)
+			build := func() {
+				w, err := store.BuildWard(context.Background(), v.charts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				w.Close()
+			}
+			for b.Loop() {
+				build()
+			}
+			peakMB(b, build)
+		})
+	}
 }
 
 func BenchmarkSeal(b *testing.B) {

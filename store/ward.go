@@ -13,7 +13,7 @@ import (
 
 // schemaVersion is the layout of the in-memory database inside a sealed
 // snapshot; opening refuses an image of another version.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 // The tables are plain rowid tables filled in census order, and their
 // indexes are built after the last insert: both then pack their pages
@@ -21,17 +21,17 @@ const schemaVersion = "1"
 // keyed by FHIR id and filled in random key order.
 const schema = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE resource (type TEXT NOT NULL, id TEXT NOT NULL, version_id TEXT, last_updated TEXT, json TEXT NOT NULL);
+CREATE TABLE resource (type TEXT NOT NULL, id TEXT NOT NULL, version_id TEXT, last_updated TEXT, json BLOB NOT NULL);
 CREATE TABLE patient (
 	id TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT,
 	ward TEXT, room TEXT, bed TEXT, code_status TEXT, allergy_status TEXT NOT NULL, allergies INTEGER NOT NULL,
-	isolation TEXT, body TEXT NOT NULL);
+	isolation TEXT, body BLOB NOT NULL);
 CREATE TABLE identifier (patient_id TEXT NOT NULL, value TEXT NOT NULL, system TEXT);
 CREATE TABLE section (
 	patient_id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, assertion_type TEXT, assertion_id TEXT);
 CREATE TABLE item (
 	patient_id TEXT NOT NULL, section TEXT NOT NULL, seq INTEGER NOT NULL,
-	src_type TEXT NOT NULL, src_id TEXT NOT NULL, body TEXT NOT NULL);
+	src_type TEXT NOT NULL, src_id TEXT NOT NULL, body BLOB NOT NULL);
 `
 
 const indexes = `
@@ -133,10 +133,11 @@ func (w *Ward) fill(ctx context.Context, charts []Chart) error {
 type inserter struct {
 	resource, patient, identifier, section, item *sql.Stmt
 	stored                                       map[[2]string]bool // source resources already stored
+	packer                                       *packer
 }
 
 func newInserter(ctx context.Context, tx *sql.Tx) (*inserter, error) {
-	ins := inserter{stored: map[[2]string]bool{}}
+	ins := inserter{stored: map[[2]string]bool{}, packer: newPacker()}
 	for _, s := range []struct {
 		stmt **sql.Stmt
 		sql  string
@@ -178,7 +179,11 @@ func (ins *inserter) source(ctx context.Context, s Source) error {
 	if len(raw) == 0 {
 		raw = json.RawMessage("{}")
 	}
-	_, err := ins.resource.ExecContext(ctx, s.Type, s.ID, s.VersionID, s.LastUpdated, string(raw))
+	packed, err := ins.packer.pack(raw)
+	if err != nil {
+		return err
+	}
+	_, err = ins.resource.ExecContext(ctx, s.Type, s.ID, s.VersionID, s.LastUpdated, packed)
 	return err
 }
 
@@ -192,6 +197,9 @@ func (ins *inserter) chart(ctx context.Context, seq int, c *Chart) error {
 	if err != nil {
 		return err
 	}
+	if body, err = ins.packer.pack(body); err != nil {
+		return err
+	}
 	var isolation []string
 	for _, a := range c.Alerts.Items {
 		if a.Kind == AlertIsolation {
@@ -199,7 +207,7 @@ func (ins *inserter) chart(ctx context.Context, seq int, c *Chart) error {
 		}
 	}
 	_, err = ins.patient.ExecContext(ctx, p.ID, seq, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
-		c.CodeStatus(), string(c.Allergies.Status), activeCount(c.Allergies.Items), strings.Join(isolation, "; "), string(body))
+		c.CodeStatus(), string(c.Allergies.Status), activeCount(c.Allergies.Items), strings.Join(isolation, "; "), body)
 	if err != nil {
 		return err
 	}
@@ -223,7 +231,11 @@ func (ins *inserter) chart(ctx context.Context, seq int, c *Chart) error {
 			if err := ins.source(ctx, src); err != nil {
 				return err
 			}
-			_, err := ins.item.ExecContext(ctx, p.ID, name, i, src.Type, src.ID, string(body))
+			packed, err := ins.packer.pack(body)
+			if err != nil {
+				return err
+			}
+			_, err = ins.item.ExecContext(ctx, p.ID, name, i, src.Type, src.ID, packed)
 			return err
 		})
 	})
@@ -299,11 +311,14 @@ func (w *Ward) Chart(ctx context.Context, key string) (*Chart, error) {
 		return nil, err
 	}
 	var c Chart
-	var body string
+	var body []byte
 	if err := w.conn.QueryRowContext(ctx, `SELECT body FROM patient WHERE id = ?`, id).Scan(&body); err != nil {
 		return nil, fmt.Errorf("reading patient: %w", err)
 	}
-	if err := json.Unmarshal([]byte(body), &c.Patient); err != nil {
+	if body, err = unpack(body); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(body, &c.Patient); err != nil {
 		return nil, fmt.Errorf("reading patient: %w", err)
 	}
 	if c.Patient.Source, err = w.Resource(ctx, "Patient", id); err != nil {
@@ -344,13 +359,18 @@ func (w *Ward) items(ctx context.Context, patientID, section string, add func([]
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var body, raw string
+		var body, raw []byte
 		var src Source
 		if err := rows.Scan(&body, &src.Type, &src.ID, &src.VersionID, &src.LastUpdated, &raw); err != nil {
 			return fmt.Errorf("reading section %s: %w", section, err)
 		}
-		src.JSON = json.RawMessage(raw)
-		if err := add([]byte(body), src); err != nil {
+		if body, err = unpack(body); err != nil {
+			return err
+		}
+		if src.JSON, err = unpack(raw); err != nil {
+			return err
+		}
+		if err := add(body, src); err != nil {
 			return fmt.Errorf("reading section %s: %w", section, err)
 		}
 	}
@@ -360,14 +380,14 @@ func (w *Ward) items(ctx context.Context, patientID, section string, add func([]
 // Resource returns a stored source resource.
 func (w *Ward) Resource(ctx context.Context, typ, id string) (Source, error) {
 	s := Source{Type: typ, ID: id}
-	var raw string
+	var raw []byte
 	err := w.conn.QueryRowContext(ctx, `SELECT version_id, last_updated, json FROM resource WHERE type = ? AND id = ?`,
 		typ, id).Scan(&s.VersionID, &s.LastUpdated, &raw)
 	if err != nil {
 		return s, fmt.Errorf("reading source resource: %w", err)
 	}
-	s.JSON = json.RawMessage(raw)
-	return s, nil
+	s.JSON, err = unpack(raw)
+	return s, err
 }
 
 // Count returns the number of rows per section across the ward, plus
