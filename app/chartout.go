@@ -39,7 +39,7 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.
 	out := chartJSON{
 		Patient: c.Patient,
 		Snapshot: snapshotJSON{Generation: snap.Manifest.Generation, AsOf: snap.Manifest.AsOf,
-			AgeSeconds: int64(age / time.Second), Age: store.FormatAge(age), Warning: snap.Warning(now)},
+			AgeSeconds: int64(age / time.Second), Age: present.Age(age), Warning: present.Warning(snap, now)},
 		Allergies: c.Allergies, Medications: c.Medications, Administrations: c.Administrations,
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/synthetic"
@@ -163,7 +164,7 @@ func (c *cli) statusCmd(args []string) error {
 		if g.Good {
 			rep.Newest = g.Manifest
 			age := c.now().Sub(g.Manifest.AsOf)
-			rep.AgeSeconds, rep.Age = int64(age/time.Second), store.FormatAge(age)
+			rep.AgeSeconds, rep.Age = int64(age/time.Second), present.Age(age)
 			break
 		}
 	}
@@ -182,7 +183,7 @@ func (c *cli) statusCmd(args []string) error {
 			}
 			m := g.Manifest
 			fmt.Fprintf(c.stdout, "  generation %d: data as of %s (%s old), %d patients, %s\n", g.Generation,
-				m.AsOf.Local().Format("02/01/2006 15:04"), store.FormatAge(c.now().Sub(m.AsOf)), m.Counts["patients"], describeCensus(m.Census))
+				m.AsOf.Local().Format("02/01/2006 15:04"), present.Age(c.now().Sub(m.AsOf)), m.Counts["patients"], describeCensus(m.Census))
 		}
 		if rep.Newest != nil {
 			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old.\n", rep.Newest.Generation, rep.Age)
@@ -233,7 +234,7 @@ func (c *cli) chartCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if w := snap.Warning(c.now()); w != "" {
+	if w := present.Warning(snap, c.now()); w != "" {
 		fmt.Fprintln(c.stderr, "Warning: "+w)
 	}
 	if *asJSON {

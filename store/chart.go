@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -115,6 +116,10 @@ type Allergy struct {
 	Source             Source    `json:"source,omitzero"`
 }
 
+// Active says whether the allergy is current: active, or with no
+// clinical status given (which must be read as possibly active).
+func (a Allergy) Active() bool { return a.ClinicalStatus == "" || a.ClinicalStatus == "active" }
+
 // Problem is a condition on the problem list.
 type Problem struct {
 	Name               string    `json:"name"`
@@ -198,6 +203,32 @@ type Alert struct {
 	Source Source    `json:"source,omitzero"`
 }
 
+// notForResuscitation are the SNOMED CT codes of orders not to
+// resuscitate: "Not for resuscitation", "Not for attempted CPR".
+var notForResuscitation = map[string]bool{"304253006": true, "450476008": true}
+
+// dnrWords are how such orders are written when they are not coded.
+var dnrWords = []string{"dnr", "dnar", "dnacpr", "do not resuscitate", "do not attempt", "not for resuscitation",
+	"not for attempted", "allow natural death", "no cpr", "no resuscitation"}
+
+// NotForResuscitation says whether the alert is an active order not to
+// resuscitate, by its code first and then by the usual wordings.
+func (a Alert) NotForResuscitation() bool {
+	if a.Kind != AlertCodeStatus || (a.Status != "" && a.Status != "active") {
+		return false
+	}
+	if notForResuscitation[a.Code] {
+		return true
+	}
+	text := strings.ToLower(a.Text)
+	for _, w := range dnrWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // Note is a clinical note.
 type Note struct {
 	Title  string    `json:"title"`
@@ -236,12 +267,25 @@ func (c *Chart) Settle() {
 // CodeStatus is the patient's current code status alert text, or "" when
 // none is recorded.
 func (c *Chart) CodeStatus() string {
-	for _, a := range c.Alerts.Items {
-		if a.Kind == AlertCodeStatus && (a.Status == "" || a.Status == "active") {
-			return a.Text
-		}
+	if a := c.codeStatus(); a != nil {
+		return a.Text
 	}
 	return ""
+}
+
+// DNR says whether the current code status is an order not to resuscitate.
+func (c *Chart) DNR() bool {
+	a := c.codeStatus()
+	return a != nil && a.NotForResuscitation()
+}
+
+func (c *Chart) codeStatus() *Alert {
+	for i, a := range c.Alerts.Items {
+		if a.Kind == AlertCodeStatus && (a.Status == "" || a.Status == "active") {
+			return &c.Alerts.Items[i]
+		}
+	}
+	return nil
 }
 
 // Latest returns the newest observation of each code, in first-seen order

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"filippo.io/age"
 )
@@ -26,21 +25,6 @@ type Snapshot struct {
 type Refusal struct {
 	Generation uint64
 	Reason     string
-}
-
-// Warning is one sentence for the screen when an older generation had to
-// be used, or "" when the newest one opened.
-func (s *Snapshot) Warning(now time.Time) string {
-	if len(s.Refused) == 0 {
-		return ""
-	}
-	var why []string
-	for _, r := range s.Refused {
-		why = append(why, fmt.Sprintf("generation %d %s", r.Generation, r.Reason))
-	}
-	return fmt.Sprintf("Showing older generation %d, data as of %s (%s old), because %s.",
-		s.Manifest.Generation, s.Manifest.AsOf.Local().Format("02/01/2006 15:04"),
-		FormatAge(now.Sub(s.Manifest.AsOf)), strings.Join(why, "; "))
 }
 
 // NoSnapshotError is returned when no generation could be opened; it
@@ -202,20 +186,4 @@ func inspectGeneration(g Generation, trusted ed25519.PublicKey) GenerationStatus
 	}
 	gs.Good = true
 	return gs
-}
-
-// FormatAge says how old data is the way a nurse reads it: "4 min",
-// "2 h 17 min", "3 d 4 h".
-func FormatAge(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	m := int(d / time.Minute)
-	switch {
-	case m < 60:
-		return fmt.Sprintf("%d min", m)
-	case m < 24*60:
-		return fmt.Sprintf("%d h %d min", m/60, m%60)
-	}
-	return fmt.Sprintf("%d d %d h", m/(24*60), (m/60)%24)
 }

@@ -70,6 +70,7 @@ type Manifest struct {
 	Source       string         `json:"source"` // "files" or the FHIR base URL; never a file name
 	Census       Census         `json:"census"`
 	Counts       map[string]int `json:"counts"`
+	Malformed    int            `json:"malformed"` // source resources that could not be read
 	PlainSize    int64          `json:"plainSize"`
 	CipherSize   int64          `json:"cipherSize"`
 	CipherSHA256 string         `json:"cipherSha256"`
@@ -78,9 +79,10 @@ type Manifest struct {
 
 // SealRequest is what Seal needs besides the keys and the ward.
 type SealRequest struct {
-	AsOf   time.Time
-	Source string
-	Census Census
+	AsOf      time.Time
+	Source    string
+	Census    Census
+	Malformed int // source resources skipped as unreadable, shown with the data
 }
 
 // Seal writes ward as the next snapshot generation of the vault in dir and
@@ -111,7 +113,7 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 	}
 	m := Manifest{
 		Format: formatVersion, Generation: next, Created: time.Now().UTC(), AsOf: req.AsOf.UTC(),
-		KioskID: keys.Config.KioskID, Source: req.Source, Census: req.Census, Counts: counts,
+		KioskID: keys.Config.KioskID, Source: req.Source, Census: req.Census, Counts: counts, Malformed: req.Malformed,
 		PlainSize: int64(len(img)), Signer: fingerprint(keys.signing.Public().(ed25519.PublicKey)),
 	}
 	path := filepath.Join(dir, snapshotDir, generationName(next))

@@ -262,6 +262,7 @@ type CensusRow struct {
 	Room          string        `json:"room,omitempty"`
 	Bed           string        `json:"bed,omitempty"`
 	CodeStatus    string        `json:"codeStatus,omitempty"`
+	DNR           bool          `json:"dnr"` // an active order not to resuscitate
 	AllergyStatus SectionStatus `json:"allergyStatus"`
 	Allergies     int           `json:"allergies"` // active allergies
 	Isolation     string        `json:"isolation,omitempty"`

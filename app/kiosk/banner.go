@@ -46,7 +46,7 @@ func newBanner(k *Kiosk) *banner {
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord
 	b.warning.TextStyle.Bold = true
-	if w := k.snap.Warning(k.opt.Now()); w != "" {
+	if w := present.Warning(k.snap, k.opt.Now()); w != "" {
 		b.warning.SetText(w)
 		b.content = container.NewVBox(top, b.warning)
 	} else {

@@ -65,11 +65,41 @@ func Sex(gender string) string {
 	return "?"
 }
 
+// Age says how old data is the way a nurse reads it: "4 min",
+// "2 h 17 min", "3 d 4 h".
+func Age(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	m := int(d / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m < 24*60:
+		return fmt.Sprintf("%d h %d min", m/60, m%60)
+	}
+	return fmt.Sprintf("%d d %d h", m/(24*60), (m/60)%24)
+}
+
+// Warning is one sentence for the screen when an older generation had to
+// be opened because newer ones were refused, or "" when the newest opened.
+func Warning(s *store.Snapshot, now time.Time) string {
+	if len(s.Refused) == 0 {
+		return ""
+	}
+	var why []string
+	for _, r := range s.Refused {
+		why = append(why, fmt.Sprintf("generation %d %s", r.Generation, r.Reason))
+	}
+	return fmt.Sprintf("Showing older generation %d, data as of %s (%s old), because %s.",
+		s.Manifest.Generation, DateTime(s.Manifest.AsOf), Age(now.Sub(s.Manifest.AsOf)), strings.Join(why, "; "))
+}
+
 // Freshness is the downtime banner line: "DOWNTIME – data as of 26/11/2026
 // 06:15, 2 h 17 min old (generation 12)".
 func Freshness(m store.Manifest, now time.Time) string {
 	return fmt.Sprintf("DOWNTIME – data as of %s, %s old (generation %d)",
-		DateTime(m.AsOf), store.FormatAge(now.Sub(m.AsOf)), m.Generation)
+		DateTime(m.AsOf), Age(now.Sub(m.AsOf)), m.Generation)
 }
 
 // Empty says what an empty section means, never confusing the two kinds

@@ -84,3 +84,26 @@ func TestAnOrderLineSaysPRNStatusAndLastDose(t *testing.T) {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
 }
+
+func TestAgeReadsLikeANurseWould(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		4 * time.Minute: "4 min", 137 * time.Minute: "2 h 17 min", 76 * time.Hour: "3 d 4 h", -time.Minute: "0 min",
+	} {
+		if got := Age(d); got != want {
+			t.Errorf("Age(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestTheWarningSaysWhichGenerationOpenedAndWhy(t *testing.T) {
+	now := time.Now()
+	s := &store.Snapshot{Manifest: store.Manifest{Generation: 4, AsOf: now.Add(-75 * time.Minute)},
+		Refused: []store.Refusal{{Generation: 5, Reason: "is not signed by the trusted key"}}}
+	w := Warning(s, now)
+	if !strings.HasPrefix(w, "Showing older generation 4, data as of ") || !strings.HasSuffix(w, "(1 h 15 min old), because generation 5 is not signed by the trusted key.") {
+		t.Fatal(w)
+	}
+	if Warning(&store.Snapshot{}, now) != "" {
+		t.Fatal("a newest generation needs no warning")
+	}
+}
