@@ -1,16 +1,23 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 )
 
-// writeAtomic writes a file so that readers see either the old file or the
-// whole new one, never a part: write a temporary file beside it, fsync,
-// close, rename over the target, then fsync the folder so the rename itself
-// survives a power cut. The temporary name says nothing about the content.
-func writeAtomic(path string, perm os.FileMode, write func(f *os.File) error) (err error) {
+// ErrExists is returned when a file to be written already exists: vault
+// files are written once and never replaced.
+var ErrExists = errors.New("already exists")
+
+// writeNew writes a new file so that readers see either nothing or the
+// whole file, never a part: write a temporary file beside it, fsync,
+// close, hard-link it to its name (which fails if the name exists, so two
+// writers cannot replace each other's file), remove the temporary name,
+// then fsync the folder so that the link survives a power cut. The
+// temporary name says nothing about the content.
+func writeNew(path string, perm os.FileMode, write func(f *os.File) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
@@ -34,9 +41,15 @@ func writeAtomic(path string, perm os.FileMode, write func(f *os.File) error) (e
 	if err = f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
 	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
+	if err = os.Link(f.Name(), path); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			err = fmt.Errorf("writing %s: %w", filepath.Base(path), ErrExists)
+		} else {
+			err = fmt.Errorf("writing %s: %w", filepath.Base(path), err)
+		}
+		return err
 	}
+	os.Remove(f.Name())
 	return syncDir(dir)
 }
 

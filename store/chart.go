@@ -29,11 +29,14 @@ type Source struct {
 }
 
 // Section is one part of a chart with its honest status. Assertion is the
-// resource that asserted "none known", when there was one.
+// resource that asserted "none known", when there was one. Unreadable says
+// that some source data of this section could not be read, so the items
+// may be incomplete (and the section is never "none known").
 type Section[T any] struct {
-	Status    SectionStatus `json:"status"`
-	Items     []T           `json:"items"`
-	Assertion *Source       `json:"assertion,omitempty"`
+	Status     SectionStatus `json:"status"`
+	Items      []T           `json:"items"`
+	Assertion  *Source       `json:"assertion,omitempty"`
+	Unreadable bool          `json:"unreadable,omitempty"`
 }
 
 // Settle sets Status from the items and the assertion: recorded when
@@ -43,7 +46,7 @@ func (s *Section[T]) Settle() {
 	switch {
 	case len(s.Items) > 0:
 		s.Status = Recorded
-	case s.Assertion != nil:
+	case s.Assertion != nil && !s.Unreadable:
 		s.Status = NoneKnown
 	default:
 		s.Status = NoneRecorded
@@ -116,9 +119,12 @@ type Allergy struct {
 	Source             Source    `json:"source,omitzero"`
 }
 
-// Active says whether the allergy is current: active, or with no
-// clinical status given (which must be read as possibly active).
-func (a Allergy) Active() bool { return a.ClinicalStatus == "" || a.ClinicalStatus == "active" }
+// Active says whether the allergy may be current: anything but a clinical
+// status of inactive or resolved (no status, or one this program does not
+// know, must be read as possibly active).
+func (a Allergy) Active() bool {
+	return a.ClinicalStatus != "inactive" && a.ClinicalStatus != "resolved"
+}
 
 // Problem is a condition on the problem list.
 type Problem struct {
@@ -165,6 +171,7 @@ type Administration struct {
 	Dose       string    `json:"dose,omitempty"`
 	Route      string    `json:"route,omitempty"`
 	Time       time.Time `json:"time"`
+	Reason     string    `json:"reason,omitempty"`  // why not given: "refused", "held: NPO"
 	OrderID    string    `json:"orderId,omitempty"` // MedicationRequest id
 	Source     Source    `json:"source,omitzero"`
 }

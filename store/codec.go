@@ -1,19 +1,17 @@
 package store
 
 import (
-	"bytes"
-	"compress/flate"
 	"fmt"
-	"io"
 	"sync"
+
+	"github.com/klauspost/compress/zstd"
 )
 
-// The JSON columns of the ward database (source resources and row bodies)
-// are DEFLATE-compressed one value at a time with a preset dictionary of
-// FHIR vocabulary. Small FHIR resources compress poorly on their own; with
-// the dictionary they shrink about fourfold, and so do the sealed file,
-// the time to decrypt it and the memory it takes. Values are unpacked only
-// when a chart is read. Changing the dictionary changes schemaVersion.
+// Each patient's chart is stored as one JSON document compressed with
+// zstd and a raw dictionary of FHIR vocabulary: FHIR JSON shrinks about
+// sixfold, and so do the sealed file, the time to decrypt it and the
+// memory it takes. Documents are unpacked one chart at a time, when the
+// chart is read. Changing the dictionary changes schemaVersion.
 var jsonDictionary = []byte(`"text":"","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">` +
 	`{"resourceType":"Condition","clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},` +
 	`"verificationStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-ver-status","code":"confirmed"}]},"onsetDateTime":"","recordedDate":"` +
@@ -48,43 +46,48 @@ var jsonDictionary = []byte(`"text":"","div":"<div xmlns=\"http://www.w3.org/199
 	`"code":{"coding":[{"system":"http://loinc.org","code":"","display":""}],"text":""},"subject":{"reference":"Patient/"},` +
 	`"encounter":{"reference":"Encounter/"},"effectiveDateTime":"2026-","issued":"","valueQuantity":{"value":,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}`)
 
-// packer compresses values for one writer goroutine.
-type packer struct {
-	w   *flate.Writer
-	buf bytes.Buffer
-}
+const dictionaryID = 1
 
-func newPacker() *packer {
-	p := &packer{}
-	p.w, _ = flate.NewWriterDict(&p.buf, flate.DefaultCompression, jsonDictionary) // the level is valid
-	return p
-}
+// maxChart bounds an unpacked chart document (a chart is tens of kB).
+const maxChart = 64 << 20
 
-// pack returns the compressed form of b, valid until the next call.
-func (p *packer) pack(b []byte) ([]byte, error) {
-	p.buf.Reset()
-	p.w.Reset(&p.buf)
-	if _, err := p.w.Write(b); err != nil {
-		return nil, err
-	}
-	if err := p.w.Close(); err != nil {
-		return nil, err
-	}
-	return p.buf.Bytes(), nil
-}
-
-var readers = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), jsonDictionary) }}
-
-// unpack returns the JSON a value was packed from.
-func unpack(b []byte) ([]byte, error) {
-	r := readers.Get().(io.ReadCloser)
-	defer readers.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), jsonDictionary); err != nil {
-		return nil, err
-	}
-	out, err := io.ReadAll(r)
+var codec = sync.OnceValues(func() (*zstdCodec, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderDictRaw(dictionaryID, jsonDictionary), zstd.WithEncoderConcurrency(1))
 	if err != nil {
-		return nil, fmt.Errorf("unpacking a stored value: %w", err)
+		return nil, err
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderDictRaw(dictionaryID, jsonDictionary),
+		zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxChart))
+	if err != nil {
+		return nil, err
+	}
+	return &zstdCodec{enc: enc, dec: dec}, nil
+})
+
+// zstdCodec's EncodeAll and DecodeAll are safe for concurrent use.
+type zstdCodec struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+}
+
+// pack compresses a document.
+func pack(doc []byte) ([]byte, error) {
+	c, err := codec()
+	if err != nil {
+		return nil, err
+	}
+	return c.enc.EncodeAll(doc, make([]byte, 0, len(doc)/4)), nil
+}
+
+// unpack returns the document a value was packed from.
+func unpack(b []byte) ([]byte, error) {
+	c, err := codec()
+	if err != nil {
+		return nil, err
+	}
+	out, err := c.dec.DecodeAll(b, nil)
+	if err != nil {
+		return nil, fmt.Errorf("unpacking a stored chart: %w", err)
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -52,22 +53,27 @@ type Config struct {
 	Created   time.Time `json:"created"`
 }
 
-// Keys are the vault's secrets once unlocked with the passphrase. The
-// trusted signing key is taken from the sealed keyring, not from
-// config.json, so that whoever can write the disk cannot swap it.
+// Keys are the vault's secrets once unlocked with the passphrase. Their
+// Config comes from the sealed keyring, not from config.json, so that
+// whoever can write the disk can swap neither the trusted signer nor the
+// recipients nor the number of generations kept.
 type Keys struct {
-	Config   Config
-	identity age.Identity
-	signing  ed25519.PrivateKey
-	trusted  ed25519.PublicKey
+	Config Config
+	// ConfigProblem says how config.json differs from the sealed keys, or
+	// is "". Reading goes on (nurses need the records); sealing refuses.
+	ConfigProblem string
+	identity      age.Identity
+	signing       ed25519.PrivateKey
+	trusted       ed25519.PublicKey
 }
 
 // keyring is the plaintext of keyring.age, which exists only in memory.
+// It holds the whole configuration too: what is sealed under the
+// passphrase is what counts, and config.json is its public copy.
 type keyring struct {
-	KioskID    string `json:"kioskId"`
+	Config     Config `json:"config"`
 	Identity   string `json:"identity"`
 	SigningKey []byte `json:"signingKey"` // Ed25519 seed
-	Signer     string `json:"signer"`
 }
 
 // InitOptions tune Init. The zero value is the production default.
@@ -100,10 +106,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if len([]rune(passphrase)) < minPassphrase {
 		return nil, ErrWeakPassphrase
 	}
-	if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil {
-		return nil, ErrAlreadyInitialised
-	}
-	if _, err := os.Stat(filepath.Join(dir, keyringFile)); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil || HasKeys(dir) == nil {
 		return nil, ErrAlreadyInitialised
 	}
 	res := &InitResult{}
@@ -151,7 +154,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	res.Config = Config{Format: 1, KioskID: kioskID, Recipient: recipient, Recovery: opt.Recovery,
 		Signer: signer, Keep: keep, Created: time.Now().UTC().Truncate(time.Second)}
 
-	plain, err := json.Marshal(keyring{KioskID: kioskID, Identity: identity, SigningKey: priv.Seed(), Signer: signer})
+	plain, err := json.Marshal(keyring{Config: res.Config, Identity: identity, SigningKey: priv.Seed()})
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +172,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err := os.MkdirAll(filepath.Join(dir, snapshotDir), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data folder: %w", err)
 	}
-	err = writeAtomic(filepath.Join(dir, keyringFile), 0o600, func(f *os.File) error {
+	err = writeNew(filepath.Join(dir, keyringFile), 0o600, func(f *os.File) error {
 		w, err := age.Encrypt(f, sr)
 		if err != nil {
 			return err
@@ -179,6 +182,9 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 		}
 		return w.Close()
 	})
+	if errors.Is(err, ErrExists) {
+		return nil, ErrAlreadyInitialised // another init won the race
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +192,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = writeAtomic(filepath.Join(dir, configFile), 0o644, func(f *os.File) error {
+	err = writeNew(filepath.Join(dir, configFile), 0o644, func(f *os.File) error {
 		_, err := f.Write(append(cfg, '\n'))
 		return err
 	})
@@ -234,13 +240,20 @@ func LoadConfig(dir string) (*Config, error) {
 	return &c, nil
 }
 
+// HasKeys says whether dir holds a kiosk's sealed keys (ErrNotInitialised
+// if not), so that a command can say so before asking for a passphrase.
+func HasKeys(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, keyringFile)); errors.Is(err, fs.ErrNotExist) {
+		return ErrNotInitialised
+	} else if err != nil {
+		return fmt.Errorf("reading the keyring: %w", err)
+	}
+	return nil
+}
+
 // Unlock opens the sealed keyring with the passphrase. A wrong passphrase
 // gives ErrWrongPassphrase and changes nothing.
 func Unlock(dir string, passphrase string) (*Keys, error) {
-	cfg, err := LoadConfig(dir)
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.Open(filepath.Join(dir, keyringFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotInitialised
@@ -267,22 +280,31 @@ func Unlock(dir string, passphrase string) (*Keys, error) {
 		return nil, fmt.Errorf("the keyring is damaged: %w", err)
 	}
 	var kr keyring
-	if err := json.Unmarshal(plain, &kr); err != nil || len(kr.SigningKey) != ed25519.SeedSize {
+	if err := json.Unmarshal(plain, &kr); err != nil || len(kr.SigningKey) != ed25519.SeedSize || kr.Config.Keep <= 0 {
 		return nil, errors.New("the keyring is damaged")
 	}
 	ids, err := age.ParseIdentities(strings.NewReader(kr.Identity))
 	if err != nil || len(ids) != 1 {
 		return nil, errors.New("the keyring is damaged")
 	}
-	trusted, err := base64.StdEncoding.DecodeString(kr.Signer)
-	if err != nil || len(trusted) != ed25519.PublicKeySize {
+	trusted, err := kr.Config.signerKey()
+	if err != nil || recipientOf(ids[0]) != kr.Config.Recipient {
 		return nil, errors.New("the keyring is damaged")
 	}
-	if kr.KioskID != cfg.KioskID || kr.Signer != cfg.Signer || recipientOf(ids[0]) != cfg.Recipient {
-		return nil, ErrKeysAltered
+	keys := &Keys{Config: kr.Config, identity: ids[0], signing: ed25519.NewKeyFromSeed(kr.SigningKey), trusted: trusted}
+	switch cfg, err := LoadConfig(dir); {
+	case err != nil:
+		keys.ConfigProblem = "config.json is missing or damaged"
+	case !sameConfig(*cfg, kr.Config):
+		keys.ConfigProblem = ErrKeysAltered.Error()
 	}
-	return &Keys{Config: *cfg, identity: ids[0], signing: ed25519.NewKeyFromSeed(kr.SigningKey),
-		trusted: trusted}, nil
+	return keys, nil
+}
+
+func sameConfig(a, b Config) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
 }
 
 func recipientOf(id age.Identity) string {

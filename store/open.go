@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -99,22 +100,23 @@ func openGeneration(ctx context.Context, g Generation, keys *Keys) (*Snapshot, e
 }
 
 // decrypt returns the plaintext image only when both the signed hash and
-// age's own authentication agree. The hash is computed on a second
-// goroutine reading the file on its own, so hashing and decrypting use
-// both cores and nothing is copied between them.
+// age's own authentication agree. The ciphertext is read into memory once
+// and both checks run on those same bytes (reading the file twice would let
+// someone who can write it show one version to each), hashing on a second
+// goroutine so that both cores work.
 func (s *sealed) decrypt(id age.Identity) ([]byte, error) {
 	m := s.manifest
 	if m.PlainSize <= 0 || m.PlainSize > m.CipherSize {
 		return nil, ErrAltered
 	}
+	cipher := make([]byte, m.CipherSize)
+	if _, err := io.ReadFull(io.NewSectionReader(s.cipher, 0, m.CipherSize), cipher); err != nil {
+		return nil, ErrNotSnapshot
+	}
 	hashed := make(chan bool, 1)
-	go func() {
-		h := sha256.New()
-		_, err := io.Copy(h, io.NewSectionReader(s.cipher, 0, m.CipherSize))
-		hashed <- err == nil && hex.EncodeToString(h.Sum(nil)) == m.CipherSHA256
-	}()
+	go func() { hashed <- hashOf(bytes.NewReader(cipher)) == m.CipherSHA256 }()
 
-	r, err := age.Decrypt(io.NewSectionReader(s.cipher, 0, m.CipherSize), id)
+	r, err := age.Decrypt(bytes.NewReader(cipher), id)
 	if err != nil {
 		// An altered header also fails to unwrap: the hash tells which.
 		var noMatch *age.NoIdentityMatchError
@@ -137,6 +139,15 @@ func (s *sealed) decrypt(id age.Identity) ([]byte, error) {
 		return nil, ErrAltered
 	}
 	return img, nil
+}
+
+// hashOf is the hex SHA-256 of what r holds, or "" if it cannot be read.
+func hashOf(r io.Reader) string {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // GenerationStatus is what can be checked of a generation without the
@@ -165,12 +176,12 @@ func Inspect(dir string) (*Config, []GenerationStatus, error) {
 	}
 	var out []GenerationStatus
 	for _, g := range gens {
-		out = append(out, inspectGeneration(g, trusted))
+		out = append(out, inspectGeneration(g, trusted, cfg.KioskID))
 	}
 	return cfg, out, nil
 }
 
-func inspectGeneration(g Generation, trusted ed25519.PublicKey) GenerationStatus {
+func inspectGeneration(g Generation, trusted ed25519.PublicKey, kioskID string) GenerationStatus {
 	gs := GenerationStatus{Generation: g.Generation}
 	s, err := openSealed(g, trusted)
 	if err != nil {
@@ -180,6 +191,10 @@ func inspectGeneration(g Generation, trusted ed25519.PublicKey) GenerationStatus
 	defer s.f.Close()
 	m := s.manifest
 	gs.Manifest = &m
+	if m.KioskID != kioskID {
+		gs.Problem = reason(ErrForeign)
+		return gs
+	}
 	if err := s.verifyHash(); err != nil {
 		gs.Problem = reason(err)
 		return gs

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -89,6 +90,9 @@ type SealRequest struct {
 // prunes generations beyond the configured number. Nothing is written in the
 // clear: the image goes from memory through age to the file.
 func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealRequest) (*Manifest, error) {
+	if keys.ConfigProblem != "" {
+		return nil, fmt.Errorf("%s; no snapshot is sealed until it is restored", keys.ConfigProblem)
+	}
 	recipients, err := keys.Config.recipients()
 	if err != nil {
 		return nil, err
@@ -109,6 +113,9 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 	}
 	var next uint64 = 1
 	if len(gens) > 0 {
+		if gens[0].Generation >= maxGeneration {
+			return nil, fmt.Errorf("the snapshots folder holds generation %d, beyond any real count: remove that file", gens[0].Generation)
+		}
 		next = gens[0].Generation + 1
 	}
 	m := Manifest{
@@ -116,8 +123,8 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 		KioskID: keys.Config.KioskID, Source: req.Source, Census: req.Census, Counts: counts, Malformed: req.Malformed,
 		PlainSize: int64(len(img)), Signer: fingerprint(keys.signing.Public().(ed25519.PublicKey)),
 	}
-	path := filepath.Join(dir, snapshotDir, generationName(next))
-	err = writeAtomic(path, 0o600, func(f *os.File) error {
+	g := Generation{Generation: next, Path: filepath.Join(dir, snapshotDir, generationName(next))}
+	err = writeNew(g.Path, 0o600, func(f *os.File) error {
 		bw := bufio.NewWriterSize(f, 1<<20)
 		if _, err := bw.WriteString(magic); err != nil {
 			return err
@@ -149,10 +156,17 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 		}
 		return bw.Flush()
 	})
+	if errors.Is(err, ErrExists) {
+		return nil, fmt.Errorf("another writer sealed generation %d at the same time; nothing was replaced", next)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := prune(dir, keys.Config.Keep); err != nil {
+	// Read back what was written before counting on it.
+	if err := verify(g, keys.trusted); err != nil {
+		return nil, fmt.Errorf("generation %d was written but does not verify (%v); older generations were kept", next, err)
+	}
+	if err := prune(dir, keys.Config.Keep, keys.trusted); err != nil {
 		return &m, fmt.Errorf("the snapshot was written, but old generations could not be removed: %w", err)
 	}
 	return &m, nil
@@ -198,36 +212,48 @@ func listGenerations(dir string) ([]Generation, error) {
 		}
 		gens = append(gens, Generation{Generation: g, Path: filepath.Join(dir, snapshotDir, name)})
 	}
-	slices.SortFunc(gens, func(a, b Generation) int { return -cmpUint(a.Generation, b.Generation) })
+	slices.SortFunc(gens, func(a, b Generation) int { return cmp.Compare(b.Generation, a.Generation) })
 	return gens, nil
 }
 
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// maxGeneration is far beyond any real count (one a second for millions
+// of years) and far from overflow: a file numbered above it is planted.
+const maxGeneration = 1 << 53
+
+// verify checks a generation's signature and hash without decrypting it.
+func verify(g Generation, trusted ed25519.PublicKey) error {
+	s, err := openSealed(g, trusted)
+	if err != nil {
+		return err
 	}
-	return 0
+	defer s.f.Close()
+	return s.verifyHash()
 }
 
-// prune removes the oldest generations beyond keep. It runs only right
-// after a new generation was written and verified by its writer.
-func prune(dir string, keep int) error {
+// prune keeps the newest keep generations that verify, and every file
+// newer than the oldest of those (refused files stay as evidence), and
+// removes the rest. It runs only after a new generation was written and
+// verified.
+func prune(dir string, keep int, trusted ed25519.PublicKey) error {
 	gens, err := listGenerations(dir)
 	if err != nil {
 		return err
 	}
-	if len(gens) <= keep {
-		return nil
-	}
-	for _, g := range gens[keep:] {
-		if err := os.Remove(g.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
+	good := 0
+	for i, g := range gens {
+		if good == keep {
+			for _, old := range gens[i:] {
+				if err := os.Remove(old.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+			return syncDir(filepath.Join(dir, snapshotDir))
+		}
+		if verify(g, trusted) == nil {
+			good++
 		}
 	}
-	return syncDir(filepath.Join(dir, snapshotDir))
+	return nil
 }
 
 // sealed is a snapshot file whose manifest signature has been checked.
@@ -302,13 +328,9 @@ func readSealed(f *os.File, g Generation, trusted ed25519.PublicKey) (*sealed, e
 }
 
 // verifyHash checks the ciphertext against the signed hash without
-// decrypting it (for status, which has no passphrase).
+// decrypting it (for status, which has no passphrase, and after sealing).
 func (s *sealed) verifyHash() error {
-	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(s.cipher, 0, s.manifest.CipherSize)); err != nil {
-		return err
-	}
-	if hex.EncodeToString(h.Sum(nil)) != s.manifest.CipherSHA256 {
+	if hashOf(io.NewSectionReader(s.cipher, 0, s.manifest.CipherSize)) != s.manifest.CipherSHA256 {
 		return ErrAltered
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -290,17 +291,161 @@ func TestOnlyTheConfiguredNumberOfGenerationsIsKept(t *testing.T) {
 	}
 }
 
-func TestAnAlteredConfigIsNoticedAtUnlock(t *testing.T) {
-	dir, _ := testVault(t)
-	other := t.TempDir()
-	Init(other, testPassphrase, InitOptions{WorkFactor: 10})
-	cfgA, _ := LoadConfig(dir)
-	cfgB, _ := LoadConfig(other)
-	cfgA.Signer = cfgB.Signer // someone swaps in their own signing key
-	b, _ := json.Marshal(cfgA)
+func TestAnAlteredConfigStopsSealingButNotReading(t *testing.T) {
+	for name, alter := range map[string]func(c, other *Config){
+		"a swapped signer":       func(c, other *Config) { c.Signer = other.Signer },
+		"a swapped recovery key": func(c, other *Config) { c.Recovery = other.Recipient },
+		"fewer generations kept": func(c, other *Config) { c.Keep = 1 },
+		"another kiosk's config": func(c, other *Config) { *c = *other },
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir, keys := testVault(t)
+			sealCharts(t, dir, keys, testChart("p1", "Peeters, Maria", "MRN0000001"))
+			other := t.TempDir()
+			Init(other, testPassphrase, InitOptions{WorkFactor: 10})
+			cfgA, _ := LoadConfig(dir)
+			cfgB, _ := LoadConfig(other)
+			alter(cfgA, cfgB)
+			b, _ := json.Marshal(cfgA)
+			os.WriteFile(filepath.Join(dir, configFile), b, 0o644)
+
+			keys, err := Unlock(dir, testPassphrase)
+			if err != nil || keys.ConfigProblem == "" {
+				t.Fatalf("problem %q, err %v", keys.ConfigProblem, err)
+			}
+			if keys.Config.Keep != DefaultKeep || keys.Config.Recovery == cfgB.Recipient {
+				t.Fatal("the keys took config.json's word over the sealed keyring's")
+			}
+			s, err := Open(context.Background(), dir, keys)
+			if err != nil {
+				t.Fatalf("nurses lost the records: %v", err)
+			}
+			s.Close()
+			w, _ := BuildWard(context.Background(), []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+			defer w.Close()
+			if _, err := Seal(context.Background(), dir, keys, w, SealRequest{AsOf: time.Now()}); err == nil {
+				t.Fatal("sealed with an altered config")
+			}
+		})
+	}
+}
+
+func TestAMissingConfigStillLetsNursesRead(t *testing.T) {
+	dir, keys := testVault(t)
+	sealCharts(t, dir, keys, testChart("p1", "Peeters, Maria", "MRN0000001"))
+	os.Remove(filepath.Join(dir, configFile))
+	keys, err := Unlock(dir, testPassphrase)
+	if err != nil || !strings.Contains(keys.ConfigProblem, "missing") {
+		t.Fatalf("problem %q, err %v", keys.ConfigProblem, err)
+	}
+	s, err := Open(context.Background(), dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+}
+
+func TestStatusRefusesAnotherKiosksGeneration(t *testing.T) {
+	dir, keys := testVault(t)
+	sealCharts(t, dir, keys, testChart("p1", "Peeters, Maria", "MRN0000001"))
+	cfg, _ := LoadConfig(dir)
+	cfg.KioskID = "another-kiosk"
+	b, _ := json.Marshal(cfg)
 	os.WriteFile(filepath.Join(dir, configFile), b, 0o644)
-	if _, err := Unlock(dir, testPassphrase); !errors.Is(err, ErrKeysAltered) {
+	_, st, err := Inspect(dir)
+	if err != nil || st[0].Good || !strings.Contains(st[0].Problem, "not encrypted to this kiosk") {
+		t.Fatalf("status = %+v, %v", st, err)
+	}
+}
+
+func TestPruningKeepsTheGoodGenerationsBehindRefusedOnes(t *testing.T) {
+	dir, keys := testVault(t)
+	keys.Config.Keep = 2
+	sealCharts(t, dir, keys, testChart("p1", "Peeters, Maria", "MRN0000001"))
+	sealCharts(t, dir, keys, testChart("p1", "Peeters, Maria", "MRN0000001"))
+	// Two planted files newer than the good ones.
+	os.WriteFile(filepath.Join(dir, snapshotDir, generationName(3)), []byte("junk"), 0o600)
+	os.WriteFile(filepath.Join(dir, snapshotDir, generationName(4)), []byte("junk"), 0o600)
+	sealCharts(t, dir, keys, testChart("p1", "Peeters, Maria", "MRN0000001")) // generation 5
+	gens, _ := listGenerations(dir)
+	var kept []uint64
+	for _, g := range gens {
+		kept = append(kept, g.Generation)
+	}
+	if fmt.Sprint(kept) != "[5 4 3 2]" {
+		t.Fatalf("kept %v, want the refused 4 and 3 and the good 5 and 2", kept)
+	}
+}
+
+func TestAPlantedHugeGenerationStopsSealingInsteadOfWrapping(t *testing.T) {
+	dir, keys := testVault(t)
+	os.WriteFile(filepath.Join(dir, snapshotDir, "18446744073709551615.lbs"), []byte("junk"), 0o600)
+	w, _ := BuildWard(context.Background(), []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+	defer w.Close()
+	if _, err := Seal(context.Background(), dir, keys, w, SealRequest{AsOf: time.Now()}); err == nil {
+		t.Fatal("sealed after a planted generation 2^64-1")
+	}
+}
+
+func TestVaultFilesAreNeverReplaced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(path, []byte("first"), 0o600)
+	err := writeNew(path, 0o600, func(f *os.File) error { _, err := f.WriteString("second"); return err })
+	if !errors.Is(err, ErrExists) {
 		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Fatal("the file was replaced")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+		t.Fatal("a temporary file was left behind")
+	}
+}
+
+func TestTheDatabaseNeverSpillsToTemporaryFiles(t *testing.T) {
+	dir, keys := testVault(t)
+	ctx := context.Background()
+	w, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	check := func(w *Ward) {
+		var mode int
+		if err := w.conn.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&mode); err != nil || mode != 2 {
+			t.Fatalf("temp_store = %d (%v), want 2 (memory)", mode, err)
+		}
+	}
+	check(w)
+	if _, err := Seal(ctx, dir, keys, w, SealRequest{AsOf: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(s.Ward)
+}
+
+func TestAnIdentifierOfTwoPatientsOpensNeither(t *testing.T) {
+	ctx := context.Background()
+	a, b := testChart("p1", "Peeters, Maria", "MRN0000001"), testChart("p2", "Dubois, Jean", "MRN0000002")
+	b.Patient.Identifiers = append(b.Patient.Identifiers, Identifier{Value: "MRN0000001"})
+	w, err := BuildWard(ctx, []Chart{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Chart(ctx, "MRN0000001"); !errors.Is(err, ErrAmbiguousPatient) {
+		t.Fatalf("err = %v", err)
+	}
+	if c, err := w.Chart(ctx, "p1"); err != nil || c.Patient.ID != "p1" {
+		t.Fatalf("by id: %v", err)
+	}
+	src, err := w.Resource(ctx, "MedicationRequest", "p2-m1")
+	if err != nil || src.VersionID != "3" || !strings.Contains(string(src.JSON), "p2-m1") {
+		t.Fatalf("resource = %+v, %v", src, err)
 	}
 }
 

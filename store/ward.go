@@ -1,46 +1,47 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // schemaVersion is the layout of the in-memory database inside a sealed
 // snapshot; opening refuses an image of another version.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
-// The tables are plain rowid tables filled in census order, and their
-// indexes are built after the last insert: both then pack their pages
-// full, which keeps the sealed image about half the size of tables
-// keyed by FHIR id and filled in random key order.
+// The database holds, per patient, the columns the census needs and the
+// whole chart as one compressed JSON document with the raw JSON of every
+// source resource; identifier and resource are the indexes that find a
+// patient by MRN and a source resource (with its version) by type and id.
+// Tables are filled in census order and indexed after the last insert, so
+// their pages are packed full.
 const schema = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE resource (type TEXT NOT NULL, id TEXT NOT NULL, version_id TEXT, last_updated TEXT, json BLOB NOT NULL);
 CREATE TABLE patient (
 	id TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT,
-	ward TEXT, room TEXT, bed TEXT, code_status TEXT, allergy_status TEXT NOT NULL, allergies INTEGER NOT NULL,
-	isolation TEXT, body BLOB NOT NULL);
+	ward TEXT, room TEXT, bed TEXT, code_status TEXT, dnr INTEGER NOT NULL, allergy_status TEXT NOT NULL,
+	allergies INTEGER NOT NULL, isolation TEXT, chart BLOB NOT NULL);
 CREATE TABLE identifier (patient_id TEXT NOT NULL, value TEXT NOT NULL, system TEXT);
-CREATE TABLE section (
-	patient_id TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, assertion_type TEXT, assertion_id TEXT);
-CREATE TABLE item (
-	patient_id TEXT NOT NULL, section TEXT NOT NULL, seq INTEGER NOT NULL,
-	src_type TEXT NOT NULL, src_id TEXT NOT NULL, body BLOB NOT NULL);
+CREATE TABLE resource (
+	type TEXT NOT NULL, id TEXT NOT NULL, version_id TEXT, last_updated TEXT,
+	patient_id TEXT NOT NULL, section TEXT NOT NULL);
 `
 
 const indexes = `
-CREATE UNIQUE INDEX resource_key ON resource (type, id);
 CREATE UNIQUE INDEX patient_id ON patient (id);
 CREATE INDEX patient_seq ON patient (seq);
 CREATE INDEX identifier_value ON identifier (value);
-CREATE UNIQUE INDEX section_key ON section (patient_id, name);
-CREATE INDEX item_key ON item (patient_id, section, seq);
+CREATE UNIQUE INDEX resource_key ON resource (type, id);
 `
 
 // Ward is an essential-record database held in memory: built from charts
@@ -51,11 +52,16 @@ type Ward struct {
 	conn *sql.Conn // the one connection that holds the in-memory image
 }
 
-// ErrNoPatient is returned when no patient matches an id or identifier.
-var ErrNoPatient = errors.New("no patient with that id or identifier in this snapshot")
+// Errors of looking a patient up.
+var (
+	ErrNoPatient        = errors.New("no patient with that id or identifier in this snapshot")
+	ErrAmbiguousPatient = errors.New("more than one patient has that identifier; use the patient's FHIR id")
+)
 
 // openMemory opens an empty in-memory SQLite database on a single pinned
-// connection (each new connection to :memory: would be a different database).
+// connection (each new connection to :memory: would be a different
+// database). Temporary storage is kept in memory too: SQLite's default
+// spills large sorts (building an index) to unlinked files in $TMPDIR.
 func openMemory(ctx context.Context) (*Ward, error) {
 	db, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
@@ -63,6 +69,9 @@ func openMemory(ctx context.Context) (*Ward, error) {
 	}
 	db.SetMaxOpenConns(1)
 	conn, err := db.Conn(ctx)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "PRAGMA temp_store=MEMORY")
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening in-memory database: %w", err)
@@ -97,158 +106,170 @@ func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) {
 	return w, nil
 }
 
+// storedChart is the document kept per patient: the chart, and the raw
+// JSON of its sources by "Type/id" (Source.JSON is not part of the chart's
+// own JSON).
+type storedChart struct {
+	Chart *Chart                     `json:"chart"`
+	Raw   map[string]json.RawMessage `json:"raw"`
+}
+
+// prepared is a chart made ready for its rows: the packed document and
+// the resource index as a JSON array for json_each.
+type prepared struct {
+	doc   []byte
+	index []byte
+	err   error
+}
+
+// prepare builds a chart's packed document and index. The document is
+// written by hand around the chart's JSON because the raw JSON of the
+// sources is already compact and checked by the reader: json.Marshal
+// would check and compact it all again.
+func prepare(c *Chart) prepared {
+	chart, err := json.Marshal(c)
+	if err != nil {
+		return prepared{err: err}
+	}
+	var doc, index bytes.Buffer
+	doc.Grow(len(chart) * 3)
+	doc.WriteString(`{"chart":`)
+	doc.Write(chart)
+	doc.WriteString(`,"raw":{`)
+	index.WriteByte('[')
+	seen := map[string]bool{}
+	eachSource(c, func(section string, s *Source) {
+		key := s.Type + "/" + s.ID
+		if s.Type == "" || s.ID == "" {
+			err = errors.New("a row has no source resource")
+		}
+		if seen[key] {
+			return // the same resource feeds two rows; it is kept once
+		}
+		if len(seen) > 0 {
+			doc.WriteByte(',')
+			index.WriteByte(',')
+		}
+		seen[key] = true
+		k, _ := json.Marshal(key)
+		doc.Write(k)
+		doc.WriteByte(':')
+		switch {
+		case len(s.JSON) == 0:
+			doc.WriteString("null")
+		case !json.Valid(s.JSON):
+			err = fmt.Errorf("the source %s is not valid JSON", s.Type)
+		default:
+			doc.Write(s.JSON)
+		}
+		row, _ := json.Marshal([]string{s.Type, s.ID, s.VersionID, s.LastUpdated, section})
+		index.Write(row)
+	})
+	if err != nil {
+		return prepared{err: err}
+	}
+	doc.WriteString("}}")
+	index.WriteByte(']')
+	packed, err := pack(doc.Bytes())
+	return prepared{doc: packed, index: index.Bytes(), err: err}
+}
+
+// prepareAll prepares every chart on all cores, keeping the order.
+func prepareAll(charts []Chart) []prepared {
+	out := make([]prepared, len(charts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(charts) {
+					return
+				}
+				charts[i].Settle()
+				out[i] = prepare(&charts[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
 func (w *Ward) fill(ctx context.Context, charts []Chart) error {
-	for _, p := range []string{"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF"} {
-		if _, err := w.conn.ExecContext(ctx, p); err != nil {
-			return fmt.Errorf("preparing database: %w", err)
+	for _, q := range []string{"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", schema} {
+		if _, err := w.conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("creating the database: %w", err)
 		}
 	}
-	if _, err := w.conn.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("creating schema: %w", err)
-	}
+	ready := prepareAll(charts)
 	tx, err := w.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	ins, err := newInserter(ctx, tx)
+	patient, err := tx.PrepareContext(ctx, `INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer ins.close()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta VALUES ('schema', ?)`, schemaVersion); err != nil {
+	defer patient.Close()
+	identifier, err := tx.PrepareContext(ctx, `INSERT INTO identifier VALUES (?, ?, ?)`)
+	if err != nil {
 		return err
 	}
+	defer identifier.Close()
+	resource, err := tx.PrepareContext(ctx, `INSERT INTO resource
+		SELECT value->>0, value->>1, value->>2, value->>3, ?1, value->>4 FROM json_each(?2)`)
+	if err != nil {
+		return err
+	}
+	defer resource.Close()
+
+	counts := map[string]int{"patients": len(charts)}
 	for i := range charts {
-		if err := ins.chart(ctx, i, &charts[i]); err != nil {
+		c, r := &charts[i], ready[i]
+		if r.err != nil {
+			return fmt.Errorf("storing chart %d: %w", i+1, r.err)
+		}
+		p := c.Patient
+		var isolation []string
+		allergies := 0
+		for _, a := range c.Alerts.Items {
+			if a.Kind == AlertIsolation {
+				isolation = append(isolation, a.Text)
+			}
+		}
+		for _, a := range c.Allergies.Items {
+			if a.Active() {
+				allergies++
+			}
+		}
+		if _, err := patient.ExecContext(ctx, p.ID, i, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
+			c.CodeStatus(), c.DNR(), string(c.Allergies.Status), allergies, strings.Join(isolation, "; "), r.doc); err != nil {
 			return fmt.Errorf("storing chart %d: %w", i+1, err)
 		}
+		if _, err := resource.ExecContext(ctx, p.ID, string(r.index)); err != nil {
+			return fmt.Errorf("storing chart %d: %w", i+1, err)
+		}
+		for _, id := range p.Identifiers {
+			if _, err := identifier.ExecContext(ctx, p.ID, id.Value, id.System); err != nil {
+				return fmt.Errorf("storing chart %d: %w", i+1, err)
+			}
+		}
+		for k, n := range c.sizes() {
+			counts[k] += n
+		}
+	}
+	cj, err := json.Marshal(counts)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta VALUES ('schema', ?), ('counts', ?)`, schemaVersion, string(cj)); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, indexes); err != nil {
 		return fmt.Errorf("indexing: %w", err)
 	}
 	return tx.Commit()
-}
-
-type inserter struct {
-	resource, patient, identifier, section, item *sql.Stmt
-	stored                                       map[[2]string]bool // source resources already stored
-	packer                                       *packer
-}
-
-func newInserter(ctx context.Context, tx *sql.Tx) (*inserter, error) {
-	ins := inserter{stored: map[[2]string]bool{}, packer: newPacker()}
-	for _, s := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{
-		{&ins.resource, `INSERT INTO resource VALUES (?, ?, ?, ?, ?)`},
-		{&ins.patient, `INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&ins.identifier, `INSERT INTO identifier VALUES (?, ?, ?)`},
-		{&ins.section, `INSERT INTO section VALUES (?, ?, ?, ?, ?)`},
-		{&ins.item, `INSERT INTO item VALUES (?, ?, ?, ?, ?, ?)`},
-	} {
-		st, err := tx.PrepareContext(ctx, s.sql)
-		if err != nil {
-			ins.close()
-			return nil, fmt.Errorf("preparing insert: %w", err)
-		}
-		*s.stmt = st
-	}
-	return &ins, nil
-}
-
-func (ins *inserter) close() {
-	for _, s := range []*sql.Stmt{ins.resource, ins.patient, ins.identifier, ins.section, ins.item} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
-
-func (ins *inserter) source(ctx context.Context, s Source) error {
-	if s.Type == "" || s.ID == "" {
-		return errors.New("a row has no source resource")
-	}
-	key := [2]string{s.Type, s.ID}
-	if ins.stored[key] {
-		return nil
-	}
-	ins.stored[key] = true
-	raw := s.JSON
-	if len(raw) == 0 {
-		raw = json.RawMessage("{}")
-	}
-	packed, err := ins.packer.pack(raw)
-	if err != nil {
-		return err
-	}
-	_, err = ins.resource.ExecContext(ctx, s.Type, s.ID, s.VersionID, s.LastUpdated, packed)
-	return err
-}
-
-func (ins *inserter) chart(ctx context.Context, seq int, c *Chart) error {
-	c.Settle()
-	p := c.Patient
-	if err := ins.source(ctx, p.Source); err != nil {
-		return err
-	}
-	body, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	if body, err = ins.packer.pack(body); err != nil {
-		return err
-	}
-	var isolation []string
-	for _, a := range c.Alerts.Items {
-		if a.Kind == AlertIsolation {
-			isolation = append(isolation, a.Text)
-		}
-	}
-	_, err = ins.patient.ExecContext(ctx, p.ID, seq, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
-		c.CodeStatus(), string(c.Allergies.Status), activeCount(c.Allergies.Items), strings.Join(isolation, "; "), body)
-	if err != nil {
-		return err
-	}
-	for _, id := range p.Identifiers {
-		if _, err := ins.identifier.ExecContext(ctx, p.ID, id.Value, id.System); err != nil {
-			return err
-		}
-	}
-	return forEachSection(c, func(name string, s section) error {
-		var at, aid any
-		if a := s.assertion(); a != nil {
-			if err := ins.source(ctx, *a); err != nil {
-				return err
-			}
-			at, aid = a.Type, a.ID
-		}
-		if _, err := ins.section.ExecContext(ctx, p.ID, name, string(s.status()), at, aid); err != nil {
-			return err
-		}
-		return s.eachItem(func(i int, src Source, body []byte) error {
-			if err := ins.source(ctx, src); err != nil {
-				return err
-			}
-			packed, err := ins.packer.pack(body)
-			if err != nil {
-				return err
-			}
-			_, err = ins.item.ExecContext(ctx, p.ID, name, i, src.Type, src.ID, packed)
-			return err
-		})
-	})
-}
-
-func activeCount(as []Allergy) int {
-	n := 0
-	for _, a := range as {
-		if a.ClinicalStatus == "" || a.ClinicalStatus == "active" {
-			n++
-		}
-	}
-	return n
 }
 
 // CensusRow is one line of the ward list.
@@ -271,7 +292,7 @@ type CensusRow struct {
 // Census lists the ward's patients in census order.
 func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 	rows, err := w.conn.QueryContext(ctx, `SELECT id, name, mrn, birth_date, sex, ward, room, bed,
-		code_status, allergy_status, allergies, isolation FROM patient ORDER BY seq`)
+		code_status, dnr, allergy_status, allergies, isolation FROM patient ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("reading census: %w", err)
 	}
@@ -281,7 +302,7 @@ func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 		var r CensusRow
 		var status string
 		if err := rows.Scan(&r.ID, &r.Name, &r.MRN, &r.BirthDate, &r.Sex, &r.Ward, &r.Room, &r.Bed,
-			&r.CodeStatus, &status, &r.Allergies, &r.Isolation); err != nil {
+			&r.CodeStatus, &r.DNR, &status, &r.Allergies, &r.Isolation); err != nil {
 			return nil, fmt.Errorf("reading census: %w", err)
 		}
 		r.AllergyStatus = SectionStatus(status)
@@ -291,18 +312,33 @@ func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 }
 
 // Find returns the FHIR id of the patient whose id or any identifier value
-// (e.g. the MRN) is key.
+// (e.g. the MRN) is key. A key that fits two patients is refused rather
+// than answered with either.
 func (w *Ward) Find(ctx context.Context, key string) (string, error) {
-	var id string
-	err := w.conn.QueryRowContext(ctx, `SELECT id FROM patient WHERE id = ?
-		UNION ALL SELECT patient_id FROM identifier WHERE value = ? LIMIT 1`, key, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNoPatient
-	}
+	rows, err := w.conn.QueryContext(ctx, `SELECT id FROM patient WHERE id = ?1
+		UNION SELECT patient_id FROM identifier WHERE value = ?1 LIMIT 2`, key)
 	if err != nil {
 		return "", fmt.Errorf("finding patient: %w", err)
 	}
-	return id, nil
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", fmt.Errorf("finding patient: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("finding patient: %w", err)
+	}
+	switch len(ids) {
+	case 0:
+		return "", ErrNoPatient
+	case 1:
+		return ids[0], nil
+	}
+	return "", ErrAmbiguousPatient
 }
 
 // Chart reads one patient's chart by FHIR id or identifier value.
@@ -311,106 +347,60 @@ func (w *Ward) Chart(ctx context.Context, key string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c Chart
+	return w.chart(ctx, id)
+}
+
+func (w *Ward) chart(ctx context.Context, patientID string) (*Chart, error) {
 	var body []byte
-	if err := w.conn.QueryRowContext(ctx, `SELECT body FROM patient WHERE id = ?`, id).Scan(&body); err != nil {
-		return nil, fmt.Errorf("reading patient: %w", err)
+	if err := w.conn.QueryRowContext(ctx, `SELECT chart FROM patient WHERE id = ?`, patientID).Scan(&body); err != nil {
+		return nil, fmt.Errorf("reading chart: %w", err)
 	}
-	if body, err = unpack(body); err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(body, &c.Patient); err != nil {
-		return nil, fmt.Errorf("reading patient: %w", err)
-	}
-	if c.Patient.Source, err = w.Resource(ctx, "Patient", id); err != nil {
-		return nil, err
-	}
-	err = forEachSection(&c, func(name string, s section) error {
-		var status string
-		var at, aid sql.NullString
-		err := w.conn.QueryRowContext(ctx, `SELECT status, assertion_type, assertion_id FROM section
-			WHERE patient_id = ? AND name = ?`, id, name).Scan(&status, &at, &aid)
-		if err != nil {
-			return fmt.Errorf("reading section %s: %w", name, err)
-		}
-		var assertion *Source
-		if at.Valid {
-			src, err := w.Resource(ctx, at.String, aid.String)
-			if err != nil {
-				return err
-			}
-			assertion = &src
-		}
-		return s.load(SectionStatus(status), assertion, func(add func(body []byte, src Source) error) error {
-			return w.items(ctx, id, name, add)
-		})
-	})
+	body, err := unpack(body)
 	if err != nil {
 		return nil, err
 	}
-	return &c, nil
+	doc := storedChart{Chart: &Chart{}}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, fmt.Errorf("reading chart: %w", err)
+	}
+	eachSource(doc.Chart, func(_ string, s *Source) { s.JSON = doc.Raw[s.Type+"/"+s.ID] })
+	return doc.Chart, nil
 }
 
-func (w *Ward) items(ctx context.Context, patientID, section string, add func([]byte, Source) error) error {
-	rows, err := w.conn.QueryContext(ctx, `SELECT i.body, r.type, r.id, r.version_id, r.last_updated, r.json
-		FROM item i JOIN resource r ON r.type = i.src_type AND r.id = i.src_id
-		WHERE i.patient_id = ? AND i.section = ? ORDER BY i.seq`, patientID, section)
-	if err != nil {
-		return fmt.Errorf("reading section %s: %w", section, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var body, raw []byte
-		var src Source
-		if err := rows.Scan(&body, &src.Type, &src.ID, &src.VersionID, &src.LastUpdated, &raw); err != nil {
-			return fmt.Errorf("reading section %s: %w", section, err)
-		}
-		if body, err = unpack(body); err != nil {
-			return err
-		}
-		if src.JSON, err = unpack(raw); err != nil {
-			return err
-		}
-		if err := add(body, src); err != nil {
-			return fmt.Errorf("reading section %s: %w", section, err)
-		}
-	}
-	return rows.Err()
-}
-
-// Resource returns a stored source resource.
+// Resource returns a stored source resource, with the version the snapshot
+// holds.
 func (w *Ward) Resource(ctx context.Context, typ, id string) (Source, error) {
-	s := Source{Type: typ, ID: id}
-	var raw []byte
-	err := w.conn.QueryRowContext(ctx, `SELECT version_id, last_updated, json FROM resource WHERE type = ? AND id = ?`,
-		typ, id).Scan(&s.VersionID, &s.LastUpdated, &raw)
+	var patientID string
+	err := w.conn.QueryRowContext(ctx, `SELECT patient_id FROM resource WHERE type = ? AND id = ?`, typ, id).Scan(&patientID)
 	if err != nil {
-		return s, fmt.Errorf("reading source resource: %w", err)
+		return Source{}, fmt.Errorf("finding source resource: %w", err)
 	}
-	s.JSON, err = unpack(raw)
-	return s, err
+	c, err := w.chart(ctx, patientID)
+	if err != nil {
+		return Source{}, err
+	}
+	var found *Source
+	eachSource(c, func(_ string, s *Source) {
+		if s.Type == typ && s.ID == id {
+			found = s
+		}
+	})
+	if found == nil {
+		return Source{}, errors.New("the source resource is indexed but not in its chart")
+	}
+	return *found, nil
 }
 
-// Count returns the number of rows per section across the ward, plus
-// "patients", for the manifest.
+// Count returns the number of patients and of rows per section, for the
+// manifest.
 func (w *Ward) Count(ctx context.Context) (map[string]int, error) {
-	counts := map[string]int{}
-	var n int
-	if err := w.conn.QueryRowContext(ctx, `SELECT count(*) FROM patient`).Scan(&n); err != nil {
-		return nil, err
+	var cj string
+	if err := w.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'counts'`).Scan(&cj); err != nil {
+		return nil, fmt.Errorf("counting: %w", err)
 	}
-	counts["patients"] = n
-	rows, err := w.conn.QueryContext(ctx, `SELECT section, count(*) FROM item GROUP BY section`)
-	if err != nil {
-		return nil, err
+	var counts map[string]int
+	if err := json.Unmarshal([]byte(cj), &counts); err != nil {
+		return nil, fmt.Errorf("counting: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		counts[s] = n
-	}
-	return counts, rows.Err()
+	return counts, nil
 }
