@@ -30,6 +30,25 @@ func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
 	c.Patient.Height = latestMeasure(b.obs[obsKey{false, loincHeight}])
 	c.Alerts = alerts(f, b)
 	c.Notes = im.notes(f, b)
+	// A section with data that could not be read is not known to be
+	// empty: its "none known" assertion goes, whatever the readable
+	// resources say. Only these three sections take assertions.
+	// Every section with unreadable data says so.
+	unreadable := b.unreadable | im.unreadableAll
+	if unreadable.has(secAllergies) {
+		c.Allergies.Assertion, c.Allergies.Unreadable = nil, true
+	}
+	if unreadable.has(secProblems) {
+		c.Problems.Assertion, c.Problems.Unreadable = nil, true
+	}
+	if unreadable.has(secMedications) {
+		c.Medications.Assertion, c.Medications.Unreadable = nil, true
+	}
+	c.Administrations.Unreadable = unreadable.has(secAdministrations)
+	c.Vitals.Unreadable = unreadable.has(secVitals)
+	c.Labs.Unreadable = unreadable.has(secLabs)
+	c.Alerts.Unreadable = unreadable.has(secAlerts)
+	c.Notes.Unreadable = unreadable.has(secNotes)
 	c.Settle()
 	return c
 }
@@ -51,6 +70,8 @@ func (b *bucket) assertionFor(f *fetcher, sec section) *store.Source {
 	return &src
 }
 
+// inactive says whether a Condition's clinical status puts it off the
+// active problem list. (Allergies use store.Allergy.Active.)
 func inactive(clinical string) bool {
 	switch clinical {
 	case "inactive", "resolved", "remission":
@@ -61,13 +82,14 @@ func inactive(clinical string) bool {
 
 var criticalityRank = map[string]int{"high": 0, "unable-to-assess": 1, "": 2, "low": 3}
 
-// allergies: active first, high criticality first, newest first; inactive
-// and resolved after them. A "none known" assertion stays only when no
-// allergy is active: a real active allergy contradicts it.
+// allergies: active first (store.Allergy.Active), high criticality
+// first, newest first; the others after them. A "none known" assertion
+// stays only when no allergy is active: a real active allergy contradicts
+// it.
 func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
 	rows := dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source })
 	slices.SortStableFunc(rows, func(x, y allergyRow) int {
-		if r := cmpBool(inactive(x.ClinicalStatus), inactive(y.ClinicalStatus)); r != 0 {
+		if r := cmpBool(!x.Active(), !y.Active()); r != 0 {
 			return r
 		}
 		if r := cmpInt(criticalityRank[x.Criticality], criticalityRank[y.Criticality]); r != 0 {
@@ -83,7 +105,7 @@ func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
 		f.fill(&r.Source, r.raw)
 		s.Items = append(s.Items, r.Allergy)
 	}
-	if !slices.ContainsFunc(s.Items, func(a store.Allergy) bool { return !inactive(a.ClinicalStatus) }) {
+	if !slices.ContainsFunc(s.Items, store.Allergy.Active) {
 		s.Assertion = b.assertionFor(f, secAllergies)
 	}
 	return s

@@ -30,14 +30,57 @@ const (
 	loincListMeds     = "10160-0"
 )
 
-// section names the three chart sections that can be asserted empty.
+// section names a chart section. The first three can be asserted empty
+// ("none known"); every one can hold data that could not be read.
 type section int
 
 const (
 	secAllergies section = iota
 	secProblems
 	secMedications
+	secAdministrations
+	secVitals
+	secLabs
+	secAlerts
+	secNotes
 )
+
+// sections is a set of sections.
+type sections uint16
+
+func sectionSet(secs ...section) sections {
+	var s sections
+	for _, sec := range secs {
+		s |= 1 << sec
+	}
+	return s
+}
+
+func (s sections) has(sec section) bool { return s&(1<<sec) != 0 }
+
+// allSections is every section: what a resource whose type cannot be
+// read might have fed.
+const allSections = sections(1<<(secNotes+1) - 1)
+
+// feeds maps each patient-scoped type to the sections it fills and the
+// field holding its patient reference, so that a resource of that type
+// which cannot be read still tells which patient's sections are
+// incomplete (see reader.unreadable). Encounter and List are left out:
+// an unreadable Encounter loses a placement, not a section's data, and an
+// unreadable List can only lose an assertion, never add one.
+var feeds = map[string]struct {
+	secs  sections
+	field string
+}{
+	"AllergyIntolerance":       {sectionSet(secAllergies), "patient"},
+	"Condition":                {sectionSet(secProblems), "subject"},
+	"MedicationRequest":        {sectionSet(secMedications), "subject"},
+	"MedicationStatement":      {sectionSet(secMedications), "subject"},
+	"MedicationAdministration": {sectionSet(secAdministrations), "subject"},
+	"Observation":              {sectionSet(secVitals, secLabs), "subject"}, // which of the two is in what could not be read
+	"Flag":                     {sectionSet(secAlerts), "subject"},
+	"DocumentReference":        {sectionSet(secNotes), "subject"},
+}
 
 // absence is what a coded "nothing" says: nothing is known (an assertion)
 // or nothing is known about it (unknown, which is not an assertion).

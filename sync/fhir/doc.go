@@ -34,6 +34,19 @@
 //     The IPS "no ... info" codes mean the source does not know, which is
 //     "none-recorded", as is silence. A real active item beats an
 //     assertion. Entered-in-error and refuted records are left out.
+//   - Unreadable is not empty. A malformed resource of a type that feeds a
+//     section (AllergyIntolerance, Condition, MedicationRequest and
+//     MedicationStatement, MedicationAdministration, Observation, Flag,
+//     DocumentReference) makes that section incomplete for its patient,
+//     found by decoding only its patient or subject reference: such a
+//     section is never "none-known", whatever is asserted. When even the
+//     reference cannot be read or resolved, the section is incomplete for
+//     every patient; a resource whose type cannot be read makes every
+//     section incomplete for every patient.
+//   - Never fresher than the input. Import.Written is the earliest of the
+//     files' modification times and the Bundles' timestamps, for the
+//     snapshot's "data as of"; zero when nothing tells (data in memory
+//     without a Bundle timestamp).
 //   - An empty census is an error (ErrEmptyCensus), never a snapshot of
 //     nobody; so are an unknown ward and requested patients that are not
 //     found (counted, not named).

@@ -32,7 +32,7 @@ func (f *fetcher) fill(s *store.Source, at rawAt) {
 	if ra == nil {
 		var c io.Closer
 		var err error
-		if ra, _, c, err = in.open(); err != nil {
+		if ra, _, _, c, err = in.open(); err != nil {
 			f.err = err
 			return
 		}

@@ -36,6 +36,31 @@ type Import struct {
 	buckets      map[string]*bucket // raw patient reference -> rows
 	charts       map[string]*bucket // Patient.id -> rows, after link
 	seq          int                // reading order, for ties
+	// unreadableAll are the sections that hold unreadable data of a
+	// patient nobody can tell: no chart may call them "none known".
+	unreadableAll sections
+	written       time.Time // see Written
+}
+
+// Written is when the input data is known to be from: the earliest of
+// each input file's modification time and each Bundle's timestamp (the
+// Bundle's own timestamp element, when it has one that can be read). It
+// is conservative on purpose: the command line uses it as the snapshot's
+// "data as of", so that an old export is never shown as fresh, and one
+// old file among new ones makes the whole snapshot as old as that file.
+//
+// Data given to ReadBytes has no modification time: only Bundle
+// timestamps count. When nothing tells (data in memory without a Bundle
+// timestamp), Written is the zero time, which means unknown, never now:
+// the caller must then say the age is unknown, or use a time it knows
+// the data is from.
+func (im *Import) Written() time.Time { return im.written }
+
+// writtenBy lowers Written to t when t is earlier; a zero t tells nothing.
+func (im *Import) writtenBy(t time.Time) {
+	if !t.IsZero() && (im.written.IsZero() || t.Before(im.written)) {
+		im.written = t
+	}
 }
 
 // MaxMalformed bounds the Malformed details kept; MalformedTotal keeps
@@ -237,8 +262,10 @@ type obsKey struct {
 	code string
 }
 
-// bucket holds one patient's rows.
+// bucket holds one patient's rows, and the sections for which the patient
+// has data that could not be read (see reader.unreadable).
 type bucket struct {
+	unreadable sections
 	allergies  []allergyRow
 	problems   []problemRow
 	meds       []medRow
@@ -290,6 +317,7 @@ func (b *bucket) addNote(n noteRow) {
 
 // merge moves the rows of o into b.
 func (b *bucket) merge(o *bucket) {
+	b.unreadable |= o.unreadable
 	b.allergies = append(b.allergies, o.allergies...)
 	b.problems = append(b.problems, o.problems...)
 	b.meds = append(b.meds, o.meds...)
@@ -349,12 +377,20 @@ func (im *Import) store(e *entry, item any) {
 }
 
 // link files every bucket under the Patient.id its reference leads to.
+// Unreadable data under a reference that cannot be resolved (a contained
+// or conditional reference, an unknown urn) might be anybody's: it makes
+// its sections incomplete for every patient. Under a reference to a
+// resource that is not in the input, it is in no chart, like a row.
 func (im *Import) link() {
 	im.charts = map[string]*bucket{}
 	for key, b := range im.buckets {
-		id, ok := strings.CutPrefix(im.resolve(key), "Patient/")
+		target := im.resolve(key)
+		id, ok := strings.CutPrefix(target, "Patient/")
 		if !ok || im.patients[id] == nil {
 			im.Unlinked += b.size()
+			if target == "" {
+				im.unreadableAll |= b.unreadable
+			}
 			continue
 		}
 		if have := im.charts[id]; have != nil {

@@ -284,6 +284,12 @@ func (e *entry) allergy() any {
 	}
 	switch absenceOf(j.Code, secAllergies) {
 	case absentNoneKnown:
+		// A "no known allergy" record asserts only while it is plainly
+		// current: an allergy with an odd status counts as possibly
+		// active, but an assertion of "none" with one asserts nothing.
+		if clin != "" && clin != "active" {
+			return nil
+		}
 		return e.assertion(secAllergies, clin, j.RecordedDate)
 	case absentUnknown:
 		return nil

@@ -94,6 +94,13 @@ func (e *entry) medicationAdministration() any {
 	if d := j.Dosage; d != nil {
 		a.Dose, a.Route = quantityText(d.Dose), routeText(d.Route)
 	}
+	var why []string
+	for _, r := range j.StatusReason {
+		if t := conceptText(r); t != "" {
+			why = append(why, t)
+		}
+	}
+	a.Reason = strings.Join(why, "; ")
 	return a
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Read reads FHIR R4 JSON from files and folders. A folder contributes
@@ -87,21 +88,22 @@ type input struct {
 	inMemory bool
 }
 
-// open gives the input's bytes, their size, and what to close when done.
-func (in *input) open() (io.ReaderAt, int64, io.Closer, error) {
+// open gives the input's bytes, their size, when a file was last
+// modified (zero for data in memory), and what to close when done.
+func (in *input) open() (ra io.ReaderAt, size int64, modified time.Time, c io.Closer, err error) {
 	if in.inMemory {
-		return bytes.NewReader(in.data), int64(len(in.data)), io.NopCloser(nil), nil
+		return bytes.NewReader(in.data), int64(len(in.data)), time.Time{}, io.NopCloser(nil), nil
 	}
 	f, err := os.Open(in.path)
 	if err != nil {
-		return nil, 0, nil, in.ioError(err)
+		return nil, 0, time.Time{}, nil, in.ioError(err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, 0, nil, in.ioError(err)
+		return nil, 0, time.Time{}, nil, in.ioError(err)
 	}
-	return f, st.Size(), f, nil
+	return f, st.Size(), st.ModTime(), f, nil
 }
 
 func (in *input) ioError(err error) error { return ioError(in.label, in.path, err) }
@@ -177,11 +179,12 @@ const maxBuffer = 1 << 20
 // input reads im.inputs[idx].
 func (r *reader) input(idx int32) error {
 	in := &r.im.inputs[idx]
-	ra, size, closer, err := in.open()
+	ra, size, modified, closer, err := in.open()
 	if err != nil {
 		return err
 	}
 	defer closer.Close()
+	r.im.writtenBy(modified)
 	r.in, r.fileIdx = in, idx
 	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, size), int(min(max(size, 4096), maxBuffer)))
 	var off int64 // bytes consumed so far
@@ -305,11 +308,11 @@ func (r *reader) ndjson(br *bufio.Reader, first []byte, off int64, lineNo int, e
 			rt, ok := resourceType(text)
 			switch {
 			case !ok:
-				r.malformed(pos, "line is not a JSON object")
+				r.malformedAny(pos, "line is not a JSON object")
 			case rt == "":
-				r.malformed(pos, "missing resourceType")
+				r.malformedAny(pos, "missing resourceType")
 			case rt == "Bundle" && !json.Valid(text):
-				r.malformed(pos, "Bundle: invalid JSON")
+				r.malformedAny(pos, "Bundle: invalid JSON")
 			case rt == "Bundle":
 				r.bundle(text, start, pos+" ")
 			default:
@@ -331,17 +334,21 @@ func (r *reader) ndjson(br *bufio.Reader, first []byte, off int64, lineNo int, e
 }
 
 // bundle handles every entry of a Bundle of any type; data starts at byte
-// off of the input. Nested Bundles are skipped (counted in Skipped).
+// off of the input. Nested Bundles are skipped (counted in Skipped). The
+// Bundle's timestamp, when it has one, bounds Import.Written.
 func (r *reader) bundle(data []byte, off int64, prefix string) {
-	entries, ok := bundleEntries(data)
+	entries, timestamp, ok := bundleEntries(data)
+	if t, valid := parseTime(timestamp); valid {
+		r.im.writtenBy(t)
+	}
 	if !ok {
-		r.malformed(strings.TrimSpace(prefix), "Bundle: field entry is not an array of objects")
+		r.malformedAny(strings.TrimSpace(prefix), "Bundle: field entry is not an array of objects")
 		return
 	}
 	for i, e := range entries {
 		pos := fmt.Sprintf("%sentry[%d]", prefix, i)
 		if e.start < 0 {
-			r.malformed(pos, "entry is not a JSON object")
+			r.malformedAny(pos, "entry is not a JSON object")
 			continue
 		}
 		raw := data[e.start:e.end]
@@ -351,9 +358,9 @@ func (r *reader) bundle(data []byte, off int64, prefix string) {
 		rt, ok := resourceType(raw)
 		switch {
 		case !ok:
-			r.malformed(pos, "entry resource is not a JSON object")
+			r.malformedAny(pos, "entry resource is not a JSON object")
 		case rt == "":
-			r.malformed(pos, "missing resourceType")
+			r.malformedAny(pos, "missing resourceType")
 		case rt == "Bundle":
 			r.im.Skipped["Bundle"]++
 		default:
@@ -374,6 +381,7 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	item := conv(e)
 	if e.bad != "" {
 		r.malformed(pos, e.bad)
+		r.unreadable(rtype, raw)
 		return
 	}
 	r.im.Counts[rtype]++
@@ -390,4 +398,55 @@ func (r *reader) malformed(pos, reason string) {
 	if len(r.im.Malformed) < MaxMalformed {
 		r.im.Malformed = append(r.im.Malformed, Malformed{File: r.in.label, Position: pos, Reason: reason})
 	}
+}
+
+// malformedAny records a malformed resource whose type cannot be read (or
+// a Bundle whose entries cannot be): it may have held any section's data
+// for any patient, so no section of any chart can be "none known".
+func (r *reader) malformedAny(pos, reason string) {
+	r.malformed(pos, reason)
+	r.im.unreadableAll |= allSections
+}
+
+// unreadable records that a resource of type rtype could not be used, so
+// that the sections it feeds are never "none known" for its patient: a
+// malformed active allergy must not leave a "no known allergy" assertion
+// standing. Only its patient reference is decoded, so that a broken field
+// elsewhere does not hide whose data it was. When even that cannot be read
+// (or is missing), or it leads nowhere that can be resolved (see
+// Import.link), the sections are incomplete for every patient.
+func (r *reader) unreadable(rtype string, raw []byte) {
+	f, ok := feeds[rtype]
+	if !ok {
+		return
+	}
+	if ref := patientRef(raw, f.field); ref != "" {
+		r.im.bucket(refKey(ref)).unreadable |= f.secs
+	} else {
+		r.im.unreadableAll |= f.secs
+	}
+}
+
+// patientRef is the reference in the member field ("patient" or
+// "subject") of a resource that could not be decoded whole, or "" when it
+// cannot be read either.
+func patientRef(raw []byte, field string) string {
+	var top struct {
+		Patient json.RawMessage `json:"patient"`
+		Subject json.RawMessage `json:"subject"`
+	}
+	if json.Unmarshal(raw, &top) != nil {
+		return ""
+	}
+	member := top.Subject
+	if field == "patient" {
+		member = top.Patient
+	}
+	var ref struct {
+		Reference string `json:"reference"`
+	}
+	if len(member) == 0 || json.Unmarshal(member, &ref) != nil {
+		return ""
+	}
+	return strings.TrimSpace(ref.Reference)
 }

@@ -105,16 +105,29 @@ type entrySpan struct {
 	start, end int // resource span; equal when there is none, -1 when the entry is not an object
 }
 
-// bundleEntries lists the entries of the Bundle in data; ok is false when
-// the Bundle or its entry array cannot be walked.
-func bundleEntries(data []byte) (entries []entrySpan, ok bool) {
+// bundleEntries lists the entries of the Bundle in data and gives its
+// top-level timestamp ("" when there is none, or it is not a string); ok
+// is false when the Bundle or its entry array cannot be walked. Members
+// are walked to the end, since the timestamp may come after the entries;
+// of a repeated entry member, only the first counts.
+func bundleEntries(data []byte) (entries []entrySpan, timestamp string, ok bool) {
 	ok = true
+	seenEntry := false
 	walked := fields(data, 0, func(k []byte, start, end int) bool {
-		if string(k) != "entry" {
+		switch string(k) {
+		case "timestamp":
+			_ = json.Unmarshal(data[start:end], &timestamp)
+			return true
+		case "entry":
+			if seenEntry {
+				return true
+			}
+			seenEntry = true
+		default:
 			return true
 		}
 		if data[start] == 'n' { // null
-			return false
+			return true
 		}
 		ok = items(data, start, func(s, e int) {
 			var es entrySpan
@@ -131,9 +144,9 @@ func bundleEntries(data []byte) (entries []entrySpan, ok bool) {
 			}
 			entries = append(entries, es)
 		})
-		return false
+		return ok
 	})
-	return entries, ok && walked
+	return entries, timestamp, ok && walked
 }
 
 func skipSpace(data []byte, i int) int {

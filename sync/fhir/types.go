@@ -165,6 +165,7 @@ type medicationRequestJSON struct {
 type medicationAdministrationJSON struct {
 	base
 	Status                    string     `json:"status"`
+	StatusReason              []concept  `json:"statusReason"`
 	MedicationCodeableConcept *concept   `json:"medicationCodeableConcept"`
 	MedicationReference       *reference `json:"medicationReference"`
 	Subject                   reference  `json:"subject"`

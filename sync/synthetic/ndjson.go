@@ -15,7 +15,9 @@ import (
 // when the whole ward has been written, so a failure while generating or
 // writing leaves no partial file behind (a failed rename can still leave
 // some types replaced and others not). Files of other types already in dir
-// are left alone.
+// are left alone. Each file's modification time is the ward's as-of time,
+// as an export taken then would have, so that readers that date the data
+// by its files date it right.
 func WriteNDJSON(dir string, opt Options) (Summary, error) {
 	o, err := opt.normalize()
 	if err != nil {
@@ -67,6 +69,9 @@ func WriteNDJSON(dir string, opt Options) (Summary, error) {
 		return Summary{}, fmt.Errorf("synthetic: writing %s: %w", dir, err)
 	}
 	for i, f := range files {
+		if err := os.Chtimes(f.f.Name(), o.AsOf, o.AsOf); err != nil {
+			return Summary{}, fmt.Errorf("synthetic: %w", err)
+		}
 		if err := os.Rename(f.f.Name(), filepath.Join(dir, f.typ+".ndjson")); err != nil {
 			for _, rest := range files[i:] {
 				os.Remove(rest.f.Name())
