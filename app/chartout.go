@@ -32,6 +32,7 @@ type snapshotJSON struct {
 	AgeSeconds int64     `json:"ageSeconds"`
 	Age        string    `json:"age"`
 	Warning    string    `json:"warning,omitempty"`
+	Unreadable int       `json:"unreadable"` // source records skipped as unreadable, not shown
 }
 
 func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.Time) error {
@@ -39,7 +40,8 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.
 	out := chartJSON{
 		Patient: c.Patient,
 		Snapshot: snapshotJSON{Generation: snap.Manifest.Generation, AsOf: snap.Manifest.AsOf,
-			AgeSeconds: int64(age / time.Second), Age: present.Age(age), Warning: present.Warning(snap, now)},
+			AgeSeconds: int64(age / time.Second), Age: present.Age(age), Warning: present.Warning(snap, now),
+			Unreadable: snap.Manifest.Malformed},
 		Allergies: c.Allergies, Medications: c.Medications, Administrations: c.Administrations,
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
 	}
@@ -50,77 +52,36 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.
 	return enc.Encode(out)
 }
 
+// writeChartText prints the chart as laid out by present, the same as the
+// kiosk window shows it.
 func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.Time) {
-	p := c.Patient
 	fmt.Fprintln(w, present.Freshness(snap.Manifest, now))
-	line := fmt.Sprintf("%s  %s  born %s", p.Name, present.Sex(p.Sex), present.Date(p.BirthDate))
-	if a := present.AgeYears(p.BirthDate, now); a >= 0 {
-		line += fmt.Sprintf(" (%d y)", a)
+	if u := present.Unreadable(snap.Manifest); u != "" {
+		fmt.Fprintln(w, u)
 	}
-	if mrn := p.MRN(); mrn != "" {
-		line += "  MRN " + mrn
+	h := present.PatientHeader(c.Patient, now)
+	fmt.Fprintln(w, h.Name)
+	if h.Deceased != "" {
+		fmt.Fprintln(w, h.Deceased)
 	}
-	fmt.Fprintln(w, line)
-	if p.Deceased {
-		fmt.Fprintln(w, "DECEASED "+present.DateTime(p.DeceasedAt))
-	}
-	if p.Bed != "" || p.Room != "" {
-		fmt.Fprintf(w, "%s, %s, bed %s, admitted %s\n", p.WardName, p.Room, p.Bed, present.DateTime(p.Admitted))
-	}
-	if p.Weight != nil {
-		fmt.Fprintf(w, "Weight %g %s (%s)\n", p.Weight.Value, p.Weight.Unit, present.DateTime(p.Weight.Time))
+	for _, l := range h.Lines {
+		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w, present.CodeStatus(c))
 	fmt.Fprintln(w, present.AllergyBanner(c))
-	for _, a := range c.Alerts.Items {
-		if a.Kind != store.AlertCodeStatus {
-			fmt.Fprintln(w, "ALERT: "+a.Text)
+	for _, a := range present.Alerts(c) {
+		fmt.Fprintln(w, a)
+	}
+	for _, s := range present.Sections(c, snap.Manifest.AsOf) {
+		fmt.Fprintln(w, s.Title+":")
+		if s.Warning != "" {
+			fmt.Fprintln(w, "  ! "+s.Warning)
+		}
+		if len(s.Lines) == 0 {
+			fmt.Fprintln(w, "  "+s.Empty)
+		}
+		for _, l := range s.Lines {
+			fmt.Fprintln(w, "  - "+strings.ReplaceAll(l, "\n", "\n    "))
 		}
 	}
-	section(w, "Medications", c.Medications.Status, "medications", len(c.Medications.Items), func() {
-		for _, m := range c.Medications.Items {
-			fmt.Fprintln(w, "  - "+present.MedicationLine(m))
-		}
-	})
-	section(w, "Problems", c.Problems.Status, "problems", len(c.Problems.Items), func() {
-		for _, pr := range c.Problems.Items {
-			fmt.Fprintf(w, "  - %s (%s)\n", pr.Name, pr.ClinicalStatus)
-		}
-	})
-	section(w, "Vital signs (latest)", c.Vitals.Status, "vital signs", len(c.Vitals.Items), func() {
-		for _, o := range store.Latest(c.Vitals.Items) {
-			fmt.Fprintf(w, "  - %s: %s at %s\n", present.ObservationName(o), present.Observation(o), present.DateTime(o.Time))
-		}
-	})
-	section(w, "Laboratory (latest)", c.Labs.Status, "laboratory results", len(c.Labs.Items), func() {
-		for _, o := range store.Latest(c.Labs.Items) {
-			r := present.Range(o)
-			if r != "" {
-				r = " (ref " + r + ")"
-			}
-			fmt.Fprintf(w, "  - %s: %s%s at %s\n", o.Name, present.Observation(o), r, present.DateTime(o.Time))
-		}
-	})
-	section(w, "Notes", c.Notes.Status, "notes", len(c.Notes.Items), func() {
-		for _, n := range c.Notes.Items {
-			fmt.Fprintf(w, "  - %s, %s, %s: %s\n", present.DateTime(n.Time), n.Author, n.Title, firstLine(n.Text))
-		}
-	})
-}
-
-func section(w io.Writer, title string, status store.SectionStatus, noun string, n int, items func()) {
-	fmt.Fprintln(w, title+":")
-	if n == 0 {
-		fmt.Fprintln(w, "  "+present.Empty(status, noun))
-		return
-	}
-	items()
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	if r := []rune(s); len(r) > 120 {
-		s = string(r[:117]) + "..."
-	}
-	return s
 }

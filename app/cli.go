@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
@@ -127,7 +129,8 @@ func sentence(err error) string {
 	if s == "" {
 		return "failed."
 	}
-	s = strings.ToUpper(s[:1]) + s[1:]
+	r, size := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[size:]
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
@@ -173,7 +176,8 @@ func (f *flags) noPositional(args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return usagef("unexpected argument %q (see lifeboat help)", rest[0])
+		// The argument is not repeated: it may be an MRN typed in the wrong place.
+		return usagef("unexpected argument after the flags (see lifeboat help)")
 	}
 	return nil
 }

@@ -65,6 +65,7 @@ func (c *cli) snapshotCmd(args []string) error {
 	ward := f.String("ward", "", "ward Location id")
 	patients := f.String("patients", "", "comma-separated patient ids or identifiers")
 	all := f.Bool("all", false, "every patient")
+	asOfText := f.String("as-of", "", "when the input data was taken from the EHR (RFC 3339)")
 	rest, err := f.parse(args)
 	if err != nil {
 		return err
@@ -93,16 +94,22 @@ func (c *cli) snapshotCmd(args []string) error {
 	if n := btoi(*ward != "") + btoi(*patients != "") + btoi(*all); n != 1 {
 		return usagef("choose the census with exactly one of --ward, --patients or --all")
 	}
+	var stated time.Time
+	if *asOfText != "" {
+		if stated, err = time.Parse(time.RFC3339, *asOfText); err != nil {
+			return usagef("--as-of must be a time like 2026-11-26T06:15:00Z")
+		}
+	}
 	// Check the keys before the (possibly long) import.
 	keys, err := c.unlock(dir)
 	if err != nil {
 		return err
 	}
-	asOf := c.now()
 	im, err := fhir.Read(from...)
 	if err != nil {
 		return err
 	}
+	asOf := dataTime(stated, im.Written(), c.now())
 	charts, err := im.Census(sel)
 	if err != nil {
 		return err
@@ -113,16 +120,31 @@ func (c *cli) snapshotCmd(args []string) error {
 		return err
 	}
 	defer w.Close()
-	m, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files", Census: census})
+	m, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files", Census: census,
+		Malformed: im.MalformedTotal})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "Sealed generation %d: %d patients, data as of %s.\n",
-		m.Generation, m.Counts["patients"], m.AsOf.Local().Format("02/01/2006 15:04"))
+		m.Generation, m.Counts["patients"], present.DateTime(m.AsOf))
 	if s := im.Summary(); s != "" {
 		fmt.Fprintln(c.stdout, s)
 	}
 	return nil
+}
+
+// dataTime is how old the data of a file import is: the earliest of the
+// time stated with --as-of, when the input was written (the oldest file,
+// or a Bundle's timestamp) and now. The time of the import itself would
+// show an old export as fresh, and a stated time cannot make it fresher.
+func dataTime(stated, written, now time.Time) time.Time {
+	t := now
+	for _, c := range []time.Time{stated, written} {
+		if !c.IsZero() && c.Before(t) {
+			t = c
+		}
+	}
+	return t
 }
 
 func btoi(b bool) int {
@@ -182,8 +204,12 @@ func (c *cli) statusCmd(args []string) error {
 				continue
 			}
 			m := g.Manifest
-			fmt.Fprintf(c.stdout, "  generation %d: data as of %s (%s old), %d patients, %s\n", g.Generation,
-				m.AsOf.Local().Format("02/01/2006 15:04"), present.Age(c.now().Sub(m.AsOf)), m.Counts["patients"], describeCensus(m.Census))
+			line := fmt.Sprintf("  generation %d: data as of %s (%s old), %d patients, %s", g.Generation,
+				present.DateTime(m.AsOf), present.Age(c.now().Sub(m.AsOf)), m.Counts["patients"], describeCensus(m.Census))
+			if m.Malformed > 0 {
+				line += fmt.Sprintf(", %d unreadable source records left out", m.Malformed)
+			}
+			fmt.Fprintln(c.stdout, line)
 		}
 		if rep.Newest != nil {
 			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old.\n", rep.Newest.Generation, rep.Age)
@@ -234,7 +260,7 @@ func (c *cli) chartCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if w := present.Warning(snap, c.now()); w != "" {
+	if w := present.BannerWarning(snap, c.now()); w != "" {
 		fmt.Fprintln(c.stderr, "Warning: "+w)
 	}
 	if *asJSON {

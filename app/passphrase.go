@@ -56,14 +56,19 @@ func (c *cli) newPassphrase() (string, error) {
 	return p, nil
 }
 
-// unlock opens the vault's keys with the passphrase.
+// unlock opens the vault's keys with the passphrase, and says on stderr
+// when config.json no longer matches them.
 func (c *cli) unlock(dir string) (*store.Keys, error) {
-	if _, err := store.LoadConfig(dir); err != nil {
+	if err := store.HasKeys(dir); err != nil {
 		return nil, err
 	}
 	p, err := c.passphrase("Ward passphrase: ")
 	if err != nil {
 		return nil, err
 	}
-	return store.Unlock(dir, p)
+	keys, err := store.Unlock(dir, p)
+	if err == nil && keys.ConfigProblem != "" {
+		fmt.Fprintln(c.stderr, "Warning: "+keys.ConfigProblem+"; the sealed keys are used. Call IT.")
+	}
+	return keys, err
 }

@@ -21,7 +21,9 @@ var (
 )
 
 // banner is the downtime banner on top of every unlocked screen: how old
-// the data is, in words and colour, which generation, and who is working.
+// the data is, in words and colour, which generation, and who is working;
+// under it, when there is one, the warning that an older generation opened
+// or that source records could not be read.
 type banner struct {
 	content fyne.CanvasObject
 	bg      *canvas.Rectangle
@@ -46,7 +48,7 @@ func newBanner(k *Kiosk) *banner {
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord
 	b.warning.TextStyle.Bold = true
-	if w := present.Warning(k.snap, k.opt.Now()); w != "" {
+	if w := present.BannerWarning(k.snap, k.opt.Now()); w != "" {
 		b.warning.SetText(w)
 		b.content = container.NewVBox(top, b.warning)
 	} else {

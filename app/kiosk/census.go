@@ -15,20 +15,25 @@ import (
 )
 
 // censusView is the ward list with search as you type. Enter in the search
-// field opens the first match, so a wristband scanner that types an MRN
-// and Enter opens the patient.
+// field opens a patient only when that is safe: the text is exactly one
+// patient's MRN or id (a wristband scan), or exactly one row is shown
+// that matched by name or bed. Otherwise the list stays and a one-line
+// hint says why, so a scanned "12345" never opens MRN "9123456".
 type censusView struct {
 	content fyne.CanvasObject
 	search  *widget.Entry
 	list    *widget.List
 	count   *widget.Label
+	hint    *widget.Label
 	all     []store.CensusRow
 	shown   []store.CensusRow
 	k       *Kiosk
 }
 
 func newCensusView(k *Kiosk) *censusView {
-	v := &censusView{k: k, search: widget.NewEntry(), count: widget.NewLabel("")}
+	v := &censusView{k: k, search: widget.NewEntry(), count: widget.NewLabel(""), hint: widget.NewLabel("")}
+	v.hint.Importance = widget.DangerImportance
+	v.hint.TextStyle.Bold = true
 	rows, err := k.snap.Census(context.Background())
 	if err != nil {
 		v.count.SetText("The census could not be read from the snapshot.")
@@ -65,7 +70,7 @@ func newCensusView(k *Kiosk) *censusView {
 	v.search.OnChanged = func(string) { v.filter() }
 	v.search.OnSubmitted = func(string) { v.openFirst() }
 	v.filter()
-	v.content = container.NewBorder(container.NewVBox(v.search, v.count), nil, nil, nil, v.list)
+	v.content = container.NewBorder(container.NewVBox(v.search, v.hint, v.count), nil, nil, nil, v.list)
 	return v
 }
 
@@ -77,10 +82,11 @@ func censusLine(r store.CensusRow, now func() time.Time) string {
 	return s
 }
 
-// censusFlags are the short warnings of a census row.
+// censusFlags are the short warnings of a census row. DNR comes from the
+// row's structured flag, never from matching the code-status text.
 func censusFlags(r store.CensusRow) string {
 	var f []string
-	if strings.Contains(strings.ToLower(r.CodeStatus), "not for") || strings.Contains(r.CodeStatus, "DNR") {
+	if r.DNR {
 		f = append(f, "DNR")
 	}
 	switch {
@@ -95,40 +101,69 @@ func censusFlags(r store.CensusRow) string {
 	return strings.Join(f, " · ")
 }
 
-// matches says whether a census row matches what was typed or scanned.
-func matches(r store.CensusRow, q string) bool {
-	q = strings.ToLower(strings.TrimSpace(q))
-	if q == "" {
-		return true
+// match is how a census row matches what was typed or scanned.
+type match int
+
+const (
+	noMatch   match = iota
+	partialID       // only part of the MRN matches: never enough to open by Enter
+	byText          // the name, or the bed
+	exactID         // the whole MRN (any case) or the whole id
+)
+
+func matchOf(r store.CensusRow, q string) match {
+	q = strings.TrimSpace(q)
+	lq := strings.ToLower(q)
+	switch {
+	case q == "":
+		return byText
+	case (r.MRN != "" && strings.EqualFold(r.MRN, q)) || r.ID == q:
+		return exactID
+	case strings.Contains(strings.ToLower(r.Name), lq) || strings.HasPrefix(strings.ToLower(r.Bed), lq):
+		return byText
+	case strings.Contains(strings.ToLower(r.MRN), lq):
+		return partialID
 	}
-	return strings.Contains(strings.ToLower(r.Name), q) || strings.EqualFold(r.MRN, q) ||
-		strings.Contains(strings.ToLower(r.MRN), q) || strings.EqualFold(r.Bed, q) ||
-		strings.HasPrefix(strings.ToLower(r.Bed), q) || r.ID == q
+	return noMatch
 }
 
 func (v *censusView) filter() {
 	v.shown = v.shown[:0]
 	for _, r := range v.all {
-		if matches(r, v.search.Text) {
+		if matchOf(r, v.search.Text) != noMatch {
 			v.shown = append(v.shown, r)
 		}
 	}
 	v.count.SetText(fmt.Sprintf("%d of %d patients", len(v.shown), len(v.all)))
+	v.hint.SetText("")
 	v.list.UnselectAll()
 	v.list.Refresh()
 }
 
-// openFirst opens the best match: an exact MRN or id first (a scan), else
-// the first row shown.
+// openFirst is Enter in the search field: it opens the one patient whose
+// MRN or id is exactly the text, or the only row shown when it matched by
+// name or bed; otherwise it leaves the list and says why in the hint.
 func (v *censusView) openFirst() {
+	v.filter()
 	q := strings.TrimSpace(v.search.Text)
+	var exact []int
 	for i, r := range v.shown {
-		if strings.EqualFold(r.MRN, q) || r.ID == q {
-			v.list.Select(i)
-			return
+		if matchOf(r, q) == exactID {
+			exact = append(exact, i)
 		}
 	}
-	if len(v.shown) > 0 {
+	switch {
+	case len(exact) == 1:
+		v.list.Select(exact[0])
+	case len(exact) > 1:
+		v.hint.SetText(present.ChooseOne(len(exact)))
+	case len(v.shown) == 1 && matchOf(v.shown[0], q) == byText:
 		v.list.Select(0)
+	case len(v.shown) == 0:
+		v.hint.SetText(present.NoMatch(q))
+	case len(v.shown) == 1:
+		v.hint.SetText(present.NotExact(q))
+	default:
+		v.hint.SetText(present.ChooseOne(len(v.shown)))
 	}
 }

@@ -1,9 +1,8 @@
 package kiosk
 
 import (
-	"fmt"
 	"image/color"
-	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -26,8 +25,9 @@ type chartView struct {
 	content fyne.CanvasObject
 	stack   *fyne.Container
 	k       *Kiosk
-	// Shown for tests: the banner texts of the open chart.
+	// Shown for tests: the banner texts and sections of the open chart.
 	allergyText, codeText string
+	sections              []present.Section
 }
 
 func newChartView(k *Kiosk) *chartView {
@@ -45,80 +45,47 @@ func (v *chartView) showMessage(s string) {
 
 func (v *chartView) showError(s string) { v.showMessage(s) }
 
+// show lays the chart out as present does for every medium: header,
+// banners and alerts that never scroll away, then the sections.
 func (v *chartView) show(c *store.Chart) {
-	now := v.k.opt.Now()
-	p := c.Patient
-	name := canvas.NewText(p.Name, nil)
+	h := present.PatientHeader(c.Patient, v.k.opt.Now())
+	name := canvas.NewText(h.Name, nil)
 	name.TextSize = 24
 	name.TextStyle.Bold = true
-	details := fmt.Sprintf("Born %s", present.Date(p.BirthDate))
-	if a := present.AgeYears(p.BirthDate, now); a >= 0 {
-		details += fmt.Sprintf(" (%d y)", a)
+	header := container.NewVBox(name)
+	if h.Deceased != "" {
+		header.Add(bannerBox(h.Deceased, colourUnknown, true))
 	}
-	details += " · " + present.Sex(p.Sex)
-	if mrn := p.MRN(); mrn != "" {
-		details += " · MRN " + mrn
+	for _, l := range h.Lines {
+		header.Add(widget.NewLabel(l))
 	}
-	if p.Bed != "" {
-		details += " · " + strings.TrimSpace(p.Room+" bed "+p.Bed)
-	}
-	if p.Weight != nil {
-		details += fmt.Sprintf(" · %g %s (%s)", p.Weight.Value, p.Weight.Unit, present.DateTime(p.Weight.Time))
-	}
+
 	v.codeText = present.CodeStatus(c)
 	v.allergyText = present.AllergyBanner(c)
+	active := len(present.ActiveAllergies(c)) > 0
 	allergyColour := colourAllergy
 	switch {
-	case len(present.ActiveAllergies(c)) > 0:
+	case active:
 	case c.Allergies.Status == store.NoneKnown:
 		allergyColour = colourNoneKnown
 	default:
 		allergyColour = colourUnknown
 	}
-	header := container.NewVBox(name, widget.NewLabel(details))
-	if p.Deceased {
-		header.Add(bannerBox("DECEASED "+present.DateTime(p.DeceasedAt), colourUnknown, true))
-	}
-	header.Add(container.NewVBox(
-		bannerBox(v.codeText, colourUnknown, c.CodeStatus() == ""),
-		bannerBox(v.allergyText, allergyColour, len(present.ActiveAllergies(c)) > 0)))
-	for _, a := range c.Alerts.Items {
-		if a.Kind != store.AlertCodeStatus {
-			header.Add(bannerBox("ALERT: "+a.Text, colourUnknown, true))
-		}
+	header.Add(bannerBox(v.codeText, colourUnknown, c.CodeStatus() == ""))
+	header.Add(bannerBox(v.allergyText, allergyColour, active))
+	for _, a := range present.Alerts(c) {
+		header.Add(bannerBox(a, colourUnknown, true))
 	}
 
+	var asOf time.Time
+	if v.k.snap != nil {
+		asOf = v.k.snap.Manifest.AsOf
+	}
+	v.sections = present.Sections(c, asOf)
 	body := container.NewVBox()
-	addSection(body, "Medications", c.Medications.Status, "medications", func(add func(string)) {
-		for _, m := range c.Medications.Items {
-			add(present.MedicationLine(m))
-		}
-	}, len(c.Medications.Items))
-	addSection(body, "Vital signs (latest)", c.Vitals.Status, "vital signs", func(add func(string)) {
-		for _, o := range store.Latest(c.Vitals.Items) {
-			add(fmt.Sprintf("%s: %s — %s", present.ObservationName(o), present.Observation(o), present.DateTime(o.Time)))
-		}
-	}, len(c.Vitals.Items))
-	addSection(body, "Laboratory (latest)", c.Labs.Status, "laboratory results", func(add func(string)) {
-		for _, o := range store.Latest(c.Labs.Items) {
-			line := fmt.Sprintf("%s: %s", o.Name, present.Observation(o))
-			if r := present.Range(o); r != "" {
-				line += " (ref " + r + ")"
-			}
-			add(line + " — " + present.DateTime(o.Time))
-		}
-	}, len(c.Labs.Items))
-	addSection(body, "Problems", c.Problems.Status, "problems", func(add func(string)) {
-		for _, pr := range c.Problems.Items {
-			add(pr.Name + " (" + pr.ClinicalStatus + ")")
-		}
-	}, len(c.Problems.Items))
-	addSection(body, "Notes", c.Notes.Status, "notes", func(add func(string)) {
-		for _, n := range c.Notes.Items {
-			add(fmt.Sprintf("%s · %s · %s\n%s", present.DateTime(n.Time), n.Author, n.Title, n.Text))
-		}
-	}, len(c.Notes.Items))
-
+	for _, s := range v.sections {
+		addSection(body, s)
+	}
 	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(body)))}
 	v.stack.Refresh()
@@ -135,19 +102,26 @@ func bannerBox(text string, bg color.Color, danger bool) fyne.CanvasObject {
 	return container.NewStack(canvas.NewRectangle(bg), l)
 }
 
-func addSection(box *fyne.Container, title string, status store.SectionStatus, noun string, items func(add func(string)), n int) {
-	h := widget.NewLabel(title)
+func addSection(box *fyne.Container, s present.Section) {
+	h := widget.NewLabel(s.Title)
 	h.TextStyle.Bold = true
 	box.Add(h)
-	if n == 0 {
-		l := widget.NewLabel(present.Empty(status, noun))
+	if s.Warning != "" {
+		w := widget.NewLabel(s.Warning)
+		w.Importance = widget.DangerImportance
+		w.Wrapping = fyne.TextWrapWord
+		box.Add(w)
+	}
+	if len(s.Lines) == 0 {
+		l := widget.NewLabel(s.Empty)
 		l.TextStyle.Italic = true
+		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 		return
 	}
-	items(func(s string) {
-		l := widget.NewLabel("• " + s)
+	for _, line := range s.Lines {
+		l := widget.NewLabel("• " + line)
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
-	})
+	}
 }

@@ -43,6 +43,13 @@ type Kiosk struct {
 	banner *banner
 	unlock *unlockView
 
+	// session counts Lock calls: an unlock that finishes in another session
+	// than it started in is stale, and its snapshot is closed unseen.
+	session uint64
+	// open unlocks the keys and opens the newest good snapshot; tests
+	// replace it to hold an unlock in flight.
+	open func(passphrase string) (*store.Snapshot, error)
+
 	work sync.WaitGroup // background work in flight (tests wait on it)
 }
 
@@ -52,6 +59,13 @@ func New(a fyne.App, opt Options) *Kiosk {
 		opt.Now = time.Now
 	}
 	k := &Kiosk{app: a, opt: opt}
+	k.open = func(passphrase string) (*store.Snapshot, error) {
+		keys, err := store.Unlock(opt.Dir, passphrase)
+		if err != nil {
+			return nil, err
+		}
+		return store.Open(context.Background(), opt.Dir, keys)
+	}
 	k.win = a.NewWindow("Lifeboat – downtime records")
 	k.win.Resize(fyne.NewSize(1200, 800))
 	k.root = container.NewStack()
@@ -79,17 +93,22 @@ func (k *Kiosk) showUnlock(message string) {
 }
 
 // tryUnlock opens the keys and the newest good snapshot off the UI thread
-// and switches to the census when both succeed.
+// and switches to the census when both succeed. A result that arrives after
+// Lock (another session) is discarded and its snapshot closed; done is then
+// not called, since the screen that asked is gone.
 func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
+	session, open := k.session, k.open
 	k.work.Add(1)
 	go func() {
 		defer k.work.Done()
-		keys, err := store.Unlock(k.opt.Dir, passphrase)
-		var snap *store.Snapshot
-		if err == nil {
-			snap, err = store.Open(context.Background(), k.opt.Dir, keys)
-		}
+		snap, err := open(passphrase)
 		fyne.Do(func() {
+			if k.session != session || k.snap != nil {
+				if snap != nil {
+					snap.Close()
+				}
+				return
+			}
 			if err != nil {
 				done(err)
 				return
@@ -102,8 +121,10 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 }
 
 // Lock closes the snapshot and returns to the unlock screen. Nothing of the
-// ward stays on screen or in memory held by the kiosk.
+// ward stays on screen or in memory held by the kiosk, and an unlock still
+// in flight will not open a session.
 func (k *Kiosk) Lock() {
+	k.session++
 	if k.banner != nil {
 		k.banner.stop()
 	}

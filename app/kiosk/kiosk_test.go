@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,9 +20,11 @@ func src(typ, id string) store.Source {
 	return store.Source{Type: typ, ID: id, VersionID: "1", JSON: json.RawMessage(`{}`)}
 }
 
-// ward seals three synthetic patients: one allergic and DNR, one with "no
-// known allergies" asserted, one with nothing recorded.
-func ward(t *testing.T, asOf time.Time) string {
+// ward seals four synthetic patients: one allergic and DNR, with an order
+// and its administrations; one with "no known allergies" asserted; one with
+// nothing recorded; one whose MRN contains another number ("9123456").
+// malformed is the number of unreadable source records to declare.
+func ward(t *testing.T, asOf time.Time, malformed int) string {
 	t.Helper()
 	dir := t.TempDir()
 	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
@@ -43,6 +47,17 @@ func ward(t *testing.T, asOf time.Time) string {
 		{Patient: patient("p2", "Dubois, Claire", "MRN002", "101-B"),
 			Allergies: store.Section[store.Allergy]{Assertion: &store.Source{Type: "AllergyIntolerance", ID: "nka", JSON: json.RawMessage(`{}`)}}},
 		{Patient: patient("p3", "Smith, Mary", "MRN003", "102-A")},
+		{Patient: patient("p4", "Peeters, Jan", "9123456", "102-B")},
+	}
+	p1 := &charts[0]
+	p1.Patient.Height = &store.Measure{Value: 168, Unit: "cm", Time: asOf.Add(-72 * time.Hour)}
+	p1.Medications.Items = []store.Medication{{Name: "Paracetamol", Status: "active", Dosage: "1 g oral every 6 h",
+		Source: src("MedicationRequest", "m1")}}
+	p1.Administrations.Items = []store.Administration{
+		{Medication: "Paracetamol", Status: "completed", Dose: "1 g", Route: "oral", Time: asOf.Add(-2 * time.Hour),
+			Source: src("MedicationAdministration", "ma1")},
+		{Medication: "Paracetamol", Status: "completed", Dose: "1 g", Route: "oral", Time: asOf.Add(-30 * time.Hour),
+			Source: src("MedicationAdministration", "ma0")},
 	}
 	ctx := context.Background()
 	w, err := store.BuildWard(ctx, charts)
@@ -50,7 +65,8 @@ func ward(t *testing.T, asOf time.Time) string {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files", Census: store.Census{Mode: "all"}}); err != nil {
+	if _, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files",
+		Census: store.Census{Mode: "all"}, Malformed: malformed}); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -58,8 +74,13 @@ func ward(t *testing.T, asOf time.Time) string {
 
 func newKiosk(t *testing.T, asOf, now time.Time) *Kiosk {
 	t.Helper()
+	return kioskOn(t, ward(t, asOf, 0), now)
+}
+
+func kioskOn(t *testing.T, dir string, now time.Time) *Kiosk {
+	t.Helper()
 	a := test.NewTempApp(t)
-	k := New(a, Options{Dir: ward(t, asOf), Now: func() time.Time { return now }})
+	k := New(a, Options{Dir: dir, Now: func() time.Time { return now }})
 	t.Cleanup(k.Lock)
 	return k
 }
@@ -96,7 +117,7 @@ func TestTheRightPassphraseShowsTheCensusAndLockClearsIt(t *testing.T) {
 	now := time.Now()
 	k := newKiosk(t, now.Add(-20*time.Minute), now)
 	unlockWith(k, passphrase, "RN Peeters")
-	if !k.Unlocked() || len(k.census.shown) != 3 {
+	if !k.Unlocked() || len(k.census.shown) != 4 {
 		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
 	}
 	if !strings.Contains(k.banner.text.Text, "data as of") || !strings.Contains(k.banner.text.Text, "20 min old") {
@@ -149,5 +170,160 @@ func TestNoneKnownAndNoneRecordedAllergiesReadDifferently(t *testing.T) {
 	}
 	if k.chart.codeText != "CODE STATUS: not recorded" {
 		t.Fatalf("code = %q", k.chart.codeText)
+	}
+}
+
+// held makes the kiosk's unlocks wait until release is closed, counting
+// them and keeping the snapshots they opened.
+type held struct {
+	release chan struct{}
+	calls   atomic.Int32
+	mu      sync.Mutex
+	snaps   []*store.Snapshot
+}
+
+func holdUnlocks(k *Kiosk) *held {
+	h := &held{release: make(chan struct{})}
+	open := k.open
+	k.open = func(pass string) (*store.Snapshot, error) {
+		h.calls.Add(1)
+		<-h.release
+		s, err := open(pass)
+		h.mu.Lock()
+		h.snaps = append(h.snaps, s)
+		h.mu.Unlock()
+		return s, err
+	}
+	return h
+}
+
+func TestEnterWhileUnlockingDoesNotStartASecondUnlock(t *testing.T) {
+	now := time.Now()
+	k := newKiosk(t, now, now)
+	h := holdUnlocks(k)
+	test.Type(k.unlock.passphrase, passphrase)
+	test.Type(k.unlock.user, "RN Peeters")
+	k.unlock.passphrase.OnSubmitted(k.unlock.passphrase.Text)
+	k.unlock.user.OnSubmitted(k.unlock.user.Text)
+	k.unlock.passphrase.OnSubmitted(k.unlock.passphrase.Text)
+	close(h.release)
+	k.work.Wait()
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("%d unlocks started, want 1", n)
+	}
+	if !k.Unlocked() {
+		t.Fatalf("not unlocked: %q", k.unlock.message.Text)
+	}
+}
+
+func TestAnUnlockThatFinishesAfterLockIsDiscardedAndItsSnapshotClosed(t *testing.T) {
+	now := time.Now()
+	k := newKiosk(t, now, now)
+	h := holdUnlocks(k)
+	test.Type(k.unlock.passphrase, passphrase)
+	test.Type(k.unlock.user, "RN Peeters")
+	test.Tap(k.unlock.button)
+	k.Lock()
+	close(h.release)
+	k.work.Wait()
+	if k.Unlocked() || k.census != nil || k.banner != nil {
+		t.Fatal("an unlock started before Lock opened a session after it")
+	}
+	if len(h.snaps) != 1 || h.snaps[0] == nil {
+		t.Fatalf("snapshots opened: %v", h.snaps)
+	}
+	if _, err := h.snaps[0].Census(context.Background()); err == nil {
+		t.Fatal("the late snapshot was left open in memory")
+	}
+	unlockWith(k, passphrase, "RN Peeters")
+	if !k.Unlocked() {
+		t.Fatalf("the kiosk cannot be unlocked again: %q", k.unlock.message.Text)
+	}
+}
+
+func submit(k *Kiosk, q string) {
+	k.census.search.SetText(q)
+	k.census.search.OnSubmitted(k.census.search.Text)
+}
+
+func TestAScannedNumberOpensOnlyTheChartWithExactlyThatMRN(t *testing.T) {
+	now := time.Now()
+	k := newKiosk(t, now, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	submit(k, "12345")
+	if k.chart.sections != nil || len(k.census.shown) != 1 {
+		t.Fatalf("scanning 12345 opened a chart, or hid the list (%d shown)", len(k.census.shown))
+	}
+	if !strings.Contains(k.census.hint.Text, "No patient has the MRN or id “12345” exactly") {
+		t.Fatalf("hint = %q", k.census.hint.Text)
+	}
+	submit(k, "MRN00")
+	if k.chart.sections != nil || k.census.hint.Text != "3 patients match – choose one" || len(k.census.shown) != 3 {
+		t.Fatalf("hint = %q, %d shown", k.census.hint.Text, len(k.census.shown))
+	}
+	submit(k, "nobody")
+	if k.chart.sections != nil || k.census.hint.Text != "No patient matches “nobody”." {
+		t.Fatalf("hint = %q", k.census.hint.Text)
+	}
+	submit(k, "mrn001")
+	if k.chart.sections == nil || k.chart.codeText != "CODE STATUS: Not for resuscitation" || k.census.hint.Text != "" {
+		t.Fatalf("an exact MRN in another case must open its chart: code %q hint %q", k.chart.codeText, k.census.hint.Text)
+	}
+	submit(k, "dub")
+	if !strings.Contains(k.chart.allergyText, "NO KNOWN ALLERGIES") {
+		t.Fatalf("the only row shown, found by name, must open: %q", k.chart.allergyText)
+	}
+}
+
+func TestTwoPatientsWithTheSameMRNAreNeverOpenedByEnter(t *testing.T) {
+	now := time.Now()
+	k := newKiosk(t, now, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	k.census.all[1].MRN = "mrn001" // the same MRN in another case
+	submit(k, "MRN001")
+	if k.chart.sections != nil || k.census.hint.Text != "2 patients match – choose one" || len(k.census.shown) != 2 {
+		t.Fatalf("hint = %q, %d shown", k.census.hint.Text, len(k.census.shown))
+	}
+}
+
+func TestTheCensusFlagsDNRByTheStructuredFlagNotTheText(t *testing.T) {
+	if f := censusFlags(store.CensusRow{DNR: true, CodeStatus: "Allow natural death"}); !strings.HasPrefix(f, "DNR") {
+		t.Fatalf("flags = %q", f)
+	}
+	if f := censusFlags(store.CensusRow{CodeStatus: "Full code – DNR discussed, declined", AllergyStatus: store.NoneKnown}); f != "" {
+		t.Fatalf("flags = %q", f)
+	}
+	now := time.Now()
+	k := newKiosk(t, now, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	if f := censusFlags(k.census.all[0]); f != "DNR · ALLERGY" {
+		t.Fatalf("p1 flags = %q", f)
+	}
+}
+
+func TestTheChartWindowShowsTheSectionsOfPresent(t *testing.T) {
+	now := time.Now()
+	asOf := now.Add(-10 * time.Minute)
+	k := newKiosk(t, asOf, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	k.openPatient("p1")
+	var titles []string
+	for _, s := range k.chart.sections {
+		titles = append(titles, s.Title)
+	}
+	if len(titles) != 6 || titles[0] != "Medications" || !strings.HasPrefix(titles[1], "Recent administrations") || titles[5] != "Notes" {
+		t.Fatalf("sections = %q", titles)
+	}
+	if given := k.chart.sections[1].Lines; len(given) != 1 || !strings.HasSuffix(given[0], "Paracetamol · 1 g · oral · given") {
+		t.Fatalf("administrations = %q", given)
+	}
+}
+
+func TestTheBannerSaysHowManySourceRecordsCouldNotBeRead(t *testing.T) {
+	now := time.Now()
+	k := kioskOn(t, ward(t, now, 3), now)
+	unlockWith(k, passphrase, "RN Peeters")
+	if w := k.banner.warning.Text; w != "3 source records could not be read and are not shown." {
+		t.Fatalf("warning = %q", w)
 	}
 }

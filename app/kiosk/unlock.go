@@ -21,6 +21,7 @@ type unlockView struct {
 	user       *widget.Entry
 	button     *widget.Button
 	message    *widget.Label
+	busy       bool // an unlock is in flight: Enter or a tap must not start another
 }
 
 func newUnlockView(k *Kiosk, message string) *unlockView {
@@ -34,6 +35,9 @@ func newUnlockView(k *Kiosk, message string) *unlockView {
 	v.message.Importance = widget.DangerImportance
 	v.message.Wrapping = fyne.TextWrapWord
 	submit := func() {
+		if v.busy {
+			return
+		}
 		user := strings.TrimSpace(v.user.Text)
 		switch {
 		case v.passphrase.Text == "":
@@ -44,8 +48,10 @@ func newUnlockView(k *Kiosk, message string) *unlockView {
 			return
 		}
 		v.message.SetText("Unlocking…")
+		v.busy = true
 		v.button.Disable()
 		k.tryUnlock(v.passphrase.Text, user, func(err error) {
+			v.busy = false
 			v.button.Enable()
 			v.passphrase.SetText("")
 			v.message.SetText(unlockMessage(err))

@@ -95,6 +95,32 @@ func Warning(s *store.Snapshot, now time.Time) string {
 		s.Manifest.Generation, DateTime(s.Manifest.AsOf), Age(now.Sub(s.Manifest.AsOf)), strings.Join(why, "; "))
 }
 
+// Unreadable is the sentence that says how many source records were
+// skipped when the snapshot was built, or "" when none were: a chart
+// missing records must not look complete.
+func Unreadable(m store.Manifest) string {
+	switch {
+	case m.Malformed <= 0:
+		return ""
+	case m.Malformed == 1:
+		return "1 source record could not be read and is not shown."
+	}
+	return fmt.Sprintf("%d source records could not be read and are not shown.", m.Malformed)
+}
+
+// BannerWarning is the warning line under the downtime banner: the older
+// generation warning and the unreadable records, or "" when there is
+// nothing to warn about.
+func BannerWarning(s *store.Snapshot, now time.Time) string {
+	var parts []string
+	for _, p := range []string{Warning(s, now), Unreadable(s.Manifest)} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // Freshness is the downtime banner line: "DOWNTIME – data as of 26/11/2026
 // 06:15, 2 h 17 min old (generation 12)".
 func Freshness(m store.Manifest, now time.Time) string {
@@ -104,21 +130,21 @@ func Freshness(m store.Manifest, now time.Time) string {
 
 // Empty says what an empty section means, never confusing the two kinds
 // of empty: "None known (asserted by the source)" or "None recorded".
+// Anything but an asserted none-known reads as none-recorded: an unsettled
+// section must never look like the source said there is nothing.
 func Empty(status store.SectionStatus, noun string) string {
-	switch status {
-	case store.NoneKnown:
+	if status == store.NoneKnown {
 		return "No known " + noun + " (stated in the record)"
-	case store.NoneRecorded:
-		return "No " + noun + " recorded – this does not mean there are none"
 	}
-	return ""
+	return "No " + noun + " recorded – this does not mean there are none"
 }
 
-// ActiveAllergies are the allergies a nurse must see first.
+// ActiveAllergies are the allergies a nurse must see first: the active
+// ones and those with no clinical status (which may be active).
 func ActiveAllergies(c *store.Chart) []store.Allergy {
 	var out []store.Allergy
 	for _, a := range c.Allergies.Items {
-		if a.ClinicalStatus == "" || a.ClinicalStatus == "active" {
+		if a.Active() {
 			out = append(out, a)
 		}
 	}
@@ -128,6 +154,14 @@ func ActiveAllergies(c *store.Chart) []store.Allergy {
 // AllergyBanner is the one-line allergy banner: the active allergies, or
 // the honest statement of why there are none to show.
 func AllergyBanner(c *store.Chart) string {
+	banner := allergyBanner(c)
+	if c.Allergies.Unreadable {
+		banner += " – SOME ALLERGY RECORDS COULD NOT BE READ"
+	}
+	return banner
+}
+
+func allergyBanner(c *store.Chart) string {
 	active := ActiveAllergies(c)
 	if len(active) == 0 {
 		if c.Allergies.Status == store.Recorded {
@@ -162,6 +196,9 @@ func CodeStatus(c *store.Chart) string {
 	if s := c.CodeStatus(); s != "" {
 		return "CODE STATUS: " + s
 	}
+	if c.Alerts.Unreadable {
+		return "CODE STATUS: not recorded – some alert records could not be read"
+	}
 	return "CODE STATUS: not recorded"
 }
 
@@ -178,7 +215,25 @@ func ObservationName(o store.Observation) string {
 	if n, ok := vitalNames[o.Code]; ok {
 		return n
 	}
+	if o.Name == "" {
+		return o.Code
+	}
 	return o.Name
+}
+
+// Census hints: one line under the search field when Enter could not
+// safely open exactly one patient.
+
+// ChooseOne is said when several patients match what was typed or scanned.
+func ChooseOne(n int) string { return fmt.Sprintf("%d patients match – choose one", n) }
+
+// NoMatch is said when nobody matches.
+func NoMatch(q string) string { return fmt.Sprintf("No patient matches “%s”.", q) }
+
+// NotExact is said when the only patient shown matches a scanned or typed
+// number only in part: a wristband opens a chart only on an exact MRN.
+func NotExact(q string) string {
+	return fmt.Sprintf("No patient has the MRN or id “%s” exactly – check the wristband, or choose from the list.", q)
 }
 
 // unitWords turn UCUM codes into what is printed on a ward.

@@ -107,3 +107,20 @@ func TestTheWarningSaysWhichGenerationOpenedAndWhy(t *testing.T) {
 		t.Fatal("a newest generation needs no warning")
 	}
 }
+
+func TestUnreadableRecordsAreSaidOnTheBannersAndSections(t *testing.T) {
+	c := &store.Chart{}
+	c.Allergies.Unreadable, c.Alerts.Unreadable, c.Labs.Unreadable = true, true, true
+	c.Settle()
+	if b := AllergyBanner(c); !strings.Contains(b, "NO ALLERGIES RECORDED") || !strings.HasSuffix(b, "SOME ALLERGY RECORDS COULD NOT BE READ") {
+		t.Fatal(b)
+	}
+	if s := CodeStatus(c); !strings.Contains(s, "could not be read") {
+		t.Fatal(s)
+	}
+	for _, s := range Sections(c, time.Now()) {
+		if (s.Title == "Laboratory (latest)") != (s.Warning == UnreadableSection) {
+			t.Fatalf("%s: warning %q", s.Title, s.Warning)
+		}
+	}
+}

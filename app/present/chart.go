@@ -1,0 +1,318 @@
+package present
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// The chart layout is built here once and rendered alike by the window,
+// the terminal and (later) paper: a header, the code-status and allergy
+// banners, the alerts, then the sections in the order a nurse needs them.
+
+// Header is who the chart is about and where they lie.
+type Header struct {
+	Name     string   // "Janssens, An"
+	Lines    []string // born, sex, MRN; ward, room, bed, admitted; weight and height
+	Deceased string   // "DECEASED 26/11/2026 03:10", or "" when not deceased
+}
+
+// PatientHeader lays out the header of a chart; now gives the age.
+func PatientHeader(p store.Patient, now time.Time) Header {
+	h := Header{Name: p.Name}
+	if strings.TrimSpace(h.Name) == "" {
+		h.Name = "Name not recorded"
+	}
+
+	born := "Date of birth not recorded"
+	if p.BirthDate != "" {
+		born = "Born " + Date(p.BirthDate)
+		if a := AgeYears(p.BirthDate, now); a >= 0 {
+			born += fmt.Sprintf(" (%d y)", a)
+		}
+	}
+	mrn := "MRN not recorded"
+	if m := p.MRN(); m != "" {
+		mrn = "MRN " + m
+	}
+	h.Lines = append(h.Lines, strings.Join([]string{born, sexWord(p.Sex), mrn}, " · "))
+
+	var where []string
+	switch {
+	case p.WardName != "":
+		where = append(where, p.WardName)
+	case p.Ward != "":
+		where = append(where, "Ward "+p.Ward)
+	}
+	if p.Room != "" {
+		where = append(where, p.Room)
+	}
+	if p.Bed != "" {
+		where = append(where, "bed "+p.Bed)
+	}
+	if len(where) == 0 {
+		where = append(where, "Ward, room and bed not recorded")
+	}
+	if !p.Admitted.IsZero() {
+		where = append(where, "admitted "+DateTime(p.Admitted))
+	}
+	h.Lines = append(h.Lines, strings.Join(where, " · "))
+	h.Lines = append(h.Lines, measure("Weight", p.Weight)+" · "+measure("Height", p.Height))
+
+	if p.Deceased {
+		h.Deceased = "DECEASED (date of death not recorded)"
+		if !p.DeceasedAt.IsZero() {
+			h.Deceased = "DECEASED " + DateTime(p.DeceasedAt)
+		}
+	}
+	return h
+}
+
+func sexWord(gender string) string {
+	switch gender {
+	case "female", "male", "other":
+		return gender
+	case "unknown":
+		return "sex unknown"
+	}
+	return "sex not recorded"
+}
+
+// measure is "Weight 72.5 kg (26/11/2026 06:00)": a value never without
+// its date, so an old weight cannot pass for today's.
+func measure(what string, m *store.Measure) string {
+	if m == nil {
+		return what + " not recorded"
+	}
+	s := what + " " + trimFloat(m.Value)
+	if u := Unit(m.Unit); u != "" {
+		s += " " + u
+	}
+	return s + " (" + DateTime(m.Time) + ")"
+}
+
+// Alerts are the alert lines other than code status (which has its own
+// banner): isolation, fall risk and the like, active ones only.
+func Alerts(c *store.Chart) []string {
+	var out []string
+	for _, a := range c.Alerts.Items {
+		if a.Kind != store.AlertCodeStatus && (a.Status == "" || a.Status == "active") {
+			out = append(out, "ALERT: "+a.Text)
+		}
+	}
+	return out
+}
+
+// Section is one part of the chart body as read by a nurse. Empty is the
+// sentence shown when there are no lines; it keeps "none known" apart
+// from "none recorded".
+type Section struct {
+	Title string
+	Lines []string
+	Empty string
+	// Warning says that some records of the section could not be read.
+	Warning string
+}
+
+// UnreadableSection is the warning of a section with unreadable records.
+const UnreadableSection = "Some records of this section could not be read and are not shown."
+
+// AdministrationWindow is how far back "Recent administrations" looks.
+const AdministrationWindow = 24 * time.Hour
+
+// Sections lays out the chart body in the order a nurse needs it:
+// medications, recent administrations, vital signs, laboratory, problems
+// and notes.
+//
+// asOf is the snapshot's data time. Recent administrations are those of the
+// 24 h before it, not before now: nothing given after the data time is in
+// the snapshot, so a window ending now would empty itself during a long
+// outage and read as "nothing given". A zero asOf lists every
+// administration.
+func Sections(c *store.Chart, asOf time.Time) []Section {
+	out := []Section{
+		medications(c),
+		administrations(c, asOf),
+		vitals(c),
+		labs(c),
+		problems(c),
+		notes(c),
+	}
+	for i, unreadable := range []bool{c.Medications.Unreadable, c.Administrations.Unreadable,
+		c.Vitals.Unreadable, c.Labs.Unreadable, c.Problems.Unreadable, c.Notes.Unreadable} {
+		if unreadable {
+			out[i].Warning = UnreadableSection
+		}
+	}
+	return out
+}
+
+// section fills Empty when there are no lines.
+func section(title string, lines []string, status store.SectionStatus, noun string) Section {
+	s := Section{Title: title, Lines: lines}
+	if len(lines) == 0 {
+		s.Empty = Empty(status, noun)
+	}
+	return s
+}
+
+func medications(c *store.Chart) Section {
+	meds := slices.Clone(c.Medications.Items)
+	rank := func(m store.Medication) int {
+		switch m.Status {
+		case "active":
+			return 0
+		case "on-hold":
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(meds, func(a, b store.Medication) int { return cmp.Compare(rank(a), rank(b)) })
+	var lines []string
+	for _, m := range meds {
+		lines = append(lines, MedicationLine(m))
+	}
+	return section("Medications", lines, c.Medications.Status, "medications")
+}
+
+func administrations(c *store.Chart, asOf time.Time) Section {
+	all := c.Administrations.Items
+	title := "Recent administrations (24 h up to the data time, " + DateTime(asOf) + ")"
+	from := asOf.Add(-AdministrationWindow)
+	if asOf.IsZero() {
+		title, from = "Administrations (data time unknown: all recorded are shown)", time.Time{}
+	}
+	var recent []store.Administration
+	for _, a := range all {
+		if !a.Time.IsZero() && !a.Time.Before(from) {
+			recent = append(recent, a)
+		}
+	}
+	slices.SortStableFunc(recent, func(a, b store.Administration) int { return b.Time.Compare(a.Time) })
+	var lines []string
+	for _, a := range recent {
+		lines = append(lines, AdministrationLine(a))
+	}
+	s := section(title, lines, c.Administrations.Status, "administrations")
+	if len(lines) == 0 && len(all) > 0 {
+		s.Empty = "None recorded in these 24 h."
+		if asOf.IsZero() {
+			s.Empty = "None recorded with a time."
+		}
+		var last *store.Administration
+		for i, a := range all {
+			if !a.Time.IsZero() && (last == nil || a.Time.After(last.Time)) {
+				last = &all[i]
+			}
+		}
+		if last != nil {
+			s.Empty += fmt.Sprintf(" The last recorded: %s %s at %s.", last.Medication, administrationStatus(*last),
+				DateTime(last.Time))
+		}
+	}
+	return s
+}
+
+// AdministrationLine is "26/11/2026 04:00 · Paracetamol · 1 g · oral · given".
+func AdministrationLine(a store.Administration) string {
+	parts := []string{DateTime(a.Time), a.Medication}
+	for _, p := range []string{a.Dose, a.Route} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(append(parts, administrationStatus(a)), " · ")
+}
+
+func administrationStatus(a store.Administration) string {
+	switch a.Status {
+	case "completed":
+		return "given"
+	case "not-done":
+		if a.Reason != "" {
+			return "not given (" + a.Reason + ")"
+		}
+		return "not given"
+	case "in-progress":
+		return "being given"
+	case "on-hold":
+		return "on hold"
+	case "", "unknown":
+		return "status unknown"
+	}
+	return a.Status
+}
+
+func vitals(c *store.Chart) Section {
+	var lines []string
+	for _, o := range store.Latest(c.Vitals.Items) {
+		lines = append(lines, fmt.Sprintf("%s: %s — %s", ObservationName(o), Observation(o), DateTime(o.Time)))
+	}
+	return section("Vital signs (latest)", lines, c.Vitals.Status, "vital signs")
+}
+
+func labs(c *store.Chart) Section {
+	var lines []string
+	for _, o := range store.Latest(c.Labs.Items) {
+		line := ObservationName(o) + ": " + Observation(o)
+		if r := Range(o); r != "" {
+			line += " (ref " + r + ")"
+		}
+		lines = append(lines, line+" — "+DateTime(o.Time))
+	}
+	return section("Laboratory (latest)", lines, c.Labs.Status, "laboratory results")
+}
+
+func problems(c *store.Chart) Section {
+	ps := slices.Clone(c.Problems.Items)
+	rank := func(p store.Problem) int {
+		switch p.ClinicalStatus {
+		case "active", "recurrence", "relapse":
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(ps, func(a, b store.Problem) int { return cmp.Compare(rank(a), rank(b)) })
+	var lines []string
+	for _, p := range ps {
+		status := p.ClinicalStatus
+		if status == "" {
+			status = "status not recorded"
+		}
+		switch p.VerificationStatus {
+		case "unconfirmed", "provisional", "differential", "refuted":
+			status += ", " + p.VerificationStatus
+		}
+		if !p.Onset.IsZero() {
+			status += ", since " + p.Onset.Local().Format("02/01/2006")
+		}
+		lines = append(lines, p.Name+" ("+status+")")
+	}
+	return section("Problems", lines, c.Problems.Status, "problems")
+}
+
+func notes(c *store.Chart) Section {
+	ns := slices.Clone(c.Notes.Items)
+	slices.SortStableFunc(ns, func(a, b store.Note) int { return b.Time.Compare(a.Time) })
+	var lines []string
+	for _, n := range ns {
+		author := n.Author
+		if author == "" {
+			author = "author not recorded"
+		}
+		head := []string{DateTime(n.Time), author}
+		if n.Title != "" {
+			head = append(head, n.Title)
+		}
+		line := strings.Join(head, " · ")
+		if t := strings.TrimSpace(n.Text); t != "" {
+			line += "\n" + t
+		}
+		lines = append(lines, line)
+	}
+	return section("Notes", lines, c.Notes.Status, "notes")
+}
