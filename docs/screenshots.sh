@@ -32,9 +32,8 @@ xdotool type --delay 20 'RN Demo'
 xdotool key Return
 sleep 3
 shot census
-# Search as a scanner would, and open the first match.
-xdotool type --delay 20 'Room'
-xdotool key ctrl+a BackSpace
+# Type a bed number, as a nurse would: one match opens on Enter.
+xdotool type --delay 20 '103-A'
 xdotool key Return
 sleep 2
 shot demo-chart

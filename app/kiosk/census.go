@@ -34,6 +34,7 @@ func newCensusView(k *Kiosk) *censusView {
 	v := &censusView{k: k, search: widget.NewEntry(), count: widget.NewLabel(""), hint: widget.NewLabel("")}
 	v.hint.Importance = widget.DangerImportance
 	v.hint.TextStyle.Bold = true
+	v.hint.Hide()
 	rows, err := k.snap.Census(context.Background())
 	if err != nil {
 		v.count.SetText("The census could not be read from the snapshot.")
@@ -135,7 +136,7 @@ func (v *censusView) filter() {
 		}
 	}
 	v.count.SetText(fmt.Sprintf("%d of %d patients", len(v.shown), len(v.all)))
-	v.hint.SetText("")
+	v.setHint("")
 	v.list.UnselectAll()
 	v.list.Refresh()
 }
@@ -156,14 +157,24 @@ func (v *censusView) openFirst() {
 	case len(exact) == 1:
 		v.list.Select(exact[0])
 	case len(exact) > 1:
-		v.hint.SetText(present.ChooseOne(len(exact)))
+		v.setHint(present.ChooseOne(len(exact)))
 	case len(v.shown) == 1 && matchOf(v.shown[0], q) == byText:
 		v.list.Select(0)
 	case len(v.shown) == 0:
-		v.hint.SetText(present.NoMatch(q))
+		v.setHint(present.NoMatch(q))
 	case len(v.shown) == 1:
-		v.hint.SetText(present.NotExact(q))
+		v.setHint(present.NotExact(q))
 	default:
-		v.hint.SetText(present.ChooseOne(len(v.shown)))
+		v.setHint(present.ChooseOne(len(v.shown)))
+	}
+}
+
+// setHint shows a one-line hint under the search field, or hides it.
+func (v *censusView) setHint(s string) {
+	v.hint.SetText(s)
+	if s == "" {
+		v.hint.Hide()
+	} else {
+		v.hint.Show()
 	}
 }
