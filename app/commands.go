@@ -109,19 +109,8 @@ func (c *cli) snapshotCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	asOf := dataTime(stated, im.Written(), c.now())
-	charts, err := im.Census(sel)
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	w, err := store.BuildWard(ctx, charts)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	m, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files", Census: census,
-		Malformed: im.MalformedTotal})
+	m, err := seal(dir, keys, im, sel, store.SealRequest{AsOf: dataTime(stated, im.Written(), c.now()),
+		Source: "files", Census: census, Malformed: im.MalformedTotal})
 	if err != nil {
 		return err
 	}
@@ -131,6 +120,22 @@ func (c *cli) snapshotCmd(args []string) error {
 		fmt.Fprintln(c.stdout, s)
 	}
 	return nil
+}
+
+// seal selects the census from an import, builds the ward in memory and
+// seals it as the vault's next generation.
+func seal(dir string, keys *store.Keys, im *fhir.Import, sel fhir.Selection, req store.SealRequest) (*store.Manifest, error) {
+	charts, err := im.Census(sel)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	w, err := store.BuildWard(ctx, charts)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	return store.Seal(ctx, dir, keys, w, req)
 }
 
 // dataTime is how old the data of a file import is: the earliest of the

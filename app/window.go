@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"time"
@@ -76,17 +75,8 @@ func prepareDemo(dir string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	charts, err := im.Census(fhir.Selection{All: true})
-	if err != nil {
-		return err
-	}
-	ctx := context.Background()
-	w, err := store.BuildWard(ctx, charts)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	_, err = store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: now, Source: "synthetic demo ward", Census: store.Census{Mode: "all"}})
+	_, err = seal(dir, keys, im, fhir.Selection{All: true},
+		store.SealRequest{AsOf: now, Source: "synthetic demo ward", Census: store.Census{Mode: "all"}})
 	return err
 }
 
