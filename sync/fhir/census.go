@@ -11,7 +11,7 @@ import (
 )
 
 // Selection says which patients a census holds. Exactly one field must be
-// set: a ward (a Location id; patients whose in-progress Encounter is at
+// set: a ward (a Location id; patients whose in-progress (or on-leave) Encounter is at
 // that Location or anywhere under it), a list of patients (each a
 // Patient.id or any identifier value, such as an MRN), or all patients.
 type Selection struct {
@@ -43,7 +43,7 @@ func (im *Import) Census(sel Selection) ([]store.Chart, error) {
 		}
 		ids = im.onWard(ward)
 		if len(ids) == 0 {
-			return nil, sentence(ErrEmptyCensus, fmt.Sprintf("Ward %q has no patients with an in-progress encounter in the FHIR input.", ward))
+			return nil, sentence(ErrEmptyCensus, fmt.Sprintf("Ward %q has no patients with an in-progress (or on-leave) encounter in the FHIR input.", ward))
 		}
 	case len(sel.Patients) > 0:
 		var missing int
@@ -116,7 +116,7 @@ func (im *Import) match(requests []string) (ids []string, missing int) {
 	return ids, missing
 }
 
-// onWard lists the patients with an in-progress Encounter at the ward.
+// onWard lists the patients with an in-progress (or on-leave) Encounter at the ward.
 func (im *Import) onWard(ward string) []string {
 	var ids []string
 	for id, b := range im.charts {
@@ -169,7 +169,7 @@ func (im *Import) bestLocation(enc encounterRow, ward string) ([]string, bool) {
 }
 
 // place fills the patient's ward, room, bed and admission from the latest
-// in-progress encounter (at the ward, when one is selected).
+// in-progress (or on-leave) encounter (at the ward, when one is selected).
 func (im *Import) place(p *store.Patient, encs []encounterRow, ward string) {
 	var enc *encounterRow
 	var chain []string

@@ -61,6 +61,25 @@ func TestAWardWithoutPhysicalTypesTakesTheWardAsWardAndTheOtherLocationAsBed(t *
 	}
 }
 
+func TestAPatientOnLeaveStaysOnTheWardCensus(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "w.ndjson", ndjson(
+		`{"resourceType":"Location","id":"icu","name":"Intensive care"}`,
+		`{"resourceType":"Location","id":"icu-3","name":"ICU bed 3","partOf":{"reference":"Location/icu"}}`,
+		`{"resourceType":"Patient","id":"p1","name":[{"family":"Doe","given":["Jo"]}]}`,
+		`{"resourceType":"Encounter","id":"e1","status":"onleave","subject":{"reference":"Patient/p1"},"period":{"start":"2025-03-01"},"location":[{"location":{"reference":"Location/icu-3"}}]}`,
+		`{"resourceType":"Patient","id":"p2","name":[{"family":"Roe","given":["Al"]}]}`,
+		`{"resourceType":"Encounter","id":"e2","status":"finished","subject":{"reference":"Patient/p2"},"period":{"start":"2025-03-01"},"location":[{"location":{"reference":"Location/icu-3"}}]}`,
+	))
+	im, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, err := im.Census(Selection{Ward: "icu"})
+	if err != nil || len(charts) != 1 || charts[0].Patient.ID != "p1" || charts[0].Patient.Bed != "ICU bed 3" {
+		t.Fatalf("census = %d charts, %v", len(charts), err)
+	}
+}
+
 func TestPatientsAreSelectedByIdOrByAnyIdentifier(t *testing.T) {
 	im := readWard(t)
 	charts, err := im.Census(Selection{Patients: []string{"MRN0003", "pat-anna", " MRN0004 ", "Patient/pat-anna"}})

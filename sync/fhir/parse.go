@@ -244,7 +244,10 @@ func (e *entry) encounter() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	if j.Status != "in-progress" {
+	// A patient on leave (home for the weekend, in theatre elsewhere)
+	// is still the ward's: their medications and allergies are needed
+	// the moment they come back.
+	if j.Status != "in-progress" && j.Status != "onleave" {
 		return nil
 	}
 	r := encounterRow{id: e.id, start: when(j.Period.Start)}
