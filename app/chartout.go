@@ -24,6 +24,10 @@ type chartJSON struct {
 	Labs            store.Section[store.Observation]    `json:"labs"`
 	Alerts          store.Section[store.Alert]          `json:"alerts"`
 	Notes           store.Section[store.Note]           `json:"notes"`
+	// DowntimeEntries are what this kiosk recorded for the patient during
+	// the outage, newest first; null when the journal could not be read.
+	DowntimeEntries []downtimeEntryJSON `json:"downtimeEntries"`
+	DowntimeError   string              `json:"downtimeEntriesError,omitempty"`
 }
 
 type snapshotJSON struct {
@@ -35,7 +39,7 @@ type snapshotJSON struct {
 	Unreadable int       `json:"unreadable"` // source records skipped as unreadable, not shown
 }
 
-func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.Time) error {
+func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtime, now time.Time) error {
 	age := now.Sub(snap.Manifest.AsOf)
 	out := chartJSON{
 		Patient: c.Patient,
@@ -44,6 +48,10 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.
 			Unreadable: snap.Manifest.Malformed},
 		Allergies: c.Allergies, Medications: c.Medications, Administrations: c.Administrations,
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
+		DowntimeEntries: d.json(),
+	}
+	if d.err != nil {
+		out.DowntimeError = present.JournalUnreadable
 	}
 	out.Vitals.Items = store.Latest(c.Vitals.Items)
 	out.Labs.Items = store.Latest(c.Labs.Items)
@@ -54,7 +62,7 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.
 
 // writeChartText prints the chart as laid out by present, the same as the
 // kiosk window shows it.
-func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.Time) {
+func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtime, now time.Time) {
 	fmt.Fprintln(w, present.Freshness(snap.Manifest, now))
 	if u := present.Unreadable(snap.Manifest); u != "" {
 		fmt.Fprintln(w, u)
@@ -72,12 +80,13 @@ func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, now time.
 	for _, a := range present.Alerts(c) {
 		fmt.Fprintln(w, a)
 	}
-	for _, s := range present.Sections(c, snap.Manifest.AsOf) {
+	// What was recorded here is newer than anything in the snapshot.
+	for _, s := range append([]present.Section{d.section()}, present.Sections(c, snap.Manifest.AsOf)...) {
 		fmt.Fprintln(w, s.Title+":")
 		if s.Warning != "" {
 			fmt.Fprintln(w, "  ! "+s.Warning)
 		}
-		if len(s.Lines) == 0 {
+		if len(s.Lines) == 0 && s.Empty != "" {
 			fmt.Fprintln(w, "  "+s.Empty)
 		}
 		for _, l := range s.Lines {

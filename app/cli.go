@@ -28,6 +28,7 @@ const (
 	ExitUsage      = 2 // bad usage or bad input
 	ExitPassphrase = 3 // wrong passphrase
 	ExitNoSnapshot = 4 // no usable snapshot
+	ExitAudit      = 5 // the audit trail was found altered
 )
 
 // cli is one run of the program, with its surroundings made explicit so
@@ -58,8 +59,11 @@ func commands() []command {
 		{"snapshot", "snapshot --data DIR --from PATH... (--ward ID | --patients ID,... | --all)", "read FHIR files and seal a new snapshot generation", (*cli).snapshotCmd},
 		{"status", "status --data DIR [--json]", "list generations, the newest good one and its age (no passphrase needed)", (*cli).statusCmd},
 		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
+		{"record", "record --data DIR --json FILE --user NAME [--force]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
+		{"journal", "journal --data DIR [--json]", "list the downtime journal with each entry's state", (*cli).journalCmd},
 		{"gen", "gen --patients N --out DIR [--seed S] [--as-of TIME]", "write a synthetic ward as FHIR Bulk Data NDJSON", (*cli).genCmd},
 		{"demo", "demo", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
+		{"audit", "audit (verify | export --out FILE [--format jsonl|csv]) --data DIR", "check the audit trail, or write it out for compliance staff", (*cli).auditCmd},
 		{"kiosk", "kiosk [--data DIR]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
 	}
 }
@@ -112,6 +116,8 @@ func exitStatus(err error) int {
 		return ExitPassphrase
 	case errors.Is(err, store.ErrNoSnapshot):
 		return ExitNoSnapshot
+	case errors.Is(err, store.ErrAuditAltered):
+		return ExitAudit
 	case errors.As(err, &ue),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),

@@ -265,14 +265,21 @@ func (c *cli) chartCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	c.audit(dir, keys, store.AuditViewChart, chart.Patient.ID)
 	if w := present.BannerWarning(snap, c.now()); w != "" {
 		fmt.Fprintln(c.stderr, "Warning: "+w)
 	}
+	// The chart is shown even when the journal cannot be read, saying so;
+	// the journal's error then ends the command with its status.
+	d := downtimeFor(ctx, dir, keys, chart.Patient.ID)
 	if *asJSON {
-		return writeChartJSON(c.stdout, chart, snap, c.now())
+		if err := writeChartJSON(c.stdout, chart, snap, d, c.now()); err != nil {
+			return err
+		}
+	} else {
+		writeChartText(c.stdout, chart, snap, d, c.now())
 	}
-	writeChartText(c.stdout, chart, snap, c.now())
-	return nil
+	return d.err
 }
 
 func (c *cli) genCmd(args []string) error {

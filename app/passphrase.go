@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -67,6 +68,9 @@ func (c *cli) unlock(dir string) (*store.Keys, error) {
 		return nil, err
 	}
 	keys, err := store.Unlock(dir, p)
+	if errors.Is(err, store.ErrWrongPassphrase) {
+		c.auditFailedUnlock(dir)
+	}
 	if err == nil && keys.ConfigProblem != "" {
 		fmt.Fprintln(c.stderr, "Warning: "+keys.ConfigProblem+"; the sealed keys are used. Call IT.")
 	}

@@ -6,8 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -30,6 +33,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("LIFEBOAT_SCRYPT_WORK_FACTOR", "10")
 			// Fyne logs an error at start-up under the C locale; wards run under a real one.
 			env.Setenv("LANG", "en_GB.UTF-8")
+			// Under -race every command would sleep a second before exiting,
+			// waiting for reports that its own goroutines already made.
+			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -42,6 +48,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":   cmdExits,
 			"corrupt": cmdCorrupt,
+			"fill":    cmdFill,
 		},
 	})
 }
@@ -78,4 +85,36 @@ func cmdCorrupt(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	b[len(b)/2] ^= 0x01
 	ts.Check(os.WriteFile(path, b, 0o600))
+}
+
+var placeholder = regexp.MustCompile(`@(NOW([+-][0-9]+[mh])?|file:[^@]+)@`)
+
+// fill FILE... replaces placeholders in files: @NOW@, @NOW-30m@ or
+// @NOW-72h@ with that time (RFC 3339, UTC), so that clinical times stay
+// recent whenever the story runs, and @file:NAME@ with the first line of
+// the file NAME (an entry id kept with "cp stdout NAME").
+func cmdFill(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: fill FILE...")
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	for _, name := range args {
+		b, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		out := placeholder.ReplaceAllStringFunc(string(b), func(m string) string {
+			m = strings.Trim(m, "@")
+			if file, ok := strings.CutPrefix(m, "file:"); ok {
+				first, _, _ := strings.Cut(ts.ReadFile(file), "\n")
+				return strings.TrimSpace(first)
+			}
+			t := now
+			if offset := strings.TrimPrefix(m, "NOW"); offset != "" {
+				d, err := time.ParseDuration(offset)
+				ts.Check(err)
+				t = now.Add(d)
+			}
+			return t.Format(time.RFC3339)
+		})
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(out), 0o600))
+	}
 }

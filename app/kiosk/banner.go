@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,12 +49,7 @@ func newBanner(k *Kiosk) *banner {
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord
 	b.warning.TextStyle.Bold = true
-	if w := present.BannerWarning(k.snap, k.opt.Now()); w != "" {
-		b.warning.SetText(w)
-		b.content = container.NewVBox(top, b.warning)
-	} else {
-		b.content = top
-	}
+	b.content = container.NewVBox(top, b.warning)
 	b.update()
 	b.ticker = time.NewTicker(30 * time.Second)
 	go func() {
@@ -86,6 +82,13 @@ func (b *banner) update() {
 	}
 	b.bg.Refresh()
 	b.text.Refresh()
+	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + b.k.auditProblem)
+	b.warning.SetText(w)
+	if w == "" {
+		b.warning.Hide()
+	} else {
+		b.warning.Show()
+	}
 }
 
 func (b *banner) stop() {

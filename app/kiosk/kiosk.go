@@ -10,12 +10,14 @@ package kiosk
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -46,9 +48,14 @@ type Kiosk struct {
 	// session counts Lock calls: an unlock that finishes in another session
 	// than it started in is stale, and its snapshot is closed unseen.
 	session uint64
-	// open unlocks the keys and opens the newest good snapshot; tests
-	// replace it to hold an unlock in flight.
-	open func(passphrase string) (*store.Snapshot, error)
+	// open unlocks the keys, opens the newest good snapshot and the audit
+	// trail; tests replace it to hold an unlock in flight.
+	open func(passphrase, user string) (*unlocked, error)
+	// audit is the session's audit trail; auditProblem says why it could
+	// not be written, for the banner (the records stay readable: nurses
+	// need them more than the trail).
+	audit        *store.Audit
+	auditProblem string
 
 	work sync.WaitGroup // background work in flight (tests wait on it)
 }
@@ -59,12 +66,8 @@ func New(a fyne.App, opt Options) *Kiosk {
 		opt.Now = time.Now
 	}
 	k := &Kiosk{app: a, opt: opt}
-	k.open = func(passphrase string) (*store.Snapshot, error) {
-		keys, err := store.Unlock(opt.Dir, passphrase)
-		if err != nil {
-			return nil, err
-		}
-		return store.Open(context.Background(), opt.Dir, keys)
+	k.open = func(passphrase, user string) (*unlocked, error) {
+		return openSession(opt.Dir, passphrase, user, opt.Now())
 	}
 	k.win = a.NewWindow("Lifeboat – downtime records")
 	k.win.Resize(fyne.NewSize(1200, 800))
@@ -101,11 +104,11 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 	k.work.Add(1)
 	go func() {
 		defer k.work.Done()
-		snap, err := open(passphrase)
+		u, err := open(passphrase, user)
 		fyne.Do(func() {
 			if k.session != session || k.snap != nil {
-				if snap != nil {
-					snap.Close()
+				if u != nil {
+					u.snap.Close()
 				}
 				return
 			}
@@ -113,7 +116,7 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 				done(err)
 				return
 			}
-			k.snap, k.user = snap, user
+			k.snap, k.user, k.audit, k.auditProblem = u.snap, user, u.audit, u.auditProblem
 			k.showWard()
 			done(nil)
 		})
@@ -124,6 +127,9 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 // ward stays on screen or in memory held by the kiosk, and an unlock still
 // in flight will not open a session.
 func (k *Kiosk) Lock() {
+	if k.snap != nil {
+		k.record(store.AuditLock, "")
+	}
 	k.session++
 	if k.banner != nil {
 		k.banner.stop()
@@ -131,7 +137,7 @@ func (k *Kiosk) Lock() {
 	if k.snap != nil {
 		k.snap.Close()
 	}
-	k.snap, k.user, k.census, k.chart, k.banner = nil, "", nil, nil, nil
+	k.snap, k.user, k.census, k.chart, k.banner, k.audit, k.auditProblem = nil, "", nil, nil, nil, nil, ""
 	k.showUnlock("")
 }
 
@@ -158,5 +164,54 @@ func (k *Kiosk) openPatient(id string) {
 		k.chart.showError("This patient's chart could not be read from the snapshot.")
 		return
 	}
+	k.record(store.AuditViewChart, c.Patient.ID)
 	k.chart.show(c)
+}
+
+// unlocked is what a successful unlock opens.
+type unlocked struct {
+	snap         *store.Snapshot
+	audit        *store.Audit
+	auditProblem string
+}
+
+// openSession unlocks the vault and opens the newest good snapshot and the
+// audit trail, recording the unlock, or the failed unlock when the
+// passphrase was wrong.
+func openSession(dir, passphrase, user string, now time.Time) (*unlocked, error) {
+	keys, err := store.Unlock(dir, passphrase)
+	if errors.Is(err, store.ErrWrongPassphrase) {
+		store.AuditWhileLocked(dir, store.AuditRecord{Time: now, Actor: user, Action: store.AuditUnlockFailed})
+	}
+	if err != nil {
+		return nil, err
+	}
+	snap, err := store.Open(context.Background(), dir, keys)
+	if err != nil {
+		return nil, err
+	}
+	u := &unlocked{snap: snap}
+	u.audit, err = store.OpenAudit(dir, keys)
+	if err == nil {
+		err = u.audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditUnlock})
+	}
+	if err != nil {
+		u.audit, u.auditProblem = nil, present.AuditUnavailable
+	}
+	return u, nil
+}
+
+// record appends to the session's audit trail; a failure is shown on the
+// banner, and the records stay available.
+func (k *Kiosk) record(action, subject string) {
+	if k.audit == nil {
+		return
+	}
+	err := k.audit.Append(store.AuditRecord{Time: k.opt.Now(), Actor: k.user, Action: action, Subject: subject})
+	if err != nil && k.auditProblem == "" {
+		k.auditProblem = present.AuditUnavailable
+		if k.banner != nil {
+			k.banner.update()
+		}
+	}
 }

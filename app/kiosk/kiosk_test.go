@@ -185,14 +185,18 @@ type held struct {
 func holdUnlocks(k *Kiosk) *held {
 	h := &held{release: make(chan struct{})}
 	open := k.open
-	k.open = func(pass string) (*store.Snapshot, error) {
+	k.open = func(pass, user string) (*unlocked, error) {
 		h.calls.Add(1)
 		<-h.release
-		s, err := open(pass)
+		u, err := open(pass, user)
+		var s *store.Snapshot
+		if u != nil {
+			s = u.snap
+		}
 		h.mu.Lock()
 		h.snaps = append(h.snaps, s)
 		h.mu.Unlock()
-		return s, err
+		return u, err
 	}
 	return h
 }

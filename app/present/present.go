@@ -330,3 +330,7 @@ func Level(age time.Duration) FreshnessLevel {
 	}
 	return Fresh
 }
+
+// AuditUnavailable is said on the banner when the audit trail cannot be
+// written: the records stay available, and IT must know.
+const AuditUnavailable = "The audit trail cannot be written on this workstation: call IT."

@@ -1,0 +1,189 @@
+package app
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+
+	"lifeboat/store"
+)
+
+// auditCmd is "lifeboat audit verify" and "lifeboat audit export".
+func (c *cli) auditCmd(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "verify":
+			return c.auditVerifyCmd(args[1:])
+		case "export":
+			return c.auditExportCmd(args[1:])
+		}
+	}
+	// The argument is not repeated: it may be an MRN typed in the wrong place.
+	return usagef("audit takes verify or export (see lifeboat help)")
+}
+
+func (c *cli) auditVerifyCmd(args []string) error {
+	f := newFlags("audit verify")
+	data := f.String("data", "", "data folder")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	rep, err := store.VerifyAudit(dir, keys)
+	if err != nil {
+		return err
+	}
+	c.auditPending(rep)
+	if p := rep.First(); p != nil {
+		fmt.Fprintf(c.stdout, "%s; the trail is altered:\n", auditRecords(rep.Records))
+		for i, q := range rep.Problems {
+			if i == 20 {
+				fmt.Fprintf(c.stdout, "  and %d more.\n", len(rep.Problems)-i)
+				break
+			}
+			fmt.Fprintf(c.stdout, "  %s (%s)\n", q.Text, q.Kind)
+		}
+		return fmt.Errorf("%w: %s", store.ErrAuditAltered, p.Text)
+	}
+	fmt.Fprintf(c.stdout, "%s, chain intact.\n", auditRecords(rep.Records))
+	return nil
+}
+
+func (c *cli) auditExportCmd(args []string) error {
+	f := newFlags("audit export")
+	data := f.String("data", "", "data folder")
+	out := f.String("out", "", "file to write")
+	format := f.String("format", "jsonl", "jsonl or csv")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *out == "":
+		return usagef("--out FILE is required")
+	case *format != "jsonl" && *format != "csv":
+		return usagef("--format must be jsonl or csv")
+	case insideFolder(dir, *out):
+		return usagef("--out must be outside the data folder: the export is plaintext")
+	}
+	if _, err := os.Lstat(*out); err == nil {
+		return usagef("the --out file already exists; nothing was overwritten")
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	file, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return usagef("the --out file already exists; nothing was overwritten")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("creating the --out file: %w", pe.Err) // the path is the user's, not repeated
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stderr, "Warning: the export holds the audit trail in plaintext (names, patient ids), for compliance staff after recovery. Move it off this kiosk and delete it here.")
+	bw := bufio.NewWriter(file)
+	rep, err := store.ExportAudit(dir, keys, bw, *format)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = file.Sync()
+	}
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(*out)
+		return fmt.Errorf("writing the export: %w", err)
+	}
+	c.audit(dir, keys, store.AuditExport, "")
+	fmt.Fprintf(c.stdout, "Exported %s to %s (%s).\n", auditRecords(rep.Records), *out, *format)
+	c.auditPending(rep)
+	if p := rep.First(); p != nil {
+		return fmt.Errorf("%w: %s (the export was written; each record's status is in it)", store.ErrAuditAltered, p.Text)
+	}
+	return nil
+}
+
+func (c *cli) auditPending(rep store.AuditReport) {
+	if rep.Pending > 0 {
+		fmt.Fprintf(c.stdout, "%d %s recorded while locked (failed unlocks) will be signed into the trail at the next unlock.\n",
+			rep.Pending, auditPlural(rep.Pending, "event", "events"))
+	}
+}
+
+// audit records one action in the audit trail, attributed to whoever the
+// command acts for. It never stops the work (a nurse needs the chart): if
+// the trail cannot be written, it says so on stderr.
+func (c *cli) audit(dir string, keys *store.Keys, action, subject string) {
+	a, err := store.OpenAudit(dir, keys)
+	if err == nil {
+		err = a.Append(store.AuditRecord{Time: c.now(), Actor: c.auditActor(), Action: action, Subject: subject})
+	}
+	if err != nil {
+		fmt.Fprintln(c.stderr, "Warning: this was not written to the audit trail ("+err.Error()+"). Call IT.")
+	}
+}
+
+// auditFailedUnlock records a wrong passphrase while the vault stays
+// locked; the next unlock signs it into the trail.
+func (c *cli) auditFailedUnlock(dir string) {
+	err := store.AuditWhileLocked(dir, store.AuditRecord{Time: c.now(), Actor: c.auditActor(), Action: store.AuditUnlockFailed})
+	if err != nil {
+		fmt.Fprintln(c.stderr, "Warning: the failed unlock was not written to the audit trail ("+err.Error()+"). Call IT.")
+	}
+}
+
+// auditActor is who the command line acts for: LIFEBOAT_USER (a name or
+// staff number), else the operating system's account.
+func (c *cli) auditActor() string {
+	if u := strings.TrimSpace(c.getenv("LIFEBOAT_USER")); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "account " + u.Username
+	}
+	return "unknown"
+}
+
+// insideFolder says whether path is inside dir.
+func insideFolder(dir, path string) bool {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	p, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func auditRecords(n int) string { return fmt.Sprintf("%d %s", n, auditPlural(n, "record", "records")) }
+
+func auditPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

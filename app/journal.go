@@ -1,0 +1,341 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// record and journal are the command line of the downtime journal, with
+// the same review as the kiosk's forms: an impossible value refuses the
+// whole file, a warning holds it back unless --force says the person has
+// read it. A UUID is printed only once its entry is durable, so a script
+// can treat a printed UUID as "saved".
+
+// maxEntriesPerFile bounds one file (a paper MAR sheet of a ward for a
+// shift is a few hundred doses).
+const maxEntriesPerFile = 2000
+
+func (c *cli) recordCmd(args []string) error {
+	f := newFlags("record")
+	data := f.String("data", "", "data folder")
+	file := f.String("json", "", "a file of one entry or an array of entries")
+	user := f.String("user", "", "who is recording: name or staff number")
+	force := f.Bool("force", false, "record even when there are warnings")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	if *file == "" {
+		return usagef("--json FILE is required")
+	}
+	author := strings.TrimSpace(*user)
+	if author == "" {
+		return usagef("--user NAME is required: every entry says who recorded it")
+	}
+	batch, err := readEntries(*file)
+	if err != nil {
+		return err
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	history, err := j.List(ctx)
+	if err != nil {
+		return err
+	}
+	// The snapshot gives the checks their context and the entries the
+	// versions they are based on. Without one, entries are still recorded
+	// (nothing documented may be lost), after a warning.
+	var ward *store.Ward
+	switch snap, err := store.Open(ctx, dir, keys); {
+	case err == nil:
+		defer snap.Close()
+		ward = snap.Ward
+	case !errors.Is(err, store.ErrNoSnapshot):
+		return err
+	}
+
+	now := c.now()
+	for i := range batch {
+		if err := j.Stamp(&batch[i], author, now); err != nil {
+			return err
+		}
+	}
+	warnings, err := store.Review(ctx, ward, history, batch, now)
+	if err != nil {
+		return refused(err)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(c.stderr, "Warning: entry %d: %s.\n", w.Entry+1, w.Text)
+	}
+	if len(warnings) > 0 && !*force {
+		return usagef("%s: nothing was recorded; use --force to record anyway", count(len(warnings), "warning", "warnings"))
+	}
+	if err := j.Record(ctx, batch...); err != nil {
+		return refused(err)
+	}
+	// Durable from here on.
+	for _, e := range batch {
+		fmt.Fprintln(c.stdout, e.ID)
+	}
+	c.auditEntries(dir, keys, batch)
+	for i, e := range batch {
+		if e.Kind == store.KindRegistration && e.Supersedes == "" {
+			fmt.Fprintf(c.stderr, "Entry %d registered a new patient as %s: print it on the wristband label.\n", i+1, e.Patient)
+		}
+	}
+	return nil
+}
+
+// auditEntries writes each recorded entry to the audit trail, attributed
+// to its author, once it is durable: the journal is what counts, and the
+// trail never claims an entry that was not saved. Like every audit, it
+// never undoes the work: a trail that cannot be written is said on stderr.
+func (c *cli) auditEntries(dir string, keys *store.Keys, entries []store.Entry) {
+	a, err := store.OpenAudit(dir, keys)
+	for _, e := range entries {
+		if err != nil {
+			break
+		}
+		err = a.Append(store.AuditRecord{Time: e.EnteredAt, Actor: e.Author, Action: store.AuditRecordEntry,
+			Subject: e.ID, Details: string(e.Kind) + " for patient " + e.Patient})
+	}
+	if err != nil {
+		fmt.Fprintln(c.stderr, "Warning: the entries were saved but not written to the audit trail ("+err.Error()+"). Call IT.")
+	}
+}
+
+// refused makes an entry the review or the journal refused a usage error
+// (exit 2), saying that nothing was recorded.
+func refused(err error) error {
+	if errors.Is(err, store.ErrInvalidEntry) || errors.Is(err, store.ErrEntryExists) {
+		return usageError{err.Error() + "; nothing was recorded"}
+	}
+	return err
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// readEntries reads a file of one entry or an array of entries. What the
+// kiosk fills in itself (id, author, kiosk, entry time, versions) may not
+// be given: a file that sets them was not written for this command.
+// Errors name entries by number and never repeat a value from the file.
+func readEntries(path string) ([]store.Entry, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usagef("the entries file was not found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the entries file: %v", err)
+	}
+	b = bytes.TrimSpace(b)
+	var raws []json.RawMessage
+	switch {
+	case len(b) == 0:
+		return nil, usagef("the entries file is empty")
+	case b[0] == '[':
+		if err := json.Unmarshal(b, &raws); err != nil {
+			return nil, usagef("the entries file is not valid JSON")
+		}
+	case b[0] == '{':
+		raws = []json.RawMessage{b}
+	default:
+		return nil, usagef("the entries file must hold a JSON object or an array of them")
+	}
+	if len(raws) == 0 {
+		return nil, usagef("the entries file holds no entries")
+	}
+	if len(raws) > maxEntriesPerFile {
+		return nil, usagef("the entries file holds more than %d entries; split it", maxEntriesPerFile)
+	}
+	out := make([]store.Entry, len(raws))
+	for i, raw := range raws {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out[i]); err != nil {
+			return nil, usagef("entry %d %s; nothing was recorded", i+1, jsonProblem(err))
+		}
+		if dec.More() {
+			return nil, usagef("the entries file is not valid JSON")
+		}
+		e := out[i]
+		var set []string
+		for name, given := range map[string]bool{"id": e.ID != "", "author": e.Author != "", "kioskId": e.KioskID != "",
+			"enteredAt": !e.EnteredAt.IsZero(), "basedOn": len(e.BasedOn) > 0,
+			"transcription.by": e.Transcription != nil && e.Transcription.By != ""} {
+			if given {
+				set = append(set, name)
+			}
+		}
+		if len(set) > 0 {
+			return nil, usagef("entry %d sets %s, which recording fills in itself (the author is --user); nothing was recorded",
+				i+1, strings.Join(set, ", "))
+		}
+	}
+	return out, nil
+}
+
+// jsonProblem says what is wrong with an entry's JSON without repeating
+// the value.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tp *time.ParseError
+	switch {
+	case errors.As(err, &syntax):
+		return "is not valid JSON"
+	case errors.As(err, &typ):
+		t := typ.Type
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		what := map[reflect.Kind]string{reflect.String: "text", reflect.Float64: "a number", reflect.Bool: "true or false",
+			reflect.Slice: "an array"}[t.Kind()]
+		if what == "" {
+			what = "an object"
+		}
+		if t == reflect.TypeFor[time.Time]() {
+			what = "a time like 2026-11-26T08:00:00+01:00"
+		}
+		return fmt.Sprintf("has %q, which must be %s", typ.Field, what)
+	case errors.As(err, &tp):
+		return "has a time that is not like 2026-11-26T08:00:00+01:00 (with its time zone)"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "has an unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "cannot be read"
+}
+
+// journalReport is journal --json.
+type journalReport struct {
+	KioskID string               `json:"kioskId"`
+	Entries []store.JournalEntry `json:"entries"`
+}
+
+func (c *cli) journalCmd(args []string) error {
+	f := newFlags("journal")
+	data := f.String("data", "", "data folder")
+	asJSON := f.Bool("json", false, "JSON output")
+	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	dir, err := c.dataDir(*data, true)
+	if err != nil {
+		return err
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	all, err := j.List(ctx)
+	if err != nil {
+		return err
+	}
+	c.audit(dir, keys, store.AuditViewJournal, "")
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(journalReport{KioskID: j.KioskID(), Entries: all})
+	}
+	if len(all) == 0 {
+		fmt.Fprintln(c.stdout, "No entries recorded on this kiosk.")
+		return nil
+	}
+	states, superseded := map[string]int{}, 0
+	for _, e := range all {
+		state := e.State
+		switch {
+		case e.Cancelled:
+			state += " · cancelled by " + e.SupersededBy
+			superseded++
+		case e.Superseded():
+			state += " · corrected by " + e.SupersededBy
+			superseded++
+		}
+		states[e.State]++
+		fmt.Fprintf(c.stdout, "%d · %s · %s · patient %s · %s\n", e.Seq, e.ID, e.Kind, e.Patient, state)
+		fmt.Fprintln(c.stdout, "    "+strings.ReplaceAll(present.EntryLine(store.JournalEntry{Entry: e.Entry}), "\n", "\n    "))
+	}
+	fmt.Fprintf(c.stdout, "%s: %d pending, %d superseded.\n", count(len(all), "entry", "entries"), states[store.StatePending], superseded)
+	return nil
+}
+
+// downtime is what the journal holds for one chart, or why it could not
+// be read.
+type downtime struct {
+	entries []store.JournalEntry
+	err     error
+}
+
+// downtimeFor reads a patient's journal entries for the chart.
+func downtimeFor(ctx context.Context, dir string, keys *store.Keys, patient string) downtime {
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return downtime{err: err}
+	}
+	defer j.Close()
+	all, err := j.List(ctx)
+	if err != nil {
+		return downtime{err: err}
+	}
+	return downtime{entries: store.ForPatient(all, patient)}
+}
+
+// section is the chart's "Recorded during downtime", with its warning
+// when the journal could not be read.
+func (d downtime) section() present.Section {
+	if d.err != nil {
+		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}
+	}
+	return present.DowntimeEntries(d.entries)
+}
+
+// downtimeEntryJSON is one entry of chart --json's downtimeEntries.
+type downtimeEntryJSON struct {
+	store.JournalEntry
+	Superseded bool   `json:"superseded"`
+	Summary    string `json:"summary"`
+}
+
+func (d downtime) json() []downtimeEntryJSON {
+	if d.err != nil {
+		return nil
+	}
+	out := []downtimeEntryJSON{}
+	for _, e := range d.entries {
+		out = append(out, downtimeEntryJSON{JournalEntry: e, Superseded: e.Superseded(), Summary: present.EntrySummary(e.Entry)})
+	}
+	return out
+}

@@ -1,0 +1,29 @@
+// Package store keeps things safe: the essential-record model, the ward
+// database held in memory, the kiosk's keys, the sealed snapshot
+// generations, the downtime journal and the audit trail.
+//
+// # Invariants
+//
+//   - No plaintext patient data on disk. The ward database is built and
+//     read in memory only (SQLite Serialize/Deserialize, temp_store in
+//     memory); snapshots, journal entries and audit records are encrypted
+//     with age to the kiosk and the IT recovery recipients before they
+//     reach a file. What stays in the clear (manifests, sequence numbers,
+//     entry UUIDs) names no patient and no user.
+//   - Authenticity. Snapshot manifests and audit records are signed with
+//     the kiosk's Ed25519 key, which is sealed under the ward passphrase
+//     with the rest of the configuration; a snapshot that is not signed by
+//     it, or was altered, is refused and the newest good one opens.
+//   - Nothing is reset. Vault files are written once and never replaced;
+//     the journal and the audit trail are only appended to; no error
+//     recreates, wipes or repairs any of them.
+//
+// # Files in a data folder
+//
+//	config.json      public copy of the configuration (for status)
+//	keyring.age      identity, signing key and configuration, under the passphrase
+//	snapshots/*.lbs  sealed snapshot generations
+//	journal.db       downtime entries, each sealed on its own (SQLite, WAL, synchronous=FULL)
+//	audit.log        the signed, hash-chained audit trail; audit.head its signed head;
+//	audit.pending    events recorded while locked (failed unlocks), folded in at unlock
+package store

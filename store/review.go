@@ -1,0 +1,372 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Review is the check an entry gets before it is recorded, against what the
+// kiosk knows: the patient's chart in the snapshot and the journal so far.
+// It never blocks on a warning. The same review serves the command line
+// and the kiosk's forms, so that both refuse and warn alike.
+
+// DuplicateWindow is how close two doses of the same medication must be
+// to look like one dose documented twice.
+const DuplicateWindow = time.Hour
+
+// EntryError says which entry of a batch was refused, and why.
+type EntryError struct {
+	Index int // from 0
+	Err   error
+}
+
+func (e *EntryError) Error() string { return fmt.Sprintf("entry %d: %v", e.Index+1, e.Err) }
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// Warning is something about an entry that the person recording it should
+// see before saving, but that may well be right. Text is one sentence; it
+// may name a medication or allergy, never who the patient is.
+type Warning struct {
+	Entry int    `json:"entry"` // the entry's index in the batch, from 0
+	Rule  string `json:"rule"`  // unusual, allergy, duplicate, order, patient, time, snapshot
+	Text  string `json:"text"`
+}
+
+// Review prepares a batch of stamped entries for recording and checks it.
+// It resolves each patient in the snapshot (by FHIR id or identifier, such
+// as the MRN) to the FHIR id, adds the versions of the patient and of the
+// named order that the entry is based on, and fills a medication's name
+// from its order. Then it refuses the first entry with an impossible value
+// or an impossible correction (an *EntryError), and returns the warnings of
+// all of them. ward is the snapshot, or nil when none could be opened;
+// history is the journal so far. Nothing is recorded.
+func Review(ctx context.Context, ward *Ward, history []JournalEntry, batch []Entry, now time.Time) ([]Warning, error) {
+	known := slices.Clone(history)
+	var out []Warning
+	for i := range batch {
+		ws, err := review(ctx, ward, known, &batch[i], now)
+		if err != nil {
+			return nil, &EntryError{Index: i, Err: err}
+		}
+		for _, w := range ws {
+			out = append(out, Warning{Entry: i, Rule: w[0], Text: w[1]})
+		}
+		known = append(known, JournalEntry{Entry: batch[i]})
+		markSuperseded(known)
+	}
+	return out, nil
+}
+
+// review checks one entry; warnings are (rule, text) pairs.
+func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now time.Time) ([][2]string, error) {
+	var warn [][2]string
+	target := -1
+	for k, p := range known {
+		if e.Supersedes != "" && p.ID == e.Supersedes {
+			target = k
+		}
+	}
+	if target >= 0 && e.Patient == "" {
+		e.Patient = known[target].Patient // a cancellation need not repeat the patient
+	}
+
+	temporary := IsTemporaryID(e.Patient)
+	chart, err := patientChart(ctx, ward, e, temporary)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case temporary || e.Kind == KindRegistration:
+	case ward == nil:
+		warn = append(warn, [2]string{"snapshot", "no snapshot could be opened, so the chart (allergies, orders, earlier doses) was not checked"})
+	case chart == nil:
+		warn = append(warn, [2]string{"patient", "the patient is not in this kiosk's snapshot, so the chart could not be checked"})
+	}
+	if chart != nil {
+		addVersion(e, chart.Patient.Source)
+	}
+	var order *Medication
+	if e.Medication != nil && e.Medication.OrderID != "" && ward != nil {
+		if order, err = findOrder(ctx, ward, chart, e.Medication.OrderID); err != nil {
+			return nil, err
+		}
+		switch {
+		case order != nil:
+			addVersion(e, order.Source)
+			if strings.TrimSpace(e.Medication.Medication) == "" {
+				e.Medication.Medication = order.Name
+			}
+			if order.Status != "active" {
+				warn = append(warn, [2]string{"order", fmt.Sprintf("the order was %s in the snapshot, not active", orNotStated(order.Status))})
+			}
+		case chart != nil:
+			warn = append(warn, [2]string{"order", "the order is not in the snapshot"})
+		}
+	}
+
+	if err := e.Validate(now); err != nil {
+		return nil, err
+	}
+	for _, u := range e.Unusual() {
+		warn = append(warn, [2]string{"unusual", u})
+	}
+
+	if e.Supersedes != "" {
+		var t Entry
+		if target >= 0 {
+			t = known[target].Entry
+		}
+		if err := supersession(e, t, target >= 0, target >= 0 && known[target].Superseded()); err != nil {
+			return nil, err
+		}
+	}
+	// What the journal says about this patient, without what was corrected
+	// or cancelled, and without what this entry corrects.
+	var active []Entry
+	for _, p := range known {
+		if p.Patient == e.Patient && !p.Superseded() && p.Kind != KindCancellation && p.ID != e.Supersedes {
+			active = append(active, p.Entry)
+		}
+	}
+
+	if e.Kind == KindRegistration {
+		if slices.ContainsFunc(active, func(p Entry) bool { return p.Kind == KindRegistration }) {
+			return nil, invalid("this temporary identifier is already registered; correct that registration instead")
+		}
+	} else if temporary && !slices.ContainsFunc(known, func(p JournalEntry) bool {
+		return p.Patient == e.Patient && p.Kind == KindRegistration
+	}) {
+		warn = append(warn, [2]string{"patient", "this temporary patient was not registered on this kiosk"})
+	}
+	if e.Kind == KindCancellation {
+		return warn, nil
+	}
+	if chart != nil && e.Kind != KindRegistration {
+		if a := chart.Patient.Admitted; !a.IsZero() && e.ClinicalTime.Before(a) {
+			warn = append(warn, [2]string{"time", "the clinical time is before the patient's admission"})
+		}
+		if chart.Patient.Deceased {
+			warn = append(warn, [2]string{"patient", "the snapshot records this patient as deceased"})
+		}
+	}
+	for _, p := range active {
+		if p.Kind == KindDischarge && p.ClinicalTime.Before(e.ClinicalTime) {
+			warn = append(warn, [2]string{"patient", "the patient was discharged earlier in this journal"})
+			break
+		}
+	}
+	switch e.Kind {
+	case KindMedication:
+		warn = append(warn, medicationWarnings(e, chart, order, active)...)
+	case KindAllergy:
+		if matchingAllergy(chart, active, func(substance, _ string) bool {
+			return sameWords(substance, e.Allergy.Substance)
+		}) != "" {
+			warn = append(warn, [2]string{"allergy", "this allergy is already recorded for the patient"})
+		}
+	}
+	return warn, nil
+}
+
+// patientChart finds the entry's patient in the snapshot and puts the FHIR
+// id in the entry; it is nil for a patient the snapshot does not have.
+func patientChart(ctx context.Context, ward *Ward, e *Entry, temporary bool) (*Chart, error) {
+	if ward == nil || temporary || e.Kind == KindRegistration || e.Patient == "" {
+		return nil, nil
+	}
+	id, err := ward.Find(ctx, e.Patient)
+	switch {
+	case errors.Is(err, ErrNoPatient):
+		return nil, nil
+	case errors.Is(err, ErrAmbiguousPatient):
+		return nil, invalid("%v", err)
+	case err != nil:
+		return nil, err
+	}
+	e.Patient = id
+	return ward.chart(ctx, id)
+}
+
+// findOrder finds a MedicationRequest in the patient's chart. An order
+// that is in the snapshot but on another patient's chart is refused: it is
+// the wrong patient or the wrong order.
+func findOrder(ctx context.Context, ward *Ward, chart *Chart, id string) (*Medication, error) {
+	if chart != nil {
+		for i, m := range chart.Medications.Items {
+			if m.Source.Type == "MedicationRequest" && m.Source.ID == id {
+				return &chart.Medications.Items[i], nil
+			}
+		}
+	}
+	if _, err := ward.Resource(ctx, "MedicationRequest", id); err == nil {
+		return nil, invalid("the order belongs to another patient")
+	}
+	return nil, nil
+}
+
+func addVersion(e *Entry, s Source) {
+	if s.Type == "" || s.ID == "" {
+		return
+	}
+	for _, v := range e.BasedOn {
+		if v.Type == s.Type && v.ID == s.ID {
+			return
+		}
+	}
+	e.BasedOn = append(e.BasedOn, Version{Type: s.Type, ID: s.ID, VersionID: s.VersionID, LastUpdated: s.LastUpdated})
+}
+
+// supersession refuses a correction or cancellation that cannot be: of an
+// entry not in the journal, already superseded, itself a cancellation, of
+// another patient or (for a correction) of another kind.
+func supersession(e *Entry, target Entry, found, already bool) error {
+	switch {
+	case !found:
+		return invalid("the entry it supersedes is not in this journal")
+	case already:
+		return invalid("the entry it supersedes was already corrected or cancelled; supersede the latest one instead")
+	case target.Kind == KindCancellation:
+		return invalid("a cancellation cannot be corrected or cancelled; record the entry again instead")
+	case target.Patient != e.Patient:
+		return invalid("a correction must be for the same patient as the entry it supersedes")
+	case e.Kind != KindCancellation && e.Kind != target.Kind:
+		return invalid("a correction must be of the same kind as the entry it supersedes (%s), or a cancellation", target.Kind)
+	}
+	return nil
+}
+
+func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entry) [][2]string {
+	m := e.Medication
+	if m.Outcome != OutcomeGiven && m.Outcome != OutcomePartial {
+		return nil
+	}
+	var warn [][2]string
+	code := ""
+	if order != nil {
+		code = order.Code
+	}
+	if s := matchingAllergy(chart, active, func(substance, allergyCode string) bool {
+		return (code != "" && allergyCode == code) || allergyMatches(substance, m.Medication)
+	}); s != "" {
+		warn = append(warn, [2]string{"allergy", fmt.Sprintf("the patient has an active allergy to %s, which matches this medication", s)})
+	}
+	sameDrug := func(orderID, name string) bool {
+		if m.OrderID != "" && orderID != "" {
+			return m.OrderID == orderID
+		}
+		return sameWords(m.Medication, name)
+	}
+	for _, p := range active {
+		q := p.Medication
+		if p.Kind != KindMedication || p.ID == e.ID || (q.Outcome != OutcomeGiven && q.Outcome != OutcomePartial) {
+			continue
+		}
+		if sameDrug(q.OrderID, q.Medication) && sameDose(m.Dose, q.Dose) && near(p.ClinicalTime, e.ClinicalTime) {
+			warn = append(warn, [2]string{"duplicate", "the same dose is already recorded in this journal " + apart(p.ClinicalTime, e.ClinicalTime)})
+			break
+		}
+	}
+	if chart != nil {
+		for _, a := range chart.Administrations.Items {
+			if a.Status == "completed" && sameDrug(a.OrderID, a.Medication) && near(a.Time, e.ClinicalTime) &&
+				(a.Dose == "" || m.Dose == nil || sameWords(a.Dose, num(m.Dose.Value)+" "+m.Dose.Unit)) {
+				warn = append(warn, [2]string{"duplicate", "the snapshot already records this medication as given " + apart(a.Time, e.ClinicalTime)})
+				break
+			}
+		}
+	}
+	return warn
+}
+
+// matchingAllergy returns the substance of the first active allergy, in
+// the chart or recorded in the journal, that match accepts, or "".
+func matchingAllergy(chart *Chart, active []Entry, match func(substance, code string) bool) string {
+	if chart != nil {
+		for _, a := range chart.Allergies.Items {
+			if a.Active() && match(a.Substance, a.Code) {
+				return a.Substance
+			}
+		}
+	}
+	for _, p := range active {
+		if p.Kind == KindAllergy && match(p.Allergy.Substance, "") {
+			return p.Allergy.Substance
+		}
+	}
+	return ""
+}
+
+func sameDose(a, b *Quantity) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Value == b.Value && strings.EqualFold(strings.TrimSpace(a.Unit), strings.TrimSpace(b.Unit))
+}
+
+func near(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d < DuplicateWindow && d > -DuplicateWindow
+}
+
+// apart says when the earlier one was, relative to this entry's time.
+func apart(earlier, t time.Time) string {
+	d := t.Sub(earlier).Round(time.Minute)
+	switch {
+	case d > 0:
+		return fmt.Sprintf("%d min before", int(d.Minutes()))
+	case d < 0:
+		return fmt.Sprintf("%d min after", int(-d.Minutes()))
+	}
+	return "at the same time"
+}
+
+func orNotStated(s string) string {
+	if s == "" {
+		return "without a status"
+	}
+	return s
+}
+
+// notSubstance are words of an allergy's name that name no substance.
+var notSubstance = map[string]bool{"allergy": true, "allergic": true, "intolerance": true, "to": true, "and": true,
+	"or": true, "of": true, "the": true, "drug": true, "drugs": true, "medication": true, "medicine": true,
+	"class": true, "group": true, "products": true, "product": true, "containing": true}
+
+// allergyMatches says whether a medication's name contains a word of the
+// allergy's substance, in any case and singular or plural: "Penicillins"
+// matches "Penicillin V 500 mg". It knows no drug classes: an allergy to
+// penicillins does not match amoxicillin by name (a coded order and
+// allergy with the same code do match, see medicationWarnings).
+func allergyMatches(substance, medication string) bool {
+	med := map[string]bool{}
+	for _, w := range words(medication) {
+		med[w], med[singular(w)] = true, true
+	}
+	for _, w := range words(substance) {
+		if len(w) >= 3 && !notSubstance[w] && (med[w] || med[singular(w)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameWords says whether two names have the same words, in any case.
+func sameWords(a, b string) bool {
+	return slices.Equal(words(a), words(b)) && len(words(a)) > 0
+}
+
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func singular(w string) string {
+	if len(w) > 3 && strings.HasSuffix(w, "s") {
+		return strings.TrimSuffix(w, "s")
+	}
+	return w
+}

@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// reviewWard is a snapshot of two patients: p1 (MRN0000001) admitted two
+// days ago, allergic to penicillin, with an active paracetamol order given
+// 40 minutes ago and a stopped penicillin order; p2 with its own order.
+func reviewWard(t *testing.T) (*Ward, *Journal) {
+	t.Helper()
+	now := time.Now()
+	p1 := testChart("p1", "Peeters, Maria", "MRN0000001")
+	p1.Patient.Admitted = now.Add(-48 * time.Hour)
+	p1.Medications.Items = append(p1.Medications.Items, Medication{Name: "Penicillin V 500 mg", Status: "stopped",
+		Source: Source{Type: "MedicationRequest", ID: "p1-m2", VersionID: "7", JSON: []byte(`{}`)}})
+	p1.Administrations.Items = []Administration{{Medication: "Paracetamol 1 g", Status: "completed", Dose: "1 g",
+		Time: now.Add(-40 * time.Minute), OrderID: "p1-m1", Source: Source{Type: "MedicationAdministration", ID: "p1-a1", JSON: []byte(`{}`)}}}
+	w, err := BuildWard(context.Background(), []Chart{p1, testChart("p2", "Dubois, Jean", "MRN0000002")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	dir, keys := testVault(t)
+	return w, openJournal(t, dir, keys)
+}
+
+func reviewOne(t *testing.T, w *Ward, j *Journal, history []JournalEntry, e Entry) (Entry, []Warning, error) {
+	t.Helper()
+	batch := []Entry{draft(t, j, e)}
+	ws, err := Review(context.Background(), w, history, batch, time.Now())
+	return batch[0], ws, err
+}
+
+func rules(ws []Warning) string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Rule+": "+w.Text)
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestReviewResolvesTheMRNAndRecordsTheVersionsTheEntryIsBasedOn(t *testing.T) {
+	w, j := reviewWard(t)
+	e, ws, err := reviewOne(t, w, j, nil, doseEntry("MRN0000001", "p1-m1", OutcomeHeld, time.Now()))
+	if err != nil || len(ws) != 0 {
+		t.Fatalf("err %v, warnings %s", err, rules(ws))
+	}
+	if e.Patient != "p1" || len(e.BasedOn) != 2 {
+		t.Fatalf("patient %q based on %+v", e.Patient, e.BasedOn)
+	}
+	if v := e.BasedOn[1]; v.Type != "MedicationRequest" || v.ID != "p1-m1" || v.VersionID != "3" || v.LastUpdated != "2026-11-26T06:00:00Z" {
+		t.Fatalf("order version %+v", v)
+	}
+	if v := e.BasedOn[0]; v.Type != "Patient" || v.ID != "p1" {
+		t.Fatalf("patient version %+v", v)
+	}
+}
+
+func TestAMedicationMatchingAnActiveAllergyIsWarnedAbout(t *testing.T) {
+	w, j := reviewWard(t)
+	e := doseEntry("p1", "", OutcomeGiven, time.Now())
+	e.Medication.Medication = "Penicillin V 500 mg"
+	_, ws, err := reviewOne(t, w, j, nil, e)
+	if err != nil || !strings.Contains(rules(ws), "allergy: the patient has an active allergy to Penicillin, which matches this medication") {
+		t.Fatalf("err %v, warnings %s", err, rules(ws))
+	}
+	// An allergy recorded during downtime counts too.
+	allergy := JournalEntry{Entry: draft(t, j, Entry{Kind: KindAllergy, Patient: "p2", ClinicalTime: time.Now(),
+		Allergy: &NewAllergy{Substance: "Paracetamol"}})}
+	_, ws, _ = reviewOne(t, w, j, []JournalEntry{allergy}, doseEntry("p2", "", OutcomeGiven, time.Now()))
+	if !strings.Contains(rules(ws), "allergy to Paracetamol") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+	// A dose held is no risk.
+	e.Medication.Outcome, e.Medication.Reason = OutcomeHeld, "allergy"
+	if _, ws, _ = reviewOne(t, w, j, nil, e); strings.Contains(rules(ws), "allergy") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+}
+
+func TestAllergyMatchingIsByWholeWordsInAnyCase(t *testing.T) {
+	cases := []struct {
+		substance, medication string
+		match                 bool
+	}{
+		{"Penicillin", "penicillin V 500 mg", true},
+		{"Penicillins", "Penicillin G", true},
+		{"Amoxicillin/clavulanate", "AMOXICILLIN 500 mg", true},
+		{"Allergy to morphine", "Morphine sulfate 10 mg", true},
+		{"Peanut", "Paracetamol", false},
+		{"Penicillin", "Amoxicillin", false}, // no drug classes
+		{"Iodine", "Povidone-iodine", true},
+		{"Drug allergy", "Paracetamol", false},
+	}
+	for _, c := range cases {
+		if got := allergyMatches(c.substance, c.medication); got != c.match {
+			t.Errorf("%q vs %q: %v", c.substance, c.medication, got)
+		}
+	}
+}
+
+func TestTheSameDoseRecordedTwiceIsWarnedAbout(t *testing.T) {
+	w, j := reviewWard(t)
+	// The snapshot already has it given 40 minutes ago.
+	_, ws, _ := reviewOne(t, w, j, nil, doseEntry("p1", "p1-m1", OutcomeGiven, time.Now()))
+	if !strings.Contains(rules(ws), "duplicate: the snapshot already records this medication as given 40 min before") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+	// Twice in the same batch, on p2 whose snapshot has none.
+	batch := []Entry{draft(t, j, doseEntry("p2", "", OutcomeGiven, time.Now().Add(-5*time.Minute))),
+		draft(t, j, doseEntry("p2", "", OutcomeGiven, time.Now()))}
+	ws, err := Review(context.Background(), w, nil, batch, time.Now())
+	if err != nil || len(ws) != 1 || ws[0].Entry != 1 || ws[0].Text != "the same dose is already recorded in this journal 5 min before" {
+		t.Fatalf("err %v, warnings %s", err, rules(ws))
+	}
+	// A correction of that dose is not a duplicate of it.
+	first := JournalEntry{Entry: batch[0], Seq: 1}
+	fix := doseEntry("p2", "", OutcomeGiven, time.Now())
+	fix.Supersedes = first.ID
+	if _, ws, err = reviewOne(t, w, j, []JournalEntry{first}, fix); err != nil || len(ws) != 0 {
+		t.Fatalf("err %v, warnings %s", err, rules(ws))
+	}
+	// Three hours apart is the next dose, not the same one.
+	if _, ws, _ = reviewOne(t, w, j, []JournalEntry{first}, doseEntry("p2", "", OutcomeGiven, time.Now().Add(3*time.Hour-10*time.Minute))); len(ws) != 0 {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+}
+
+func TestAnOrderNotActiveOrNotInTheSnapshotIsWarnedAboutAndAnotherPatientsIsRefused(t *testing.T) {
+	w, j := reviewWard(t)
+	e, ws, _ := reviewOne(t, w, j, nil, doseEntry("p1", "p1-m2", OutcomeRefused, time.Now()))
+	if !strings.Contains(rules(ws), "order: the order was stopped in the snapshot, not active") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+	if e.BasedOn[1].VersionID != "7" {
+		t.Fatalf("based on %+v", e.BasedOn)
+	}
+	_, ws, _ = reviewOne(t, w, j, nil, doseEntry("p1", "p1-m9", OutcomeGiven, time.Now()))
+	if !strings.Contains(rules(ws), "order: the order is not in the snapshot") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+	_, _, err := reviewOne(t, w, j, nil, doseEntry("p1", "p2-m1", OutcomeGiven, time.Now()))
+	if !errors.Is(err, ErrInvalidEntry) || err.Error() != "entry 1: the order belongs to another patient" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestAMedicationNamedOnlyByItsOrderTakesTheOrdersName(t *testing.T) {
+	w, j := reviewWard(t)
+	e := doseEntry("p1", "p1-m1", OutcomeHeld, time.Now())
+	e.Medication.Medication = ""
+	e, _, err := reviewOne(t, w, j, nil, e)
+	if err != nil || e.Medication.Medication != "Paracetamol 1 g" {
+		t.Fatalf("%q, %v", e.Medication.Medication, err)
+	}
+}
+
+func TestPatientsOutsideTheSnapshotAndTimesBeforeAdmissionAreWarnedAbout(t *testing.T) {
+	w, j := reviewWard(t)
+	_, ws, _ := reviewOne(t, w, j, nil, vitalsEntry("p9", 70))
+	if rules(ws) != "patient: the patient is not in this kiosk's snapshot, so the chart could not be checked" {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+	early := vitalsEntry("p1", 70)
+	early.ClinicalTime = time.Now().Add(-50 * time.Hour)
+	early.Transcription = &Transcription{FromPaperSignedBy: "RN Claes"}
+	if _, ws, _ = reviewOne(t, w, j, nil, early); !strings.Contains(rules(ws), "before the patient's admission") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+	_, ws, _ = reviewOne(t, nil, j, nil, vitalsEntry("p1", 70))
+	if !strings.Contains(rules(ws), "snapshot: no snapshot could be opened") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+}
+
+func TestATemporaryPatientIsRegisteredOnceAndThenDocumented(t *testing.T) {
+	w, j := reviewWard(t)
+	reg, ws, err := reviewOne(t, w, j, nil, Entry{Kind: KindRegistration, ClinicalTime: time.Now(),
+		Registration: &Registration{Sex: "male", Ward: "ward-1"}})
+	if err != nil || len(ws) != 0 {
+		t.Fatalf("err %v, warnings %s", err, rules(ws))
+	}
+	history := []JournalEntry{{Entry: reg, Seq: 1}}
+	// Typed from the label in lower case.
+	e, ws, err := reviewOne(t, w, j, history, vitalsEntry(strings.ToLower(reg.Patient), 75))
+	if err != nil || len(ws) != 0 || e.Patient != reg.Patient {
+		t.Fatalf("err %v, warnings %s, patient %q", err, rules(ws), e.Patient)
+	}
+	again := Entry{Kind: KindRegistration, Patient: reg.Patient, ClinicalTime: time.Now(), Registration: &Registration{Sex: "male", Ward: "ward-2"}}
+	if _, _, err = reviewOne(t, w, j, history, again); err == nil || !strings.Contains(err.Error(), "already registered") {
+		t.Fatalf("err = %v", err)
+	}
+	again.Supersedes = reg.ID
+	if _, _, err = reviewOne(t, w, j, history, again); err != nil {
+		t.Fatalf("a corrected registration was refused: %v", err)
+	}
+	other, _ := NewTemporaryID()
+	if _, ws, _ = reviewOne(t, w, j, history, vitalsEntry(other, 75)); rules(ws) != "patient: this temporary patient was not registered on this kiosk" {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+}
+
+func TestImpossibleCorrectionsAreRefused(t *testing.T) {
+	w, j := reviewWard(t)
+	vitals := JournalEntry{Entry: draft(t, j, vitalsEntry("p1", 70)), Seq: 1}
+	cancel := JournalEntry{Entry: draft(t, j, Entry{Kind: KindCancellation, Supersedes: vitals.ID, Patient: "p1",
+		ClinicalTime: time.Now(), Cancellation: &Cancellation{Reason: "wrong"}}), Seq: 2, State: StatePending}
+	vitals.SupersededBy = cancel.ID
+	note := JournalEntry{Entry: draft(t, j, noteEntry("p1", "ok")), Seq: 3}
+	history := []JournalEntry{vitals, cancel, note}
+	cases := []struct {
+		e    Entry
+		want string
+	}{
+		{Entry{Kind: KindNote, Patient: "p1", Supersedes: "6f1c2d9e-0b7a-4c3e-9d51-3f0e8a2b1c4d", ClinicalTime: time.Now(), Note: &NursingNote{Text: "x"}}, "not in this journal"},
+		{Entry{Kind: KindVitals, Patient: "p1", Supersedes: vitals.ID, ClinicalTime: time.Now(), Vitals: &VitalSigns{HeartRate: ptr(70)}}, "already corrected or cancelled"},
+		{Entry{Kind: KindCancellation, Supersedes: cancel.ID, ClinicalTime: time.Now(), Cancellation: &Cancellation{Reason: "x"}}, "a cancellation cannot be corrected"},
+		{Entry{Kind: KindVitals, Patient: "p1", Supersedes: note.ID, ClinicalTime: time.Now(), Vitals: &VitalSigns{HeartRate: ptr(70)}}, "same kind as the entry it supersedes (note)"},
+		{Entry{Kind: KindNote, Patient: "p2", Supersedes: note.ID, ClinicalTime: time.Now(), Note: &NursingNote{Text: "x"}}, "same patient"},
+	}
+	for _, c := range cases {
+		if _, _, err := reviewOne(t, w, j, history, c.e); !errors.Is(err, ErrInvalidEntry) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("want %q, got %v", c.want, err)
+		}
+	}
+	// A cancellation need not repeat the patient.
+	e, _, err := reviewOne(t, w, j, history, Entry{Kind: KindCancellation, Supersedes: note.ID, ClinicalTime: time.Now(),
+		Cancellation: &Cancellation{Reason: "duplicate"}})
+	if err != nil || e.Patient != "p1" {
+		t.Fatalf("%q, %v", e.Patient, err)
+	}
+}
+
+func TestDocumentingAfterADischargeIsWarnedAbout(t *testing.T) {
+	w, j := reviewWard(t)
+	out := JournalEntry{Entry: draft(t, j, Entry{Kind: KindDischarge, Patient: "p2", ClinicalTime: time.Now().Add(-time.Hour),
+		Discharge: &Discharge{Destination: "home"}}), Seq: 1}
+	if _, ws, _ := reviewOne(t, w, j, []JournalEntry{out}, vitalsEntry("p2", 70)); !strings.Contains(rules(ws), "discharged earlier") {
+		t.Fatalf("warnings %s", rules(ws))
+	}
+}
