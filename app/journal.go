@@ -253,13 +253,7 @@ func (c *cli) journalCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
-	j, err := store.OpenJournal(ctx, dir, keys)
-	if err != nil {
-		return err
-	}
-	defer j.Close()
-	all, err := j.List(ctx)
+	all, kioskID, err := listJournal(context.Background(), dir, keys)
 	if err != nil {
 		return err
 	}
@@ -267,7 +261,7 @@ func (c *cli) journalCmd(args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(journalReport{KioskID: j.KioskID(), Entries: all})
+		return enc.Encode(journalReport{KioskID: kioskID, Entries: all})
 	}
 	if len(all) == 0 {
 		fmt.Fprintln(c.stdout, "No entries recorded on this kiosk.")
@@ -301,16 +295,22 @@ type downtime struct {
 
 // downtimeFor reads a patient's journal entries for the chart.
 func downtimeFor(ctx context.Context, dir string, keys *store.Keys, patient string) downtime {
-	j, err := store.OpenJournal(ctx, dir, keys)
-	if err != nil {
-		return downtime{err: err}
-	}
-	defer j.Close()
-	all, err := j.List(ctx)
+	all, _, err := listJournal(ctx, dir, keys)
 	if err != nil {
 		return downtime{err: err}
 	}
 	return downtime{entries: store.ForPatient(all, patient)}
+}
+
+// listJournal reads every entry of the vault's journal, and its kiosk.
+func listJournal(ctx context.Context, dir string, keys *store.Keys) ([]store.JournalEntry, string, error) {
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return nil, "", err
+	}
+	defer j.Close()
+	all, err := j.List(ctx)
+	return all, j.KioskID(), err
 }
 
 // section is the chart's "Recorded during downtime", with its warning
