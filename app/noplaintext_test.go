@@ -64,7 +64,14 @@ func TestNoPlaintextPatientDataReachesTheDisk(t *testing.T) {
 	if found < 2 {
 		t.Fatalf("the charts showed %d of the searched names and MRNs", found)
 	}
-	for _, dir := range []string{data, tmp} {
+	assertNoPlaintext(t, secrets, data, tmp)
+}
+
+// assertNoPlaintext fails the test for every file under dirs whose content
+// or path contains one of secrets.
+func assertNoPlaintext(t *testing.T, secrets []string, dirs ...string) {
+	t.Helper()
+	for _, dir := range dirs {
 		filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
 			if err != nil || info.IsDir() {
 				return err
@@ -75,7 +82,7 @@ func TestNoPlaintextPatientDataReachesTheDisk(t *testing.T) {
 			}
 			for _, s := range secrets {
 				if bytes.Contains(b, []byte(s)) || strings.Contains(path, s) {
-					t.Errorf("%s contains a patient's name or MRN", path)
+					t.Errorf("%s contains %q", path, s)
 				}
 			}
 			return nil
