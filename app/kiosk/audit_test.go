@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -38,5 +39,36 @@ func TestEveryUnlockFailedUnlockViewAndLockIsAudited(t *testing.T) {
 		if !strings.Contains(trail, want) {
 			t.Errorf("the trail lacks %s:\n%s", want, trail)
 		}
+	}
+}
+
+func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
+	now := time.Now()
+	dir := ward(t, now.Add(-time.Hour), 0)
+	keys, err := store.Unlock(dir, passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := store.OpenJournal(context.Background(), dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := store.Entry{Kind: store.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute),
+		Note: &store.NursingNote{Text: "Patient confused at night, bed rails up."}}
+	if err := j.Stamp(&e, "RN Claes", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Record(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	k.openPatient("p1")
+	s := k.chart.sections[0]
+	if s.Title != "Recorded during downtime" || len(s.Lines) != 1 || !strings.Contains(s.Lines[0], "bed rails up") ||
+		!strings.Contains(s.Lines[0], "RN Claes") {
+		t.Fatalf("downtime section = %+v", s)
 	}
 }

@@ -1,6 +1,7 @@
 package kiosk
 
 import (
+	"context"
 	"image/color"
 	"time"
 
@@ -81,7 +82,7 @@ func (v *chartView) show(c *store.Chart) {
 	if v.k.snap != nil {
 		asOf = v.k.snap.Manifest.AsOf
 	}
-	v.sections = present.Sections(c, asOf)
+	v.sections = append([]present.Section{v.downtime(c.Patient.ID)}, present.Sections(c, asOf)...)
 	body := container.NewVBox()
 	for _, s := range v.sections {
 		addSection(body, s)
@@ -89,6 +90,19 @@ func (v *chartView) show(c *store.Chart) {
 	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(body)))}
 	v.stack.Refresh()
+}
+
+// downtime is the chart's "Recorded during downtime" section, first: what
+// was documented here during the outage is the newest news of a patient.
+func (v *chartView) downtime(patientID string) present.Section {
+	if v.k.journal == nil {
+		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}
+	}
+	all, err := v.k.journal.List(context.Background())
+	if err != nil {
+		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}
+	}
+	return present.DowntimeEntries(store.ForPatient(all, patientID))
 }
 
 // bannerBox is a full-width coloured box with bold text.

@@ -56,6 +56,9 @@ type Kiosk struct {
 	// need them more than the trail).
 	audit        *store.Audit
 	auditProblem string
+	// journal is the downtime journal, nil when it could not be read (the
+	// chart then says its entries are not shown).
+	journal *store.Journal
 
 	work sync.WaitGroup // background work in flight (tests wait on it)
 }
@@ -109,6 +112,9 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 			if k.session != session || k.snap != nil {
 				if u != nil {
 					u.snap.Close()
+					if u.journal != nil {
+						u.journal.Close()
+					}
 				}
 				return
 			}
@@ -116,7 +122,7 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 				done(err)
 				return
 			}
-			k.snap, k.user, k.audit, k.auditProblem = u.snap, user, u.audit, u.auditProblem
+			k.snap, k.user, k.audit, k.auditProblem, k.journal = u.snap, user, u.audit, u.auditProblem, u.journal
 			k.showWard()
 			done(nil)
 		})
@@ -137,7 +143,11 @@ func (k *Kiosk) Lock() {
 	if k.snap != nil {
 		k.snap.Close()
 	}
+	if k.journal != nil {
+		k.journal.Close()
+	}
 	k.snap, k.user, k.census, k.chart, k.banner, k.audit, k.auditProblem = nil, "", nil, nil, nil, nil, ""
+	k.journal = nil
 	k.showUnlock("")
 }
 
@@ -173,6 +183,7 @@ type unlocked struct {
 	snap         *store.Snapshot
 	audit        *store.Audit
 	auditProblem string
+	journal      *store.Journal
 }
 
 // openSession unlocks the vault and opens the newest good snapshot and the
@@ -191,6 +202,9 @@ func openSession(dir, passphrase, user string, now time.Time) (*unlocked, error)
 		return nil, err
 	}
 	u := &unlocked{snap: snap}
+	if j, err := store.OpenJournal(context.Background(), dir, keys); err == nil {
+		u.journal = j
+	}
 	u.audit, err = store.OpenAudit(dir, keys)
 	if err == nil {
 		err = u.audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditUnlock})

@@ -315,10 +315,14 @@ func TestTheChartWindowShowsTheSectionsOfPresent(t *testing.T) {
 	for _, s := range k.chart.sections {
 		titles = append(titles, s.Title)
 	}
-	if len(titles) != 6 || titles[0] != "Medications" || !strings.HasPrefix(titles[1], "Recent administrations") || titles[5] != "Notes" {
+	if len(titles) != 7 || titles[0] != "Recorded during downtime" || titles[1] != "Medications" ||
+		!strings.HasPrefix(titles[2], "Recent administrations") || titles[6] != "Notes" {
 		t.Fatalf("sections = %q", titles)
 	}
-	if given := k.chart.sections[1].Lines; len(given) != 1 || !strings.HasSuffix(given[0], "Paracetamol · 1 g · oral · given") {
+	if k.chart.sections[0].Empty != "Nothing recorded during downtime on this kiosk." {
+		t.Fatalf("downtime = %+v", k.chart.sections[0])
+	}
+	if given := k.chart.sections[2].Lines; len(given) != 1 || !strings.HasSuffix(given[0], "Paracetamol · 1 g · oral · given") {
 		t.Fatalf("administrations = %q", given)
 	}
 }
