@@ -11,10 +11,10 @@ import (
 )
 
 func TestEveryUnlockFailedUnlockViewAndLockIsAudited(t *testing.T) {
-	now := time.Now()
-	dir := ward(t, now, 0)
-	k := kioskOn(t, dir, now)
+	k, c := kioskWithClock(t)
+	dir := k.opt.Dir
 	unlockWith(k, "not the passphrase", "RN Wouters")
+	c.advance(time.Second)    // the wait after a wrong passphrase
 	k.unlock.user.SetText("") // the name stays after a failed unlock; another nurse takes over
 	unlockWith(k, passphrase, "RN Peeters")
 	k.openPatient("p1")

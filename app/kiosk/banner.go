@@ -51,12 +51,12 @@ func newBanner(k *Kiosk) *banner {
 	b.warning.TextStyle.Bold = true
 	b.content = container.NewVBox(top, b.warning)
 	b.update()
-	b.ticker = time.NewTicker(30 * time.Second)
+	b.ticker = time.NewTicker(15 * time.Second)
 	go func() {
 		for {
 			select {
 			case <-b.ticker.C:
-				fyne.Do(b.update)
+				fyne.Do(b.k.tick)
 			case <-b.quit:
 				return
 			}

@@ -21,7 +21,7 @@ import (
 // hint says why, so a scanned "12345" never opens MRN "9123456".
 type censusView struct {
 	content fyne.CanvasObject
-	search  *widget.Entry
+	search  *searchEntry
 	list    *widget.List
 	count   *widget.Label
 	hint    *widget.Label
@@ -31,7 +31,7 @@ type censusView struct {
 }
 
 func newCensusView(k *Kiosk) *censusView {
-	v := &censusView{k: k, search: widget.NewEntry(), count: widget.NewLabel(""), hint: widget.NewLabel("")}
+	v := &censusView{k: k, search: newSearchEntry(k), count: widget.NewLabel(""), hint: widget.NewLabel("")}
 	v.hint.Importance = widget.DangerImportance
 	v.hint.TextStyle.Bold = true
 	v.hint.Hide()
@@ -68,7 +68,7 @@ func newCensusView(k *Kiosk) *censusView {
 			k.openPatient(v.shown[i].ID)
 		}
 	}
-	v.search.OnChanged = func(string) { v.filter() }
+	v.search.OnChanged = func(string) { k.touch(); v.filter() }
 	v.search.OnSubmitted = func(string) { v.openFirst() }
 	v.filter()
 	v.content = container.NewBorder(container.NewVBox(v.search, v.hint, v.count), nil, nil, nil, v.list)

@@ -28,7 +28,14 @@ type Options struct {
 	Hint string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// IdleLock locks an unlocked kiosk after this long without use; 0
+	// means DefaultIdleLock, a negative value never.
+	IdleLock time.Duration
 }
+
+// DefaultIdleLock is how long an unlocked kiosk waits unused before it
+// locks itself: a ward workstation is left unattended in a hurry.
+const DefaultIdleLock = 5 * time.Minute
 
 // Kiosk is one kiosk window and its unlocked session, if any.
 type Kiosk struct {
@@ -60,6 +67,13 @@ type Kiosk struct {
 	// chart then says its entries are not shown).
 	journal *store.Journal
 
+	// lastActive is when the unlocked kiosk was last used.
+	lastActive time.Time
+	// failures counts wrong passphrases in a row; retryAt is when the next
+	// attempt is allowed (the wait grows with every failure).
+	failures int
+	retryAt  time.Time
+
 	work sync.WaitGroup // background work in flight (tests wait on it)
 }
 
@@ -67,6 +81,9 @@ type Kiosk struct {
 func New(a fyne.App, opt Options) *Kiosk {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.IdleLock == 0 {
+		opt.IdleLock = DefaultIdleLock
 	}
 	k := &Kiosk{app: a, opt: opt}
 	k.open = func(passphrase, user string) (*unlocked, error) {
@@ -77,6 +94,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 	k.root = container.NewStack()
 	k.win.SetContent(k.root)
 	k.win.SetOnClosed(k.Lock)
+	k.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { k.Lock() })
 	k.showUnlock("")
 	return k
 }
@@ -123,6 +141,8 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 				return
 			}
 			k.snap, k.user, k.audit, k.auditProblem, k.journal = u.snap, user, u.audit, u.auditProblem, u.journal
+			k.failures, k.retryAt = 0, time.Time{}
+			k.touch()
 			k.showWard()
 			done(nil)
 		})
@@ -174,8 +194,26 @@ func (k *Kiosk) openPatient(id string) {
 		k.chart.showError("This patient's chart could not be read from the snapshot.")
 		return
 	}
+	k.touch()
 	k.record(store.AuditViewChart, c.Patient.ID)
 	k.chart.show(c)
+}
+
+// touch notes that the kiosk is in use, postponing the idle lock.
+func (k *Kiosk) touch() { k.lastActive = k.opt.Now() }
+
+// tick runs on the UI thread every few seconds while unlocked: it keeps
+// the banner's age current and locks a kiosk left unused.
+func (k *Kiosk) tick() {
+	if k.snap == nil {
+		return
+	}
+	if k.opt.IdleLock > 0 && k.opt.Now().Sub(k.lastActive) >= k.opt.IdleLock {
+		k.Lock()
+		k.unlock.message.SetText(present.LockedWhileIdle)
+		return
+	}
+	k.banner.update()
 }
 
 // unlocked is what a successful unlock opens.

@@ -96,7 +96,7 @@ func TestAWrongPassphraseKeepsTheKioskLocked(t *testing.T) {
 	now := time.Now()
 	k := newKiosk(t, now, now)
 	unlockWith(k, "not the passphrase", "RN Peeters")
-	if k.Unlocked() || k.unlock.message.Text != "Wrong passphrase. Try again." {
+	if k.Unlocked() || k.unlock.message.Text != "Wrong passphrase. Try again in 1 s." {
 		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
 	}
 	if k.unlock.passphrase.Text != "" {

@@ -3,6 +3,7 @@ package kiosk
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -47,6 +49,10 @@ func newUnlockView(k *Kiosk, message string) *unlockView {
 			v.message.SetText("Enter your name or staff number: everything you do is recorded under it.")
 			return
 		}
+		if wait := k.retryAt.Sub(k.opt.Now()); wait > 0 {
+			v.message.SetText(present.WaitToRetry(wait))
+			return
+		}
 		v.message.SetText("Unlocking…")
 		v.busy = true
 		v.button.Disable()
@@ -54,7 +60,14 @@ func newUnlockView(k *Kiosk, message string) *unlockView {
 			v.busy = false
 			v.button.Enable()
 			v.passphrase.SetText("")
-			v.message.SetText(unlockMessage(err))
+			msg := unlockMessage(err)
+			if errors.Is(err, store.ErrWrongPassphrase) {
+				k.failures++
+				wait := retryDelay(k.failures)
+				k.retryAt = k.opt.Now().Add(wait)
+				msg = present.WrongPassphrase(wait)
+			}
+			v.message.SetText(msg)
 		})
 	}
 	v.button = widget.NewButton("Unlock", submit)
@@ -79,6 +92,19 @@ func newUnlockView(k *Kiosk, message string) *unlockView {
 	box := container.NewGridWrap(fyne.NewSize(460, 520), form)
 	v.content = container.NewVBox(layout.NewSpacer(), container.NewCenter(box), layout.NewSpacer())
 	return v
+}
+
+// retryDelay is how long the n-th wrong passphrase in a row makes the
+// next attempt wait: 1 s, 2 s, 4 s… up to a minute, so that guessing is
+// slow and a mistyping nurse is barely held up.
+func retryDelay(n int) time.Duration {
+	if n < 1 {
+		return 0
+	}
+	if n > 7 {
+		return time.Minute
+	}
+	return min(time.Second<<(n-1), time.Minute)
 }
 
 // unlockMessage is the one sentence shown after an unlock attempt.

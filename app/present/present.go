@@ -334,3 +334,21 @@ func Level(age time.Duration) FreshnessLevel {
 // AuditUnavailable is said on the banner when the audit trail cannot be
 // written: the records stay available, and IT must know.
 const AuditUnavailable = "The audit trail cannot be written on this workstation: call IT."
+
+// LockedWhileIdle is said on the unlock screen after the idle lock.
+const LockedWhileIdle = "Locked after a few minutes without use. Unlock to continue."
+
+// WrongPassphrase is said after a wrong passphrase, with the wait before
+// the next attempt.
+func WrongPassphrase(wait time.Duration) string {
+	return fmt.Sprintf("Wrong passphrase. Try again in %s.", seconds(wait))
+}
+
+// WaitToRetry is said when an attempt comes before the wait is over.
+func WaitToRetry(wait time.Duration) string {
+	return fmt.Sprintf("Too many wrong passphrases: wait %s before trying again.", seconds(wait))
+}
+
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%d s", int((d+time.Second-1)/time.Second))
+}

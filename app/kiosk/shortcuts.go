@@ -1,0 +1,32 @@
+package kiosk
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// lockShortcut locks the kiosk: Ctrl+L (Cmd+L on a Mac).
+var lockShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+
+// searchEntry is the census search field. A focused entry takes every
+// shortcut before the window does, so the lock shortcut is handled here
+// too: the search field has the focus most of the time.
+type searchEntry struct {
+	widget.Entry
+	k *Kiosk
+}
+
+func newSearchEntry(k *Kiosk) *searchEntry {
+	e := &searchEntry{k: k}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
+	if s.ShortcutName() == lockShortcut.ShortcutName() {
+		e.k.Lock()
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
