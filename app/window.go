@@ -83,6 +83,5 @@ func prepareDemo(dir string, now time.Time) error {
 func runWindow(opt kiosk.Options) {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	a.Settings().SetTheme(kiosk.Theme())
 	kiosk.New(a, opt).ShowAndRun()
 }

@@ -42,9 +42,10 @@ func newBanner(k *Kiosk) *banner {
 	b.text.TextStyle.Bold = true
 	user := canvas.NewText("Signed in: "+k.user, colourWhite)
 	user.TextSize = 14
-	lock := widget.NewButton("Lock", k.Lock)
+	lock := widget.NewButton("Lock (Ctrl+L)", k.Lock)
+	larger := widget.NewButton("A+ / A−", k.toggleLargeText)
 	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(user, lock), b.text)))
+		container.NewHBox(user, larger, lock), b.text)))
 	b.warning = widget.NewLabel("")
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord

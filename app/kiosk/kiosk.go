@@ -86,6 +86,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 		opt.IdleLock = DefaultIdleLock
 	}
 	k := &Kiosk{app: a, opt: opt}
+	applyTextSize(a)
 	k.open = func(passphrase, user string) (*unlocked, error) {
 		return openSession(opt.Dir, passphrase, user, opt.Now())
 	}

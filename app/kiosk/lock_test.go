@@ -93,3 +93,17 @@ func TestTheWaitGrowsToAMinuteAndNoFurther(t *testing.T) {
 		t.Error("the wait must stay at a minute")
 	}
 }
+
+func TestLargeTextIsRememberedAndEnlargesTheText(t *testing.T) {
+	k, _ := kioskWithClock(t)
+	unlockWith(k, passphrase, "RN Peeters")
+	normal := k.app.Settings().Theme().Size("text")
+	k.toggleLargeText()
+	if got := k.app.Settings().Theme().Size("text"); got <= normal || !k.app.Preferences().Bool(largeTextKey) {
+		t.Fatalf("text size %v after large text, %v before", got, normal)
+	}
+	k.toggleLargeText()
+	if got := k.app.Settings().Theme().Size("text"); got != normal {
+		t.Fatalf("text size %v after switching back, want %v", got, normal)
+	}
+}
