@@ -37,3 +37,15 @@ xdotool type --delay 20 '103-A'
 xdotool key Return
 sleep 2
 shot demo-chart
+
+# Record a vital-signs set from the keyboard: the form opens on blood
+# pressure; Enter saves, and the entry shows first in the chart.
+xdotool mousemove 565 307 click 1
+sleep 1
+shot demo-form
+xdotool type --delay 20 '128/76'
+xdotool key Tab
+xdotool type --delay 20 '88'
+xdotool key Return
+sleep 2
+shot demo-recorded

@@ -29,6 +29,11 @@ type chartView struct {
 	// Shown for tests: the banner texts and sections of the open chart.
 	allergyText, codeText string
 	sections              []present.Section
+	// body holds the sections (sectionsView) or, in their place, an entry
+	// form (forms.go).
+	body         *fyne.Container
+	sectionsView fyne.CanvasObject
+	forms        formState
 }
 
 func newChartView(k *Kiosk) *chartView {
@@ -77,6 +82,7 @@ func (v *chartView) show(c *store.Chart) {
 	for _, a := range present.Alerts(c) {
 		header.Add(bannerBox(a, colourUnknown, true))
 	}
+	header.Add(v.formRow(c))
 
 	var asOf time.Time
 	if v.k.snap != nil {
@@ -87,9 +93,11 @@ func (v *chartView) show(c *store.Chart) {
 	for _, s := range v.sections {
 		addSection(body, s)
 	}
-	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(body)))}
+	v.sectionsView = container.NewVScroll(container.NewPadded(body))
+	v.body = container.NewStack(v.sectionsView)
+	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), nil, nil, nil, v.body)}
 	v.stack.Refresh()
+	v.resumeForm(c)
 }
 
 // downtime is the chart's "Recorded during downtime" section, first: what

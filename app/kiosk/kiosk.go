@@ -256,11 +256,14 @@ func openSession(dir, passphrase, user string, now time.Time) (*unlocked, error)
 
 // record appends to the session's audit trail; a failure is shown on the
 // banner, and the records stay available.
-func (k *Kiosk) record(action, subject string) {
+func (k *Kiosk) record(action, subject string) { k.recordDetails(action, subject, "") }
+
+// recordDetails is record with details (what kind of entry, for whom).
+func (k *Kiosk) recordDetails(action, subject, details string) {
 	if k.audit == nil {
 		return
 	}
-	err := k.audit.Append(store.AuditRecord{Time: k.opt.Now(), Actor: k.user, Action: action, Subject: subject})
+	err := k.audit.Append(store.AuditRecord{Time: k.opt.Now(), Actor: k.user, Action: action, Subject: subject, Details: details})
 	if err != nil && k.auditProblem == "" {
 		k.auditProblem = present.AuditUnavailable
 		if k.banner != nil {

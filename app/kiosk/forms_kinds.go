@@ -1,0 +1,271 @@
+package kiosk
+
+import (
+	"cmp"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// The three forms: each lays out its fields in Tab order and says how to
+// make its entry from them. Validation of the values themselves is the
+// store's (Validate and Review), so that the forms and the command line
+// refuse and warn alike; here only what cannot be read at all is refused.
+
+const timeLayout = "02/01/2006 15:04"
+
+// clinicalTime adds the "When" field, set to now.
+func (f *entryForm) clinicalTime() *formEntry {
+	e := f.entry(present.TimeLabel, timeLayout)
+	e.SetText(f.v.k.opt.Now().Local().Format(timeLayout))
+	return e
+}
+
+// vitals is the vital-signs form.
+func (f *entryForm) vitals() {
+	f.title = present.VitalsTitle
+	when := f.clinicalTime()
+	bp := f.entry(present.BloodPressure, present.BloodPressureHint)
+	hr := f.entry(present.HeartRate, "")
+	rr := f.entry(present.RespiratoryRate, "")
+	temp := f.entry(present.TemperatureLabel, "")
+	spo2 := f.entry(present.SpO2Label, "")
+	pain := f.entry(present.PainLabel, "")
+	f.first = bp
+	f.build = func() (store.Entry, error) {
+		at, err := parseWhen(when.Text, f.v.k.opt.Now())
+		if err != nil {
+			return store.Entry{}, err
+		}
+		v := &store.VitalSigns{}
+		if v.Systolic, v.Diastolic, err = parseBloodPressure(bp.Text); err != nil {
+			return store.Entry{}, err
+		}
+		for _, n := range []struct {
+			into  **float64
+			text  string
+			field string
+		}{
+			{&v.HeartRate, hr.Text, "heart rate"},
+			{&v.RespiratoryRate, rr.Text, "respiratory rate"},
+			{&v.Temperature, temp.Text, "temperature"},
+			{&v.SpO2, spo2.Text, "SpO2"},
+			{&v.Pain, pain.Text, "pain score"},
+		} {
+			if *n.into, err = parseNumber(n.text, n.field); err != nil {
+				return store.Entry{}, err
+			}
+		}
+		return store.Entry{Kind: store.KindVitals, ClinicalTime: at, Vitals: v}, nil
+	}
+}
+
+// note is the nursing-note form.
+func (f *entryForm) note() {
+	f.title = present.NoteTitle
+	when := f.clinicalTime()
+	text := newFormEntry(f.keys, true)
+	text.OnChanged = func(string) { f.changed() }
+	f.add(present.NoteLabel, text)
+	f.first = text
+	f.build = func() (store.Entry, error) {
+		at, err := parseWhen(when.Text, f.v.k.opt.Now())
+		if err != nil {
+			return store.Entry{}, err
+		}
+		return store.Entry{Kind: store.KindNote, ClinicalTime: at, Note: &store.NursingNote{Text: strings.TrimSpace(text.Text)}}, nil
+	}
+}
+
+// orders are the patient's medication orders, active ones first, then
+// those on hold, then the others, each in the chart's order.
+func orders(c *store.Chart) []store.Medication {
+	var out []store.Medication
+	for _, m := range c.Medications.Items {
+		if m.Source.Type == "MedicationRequest" && m.Source.ID != "" {
+			out = append(out, m)
+		}
+	}
+	rank := func(m store.Medication) int {
+		switch m.Status {
+		case "active":
+			return 0
+		case "on-hold":
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(out, func(a, b store.Medication) int { return cmp.Compare(rank(a), rank(b)) })
+	return out
+}
+
+// dose is the medication-administration form.
+func (f *entryForm) dose() {
+	f.title = present.DoseTitle
+	list := orders(f.chart)
+	var options []string
+	for _, m := range list {
+		label := present.OrderChoice(m)
+		for slices.Contains(options, label) { // two orders that read alike stay apart
+			label += " "
+		}
+		options = append(options, label)
+	}
+	options = append(options, present.AnotherMedication)
+	when := f.clinicalTime()
+	var order *store.Medication // nil: none chosen, or another medication
+	var another bool
+	var name, amount, route *formEntry
+	var prefilled struct{ dose, route string }
+	choice := newFormSelect(f.keys, options, func(s string) {
+		i := slices.Index(options, s)
+		order, another = nil, i == len(list)
+		if i >= 0 && i < len(list) {
+			order = &list[i]
+		}
+		f.changed()
+		if another {
+			name.Enable()
+			name.SetText("")
+			return
+		}
+		name.SetText(order.Name)
+		name.Disable()
+		// The order's dose and route, unless something else was typed.
+		if amount.Text == "" || amount.Text == prefilled.dose {
+			amount.SetText(order.Dose)
+			prefilled.dose = order.Dose
+		}
+		if route.Text == "" || route.Text == prefilled.route {
+			route.SetText(order.Route)
+			prefilled.route = order.Route
+		}
+	})
+	choice.PlaceHolder = present.OrderHint
+	f.add(present.OrderLabel, choice)
+	name = f.entry(present.MedicationLabel, "")
+	name.Disable()
+	var outcome string
+	var labels []string
+	for _, o := range present.Outcomes {
+		labels = append(labels, o.Label)
+	}
+	outcomes := newFormSelect(f.keys, labels, func(s string) {
+		outcome = present.Outcomes[slices.Index(labels, s)].Value
+		f.changed()
+		if outcome == store.OutcomeHeld || outcome == store.OutcomeRefused {
+			amount.Disable() // nothing was given
+		} else {
+			amount.Enable()
+		}
+	})
+	outcomes.PlaceHolder = present.OutcomeHint
+	f.add(present.OutcomeLabel, outcomes)
+	amount = f.entry(present.DoseLabel, present.DoseHint)
+	route = f.entry(present.RouteLabel, "")
+	site := f.entry(present.SiteLabel, "")
+	reason := f.entry(present.ReasonLabel, "")
+	f.first = choice
+	f.build = func() (store.Entry, error) {
+		at, err := parseWhen(when.Text, f.v.k.opt.Now())
+		switch {
+		case err != nil:
+			return store.Entry{}, err
+		case order == nil && !another:
+			return store.Entry{}, errors.New(present.ChooseOrder)
+		case outcome == "":
+			return store.Entry{}, errors.New(present.ChooseOutcome)
+		}
+		a := &store.Administered{Outcome: outcome, Medication: strings.TrimSpace(name.Text),
+			Route: strings.TrimSpace(route.Text), Site: strings.TrimSpace(site.Text), Reason: strings.TrimSpace(reason.Text)}
+		if order != nil {
+			a.OrderID = order.Source.ID
+		}
+		if outcome == store.OutcomeGiven || outcome == store.OutcomePartial {
+			if a.Dose, err = parseDose(amount.Text); err != nil {
+				return store.Entry{}, err
+			}
+		}
+		if outcome == store.OutcomePartial && order != nil && a.Dose != nil {
+			if whole, err := parseDose(order.Dose); err == nil && whole != nil && *whole == *a.Dose {
+				return store.Entry{}, errors.New(present.PartialWholeDose)
+			}
+		}
+		return store.Entry{Kind: store.KindMedication, ClinicalTime: at, Medication: a}, nil
+	}
+}
+
+// parseWhen reads the clinical time: dd/mm/yyyy hh:mm in local time, or
+// only hh:mm for the last such time (today's, or yesterday's when today's
+// is still to come).
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	if t, err := time.ParseInLocation("2/1/2006 15:04", s, time.Local); err == nil {
+		return t, nil
+	}
+	hm, err := time.Parse("15:04", s)
+	if err != nil {
+		return time.Time{}, errors.New(present.TimeFormat)
+	}
+	n := now.Local()
+	t := time.Date(n.Year(), n.Month(), n.Day(), hm.Hour(), hm.Minute(), 0, 0, time.Local)
+	if t.After(now.Add(store.ClockSkew)) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t, nil
+}
+
+// parseNumber reads a measurement, with a decimal comma or point; empty is
+// "not measured".
+func parseNumber(s, field string) (*float64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	if s == "" {
+		return nil, nil
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || strings.ContainsFunc(s, unicode.IsLetter) { // no "NaN", "Inf" or "1e3"
+		return nil, errors.New(present.NotANumber(field))
+	}
+	return &x, nil
+}
+
+// parseBloodPressure reads "120/80"; empty is "not measured".
+func parseBloodPressure(s string) (systolic, diastolic *float64, err error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil, nil
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) != 2 {
+		return nil, nil, errors.New(present.BloodPressureParts)
+	}
+	systolic, err1 := parseNumber(parts[0], "systolic pressure")
+	diastolic, err2 := parseNumber(parts[1], "diastolic pressure")
+	if err1 != nil || err2 != nil || systolic == nil || diastolic == nil {
+		return nil, nil, errors.New(present.BloodPressureParts)
+	}
+	return systolic, diastolic, nil
+}
+
+// parseDose reads "500 mg", "500mg" or "0,5 mg"; empty is no dose.
+func parseDose(s string) (*store.Quantity, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' && r != ',' })
+	if i <= 0 {
+		return nil, errors.New(present.DoseFormat)
+	}
+	x, err := parseNumber(s[:i], "dose")
+	unit := strings.TrimSpace(s[i:])
+	if err != nil || x == nil || unit == "" {
+		return nil, errors.New(present.DoseFormat)
+	}
+	return &store.Quantity{Value: *x, Unit: unit}, nil
+}
