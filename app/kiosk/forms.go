@@ -81,6 +81,14 @@ func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = importance
+		l.TextStyle.Bold = true
+		if importance == widget.SuccessImportance {
+			// Light green text on white is too faint for a ward screen:
+			// dark text on a light green band says "saved" as clearly.
+			l.Importance = widget.MediumImportance
+			box.Add(container.NewStack(canvas.NewRectangle(colourNoneKnown), l))
+			return l
+		}
 		box.Add(l)
 		return l
 	}
@@ -322,7 +330,7 @@ func (f *entryForm) checked(c *check) {
 			// Saved while another chart was opened.
 			delete(fs.drafts, f.patient())
 			if l := fs.draftNotes[f]; l != nil {
-				l.Importance = widget.SuccessImportance
+				l.Importance = widget.MediumImportance
 				l.SetText(fs.saved)
 			}
 		}
