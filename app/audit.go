@@ -28,12 +28,8 @@ func (c *cli) auditCmd(args []string) error {
 }
 
 func (c *cli) auditVerifyCmd(args []string) error {
-	f := newFlags("audit verify")
-	data := f.String("data", "", "data folder")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	f := c.vaultFlags("audit verify")
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}
@@ -62,14 +58,10 @@ func (c *cli) auditVerifyCmd(args []string) error {
 }
 
 func (c *cli) auditExportCmd(args []string) error {
-	f := newFlags("audit export")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("audit export")
 	out := f.String("out", "", "file to write")
 	format := f.String("format", "jsonl", "jsonl or csv")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}

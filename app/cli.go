@@ -147,7 +147,9 @@ func sentence(err error) string {
 // positional arguments anywhere.
 type flags struct {
 	*flag.FlagSet
-	cmd string
+	cmd  string
+	cli  *cli
+	data *string // --data, for the commands that work on a data folder
 }
 
 func newFlags(cmd string) *flags {
@@ -155,6 +157,36 @@ func newFlags(cmd string) *flags {
 	fs.SetOutput(io.Discard)
 	return &flags{FlagSet: fs, cmd: cmd}
 }
+
+// vaultFlags is the flag set of a command that works on a data folder:
+// it has --data, read back with folder or parseVault.
+func (c *cli) vaultFlags(cmd string) *flags {
+	f := newFlags(cmd)
+	f.cli = c
+	f.data = f.String("data", "", "data folder")
+	return f
+}
+
+// parseVault parses args, which take no positional arguments, and returns
+// the data folder, which is required.
+func (f *flags) parseVault(args []string) (string, error) {
+	if err := f.noPositional(args); err != nil {
+		return "", err
+	}
+	return f.folder(true)
+}
+
+// parseVaultOptional is parseVault for the window, which has a default
+// folder.
+func (f *flags) parseVaultOptional(args []string) (string, error) {
+	if err := f.noPositional(args); err != nil {
+		return "", err
+	}
+	return f.folder(false)
+}
+
+// folder is the data folder --data names, after parsing.
+func (f *flags) folder(required bool) (string, error) { return f.cli.dataDir(*f.data, required) }
 
 // parse parses args, allowing positional arguments between flags, and
 // returns the positional ones.

@@ -15,13 +15,9 @@ import (
 )
 
 func (c *cli) initCmd(args []string) error {
-	f := newFlags("init")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("init")
 	recovery := f.String("recovery", "", "IT recovery age recipient")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}
@@ -58,8 +54,7 @@ func (c *cli) initCmd(args []string) error {
 }
 
 func (c *cli) snapshotCmd(args []string) error {
-	f := newFlags("snapshot")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("snapshot")
 	var from []string
 	f.Func("from", "FHIR file or folder (repeatable)", func(s string) error { from = append(from, s); return nil })
 	ward := f.String("ward", "", "ward Location id")
@@ -71,7 +66,7 @@ func (c *cli) snapshotCmd(args []string) error {
 		return err
 	}
 	from = append(from, rest...)
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.folder(true)
 	if err != nil {
 		return err
 	}
@@ -169,13 +164,9 @@ type statusReport struct {
 }
 
 func (c *cli) statusCmd(args []string) error {
-	f := newFlags("status")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("status")
 	asJSON := f.Bool("json", false, "JSON output")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}
@@ -237,14 +228,10 @@ func describeCensus(c store.Census) string {
 }
 
 func (c *cli) chartCmd(args []string) error {
-	f := newFlags("chart")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("chart")
 	patient := f.String("patient", "", "FHIR id or identifier (e.g. MRN)")
 	asJSON := f.Bool("json", false, "JSON output")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}

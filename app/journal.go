@@ -27,15 +27,11 @@ import (
 const maxEntriesPerFile = 2000
 
 func (c *cli) recordCmd(args []string) error {
-	f := newFlags("record")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("record")
 	file := f.String("json", "", "a file of one entry or an array of entries")
 	user := f.String("user", "", "who is recording: name or staff number")
 	force := f.Bool("force", false, "record even when there are warnings")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}
@@ -239,13 +235,9 @@ type journalReport struct {
 }
 
 func (c *cli) journalCmd(args []string) error {
-	f := newFlags("journal")
-	data := f.String("data", "", "data folder")
+	f := c.vaultFlags("journal")
 	asJSON := f.Bool("json", false, "JSON output")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, true)
+	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}

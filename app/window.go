@@ -21,12 +21,8 @@ const (
 )
 
 func (c *cli) kioskCmd(args []string) error {
-	f := newFlags("kiosk")
-	data := f.String("data", "", "data folder")
-	if err := f.noPositional(args); err != nil {
-		return err
-	}
-	dir, err := c.dataDir(*data, false)
+	f := c.vaultFlags("kiosk")
+	dir, err := f.parseVaultOptional(args)
 	if err != nil {
 		return err
 	}
