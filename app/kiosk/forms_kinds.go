@@ -1,7 +1,6 @@
 package kiosk
 
 import (
-	"cmp"
 	"errors"
 	"slices"
 	"strconv"
@@ -92,17 +91,7 @@ func orders(c *store.Chart) []store.Medication {
 			out = append(out, m)
 		}
 	}
-	rank := func(m store.Medication) int {
-		switch m.Status {
-		case "active":
-			return 0
-		case "on-hold":
-			return 1
-		}
-		return 2
-	}
-	slices.SortStableFunc(out, func(a, b store.Medication) int { return cmp.Compare(rank(a), rank(b)) })
-	return out
+	return present.ActiveFirst(out)
 }
 
 // dose is the medication-administration form.

@@ -160,8 +160,9 @@ func section(title string, lines []string, status store.SectionStatus, noun stri
 	return s
 }
 
-func medications(c *store.Chart) Section {
-	meds := slices.Clone(c.Medications.Items)
+// ActiveFirst returns the orders active first, then on hold, then the
+// others, each group in its given order; the input is left as it is.
+func ActiveFirst(meds []store.Medication) []store.Medication {
 	rank := func(m store.Medication) int {
 		switch m.Status {
 		case "active":
@@ -171,9 +172,14 @@ func medications(c *store.Chart) Section {
 		}
 		return 2
 	}
-	slices.SortStableFunc(meds, func(a, b store.Medication) int { return cmp.Compare(rank(a), rank(b)) })
+	out := slices.Clone(meds)
+	slices.SortStableFunc(out, func(a, b store.Medication) int { return cmp.Compare(rank(a), rank(b)) })
+	return out
+}
+
+func medications(c *store.Chart) Section {
 	var lines []string
-	for _, m := range meds {
+	for _, m := range ActiveFirst(c.Medications.Items) {
 		lines = append(lines, MedicationLine(m))
 	}
 	return section("Medications", lines, c.Medications.Status, "medications")
