@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"filippo.io/age"
@@ -75,29 +78,145 @@ func reason(err error) string {
 		errors.Is(err, ErrForeign):
 		return "is " + err.Error()
 	}
+	var ce *chainError
+	if errors.As(err, &ce) || errors.Is(err, errMissing) || errors.Is(err, errNotParent) {
+		return err.Error()
+	}
 	return "could not be read (" + err.Error() + ")"
 }
 
 func openGeneration(ctx context.Context, g Generation, keys *Keys) (*Snapshot, error) {
-	s, err := openSealed(g, keys.trusted)
+	chain, err := sealedChain(g, keys.trusted, keys.Config.KioskID)
+	defer func() {
+		for _, s := range chain {
+			s.f.Close()
+		}
+	}()
 	if err != nil {
 		return nil, err
 	}
-	defer s.f.Close()
-	if s.manifest.KioskID != keys.Config.KioskID {
-		return nil, ErrForeign
+	// An error of a generation this one builds on is said as such.
+	blame := func(i int, err error) error {
+		if i == 0 {
+			return err
+		}
+		return &chainError{generation: chain[i].manifest.Generation, err: err}
 	}
-	img, err := s.decrypt(keys.identity)
+	last := len(chain) - 1
+	img, err := chain[last].decrypt(keys.identity)
 	if err != nil {
-		return nil, err
+		return nil, blame(last, err)
 	}
-	defer clear(img)
 	w, err := loadWard(ctx, img)
+	clear(img)
 	if err != nil {
-		return nil, err
+		return nil, blame(last, err)
 	}
-	return &Snapshot{Ward: w, Manifest: s.manifest}, nil
+	for i := last - 1; i >= 0; i-- {
+		if err := applySealed(ctx, w, chain[i], keys.identity); err != nil {
+			w.Close()
+			return nil, blame(i, err)
+		}
+	}
+	return &Snapshot{Ward: w, Manifest: chain[0].manifest}, nil
 }
+
+// applySealed decrypts a delta generation and applies it to w; the result
+// must hold the counts its manifest signs.
+func applySealed(ctx context.Context, w *Ward, d *sealed, id age.Identity) error {
+	img, err := d.decrypt(id)
+	if err != nil {
+		return err
+	}
+	dw, err := loadWard(ctx, img)
+	clear(img)
+	if err != nil {
+		return err
+	}
+	defer dw.Close()
+	if err := w.apply(ctx, dw); err != nil {
+		return fmt.Errorf("%w (%v)", ErrAltered, err)
+	}
+	counts, err := w.Count(ctx)
+	if err != nil {
+		return err
+	}
+	if !maps.Equal(counts, d.manifest.Counts) {
+		return fmt.Errorf("%w (applied, it does not give the signed counts)", ErrAltered)
+	}
+	return nil
+}
+
+// chainError says that a delta generation cannot be used because a
+// generation it builds on cannot.
+type chainError struct {
+	generation uint64
+	err        error
+}
+
+func (e *chainError) Error() string {
+	return fmt.Sprintf("builds on generation %d, which %s", e.generation, reason(e.err))
+}
+
+func (e *chainError) Unwrap() error { return e.err }
+
+// sealedChain opens generation g and, when it is a delta, every generation
+// it builds on back to its full generation: newest first, each signature
+// checked, each link bound by the parent's signed ciphertext hash. The
+// files are open on return, also with an error; the caller closes them.
+func sealedChain(g Generation, trusted ed25519.PublicKey, kioskID string) ([]*sealed, error) {
+	var chain []*sealed
+	dir := filepath.Dir(g.Path)
+	for {
+		s, err := openSealed(g, trusted)
+		if err != nil {
+			if len(chain) == 0 {
+				return nil, err
+			}
+			if errors.Is(err, os.ErrNotExist) {
+				err = errMissing
+			}
+			return chain, &chainError{generation: g.Generation, err: err}
+		}
+		chain = append(chain, s)
+		m := s.manifest
+		if m.KioskID != kioskID {
+			if len(chain) == 1 {
+				return chain, ErrForeign
+			}
+			return chain, &chainError{generation: g.Generation, err: ErrForeign}
+		}
+		if len(chain) > 1 && !follows(&chain[len(chain)-2].manifest, &m) {
+			return chain, &chainError{generation: g.Generation, err: errNotParent}
+		}
+		switch m.Kind {
+		case KindFull:
+			return chain, nil
+		case KindDelta:
+			if m.Parent >= m.Generation || m.Parent < m.Base || m.Chain < 1 || m.Chain > maxChain || len(chain) > maxChain {
+				return chain, fmt.Errorf("%w (its chain of generations is not possible)", ErrAltered)
+			}
+			g = Generation{Generation: m.Parent, Path: filepath.Join(dir, generationName(m.Parent))}
+		default:
+			return chain, fmt.Errorf("of a kind this program does not read (%q)", m.Kind)
+		}
+	}
+}
+
+// follows tells whether delta child was built on parent: the hash it
+// signs is parent's, and both start from the same full generation.
+func follows(child, parent *Manifest) bool {
+	base := parent.Base
+	if parent.Kind == KindFull {
+		base = parent.Generation
+	}
+	return child.Parent == parent.Generation && child.ParentSHA256 == parent.CipherSHA256 && child.Base == base
+}
+
+var (
+	errMissing   = errors.New("is missing")
+	errNotParent = errors.New("is not the generation it was built on (its hash differs)")
+)
 
 // decrypt returns the plaintext image only when both the signed hash and
 // age's own authentication agree. The ciphertext is read into memory once
@@ -174,9 +293,25 @@ func Inspect(dir string) (*Config, []GenerationStatus, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []GenerationStatus
-	for _, g := range gens {
-		out = append(out, inspectGeneration(g, trusted, cfg.KioskID))
+	out := make([]GenerationStatus, len(gens))
+	byGen := map[uint64]*GenerationStatus{}
+	// Oldest first, so that a delta's parent is known before it.
+	for i := len(gens) - 1; i >= 0; i-- {
+		out[i] = inspectGeneration(gens[i], trusted, cfg.KioskID)
+		gs := &out[i]
+		byGen[gs.Generation] = gs
+		if !gs.Good || gs.Manifest.Kind != KindDelta {
+			continue
+		}
+		parent := byGen[gs.Manifest.Parent]
+		switch {
+		case parent == nil:
+			gs.Good, gs.Problem = false, (&chainError{gs.Manifest.Parent, errMissing}).Error()
+		case parent.Manifest != nil && !follows(gs.Manifest, parent.Manifest):
+			gs.Good, gs.Problem = false, (&chainError{parent.Generation, errNotParent}).Error()
+		case !parent.Good:
+			gs.Good, gs.Problem = false, fmt.Sprintf("builds on generation %d, which cannot be used", parent.Generation)
+		}
 	}
 	return cfg, out, nil
 }

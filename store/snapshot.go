@@ -76,6 +76,19 @@ type Manifest struct {
 	CipherSize   int64          `json:"cipherSize"`
 	CipherSHA256 string         `json:"cipherSha256"`
 	Signer       string         `json:"signer"` // fingerprint of the signing key
+
+	// A delta generation (Kind "delta") holds only what changed since
+	// generation Parent, whose ciphertext hash is ParentSHA256; Base is the
+	// full generation the chain starts from and Chain is this delta's place
+	// in it (1 for the first delta after Base). Counts are the whole
+	// ward's, once applied.
+	Kind         string `json:"kind,omitempty"`
+	Base         uint64 `json:"base,omitempty"`
+	Parent       uint64 `json:"parent,omitempty"`
+	ParentSHA256 string `json:"parentSha256,omitempty"`
+	Chain        int    `json:"chain,omitempty"`
+	Changed      int    `json:"changed,omitempty"` // patients new or changed
+	Removed      int    `json:"removed,omitempty"` // patients who left the census
 }
 
 // SealRequest is what Seal needs besides the keys and the ward.
@@ -90,6 +103,20 @@ type SealRequest struct {
 // prunes generations beyond the configured number. Nothing is written in the
 // clear: the image goes from memory through age to the file.
 func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealRequest) (*Manifest, error) {
+	m, err := sealGeneration(ctx, dir, keys, ward, ward, req, Manifest{})
+	if err != nil {
+		return nil, err
+	}
+	if err := prune(dir, keys.Config.Keep, keys.trusted); err != nil {
+		return m, fmt.Errorf("the snapshot was written, but old generations could not be removed: %w", err)
+	}
+	return m, nil
+}
+
+// sealGeneration writes content's image as the next generation, with the
+// manifest filled in from tmpl (the delta fields), req, and the counts of
+// result (the whole ward once this generation is applied).
+func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result *Ward, req SealRequest, tmpl Manifest) (*Manifest, error) {
 	if keys.ConfigProblem != "" {
 		return nil, fmt.Errorf("%s; no snapshot is sealed until it is restored", keys.ConfigProblem)
 	}
@@ -97,11 +124,11 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 	if err != nil {
 		return nil, err
 	}
-	counts, err := ward.Count(ctx)
+	counts, err := result.Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("counting the ward: %w", err)
 	}
-	img, err := ward.image()
+	img, err := content.image()
 	if err != nil {
 		return nil, err
 	}
@@ -118,11 +145,13 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 		}
 		next = gens[0].Generation + 1
 	}
-	m := Manifest{
-		Format: formatVersion, Generation: next, Created: time.Now().UTC(), AsOf: req.AsOf.UTC(),
-		KioskID: keys.Config.KioskID, Source: req.Source, Census: req.Census, Counts: counts, Malformed: req.Malformed,
-		PlainSize: int64(len(img)), Signer: fingerprint(keys.signing.Public().(ed25519.PublicKey)),
+	if tmpl.Kind == KindDelta && next != tmpl.Parent+1 {
+		return nil, ErrStaleParent
 	}
+	m := tmpl
+	m.Format, m.Generation, m.Created, m.AsOf = formatVersion, next, time.Now().UTC(), req.AsOf.UTC()
+	m.KioskID, m.Source, m.Census, m.Counts, m.Malformed = keys.Config.KioskID, req.Source, req.Census, counts, req.Malformed
+	m.PlainSize, m.Signer = int64(len(img)), fingerprint(keys.signing.Public().(ed25519.PublicKey))
 	g := Generation{Generation: next, Path: filepath.Join(dir, snapshotDir, generationName(next))}
 	err = writeNew(g.Path, 0o600, func(f *os.File) error {
 		bw := bufio.NewWriterSize(f, 1<<20)
@@ -163,11 +192,8 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 		return nil, err
 	}
 	// Read back what was written before counting on it.
-	if err := verify(g, keys.trusted); err != nil {
+	if _, err := verify(g, keys.trusted); err != nil {
 		return nil, fmt.Errorf("generation %d was written but does not verify (%v); older generations were kept", next, err)
-	}
-	if err := prune(dir, keys.Config.Keep, keys.trusted); err != nil {
-		return &m, fmt.Errorf("the snapshot was written, but old generations could not be removed: %w", err)
 	}
 	return &m, nil
 }
@@ -221,18 +247,18 @@ func listGenerations(dir string) ([]Generation, error) {
 const maxGeneration = 1 << 53
 
 // verify checks a generation's signature and hash without decrypting it.
-func verify(g Generation, trusted ed25519.PublicKey) error {
+func verify(g Generation, trusted ed25519.PublicKey) (*Manifest, error) {
 	s, err := openSealed(g, trusted)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer s.f.Close()
-	return s.verifyHash()
+	return &s.manifest, s.verifyHash()
 }
 
-// prune keeps the newest keep generations that verify, and every file
-// newer than the oldest of those (refused files stay as evidence), and
-// removes the rest. It runs only after a new generation was written and
+// prune keeps the newest keep full generations that verify, and every file
+// newer than the oldest of those (the deltas that build on them; refused
+// files stay as evidence), and removes the rest. It runs only after a new generation was written and
 // verified.
 func prune(dir string, keep int, trusted ed25519.PublicKey) error {
 	gens, err := listGenerations(dir)
@@ -249,7 +275,7 @@ func prune(dir string, keep int, trusted ed25519.PublicKey) error {
 			}
 			return syncDir(filepath.Join(dir, snapshotDir))
 		}
-		if verify(g, trusted) == nil {
+		if m, err := verify(g, trusted); err == nil && m.Kind == KindFull {
 			good++
 		}
 	}
