@@ -1,0 +1,410 @@
+// Package rest is a FHIR R4 REST client made for pulling a ward's records
+// while the EHR is up: capability check, searches that follow paging (next
+// links, or _count/_offset when a server gives none), bounded concurrency,
+// timeouts, retries with backoff on 429, 5xx and network errors (honouring
+// Retry-After), and cancellation through context. Errors are one sentence
+// and never hold a URL's query, which can carry patient ids.
+package rest
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options configure a Client. Zero values take the defaults below.
+type Options struct {
+	Auth        Auth          // how requests are authorised; nil for none
+	CAFile      string        // extra PEM certificates to trust besides the system's
+	Timeout     time.Duration // per request, including reading the body
+	Concurrency int           // requests in flight at once
+	Retries     int           // further attempts after a failed one
+	PageSize    int           // _count asked of searches
+	MinBackoff  time.Duration // first wait before a retry
+	MaxBackoff  time.Duration // longest wait, also for Retry-After
+	MaxBody     int64         // largest answer read, in bytes
+	UserAgent   string
+}
+
+// Defaults.
+const (
+	DefaultTimeout     = 60 * time.Second
+	DefaultConcurrency = 4
+	DefaultRetries     = 4
+	DefaultPageSize    = 500
+	DefaultMinBackoff  = 500 * time.Millisecond
+	DefaultMaxBackoff  = 30 * time.Second
+	DefaultMaxBody     = 512 << 20
+	maxPages           = 100_000
+)
+
+// Client talks to one FHIR server. It is safe for concurrent use.
+type Client struct {
+	base *url.URL
+	http *http.Client
+	opt  Options
+	sem  chan struct{}
+}
+
+// Errors, for callers that tell them apart (all are wrapped with a sentence).
+var (
+	ErrUnreachable = errors.New("the FHIR server could not be reached")
+	ErrRefused     = errors.New("the FHIR server refused the request")
+	ErrNotFHIR     = errors.New("the FHIR server's answer is not FHIR")
+	ErrAuth        = errors.New("authorisation failed")
+)
+
+// New makes a client for the FHIR base URL (e.g. https://ehr.example/fhir/R4).
+func New(base string, opt Options) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(strings.TrimSpace(base), "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("the FHIR base must be an http or https URL")
+	}
+	u.RawQuery, u.Fragment = "", ""
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defd := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&opt.Concurrency, DefaultConcurrency)
+	def(&opt.PageSize, DefaultPageSize)
+	if opt.Retries < 0 {
+		opt.Retries = 0
+	} else if opt.Retries == 0 {
+		opt.Retries = DefaultRetries
+	}
+	defd(&opt.Timeout, DefaultTimeout)
+	defd(&opt.MinBackoff, DefaultMinBackoff)
+	defd(&opt.MaxBackoff, DefaultMaxBackoff)
+	if opt.MaxBody <= 0 {
+		opt.MaxBody = DefaultMaxBody
+	}
+	if opt.UserAgent == "" {
+		opt.UserAgent = "lifeboat"
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = opt.Concurrency
+	if opt.CAFile != "" {
+		pool, err := TrustedPool(opt.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &Client{base: u, http: &http.Client{Transport: tr, Timeout: opt.Timeout, CheckRedirect: sameOrigin(u)},
+		opt: opt, sem: make(chan struct{}, opt.Concurrency)}, nil
+}
+
+// TrustedPool is the system's certificates plus those in a PEM file.
+func TrustedPool(caFile string) (*x509.CertPool, error) {
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("the CA bundle could not be read: %w", errors.Unwrap(err))
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, errors.New("the CA bundle holds no PEM certificate")
+	}
+	return pool, nil
+}
+
+// sameOrigin stops redirects to another scheme or host: they would take
+// the authorisation header with them.
+func sameOrigin(base *url.URL) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("too many redirects")
+		}
+		if req.URL.Scheme != base.Scheme || req.URL.Host != base.Host {
+			return errors.New("redirected to another server")
+		}
+		return nil
+	}
+}
+
+// Base is the server's base URL, for manifests and messages.
+func (c *Client) Base() string { return c.base.String() }
+
+// Metadata reads [base]/metadata and checks that the server speaks FHIR R4.
+func (c *Client) Metadata(ctx context.Context) error {
+	body, err := c.get(ctx, c.base.JoinPath("metadata"), "the capability statement")
+	if err != nil {
+		return err
+	}
+	var cs struct {
+		ResourceType string `json:"resourceType"`
+		FHIRVersion  string `json:"fhirVersion"`
+	}
+	if json.Unmarshal(body, &cs) != nil || cs.ResourceType != "CapabilityStatement" {
+		return fmt.Errorf("%w: [base]/metadata is not a CapabilityStatement", ErrNotFHIR)
+	}
+	if cs.FHIRVersion != "" && !strings.HasPrefix(cs.FHIRVersion, "4.0") {
+		return fmt.Errorf("%w: the server speaks FHIR %s, Lifeboat reads R4 (4.0.x)", ErrNotFHIR, cs.FHIRVersion)
+	}
+	return nil
+}
+
+// Read fetches one resource by type and id.
+func (c *Client) Read(ctx context.Context, typ, id string) (json.RawMessage, error) {
+	return c.get(ctx, c.base.JoinPath(typ, id), "a read of "+typ)
+}
+
+// bundle is the part of a search Bundle that paging needs.
+type bundle struct {
+	ResourceType string `json:"resourceType"`
+	Total        *int   `json:"total"`
+	Link         []struct {
+		Relation string `json:"relation"`
+		URL      string `json:"url"`
+	} `json:"link"`
+	Entry []struct {
+		Resource json.RawMessage `json:"resource"`
+	} `json:"entry"`
+}
+
+// Search runs a search of typ with params and calls fn with every resource
+// of every page (matches and includes alike), in order. It follows the
+// server's next links; a server that gives none is paged with _count and
+// _offset until a short or empty page, or total.
+func (c *Client) Search(ctx context.Context, typ string, params url.Values, fn func(json.RawMessage) error) error {
+	q := url.Values{}
+	for k, v := range params {
+		q[k] = v
+	}
+	if q.Get("_count") == "" {
+		q.Set("_count", strconv.Itoa(c.opt.PageSize))
+	}
+	count, _ := strconv.Atoi(q.Get("_count"))
+	offset, _ := strconv.Atoi(q.Get("_offset"))
+	what := "a search of " + typ
+	u := c.base.JoinPath(typ)
+	u.RawQuery = q.Encode()
+	seen := 0
+	linked := false // a server that gave a next link ends with a page without one
+	for range maxPages {
+		body, err := c.get(ctx, u, what)
+		if err != nil {
+			return err
+		}
+		var b bundle
+		if err := json.Unmarshal(body, &b); err != nil || b.ResourceType != "Bundle" {
+			return fmt.Errorf("%w: the answer to %s is not a Bundle", ErrNotFHIR, what)
+		}
+		for _, e := range b.Entry {
+			if len(e.Resource) == 0 {
+				continue
+			}
+			if err := fn(e.Resource); err != nil {
+				return err
+			}
+		}
+		seen += len(b.Entry)
+		next := ""
+		for _, l := range b.Link {
+			if l.Relation == "next" {
+				next = l.URL
+			}
+		}
+		switch {
+		case next != "":
+			nu, err := c.base.Parse(next)
+			if err != nil || nu.Scheme != c.base.Scheme || nu.Host != c.base.Host {
+				return fmt.Errorf("%w: the next page of %s is on another server", ErrRefused, what)
+			}
+			u, linked = nu, true
+		case linked, len(b.Entry) == 0 || len(b.Entry) < count || (b.Total != nil && seen >= *b.Total):
+			return nil
+		default:
+			offset += len(b.Entry)
+			q.Set("_offset", strconv.Itoa(offset))
+			u.RawQuery = q.Encode()
+		}
+	}
+	return fmt.Errorf("%w: %s gave more than %d pages", ErrRefused, what, maxPages)
+}
+
+// get fetches u with retries and returns the body of a 2xx answer.
+func (c *Client) get(ctx context.Context, u *url.URL, what string) (json.RawMessage, error) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+	var last error
+	authRetried := false
+	for attempt := 0; ; attempt++ {
+		body, wait, err := c.once(ctx, u, what)
+		if err == nil {
+			return body, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		last = err
+		var re *retryable
+		if errors.As(err, &re) && re.auth && c.opt.Auth != nil && !authRetried {
+			// A token the server no longer takes: get a new one once.
+			c.opt.Auth.Invalidate()
+			authRetried = true
+			attempt--
+			continue
+		}
+		if !errors.As(err, &re) || re.auth || attempt >= c.opt.Retries {
+			return nil, unwrapRetryable(last)
+		}
+		if wait <= 0 {
+			wait = c.backoff(attempt)
+		}
+		t := time.NewTimer(min(wait, c.opt.MaxBackoff))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// backoff is the wait before retry attempt+1: exponential with jitter.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.opt.MinBackoff << min(attempt, 16)
+	d = min(d, c.opt.MaxBackoff)
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// retryable marks an error worth another attempt (auth: worth one with a
+// new token).
+type retryable struct {
+	err  error
+	auth bool
+}
+
+func (r *retryable) Error() string { return r.err.Error() }
+func (r *retryable) Unwrap() error { return r.err }
+
+func unwrapRetryable(err error) error {
+	var re *retryable
+	if errors.As(err, &re) {
+		return re.err
+	}
+	return err
+}
+
+// once makes one attempt; wait is the server's Retry-After, if any.
+func (c *Client) once(ctx context.Context, u *url.URL, what string) (json.RawMessage, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Accept", "application/fhir+json")
+	req.Header.Set("User-Agent", c.opt.UserAgent)
+	if c.opt.Auth != nil {
+		tok, err := c.opt.Auth.Token(ctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		why := "the connection failed"
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			why = "it did not answer in time"
+		}
+		return nil, 0, &retryable{err: fmt.Errorf("%w during %s: %s", ErrUnreachable, what, why)}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opt.MaxBody+1))
+	if err != nil {
+		return nil, 0, &retryable{err: fmt.Errorf("%w: the answer to %s was cut short", ErrNotFHIR, what)}
+	}
+	if int64(len(body)) > c.opt.MaxBody {
+		return nil, 0, fmt.Errorf("%w: the answer to %s is larger than %d MB", ErrRefused, what, c.opt.MaxBody>>20)
+	}
+	switch code := resp.StatusCode; {
+	case code >= 200 && code < 300:
+		if !json.Valid(body) {
+			// Cut short on the way, or an HTML page from a proxy.
+			return nil, 0, &retryable{err: fmt.Errorf("%w: the answer to %s is not JSON", ErrNotFHIR, what)}
+		}
+		return body, 0, nil
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		return nil, 0, &retryable{err: fmt.Errorf("%w: the FHIR server answered %d to %s", ErrAuth, code, what), auth: true}
+	case code == http.StatusTooManyRequests || code >= 500:
+		return nil, retryAfter(resp.Header.Get("Retry-After")), &retryable{
+			err: fmt.Errorf("%w: it answered %d to %s", ErrRefused, code, what)}
+	default:
+		return nil, 0, fmt.Errorf("%w: it answered %d to %s%s", ErrRefused, code, what, outcome(body))
+	}
+}
+
+// outcome quotes an OperationOutcome's first diagnostics, which servers
+// use to say what in a request they did not accept. It is the server's
+// text about the request's form, and is cut short.
+func outcome(body []byte) string {
+	var oo struct {
+		ResourceType string `json:"resourceType"`
+		Issue        []struct {
+			Diagnostics string `json:"diagnostics"`
+			Details     struct {
+				Text string `json:"text"`
+			} `json:"details"`
+		} `json:"issue"`
+	}
+	if json.Unmarshal(body, &oo) != nil || oo.ResourceType != "OperationOutcome" || len(oo.Issue) == 0 {
+		return ""
+	}
+	s := oo.Issue[0].Diagnostics
+	if s == "" {
+		s = oo.Issue[0].Details.Text
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	if s == "" {
+		return ""
+	}
+	return " (" + strings.TrimRight(s, ".") + ")"
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(h string) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
