@@ -17,6 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 )
@@ -29,6 +30,8 @@ const (
 	ExitPassphrase = 3 // wrong passphrase
 	ExitNoSnapshot = 4 // no usable snapshot
 	ExitAudit      = 5 // the audit trail was found altered
+	ExitAmber      = 6 // status: the newest good snapshot is older than the amber threshold
+	ExitRed        = 7 // status: ... older than the red threshold
 )
 
 // cli is one run of the program, with its surroundings made explicit so
@@ -56,7 +59,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"init", "init --data DIR [--recovery RECIPIENT]", "create the kiosk's keys, sealed under the ward passphrase", (*cli).initCmd},
-		{"snapshot", "snapshot --data DIR --from PATH... (--ward ID | --patients ID,... | --all)", "read FHIR files and seal a new snapshot generation", (*cli).snapshotCmd},
+		{"snapshot", "snapshot --data DIR (--from PATH... | --fhir URL [--every 1m]) (--ward ID | --group ID | --patients ID,... | --all)", "seal a new snapshot generation from FHIR files, or keep one fresh from a FHIR server", (*cli).snapshotCmd},
 		{"status", "status --data DIR [--json]", "list generations, the newest good one and its age (no passphrase needed)", (*cli).statusCmd},
 		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
 		{"record", "record --data DIR --json FILE --user NAME [--force]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
@@ -111,7 +114,13 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 
 func exitStatus(err error) int {
 	var ue usageError
+	var stale errStale
 	switch {
+	case errors.As(err, &stale):
+		if stale.level == present.Red {
+			return ExitRed
+		}
+		return ExitAmber
 	case errors.Is(err, store.ErrWrongPassphrase):
 		return ExitPassphrase
 	case errors.Is(err, store.ErrNoSnapshot):

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
+	"lifeboat/sync/live"
 	"lifeboat/sync/synthetic"
 )
 
@@ -61,6 +63,8 @@ func (c *cli) snapshotCmd(args []string) error {
 	patients := f.String("patients", "", "comma-separated patient ids or identifiers")
 	all := f.Bool("all", false, "every patient")
 	asOfText := f.String("as-of", "", "when the input data was taken from the EHR (RFC 3339)")
+	server := f.String("fhir", "", "FHIR R4 server base URL to pull from")
+	lf := addLiveFlags(f)
 	rest, err := f.parse(args)
 	if err != nil {
 		return err
@@ -70,8 +74,26 @@ func (c *cli) snapshotCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if *server != "" {
+		if len(from) > 0 || *asOfText != "" {
+			return usagef("--fhir pulls from a server: it takes neither files nor --as-of")
+		}
+		census := live.Census{Ward: *ward, Group: *lf.group, All: *all}
+		for _, p := range strings.Split(*patients, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				census.Patients = append(census.Patients, p)
+			}
+		}
+		if n := btoi(*ward != "") + btoi(*lf.group != "") + btoi(*patients != "") + btoi(*all); n != 1 {
+			return usagef("choose the census with exactly one of --ward, --group, --patients or --all")
+		}
+		return c.liveSnapshot(dir, *server, census, lf)
+	}
+	if *lf.group != "" || *lf.every != 0 {
+		return usagef("--group and --every need --fhir")
+	}
 	if len(from) == 0 {
-		return usagef("--from PATH is required")
+		return usagef("--from PATH or --fhir URL is required")
 	}
 	sel := fhir.Selection{Ward: *ward, All: *all}
 	census := store.Census{Mode: "all"}
@@ -160,13 +182,48 @@ type statusReport struct {
 	Newest      *store.Manifest          `json:"newestGood"`
 	AgeSeconds  int64                    `json:"ageSeconds,omitempty"`
 	Age         string                   `json:"age,omitempty"`
+	Level       string                   `json:"level"` // fresh, amber, red, or none when nothing is usable
+	Thresholds  map[string]string        `json:"thresholds"`
+	Sync        *store.SyncState         `json:"sync,omitempty"` // the live sync's last attempt, success and error
 	Generations []store.GenerationStatus `json:"generations"`
+}
+
+// errStale ends status with the freshness level's exit status.
+type errStale struct {
+	level present.FreshnessLevel
+	age   string
+}
+
+func (e errStale) Error() string {
+	return fmt.Sprintf("the newest good snapshot is %s old (%s)", e.age, e.level)
+}
+
+// thresholds are --amber and --red, or LIFEBOAT_AMBER_AFTER and
+// LIFEBOAT_RED_AFTER, or 15m and 60m.
+func (c *cli) thresholds(amber, red string) (present.Thresholds, error) {
+	if amber == "" {
+		amber = c.getenv("LIFEBOAT_AMBER_AFTER")
+	}
+	if red == "" {
+		red = c.getenv("LIFEBOAT_RED_AFTER")
+	}
+	t, err := present.ParseThresholds(amber, red)
+	if err != nil {
+		return t, usageError{err.Error()}
+	}
+	return t, nil
 }
 
 func (c *cli) statusCmd(args []string) error {
 	f := c.vaultFlags("status")
 	asJSON := f.Bool("json", false, "JSON output")
+	amber := f.String("amber", "", "data age that turns amber (default 15m)")
+	red := f.String("red", "", "data age that turns red (default 60m)")
 	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	th, err := c.thresholds(*amber, *red)
 	if err != nil {
 		return err
 	}
@@ -174,15 +231,24 @@ func (c *cli) statusCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep := statusReport{KioskID: cfg.KioskID, Generations: gens}
+	rep := statusReport{KioskID: cfg.KioskID, Generations: gens, Level: "none",
+		Thresholds: map[string]string{"amber": th.Amber.String(), "red": th.Red.String()}}
 	if rep.Generations == nil {
 		rep.Generations = []store.GenerationStatus{}
 	}
+	if st, ok, err := store.ReadSyncState(dir); err != nil {
+		return err
+	} else if ok {
+		rep.Sync = &st
+	}
+	var level present.FreshnessLevel
 	for _, g := range gens {
 		if g.Good {
 			rep.Newest = g.Manifest
 			age := c.now().Sub(g.Manifest.AsOf)
 			rep.AgeSeconds, rep.Age = int64(age/time.Second), present.Age(age)
+			level = th.Level(age)
+			rep.Level = level.String()
 			break
 		}
 	}
@@ -202,13 +268,26 @@ func (c *cli) statusCmd(args []string) error {
 			m := g.Manifest
 			line := fmt.Sprintf("  generation %d: data as of %s (%s old), %d patients, %s", g.Generation,
 				present.DateTime(m.AsOf), present.Age(c.now().Sub(m.AsOf)), m.Counts["patients"], describeCensus(m.Census))
+			if m.Kind == store.KindDelta {
+				line += fmt.Sprintf(", changes since generation %d (%d changed, %d left)", m.Parent, m.Changed, m.Removed)
+			}
 			if m.Malformed > 0 {
 				line += fmt.Sprintf(", %d unreadable source records left out", m.Malformed)
 			}
 			fmt.Fprintln(c.stdout, line)
 		}
+		if s := rep.Sync; s != nil {
+			fmt.Fprintf(c.stdout, "Live sync: last attempt %s", present.DateTime(s.LastAttempt))
+			if !s.LastSuccess.IsZero() {
+				fmt.Fprintf(c.stdout, ", last success %s", present.DateTime(s.LastSuccess))
+			}
+			if s.LastError != "" {
+				fmt.Fprintf(c.stdout, ", last error %s: %s", present.DateTime(s.LastErrorAt), sentence(errors.New(s.LastError)))
+			}
+			fmt.Fprintln(c.stdout)
+		}
 		if rep.Newest != nil {
-			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old.\n", rep.Newest.Generation, rep.Age)
+			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old (%s).\n", rep.Newest.Generation, rep.Age, rep.Level)
 		}
 	}
 	if rep.Newest == nil {
@@ -216,6 +295,9 @@ func (c *cli) statusCmd(args []string) error {
 			return fmt.Errorf("%w: no snapshot has been written yet", store.ErrNoSnapshot)
 		}
 		return fmt.Errorf("%w: every generation was refused", store.ErrNoSnapshot)
+	}
+	if level != present.Fresh {
+		return errStale{level: level, age: rep.Age}
 	}
 	return nil
 }

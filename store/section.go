@@ -46,3 +46,8 @@ func (c *Chart) sizes() map[string]int {
 		"notes": len(c.Notes.Items),
 	}
 }
+
+// EachSource calls fn with every source resource of a chart's rows.
+func EachSource(c *Chart, fn func(*Source)) {
+	eachSource(c, func(_ string, s *Source) { fn(s) })
+}

@@ -320,15 +320,55 @@ const (
 	RedAfter   = 60 * time.Minute
 )
 
-// Level is how worried the banner should look about data of this age.
-func Level(age time.Duration) FreshnessLevel {
+// Level is how worried the banner should look about data of this age,
+// with the default thresholds.
+func Level(age time.Duration) FreshnessLevel { return DefaultThresholds.Level(age) }
+
+// Thresholds are the data ages at which freshness turns amber and red.
+type Thresholds struct{ Amber, Red time.Duration }
+
+// DefaultThresholds are 15 and 60 minutes.
+var DefaultThresholds = Thresholds{Amber: AmberAfter, Red: RedAfter}
+
+// Level is how worried a banner or a monitoring script should be about
+// data of this age.
+func (t Thresholds) Level(age time.Duration) FreshnessLevel {
 	switch {
-	case age >= RedAfter:
+	case age >= t.Red:
 		return Red
-	case age >= AmberAfter:
+	case age >= t.Amber:
 		return Amber
 	}
 	return Fresh
+}
+
+// ParseThresholds reads amber and red ages such as "15m" and "1h"; an
+// empty one keeps its default. Amber must come before red, and red within
+// a day: a threshold that never turns red would hide old data.
+func ParseThresholds(amber, red string) (Thresholds, error) {
+	t := DefaultThresholds
+	for _, f := range []struct {
+		text string
+		to   *time.Duration
+	}{{amber, &t.Amber}, {red, &t.Red}} {
+		if f.text == "" {
+			continue
+		}
+		d, err := time.ParseDuration(f.text)
+		if err != nil || d <= 0 {
+			return t, fmt.Errorf("an age threshold must be a duration such as 15m or 1h")
+		}
+		*f.to = d
+	}
+	if t.Amber >= t.Red || t.Red > 24*time.Hour {
+		return t, fmt.Errorf("the amber age must be below the red one, and red at most 24h")
+	}
+	return t, nil
+}
+
+// String is "amber", "red" or "fresh".
+func (l FreshnessLevel) String() string {
+	return [...]string{"fresh", "amber", "red"}[l]
 }
 
 // AuditUnavailable is said on the banner when the audit trail cannot be

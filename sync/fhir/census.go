@@ -59,31 +59,44 @@ func (im *Import) Census(sel Selection) ([]store.Chart, error) {
 			return nil, sentence(ErrEmptyCensus, "The FHIR input holds no patients.")
 		}
 	}
+	return im.Charts(ids, ward)
+}
+
+// Charts builds the charts of the patients with the given Patient ids,
+// placed on ward when it is set (see Selection), in census order. A live
+// sync uses it to rebuild only the patients whose data changed.
+func (im *Import) Charts(ids []string, ward string) ([]store.Chart, error) {
 	f := &fetcher{im: im}
 	defer f.close()
 	charts := make([]store.Chart, 0, len(ids))
 	for _, id := range ids {
+		if im.patients[id] == nil {
+			return nil, sentence(ErrPatientsNotFound, "A patient of the census is not in the FHIR input.")
+		}
 		charts = append(charts, im.chart(f, id, ward))
 		if f.err != nil {
 			return nil, f.err
 		}
 	}
-	slices.SortFunc(charts, func(a, b store.Chart) int {
-		pa, pb := &a.Patient, &b.Patient
-		if (pa.Ward == "") != (pb.Ward == "") {
-			if pa.Ward == "" {
-				return 1
-			}
-			return -1
-		}
-		for _, c := range [][2]string{{pa.Ward, pb.Ward}, {pa.Room, pb.Room}, {pa.Bed, pb.Bed}, {pa.Name, pb.Name}} {
-			if r := natural(c[0], c[1]); r != 0 {
-				return r
-			}
-		}
-		return strings.Compare(pa.ID, pb.ID)
-	})
+	slices.SortFunc(charts, func(a, b store.Chart) int { return ComparePlace(&a.Patient, &b.Patient) })
 	return charts, nil
+}
+
+// ComparePlace is census order: by ward, room, bed (numbers within them
+// compared as numbers), then name and id; patients without a place last.
+func ComparePlace(pa, pb *store.Patient) int {
+	if (pa.Ward == "") != (pb.Ward == "") {
+		if pa.Ward == "" {
+			return 1
+		}
+		return -1
+	}
+	for _, c := range [][2]string{{pa.Ward, pb.Ward}, {pa.Room, pb.Room}, {pa.Bed, pb.Bed}, {pa.Name, pb.Name}} {
+		if r := natural(c[0], c[1]); r != 0 {
+			return r
+		}
+	}
+	return strings.Compare(pa.ID, pb.ID)
 }
 
 // match finds the patients requested by id or identifier value; missing

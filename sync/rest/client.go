@@ -361,37 +361,10 @@ func (c *Client) once(ctx context.Context, u *url.URL, what string) (json.RawMes
 		return nil, retryAfter(resp.Header.Get("Retry-After")), &retryable{
 			err: fmt.Errorf("%w: it answered %d to %s", ErrRefused, code, what)}
 	default:
-		return nil, 0, fmt.Errorf("%w: it answered %d to %s%s", ErrRefused, code, what, outcome(body))
+		// The server's diagnostics are not quoted: they can echo a
+		// query's values, such as an MRN.
+		return nil, 0, fmt.Errorf("%w: it answered %d to %s", ErrRefused, code, what)
 	}
-}
-
-// outcome quotes an OperationOutcome's first diagnostics, which servers
-// use to say what in a request they did not accept. It is the server's
-// text about the request's form, and is cut short.
-func outcome(body []byte) string {
-	var oo struct {
-		ResourceType string `json:"resourceType"`
-		Issue        []struct {
-			Diagnostics string `json:"diagnostics"`
-			Details     struct {
-				Text string `json:"text"`
-			} `json:"details"`
-		} `json:"issue"`
-	}
-	if json.Unmarshal(body, &oo) != nil || oo.ResourceType != "OperationOutcome" || len(oo.Issue) == 0 {
-		return ""
-	}
-	s := oo.Issue[0].Diagnostics
-	if s == "" {
-		s = oo.Issue[0].Details.Text
-	}
-	if len(s) > 120 {
-		s = s[:120] + "…"
-	}
-	if s == "" {
-		return ""
-	}
-	return " (" + strings.TrimRight(s, ".") + ")"
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.

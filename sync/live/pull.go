@@ -1,0 +1,290 @@
+// Package live keeps a vault's snapshot fresh from a FHIR R4 server while
+// the EHR is up: a full pull of the census and each patient's essential
+// resources, then incremental refreshes (_lastUpdated=gt the last pull,
+// less a safety margin) sealed as small delta generations, with a periodic
+// full pull that corrects drift and compacts the chain.
+package live
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/fhir"
+	"lifeboat/sync/rest"
+)
+
+// Census says which patients to pull. Exactly one field is set.
+type Census struct {
+	Ward     string   // a Location id: in-progress (or on-leave) encounters there or anywhere under it
+	Group    string   // a Group id: its active Patient members
+	Patients []string // Patient ids or identifier values (such as MRNs)
+	All      bool     // every patient on the server
+}
+
+// Describe is the census for a manifest; it names no patient.
+func (c Census) Describe() store.Census {
+	switch {
+	case c.Ward != "":
+		return store.Census{Mode: "ward", Ward: c.Ward}
+	case c.Group != "":
+		return store.Census{Mode: "group", Ward: c.Group}
+	case len(c.Patients) > 0:
+		return store.Census{Mode: "patients"}
+	}
+	return store.Census{Mode: "all"}
+}
+
+func (c Census) valid() bool {
+	n := 0
+	for _, b := range []bool{c.Ward != "", c.Group != "", len(c.Patients) > 0, c.All} {
+		if b {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// compartment lists the patient's resources pulled, each with the search
+// parameter that names the patient. Observation uses subject, which
+// servers index far better than patient.
+var compartment = []struct{ typ, param string }{
+	{"Encounter", "subject"},
+	{"AllergyIntolerance", "patient"},
+	{"Condition", "subject"},
+	{"MedicationRequest", "subject"},
+	{"MedicationAdministration", "subject"},
+	{"MedicationStatement", "subject"},
+	{"Observation", "subject"},
+	{"Flag", "subject"},
+	{"DocumentReference", "subject"},
+	{"List", "subject"},
+}
+
+// shared are the types that belong to no patient but that charts read.
+var shared = []string{"Location", "Medication", "Practitioner"}
+
+// batch is how many patients one search names.
+const batch = 50
+
+// state is what the last pull knew: every resource by "Type/id", whose
+// patient each belongs to ("" for shared ones), and the census.
+type state struct {
+	res     map[string]json.RawMessage
+	owner   map[string]string
+	census  []string                  // patient ids, in no particular order
+	place   map[string]*store.Patient // id -> the patient's chart header, for census order
+	hash    map[string][32]byte       // id -> hash of the chart as sealed
+	started time.Time                 // when the pull that led here began (local clock)
+}
+
+func newState() *state {
+	return &state{res: map[string]json.RawMessage{}, owner: map[string]string{}, place: map[string]*store.Patient{},
+		hash: map[string][32]byte{}}
+}
+
+// put stores a resource; it reports whether it is new or different.
+func (s *state) put(key, owner string, raw json.RawMessage) bool {
+	old, ok := s.res[key]
+	if ok && bytes.Equal(old, raw) {
+		return false
+	}
+	s.res[key] = raw
+	s.owner[key] = owner
+	return true
+}
+
+func (s *state) drop(key string) {
+	delete(s.res, key)
+	delete(s.owner, key)
+}
+
+// header is the part of a resource the puller reads.
+type header struct {
+	ResourceType string `json:"resourceType"`
+	ID           string `json:"id"`
+	Subject      *ref   `json:"subject"`
+	Patient      *ref   `json:"patient"`
+	Med          *ref   `json:"medicationReference"`
+	PartOf       *ref   `json:"partOf"`
+	Author       []ref  `json:"author"`
+	Location     []struct {
+		Location ref `json:"location"`
+	} `json:"location"`
+	Member []struct {
+		Entity   ref  `json:"entity"`
+		Inactive bool `json:"inactive"`
+	} `json:"member"`
+	Identifier []struct {
+		Value string `json:"value"`
+	} `json:"identifier"`
+}
+
+type ref struct {
+	Reference string `json:"reference"`
+}
+
+// target is the id a reference points at when it is to typ, else "".
+func (r *ref) target(typ string) string {
+	if r == nil {
+		return ""
+	}
+	ref := strings.TrimSpace(r.Reference)
+	if i := strings.Index(ref, typ+"/"); i >= 0 && (i == 0 || ref[i-1] == '/') {
+		id := ref[i+len(typ)+1:]
+		if j := strings.IndexAny(id, "/?#"); j >= 0 {
+			id = id[:j]
+		}
+		return id
+	}
+	return ""
+}
+
+// ownerOf is the patient a resource belongs to.
+func (h *header) ownerOf() string {
+	if h.ResourceType == "Patient" {
+		return h.ID
+	}
+	if id := h.Patient.target("Patient"); id != "" {
+		return id
+	}
+	return h.Subject.target("Patient")
+}
+
+// collector gathers resources from concurrent searches.
+type collector struct {
+	mu   sync.Mutex
+	got  map[string]json.RawMessage
+	head map[string]*header
+}
+
+func newCollector() *collector {
+	return &collector{got: map[string]json.RawMessage{}, head: map[string]*header{}}
+}
+
+func (c *collector) add(raw json.RawMessage) error {
+	var h header
+	if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType == "" || h.ID == "" {
+		return fmt.Errorf("%w: a search returned a resource without type or id", rest.ErrNotFHIR)
+	}
+	key := h.ResourceType + "/" + h.ID
+	c.mu.Lock()
+	c.got[key], c.head[key] = raw, &h
+	c.mu.Unlock()
+	return nil
+}
+
+// searches runs jobs concurrently (the client bounds requests in flight)
+// and returns the first error.
+func searches(ctx context.Context, jobs []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for _, job := range jobs {
+		wg.Go(func() {
+			if err := job(ctx); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		})
+	}
+	wg.Wait()
+	if first != nil && ctx.Err() != nil && errors.Is(first, context.Canceled) {
+		return ctx.Err()
+	}
+	return first
+}
+
+func chunks(ids []string, n int) [][]string {
+	var out [][]string
+	for len(ids) > n {
+		out = append(out, ids[:n])
+		ids = ids[n:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+func refs(typ string, ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = typ + "/" + id
+	}
+	return strings.Join(out, ",")
+}
+
+// search adds every result of one search to c.
+func search(c *collector, client *rest.Client, typ string, q url.Values) func(context.Context) error {
+	return func(ctx context.Context) error { return client.Search(ctx, typ, q, c.add) }
+}
+
+// compartmentJobs searches every compartment type for the patients in ids,
+// batched, with extra parameters (e.g. _lastUpdated).
+func compartmentJobs(c *collector, client *rest.Client, ids []string, extra url.Values) []func(context.Context) error {
+	var jobs []func(context.Context) error
+	for _, b := range chunks(ids, batch) {
+		q := url.Values{"_id": {strings.Join(b, ",")}}
+		for k, v := range extra {
+			q[k] = v
+		}
+		jobs = append(jobs, search(c, client, "Patient", q))
+		for _, t := range compartment {
+			q := url.Values{t.param: {refs("Patient", b)}}
+			for k, v := range extra {
+				q[k] = v
+			}
+			jobs = append(jobs, search(c, client, t.typ, q))
+		}
+	}
+	return jobs
+}
+
+// chartHash identifies a chart's content, sources included.
+func chartHash(c *store.Chart) [32]byte {
+	h := sha256.New()
+	j, _ := json.Marshal(c)
+	h.Write(j)
+	store.EachSource(c, func(s *store.Source) { h.Write(s.JSON) })
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+// build reads the resources of the given patients (and every shared one)
+// as the file reader would, and returns their charts in census order.
+func (s *state) build(ids []string, ward string) ([]store.Chart, *fhir.Import, error) {
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	var buf bytes.Buffer
+	keys := make([]string, 0, len(s.res))
+	for k := range s.res {
+		if o := s.owner[k]; o == "" || want[o] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys) // the same input gives the same charts
+	for _, k := range keys {
+		buf.Write(s.res[k])
+		buf.WriteByte('\n')
+	}
+	im, err := fhir.ReadBytes("the FHIR server's answers", buf.Bytes())
+	if err != nil {
+		return nil, nil, err
+	}
+	charts, err := im.Charts(ids, ward)
+	return charts, im, err
+}

@@ -1,0 +1,544 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/fhir"
+	"lifeboat/sync/rest"
+)
+
+// Puller pulls one census from one server into a vault.
+type Puller struct {
+	Client *rest.Client
+	Census Census
+	Dir    string
+	Keys   *store.Keys
+	// Margin is taken off the last pull's start for _lastUpdated=gt: it
+	// covers clock skew between kiosk and server and writes that became
+	// visible late. Changes seen twice are merged once.
+	Margin time.Duration
+	// FullEvery is how often a full pull replaces refreshes (drift,
+	// deletions a server does not show, compaction).
+	FullEvery time.Duration
+	// MaxChain is how many deltas may follow a full generation.
+	MaxChain int
+	// MinKeep refuses a pull whose census shrank below this fraction of
+	// the last one (a broken query, not a ward emptied in a minute).
+	MinKeep    float64
+	AcceptDrop bool
+	Now        func() time.Time
+
+	st         *state
+	ward       *store.Ward     // the ward of generation parent, kept to apply deltas to
+	parent     *store.Manifest // the newest generation this puller sealed
+	lastFull   time.Time
+	baseCipher int64 // bytes of the last full generation
+	deltaSum   int64 // bytes of the deltas sealed since
+}
+
+// Result says what one pull or refresh did.
+type Result struct {
+	Full     bool
+	Manifest *store.Manifest // nil when nothing changed and nothing was sealed
+	Patients int
+	Changed  int // patients whose chart changed (all, for a full pull)
+	Entered  int
+	Left     int
+	Requests int
+	Summary  string // the reader's summary of what it read
+}
+
+// ErrCensusDrop refuses a census that shrank sharply.
+var ErrCensusDrop = errors.New("the census dropped sharply")
+
+// Defaults.
+const (
+	DefaultMargin    = 2 * time.Minute
+	DefaultFullEvery = time.Hour
+	DefaultMaxChain  = 120
+	DefaultMinKeep   = 0.5
+)
+
+func (p *Puller) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (p *Puller) defaults() {
+	if p.Margin <= 0 {
+		p.Margin = DefaultMargin
+	}
+	if p.FullEvery <= 0 {
+		p.FullEvery = DefaultFullEvery
+	}
+	if p.MaxChain <= 0 {
+		p.MaxChain = DefaultMaxChain
+	}
+	if p.MinKeep <= 0 {
+		p.MinKeep = DefaultMinKeep
+	}
+}
+
+// Close releases the ward held between refreshes.
+func (p *Puller) Close() {
+	if p.ward != nil {
+		p.ward.Close()
+		p.ward = nil
+	}
+}
+
+// Step runs one pull: a full one the first time, when the last attempt
+// failed in a way that leaves the state unsure, when FullEvery has passed
+// or when deltas piled up; a refresh otherwise. A failed step changes
+// nothing on disk.
+func (p *Puller) Step(ctx context.Context) (*Result, error) {
+	p.defaults()
+	if !p.Census.valid() {
+		return nil, errors.New("choose the census with exactly one of a ward, a group, a list of patients or all patients")
+	}
+	if p.st == nil || p.parent == nil || p.now().Sub(p.lastFull) >= p.FullEvery || p.parent.Chain >= p.MaxChain ||
+		p.deltaSum > p.baseCipher/2 {
+		return p.full(ctx)
+	}
+	res, err := p.refresh(ctx)
+	if errors.Is(err, store.ErrStaleParent) {
+		// Another writer sealed in between: start over from the server.
+		p.invalidate()
+		return p.full(ctx)
+	}
+	if err != nil {
+		// The ward may be ahead of the vault: the next step starts over.
+		if p.st != nil && !errors.Is(err, ErrCensusDrop) {
+			p.invalidate()
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+func (p *Puller) invalidate() {
+	p.Close()
+	p.st, p.parent = nil, nil
+}
+
+// census asks the server who is in the census now. For a ward it also
+// returns the ward's Locations, which charts need to place patients.
+func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
+	client := p.Client
+	switch {
+	case p.Census.Ward != "":
+		ward := strings.TrimPrefix(p.Census.Ward, "Location/")
+		raw, err := client.Read(ctx, "Location", ward)
+		if err != nil {
+			if errors.Is(err, rest.ErrRefused) && strings.Contains(err.Error(), "answered 404") {
+				return nil, fmt.Errorf("%w: ward %q is not a Location on the FHIR server", fhir.ErrUnknownWard, ward)
+			}
+			return nil, err
+		}
+		if err := c.add(raw); err != nil {
+			return nil, err
+		}
+		// The ward and every Location under it, level by level.
+		locs, frontier := []string{ward}, []string{ward}
+		for depth := 0; len(frontier) > 0 && depth < 8; depth++ {
+			var next []string
+			for _, b := range chunks(frontier, batch) {
+				err := client.Search(ctx, "Location", url.Values{"partof": {refs("Location", b)}}, func(raw json.RawMessage) error {
+					if err := c.add(raw); err != nil {
+						return err
+					}
+					var h header
+					if json.Unmarshal(raw, &h) == nil && !slices.Contains(locs, h.ID) {
+						locs, next = append(locs, h.ID), append(next, h.ID)
+					}
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+			}
+			frontier = next
+		}
+		seen := map[string]bool{}
+		var ids []string
+		for _, b := range chunks(locs, batch) {
+			q := url.Values{"location": {refs("Location", b)}, "status": {"in-progress,onleave"}}
+			err := client.Search(ctx, "Encounter", q, func(raw json.RawMessage) error {
+				var h header
+				if err := json.Unmarshal(raw, &h); err != nil {
+					return err
+				}
+				if id := h.Subject.target("Patient"); id != "" && !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		return ids, nil
+	case p.Census.Group != "":
+		raw, err := client.Read(ctx, "Group", p.Census.Group)
+		if err != nil {
+			return nil, err
+		}
+		var h header
+		if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType != "Group" {
+			return nil, fmt.Errorf("%w: the Group is not a Group", rest.ErrNotFHIR)
+		}
+		var ids []string
+		for _, m := range h.Member {
+			if id := m.Entity.target("Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		return ids, nil
+	case len(p.Census.Patients) > 0:
+		found := map[string]bool{}
+		var ids []string
+		for _, b := range chunks(p.Census.Patients, batch) {
+			for _, param := range []string{"_id", "identifier"} {
+				err := client.Search(ctx, "Patient", url.Values{param: {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
+					var h header
+					if err := json.Unmarshal(raw, &h); err != nil {
+						return err
+					}
+					found[h.ID] = true
+					for _, i := range h.Identifier {
+						found[i.Value] = true
+					}
+					if !slices.Contains(ids, h.ID) {
+						ids = append(ids, h.ID)
+					}
+					return nil
+				})
+				if err != nil {
+					return nil, err
+				}
+			}
+		}
+		missing := 0
+		for _, want := range p.Census.Patients {
+			if !found[want] {
+				missing++
+			}
+		}
+		if missing > 0 {
+			return nil, fmt.Errorf("%w: %d of the %d requested patients are not on the FHIR server",
+				fhir.ErrPatientsNotFound, missing, len(p.Census.Patients))
+		}
+		return ids, nil
+	}
+	var ids []string
+	err := client.Search(ctx, "Patient", url.Values{"_elements": {"id"}}, func(raw json.RawMessage) error {
+		var h header
+		if err := json.Unmarshal(raw, &h); err != nil {
+			return err
+		}
+		ids = append(ids, h.ID)
+		return nil
+	})
+	return ids, err
+}
+
+// referenced fetches the shared resources that collected ones point at and
+// that neither c nor have holds yet: medications, authors, encounter
+// locations and the Locations they are part of.
+func (p *Puller) referenced(ctx context.Context, c *collector, have map[string]json.RawMessage) error {
+	for round := 0; round < 6; round++ {
+		want := map[string][]string{}
+		c.mu.Lock()
+		for _, h := range c.head {
+			for typ, r := range h.references() {
+				for _, id := range r {
+					key := typ + "/" + id
+					if _, ok := c.got[key]; ok {
+						continue
+					}
+					if _, ok := have[key]; ok {
+						continue
+					}
+					if !slices.Contains(want[typ], id) {
+						want[typ] = append(want[typ], id)
+					}
+				}
+			}
+		}
+		c.mu.Unlock()
+		if len(want) == 0 {
+			return nil
+		}
+		var jobs []func(context.Context) error
+		for typ, ids := range want {
+			for _, b := range chunks(ids, batch) {
+				jobs = append(jobs, search(c, p.Client, typ, url.Values{"_id": {strings.Join(b, ",")}}))
+			}
+		}
+		before := len(c.got)
+		if err := searches(ctx, jobs); err != nil {
+			return err
+		}
+		if len(c.got) == before {
+			return nil // pointed at, but not on the server: the reader says so
+		}
+	}
+	return nil
+}
+
+// references are the shared resources a resource points at, by type.
+func (h *header) references() map[string][]string {
+	out := map[string][]string{}
+	add := func(typ string, r *ref) {
+		if id := r.target(typ); id != "" {
+			out[typ] = append(out[typ], id)
+		}
+	}
+	add("Medication", h.Med)
+	add("Location", h.PartOf)
+	for i := range h.Author {
+		add("Practitioner", &h.Author[i])
+	}
+	for i := range h.Location {
+		add("Location", &h.Location[i].Location)
+	}
+	return out
+}
+
+// owner is the patient a collected resource belongs to; "" for a shared
+// type.
+func owner(h *header) string {
+	if slices.Contains(shared, h.ResourceType) {
+		return ""
+	}
+	return h.ownerOf()
+}
+
+// full pulls the whole census and seals it as a full generation.
+func (p *Puller) full(ctx context.Context) (*Result, error) {
+	start := p.now()
+	if err := p.Client.Metadata(ctx); err != nil {
+		return nil, err
+	}
+	c := newCollector()
+	ids, err := p.census(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkCensus(ids); err != nil {
+		return nil, err
+	}
+	if err := searches(ctx, compartmentJobs(c, p.Client, ids, nil)); err != nil {
+		return nil, err
+	}
+	if err := p.referenced(ctx, c, nil); err != nil {
+		return nil, err
+	}
+	st := newState()
+	for key, raw := range c.got {
+		st.put(key, owner(c.head[key]), raw)
+	}
+	st.census = st.present(ids)
+	charts, im, err := st.build(st.census, p.wardID())
+	if err != nil {
+		return nil, err
+	}
+	// From here the work is local: a stop signal lets it finish.
+	sctx := context.WithoutCancel(ctx)
+	ward, err := store.BuildWard(sctx, charts)
+	if err != nil {
+		return nil, err
+	}
+	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, p.request(start, im))
+	if err != nil && m == nil {
+		ward.Close()
+		return nil, err
+	}
+	// A seal that wrote the generation but could not prune old ones is
+	// a success with a warning.
+	p.Close()
+	p.ward, p.parent, p.st, p.lastFull, p.baseCipher, p.deltaSum = ward, m, st, start, m.CipherSize, 0
+	st.started = start
+	st.remember(charts)
+	return &Result{Full: true, Manifest: m, Patients: len(charts), Changed: len(charts), Summary: im.Summary()}, err
+}
+
+func (p *Puller) wardID() string { return strings.TrimPrefix(p.Census.Ward, "Location/") }
+
+func (p *Puller) request(start time.Time, im *fhir.Import) store.SealRequest {
+	return store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: im.MalformedTotal}
+}
+
+// checkCensus refuses an empty census, and one that shrank below MinKeep
+// of the last one pulled (or, in a new process, of the newest good
+// generation): a server answering a broken query must not empty a ward's
+// snapshot. AcceptDrop lets a real one through.
+func (p *Puller) checkCensus(ids []string) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("%w: the FHIR server lists nobody in the census", fhir.ErrEmptyCensus)
+	}
+	last := 0
+	if p.st != nil {
+		last = len(p.st.census)
+	} else if _, gens, err := store.Inspect(p.Dir); err == nil {
+		for _, g := range gens {
+			if g.Good {
+				last = g.Manifest.Counts["patients"]
+				break
+			}
+		}
+	}
+	if !p.AcceptDrop && last >= 10 && float64(len(ids)) < p.MinKeep*float64(last) {
+		return fmt.Errorf("%w: from %d to %d patients; the last snapshot stays (if the ward really emptied, run once with --accept-drop)",
+			ErrCensusDrop, last, len(ids))
+	}
+	return nil
+}
+
+// present keeps the ids whose Patient resource is held, in order.
+func (s *state) present(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if _, ok := s.res["Patient/"+id]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// remember keeps each chart's place and hash, to order the census and to
+// tell changed charts from rebuilt but equal ones.
+func (s *state) remember(charts []store.Chart) {
+	for i := range charts {
+		c := &charts[i]
+		p := c.Patient
+		p.Source, p.Identifiers = store.Source{}, nil
+		s.place[p.ID], s.hash[p.ID] = &p, chartHash(c)
+	}
+}
+
+// refresh asks the server for what changed since the last pull and seals
+// it as a delta.
+func (p *Puller) refresh(ctx context.Context) (*Result, error) {
+	start := p.now()
+	st := p.st
+	since := st.started.Add(-p.Margin).UTC().Format(time.RFC3339)
+	c := newCollector()
+	ids, err := p.census(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkCensus(ids); err != nil {
+		return nil, err
+	}
+	was := map[string]bool{}
+	for _, id := range st.census {
+		was[id] = true
+	}
+	now := map[string]bool{}
+	var entering []string
+	for _, id := range ids {
+		now[id] = true
+		if !was[id] {
+			entering = append(entering, id)
+		}
+	}
+	var leaving []string
+	for _, id := range st.census {
+		if !now[id] {
+			leaving = append(leaving, id)
+		}
+	}
+	changedQ := url.Values{"_lastUpdated": {"gt" + since}}
+	jobs := compartmentJobs(c, p.Client, entering, nil)
+	for _, typ := range append([]string{"Patient"}, shared...) {
+		jobs = append(jobs, search(c, p.Client, typ, changedQ))
+	}
+	for _, t := range compartment {
+		jobs = append(jobs, search(c, p.Client, t.typ, changedQ))
+	}
+	if err := searches(ctx, jobs); err != nil {
+		return nil, err
+	}
+	if err := p.referenced(ctx, c, st.res); err != nil {
+		return nil, err
+	}
+	changed := map[string]bool{}
+	sharedChanged := false
+	for key, raw := range c.got {
+		o := owner(c.head[key])
+		if o != "" && !now[o] {
+			continue // another ward's patient
+		}
+		if st.put(key, o, raw) {
+			if o == "" {
+				sharedChanged = true
+			} else {
+				changed[o] = true
+			}
+		}
+	}
+	if len(leaving) > 0 {
+		gone := map[string]bool{}
+		for _, id := range leaving {
+			gone[id] = true
+			delete(st.place, id)
+			delete(st.hash, id)
+		}
+		for key, o := range st.owner {
+			if gone[o] {
+				st.drop(key)
+			}
+		}
+	}
+	census := st.present(ids)
+	var rebuild []string
+	for _, id := range census {
+		if sharedChanged || changed[id] || !was[id] {
+			rebuild = append(rebuild, id)
+		}
+	}
+	var upsert []store.Chart
+	var im *fhir.Import
+	if len(rebuild) > 0 {
+		charts, imp, err := st.build(rebuild, p.wardID())
+		if err != nil {
+			return nil, err
+		}
+		im = imp
+		for i := range charts {
+			if h := chartHash(&charts[i]); h != st.hash[charts[i].Patient.ID] {
+				upsert = append(upsert, charts[i])
+			}
+		}
+		st.remember(upsert)
+	}
+	order := slices.Clone(census)
+	slices.SortFunc(order, func(a, b string) int { return fhir.ComparePlace(st.place[a], st.place[b]) })
+	// Unreadable resources are counted by the reader per build: the
+	// refresh knows only those of the patients it rebuilt, so the ward's
+	// count is the larger of that and the last generation's.
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: p.parent.Malformed}
+	if im != nil {
+		req.Malformed = max(req.Malformed, im.MalformedTotal)
+	}
+	m, err := store.SealDelta(context.WithoutCancel(ctx), p.Dir, p.Keys, p.ward, p.parent, store.Delta{Upsert: upsert, Remove: leaving, Order: order}, req)
+	if err != nil {
+		return nil, err
+	}
+	st.census, st.started = census, start
+	p.parent = m
+	p.deltaSum += m.CipherSize
+	return &Result{Manifest: m, Patients: len(census), Changed: len(upsert), Entered: len(entering), Left: len(leaving)}, nil
+}
