@@ -94,10 +94,21 @@ func (w *Ward) Close() error {
 
 // BuildWard builds the in-memory database from charts, in the given order
 // (the census order).
-func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) {
+func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) { return buildWard(ctx, charts, 0) }
+
+// buildWard is BuildWard with a page size (0: SQLite's default, 4096). A
+// delta uses small pages: its tables are nearly empty, and each table and
+// index takes at least one page.
+func buildWard(ctx context.Context, charts []Chart, pageSize int) (*Ward, error) {
 	w, err := openMemory(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if pageSize > 0 {
+		if _, err := w.conn.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size=%d", pageSize)); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	if err := w.fill(ctx, charts); err != nil {
 		w.Close()

@@ -108,19 +108,19 @@ func (s *state) drop(key string) {
 	delete(s.owner, key)
 }
 
-// header is the part of a resource the puller reads.
+// header is the part of a resource the puller reads. Fields whose shape
+// differs between types (partOf, author, location) stay raw and are read
+// for the types where they point at shared resources.
 type header struct {
-	ResourceType string `json:"resourceType"`
-	ID           string `json:"id"`
-	Subject      *ref   `json:"subject"`
-	Patient      *ref   `json:"patient"`
-	Med          *ref   `json:"medicationReference"`
-	PartOf       *ref   `json:"partOf"`
-	Author       []ref  `json:"author"`
-	Location     []struct {
-		Location ref `json:"location"`
-	} `json:"location"`
-	Member []struct {
+	ResourceType string          `json:"resourceType"`
+	ID           string          `json:"id"`
+	Subject      *ref            `json:"subject"`
+	Patient      *ref            `json:"patient"`
+	Med          *ref            `json:"medicationReference"`
+	PartOf       json.RawMessage `json:"partOf"`
+	Author       json.RawMessage `json:"author"`
+	Location     json.RawMessage `json:"location"`
+	Member       []struct {
 		Entity   ref  `json:"entity"`
 		Inactive bool `json:"inactive"`
 	} `json:"member"`

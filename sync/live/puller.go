@@ -297,7 +297,9 @@ func (p *Puller) referenced(ctx context.Context, c *collector, have map[string]j
 	return nil
 }
 
-// references are the shared resources a resource points at, by type.
+// references are the shared resources a resource points at, by type:
+// a medication, a Location's parent, a document's authors, an encounter's
+// locations.
 func (h *header) references() map[string][]string {
 	out := map[string][]string{}
 	add := func(typ string, r *ref) {
@@ -306,12 +308,28 @@ func (h *header) references() map[string][]string {
 		}
 	}
 	add("Medication", h.Med)
-	add("Location", h.PartOf)
-	for i := range h.Author {
-		add("Practitioner", &h.Author[i])
-	}
-	for i := range h.Location {
-		add("Location", &h.Location[i].Location)
+	switch h.ResourceType {
+	case "Location":
+		var r ref
+		if json.Unmarshal(h.PartOf, &r) == nil {
+			add("Location", &r)
+		}
+	case "DocumentReference":
+		var rs []ref
+		if json.Unmarshal(h.Author, &rs) == nil {
+			for i := range rs {
+				add("Practitioner", &rs[i])
+			}
+		}
+	case "Encounter":
+		var ls []struct {
+			Location ref `json:"location"`
+		}
+		if json.Unmarshal(h.Location, &ls) == nil {
+			for i := range ls {
+				add("Location", &ls[i].Location)
+			}
+		}
 	}
 	return out
 }

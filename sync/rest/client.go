@@ -36,6 +36,10 @@ type Options struct {
 	MaxBackoff  time.Duration // longest wait, also for Retry-After
 	MaxBody     int64         // largest answer read, in bytes
 	UserAgent   string
+	// Transport, when set, carries the requests instead of a clone of
+	// http.DefaultTransport (tests and benchmarks record with it); CAFile
+	// does not apply to it.
+	Transport http.RoundTripper
 }
 
 // Defaults.
@@ -108,7 +112,11 @@ func New(base string, opt Options) (*Client, error) {
 		}
 		tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &Client{base: u, http: &http.Client{Transport: tr, Timeout: opt.Timeout, CheckRedirect: sameOrigin(u)},
+	var rt http.RoundTripper = tr
+	if opt.Transport != nil {
+		rt = opt.Transport
+	}
+	return &Client{base: u, http: &http.Client{Transport: rt, Timeout: opt.Timeout, CheckRedirect: sameOrigin(u)},
 		opt: opt, sem: make(chan struct{}, opt.Concurrency)}, nil
 }
 
