@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -98,7 +99,7 @@ func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
 		if r := y.Recorded.Compare(x.Recorded); r != 0 {
 			return r
 		}
-		return natural(x.Substance, y.Substance)
+		return cmp.Or(natural(x.Substance, y.Substance), bySource(&x.Source, &y.Source))
 	})
 	s := store.Section[store.Allergy]{}
 	for _, r := range rows {
@@ -121,7 +122,7 @@ func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
 		if r := y.sortAt.Compare(x.sortAt); r != 0 {
 			return r
 		}
-		return natural(x.Name, y.Name)
+		return cmp.Or(natural(x.Name, y.Name), bySource(&x.Source, &y.Source))
 	})
 	s := store.Section[store.Problem]{}
 	for _, r := range rows {
@@ -162,7 +163,9 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 			a.Medication = "unnamed medication"
 		}
 	}
-	slices.SortStableFunc(admins, func(x, y adminRow) int { return y.Time.Compare(x.Time) })
+	slices.SortStableFunc(admins, func(x, y adminRow) int {
+		return cmp.Or(y.Time.Compare(x.Time), bySource(&x.Source, &y.Source))
+	})
 
 	rows := dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source })
 	meds := store.Section[store.Medication]{}
@@ -193,7 +196,7 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 				return r
 			}
 		}
-		return natural(x.Name, y.Name)
+		return cmp.Or(natural(x.Name, y.Name), bySource(&x.Source, &y.Source))
 	})
 	if !slices.ContainsFunc(meds.Items, func(m store.Medication) bool { return medRank(m.Status) < 2 }) {
 		meds.Assertion = b.assertionFor(f, secMedications)
@@ -279,7 +282,9 @@ func observations(f *fetcher, b *bucket) (vitals, labs store.Section[store.Obser
 			}
 		}
 	}
-	newestFirst := func(x, y store.Observation) int { return y.Time.Compare(x.Time) }
+	newestFirst := func(x, y store.Observation) int {
+		return cmp.Or(y.Time.Compare(x.Time), bySource(&x.Source, &y.Source))
+	}
 	slices.SortStableFunc(vitals.Items, newestFirst)
 	slices.SortStableFunc(labs.Items, newestFirst)
 	return vitals, labs
@@ -302,7 +307,7 @@ func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
 		if r := cmpInt(alertRank[x.Kind], alertRank[y.Kind]); r != 0 {
 			return r
 		}
-		return y.Start.Compare(x.Start)
+		return cmp.Or(y.Start.Compare(x.Start), bySource(&x.Source, &y.Source))
 	})
 	s := store.Section[store.Alert]{}
 	for _, r := range rows {
@@ -334,4 +339,11 @@ func cmpBool(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// bySource breaks ties by the source resource, so that a chart does not
+// depend on the order its resources were read in (files, or a server's
+// pages).
+func bySource(x, y *store.Source) int {
+	return cmp.Or(strings.Compare(x.Type, y.Type), strings.Compare(x.ID, y.ID))
 }

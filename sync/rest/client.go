@@ -155,7 +155,7 @@ func (c *Client) Base() string { return c.base.String() }
 
 // Metadata reads [base]/metadata and checks that the server speaks FHIR R4.
 func (c *Client) Metadata(ctx context.Context) error {
-	body, err := c.get(ctx, c.base.JoinPath("metadata"), "the capability statement")
+	body, err := c.get(ctx, c.base.JoinPath("metadata"), "a read of the capability statement")
 	if err != nil {
 		return err
 	}
