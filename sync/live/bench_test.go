@@ -1,0 +1,125 @@
+package live_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"lifeboat/sync/fhirtest"
+	"lifeboat/sync/live"
+	"lifeboat/sync/rest"
+)
+
+// recorder keeps the URL of every GET a pull makes, to replay them.
+type recorder struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.urls = append(r.urls, req.URL.String())
+	r.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// replay is the floor of a pull: the same GETs with the same number in
+// flight, bodies read and thrown away.
+func replay(b *testing.B, urls []string) {
+	var wg sync.WaitGroup
+	next := make(chan string)
+	for range rest.DefaultConcurrency {
+		wg.Go(func() {
+			for u := range next {
+				resp, err := http.Get(u)
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+	for _, u := range urls {
+		next <- u
+	}
+	close(next)
+	wg.Wait()
+}
+
+// BenchmarkPull measures a full pull of 1,000 synthetic patients (census,
+// batched searches, reading, building and sealing) side by side with its
+// floor, the same GET requests replayed by a plain loop, against one local
+// Medplum server; and a refresh after 1% of the patients changed, with the
+// bytes it wrote.
+func BenchmarkPull(b *testing.B) {
+	const n = 1000
+	srv := fhirtest.Start(b, fhirtest.Options{}, ward(b, n))
+	dir, keys := vault(b)
+	rec := &recorder{}
+	var fullBytes int64
+	b.Run(fmt.Sprintf("full/%d/lifeboat", n), func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			opt := rest.Options{}
+			if i == 0 {
+				opt.Transport = rec
+			}
+			p := &live.Puller{Client: client(b, srv.URL, opt), Census: live.Census{All: true}, Dir: dir, Keys: keys}
+			res, err := p.Step(context.Background())
+			p.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			fullBytes = res.Manifest.CipherSize
+			b.ReportMetric(float64(len(rec.urls)), "requests")
+		}
+	})
+	b.Run(fmt.Sprintf("full/%d/floor", n), func(b *testing.B) {
+		for b.Loop() {
+			replay(b, rec.urls)
+		}
+	})
+	b.Run(fmt.Sprintf("refresh-1pct/%d/lifeboat", n), func(b *testing.B) {
+		p := &live.Puller{Client: client(b, srv.URL, rest.Options{}), Census: live.Census{All: true}, Dir: dir, Keys: keys}
+		defer p.Close()
+		if _, err := p.Step(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		var written int64
+		var steps int
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			// 1% of the patients get a new heart rate.
+			for k := range n / 100 {
+				obs, _ := json.Marshal(map[string]any{"resourceType": "Observation", "id": fmt.Sprintf("bench-%d-%d", i, k),
+					"status": "final", "code": map[string]any{"coding": []any{map[string]any{"system": "http://loinc.org", "code": "8867-4"}}},
+					"category": []any{map[string]any{"coding": []any{map[string]any{
+						"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs"}}}},
+					"subject":           map[string]any{"reference": fmt.Sprintf("Patient/pat-%06d", 1+k*100+i%100)},
+					"effectiveDateTime": time.Now().UTC().Format(time.RFC3339),
+					"valueQuantity":     map[string]any{"value": 70 + k, "unit": "/min", "system": "http://unitsofmeasure.org", "code": "/min"}})
+				srv.Put(obs)
+			}
+			b.StartTimer()
+			res, err := p.Step(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Full || res.Changed != n/100 {
+				b.Fatalf("refresh %+v", res)
+			}
+			written += res.Manifest.CipherSize
+			steps++
+		}
+		b.ReportMetric(float64(written)/float64(steps), "bytes/refresh")
+		if fullBytes > 0 {
+			b.ReportMetric(100*float64(written)/float64(steps)/float64(fullBytes), "%-of-full")
+		}
+	})
+}
