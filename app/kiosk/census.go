@@ -3,6 +3,7 @@ package kiosk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,49 +20,79 @@ import (
 // patient's MRN or id (a wristband scan), or exactly one row is shown
 // that matched by name or bed. Otherwise the list stays and a one-line
 // hint says why, so a scanned "12345" never opens MRN "9123456".
+//
+// Patients registered during downtime on this kiosk follow the snapshot's,
+// from the journal, with what the journal says of every patient (a move,
+// a discharge) on a second line. A scanned pack code opens its patient.
 type censusView struct {
-	content fyne.CanvasObject
-	search  *searchEntry
-	list    *widget.List
-	count   *widget.Label
-	hint    *widget.Label
-	all     []store.CensusRow
-	shown   []store.CensusRow
-	k       *Kiosk
+	content  fyne.CanvasObject
+	search   *searchEntry
+	list     *widget.List
+	count    *widget.Label
+	hint     *widget.Label
+	register *widget.Button
+	snapRows []store.CensusRow // the snapshot's census
+	all      []store.CensusRow // and the patients registered during downtime
+	facts    map[string]downtimeFacts
+	shown    []store.CensusRow
+	k        *Kiosk
+	// rowHeight and noteHeight are the heights of a row without and with
+	// its second line; tall are the rows shown with one.
+	rowHeight, noteHeight float32
+	tall                  map[int]bool
 }
 
 func newCensusView(k *Kiosk) *censusView {
 	v := &censusView{k: k, search: newSearchEntry(k), count: widget.NewLabel(""), hint: widget.NewLabel("")}
 	v.hint.Importance = widget.DangerImportance
 	v.hint.TextStyle.Bold = true
+	v.hint.Wrapping = fyne.TextWrapWord // a long hint must not push the chart aside
 	v.hint.Hide()
 	rows, err := k.snap.Census(context.Background())
 	if err != nil {
 		v.count.SetText("The census could not be read from the snapshot.")
 	}
-	v.all = rows
+	v.snapRows = rows
 	v.search.SetPlaceHolder("Search name, MRN or bed — or scan a wristband")
+	row := func() fyne.CanvasObject {
+		bed := widget.NewLabel("000-A")
+		bed.TextStyle.Bold = true
+		name := widget.NewLabel("Name")
+		name.Truncation = fyne.TextTruncateEllipsis
+		flags := widget.NewLabel("")
+		flags.Importance = widget.DangerImportance
+		note := widget.NewLabel("")
+		note.TextStyle.Bold = true
+		note.Importance = widget.HighImportance
+		note.Truncation = fyne.TextTruncateEllipsis
+		note.Hide()
+		return container.NewVBox(container.NewBorder(nil, nil, bed, flags, name), note)
+	}
+	sample := row().(*fyne.Container)
+	v.rowHeight = sample.MinSize().Height
+	sample.Objects[1].Show()
+	v.noteHeight = sample.MinSize().Height
 	v.list = widget.NewList(
 		func() int { return len(v.shown) },
-		func() fyne.CanvasObject {
-			bed := widget.NewLabel("000-A")
-			bed.TextStyle.Bold = true
-			name := widget.NewLabel("Name")
-			name.Truncation = fyne.TextTruncateEllipsis
-			flags := widget.NewLabel("")
-			flags.Importance = widget.DangerImportance
-			return container.NewBorder(nil, nil, bed, flags, name)
-		},
+		row,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(v.shown) {
 				return
 			}
 			r := v.shown[i]
-			c := o.(*fyne.Container)
+			outer := o.(*fyne.Container)
+			c := outer.Objects[0].(*fyne.Container)
 			name, bed, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
 			bed.SetText(r.Bed)
 			name.SetText(censusLine(r, k.opt.Now))
-			flags.SetText(censusFlags(r))
+			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r)))
+			note := outer.Objects[1].(*widget.Label)
+			if n := v.note(r); n != "" {
+				note.SetText(n)
+				note.Show()
+			} else {
+				note.Hide()
+			}
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(v.shown) {
@@ -70,9 +101,79 @@ func newCensusView(k *Kiosk) *censusView {
 	}
 	v.search.OnChanged = func(string) { k.touch(); v.filter() }
 	v.search.OnSubmitted = func(string) { v.openFirst() }
+	v.register = widget.NewButton(present.RegisterButton, k.startRegistration)
+	if k.journal == nil {
+		v.register.Disable()
+	}
+	v.merge()
 	v.filter()
-	v.content = container.NewBorder(container.NewVBox(v.search, v.hint, v.count), nil, nil, nil, v.list)
+	v.content = container.NewBorder(container.NewVBox(v.search, v.hint,
+		container.NewBorder(nil, nil, nil, v.register, v.count)), nil, nil, nil, v.list)
 	return v
+}
+
+// merge puts the patients registered during downtime after the snapshot's
+// and reads what the journal says of every patient.
+func (v *censusView) merge() {
+	v.all = slices.Clone(v.snapRows)
+	v.facts = nil
+	if v.k.journal == nil {
+		return
+	}
+	entries, err := v.k.journal.List(context.Background())
+	if err != nil {
+		return
+	}
+	v.facts = factsOf(entries)
+	for _, r := range temporaryRows(entries) {
+		if n := v.facts[r.ID].allergies; n > 0 {
+			r.Allergies, r.AllergyStatus = n, store.Recorded
+		}
+		v.all = append(v.all, r)
+	}
+}
+
+// reload reads the journal again (after an entry was saved), keeping what
+// was typed in the search field.
+func (v *censusView) reload() {
+	v.merge()
+	v.filter()
+}
+
+// newAllergyFlag flags an allergy recorded during downtime for a patient
+// of the snapshot (a temporary patient's count as their allergies).
+func (v *censusView) newAllergyFlag(r store.CensusRow) string {
+	if v.facts[r.ID].allergies > 0 && !store.IsTemporaryID(r.ID) {
+		return "NEW ALLERGY"
+	}
+	return ""
+}
+
+// note is the second line of a row: registered, moved or discharged
+// during downtime; "" for none.
+func (v *censusView) note(r store.CensusRow) string {
+	var parts []string
+	if store.IsTemporaryID(r.ID) {
+		parts = append(parts, present.RegisteredFlag+" · "+r.ID)
+	}
+	f := v.facts[r.ID]
+	if f.moved != nil {
+		parts = append(parts, present.MovedFlag(*f.moved))
+	}
+	if f.discharged {
+		parts = append(parts, present.DischargedFlag)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func joinFlags(flags ...string) string {
+	var out []string
+	for _, f := range flags {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return strings.Join(out, " · ")
 }
 
 func censusLine(r store.CensusRow, now func() time.Time) string {
@@ -138,6 +239,21 @@ func (v *censusView) filter() {
 	v.count.SetText(fmt.Sprintf("%d of %d patients", len(v.shown), len(v.all)))
 	v.setHint("")
 	v.list.UnselectAll()
+	// Rows with a second line are taller; a list has no way back to the
+	// default height, so rows that were tall get the usual one again.
+	tall := map[int]bool{}
+	for i, r := range v.shown {
+		if v.note(r) != "" {
+			tall[i] = true
+			v.list.SetItemHeight(i, v.noteHeight)
+		}
+	}
+	for i := range v.tall {
+		if !tall[i] {
+			v.list.SetItemHeight(i, v.rowHeight)
+		}
+	}
+	v.tall = tall
 	v.list.Refresh()
 }
 
@@ -145,8 +261,19 @@ func (v *censusView) filter() {
 // MRN or id is exactly the text, or the only row shown when it matched by
 // name or bed; otherwise it leaves the list and says why in the hint.
 func (v *censusView) openFirst() {
-	v.filter()
 	q := strings.TrimSpace(v.search.Text)
+	if id, hash, ok := present.ParsePackCode(q); ok {
+		v.openPack(id, hash)
+		return
+	}
+	if id, ok := store.ParseTemporaryID(q); ok && id != q && !slices.ContainsFunc(v.all, func(r store.CensusRow) bool {
+		return matchOf(r, q) == exactID
+	}) && slices.ContainsFunc(v.all, func(r store.CensusRow) bool { return r.ID == id }) {
+		// A temporary identifier typed without its hyphens, or in lower case.
+		v.search.SetText(id)
+		q = id
+	}
+	v.filter()
 	var exact []int
 	for i, r := range v.shown {
 		if matchOf(r, q) == exactID {
@@ -176,5 +303,35 @@ func (v *censusView) setHint(s string) {
 		v.hint.Hide()
 	} else {
 		v.hint.Show()
+	}
+}
+
+// openPack opens the patient of a scanned pack code, saying so when the
+// paper was printed from another snapshot generation than the one open.
+func (v *censusView) openPack(id, hash string) {
+	v.search.SetText("")
+	v.filter()
+	i := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id })
+	if i < 0 {
+		// A scanner left in caps lock: the id in another case, when it
+		// fits one patient only.
+		var fold []int
+		for j, r := range v.shown {
+			if strings.EqualFold(r.ID, id) {
+				fold = append(fold, j)
+			}
+		}
+		if len(fold) == 1 {
+			i = fold[0]
+		}
+	}
+	if i < 0 {
+		v.setHint(present.PackNotInCensus(id))
+		return
+	}
+	v.list.ScrollTo(i)
+	v.list.Select(i)
+	if !strings.HasPrefix(strings.ToLower(v.k.snap.Manifest.CipherSHA256), hash) {
+		v.setHint(present.OtherGeneration)
 	}
 }

@@ -18,6 +18,7 @@ var (
 	colourAllergy   = color.NRGBA{R: 0xff, G: 0xeb, B: 0xee, A: 0xff} // light red
 	colourNoneKnown = color.NRGBA{R: 0xe8, G: 0xf5, B: 0xe9, A: 0xff} // light green
 	colourUnknown   = color.NRGBA{R: 0xff, G: 0xf3, B: 0xe0, A: 0xff} // light amber
+	colourStruck    = color.NRGBA{R: 0xe8, G: 0xe8, B: 0xe8, A: 0xff} // light grey: cancelled or corrected
 )
 
 // chartView is the read-only patient summary: a header and the allergy and
@@ -34,12 +35,19 @@ type chartView struct {
 	body         *fyne.Container
 	sectionsView fyne.CanvasObject
 	forms        formState
+	// current is the chart shown, or last shown under a registration;
+	// registered the temporary identifier just shown after one.
+	current    *store.Chart
+	registered string
+	// alerts are the header's lines from the journal (new allergies,
+	// moves), for tests.
+	alerts []string
 }
 
 func newChartView(k *Kiosk) *chartView {
 	v := &chartView{k: k, stack: container.NewStack()}
 	v.content = v.stack
-	v.showMessage("Choose a patient from the list, or scan a wristband.")
+	v.showMessage(present.ChoosePatient)
 	return v
 }
 
@@ -49,11 +57,17 @@ func (v *chartView) showMessage(s string) {
 	v.stack.Refresh()
 }
 
-func (v *chartView) showError(s string) { v.showMessage(s) }
+// showError says why a chart cannot be shown; a form typed in is kept.
+func (v *chartView) showError(s string) {
+	v.park()
+	v.showMessage(s)
+}
 
 // show lays the chart out as present does for every medium: header,
 // banners and alerts that never scroll away, then the sections.
 func (v *chartView) show(c *store.Chart) {
+	v.current, v.registered = c, ""
+	temporary := store.IsTemporaryID(c.Patient.ID)
 	h := present.PatientHeader(c.Patient, v.k.opt.Now())
 	name := canvas.NewText(h.Name, nil)
 	name.TextSize = 24
@@ -77,8 +91,19 @@ func (v *chartView) show(c *store.Chart) {
 	default:
 		allergyColour = colourUnknown
 	}
+	if temporary {
+		header.Add(bannerBox(present.TemporaryPatient(c.Patient.ID), colourUnknown, true))
+	}
 	header.Add(bannerBox(v.codeText, colourUnknown, c.CodeStatus() == ""))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
+	downtime, entries := v.downtime(c.Patient.ID)
+	v.alerts = present.DowntimeAlerts(entries)
+	for _, a := range present.AllergyAlerts(entries) {
+		header.Add(bannerBox(a, colourAllergy, true))
+	}
+	for _, a := range present.MoveAlerts(entries) {
+		header.Add(bannerBox(a, colourUnknown, true))
+	}
 	for _, a := range present.Alerts(c) {
 		header.Add(bannerBox(a, colourUnknown, true))
 	}
@@ -88,7 +113,10 @@ func (v *chartView) show(c *store.Chart) {
 	if v.k.snap != nil {
 		asOf = v.k.snap.Manifest.AsOf
 	}
-	v.sections = append([]present.Section{v.downtime(c.Patient.ID)}, present.Sections(c, asOf)...)
+	v.sections = []present.Section{downtime}
+	if !temporary { // a temporary patient has nothing in the snapshot
+		v.sections = append(v.sections, present.Sections(c, asOf)...)
+	}
 	body := container.NewVBox()
 	for _, s := range v.sections {
 		addSection(body, s)
@@ -102,15 +130,17 @@ func (v *chartView) show(c *store.Chart) {
 
 // downtime is the chart's "Recorded during downtime" section, first: what
 // was documented here during the outage is the newest news of a patient.
-func (v *chartView) downtime(patientID string) present.Section {
+// It also returns the patient's entries.
+func (v *chartView) downtime(patientID string) (present.Section, []store.JournalEntry) {
 	if v.k.journal == nil {
-		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}
+		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}, nil
 	}
 	all, err := v.k.journal.List(context.Background())
 	if err != nil {
-		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}
+		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}, nil
 	}
-	return present.DowntimeEntries(store.ForPatient(all, patientID))
+	entries := store.ForPatient(all, patientID)
+	return present.DowntimeEntries(entries), entries
 }
 
 // bannerBox is a full-width coloured box with bold text.
@@ -141,9 +171,16 @@ func addSection(box *fyne.Container, s present.Section) {
 		box.Add(l)
 		return
 	}
-	for _, line := range s.Lines {
+	for i, line := range s.Lines {
 		l := widget.NewLabel("• " + line)
 		l.Wrapping = fyne.TextWrapWord
+		if i < len(s.Struck) && s.Struck[i] {
+			// Cancelled or corrected: still there and legible, but set
+			// apart, not to act on.
+			l.TextStyle.Italic = true
+			box.Add(container.NewStack(canvas.NewRectangle(colourStruck), l))
+			continue
+		}
 		box.Add(l)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,42 +42,46 @@ type formState struct {
 	savedLabel      *widget.Label
 }
 
-// formRow is the row of form buttons under the banners of chart c. It also
+// formRow is the rows of form buttons under the banners of chart c. It also
 // parks a form left for another chart as a draft.
 func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 	fs := &v.forms
-	if f := fs.open; f != nil {
-		// Kept, to come back with its chart (at once, when this is it).
-		if f.touched || f.busy {
-			if fs.drafts == nil {
-				fs.drafts = map[string]*entryForm{}
-			}
-			fs.drafts[f.patient()] = f
-		}
-		fs.open = nil
-	}
+	v.park()
 	fs.draftNotes = map[*entryForm]*widget.Label{}
 	if fs.savedFor != c.Patient.ID {
 		fs.saved, fs.savedFor = "", ""
 	}
 	fs.buttons = nil
-	row := container.NewHBox()
-	for _, b := range []struct {
+	rows := container.NewVBox()
+	for _, group := range [][]struct {
 		label string
 		make  func(*entryForm)
 	}{
-		{present.RecordVitalsButton, (*entryForm).vitals},
-		{present.WriteNoteButton, (*entryForm).note},
-		{present.RecordDoseButton, (*entryForm).dose},
+		{
+			{present.RecordVitalsButton, (*entryForm).vitals},
+			{present.WriteNoteButton, (*entryForm).note},
+			{present.RecordDoseButton, (*entryForm).dose},
+			{present.RecordAllergyButton, (*entryForm).allergy},
+		},
+		{
+			{present.TransferButton, (*entryForm).transfer},
+			{present.DischargeButton, (*entryForm).discharge},
+			{present.CancelEntryButton, (*entryForm).cancellation},
+			{present.PaperMARButton, (*entryForm).paperMAR},
+		},
 	} {
-		button := widget.NewButton(b.label, func() { v.openForm(newEntryForm(v, c, b.make)) })
-		if v.k.journal == nil {
-			button.Disable()
+		row := container.NewHBox()
+		for _, b := range group {
+			button := widget.NewButton(b.label, func() { v.openForm(newEntryForm(v, c, b.make)) })
+			if v.k.journal == nil {
+				button.Disable()
+			}
+			fs.buttons = append(fs.buttons, button)
+			row.Add(button)
 		}
-		fs.buttons = append(fs.buttons, button)
-		row.Add(button)
+		rows.Add(row)
 	}
-	box := container.NewVBox(row)
+	box := container.NewVBox(rows)
 	note := func(text string, importance widget.Importance) *widget.Label {
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
@@ -100,11 +105,31 @@ func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 		fs.savedLabel = note(fs.saved, widget.SuccessImportance)
 	}
 	for _, id := range slices.Sorted(maps.Keys(fs.drafts)) {
-		if f := fs.drafts[id]; id != c.Patient.ID {
+		f := fs.drafts[id]
+		switch {
+		case f.register:
+			fs.draftNotes[f] = note(present.UnsavedRegistration, widget.WarningImportance)
+		case id != c.Patient.ID:
 			fs.draftNotes[f] = note(present.UnsavedForm(f.title, f.chart.Patient.Name), widget.WarningImportance)
 		}
 	}
 	return box
+}
+
+// park keeps the open form as a draft of its patient, when something was
+// typed in it or it is being saved, before another chart or form takes
+// its place; an untouched form is dropped.
+func (v *chartView) park() {
+	fs := &v.forms
+	if f := fs.open; f != nil {
+		if f.touched || f.busy {
+			if fs.drafts == nil {
+				fs.drafts = map[string]*entryForm{}
+			}
+			fs.drafts[f.patient()] = f
+		}
+		fs.open = nil
+	}
 }
 
 // resumeForm shows again a form kept for chart c, if there is one.
@@ -115,8 +140,19 @@ func (v *chartView) resumeForm(c *store.Chart) {
 	}
 }
 
-// openForm shows f in place of the chart's sections.
+// openForm shows f in place of the chart's sections (a registration, which
+// has no chart yet, in place of the whole chart).
 func (v *chartView) openForm(f *entryForm) {
+	if f.register {
+		v.park()
+		v.forms.open = f
+		v.stack.Objects = []fyne.CanvasObject{f.content}
+		v.stack.Refresh()
+		if f.first != nil {
+			v.k.win.Canvas().Focus(f.first)
+		}
+		return
+	}
 	v.forms.open = f
 	for _, b := range v.forms.buttons {
 		b.Disable()
@@ -140,7 +176,14 @@ func (v *chartView) closeForm(f *entryForm, saved bool) {
 		return
 	}
 	v.forms.open = nil
-	if saved {
+	switch {
+	case f.register && saved:
+		v.showRegistered(f.savedEntries[0])
+		return
+	case f.register:
+		v.showCurrent()
+		return
+	case saved:
 		v.show(f.chart)
 		return
 	}
@@ -165,6 +208,29 @@ type entryForm struct {
 	// be read.
 	build func() (store.Entry, error)
 	id    string // the entry's UUID, kept across attempts: saved at most once
+	// batch, instead of build, makes several entries saved together or not
+	// at all (the paper MAR sheet), with their ids and patient. A
+	// *fieldError says which part of the form is wrong.
+	batch func() ([]store.Entry, error)
+	// mark highlights the part of the form entry i came from (-1: none),
+	// and about puts a sentence about entry i in words that name it.
+	mark  func(i int)
+	about func(i int, sentence string) string
+	// notice is the "Saved" line for what was saved.
+	notice func([]store.Entry) string
+	// stamped learns what Stamp gave the entries (the temporary
+	// identifier of a registration).
+	stamped func([]store.Entry)
+	// register is the registration of a new patient: it has no chart yet.
+	register     bool
+	savedEntries []store.Entry
+
+	// paper is the "From paper" check box and signer who signed the paper;
+	// nil on the paper MAR sheet, which is always from paper.
+	paper  *formCheck
+	signer *formEntry
+	// extra is laid out under the fields (the paper MAR sheet's grid).
+	extra *fyne.Container
 
 	content  fyne.CanvasObject
 	box      *fyne.Container // the form, laid out again when a message comes or goes
@@ -194,26 +260,75 @@ func newEntryForm(v *chartView, c *store.Chart, kind func(*entryForm)) *entryFor
 	f.anyway.Importance = widget.WarningImportance
 	f.warnings = container.NewVBox()
 	f.warnings.Hide()
+	f.extra = container.NewVBox()
 	hint := present.FormKeys
 	kind(f)
+	if f.batch == nil {
+		f.paperFields()
+	}
 	f.touched = false // what the form filled in itself (the time) is not typing
-	if f.title == present.NoteTitle {
+	switch f.title {
+	case present.NoteTitle:
 		hint = present.NoteKeys
+	case present.PaperMARTitle:
+		hint = present.PaperMARKeys
 	}
 	title := canvas.NewText(f.title, nil)
 	title.TextSize = 20
 	title.TextStyle.Bold = true
 	keys := widget.NewLabel(hint)
 	keys.TextStyle.Italic = true
+	keys.Wrapping = fyne.TextWrapWord
 	cancel := newFormButton(f.keys, present.CancelButton, f.keys.cancel)
 	// What is wrong comes first, where it is seen without scrolling.
-	f.box = container.NewVBox(title, keys, f.message, f.warnings, f.fields, container.NewHBox(f.save, cancel))
+	f.box = container.NewVBox(title, keys, f.message, f.warnings, f.fields, f.extra, container.NewHBox(f.save, cancel))
 	f.scroll = container.NewVScroll(container.NewPadded(f.box))
 	f.content = f.scroll
 	return f
 }
 
-func (f *entryForm) patient() string { return f.chart.Patient.ID }
+// patient is whom the form is for: a chart's patient, or "" for a
+// registration (whose temporary identifier is made as it is saved).
+func (f *entryForm) patient() string {
+	if f.register {
+		return ""
+	}
+	return f.chart.Patient.ID
+}
+
+// paperFields adds "From paper" and, once it is ticked, who signed the
+// paper (hidden, and so out of the Tab order, until then).
+func (f *entryForm) paperFields() {
+	signedBy := widget.NewLabel(present.SignedByLabel)
+	f.signer = newFormEntry(f.keys, false)
+	f.signer.SetPlaceHolder(present.SignedByHint)
+	f.signer.OnChanged = func(string) { f.changed() }
+	f.paper = newFormCheck(f.keys, present.FromPaperCheck(f.v.k.user), func(on bool) {
+		f.changed()
+		if on {
+			signedBy.Show()
+			f.signer.Show()
+		} else {
+			signedBy.Hide()
+			f.signer.Hide()
+		}
+		f.fields.Refresh()
+		f.box.Refresh()
+	})
+	f.add(present.FromPaperLabel, f.paper)
+	f.fields.Add(signedBy)
+	f.fields.Add(f.signer)
+	signedBy.Hide()
+	f.signer.Hide()
+}
+
+// fieldError is a sentence about one part of a form, which mark highlights.
+type fieldError struct {
+	sentence string
+	mark     func()
+}
+
+func (e *fieldError) Error() string { return e.sentence }
 
 // add puts a labelled field on the form, in Tab order.
 func (f *entryForm) add(label string, field fyne.CanvasObject) {
@@ -242,6 +357,27 @@ func (f *entryForm) changed() {
 	}
 }
 
+// failAt shows what is wrong with the form, and where when it can say.
+func (f *entryForm) failAt(err error) {
+	var fe *fieldError
+	if errors.As(err, &fe) && fe.mark != nil {
+		fe.mark()
+	}
+	f.fail(err.Error())
+}
+
+// failEntry shows why entry i of the form was refused, and where it came from.
+func (f *entryForm) failEntry(i int, err error) {
+	sentence := present.Sentence(err.Error())
+	if f.about != nil {
+		sentence = f.about(i, sentence)
+	}
+	if f.mark != nil {
+		f.mark(i)
+	}
+	f.fail(sentence)
+}
+
 // fail shows one sentence next to the form; nothing was saved.
 func (f *entryForm) fail(sentence string) {
 	f.warned = nil
@@ -254,28 +390,40 @@ func (f *entryForm) fail(sentence string) {
 }
 
 // submit saves the entry: confirmed is "Save anyway", which accepts the
-// warnings shown and no others.
+// warnings shown and no others. A form of several entries (the paper MAR
+// sheet) saves them all or none.
 func (f *entryForm) submit(confirmed bool) {
 	k := f.v.k
 	if f.busy || k.journal == nil || k.snap == nil || f.v.forms.open != f {
 		return
 	}
 	k.touch()
-	e, err := f.build()
+	if f.mark != nil {
+		f.mark(-1)
+	}
+	entries, err := f.entries()
 	if err != nil {
-		f.fail(err.Error())
+		f.failAt(err)
 		return
 	}
-	e.ID, e.Patient = f.id, f.patient()
 	now := k.opt.Now()
-	if err := k.journal.Stamp(&e, k.user, now); err != nil {
-		f.fail(present.NotSaved(err))
-		return
+	for i := range entries {
+		if err := k.journal.Stamp(&entries[i], k.user, now); err != nil {
+			f.fail(present.NotSaved(err))
+			return
+		}
 	}
-	f.id = e.ID
-	if err := e.Validate(now); err != nil {
-		f.fail(present.Sentence(err.Error()))
-		return
+	if f.batch == nil {
+		f.id = entries[0].ID
+	}
+	if f.stamped != nil {
+		f.stamped(entries)
+	}
+	for i := range entries {
+		if err := vet(&entries[i], now); err != nil {
+			f.failEntry(i, err)
+			return
+		}
 	}
 	var accept []store.Warning
 	if confirmed {
@@ -286,7 +434,7 @@ func (f *entryForm) submit(confirmed bool) {
 	f.message.SetText(present.Checking)
 	f.message.Show()
 	f.box.Refresh()
-	c := check{journal: k.journal, ward: k.snap.Ward, entry: e, now: now, accept: accept}
+	c := check{journal: k.journal, ward: k.snap.Ward, entries: entries, now: now, accept: accept}
 	session, audit, user := k.session, k.audit, k.user
 	k.work.Add(1)
 	go func() {
@@ -297,13 +445,45 @@ func (f *entryForm) submit(confirmed bool) {
 				// Locked meanwhile: the form is gone, but a saved entry
 				// is durable and still goes into the audit trail.
 				if c.saved && audit != nil {
-					audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditRecordEntry, Subject: c.entry.ID})
+					for _, e := range c.entries {
+						audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditRecordEntry, Subject: e.ID})
+					}
 				}
 				return
 			}
 			f.checked(&c)
 		})
 	}()
+}
+
+// entries makes the form's entries: the one entry of build, with its id,
+// patient and, from paper, who signed the paper; or the batch.
+func (f *entryForm) entries() ([]store.Entry, error) {
+	if f.batch != nil {
+		return f.batch()
+	}
+	e, err := f.build()
+	if err != nil {
+		return nil, err
+	}
+	e.ID = f.id
+	if e.Patient == "" {
+		e.Patient = f.patient()
+	}
+	if f.paper != nil && f.paper.Checked {
+		e.Transcription = &store.Transcription{FromPaperSignedBy: strings.TrimSpace(f.signer.Text)}
+	}
+	return []store.Entry{e}, nil
+}
+
+// vet refuses an impossible entry before it is checked against the chart:
+// the store's validation, and first, care older than a day typed as if it
+// were live, which is paper back-entry (the form says how).
+func vet(e *store.Entry, now time.Time) error {
+	if e.Transcription == nil && e.ClinicalTime.Year() >= 2000 && now.Sub(e.ClinicalTime) > store.LiveWindow {
+		return errors.New(present.NeedsPaper)
+	}
+	return e.Validate(now)
 }
 
 func (f *entryForm) setBusy(busy bool) {
@@ -317,15 +497,23 @@ func (f *entryForm) setBusy(busy bool) {
 	}
 }
 
-// checked shows what the check found, or the chart with the saved entry.
+// checked shows what the check found, or the chart with the saved entries.
 func (f *entryForm) checked(c *check) {
 	f.setBusy(false)
 	k := f.v.k
 	switch {
 	case c.saved:
-		k.recordDetails(store.AuditRecordEntry, c.entry.ID, string(c.entry.Kind)+" for patient "+c.entry.Patient)
+		for _, e := range c.entries {
+			k.recordDetails(store.AuditRecordEntry, e.ID, string(e.Kind)+" for patient "+e.Patient)
+		}
+		f.savedEntries = c.entries
 		fs := &f.v.forms
-		fs.saved, fs.savedFor = present.Saved(c.entry), f.patient()
+		fs.savedFor = c.entries[0].Patient
+		if f.notice != nil {
+			fs.saved = f.notice(c.entries)
+		} else {
+			fs.saved = present.Saved(c.entries[0])
+		}
 		if fs.drafts[f.patient()] == f {
 			// Saved while another chart was opened.
 			delete(fs.drafts, f.patient())
@@ -334,11 +522,14 @@ func (f *entryForm) checked(c *check) {
 				l.SetText(fs.saved)
 			}
 		}
+		if k.census != nil {
+			k.census.reload()
+		}
 		if fs.open == f {
 			f.v.closeForm(f, true)
 		}
 	case c.refused != nil:
-		f.fail(present.Sentence(c.refused.Error()))
+		f.failEntry(max(c.refusedAt, 0), c.refused)
 	case c.err != nil && c.recording:
 		f.fail(present.NotSaved(c.err))
 	case c.err != nil:
@@ -352,7 +543,11 @@ func (f *entryForm) checked(c *check) {
 		head.TextStyle.Bold = true
 		f.warnings.Add(head)
 		for _, w := range c.warnings {
-			l := widget.NewLabel("⚠ " + present.Sentence(w.Text))
+			text := present.Sentence(w.Text)
+			if f.about != nil {
+				text = f.about(w.Entry, text)
+			}
+			l := widget.NewLabel("⚠ " + text)
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.WarningImportance
 			f.warnings.Add(l)
@@ -364,18 +559,20 @@ func (f *entryForm) checked(c *check) {
 	}
 }
 
-// check reviews one stamped entry against the snapshot and the journal
-// and records it when nothing is left to confirm. It runs off the UI
-// thread and touches nothing but the journal and the snapshot.
+// check reviews stamped entries against the snapshot and the journal and
+// records them, all in one transaction, when nothing is left to confirm.
+// It runs off the UI thread and touches nothing but the journal and the
+// snapshot.
 type check struct {
 	journal *store.Journal
 	ward    *store.Ward
-	entry   store.Entry
+	entries []store.Entry
 	now     time.Time
 	accept  []store.Warning
 
 	warnings  []store.Warning
 	refused   error // an impossible value or correction: its sentence
+	refusedAt int   // the entry refused, from 0
 	err       error // the journal or snapshot failed
 	recording bool  // err came from recording
 	saved     bool
@@ -387,13 +584,13 @@ func (c *check) run(ctx context.Context) {
 		c.err = err
 		return
 	}
-	batch := []store.Entry{c.entry}
+	batch := slices.Clone(c.entries)
 	ws, err := store.Review(ctx, c.ward, history, batch, c.now)
 	if err != nil {
 		c.fault(err)
 		return
 	}
-	c.entry = batch[0] // with the versions it is based on
+	c.entries = batch // with the versions they are based on
 	if !slices.ContainsFunc(ws, func(w store.Warning) bool { return !slices.Contains(c.accept, w) }) {
 		ws = nil // all confirmed
 	}
@@ -402,11 +599,12 @@ func (c *check) run(ctx context.Context) {
 		return
 	}
 	c.recording = true
-	err = c.journal.Record(ctx, c.entry)
+	err = c.journal.Record(ctx, c.entries...)
 	if errors.Is(err, store.ErrEntryExists) {
-		// An earlier attempt of this very entry was saved after all.
-		if e, err2 := c.journal.Entry(ctx, c.entry.ID); err2 == nil {
-			c.entry, err = e, nil
+		// An earlier attempt was saved after all (all of it: a batch is
+		// recorded whole or not at all).
+		if saved, err2 := c.recordedBefore(ctx); err2 == nil {
+			c.entries, err = saved, nil
 		}
 	}
 	if err != nil {
@@ -416,12 +614,27 @@ func (c *check) run(ctx context.Context) {
 	c.saved = true
 }
 
+// recordedBefore reads the entries back from the journal, or fails when
+// one of them is not there.
+func (c *check) recordedBefore(ctx context.Context) ([]store.Entry, error) {
+	out := make([]store.Entry, len(c.entries))
+	for i, e := range c.entries {
+		got, err := c.journal.Entry(ctx, e.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = got
+	}
+	return out, nil
+}
+
 // fault sorts an error: an impossible value is the form's to correct,
 // anything else is the journal's or the snapshot's.
 func (c *check) fault(err error) {
 	var ee *store.EntryError
 	if errors.As(err, &ee) {
 		err = ee.Err
+		c.refusedAt = ee.Index
 	}
 	if errors.Is(err, store.ErrInvalidEntry) {
 		c.refused = err

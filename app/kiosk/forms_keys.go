@@ -155,3 +155,51 @@ func (b *formButton) TypedKey(ev *fyne.KeyEvent) {
 	}
 	b.Button.TypedKey(ev)
 }
+
+// formCheck is a check box of a form: Space ticks it, as with any check
+// box, Enter saves the form and Escape cancels it.
+type formCheck struct {
+	widget.Check
+	keys *formKeys
+}
+
+func newFormCheck(keys *formKeys, label string, changed func(bool)) *formCheck {
+	c := &formCheck{keys: keys}
+	c.Text = label
+	c.OnChanged = changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *formCheck) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		c.keys.cancel()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		c.keys.submit()
+	default:
+		c.Check.TypedKey(ev)
+	}
+}
+
+// keyButton is a button that Enter presses too (besides Space), for a
+// screen whose one obvious next step it is.
+type keyButton struct {
+	widget.Button
+}
+
+func newKeyButton(label string, tapped func()) *keyButton {
+	b := &keyButton{}
+	b.Text = label
+	b.OnTapped = tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		b.Tapped(nil)
+		return
+	}
+	b.Button.TypedKey(ev)
+}

@@ -310,13 +310,17 @@ func TestWithoutAJournalTheFormButtonsAreDisabledWithTheReason(t *testing.T) {
 	k.journal.Close()
 	k.journal = nil
 	k.openPatient("p1")
-	if len(k.chart.forms.buttons) != 3 {
+	if len(k.chart.forms.buttons) != 8 {
 		t.Fatalf("%d buttons", len(k.chart.forms.buttons))
 	}
 	for _, b := range k.chart.forms.buttons {
 		if !b.Disabled() {
 			t.Fatalf("%q is enabled without a journal", b.Text)
 		}
+	}
+	test.Tap(k.census.register)
+	if k.chart.forms.open != nil {
+		t.Fatal("a registration opened without a journal")
 	}
 	if !strings.Contains(test.RenderObjectToMarkup(k.chart.content), "the downtime journal could not be read. Use the paper") {
 		t.Fatal("the reason is not shown")

@@ -185,15 +185,24 @@ func (k *Kiosk) showWard() {
 	k.win.Canvas().Focus(k.census.search)
 }
 
-// openPatient shows a patient's chart.
+// openPatient shows a patient's chart: from the snapshot, or for a patient
+// registered during downtime, the downtime-only chart from the journal.
 func (k *Kiosk) openPatient(id string) {
 	if k.snap == nil {
 		return
 	}
-	c, err := k.snap.Chart(context.Background(), id)
-	if err != nil {
-		k.chart.showError("This patient's chart could not be read from the snapshot.")
-		return
+	var c *store.Chart
+	if store.IsTemporaryID(id) {
+		if c = k.temporaryChart(id); c == nil {
+			k.chart.showError(present.NoRegistration)
+			return
+		}
+	} else {
+		var err error
+		if c, err = k.snap.Chart(context.Background(), id); err != nil {
+			k.chart.showError("This patient's chart could not be read from the snapshot.")
+			return
+		}
 	}
 	k.touch()
 	k.record(store.AuditViewChart, c.Patient.ID)

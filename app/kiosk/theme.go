@@ -31,6 +31,13 @@ func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Colo
 
 func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	s := t.Theme.Size(n)
+	if n == sizeNameIdentifier {
+		s = 40 // a temporary identifier, to be copied onto a wristband
+		if t.large {
+			s *= largeTextScale
+		}
+		return s
+	}
 	if !t.large {
 		return s
 	}

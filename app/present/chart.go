@@ -116,6 +116,9 @@ type Section struct {
 	Empty string
 	// Warning says that some records of the section could not be read.
 	Warning string
+	// Struck, when set, runs beside Lines: a line that no longer holds (a
+	// cancelled or corrected downtime entry), to be shown faded or struck.
+	Struck []bool
 }
 
 // UnreadableSection is the warning of a section with unreadable records.

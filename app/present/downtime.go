@@ -23,16 +23,37 @@ const NoDowntimeEntries = "Nothing recorded during downtime on this kiosk."
 // not be read: an empty section would read as "nothing was given".
 const JournalUnreadable = "The downtime journal could not be read: entries recorded during downtime are NOT shown. Call IT."
 
-// DowntimeEntries lays out a patient's entries, newest first.
+// DowntimeEntries lays out a patient's entries, newest first. A cancelled
+// entry also says who cancelled it, when and why, when the cancellation is
+// among the entries. What was cancelled or corrected is marked Struck.
 func DowntimeEntries(entries []store.JournalEntry) Section {
 	s := Section{Title: DowntimeTitle}
+	byID := make(map[string]store.JournalEntry, len(entries))
 	for _, e := range entries {
-		s.Lines = append(s.Lines, EntryLine(e))
+		byID[e.ID] = e
+	}
+	for _, e := range entries {
+		line := EntryLine(e)
+		if c, ok := byID[e.SupersededBy]; ok && e.Cancelled && c.Cancellation != nil {
+			line += " — " + CancelledBy(c.Entry)
+		}
+		s.Lines = append(s.Lines, line)
+		s.Struck = append(s.Struck, e.Superseded())
 	}
 	if len(s.Lines) == 0 {
 		s.Empty = NoDowntimeEntries
 	}
 	return s
+}
+
+// CancelledBy says who withdrew an entry, when and why: "cancelled by RN
+// Peeters at 26/11/2026 08:40: wrong patient".
+func CancelledBy(c store.Entry) string {
+	who := c.Author
+	if t := c.Transcription; t != nil {
+		who = t.FromPaperSignedBy + " (on paper, transcribed by " + t.By + ")"
+	}
+	return "cancelled by " + who + " at " + DateTime(c.EnteredAt) + ": " + strings.TrimSpace(c.Cancellation.Reason)
 }
 
 // EntryLine is "26/11/2026 08:05 · Paracetamol 1 g · 1 g · oral · given —
@@ -118,16 +139,20 @@ func vitalSigns(v *store.VitalSigns) string {
 }
 
 func newAllergy(a *store.NewAllergy) string {
+	if a.Type == "intolerance" {
+		return "New intolerance: " + allergyText(a)
+	}
+	return "New allergy: " + allergyText(a)
+}
+
+// allergyText is "Latex (rash; severe; HIGH RISK)".
+func allergyText(a *store.NewAllergy) string {
 	detail := joinSome("; ", a.Reaction, a.Severity, map[string]string{"high": "HIGH RISK", "low": "low risk",
 		"unable-to-assess": "risk not assessed"}[a.Criticality])
-	s := "New allergy: " + a.Substance
-	if a.Type == "intolerance" {
-		s = "New intolerance: " + a.Substance
-	}
 	if detail != "" {
-		s += " (" + detail + ")"
+		return a.Substance + " (" + detail + ")"
 	}
-	return s
+	return a.Substance
 }
 
 func registration(r *store.Registration) string {
@@ -161,4 +186,58 @@ func joinSome(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
+}
+
+// DowntimeAlerts are the lines a chart's header adds from the journal, so
+// that what was learnt during the outage is seen with the banners: the new
+// allergies (AllergyAlerts), then where the patient went (MoveAlerts).
+// Superseded entries and cancellations are left out; entries are one
+// patient's, in any order.
+func DowntimeAlerts(entries []store.JournalEntry) []string {
+	return append(AllergyAlerts(entries), MoveAlerts(entries)...)
+}
+
+// AllergyAlerts are the allergies and intolerances recorded during
+// downtime: "NEW ALLERGY RECORDED DURING DOWNTIME: Latex (rash)".
+func AllergyAlerts(entries []store.JournalEntry) []string {
+	var out []string
+	for _, e := range entries {
+		if e.Allergy == nil || e.Superseded() {
+			continue
+		}
+		what := "NEW ALLERGY"
+		if e.Allergy.Type == "intolerance" {
+			what = "NEW INTOLERANCE"
+		}
+		out = append(out, what+" RECORDED DURING DOWNTIME: "+allergyText(e.Allergy))
+	}
+	return out
+}
+
+// MoveAlerts say where the patient went during downtime: the last transfer
+// and the discharge that hold.
+func MoveAlerts(entries []store.JournalEntry) []string {
+	var out []string
+	var moved, left *store.JournalEntry
+	for i, e := range entries {
+		switch {
+		case e.Superseded():
+		case e.Transfer != nil && (moved == nil || e.ClinicalTime.After(moved.ClinicalTime)):
+			moved = &entries[i]
+		case e.Discharge != nil && (left == nil || e.ClinicalTime.After(left.ClinicalTime)):
+			left = &entries[i]
+		}
+	}
+	if moved != nil {
+		out = append(out, "MOVED DURING DOWNTIME, "+DateTime(moved.ClinicalTime)+": "+
+			joinSome(" · ", moved.Transfer.Ward, moved.Transfer.Room, bedOf(moved.Transfer.Bed)))
+	}
+	if left != nil {
+		line := "DISCHARGED DURING DOWNTIME, " + DateTime(left.ClinicalTime)
+		if d := strings.TrimSpace(left.Discharge.Destination); d != "" {
+			line += ": " + d
+		}
+		out = append(out, line)
+	}
+	return out
 }

@@ -34,3 +34,41 @@ func TestADowntimeEntryReadsWhatWhenAndWho(t *testing.T) {
 		t.Fatalf("%+v", s)
 	}
 }
+
+func TestACancelledEntrySaysByWhomWhenAndWhyAndIsStruck(t *testing.T) {
+	at := time.Date(2026, 11, 26, 8, 5, 0, 0, time.Local)
+	note := store.JournalEntry{Entry: store.Entry{ID: "n", Kind: store.KindNote, Patient: "p1", Author: "RN Peeters",
+		ClinicalTime: at, EnteredAt: at, Note: &store.NursingNote{Text: "Fell."}}, SupersededBy: "c", Cancelled: true}
+	cancel := store.JournalEntry{Entry: store.Entry{ID: "c", Kind: store.KindCancellation, Patient: "p1", Author: "RN Claes",
+		ClinicalTime: at.Add(time.Hour), EnteredAt: at.Add(time.Hour), Supersedes: "n",
+		Cancellation: &store.Cancellation{Reason: "wrong patient"}}}
+	s := DowntimeEntries([]store.JournalEntry{cancel, note})
+	want := "[CANCELLED] 26/11/2026 08:05 · Note: Fell. — RN Peeters, entered 26/11/2026 08:05 — cancelled by RN Claes at 26/11/2026 09:05: wrong patient"
+	if s.Lines[1] != want || !s.Struck[1] || s.Struck[0] {
+		t.Fatalf("lines %q struck %v", s.Lines, s.Struck)
+	}
+}
+
+func TestDowntimeAlertsSayNewAllergiesAndTheLastMove(t *testing.T) {
+	at := time.Date(2026, 11, 26, 8, 5, 0, 0, time.Local)
+	e := func(x store.Entry, superseded bool) store.JournalEntry {
+		j := store.JournalEntry{Entry: x}
+		if superseded {
+			j.SupersededBy = "later"
+		}
+		return j
+	}
+	entries := []store.JournalEntry{
+		e(store.Entry{ClinicalTime: at, Transfer: &store.Transfer{Ward: "5C", Bed: "3"}}, false),
+		e(store.Entry{ClinicalTime: at.Add(time.Hour), Transfer: &store.Transfer{Ward: "ICU"}}, true),
+		e(store.Entry{ClinicalTime: at, Allergy: &store.NewAllergy{Substance: "Latex", Type: "intolerance", Reaction: "rash"}}, false),
+		e(store.Entry{ClinicalTime: at, Allergy: &store.NewAllergy{Substance: "Peanut"}}, true),
+		e(store.Entry{ClinicalTime: at.Add(2 * time.Hour), Discharge: &store.Discharge{Destination: "home"}}, false),
+	}
+	got := DowntimeAlerts(entries)
+	want := []string{"NEW INTOLERANCE RECORDED DURING DOWNTIME: Latex (rash)",
+		"MOVED DURING DOWNTIME, 26/11/2026 08:05: 5C · bed 3", "DISCHARGED DURING DOWNTIME, 26/11/2026 10:05: home"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got %q", got)
+	}
+}

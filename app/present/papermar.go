@@ -1,0 +1,198 @@
+package present
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// A paper MAR sheet is transcribed a shift at a time: one row per active
+// order, one column per scheduled time of the shift, and in each cell the
+// code the nurse wrote on paper.
+
+// Shift is a nursing shift: it starts at Start o'clock and lasts Hours.
+type Shift struct {
+	Label string
+	Start int
+	Hours int
+}
+
+// Shifts are the three shifts of a day, in order.
+var Shifts = []Shift{{"07:00–15:00", 7, 8}, {"15:00–23:00", 15, 8}, {"23:00–07:00 (night)", 23, 8}}
+
+// Span is when the shift that starts on day (a local date) begins and ends.
+func (s Shift) Span(day time.Time) (from, to time.Time) {
+	y, m, d := day.Date()
+	from = time.Date(y, m, d, s.Start, 0, 0, 0, time.Local)
+	return from, time.Date(y, m, d, s.Start+s.Hours, 0, 0, 0, time.Local)
+}
+
+// ShiftAt is the shift under way at t and the day it started on.
+func ShiftAt(t time.Time) (Shift, time.Time) {
+	t = t.Local()
+	for _, back := range []int{0, -1} {
+		day := t.AddDate(0, 0, back)
+		for _, s := range Shifts {
+			if from, to := s.Span(day); !t.Before(from) && t.Before(to) {
+				return s, day
+			}
+		}
+	}
+	return Shifts[0], t
+}
+
+// DailyTimes are the clock times (minutes after midnight) at which an order
+// is given every day. ok is false for an order with no fixed times: as
+// needed, an interval that does not divide the day, or no timing at all.
+//
+// Fixed times of day are used as the order gives them. An interval is laid
+// on the ward's usual grid: every 12 h or daily at 08:00 (and 20:00), other
+// intervals from 06:00 (every 8 h: 06:00, 14:00, 22:00; every 6 h: 00:00,
+// 06:00, 12:00, 18:00); twice a day is 08:00 and 20:00, 3 times 06:00,
+// 14:00 and 22:00.
+func DailyTimes(m store.Medication) (times []int, ok bool) {
+	if m.PRN {
+		return nil, false
+	}
+	t := m.Timing
+	if len(t.TimesOfDay) > 0 {
+		for _, s := range t.TimesOfDay {
+			c, err := clockMinutes(s)
+			if err != nil {
+				return nil, false
+			}
+			times = append(times, c)
+		}
+		slices.Sort(times)
+		return slices.Compact(times), true
+	}
+	f := max(t.Frequency, 1)
+	var hours float64
+	switch {
+	case t.PeriodUnit == "h" && t.Period > 0:
+		hours = t.Period / float64(f)
+	case t.PeriodUnit == "d" && t.Period == 1:
+		switch f {
+		case 2:
+			return []int{8 * 60, 20 * 60}, true
+		case 3:
+			return []int{6 * 60, 14 * 60, 22 * 60}, true
+		}
+		hours = 24 / float64(f)
+	default:
+		return nil, false
+	}
+	step := int(hours * 60)
+	if step < 60 || float64(step) != hours*60 || (24*60)%step != 0 {
+		return nil, false
+	}
+	anchor := (6 * 60) % step
+	if step >= 12*60 {
+		anchor = 8 * 60
+	}
+	for c := anchor % step; c < 24*60; c += step {
+		times = append(times, c)
+	}
+	return times, true
+}
+
+func clockMinutes(s string) (int, error) {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 {
+		return 0, fmt.Errorf("not a clock time: %q", s)
+	}
+	h, err1 := strconv.Atoi(parts[0])
+	m, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, fmt.Errorf("not a clock time: %q", s)
+	}
+	return h*60 + m, nil
+}
+
+// ScheduledIn lists when an order is due from from (included) to to (not
+// included), in local time; nil for an order with no fixed times.
+func ScheduledIn(m store.Medication, from, to time.Time) []time.Time {
+	times, ok := DailyTimes(m)
+	if !ok {
+		return nil
+	}
+	var out []time.Time
+	from, to = from.Local(), to.Local()
+	y, mo, d := from.Date()
+	for day := time.Date(y, mo, d-1, 0, 0, 0, 0, time.Local); !day.After(to); day = day.AddDate(0, 0, 1) {
+		y, mo, d := day.Date()
+		for _, c := range times {
+			t := time.Date(y, mo, d, c/60, c%60, 0, 0, time.Local)
+			if !t.Before(from) && t.Before(to) {
+				out = append(out, t)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
+	return slices.CompactFunc(out, func(a, b time.Time) bool { return a.Equal(b) })
+}
+
+// Clock is a time as a MAR column reads it: "08:00".
+func Clock(t time.Time) string { return t.Local().Format("15:04") }
+
+// Words of the paper MAR sheet.
+const (
+	PaperMARTitle  = "Paper MAR sheet: the doses of one shift, from paper"
+	PaperMARKeys   = "In each cell: G given · H held · R refused, then for H and R the reason (“R nauseous”) · empty: nothing written · Tab or arrows: next cell · Enter: save the sheet · Esc: cancel"
+	SheetDateLabel = "Date the shift started (dd/mm/yyyy)"
+	ShiftLabel     = "Shift"
+	OrderColumn    = "Active order"
+	// NoFixedTimes stands in a row of an order with no fixed times.
+	NoFixedTimes  = "No fixed times (as needed, or not stated): use “Record a dose”."
+	NoDoseInShift = "–"
+	// NoActiveOrders is said when the sheet has no rows.
+	NoActiveOrders  = "This patient has no active medication orders in the snapshot: record each dose with “Record a dose”."
+	NothingFilled   = "Nothing to save: type G, H or R in the cells of the doses written on the paper sheet."
+	CellFormat      = "use G (given), H (held) or R (refused), and for H and R the reason, like “R nauseous”; or leave the cell empty"
+	SheetDateFormat = "Write the date the shift started as dd/mm/yyyy, like 26/11/2026."
+	SheetSignedBy   = "Write who signed the paper MAR sheet."
+)
+
+// CellName names a cell of the sheet in a sentence: "Paracetamol 1 g
+// tablet at 08:00".
+func CellName(order string, t time.Time) string { return order + " at " + Clock(t) }
+
+// InCell is a sentence about one cell: "Paracetamol 1 g tablet at 08:00: a
+// held dose needs the reason."
+func InCell(order string, t time.Time, sentence string) string {
+	return CellName(order, t) + ": " + strings.TrimSuffix(lowerFirst(strings.TrimSpace(sentence)), ".") + "."
+}
+
+// UnreadableOrderDose is said of a given dose whose order's dose is not an
+// amount and a unit.
+func UnreadableOrderDose(dose string) string {
+	if strings.TrimSpace(dose) == "" {
+		return "the order gives no dose: record this one with “Record a dose”"
+	}
+	return fmt.Sprintf("the order's dose “%s” is not one amount and unit: record this one with “Record a dose”", dose)
+}
+
+// SavedSheet confirms a transcribed sheet: how many entries were saved.
+func SavedSheet(n int, signer string, from, to time.Time) string {
+	what := "administrations"
+	if n == 1 {
+		what = "administration"
+	}
+	return fmt.Sprintf("Saved: %d %s from the paper MAR signed by %s (%s %s–%s).", n, what, signer,
+		from.Local().Format("02/01/2006"), Clock(from), Clock(to))
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > 1 && r[1] >= 'A' && r[1] <= 'Z' { // an acronym: "SpO2", "BP"
+		return s
+	}
+	return strings.ToLower(string(r[0])) + string(r[1:])
+}
