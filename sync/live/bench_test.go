@@ -28,15 +28,27 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(req)
 }
 
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	urls := r.urls
+	r.urls = nil
+	return urls
+}
+
 // replay is the floor of a pull: the same GETs with the same number in
-// flight, bodies read and thrown away.
+// flight and the same connection pool, bodies read and thrown away.
 func replay(b *testing.B, urls []string) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = rest.DefaultConcurrency
+	hc := &http.Client{Transport: tr}
+	defer tr.CloseIdleConnections()
 	var wg sync.WaitGroup
 	next := make(chan string)
 	for range rest.DefaultConcurrency {
 		wg.Go(func() {
 			for u := range next {
-				resp, err := http.Get(u)
+				resp, err := hc.Get(u)
 				if err != nil {
 					b.Error(err)
 					continue
@@ -64,33 +76,32 @@ func BenchmarkPull(b *testing.B) {
 	dir, keys := vault(b)
 	rec := &recorder{}
 	var fullBytes int64
+	var fullURLs, refreshURLs []string
 	b.Run(fmt.Sprintf("full/%d/lifeboat", n), func(b *testing.B) {
-		for i := 0; b.Loop(); i++ {
-			opt := rest.Options{}
-			if i == 0 {
-				opt.Transport = rec
-			}
-			p := &live.Puller{Client: client(b, srv.URL, opt), Census: live.Census{All: true}, Dir: dir, Keys: keys}
+		for b.Loop() {
+			p := &live.Puller{Client: client(b, srv.URL, rest.Options{Transport: rec}), Census: live.Census{All: true}, Dir: dir, Keys: keys}
 			res, err := p.Step(context.Background())
 			p.Close()
 			if err != nil {
 				b.Fatal(err)
 			}
 			fullBytes = res.Manifest.CipherSize
-			b.ReportMetric(float64(len(rec.urls)), "requests")
+			fullURLs = rec.take()
 		}
+		b.ReportMetric(float64(len(fullURLs)), "requests")
 	})
 	b.Run(fmt.Sprintf("full/%d/floor", n), func(b *testing.B) {
 		for b.Loop() {
-			replay(b, rec.urls)
+			replay(b, fullURLs)
 		}
 	})
 	b.Run(fmt.Sprintf("refresh-1pct/%d/lifeboat", n), func(b *testing.B) {
-		p := &live.Puller{Client: client(b, srv.URL, rest.Options{}), Census: live.Census{All: true}, Dir: dir, Keys: keys}
+		p := &live.Puller{Client: client(b, srv.URL, rest.Options{Transport: rec}), Census: live.Census{All: true}, Dir: dir, Keys: keys}
 		defer p.Close()
 		if _, err := p.Step(context.Background()); err != nil {
 			b.Fatal(err)
 		}
+		rec.take()
 		var written int64
 		var steps int
 		for i := 0; b.Loop(); i++ {
@@ -116,10 +127,16 @@ func BenchmarkPull(b *testing.B) {
 			}
 			written += res.Manifest.CipherSize
 			steps++
+			refreshURLs = rec.take()
 		}
 		b.ReportMetric(float64(written)/float64(steps), "bytes/refresh")
 		if fullBytes > 0 {
 			b.ReportMetric(100*float64(written)/float64(steps)/float64(fullBytes), "%-of-full")
+		}
+	})
+	b.Run(fmt.Sprintf("refresh-1pct/%d/floor", n), func(b *testing.B) {
+		for b.Loop() {
+			replay(b, refreshURLs)
 		}
 	})
 }

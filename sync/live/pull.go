@@ -74,7 +74,7 @@ var compartment = []struct{ typ, param string }{
 var shared = []string{"Location", "Medication", "Practitioner"}
 
 // batch is how many patients one search names.
-const batch = 50
+const batch = 100
 
 // state is what the last pull knew: every resource by "Type/id", whose
 // patient each belongs to ("" for shared ones), and the census.

@@ -47,7 +47,7 @@ const (
 	DefaultTimeout     = 60 * time.Second
 	DefaultConcurrency = 4
 	DefaultRetries     = 4
-	DefaultPageSize    = 500
+	DefaultPageSize    = 1000
 	DefaultMinBackoff  = 500 * time.Millisecond
 	DefaultMaxBackoff  = 30 * time.Second
 	DefaultMaxBody     = 512 << 20
