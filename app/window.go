@@ -22,7 +22,13 @@ const (
 
 func (c *cli) kioskCmd(args []string) error {
 	f := c.vaultFlags("kiosk")
+	amber := f.String("amber", "", "data age that turns the banner amber (default 15m)")
+	red := f.String("red", "", "data age that turns the banner red (default 60m)")
 	dir, err := f.parseVaultOptional(args)
+	if err != nil {
+		return err
+	}
+	th, err := c.thresholds(*amber, *red)
 	if err != nil {
 		return err
 	}
@@ -30,7 +36,7 @@ func (c *cli) kioskCmd(args []string) error {
 	if _, err := store.LoadConfig(dir); err != nil {
 		return err
 	}
-	runWindow(kiosk.Options{Dir: dir})
+	runWindow(kiosk.Options{Dir: dir, Thresholds: th})
 	return nil
 }
 

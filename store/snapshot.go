@@ -361,3 +361,14 @@ func (s *sealed) verifyHash() error {
 	}
 	return nil
 }
+
+// NewestGeneration is the number of the newest snapshot file in the vault,
+// good or not, without opening it (0 when there is none): a cheap check for
+// a window that reloads when a live sync seals a new generation.
+func NewestGeneration(dir string) (uint64, error) {
+	gens, err := listGenerations(dir)
+	if err != nil || len(gens) == 0 {
+		return 0, err
+	}
+	return gens[0].Generation, nil
+}

@@ -29,6 +29,7 @@ type banner struct {
 	content fyne.CanvasObject
 	bg      *canvas.Rectangle
 	text    *canvas.Text
+	sync    *canvas.Text // "Live sync: updated 15:31" while a live sync works
 	warning *widget.Label
 	ticker  *time.Ticker
 	quit    chan struct{}
@@ -42,10 +43,12 @@ func newBanner(k *Kiosk) *banner {
 	b.text.TextStyle.Bold = true
 	user := canvas.NewText("Signed in: "+k.user, colourWhite)
 	user.TextSize = 14
+	b.sync = canvas.NewText("", colourWhite)
+	b.sync.TextSize = 14
 	lock := widget.NewButton("Lock (Ctrl+L)", k.Lock)
 	larger := widget.NewButton("A+ / A−", k.toggleLargeText)
 	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(user, larger, lock), b.text)))
+		container.NewHBox(b.sync, user, larger, lock), b.text)))
 	b.warning = widget.NewLabel("")
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord
@@ -73,7 +76,13 @@ func (b *banner) update() {
 	m := b.k.snap.Manifest
 	now := b.k.opt.Now()
 	b.text.Text = present.Freshness(m, now)
-	switch present.Level(now.Sub(m.AsOf)) {
+	sync, failing := b.k.syncLine(now)
+	b.sync.Text = ""
+	if !failing {
+		b.sync.Text = sync
+	}
+	b.sync.Refresh()
+	switch b.k.opt.Thresholds.Level(now.Sub(m.AsOf)) {
 	case present.Fresh:
 		b.bg.FillColor = colourFresh
 	case present.Amber:
@@ -84,6 +93,9 @@ func (b *banner) update() {
 	b.bg.Refresh()
 	b.text.Refresh()
 	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + b.k.auditProblem)
+	if failing {
+		w = strings.TrimSpace(w + " " + sync)
+	}
 	b.warning.SetText(w)
 	if w == "" {
 		b.warning.Hide()

@@ -48,11 +48,6 @@ func newCensusView(k *Kiosk) *censusView {
 	v.hint.TextStyle.Bold = true
 	v.hint.Wrapping = fyne.TextWrapWord // a long hint must not push the chart aside
 	v.hint.Hide()
-	rows, err := k.snap.Census(context.Background())
-	if err != nil {
-		v.count.SetText("The census could not be read from the snapshot.")
-	}
-	v.snapRows = rows
 	v.search.SetPlaceHolder("Search name, MRN or bed — or scan a wristband")
 	row := func() fyne.CanvasObject {
 		bed := widget.NewLabel("000-A")
@@ -105,11 +100,22 @@ func newCensusView(k *Kiosk) *censusView {
 	if k.journal == nil {
 		v.register.Disable()
 	}
-	v.merge()
-	v.filter()
+	v.readSnapshot()
 	v.content = container.NewBorder(container.NewVBox(v.search, v.hint,
 		container.NewBorder(nil, nil, nil, v.register, v.count)), nil, nil, nil, v.list)
 	return v
+}
+
+// readSnapshot reads the census from the open snapshot (again, after a
+// newer generation was swapped in), keeping what was typed in the search.
+func (v *censusView) readSnapshot() {
+	rows, err := v.k.snap.Census(context.Background())
+	v.snapRows = rows
+	v.merge()
+	v.filter()
+	if err != nil {
+		v.count.SetText("The census could not be read from the snapshot.")
+	}
 }
 
 // merge puts the patients registered during downtime after the snapshot's

@@ -31,6 +31,8 @@ type Options struct {
 	// IdleLock locks an unlocked kiosk after this long without use; 0
 	// means DefaultIdleLock, a negative value never.
 	IdleLock time.Duration
+	// Thresholds colour the banner by data age; zero means 15 and 60 min.
+	Thresholds present.Thresholds
 }
 
 // DefaultIdleLock is how long an unlocked kiosk waits unused before it
@@ -66,6 +68,10 @@ type Kiosk struct {
 	// journal is the downtime journal, nil when it could not be read (the
 	// chart then says its entries are not shown).
 	journal *store.Journal
+	// keys open newer generations sealed by a live sync while unlocked;
+	// refresh is that background reload (refresh.go).
+	keys    *store.Keys
+	refresh refreshState
 
 	// lastActive is when the unlocked kiosk was last used.
 	lastActive time.Time
@@ -84,6 +90,9 @@ func New(a fyne.App, opt Options) *Kiosk {
 	}
 	if opt.IdleLock == 0 {
 		opt.IdleLock = DefaultIdleLock
+	}
+	if opt.Thresholds == (present.Thresholds{}) {
+		opt.Thresholds = present.DefaultThresholds
 	}
 	k := &Kiosk{app: a, opt: opt}
 	applyTextSize(a)
@@ -141,7 +150,7 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 				done(err)
 				return
 			}
-			k.snap, k.user, k.audit, k.auditProblem, k.journal = u.snap, user, u.audit, u.auditProblem, u.journal
+			k.snap, k.user, k.audit, k.auditProblem, k.journal, k.keys = u.snap, user, u.audit, u.auditProblem, u.journal, u.keys
 			k.failures, k.retryAt = 0, time.Time{}
 			k.touch()
 			k.showWard()
@@ -168,7 +177,7 @@ func (k *Kiosk) Lock() {
 		k.journal.Close()
 	}
 	k.snap, k.user, k.census, k.chart, k.banner, k.audit, k.auditProblem = nil, "", nil, nil, nil, nil, ""
-	k.journal = nil
+	k.journal, k.keys, k.refresh = nil, nil, refreshState{}
 	k.showUnlock("")
 }
 
@@ -224,10 +233,12 @@ func (k *Kiosk) tick() {
 		return
 	}
 	k.banner.update()
+	k.checkNewer()
 }
 
 // unlocked is what a successful unlock opens.
 type unlocked struct {
+	keys         *store.Keys
 	snap         *store.Snapshot
 	audit        *store.Audit
 	auditProblem string
@@ -249,7 +260,7 @@ func openSession(dir, passphrase, user string, now time.Time) (*unlocked, error)
 	if err != nil {
 		return nil, err
 	}
-	u := &unlocked{snap: snap}
+	u := &unlocked{snap: snap, keys: keys}
 	if j, err := store.OpenJournal(context.Background(), dir, keys); err == nil {
 		u.journal = j
 	}

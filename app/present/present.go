@@ -392,3 +392,26 @@ func WaitToRetry(wait time.Duration) string {
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%d s", int((d+time.Second-1)/time.Second))
 }
+
+// SyncLine says what the live sync last did, for the banner: "" when no
+// live sync runs here; "Live sync: updated 15:31"; or, when its last
+// attempt failed, since when and why, with the reassurance that the last
+// good data stays on screen.
+func SyncLine(st store.SyncState, now time.Time) (line string, failing bool) {
+	if st.LastAttempt.IsZero() {
+		return "", false
+	}
+	if st.LastError == "" {
+		return "Live sync: updated " + Clock(st.LastSuccess), false
+	}
+	times := "once"
+	if st.Failures > 1 {
+		times = fmt.Sprintf("%d times", st.Failures)
+	}
+	return fmt.Sprintf("Live sync failed %s, last at %s: %s. The last good data stays on screen.",
+		times, Clock(st.LastErrorAt), strings.TrimSuffix(st.LastError, ".")), true
+}
+
+// LeftCensus replaces an open chart when a newer snapshot no longer holds
+// the patient.
+const LeftCensus = "This patient is not in the newest snapshot (discharged or moved in the EHR). Search the census again."

@@ -1,0 +1,121 @@
+package kiosk
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// sealNewer seals a newer generation of the test ward in which p2 moved to
+// bed 109-A and p4 left.
+func sealNewer(t *testing.T, dir string, asOf time.Time) {
+	t.Helper()
+	keys, err := store.Unlock(dir, passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(context.Background(), dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var charts []store.Chart
+	for _, id := range []string{"p1", "p2", "p3"} {
+		c, err := s.Chart(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id == "p2" {
+			c.Patient.Bed = "109-A"
+		}
+		charts = append(charts, *c)
+	}
+	w, err := store.BuildWard(context.Background(), charts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := store.Seal(context.Background(), dir, keys, w, store.SealRequest{AsOf: asOf, Source: "http://127.0.0.1/fhir",
+		Census: store.Census{Mode: "all"}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestANewerGenerationIsPickedUpInTheBackground(t *testing.T) {
+	k, clk := kioskWithClock(t)
+	unlockWith(k, passphrase, "RN Peeters")
+	submit(k, "MRN002")
+	if k.chart.current == nil || k.chart.current.Patient.Bed != "101-B" {
+		t.Fatal("the chart did not open")
+	}
+	clk.advance(time.Minute)
+	sealNewer(t, k.opt.Dir, clk.now())
+	k.tick()
+	k.work.Wait()
+	if !strings.Contains(k.banner.text.Text, "generation 2") || len(k.census.snapRows) != 3 {
+		t.Fatalf("banner %q, %d patients", k.banner.text.Text, len(k.census.snapRows))
+	}
+	if k.chart.current.Patient.Bed != "109-A" {
+		t.Fatalf("the open chart still shows bed %s", k.chart.current.Patient.Bed)
+	}
+	// A chart of a patient who left says so.
+	submit(k, "MRN001")
+	k.chart.current.Patient.ID = "p4" // as if p4's chart were open
+	clk.advance(time.Minute)
+	sealNewer(t, k.opt.Dir, clk.now())
+	k.tick()
+	k.work.Wait()
+	if k.chart.current != nil && k.chart.current.Patient.ID == "p4" {
+		t.Fatal("the chart of a patient who left is still shown as current")
+	}
+}
+
+func TestAFormBeingFilledInIsNotReplacedByANewerGeneration(t *testing.T) {
+	k, clk := kioskWithClock(t)
+	unlockWith(k, passphrase, "RN Peeters")
+	submit(k, "MRN002")
+	f := openForm(t, k, present.WriteNoteButton)
+	clk.advance(time.Minute)
+	sealNewer(t, k.opt.Dir, clk.now())
+	k.tick()
+	k.work.Wait()
+	if k.chart.forms.open != f || !strings.Contains(k.banner.text.Text, "generation 2") {
+		t.Fatalf("form open=%v banner %q", k.chart.forms.open == f, k.banner.text.Text)
+	}
+}
+
+func TestTheBannerSaysWhenTheLiveSyncFails(t *testing.T) {
+	k, clk := kioskWithClock(t)
+	unlockWith(k, passphrase, "RN Peeters")
+	if err := store.WriteSyncState(k.opt.Dir, store.SyncState{LastAttempt: clk.now(), LastSuccess: clk.now()}); err != nil {
+		t.Fatal(err)
+	}
+	k.tick()
+	if !strings.HasPrefix(k.banner.sync.Text, "Live sync: updated") || k.banner.warning.Visible() {
+		t.Fatalf("sync %q warning %q", k.banner.sync.Text, k.banner.warning.Text)
+	}
+	if err := store.WriteSyncState(k.opt.Dir, store.SyncState{LastAttempt: clk.now(), LastSuccess: clk.now().Add(-time.Hour),
+		LastError: "the FHIR server could not be reached during a search of Patient: the connection failed", LastErrorAt: clk.now(),
+		Failures: 4}); err != nil {
+		t.Fatal(err)
+	}
+	k.tick()
+	if !strings.Contains(k.banner.warning.Text, "Live sync failed 4 times") || !strings.Contains(k.banner.warning.Text, "could not be reached") {
+		t.Fatalf("warning %q", k.banner.warning.Text)
+	}
+}
+
+func TestThresholdsColourTheBanner(t *testing.T) {
+	now := time.Now()
+	dir := ward(t, now.Add(-20*time.Minute), 0)
+	k := kioskOn(t, dir, now)
+	k.opt.Thresholds = present.Thresholds{Amber: 30 * time.Minute, Red: 2 * time.Hour}
+	unlockWith(k, passphrase, "RN Peeters")
+	if k.banner.bg.FillColor != colourFresh {
+		t.Fatal("20-minute-old data is amber although amber starts at 30 minutes")
+	}
+}
