@@ -64,10 +64,11 @@ func commands() []command {
 		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
 		{"record", "record --data DIR --json FILE --user NAME [--force]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
 		{"journal", "journal --data DIR [--json]", "list the downtime journal with each entry's state", (*cli).journalCmd},
+		{"print", "print --data DIR [--patient ID | --all] [--census] --out FILE.pdf|DIR|-", "write a downtime pack as PDF: one patient, the whole ward, the census", (*cli).printCmd},
 		{"gen", "gen --patients N --out DIR [--seed S] [--as-of TIME]", "write a synthetic ward as FHIR Bulk Data NDJSON", (*cli).genCmd},
 		{"demo", "demo", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
 		{"audit", "audit (verify | export --out FILE [--format jsonl|csv]) --data DIR", "check the audit trail, or write it out for compliance staff", (*cli).auditCmd},
-		{"kiosk", "kiosk [--data DIR]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
+		{"kiosk", "kiosk [--data DIR] [--amber 15m] [--red 60m]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
 	}
 }
 

@@ -1,0 +1,59 @@
+package pack
+
+import (
+	"io"
+	"testing"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// BenchmarkWardPack40 writes the whole-ward pack of a 40-patient synthetic
+// ward (census and every patient), beside two floors measured in the same
+// run on as many pages: fpdf writing one line on each page with the same
+// Unicode fonts (the fixed cost of the fonts: parsing, subsetting,
+// embedding), and with a core font (fpdf itself). The target is
+// under 5 s on a 2-core machine.
+func BenchmarkWardPack40(b *testing.B) {
+	ps := patients(syntheticWard(b))
+	p := Pack{Manifest: manifest(), Printed: printed, PrintedBy: "RN Hanne Verbruggen", Census: ps, Patients: ps}
+	res, err := Write(io.Discard, p) // loads the fonts' coverage once
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("pack", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Write(io.Discard, p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(res.Pages), "pages")
+	})
+	b.Run("floor-unicode-fonts", func(b *testing.B) {
+		for b.Loop() {
+			floor(b, res.Pages, true)
+		}
+	})
+	b.Run("floor-core-font", func(b *testing.B) {
+		for b.Loop() {
+			floor(b, res.Pages, false)
+		}
+	})
+}
+
+// floor writes pages pages of one line each.
+func floor(b *testing.B, pages int, unicode bool) {
+	f := fpdf.New("P", "mm", "A4", "")
+	name := "Helvetica"
+	if unicode {
+		addFonts(f)
+		name = family
+	}
+	for range pages {
+		f.AddPage()
+		f.SetFont(name, "B", 10)
+		f.CellFormat(0, 5, "DOWNTIME – data as of 26/11/2026 06:15 · Émile", "", 1, "L", false, 0, "")
+	}
+	if err := f.Output(io.Discard); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,0 +1,280 @@
+package pack
+
+import (
+	"time"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// The MAR grid: a row per active order, a column per hour of the 12 h
+// after the data time. A scheduled dose is a shaded cell with its time;
+// every cell is left blank for the nurse to write the time given and their
+// initials. As-needed orders follow, then blank rows for orders written
+// during the outage, then a key of initials, so that back-entry can tell
+// who gave what.
+
+const (
+	hourW      = 9.6  // one hour's column, mm
+	marRowMinH = 12.0 // room for a time and initials
+	writeIns   = 3    // blank rows for new orders
+)
+
+// marInstructions is said above the grid.
+const marInstructions = "Orders as in the snapshot at the data time: check for newer orders on paper. " +
+	"Shaded cells are scheduled doses. In each cell write the time given and your initials; " +
+	"a dose not given: write why."
+
+// noDoseDue is said of a scheduled order with no dose in the window.
+const noDoseDue = "no dose due in these 12 h"
+
+// grid is the MAR's columns: the hours from the one holding the data time
+// until the window's end.
+type grid struct {
+	hours []time.Time // each column's first instant, local time
+	descW float64
+}
+
+func newGrid(from, to time.Time) grid {
+	// The local hour itself: Truncate works on absolute time, which is
+	// off by half an hour in some zones.
+	y, m, dd := from.Local().Date()
+	start := time.Date(y, m, dd, from.Local().Hour(), 0, 0, 0, time.Local)
+	var g grid
+	for h := start; h.Before(to); h = h.Add(time.Hour) {
+		g.hours = append(g.hours, h)
+	}
+	g.descW = contentW - float64(len(g.hours))*hourW
+	return g
+}
+
+// column is the column whose hour holds t, or -1.
+func (g grid) column(t time.Time) int {
+	for i, h := range g.hours {
+		if !t.Before(h) && t.Before(h.Add(time.Hour)) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (d *doc) mar(pt Patient) {
+	c := pt.Chart
+	from := d.asOf
+	to := from.Add(present.PackMARWindow)
+	rows := present.MAR(c, pt.Downtime, from, to)
+	g := newGrid(from, to)
+
+	d.f.AddPage()
+	d.text(present.MARTitle(from, to), "B", sizeTitle, 0)
+	d.text(marInstructions, "", sizeBody, 0)
+	d.f.Ln(1.5)
+	d.gridHeader(g)
+
+	scheduled, prn := 0, 0
+	for _, r := range rows {
+		if r.Order.PRN {
+			prn++
+		} else {
+			scheduled++
+		}
+	}
+	if len(rows) == 0 {
+		empty := "No active medication orders in the record."
+		if c.Medications.Status != store.Recorded {
+			empty = present.Empty(c.Medications.Status, "medications")
+		}
+		d.gridNote(g, empty)
+	}
+	if c.Medications.Unreadable {
+		d.gridNote(g, present.UnreadableSection)
+	}
+	prnTitled := false
+	for _, r := range rows {
+		if r.Order.PRN && !prnTitled {
+			d.gridSubhead(g, "As needed (PRN) – chart each dose given, with the reason")
+			prnTitled = true
+		}
+		d.gridRow(g, r)
+	}
+	d.gridSubhead(g, "Orders written during downtime (write in: drug, dose, route, times, prescriber)")
+	for range writeIns {
+		d.gridRow(g, present.MARRow{})
+	}
+	d.initialsKey()
+}
+
+// gridHeader draws the column heads: the date over its hours, then the
+// hours.
+func (d *doc) gridHeader(g grid) {
+	f := d.f
+	d.ensure(2*6 + marRowMinH)
+	x0, y := margin, f.GetY()
+	f.SetFillColor(225, 225, 225)
+	d.font("B", sizeBody)
+	f.SetXY(x0, y)
+	f.CellFormat(g.descW, 12, "", "1", 0, "L", true, 0, "")
+	f.SetXY(x0, y+0.8)
+	f.CellFormat(g.descW, 5.2, "Order: dose, route, schedule", "", 2, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, "Last given", "", 0, "L", false, 0, "")
+	// Dates over their hours.
+	for i := 0; i < len(g.hours); {
+		j := i
+		for j < len(g.hours) && sameDate(g.hours[j], g.hours[i]) {
+			j++
+		}
+		f.SetXY(x0+g.descW+float64(i)*hourW, y)
+		label := g.hours[i].Format("02/01")
+		if float64(j-i)*hourW < 12 {
+			label = ""
+		}
+		f.CellFormat(float64(j-i)*hourW, 6, label, "1", 0, "C", true, 0, "")
+		i = j
+	}
+	for i, h := range g.hours {
+		f.SetXY(x0+g.descW+float64(i)*hourW, y+6)
+		f.CellFormat(hourW, 6, h.Format("15"), "1", 0, "C", true, 0, "")
+	}
+	f.SetXY(x0, y+12)
+}
+
+func sameDate(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
+
+// gridRow draws one order's row (or, for a zero row, a blank one to write
+// in), starting a new page with the column heads when it does not fit.
+func (d *doc) gridRow(g grid, r present.MARRow) {
+	f := d.f
+	var lines []string
+	// A note under the order: why its times are not known (a warning), or
+	// that none falls in these hours (information).
+	var note string
+	warn := false
+	if r.Order.Name != "" {
+		d.font("", sizeBody)
+		lines = d.wrap(r.Line(), g.descW-2)
+		if r.Unscheduled != "" {
+			note, warn = r.Unscheduled, true
+		} else if !r.Order.PRN && len(r.Due) == 0 {
+			note = noDoseDue
+		}
+	}
+	var noteLines []string
+	if note != "" {
+		d.font(style(warn), sizeBody)
+		noteLines = d.wrap(note, g.descW-2)
+	}
+	lh := lineH(sizeBody)
+	h := max(marRowMinH, float64(len(lines)+len(noteLines))*lh+2)
+	if f.GetY()+h > bodyBottom {
+		f.AddPage()
+		d.gridHeader(g)
+	}
+	x0, y := margin, f.GetY()
+	f.SetDrawColor(0, 0, 0)
+	f.Rect(x0, y, g.descW, h, "D")
+	d.font("", sizeBody)
+	f.SetXY(x0, y+1)
+	for _, l := range lines {
+		f.SetX(x0)
+		f.CellFormat(g.descW, lh, l, "", 1, "L", false, 0, "")
+	}
+	if len(noteLines) > 0 {
+		d.font(style(warn), sizeBody)
+		d.ink(80, 80, 80)
+		if warn {
+			d.ink(darkRed[0], darkRed[1], darkRed[2])
+		}
+		for _, l := range noteLines {
+			f.SetX(x0)
+			f.CellFormat(g.descW, lh, l, "", 1, "L", false, 0, "")
+		}
+		d.black()
+	}
+	// The hours: shaded with the time where a dose is due.
+	due := make([][]time.Time, len(g.hours))
+	for _, t := range r.Due {
+		if i := g.column(t); i >= 0 {
+			due[i] = append(due[i], t)
+		}
+	}
+	f.SetFillColor(205, 205, 205)
+	for i := range g.hours {
+		x := x0 + g.descW + float64(i)*hourW
+		if len(due[i]) == 0 {
+			f.Rect(x, y, hourW, h, "D")
+			continue
+		}
+		f.Rect(x, y, hourW, h, "FD")
+		d.font("B", sizeSmall)
+		for k, t := range due[i] {
+			if k == 2 {
+				break // a third dose in one hour does not fit; the first two show it
+			}
+			f.SetXY(x, y+0.5+float64(k)*lineH(sizeSmall))
+			f.CellFormat(hourW, lineH(sizeSmall), present.Clock(t), "", 0, "C", false, 0, "")
+		}
+	}
+	f.SetXY(x0, y+h)
+}
+
+// gridSubhead is a row across the grid naming the rows below it.
+func (d *doc) gridSubhead(g grid, s string) {
+	f := d.f
+	if f.GetY()+7+marRowMinH > bodyBottom {
+		f.AddPage()
+		d.gridHeader(g)
+	}
+	d.font("B", sizeBody)
+	f.SetFillColor(240, 240, 240)
+	f.SetX(margin)
+	f.CellFormat(contentW, 7, printable(s), "1", 1, "L", true, 0, "")
+}
+
+// gridNote is a row across the grid that says something instead of orders.
+func (d *doc) gridNote(g grid, s string) {
+	d.font("B", sizeBody)
+	lines := d.wrap(s, contentW-2)
+	h := float64(len(lines))*lineH(sizeBody) + 3
+	f := d.f
+	if f.GetY()+h > bodyBottom {
+		f.AddPage()
+		d.gridHeader(g)
+	}
+	y := f.GetY()
+	f.Rect(margin, y, contentW, h, "D")
+	f.SetY(y + 1.5)
+	for _, l := range lines {
+		f.SetX(margin)
+		f.CellFormat(contentW, lineH(sizeBody), l, "", 1, "L", false, 0, "")
+	}
+	f.SetY(y + h)
+}
+
+// initialsKey is the table of who wrote which initials, under the grid
+// when there is room for it.
+func (d *doc) initialsKey() {
+	const rows, rowH = 4, 7.0
+	f := d.f
+	need := 4 + float64(rows+1)*rowH
+	if f.GetY()+need > bodyBottom {
+		return
+	}
+	f.Ln(4)
+	d.font("B", sizeBody)
+	f.SetFillColor(225, 225, 225)
+	widths := []float64{24, 80, 82}
+	for i, head := range []string{"Initials", "Name (print) and staff number", "Signature"} {
+		f.CellFormat(widths[i], rowH, head, "1", 0, "L", true, 0, "")
+	}
+	f.Ln(rowH)
+	for range rows {
+		for _, w := range widths {
+			f.CellFormat(w, rowH, "", "1", 0, "L", false, 0, "")
+		}
+		f.Ln(rowH)
+	}
+}

@@ -1,0 +1,470 @@
+// Package pack writes downtime packs: the PDF a nurse prints from the
+// kiosk and works from on paper while the record is down. A pack holds a
+// census of the ward, a section per patient (the chart's summary and a MAR
+// grid of the 12 h after the data time, with blank hourly columns to chart
+// on), or both, for one patient or the whole ward in one document.
+//
+// # What every page carries
+//
+// The downtime line with the data time ("DOWNTIME – data as of …"), what
+// the page is about (the patient's name, birth date and MRN, or the ward),
+// "page X of Y" and, on a patient's pages, the pack code as a QR code
+// (present.PackCode: patient id and snapshot hash) for back-entry to scan.
+//
+// # Page numbers
+//
+// "page X of Y" counts the pages of the patient (or of the census), not of
+// the print: a ward pack is split into the patients' folders, and each
+// folder must be able to tell that it holds all of its patient's pages. The
+// sheet's place in the whole print ("sheet 57 of 160") is printed small
+// beside it, for putting a dropped stack back in order.
+//
+// # Census pages carry no QR code
+//
+// The QR code leads back-entry to one patient. A census page is about the
+// whole ward, and a code standing for no patient would either be refused by
+// the scanner's parser or, worse, be read as a patient id. Census pages
+// name the snapshot in plain text instead (generation and hash).
+//
+// All wording and dates come from package present, as in the window.
+package pack
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-pdf/fpdf"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// Patient is one patient of a pack.
+type Patient struct {
+	Chart *store.Chart
+	// Downtime are the entries this kiosk recorded for the patient during
+	// the outage (any order). They are printed, and a dose recorded given
+	// counts as the order's last dose.
+	Downtime []store.JournalEntry
+}
+
+// Pack is what to print.
+type Pack struct {
+	// Manifest is the snapshot's: its data time, generation and hash.
+	Manifest store.Manifest
+	// Warning is said at the start of every section, in red: an older
+	// generation opened, records left out (present.BannerWarning).
+	Warning string
+	// JournalUnreadable says that the downtime journal could not be read,
+	// so no entry recorded during downtime is printed.
+	JournalUnreadable bool
+	// Printed is when, and PrintedBy who, asked for the pack.
+	Printed   time.Time
+	PrintedBy string
+	// Census, when not empty, is printed first as a table, a section per
+	// ward, in the given order.
+	Census []Patient
+	// Patients each get a section: summary then MAR, from a new page.
+	Patients []Patient
+}
+
+// Section is where one section of a written pack lies.
+type Section struct {
+	PatientID   string // "" for a census section
+	Ward        string // the census section's ward
+	First, Last int    // pages, from 1
+}
+
+// Result says what was written.
+type Result struct {
+	Pages    int
+	Sections []Section
+}
+
+// Page geometry, in millimetres: A4 portrait.
+const (
+	pageW, pageH = 210.0, 297.0
+	margin       = 12.0
+	contentW     = pageW - 2*margin
+	bodyTop      = 34.0  // below the running header
+	bodyBottom   = 279.0 // above the running footer
+	qrSize       = 22.0
+)
+
+// Type sizes, in points: the body is never under 10 pt.
+const (
+	sizeBody  = 10.0
+	sizeTitle = 12.0
+	sizeSmall = 9.0 // the footer's print details only
+)
+
+// lineH is the line height for a type size, in millimetres.
+func lineH(size float64) float64 { return size * 0.3528 * 1.28 }
+
+// Write writes p as one PDF to w.
+func Write(w io.Writer, p Pack) (Result, error) {
+	switch {
+	case len(p.Census) == 0 && len(p.Patients) == 0:
+		return Result{}, fmt.Errorf("nothing to print")
+	case p.Manifest.AsOf.IsZero():
+		// Every page says how old its data is; without a data time no page
+		// can be honest.
+		return Result{}, fmt.Errorf("the snapshot has no data time")
+	}
+	d := newDoc(&p)
+	if len(p.Census) > 0 {
+		for _, ward := range byWard(p.Census) {
+			d.census(ward)
+		}
+	}
+	for _, pt := range p.Patients {
+		if err := d.patient(pt); err != nil {
+			return Result{}, err
+		}
+	}
+	d.decorate()
+	if err := d.f.Output(w); err != nil {
+		return Result{}, fmt.Errorf("writing the PDF: %w", err)
+	}
+	res := Result{Pages: d.f.PageCount()}
+	for _, s := range d.sections {
+		res.Sections = append(res.Sections, Section{PatientID: s.patientID, Ward: s.ward, First: s.first, Last: s.last})
+	}
+	return res, nil
+}
+
+// section is a run of pages about one patient or one ward, with what the
+// running header and footer say on each of them.
+type section struct {
+	patientID, ward string
+	title, subtitle string
+	code            string   // the pack code, or "" for the census
+	qr              [][]bool // its QR modules
+	first, last     int
+}
+
+type doc struct {
+	f        *fpdf.Fpdf
+	p        *Pack
+	asOf     time.Time
+	sections []*section
+}
+
+func newDoc(p *Pack) *doc {
+	f := fpdf.New("P", "mm", "A4", "")
+	f.SetCreator("Lifeboat", false)
+	f.SetTitle("Lifeboat downtime pack", false)
+	if !p.Printed.IsZero() {
+		f.SetCreationDate(p.Printed)
+		f.SetModificationDate(p.Printed)
+	}
+	f.SetCompression(true)
+	addFonts(f)
+	f.SetMargins(margin, bodyTop, margin)
+	f.SetAutoPageBreak(true, pageH-bodyBottom)
+	f.SetCellMargin(1)
+	return &doc{f: f, p: p, asOf: p.Manifest.AsOf}
+}
+
+// begin starts a section on a new page.
+func (d *doc) begin(s *section, bookmark string) {
+	d.f.AddPage()
+	s.first = d.f.PageNo()
+	d.sections = append(d.sections, s)
+	d.font("B", sizeBody)
+	d.f.Bookmark(printable(bookmark), 0, -1)
+}
+
+// end closes the section begun last.
+func (d *doc) end() { d.sections[len(d.sections)-1].last = d.f.PageNo() }
+
+func (d *doc) font(style string, size float64) { d.f.SetFont(family, style, size) }
+
+func (d *doc) ink(r, g, b int) { d.f.SetTextColor(r, g, b) }
+
+func (d *doc) black() { d.f.SetTextColor(0, 0, 0) }
+
+// wrap splits s into lines that fit width w (mm) in the current font,
+// breaking at spaces, after hyphens and after slashes between words
+// ("Vandenbroucke-|Dehaené", "Piperacillin/|tazobactam"), and inside a
+// word only when the word alone is wider than the line.
+func (d *doc) wrap(s string, w float64) []string {
+	s = printable(s)
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		out = append(out, d.wrapLine(para, w)...)
+	}
+	return out
+}
+
+func (d *doc) wrapLine(s string, w float64) []string {
+	w -= 2 * d.f.GetCellMargin()
+	var lines []string
+	line := ""
+	for _, word := range words(s) {
+		if d.f.GetStringWidth(strings.TrimRight(line+word, " ")) <= w {
+			line += word
+			continue
+		}
+		if strings.TrimSpace(line) != "" {
+			lines = append(lines, strings.TrimRight(line, " "))
+		}
+		line = ""
+		// A word wider than the line goes a rune at a time.
+		for d.f.GetStringWidth(strings.TrimRight(word, " ")) > w {
+			r := []rune(word)
+			n := len(r) - 1
+			for n > 1 && d.f.GetStringWidth(string(r[:n])) > w {
+				n--
+			}
+			lines = append(lines, string(r[:n]))
+			word = string(r[n:])
+		}
+		line = word
+	}
+	return append(lines, strings.TrimRight(line, " "))
+}
+
+// words splits s after each space and hyphen, and after a slash before a
+// letter (not inside a date), keeping them.
+func words(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		next, _ := utf8.DecodeRuneInString(s[i+1:])
+		if r == ' ' || r == '-' || r == '/' && unicode.IsLetter(next) {
+			out = append(out, s[start:i+1])
+			start = i + 1
+		}
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// ensure starts a new page when less than h mm are left above the footer.
+func (d *doc) ensure(h float64) {
+	if d.f.GetY()+h > bodyBottom {
+		d.f.AddPage()
+	}
+}
+
+// text writes s wrapped over the width from x to the right margin, a line
+// at a time so that a page break can fall between any two lines.
+func (d *doc) text(s string, style string, size, indent float64) {
+	d.font(style, size)
+	lh := lineH(size)
+	x := margin + indent
+	for _, l := range d.wrap(s, contentW-indent) {
+		d.ensure(lh)
+		d.f.SetX(x)
+		d.f.CellFormat(contentW-indent, lh, l, "", 1, "L", false, 0, "")
+	}
+}
+
+// bullet writes s as an item of a list, with a hanging indent.
+func (d *doc) bullet(s string, style string, size float64) {
+	d.font(style, size)
+	lh := lineH(size)
+	for i, l := range d.wrap(s, contentW-5) {
+		d.ensure(lh)
+		if i == 0 {
+			d.f.SetX(margin + 1)
+			d.f.CellFormat(4, lh, "•", "", 0, "L", false, 0, "")
+		}
+		d.f.SetX(margin + 5)
+		d.f.CellFormat(contentW-5, lh, l, "", 1, "L", false, 0, "")
+	}
+}
+
+// banner writes s in a box across the page: filled when fill is set (white
+// text on the colour), otherwise framed in the colour with text in it.
+func (d *doc) banner(s string, size float64, rgb [3]int, fill bool) {
+	d.font("B", size)
+	lh := lineH(size)
+	lines := d.wrap(s, contentW-4)
+	h := float64(len(lines))*lh + 3
+	d.ensure(h + 2)
+	y := d.f.GetY() + 1
+	d.f.SetLineWidth(0.8)
+	d.f.SetDrawColor(rgb[0], rgb[1], rgb[2])
+	if fill {
+		d.f.SetFillColor(rgb[0], rgb[1], rgb[2])
+		d.f.Rect(margin, y, contentW, h, "FD")
+		d.ink(255, 255, 255)
+	} else {
+		d.f.Rect(margin, y, contentW, h, "D")
+		d.ink(rgb[0], rgb[1], rgb[2])
+	}
+	d.f.SetY(y + 1.5)
+	for _, l := range lines {
+		d.f.SetX(margin + 2)
+		d.f.CellFormat(contentW-4, lh, l, "", 1, "L", false, 0, "")
+	}
+	d.f.SetY(y + h + 2)
+	d.f.SetLineWidth(0.2)
+	d.f.SetDrawColor(0, 0, 0)
+	d.black()
+}
+
+// heading is a section title with a rule under it, kept on the page with
+// room for two lines after it.
+func (d *doc) heading(s string) {
+	lh := lineH(sizeTitle)
+	d.ensure(lh + 5 + 2*lineH(sizeBody))
+	d.f.Ln(3)
+	d.text(s, "B", sizeTitle, 0)
+	y := d.f.GetY()
+	d.f.SetLineWidth(0.3)
+	d.f.Line(margin, y, margin+contentW, y)
+	d.f.SetLineWidth(0.2)
+	d.f.Ln(1)
+}
+
+// byWard groups census patients by ward, keeping their order.
+func byWard(ps []Patient) [][]Patient {
+	var keys []string
+	groups := map[string][]Patient{}
+	for _, p := range ps {
+		k := p.Chart.Patient.Ward
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], p)
+	}
+	out := make([][]Patient, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, groups[k])
+	}
+	return out
+}
+
+// decorate draws the running header and footer on every page, now that
+// each section's length is known.
+func (d *doc) decorate() {
+	f := d.f
+	f.SetAutoPageBreak(false, 0)
+	total := f.PageCount()
+	fresh := present.Freshness(d.p.Manifest, d.p.Printed)
+	printed := "printed " + present.DateTime(d.p.Printed)
+	if by := strings.TrimSpace(d.p.PrintedBy); by != "" {
+		printed += " by " + by
+	}
+	for _, s := range d.sections {
+		for page := s.first; page <= s.last; page++ {
+			f.SetPage(page)
+			// The page's own graphics state is whatever its content left:
+			// set everything that is used.
+			f.SetLineWidth(0.2)
+			f.SetDrawColor(0, 0, 0)
+			f.SetFillColor(225, 225, 225)
+			d.black()
+
+			textW := contentW
+			if s.qr != nil {
+				textW = contentW - qrSize - 4
+				drawQR(f, s.qr, pageW-margin-qrSize, 6, qrSize)
+			}
+			f.SetXY(margin, 6)
+			f.CellFormat(textW, 7, d.fit(fresh, "B", 10.5, textW-2), "", 0, "L", true, 0, "")
+			f.SetXY(margin, 14)
+			f.CellFormat(textW, 7, d.fit(s.title, "B", 13, textW-2), "", 0, "L", false, 0, "")
+			f.SetXY(margin, 21.5)
+			f.CellFormat(textW, 6, d.fit(s.subtitle, "", sizeBody, textW-2), "", 0, "L", false, 0, "")
+			f.SetLineWidth(0.4)
+			f.Line(margin, 30.5, pageW-margin, 30.5)
+			f.Line(margin, bodyBottom+2, pageW-margin, bodyBottom+2)
+			f.SetLineWidth(0.2)
+
+			pageOf := fmt.Sprintf("page %d of %d", page-s.first+1, s.last-s.first+1)
+			d.font("B", 11)
+			pw := f.GetStringWidth(pageOf) + 3
+			f.SetXY(pageW-margin-pw, bodyBottom+3.5)
+			f.CellFormat(pw, 5.5, pageOf, "", 0, "R", false, 0, "")
+			ident := "Snapshot generation " + fmt.Sprint(d.p.Manifest.Generation) + ", " + hashPrefix(d.p.Manifest.CipherSHA256)
+			if s.code != "" {
+				ident = "Pack code " + s.code
+			}
+			d.ink(60, 60, 60)
+			f.SetXY(margin, bodyBottom+3.5)
+			f.CellFormat(contentW-pw, 5, d.fit(ident+" · "+printed, "", sizeSmall, contentW-pw-2), "", 0, "L", false, 0, "")
+			if len(d.sections) > 1 {
+				f.SetXY(margin, bodyBottom+8.5)
+				f.CellFormat(contentW, 5, fmt.Sprintf("Lifeboat downtime pack · sheet %d of %d of this print", page, total), "", 0, "L", false, 0, "")
+			}
+			d.black()
+		}
+	}
+	f.SetPage(total)
+}
+
+// fit sets the font for a line of the running header or footer and
+// returns s as it fits width w: in a smaller type if need be (down to 7
+// pt), cut short with "…" only beyond that. A name must not lose its end.
+func (d *doc) fit(s, style string, size, w float64) string {
+	s = printable(s)
+	for ; size > 7; size -= 0.5 {
+		d.font(style, size)
+		if d.f.GetStringWidth(s) <= w {
+			return s
+		}
+	}
+	d.font(style, 7)
+	r := []rune(s)
+	for len(r) > 1 && d.f.GetStringWidth(string(r)+"…") > w {
+		r = r[:len(r)-1]
+	}
+	return strings.TrimSpace(string(r)) + "…"
+}
+
+func hashPrefix(h string) string {
+	if len(h) > 16 {
+		return h[:16]
+	}
+	return h
+}
+
+// activeIsolation is the chart's isolation alerts, active ones only.
+func activeIsolation(c *store.Chart) []string {
+	var out []string
+	for _, a := range c.Alerts.Items {
+		if a.Kind == store.AlertIsolation && (a.Status == "" || a.Status == "active") {
+			out = append(out, a.Text)
+		}
+	}
+	return out
+}
+
+// recentNotes is how many notes a patient's pages print, newest first.
+const recentNotes = 5
+
+// forPaper is the chart as its summary is printed: the current orders
+// (active or on hold) without the stopped and completed ones, unless
+// there are only those, and the newest notes. It also says how many orders
+// and notes were left out, for the page to say so.
+func forPaper(c *store.Chart) (paper *store.Chart, ordersLeft, notesLeft int) {
+	cp := *c
+	var current []store.Medication
+	for _, m := range c.Medications.Items {
+		if m.Status == "active" || m.Status == "on-hold" {
+			current = append(current, m)
+		}
+	}
+	if len(current) > 0 && len(current) < len(c.Medications.Items) {
+		cp.Medications.Items = current
+		ordersLeft = len(c.Medications.Items) - len(current)
+	}
+	if len(c.Notes.Items) > recentNotes {
+		ns := slices.Clone(c.Notes.Items)
+		slices.SortStableFunc(ns, func(a, b store.Note) int { return b.Time.Compare(a.Time) })
+		cp.Notes.Items = ns[:recentNotes]
+		notesLeft = len(ns) - recentNotes
+	}
+	return &cp, ordersLeft, notesLeft
+}

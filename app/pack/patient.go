@@ -1,0 +1,133 @@
+package pack
+
+import (
+	"fmt"
+	"strings"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// Colours of the banners: red for allergies, black for code status (they
+// stay distinct on a black-and-white printer), dark red for warnings.
+var (
+	red     = [3]int{190, 0, 0}
+	black   = [3]int{0, 0, 0}
+	darkRed = [3]int{150, 0, 0}
+)
+
+// patient writes one patient's section: the summary from a new page, then
+// the MAR from another.
+func (d *doc) patient(pt Patient) error {
+	c := pt.Chart
+	if c == nil {
+		return fmt.Errorf("a patient of the pack has no chart")
+	}
+	p := c.Patient
+	h := present.PatientHeader(p, d.p.Printed)
+	code := present.PackCode(p.ID, d.p.Manifest.CipherSHA256)
+	qr, err := qrModules(code)
+	if err != nil {
+		return fmt.Errorf("making the pack code's QR code: %w", err)
+	}
+	s := &section{patientID: p.ID, title: h.Name, subtitle: identity(p, h), code: code, qr: qr}
+	bookmark := h.Name
+	if p.Bed != "" {
+		bookmark += " (bed " + p.Bed + ")"
+	}
+	d.begin(s, bookmark)
+	d.summary(pt, h)
+	d.mar(pt)
+	d.end()
+	return nil
+}
+
+// identity is the running header's second line: born, sex and MRN, then
+// where the patient lies.
+func identity(p store.Patient, h present.Header) string {
+	parts := []string{}
+	if len(h.Lines) > 0 {
+		parts = append(parts, h.Lines[0])
+	}
+	if p.Bed != "" {
+		parts = append(parts, "bed "+p.Bed)
+	} else if p.Room != "" {
+		parts = append(parts, p.Room)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// summary is the chart as the window shows it: header, banners, alerts,
+// then the sections.
+func (d *doc) summary(pt Patient, h present.Header) {
+	c := pt.Chart
+	// The name and the first line of the header (born, sex, MRN) head
+	// every page already.
+	if h.Deceased != "" {
+		d.ink(darkRed[0], darkRed[1], darkRed[2])
+		d.text(h.Deceased, "B", sizeTitle, 0)
+		d.black()
+	}
+	for _, l := range h.Lines[1:] {
+		d.text(l, "", 10.5, 0)
+	}
+	d.f.Ln(1)
+
+	d.banner(present.CodeStatus(c), sizeTitle, black, c.DNR())
+	allergies := present.AllergyBanner(c)
+	d.banner(allergies, sizeTitle, red, len(present.ActiveAllergies(c)) > 0)
+	for _, a := range present.DowntimeAlerts(pt.Downtime) {
+		d.banner(a, sizeTitle, red, true)
+	}
+	if d.p.Warning != "" {
+		d.ink(darkRed[0], darkRed[1], darkRed[2])
+		d.text(d.p.Warning, "B", sizeBody, 0)
+		d.black()
+	}
+	for _, a := range present.Alerts(c) {
+		d.text(a, "B", 10.5, 0)
+	}
+
+	if d.p.JournalUnreadable {
+		d.section(present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable})
+	} else if len(pt.Downtime) > 0 {
+		d.section(present.DowntimeEntries(store.ForPatient(pt.Downtime, c.Patient.ID)))
+	}
+	// present.Sections begins with the medications and ends with the
+	// notes; what the paper leaves out of them is said there.
+	paper, ordersLeft, notesLeft := forPaper(c)
+	sections := present.Sections(paper, d.asOf)
+	for i, s := range sections {
+		d.section(s)
+		switch {
+		case i == 0 && ordersLeft > 0:
+			d.text(leftOut(ordersLeft, "stopped or completed order", "stopped or completed orders"), "", sizeBody, 5)
+		case i == len(sections)-1 && notesLeft > 0:
+			d.text(leftOut(notesLeft, "older note", "older notes"), "", sizeBody, 5)
+		}
+	}
+}
+
+// section writes a part of the chart: its title, its warning, its lines
+// or what their absence means.
+func (d *doc) section(s present.Section) {
+	d.heading(s.Title)
+	if s.Warning != "" {
+		d.ink(darkRed[0], darkRed[1], darkRed[2])
+		d.text(s.Warning, "B", sizeBody, 0)
+		d.black()
+	}
+	if len(s.Lines) == 0 && s.Empty != "" {
+		d.text(s.Empty, "", sizeBody, 1)
+	}
+	for _, l := range s.Lines {
+		d.bullet(l, "", sizeBody)
+	}
+}
+
+func leftOut(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one + " is not printed: see the kiosk."
+	}
+	return fmt.Sprintf("%d %s are not printed: see the kiosk.", n, many)
+}

@@ -1,0 +1,64 @@
+package pack
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/skip2/go-qrcode"
+)
+
+// The pack code (present.PackCode) is printed as a QR code that back-entry
+// scans. It is drawn as vector squares rather than placed as a PNG image:
+// a raster of a few hundred pixels gets smoothed by viewers and printer
+// drivers into grey edges that scanners misread, while vector modules stay
+// sharp at any printer resolution, and no image has to be encoded and
+// decoded per page.
+
+// qrLevel is error correction level M (15 %): enough for a sheet that
+// gets creased or marked by a pen, while keeping modules large.
+const qrLevel = qrcode.Medium
+
+// qrModules is the QR code of payload as rows of dark (true) modules,
+// without the quiet zone: the page leaves white space around it.
+func qrModules(payload string) ([][]bool, error) {
+	q, err := qrcode.New(payload, qrLevel)
+	if err != nil {
+		return nil, err
+	}
+	q.DisableBorder = true
+	return q.Bitmap(), nil
+}
+
+// drawQR draws modules as a black square of side size (mm) with its top
+// left corner at x, y (mm). Each row's runs of dark modules are rectangles
+// of one path filled once, so that no seam shows between them.
+func drawQR(f *fpdf.Fpdf, modules [][]bool, x, y, size float64) {
+	n := len(modules)
+	if n == 0 {
+		return
+	}
+	k := f.GetConversionRatio()
+	_, pageH := f.GetPageSize()
+	m := size / float64(n)
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) }
+	var b strings.Builder
+	b.WriteString("q 0 0 0 rg\n")
+	for r, row := range modules {
+		for c := 0; c < n; {
+			if !row[c] {
+				c++
+				continue
+			}
+			start := c
+			for c < n && row[c] {
+				c++
+			}
+			left := (x + float64(start)*m) * k
+			bottom := (pageH - (y + float64(r+1)*m)) * k
+			b.WriteString(num(left) + " " + num(bottom) + " " + num(float64(c-start)*m*k) + " " + num(m*k) + " re\n")
+		}
+	}
+	b.WriteString("f Q")
+	f.RawWriteStr(b.String())
+}
