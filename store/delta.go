@@ -55,7 +55,7 @@ func SealDelta(ctx context.Context, dir string, keys *Keys, ward *Ward, parent *
 	if chain > maxChain {
 		return nil, fmt.Errorf("%d deltas follow generation %d; seal a full generation", parent.Chain, parent.Base)
 	}
-	dw, err := buildWard(ctx, d.Upsert, 1024)
+	dw, err := buildWard(ctx, Prepare(d.Upsert, 0), 1024)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -94,12 +95,48 @@ func (w *Ward) Close() error {
 
 // BuildWard builds the in-memory database from charts, in the given order
 // (the census order).
-func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) { return buildWard(ctx, charts, 0) }
+func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) {
+	return buildWard(ctx, &Prepared{charts: charts, ready: prepareAll(charts)}, 0)
+}
+
+// Prepared is charts made ready for a ward database: settled, their
+// documents packed. Preparing is most of the cost of building a ward;
+// a live pull prepares each batch of patients while the next is fetched.
+type Prepared struct {
+	charts []Chart
+	ready  []prepared
+}
+
+// Prepare readies charts on up to workers cores (0: all). The charts are
+// settled in place.
+func Prepare(charts []Chart, workers int) *Prepared {
+	return &Prepared{charts: charts, ready: prepareWith(charts, workers)}
+}
+
+// BuildWardFrom builds the in-memory database from prepared parts, in the
+// order cmp gives to their patients (the census order).
+func BuildWardFrom(ctx context.Context, cmp func(a, b *Patient) int, parts ...*Prepared) (*Ward, error) {
+	all := &Prepared{}
+	for _, p := range parts {
+		all.charts = append(all.charts, p.charts...)
+		all.ready = append(all.ready, p.ready...)
+	}
+	idx := make([]int, len(all.charts))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp(&all.charts[a].Patient, &all.charts[b].Patient) })
+	sorted := &Prepared{charts: make([]Chart, len(idx)), ready: make([]prepared, len(idx))}
+	for i, j := range idx {
+		sorted.charts[i], sorted.ready[i] = all.charts[j], all.ready[j]
+	}
+	return buildWard(ctx, sorted, 0)
+}
 
 // buildWard is BuildWard with a page size (0: SQLite's default, 4096). A
 // delta uses small pages: its tables are nearly empty, and each table and
 // index takes at least one page.
-func buildWard(ctx context.Context, charts []Chart, pageSize int) (*Ward, error) {
+func buildWard(ctx context.Context, p *Prepared, pageSize int) (*Ward, error) {
 	w, err := openMemory(ctx)
 	if err != nil {
 		return nil, err
@@ -110,7 +147,7 @@ func buildWard(ctx context.Context, charts []Chart, pageSize int) (*Ward, error)
 			return nil, err
 		}
 	}
-	if err := w.fill(ctx, charts); err != nil {
+	if err := w.fill(ctx, p.charts, p.ready); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -186,11 +223,17 @@ func prepare(c *Chart) prepared {
 }
 
 // prepareAll prepares every chart on all cores, keeping the order.
-func prepareAll(charts []Chart) []prepared {
+func prepareAll(charts []Chart) []prepared { return prepareWith(charts, 0) }
+
+// prepareWith prepares every chart on up to workers cores (0: all).
+func prepareWith(charts []Chart, workers int) []prepared {
+	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	out := make([]prepared, len(charts))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	for range workers {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
@@ -206,13 +249,12 @@ func prepareAll(charts []Chart) []prepared {
 	return out
 }
 
-func (w *Ward) fill(ctx context.Context, charts []Chart) error {
+func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error {
 	for _, q := range []string{"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", schema} {
 		if _, err := w.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("creating the database: %w", err)
 		}
 	}
-	ready := prepareAll(charts)
 	tx, err := w.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err

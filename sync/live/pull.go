@@ -20,6 +20,7 @@ import (
 
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
+	"lifeboat/sync/fhirjson"
 	"lifeboat/sync/rest"
 )
 
@@ -79,6 +80,7 @@ const batch = 100
 // state is what the last pull knew: every resource by "Type/id", whose
 // patient each belongs to ("" for shared ones), and the census.
 type state struct {
+	mu      sync.RWMutex // over res and owner: a full pull builds batches while it fetches the next
 	res     map[string]json.RawMessage
 	owner   map[string]string
 	census  []string                  // patient ids, in no particular order
@@ -94,6 +96,8 @@ func newState() *state {
 
 // put stores a resource; it reports whether it is new or different.
 func (s *state) put(key, owner string, raw json.RawMessage) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	old, ok := s.res[key]
 	if ok && bytes.Equal(old, raw) {
 		return false
@@ -104,6 +108,8 @@ func (s *state) put(key, owner string, raw json.RawMessage) bool {
 }
 
 func (s *state) drop(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	delete(s.res, key)
 	delete(s.owner, key)
 }
@@ -149,36 +155,50 @@ func (r *ref) target(typ string) string {
 	return ""
 }
 
-// ownerOf is the patient a resource belongs to.
-func (h *header) ownerOf() string {
-	if h.ResourceType == "Patient" {
-		return h.ID
-	}
-	if id := h.Patient.target("Patient"); id != "" {
-		return id
-	}
-	return h.Subject.target("Patient")
-}
-
-// collector gathers resources from concurrent searches.
+// collector gathers resources from concurrent searches, with what the
+// puller needs of each: its type, its patient and, for the types that
+// point at shared resources, those references. Only those types are
+// decoded here; the rest are walked (fhirjson.Peek), and everything is
+// decoded once, by the reader, when charts are built.
 type collector struct {
 	mu   sync.Mutex
 	got  map[string]json.RawMessage
-	head map[string]*header
+	info map[string]resInfo
 }
 
+type resInfo struct {
+	typ, patient string
+	refs         map[string][]string // shared resources pointed at, by type
+}
+
+// pointers are the types whose references to shared resources are read.
+var pointers = map[string]bool{"Location": true, "DocumentReference": true, "Encounter": true,
+	"MedicationRequest": true, "MedicationAdministration": true, "MedicationStatement": true}
+
 func newCollector() *collector {
-	return &collector{got: map[string]json.RawMessage{}, head: map[string]*header{}}
+	return &collector{got: map[string]json.RawMessage{}, info: map[string]resInfo{}}
 }
 
 func (c *collector) add(raw json.RawMessage) error {
-	var h header
-	if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType == "" || h.ID == "" {
+	typ, id, patient, ok := fhirjson.Peek(raw)
+	if !ok || typ == "" || id == "" {
 		return fmt.Errorf("%w: a search returned a resource without type or id", rest.ErrNotFHIR)
 	}
-	key := h.ResourceType + "/" + h.ID
+	ri := resInfo{typ: typ, patient: patient}
+	if slices.Contains(shared, typ) {
+		ri.patient = ""
+	} else if patient == "" {
+		return nil // of no patient (a Group's observation, say): in no chart
+	}
+	if pointers[typ] {
+		var h header
+		if json.Unmarshal(raw, &h) == nil {
+			ri.refs = h.references()
+		}
+	}
+	key := typ + "/" + id
 	c.mu.Lock()
-	c.got[key], c.head[key] = raw, &h
+	c.got[key], c.info[key] = raw, ri
 	c.mu.Unlock()
 	return nil
 }
@@ -270,6 +290,7 @@ func (s *state) build(ids []string, ward string) ([]store.Chart, *fhir.Import, e
 		want[id] = true
 	}
 	var buf bytes.Buffer
+	s.mu.RLock()
 	keys := make([]string, 0, len(s.res))
 	for k := range s.res {
 		if o := s.owner[k]; o == "" || want[o] {
@@ -281,6 +302,7 @@ func (s *state) build(ids []string, ward string) ([]store.Chart, *fhir.Import, e
 		buf.Write(s.res[k])
 		buf.WriteByte('\n')
 	}
+	s.mu.RUnlock()
 	im, err := fhir.ReadBytes("the FHIR server's answers", buf.Bytes())
 	if err != nil {
 		return nil, nil, err

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"lifeboat/store"
@@ -53,7 +54,6 @@ type Result struct {
 	Entered  int
 	Left     int
 	Requests int
-	Summary  string // the reader's summary of what it read
 }
 
 // ErrCensusDrop refuses a census that shrank sharply.
@@ -256,18 +256,18 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 // referenced fetches the shared resources that collected ones point at and
 // that neither c nor have holds yet: medications, authors, encounter
 // locations and the Locations they are part of.
-func (p *Puller) referenced(ctx context.Context, c *collector, have map[string]json.RawMessage) error {
+func (p *Puller) referenced(ctx context.Context, c *collector, have *state) error {
 	for round := 0; round < 6; round++ {
 		want := map[string][]string{}
 		c.mu.Lock()
-		for _, h := range c.head {
-			for typ, r := range h.references() {
+		for _, ri := range c.info {
+			for typ, r := range ri.refs {
 				for _, id := range r {
 					key := typ + "/" + id
 					if _, ok := c.got[key]; ok {
 						continue
 					}
-					if _, ok := have[key]; ok {
+					if have.has(key) {
 						continue
 					}
 					if !slices.Contains(want[typ], id) {
@@ -334,15 +334,6 @@ func (h *header) references() map[string][]string {
 	return out
 }
 
-// owner is the patient a collected resource belongs to; "" for a shared
-// type.
-func owner(h *header) string {
-	if slices.Contains(shared, h.ResourceType) {
-		return ""
-	}
-	return h.ownerOf()
-}
-
 // full pulls the whole census and seals it as a full generation.
 func (p *Puller) full(ctx context.Context) (*Result, error) {
 	start := p.now()
@@ -357,28 +348,50 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	if err := p.checkCensus(ids); err != nil {
 		return nil, err
 	}
-	if err := searches(ctx, compartmentJobs(c, p.Client, ids, nil)); err != nil {
-		return nil, err
-	}
-	if err := p.referenced(ctx, c, nil); err != nil {
-		return nil, err
-	}
 	st := newState()
-	for key, raw := range c.got {
-		st.put(key, owner(c.head[key]), raw)
+	st.merge(c)
+	// Batch by batch: while one batch's shared resources are fetched and
+	// its charts built and packed (on one core, beside the server's), the
+	// next batch is fetched.
+	batches := chunks(ids, batch)
+	parts := make([]builtPart, len(batches))
+	var builds sync.WaitGroup
+	for i, b := range batches {
+		bc := newCollector()
+		if err := searches(ctx, compartmentJobs(bc, p.Client, b, nil)); err != nil {
+			builds.Wait()
+			return nil, err
+		}
+		builds.Go(func() {
+			if err := p.referenced(ctx, bc, st); err != nil {
+				parts[i].err = err
+				return
+			}
+			st.merge(bc)
+			parts[i] = st.buildPart(st.present(b), p.wardID())
+		})
+	}
+	builds.Wait()
+	var charts []store.Chart
+	prepared := make([]*store.Prepared, 0, len(parts))
+	malformed := 0
+	for _, pt := range parts {
+		if pt.err != nil {
+			return nil, pt.err
+		}
+		charts = append(charts, pt.charts...)
+		prepared = append(prepared, pt.prepared)
+		malformed += pt.malformed
 	}
 	st.census = st.present(ids)
-	charts, im, err := st.build(st.census, p.wardID())
-	if err != nil {
-		return nil, err
-	}
 	// From here the work is local: a stop signal lets it finish.
 	sctx := context.WithoutCancel(ctx)
-	ward, err := store.BuildWard(sctx, charts)
+	ward, err := store.BuildWardFrom(sctx, fhir.ComparePlace, prepared...)
 	if err != nil {
 		return nil, err
 	}
-	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, p.request(start, im))
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: malformed}
+	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, req)
 	if err != nil && m == nil {
 		ward.Close()
 		return nil, err
@@ -389,14 +402,42 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	p.ward, p.parent, p.st, p.lastFull, p.baseCipher, p.deltaSum = ward, m, st, start, m.CipherSize, 0
 	st.started = start
 	st.remember(charts)
-	return &Result{Full: true, Manifest: m, Patients: len(charts), Changed: len(charts), Summary: im.Summary()}, err
+	return &Result{Full: true, Manifest: m, Patients: len(charts), Changed: len(charts)}, err
+}
+
+// builtPart is one batch of a full pull, built and packed.
+type builtPart struct {
+	charts    []store.Chart
+	prepared  *store.Prepared
+	malformed int
+	err       error
+}
+
+// buildPart builds and packs the charts of one batch on one core.
+func (s *state) buildPart(ids []string, ward string) builtPart {
+	charts, im, err := s.build(ids, ward)
+	if err != nil {
+		return builtPart{err: err}
+	}
+	return builtPart{charts: charts, prepared: store.Prepare(charts, 1), malformed: im.MalformedTotal}
+}
+
+// has tells whether a resource is held.
+func (s *state) has(key string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, ok := s.res[key]
+	return ok
+}
+
+// merge adds what a collector gathered.
+func (s *state) merge(c *collector) {
+	for key, raw := range c.got {
+		s.put(key, c.info[key].patient, raw)
+	}
 }
 
 func (p *Puller) wardID() string { return strings.TrimPrefix(p.Census.Ward, "Location/") }
-
-func (p *Puller) request(start time.Time, im *fhir.Import) store.SealRequest {
-	return store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: im.MalformedTotal}
-}
 
 // checkCensus refuses an empty census, and one that shrank below MinKeep
 // of the last one pulled (or, in a new process, of the newest good
@@ -426,6 +467,8 @@ func (p *Puller) checkCensus(ids []string) error {
 
 // present keeps the ids whose Patient resource is held, in order.
 func (s *state) present(ids []string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var out []string
 	for _, id := range ids {
 		if _, ok := s.res["Patient/"+id]; ok {
@@ -489,13 +532,13 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 	if err := searches(ctx, jobs); err != nil {
 		return nil, err
 	}
-	if err := p.referenced(ctx, c, st.res); err != nil {
+	if err := p.referenced(ctx, c, st); err != nil {
 		return nil, err
 	}
 	changed := map[string]bool{}
 	sharedChanged := false
 	for key, raw := range c.got {
-		o := owner(c.head[key])
+		o := c.info[key].patient
 		if o != "" && !now[o] {
 			continue // another ward's patient
 		}

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"lifeboat/sync/fhirjson"
 )
 
 // Options configure a Client. Zero values take the defaults below.
@@ -155,15 +157,17 @@ func (c *Client) Base() string { return c.base.String() }
 
 // Metadata reads [base]/metadata and checks that the server speaks FHIR R4.
 func (c *Client) Metadata(ctx context.Context) error {
-	body, err := c.get(ctx, c.base.JoinPath("metadata"), "a read of the capability statement")
-	if err != nil {
-		return err
-	}
 	var cs struct {
 		ResourceType string `json:"resourceType"`
 		FHIRVersion  string `json:"fhirVersion"`
 	}
-	if json.Unmarshal(body, &cs) != nil || cs.ResourceType != "CapabilityStatement" {
+	_, err := c.get(ctx, c.base.JoinPath("metadata"), "a read of the capability statement", func(body []byte) bool {
+		return json.Unmarshal(body, &cs) == nil
+	})
+	if err != nil {
+		return err
+	}
+	if cs.ResourceType != "CapabilityStatement" {
 		return fmt.Errorf("%w: [base]/metadata is not a CapabilityStatement", ErrNotFHIR)
 	}
 	if cs.FHIRVersion != "" && !strings.HasPrefix(cs.FHIRVersion, "4.0") {
@@ -174,20 +178,7 @@ func (c *Client) Metadata(ctx context.Context) error {
 
 // Read fetches one resource by type and id.
 func (c *Client) Read(ctx context.Context, typ, id string) (json.RawMessage, error) {
-	return c.get(ctx, c.base.JoinPath(typ, id), "a read of "+typ)
-}
-
-// bundle is the part of a search Bundle that paging needs.
-type bundle struct {
-	ResourceType string `json:"resourceType"`
-	Total        *int   `json:"total"`
-	Link         []struct {
-		Relation string `json:"relation"`
-		URL      string `json:"url"`
-	} `json:"link"`
-	Entry []struct {
-		Resource json.RawMessage `json:"resource"`
-	} `json:"entry"`
+	return c.get(ctx, c.base.JoinPath(typ, id), "a read of "+typ, json.Valid)
 }
 
 // Search runs a search of typ with params and calls fn with every resource
@@ -210,29 +201,27 @@ func (c *Client) Search(ctx context.Context, typ string, params url.Values, fn f
 	seen := 0
 	linked := false // a server that gave a next link ends with a page without one
 	for range maxPages {
-		body, err := c.get(ctx, u, what)
+		// The page is walked, not decoded: the resources are decoded
+		// once, by whoever keeps them. A page that cannot be walked (cut
+		// short, an HTML error page) is retried like a failed request.
+		var page fhirjson.Page
+		var entries [][]byte
+		_, err := c.get(ctx, u, what, func(body []byte) bool {
+			var ok bool
+			entries = entries[:0]
+			page, ok = fhirjson.SearchPage(body, func(r []byte) { entries = append(entries, r) })
+			return ok
+		})
 		if err != nil {
 			return err
 		}
-		var b bundle
-		if err := json.Unmarshal(body, &b); err != nil || b.ResourceType != "Bundle" {
-			return fmt.Errorf("%w: the answer to %s is not a Bundle", ErrNotFHIR, what)
-		}
-		for _, e := range b.Entry {
-			if len(e.Resource) == 0 {
-				continue
-			}
-			if err := fn(e.Resource); err != nil {
+		for _, r := range entries {
+			if err := fn(r); err != nil {
 				return err
 			}
 		}
-		seen += len(b.Entry)
-		next := ""
-		for _, l := range b.Link {
-			if l.Relation == "next" {
-				next = l.URL
-			}
-		}
+		seen += len(entries)
+		next := page.Next
 		switch {
 		case next != "":
 			nu, err := c.base.Parse(next)
@@ -240,10 +229,10 @@ func (c *Client) Search(ctx context.Context, typ string, params url.Values, fn f
 				return fmt.Errorf("%w: the next page of %s is on another server", ErrRefused, what)
 			}
 			u, linked = nu, true
-		case linked, len(b.Entry) == 0 || len(b.Entry) < count || (b.Total != nil && seen >= *b.Total):
+		case linked, len(entries) == 0 || len(entries) < count || (page.Total >= 0 && seen >= page.Total):
 			return nil
 		default:
-			offset += len(b.Entry)
+			offset += len(entries)
 			q.Set("_offset", strconv.Itoa(offset))
 			u.RawQuery = q.Encode()
 		}
@@ -251,8 +240,9 @@ func (c *Client) Search(ctx context.Context, typ string, params url.Values, fn f
 	return fmt.Errorf("%w: %s gave more than %d pages", ErrRefused, what, maxPages)
 }
 
-// get fetches u with retries and returns the body of a 2xx answer.
-func (c *Client) get(ctx context.Context, u *url.URL, what string) (json.RawMessage, error) {
+// get fetches u with retries and returns the body of a 2xx answer that
+// valid accepts (one that it refuses, cut short or not FHIR, is retried).
+func (c *Client) get(ctx context.Context, u *url.URL, what string, valid func([]byte) bool) (json.RawMessage, error) {
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -262,7 +252,7 @@ func (c *Client) get(ctx context.Context, u *url.URL, what string) (json.RawMess
 	var last error
 	authRetried := false
 	for attempt := 0; ; attempt++ {
-		body, wait, err := c.once(ctx, u, what)
+		body, wait, err := c.once(ctx, u, what, valid)
 		if err == nil {
 			return body, nil
 		}
@@ -320,7 +310,7 @@ func unwrapRetryable(err error) error {
 }
 
 // once makes one attempt; wait is the server's Retry-After, if any.
-func (c *Client) once(ctx context.Context, u *url.URL, what string) (json.RawMessage, time.Duration, error) {
+func (c *Client) once(ctx context.Context, u *url.URL, what string, valid func([]byte) bool) (json.RawMessage, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, 0, err
@@ -358,9 +348,9 @@ func (c *Client) once(ctx context.Context, u *url.URL, what string) (json.RawMes
 	}
 	switch code := resp.StatusCode; {
 	case code >= 200 && code < 300:
-		if !json.Valid(body) {
+		if !valid(body) {
 			// Cut short on the way, or an HTML page from a proxy.
-			return nil, 0, &retryable{err: fmt.Errorf("%w: the answer to %s is not JSON", ErrNotFHIR, what)}
+			return nil, 0, &retryable{err: fmt.Errorf("%w: the answer to %s is not FHIR JSON", ErrNotFHIR, what)}
 		}
 		return body, 0, nil
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:

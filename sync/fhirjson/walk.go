@@ -1,0 +1,172 @@
+// Package fhirjson walks FHIR JSON without decoding it: the members of an
+// object and the elements of an array with the byte spans of their values,
+// so that a reader can find a resource's type, id and patient, or a
+// Bundle's entries, at a fraction of the cost of encoding/json. The JSON is
+// trusted to be well formed where it matters: what is kept is decoded (and
+// so checked) later, and a walk that runs off the end reports it.
+package fhirjson
+
+import "encoding/json"
+
+// Fields calls fn for each member of the object starting at data[i] with
+// the raw key (without quotes) and the span of its value; fn returns false
+// to stop. ok is false when data[i:] is not a walkable object.
+func Fields(data []byte, i int, fn func(key []byte, start, end int) bool) (ok bool) {
+	i = skipSpace(data, i)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return false
+		}
+		switch data[i] {
+		case '}':
+			return true
+		case ',':
+			i++
+			continue
+		case '"':
+		default:
+			return false
+		}
+		kEnd := skipString(data, i)
+		if kEnd < 0 {
+			return false
+		}
+		key := data[i+1 : kEnd-1]
+		i = skipSpace(data, kEnd)
+		if i >= len(data) || data[i] != ':' {
+			return false
+		}
+		start := skipSpace(data, i+1)
+		end := skipValue(data, start)
+		if end < 0 {
+			return false
+		}
+		if !fn(key, start, end) {
+			return true
+		}
+		i = end
+	}
+}
+
+// Items calls fn with the span of each element of the array at data[i].
+func Items(data []byte, i int, fn func(start, end int)) bool {
+	i = skipSpace(data, i)
+	if i >= len(data) || data[i] != '[' {
+		return false
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) {
+			return false
+		}
+		switch data[i] {
+		case ']':
+			return true
+		case ',':
+			i++
+			continue
+		}
+		end := skipValue(data, i)
+		if end < 0 {
+			return false
+		}
+		fn(i, end)
+		i = end
+	}
+}
+
+// TopString returns the string value of a top-level member of an object;
+// ok is false when data is not a walkable object. A missing member, or
+// one that is not a string, gives "".
+func TopString(data []byte, key string) (value string, ok bool) {
+	ok = Fields(data, 0, func(k []byte, start, end int) bool {
+		if string(k) != key {
+			return true
+		}
+		var s string
+		if json.Unmarshal(data[start:end], &s) == nil {
+			value = s
+		}
+		return false
+	})
+	return value, ok
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the index just past the string starting at data[i]
+// (a '"'), or -1.
+func skipString(data []byte, i int) int {
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the index just past the JSON value starting at
+// data[i], or -1.
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				j = skipString(data, j)
+				if j < 0 {
+					return -1
+				}
+				j--
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(data) {
+		switch data[j] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			if j == i {
+				return -1
+			}
+			return j
+		}
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
