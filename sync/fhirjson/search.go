@@ -79,11 +79,11 @@ func Peek(raw []byte) (typ, id, patient string, ok bool) {
 		case "id":
 			id = str(raw, start, end)
 		case "patient":
-			if p := reference(raw, start); p != "" {
+			if p := Reference(raw, start); p != "" {
 				patient = p
 			}
 		case "subject":
-			subject = reference(raw, start)
+			subject = Reference(raw, start)
 		}
 		return true
 	})
@@ -96,8 +96,8 @@ func Peek(raw []byte) (typ, id, patient string, ok bool) {
 	return typ, id, PatientID(patient), ok
 }
 
-// reference is the reference string of the Reference object at raw[i].
-func reference(raw []byte, i int) string {
+// Reference is the reference string of the Reference object at raw[i].
+func Reference(raw []byte, i int) string {
 	var ref string
 	Fields(raw, i, func(k []byte, start, end int) bool {
 		if string(k) == "reference" {

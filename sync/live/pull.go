@@ -114,18 +114,12 @@ func (s *state) drop(key string) {
 	delete(s.owner, key)
 }
 
-// header is the part of a resource the puller reads. Fields whose shape
-// differs between types (partOf, author, location) stay raw and are read
-// for the types where they point at shared resources.
+// header is the part of a Group, a Patient or an Encounter that the
+// census reads.
 type header struct {
-	ResourceType string          `json:"resourceType"`
-	ID           string          `json:"id"`
-	Subject      *ref            `json:"subject"`
-	Patient      *ref            `json:"patient"`
-	Med          *ref            `json:"medicationReference"`
-	PartOf       json.RawMessage `json:"partOf"`
-	Author       json.RawMessage `json:"author"`
-	Location     json.RawMessage `json:"location"`
+	ResourceType string `json:"resourceType"`
+	ID           string `json:"id"`
+	Subject      ref    `json:"subject"`
 	Member       []struct {
 		Entity   ref  `json:"entity"`
 		Inactive bool `json:"inactive"`
@@ -139,12 +133,10 @@ type ref struct {
 	Reference string `json:"reference"`
 }
 
-// target is the id a reference points at when it is to typ, else "".
-func (r *ref) target(typ string) string {
-	if r == nil {
-		return ""
-	}
-	ref := strings.TrimSpace(r.Reference)
+// target is the id a reference points at when it is to typ ("Type/id",
+// or an absolute URL ending so), else "".
+func target(ref, typ string) string {
+	ref = strings.TrimSpace(ref)
 	if i := strings.Index(ref, typ+"/"); i >= 0 && (i == 0 || ref[i-1] == '/') {
 		id := ref[i+len(typ)+1:]
 		if j := strings.IndexAny(id, "/?#"); j >= 0 {
@@ -191,10 +183,7 @@ func (c *collector) add(raw json.RawMessage) error {
 		return nil // of no patient (a Group's observation, say): in no chart
 	}
 	if pointers[typ] {
-		var h header
-		if json.Unmarshal(raw, &h) == nil {
-			ri.refs = h.references()
-		}
+		ri.refs = references(typ, raw)
 	}
 	key := typ + "/" + id
 	c.mu.Lock()

@@ -13,6 +13,7 @@ import (
 
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
+	"lifeboat/sync/fhirjson"
 	"lifeboat/sync/rest"
 )
 
@@ -178,7 +179,7 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 				if err := json.Unmarshal(raw, &h); err != nil {
 					return err
 				}
-				if id := h.Subject.target("Patient"); id != "" && !seen[id] {
+				if id := target(h.Subject.Reference, "Patient"); id != "" && !seen[id] {
 					seen[id] = true
 					ids = append(ids, id)
 				}
@@ -200,7 +201,7 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 		}
 		var ids []string
 		for _, m := range h.Member {
-			if id := m.Entity.target("Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
+			if id := target(m.Entity.Reference, "Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
 		}
@@ -297,40 +298,36 @@ func (p *Puller) referenced(ctx context.Context, c *collector, have *state) erro
 	return nil
 }
 
-// references are the shared resources a resource points at, by type:
-// a medication, a Location's parent, a document's authors, an encounter's
-// locations.
-func (h *header) references() map[string][]string {
+// references are the shared resources a resource of type typ points at,
+// by type: a medication, a Location's parent, a document's authors, an
+// encounter's locations. The resource is walked, not decoded.
+func references(typ string, raw []byte) map[string][]string {
 	out := map[string][]string{}
-	add := func(typ string, r *ref) {
-		if id := r.target(typ); id != "" {
-			out[typ] = append(out[typ], id)
+	add := func(t string, i int) {
+		if id := target(fhirjson.Reference(raw, i), t); id != "" {
+			out[t] = append(out[t], id)
 		}
 	}
-	add("Medication", h.Med)
-	switch h.ResourceType {
-	case "Location":
-		var r ref
-		if json.Unmarshal(h.PartOf, &r) == nil {
-			add("Location", &r)
+	fhirjson.Fields(raw, 0, func(k []byte, start, end int) bool {
+		switch key := string(k); {
+		case key == "medicationReference":
+			add("Medication", start)
+		case key == "partOf" && typ == "Location":
+			add("Location", start)
+		case key == "author" && typ == "DocumentReference":
+			fhirjson.Items(raw, start, func(s, _ int) { add("Practitioner", s) })
+		case key == "location" && typ == "Encounter":
+			fhirjson.Items(raw, start, func(s, _ int) {
+				fhirjson.Fields(raw, s, func(k []byte, start, _ int) bool {
+					if string(k) == "location" {
+						add("Location", start)
+					}
+					return true
+				})
+			})
 		}
-	case "DocumentReference":
-		var rs []ref
-		if json.Unmarshal(h.Author, &rs) == nil {
-			for i := range rs {
-				add("Practitioner", &rs[i])
-			}
-		}
-	case "Encounter":
-		var ls []struct {
-			Location ref `json:"location"`
-		}
-		if json.Unmarshal(h.Location, &ls) == nil {
-			for i := range ls {
-				add("Location", &ls[i].Location)
-			}
-		}
-	}
+		return true
+	})
 	return out
 }
 
