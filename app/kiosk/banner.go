@@ -46,9 +46,10 @@ func newBanner(k *Kiosk) *banner {
 	b.sync = canvas.NewText("", colourWhite)
 	b.sync.TextSize = 14
 	lock := widget.NewButton("Lock (Ctrl+L)", k.Lock)
+	printButton := widget.NewButton(present.PrintButton, k.printPack)
 	larger := widget.NewButton("A+ / A−", k.toggleLargeText)
 	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(b.sync, user, larger, lock), b.text)))
+		container.NewHBox(b.sync, user, printButton, larger, lock), b.text)))
 	b.warning = widget.NewLabel("")
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord

@@ -33,6 +33,11 @@ type Options struct {
 	IdleLock time.Duration
 	// Thresholds colour the banner by data age; zero means 15 and 60 min.
 	Thresholds present.Thresholds
+	// PrintDir is where printed packs are written ("" means
+	// DefaultPrintDir); Open shows one in the system's viewer (nil means
+	// xdg-open or the platform's equivalent).
+	PrintDir string
+	Open     func(path string) error
 }
 
 // DefaultIdleLock is how long an unlocked kiosk waits unused before it
@@ -72,6 +77,8 @@ type Kiosk struct {
 	// refresh is that background reload (refresh.go).
 	keys    *store.Keys
 	refresh refreshState
+	// lastPrint is the file of the last pack printed, for tests.
+	lastPrint string
 
 	// lastActive is when the unlocked kiosk was last used.
 	lastActive time.Time
@@ -91,6 +98,12 @@ func New(a fyne.App, opt Options) *Kiosk {
 	if opt.IdleLock == 0 {
 		opt.IdleLock = DefaultIdleLock
 	}
+	if opt.PrintDir == "" {
+		opt.PrintDir = DefaultPrintDir()
+	}
+	if opt.Open == nil {
+		opt.Open = openInViewer
+	}
 	if opt.Thresholds == (present.Thresholds{}) {
 		opt.Thresholds = present.DefaultThresholds
 	}
@@ -105,6 +118,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 	k.win.SetContent(k.root)
 	k.win.SetOnClosed(k.Lock)
 	k.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { k.Lock() })
+	k.win.Canvas().AddShortcut(printShortcut, func(fyne.Shortcut) { k.printPack() })
 	k.showUnlock("")
 	return k
 }

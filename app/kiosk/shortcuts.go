@@ -24,8 +24,12 @@ func newSearchEntry(k *Kiosk) *searchEntry {
 }
 
 func (e *searchEntry) TypedShortcut(s fyne.Shortcut) {
-	if s.ShortcutName() == lockShortcut.ShortcutName() {
+	switch s.ShortcutName() {
+	case lockShortcut.ShortcutName():
 		e.k.Lock()
+		return
+	case printShortcut.ShortcutName():
+		e.k.printPack()
 		return
 	}
 	e.Entry.TypedShortcut(s)

@@ -415,3 +415,12 @@ func SyncLine(st store.SyncState, now time.Time) (line string, failing bool) {
 // LeftCensus replaces an open chart when a newer snapshot no longer holds
 // the patient.
 const LeftCensus = "This patient is not in the newest snapshot (discharged or moved in the EHR). Search the census again."
+
+// Words of printing from the window.
+const (
+	PrintButton    = "Print (Ctrl+P)"
+	PrintTitle     = "Downtime pack"
+	PrintedTo      = "%d pages written to %s. Print them from the viewer, then delete the file: it holds patient data."
+	OpenItYourself = "The viewer could not be opened: open the file yourself."
+	PrintFailed    = "The pack could not be written. Try again, or print from another workstation."
+)

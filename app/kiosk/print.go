@@ -1,0 +1,145 @@
+package kiosk
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"lifeboat/app/pack"
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// printShortcut prints: the open chart's pack, or the census and the whole
+// ward when no chart is open. Ctrl+P (Cmd+P on a Mac).
+var printShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+
+// printPack writes the downtime pack as a PDF in the print folder and
+// opens it in the system's viewer, to print from there. The charts are
+// read on the UI thread (the snapshot may be swapped or closed after), the
+// PDF is written off it. Every patient printed goes into the audit trail.
+func (k *Kiosk) printPack() {
+	if k.snap == nil {
+		return
+	}
+	k.touch()
+	sel := pack.Selection{All: true, Census: true}
+	if c := k.chart.current; c != nil && !store.IsTemporaryID(c.Patient.ID) {
+		sel = pack.Selection{Patient: c.Patient.ID}
+	}
+	now := k.opt.Now()
+	p := pack.Pack{Manifest: k.snap.Manifest, Warning: present.BannerWarning(k.snap, now), Printed: now, PrintedBy: k.user}
+	var entries []store.JournalEntry
+	if k.journal != nil {
+		var err error
+		entries, err = k.journal.List(context.Background())
+		p.JournalUnreadable = err != nil
+	} else {
+		p.JournalUnreadable = true
+	}
+	if err := pack.Gather(context.Background(), k.snap.Ward, entries, sel, &p); err != nil {
+		dialog.ShowError(fmt.Errorf("%s", present.PrintFailed), k.win)
+		return
+	}
+	dir := k.opt.PrintDir
+	name := "lifeboat-pack-" + now.Local().Format("20060102-150405")
+	session := k.session
+	k.work.Add(1)
+	go func() {
+		defer k.work.Done()
+		path, res, err := writePack(dir, name, p)
+		fyne.Do(func() {
+			if k.session != session {
+				return // locked meanwhile: the file is written, but nothing more is shown
+			}
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s", present.PrintFailed), k.win)
+				return
+			}
+			for _, s := range res.Sections {
+				details := fmt.Sprintf("downtime pack, generation %d, pages %d-%d of %d", p.Manifest.Generation, s.First, s.Last, res.Pages)
+				if s.PatientID == "" {
+					details = fmt.Sprintf("census of ward %s, generation %d, pages %d-%d of %d", s.Ward, p.Manifest.Generation, s.First, s.Last, res.Pages)
+				}
+				k.recordDetails(store.AuditPrint, s.PatientID, details)
+			}
+			k.lastPrint = path
+			msg := fmt.Sprintf(present.PrintedTo, res.Pages, path)
+			if err := k.opt.Open(path); err != nil {
+				msg += " " + present.OpenItYourself
+			}
+			dialog.ShowInformation(present.PrintTitle, msg, k.win)
+		})
+	}()
+}
+
+// writePack writes the PDF as a new file (never over another) in dir,
+// named name.pdf, or name-2.pdf and so on when that is taken.
+func writePack(dir, name string, p pack.Pack) (string, pack.Result, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", pack.Result{}, err
+	}
+	var f *os.File
+	var path string
+	var err error
+	for n := 1; n <= 100; n++ {
+		path = filepath.Join(dir, name+".pdf")
+		if n > 1 {
+			path = filepath.Join(dir, fmt.Sprintf("%s-%d.pdf", name, n))
+		}
+		if f, err = os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); !os.IsExist(err) {
+			break
+		}
+	}
+	if err != nil {
+		return "", pack.Result{}, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	res, err := pack.Write(bw, p)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if e := f.Close(); err == nil {
+		err = e
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", pack.Result{}, err
+	}
+	return path, res, nil
+}
+
+// DefaultPrintDir is where printed packs go: a folder of the user's own,
+// outside the data folder (a pack is plaintext, to be printed and deleted).
+func DefaultPrintDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "lifeboat-print")
+	}
+	return filepath.Join(os.TempDir(), "lifeboat-print")
+}
+
+// openInViewer opens a file with the system's viewer, without waiting.
+func openInViewer(path string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", path)
+	case "darwin":
+		cmd = exec.Command("open", path)
+	default:
+		cmd = exec.Command("xdg-open", path)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}

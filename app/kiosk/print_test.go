@@ -1,0 +1,60 @@
+package kiosk
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"lifeboat/store"
+)
+
+func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
+	k, _ := kioskWithClock(t)
+	k.opt.PrintDir = filepath.Join(t.TempDir(), "print")
+	var opened []string
+	k.opt.Open = func(path string) error { opened = append(opened, path); return nil }
+	unlockWith(k, passphrase, "RN Peeters")
+
+	// From the search field, with no chart open: the census and the ward.
+	k.census.search.TypedShortcut(printShortcut)
+	k.work.Wait()
+	ward := k.lastPrint
+	// With a chart open: that patient's pack.
+	submit(k, "MRN002")
+	k.printPack()
+	k.work.Wait()
+	if len(opened) != 2 || opened[0] != ward || opened[1] != k.lastPrint || ward == k.lastPrint {
+		t.Fatalf("opened %v", opened)
+	}
+	for _, p := range opened {
+		b, err := os.ReadFile(p)
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Fatalf("%s: not a PDF (%v)", p, err)
+		}
+		if strings.Contains(filepath.Base(p), "Dubois") {
+			t.Fatal("a patient's name is in the file name")
+		}
+	}
+	if strings.HasPrefix(k.opt.PrintDir, k.opt.Dir) {
+		t.Fatal("packs are written inside the data folder")
+	}
+	k.Lock()
+	keys, err := store.Unlock(k.opt.Dir, passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := store.ExportAudit(k.opt.Dir, keys, &out, "jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	trail := out.String()
+	if strings.Count(trail, `"action":"`+store.AuditPrint+`"`) != 6 || !strings.Contains(trail, `"subject":"p2"`) {
+		t.Fatalf("prints in the trail:\n%s", trail)
+	}
+}
+
+var _ fyne.Shortcut = printShortcut
