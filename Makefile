@@ -33,9 +33,11 @@ test: test-deps fhir-server-deps
 	$(GO) vet -tags ci ./...
 	$(GO) test -race -tags ci -count=1 ./...
 
-bench: test-deps
+bench: test-deps fhir-server-deps
 	$(GO) test -tags ci -run '^$$' -bench 'Build|Seal|Open|Decrypt' -benchtime 5x -count 5 -timeout 60m ./store/ | tee bench.out
 	$(GO) test -tags ci -run '^$$' -bench Journal -benchtime 200x -count 5 ./store/ | tee -a bench.out
+	$(GO) test -tags ci -run '^$$' -bench Pull -benchtime 3x -count 3 -timeout 60m ./sync/live/ | tee -a bench.out
+	$(GO) test -tags ci -run '^$$' -bench WardPack -benchtime 5x -count 5 ./app/pack/ | tee -a bench.out
 
 screenshots: build
 	$(call apt_install,$(SHOT_PKGS))
