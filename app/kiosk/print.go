@@ -3,7 +3,9 @@ package kiosk
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,33 +48,62 @@ func (k *Kiosk) printPack() {
 		p.JournalUnreadable = true
 	}
 	if err := pack.Gather(context.Background(), k.snap.Ward, entries, sel, &p); err != nil {
-		dialog.ShowError(fmt.Errorf("%s", present.PrintFailed), k.win)
+		dialog.ShowError(errors.New(present.PrintFailed), k.win)
 		return
 	}
-	dir := k.opt.PrintDir
-	name := "lifeboat-pack-" + now.Local().Format("20060102-150405")
-	session := k.session
+	var res pack.Result
+	k.writePDF("lifeboat-pack-"+now.Local().Format("20060102-150405"), func(w io.Writer) (int, error) {
+		var err error
+		res, err = pack.Write(w, p)
+		return res.Pages, err
+	}, func() {
+		for _, s := range res.Sections {
+			details := fmt.Sprintf("downtime pack, generation %d, pages %d-%d of %d", p.Manifest.Generation, s.First, s.Last, res.Pages)
+			if s.PatientID == "" {
+				details = fmt.Sprintf("census of ward %s, generation %d, pages %d-%d of %d", s.Ward, p.Manifest.Generation, s.First, s.Last, res.Pages)
+			}
+			k.recordDetails(store.AuditPrint, s.PatientID, details)
+		}
+	})
+}
+
+// printLabel prints the label of a patient registered during downtime.
+func (k *Kiosk) printLabel(e store.Entry) {
+	if k.snap == nil || e.Registration == nil {
+		return
+	}
+	k.touch()
+	l := pack.Label{Registration: *e.Registration, ID: e.Patient, Printed: k.opt.Now(), PrintedBy: k.user}
+	k.writePDF("lifeboat-label-"+l.Printed.Local().Format("20060102-150405"), func(w io.Writer) (int, error) {
+		return 1, pack.WriteLabel(w, l)
+	}, func() { k.recordDetails(store.AuditPrint, e.Patient, "registration label") })
+}
+
+// writePDF writes a PDF off the UI thread into the print folder, then, on
+// it, audits the print and opens the file in the system's viewer, saying
+// where it is.
+func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err error), audit func()) {
+	dir, session := k.opt.PrintDir, k.session
 	k.work.Add(1)
 	go func() {
 		defer k.work.Done()
-		path, res, err := writePack(dir, name, p)
+		var pages int
+		path, err := writeNewPDF(dir, name, func(w io.Writer) error {
+			var err error
+			pages, err = write(w)
+			return err
+		})
 		fyne.Do(func() {
 			if k.session != session {
 				return // locked meanwhile: the file is written, but nothing more is shown
 			}
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s", present.PrintFailed), k.win)
+				dialog.ShowError(errors.New(present.PrintFailed), k.win)
 				return
 			}
-			for _, s := range res.Sections {
-				details := fmt.Sprintf("downtime pack, generation %d, pages %d-%d of %d", p.Manifest.Generation, s.First, s.Last, res.Pages)
-				if s.PatientID == "" {
-					details = fmt.Sprintf("census of ward %s, generation %d, pages %d-%d of %d", s.Ward, p.Manifest.Generation, s.First, s.Last, res.Pages)
-				}
-				k.recordDetails(store.AuditPrint, s.PatientID, details)
-			}
+			audit()
 			k.lastPrint = path
-			msg := fmt.Sprintf(present.PrintedTo, res.Pages, path)
+			msg := fmt.Sprintf(present.PrintedTo, pages, path)
 			if err := k.opt.Open(path); err != nil {
 				msg += " " + present.OpenItYourself
 			}
@@ -81,11 +112,11 @@ func (k *Kiosk) printPack() {
 	}()
 }
 
-// writePack writes the PDF as a new file (never over another) in dir,
-// named name.pdf, or name-2.pdf and so on when that is taken.
-func writePack(dir, name string, p pack.Pack) (string, pack.Result, error) {
+// writeNewPDF writes a new file (never over another) in dir, named
+// name.pdf, or name-2.pdf and so on when that is taken.
+func writeNewPDF(dir, name string, write func(io.Writer) error) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", pack.Result{}, err
+		return "", err
 	}
 	var f *os.File
 	var path string
@@ -100,10 +131,10 @@ func writePack(dir, name string, p pack.Pack) (string, pack.Result, error) {
 		}
 	}
 	if err != nil {
-		return "", pack.Result{}, err
+		return "", err
 	}
 	bw := bufio.NewWriterSize(f, 1<<16)
-	res, err := pack.Write(bw, p)
+	err = write(bw)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -112,9 +143,9 @@ func writePack(dir, name string, p pack.Pack) (string, pack.Result, error) {
 	}
 	if err != nil {
 		os.Remove(path)
-		return "", pack.Result{}, err
+		return "", err
 	}
-	return path, res, nil
+	return path, nil
 }
 
 // DefaultPrintDir is where printed packs go: a folder of the user's own,

@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -57,4 +60,35 @@ func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
 	}
 }
 
-var _ fyne.Shortcut = printShortcut
+
+func TestARegistrationLabelIsPrintedAndAudited(t *testing.T) {
+	k, _ := kioskWithClock(t)
+	k.opt.PrintDir = filepath.Join(t.TempDir(), "print")
+	var opened []string
+	k.opt.Open = func(path string) error { opened = append(opened, path); return nil }
+	unlockWith(k, passphrase, "RN Peeters")
+	id := registerJane(t, k)
+	var button *widget.Button
+	walk(k.chart.content, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == present.PrintLabelButton {
+			button = b
+		}
+	})
+	if button == nil {
+		t.Fatal("no Print label button after registering")
+	}
+	test.Tap(button)
+	k.work.Wait()
+	if len(opened) != 1 || !strings.Contains(filepath.Base(opened[0]), "label") {
+		t.Fatalf("opened %v", opened)
+	}
+	k.Lock()
+	keys, _ := store.Unlock(k.opt.Dir, passphrase)
+	var out bytes.Buffer
+	if _, err := store.ExportAudit(k.opt.Dir, keys, &out, "jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"subject":"`+id+`","details":"registration label"`) {
+		t.Fatalf("the label print is not in the trail:\n%s", out.String())
+	}
+}

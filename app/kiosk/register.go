@@ -177,9 +177,10 @@ func (v *chartView) showRegistered(e store.Entry) {
 	open := newKeyButton(present.OpenChartButton+" (Enter)", func() { v.k.openPatient(id) })
 	open.Importance = widget.HighImportance
 	another := widget.NewButton(present.RegisterAnother, v.k.startRegistration)
+	printLabel := widget.NewButton(present.PrintLabelButton, func() { v.k.printLabel(e) })
 	box := container.NewVBox(head,
 		container.NewStack(canvas.NewRectangle(colourNoneKnown), container.NewPadded(label)),
-		who, container.NewHBox(open, copyID, another), copied)
+		who, container.NewHBox(open, printLabel, copyID, another), copied)
 	v.stack.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(box))}
 	v.stack.Refresh()
 	v.k.win.Canvas().Focus(open)

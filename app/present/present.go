@@ -424,3 +424,12 @@ const (
 	OpenItYourself = "The viewer could not be opened: open the file yourself."
 	PrintFailed    = "The pack could not be written. Try again, or print from another workstation."
 )
+
+// Words of the registration label.
+const (
+	LabelTitle       = "DOWNTIME REGISTRATION – temporary id"
+	Born             = "Born"
+	Estimated        = "(estimated)"
+	PrintedWord      = "Printed"
+	PrintLabelButton = "Print label"
+)
