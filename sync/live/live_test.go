@@ -467,3 +467,39 @@ func TestASharpCensusDropIsRefusedUnlessAccepted(t *testing.T) {
 		t.Fatal("a discharged patient is still in the census")
 	}
 }
+
+func TestRunKeepsRefreshingUntilStoppedAndStopsCleanly(t *testing.T) {
+	srv := fhirtest.Start(t, fhirtest.Options{}, ward(t, 6))
+	dir, keys := vault(t)
+	p := puller(t, srv, dir, keys, live.Census{All: true}, rest.Options{})
+	ctx, stop := context.WithCancel(context.Background())
+	steps := make(chan *live.Result, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- live.Run(ctx, p, 50*time.Millisecond, func(r *live.Result, err error) {
+			if err == nil {
+				steps <- r
+			}
+		})
+	}()
+	first, second := <-steps, <-steps
+	if !first.Full || second.Full || second.Manifest.Parent != first.Manifest.Generation {
+		t.Fatalf("a full pull then a refresh: %+v, %+v", first, second)
+	}
+	stop() // as SIGINT or SIGTERM do
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("stopping is not a failure: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not stop")
+	}
+	s := open(t, dir, keys)
+	if s.Manifest.Generation < second.Manifest.Generation {
+		t.Fatalf("opened generation %d", s.Manifest.Generation)
+	}
+	if _, gens, _ := store.Inspect(dir); len(gens) == 0 || !gens[0].Good {
+		t.Fatalf("the newest generation after the stop is not good: %+v", gens)
+	}
+}

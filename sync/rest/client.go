@@ -333,7 +333,14 @@ func (c *Client) once(ctx context.Context, u *url.URL, what string, valid func([
 		}
 		why := "the connection failed"
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
+		var unknown x509.UnknownAuthorityError
+		var invalid x509.CertificateInvalidError
+		var hostname x509.HostnameError
+		switch {
+		case errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &hostname):
+			// Not worth retrying: the certificate will not change.
+			return nil, 0, fmt.Errorf("%w during %s: its TLS certificate is not trusted (give its CA with --ca-file)", ErrUnreachable, what)
+		case errors.As(err, &ne) && ne.Timeout():
 			why = "it did not answer in time"
 		}
 		return nil, 0, &retryable{err: fmt.Errorf("%w during %s: %s", ErrUnreachable, what, why)}
