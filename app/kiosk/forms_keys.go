@@ -103,14 +103,23 @@ func newFormSelect(keys *formKeys, options []string, changed func(string)) *form
 }
 
 func (s *formSelect) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyEscape:
-		s.keys.cancel()
-	case fyne.KeyReturn, fyne.KeyEnter:
-		s.keys.submit()
-	default:
+	if !s.keys.typed(ev) {
 		s.Select.TypedKey(ev)
 	}
+}
+
+// typed handles Enter (save) and Escape (cancel) for a form's select or
+// check box; false for any other key, which the widget handles.
+func (k *formKeys) typed(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		k.cancel()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		k.submit()
+	default:
+		return false
+	}
+	return true
 }
 
 func (s *formSelect) TypedRune(r rune) {
@@ -172,12 +181,7 @@ func newFormCheck(keys *formKeys, label string, changed func(bool)) *formCheck {
 }
 
 func (c *formCheck) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyEscape:
-		c.keys.cancel()
-	case fyne.KeyReturn, fyne.KeyEnter:
-		c.keys.submit()
-	default:
+	if !c.keys.typed(ev) {
 		c.Check.TypedKey(ev)
 	}
 }

@@ -60,7 +60,6 @@ func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
 	}
 }
 
-
 func TestARegistrationLabelIsPrintedAndAudited(t *testing.T) {
 	k, _ := kioskWithClock(t)
 	k.opt.PrintDir = filepath.Join(t.TempDir(), "print")
