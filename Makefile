@@ -38,6 +38,8 @@ bench: test-deps fhir-server-deps
 	$(GO) test -tags ci -run '^$$' -bench Journal -benchtime 200x -count 5 ./store/ | tee -a bench.out
 	$(GO) test -tags ci -run '^$$' -bench Pull -benchtime 3x -count 3 -timeout 60m ./sync/live/ | tee -a bench.out
 	$(GO) test -tags ci -run '^$$' -bench WardPack -benchtime 5x -count 5 ./app/pack/ | tee -a bench.out
+	$(GO) test -tags ci -run '^$$' -bench UIUnlock -benchtime 5x -count 5 -timeout 60m ./app/kiosk/ | tee -a bench.out
+	$(GO) test -tags ci -run '^$$' -bench UISearch -benchtime 520x -count 5 -timeout 60m ./app/kiosk/ | tee -a bench.out
 
 screenshots: build
 	$(call apt_install,$(SHOT_PKGS))

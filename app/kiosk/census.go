@@ -34,8 +34,19 @@ type censusView struct {
 	snapRows []store.CensusRow // the snapshot's census
 	all      []store.CensusRow // and the patients registered during downtime
 	facts    map[string]downtimeFacts
-	shown    []store.CensusRow
-	k        *Kiosk
+	// byPatient are the downtime entries by patient, for the doses.
+	byPatient map[string][]store.JournalEntry
+	// matched are the rows the search matches, shown those of them that
+	// pass the filter, in the order chosen (census_sort.go).
+	matched []store.CensusRow
+	shown   []store.CensusRow
+	k       *Kiosk
+	// The medication columns, the sort and the filter (census_sort.go).
+	meds                   censusMeds
+	progress               *widget.Label
+	sortBy, show           int
+	sortSelect, showSelect *widget.Select
+	nameKeys               map[string]string
 	// rowHeight and noteHeight are the heights of a row without and with
 	// its second line; tall are the rows shown with one.
 	rowHeight, noteHeight float32
@@ -49,6 +60,8 @@ func newCensusView(k *Kiosk) *censusView {
 	v.hint.Wrapping = fyne.TextWrapWord // a long hint must not push the chart aside
 	v.hint.Hide()
 	v.search.SetPlaceHolder("Search name, MRN or bed — or scan a wristband")
+	// A row: bed, name (sex, age), the flags, then on the right the doses
+	// overdue and the next dose due (censusRowLayout); the note under it.
 	row := func() fyne.CanvasObject {
 		bed := widget.NewLabel("000-A")
 		bed.TextStyle.Bold = true
@@ -56,12 +69,18 @@ func newCensusView(k *Kiosk) *censusView {
 		name.Truncation = fyne.TextTruncateEllipsis
 		flags := widget.NewLabel("")
 		flags.Importance = widget.DangerImportance
+		flags.Truncation = fyne.TextTruncateEllipsis
+		overdue := widget.NewLabel("")
+		overdue.Importance = widget.DangerImportance
+		overdue.TextStyle.Bold = true
+		overdue.Hide()
+		next := widget.NewLabel("")
 		note := widget.NewLabel("")
 		note.TextStyle.Bold = true
 		note.Importance = widget.HighImportance
 		note.Truncation = fyne.TextTruncateEllipsis
 		note.Hide()
-		return container.NewVBox(container.NewBorder(nil, nil, bed, flags, name), note)
+		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next), note)
 	}
 	sample := row().(*fyne.Container)
 	v.rowHeight = sample.MinSize().Height
@@ -77,10 +96,20 @@ func newCensusView(k *Kiosk) *censusView {
 			r := v.shown[i]
 			outer := o.(*fyne.Container)
 			c := outer.Objects[0].(*fyne.Container)
-			name, bed, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
+			bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
+			overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
 			bed.SetText(r.Bed)
 			name.SetText(censusLine(r, k.opt.Now))
 			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r)))
+			nextText, overdueText := v.medsText(r, k.opt.Now())
+			next.SetText(nextText)
+			overdue.SetText(overdueText)
+			if overdueText == "" {
+				overdue.Hide()
+			} else {
+				overdue.Show()
+			}
+			c.Refresh() // laid out anew: the widths follow the texts
 			note := outer.Objects[1].(*widget.Label)
 			if n := v.note(r); n != "" {
 				note.SetText(n)
@@ -100,9 +129,25 @@ func newCensusView(k *Kiosk) *censusView {
 	if k.journal == nil {
 		v.register.Disable()
 	}
+	// Sort and filter: Tab from the search field; Left and Right choose,
+	// Space opens the list.
+	v.sortSelect = widget.NewSelect(present.CensusSorts, nil)
+	v.sortSelect.SetSelectedIndex(present.SortCensus)
+	v.sortSelect.OnChanged = func(string) { v.setSort(v.sortSelect.SelectedIndex()) }
+	v.showSelect = widget.NewSelect(present.CensusFilters, nil)
+	v.showSelect.SetSelectedIndex(present.ShowAll)
+	v.showSelect.OnChanged = func(string) { v.setShow(v.showSelect.SelectedIndex()) }
+	v.progress = widget.NewLabel("")
+	v.progress.Wrapping = fyne.TextWrapWord
+	v.progress.TextStyle.Italic = true
+	v.progress.Hide()
+	controls := container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, widget.NewLabel(present.SortLabel), nil, v.sortSelect),
+		container.NewBorder(nil, nil, widget.NewLabel(present.FilterLabel), nil, v.showSelect))
 	v.readSnapshot()
-	v.content = container.NewBorder(container.NewVBox(v.search, v.hint,
-		container.NewBorder(nil, nil, nil, v.register, v.count)), nil, nil, nil, v.list)
+	v.content = container.NewBorder(container.NewVBox(v.search, controls, v.hint,
+		container.NewBorder(nil, nil, nil, v.register, v.count), v.progress), nil, nil, nil, v.list)
+	v.startClock()
 	return v
 }
 
@@ -111,18 +156,20 @@ func newCensusView(k *Kiosk) *censusView {
 func (v *censusView) readSnapshot() {
 	rows, err := v.k.snap.Census(context.Background())
 	v.snapRows = rows
+	v.nameKeys = nil
 	v.merge()
 	v.filter()
 	if err != nil {
 		v.count.SetText("The census could not be read from the snapshot.")
 	}
+	v.readMeds(true)
 }
 
 // merge puts the patients registered during downtime after the snapshot's
 // and reads what the journal says of every patient.
 func (v *censusView) merge() {
 	v.all = slices.Clone(v.snapRows)
-	v.facts = nil
+	v.facts, v.byPatient = nil, nil
 	if v.k.journal == nil {
 		return
 	}
@@ -131,6 +178,10 @@ func (v *censusView) merge() {
 		return
 	}
 	v.facts = factsOf(entries)
+	v.byPatient = map[string][]store.JournalEntry{}
+	for _, e := range entries {
+		v.byPatient[e.Patient] = append(v.byPatient[e.Patient], e)
+	}
 	for _, r := range temporaryRows(entries) {
 		if n := v.facts[r.ID].allergies; n > 0 {
 			r.Allergies, r.AllergyStatus = n, store.Recorded
@@ -144,6 +195,7 @@ func (v *censusView) merge() {
 func (v *censusView) reload() {
 	v.merge()
 	v.filter()
+	v.readMeds(false)
 }
 
 // newAllergyFlag flags an allergy recorded during downtime for a patient
@@ -236,15 +288,21 @@ func matchOf(r store.CensusRow, q string) match {
 }
 
 func (v *censusView) filter() {
-	v.shown = v.shown[:0]
+	v.matched = v.matched[:0]
 	for _, r := range v.all {
 		if matchOf(r, v.search.Text) != noMatch {
-			v.shown = append(v.shown, r)
+			v.matched = append(v.matched, r)
 		}
 	}
-	v.count.SetText(fmt.Sprintf("%d of %d patients", len(v.shown), len(v.all)))
+	v.arrange()
 	v.setHint("")
 	v.list.UnselectAll()
+	v.showRows()
+}
+
+// showRows shows the rows of v.shown and their count.
+func (v *censusView) showRows() {
+	v.count.SetText(present.CensusCount(len(v.shown), len(v.all), v.show))
 	// Rows with a second line are taller; a list has no way back to the
 	// default height, so rows that were tall get the usual one again.
 	tall := map[int]bool{}
@@ -280,6 +338,11 @@ func (v *censusView) openFirst() {
 		q = id
 	}
 	v.filter()
+	for _, r := range v.matched {
+		if matchOf(r, q) == exactID {
+			v.reveal(r.ID) // a filter never hides the patient scanned
+		}
+	}
 	var exact []int
 	for i, r := range v.shown {
 		if matchOf(r, q) == exactID {
@@ -317,6 +380,11 @@ func (v *censusView) setHint(s string) {
 func (v *censusView) openPack(id, hash string) {
 	v.search.SetText("")
 	v.filter()
+	for _, r := range v.matched {
+		if strings.EqualFold(r.ID, id) {
+			v.reveal(r.ID) // a filter never hides the patient scanned
+		}
+	}
 	i := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id })
 	if i < 0 {
 		// A scanner left in caps lock: the id in another case, when it

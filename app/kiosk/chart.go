@@ -3,11 +3,13 @@ package kiosk
 import (
 	"context"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
@@ -42,12 +44,21 @@ type chartView struct {
 	// alerts are the header's lines from the journal (new allergies,
 	// moves), for tests.
 	alerts []string
+	// tabs are the tabs under the header (tabs.go), tabsFor the patient
+	// they were laid out for: shown again, the same patient's chart keeps
+	// its tab. entries are the patient's downtime entries; journalOK is
+	// false when the journal could not be read.
+	tabs      *chartTabs
+	tabsFor   string
+	entries   []store.JournalEntry
+	journalOK bool
 }
 
 func newChartView(k *Kiosk) *chartView {
 	v := &chartView{k: k, stack: container.NewStack()}
 	v.content = v.stack
 	v.showMessage(present.ChoosePatient)
+	k.addTabShortcuts()
 	return v
 }
 
@@ -64,7 +75,8 @@ func (v *chartView) showError(s string) {
 }
 
 // show lays the chart out as present does for every medium: header,
-// banners and alerts that never scroll away, then the sections.
+// banners and alerts that never scroll away, then the tabs, the sections
+// on the first (Summary).
 func (v *chartView) show(c *store.Chart) {
 	v.current, v.registered = c, ""
 	temporary := store.IsTemporaryID(c.Patient.ID)
@@ -76,9 +88,11 @@ func (v *chartView) show(c *store.Chart) {
 	if h.Deceased != "" {
 		header.Add(bannerBox(h.Deceased, colourUnknown, true))
 	}
-	for _, l := range h.Lines {
-		header.Add(widget.NewLabel(l))
-	}
+	// The header's lines in one label: close together, leaving the tabs
+	// the height.
+	lines := widget.NewLabel(strings.Join(h.Lines, "\n"))
+	lines.Wrapping = fyne.TextWrapWord
+	header.Add(lines)
 
 	v.codeText = present.CodeStatus(c)
 	v.allergyText = present.AllergyBanner(c)
@@ -117,15 +131,44 @@ func (v *chartView) show(c *store.Chart) {
 	if !temporary { // a temporary patient has nothing in the snapshot
 		v.sections = append(v.sections, present.Sections(c, asOf)...)
 	}
-	body := container.NewVBox()
-	for _, s := range v.sections {
-		addSection(body, s)
+	tab := present.TabSummary
+	if v.tabs != nil && v.tabsFor == c.Patient.ID {
+		tab = v.tabs.tabs.SelectedIndex()
 	}
-	v.sectionsView = container.NewVScroll(container.NewPadded(body))
+	v.entries, v.journalOK = entries, downtime.Warning == ""
+	v.tabs, v.tabsFor = v.newTabs(c, entries, sectionsContent(v.sections...), v.journalOK), c.Patient.ID
+	v.selectTab(tab)
+	// A form takes the place of the tabs (forms.go), and gives it back.
+	v.sectionsView = v.tabs.tabs
 	v.body = container.NewStack(v.sectionsView)
-	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), nil, nil, nil, v.body)}
+	keys := widget.NewLabel(present.ChartTabKeys)
+	keys.TextStyle.Italic = true
+	keys.Truncation = fyne.TextTruncateEllipsis
+	keys.SizeName = theme.SizeNameCaptionText
+	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), keys, nil, nil, v.body)}
 	v.stack.Refresh()
+	v.dropStaleFocus()
 	v.resumeForm(c)
+}
+
+// dropStaleFocus lets go of a focused widget of the chart just replaced
+// (the field of a form saved): it would keep taking the keys, the tab and
+// print shortcuts among them. The census keeps its focus: a wristband
+// scan goes on into the search field.
+func (v *chartView) dropStaleFocus() {
+	c := v.k.win.Canvas()
+	f := c.Focused()
+	if f == nil {
+		return
+	}
+	if cv := v.k.census; cv != nil {
+		for _, o := range []fyne.Focusable{cv.search, cv.sortSelect, cv.showSelect, cv.list, cv.register} {
+			if f == o {
+				return
+			}
+		}
+	}
+	c.Unfocus()
 }
 
 // downtime is the chart's "Recorded during downtime" section, first: what

@@ -90,6 +90,41 @@ func unlockWith(k *Kiosk, pass, user string) {
 	test.Type(k.unlock.user, user)
 	test.Tap(k.unlock.button)
 	k.work.Wait()
+	drainUI()
+}
+
+// handed is what background work handed back to the UI thread (uiDo),
+// kept to be run on the test's goroutine by drainUI: Fyne's test driver
+// would run it at once on the worker's goroutine, beside the UI work of
+// the goroutine that started it.
+var handed struct {
+	sync.Mutex
+	fns []func()
+}
+
+func init() {
+	uiDo = func(f func()) {
+		handed.Lock()
+		handed.fns = append(handed.fns, f)
+		handed.Unlock()
+	}
+}
+
+// drainUI runs what was handed back to the UI thread, until nothing is
+// left; call it once the work is done (k.work.Wait).
+func drainUI() {
+	for {
+		handed.Lock()
+		fns := handed.fns
+		handed.fns = nil
+		handed.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
 }
 
 func TestAWrongPassphraseKeepsTheKioskLocked(t *testing.T) {

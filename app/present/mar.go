@@ -157,14 +157,8 @@ func NextDueLine(c *store.Chart, entries []store.JournalEntry, from, to time.Tim
 // the newer. Corrected and cancelled entries do not count.
 func LastGiven(m store.Medication, entries []store.JournalEntry) (last time.Time, inDowntime bool) {
 	last = m.LastGiven
-	if m.Source.ID == "" {
-		return last, false
-	}
-	for _, e := range entries {
+	for _, e := range OrderEntries(m, entries) {
 		a := e.Medication
-		if a == nil || e.Superseded() || a.OrderID != m.Source.ID {
-			continue
-		}
 		if a.Outcome != store.OutcomeGiven && a.Outcome != store.OutcomePartial {
 			continue
 		}
@@ -173,6 +167,23 @@ func LastGiven(m store.Medication, entries []store.JournalEntry) (last time.Time
 		}
 	}
 	return last, inDowntime
+}
+
+// OrderEntries are the downtime entries that document a dose of order m,
+// whatever its outcome: medication entries naming the order's id that
+// still hold (corrected and cancelled ones do not). An order without an id
+// has none: a dose is never matched to an order by its name alone.
+func OrderEntries(m store.Medication, entries []store.JournalEntry) []store.JournalEntry {
+	if m.Source.ID == "" {
+		return nil
+	}
+	var out []store.JournalEntry
+	for _, e := range entries {
+		if a := e.Medication; a != nil && !e.Superseded() && a.OrderID == m.Source.ID {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // MARTitle heads the MAR of the window [from, to).

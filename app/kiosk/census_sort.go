@@ -1,0 +1,611 @@
+package kiosk
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// The census's medication columns, sort and filter.
+//
+// Each row says when the patient's next dose is due and how many are
+// overdue, from the same schedule as the chart's MAR
+// (present.NewCensusDoses). The census rows come from the snapshot's
+// index, without medications: reading them takes decoding every chart,
+// too slow for 5,000 patients on the UI thread. So once the census shows,
+// a goroutine (tracked by k.work) reads the charts one by one and hands
+// the doses back with uiDo in batches; the rows say "…" until theirs come.
+// The work is abandoned, and whatever it hands back is dropped, when the
+// kiosk locks (the session's quit channel closes, and k.session moves on),
+// when a newer snapshot is swapped in, or when a saved entry starts a new
+// round (a newer round number): the context is cancelled and the
+// goroutine stops at the next chart. A new round reads only the patients
+// whose downtime entries changed, who are not read yet, or whose doses
+// are about to go stale (known a day ahead: present.CensusDoses.Stale).
+//
+// What is undocumented is decided once per round; due and overdue are
+// decided at the clock's time whenever a row is drawn, and a ticker
+// (every censusClockEvery) draws the rows again, sorts and filters again
+// when the order depends on the time, and has the open chart's MAR follow
+// the time too (chartView.retime).
+//
+// Sorting and filtering never hide a patient from a wristband or a pack
+// code: when the patient scanned is filtered out, the filter goes back to
+// all patients (openFirst, openPack).
+
+// uiDo hands work back to the UI thread. Tests put their own in its place
+// to run what is handed back on the test's goroutine, when they choose
+// (Fyne's test driver runs fyne.Do at once, on the calling goroutine).
+var uiDo = fyne.Do
+
+// chartForMeds reads a chart for the census's medication columns; tests
+// hold it to catch the work in flight.
+var chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) {
+	return s.Chart(ctx, id)
+}
+
+const (
+	medsBatch        = 200                    // results per hand-back…
+	medsFlushEvery   = 150 * time.Millisecond // …or sooner
+	censusClockEvery = 30 * time.Second
+)
+
+// censusMeds are the census's medication columns.
+type censusMeds struct {
+	doses   map[string]present.CensusDoses // by patient id
+	sig     map[string]string              // the entries the doses were read with
+	failed  map[string]bool                // charts that could not be read
+	round   uint64                         // the round under way, or the last
+	cancel  context.CancelFunc
+	running bool
+	todo    int // patients of the round…
+	done    int // …handed back
+}
+
+// medsResult is one patient's doses, read in the background.
+type medsResult struct {
+	id, sig string
+	doses   present.CensusDoses
+	failed  bool
+}
+
+// entriesSig sums up a patient's downtime entries: it changes when one is
+// recorded, corrected or cancelled.
+func entriesSig(entries []store.JournalEntry) string {
+	if len(entries) == 0 {
+		return ""
+	}
+	var superseded int
+	var seq int64
+	for _, e := range entries {
+		if e.Superseded() {
+			superseded++
+		}
+		seq = max(seq, e.Seq)
+	}
+	return strconv.Itoa(len(entries)) + "/" + strconv.Itoa(superseded) + "/" + strconv.FormatInt(seq, 10)
+}
+
+// readMeds starts a round of reading the doses in the background, for the
+// patients whose doses are missing or out of date; a round under way is
+// abandoned. fresh reads every patient again (another snapshot): the doses
+// read from the snapshot before stay on screen until theirs come.
+func (v *censusView) readMeds(fresh bool) {
+	k, m := v.k, &v.meds
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.round++
+	m.running = false
+	if m.doses == nil {
+		m.doses = map[string]present.CensusDoses{}
+	}
+	if fresh || m.sig == nil {
+		m.sig, m.failed = map[string]string{}, map[string]bool{}
+	}
+	if k.snap == nil {
+		return
+	}
+	now := k.opt.Now()
+	var todo []string
+	entries := map[string][]store.JournalEntry{}
+	sigs := map[string]string{}
+	for _, r := range v.snapRows {
+		e := v.byPatient[r.ID]
+		sig := entriesSig(e)
+		if d, ok := m.doses[r.ID]; ok && !d.Stale(now) {
+			if old, read := m.sig[r.ID]; read && old == sig {
+				continue
+			}
+		}
+		todo = append(todo, r.ID)
+		if len(e) > 0 {
+			entries[r.ID] = e
+		}
+		sigs[r.ID] = sig
+	}
+	m.todo, m.done = len(todo), 0
+	if len(todo) == 0 {
+		v.showMedsProgress()
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel, m.running = cancel, true
+	v.showMedsProgress()
+	round, session, snap := m.round, k.session, k.snap
+	var quit <-chan struct{}
+	if k.banner != nil {
+		quit = k.banner.quit
+	}
+	k.work.Add(1)
+	go func() {
+		defer k.work.Done()
+		defer cancel()
+		var batch []medsResult
+		last := time.Now()
+		hand := func(final bool) {
+			b := batch
+			batch = nil
+			uiDo(func() { v.takeMeds(round, session, b, final) })
+		}
+		for _, id := range todo {
+			select {
+			case <-ctx.Done():
+				return
+			case <-quit:
+				return
+			default:
+			}
+			res := medsResult{id: id, sig: sigs[id]}
+			if c, err := chartForMeds(ctx, snap, id); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				res.failed = true
+			} else {
+				res.doses = present.NewCensusDoses(c, entries[id], now)
+			}
+			batch = append(batch, res)
+			if len(batch) >= medsBatch || time.Since(last) >= medsFlushEvery {
+				hand(false)
+				last = time.Now()
+			}
+		}
+		hand(true)
+	}()
+}
+
+// takeMeds takes a batch of doses read in the background, on the UI
+// thread; a batch of another session, census or round is dropped.
+func (v *censusView) takeMeds(round, session uint64, results []medsResult, final bool) {
+	k, m := v.k, &v.meds
+	if k.session != session || k.census != v || m.round != round {
+		return
+	}
+	for _, r := range results {
+		if r.failed {
+			m.failed[r.id] = true
+			delete(m.doses, r.id)
+			continue
+		}
+		delete(m.failed, r.id)
+		m.doses[r.id], m.sig[r.id] = r.doses, r.sig
+	}
+	m.done += len(results)
+	if final {
+		m.running = false
+		m.cancel = nil
+	}
+	v.showMedsProgress()
+	if v.ordersByMeds() {
+		v.rearrange()
+	} else {
+		v.list.Refresh()
+	}
+}
+
+// showMedsProgress says how far the reading is, or for how many patients
+// it failed, or nothing.
+func (v *censusView) showMedsProgress() {
+	m := &v.meds
+	text, importance := "", widget.MediumImportance
+	switch {
+	case m.running:
+		text = present.MedsProgress(m.done, m.todo)
+	case len(m.failed) > 0:
+		text, importance = present.MedsFailed(len(m.failed)), widget.DangerImportance
+	}
+	v.progress.Importance = importance
+	v.progress.SetText(text)
+	if text == "" {
+		v.progress.Hide()
+	} else {
+		v.progress.Show()
+	}
+}
+
+// medsOf are a row's doses: ok is false until they are read (or when
+// they could not be), failed says they could not.
+func (v *censusView) medsOf(r store.CensusRow) (d present.CensusDoses, ok, failed bool) {
+	d, ok = v.meds.doses[r.ID]
+	return d, ok, v.meds.failed[r.ID]
+}
+
+// medsText is a row's "next 14:00" and "2 OVERDUE" (or "" for none).
+func (v *censusView) medsText(r store.CensusRow, now time.Time) (next, overdue string) {
+	if store.IsTemporaryID(r.ID) {
+		return "", "" // registered during downtime: no orders in the snapshot
+	}
+	d, ok, failed := v.medsOf(r)
+	switch {
+	case failed:
+		return present.MedsUnreadable, ""
+	case !ok:
+		return present.MedsPending, ""
+	}
+	n, has := d.Next(now)
+	return present.CensusNextDose(n, has, now), present.CensusOverdue(d.Overdue(now))
+}
+
+// ordersByMeds says whether the rows shown depend on the doses and the
+// time.
+func (v *censusView) ordersByMeds() bool {
+	return v.sortBy == present.SortNextDue || v.sortBy == present.SortOverdue || v.show == present.ShowOverdue
+}
+
+// keep says whether a row passes the filter.
+func (v *censusView) keep(r store.CensusRow, now time.Time) bool {
+	switch v.show {
+	case present.ShowAllergies:
+		return r.Allergies > 0 || v.facts[r.ID].allergies > 0
+	case present.ShowDNR:
+		return r.DNR
+	case present.ShowIsolation:
+		return r.Isolation != ""
+	case present.ShowOverdue:
+		d, ok, _ := v.medsOf(r)
+		return ok && d.Overdue(now) > 0
+	}
+	return true
+}
+
+// arrange puts in v.shown the rows matched by the search that pass the
+// filter, in the chosen order.
+func (v *censusView) arrange() {
+	now := v.k.opt.Now()
+	v.shown = v.shown[:0]
+	for _, r := range v.matched {
+		if v.keep(r, now) {
+			v.shown = append(v.shown, r)
+		}
+	}
+	switch v.sortBy {
+	case present.SortBed:
+		slices.SortStableFunc(v.shown, func(a, b store.CensusRow) int {
+			return cmp.Or(compareBeds(a.Bed, b.Bed), cmp.Compare(v.nameKey(a), v.nameKey(b)))
+		})
+	case present.SortName:
+		slices.SortStableFunc(v.shown, func(a, b store.CensusRow) int {
+			return cmp.Or(cmp.Compare(v.nameKey(a), v.nameKey(b)), compareBeds(a.Bed, b.Bed))
+		})
+	case present.SortNextDue, present.SortOverdue:
+		type key struct {
+			known   int // 0 read, 1 not read yet (or unreadable), last
+			overdue int
+			next    time.Time // zero: none due
+		}
+		keys := make(map[string]key, len(v.shown))
+		for _, r := range v.shown {
+			d, ok, _ := v.medsOf(r)
+			if !ok {
+				keys[r.ID] = key{known: 1}
+				continue
+			}
+			kk := key{overdue: d.Overdue(now)}
+			if n, has := d.Next(now); has {
+				kk.next = n.Time
+			}
+			keys[r.ID] = kk
+		}
+		byNext := func(a, b key) int {
+			switch {
+			case a.next.IsZero() && b.next.IsZero():
+				return 0
+			case a.next.IsZero():
+				return 1
+			case b.next.IsZero():
+				return -1
+			}
+			return a.next.Compare(b.next)
+		}
+		slices.SortStableFunc(v.shown, func(a, b store.CensusRow) int {
+			ka, kb := keys[a.ID], keys[b.ID]
+			if c := cmp.Compare(ka.known, kb.known); c != 0 {
+				return c
+			}
+			if v.sortBy == present.SortOverdue {
+				if c := cmp.Compare(kb.overdue, ka.overdue); c != 0 {
+					return c
+				}
+			}
+			return cmp.Or(byNext(ka, kb), compareBeds(a.Bed, b.Bed))
+		})
+	}
+}
+
+// rearrange sorts and filters again (the doses came, the time moved) and
+// shows the rows, unless they stay the same. The selection goes: the row
+// it marked may have moved.
+func (v *censusView) rearrange() {
+	before := make([]string, len(v.shown))
+	for i, r := range v.shown {
+		before[i] = r.ID
+	}
+	v.arrange()
+	same := len(before) == len(v.shown)
+	for i := 0; same && i < len(before); i++ {
+		same = before[i] == v.shown[i].ID
+	}
+	if same {
+		v.list.Refresh()
+		return
+	}
+	v.list.UnselectAll()
+	v.showRows()
+}
+
+// nameKey is a name as sorted: lower case, without accents.
+func (v *censusView) nameKey(r store.CensusRow) string {
+	if k, ok := v.nameKeys[r.ID]; ok {
+		return k
+	}
+	k := foldName(r.Name)
+	if v.nameKeys == nil {
+		v.nameKeys = map[string]string{}
+	}
+	v.nameKeys[r.ID] = k
+	return k
+}
+
+// accents are the accented letters of the names of the ward's languages
+// and the base letters they sort with.
+var accents = strings.NewReplacer(
+	"à", "a", "á", "a", "â", "a", "ä", "a", "ã", "a", "å", "a", "æ", "ae",
+	"ç", "c", "č", "c", "ć", "c",
+	"è", "e", "é", "e", "ê", "e", "ë", "e", "ě", "e",
+	"ì", "i", "í", "i", "î", "i", "ï", "i", "ı", "i",
+	"ñ", "n", "ń", "n",
+	"ò", "o", "ó", "o", "ô", "o", "ö", "o", "õ", "o", "ø", "o", "œ", "oe",
+	"ù", "u", "ú", "u", "û", "u", "ü", "u",
+	"ý", "y", "ÿ", "y",
+	"š", "s", "ş", "s", "ś", "s", "ß", "ss", "ž", "z", "ğ", "g", "ł", "l",
+)
+
+func foldName(name string) string { return accents.Replace(strings.ToLower(strings.TrimSpace(name))) }
+
+// compareBeds orders beds as people read them: the numbers in them by
+// value ("9" before "10"), the rest by letter; no bed last.
+func compareBeds(a, b string) int {
+	switch {
+	case a == "" && b == "":
+		return 0
+	case a == "":
+		return 1
+	case b == "":
+		return -1
+	}
+	a, b = strings.ToLower(a), strings.ToLower(b)
+	for a != "" && b != "" {
+		ra, rb := rune(a[0]), rune(b[0])
+		if unicode.IsDigit(ra) && unicode.IsDigit(rb) {
+			na, restA := leadingNumber(a)
+			nb, restB := leadingNumber(b)
+			if c := cmp.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = restA, restB
+			continue
+		}
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// leadingNumber reads the digits at the start of s (without its leading
+// zeros, and no longer than fits), and returns what follows.
+func leadingNumber(s string) (uint64, string) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseUint(strings.TrimLeft(s[:i], "0"), 10, 64)
+	if err != nil {
+		n = 0
+		if strings.TrimLeft(s[:i], "0") != "" {
+			n = ^uint64(0)
+		}
+	}
+	return n, s[i:]
+}
+
+// startClock draws the rows again every censusClockEvery while the session
+// lasts: due and overdue change with the time.
+func (v *censusView) startClock() {
+	if v.k.banner == nil {
+		return
+	}
+	quit := v.k.banner.quit
+	go func() {
+		t := time.NewTicker(censusClockEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				uiDo(v.tick)
+			case <-quit:
+				return
+			}
+		}
+	}()
+}
+
+// tick follows the time: rows drawn again (sorted and filtered again when
+// the order depends on it), stale doses read again, the chart's MAR.
+func (v *censusView) tick() {
+	k := v.k
+	if k.census != v || k.snap == nil {
+		return
+	}
+	now := k.opt.Now()
+	if !v.meds.running {
+		for _, d := range v.meds.doses {
+			if d.Stale(now) {
+				v.readMeds(false)
+				break
+			}
+		}
+	}
+	if v.ordersByMeds() {
+		v.rearrange()
+	} else {
+		v.list.Refresh()
+	}
+	if k.chart != nil {
+		k.chart.retime()
+	}
+}
+
+// setSort and setShow are the controls' choices.
+func (v *censusView) setSort(i int) {
+	if i < 0 || i == v.sortBy {
+		return
+	}
+	v.k.touch()
+	v.sortBy = i
+	v.rearrange()
+}
+
+func (v *censusView) setShow(i int) {
+	if i < 0 || i == v.show {
+		return
+	}
+	v.k.touch()
+	v.show = i
+	if v.showSelect != nil && v.showSelect.SelectedIndex() != i {
+		v.showSelect.SetSelectedIndex(i) // comes back here, with nothing to do
+	}
+	v.rearrange()
+	v.setHint("")
+}
+
+// reveal makes the patient with this id shown when the search matches
+// them and only the filter hides them: a scan always finds its patient.
+func (v *censusView) reveal(id string) {
+	if v.show == present.ShowAll || slices.ContainsFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id }) {
+		return
+	}
+	if slices.ContainsFunc(v.matched, func(r store.CensusRow) bool { return r.ID == id }) {
+		v.setShow(present.ShowAll)
+	}
+}
+
+// censusRowLayout lays out a census row's labels: bed, name, flags, doses
+// overdue, next dose. The bed and the doses always show whole, at the
+// ends; the name and the flags share what is left, each whole when both
+// fit; otherwise the name keeps at least namePart of it (a patient is
+// known by name) and the flags are cut short at the end, their first and
+// most serious words (DNR, ALLERGY) staying in view.
+type censusRowLayout struct{}
+
+const namePart = 0.5
+
+// fullWidth is the width a truncating label needs to show its whole text:
+// the width of the same label not truncating, remembered by text, style
+// and text size (rows are laid out on every scroll).
+func fullWidth(l *widget.Label) float32 {
+	if l.Text == "" || !l.Visible() {
+		return 0
+	}
+	key := fullWidthKey{l.Text, l.TextStyle, theme.TextSize()}
+	if w, ok := fullWidths[key]; ok {
+		return w
+	}
+	m := widget.NewLabel(l.Text)
+	m.TextStyle = l.TextStyle
+	// A little to spare: cut to its exact width, a label may still
+	// truncate its last letters.
+	w := m.MinSize().Width + theme.Padding()
+	if len(fullWidths) > 4096 {
+		clear(fullWidths)
+	}
+	fullWidths[key] = w
+	return w
+}
+
+type fullWidthKey struct {
+	text  string
+	style fyne.TextStyle
+	size  float32
+}
+
+// fullWidths are the widths fullWidth measured; used on the UI thread only.
+var fullWidths = map[fullWidthKey]float32{}
+
+func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, name, flags, overdue, next float32) {
+	bed = objects[0].MinSize().Width
+	if objects[3].Visible() {
+		overdue = objects[3].MinSize().Width
+	}
+	next = objects[4].MinSize().Width
+	name, flags = fullWidth(objects[1].(*widget.Label)), fullWidth(objects[2].(*widget.Label))
+	left := max(width-bed-overdue-next, 0)
+	if name+flags > left {
+		name = max(min(name, left*namePart), left-flags)
+		flags = max(left-name, 0)
+	}
+	return bed, name, flags, overdue, next
+}
+
+func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objects {
+		m := o.MinSize()
+		if i == 1 || i == 2 { // they shrink
+			m.Width = 0
+		}
+		if o.Visible() {
+			s.Width += m.Width
+		}
+		s.Height = max(s.Height, m.Height)
+	}
+	return s
+}
+
+func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	bed, name, flags, overdue, next := l.widths(objects, size.Width)
+	place := func(i int, x, w float32) {
+		objects[i].Move(fyne.NewPos(x, 0))
+		objects[i].Resize(fyne.NewSize(w, size.Height))
+	}
+	place(0, 0, bed)
+	place(1, bed, name)
+	// The flags and the doses at the right end.
+	place(4, size.Width-next, next)
+	place(3, size.Width-next-overdue, overdue)
+	place(2, size.Width-next-overdue-flags, flags)
+}

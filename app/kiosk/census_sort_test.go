@@ -1,0 +1,242 @@
+package kiosk
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+func censusShownIDs(v *censusView) []string {
+	var out []string
+	for _, r := range v.shown {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func censusRowOf(t *testing.T, v *censusView, id string) store.CensusRow {
+	t.Helper()
+	i := slices.IndexFunc(v.all, func(r store.CensusRow) bool { return r.ID == id })
+	if i < 0 {
+		t.Fatalf("no row %s", id)
+	}
+	return v.all[i]
+}
+
+func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
+	k, clock := tabsKiosk(t)
+	v, now := k.census, *clock
+	next := func(d time.Duration) string {
+		return present.CensusNextDose(present.OpenDose{Time: now.Add(d)}, true, now)
+	}
+	for id, want := range map[string][2]string{
+		"p1": {next(10 * time.Minute), "1 OVERDUE"},
+		"p2": {next(5 * time.Hour), ""},
+		"p3": {"none due in 24 h", ""},
+		"p4": {next(20 * time.Hour), "2 OVERDUE"},
+	} {
+		next, overdue := v.medsText(censusRowOf(t, v, id), now)
+		if next != want[0] || overdue != want[1] {
+			t.Errorf("%s: %q %q, want %q %q", id, next, overdue, want[0], want[1])
+		}
+	}
+	if v.progress.Visible() || v.meds.running {
+		t.Errorf("still reading: %q", v.progress.Text)
+	}
+
+	// Read again (a newer snapshot): the doses read before stay on screen
+	// until the new ones are handed back.
+	before, _ := v.medsText(censusRowOf(t, v, "p1"), now)
+	v.readMeds(true)
+	if next, _ := v.medsText(censusRowOf(t, v, "p1"), now); next != before {
+		t.Errorf("while reading again: %q, want %q", next, before)
+	}
+	if !v.progress.Visible() || !strings.HasPrefix(v.progress.Text, "Reading the medication times") {
+		t.Errorf("progress %q", v.progress.Text)
+	}
+	k.work.Wait()
+	drainUI()
+	if v.progress.Visible() || v.meds.done != 4 {
+		t.Errorf("after: progress %q, %d read", v.progress.Text, v.meds.done)
+	}
+	// Never read: the rows say so until the doses come.
+	v.meds = censusMeds{}
+	v.readMeds(false)
+	if next, _ := v.medsText(censusRowOf(t, v, "p1"), now); next != present.MedsPending {
+		t.Errorf("before the doses are read: %q", next)
+	}
+	k.work.Wait()
+	drainUI()
+	if next, _ := v.medsText(censusRowOf(t, v, "p1"), now); next == present.MedsPending {
+		t.Errorf("after: %q", next)
+	}
+
+	// A patient registered during downtime has no orders: nothing to say.
+	tmp, err := store.NewTemporaryID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next, overdue := v.medsText(store.CensusRow{ID: tmp}, now); next != "" || overdue != "" {
+		t.Errorf("temporary patient: %q %q", next, overdue)
+	}
+}
+
+func TestTheCensusSortsAndFilters(t *testing.T) {
+	k, _ := tabsKiosk(t)
+	v := k.census
+	if got := censusShownIDs(v); !slices.Equal(got, []string{"p1", "p2", "p3", "p4"}) {
+		t.Fatalf("census order %v", got)
+	}
+	for _, c := range []struct {
+		sort int
+		want []string
+	}{
+		{present.SortBed, []string{"p2", "p3", "p1", "p4"}},     // 9, 10, 101-A, 102-B
+		{present.SortName, []string{"p4", "p2", "p3", "p1"}},    // Adams, Dubois, Ébert, Janssens
+		{present.SortNextDue, []string{"p1", "p2", "p4", "p3"}}, // in 10 min, 5 h, 20 h, none
+		{present.SortOverdue, []string{"p4", "p1", "p2", "p3"}}, // 2, 1, then by next dose
+		{present.SortCensus, []string{"p1", "p2", "p3", "p4"}},
+	} {
+		v.sortSelect.SetSelectedIndex(c.sort)
+		if got := censusShownIDs(v); !slices.Equal(got, c.want) {
+			t.Errorf("sorted by %s: %v, want %v", present.CensusSorts[c.sort], got, c.want)
+		}
+	}
+	// The controls answer the keyboard: Right chooses the next.
+	v.sortSelect.TypedKey(&fyne.KeyEvent{Name: fyne.KeyRight})
+	if v.sortBy != present.SortBed {
+		t.Errorf("Right on the sort control: sort %d", v.sortBy)
+	}
+	v.sortSelect.SetSelectedIndex(present.SortCensus)
+	for _, c := range []struct {
+		show int
+		want []string
+	}{
+		{present.ShowDNR, []string{"p1"}},
+		{present.ShowAllergies, []string{"p1"}},
+		{present.ShowIsolation, []string{"p2"}},
+		{present.ShowOverdue, []string{"p1", "p4"}},
+		{present.ShowAll, []string{"p1", "p2", "p3", "p4"}},
+	} {
+		v.showSelect.SetSelectedIndex(c.show)
+		if got := censusShownIDs(v); !slices.Equal(got, c.want) {
+			t.Errorf("showing %s: %v, want %v", present.CensusFilters[c.show], got, c.want)
+		}
+	}
+	v.showSelect.SetSelectedIndex(present.ShowOverdue)
+	if v.count.Text != "2 of 4 patients · showing: Overdue doses" {
+		t.Errorf("count %q", v.count.Text)
+	}
+	// Search and filter together.
+	v.search.SetText("a")
+	if got := censusShownIDs(v); !slices.Equal(got, []string{"p1", "p4"}) {
+		t.Errorf("'a' among the overdue: %v", got)
+	}
+	v.search.SetText("adams")
+	if got := censusShownIDs(v); !slices.Equal(got, []string{"p4"}) {
+		t.Errorf("'adams' among the overdue: %v", got)
+	}
+}
+
+func TestAScanOpensThePatientAFilterHides(t *testing.T) {
+	k, _ := tabsKiosk(t)
+	v := k.census
+	v.showSelect.SetSelectedIndex(present.ShowDNR)
+	submit(k, "MRN002")
+	if k.chart.current == nil || k.chart.current.Patient.ID != "p2" {
+		t.Fatalf("the scanned MRN002 did not open: hint %q", v.hint.Text)
+	}
+	if v.show != present.ShowAll || v.showSelect.SelectedIndex() != present.ShowAll || v.hint.Text != "" {
+		t.Errorf("the filter stays on (%d) after a scan it hid", v.show)
+	}
+	// The pack code of a hidden patient too.
+	v.showSelect.SetSelectedIndex(present.ShowIsolation)
+	submit(k, present.PackCode("p1", k.snap.Manifest.CipherSHA256))
+	if k.chart.current.Patient.ID != "p1" || v.show != present.ShowAll {
+		t.Errorf("pack code: chart %s, filter %d, hint %q", k.chart.current.Patient.ID, v.show, v.hint.Text)
+	}
+}
+
+// holdCharts makes the census's background reading wait on each chart
+// until release is closed, and counts the charts it read.
+func holdMedsCharts(t *testing.T) (release chan struct{}, read *atomic.Int32, started *sync.WaitGroup) {
+	release, read, started = make(chan struct{}), &atomic.Int32{}, &sync.WaitGroup{}
+	started.Add(1)
+	var once sync.Once
+	old := chartForMeds
+	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) {
+		once.Do(started.Done)
+		<-release
+		read.Add(1)
+		return old(ctx, s, id)
+	}
+	t.Cleanup(func() { chartForMeds = old })
+	return release, read, started
+}
+
+func TestTheBackgroundReadingStopsWhenTheKioskLocks(t *testing.T) {
+	k, _ := tabsKiosk(t)
+	v := k.census
+	release, read, started := holdMedsCharts(t)
+	v.meds = censusMeds{}
+	v.readMeds(true)
+	started.Wait() // on the first chart
+	k.Lock()
+	close(release)
+	k.work.Wait()
+	drainUI()
+	if n := read.Load(); n != 1 {
+		t.Errorf("%d charts read after the kiosk locked, want the one under way only", n)
+	}
+	if len(v.meds.doses) != 0 {
+		t.Errorf("doses taken after the lock: %v", v.meds.doses)
+	}
+}
+
+func TestANewRoundAbandonsTheOneUnderWay(t *testing.T) {
+	k, clock := tabsKiosk(t)
+	v := k.census
+	release, read, started := holdMedsCharts(t)
+	v.readMeds(true)
+	started.Wait()
+	first := v.meds.round
+	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) { return s.Chart(ctx, id) }
+	v.readMeds(true) // a newer snapshot, or a saved entry: read again
+	close(release)
+	k.work.Wait()
+	drainUI()
+	if n := read.Load(); n != 1 {
+		t.Errorf("the abandoned round read %d charts, want the one under way only", n)
+	}
+	if v.meds.round == first || v.meds.running || len(v.meds.doses) != 4 {
+		t.Fatalf("round %d (first %d), running %v, %d patients read", v.meds.round, first, v.meds.running, len(v.meds.doses))
+	}
+	if _, overdue := v.medsText(censusRowOf(t, v, "p4"), *clock); overdue != "2 OVERDUE" {
+		t.Errorf("p4 after the second round: %q", overdue)
+	}
+	// Read again with nothing changed: no chart is read.
+	v.readMeds(false)
+	if v.meds.running || v.meds.todo != 0 {
+		t.Errorf("nothing changed, yet %d patients are read again", v.meds.todo)
+	}
+}
+
+func TestBedsSortAsNumbersAndNamesWithoutAccents(t *testing.T) {
+	beds := []string{"10", "", "9", "101-B", "101-A", "2b", "2a", "A-3", "a-12"}
+	slices.SortStableFunc(beds, compareBeds)
+	if want := []string{"2a", "2b", "9", "10", "101-A", "101-B", "A-3", "a-12", ""}; !slices.Equal(beds, want) {
+		t.Errorf("beds %q, want %q", beds, want)
+	}
+	if foldName(" Ébert, Zoé") != "ebert, zoe" || foldName("Müller") != "muller" {
+		t.Errorf("folded %q %q", foldName(" Ébert, Zoé"), foldName("Müller"))
+	}
+}

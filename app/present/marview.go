@@ -1,0 +1,468 @@
+package present
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"lifeboat/store"
+)
+
+// The MAR of the chart window and the census's "next dose" and "overdue"
+// are read at the kiosk's clock, not at the data time: during an outage a
+// nurse needs what is due now. The scheduled times come from Due (and so
+// from DailyTimes and ScheduledIn), the times the printed MAR uses.
+//
+// A scheduled dose is documented by the administration nearest to it of
+// the same order: an administration in the snapshot, the order's last
+// dose, or a dose recorded during downtime on this kiosk (given, partly
+// given, held or refused; a corrected or cancelled entry documents
+// nothing). An administration is matched by the order's id only, never by
+// the medication's name, and to one dose at most: the nearest (the
+// earlier of two at the same distance, a late dose being likelier than an
+// early one), when it is within doseMatchSpan. A dose given is never
+// overdue; a dose documented held or refused is not overdue either (it is
+// shown as not given: someone decided, and giving it now could be wrong).
+//
+// An undocumented dose is then, at the clock's time now:
+//   - due: within DueWindow of now, before or after (the usual rule that a
+//     dose may be given half an hour either side of its time);
+//   - overdue: more than DueWindow in the past, and at most
+//     OverdueLookback ago (older missed doses are the next dose's concern);
+//   - upcoming: more than DueWindow ahead.
+
+// DueWindow is how far either side of its time a dose counts as due.
+const DueWindow = 30 * time.Minute
+
+// OverdueLookback is how far back the MAR looks for doses not documented.
+const OverdueLookback = 12 * time.Hour
+
+// MARAhead is how far ahead of now the MAR shows the scheduled doses.
+const MARAhead = 24 * time.Hour
+
+// doseMatchSpan is the furthest an administration may be from a scheduled
+// dose and still document it.
+const doseMatchSpan = 12 * time.Hour
+
+// DoseState is where a scheduled dose stands at a given time.
+type DoseState int
+
+const (
+	DoseUpcoming DoseState = iota
+	DoseDue
+	DoseOverdue
+	DoseGiven
+	DoseNotGiven // documented held, refused or not done
+)
+
+// DoseRecord is what documents a dose.
+type DoseRecord struct {
+	Time  time.Time
+	Given bool   // given, in full or in part
+	What  string // "given", "partly given", "held", "refused", "not given (…)"
+	// Entry is the downtime entry that recorded it; nil when the snapshot
+	// holds it.
+	Entry *store.JournalEntry
+}
+
+// Dose is one scheduled dose and what documents it, if anything.
+type Dose struct {
+	Time   time.Time
+	Record *DoseRecord
+}
+
+// State is where the dose stands at now.
+func (d Dose) State(now time.Time) DoseState {
+	switch {
+	case d.Record != nil && d.Record.Given:
+		return DoseGiven
+	case d.Record != nil:
+		return DoseNotGiven
+	case d.Time.Before(now.Add(-DueWindow)):
+		return DoseOverdue
+	case !d.Time.After(now.Add(DueWindow)):
+		return DoseDue
+	}
+	return DoseUpcoming
+}
+
+// MAROrder is an active order on the window's MAR with its doses.
+type MAROrder struct {
+	MARRow
+	// Doses are the scheduled doses from the MAR's From to its To, in
+	// time order (none for an order as needed or without fixed times).
+	Doses []Dose
+	// Downtime are the entries recorded for this order during downtime,
+	// newest first, corrected and cancelled ones too (to be shown marked).
+	Downtime []store.JournalEntry
+}
+
+// MARView is the MAR of a chart at the clock's time Now, over [From, To):
+// OverdueLookback before now to MARAhead after.
+type MARView struct {
+	Now, From, To time.Time
+	// Scheduled are the active orders that are not as needed: those with a
+	// dose still to give first (by that dose, so the overdue ones lead),
+	// then those with none in the window, then those whose times are not
+	// known (Unscheduled says why).
+	Scheduled []MAROrder
+	PRN       []MAROrder         // active orders as needed
+	Inactive  []store.Medication // on hold, stopped, completed…: not to give
+	// Other are the medication entries recorded during downtime that do
+	// not document an active order (no order named, or one no longer
+	// active), newest first; corrected and cancelled ones too, to be shown
+	// marked.
+	Other []store.JournalEntry
+}
+
+// NewMARView lays out the MAR of chart c at now; entries are the patient's
+// downtime entries (any order), or nil.
+func NewMARView(c *store.Chart, entries []store.JournalEntry, now time.Time) MARView {
+	return marView(c, entries, now, now.Add(-OverdueLookback), now.Add(MARAhead))
+}
+
+func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Time) MARView {
+	v := MARView{Now: now, From: from, To: to}
+	used := map[string]bool{}
+	for _, r := range MAR(c, entries, from, to) {
+		o := MAROrder{MARRow: r}
+		if id := r.Order.Source.ID; id != "" {
+			for _, e := range entries { // corrected and cancelled ones too, to be shown marked
+				if e.Medication != nil && e.Medication.OrderID == id {
+					o.Downtime = append(o.Downtime, e)
+				}
+			}
+		}
+		sortNewestFirst(o.Downtime)
+		for _, e := range o.Downtime {
+			used[e.ID] = true
+		}
+		if r.Order.PRN {
+			v.PRN = append(v.PRN, o)
+			continue
+		}
+		if r.Unscheduled == "" {
+			o.Doses = scheduledDoses(r.Order, c, entries, from, to)
+		}
+		v.Scheduled = append(v.Scheduled, o)
+	}
+	rank := func(o MAROrder) (int, time.Time) {
+		if o.Unscheduled != "" {
+			return 2, time.Time{}
+		}
+		for _, d := range o.Doses {
+			if d.Record == nil {
+				return 0, d.Time
+			}
+		}
+		return 1, time.Time{}
+	}
+	slices.SortStableFunc(v.Scheduled, func(a, b MAROrder) int {
+		ra, ta := rank(a)
+		rb, tb := rank(b)
+		if c := cmp.Compare(ra, rb); c != 0 {
+			return c
+		}
+		return ta.Compare(tb)
+	})
+	for _, m := range ActiveFirst(c.Medications.Items) {
+		if m.Status != "active" {
+			v.Inactive = append(v.Inactive, m)
+		}
+	}
+	for _, e := range entries {
+		if e.Medication != nil && !used[e.ID] {
+			v.Other = append(v.Other, e)
+		}
+	}
+	sortNewestFirst(v.Other)
+	return v
+}
+
+func sortNewestFirst(entries []store.JournalEntry) {
+	slices.SortStableFunc(entries, func(a, b store.JournalEntry) int {
+		if c := b.ClinicalTime.Compare(a.ClinicalTime); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Seq, a.Seq)
+	})
+}
+
+// scheduledDoses are order m's doses in [from, to), each with what
+// documents it. The schedule is laid a day wider on both sides so that an
+// administration is matched to the dose it belongs to even when that dose
+// falls outside the window.
+func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalEntry, from, to time.Time) []Dose {
+	times, _ := Due(m, from.Add(-24*time.Hour), to.Add(24*time.Hour))
+	if len(times) == 0 {
+		return nil
+	}
+	records := doseRecords(m, c, entries)
+	documented := make([]*DoseRecord, len(times))
+	for i := range records {
+		r := &records[i]
+		j := nearestDose(times, r.Time)
+		if j < 0 || absDuration(r.Time.Sub(times[j])) > doseMatchSpan {
+			continue
+		}
+		if old := documented[j]; old == nil || (r.Given && !old.Given) ||
+			(r.Given == old.Given && absDuration(r.Time.Sub(times[j])) < absDuration(old.Time.Sub(times[j]))) {
+			documented[j] = r
+		}
+	}
+	var out []Dose
+	for i, t := range times {
+		if !t.Before(from) && t.Before(to) {
+			out = append(out, Dose{Time: t, Record: documented[i]})
+		}
+	}
+	return out
+}
+
+// nearestDose is the index of the time nearest to t (the earlier of two
+// at the same distance), or -1 when there is none.
+func nearestDose(times []time.Time, t time.Time) int {
+	if len(times) == 0 {
+		return -1
+	}
+	i := sort.Search(len(times), func(i int) bool { return !times[i].Before(t) })
+	switch {
+	case i == 0:
+		return 0
+	case i == len(times):
+		return i - 1
+	case absDuration(t.Sub(times[i-1])) <= absDuration(times[i].Sub(t)):
+		return i - 1
+	}
+	return i
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// doseRecords are the administrations of order m: the snapshot's (the
+// order's last dose, and those naming the order), and those recorded
+// during downtime.
+func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntry) []DoseRecord {
+	var out []DoseRecord
+	if !m.LastGiven.IsZero() {
+		out = append(out, DoseRecord{Time: m.LastGiven, Given: true, What: "given"})
+	}
+	if m.Source.ID != "" {
+		for _, a := range c.Administrations.Items {
+			if a.OrderID != m.Source.ID || a.Time.IsZero() {
+				continue
+			}
+			switch a.Status {
+			case "completed", "in-progress":
+				out = append(out, DoseRecord{Time: a.Time, Given: true, What: administrationStatus(a)})
+			case "not-done":
+				out = append(out, DoseRecord{Time: a.Time, What: administrationStatus(a)})
+			}
+		}
+	}
+	for _, e := range OrderEntries(m, entries) {
+		r := DoseRecord{Time: e.ClinicalTime, Entry: &e}
+		switch e.Medication.Outcome {
+		case store.OutcomeGiven:
+			r.Given, r.What = true, "given"
+		case store.OutcomePartial:
+			r.Given, r.What = true, "partly given"
+		case store.OutcomeHeld, store.OutcomeRefused:
+			r.What = e.Medication.Outcome
+		default:
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Overdue counts the doses overdue at now.
+func (v MARView) Overdue(now time.Time) int {
+	n := 0
+	for _, o := range v.Scheduled {
+		for _, d := range o.Doses {
+			if d.State(now) == DoseOverdue {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Next is the first dose due or upcoming at now, with its order; ok is
+// false when none is left in the window.
+func (v MARView) Next(now time.Time) (d Dose, order store.Medication, ok bool) {
+	for _, o := range v.Scheduled {
+		for _, x := range o.Doses {
+			if s := x.State(now); (s == DoseDue || s == DoseUpcoming) && (!ok || x.Time.Before(d.Time)) {
+				d, order, ok = x, o.Order, true
+			}
+		}
+	}
+	return d, order, ok
+}
+
+// CensusDoses are one patient's scheduled doses that nothing documents,
+// for the census: computed once, in the background, and read at any time
+// until Until nears (Stale).
+type CensusDoses struct {
+	Open  []OpenDose // in time order
+	Until time.Time  // the doses are known up to here
+}
+
+// OpenDose is a scheduled dose that nothing documents.
+type OpenDose struct {
+	Time  time.Time
+	Order string // the order's name
+}
+
+// NewCensusDoses finds the undocumented doses of chart c from
+// OverdueLookback before now to twice MARAhead after, so that they can be
+// read for a day before they go stale.
+func NewCensusDoses(c *store.Chart, entries []store.JournalEntry, now time.Time) CensusDoses {
+	d := CensusDoses{Until: now.Add(2 * MARAhead)}
+	v := marView(c, entries, now, now.Add(-OverdueLookback), d.Until)
+	for _, o := range v.Scheduled {
+		for _, x := range o.Doses {
+			if x.Record == nil {
+				d.Open = append(d.Open, OpenDose{Time: x.Time, Order: o.Order.Name})
+			}
+		}
+	}
+	slices.SortStableFunc(d.Open, func(a, b OpenDose) int { return a.Time.Compare(b.Time) })
+	return d
+}
+
+// Stale says that the doses are not known far enough ahead of now.
+func (d CensusDoses) Stale(now time.Time) bool { return d.Until.Before(now.Add(MARAhead)) }
+
+// Overdue counts the doses overdue at now, as the MAR does.
+func (d CensusDoses) Overdue(now time.Time) int {
+	n := 0
+	for _, x := range d.Open {
+		if (Dose{Time: x.Time}).State(now) == DoseOverdue && !x.Time.Before(now.Add(-OverdueLookback)) {
+			n++
+		}
+	}
+	return n
+}
+
+// Next is the first dose due or upcoming at now, within MARAhead.
+func (d CensusDoses) Next(now time.Time) (OpenDose, bool) {
+	for _, x := range d.Open {
+		if s := (Dose{Time: x.Time}).State(now); (s == DoseDue || s == DoseUpcoming) && x.Time.Before(now.Add(MARAhead)) {
+			return x, true
+		}
+	}
+	return OpenDose{}, false
+}
+
+// ShortDateTime is a time within a day or two of now, as the MAR and the
+// plots label it: "26/11 08:00".
+func ShortDateTime(t time.Time) string { return t.Local().Format("02/01 15:04") }
+
+// sameDay says whether a and b fall on the same local day.
+func sameDay(a, b time.Time) bool {
+	return a.Local().Format("20060102") == b.Local().Format("20060102")
+}
+
+// Words of the MAR tab.
+const (
+	MARScheduledTitle   = "Scheduled orders"
+	MARUnscheduledTitle = "Active orders without fixed times"
+	MARPRNTitle         = "As needed (PRN)"
+	MARInactiveTitle    = "Orders not active – not to give"
+	MAROtherTitle       = "Other doses recorded during downtime on this kiosk"
+	MARNoActiveOrders   = "No active medication orders in the snapshot."
+	MARNoPRN            = "No active orders as needed."
+	MARNoDosesInWindow  = "No dose scheduled in this window."
+	// MARRule says how due and overdue are decided.
+	MARRule = "Doses of the last 12 h and the next 24 h. DUE NOW: within 30 min of its time, before or after. " +
+		"OVERDUE: more than 30 min past its time and not documented given, held or refused, in the snapshot " +
+		"or during downtime on this kiosk."
+)
+
+// MARHeading is "Doses from 25/11/2026 20:00 to 27/11/2026 08:00 – now 26/11/2026 08:00".
+func MARHeading(v MARView) string {
+	return fmt.Sprintf("Doses from %s to %s – now %s", DateTime(v.From), DateTime(v.To), DateTime(v.Now))
+}
+
+// MARSummary is "2 doses OVERDUE · next due 26/11 14:00 Paracetamol 1 g tablet".
+func MARSummary(v MARView, now time.Time) string {
+	s := "No dose overdue"
+	switch n := v.Overdue(now); n {
+	case 0:
+	case 1:
+		s = "1 dose OVERDUE"
+	default:
+		s = fmt.Sprintf("%d doses OVERDUE", n)
+	}
+	if d, m, ok := v.Next(now); ok {
+		return s + " · next due " + ShortDateTime(d.Time) + " " + m.Name
+	}
+	return s + " · no dose due by " + DateTime(v.To)
+}
+
+// OrderTitle is what a nurse reads of an order on the MAR, without its
+// last dose (LastGivenLine says it).
+func OrderTitle(m store.Medication) string {
+	m.LastGiven = time.Time{}
+	return MedicationLine(m)
+}
+
+// LastGivenLine is "Last given 26/11/2026 06:05, 2 h 10 min ago (recorded
+// during downtime)", or that no dose is recorded.
+func LastGivenLine(r MARRow, now time.Time) string {
+	if r.LastGiven.IsZero() {
+		return "Last given: no dose recorded"
+	}
+	s := "Last given " + DateTime(r.LastGiven)
+	if !r.LastGiven.After(now) {
+		s += ", " + Age(now.Sub(r.LastGiven)) + " ago"
+	}
+	if r.LastGivenInDowntime {
+		s += " (recorded during downtime)"
+	}
+	return s
+}
+
+// DoseDowntime is the third line of a dose's cell when a downtime entry
+// documents it.
+const DoseDowntime = "downtime entry"
+
+// DoseStateWord is what a dose's cell says under its time: "OVERDUE",
+// "DUE NOW", "upcoming", "given 08:05", "refused 08:10" (a dose recorded
+// during downtime also says DoseDowntime).
+func DoseStateWord(d Dose, now time.Time) string {
+	switch d.State(now) {
+	case DoseOverdue:
+		return "OVERDUE"
+	case DoseDue:
+		return "DUE NOW"
+	case DoseUpcoming:
+		return "upcoming"
+	}
+	when := Clock(d.Record.Time)
+	if !sameDay(d.Record.Time, d.Time) {
+		when = ShortDateTime(d.Record.Time)
+	}
+	return d.Record.What + " " + when
+}
+
+// DowntimeDoseLine is a downtime entry under its order: "Recorded during
+// downtime: 26/11/2026 08:05 · Paracetamol · 1 g · oral · given — RN
+// Peeters, entered 26/11/2026 08:07".
+func DowntimeDoseLine(e store.JournalEntry) string {
+	return "Recorded during downtime: " + EntryLine(e)
+}
+
+// InactiveLine is an order not to give: its line, with its status.
+func InactiveLine(m store.Medication) string { return MedicationLine(m) }
