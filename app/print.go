@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -146,16 +144,11 @@ func describePack(p pack.Pack) string {
 // traced to who printed it. Like every audit, it never stops the work.
 func (c *cli) auditPrint(dir string, keys *store.Keys, p pack.Pack, res pack.Result) {
 	a, err := store.OpenAudit(dir, keys)
-	for _, s := range res.Sections {
+	for _, r := range pack.AuditRecords(p, res) {
 		if err != nil {
 			break
 		}
-		pages := fmt.Sprintf("pages %d-%d of %d", s.First, s.Last, res.Pages)
-		r := store.AuditRecord{Time: p.Printed, Actor: c.auditActor(), Action: store.AuditPrint, Subject: s.PatientID,
-			Details: fmt.Sprintf("downtime pack, generation %d, %s", p.Manifest.Generation, pages)}
-		if s.PatientID == "" {
-			r.Details = fmt.Sprintf("census of ward %s, generation %d, %s", s.Ward, p.Manifest.Generation, pages)
-		}
+		r.Time, r.Actor = p.Printed, c.auditActor()
 		err = a.Append(r)
 	}
 	if err != nil {
@@ -198,79 +191,24 @@ func safeName(s string) string {
 // errExists says that the file to write is already there.
 var errExists = errors.New("the --out file already exists; nothing was overwritten")
 
-// writeNew writes a new file so that nobody sees a part of it: into a
-// temporary file beside it, synced and closed, then linked to its name,
-// which fails if the name exists (so nothing is replaced, even by a file
-// that appeared meanwhile), then the temporary name removed. The temporary
-// name says nothing about the content.
-func writeNewFile(path string, write func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".lifeboat-print-*.tmp")
-	if err != nil {
-		return fmt.Errorf("creating the --out file: %w", pathless(err))
-	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-	if err := write(tmp); err != nil {
-		return fmt.Errorf("writing the PDF: %w", pathless(err))
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing the PDF: %w", pathless(err))
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the PDF: %w", pathless(err))
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return usageError{errExists.Error()}
-		}
-		// A file system without hard links (FAT on a USB stick): rename,
-		// after checking once more that the name is free.
-		if _, serr := os.Lstat(path); serr == nil {
-			return usageError{errExists.Error()}
-		}
-		if err := os.Rename(tmp.Name(), path); err != nil {
-			return fmt.Errorf("creating the --out file: %w", pathless(err))
-		}
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+// writeNewFile is pack.WriteNewFile with the command's wording: an
+// existing file is bad usage.
+func writeNewFile(path string, write func(io.Writer) error) error {
+	return outError(pack.WriteNewFile(path, write))
 }
 
-// writeNewNamed writes a new file named name in dir, or name-2, name-3...
-// when that is taken, and returns its path.
+// writeNewNamed is pack.WriteNewNamed with the command's wording.
 func writeNewNamed(dir, name string, write func(io.Writer) error) (string, error) {
-	ext := filepath.Ext(name)
-	base := strings.TrimSuffix(name, ext)
-	for i := 1; i <= 100; i++ {
-		path := filepath.Join(dir, name)
-		if i > 1 {
-			path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", base, i, ext))
-		}
-		err := writeNewFile(path, write)
-		var ue usageError
-		if errors.As(err, &ue) && ue.msg == errExists.Error() {
-			continue
-		}
-		return path, err
-	}
-	return "", usagef("the --out folder already holds a hundred packs of this minute; nothing was overwritten")
+	path, err := pack.WriteNewNamed(dir, name, write)
+	return path, outError(err)
 }
 
-// pathless is an error without the path it names: the path is the user's,
-// and is not repeated.
-func pathless(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
+func outError(err error) error {
+	switch {
+	case errors.Is(err, pack.ErrExists):
+		return usageError{errExists.Error()}
+	case errors.Is(err, pack.ErrNoFreeName):
+		return usagef("the --out folder already holds a hundred packs of this minute; nothing was overwritten")
 	}
 	return err
 }

@@ -104,6 +104,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 	if opt.Open == nil {
 		opt.Open = openInViewer
 	}
+	clearPrints(opt.PrintDir) // left by a kiosk that crashed
 	if opt.Thresholds == (present.Thresholds{}) {
 		opt.Thresholds = present.DefaultThresholds
 	}
@@ -192,6 +193,7 @@ func (k *Kiosk) Lock() {
 	}
 	k.snap, k.user, k.census, k.chart, k.banner, k.audit, k.auditProblem = nil, "", nil, nil, nil, nil, ""
 	k.journal, k.keys, k.refresh = nil, nil, refreshState{}
+	clearPrints(k.opt.PrintDir)
 	k.showUnlock("")
 }
 

@@ -1,7 +1,6 @@
 package kiosk
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +24,11 @@ import (
 var printShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 
 // printPack writes the downtime pack as a PDF in the print folder and
-// opens it in the system's viewer, to print from there. The charts are
-// read on the UI thread (the snapshot may be swapped or closed after), the
-// PDF is written off it. Every patient printed goes into the audit trail.
+// opens it in the system's viewer, to print from there. The charts and the
+// journal are read, and the PDF written, off the UI thread (a whole ward
+// may be thousands of charts); a lock meanwhile closes the snapshot and
+// the print then fails unseen. Every patient printed goes into the audit
+// trail.
 func (k *Kiosk) printPack() {
 	if k.snap == nil {
 		return
@@ -38,31 +39,27 @@ func (k *Kiosk) printPack() {
 		sel = pack.Selection{Patient: c.Patient.ID}
 	}
 	now := k.opt.Now()
-	p := pack.Pack{Manifest: k.snap.Manifest, Warning: present.BannerWarning(k.snap, now), Printed: now, PrintedBy: k.user}
-	var entries []store.JournalEntry
-	if k.journal != nil {
-		var err error
-		entries, err = k.journal.List(context.Background())
-		p.JournalUnreadable = err != nil
-	} else {
-		p.JournalUnreadable = true
-	}
-	if err := pack.Gather(context.Background(), k.snap.Ward, entries, sel, &p); err != nil {
-		dialog.ShowError(errors.New(present.PrintFailed), k.win)
-		return
-	}
+	snap, journal := k.snap, k.journal
+	p := pack.Pack{Manifest: snap.Manifest, Warning: present.BannerWarning(snap, now), Printed: now, PrintedBy: k.user}
 	var res pack.Result
 	k.writePDF("lifeboat-pack-"+now.Local().Format("20060102-150405"), func(w io.Writer) (int, error) {
+		ctx := context.Background()
+		var entries []store.JournalEntry
+		p.JournalUnreadable = journal == nil
+		if journal != nil {
+			var err error
+			entries, err = journal.List(ctx)
+			p.JournalUnreadable = err != nil
+		}
+		if err := pack.Gather(ctx, snap.Ward, entries, sel, &p); err != nil {
+			return 0, err
+		}
 		var err error
 		res, err = pack.Write(w, p)
 		return res.Pages, err
 	}, func() {
-		for _, s := range res.Sections {
-			details := fmt.Sprintf("downtime pack, generation %d, pages %d-%d of %d", p.Manifest.Generation, s.First, s.Last, res.Pages)
-			if s.PatientID == "" {
-				details = fmt.Sprintf("census of ward %s, generation %d, pages %d-%d of %d", s.Ward, p.Manifest.Generation, s.First, s.Last, res.Pages)
-			}
-			k.recordDetails(store.AuditPrint, s.PatientID, details)
+		for _, r := range pack.AuditRecords(p, res) {
+			k.recordDetails(r.Action, r.Subject, r.Details)
 		}
 	})
 }
@@ -79,23 +76,27 @@ func (k *Kiosk) printLabel(e store.Entry) {
 	}, func() { k.recordDetails(store.AuditPrint, e.Patient, "registration label") })
 }
 
-// writePDF writes a PDF off the UI thread into the print folder, then, on
-// it, audits the print and opens the file in the system's viewer, saying
-// where it is.
+// writePDF writes a PDF off the UI thread as a new file in the print
+// folder, then, on the UI thread, audits the print and opens the file in
+// the system's viewer, saying where it is.
 func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err error), audit func()) {
 	dir, session := k.opt.PrintDir, k.session
 	k.work.Add(1)
 	go func() {
 		defer k.work.Done()
 		var pages int
-		path, err := writeNewPDF(dir, name, func(w io.Writer) error {
-			var err error
-			pages, err = write(w)
-			return err
-		})
+		path, err := "", os.MkdirAll(dir, 0o700)
+		if err == nil {
+			path, err = pack.WriteNewNamed(dir, name+".pdf", func(w io.Writer) error {
+				var err error
+				pages, err = write(w)
+				return err
+			})
+		}
 		fyne.Do(func() {
 			if k.session != session {
-				return // locked meanwhile: the file is written, but nothing more is shown
+				clearPrints(dir) // locked meanwhile: nothing of it stays
+				return
 			}
 			if err != nil {
 				dialog.ShowError(errors.New(present.PrintFailed), k.win)
@@ -112,40 +113,17 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 	}()
 }
 
-// writeNewPDF writes a new file (never over another) in dir, named
-// name.pdf, or name-2.pdf and so on when that is taken.
-func writeNewPDF(dir, name string, write func(io.Writer) error) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	var f *os.File
-	var path string
-	var err error
-	for n := 1; n <= 100; n++ {
-		path = filepath.Join(dir, name+".pdf")
-		if n > 1 {
-			path = filepath.Join(dir, fmt.Sprintf("%s-%d.pdf", name, n))
-		}
-		if f, err = os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); !os.IsExist(err) {
-			break
+// clearPrints removes the packs and labels the kiosk wrote in its print
+// folder: patient data in the clear, kept only while the session that
+// printed them is open (the viewer and the printer have them by then).
+// The kiosk clears them when it locks, and when it starts (after a crash).
+func clearPrints(dir string) {
+	for _, pattern := range []string{"lifeboat-pack-*.pdf", "lifeboat-label-*.pdf"} {
+		files, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, f := range files {
+			os.Remove(f)
 		}
 	}
-	if err != nil {
-		return "", err
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if e := f.Close(); err == nil {
-		err = e
-	}
-	if err != nil {
-		os.Remove(path)
-		return "", err
-	}
-	return path, nil
 }
 
 // DefaultPrintDir is where printed packs go: a folder of the user's own,

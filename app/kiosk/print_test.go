@@ -46,6 +46,10 @@ func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
 		t.Fatal("packs are written inside the data folder")
 	}
 	k.Lock()
+	// The packs are plaintext: locking removes them.
+	if left, _ := os.ReadDir(k.opt.PrintDir); len(left) != 0 {
+		t.Fatalf("left in the print folder after locking: %v", left)
+	}
 	keys, err := store.Unlock(k.opt.Dir, passphrase)
 	if err != nil {
 		t.Fatal(err)

@@ -468,3 +468,20 @@ func forPaper(c *store.Chart) (paper *store.Chart, ordersLeft, notesLeft int) {
 	}
 	return &cp, ordersLeft, notesLeft
 }
+
+// AuditRecords are the audit records of a written pack, without time and
+// actor: one per patient printed and one per census section, each saying
+// which pages, so that a sheet found later can be traced.
+func AuditRecords(p Pack, res Result) []store.AuditRecord {
+	var out []store.AuditRecord
+	for _, s := range res.Sections {
+		pages := fmt.Sprintf("pages %d-%d of %d", s.First, s.Last, res.Pages)
+		r := store.AuditRecord{Action: store.AuditPrint, Subject: s.PatientID,
+			Details: fmt.Sprintf("downtime pack, generation %d, %s", p.Manifest.Generation, pages)}
+		if s.PatientID == "" {
+			r.Details = fmt.Sprintf("census of ward %s, generation %d, %s", s.Ward, p.Manifest.Generation, pages)
+		}
+		out = append(out, r)
+	}
+	return out
+}
