@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 )
 
 // Page is what paging needs of a searchset Bundle.
@@ -93,7 +94,7 @@ func Peek(raw []byte) (typ, id, patient string, ok bool) {
 	if patient == "" {
 		patient = subject
 	}
-	return typ, id, PatientID(patient), ok
+	return typ, id, Target(patient, "Patient"), ok
 }
 
 // Reference is the reference string of the Reference object at raw[i].
@@ -109,18 +110,18 @@ func Reference(raw []byte, i int) string {
 	return ref
 }
 
-// PatientID is the id of the Patient a reference points at ("Patient/x",
-// or an absolute URL ending so), or "".
-func PatientID(ref string) string {
-	i := bytes.LastIndex([]byte(ref), []byte("Patient/"))
+// Target is the id a reference points at when it is to a resource of
+// type typ ("Type/id", "Type/id/_history/2", or an absolute URL ending
+// so), or "".
+func Target(ref, typ string) string {
+	ref = strings.TrimSpace(ref)
+	i := strings.LastIndex(ref, typ+"/")
 	if i < 0 || (i > 0 && ref[i-1] != '/') {
 		return ""
 	}
-	id := ref[i+len("Patient/"):]
-	for j := 0; j < len(id); j++ {
-		if id[j] == '/' || id[j] == '?' || id[j] == '#' {
-			return id[:j]
-		}
+	id := ref[i+len(typ)+1:]
+	if j := strings.IndexAny(id, "/?#"); j >= 0 {
+		id = id[:j]
 	}
 	return id
 }

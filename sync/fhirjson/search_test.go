@@ -50,3 +50,18 @@ func TestPeekFindsTypeIdAndPatient(t *testing.T) {
 		t.Error("peeked into an array")
 	}
 }
+
+func TestTargetReadsTheIdOfAReferenceToTheType(t *testing.T) {
+	for ref, want := range map[string]string{
+		"Location/ward-1":                          "ward-1",
+		" Location/ward-1/_history/3":              "ward-1",
+		"https://ehr.example/fhir/Location/room-2": "room-2",
+		"Patient/ward-1":                           "",
+		"SubLocation/x":                            "",
+		"":                                         "",
+	} {
+		if got := Target(ref, "Location"); got != want {
+			t.Errorf("Target(%q) = %q, want %q", ref, got, want)
+		}
+	}
+}

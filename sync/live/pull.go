@@ -133,20 +133,6 @@ type ref struct {
 	Reference string `json:"reference"`
 }
 
-// target is the id a reference points at when it is to typ ("Type/id",
-// or an absolute URL ending so), else "".
-func target(ref, typ string) string {
-	ref = strings.TrimSpace(ref)
-	if i := strings.Index(ref, typ+"/"); i >= 0 && (i == 0 || ref[i-1] == '/') {
-		id := ref[i+len(typ)+1:]
-		if j := strings.IndexAny(id, "/?#"); j >= 0 {
-			id = id[:j]
-		}
-		return id
-	}
-	return ""
-}
-
 // collector gathers resources from concurrent searches, with what the
 // puller needs of each: its type, its patient and, for the types that
 // point at shared resources, those references. Only those types are

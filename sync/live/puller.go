@@ -179,7 +179,7 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 				if err := json.Unmarshal(raw, &h); err != nil {
 					return err
 				}
-				if id := target(h.Subject.Reference, "Patient"); id != "" && !seen[id] {
+				if id := fhirjson.Target(h.Subject.Reference, "Patient"); id != "" && !seen[id] {
 					seen[id] = true
 					ids = append(ids, id)
 				}
@@ -201,7 +201,7 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 		}
 		var ids []string
 		for _, m := range h.Member {
-			if id := target(m.Entity.Reference, "Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
+			if id := fhirjson.Target(m.Entity.Reference, "Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
 		}
@@ -304,7 +304,7 @@ func (p *Puller) referenced(ctx context.Context, c *collector, have *state) erro
 func references(typ string, raw []byte) map[string][]string {
 	out := map[string][]string{}
 	add := func(t string, i int) {
-		if id := target(fhirjson.Reference(raw, i), t); id != "" {
+		if id := fhirjson.Target(fhirjson.Reference(raw, i), t); id != "" {
 			out[t] = append(out[t], id)
 		}
 	}
