@@ -2,7 +2,6 @@ package kiosk
 
 import (
 	"bytes"
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -22,14 +21,6 @@ import (
 // enoxaparin is on hold.
 func marWard(t *testing.T, asOf time.Time) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
 	order := func(id, name, status, dose, route string, timing store.Timing) store.Medication {
 		return store.Medication{Name: name, Status: status, Dose: dose, Route: route, Dosage: dose + " " + route,
 			Timing: timing, Source: src("MedicationRequest", id)}
@@ -50,17 +41,7 @@ func marWard(t *testing.T, asOf time.Time) string {
 			oxy,
 		}},
 	}}
-	ctx := context.Background()
-	w, err := store.BuildWard(ctx, charts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files",
-		Census: store.Census{Mode: "all"}}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return sealedWard(t, asOf, 0, charts...)
 }
 
 // sheetOf opens the paper MAR sheet of p1 for yesterday's 07–15 shift.

@@ -21,14 +21,6 @@ import (
 // active ones, one of them a penicillin.
 func formWard(t *testing.T, asOf time.Time) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
 	patient := func(id, name, mrn string) store.Patient {
 		return store.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: "101-A",
 			Identifiers: []store.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
@@ -50,17 +42,7 @@ func formWard(t *testing.T, asOf time.Time) string {
 			}}},
 		{Patient: patient("p2", "Dubois, Claire", "MRN002")},
 	}
-	ctx := context.Background()
-	w, err := store.BuildWard(ctx, charts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: asOf, Source: "files",
-		Census: store.Census{Mode: "all"}}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return sealedWard(t, asOf, 0, charts...)
 }
 
 // chartOfP1 unlocks a kiosk on a form ward as RN Peeters and opens the

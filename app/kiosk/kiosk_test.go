@@ -26,14 +26,6 @@ func src(typ, id string) store.Source {
 // malformed is the number of unreadable source records to declare.
 func ward(t *testing.T, asOf time.Time, malformed int) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
 	patient := func(id, name, mrn, bed string) store.Patient {
 		return store.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: bed, Room: "Room 1",
 			Identifiers: []store.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
@@ -58,6 +50,21 @@ func ward(t *testing.T, asOf time.Time, malformed int) string {
 			Source: src("MedicationAdministration", "ma1")},
 		{Medication: "Paracetamol", Status: "completed", Dose: "1 g", Route: "oral", Time: asOf.Add(-30 * time.Hour),
 			Source: src("MedicationAdministration", "ma0")},
+	}
+	return sealedWard(t, asOf, malformed, charts...)
+}
+
+// sealedWard makes a vault (ward passphrase, quick scrypt) holding one
+// snapshot of charts, as of asOf, declaring malformed unreadable records.
+func sealedWard(t *testing.T, asOf time.Time, malformed int, charts ...store.Chart) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := store.Unlock(dir, passphrase)
+	if err != nil {
+		t.Fatal(err)
 	}
 	ctx := context.Background()
 	w, err := store.BuildWard(ctx, charts)

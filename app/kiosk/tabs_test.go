@@ -1,7 +1,6 @@
 package kiosk
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -29,14 +28,6 @@ import (
 //   - p4 Adams, bed 102-B: two doses overdue (3 h and 4 h ago).
 func tabsWard(t *testing.T, now time.Time) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
 	clock := func(d time.Duration) string { return present.Clock(now.Add(d)) }
 	at := func(id, name string, times ...string) store.Medication {
 		return store.Medication{Name: name, Status: "active", Dosage: "1 tablet at " + strings.Join(times, ", "),
@@ -86,17 +77,7 @@ func tabsWard(t *testing.T, now time.Time) string {
 	p3 := store.Chart{Patient: patient("p3", "Ébert, Zoé", "MRN003", "10")}
 	p4 := store.Chart{Patient: patient("p4", "Adams, Bo", "MRN004", "102-B")}
 	p4.Medications.Items = []store.Medication{at("mr-amox", "Amoxicillin", clock(-4*time.Hour), clock(-3*time.Hour))}
-	ctx := context.Background()
-	w, err := store.BuildWard(ctx, []store.Chart{p1, p2, p3, p4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := store.Seal(ctx, dir, keys, w, store.SealRequest{AsOf: now.Add(-time.Hour), Source: "files",
-		Census: store.Census{Mode: "all"}}); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return sealedWard(t, now.Add(-time.Hour), 0, []store.Chart{p1, p2, p3, p4}...)
 }
 
 // tabsKiosk is a kiosk on a tabs ward, unlocked, with its clock at now
