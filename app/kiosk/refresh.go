@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,10 +49,17 @@ func (k *Kiosk) checkNewer() {
 				return
 			}
 			k.refresh.busy = false
-			if err != nil || k.snap == nil || s.Manifest.Generation <= k.snap.Manifest.Generation {
+			if err != nil || k.snap == nil {
 				if s != nil {
 					s.Close()
 				}
+				return
+			}
+			if s.Manifest.Generation <= k.snap.Manifest.Generation {
+				// The newer generations were refused: the open one stays,
+				// and the banner says why, as it does at unlock.
+				k.noteRefused(s.Refused)
+				s.Close()
 				return
 			}
 			k.swapSnapshot(s)
@@ -75,6 +83,21 @@ func (k *Kiosk) swapSnapshot(s *store.Snapshot) {
 		}
 	}
 	k.banner.update()
+}
+
+// noteRefused adds to the open snapshot's refusals those of generations
+// newer than it, so that the banner names them.
+func (k *Kiosk) noteRefused(refused []store.Refusal) {
+	added := false
+	for _, r := range refused {
+		if r.Generation > k.snap.Manifest.Generation && !slices.Contains(k.snap.Refused, r) {
+			k.snap.Refused = append(k.snap.Refused, r)
+			added = true
+		}
+	}
+	if added {
+		k.banner.update()
+	}
 }
 
 // syncLine is the live sync's line for the banner, and whether it says

@@ -2,6 +2,8 @@ package kiosk
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +119,27 @@ func TestThresholdsColourTheBanner(t *testing.T) {
 	unlockWith(k, passphrase, "RN Peeters")
 	if k.banner.bg.FillColor != colourFresh {
 		t.Fatal("20-minute-old data is amber although amber starts at 30 minutes")
+	}
+}
+
+func TestANewerGenerationThatIsRefusedIsNamedOnTheBanner(t *testing.T) {
+	k, clk := kioskWithClock(t)
+	unlockWith(k, passphrase, "RN Peeters")
+	clk.advance(time.Minute)
+	sealNewer(t, k.opt.Dir, clk.now())
+	path := filepath.Join(k.opt.Dir, "snapshots", "000000000002.lbs")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k.tick()
+	k.work.Wait()
+	if !strings.Contains(k.banner.text.Text, "generation 1") || !strings.Contains(k.banner.warning.Text, "generation 2") ||
+		!k.banner.warning.Visible() {
+		t.Fatalf("banner %q, warning %q", k.banner.text.Text, k.banner.warning.Text)
 	}
 }
