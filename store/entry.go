@@ -16,6 +16,12 @@ const (
 	KindTransfer     Kind = "transfer"     // the patient moved to another ward or bed
 	KindDischarge    Kind = "discharge"    // the patient left the hospital
 	KindCancellation Kind = "cancellation" // an earlier entry was wrong and is withdrawn
+
+	// KindDecision is a person's decision during reconciliation on an
+	// entry in conflict or a temporary patient to link. It stays in the
+	// journal (it is the audit of how the conflict was decided) and is not
+	// itself sent to the EHR, so forms do not offer it.
+	KindDecision Kind = "decision"
 )
 
 // Kinds lists every kind, in the order forms offer them.
@@ -68,6 +74,7 @@ type Entry struct {
 	Transfer     *Transfer     `json:"transfer,omitempty"`
 	Discharge    *Discharge    `json:"discharge,omitempty"`
 	Cancellation *Cancellation `json:"cancellation,omitempty"`
+	Decision     *Decision     `json:"decision,omitempty"`
 }
 
 // Outcomes of a medication administration.
@@ -161,13 +168,34 @@ type Cancellation struct {
 	Reason string `json:"reason"`
 }
 
+// Reconciliation decisions.
+const (
+	DecisionPush       = "push"        // push the entry as a new record although the EHR changed what it was based on
+	DecisionSkip       = "skip"        // do not push the entry; the reason says why
+	DecisionLink       = "link"        // the temporary patient is the EHR's patient LinkTo
+	DecisionNewPatient = "new-patient" // the temporary patient has no record yet: create one
+)
+
+// Decisions lists the decisions, in the order a worklist offers them.
+var Decisions = []string{DecisionPush, DecisionSkip, DecisionLink, DecisionNewPatient}
+
+// Decision is what a person decided about one entry during
+// reconciliation: the entry's Supersedes is not used, Entry names it. The
+// decision's author is who decided, its clinical time when.
+type Decision struct {
+	Entry  string `json:"entry"`
+	Action string `json:"action"`
+	Reason string `json:"reason,omitempty"`
+	LinkTo string `json:"linkTo,omitempty"` // for link: the FHIR id of the EHR's Patient
+}
+
 // payloads counts the payload fields set and says whether the one named
 // like the kind is among them.
 func (e *Entry) payloads() (n int, own bool) {
 	set := map[Kind]bool{
 		KindMedication: e.Medication != nil, KindVitals: e.Vitals != nil, KindNote: e.Note != nil,
 		KindAllergy: e.Allergy != nil, KindRegistration: e.Registration != nil, KindTransfer: e.Transfer != nil,
-		KindDischarge: e.Discharge != nil, KindCancellation: e.Cancellation != nil,
+		KindDischarge: e.Discharge != nil, KindCancellation: e.Cancellation != nil, KindDecision: e.Decision != nil,
 	}
 	for _, v := range set {
 		if v {

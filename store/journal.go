@@ -490,12 +490,13 @@ func (j *Journal) Entry(ctx context.Context, id string) (Entry, error) {
 	return j.unseal(seq, id, sealed)
 }
 
-// ForPatient returns one patient's entries, newest clinical time first
+// ForPatient returns one patient's entries (not the decisions taken on
+// them during reconciliation), newest clinical time first
 // (and, at the same time, the last recorded first), as a chart shows them.
 func ForPatient(entries []JournalEntry, patient string) []JournalEntry {
 	var out []JournalEntry
 	for _, e := range entries {
-		if e.Patient == patient {
+		if e.Patient == patient && e.Kind != KindDecision {
 			out = append(out, e)
 		}
 	}

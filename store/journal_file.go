@@ -26,7 +26,7 @@ import (
 const (
 	journalFile    = "journal.db"
 	journalAppID   = 0x4C424A31 // "LBJ1" in the SQLite header: this file is a Lifeboat journal
-	journalVersion = 1
+	journalVersion = 2 // 2 added the resources an entry became in the EHR
 	maxEntrySize   = 1 << 20
 	busyTimeout    = 10 * time.Second
 
@@ -54,6 +54,23 @@ CREATE TRIGGER entries_are_never_changed BEFORE UPDATE ON entries
 CREATE TRIGGER entries_are_never_deleted BEFORE DELETE ON entries
 	BEGIN SELECT RAISE(ABORT, 'journal entries are never deleted'); END;
 CREATE TRIGGER reconciliation_is_never_deleted BEFORE DELETE ON reconciliation
+	BEGIN SELECT RAISE(ABORT, 'reconciliation state is never deleted'); END;
+` + journalSchema2
+
+// journalSchema2 is what version 2 added: the EHR resources each entry
+// became (an entry can become several: a set of vital signs is one
+// Observation per sign, and each entry has its Provenance), with the
+// version last seen. Rows are added and their version updated, never
+// deleted.
+const journalSchema2 = `
+CREATE TABLE reconciled_resources (
+	entry   TEXT NOT NULL REFERENCES entries (uuid),
+	type    TEXT NOT NULL,
+	id      TEXT NOT NULL,
+	version TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (entry, type, id)
+) WITHOUT ROWID;
+CREATE TRIGGER reconciled_resources_are_never_deleted BEFORE DELETE ON reconciled_resources
 	BEGIN SELECT RAISE(ABORT, 'reconciliation state is never deleted'); END;
 `
 
@@ -172,12 +189,41 @@ func (j *Journal) connect(ctx context.Context, create bool) error {
 		}
 		return sqliteProblem(err)
 	}
+	if err := upgrade(ctx, db); err != nil {
+		db.Close()
+		return err
+	}
 	fi, err := os.Stat(j.path)
 	if err != nil {
 		db.Close()
 		return fmt.Errorf("opening the downtime journal: %v", err)
 	}
 	j.db, j.file = db, fi
+	return nil
+}
+
+// upgrade brings a version 1 journal to version 2 by adding its table, in
+// one transaction, unless another process did it first. Nothing already
+// in the journal is changed.
+func upgrade(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return sqliteProblem(err)
+	}
+	defer tx.Rollback()
+	var version int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return sqliteProblem(err)
+	}
+	if version != 1 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, journalSchema2+fmt.Sprintf("PRAGMA user_version = %d;\n", journalVersion)); err != nil {
+		return fmt.Errorf("upgrading the downtime journal: %v", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("upgrading the downtime journal: %v", err)
+	}
 	return nil
 }
 

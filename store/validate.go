@@ -61,8 +61,8 @@ var (
 // Validate refuses an entry with a missing or impossible value, with one
 // sentence; now is the time to measure "in the future" against.
 func (e *Entry) Validate(now time.Time) error {
-	if !slices.Contains(Kinds, e.Kind) {
-		return invalid("the kind must be one of medication, vitals, note, allergy, registration, transfer, discharge or cancellation")
+	if !slices.Contains(Kinds, e.Kind) && e.Kind != KindDecision {
+		return invalid("the kind must be one of medication, vitals, note, allergy, registration, transfer, discharge, cancellation or decision")
 	}
 	if n, own := e.payloads(); !own {
 		return invalid("a %s entry needs its %q details", e.Kind, e.Kind)
@@ -118,8 +118,27 @@ func (e *Entry) Validate(now time.Time) error {
 			return invalid("a cancellation must name the entry it cancels (supersedes)")
 		}
 		return checkText("reason", e.Cancellation.Reason, maxReason, true)
+	case KindDecision:
+		return e.Decision.validate()
 	}
 	return nil
+}
+
+func (d *Decision) validate() error {
+	if !isEntryID(d.Entry) {
+		return invalid("a decision must name the entry it decides by its UUID")
+	}
+	if !slices.Contains(Decisions, d.Action) {
+		return invalid("the decision must be %s", orList(Decisions))
+	}
+	if d.Action == DecisionLink {
+		if !fhirID.MatchString(d.LinkTo) {
+			return invalid("a link must name the FHIR id of the EHR's patient")
+		}
+	} else if d.LinkTo != "" {
+		return invalid("only a link names an EHR patient")
+	}
+	return checkText("reason", d.Reason, maxReason, d.Action == DecisionSkip || d.Action == DecisionPush)
 }
 
 func isEntryID(s string) bool {

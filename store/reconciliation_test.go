@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestReconciledStatesAreFinalAndResourcesAreKept(t *testing.T) {
+	ctx := context.Background()
+	dir, keys, entries := recordedJournal(t)
+	j := openJournal(t, dir, keys)
+	a, b := entries[0].ID, entries[1].ID
+	obs := ServerRef{Type: "Observation", ID: "o1", Version: "1"}
+	if err := j.Reconciled(ctx, map[string]string{a: StateCreated}, map[string][]ServerRef{a: {obs}}); err != nil {
+		t.Fatal(err)
+	}
+	// The same state again is no change; its resources' versions are updated.
+	obs.Version = "2"
+	if err := j.Reconciled(ctx, map[string]string{a: StateCreated}, map[string][]ServerRef{a: {obs}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Reconciled(ctx, map[string]string{a: StateSkipped}, nil); err == nil {
+		t.Error("a created entry became skipped")
+	}
+	if err := j.Reconciled(ctx, map[string]string{b: StatePending}, nil); err == nil {
+		t.Error("an entry was put back to pending")
+	}
+	// One refused state refuses the whole call.
+	if err := j.Reconciled(ctx, map[string]string{b: StateSkipped, a: StateSuperseded}, nil); err == nil {
+		t.Error("a refused state was recorded")
+	}
+	states := map[string]string{}
+	for _, e := range list(t, j) {
+		states[e.ID] = e.State
+	}
+	if states[a] != StateCreated || states[b] != StatePending {
+		t.Errorf("states %q and %q, want created and pending", states[a], states[b])
+	}
+	res, err := j.Resources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res[a]) != 1 || res[a][0] != obs || len(res[b]) != 0 {
+		t.Errorf("resources %v", res)
+	}
+}
+
+func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
+	ctx := context.Background()
+	dir, keys, entries := recordedJournal(t)
+	db, err := sql.Open("sqlite", journalURI(filepath.Join(dir, journalFile), "rw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DROP TABLE reconciled_resources", "PRAGMA user_version = 1"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	j := openJournal(t, dir, keys)
+	got := list(t, j)
+	if len(got) != len(entries) {
+		t.Fatalf("%d entries after the upgrade, want %d", len(got), len(entries))
+	}
+	ref := ServerRef{Type: "Observation", ID: "o1", Version: "1"}
+	if err := j.Reconciled(ctx, map[string]string{entries[0].ID: StateCreated}, map[string][]ServerRef{entries[0].ID: {ref}}); err != nil {
+		t.Fatalf("the upgraded journal cannot record reconciliation: %v", err)
+	}
+}
+
+func TestADecisionIsValidatedAndStaysOffTheChart(t *testing.T) {
+	now := time.Now()
+	d := Entry{ID: "6f1c2e0a-3b9d-4c55-8e8a-2b7f1a0d9c11", Kind: KindDecision, Patient: "p1", Author: "HIM Janssens", KioskID: "k",
+		ClinicalTime: now, EnteredAt: now, Decision: &Decision{Entry: "0b6f3f5e-8a0e-4f0e-9d33-7c3a8f5a2e10", Action: DecisionSkip}}
+	if err := d.Validate(now); err == nil {
+		t.Error("a skip without a reason was accepted")
+	}
+	d.Decision.Reason = "given twice on paper"
+	if err := d.Validate(now); err != nil {
+		t.Errorf("a skip with a reason was refused: %v", err)
+	}
+	d.Decision = &Decision{Entry: d.Decision.Entry, Action: DecisionLink}
+	if err := d.Validate(now); err == nil {
+		t.Error("a link without the EHR patient was accepted")
+	}
+	d.Decision.LinkTo = "pat-7"
+	if err := d.Validate(now); err != nil {
+		t.Errorf("a link was refused: %v", err)
+	}
+	if got := ForPatient([]JournalEntry{{Entry: d}}, "p1"); len(got) != 0 {
+		t.Error("a decision shows on the patient's chart")
+	}
+}
