@@ -153,6 +153,9 @@ var (
 // resets, truncates or recreates an existing trail: on any error it
 // returns the error and leaves the files as they are.
 func OpenAudit(dir string, keys *Keys) (*Audit, error) {
+	if keys.signing == nil {
+		return nil, ErrCannotSign
+	}
 	rs, err := keys.Config.recipients()
 	if err != nil {
 		return nil, err

@@ -301,6 +301,38 @@ func Unlock(dir string, passphrase string) (*Keys, error) {
 	return keys, nil
 }
 
+// ErrNotRecoveryKey is a key that is not this vault's IT recovery key.
+var ErrNotRecoveryKey = errors.New("that is not this kiosk's IT recovery key")
+
+// ErrCannotSign is sealing or auditing with keys opened by the recovery
+// key, which has no signing key.
+var ErrCannotSign = errors.New("the IT recovery key cannot sign snapshots or the audit trail: unlock with the ward passphrase")
+
+// UnlockRecovery opens the vault with IT's recovery identity (the
+// AGE-SECRET-KEY text) instead of the ward passphrase: the key of the
+// reconciliation role, which reads the journal and records decisions but
+// does not hold the kiosk's signing key, so it cannot seal snapshots. The
+// configuration is config.json's, checked only in that it names this
+// recovery recipient: the sealed copy needs the passphrase.
+func UnlockRecovery(dir string, identity string) (*Keys, error) {
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := age.ParseIdentities(strings.NewReader(identity))
+	if err != nil || len(ids) != 1 {
+		return nil, ErrNotRecoveryKey
+	}
+	if cfg.Recovery == "" || recipientOf(ids[0]) != cfg.Recovery {
+		return nil, ErrNotRecoveryKey
+	}
+	trusted, err := cfg.signerKey()
+	if err != nil {
+		return nil, err
+	}
+	return &Keys{Config: *cfg, identity: ids[0], trusted: trusted}, nil
+}
+
 func sameConfig(a, b Config) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)

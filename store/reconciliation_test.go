@@ -96,3 +96,42 @@ func TestADecisionIsValidatedAndStaysOffTheChart(t *testing.T) {
 		t.Error("a decision shows on the patient's chart")
 	}
 }
+
+func TestTheRecoveryKeyReadsTheJournalAndRecordsDecisionsButCannotSign(t *testing.T) {
+	dir := t.TempDir()
+	res, err := Init(dir, testPassphrase, InitOptions{WorkFactor: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := Unlock(dir, testPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := openJournal(t, dir, keys)
+	e := draft(t, j, vitalsEntry("p1", 70))
+	record(t, j, e)
+	j.Close()
+
+	if _, err := UnlockRecovery(dir, "AGE-SECRET-KEY-1NOTAKEY"); err != ErrNotRecoveryKey {
+		t.Errorf("a wrong key: %v", err)
+	}
+	rk, err := UnlockRecovery(dir, res.RecoveryIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j2 := openJournal(t, dir, rk)
+	got := list(t, j2)
+	if len(got) != 1 || got[0].ID != e.ID {
+		t.Fatalf("the recovery key read %d entries", len(got))
+	}
+	now := time.Now()
+	d := Entry{Kind: KindDecision, Patient: "p1", ClinicalTime: now,
+		Decision: &Decision{Entry: e.ID, Action: DecisionSkip, Reason: "recorded twice"}}
+	if err := j2.Stamp(&d, "HIM Janssens", now); err != nil {
+		t.Fatal(err)
+	}
+	record(t, j2, d)
+	if _, err := OpenAudit(dir, rk); err != ErrCannotSign {
+		t.Errorf("the audit trail opened with the recovery key: %v", err)
+	}
+}

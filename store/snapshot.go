@@ -117,6 +117,9 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 // manifest filled in from tmpl (the delta fields), req, and the counts of
 // result (the whole ward once this generation is applied).
 func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result *Ward, req SealRequest, tmpl Manifest) (*Manifest, error) {
+	if keys.signing == nil {
+		return nil, ErrCannotSign
+	}
 	if keys.ConfigProblem != "" {
 		return nil, fmt.Errorf("%s; no snapshot is sealed until it is restored", keys.ConfigProblem)
 	}

@@ -7,6 +7,7 @@
 package rest
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -70,6 +71,9 @@ var (
 	ErrRefused     = errors.New("the FHIR server refused the request")
 	ErrNotFHIR     = errors.New("the FHIR server's answer is not FHIR")
 	ErrAuth        = errors.New("authorisation failed")
+	// ErrChanged is a write refused because the resource changed on the
+	// server since it was read (409, 412).
+	ErrChanged = errors.New("the FHIR server has a newer version")
 )
 
 // New makes a client for the FHIR base URL (e.g. https://ehr.example/fhir/R4).
@@ -284,6 +288,33 @@ func (c *Client) get(ctx context.Context, u *url.URL, what string, valid func([]
 	}
 }
 
+// Transaction posts a transaction (or batch) Bundle to the base and
+// returns the server's response Bundle. It is sent once (a token the
+// server no longer takes is renewed once): after a failure, whether any of
+// it was applied is for the caller to find out by reading, because a
+// server that does not roll back may have applied part of it.
+func (c *Client) Transaction(ctx context.Context, bundle []byte) (json.RawMessage, error) {
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-c.sem }()
+	valid := func(b []byte) bool { t, _ := fhirjson.TopString(b, "resourceType"); return t == "Bundle" }
+	for renewed := false; ; renewed = true {
+		body, _, err := c.send(ctx, http.MethodPost, c.base, bundle, "a transaction", valid)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var re *retryable
+		if err != nil && errors.As(err, &re) && re.auth && c.opt.Auth != nil && !renewed {
+			c.opt.Auth.Invalidate()
+			continue
+		}
+		return body, unwrapRetryable(err)
+	}
+}
+
 // backoff is the wait before retry attempt+1: exponential with jitter.
 func (c *Client) backoff(attempt int) time.Duration {
 	d := c.opt.MinBackoff << min(attempt, 16)
@@ -311,9 +342,21 @@ func unwrapRetryable(err error) error {
 
 // once makes one attempt; wait is the server's Retry-After, if any.
 func (c *Client) once(ctx context.Context, u *url.URL, what string, valid func([]byte) bool) (json.RawMessage, time.Duration, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	return c.send(ctx, http.MethodGet, u, nil, what, valid)
+}
+
+// send makes one request; a body is sent as FHIR JSON.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte, what string, valid func([]byte) bool) (json.RawMessage, time.Duration, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
 	if err != nil {
 		return nil, 0, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/fhir+json")
 	}
 	req.Header.Set("Accept", "application/fhir+json")
 	req.Header.Set("User-Agent", c.opt.UserAgent)
@@ -346,20 +389,22 @@ func (c *Client) once(ctx context.Context, u *url.URL, what string, valid func([
 		return nil, 0, &retryable{err: fmt.Errorf("%w during %s: %s", ErrUnreachable, what, why)}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.opt.MaxBody+1))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, c.opt.MaxBody+1))
 	if err != nil {
 		return nil, 0, &retryable{err: fmt.Errorf("%w: the answer to %s was cut short", ErrNotFHIR, what)}
 	}
-	if int64(len(body)) > c.opt.MaxBody {
+	if int64(len(answer)) > c.opt.MaxBody {
 		return nil, 0, fmt.Errorf("%w: the answer to %s is larger than %d MB", ErrRefused, what, c.opt.MaxBody>>20)
 	}
 	switch code := resp.StatusCode; {
 	case code >= 200 && code < 300:
-		if !valid(body) {
+		if !valid(answer) {
 			// Cut short on the way, or an HTML page from a proxy.
 			return nil, 0, &retryable{err: fmt.Errorf("%w: the answer to %s is not FHIR JSON", ErrNotFHIR, what)}
 		}
-		return body, 0, nil
+		return answer, 0, nil
+	case code == http.StatusConflict || code == http.StatusPreconditionFailed:
+		return nil, 0, fmt.Errorf("%w: it answered %d to %s", ErrChanged, code, what)
 	case code == http.StatusUnauthorized || code == http.StatusForbidden:
 		return nil, 0, &retryable{err: fmt.Errorf("%w: the FHIR server answered %d to %s", ErrAuth, code, what), auth: true}
 	case code == http.StatusTooManyRequests || code >= 500:
