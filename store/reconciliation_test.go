@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -133,5 +135,29 @@ func TestTheRecoveryKeyReadsTheJournalAndRecordsDecisionsButCannotSign(t *testin
 	record(t, j2, d)
 	if _, err := OpenAudit(dir, rk); err != ErrCannotSign {
 		t.Errorf("the audit trail opened with the recovery key: %v", err)
+	}
+}
+
+func TestReportsAreSealedNeverOverwrittenAndReadNewestFirst(t *testing.T) {
+	dir, keys := testVault(t)
+	if _, err := LatestReport(dir, "reconcile", keys); err != ErrNoReport {
+		t.Fatalf("no report yet: %v", err)
+	}
+	at := time.Date(2026, 11, 26, 19, 0, 0, 0, time.UTC)
+	p1, err := SealReport(dir, keys, "reconcile", at, []byte(`{"n":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := SealReport(dir, keys, "reconcile", at, []byte(`{"n":2}`))
+	if err != nil || p2 == p1 {
+		t.Fatalf("a second report at the same time: %q, %v", p2, err)
+	}
+	raw, _ := os.ReadFile(p1)
+	if bytes.Contains(raw, []byte(`"n"`)) {
+		t.Error("the report is stored in the clear")
+	}
+	got, err := LatestReport(dir, "reconcile", keys)
+	if err != nil || string(got) != `{"n":2}` {
+		t.Errorf("latest = %s, %v", got, err)
 	}
 }

@@ -370,3 +370,11 @@ func singular(w string) string {
 	}
 	return w
 }
+
+// SameSubstance says whether two allergy substances name the same thing
+// (the same words, or a word of one that names the other, such as
+// "penicillin" and "Penicillin G"), as reconciliation compares a downtime
+// allergy with those recorded in the EHR meanwhile.
+func SameSubstance(a, b string) bool {
+	return sameWords(a, b) || allergyMatches(a, b) || allergyMatches(b, a)
+}

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"filippo.io/age"
+)
+
+// Reconciliation reports are kept on the kiosk, encrypted like everything
+// else (to the kiosk and the IT recovery recipients), in DIR/reports, until
+// someone with the keys exports one. Their names say when, never whom.
+
+const (
+	reportDir    = "reports"
+	reportSuffix = ".json.age"
+	maxReport    = 256 << 20
+)
+
+// ErrNoReport is a data folder without reconciliation reports.
+var ErrNoReport = errors.New("no reconciliation report on this kiosk yet")
+
+// SealReport writes a report, encrypted, as DIR/reports/<kind>-<UTC time>-<n>.json.age
+// and returns its path. A report is never overwritten.
+func SealReport(dir string, keys *Keys, kind string, at time.Time, plain []byte) (string, error) {
+	rs, err := keys.Config.recipients()
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, rs...)
+	if err != nil {
+		return "", fmt.Errorf("sealing the report: %w", err)
+	}
+	if _, err := w.Write(plain); err != nil {
+		return "", fmt.Errorf("sealing the report: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return "", fmt.Errorf("sealing the report: %w", err)
+	}
+	folder := filepath.Join(dir, reportDir)
+	if err := os.MkdirAll(folder, 0o700); err != nil {
+		return "", fmt.Errorf("writing the report: %w", err)
+	}
+	base := kind + "-" + at.UTC().Format("20060102T150405.000Z")
+	var path string
+	for n := 1; ; n++ {
+		path = filepath.Join(folder, fmt.Sprintf("%s-%03d%s", base, n, reportSuffix))
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+	}
+	err = writeNew(path, 0o600, func(f *os.File) error {
+		_, err := f.Write(buf.Bytes())
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("writing the report: %w", err)
+	}
+	return path, syncDir(folder)
+}
+
+// Reports lists the sealed reports of a kind, newest first.
+func Reports(dir, kind string) ([]string, error) {
+	des, err := os.ReadDir(filepath.Join(dir, reportDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the reports folder: %w", err)
+	}
+	var out []string
+	for _, de := range des {
+		if n := de.Name(); de.Type().IsRegular() && strings.HasPrefix(n, kind+"-") && strings.HasSuffix(n, reportSuffix) {
+			out = append(out, filepath.Join(dir, reportDir, n))
+		}
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out, nil
+}
+
+// OpenReport decrypts a sealed report.
+func OpenReport(path string, keys *Keys) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the report: %w", err)
+	}
+	defer f.Close()
+	r, err := age.Decrypt(f, keys.identity)
+	if err != nil {
+		return nil, errors.New("the report cannot be decrypted with these keys, or was altered")
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxReport))
+	if err != nil {
+		return nil, errors.New("the report was altered")
+	}
+	return b, nil
+}
+
+// LatestReport decrypts the newest report of a kind.
+func LatestReport(dir, kind string, keys *Keys) ([]byte, error) {
+	all, err := Reports(dir, kind)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, ErrNoReport
+	}
+	return OpenReport(all[0], keys)
+}
