@@ -7,6 +7,7 @@ import (
 
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/kiosk"
 	"lifeboat/assets"
 	"lifeboat/store"
@@ -18,13 +19,39 @@ const (
 	appID          = "org.lifeboat.kiosk"
 	demoPassphrase = "lifeboat-demo"
 	demoPatients   = 40
+	// demoHint is shown on the demo's unlock screen, in the language
+	// chosen there (the catalogue holds it).
+	demoHint = "Demo ward of synthetic patients. The passphrase is “" + demoPassphrase + "”; any name will do."
 )
+
+// langFlag adds --lang to a window's flags: the language the window opens
+// in, overriding the one remembered from the unlock screen.
+func langFlag(f *flags) *string {
+	return f.String("lang", "", "language of the window: en, nl or fr (default: the one last chosen)")
+}
+
+// parseLang reads --lang; "" means the remembered language.
+func parseLang(s string) (i18n.Lang, error) {
+	if s == "" {
+		return "", nil
+	}
+	l, ok := i18n.Parse(s)
+	if !ok {
+		return "", usagef("--lang must be en, nl or fr, not %q", s)
+	}
+	return l, nil
+}
 
 func (c *cli) kioskCmd(args []string) error {
 	f := c.vaultFlags("kiosk")
 	amber := f.String("amber", "", "data age that turns the banner amber (default 15m)")
 	red := f.String("red", "", "data age that turns the banner red (default 60m)")
+	langText := langFlag(f)
 	dir, err := f.parseVaultOptional(args)
+	if err != nil {
+		return err
+	}
+	lang, err := parseLang(*langText)
 	if err != nil {
 		return err
 	}
@@ -36,13 +63,18 @@ func (c *cli) kioskCmd(args []string) error {
 	if _, err := store.LoadConfig(dir); err != nil {
 		return err
 	}
-	runWindow(kiosk.Options{Dir: dir, Thresholds: th})
+	runWindow(kiosk.Options{Dir: dir, Thresholds: th, Lang: lang})
 	return nil
 }
 
 func (c *cli) demoCmd(args []string) error {
 	f := newFlags("demo")
+	langText := langFlag(f)
 	if err := f.noPositional(args); err != nil {
+		return err
+	}
+	lang, err := parseLang(*langText)
+	if err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "lifeboat-demo-")
@@ -54,8 +86,8 @@ func (c *cli) demoCmd(args []string) error {
 	if err := prepareDemo(dir, c.now()); err != nil {
 		return err
 	}
-	runWindow(kiosk.Options{Dir: dir,
-		Hint: fmt.Sprintf("Demo ward of synthetic patients. The passphrase is %q; any name will do.", demoPassphrase)})
+	runWindow(kiosk.Options{Dir: dir, Hint: demoHint, Lang: lang})
+
 	return nil
 }
 

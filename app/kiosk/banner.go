@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 )
 
@@ -41,12 +42,12 @@ func newBanner(k *Kiosk) *banner {
 		quit: make(chan struct{})}
 	b.text.TextSize = 20
 	b.text.TextStyle.Bold = true
-	user := canvas.NewText("Signed in: "+k.user, colourWhite)
+	user := canvas.NewText(i18n.F("Signed in: %s", k.user), colourWhite)
 	user.TextSize = 14
 	b.sync = canvas.NewText("", colourWhite)
 	b.sync.TextSize = 14
-	lock := widget.NewButton("Lock (Ctrl+L)", k.Lock)
-	printButton := widget.NewButton(present.PrintButton, k.printPack)
+	lock := widget.NewButton(i18n.T("Lock (Ctrl+L)"), k.Lock)
+	printButton := widget.NewButton(i18n.T(present.PrintButton), k.printPack)
 	larger := widget.NewButton("A+ / A−", k.toggleLargeText)
 	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
 		container.NewHBox(b.sync, user, printButton, larger, lock), b.text)))
@@ -93,7 +94,8 @@ func (b *banner) update() {
 	}
 	b.bg.Refresh()
 	b.text.Refresh()
-	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + b.k.auditProblem)
+	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + i18n.T(b.k.auditProblem))
+
 	if failing {
 		w = strings.TrimSpace(w + " " + sync)
 	}

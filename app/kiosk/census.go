@@ -2,7 +2,6 @@ package kiosk
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -59,7 +59,7 @@ func newCensusView(k *Kiosk) *censusView {
 	v.hint.TextStyle.Bold = true
 	v.hint.Wrapping = fyne.TextWrapWord // a long hint must not push the chart aside
 	v.hint.Hide()
-	v.search.SetPlaceHolder("Search name, MRN or bed — or scan a wristband")
+	v.search.SetPlaceHolder(i18n.T("Search name, MRN or bed — or scan a wristband"))
 	// A row: bed, name (sex, age), the flags, then on the right the doses
 	// overdue and the next dose due (censusRowLayout); the note under it.
 	row := func() fyne.CanvasObject {
@@ -125,16 +125,16 @@ func newCensusView(k *Kiosk) *censusView {
 	}
 	v.search.OnChanged = func(string) { k.touch(); v.filter() }
 	v.search.OnSubmitted = func(string) { v.openFirst() }
-	v.register = widget.NewButton(present.RegisterButton, k.startRegistration)
+	v.register = widget.NewButton(i18n.T(present.RegisterButton), k.startRegistration)
 	if k.journal == nil {
 		v.register.Disable()
 	}
 	// Sort and filter: Tab from the search field; Left and Right choose,
 	// Space opens the list.
-	v.sortSelect = widget.NewSelect(present.CensusSorts, nil)
+	v.sortSelect = widget.NewSelect(i18n.All(present.CensusSorts), nil)
 	v.sortSelect.SetSelectedIndex(present.SortCensus)
 	v.sortSelect.OnChanged = func(string) { v.setSort(v.sortSelect.SelectedIndex()) }
-	v.showSelect = widget.NewSelect(present.CensusFilters, nil)
+	v.showSelect = widget.NewSelect(i18n.All(present.CensusFilters), nil)
 	v.showSelect.SetSelectedIndex(present.ShowAll)
 	v.showSelect.OnChanged = func(string) { v.setShow(v.showSelect.SelectedIndex()) }
 	v.progress = widget.NewLabel("")
@@ -142,8 +142,8 @@ func newCensusView(k *Kiosk) *censusView {
 	v.progress.TextStyle.Italic = true
 	v.progress.Hide()
 	controls := container.NewGridWithColumns(2,
-		container.NewBorder(nil, nil, widget.NewLabel(present.SortLabel), nil, v.sortSelect),
-		container.NewBorder(nil, nil, widget.NewLabel(present.FilterLabel), nil, v.showSelect))
+		container.NewBorder(nil, nil, widget.NewLabel(i18n.T(present.SortLabel)), nil, v.sortSelect),
+		container.NewBorder(nil, nil, widget.NewLabel(i18n.T(present.FilterLabel)), nil, v.showSelect))
 	v.readSnapshot()
 	v.content = container.NewBorder(container.NewVBox(v.search, controls, v.hint,
 		container.NewBorder(nil, nil, nil, v.register, v.count), v.progress), nil, nil, nil, v.list)
@@ -160,7 +160,7 @@ func (v *censusView) readSnapshot() {
 	v.merge()
 	v.filter()
 	if err != nil {
-		v.count.SetText("The census could not be read from the snapshot.")
+		v.count.SetText(i18n.T("The census could not be read from the snapshot."))
 	}
 	v.readMeds(true)
 }
@@ -202,7 +202,7 @@ func (v *censusView) reload() {
 // of the snapshot (a temporary patient's count as their allergies).
 func (v *censusView) newAllergyFlag(r store.CensusRow) string {
 	if v.facts[r.ID].allergies > 0 && !store.IsTemporaryID(r.ID) {
-		return "NEW ALLERGY"
+		return i18n.T("NEW ALLERGY")
 	}
 	return ""
 }
@@ -212,14 +212,14 @@ func (v *censusView) newAllergyFlag(r store.CensusRow) string {
 func (v *censusView) note(r store.CensusRow) string {
 	var parts []string
 	if store.IsTemporaryID(r.ID) {
-		parts = append(parts, present.RegisteredFlag+" · "+r.ID)
+		parts = append(parts, i18n.T(present.RegisteredFlag)+" · "+r.ID)
 	}
 	f := v.facts[r.ID]
 	if f.moved != nil {
 		parts = append(parts, present.MovedFlag(*f.moved))
 	}
 	if f.discharged {
-		parts = append(parts, present.DischargedFlag)
+		parts = append(parts, i18n.T(present.DischargedFlag))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -237,7 +237,7 @@ func joinFlags(flags ...string) string {
 func censusLine(r store.CensusRow, now func() time.Time) string {
 	s := r.Name + "  " + present.Sex(r.Sex)
 	if a := present.AgeYears(r.BirthDate, now()); a >= 0 {
-		s += fmt.Sprintf(" %d y", a)
+		s += i18n.F(" %d y", a)
 	}
 	return s
 }
@@ -251,13 +251,14 @@ func censusFlags(r store.CensusRow) string {
 	}
 	switch {
 	case r.Allergies > 0:
-		f = append(f, "ALLERGY")
+		f = append(f, i18n.T("ALLERGY"))
 	case r.AllergyStatus == store.NoneRecorded:
-		f = append(f, "allergies not recorded")
+		f = append(f, i18n.T("allergies not recorded"))
 	}
 	if r.Isolation != "" {
-		f = append(f, "ISOLATION")
+		f = append(f, i18n.T("ISOLATION"))
 	}
+
 	return strings.Join(f, " · ")
 }
 
@@ -406,6 +407,6 @@ func (v *censusView) openPack(id, hash string) {
 	v.list.ScrollTo(i)
 	v.list.Select(i)
 	if !strings.HasPrefix(strings.ToLower(v.k.snap.Manifest.CipherSHA256), hash) {
-		v.setHint(present.OtherGeneration)
+		v.setHint(i18n.T(present.OtherGeneration))
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -251,7 +252,7 @@ func (v *censusView) medsText(r store.CensusRow, now time.Time) (next, overdue s
 	d, ok, failed := v.medsOf(r)
 	switch {
 	case failed:
-		return present.MedsUnreadable, ""
+		return i18n.T(present.MedsUnreadable), ""
 	case !ok:
 		return present.MedsPending, ""
 	}

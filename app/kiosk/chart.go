@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -57,7 +58,7 @@ type chartView struct {
 func newChartView(k *Kiosk) *chartView {
 	v := &chartView{k: k, stack: container.NewStack()}
 	v.content = v.stack
-	v.showMessage(present.ChoosePatient)
+	v.showMessage(i18n.T(present.ChoosePatient))
 	k.addTabShortcuts()
 	return v
 }
@@ -141,7 +142,7 @@ func (v *chartView) show(c *store.Chart) {
 	// A form takes the place of the tabs (forms.go), and gives it back.
 	v.sectionsView = v.tabs.tabs
 	v.body = container.NewStack(v.sectionsView)
-	keys := widget.NewLabel(present.ChartTabKeys)
+	keys := widget.NewLabel(i18n.T(present.ChartTabKeys))
 	keys.TextStyle.Italic = true
 	keys.Truncation = fyne.TextTruncateEllipsis
 	keys.SizeName = theme.SizeNameCaptionText
@@ -176,11 +177,11 @@ func (v *chartView) dropStaleFocus() {
 // It also returns the patient's entries.
 func (v *chartView) downtime(patientID string) (present.Section, []store.JournalEntry) {
 	if v.k.journal == nil {
-		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}, nil
+		return present.Section{Title: i18n.T(present.DowntimeTitle), Warning: i18n.T(present.JournalUnreadable)}, nil
 	}
 	all, err := v.k.journal.List(context.Background())
 	if err != nil {
-		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}, nil
+		return present.Section{Title: i18n.T(present.DowntimeTitle), Warning: i18n.T(present.JournalUnreadable)}, nil
 	}
 	entries := store.ForPatient(all, patientID)
 	return present.DowntimeEntries(entries), entries

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -58,16 +59,16 @@ func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 		make  func(*entryForm)
 	}{
 		{
-			{present.RecordVitalsButton, (*entryForm).vitals},
-			{present.WriteNoteButton, (*entryForm).note},
-			{present.RecordDoseButton, (*entryForm).dose},
-			{present.RecordAllergyButton, (*entryForm).allergy},
+			{i18n.T(present.RecordVitalsButton), (*entryForm).vitals},
+			{i18n.T(present.WriteNoteButton), (*entryForm).note},
+			{i18n.T(present.RecordDoseButton), (*entryForm).dose},
+			{i18n.T(present.RecordAllergyButton), (*entryForm).allergy},
 		},
 		{
-			{present.TransferButton, (*entryForm).transfer},
-			{present.DischargeButton, (*entryForm).discharge},
-			{present.CancelEntryButton, (*entryForm).cancellation},
-			{present.PaperMARButton, (*entryForm).paperMAR},
+			{i18n.T(present.TransferButton), (*entryForm).transfer},
+			{i18n.T(present.DischargeButton), (*entryForm).discharge},
+			{i18n.T(present.CancelEntryButton), (*entryForm).cancellation},
+			{i18n.T(present.PaperMARButton), (*entryForm).paperMAR},
 		},
 	} {
 		row := container.NewHBox()
@@ -98,7 +99,7 @@ func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 		return l
 	}
 	if v.k.journal == nil {
-		note(present.FormsUnavailable, widget.DangerImportance)
+		note(i18n.T(present.FormsUnavailable), widget.DangerImportance)
 	}
 	fs.savedLabel = nil
 	if fs.saved != "" {
@@ -108,7 +109,7 @@ func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 		f := fs.drafts[id]
 		switch {
 		case f.register:
-			fs.draftNotes[f] = note(present.UnsavedRegistration, widget.WarningImportance)
+			fs.draftNotes[f] = note(i18n.T(present.UnsavedRegistration), widget.WarningImportance)
 		case id != c.Patient.ID:
 			fs.draftNotes[f] = note(present.UnsavedForm(f.title, f.chart.Patient.Name), widget.WarningImportance)
 		}
@@ -254,24 +255,24 @@ func newEntryForm(v *chartView, c *store.Chart, kind func(*entryForm)) *entryFor
 	f.message.Wrapping = fyne.TextWrapWord
 	f.message.Importance = widget.DangerImportance
 	f.message.Hide()
-	f.save = newFormButton(f.keys, present.SaveButton, func() { f.submit(false) })
+	f.save = newFormButton(f.keys, i18n.T(present.SaveButton), func() { f.submit(false) })
 	f.save.Importance = widget.HighImportance
-	f.anyway = newFormButton(f.keys, present.SaveAnywayButton, func() { f.submit(true) })
+	f.anyway = newFormButton(f.keys, i18n.T(present.SaveAnywayButton), func() { f.submit(true) })
 	f.anyway.Importance = widget.WarningImportance
 	f.warnings = container.NewVBox()
 	f.warnings.Hide()
 	f.extra = container.NewVBox()
-	hint := present.FormKeys
+	hint := i18n.T(present.FormKeys)
 	kind(f)
 	if f.batch == nil {
 		f.paperFields()
 	}
 	f.touched = false // what the form filled in itself (the time) is not typing
 	switch f.title {
-	case present.NoteTitle:
-		hint = present.NoteKeys
-	case present.PaperMARTitle:
-		hint = present.PaperMARKeys
+	case i18n.T(present.NoteTitle):
+		hint = i18n.T(present.NoteKeys)
+	case i18n.T(present.PaperMARTitle):
+		hint = i18n.T(present.PaperMARKeys)
 	}
 	title := canvas.NewText(f.title, nil)
 	title.TextSize = 20
@@ -279,7 +280,7 @@ func newEntryForm(v *chartView, c *store.Chart, kind func(*entryForm)) *entryFor
 	keys := widget.NewLabel(hint)
 	keys.TextStyle.Italic = true
 	keys.Wrapping = fyne.TextWrapWord
-	cancel := newFormButton(f.keys, present.CancelButton, f.keys.cancel)
+	cancel := newFormButton(f.keys, i18n.T(present.CancelButton), f.keys.cancel)
 	// What is wrong comes first, where it is seen without scrolling.
 	f.box = container.NewVBox(title, keys, f.message, f.warnings, f.fields, f.extra, container.NewHBox(f.save, cancel))
 	f.scroll = container.NewVScroll(container.NewPadded(f.box))
@@ -299,9 +300,9 @@ func (f *entryForm) patient() string {
 // paperFields adds "From paper" and, once it is ticked, who signed the
 // paper (hidden, and so out of the Tab order, until then).
 func (f *entryForm) paperFields() {
-	signedBy := widget.NewLabel(present.SignedByLabel)
+	signedBy := widget.NewLabel(i18n.T(present.SignedByLabel))
 	f.signer = newFormEntry(f.keys, false)
-	f.signer.SetPlaceHolder(present.SignedByHint)
+	f.signer.SetPlaceHolder(i18n.T(present.SignedByHint))
 	f.signer.OnChanged = func(string) { f.changed() }
 	f.paper = newFormCheck(f.keys, present.FromPaperCheck(f.v.k.user), func(on bool) {
 		f.changed()
@@ -315,7 +316,7 @@ func (f *entryForm) paperFields() {
 		f.fields.Refresh()
 		f.box.Refresh()
 	})
-	f.add(present.FromPaperLabel, f.paper)
+	f.add(i18n.T(present.FromPaperLabel), f.paper)
 	f.fields.Add(signedBy)
 	f.fields.Add(f.signer)
 	signedBy.Hide()
@@ -431,7 +432,7 @@ func (f *entryForm) submit(confirmed bool) {
 	}
 	f.setBusy(true)
 	f.message.Importance = widget.MediumImportance
-	f.message.SetText(present.Checking)
+	f.message.SetText(i18n.T(present.Checking))
 	f.message.Show()
 	f.box.Refresh()
 	c := check{journal: k.journal, ward: k.snap.Ward, entries: entries, now: now, accept: accept}
@@ -481,7 +482,7 @@ func (f *entryForm) entries() ([]store.Entry, error) {
 // were live, which is paper back-entry (the form says how).
 func vet(e *store.Entry, now time.Time) error {
 	if e.Transcription == nil && e.ClinicalTime.Year() >= 2000 && now.Sub(e.ClinicalTime) > store.LiveWindow {
-		return errors.New(present.NeedsPaper)
+		return errors.New(i18n.T(present.NeedsPaper))
 	}
 	return e.Validate(now)
 }
@@ -538,7 +539,7 @@ func (f *entryForm) checked(c *check) {
 		f.warned = c.warnings
 		f.message.Hide()
 		f.warnings.Objects = nil
-		head := widget.NewLabel(present.CheckFirst)
+		head := widget.NewLabel(i18n.T(present.CheckFirst))
 		head.Wrapping = fyne.TextWrapWord
 		head.TextStyle.Bold = true
 		f.warnings.Add(head)

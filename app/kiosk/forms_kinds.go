@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -21,21 +22,21 @@ const timeLayout = "02/01/2006 15:04"
 
 // clinicalTime adds the "When" field, set to now.
 func (f *entryForm) clinicalTime() *formEntry {
-	e := f.entry(present.TimeLabel, timeLayout)
+	e := f.entry(i18n.T(present.TimeLabel), timeLayout)
 	e.SetText(f.v.k.opt.Now().Local().Format(timeLayout))
 	return e
 }
 
 // vitals is the vital-signs form.
 func (f *entryForm) vitals() {
-	f.title = present.VitalsTitle
+	f.title = i18n.T(present.VitalsTitle)
 	when := f.clinicalTime()
-	bp := f.entry(present.BloodPressure, present.BloodPressureHint)
-	hr := f.entry(present.HeartRate, "")
-	rr := f.entry(present.RespiratoryRate, "")
-	temp := f.entry(present.TemperatureLabel, "")
-	spo2 := f.entry(present.SpO2Label, "")
-	pain := f.entry(present.PainLabel, "")
+	bp := f.entry(i18n.T(present.BloodPressure), present.BloodPressureHint)
+	hr := f.entry(i18n.T(present.HeartRate), "")
+	rr := f.entry(i18n.T(present.RespiratoryRate), "")
+	temp := f.entry(i18n.T(present.TemperatureLabel), "")
+	spo2 := f.entry(i18n.T(present.SpO2Label), "")
+	pain := f.entry(i18n.T(present.PainLabel), "")
 	f.first = bp
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -67,11 +68,11 @@ func (f *entryForm) vitals() {
 
 // note is the nursing-note form.
 func (f *entryForm) note() {
-	f.title = present.NoteTitle
+	f.title = i18n.T(present.NoteTitle)
 	when := f.clinicalTime()
 	text := newFormEntry(f.keys, true)
 	text.OnChanged = func(string) { f.changed() }
-	f.add(present.NoteLabel, text)
+	f.add(i18n.T(present.NoteLabel), text)
 	f.first = text
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -96,7 +97,7 @@ func orders(c *store.Chart) []store.Medication {
 
 // dose is the medication-administration form.
 func (f *entryForm) dose() {
-	f.title = present.DoseTitle
+	f.title = i18n.T(present.DoseTitle)
 	list := orders(f.chart)
 	var options []string
 	for _, m := range list {
@@ -106,7 +107,7 @@ func (f *entryForm) dose() {
 		}
 		options = append(options, label)
 	}
-	options = append(options, present.AnotherMedication)
+	options = append(options, i18n.T(present.AnotherMedication))
 	when := f.clinicalTime()
 	var order *store.Medication // nil: none chosen, or another medication
 	var another bool
@@ -136,14 +137,15 @@ func (f *entryForm) dose() {
 			prefilled.route = order.Route
 		}
 	})
-	choice.PlaceHolder = present.OrderHint
-	f.add(present.OrderLabel, choice)
-	name = f.entry(present.MedicationLabel, "")
+	choice.PlaceHolder = i18n.T(present.OrderHint)
+	f.add(i18n.T(present.OrderLabel), choice)
+	name = f.entry(i18n.T(present.MedicationLabel), "")
 	name.Disable()
 	var outcome string
 	var labels []string
 	for _, o := range present.Outcomes {
-		labels = append(labels, o.Label)
+		labels = append(labels, i18n.T(o.Label))
+
 	}
 	outcomes := newFormSelect(f.keys, labels, func(s string) {
 		outcome = present.Outcomes[slices.Index(labels, s)].Value
@@ -154,12 +156,12 @@ func (f *entryForm) dose() {
 			amount.Enable()
 		}
 	})
-	outcomes.PlaceHolder = present.OutcomeHint
-	f.add(present.OutcomeLabel, outcomes)
-	amount = f.entry(present.DoseLabel, present.DoseHint)
-	route = f.entry(present.RouteLabel, "")
-	site := f.entry(present.SiteLabel, "")
-	reason := f.entry(present.ReasonLabel, "")
+	outcomes.PlaceHolder = i18n.T(present.OutcomeHint)
+	f.add(i18n.T(present.OutcomeLabel), outcomes)
+	amount = f.entry(i18n.T(present.DoseLabel), present.DoseHint)
+	route = f.entry(i18n.T(present.RouteLabel), "")
+	site := f.entry(i18n.T(present.SiteLabel), "")
+	reason := f.entry(i18n.T(present.ReasonLabel), "")
 	f.first = choice
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -167,9 +169,9 @@ func (f *entryForm) dose() {
 		case err != nil:
 			return store.Entry{}, err
 		case order == nil && !another:
-			return store.Entry{}, errors.New(present.ChooseOrder)
+			return store.Entry{}, errors.New(i18n.T(present.ChooseOrder))
 		case outcome == "":
-			return store.Entry{}, errors.New(present.ChooseOutcome)
+			return store.Entry{}, errors.New(i18n.T(present.ChooseOutcome))
 		}
 		a := &store.Administered{Outcome: outcome, Medication: strings.TrimSpace(name.Text),
 			Route: strings.TrimSpace(route.Text), Site: strings.TrimSpace(site.Text), Reason: strings.TrimSpace(reason.Text)}
@@ -183,7 +185,7 @@ func (f *entryForm) dose() {
 		}
 		if outcome == store.OutcomePartial && order != nil && a.Dose != nil {
 			if whole, err := parseDose(order.Dose); err == nil && whole != nil && *whole == *a.Dose {
-				return store.Entry{}, errors.New(present.PartialWholeDose)
+				return store.Entry{}, errors.New(i18n.T(present.PartialWholeDose))
 			}
 		}
 		return store.Entry{Kind: store.KindMedication, ClinicalTime: at, Medication: a}, nil
@@ -200,7 +202,7 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	}
 	hm, err := time.Parse("15:04", s)
 	if err != nil {
-		return time.Time{}, errors.New(present.TimeFormat)
+		return time.Time{}, errors.New(i18n.T(present.TimeFormat))
 	}
 	n := now.Local()
 	t := time.Date(n.Year(), n.Month(), n.Day(), hm.Hour(), hm.Minute(), 0, 0, time.Local)
@@ -231,12 +233,12 @@ func parseBloodPressure(s string) (systolic, diastolic *float64, err error) {
 	}
 	parts := strings.Split(s, "/")
 	if len(parts) != 2 {
-		return nil, nil, errors.New(present.BloodPressureParts)
+		return nil, nil, errors.New(i18n.T(present.BloodPressureParts))
 	}
 	systolic, err1 := parseNumber(parts[0], "systolic pressure")
 	diastolic, err2 := parseNumber(parts[1], "diastolic pressure")
 	if err1 != nil || err2 != nil || systolic == nil || diastolic == nil {
-		return nil, nil, errors.New(present.BloodPressureParts)
+		return nil, nil, errors.New(i18n.T(present.BloodPressureParts))
 	}
 	return systolic, diastolic, nil
 }
@@ -249,12 +251,12 @@ func parseDose(s string) (*store.Quantity, error) {
 	}
 	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) && r != '.' && r != ',' })
 	if i <= 0 {
-		return nil, errors.New(present.DoseFormat)
+		return nil, errors.New(i18n.T(present.DoseFormat))
 	}
 	x, err := parseNumber(s[:i], "dose")
 	unit := strings.TrimSpace(s[i:])
 	if err != nil || x == nil || unit == "" {
-		return nil, errors.New(present.DoseFormat)
+		return nil, errors.New(i18n.T(present.DoseFormat))
 	}
 	return &store.Quantity{Value: *x, Unit: unit}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -30,7 +31,7 @@ import (
 
 // paperMAR is the form of a paper MAR sheet.
 func (f *entryForm) paperMAR() {
-	f.title = present.PaperMARTitle
+	f.title = i18n.T(present.PaperMARTitle)
 	s := &marSheet{f: f, values: map[string]string{}, ids: map[string]string{}}
 	for _, m := range orders(f.chart) {
 		if m.Status == "active" {
@@ -38,17 +39,18 @@ func (f *entryForm) paperMAR() {
 		}
 	}
 	shift, day := present.ShiftAt(f.v.k.opt.Now())
-	s.date = f.entry(present.SheetDateLabel, "dd/mm/yyyy")
+	s.date = f.entry(i18n.T(present.SheetDateLabel), i18n.T("dd/mm/yyyy"))
 	s.date.SetText(day.Format("02/01/2006"))
 	s.date.OnChanged = func(string) { f.changed(); s.layout() }
 	var labels []string
 	for _, sh := range present.Shifts {
-		labels = append(labels, sh.Label)
+		labels = append(labels, i18n.T(sh.Label))
 	}
 	s.shift = newFormSelect(f.keys, labels, func(string) { f.changed(); s.layout() })
-	s.shift.SetSelected(shift.Label)
-	f.add(present.ShiftLabel, s.shift)
-	s.signer = f.entry(present.SignedByLabel, present.SignedByHint)
+	s.shift.SetSelected(i18n.T(shift.Label))
+
+	f.add(i18n.T(present.ShiftLabel), s.shift)
+	s.signer = f.entry(i18n.T(present.SignedByLabel), i18n.T(present.SignedByHint))
 	s.box = container.NewVBox()
 	f.extra.Add(s.box)
 	s.layout()
@@ -127,7 +129,7 @@ func (s *marSheet) layout() {
 	s.box.Objects = nil
 	s.cells = nil
 	if len(s.orders) == 0 {
-		l := widget.NewLabel(present.NoActiveOrders)
+		l := widget.NewLabel(i18n.T(present.NoActiveOrders))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
 		s.box.Add(l)
@@ -144,7 +146,7 @@ func (s *marSheet) layout() {
 	slices.SortFunc(s.times, func(a, b time.Time) int { return a.Compare(b) })
 	s.times = slices.CompactFunc(s.times, func(a, b time.Time) bool { return a.Equal(b) })
 
-	head := []fyne.CanvasObject{boldLabel(present.OrderColumn)}
+	head := []fyne.CanvasObject{boldLabel(i18n.T(present.OrderColumn))}
 	for _, t := range s.times {
 		l := boldLabel(present.Clock(t))
 		l.Alignment = fyne.TextAlignCenter
@@ -163,7 +165,7 @@ func (s *marSheet) layout() {
 		cells := make([]*marCell, len(s.times))
 		switch {
 		case !fixed[i]:
-			l := widget.NewLabel(present.NoFixedTimes)
+			l := widget.NewLabel(i18n.T(present.NoFixedTimes))
 			l.Truncation = fyne.TextTruncateEllipsis
 			l.TextStyle.Italic = true
 			row = append(row, l)
@@ -204,15 +206,15 @@ func cellKey(m store.Medication, t time.Time) string {
 // entries makes one entry per filled cell, or says what is wrong and where.
 func (s *marSheet) entries() ([]store.Entry, error) {
 	if _, ok := s.day(); !ok {
-		return nil, &fieldError{sentence: present.SheetDateFormat, mark: func() { s.f.v.k.win.Canvas().Focus(s.date) }}
+		return nil, &fieldError{sentence: i18n.T(present.SheetDateFormat), mark: func() { s.f.v.k.win.Canvas().Focus(s.date) }}
 	}
 	s.layout()
 	signer := strings.TrimSpace(s.signer.Text)
 	if signer == "" {
-		return nil, &fieldError{sentence: present.SheetSignedBy, mark: func() { s.f.v.k.win.Canvas().Focus(s.signer) }}
+		return nil, &fieldError{sentence: i18n.T(present.SheetSignedBy), mark: func() { s.f.v.k.win.Canvas().Focus(s.signer) }}
 	}
 	if len(s.orders) == 0 {
-		return nil, errors.New(present.NoActiveOrders)
+		return nil, errors.New(i18n.T(present.NoActiveOrders))
 	}
 	var out []store.Entry
 	s.refs = nil
@@ -230,7 +232,7 @@ func (s *marSheet) entries() ([]store.Entry, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, errors.New(present.NothingFilled)
+		return nil, errors.New(i18n.T(present.NothingFilled))
 	}
 	s.saved = signer
 	return out, nil
@@ -240,7 +242,7 @@ func (s *marSheet) entries() ([]store.Entry, error) {
 func (s *marSheet) entry(cell *marCell, signer string) (store.Entry, error) {
 	outcome, reason, ok := parseCell(cell.Text)
 	if !ok {
-		return store.Entry{}, errors.New(present.CellFormat)
+		return store.Entry{}, errors.New(i18n.T(present.CellFormat))
 	}
 	m := cell.order
 	a := &store.Administered{Outcome: outcome, Medication: m.Name, OrderID: m.Source.ID, Route: strings.TrimSpace(m.Route), Reason: reason}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -28,15 +29,15 @@ func (f *entryForm) choice(label, placeholder string, cs []present.Choice) (*for
 
 // allergy is the form of a new allergy or intolerance.
 func (f *entryForm) allergy() {
-	f.title = present.AllergyTitle
+	f.title = i18n.T(present.AllergyTitle)
 	when := f.clinicalTime()
-	substance := f.entry(present.SubstanceLabel, present.SubstanceHint)
-	kind, typ := f.choice(present.AllergyTypeLabel, "", present.AllergyTypes)
+	substance := f.entry(i18n.T(present.SubstanceLabel), i18n.T(present.SubstanceHint))
+	kind, typ := f.choice(i18n.T(present.AllergyTypeLabel), "", present.AllergyTypes)
 	kind.SetSelectedIndex(0) // an allergy, unless said otherwise
-	_, category := f.choice(present.CategoryLabel, "", present.Categories)
-	reaction := f.entry(present.ReactionLabel, present.ReactionHint)
-	_, severity := f.choice(present.SeverityLabel, "", present.Severities)
-	_, criticality := f.choice(present.CriticalityLabel, "", present.Criticalities)
+	_, category := f.choice(i18n.T(present.CategoryLabel), "", present.Categories)
+	reaction := f.entry(i18n.T(present.ReactionLabel), i18n.T(present.ReactionHint))
+	_, severity := f.choice(i18n.T(present.SeverityLabel), "", present.Severities)
+	_, criticality := f.choice(i18n.T(present.CriticalityLabel), "", present.Criticalities)
 	f.first = substance
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -82,13 +83,13 @@ func latestTransfer(entries []store.JournalEntry) *store.Transfer {
 // filled in with the current one, and the form starts on the room: most
 // moves are within the ward.
 func (f *entryForm) transfer() {
-	f.title = present.TransferTitle
+	f.title = i18n.T(present.TransferTitle)
 	now := f.where()
 	when := f.clinicalTime()
-	ward := f.entry(present.WardLabel, "")
+	ward := f.entry(i18n.T(present.WardLabel), "")
 	ward.SetText(now.Ward)
-	room := f.entry(present.RoomLabel, now.Room)
-	bed := f.entry(present.BedLabel, now.Bed)
+	room := f.entry(i18n.T(present.RoomLabel), now.Room)
+	bed := f.entry(i18n.T(present.BedLabel), now.Bed)
 	f.first = room
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -97,7 +98,7 @@ func (f *entryForm) transfer() {
 		}
 		t := &store.Transfer{Ward: strings.TrimSpace(ward.Text), Room: strings.TrimSpace(room.Text), Bed: strings.TrimSpace(bed.Text)}
 		if t.Ward != "" && strings.EqualFold(t.Ward, now.Ward) && strings.EqualFold(t.Room, now.Room) && strings.EqualFold(t.Bed, now.Bed) {
-			return store.Entry{}, errors.New(present.SamePlace)
+			return store.Entry{}, errors.New(i18n.T(present.SamePlace))
 		}
 		return store.Entry{Kind: store.KindTransfer, ClinicalTime: at, Transfer: t}, nil
 	}
@@ -105,9 +106,9 @@ func (f *entryForm) transfer() {
 
 // discharge is the form of the patient leaving the hospital.
 func (f *entryForm) discharge() {
-	f.title = present.DischargeTitle
+	f.title = i18n.T(present.DischargeTitle)
 	when := f.clinicalTime()
-	destination := f.entry(present.DestinationLabel, present.DestinationHint)
+	destination := f.entry(i18n.T(present.DestinationLabel), i18n.T(present.DestinationHint))
 	f.first = destination
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -134,7 +135,7 @@ func cancellable(entries []store.JournalEntry) []store.JournalEntry {
 // cancellation is the form that withdraws one of the patient's entries
 // recorded during downtime. The entry stays in the chart, marked.
 func (f *entryForm) cancellation() {
-	f.title = present.CancelTitle
+	f.title = i18n.T(present.CancelTitle)
 	list := cancellable(f.v.k.patientEntries(f.patient()))
 	var options []string
 	for _, e := range list {
@@ -145,14 +146,14 @@ func (f *entryForm) cancellation() {
 		options = append(options, label)
 	}
 	choice := newFormSelect(f.keys, options, func(string) { f.changed() })
-	choice.PlaceHolder = present.EntryToCancelHint
+	choice.PlaceHolder = i18n.T(present.EntryToCancelHint)
 	if len(list) == 0 {
-		choice.PlaceHolder = present.NothingToCancel
+		choice.PlaceHolder = i18n.T(present.NothingToCancel)
 		choice.Disable()
 	}
-	f.add(present.EntryToCancelLabel, choice)
-	reason := f.entry(present.CancelReasonLabel, present.CancelReasonHint)
-	again := widget.NewLabel(present.CancelAgain)
+	f.add(i18n.T(present.EntryToCancelLabel), choice)
+	reason := f.entry(i18n.T(present.CancelReasonLabel), i18n.T(present.CancelReasonHint))
+	again := widget.NewLabel(i18n.T(present.CancelAgain))
 	again.Wrapping = fyne.TextWrapWord
 	again.TextStyle.Italic = true
 	f.extra.Add(again)
@@ -164,9 +165,9 @@ func (f *entryForm) cancellation() {
 		i := choice.SelectedIndex()
 		switch {
 		case len(list) == 0:
-			return store.Entry{}, errors.New(present.NothingToCancel)
+			return store.Entry{}, errors.New(i18n.T(present.NothingToCancel))
 		case i < 0 || i >= len(list):
-			return store.Entry{}, errors.New(present.ChooseEntryToCancel)
+			return store.Entry{}, errors.New(i18n.T(present.ChooseEntryToCancel))
 		}
 		f.notice = func([]store.Entry) string {
 			return present.SavedCancellation(list[i].Entry, strings.TrimSpace(reason.Text))

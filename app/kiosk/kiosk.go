@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -38,7 +39,19 @@ type Options struct {
 	// xdg-open or the platform's equivalent).
 	PrintDir string
 	Open     func(path string) error
+	// Lang, when set, is the language the window opens in instead of the
+	// one remembered; choosing another on the unlock screen still works
+	// and is remembered.
+	Lang i18n.Lang
 }
+
+// windowTitle is the title of the kiosk's window.
+const windowTitle = "Lifeboat – downtime records"
+
+// langKey is the preference that remembers the language chosen on the
+// unlock screen (not secret: it is kept with the large-text setting, in
+// the application's preferences, never in the data folder).
+const langKey = "language"
 
 // DefaultIdleLock is how long an unlocked kiosk waits unused before it
 // locks itself: a ward workstation is left unattended in a hurry.
@@ -110,10 +123,16 @@ func New(a fyne.App, opt Options) *Kiosk {
 	}
 	k := &Kiosk{app: a, opt: opt}
 	applyTextSize(a)
+	lang, ok := i18n.Parse(string(opt.Lang))
+	if !ok {
+		lang, _ = i18n.Parse(a.Preferences().String(langKey))
+	}
+	i18n.Set(lang)
+
 	k.open = func(passphrase, user string) (*unlocked, error) {
 		return openSession(opt.Dir, passphrase, user, opt.Now())
 	}
-	k.win = a.NewWindow("Lifeboat – downtime records")
+	k.win = a.NewWindow(i18n.T(windowTitle))
 	k.win.Resize(fyne.NewSize(1200, 800))
 	k.root = container.NewStack()
 	k.win.SetContent(k.root)
@@ -219,13 +238,13 @@ func (k *Kiosk) openPatient(id string) {
 	var c *store.Chart
 	if store.IsTemporaryID(id) {
 		if c = k.temporaryChart(id); c == nil {
-			k.chart.showError(present.NoRegistration)
+			k.chart.showError(i18n.T(present.NoRegistration))
 			return
 		}
 	} else {
 		var err error
 		if c, err = k.snap.Chart(context.Background(), id); err != nil {
-			k.chart.showError("This patient's chart could not be read from the snapshot.")
+			k.chart.showError(i18n.T("This patient's chart could not be read from the snapshot."))
 			return
 		}
 	}
@@ -245,7 +264,7 @@ func (k *Kiosk) tick() {
 	}
 	if k.opt.IdleLock > 0 && k.opt.Now().Sub(k.lastActive) >= k.opt.IdleLock {
 		k.Lock()
-		k.unlock.message.SetText(present.LockedWhileIdle)
+		k.unlock.message.SetText(i18n.T(present.LockedWhileIdle))
 		return
 	}
 	k.banner.update()
@@ -285,7 +304,7 @@ func openSession(dir, passphrase, user string, now time.Time) (*unlocked, error)
 		err = u.audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditUnlock})
 	}
 	if err != nil {
-		u.audit, u.auditProblem = nil, present.AuditUnavailable
+		u.audit, u.auditProblem = nil, i18n.T(present.AuditUnavailable)
 	}
 	return u, nil
 }
@@ -301,7 +320,7 @@ func (k *Kiosk) recordDetails(action, subject, details string) {
 	}
 	err := k.audit.Append(store.AuditRecord{Time: k.opt.Now(), Actor: k.user, Action: action, Subject: subject, Details: details})
 	if err != nil && k.auditProblem == "" {
-		k.auditProblem = present.AuditUnavailable
+		k.auditProblem = i18n.T(present.AuditUnavailable)
 		if k.banner != nil {
 			k.banner.update()
 		}

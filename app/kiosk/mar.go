@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -55,10 +56,10 @@ func marSignature(v present.MARView, now time.Time) string {
 func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool) fyne.CanvasObject {
 	box := container.NewVBox(tabHeading(present.MARHeading(v)))
 	if c.Medications.Unreadable || c.Administrations.Unreadable {
-		box.Add(wrappedLabel(present.UnreadableSection, widget.DangerImportance))
+		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))
 	}
 	if !journalOK {
-		box.Add(wrappedLabel(present.JournalUnreadable, widget.DangerImportance))
+		box.Add(wrappedLabel(i18n.T(present.JournalUnreadable), widget.DangerImportance))
 	}
 	summary := wrappedLabel(present.MARSummary(v, now), widget.MediumImportance)
 	summary.TextStyle.Bold = true
@@ -66,7 +67,7 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 		summary.Importance = widget.DangerImportance
 	}
 	box.Add(summary)
-	rule := wrappedLabel(present.MARRule, widget.MediumImportance)
+	rule := wrappedLabel(i18n.T(present.MARRule), widget.MediumImportance)
 	rule.TextStyle.Italic = true
 	box.Add(rule)
 
@@ -80,7 +81,7 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 		}
 	}
 	if len(v.Scheduled) == 0 && len(v.PRN) == 0 {
-		empty := present.MARNoActiveOrders
+		empty := i18n.T(present.MARNoActiveOrders)
 		if len(c.Medications.Items) == 0 {
 			empty = present.Empty(c.Medications.Status, "medications")
 		}
@@ -89,20 +90,20 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 		box.Add(l)
 	}
 	if len(scheduled) > 0 {
-		box.Add(sectionTitle(present.MARScheduledTitle))
+		box.Add(sectionTitle(i18n.T(present.MARScheduledTitle)))
 		for _, o := range scheduled {
 			box.Add(orderBox(o, now, &reflow))
 		}
 	}
 	if len(unscheduled) > 0 {
-		box.Add(sectionTitle(present.MARUnscheduledTitle))
+		box.Add(sectionTitle(i18n.T(present.MARUnscheduledTitle)))
 		for _, o := range unscheduled {
 			box.Add(orderBox(o, now, &reflow))
 		}
 	}
-	box.Add(sectionTitle(present.MARPRNTitle))
+	box.Add(sectionTitle(i18n.T(present.MARPRNTitle)))
 	if len(v.PRN) == 0 {
-		l := wrappedLabel(present.MARNoPRN, widget.MediumImportance)
+		l := wrappedLabel(i18n.T(present.MARNoPRN), widget.MediumImportance)
 		l.TextStyle.Italic = true
 		box.Add(l)
 	}
@@ -110,13 +111,13 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 		box.Add(orderBox(o, now, &reflow))
 	}
 	if len(v.Other) > 0 {
-		box.Add(sectionTitle(present.MAROtherTitle))
+		box.Add(sectionTitle(i18n.T(present.MAROtherTitle)))
 		for _, e := range v.Other {
 			box.Add(downtimeLine(e))
 		}
 	}
 	if len(v.Inactive) > 0 {
-		box.Add(sectionTitle(present.MARInactiveTitle))
+		box.Add(sectionTitle(i18n.T(present.MARInactiveTitle)))
 		for _, m := range v.Inactive {
 			l := wrappedLabel(present.InactiveLine(m), widget.MediumImportance)
 			l.TextStyle.Italic = true
@@ -143,11 +144,12 @@ func orderBox(o present.MAROrder, now time.Time, reflow *func()) fyne.CanvasObje
 		tabHeading(present.OrderTitle(o.Order)), wrappedLabel(present.LastGivenLine(o.MARRow, now), widget.MediumImportance)))
 	switch {
 	case o.Unscheduled != "":
-		l := wrappedLabel("No scheduled times: "+o.Unscheduled+".", widget.WarningImportance)
+		l := wrappedLabel(i18n.F("No scheduled times: %s.", i18n.T(o.Unscheduled)), widget.WarningImportance)
+
 		box.Add(l)
 	case o.Order.PRN:
 	case len(o.Doses) == 0:
-		l := wrappedLabel(present.MARNoDosesInWindow, widget.MediumImportance)
+		l := wrappedLabel(i18n.T(present.MARNoDosesInWindow), widget.MediumImportance)
 		l.TextStyle.Italic = true
 		box.Add(l)
 	default:
@@ -229,7 +231,7 @@ func (cs *doseCells) add(order string, d present.Dose, now time.Time) fyne.Canva
 		// Recorded during downtime: in blue, as elsewhere, and said.
 		c.what.Importance = widget.HighImportance
 		c.what.TextStyle.Bold = true
-		c.downtime = widget.NewLabel(present.DoseDowntime)
+		c.downtime = widget.NewLabel(i18n.T(present.DoseDowntime))
 		c.downtime.Importance = widget.HighImportance
 		lines.Add(c.downtime)
 	}

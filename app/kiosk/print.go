@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/pack"
 	"lifeboat/app/present"
 	"lifeboat/store"
@@ -99,16 +100,16 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 				return
 			}
 			if err != nil {
-				dialog.ShowError(errors.New(present.PrintFailed), k.win)
+				dialog.ShowError(errors.New(i18n.T(present.PrintFailed)), k.win)
 				return
 			}
 			audit()
 			k.lastPrint = path
-			msg := fmt.Sprintf(present.PrintedTo, pages, path)
+			msg := fmt.Sprintf(i18n.T(present.PrintedTo), pages, path)
 			if err := k.opt.Open(path); err != nil {
-				msg += " " + present.OpenItYourself
+				msg += " " + i18n.T(present.OpenItYourself)
 			}
-			dialog.ShowInformation(present.PrintTitle, msg, k.win)
+			dialog.ShowInformation(i18n.T(present.PrintTitle), msg, k.win)
 		})
 	}()
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -79,7 +80,7 @@ func (k *Kiosk) swapSnapshot(s *store.Snapshot) {
 			k.chart.show(nc)
 		} else {
 			k.chart.current = nil
-			k.chart.showMessage(present.LeftCensus)
+			k.chart.showMessage(i18n.T(present.LeftCensus))
 		}
 	}
 	k.banner.update()

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -49,20 +50,20 @@ func (k *Kiosk) startRegistration() {
 // made as the form is first saved and kept for every later attempt, unless
 // the nurse types the one of a pre-printed label.
 func (f *entryForm) registration() {
-	f.title = present.RegisterTitle
+	f.title = i18n.T(present.RegisterTitle)
 	f.register = true
 	when := f.clinicalTime()
-	family := f.entry(present.FamilyLabel, present.UnknownNameHint)
-	given := f.entry(present.GivenLabel, present.UnknownNameHint)
-	_, sex := f.choice(present.SexLabel, "Female, male, other or unknown", present.Sexes)
-	born := f.entry(present.BirthDateLabel, present.BirthDateHint)
-	estimated := newFormCheck(f.keys, present.EstimatedLabel, func(bool) { f.changed() })
+	family := f.entry(i18n.T(present.FamilyLabel), i18n.T(present.UnknownNameHint))
+	given := f.entry(i18n.T(present.GivenLabel), i18n.T(present.UnknownNameHint))
+	_, sex := f.choice(i18n.T(present.SexLabel), "Female, male, other or unknown", present.Sexes)
+	born := f.entry(i18n.T(present.BirthDateLabel), i18n.T(present.BirthDateHint))
+	estimated := newFormCheck(f.keys, i18n.T(present.EstimatedLabel), func(bool) { f.changed() })
 	f.add("", estimated)
-	ward := f.entry(present.WardLabel, "")
+	ward := f.entry(i18n.T(present.WardLabel), "")
 	ward.SetText(f.v.k.wardName())
-	room := f.entry(present.RoomLabel, "")
-	bed := f.entry(present.BedLabel, "")
-	label := f.entry(present.LabelIDLabel, present.LabelIDHint)
+	room := f.entry(i18n.T(present.RoomLabel), "")
+	bed := f.entry(i18n.T(present.BedLabel), "")
+	label := f.entry(i18n.T(present.LabelIDLabel), i18n.T(present.LabelIDHint))
 	f.first = family
 	var made string // the identifier this kiosk made at the first attempt
 	f.build = func() (store.Entry, error) {
@@ -72,7 +73,7 @@ func (f *entryForm) registration() {
 		}
 		s := sex()
 		if s == "" {
-			return store.Entry{}, errors.New(present.ChooseSex)
+			return store.Entry{}, errors.New(i18n.T(present.ChooseSex))
 		}
 		birth, err := parseBirthDate(born.Text)
 		if err != nil {
@@ -85,7 +86,7 @@ func (f *entryForm) registration() {
 		if typed := strings.TrimSpace(label.Text); typed != "" {
 			id, ok := store.ParseTemporaryID(typed)
 			if !ok {
-				return store.Entry{}, errors.New(present.LabelIDFormat)
+				return store.Entry{}, errors.New(i18n.T(present.LabelIDFormat))
 			}
 			r.TemporaryID, e.Patient = id, id
 		} else {
@@ -115,7 +116,7 @@ func parseBirthDate(s string) (string, error) {
 			return t.Format(l.out), nil
 		}
 	}
-	return "", errors.New(present.BirthDateFormat)
+	return "", errors.New(i18n.T(present.BirthDateFormat))
 }
 
 // wardName is the name of the ward most of the census lies on, to start a
@@ -159,7 +160,7 @@ const sizeNameIdentifier fyne.ThemeSizeName = "lifeboatIdentifier"
 func (v *chartView) showRegistered(e store.Entry) {
 	id := e.Patient
 	v.registered = id
-	head := widget.NewLabel(present.RegisteredTitle)
+	head := widget.NewLabel(i18n.T(present.RegisteredTitle))
 	head.TextStyle.Bold = true
 	head.Wrapping = fyne.TextWrapWord
 	label := widget.NewLabel(id)
@@ -170,14 +171,14 @@ func (v *chartView) showRegistered(e store.Entry) {
 	who := widget.NewLabel(present.EntrySummary(e))
 	who.Wrapping = fyne.TextWrapWord
 	copied := widget.NewLabel("")
-	copyID := widget.NewButton(present.CopyIDButton, func() {
+	copyID := widget.NewButton(i18n.T(present.CopyIDButton), func() {
 		v.k.app.Clipboard().SetContent(id)
-		copied.SetText(present.Copied)
+		copied.SetText(i18n.T(present.Copied))
 	})
-	open := newKeyButton(present.OpenChartButton+" (Enter)", func() { v.k.openPatient(id) })
+	open := newKeyButton(i18n.T(present.OpenChartButton)+" (Enter)", func() { v.k.openPatient(id) })
 	open.Importance = widget.HighImportance
-	another := widget.NewButton(present.RegisterAnother, v.k.startRegistration)
-	printLabel := widget.NewButton(present.PrintLabelButton, func() { v.k.printLabel(e) })
+	another := widget.NewButton(i18n.T(present.RegisterAnother), v.k.startRegistration)
+	printLabel := widget.NewButton(i18n.T(present.PrintLabelButton), func() { v.k.printLabel(e) })
 	box := container.NewVBox(head,
 		container.NewStack(canvas.NewRectangle(colourNoneKnown), container.NewPadded(label)),
 		who, container.NewHBox(open, printLabel, copyID, another), copied)
@@ -193,7 +194,7 @@ func (v *chartView) showCurrent() {
 		v.show(v.current)
 		return
 	}
-	v.showMessage(present.ChoosePatient)
+	v.showMessage(i18n.T(present.ChoosePatient))
 	v.k.win.Canvas().Unfocus()
 }
 

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -20,7 +21,7 @@ import (
 //
 // Keyboard: Ctrl+1 … Ctrl+6 choose a tab, Ctrl+PgDn and Ctrl+PgUp the next
 // and previous one (Cmd on a Mac, like the other shortcuts); the hint
-// under the chart says so (present.ChartTabKeys). The window's shortcuts
+// under the chart says so (i18n.T(present.ChartTabKeys)). The window's shortcuts
 // do not reach a focused text field, and the census search field has the
 // focus most of the time (a wristband scan goes there), so the search
 // field also looks at the keys pressed with Ctrl (searchEntry.KeyDown).
@@ -140,8 +141,8 @@ func (v *chartView) newTabs(c *store.Chart, entries []store.JournalEntry, summar
 		sectionsContent(t.problems),
 		sectionsContent(t.notes...),
 	}
-	for i, name := range present.ChartTabs {
-		t.items = append(t.items, container.NewTabItem(name, contents[i]))
+	for i := range present.ChartTabs {
+		t.items = append(t.items, container.NewTabItem(present.ChartTab(i), contents[i]))
 	}
 	t.items[present.TabMAR].Text = present.MARTabTitle(t.mar.Overdue(now))
 	t.tabs = container.NewAppTabs(t.items...)
@@ -221,9 +222,10 @@ func wrappedLabel(s string, importance widget.Importance) *widget.Label {
 // first and in bold, the older ones after it in italics; abnormal results
 // in red, with the reference range and the date of each.
 func labsContent(c *store.Chart, rows []present.LabRow) fyne.CanvasObject {
-	box := container.NewVBox(tabHeading("Laboratory results"))
+	box := container.NewVBox(tabHeading(i18n.T("Laboratory results")))
+
 	if c.Labs.Unreadable {
-		box.Add(wrappedLabel(present.UnreadableSection, widget.DangerImportance))
+		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))
 	}
 	if len(rows) == 0 {
 		l := wrappedLabel(present.LabsEmpty(c), widget.MediumImportance)
@@ -232,7 +234,7 @@ func labsContent(c *store.Chart, rows []present.LabRow) fyne.CanvasObject {
 		return container.NewVScroll(container.NewPadded(box))
 	}
 	cells := make([][]fyne.CanvasObject, 0, len(rows)+1)
-	cells = append(cells, headerCells(present.LabColumns))
+	cells = append(cells, headerCells(i18n.All(present.LabColumns)))
 	for _, r := range rows {
 		line := make([]fyne.CanvasObject, 0, 4)
 		for i, text := range []string{r.Name, r.Result, r.Range, present.DateTime(r.Time)} {

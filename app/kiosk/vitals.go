@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -29,9 +30,9 @@ import (
 
 // vitalsContent is the Vitals tab's content.
 func vitalsContent(c *store.Chart, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
-	box := container.NewVBox(tabHeading(present.VitalsPlotTitle), plot, tabHeading(present.VitalsTableTitle))
+	box := container.NewVBox(tabHeading(i18n.T(present.VitalsPlotTitle)), plot, tabHeading(i18n.T(present.VitalsTableTitle)))
 	if c.Vitals.Unreadable {
-		box.Add(wrappedLabel(present.UnreadableSection, widget.DangerImportance))
+		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))
 	}
 	if len(rows) == 0 {
 		l := wrappedLabel(present.VitalsEmpty(c), widget.MediumImportance)
@@ -39,7 +40,7 @@ func vitalsContent(c *store.Chart, rows []present.VitalsRow, plot *trendPlot) fy
 		box.Add(l)
 		return container.NewVScroll(container.NewPadded(box))
 	}
-	cells := [][]fyne.CanvasObject{headerCells(present.VitalColumns)}
+	cells := [][]fyne.CanvasObject{headerCells(i18n.All(present.VitalColumns))}
 	bgs := []fyne.CanvasObject{nil}
 	for _, r := range rows {
 		line := []fyne.CanvasObject{widget.NewLabel(present.DateTime(r.Time))}
@@ -311,9 +312,9 @@ func (p *trendPlot) CreateRenderer() fyne.WidgetRenderer {
 		}
 		r.strips = append(r.strips, s)
 	}
-	r.empty = canvas.NewText(present.NoVitalsToPlot, theme.Color(theme.ColorNameForeground))
+	r.empty = canvas.NewText(i18n.T(present.NoVitalsToPlot), theme.Color(theme.ColorNameForeground))
 	r.empty.Hidden = p.points() > 0
-	r.nowLabel = canvas.NewText("now", colourBorder)
+	r.nowLabel = canvas.NewText(i18n.T("now"), colourBorder)
 	for range maxTicks {
 		r.ticks = append(r.ticks, canvas.NewText("", theme.Color(theme.ColorNameForeground)))
 		r.marks = append(r.marks, canvas.NewLine(colourBorder))
@@ -402,7 +403,8 @@ func (r *plotRenderer) Layout(size fyne.Size) {
 		l.Position1, l.Position2 = fyne.NewPos(g.nowX, y), fyne.NewPos(g.nowX, y+dash)
 	}
 	r.nowLabel.TextSize = textSize
-	nw := fyne.MeasureText("now", textSize, fyne.TextStyle{}).Width
+	nw := fyne.MeasureText(i18n.T("now"), textSize, fyne.TextStyle{}).Width
+
 	r.nowLabel.Move(fyne.NewPos(g.nowX-nw-2, g.top))
 	r.empty.TextSize = theme.TextSize()
 	r.empty.Move(fyne.NewPos(g.left+plotGap, (g.top+g.bottom)/2))

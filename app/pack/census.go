@@ -1,9 +1,9 @@
 package pack
 
 import (
-	"fmt"
 	"strings"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 )
 
@@ -25,13 +25,16 @@ func (d *doc) census(ward []Patient) {
 	first := ward[0].Chart.Patient
 	name := first.WardName
 	if name == "" && first.Ward != "" {
-		name = "Ward " + first.Ward
+		name = i18n.F("Ward %s", first.Ward)
 	}
 	if name == "" {
-		name = "ward not recorded"
+		name = i18n.T("ward not recorded")
 	}
-	s := &section{ward: first.Ward, title: "Ward census – " + name,
-		subtitle: fmt.Sprintf("%d %s · snapshot generation %d", len(ward), plural(len(ward), "patient", "patients"), d.p.Manifest.Generation)}
+	subtitle := i18n.F("%d patients · snapshot generation %d", len(ward), d.p.Manifest.Generation)
+	if len(ward) == 1 {
+		subtitle = i18n.F("%d patient · snapshot generation %d", len(ward), d.p.Manifest.Generation)
+	}
+	s := &section{ward: first.Ward, title: i18n.F("Ward census – %s", name), subtitle: subtitle}
 	d.begin(s, s.title)
 	if d.p.Warning != "" {
 		d.ink(darkRed[0], darkRed[1], darkRed[2])
@@ -40,7 +43,7 @@ func (d *doc) census(ward []Patient) {
 	}
 	if d.p.JournalUnreadable {
 		d.ink(darkRed[0], darkRed[1], darkRed[2])
-		d.text(present.JournalUnreadable, "B", sizeBody, 0)
+		d.text(i18n.T(present.JournalUnreadable), "B", sizeBody, 0)
 		d.black()
 	}
 	d.f.Ln(1.5)
@@ -57,7 +60,7 @@ func (d *doc) censusHeader() {
 	f.SetFillColor(225, 225, 225)
 	f.SetX(margin)
 	for _, c := range censusColumns {
-		f.CellFormat(c.width, 7, c.head, "1", 0, "L", true, 0, "")
+		f.CellFormat(c.width, 7, d.fit(i18n.T(c.head), "B", sizeBody, c.width-1), "1", 0, "L", true, 0, "")
 	}
 	f.Ln(7)
 }
@@ -77,11 +80,11 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	from := d.asOf
 	age := present.Sex(p.Sex)
 	if a := present.AgeYears(p.BirthDate, d.p.Printed); a >= 0 {
-		age += fmt.Sprintf(" %d y", a)
+		age += i18n.F(" %d y", a)
 	}
 	mrn := p.MRN()
 	if mrn == "" {
-		mrn = "not recorded"
+		mrn = i18n.T("not recorded")
 	}
 	isolation := strings.Join(activeIsolation(c), "; ")
 	if isolation == "" {
@@ -93,14 +96,15 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	}
 	name := strings.TrimSpace(p.Name)
 	if name == "" {
-		name = "Name not recorded"
+		name = i18n.T("Name not recorded")
 	}
 	cells := []cell{
 		{text: bed, bold: true},
-		{text: name, bold: true, sub: "MRN " + mrn},
+		{text: name, bold: true, sub: i18n.F("MRN %s", mrn)},
 		{text: age},
-		{text: strings.TrimPrefix(present.AllergyBanner(c), "ALLERGIES: "), bold: true, alarm: len(present.ActiveAllergies(c)) > 0},
-		{text: strings.TrimPrefix(present.CodeStatus(c), "CODE STATUS: "), bold: c.DNR()},
+		{text: strings.TrimPrefix(present.AllergyBanner(c), present.AllergiesPrefix()), bold: true, alarm: len(present.ActiveAllergies(c)) > 0},
+		{text: strings.TrimPrefix(present.CodeStatus(c), present.CodeStatusPrefix()), bold: c.DNR()},
+
 		{text: isolation, bold: isolation != "–"},
 		{text: present.NextDueLine(c, pt.Downtime, from, from.Add(present.PackMARWindow))},
 	}
@@ -158,11 +162,4 @@ func style(bold bool) string {
 		return "B"
 	}
 	return ""
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

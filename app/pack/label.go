@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -61,17 +62,18 @@ func WriteLabel(w io.Writer, l Label) error {
 		f.SetXY(3, y)
 		f.CellFormat(textW, size*0.3528*1.2, s, "", 0, "L", false, 0, "")
 	}
-	line(present.LabelTitle, "B", 7, 3)
+	line(i18n.T(present.LabelTitle), "B", 7, 3)
 	line(l.ID, "B", 13, 7.5)
 	name := strings.TrimSpace(strings.ToUpper(r.Family) + ", " + r.Given)
 	line(strings.Trim(name, ", "), "B", 10, 14)
 	born := present.Date(r.BirthDate)
 	if r.BirthDateEstimated {
-		born += " " + present.Estimated
+		born += " " + i18n.T(present.Estimated)
 	}
-	line(present.Born+" "+born+" · "+r.Sex, "", 8, 19)
+	line(i18n.T(present.Born)+" "+born+" · "+present.SexWord(r.Sex), "", 8, 19)
+
 	line(joinPlace(r), "", 8, 23)
-	line(fmt.Sprintf("%s %s · %s", present.PrintedWord, present.DateTime(l.Printed), l.PrintedBy), "", 6, 30)
+	line(fmt.Sprintf("%s %s · %s", i18n.T(present.PrintedWord), present.DateTime(l.Printed), l.PrintedBy), "", 6, 30)
 	return f.Output(w)
 }
 

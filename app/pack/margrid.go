@@ -3,6 +3,7 @@ package pack
 import (
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -67,7 +68,7 @@ func (d *doc) mar(pt Patient) {
 
 	d.f.AddPage()
 	d.text(present.MARTitle(from, to), "B", sizeTitle, 0)
-	d.text(marInstructions, "", sizeBody, 0)
+	d.text(i18n.T(marInstructions), "", sizeBody, 0)
 	d.f.Ln(1.5)
 	d.gridHeader(g)
 
@@ -80,24 +81,24 @@ func (d *doc) mar(pt Patient) {
 		}
 	}
 	if len(rows) == 0 {
-		empty := "No active medication orders in the record."
+		empty := i18n.T("No active medication orders in the record.")
 		if c.Medications.Status != store.Recorded {
 			empty = present.Empty(c.Medications.Status, "medications")
 		}
 		d.gridNote(g, empty)
 	}
 	if c.Medications.Unreadable {
-		d.gridNote(g, present.UnreadableSection)
+		d.gridNote(g, i18n.T(present.UnreadableSection))
 	}
 	prnTitled := false
 	for _, r := range rows {
 		if r.Order.PRN && !prnTitled {
-			d.gridSubhead(g, "As needed (PRN) – chart each dose given, with the reason")
+			d.gridSubhead(g, i18n.T("As needed (PRN) – chart each dose given, with the reason"))
 			prnTitled = true
 		}
 		d.gridRow(g, r)
 	}
-	d.gridSubhead(g, "Orders written during downtime (write in: drug, dose, route, times, prescriber)")
+	d.gridSubhead(g, i18n.T("Orders written during downtime (write in: drug, dose, route, times, prescriber)"))
 	for range writeIns {
 		d.gridRow(g, present.MARRow{})
 	}
@@ -115,8 +116,8 @@ func (d *doc) gridHeader(g grid) {
 	f.SetXY(x0, y)
 	f.CellFormat(g.descW, 12, "", "1", 0, "L", true, 0, "")
 	f.SetXY(x0, y+0.8)
-	f.CellFormat(g.descW, 5.2, "Order: dose, route, schedule", "", 2, "L", false, 0, "")
-	f.CellFormat(g.descW, 5.2, "Last given", "", 0, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, printable(i18n.T("Order: dose, route, schedule")), "", 2, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, printable(i18n.T("Last given")), "", 0, "L", false, 0, "")
 	// Dates over their hours.
 	for i := 0; i < len(g.hours); {
 		j := i
@@ -157,9 +158,9 @@ func (d *doc) gridRow(g grid, r present.MARRow) {
 		d.font("", sizeBody)
 		lines = d.wrap(r.Line(), g.descW-2)
 		if r.Unscheduled != "" {
-			note, warn = r.Unscheduled, true
+			note, warn = i18n.T(r.Unscheduled), true
 		} else if !r.Order.PRN && len(r.Due) == 0 {
-			note = noDoseDue
+			note = i18n.T(noDoseDue)
 		}
 	}
 	var noteLines []string
@@ -267,8 +268,9 @@ func (d *doc) initialsKey() {
 	d.font("B", sizeBody)
 	f.SetFillColor(225, 225, 225)
 	widths := []float64{24, 80, 82}
-	for i, head := range []string{"Initials", "Name (print) and staff number", "Signature"} {
-		f.CellFormat(widths[i], rowH, head, "1", 0, "L", true, 0, "")
+	for i, head := range []string{i18n.T("Initials"), i18n.T("Name (print) and staff number"), i18n.T("Signature")} {
+		f.CellFormat(widths[i], rowH, printable(head), "1", 0, "L", true, 0, "")
+
 	}
 	f.Ln(rowH)
 	for range rows {

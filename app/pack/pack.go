@@ -40,6 +40,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -352,9 +353,9 @@ func (d *doc) decorate() {
 	f.SetAutoPageBreak(false, 0)
 	total := f.PageCount()
 	fresh := present.Freshness(d.p.Manifest, d.p.Printed)
-	printed := "printed " + present.DateTime(d.p.Printed)
+	printed := i18n.F("printed %s", present.DateTime(d.p.Printed))
 	if by := strings.TrimSpace(d.p.PrintedBy); by != "" {
-		printed += " by " + by
+		printed = i18n.F("printed %s by %s", present.DateTime(d.p.Printed), by)
 	}
 	for _, s := range d.sections {
 		for page := s.first; page <= s.last; page++ {
@@ -382,21 +383,22 @@ func (d *doc) decorate() {
 			f.Line(margin, bodyBottom+2, pageW-margin, bodyBottom+2)
 			f.SetLineWidth(0.2)
 
-			pageOf := fmt.Sprintf("page %d of %d", page-s.first+1, s.last-s.first+1)
+			pageOf := printable(i18n.F("page %d of %d", page-s.first+1, s.last-s.first+1))
 			d.font("B", 11)
 			pw := f.GetStringWidth(pageOf) + 3
 			f.SetXY(pageW-margin-pw, bodyBottom+3.5)
 			f.CellFormat(pw, 5.5, pageOf, "", 0, "R", false, 0, "")
-			ident := "Snapshot generation " + fmt.Sprint(d.p.Manifest.Generation) + ", " + hashPrefix(d.p.Manifest.CipherSHA256)
+			ident := i18n.F("Snapshot generation %d, %s", d.p.Manifest.Generation, hashPrefix(d.p.Manifest.CipherSHA256))
 			if s.code != "" {
-				ident = "Pack code " + s.code
+				ident = i18n.F("Pack code %s", s.code)
 			}
 			d.ink(60, 60, 60)
 			f.SetXY(margin, bodyBottom+3.5)
 			f.CellFormat(contentW-pw, 5, d.fit(ident+" · "+printed, "", sizeSmall, contentW-pw-2), "", 0, "L", false, 0, "")
 			if len(d.sections) > 1 {
 				f.SetXY(margin, bodyBottom+8.5)
-				f.CellFormat(contentW, 5, fmt.Sprintf("Lifeboat downtime pack · sheet %d of %d of this print", page, total), "", 0, "L", false, 0, "")
+				f.CellFormat(contentW, 5, printable(i18n.F("Lifeboat downtime pack · sheet %d of %d of this print", page, total)), "", 0, "L", false, 0, "")
+
 			}
 			d.black()
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -33,7 +34,7 @@ func (d *doc) patient(pt Patient) error {
 	s := &section{patientID: p.ID, title: h.Name, subtitle: identity(p, h), code: code, qr: qr}
 	bookmark := h.Name
 	if p.Bed != "" {
-		bookmark += " (bed " + p.Bed + ")"
+		bookmark += " (" + i18n.F("bed %s", p.Bed) + ")"
 	}
 	d.begin(s, bookmark)
 	d.summary(pt, h)
@@ -50,7 +51,7 @@ func identity(p store.Patient, h present.Header) string {
 		parts = append(parts, h.Lines[0])
 	}
 	if p.Bed != "" {
-		parts = append(parts, "bed "+p.Bed)
+		parts = append(parts, i18n.F("bed %s", p.Bed))
 	} else if p.Room != "" {
 		parts = append(parts, p.Room)
 	}
@@ -89,7 +90,7 @@ func (d *doc) summary(pt Patient, h present.Header) {
 	}
 
 	if d.p.JournalUnreadable {
-		d.section(present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable})
+		d.section(present.Section{Title: i18n.T(present.DowntimeTitle), Warning: i18n.T(present.JournalUnreadable)})
 	} else if len(pt.Downtime) > 0 {
 		d.section(present.DowntimeEntries(store.ForPatient(pt.Downtime, c.Patient.ID)))
 	}
@@ -101,9 +102,11 @@ func (d *doc) summary(pt Patient, h present.Header) {
 		d.section(s)
 		switch {
 		case i == 0 && ordersLeft > 0:
-			d.text(leftOut(ordersLeft, "stopped or completed order", "stopped or completed orders"), "", sizeBody, 5)
+			d.text(leftOut(ordersLeft, "1 stopped or completed order is not printed: see the kiosk.",
+				"%d stopped or completed orders are not printed: see the kiosk."), "", sizeBody, 5)
 		case i == len(sections)-1 && notesLeft > 0:
-			d.text(leftOut(notesLeft, "older note", "older notes"), "", sizeBody, 5)
+			d.text(leftOut(notesLeft, "1 older note is not printed: see the kiosk.",
+				"%d older notes are not printed: see the kiosk."), "", sizeBody, 5)
 		}
 	}
 }
@@ -127,7 +130,8 @@ func (d *doc) section(s present.Section) {
 
 func leftOut(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + one + " is not printed: see the kiosk."
+		return i18n.T(one)
 	}
-	return fmt.Sprintf("%d %s are not printed: see the kiosk.", n, many)
+	return i18n.F(many, n)
+
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -25,19 +26,19 @@ type Header struct {
 func PatientHeader(p store.Patient, now time.Time) Header {
 	h := Header{Name: p.Name}
 	if strings.TrimSpace(h.Name) == "" {
-		h.Name = "Name not recorded"
+		h.Name = i18n.T("Name not recorded")
 	}
 
-	born := "Date of birth not recorded"
+	born := i18n.T("Date of birth not recorded")
 	if p.BirthDate != "" {
-		born = "Born " + Date(p.BirthDate)
+		born = i18n.F("Born %s", Date(p.BirthDate))
 		if a := AgeYears(p.BirthDate, now); a >= 0 {
-			born += fmt.Sprintf(" (%d y)", a)
+			born += i18n.F(" (%d y)", a)
 		}
 	}
-	mrn := "MRN not recorded"
+	mrn := i18n.T("MRN not recorded")
 	if m := p.MRN(); m != "" {
-		mrn = "MRN " + m
+		mrn = i18n.F("MRN %s", m)
 	}
 	h.Lines = append(h.Lines, strings.Join([]string{born, sexWord(p.Sex), mrn}, " · "))
 
@@ -46,47 +47,52 @@ func PatientHeader(p store.Patient, now time.Time) Header {
 	case p.WardName != "":
 		where = append(where, p.WardName)
 	case p.Ward != "":
-		where = append(where, "Ward "+p.Ward)
+		where = append(where, i18n.F("Ward %s", p.Ward))
 	}
 	if p.Room != "" {
 		where = append(where, p.Room)
 	}
 	if p.Bed != "" {
-		where = append(where, "bed "+p.Bed)
+		where = append(where, bedOf(p.Bed))
 	}
 	if len(where) == 0 {
-		where = append(where, "Ward, room and bed not recorded")
+		where = append(where, i18n.T("Ward, room and bed not recorded"))
 	}
 	if !p.Admitted.IsZero() {
-		where = append(where, "admitted "+DateTime(p.Admitted))
+		where = append(where, i18n.F("admitted %s", DateTime(p.Admitted)))
 	}
 	h.Lines = append(h.Lines, strings.Join(where, " · "))
 	h.Lines = append(h.Lines, measure("Weight", p.Weight)+" · "+measure("Height", p.Height))
 
 	if p.Deceased {
-		h.Deceased = "DECEASED (date of death not recorded)"
+		h.Deceased = i18n.T("DECEASED (date of death not recorded)")
 		if !p.DeceasedAt.IsZero() {
-			h.Deceased = "DECEASED " + DateTime(p.DeceasedAt)
+			h.Deceased = i18n.F("DECEASED %s", DateTime(p.DeceasedAt))
 		}
 	}
 	return h
 }
 
+// SexWord is a FHIR gender in words: "female", "sex unknown"…
+func SexWord(gender string) string { return sexWord(gender) }
+
 func sexWord(gender string) string {
+
 	switch gender {
 	case "female", "male", "other":
-		return gender
+		return i18n.X("sex", gender)
 	case "unknown":
-		return "sex unknown"
+		return i18n.T("sex unknown")
 	}
-	return "sex not recorded"
+	return i18n.T("sex not recorded")
 }
 
 // measure is "Weight 72.5 kg (26/11/2026 06:00)": a value never without
 // its date, so an old weight cannot pass for today's.
 func measure(what string, m *store.Measure) string {
+	what = i18n.T(what)
 	if m == nil {
-		return what + " not recorded"
+		return i18n.F("%s not recorded", what)
 	}
 	s := what + " " + trimFloat(m.Value)
 	if u := Unit(m.Unit); u != "" {
@@ -101,7 +107,7 @@ func Alerts(c *store.Chart) []string {
 	var out []string
 	for _, a := range c.Alerts.Items {
 		if a.Kind != store.AlertCodeStatus && (a.Status == "" || a.Status == "active") {
-			out = append(out, "ALERT: "+a.Text)
+			out = append(out, i18n.T("ALERT: ")+a.Text)
 		}
 	}
 	return out
@@ -148,7 +154,8 @@ func Sections(c *store.Chart, asOf time.Time) []Section {
 	for i, unreadable := range []bool{c.Medications.Unreadable, c.Administrations.Unreadable,
 		c.Vitals.Unreadable, c.Labs.Unreadable, c.Problems.Unreadable, c.Notes.Unreadable} {
 		if unreadable {
-			out[i].Warning = UnreadableSection
+			out[i].Warning = i18n.T(UnreadableSection)
+
 		}
 	}
 	return out
@@ -185,15 +192,15 @@ func medications(c *store.Chart) Section {
 	for _, m := range ActiveFirst(c.Medications.Items) {
 		lines = append(lines, MedicationLine(m))
 	}
-	return section("Medications", lines, c.Medications.Status, "medications")
+	return section(i18n.T("Medications"), lines, c.Medications.Status, "medications")
 }
 
 func administrations(c *store.Chart, asOf time.Time) Section {
 	all := c.Administrations.Items
-	title := "Recent administrations (24 h up to the data time, " + DateTime(asOf) + ")"
+	title := i18n.F("Recent administrations (24 h up to the data time, %s)", DateTime(asOf))
 	from := asOf.Add(-AdministrationWindow)
 	if asOf.IsZero() {
-		title, from = "Administrations (data time unknown: all recorded are shown)", time.Time{}
+		title, from = i18n.T("Administrations (data time unknown: all recorded are shown)"), time.Time{}
 	}
 	var recent []store.Administration
 	for _, a := range all {
@@ -208,9 +215,9 @@ func administrations(c *store.Chart, asOf time.Time) Section {
 	}
 	s := section(title, lines, c.Administrations.Status, "administrations")
 	if len(lines) == 0 && len(all) > 0 {
-		s.Empty = "None recorded in these 24 h."
+		s.Empty = i18n.T("None recorded in these 24 h.")
 		if asOf.IsZero() {
-			s.Empty = "None recorded with a time."
+			s.Empty = i18n.T("None recorded with a time.")
 		}
 		var last *store.Administration
 		for i, a := range all {
@@ -219,7 +226,7 @@ func administrations(c *store.Chart, asOf time.Time) Section {
 			}
 		}
 		if last != nil {
-			s.Empty += fmt.Sprintf(" The last recorded: %s %s at %s.", last.Medication, administrationStatus(*last),
+			s.Empty += i18n.F(" The last recorded: %s %s at %s.", last.Medication, administrationStatus(*last),
 				DateTime(last.Time))
 		}
 	}
@@ -240,18 +247,18 @@ func AdministrationLine(a store.Administration) string {
 func administrationStatus(a store.Administration) string {
 	switch a.Status {
 	case "completed":
-		return "given"
+		return i18n.T("given")
 	case "not-done":
 		if a.Reason != "" {
-			return "not given (" + a.Reason + ")"
+			return i18n.F("not given (%s)", a.Reason)
 		}
-		return "not given"
+		return i18n.T("not given")
 	case "in-progress":
-		return "being given"
+		return i18n.T("being given")
 	case "on-hold":
-		return "on hold"
+		return i18n.T("on hold")
 	case "", "unknown":
-		return "status unknown"
+		return i18n.T("status unknown")
 	}
 	return a.Status
 }
@@ -261,7 +268,7 @@ func vitals(c *store.Chart) Section {
 	for _, o := range store.Latest(c.Vitals.Items) {
 		lines = append(lines, fmt.Sprintf("%s: %s — %s", ObservationName(o), Observation(o), DateTime(o.Time)))
 	}
-	return section("Vital signs (latest)", lines, c.Vitals.Status, "vital signs")
+	return section(i18n.T("Vital signs (latest)"), lines, c.Vitals.Status, "vital signs")
 }
 
 func labs(c *store.Chart) Section {
@@ -269,11 +276,11 @@ func labs(c *store.Chart) Section {
 	for _, o := range store.Latest(c.Labs.Items) {
 		line := ObservationName(o) + ": " + Observation(o)
 		if r := Range(o); r != "" {
-			line += " (ref " + r + ")"
+			line += i18n.F(" (ref %s)", r)
 		}
 		lines = append(lines, line+" — "+DateTime(o.Time))
 	}
-	return section("Laboratory (latest)", lines, c.Labs.Status, "laboratory results")
+	return section(i18n.T("Laboratory (latest)"), lines, c.Labs.Status, "laboratory results")
 }
 
 func problems(c *store.Chart) Section {
@@ -288,20 +295,30 @@ func problems(c *store.Chart) Section {
 	slices.SortStableFunc(ps, func(a, b store.Problem) int { return cmp.Compare(rank(a), rank(b)) })
 	var lines []string
 	for _, p := range ps {
-		status := p.ClinicalStatus
+		status := problemStatus(p.ClinicalStatus)
 		if status == "" {
-			status = "status not recorded"
+			status = i18n.T("status not recorded")
 		}
 		switch p.VerificationStatus {
 		case "unconfirmed", "provisional", "differential", "refuted":
-			status += ", " + p.VerificationStatus
+			status += ", " + i18n.X("problem verification", p.VerificationStatus)
 		}
 		if !p.Onset.IsZero() {
-			status += ", since " + p.Onset.Local().Format("02/01/2006")
+			status += i18n.F(", since %s", p.Onset.Local().Format("02/01/2006"))
 		}
 		lines = append(lines, p.Name+" ("+status+")")
 	}
-	return section("Problems", lines, c.Problems.Status, "problems")
+	return section(i18n.T("Problems"), lines, c.Problems.Status, "problems")
+}
+
+// problemStatus is a problem's clinical status in words; an unknown code
+// is shown as it is.
+func problemStatus(s string) string {
+	switch s {
+	case "active", "recurrence", "relapse", "inactive", "remission", "resolved":
+		return i18n.X("problem status", s)
+	}
+	return s
 }
 
 func notes(c *store.Chart) Section {
@@ -311,7 +328,7 @@ func notes(c *store.Chart) Section {
 	for _, n := range ns {
 		author := n.Author
 		if author == "" {
-			author = "author not recorded"
+			author = i18n.T("author not recorded")
 		}
 		head := []string{DateTime(n.Time), author}
 		if n.Title != "" {
@@ -323,5 +340,6 @@ func notes(c *store.Chart) Section {
 		}
 		lines = append(lines, line)
 	}
-	return section("Notes", lines, c.Notes.Status, "notes")
+	return section(i18n.T("Notes"), lines, c.Notes.Status, "notes")
+
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -27,7 +28,7 @@ const JournalUnreadable = "The downtime journal could not be read: entries recor
 // entry also says who cancelled it, when and why, when the cancellation is
 // among the entries. What was cancelled or corrected is marked Struck.
 func DowntimeEntries(entries []store.JournalEntry) Section {
-	s := Section{Title: DowntimeTitle}
+	s := Section{Title: i18n.T(DowntimeTitle)}
 	byID := make(map[string]store.JournalEntry, len(entries))
 	for _, e := range entries {
 		byID[e.ID] = e
@@ -41,7 +42,7 @@ func DowntimeEntries(entries []store.JournalEntry) Section {
 		s.Struck = append(s.Struck, e.Superseded())
 	}
 	if len(s.Lines) == 0 {
-		s.Empty = NoDowntimeEntries
+		s.Empty = i18n.T(NoDowntimeEntries)
 	}
 	return s
 }
@@ -51,9 +52,9 @@ func DowntimeEntries(entries []store.JournalEntry) Section {
 func CancelledBy(c store.Entry) string {
 	who := c.Author
 	if t := c.Transcription; t != nil {
-		who = t.FromPaperSignedBy + " (on paper, transcribed by " + t.By + ")"
+		who = i18n.F("%s (on paper, transcribed by %s)", t.FromPaperSignedBy, t.By)
 	}
-	return "cancelled by " + who + " at " + DateTime(c.EnteredAt) + ": " + strings.TrimSpace(c.Cancellation.Reason)
+	return i18n.F("cancelled by %s at %s: %s", who, DateTime(c.EnteredAt), strings.TrimSpace(c.Cancellation.Reason))
 }
 
 // EntryLine is "26/11/2026 08:05 · Paracetamol 1 g · 1 g · oral · given —
@@ -62,9 +63,9 @@ func EntryLine(e store.JournalEntry) string {
 	line := DateTime(e.ClinicalTime) + " · " + EntrySummary(e.Entry) + " — " + EntryAttribution(e.Entry)
 	switch {
 	case e.Cancelled:
-		return "[CANCELLED] " + line
+		return i18n.T("[CANCELLED] ") + line
 	case e.Superseded():
-		return "[CORRECTED, see the newer entry] " + line
+		return i18n.T("[CORRECTED, see the newer entry] ") + line
 	}
 	return line
 }
@@ -74,9 +75,9 @@ func EntryLine(e store.JournalEntry) string {
 // "transcribed by RN Peeters from paper signed by RN Claes, 27/11/2026 10:00".
 func EntryAttribution(e store.Entry) string {
 	if t := e.Transcription; t != nil {
-		return fmt.Sprintf("transcribed by %s from paper signed by %s, %s", t.By, t.FromPaperSignedBy, DateTime(e.EnteredAt))
+		return i18n.F("transcribed by %s from paper signed by %s, %s", t.By, t.FromPaperSignedBy, DateTime(e.EnteredAt))
 	}
-	return e.Author + ", entered " + DateTime(e.EnteredAt)
+	return i18n.F("%s, entered %s", e.Author, DateTime(e.EnteredAt))
 }
 
 // EntrySummary is what an entry documents, in a nurse's words.
@@ -87,20 +88,20 @@ func EntrySummary(e store.Entry) string {
 	case e.Vitals != nil:
 		return vitalSigns(e.Vitals)
 	case e.Note != nil:
-		return "Note: " + strings.TrimSpace(e.Note.Text)
+		return i18n.T("Note: ") + strings.TrimSpace(e.Note.Text)
 	case e.Allergy != nil:
 		return newAllergy(e.Allergy)
 	case e.Registration != nil:
 		return registration(e.Registration)
 	case e.Transfer != nil:
-		return joinSome(" · ", "Transferred to "+e.Transfer.Ward, e.Transfer.Room, bedOf(e.Transfer.Bed))
+		return joinSome(" · ", i18n.F("Transferred to %s", e.Transfer.Ward), e.Transfer.Room, bedOf(e.Transfer.Bed))
 	case e.Discharge != nil:
 		if d := e.Discharge.Destination; d != "" {
-			return "Discharged (" + d + ")"
+			return i18n.F("Discharged (%s)", d)
 		}
-		return "Discharged"
+		return i18n.T("Discharged")
 	case e.Cancellation != nil:
-		return "Cancelled an earlier entry: " + e.Cancellation.Reason
+		return i18n.T("Cancelled an earlier entry: ") + e.Cancellation.Reason
 	}
 	return string(e.Kind)
 }
@@ -112,10 +113,12 @@ func administered(m *store.Administered) string {
 	}
 	outcome := m.Outcome
 	switch m.Outcome {
+	case store.OutcomeGiven:
+		outcome = i18n.T("given")
 	case store.OutcomeHeld, store.OutcomeRefused:
-		outcome = "NOT GIVEN: " + m.Outcome + " (" + m.Reason + ")"
+		outcome = i18n.F("NOT GIVEN: %s (%s)", i18n.T(m.Outcome), m.Reason)
 	case store.OutcomePartial:
-		outcome = "partly given (" + m.Reason + ")"
+		outcome = i18n.F("partly given (%s)", m.Reason)
 	}
 	return joinSome(" · ", m.Medication, dose, m.Route, m.Site, outcome)
 }
@@ -128,27 +131,32 @@ func vitalSigns(v *store.VitalSigns) string {
 		}
 	}
 	if v.Systolic != nil && v.Diastolic != nil {
-		parts = append(parts, "BP "+trimFloat(*v.Systolic)+"/"+trimFloat(*v.Diastolic)+" mmHg")
+		parts = append(parts, i18n.F("BP %s mmHg", trimFloat(*v.Systolic)+"/"+trimFloat(*v.Diastolic)))
 	}
-	add(v.HeartRate, "HR %s /min")
-	add(v.RespiratoryRate, "RR %s /min")
+	add(v.HeartRate, i18n.T("HR %s /min"))
+	add(v.RespiratoryRate, i18n.T("RR %s /min"))
 	add(v.Temperature, "T %s °C")
 	add(v.SpO2, "SpO2 %s %%")
-	add(v.Pain, "pain %s/10")
+	add(v.Pain, i18n.T("pain %s/10"))
 	return strings.Join(parts, " · ")
 }
 
 func newAllergy(a *store.NewAllergy) string {
 	if a.Type == "intolerance" {
-		return "New intolerance: " + allergyText(a)
+		return i18n.T("New intolerance: ") + allergyText(a)
 	}
-	return "New allergy: " + allergyText(a)
+	return i18n.T("New allergy: ") + allergyText(a)
 }
 
 // allergyText is "Latex (rash; severe; HIGH RISK)".
 func allergyText(a *store.NewAllergy) string {
-	detail := joinSome("; ", a.Reaction, a.Severity, map[string]string{"high": "HIGH RISK", "low": "low risk",
-		"unable-to-assess": "risk not assessed"}[a.Criticality])
+	severity := a.Severity
+	switch severity {
+	case "mild", "moderate", "severe":
+		severity = i18n.X("severity", severity)
+	}
+	detail := joinSome("; ", a.Reaction, severity, i18n.T(map[string]string{"high": "HIGH RISK", "low": "low risk",
+		"unable-to-assess": "risk not assessed"}[a.Criticality]))
 	if detail != "" {
 		return a.Substance + " (" + detail + ")"
 	}
@@ -158,23 +166,23 @@ func allergyText(a *store.NewAllergy) string {
 func registration(r *store.Registration) string {
 	name := strings.TrimSpace(joinSome(", ", r.Family, r.Given))
 	if name == "" {
-		name = "name unknown"
+		name = i18n.T("name unknown")
 	}
 	born := ""
 	if r.BirthDate != "" {
-		born = "born " + Date(r.BirthDate)
+		born = i18n.F("born %s", Date(r.BirthDate))
 		if r.BirthDateEstimated {
-			born += " (estimated)"
+			born += " " + i18n.T(Estimated)
 		}
 	}
-	return joinSome(" · ", "Registered as "+r.TemporaryID+": "+name, sexWord(r.Sex), born, r.Ward, r.Room, bedOf(r.Bed))
+	return joinSome(" · ", i18n.F("Registered as %s: %s", r.TemporaryID, name), sexWord(r.Sex), born, r.Ward, r.Room, bedOf(r.Bed))
 }
 
 func bedOf(bed string) string {
 	if bed == "" {
 		return ""
 	}
-	return "bed " + bed
+	return i18n.F("bed %s", bed)
 }
 
 // joinSome joins the parts that are not empty.
@@ -205,11 +213,11 @@ func AllergyAlerts(entries []store.JournalEntry) []string {
 		if e.Allergy == nil || e.Superseded() {
 			continue
 		}
-		what := "NEW ALLERGY"
+		what := i18n.T("NEW ALLERGY RECORDED DURING DOWNTIME: ")
 		if e.Allergy.Type == "intolerance" {
-			what = "NEW INTOLERANCE"
+			what = i18n.T("NEW INTOLERANCE RECORDED DURING DOWNTIME: ")
 		}
-		out = append(out, what+" RECORDED DURING DOWNTIME: "+allergyText(e.Allergy))
+		out = append(out, what+allergyText(e.Allergy))
 	}
 	return out
 }
@@ -229,11 +237,12 @@ func MoveAlerts(entries []store.JournalEntry) []string {
 		}
 	}
 	if moved != nil {
-		out = append(out, "MOVED DURING DOWNTIME, "+DateTime(moved.ClinicalTime)+": "+
-			joinSome(" · ", moved.Transfer.Ward, moved.Transfer.Room, bedOf(moved.Transfer.Bed)))
+		out = append(out, i18n.F("MOVED DURING DOWNTIME, %s: %s", DateTime(moved.ClinicalTime),
+			joinSome(" · ", moved.Transfer.Ward, moved.Transfer.Room, bedOf(moved.Transfer.Bed))))
 	}
 	if left != nil {
-		line := "DISCHARGED DURING DOWNTIME, " + DateTime(left.ClinicalTime)
+		line := i18n.F("DISCHARGED DURING DOWNTIME, %s", DateTime(left.ClinicalTime))
+
 		if d := strings.TrimSpace(left.Discharge.Destination); d != "" {
 			line += ": " + d
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -104,9 +105,11 @@ const (
 	PartialWholeDose   = "For a partly given dose, write the part that went in, not the whole ordered dose."
 )
 
-// NotANumber is the sentence for a field that is not a number.
+// NotANumber is the sentence for a field that is not a number; it is
+// looked up whole, so that each language can agree its words with the
+// field's name.
 func NotANumber(field string) string {
-	return fmt.Sprintf("The %s must be a number.", field)
+	return i18n.T(fmt.Sprintf("The %s must be a number.", field))
 }
 
 // Sentence makes a validation or review message ("the SpO2 must be from 0
@@ -126,24 +129,25 @@ func Sentence(s string) string {
 
 // NotSaved says that recording failed, keeping what was typed.
 func NotSaved(err error) string {
-	return "NOT saved: " + Sentence(err.Error()) + " What you typed is kept: try again, or use the paper form and call IT."
+	return i18n.F("NOT saved: %s What you typed is kept: try again, or use the paper form and call IT.", Sentence(err.Error()))
 }
 
 // NotChecked says that the entry could not be checked against the chart
 // and the journal, and so was not saved.
 func NotChecked(err error) string {
-	return "NOT saved: the entry could not be checked against the chart and the journal (" + err.Error() +
-		"). What you typed is kept: try again, or use the paper form and call IT."
+	return i18n.F("NOT saved: the entry could not be checked against the chart and the journal (%s). "+
+		"What you typed is kept: try again, or use the paper form and call IT.", err.Error())
 }
 
 // Saved confirms a durable entry: "Saved: HR 72 /min (26/11/2026 08:05)".
 func Saved(e store.Entry) string {
-	return "Saved: " + EntrySummary(e) + " (" + DateTime(e.ClinicalTime) + ")."
+	return i18n.F("Saved: %s (%s).", EntrySummary(e), DateTime(e.ClinicalTime))
 }
 
-// UnsavedForm reminds that a form left for another chart is kept, unsaved.
+// UnsavedForm reminds that a form left for another chart is kept, unsaved;
+// title is the form's title as shown.
 func UnsavedForm(title, patient string) string {
-	return fmt.Sprintf("Not saved yet: a %s form for %s. Open that chart to finish or cancel it.", strings.ToLower(title), patient)
+	return i18n.F("Not saved yet: a %s form for %s. Open that chart to finish or cancel it.", strings.ToLower(title), patient)
 }
 
 // OrderChoice is an order as the dose form lists it: "Paracetamol 1 g
@@ -161,7 +165,7 @@ func OrderChoice(m store.Medication) string {
 
 func orNotStated(status string) string {
 	if status == "" {
-		return "status not stated"
+		return i18n.T("status not stated")
 	}
-	return status
+	return OrderStatus(status)
 }

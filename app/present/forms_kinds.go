@@ -1,9 +1,9 @@
 package present
 
 import (
-	"fmt"
 	"strings"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -95,7 +95,7 @@ const (
 // FromPaperCheck is the text of the "From paper" check box: who is
 // transcribing is the nurse signed in.
 func FromPaperCheck(user string) string {
-	return "Transcribing a signed paper form (transcribed by " + user + ")"
+	return i18n.F("Transcribing a signed paper form (transcribed by %s)", user)
 }
 
 // Sentences of these forms.
@@ -116,19 +116,21 @@ func CancelChoice(e store.JournalEntry) string {
 	return DateTime(e.ClinicalTime) + " · " + EntrySummary(e.Entry)
 }
 
-// Labels are the words of a list of choices, in order.
+// Labels are the words of a list of choices, in order, in the language in
+// use.
 func Labels(cs []Choice) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
-		out[i] = c.Label
+		out[i] = i18n.T(c.Label)
 	}
 	return out
 }
 
-// ChoiceValue is the value of the choice shown as label, or "".
+// ChoiceValue is the value of the choice shown as label (in the language
+// in use), or "".
 func ChoiceValue(cs []Choice, label string) string {
 	for _, c := range cs {
-		if c.Label == label {
+		if i18n.T(c.Label) == label {
 			return c.Value
 		}
 	}
@@ -146,8 +148,8 @@ const (
 
 // TemporaryPatient is the line on a downtime-only chart.
 func TemporaryPatient(id string) string {
-	return "REGISTERED DURING DOWNTIME as " + id + ". There is no record of this patient in the snapshot: " +
-		"only what was recorded during downtime on this kiosk is shown."
+	return i18n.F("REGISTERED DURING DOWNTIME as %s. There is no record of this patient in the snapshot: "+
+		"only what was recorded during downtime on this kiosk is shown.", id)
 }
 
 // RegisteredFlag marks a patient registered during downtime in the census.
@@ -158,14 +160,14 @@ const DischargedFlag = "DISCHARGED"
 
 // MovedFlag marks a patient moved during downtime in the census.
 func MovedFlag(t store.Transfer) string {
-	return "MOVED to " + joinSome(" · ", t.Ward, t.Room, bedOf(t.Bed))
+	return i18n.F("MOVED to %s", joinSome(" · ", t.Ward, t.Room, bedOf(t.Bed)))
 }
 
 // RegistrationName is how a registered patient is named in lists.
 func RegistrationName(r store.Registration) string {
 	name := strings.TrimSpace(joinSome(", ", strings.TrimSpace(r.Family), strings.TrimSpace(r.Given)))
 	if name == "" {
-		return "Name unknown"
+		return i18n.T("Name unknown")
 	}
 	return name
 }
@@ -183,7 +185,7 @@ const OtherGeneration = "Printed from another snapshot generation: check the pap
 // PackNotInCensus is said when a scanned pack names a patient this
 // snapshot does not have.
 func PackNotInCensus(id string) string {
-	return fmt.Sprintf("The scanned pack is for patient %s, who is not in this snapshot.", id)
+	return i18n.F("The scanned pack is for patient %s, who is not in this snapshot.", id)
 }
 
 // UnsavedRegistration reminds that a registration left for a chart is
@@ -198,6 +200,7 @@ const ChoosePatient = "Choose a patient from the list, or scan a wristband."
 // "Saved: cancelled the entry of 26/11/2026 08:05 (HR 72 /min): wrong
 // patient."
 func SavedCancellation(target store.Entry, reason string) string {
-	return "Saved: cancelled the entry of " + DateTime(target.ClinicalTime) + " (" + EntrySummary(target) + "): " +
-		strings.TrimSuffix(strings.TrimSpace(reason), ".") + "."
+	return i18n.F("Saved: cancelled the entry of %s (%s): %s.", DateTime(target.ClinicalTime), EntrySummary(target),
+		strings.TrimSuffix(strings.TrimSpace(reason), "."))
+
 }

@@ -2,10 +2,10 @@ package present
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -51,7 +51,7 @@ func (r MARRow) Line() string {
 	m.LastGiven = r.LastGiven
 	s := MedicationLine(m)
 	if r.LastGivenInDowntime {
-		s += " (recorded during downtime)"
+		s += i18n.T(" (recorded during downtime)")
 	}
 	return s
 }
@@ -142,7 +142,7 @@ func NextDue(c *store.Chart, entries []store.JournalEntry, from, to time.Time) (
 func NextDueLine(c *store.Chart, entries []store.JournalEntry, from, to time.Time) string {
 	due, m, ok := NextDue(c, entries, from, to)
 	if !ok {
-		return "none due by " + DateTime(to)
+		return i18n.F("none due by %s", DateTime(to))
 	}
 	when := Clock(due)
 	if due.Local().Format("20060102") != from.Local().Format("20060102") {
@@ -188,5 +188,6 @@ func OrderEntries(m store.Medication, entries []store.JournalEntry) []store.Jour
 
 // MARTitle heads the MAR of the window [from, to).
 func MARTitle(from, to time.Time) string {
-	return fmt.Sprintf("Medication administration record – %s to %s", DateTime(from), DateTime(to))
+	return i18n.F("Medication administration record – %s to %s", DateTime(from), DateTime(to))
+
 }

@@ -2,11 +2,11 @@ package present
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"sort"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -252,7 +252,7 @@ func absDuration(d time.Duration) time.Duration {
 func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntry) []DoseRecord {
 	var out []DoseRecord
 	if !m.LastGiven.IsZero() {
-		out = append(out, DoseRecord{Time: m.LastGiven, Given: true, What: "given"})
+		out = append(out, DoseRecord{Time: m.LastGiven, Given: true, What: i18n.T("given")})
 	}
 	if m.Source.ID != "" {
 		for _, a := range c.Administrations.Items {
@@ -271,11 +271,11 @@ func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntr
 		r := DoseRecord{Time: e.ClinicalTime, Entry: &e}
 		switch e.Medication.Outcome {
 		case store.OutcomeGiven:
-			r.Given, r.What = true, "given"
+			r.Given, r.What = true, i18n.T("given")
 		case store.OutcomePartial:
-			r.Given, r.What = true, "partly given"
+			r.Given, r.What = true, i18n.T("partly given")
 		case store.OutcomeHeld, store.OutcomeRefused:
-			r.What = e.Medication.Outcome
+			r.What = i18n.T(e.Medication.Outcome)
 		default:
 			continue
 		}
@@ -392,23 +392,23 @@ const (
 
 // MARHeading is "Doses from 25/11/2026 20:00 to 27/11/2026 08:00 – now 26/11/2026 08:00".
 func MARHeading(v MARView) string {
-	return fmt.Sprintf("Doses from %s to %s – now %s", DateTime(v.From), DateTime(v.To), DateTime(v.Now))
+	return i18n.F("Doses from %s to %s – now %s", DateTime(v.From), DateTime(v.To), DateTime(v.Now))
 }
 
 // MARSummary is "2 doses OVERDUE · next due 26/11 14:00 Paracetamol 1 g tablet".
 func MARSummary(v MARView, now time.Time) string {
-	s := "No dose overdue"
+	s := i18n.T("No dose overdue")
 	switch n := v.Overdue(now); n {
 	case 0:
 	case 1:
-		s = "1 dose OVERDUE"
+		s = i18n.T("1 dose OVERDUE")
 	default:
-		s = fmt.Sprintf("%d doses OVERDUE", n)
+		s = i18n.F("%d doses OVERDUE", n)
 	}
 	if d, m, ok := v.Next(now); ok {
-		return s + " · next due " + ShortDateTime(d.Time) + " " + m.Name
+		return s + i18n.F(" · next due %s", ShortDateTime(d.Time)+" "+m.Name)
 	}
-	return s + " · no dose due by " + DateTime(v.To)
+	return s + i18n.F(" · no dose due by %s", DateTime(v.To))
 }
 
 // OrderTitle is what a nurse reads of an order on the MAR, without its
@@ -422,14 +422,14 @@ func OrderTitle(m store.Medication) string {
 // during downtime)", or that no dose is recorded.
 func LastGivenLine(r MARRow, now time.Time) string {
 	if r.LastGiven.IsZero() {
-		return "Last given: no dose recorded"
+		return i18n.T("Last given: no dose recorded")
 	}
-	s := "Last given " + DateTime(r.LastGiven)
+	s := i18n.F("Last given %s", DateTime(r.LastGiven))
 	if !r.LastGiven.After(now) {
-		s += ", " + Age(now.Sub(r.LastGiven)) + " ago"
+		s += i18n.F(", %s ago", Age(now.Sub(r.LastGiven)))
 	}
 	if r.LastGivenInDowntime {
-		s += " (recorded during downtime)"
+		s += i18n.T(" (recorded during downtime)")
 	}
 	return s
 }
@@ -444,11 +444,11 @@ const DoseDowntime = "downtime entry"
 func DoseStateWord(d Dose, now time.Time) string {
 	switch d.State(now) {
 	case DoseOverdue:
-		return "OVERDUE"
+		return i18n.T("OVERDUE")
 	case DoseDue:
-		return "DUE NOW"
+		return i18n.T("DUE NOW")
 	case DoseUpcoming:
-		return "upcoming"
+		return i18n.T("upcoming")
 	}
 	when := Clock(d.Record.Time)
 	if !sameDay(d.Record.Time, d.Time) {
@@ -461,7 +461,8 @@ func DoseStateWord(d Dose, now time.Time) string {
 // downtime: 26/11/2026 08:05 · Paracetamol · 1 g · oral · given — RN
 // Peeters, entered 26/11/2026 08:07".
 func DowntimeDoseLine(e store.JournalEntry) string {
-	return "Recorded during downtime: " + EntryLine(e)
+	return i18n.T("Recorded during downtime: ") + EntryLine(e)
+
 }
 
 // InactiveLine is an order not to give: its line, with its status.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -159,7 +160,7 @@ const (
 
 // CellName names a cell of the sheet in a sentence: "Paracetamol 1 g
 // tablet at 08:00".
-func CellName(order string, t time.Time) string { return order + " at " + Clock(t) }
+func CellName(order string, t time.Time) string { return i18n.F("%s at %s", order, Clock(t)) }
 
 // InCell is a sentence about one cell: "Paracetamol 1 g tablet at 08:00: a
 // held dose needs the reason."
@@ -171,19 +172,19 @@ func InCell(order string, t time.Time, sentence string) string {
 // amount and a unit.
 func UnreadableOrderDose(dose string) string {
 	if strings.TrimSpace(dose) == "" {
-		return "the order gives no dose: record this one with “Record a dose”"
+		return i18n.T("the order gives no dose: record this one with “Record a dose”")
 	}
-	return fmt.Sprintf("the order's dose “%s” is not one amount and unit: record this one with “Record a dose”", dose)
+	return i18n.F("the order's dose “%s” is not one amount and unit: record this one with “Record a dose”", dose)
 }
 
 // SavedSheet confirms a transcribed sheet: how many entries were saved.
 func SavedSheet(n int, signer string, from, to time.Time) string {
-	what := "administrations"
+	format := "Saved: %d administrations from the paper MAR signed by %s (%s %s–%s)."
 	if n == 1 {
-		what = "administration"
+		format = "Saved: %d administration from the paper MAR signed by %s (%s %s–%s)."
 	}
-	return fmt.Sprintf("Saved: %d %s from the paper MAR signed by %s (%s %s–%s).", n, what, signer,
-		from.Local().Format("02/01/2006"), Clock(from), Clock(to))
+	return i18n.F(format, n, signer, from.Local().Format("02/01/2006"), Clock(from), Clock(to))
+
 }
 
 func lowerFirst(s string) string {

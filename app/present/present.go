@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
 // DateTime formats a clinical time in local time, 24 h: "26/11/2026 06:15".
 func DateTime(t time.Time) string {
 	if t.IsZero() {
-		return "date unknown"
+		return i18n.T("date unknown")
 	}
 	return t.Local().Format("02/01/2006 15:04")
 }
@@ -30,7 +31,7 @@ func Date(fhirDate string) string {
 		return t.Format("01/2006")
 	}
 	if fhirDate == "" {
-		return "unknown"
+		return i18n.T("unknown")
 	}
 	return fhirDate
 }
@@ -52,13 +53,13 @@ func AgeYears(birthDate string, now time.Time) int {
 	return -1
 }
 
-// Sex is the short form used in lists: F, M, X or ?.
+// Sex is the short form used in lists: F, M, X or ? (V, M, X, ? in Dutch).
 func Sex(gender string) string {
 	switch gender {
 	case "female":
-		return "F"
+		return i18n.X("sex", "F")
 	case "male":
-		return "M"
+		return i18n.X("sex", "M")
 	case "other":
 		return "X"
 	}
@@ -74,11 +75,11 @@ func Age(d time.Duration) string {
 	m := int(d / time.Minute)
 	switch {
 	case m < 60:
-		return fmt.Sprintf("%d min", m)
+		return i18n.F("%d min", m)
 	case m < 24*60:
-		return fmt.Sprintf("%d h %d min", m/60, m%60)
+		return i18n.F("%d h %d min", m/60, m%60)
 	}
-	return fmt.Sprintf("%d d %d h", m/(24*60), (m/60)%24)
+	return i18n.F("%d d %d h", m/(24*60), (m/60)%24)
 }
 
 // Warning is one sentence for the screen when an older generation had to
@@ -89,9 +90,9 @@ func Warning(s *store.Snapshot, now time.Time) string {
 	}
 	var why []string
 	for _, r := range s.Refused {
-		why = append(why, fmt.Sprintf("generation %d %s", r.Generation, r.Reason))
+		why = append(why, i18n.F("generation %d %s", r.Generation, r.Reason))
 	}
-	return fmt.Sprintf("Showing older generation %d, data as of %s (%s old), because %s.",
+	return i18n.F("Showing older generation %d, data as of %s (%s old), because %s.",
 		s.Manifest.Generation, DateTime(s.Manifest.AsOf), Age(now.Sub(s.Manifest.AsOf)), strings.Join(why, "; "))
 }
 
@@ -103,9 +104,9 @@ func Unreadable(m store.Manifest) string {
 	case m.Malformed <= 0:
 		return ""
 	case m.Malformed == 1:
-		return "1 source record could not be read and is not shown."
+		return i18n.T("1 source record could not be read and is not shown.")
 	}
-	return fmt.Sprintf("%d source records could not be read and are not shown.", m.Malformed)
+	return i18n.F("%d source records could not be read and are not shown.", m.Malformed)
 }
 
 // BannerWarning is the warning line under the downtime banner: the older
@@ -124,19 +125,21 @@ func BannerWarning(s *store.Snapshot, now time.Time) string {
 // Freshness is the downtime banner line: "DOWNTIME – data as of 26/11/2026
 // 06:15, 2 h 17 min old (generation 12)".
 func Freshness(m store.Manifest, now time.Time) string {
-	return fmt.Sprintf("DOWNTIME – data as of %s, %s old (generation %d)",
+	return i18n.F("DOWNTIME – data as of %s, %s old (generation %d)",
 		DateTime(m.AsOf), Age(now.Sub(m.AsOf)), m.Generation)
 }
 
 // Empty says what an empty section means, never confusing the two kinds
 // of empty: "None known (asserted by the source)" or "None recorded".
 // Anything but an asserted none-known reads as none-recorded: an unsettled
-// section must never look like the source said there is nothing.
+// section must never look like the source said there is nothing. The
+// sentence is looked up whole (the catalogue has it for each noun used), so
+// that each language can agree its words with the noun.
 func Empty(status store.SectionStatus, noun string) string {
 	if status == store.NoneKnown {
-		return "No known " + noun + " (stated in the record)"
+		return i18n.T("No known " + noun + " (stated in the record)")
 	}
-	return "No " + noun + " recorded – this does not mean there are none"
+	return i18n.T("No " + noun + " recorded – this does not mean there are none")
 }
 
 // ActiveAllergies are the allergies a nurse must see first: the active
@@ -156,7 +159,7 @@ func ActiveAllergies(c *store.Chart) []store.Allergy {
 func AllergyBanner(c *store.Chart) string {
 	banner := allergyBanner(c)
 	if c.Allergies.Unreadable {
-		banner += " – SOME ALLERGY RECORDS COULD NOT BE READ"
+		banner += i18n.T(" – SOME ALLERGY RECORDS COULD NOT BE READ")
 	}
 	return banner
 }
@@ -165,41 +168,47 @@ func allergyBanner(c *store.Chart) string {
 	active := ActiveAllergies(c)
 	if len(active) == 0 {
 		if c.Allergies.Status == store.Recorded {
-			return "ALLERGIES: none active (only resolved or inactive allergies recorded)"
+			return AllergiesPrefix() + i18n.T("none active (only resolved or inactive allergies recorded)")
 		}
-		return "ALLERGIES: " + strings.ToUpper(Empty(c.Allergies.Status, "allergies"))
+		return AllergiesPrefix() + strings.ToUpper(Empty(c.Allergies.Status, "allergies"))
 	}
 	var parts []string
 	for _, a := range active {
 		s := a.Substance
 		var det []string
 		if a.Criticality == "high" {
-			det = append(det, "HIGH RISK")
+			det = append(det, i18n.T("HIGH RISK"))
 		}
 		if a.Reaction != "" {
 			det = append(det, a.Reaction)
 		}
 		if a.VerificationStatus == "unconfirmed" {
-			det = append(det, "unconfirmed")
+			det = append(det, i18n.T("unconfirmed"))
 		}
 		if len(det) > 0 {
 			s += " (" + strings.Join(det, ", ") + ")"
 		}
 		parts = append(parts, s)
 	}
-	return "ALLERGIES: " + strings.Join(parts, "; ")
+	return AllergiesPrefix() + strings.Join(parts, "; ")
 }
+
+// AllergiesPrefix starts the allergy banner: "ALLERGIES: ".
+func AllergiesPrefix() string { return i18n.T("ALLERGIES: ") }
+
+// CodeStatusPrefix starts the code status line: "CODE STATUS: ".
+func CodeStatusPrefix() string { return i18n.T("CODE STATUS: ") }
 
 // CodeStatus is the code status line; "not recorded" is said out loud
 // because a missing DNR order must not read as "full code".
 func CodeStatus(c *store.Chart) string {
 	if s := c.CodeStatus(); s != "" {
-		return "CODE STATUS: " + s
+		return CodeStatusPrefix() + s
 	}
 	if c.Alerts.Unreadable {
-		return "CODE STATUS: not recorded – some alert records could not be read"
+		return CodeStatusPrefix() + i18n.T("not recorded – some alert records could not be read")
 	}
-	return "CODE STATUS: not recorded"
+	return CodeStatusPrefix() + i18n.T("not recorded")
 }
 
 // vitalNames are the short names nurses use for the vital-sign LOINC
@@ -213,7 +222,7 @@ var vitalNames = map[string]string{
 // ObservationName is the name to show for an observation.
 func ObservationName(o store.Observation) string {
 	if n, ok := vitalNames[o.Code]; ok {
-		return n
+		return i18n.T(n)
 	}
 	if o.Name == "" {
 		return o.Code
@@ -225,15 +234,15 @@ func ObservationName(o store.Observation) string {
 // safely open exactly one patient.
 
 // ChooseOne is said when several patients match what was typed or scanned.
-func ChooseOne(n int) string { return fmt.Sprintf("%d patients match – choose one", n) }
+func ChooseOne(n int) string { return i18n.F("%d patients match – choose one", n) }
 
 // NoMatch is said when nobody matches.
-func NoMatch(q string) string { return fmt.Sprintf("No patient matches “%s”.", q) }
+func NoMatch(q string) string { return i18n.F("No patient matches “%s”.", q) }
 
 // NotExact is said when the only patient shown matches a scanned or typed
 // number only in part: a wristband opens a chart only on an exact MRN.
 func NotExact(q string) string {
-	return fmt.Sprintf("No patient has the MRN or id “%s” exactly – check the wristband, or choose from the list.", q)
+	return i18n.F("No patient has the MRN or id “%s” exactly – check the wristband, or choose from the list.", q)
 }
 
 // unitWords turn UCUM codes into what is printed on a ward.
@@ -259,7 +268,7 @@ func Observation(o store.Observation) string {
 	if o.Abnormal {
 		flag := o.Flag
 		if flag == "" || flag == "A" {
-			flag = "abnormal"
+			flag = i18n.T("abnormal")
 		}
 		s += " [" + flag + "]"
 	}
@@ -290,19 +299,29 @@ func MedicationLine(m store.Medication) string {
 		s += " — " + m.Dosage
 	}
 	if m.PRN && !strings.Contains(strings.ToLower(m.Dosage), "needed") {
-		s += " (as needed"
 		if m.PRNReason != "" {
-			s += " for " + m.PRNReason
+			s += i18n.F(" (as needed for %s)", m.PRNReason)
+		} else {
+			s += i18n.T(" (as needed)")
 		}
-		s += ")"
 	}
 	if m.Status != "active" {
-		s += " [" + strings.ToUpper(m.Status) + "]"
+		s += " [" + strings.ToUpper(OrderStatus(m.Status)) + "]"
 	}
 	if !m.LastGiven.IsZero() {
-		s += "; last given " + DateTime(m.LastGiven)
+		s += i18n.F("; last given %s", DateTime(m.LastGiven))
 	}
 	return s
+}
+
+// OrderStatus is a medication order's FHIR status in words: "on hold",
+// "stopped"…; an unknown code is shown as it is.
+func OrderStatus(status string) string {
+	switch status {
+	case "active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown":
+		return i18n.X("order status", status)
+	}
+	return status
 }
 
 // Freshness levels of the banner.
@@ -381,12 +400,13 @@ const LockedWhileIdle = "Locked after a few minutes without use. Unlock to conti
 // WrongPassphrase is said after a wrong passphrase, with the wait before
 // the next attempt.
 func WrongPassphrase(wait time.Duration) string {
-	return fmt.Sprintf("Wrong passphrase. Try again in %s.", seconds(wait))
+	return i18n.F("Wrong passphrase. Try again in %s.", seconds(wait))
 }
 
 // WaitToRetry is said when an attempt comes before the wait is over.
 func WaitToRetry(wait time.Duration) string {
-	return fmt.Sprintf("Too many wrong passphrases: wait %s before trying again.", seconds(wait))
+	return i18n.F("Too many wrong passphrases: wait %s before trying again.", seconds(wait))
+
 }
 
 func seconds(d time.Duration) string {
@@ -402,13 +422,13 @@ func SyncLine(st store.SyncState, now time.Time) (line string, failing bool) {
 		return "", false
 	}
 	if st.LastError == "" {
-		return "Live sync: updated " + Clock(st.LastSuccess), false
+		return i18n.F("Live sync: updated %s", Clock(st.LastSuccess)), false
 	}
-	times := "once"
+	times := i18n.T("once")
 	if st.Failures > 1 {
-		times = fmt.Sprintf("%d times", st.Failures)
+		times = i18n.F("%d times", st.Failures)
 	}
-	return fmt.Sprintf("Live sync failed %s, last at %s: %s. The last good data stays on screen.",
+	return i18n.F("Live sync failed %s, last at %s: %s. The last good data stays on screen.",
 		times, Clock(st.LastErrorAt), strings.TrimSuffix(st.LastError, ".")), true
 }
 

@@ -1,17 +1,18 @@
 package present
 
 import (
-	"fmt"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
 // The chart window's tabs, under the header that never scrolls away, and
 // the census's sort and filter.
 
-// ChartTabs are the names of the chart's tabs, in order: Ctrl+1 opens the
-// first, Ctrl+6 the last.
+// ChartTabs are the names of the chart's tabs, in order (in English, to be
+// looked up with i18n.T, or read with ChartTab): Ctrl+1 opens the first,
+// Ctrl+6 the last.
 var ChartTabs = []string{"Summary", "Medications / MAR", "Vitals", "Labs", "Problems", "Notes"}
 
 // The tabs' places in ChartTabs.
@@ -28,10 +29,13 @@ const (
 // are: they are seen from any tab.
 func MARTabTitle(overdue int) string {
 	if overdue == 0 {
-		return ChartTabs[TabMAR]
+		return ChartTab(TabMAR)
 	}
-	return fmt.Sprintf("%s (%d OVERDUE)", ChartTabs[TabMAR], overdue)
+	return i18n.F("%s (%d OVERDUE)", ChartTab(TabMAR), overdue)
 }
+
+// ChartTab is the name of tab i in the language in use.
+func ChartTab(i int) string { return i18n.T(ChartTabs[i]) }
 
 // ChartTabKeys is the keyboard hint shown with the tabs.
 const ChartTabKeys = "Tabs by keyboard: Ctrl+1 Summary · Ctrl+2 MAR · Ctrl+3 Vitals · Ctrl+4 Labs · Ctrl+5 Problems · " +
@@ -41,7 +45,7 @@ const ChartTabKeys = "Tabs by keyboard: Ctrl+1 Summary · Ctrl+2 MAR · Ctrl+3 V
 func ProblemsSection(c *store.Chart) Section {
 	s := problems(c)
 	if c.Problems.Unreadable {
-		s.Warning = UnreadableSection
+		s.Warning = i18n.T(UnreadableSection)
 	}
 	return s
 }
@@ -49,7 +53,7 @@ func ProblemsSection(c *store.Chart) Section {
 // NotesSections are the Notes tab: the notes written during downtime on
 // this kiosk (entries may be nil), then the record's notes, newest first.
 func NotesSections(c *store.Chart, entries []store.JournalEntry) []Section {
-	d := Section{Title: "Notes written during downtime on this kiosk"}
+	d := Section{Title: i18n.T("Notes written during downtime on this kiosk")}
 	sorted := append([]store.JournalEntry(nil), entries...)
 	sortNewestFirst(sorted)
 	for _, e := range sorted {
@@ -60,12 +64,12 @@ func NotesSections(c *store.Chart, entries []store.JournalEntry) []Section {
 		d.Struck = append(d.Struck, e.Superseded())
 	}
 	if len(d.Lines) == 0 {
-		d.Empty = "None written during downtime on this kiosk."
+		d.Empty = i18n.T("None written during downtime on this kiosk.")
 	}
 	n := notes(c)
-	n.Title = "Notes in the record"
+	n.Title = i18n.T("Notes in the record")
 	if c.Notes.Unreadable {
-		n.Warning = UnreadableSection
+		n.Warning = i18n.T(UnreadableSection)
 	}
 	return []Section{d, n}
 }
@@ -101,9 +105,9 @@ const (
 
 // CensusCount is "12 of 40 patients", with the filter when one is on.
 func CensusCount(shown, all, filter int) string {
-	s := fmt.Sprintf("%d of %d patients", shown, all)
+	s := i18n.F("%d of %d patients", shown, all)
 	if filter > ShowAll && filter < len(CensusFilters) {
-		s += " · showing: " + CensusFilters[filter]
+		s += i18n.F(" · showing: %s", i18n.T(CensusFilters[filter]))
 	}
 	return s
 }
@@ -112,12 +116,12 @@ func CensusCount(shown, all, filter int) string {
 // date when it is not today "next 27/11 08:00"; "none due in 24 h".
 func CensusNextDose(d OpenDose, ok bool, now time.Time) string {
 	if !ok {
-		return "none due in 24 h"
+		return i18n.T("none due in 24 h")
 	}
 	if sameDay(d.Time, now) {
-		return "next " + Clock(d.Time)
+		return i18n.F("next %s", Clock(d.Time))
 	}
-	return "next " + ShortDateTime(d.Time)
+	return i18n.F("next %s", ShortDateTime(d.Time))
 }
 
 // CensusOverdue is "2 OVERDUE", or "" for none.
@@ -125,7 +129,7 @@ func CensusOverdue(n int) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d OVERDUE", n)
+	return i18n.F("%d OVERDUE", n)
 }
 
 // Words of the census's medication column while it is read.
@@ -136,13 +140,14 @@ const (
 
 // MedsProgress says how far the census's medication times are read.
 func MedsProgress(done, total int) string {
-	return fmt.Sprintf("Reading the medication times of the ward: %d of %d patients…", done, total)
+	return i18n.F("Reading the medication times of the ward: %d of %d patients…", done, total)
 }
 
 // MedsFailed says for how many patients the times could not be read.
 func MedsFailed(n int) string {
 	if n == 1 {
-		return "The medication times of 1 patient could not be read: open the chart."
+		return i18n.T("The medication times of 1 patient could not be read: open the chart.")
 	}
-	return fmt.Sprintf("The medication times of %d patients could not be read: open their charts.", n)
+	return i18n.F("The medication times of %d patients could not be read: open their charts.", n)
+
 }

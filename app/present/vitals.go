@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -173,12 +174,12 @@ const (
 
 // TrendLabel is "Heart rate (/min) – last 88, 26/11 06:00".
 func TrendLabel(t VitalTrend) string {
-	s := t.Name + " (" + t.Unit + ")"
+	s := i18n.T(t.Name) + " (" + t.Unit + ")"
 	if n := len(t.Points); n > 0 {
 		p := t.Points[n-1]
-		s += " – last " + trimFloat(p.Value) + ", " + ShortDateTime(p.Time)
+		s += i18n.F(" – last %s, %s", trimFloat(p.Value), ShortDateTime(p.Time))
 	} else {
-		s += " – none recorded"
+		s += i18n.T(" – none recorded")
 	}
 	return s
 }
@@ -228,12 +229,13 @@ func VitalsEmpty(c *store.Chart) string { return Empty(c.Vitals.Status, "vital s
 // "Recorded during downtime: RN Peeters, entered 26/11/2026 08:07", marked
 // when it was cancelled or corrected since.
 func DowntimeRecordedBy(e store.JournalEntry) string {
-	s := "Recorded during downtime: " + EntryAttribution(e.Entry)
+	s := i18n.T("Recorded during downtime: ") + EntryAttribution(e.Entry)
 	switch {
 	case e.Cancelled:
-		return "[CANCELLED] " + s
+		return i18n.T("[CANCELLED] ") + s
 	case e.Superseded():
-		return "[CORRECTED] " + s
+		return i18n.T("[CORRECTED] ") + s
 	}
+
 	return s
 }
