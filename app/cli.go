@@ -32,6 +32,7 @@ const (
 	ExitAudit      = 5 // the audit trail was found altered
 	ExitAmber      = 6 // status: the newest good snapshot is older than the amber threshold
 	ExitRed        = 7 // status: ... older than the red threshold
+	ExitWaiting    = 8 // reconcile: entries wait for a person (conflicts, links, refused by the server)
 )
 
 // cli is one run of the program, with its surroundings made explicit so
@@ -65,6 +66,7 @@ func commands() []command {
 		{"record", "record --data DIR --json FILE --user NAME [--force]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
 		{"journal", "journal --data DIR [--json]", "list the downtime journal with each entry's state", (*cli).journalCmd},
 		{"print", "print --data DIR [--patient ID | --all] [--census] --out FILE.pdf|DIR|-", "write a downtime pack as PDF: one patient, the whole ward, the census", (*cli).printCmd},
+		{"reconcile", "reconcile --data DIR --fhir URL [--dry-run] [--json] [--batch 50] | reconcile decide ... | reconcile report --out FILE", "push the downtime journal into the EHR exactly once; conflicts and links wait for a person", (*cli).reconcileCmd},
 		{"gen", "gen --patients N --out DIR [--seed S] [--as-of TIME]", "write a synthetic ward as FHIR Bulk Data NDJSON", (*cli).genCmd},
 		{"demo", "demo", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
 		{"audit", "audit (verify | export --out FILE [--format jsonl|csv]) --data DIR", "check the audit trail, or write it out for compliance staff", (*cli).auditCmd},
@@ -122,7 +124,9 @@ func exitStatus(err error) int {
 			return ExitRed
 		}
 		return ExitAmber
-	case errors.Is(err, store.ErrWrongPassphrase):
+	case errors.As(err, new(errWaiting)):
+		return ExitWaiting
+	case errors.Is(err, store.ErrWrongPassphrase), errors.As(err, new(errWrongKey)):
 		return ExitPassphrase
 	case errors.Is(err, store.ErrNoSnapshot):
 		return ExitNoSnapshot

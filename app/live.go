@@ -14,35 +14,62 @@ import (
 	"lifeboat/sync/rest"
 )
 
-// liveFlags are snapshot's flags for pulling from a FHIR server.
-type liveFlags struct {
-	every, fullEvery, margin, timeout             *time.Duration
-	group, caFile, bearerFile                     *string
+// fhirFlags are how a command reaches a FHIR server: timeout, trust and
+// authorisation, shared by snapshot and reconcile.
+type fhirFlags struct {
+	timeout                                       *time.Duration
+	caFile, bearerFile                            *string
 	smartClient, smartKey, tokenURL, scope, keyID *string
-	acceptDrop                                    *bool
 }
 
-func addLiveFlags(f *flags) *liveFlags {
-	return &liveFlags{
-		every:       f.Duration("every", 0, "keep refreshing at this interval until stopped"),
-		fullEvery:   f.Duration("full-every", live.DefaultFullEvery, "a full pull at least this often"),
-		margin:      f.Duration("margin", live.DefaultMargin, "safety margin for _lastUpdated"),
+func addFHIRFlags(f *flags, scope string) *fhirFlags {
+	return &fhirFlags{
 		timeout:     f.Duration("timeout", rest.DefaultTimeout, "per-request timeout"),
-		group:       f.String("group", "", "FHIR Group id whose members are the census"),
 		caFile:      f.String("ca-file", "", "extra PEM CA certificates to trust"),
 		bearerFile:  f.String("bearer-file", "", "file holding a static bearer token (or LIFEBOAT_FHIR_BEARER)"),
 		smartClient: f.String("smart-client-id", "", "SMART Backend Services client id"),
 		smartKey:    f.String("smart-key", "", "PEM private key for the client assertion (RS384 or ES384)"),
 		tokenURL:    f.String("token-url", "", "SMART token endpoint"),
-		scope:       f.String("scope", "system/*.rs", "SMART scopes asked for"),
+		scope:       f.String("scope", scope, "SMART scopes asked for"),
 		keyID:       f.String("smart-kid", "", "kid of the SMART key"),
-		acceptDrop:  f.Bool("accept-drop", false, "accept a census that shrank by half or more"),
+	}
+}
+
+// client makes the FHIR client the flags describe.
+func (c *cli) client(base string, ff *fhirFlags) (*rest.Client, error) {
+	auth, err := c.auth(ff)
+	if err != nil {
+		return nil, err
+	}
+	client, err := rest.New(base, rest.Options{Auth: auth, CAFile: *ff.caFile, Timeout: *ff.timeout})
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return client, nil
+}
+
+// liveFlags are snapshot's flags for pulling from a FHIR server.
+type liveFlags struct {
+	*fhirFlags
+	every, fullEvery, margin *time.Duration
+	group                    *string
+	acceptDrop               *bool
+}
+
+func addLiveFlags(f *flags) *liveFlags {
+	return &liveFlags{
+		fhirFlags:  addFHIRFlags(f, "system/*.rs"),
+		every:      f.Duration("every", 0, "keep refreshing at this interval until stopped"),
+		fullEvery:  f.Duration("full-every", live.DefaultFullEvery, "a full pull at least this often"),
+		margin:     f.Duration("margin", live.DefaultMargin, "safety margin for _lastUpdated"),
+		group:      f.String("group", "", "FHIR Group id whose members are the census"),
+		acceptDrop: f.Bool("accept-drop", false, "accept a census that shrank by half or more"),
 	}
 }
 
 // auth builds the authorisation from files and the environment, never
 // from a secret on the command line.
-func (c *cli) auth(lf *liveFlags) (rest.Auth, error) {
+func (c *cli) auth(lf *fhirFlags) (rest.Auth, error) {
 	bearer := strings.TrimSpace(c.getenv("LIFEBOAT_FHIR_BEARER"))
 	if *lf.bearerFile != "" {
 		b, err := os.ReadFile(*lf.bearerFile)
@@ -86,13 +113,9 @@ func (c *cli) liveSnapshot(dir, base string, census live.Census, lf *liveFlags) 
 	if *lf.every != 0 && *lf.every < 5*time.Second {
 		return usagef("--every must be at least 5s")
 	}
-	auth, err := c.auth(lf)
+	client, err := c.client(base, lf.fhirFlags)
 	if err != nil {
 		return err
-	}
-	client, err := rest.New(base, rest.Options{Auth: auth, CAFile: *lf.caFile, Timeout: *lf.timeout})
-	if err != nil {
-		return usageError{err.Error()}
 	}
 	keys, err := c.unlock(dir)
 	if err != nil {

@@ -26,7 +26,7 @@ import (
 const (
 	journalFile    = "journal.db"
 	journalAppID   = 0x4C424A31 // "LBJ1" in the SQLite header: this file is a Lifeboat journal
-	journalVersion = 2 // 2 added the resources an entry became in the EHR
+	journalVersion = 2          // 2 added the resources an entry became in the EHR
 	maxEntrySize   = 1 << 20
 	busyTimeout    = 10 * time.Second
 

@@ -1,0 +1,322 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+	"lifeboat/sync/reconcile"
+)
+
+// errWaiting ends a reconciliation that left entries for a person: in
+// conflict, to link, or refused by the server (exit status 8).
+type errWaiting struct{ n int }
+
+func (e errWaiting) Error() string {
+	return fmt.Sprintf("%s wait for a person (see the plan above, then lifeboat reconcile decide)", count(e.n, "entry", "entries"))
+}
+
+// reconcileCmd pushes the journal to the EHR, or with --dry-run prints
+// the plan; "decide" and "report" are its subcommands.
+func (c *cli) reconcileCmd(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "decide":
+			return c.decideCmd(args[1:])
+		case "report":
+			return c.reportCmd(args[1:])
+		}
+	}
+	f := c.vaultFlags("reconcile")
+	base := f.String("fhir", "", "FHIR base URL of the EHR")
+	dry := f.Bool("dry-run", false, "print the plan and change nothing anywhere")
+	asJSON := f.Bool("json", false, "JSON output")
+	batch := f.Int("batch", reconcile.DefaultBatch, "entries per transaction Bundle")
+	system := f.String("identifier-system", reconcile.DefaultEntrySystem, "identifier system of entry ids in the EHR")
+	tempSystem := f.String("temporary-system", reconcile.DefaultTemporarySystem, "identifier system of temporary patient ids")
+	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
+	ff := addFHIRFlags(f, "system/*.cruds")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *base == "":
+		return usagef("--fhir is required: the FHIR base URL of the EHR")
+	case *batch < 1 || *batch > 1000:
+		return usagef("--batch must be from 1 to 1000")
+	}
+	client, err := c.client(*base, ff)
+	if err != nil {
+		return err
+	}
+	keys, err := c.reconcileKeys(dir, *recovery)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	if err := client.Metadata(ctx); err != nil {
+		return err
+	}
+	r := &reconcile.Reconciler{Client: client, Journal: j, Batch: *batch, Describe: present.EntrySummary, Wait: 2 * time.Second,
+		Config: reconcile.Config{EntrySystem: *system, TemporarySystem: *tempSystem}}
+	started := c.now()
+	if *dry {
+		plan, err := r.Plan(ctx)
+		if err != nil {
+			return err
+		}
+		entries, err := j.List(ctx)
+		if err != nil {
+			return err
+		}
+		describe(plan, entries)
+		if *asJSON {
+			return writeJSON(c.stdout, plan)
+		}
+		c.printPlan(plan, dir, true)
+		return nil
+	}
+	if !*asJSON {
+		r.Progress = func(p reconcile.Progress) {
+			fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused\n",
+				p.Pushed, p.Left, p.Conflicts, p.Failed)
+		}
+	}
+	res, runErr := r.Run(ctx)
+	// The report is written whatever happened, with what is known.
+	entries, err := j.List(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	resources, err := j.Resources(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	rep := reconcile.NewReport(entries, resources, res.Plan)
+	rep.KioskID, rep.Server, rep.Started, rep.Finished, rep.Rounds = keys.Config.KioskID, client.Base(), started, c.now(), res.Rounds
+	if runErr != nil {
+		rep.Stopped = sentence(runErr)
+	}
+	plain, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	if _, err := store.SealReport(dir, keys, reconcile.ReportKind, started, plain); err != nil {
+		return err
+	}
+	clear(plain)
+	if *asJSON {
+		if err := writeJSON(c.stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		if res.Plan != nil {
+			c.printPlan(res.Plan, dir, false)
+		}
+		c.printTotals(rep)
+	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			return errors.New("stopped before the end; run it again to go on, nothing is pushed twice")
+		}
+		return runErr
+	}
+	if n := rep.Totals.Conflict + rep.Totals.NeedsLink + rep.Totals.Failed; n > 0 {
+		return errWaiting{n}
+	}
+	return nil
+}
+
+// describe puts each planned entry's downtime side in words.
+func describe(plan *reconcile.Plan, entries []store.JournalEntry) {
+	byID := map[string]store.Entry{}
+	for _, e := range entries {
+		byID[e.ID] = e.Entry
+	}
+	for i := range plan.Items {
+		plan.Items[i].Downtime = present.EntrySummary(byID[plan.Items[i].Entry])
+	}
+}
+
+// reconcileKeys opens the vault with IT's recovery key when a file is
+// given, or else with the ward passphrase.
+func (c *cli) reconcileKeys(dir, recoveryFile string) (*store.Keys, error) {
+	if recoveryFile == "" {
+		return c.unlock(dir)
+	}
+	b, err := os.ReadFile(recoveryFile)
+	if err != nil {
+		return nil, usagef("the recovery key file could not be read")
+	}
+	defer clear(b)
+	keys, err := store.UnlockRecovery(dir, string(b))
+	if errors.Is(err, store.ErrNotRecoveryKey) {
+		return nil, errWrongKey{err}
+	}
+	return keys, err
+}
+
+// errWrongKey is a recovery key that does not open this vault (exit
+// status 3, as a wrong passphrase).
+type errWrongKey struct{ error }
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+var outcomeWords = map[reconcile.Outcome]string{
+	reconcile.Create: "to create", reconcile.AlreadyThere: "already there", reconcile.Conflict: "in conflict",
+	reconcile.NeedsLink: "need a patient link", reconcile.Skip: "to skip", reconcile.Nothing: "nothing to push",
+	reconcile.Failed: "refused by the server",
+}
+
+// printPlan prints the plan: counts, then each item that needs a person,
+// with both sides and the command that decides it.
+func (c *cli) printPlan(plan *reconcile.Plan, dir string, dry bool) {
+	w := c.stdout
+	if dry {
+		fmt.Fprintf(w, "Plan (dry run, nothing changed): %s not yet reconciled", count(len(plan.Items), "entry", "entries"))
+	} else {
+		fmt.Fprintf(w, "After this run: %s not yet reconciled", count(len(plan.Items), "entry", "entries"))
+	}
+	var parts []string
+	for _, o := range []reconcile.Outcome{reconcile.Create, reconcile.AlreadyThere, reconcile.Conflict, reconcile.NeedsLink,
+		reconcile.Skip, reconcile.Nothing, reconcile.Failed} {
+		if n := plan.Count[o]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, outcomeWords[o]))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprint(w, ": "+strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w, ".")
+	for _, it := range plan.Items {
+		if !slices.Contains([]reconcile.Outcome{reconcile.Conflict, reconcile.NeedsLink, reconcile.Failed}, it.Outcome) {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s · %s · entry %s · patient %s\n", strings.ToUpper(outcomeWords[it.Outcome]), it.Kind, it.Entry, it.Patient)
+		fmt.Fprintf(w, "  Downtime: %s (%s, %s)\n", it.Downtime, it.Author, present.DateTime(it.ClinicalTime))
+		if s := it.Server; s != nil {
+			fmt.Fprintf(w, "  EHR now:  %s", s.Value)
+			if who := strings.Trim(s.By+", "+s.At, ", "); who != "" {
+				fmt.Fprintf(w, " (%s)", who)
+			}
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  Why:      %s\n", it.Reason)
+		for i, m := range it.Candidates {
+			fmt.Fprintf(w, "  Match %d:  Patient/%s %s, born %s, %s: %s\n", i+1, m.Patient, m.Name, m.BirthDate, m.Sex, m.Why)
+		}
+		actions := "push|skip"
+		switch {
+		case it.Kind == store.KindRegistration:
+			actions = "link --link-to ID|new-patient|skip"
+		case it.Outcome == reconcile.NeedsLink || it.Conflict == reconcile.ConflictPatientMerged:
+			actions = "link --link-to ID|skip"
+		}
+		fmt.Fprintf(w, "  Decide:   lifeboat reconcile decide --data %s --entry %s --action %s --reason TEXT --by NAME\n", dir, it.Entry, actions)
+	}
+}
+
+func (c *cli) printTotals(rep *reconcile.Report) {
+	t := rep.Totals
+	fmt.Fprintf(c.stdout, "\nReconciled: %d created, %d already there, %d linked, %d skipped, %d superseded; waiting: %d in conflict, %d to link, %d refused, %d still to push.\n",
+		t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Superseded, t.Conflict, t.NeedsLink, t.Failed, t.Pending)
+	fmt.Fprintln(c.stdout, "The report is kept encrypted on this kiosk: lifeboat reconcile report --data DIR --out FILE.")
+}
+
+// decideCmd records a person's decision on one entry as a journal entry.
+func (c *cli) decideCmd(args []string) error {
+	f := c.vaultFlags("reconcile decide")
+	entry := f.String("entry", "", "id of the entry decided on")
+	action := f.String("action", "", "push, skip, link or new-patient")
+	linkTo := f.String("link-to", "", "for link: the FHIR id of the EHR patient")
+	reason := f.String("reason", "", "why (required for push and skip)")
+	by := f.String("by", "", "who decides: name or staff number")
+	asJSON := f.Bool("json", false, "JSON output")
+	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(*by) == "" {
+		return usagef("--by is required: who takes the decision")
+	}
+	keys, err := c.reconcileKeys(dir, *recovery)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	d, err := reconcile.Decide(ctx, j, *entry, *action, *linkTo, *reason, *by, c.now())
+	if errors.Is(err, reconcile.ErrCannotDecide) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return refused(err)
+	}
+	target := d.Decision
+	if *asJSON {
+		return writeJSON(c.stdout, map[string]any{"decision": d.ID, "entry": target.Entry, "action": target.Action})
+	}
+	fmt.Fprintf(c.stdout, "Decision %s recorded: %s for entry %s. Run lifeboat reconcile to apply it.\n", d.ID, target.Action, target.Entry)
+	return nil
+}
+
+// reportCmd writes the newest reconciliation report out of its
+// encryption, as JSON, for the hospital's records.
+func (c *cli) reportCmd(args []string) error {
+	f := c.vaultFlags("reconcile report")
+	out := f.String("out", "", "file to write (.json), or - for standard output")
+	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	keys, err := c.reconcileKeys(dir, *recovery)
+	if err != nil {
+		return err
+	}
+	plain, err := store.LatestReport(dir, reconcile.ReportKind, keys)
+	if errors.Is(err, store.ErrNoReport) {
+		return usageError{err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	defer clear(plain)
+	var rep reconcile.Report
+	if err := json.Unmarshal(plain, &rep); err != nil {
+		return errors.New("the report is damaged")
+	}
+	if *out == "-" {
+		return writeJSON(c.stdout, rep)
+	}
+	return writeNewFile(*out, func(w io.Writer) error { return writeJSON(w, rep) })
+}

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeboat/sync/fhirtest"
+	"lifeboat/sync/reconcile"
+	"lifeboat/sync/synthetic"
+)
+
+// TestReconcileFromTheCommandLine runs the commands an IT engineer would:
+// a dry run that changes nothing, a run that pushes and leaves a
+// registration for a person (exit 8), a decision with the recovery key, a
+// run that finishes (exit 0), and the report out of its encryption.
+func TestReconcileFromTheCommandLine(t *testing.T) {
+	root := t.TempDir()
+	input, data := filepath.Join(root, "input"), filepath.Join(root, "data")
+	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 6, Seed: 11, AsOf: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	srv := fhirtest.Start(t, fhirtest.Options{}, input)
+	env := map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10"}
+	run := func(want int, args ...string) string {
+		t.Helper()
+		out, errOut, code := runCLI(t, env, args...)
+		if code != want {
+			t.Fatalf("%v: exit %d, want %d: %s%s", args, code, want, out, errOut)
+		}
+		return out + errOut
+	}
+	initOut := run(0, "init", "--data", data)
+	recoveryKey := regexp.MustCompile(`AGE-SECRET-KEY-[0-9A-Z-]+`).FindString(initOut)
+	if recoveryKey == "" {
+		t.Fatal("init printed no recovery key")
+	}
+	keyFile := filepath.Join(root, "recovery.key")
+	os.WriteFile(keyFile, []byte(recoveryKey+"\n"), 0o600)
+	run(0, "snapshot", "--data", data, "--from", input, "--all")
+
+	at := time.Now().Add(-30 * time.Minute).UTC().Format(time.RFC3339)
+	entries := filepath.Join(root, "entries.json")
+	os.WriteFile(entries, []byte(fmt.Sprintf(`[
+		{"kind":"note","patient":"pat-000001","clinicalTime":%[1]q,"note":{"text":"Comfortable night."}},
+		{"kind":"vitals","patient":"pat-000002","clinicalTime":%[1]q,"vitals":{"heartRatePerMin":84,"spo2Percent":96}},
+		{"kind":"registration","clinicalTime":%[1]q,"registration":{"family":"Verbruggen","sex":"female","birthDate":"1961","ward":"ward-1","bed":"9"}}
+	]`, at)), 0o600)
+	recorded := run(0, "record", "--data", data, "--json", entries, "--user", "RN Peeters")
+	ids := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}`).FindAllString(recorded, -1)
+	if len(ids) != 3 {
+		t.Fatalf("record printed %d entry ids: %s", len(ids), recorded)
+	}
+	registration := ids[2]
+
+	before := srv.Stats().Resources
+	var plan reconcile.Plan
+	if err := json.Unmarshal([]byte(run(0, "reconcile", "--data", data, "--fhir", srv.URL, "--dry-run", "--json")), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if plan.Count[reconcile.Create] != 2 || plan.Count[reconcile.NeedsLink] != 1 {
+		t.Errorf("dry-run plan counts %v", plan.Count)
+	}
+	if !sameResourceCounts(before, srv.Stats().Resources) {
+		t.Error("the dry run changed the server")
+	}
+
+	out := run(ExitWaiting, "reconcile", "--data", data, "--fhir", srv.URL)
+	for _, want := range []string{"NEED A PATIENT LINK", registration, "--action link --link-to ID|new-patient|skip", "1 to link"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the run's output lacks %q:\n%s", want, out)
+		}
+	}
+
+	os.WriteFile(filepath.Join(root, "wrong.key"), []byte("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"), 0o600)
+	run(ExitPassphrase, "reconcile", "decide", "--data", data, "--recovery-key", filepath.Join(root, "wrong.key"),
+		"--entry", registration, "--action", "new-patient", "--by", "HIM Claes")
+	run(ExitUsage, "reconcile", "decide", "--data", data, "--recovery-key", keyFile, "--entry", registration, "--action", "new-patient")
+	run(ExitUsage, "reconcile", "decide", "--data", data, "--recovery-key", keyFile, "--entry", ids[0], "--action", "new-patient", "--by", "HIM Claes")
+	run(0, "reconcile", "decide", "--data", data, "--recovery-key", keyFile, "--entry", registration,
+		"--action", "new-patient", "--reason", "no record found", "--by", "HIM Claes")
+
+	run(0, "reconcile", "--data", data, "--fhir", srv.URL, "--recovery-key", keyFile)
+	report := filepath.Join(root, "report.json")
+	run(0, "reconcile", "report", "--data", data, "--recovery-key", keyFile, "--out", report)
+	var rep reconcile.Report
+	b, _ := os.ReadFile(report)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Totals.Created != 3 || rep.Totals.Local != 1 || len(rep.Decisions) != 1 || rep.Decisions[0].By != "HIM Claes" {
+		t.Errorf("report totals %+v, decisions %+v", rep.Totals, rep.Decisions)
+	}
+	if rep.ByAuthor["RN Peeters"].Created != 3 || rep.ByKind["vitals"].Created != 1 {
+		t.Errorf("per author %v, per kind %v", rep.ByAuthor, rep.ByKind)
+	}
+	run(ExitUsage, "reconcile", "report", "--data", data, "--recovery-key", keyFile, "--out", report) // never overwritten
+}
+
+func sameResourceCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,700 @@
+package reconcile
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// Outcome is what the plan decided for an entry not yet reconciled.
+type Outcome string
+
+// The outcomes. Only create and already-there (and what a person decided)
+// change anything; conflict and needs-link wait for a person.
+const (
+	Create       Outcome = "create"        // push it: new to the EHR
+	AlreadyThere Outcome = "already-there" // an earlier attempt got through: record it
+	Conflict     Outcome = "conflict"      // what it was based on changed in the EHR: a person decides
+	NeedsLink    Outcome = "needs-link"    // a temporary patient not yet linked to an EHR record
+	Skip         Outcome = "skip"          // a person decided not to push it
+	Nothing      Outcome = "nothing"       // nothing to push: a decision, or corrected or cancelled before it was pushed
+	Failed       Outcome = "failed"        // the server refused it on its own; the reason says why
+)
+
+// Conflict kinds.
+const (
+	ConflictOrderStopped    = "order-stopped"    // the MedicationRequest was stopped, cancelled, completed or entered in error
+	ConflictOrderChanged    = "order-changed"    // its dose, timing or medication changed
+	ConflictOrderMissing    = "order-missing"    // the EHR no longer has it
+	ConflictAllergyExists   = "allergy-exists"   // an allergy to the same substance was recorded meanwhile
+	ConflictPatientMerged   = "patient-merged"   // the patient's record was merged into another
+	ConflictPatientMissing  = "patient-missing"  // the EHR no longer has the patient, or marks the record inactive
+	ConflictEncounterClosed = "encounter-closed" // no current encounter to transfer or discharge: already discharged
+	ConflictCorrectsPushed  = "corrects-pushed"  // a correction of an entry already in the EHR
+)
+
+// Item is the plan for one entry. Downtime and Server put the two sides of
+// a conflict next to each other, as a person needs them.
+type Item struct {
+	Entry        string            `json:"entry"`
+	Seq          int64             `json:"seq"`
+	Kind         store.Kind        `json:"kind"`
+	Patient      string            `json:"patient"`              // as the journal names it: a snapshot id or a temporary id
+	EHRPatient   string            `json:"ehrPatient,omitempty"` // Patient/… in the EHR, once known
+	Author       string            `json:"author"`               // who documented it
+	ClinicalTime time.Time         `json:"clinicalTime"`         // when the care happened
+	Outcome      Outcome           `json:"outcome"`              //
+	Conflict     string            `json:"conflict,omitempty"`   // one of the Conflict kinds
+	Reason       string            `json:"reason,omitempty"`     // one sentence: why it waits, failed or was skipped
+	Downtime     string            `json:"downtime"`             // the downtime value, in one line
+	Server       *Side             `json:"server,omitempty"`     // the EHR's current value, for a conflict
+	Candidates   []Match           `json:"candidates,omitempty"` // for a registration to link, best first
+	Decision     *Decided          `json:"decision,omitempty"`   // the decision that applies, if any
+	Resources    []store.ServerRef `json:"resources,omitempty"`  // for already-there: what was found
+
+	requests []Request
+	state    string // the final state it gets when pushed or recorded
+}
+
+// Side is one side of a conflict as the EHR holds it now.
+type Side struct {
+	Reference string `json:"reference"`
+	Value     string `json:"value"`
+	By        string `json:"by,omitempty"`
+	At        string `json:"at,omitempty"`
+}
+
+// Match is an EHR patient proposed for a temporary one.
+type Match struct {
+	Patient   string `json:"patient"` // FHIR id
+	Name      string `json:"name"`
+	BirthDate string `json:"birthDate,omitempty"`
+	Sex       string `json:"sex,omitempty"`
+	Score     int    `json:"score"`
+	Why       string `json:"why"`
+}
+
+// Decided is a person's decision as the plan applies it.
+type Decided struct {
+	Entry  string    `json:"entry"` // the decision entry
+	Action string    `json:"action"`
+	Reason string    `json:"reason,omitempty"`
+	LinkTo string    `json:"linkTo,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Plan is the plan for every entry not yet reconciled, in journal order,
+// with the count of those reconciled before.
+type Plan struct {
+	Items []Item          `json:"items"`
+	Done  map[string]int  `json:"done"` // entries already in a final state, by state
+	Count map[Outcome]int `json:"count"`
+}
+
+// journalView is the journal as the planner reads it.
+type journalView struct {
+	entries   []store.JournalEntry
+	byID      map[string]*store.JournalEntry
+	decisions map[string]*store.JournalEntry // the latest decision on each entry
+	regs      map[string]*store.JournalEntry // the registration of each temporary patient
+	resources map[string][]store.ServerRef
+}
+
+func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
+	entries, err := r.Journal.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Journal.Resources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := &journalView{entries: entries, byID: map[string]*store.JournalEntry{}, decisions: map[string]*store.JournalEntry{},
+		regs: map[string]*store.JournalEntry{}, resources: res}
+	for i := range entries {
+		e := &entries[i]
+		v.byID[e.ID] = e
+		switch {
+		case e.Kind == store.KindDecision:
+			v.decisions[e.Decision.Entry] = e // in sequence order: the latest wins
+		case e.Kind == store.KindRegistration && !e.Cancelled:
+			if p := v.regs[e.Patient]; p == nil || p.Superseded() {
+				v.regs[e.Patient] = e
+			}
+		}
+	}
+	return v, nil
+}
+
+func (v *journalView) decided(id string) *Decided {
+	d := v.decisions[id]
+	if d == nil {
+		return nil
+	}
+	return &Decided{Entry: d.ID, Action: d.Decision.Action, Reason: d.Decision.Reason, LinkTo: d.Decision.LinkTo,
+		By: d.Author, At: d.ClinicalTime}
+}
+
+// pushed says whether an entry reached the EHR.
+func pushed(state string) bool {
+	return state == store.StateCreated || state == store.StateAlreadyThere || state == store.StateLinked
+}
+
+// ehrPatient is the EHR patient an entry is for, or why it is not known yet.
+func (v *journalView) ehrPatient(e *store.JournalEntry) (string, string) {
+	if d := v.decided(e.ID); d != nil && d.Action == store.DecisionLink {
+		return "Patient/" + d.LinkTo, ""
+	}
+	if !store.IsTemporaryID(e.Patient) {
+		return "Patient/" + e.Patient, ""
+	}
+	reg := v.regs[e.Patient]
+	switch {
+	case reg == nil:
+		return "", "the temporary patient's registration is not in this journal: link the patient"
+	case reg.ID == e.ID:
+		return "", "the temporary patient is not linked to an EHR record yet"
+	case reg.State == store.StateLinked:
+		if d := v.decided(reg.ID); d != nil && d.Action == store.DecisionLink {
+			return "Patient/" + d.LinkTo, ""
+		}
+	case pushed(reg.State):
+		for _, ref := range v.resources[reg.ID] {
+			if ref.Type == "Patient" {
+				return ref.Reference(), ""
+			}
+		}
+	}
+	return "", "waiting for the temporary patient to be linked to an EHR record or created"
+}
+
+// Plan reads the journal and the server and decides what to do with each
+// entry not yet reconciled. It changes nothing anywhere.
+func (r *Reconciler) Plan(ctx context.Context) (*Plan, error) {
+	v, err := r.view(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.plan(ctx, v, nil)
+}
+
+// plan classifies the pending entries; failed are entries the server
+// refused on their own earlier in this run, with the reason.
+func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string]string) (*Plan, error) {
+	p := &Plan{Done: map[string]int{}, Count: map[Outcome]int{}}
+	var open []*Item
+	for i := range v.entries {
+		e := &v.entries[i]
+		if e.State != store.StatePending {
+			p.Done[e.State]++
+			continue
+		}
+		it := Item{Entry: e.ID, Seq: e.Seq, Kind: e.Kind, Patient: e.Patient, Author: e.Author, ClinicalTime: e.ClinicalTime,
+			Decision: v.decided(e.ID)}
+		if why, ok := failed[e.ID]; ok {
+			it.Outcome, it.Reason = Failed, why
+		} else {
+			r.classify(v, e, &it)
+		}
+		p.Items = append(p.Items, it)
+	}
+	for i := range p.Items {
+		if p.Items[i].Outcome == "" {
+			open = append(open, &p.Items[i])
+		}
+	}
+	if err := r.check(ctx, v, open); err != nil {
+		return nil, err
+	}
+	var links []*Item
+	for i := range p.Items {
+		if it := &p.Items[i]; it.Outcome == NeedsLink && it.Kind == store.KindRegistration {
+			links = append(links, it)
+		}
+	}
+	candidates, err := r.candidates(ctx, v, links)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range links {
+		it.Candidates = candidates[it.Entry]
+	}
+	for _, it := range p.Items {
+		p.Count[it.Outcome]++
+	}
+	return p, nil
+}
+
+// classify decides what the journal alone can: decisions, supersessions,
+// skips and patients to link. What needs the server is left to check.
+func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
+	d := it.Decision
+	switch {
+	case e.Kind == store.KindDecision:
+		it.Outcome, it.state = Nothing, store.StateLocal
+		return
+	case e.Superseded():
+		it.Outcome, it.state, it.Reason = Nothing, store.StateSuperseded, "corrected or cancelled before it was pushed"
+		return
+	case d != nil && d.Action == store.DecisionSkip:
+		it.Outcome, it.state, it.Reason = Skip, store.StateSkipped, d.Reason
+		return
+	}
+	if e.Kind == store.KindCancellation {
+		t := v.byID[e.Supersedes]
+		if t == nil || !pushed(t.State) {
+			it.Outcome, it.state, it.Reason = Nothing, store.StateLocal, "the entry it cancels was never pushed"
+			return
+		}
+	}
+	if t := v.byID[e.Supersedes]; t != nil && e.Kind != store.KindCancellation && pushed(t.State) && (d == nil || d.Action != store.DecisionPush) {
+		// A correction whose original is in the EHR: pushed, it is a second
+		// record beside the first, which a person must mark in error there.
+		it.Outcome, it.Conflict = Conflict, ConflictCorrectsPushed
+		it.Reason = "it corrects an entry already in the EHR: push it as a new record and mark the first in error there, or skip it"
+		return
+	}
+	if e.Kind == store.KindRegistration {
+		switch {
+		case d == nil || d.Action == store.DecisionPush:
+			it.Outcome, it.Reason = NeedsLink, "a patient registered during downtime: link to an EHR record or create a new one"
+			return
+		case d.Action == store.DecisionLink:
+			it.EHRPatient = "Patient/" + d.LinkTo
+		}
+		return
+	}
+	ref, why := v.ehrPatient(e)
+	if ref == "" {
+		it.Outcome, it.Reason = NeedsLink, why
+		return
+	}
+	it.EHRPatient = ref
+}
+
+// check reads what the open items depend on from the server and decides
+// them: already there, conflict, or create.
+func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) error {
+	if len(open) == 0 {
+		return nil
+	}
+	rd := reader{r.Client}
+	ids := func(pick func(*Item) string) []string {
+		var out []string
+		for _, it := range open {
+			if s := pick(it); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	entry := func(it *Item) *store.JournalEntry { return v.byID[it.Entry] }
+
+	patients, err := rd.byID(ctx, "Patient", ids(func(it *Item) string { return strings.TrimPrefix(it.EHRPatient, "Patient/") }))
+	if err != nil {
+		return err
+	}
+	orders, err := rd.byID(ctx, "MedicationRequest", ids(func(it *Item) string {
+		if m := entry(it).Medication; m != nil {
+			return m.OrderID
+		}
+		return ""
+	}))
+	if err != nil {
+		return err
+	}
+	allergies, err := rd.search(ctx, "AllergyIntolerance", "patient", ids(func(it *Item) string {
+		if it.Kind == store.KindAllergy {
+			return it.EHRPatient
+		}
+		return ""
+	}), nil)
+	if err != nil {
+		return err
+	}
+	encounters, err := rd.search(ctx, "Encounter", "subject", ids(func(it *Item) string {
+		if it.EHRPatient != "" && it.Kind != store.KindRegistration {
+			return it.EHRPatient
+		}
+		return ""
+	}), nil)
+	if err != nil {
+		return err
+	}
+	current := currentEncounters(encounters)
+	cancelled, err := r.cancelledResources(ctx, v, open)
+	if err != nil {
+		return err
+	}
+
+	for _, it := range open {
+		e := entry(it)
+		c := Context{Patient: it.EHRPatient}
+		if enc := current[it.EHRPatient]; enc != nil {
+			c.Encounter = enc.server()
+		}
+		if e.Kind == store.KindCancellation {
+			c.Cancelled = cancelled[e.ID]
+		}
+		if e.Kind == store.KindRegistration && it.EHRPatient != "" {
+			it.state = store.StateLinked
+		} else if e.Kind == store.KindRegistration {
+			c.Patient = "" // a new Patient is made
+		}
+		if it.Decision == nil || it.Decision.Action != store.DecisionPush {
+			r.conflicts(ctx, rd, e, it, patients, orders, allergies, encounters)
+		}
+		if c.Encounter != nil && Identifies(c.Encounter.Body, e.ID, r.Config) {
+			// An earlier attempt changed the encounter: Requests leaves the
+			// change out, and the resource is the entry's all the same.
+			it.Resources = append(it.Resources, store.ServerRef{Type: "Encounter", ID: c.Encounter.ID, Version: c.Encounter.Version})
+		}
+		reqs, err := Requests(e.Entry, c, r.Config)
+		switch {
+		case err == nil:
+			it.requests = reqs
+		case it.Outcome != Conflict:
+			it.Outcome, it.Reason = Failed, err.Error()
+		}
+	}
+	return r.findExisting(ctx, rd, open)
+}
+
+// probe is a search that finds one resource an entry becomes: by its
+// conditional create, or by the entry identifier a change adds (target is
+// then the resource changed).
+type probe struct{ typ, param, value, target string }
+
+func (r *Reconciler) probes(it *Item) []probe {
+	tok := escapeToken(r.Config.entrySystem(), it.Entry)
+	var out []probe
+	for _, q := range it.requests {
+		switch q.Method {
+		case "POST":
+			if param, value, ok := condition(q.IfNoneExist); ok {
+				out = append(out, probe{q.Type, param, value, ""})
+			}
+		case "PUT":
+			out = append(out, probe{q.Type, "identifier", tok, q.URL})
+		}
+	}
+	if len(it.requests) == 0 && (it.Kind == store.KindTransfer || it.Kind == store.KindDischarge) {
+		// No request could be built (the encounter is closed): the change
+		// may be what closed it.
+		out = append(out, probe{"Encounter", "identifier", tok, ""}, probe{"Provenance", "_tag", tok, ""})
+	}
+	return out
+}
+
+// findExisting looks for what an earlier attempt created or changed: an
+// entry all of whose resources are there is already there; one with some
+// missing is pushed again, and its conditional creates skip those found.
+func (r *Reconciler) findExisting(ctx context.Context, rd reader, open []*Item) error {
+	type query struct{ typ, param string }
+	values := map[query][]string{}
+	for _, it := range open {
+		for _, pr := range r.probes(it) {
+			q := query{pr.typ, pr.param}
+			values[q] = append(values[q], pr.value)
+		}
+	}
+	found := map[probe][]store.ServerRef{}
+	for q, vals := range values {
+		rs, err := rd.search(ctx, q.typ, q.param, vals, nil)
+		if err != nil {
+			return err
+		}
+		for _, res := range rs {
+			for _, val := range slices.Compact(slices.Sorted(slices.Values(vals))) {
+				if matches(res, q.param, val) {
+					k := probe{q.typ, q.param, val, ""}
+					found[k] = append(found[k], res.ref())
+				}
+			}
+		}
+	}
+	for _, it := range open {
+		prs := r.probes(it)
+		if len(prs) == 0 {
+			continue
+		}
+		var refs []store.ServerRef
+		var left []Request
+		missing := 0
+		for i, pr := range prs {
+			var ref *store.ServerRef
+			for _, f := range found[probe{pr.typ, pr.param, pr.value, ""}] {
+				if pr.target == "" || f.Reference() == pr.target {
+					ref = &f
+					break
+				}
+			}
+			if ref != nil {
+				refs = append(refs, *ref)
+			} else {
+				missing++
+				if i < len(it.requests) {
+					left = append(left, it.requests[i])
+				}
+			}
+			if i < len(it.requests) && ref != nil && it.requests[i].Method == "POST" {
+				// A conditional create finds it again: sent, it changes nothing,
+				// and the Provenance can still point at it.
+				left = append(left, it.requests[i])
+			}
+		}
+		switch {
+		case missing == 0:
+			it.Outcome, it.Resources, it.requests = AlreadyThere, append(it.Resources, refs...), nil
+			it.Conflict, it.Server, it.Reason = "", nil, ""
+			if it.state == "" {
+				it.state = store.StateAlreadyThere
+			}
+		case it.Outcome == Conflict || it.Outcome == Failed:
+			it.requests = nil // waits for a person
+		default:
+			it.Outcome, it.requests, it.Resources = Create, left, append(it.Resources, refs...)
+			if it.state == "" {
+				it.state = store.StateCreated
+			}
+		}
+	}
+	return nil
+}
+
+// condition reads an IfNoneExist query of one parameter.
+func condition(q string) (param, value string, ok bool) {
+	vals, err := url.ParseQuery(q)
+	if err != nil || len(vals) != 1 {
+		return "", "", false
+	}
+	for k, v := range vals {
+		if len(v) == 1 {
+			return k, v[0], true
+		}
+	}
+	return "", "", false
+}
+
+// matches says whether a found resource is the one the condition names
+// (a comma-list search returns the matches of all its values together).
+func matches(res *resource, param, value string) bool {
+	sys, val := splitToken(value)
+	switch param {
+	case "identifier":
+		return res.hasIdentifier(sys, val)
+	case "_tag":
+		var m struct {
+			Meta struct {
+				Tag []struct{ System, Code string } `json:"tag"`
+			} `json:"meta"`
+		}
+		if json.Unmarshal(res.raw, &m) != nil {
+			return false
+		}
+		for _, t := range m.Meta.Tag {
+			if t.System == sys && t.Code == val {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// currentEncounters is each patient's current encounter: in progress,
+// arrived or on leave, the latest started first.
+func currentEncounters(all []*resource) map[string]*resource {
+	out := map[string]*resource{}
+	for _, e := range all {
+		if e.Subject == nil || !slices.Contains([]string{"in-progress", "arrived", "onleave", "triaged"}, e.Status) {
+			continue
+		}
+		p := e.Subject.Reference
+		if o := out[p]; o == nil || start(e) > start(o) {
+			out[p] = e
+		}
+	}
+	return out
+}
+
+func start(e *resource) string {
+	if e.Period == nil {
+		return ""
+	}
+	return e.Period.Start
+}
+
+// conflicts compares what the entry was based on with the server now.
+func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalEntry, it *Item,
+	patients, orders map[string]*resource, allergies, encounters []*resource) {
+	conflict := func(kind, reason string, side *Side) {
+		if it.Outcome != Conflict {
+			it.Outcome, it.Conflict, it.Reason, it.Server = Conflict, kind, reason, side
+		}
+	}
+	if id := strings.TrimPrefix(it.EHRPatient, "Patient/"); id != "" {
+		p := patients[id]
+		switch {
+		case p == nil:
+			conflict(ConflictPatientMissing, "the EHR has no record of this patient any more", &Side{Reference: it.EHRPatient, Value: "no record"})
+		case replacedBy(p) != "":
+			conflict(ConflictPatientMerged, "the patient's record was merged into another: link the entry to the surviving record",
+				&Side{Reference: p.ref().Reference(), Value: "merged into " + replacedBy(p), At: p.Meta.LastUpdated})
+		case p.Active != nil && !*p.Active:
+			conflict(ConflictPatientMissing, "the patient's EHR record is marked inactive", &Side{Reference: p.ref().Reference(), Value: "inactive", At: p.Meta.LastUpdated})
+		}
+	}
+	switch e.Kind {
+	case store.KindMedication:
+		if id := e.Medication.OrderID; id != "" {
+			r.orderConflict(ctx, rd, e, orders[id], conflict)
+		}
+	case store.KindAllergy:
+		for _, a := range allergies {
+			if a.Patient == nil || a.Patient.Reference != it.EHRPatient || a.hasIdentifier(r.Config.entrySystem(), e.ID) {
+				continue
+			}
+			if a.VerificationStatus.has("entered-in-error") || a.VerificationStatus.has("refuted") {
+				continue
+			}
+			if store.SameSubstance(a.Code.String(), e.Allergy.Substance) {
+				val := a.Code.String()
+				if a.Criticality != "" {
+					val += ", criticality " + a.Criticality
+				}
+				conflict(ConflictAllergyExists, "an allergy to the same substance is already in the EHR",
+					&Side{Reference: a.ref().Reference(), Value: val, By: a.Recorder.String(), At: cmp.Or(a.RecordedDate, a.Meta.LastUpdated)})
+				break
+			}
+		}
+	case store.KindTransfer, store.KindDischarge:
+		if current := currentEncounters(encounters)[it.EHRPatient]; current == nil {
+			side := &Side{Value: "no current encounter"}
+			for _, enc := range encounters {
+				if enc.Subject != nil && enc.Subject.Reference == it.EHRPatient && enc.Status == "finished" {
+					side = &Side{Reference: enc.ref().Reference(), Value: "encounter finished", At: enc.Meta.LastUpdated}
+					if enc.Period != nil && enc.Period.End != "" {
+						side.At = enc.Period.End
+					}
+				}
+			}
+			conflict(ConflictEncounterClosed, "the EHR has no current encounter for the patient: were they already discharged?", side)
+		}
+	}
+}
+
+func replacedBy(p *resource) string {
+	for _, l := range p.Link {
+		if l.Type == "replaced-by" {
+			return l.Other.Reference
+		}
+	}
+	return ""
+}
+
+// orderConflict compares the order a dose was given on, as the snapshot
+// held it, with the order now.
+func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.JournalEntry, now *resource, conflict func(string, string, *Side)) {
+	if now == nil {
+		conflict(ConflictOrderMissing, "the order the dose was given on is no longer in the EHR", &Side{Value: "no order"})
+		return
+	}
+	var was store.Version
+	for _, b := range e.BasedOn {
+		if b.Type == "MedicationRequest" && b.ID == now.ID {
+			was = b
+		}
+	}
+	if was.VersionID != "" && was.VersionID == now.Meta.VersionID {
+		return // unchanged since the snapshot
+	}
+	side := &Side{Reference: now.ref().Reference(), Value: orderValue(now), By: now.Requester.String(), At: now.Meta.LastUpdated}
+	switch now.Status {
+	case "stopped", "cancelled", "entered-in-error", "completed", "on-hold":
+		conflict(ConflictOrderStopped, fmt.Sprintf("the order is %s in the EHR now", now.Status), side)
+		return
+	}
+	if was.VersionID == "" {
+		return
+	}
+	old := rd.version(ctx, "MedicationRequest", now.ID, was.VersionID)
+	if old == nil {
+		return // the server keeps no history: only the status can be compared
+	}
+	if !sameJSON(old.DosageInstruction, now.DosageInstruction) || old.Medication.String() != now.Medication.String() ||
+		old.MedicationRef.String() != now.MedicationRef.String() {
+		conflict(ConflictOrderChanged, "the order's medication, dose or timing changed in the EHR since the snapshot", side)
+	}
+}
+
+func orderValue(o *resource) string {
+	med := cmp.Or(o.Medication.String(), o.MedicationRef.String())
+	var dose []struct {
+		Text string `json:"text"`
+	}
+	_ = json.Unmarshal(o.DosageInstruction, &dose)
+	parts := []string{med}
+	for _, d := range dose {
+		if d.Text != "" {
+			parts = append(parts, d.Text)
+		}
+	}
+	return strings.Join(parts, ", ") + " (" + o.Status + ")"
+}
+
+func sameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(bytes.TrimSpace(a), bytes.TrimSpace(b))
+	}
+	ja, _ := json.Marshal(x)
+	jb, _ := json.Marshal(y)
+	return bytes.Equal(ja, jb)
+}
+
+// cancelledResources reads, for each cancellation to push, the resources
+// the cancelled entry became, as the server holds them now.
+func (r *Reconciler) cancelledResources(ctx context.Context, v *journalView, open []*Item) (map[string][]ServerResource, error) {
+	byType := map[string][]string{}
+	for _, it := range open {
+		if it.Kind != store.KindCancellation {
+			continue
+		}
+		for _, ref := range v.resources[v.byID[it.Entry].Supersedes] {
+			if ref.Type != "Provenance" {
+				byType[ref.Type] = append(byType[ref.Type], ref.ID)
+			}
+		}
+	}
+	now := map[string]*resource{}
+	for typ, ids := range byType {
+		got, err := reader{r.Client}.byID(ctx, typ, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, res := range got {
+			now[typ+"/"+id] = res
+		}
+	}
+	out := map[string][]ServerResource{}
+	for _, it := range open {
+		if it.Kind != store.KindCancellation {
+			continue
+		}
+		for _, ref := range v.resources[v.byID[it.Entry].Supersedes] {
+			if res := now[ref.Reference()]; res != nil {
+				out[it.Entry] = append(out[it.Entry], *res.server())
+			}
+		}
+	}
+	return out, nil
+}

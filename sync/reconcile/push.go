@@ -1,0 +1,323 @@
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/rest"
+)
+
+// DefaultBatch is how many entries one transaction Bundle carries.
+const DefaultBatch = 50
+
+// maxFailedRounds is how many rounds in a row may fail (the server
+// unreachable, answering 5xx) before Run gives up; the next run resumes.
+const maxFailedRounds = 4
+
+// Reconciler pushes a journal's entries to one FHIR server.
+type Reconciler struct {
+	Client  *rest.Client
+	Journal *store.Journal
+	Config  Config
+	// Batch is how many entries a transaction Bundle carries; DefaultBatch
+	// when 0.
+	Batch int
+	// Describe, when set, puts an entry in words for the plan (the
+	// downtime side of a conflict).
+	Describe func(store.Entry) string
+	// Progress, when set, is told after every Bundle and every plan.
+	Progress func(Progress)
+	// Wait is the pause after a failed round before planning again.
+	Wait time.Duration
+}
+
+// Progress is how far a run has come.
+type Progress struct {
+	Round     int // plans made so far
+	Pushed    int // entries pushed or found already there by this run
+	Left      int // entries the current plan still pushes
+	Conflicts int // entries waiting for a person (conflicts and links)
+	Failed    int // entries the server refused on their own
+}
+
+// Result is what a run did, with the last plan: what is left for people.
+type Result struct {
+	Plan     *Plan             `json:"plan"`
+	Created  int               `json:"created"`      // entries pushed by this run
+	Found    int               `json:"alreadyThere"` // entries found already there by this run
+	Recorded map[string]int    `json:"recorded"`     // final states recorded by this run
+	Failed   map[string]string `json:"failed,omitempty"`
+	Rounds   int               `json:"rounds"`
+	Started  time.Time         `json:"started"`
+	Finished time.Time         `json:"finished"`
+}
+
+// Run plans, pushes what the plan creates in transaction Bundles, records
+// each entry's final state and resources in the journal, and plans again
+// until nothing is left to push. After a failed Bundle it does not trust
+// the server to have rolled back: it reads the server again and re-plans,
+// so what got through is found (already there) and nothing is sent twice.
+// It can be stopped at any moment and run again. The Result holds the
+// last plan (conflicts and links wait for a person); err is set when the
+// server could not be reached for long enough, with the Result so far.
+func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
+	res := &Result{Recorded: map[string]int{}, Failed: map[string]string{}, Started: time.Now()}
+	defer func() { res.Finished = time.Now() }()
+	failedRounds := 0
+	var lastErr error
+	for {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		res.Rounds++
+		v, err := r.view(ctx)
+		if err != nil {
+			return res, err
+		}
+		plan, err := r.plan(ctx, v, res.Failed)
+		if err != nil {
+			if !retryable(err) || failedRounds >= maxFailedRounds {
+				return res, err
+			}
+			failedRounds++
+			lastErr = err
+			if !r.pause(ctx) {
+				return res, ctx.Err()
+			}
+			continue
+		}
+		res.Plan = plan
+		if r.Describe != nil {
+			for i := range plan.Items {
+				plan.Items[i].Downtime = r.Describe(v.byID[plan.Items[i].Entry].Entry)
+			}
+		}
+		// What needs no push is recorded at once.
+		states, refs := map[string]string{}, map[string][]store.ServerRef{}
+		var creates []*Item
+		for i := range plan.Items {
+			it := &plan.Items[i]
+			switch it.Outcome {
+			case AlreadyThere, Skip, Nothing:
+				states[it.Entry], refs[it.Entry] = it.state, it.Resources
+				if it.Outcome == AlreadyThere {
+					res.Found++
+				}
+			case Create:
+				creates = append(creates, it)
+			}
+		}
+		if err := r.Journal.Reconciled(ctx, states, refs); err != nil {
+			return res, err
+		}
+		for _, s := range states {
+			res.Recorded[s]++
+		}
+		r.progress(res, plan, len(creates))
+		if len(creates) == 0 {
+			return res, nil
+		}
+		n, err := r.push(ctx, creates, res, plan)
+		switch {
+		case err == nil:
+			failedRounds = 0
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			return res, err
+		case !retryable(err) && n == 0:
+			return res, err
+		default:
+			failedRounds++
+			lastErr = err
+			if failedRounds > maxFailedRounds {
+				return res, fmt.Errorf("%w (after %d attempts)", lastErr, failedRounds)
+			}
+			if !r.pause(ctx) {
+				return res, ctx.Err()
+			}
+		}
+	}
+}
+
+func (r *Reconciler) pause(ctx context.Context) bool {
+	t := time.NewTimer(r.Wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// retryable is a failure that another round may get past: the server
+// unreachable, busy or failing, or an answer cut short.
+func retryable(err error) bool {
+	return errors.Is(err, rest.ErrUnreachable) || errors.Is(err, rest.ErrNotFHIR) || errors.Is(err, rest.ErrChanged) ||
+		(errors.Is(err, rest.ErrRefused) && serverSide(err))
+}
+
+// serverSide says whether a refusal was the server failing (5xx, 429)
+// rather than refusing what was sent (4xx).
+func serverSide(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "answered 5") || strings.Contains(msg, "answered 429")
+}
+
+func (r *Reconciler) progress(res *Result, plan *Plan, left int) {
+	if r.Progress == nil {
+		return
+	}
+	r.Progress(Progress{Round: res.Rounds, Pushed: res.Created + res.Found, Left: left,
+		Conflicts: plan.Count[Conflict] + plan.Count[NeedsLink], Failed: len(res.Failed)})
+}
+
+// push sends the creates in Bundles, in journal order, and records each
+// Bundle's entries as soon as the server answers. A Bundle the server
+// refuses (4xx) is sent again entry by entry, so that one bad entry is
+// failed alone; any other failure stops the round, for a re-plan. It
+// returns how many entries were pushed.
+func (r *Reconciler) push(ctx context.Context, creates []*Item, res *Result, plan *Plan) (int, error) {
+	size := r.Batch
+	if size <= 0 {
+		size = DefaultBatch
+	}
+	pushed := 0
+	for batch := range slices.Chunk(creates, size) {
+		err := r.send(ctx, batch, res)
+		if err != nil && errors.Is(err, rest.ErrRefused) && !serverSide(err) {
+			// Refused as a whole: find the entry at fault.
+			err = nil
+			for _, it := range batch {
+				if e := r.send(ctx, []*Item{it}, res); e != nil {
+					if errors.Is(e, rest.ErrRefused) && !serverSide(e) {
+						res.Failed[it.Entry] = "the FHIR server refused it: " + e.Error()
+						continue
+					}
+					err = e
+					break
+				}
+				pushed++
+			}
+		} else if err == nil {
+			pushed += len(batch)
+		}
+		r.progress(res, plan, len(creates)-pushed)
+		if err != nil {
+			return pushed, err
+		}
+	}
+	return pushed, nil
+}
+
+// send posts one transaction Bundle and records what it created.
+func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result) error {
+	var entries []bundleEntry
+	for _, it := range items {
+		for _, q := range it.requests {
+			entries = append(entries, bundleEntry{FullURL: q.FullURL, Resource: q.Resource,
+				Request: bundleRequest{Method: q.Method, URL: q.URL, IfNoneExist: q.IfNoneExist, IfMatch: q.IfMatch}})
+		}
+	}
+	body, err := json.Marshal(bundle{ResourceType: "Bundle", Type: "transaction", Entry: entries})
+	if err != nil {
+		return err
+	}
+	answer, err := r.Client.Transaction(ctx, body)
+	if err != nil {
+		return err
+	}
+	refs, err := responseRefs(answer, len(entries))
+	if err != nil {
+		return err
+	}
+	states, byEntry := map[string]string{}, map[string][]store.ServerRef{}
+	k := 0
+	for _, it := range items {
+		states[it.Entry] = it.state
+		byEntry[it.Entry] = slices.Clone(it.Resources)
+		for range it.requests {
+			if refs[k].ID != "" {
+				byEntry[it.Entry] = append(byEntry[it.Entry], refs[k])
+			}
+			k++
+		}
+	}
+	if err := r.Journal.Reconciled(ctx, states, byEntry); err != nil {
+		return err
+	}
+	res.Created += len(items)
+	for _, s := range states {
+		res.Recorded[s]++
+	}
+	return nil
+}
+
+type bundle struct {
+	ResourceType string        `json:"resourceType"`
+	Type         string        `json:"type"`
+	Entry        []bundleEntry `json:"entry"`
+}
+
+type bundleEntry struct {
+	FullURL  string          `json:"fullUrl,omitempty"`
+	Resource json.RawMessage `json:"resource,omitempty"`
+	Request  bundleRequest   `json:"request"`
+}
+
+type bundleRequest struct {
+	Method      string `json:"method"`
+	URL         string `json:"url"`
+	IfNoneExist string `json:"ifNoneExist,omitempty"`
+	IfMatch     string `json:"ifMatch,omitempty"`
+}
+
+// responseRefs reads a transaction-response Bundle: the resource each
+// request created, found or changed, from its location (Type/id/_history/v).
+func responseRefs(answer json.RawMessage, n int) ([]store.ServerRef, error) {
+	var b struct {
+		Type  string `json:"type"`
+		Entry []struct {
+			Response struct {
+				Status   string `json:"status"`
+				Location string `json:"location"`
+				Etag     string `json:"etag"`
+			} `json:"response"`
+			Resource *resource `json:"resource"`
+		} `json:"entry"`
+	}
+	if err := json.Unmarshal(answer, &b); err != nil || len(b.Entry) != n {
+		return nil, fmt.Errorf("%w: the answer to a transaction does not match what was sent", rest.ErrNotFHIR)
+	}
+	out := make([]store.ServerRef, n)
+	for i, e := range b.Entry {
+		if !strings.HasPrefix(e.Response.Status, "2") {
+			return nil, fmt.Errorf("%w: a transaction's entry answered %s", rest.ErrRefused, strings.Fields(e.Response.Status + " ?")[0])
+		}
+		out[i] = location(e.Response.Location, e.Response.Etag)
+		if out[i].ID == "" && e.Resource != nil {
+			out[i] = e.Resource.ref()
+		}
+	}
+	return out, nil
+}
+
+// location reads Type/id/_history/version, relative or absolute, or
+// Type/id with the version from the ETag.
+func location(loc, etag string) store.ServerRef {
+	parts := strings.Split(strings.Trim(loc, "/"), "/")
+	if h := slices.Index(parts, "_history"); h >= 2 && h+1 < len(parts) {
+		return store.ServerRef{Type: parts[h-2], ID: parts[h-1], Version: parts[h+1]}
+	}
+	if n := len(parts); n >= 2 && isType(parts[n-2]) {
+		return store.ServerRef{Type: parts[n-2], ID: parts[n-1], Version: strings.Trim(strings.TrimPrefix(etag, "W/"), `"`)}
+	}
+	return store.ServerRef{}
+}
+
+func isType(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
