@@ -1,0 +1,294 @@
+package worklist
+
+import (
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+	"lifeboat/sync/reconcile"
+)
+
+// Background of the two sides: the downtime side warm, the EHR side cool,
+// both light enough for dark text on a ward screen.
+var (
+	colourDowntime = color.NRGBA{R: 0xfb, G: 0xf3, B: 0xe0, A: 0xff}
+	colourEHR      = color.NRGBA{R: 0xe6, G: 0xf0, B: 0xfa, A: 0xff}
+	colourDecided  = color.NRGBA{R: 0xe3, G: 0xf4, B: 0xe3, A: 0xff}
+)
+
+// detailView is one item: both sides, why it waits, and the actions that
+// fit it.
+type detailView struct {
+	m       *mainView
+	r       *row
+	content fyne.CanvasObject
+	body    *fyne.Container // the actions, or the edit form in their place
+
+	reason     *textArea
+	linkID     *widget.Entry
+	linkIDBtn  *widget.Button
+	push       *widget.Button
+	skip       *widget.Button
+	edit       *widget.Button
+	newPatient *widget.Button
+	links      []*widget.Button // one per candidate, best first
+	buttons    []*widget.Button // every action button, disabled while one is recorded
+	message    *widget.Label
+	decided    *widget.Label
+	form       *editForm // the open edit form, if any
+
+	first fyne.Focusable // where Enter on the list moves the focus
+	busy  bool
+}
+
+func newDetailView(m *mainView, r *row) *detailView {
+	d := &detailView{m: m, r: r, message: widget.NewLabel("")}
+	d.message.Wrapping = fyne.TextWrapWord
+	it := r.it
+
+	title := outcomeWord(it.Outcome) + " · " + kindWord(it.Kind)
+	if it.Conflict != "" {
+		title += " · " + conflictWord(it.Conflict)
+	}
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	patient := trf(patientFmt, r.patient)
+	if it.EHRPatient != "" {
+		patient = trf(patientEHRFmt, r.patient, it.EHRPatient)
+	}
+	top := container.NewVBox(head, wrapped(patient))
+	if it.Reason != "" {
+		why := wrapped(trf(whyFmt, it.Reason))
+		why.TextStyle.Bold = true
+		top.Add(why)
+	}
+
+	// The two sides next to each other, each with who and when.
+	downtime := side(colourDowntime, tr(downtimeSide), it.Downtime, it.Author, present.DateTime(it.ClinicalTime), "")
+	var ehr fyne.CanvasObject
+	switch s := it.Server; {
+	case s != nil:
+		ehr = side(colourEHR, tr(ehrSide), s.Value, s.By, serverTime(s.At), s.Reference)
+	case it.Outcome == reconcile.NeedsLink:
+		ehr = side(colourEHR, tr(ehrSide), tr(noServerLink), "", "", "")
+	default:
+		ehr = side(colourEHR, tr(ehrSide), tr(noServerSide), "", "", "")
+	}
+	top.Add(container.NewGridWithColumns(2, downtime, ehr))
+
+	d.body = container.NewVBox()
+	if line := decidedLine(r); line != "" {
+		d.decided = wrapped(line)
+		d.decided.TextStyle.Bold = true
+		note := container.NewVBox(d.decided)
+		if r.after && r.entry.State == store.StatePending {
+			note.Add(wrapped(tr(applyNote)))
+		}
+		d.body.Add(container.NewStack(canvas.NewRectangle(colourDecided), note))
+	}
+	if r.todo() {
+		d.actions()
+	}
+	d.body.Add(d.message)
+	d.content = container.NewVScroll(container.NewPadded(container.NewVBox(top, widget.NewSeparator(), d.body)))
+	return d
+}
+
+// actions adds the actions that fit the item's kind and outcome.
+func (d *detailView) actions() {
+	it := d.r.it
+	registration := it.Kind == store.KindRegistration
+	link := it.Outcome == reconcile.NeedsLink ||
+		it.Conflict == reconcile.ConflictPatientMerged || it.Conflict == reconcile.ConflictPatientMissing
+
+	if it.Outcome == reconcile.NeedsLink && registration {
+		d.body.Add(widget.NewLabelWithStyle(tr(candidatesTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		if len(it.Candidates) == 0 {
+			d.body.Add(wrapped(tr(noCandidates)))
+		}
+		for i, c := range it.Candidates {
+			b := widget.NewButton(tr(linkButton), func() { d.decide(store.DecisionLink, c.Patient) })
+			d.links = append(d.links, b)
+			d.body.Add(container.NewBorder(nil, nil, nil, b, wrapped(candidateLine(i, c))))
+		}
+	} else if it.Outcome == reconcile.NeedsLink {
+		d.body.Add(wrapped(tr(registrationFirst)))
+	}
+	if link {
+		d.linkID = widget.NewEntry()
+		d.linkID.SetPlaceHolder(tr(linkIDHint))
+		d.linkIDBtn = widget.NewButton(tr(linkIDButton), d.linkByID)
+		d.linkID.OnSubmitted = func(string) { d.linkByID() }
+		d.body.Add(widget.NewLabel(tr(linkIDLabel)))
+		d.body.Add(container.NewBorder(nil, nil, nil, d.linkIDBtn, d.linkID))
+	}
+
+	d.reason = newTextArea(2)
+	d.reason.SetPlaceHolder(tr(reasonHint))
+	d.body.Add(widget.NewLabel(tr(reasonLabel)))
+	d.body.Add(d.reason)
+
+	row := container.NewHBox()
+	if registration && it.Outcome == reconcile.NeedsLink {
+		d.newPatient = widget.NewButton(tr(newPatientButton), func() { d.decide(store.DecisionNewPatient, "") })
+		row.Add(d.newPatient)
+	}
+	if it.Outcome != reconcile.NeedsLink {
+		d.push = widget.NewButton(tr(pushButton), func() { d.decide(store.DecisionPush, "") })
+		row.Add(d.push)
+		if editable(it.Kind) {
+			d.edit = widget.NewButton(tr(editButton), d.openEdit)
+			row.Add(d.edit)
+		}
+	}
+	d.skip = widget.NewButton(tr(skipButton), func() { d.decide(store.DecisionSkip, "") })
+	row.Add(d.skip)
+	d.body.Add(row)
+
+	d.buttons = append(d.buttons, d.links...)
+	for _, b := range []*widget.Button{d.linkIDBtn, d.newPatient, d.push, d.edit, d.skip} {
+		if b != nil {
+			d.buttons = append(d.buttons, b)
+		}
+	}
+	switch {
+	case len(d.links) > 0:
+		d.first = d.links[0]
+	case d.linkID != nil && it.Outcome == reconcile.NeedsLink:
+		d.first = d.linkID
+	default:
+		d.first = d.reason
+	}
+}
+
+// candidateLine is "1. Janssens, An · born 01/06/1950 · female · score 90 — name and birth date match".
+func candidateLine(i int, c reconcile.Match) string {
+	sex := tr(notStated)
+	if c.Sex != "" {
+		sex = present.SexWord(c.Sex)
+	}
+	return trf(candidateFmt, i+1, c.Name, present.Date(c.BirthDate), sex, c.Score, c.Why) + " (Patient/" + c.Patient + ")"
+}
+
+// side is one side of the item: its value, who and when.
+func side(bg color.Color, title, value, by, at, ref string) fyne.CanvasObject {
+	box := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), wrapped(value))
+	if by != "" {
+		box.Add(wrapped(trf(byFmt, by)))
+	}
+	if at != "" {
+		box.Add(wrapped(trf(atFmt, at)))
+	}
+	if ref != "" {
+		box.Add(wrapped(trf(referenceFmt, ref)))
+	}
+	return container.NewStack(canvas.NewRectangle(bg), container.NewPadded(box))
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func (d *detailView) say(text string, importance widget.Importance) {
+	d.message.Importance = importance
+	d.message.SetText(text)
+}
+
+func (d *detailView) setBusy(busy bool) {
+	d.busy = busy
+	for _, b := range d.buttons {
+		if busy {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+func (d *detailView) linkByID() {
+	id := strings.TrimPrefix(strings.TrimSpace(d.linkID.Text), "Patient/")
+	if id == "" {
+		d.say(tr(needLinkID), widget.DangerImportance)
+		d.m.w.focus(d.linkID)
+		return
+	}
+	d.decide(store.DecisionLink, id)
+}
+
+// decide records the decision; push and skip need a reason.
+func (d *detailView) decide(action, linkTo string) {
+	if d.busy {
+		return
+	}
+	reason := strings.TrimSpace(d.reason.Text)
+	if reason == "" && (action == store.DecisionPush || action == store.DecisionSkip) {
+		msg := needReasonSkip
+		if action == store.DecisionPush {
+			msg = needReasonPush
+		}
+		d.say(tr(msg), widget.DangerImportance)
+		d.m.w.focus(d.reason)
+		return
+	}
+	d.say(tr(recording), widget.MediumImportance)
+	d.setBusy(true)
+	d.m.w.decide(d.r, action, linkTo, reason, func(err error) {
+		if d.m.detail != d {
+			return // another item was chosen meanwhile
+		}
+		d.setBusy(false)
+		if err != nil {
+			d.say(refusal(err), widget.DangerImportance)
+			return
+		}
+		d.m.decided(d.r, decidedLine(d.r))
+	})
+}
+
+func (d *detailView) openEdit() {
+	if d.busy {
+		return
+	}
+	d.form = newEditForm(d)
+	d.body.Objects = []fyne.CanvasObject{d.form.content, d.message}
+	d.say("", widget.MediumImportance)
+	d.body.Refresh()
+	d.m.w.focus(d.form.first)
+}
+
+func (d *detailView) closeEdit() {
+	d.m.choose(d.r)
+	d.m.w.focus(d.m.detail.first)
+}
+
+// editable says whether edit then push fits entries of kind k.
+func editable(k store.Kind) bool {
+	switch k {
+	case store.KindMedication, store.KindVitals, store.KindNote, store.KindAllergy:
+		return true
+	}
+	return false
+}
+
+// textArea is a multi-line entry that leaves Tab to move the focus, so
+// that the worklist can be used from the keyboard alone.
+type textArea struct{ widget.Entry }
+
+func newTextArea(rows int) *textArea {
+	e := &textArea{}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	e.SetMinRowsVisible(rows)
+	return e
+}
+
+// AcceptsTab says Tab is not typed into the text.
+func (e *textArea) AcceptsTab() bool { return false }

@@ -1,0 +1,237 @@
+package worklist
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"lifeboat/store"
+)
+
+// editForm corrects an entry before it is pushed: a form prefilled from
+// the original, with who did the care and why it is corrected. Saving
+// records the correction (a new entry superseding the original) and a
+// decision to push it.
+type editForm struct {
+	d       *detailView
+	content fyne.CanvasObject
+	fields  map[string]*widget.Entry  // by label
+	choices map[string]*widget.Select // by label
+	careBy  *widget.Entry
+	reason  *textArea
+	save    *widget.Button
+	cancel  *widget.Button
+	first   fyne.Focusable
+	// build puts the form's values into a payload of the entry's kind.
+	build func(*store.Entry) error
+}
+
+func newEditForm(d *detailView) *editForm {
+	f := &editForm{d: d, fields: map[string]*widget.Entry{}, choices: map[string]*widget.Select{}}
+	orig := d.r.entry.Entry
+	form := widget.NewForm()
+	field := func(label, value string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetText(value)
+		f.fields[label] = e
+		form.Append(tr(label), e)
+		if f.first == nil {
+			f.first = e
+		}
+		return e
+	}
+	choice := func(label string, options []string, value string) {
+		shown := make([]string, len(options))
+		for i, o := range options {
+			shown[i] = choiceWord(o)
+		}
+		s := widget.NewSelect(shown, nil)
+		s.SetSelected(choiceWord(value))
+		f.choices[label] = s
+		form.Append(tr(label), s)
+	}
+	text := func(label string) string { return strings.TrimSpace(f.fields[label].Text) }
+	picked := func(label string, options []string) string {
+		for _, o := range options {
+			if choiceWord(o) == f.choices[label].Selected {
+				return o
+			}
+		}
+		return ""
+	}
+
+	switch orig.Kind {
+	case store.KindMedication:
+		m := orig.Medication
+		value, unit := "", ""
+		if m.Dose != nil {
+			value, unit = num(m.Dose.Value), m.Dose.Unit
+		}
+		field(doseValueLabel, value)
+		field(doseUnitLabel, unit)
+		field(routeLabel, m.Route)
+		field(siteLabel, m.Site)
+		f.build = func(e *store.Entry) error {
+			c := *m
+			c.Route, c.Site, c.Dose = text(routeLabel), text(siteLabel), nil
+			if v := text(doseValueLabel); v != "" {
+				x, err := number(doseValueLabel, v)
+				if err != nil {
+					return err
+				}
+				c.Dose = &store.Quantity{Value: x, Unit: text(doseUnitLabel)}
+			}
+			e.Medication = &c
+			return nil
+		}
+	case store.KindVitals:
+		v := orig.Vitals
+		vitals := []struct {
+			label string
+			p     *float64
+		}{{systolicLabel, v.Systolic}, {diastolicLabel, v.Diastolic}, {heartRateLabel, v.HeartRate},
+			{respRateLabel, v.RespiratoryRate}, {tempLabel, v.Temperature}, {spo2Label, v.SpO2}, {painLabel, v.Pain}}
+		for _, x := range vitals {
+			s := ""
+			if x.p != nil {
+				s = num(*x.p)
+			}
+			field(x.label, s)
+		}
+		f.build = func(e *store.Entry) error {
+			var c store.VitalSigns
+			for _, x := range []struct {
+				label string
+				p     **float64
+			}{{systolicLabel, &c.Systolic}, {diastolicLabel, &c.Diastolic}, {heartRateLabel, &c.HeartRate},
+				{respRateLabel, &c.RespiratoryRate}, {tempLabel, &c.Temperature}, {spo2Label, &c.SpO2}, {painLabel, &c.Pain}} {
+				if s := text(x.label); s != "" {
+					n, err := number(x.label, s)
+					if err != nil {
+						return err
+					}
+					*x.p = &n
+				}
+			}
+			e.Vitals = &c
+			return nil
+		}
+	case store.KindNote:
+		note := newTextArea(5)
+		note.SetText(orig.Note.Text)
+		f.fields[noteLabel] = &note.Entry
+		form.Append(tr(noteLabel), note)
+		f.first = note
+		f.build = func(e *store.Entry) error {
+			e.Note = &store.NursingNote{Text: strings.TrimSpace(note.Text)}
+			return nil
+		}
+	case store.KindAllergy:
+		a := orig.Allergy
+		field(substanceLabel, a.Substance)
+		field(reactionLabel, a.Reaction)
+		choice(typeLabel, allergyTypes, a.Type)
+		choice(categoryLabel, allergyCategories, a.Category)
+		choice(severityLabel, allergySeverities, a.Severity)
+		choice(critLabel, allergyCriticities, a.Criticality)
+		f.build = func(e *store.Entry) error {
+			e.Allergy = &store.NewAllergy{Substance: text(substanceLabel), Reaction: text(reactionLabel),
+				Type: picked(typeLabel, allergyTypes), Category: picked(categoryLabel, allergyCategories),
+				Severity: picked(severityLabel, allergySeverities), Criticality: picked(critLabel, allergyCriticities)}
+			return nil
+		}
+	}
+
+	care := orig.Author
+	if t := orig.Transcription; t != nil {
+		care = t.FromPaperSignedBy
+	}
+	f.careBy = widget.NewEntry()
+	f.careBy.SetText(care)
+	form.Append(tr(careByLabel), f.careBy)
+	f.reason = newTextArea(2)
+	f.reason.SetText(strings.TrimSpace(d.reason.Text))
+	form.Append(tr(editReasonLabel), f.reason)
+
+	f.save = widget.NewButton(tr(saveEditButton), f.submit)
+	f.save.Importance = widget.HighImportance
+	f.cancel = widget.NewButton(tr(cancelButton), d.closeEdit)
+	d.buttons = []*widget.Button{f.save, f.cancel}
+	title := widget.NewLabelWithStyle(trf(editTitleFmt, kindWord(orig.Kind)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	f.content = container.NewVBox(title, wrapped(tr(editExplain)), form, container.NewHBox(f.save, f.cancel))
+	if f.first == nil {
+		f.first = f.reason
+	}
+	return f
+}
+
+// submit checks the form and records the correction and its push.
+func (f *editForm) submit() {
+	d := f.d
+	if d.busy {
+		return
+	}
+	orig := d.r.entry.Entry
+	var p store.Entry
+	if err := f.build(&p); err != nil {
+		d.say(err.Error(), widget.DangerImportance)
+		return
+	}
+	if samePayload(orig, p) {
+		d.say(tr(unchanged), widget.DangerImportance)
+		return
+	}
+	reason := strings.TrimSpace(f.reason.Text)
+	if reason == "" {
+		d.say(tr(needEditReason), widget.DangerImportance)
+		d.m.w.focus(f.reason)
+		return
+	}
+	d.say(tr(recording), widget.MediumImportance)
+	d.setBusy(true)
+	edit := func(c *store.Entry) error {
+		c.Medication, c.Vitals, c.Note, c.Allergy = p.Medication, p.Vitals, p.Note, p.Allergy
+		return nil
+	}
+	d.m.w.correct(d.r, edit, f.careBy.Text, reason, func(err error) {
+		if d.m.detail != d {
+			return
+		}
+		d.setBusy(false)
+		if err != nil {
+			d.say(refusal(err), widget.DangerImportance)
+			return
+		}
+		d.m.decided(d.r, decidedLine(d.r))
+	})
+}
+
+// samePayload says whether the form changed nothing.
+func samePayload(orig, p store.Entry) bool {
+	a, _ := json.Marshal([]any{orig.Medication, orig.Vitals, orig.Note, orig.Allergy})
+	b, _ := json.Marshal([]any{p.Medication, p.Vitals, p.Note, p.Allergy})
+	return string(a) == string(b)
+}
+
+func choiceWord(o string) string {
+	if o == "" {
+		return tr(notStated)
+	}
+	return o
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// number reads a number typed with a point or a comma.
+func number(label, s string) (float64, error) {
+	x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err != nil {
+		return 0, errors.New(trf(notANumberFmt, tr(label)))
+	}
+	return x, nil
+}

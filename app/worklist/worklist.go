@@ -1,0 +1,444 @@
+// Package worklist is the window where IT and health-records staff decide
+// what reconciliation left for a person: entries in conflict with the EHR,
+// temporary patients to link, entries the EHR refused.
+//
+// It needs no network: it reads the newest sealed reconciliation report
+// (written by lifeboat reconcile) and the downtime journal, and records each
+// decision as a journal entry (who, when, why). The next lifeboat reconcile
+// applies them. Nothing is decided automatically.
+//
+// It unlocks with the kiosk's IT recovery key (a key file or the key
+// pasted) and the decider's name. Disk work runs off the UI thread and
+// comes back with fyne.Do.
+package worklist
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+	"lifeboat/sync/reconcile"
+)
+
+// Options configure a worklist.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Hint is shown on the unlock screen.
+	Hint string
+}
+
+// Worklist is the worklist's content and its unlocked session, if any.
+type Worklist struct {
+	dir  string
+	opt  Options
+	win  fyne.Window // nil when built without a window
+	root *fyne.Container
+
+	unlock *unlockView
+	main   *mainView
+
+	// The unlocked session; journal is nil while locked.
+	keys    *store.Keys
+	journal *store.Journal
+	user    string
+	report  *reconcile.Report
+	rows    []*row
+	// session counts locks: work that finishes in another session is dropped.
+	session uint64
+
+	work sync.WaitGroup // background work in flight (tests wait on it)
+}
+
+// row is one report item and what became of it since the report.
+type row struct {
+	it      reconcile.Item
+	entry   store.JournalEntry // the entry as the journal holds it now
+	patient string             // the patient in words (name when known, and id)
+	decided *reconcile.Decided // a decision taken since the plan, or the one the plan applied
+	after   bool               // decided after the plan (not yet applied)
+	edited  bool               // decided by a correction pushed in its place
+}
+
+// waits says whether the plan left the item for a person.
+func (r *row) waits() bool {
+	return slices.Contains([]reconcile.Outcome{reconcile.Conflict, reconcile.NeedsLink, reconcile.Failed}, r.it.Outcome)
+}
+
+// todo says whether the item still waits for a decision here.
+func (r *row) todo() bool {
+	return r.waits() && !r.after && r.entry.State == store.StatePending && !r.entry.Superseded()
+}
+
+// uiDo hands work back to the UI thread; tests put their own in its place.
+var uiDo = fyne.Do
+
+// NewContent builds the worklist for the data folder dir without a window:
+// the unlock screen first. Content is what to show.
+func NewContent(dir string, opt Options) *Worklist {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	w := &Worklist{dir: dir, opt: opt, root: container.NewStack()}
+	w.showUnlock("")
+	return w
+}
+
+// Show makes the worklist's window in application a; the caller shows it
+// (ShowAndRun).
+func Show(a fyne.App, dir string, opt Options) *Worklist {
+	a.Settings().SetTheme(Theme())
+	w := NewContent(dir, opt)
+	w.win = a.NewWindow(tr(windowTitle))
+	w.win.Resize(fyne.NewSize(1280, 800))
+	w.win.SetContent(w.root)
+	w.win.SetOnClosed(w.Lock)
+	w.focus(w.unlock.keyFile)
+	return w
+}
+
+// Content is the worklist's content.
+func (w *Worklist) Content() fyne.CanvasObject { return w.root }
+
+// Window is the worklist's window, nil when built with NewContent.
+func (w *Worklist) Window() fyne.Window { return w.win }
+
+// Unlocked says whether a session is open.
+func (w *Worklist) Unlocked() bool { return w.journal != nil }
+
+// Wait waits for the background work in flight.
+func (w *Worklist) Wait() { w.work.Wait() }
+
+func (w *Worklist) show(o fyne.CanvasObject) {
+	w.root.Objects = []fyne.CanvasObject{o}
+	w.root.Refresh()
+}
+
+func (w *Worklist) focus(o fyne.Focusable) {
+	if w.win != nil && o != nil {
+		w.win.Canvas().Focus(o)
+	}
+}
+
+func (w *Worklist) showUnlock(message string) {
+	w.unlock = newUnlockView(w, message)
+	w.show(w.unlock.content)
+	w.focus(w.unlock.keyFile)
+}
+
+// Lock closes the journal and forgets the report, back to the unlock
+// screen.
+func (w *Worklist) Lock() {
+	w.session++
+	if w.journal != nil {
+		w.journal.Close()
+	}
+	w.keys, w.journal, w.user, w.report, w.rows, w.main = nil, nil, "", nil, nil, nil
+	w.showUnlock("")
+}
+
+// opened is what an unlock reads off the UI thread.
+type opened struct {
+	keys    *store.Keys
+	journal *store.Journal
+	report  *reconcile.Report
+	rows    []*row
+}
+
+// maxKeyFile bounds what is read as a key file.
+const maxKeyFile = 64 << 10
+
+// readKey is the recovery key: the text pasted, or the key file's content.
+func readKey(file, text string) ([]byte, error) {
+	if t := strings.TrimSpace(text); t != "" {
+		return []byte(t), nil
+	}
+	f, err := os.Open(strings.TrimSpace(file))
+	if err != nil {
+		return nil, errKeyFile
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile))
+	if err != nil {
+		return nil, errKeyFile
+	}
+	return b, nil
+}
+
+var (
+	errKeyFile       = errors.New(keyFileUnread)
+	errReportDamaged = errors.New(reportDamaged)
+)
+
+// open unlocks with the recovery key and reads the newest report and the
+// journal. It runs off the UI thread.
+func open(ctx context.Context, dir, keyFile, keyText string) (*opened, error) {
+	key, err := readKey(keyFile, keyText)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := store.UnlockRecovery(dir, string(key))
+	clear(key)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := store.LatestReport(dir, reconcile.ReportKind, keys)
+	if err != nil {
+		return nil, err
+	}
+	var rep reconcile.Report
+	err = json.Unmarshal(plain, &rep)
+	clear(plain)
+	if err != nil {
+		return nil, errReportDamaged
+	}
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := buildRows(ctx, j, &rep, patientNames(ctx, dir, keys, &rep))
+	if err != nil {
+		j.Close()
+		return nil, err
+	}
+	return &opened{keys: keys, journal: j, report: &rep, rows: rows}, nil
+}
+
+// patientNames names the snapshot patients of the report from the newest
+// snapshot the recovery key opens; without one the ids stand alone.
+func patientNames(ctx context.Context, dir string, keys *store.Keys, rep *reconcile.Report) map[string]string {
+	names := map[string]string{}
+	need := false
+	for _, it := range rep.Items {
+		if !store.IsTemporaryID(it.Patient) {
+			need = true
+		}
+	}
+	if !need {
+		return names
+	}
+	snap, err := store.Open(ctx, dir, keys)
+	if err != nil {
+		return names
+	}
+	defer snap.Close()
+	rows, err := snap.Census(ctx)
+	if err != nil {
+		return names
+	}
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	return names
+}
+
+// buildRows puts each report item beside its entry and decisions as the
+// journal holds them now.
+func buildRows(ctx context.Context, j *store.Journal, rep *reconcile.Report, names map[string]string) ([]*row, error) {
+	entries, err := j.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]store.JournalEntry{}
+	decisions := map[string]store.JournalEntry{} // the latest decision on each entry
+	for _, e := range entries {
+		byID[e.ID] = e
+		if e.Kind == store.KindDecision && e.Decision != nil {
+			decisions[e.Decision.Entry] = e
+		}
+		if e.Kind == store.KindRegistration && e.Registration != nil && !e.Cancelled {
+			names[e.Patient] = present.RegistrationName(*e.Registration)
+		}
+	}
+	var rows []*row
+	for _, it := range rep.Items {
+		e, ok := byID[it.Entry]
+		if !ok {
+			continue // not in this journal: nothing can be decided here
+		}
+		r := &row{it: it, entry: e, decided: it.Decision}
+		if it.Downtime == "" {
+			r.it.Downtime = present.EntrySummary(e.Entry)
+		}
+		r.patient = it.Patient
+		if n := names[it.Patient]; n != "" {
+			r.patient = n + " (" + it.Patient + ")"
+		}
+		if d, ok := decisions[it.Entry]; ok && (it.Decision == nil || it.Decision.Entry != d.ID) {
+			r.decided, r.after = decidedOf(d.Entry), true
+		}
+		if e.Superseded() && !e.Cancelled {
+			if d, ok := decisions[e.SupersededBy]; ok {
+				r.decided, r.after, r.edited = decidedOf(d.Entry), true, true
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func decidedOf(d store.Entry) *reconcile.Decided {
+	return &reconcile.Decided{Entry: d.ID, Action: d.Decision.Action, Reason: d.Decision.Reason,
+		LinkTo: d.Decision.LinkTo, By: d.Author, At: d.ClinicalTime}
+}
+
+// tryUnlock opens the session off the UI thread; done gets the error, if
+// any, on the UI thread.
+func (w *Worklist) tryUnlock(keyFile, keyText, user string, done func(error)) {
+	session := w.session
+	w.work.Add(1)
+	go func() {
+		defer w.work.Done()
+		o, err := open(context.Background(), w.dir, keyFile, keyText)
+		uiDo(func() {
+			if w.session != session || w.journal != nil {
+				if o != nil {
+					o.journal.Close()
+				}
+				return
+			}
+			if err != nil {
+				done(err)
+				return
+			}
+			w.keys, w.journal, w.report, w.rows, w.user = o.keys, o.journal, o.report, o.rows, user
+			w.main = newMainView(w)
+			w.show(w.main.content)
+			w.main.focusList()
+			done(nil)
+		})
+	}()
+}
+
+// unlockMessage is the one sentence shown after an unlock that failed.
+func unlockMessage(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, store.ErrNotRecoveryKey):
+		return tr(wrongKey)
+	case errors.Is(err, errKeyFile):
+		return tr(keyFileUnread)
+	case errors.Is(err, store.ErrNotInitialised) || errors.Is(err, os.ErrNotExist):
+		return tr(notInitialised)
+	case errors.Is(err, store.ErrNoReport):
+		return tr(noReport)
+	case errors.Is(err, errReportDamaged):
+		return tr(reportDamaged)
+	}
+	return trf(cannotOpenFmt, present.Sentence(err.Error()))
+}
+
+// decide records a decision on r off the UI thread, then shows it.
+func (w *Worklist) decide(r *row, action, linkTo, reason string, done func(error)) {
+	session, j, user, now := w.session, w.journal, w.user, w.opt.Now()
+	w.work.Add(1)
+	go func() {
+		defer w.work.Done()
+		d, err := reconcile.Decide(context.Background(), j, r.it.Entry, action, linkTo, reason, user, now)
+		uiDo(func() {
+			if w.session != session {
+				return
+			}
+			if err == nil {
+				r.decided, r.after = decidedOf(d), true
+			}
+			done(err)
+		})
+	}()
+}
+
+// correct records a correction of r's entry (made by edit from the
+// original) and a decision to push it, in one transaction, off the UI
+// thread: the original is then superseded and not pushed.
+func (w *Worklist) correct(r *row, edit func(*store.Entry) error, careBy, reason string, done func(error)) {
+	session, j, user, now := w.session, w.journal, w.user, w.opt.Now()
+	w.work.Add(1)
+	go func() {
+		defer w.work.Done()
+		d, err := recordCorrection(context.Background(), j, r.it.Entry, edit, careBy, reason, user, now)
+		uiDo(func() {
+			if w.session != session {
+				return
+			}
+			if err == nil {
+				r.decided, r.after, r.edited = decidedOf(d), true, true
+				r.entry.SupersededBy = d.Decision.Entry
+			}
+			done(err)
+		})
+	}()
+}
+
+var errNotPending = errors.New(notPending)
+
+// recordCorrection records the correction and its push decision; it
+// returns the decision.
+func recordCorrection(ctx context.Context, j *store.Journal, id string, edit func(*store.Entry) error,
+	careBy, reason, user string, now time.Time) (store.Entry, error) {
+	all, err := j.List(ctx)
+	if err != nil {
+		return store.Entry{}, err
+	}
+	i := slices.IndexFunc(all, func(e store.JournalEntry) bool { return e.ID == id })
+	if i < 0 {
+		return store.Entry{}, store.ErrNoEntry
+	}
+	if all[i].State != store.StatePending || all[i].Superseded() {
+		return store.Entry{}, errNotPending
+	}
+	orig, err := j.Entry(ctx, id)
+	if err != nil {
+		return store.Entry{}, err
+	}
+	c := store.Entry{Kind: orig.Kind, Patient: orig.Patient, ClinicalTime: orig.ClinicalTime,
+		BasedOn: slices.Clone(orig.BasedOn), Supersedes: orig.ID}
+	if err := edit(&c); err != nil {
+		return store.Entry{}, err
+	}
+	// Typed now for care given then: the person who did the care vouches
+	// for it, as for paper back-entry.
+	switch {
+	case orig.Transcription != nil:
+		c.Transcription = &store.Transcription{FromPaperSignedBy: orig.Transcription.FromPaperSignedBy}
+	case now.Sub(orig.ClinicalTime) > store.LiveWindow:
+		c.Transcription = &store.Transcription{FromPaperSignedBy: strings.TrimSpace(careBy)}
+	}
+	if err := j.Stamp(&c, user, now); err != nil {
+		return store.Entry{}, err
+	}
+	d := store.Entry{Kind: store.KindDecision, Patient: c.Patient, ClinicalTime: now,
+		Decision: &store.Decision{Entry: c.ID, Action: store.DecisionPush, Reason: strings.TrimSpace(reason)}}
+	if err := j.Stamp(&d, user, now); err != nil {
+		return store.Entry{}, err
+	}
+	if err := j.Record(ctx, c, d); err != nil {
+		return store.Entry{}, err
+	}
+	return d, nil
+}
+
+// refusal is the one sentence of a decision or correction refused.
+func refusal(err error) string {
+	var inv *store.InvalidEntryError
+	switch {
+	case errors.As(err, &inv):
+		return trf(notSavedFmt, inv.Reason)
+	case errors.Is(err, reconcile.ErrCannotDecide):
+		return trf(notSavedFmt, strings.TrimPrefix(err.Error(), reconcile.ErrCannotDecide.Error()+": "))
+	case errors.Is(err, errNotPending):
+		return tr(notPending)
+	}
+	return trf(notSavedFmt, err.Error())
+}
