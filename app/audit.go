@@ -118,7 +118,7 @@ func (c *cli) auditExportCmd(args []string) error {
 
 func (c *cli) auditPending(rep store.AuditReport) {
 	if rep.Pending > 0 {
-		fmt.Fprintf(c.stdout, "%d %s recorded while locked (failed unlocks) will be signed into the trail at the next unlock.\n",
+		fmt.Fprintf(c.stdout, "%d %s recorded while locked (failed unlocks, work done with the IT recovery key) will be signed into the trail at the next unlock.\n",
 			rep.Pending, auditPlural(rep.Pending, "event", "events"))
 	}
 }
@@ -126,10 +126,21 @@ func (c *cli) auditPending(rep store.AuditReport) {
 // audit records one action in the audit trail, attributed to whoever the
 // command acts for. It never stops the work (a nurse needs the chart): if
 // the trail cannot be written, it says so on stderr.
+//
+// Keys opened with IT's recovery key cannot sign: their actions are kept
+// as events recorded while locked, which the next unlock with the ward
+// passphrase signs into the trail.
 func (c *cli) audit(dir string, keys *store.Keys, action, subject string) {
+	c.auditDetails(dir, keys, action, subject, "")
+}
+
+func (c *cli) auditDetails(dir string, keys *store.Keys, action, subject, details string) {
+	r := store.AuditRecord{Time: c.now(), Actor: c.auditActor(), Action: action, Subject: subject, Details: details}
 	a, err := store.OpenAudit(dir, keys)
 	if err == nil {
-		err = a.Append(store.AuditRecord{Time: c.now(), Actor: c.auditActor(), Action: action, Subject: subject})
+		err = a.Append(r)
+	} else if errors.Is(err, store.ErrCannotSign) {
+		err = store.AuditWhileLocked(dir, r)
 	}
 	if err != nil {
 		fmt.Fprintln(c.stderr, "Warning: this was not written to the audit trail ("+err.Error()+"). Call IT.")

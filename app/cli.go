@@ -66,11 +66,11 @@ func commands() []command {
 		{"record", "record --data DIR --json FILE --user NAME [--force]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
 		{"journal", "journal --data DIR [--json]", "list the downtime journal with each entry's state", (*cli).journalCmd},
 		{"print", "print --data DIR [--patient ID | --all] [--census] --out FILE.pdf|DIR|-", "write a downtime pack as PDF: one patient, the whole ward, the census", (*cli).printCmd},
-		{"reconcile", "reconcile --data DIR --fhir URL [--dry-run] [--json] [--batch 50] | reconcile decide ... | reconcile report --out FILE", "push the downtime journal into the EHR exactly once; conflicts and links wait for a person", (*cli).reconcileCmd},
+		{"reconcile", "reconcile --data DIR --fhir URL [--dry-run] [--json] [--batch 50] | reconcile decide|report|worklist --data DIR ...", "push the downtime journal into the EHR exactly once; conflicts and links wait for a person", (*cli).reconcileCmd},
 		{"gen", "gen --patients N --out DIR [--seed S] [--as-of TIME]", "write a synthetic ward as FHIR Bulk Data NDJSON", (*cli).genCmd},
-		{"demo", "demo", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
+		{"demo", "demo [--lang en|nl|fr]", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
 		{"audit", "audit (verify | export --out FILE [--format jsonl|csv]) --data DIR", "check the audit trail, or write it out for compliance staff", (*cli).auditCmd},
-		{"kiosk", "kiosk [--data DIR] [--amber 15m] [--red 60m]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
+		{"kiosk", "kiosk [--data DIR] [--amber 15m] [--red 60m] [--lang en|nl|fr]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
 	}
 }
 

@@ -8,12 +8,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/app/reportpdf"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -35,13 +37,15 @@ func (c *cli) reconcileCmd(args []string) error {
 			return c.decideCmd(args[1:])
 		case "report":
 			return c.reportCmd(args[1:])
+		case "worklist":
+			return c.reconcileWorklistCmd(args[1:])
 		}
 	}
 	f := c.vaultFlags("reconcile")
 	base := f.String("fhir", "", "FHIR base URL of the EHR")
 	dry := f.Bool("dry-run", false, "print the plan and change nothing anywhere")
 	asJSON := f.Bool("json", false, "JSON output")
-	batch := f.Int("batch", reconcile.DefaultBatch, "entries per transaction Bundle")
+	batch := f.Int("batch", reconcile.DefaultBatch, "most requests per transaction Bundle (an entry's requests stay together)")
 	system := f.String("identifier-system", reconcile.DefaultEntrySystem, "identifier system of entry ids in the EHR")
 	tempSystem := f.String("temporary-system", reconcile.DefaultTemporarySystem, "identifier system of temporary patient ids")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
@@ -122,6 +126,9 @@ func (c *cli) reconcileCmd(args []string) error {
 		return err
 	}
 	clear(plain)
+	t := rep.Totals
+	c.auditDetails(dir, keys, store.AuditReconcile, "", fmt.Sprintf("server %s; created %d, already there %d, linked %d, skipped %d; waiting %d, refused %d",
+		client.Base(), t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Conflict+t.NeedsLink, t.Failed))
 	if *asJSON {
 		if err := writeJSON(c.stdout, rep); err != nil {
 			return err
@@ -279,6 +286,7 @@ func (c *cli) decideCmd(args []string) error {
 		return refused(err)
 	}
 	target := d.Decision
+	c.auditDetails(dir, keys, store.AuditRecordEntry, d.Patient, "reconciliation decision "+target.Action)
 	if *asJSON {
 		return writeJSON(c.stdout, map[string]any{"decision": d.ID, "entry": target.Entry, "action": target.Action})
 	}
@@ -290,7 +298,7 @@ func (c *cli) decideCmd(args []string) error {
 // encryption, as JSON, for the hospital's records.
 func (c *cli) reportCmd(args []string) error {
 	f := c.vaultFlags("reconcile report")
-	out := f.String("out", "", "file to write (.json), or - for standard output")
+	out := f.String("out", "", "file to write (.json or .pdf), or - for JSON on standard output")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
 	dir, err := f.parseVault(args)
 	if err != nil {
@@ -318,5 +326,30 @@ func (c *cli) reportCmd(args []string) error {
 	if *out == "-" {
 		return writeJSON(c.stdout, rep)
 	}
-	return writeNewFile(*out, func(w io.Writer) error { return writeJSON(w, rep) })
+	if insideFolder(dir, *out) {
+		return usagef("--out must be outside the data folder: the exported report is not encrypted")
+	}
+	if !strings.EqualFold(filepath.Ext(*out), ".pdf") {
+		if err := writeNewFile(*out, func(w io.Writer) error { return writeJSON(w, rep) }); err != nil {
+			return err
+		}
+		c.audit(dir, keys, store.AuditExport, "reconciliation report (JSON)")
+		return nil
+	}
+	rows, check, err := reportpdf.ReadAudit(dir, keys)
+	if err != nil {
+		return err
+	}
+	err = writeNewFile(*out, func(w io.Writer) error {
+		return reportpdf.Write(w, &rep, rows, reportpdf.Options{Exported: c.now(), ExportedBy: c.auditActor(), AuditCheck: &check})
+	})
+	if err != nil {
+		return err
+	}
+	c.audit(dir, keys, store.AuditExport, "reconciliation report (PDF)")
+	fmt.Fprintln(c.stderr, "The PDF holds the report and the audit trail unencrypted: move it off this kiosk.")
+	if p := check.First(); p != nil {
+		return fmt.Errorf("%w: %s (the report was written; the PDF shows each record's status)", store.ErrAuditAltered, p.Text)
+	}
+	return nil
 }

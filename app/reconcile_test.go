@@ -100,6 +100,22 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 		t.Errorf("per author %v, per kind %v", rep.ByAuthor, rep.ByKind)
 	}
 	run(ExitUsage, "reconcile", "report", "--data", data, "--recovery-key", keyFile, "--out", report) // never overwritten
+	run(ExitUsage, "reconcile", "report", "--data", data, "--recovery-key", keyFile, "--out", filepath.Join(data, "r.json"))
+	pdf := filepath.Join(root, "report.pdf")
+	run(0, "reconcile", "report", "--data", data, "--recovery-key", keyFile, "--out", pdf)
+	if b, err := os.ReadFile(pdf); err != nil || !strings.HasPrefix(string(b), "%PDF") {
+		t.Errorf("the PDF report was not written (%v)", err)
+	}
+
+	// The recovery role's actions reach the audit trail at the next unlock.
+	run(0, "journal", "--data", data)
+	audit := run(0, "audit", "export", "--data", data, "--out", filepath.Join(root, "audit.jsonl"))
+	b, _ = os.ReadFile(filepath.Join(root, "audit.jsonl"))
+	for _, want := range []string{`"reconcile"`, "reconciliation decision new-patient", "reconciliation report (PDF)"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the audit trail lacks %s (%s)", want, audit)
+		}
+	}
 }
 
 func sameResourceCounts(a, b map[string]int) bool {

@@ -24,6 +24,7 @@ const (
 	AuditLock         = "lock"
 	AuditExport       = "export"
 	AuditViewJournal  = "view-journal"
+	AuditReconcile    = "reconcile" // a reconciliation run pushed entries to the EHR (Details: the counts)
 	// AuditHeadRebuilt is written by the trail itself when audit.head was
 	// missing or damaged; verification reports it for ever after.
 	AuditHeadRebuilt = "audit-head-rebuilt"

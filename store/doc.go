@@ -25,5 +25,5 @@
 //	snapshots/*.lbs  sealed snapshot generations
 //	journal.db       downtime entries, each sealed on its own (SQLite, WAL, synchronous=FULL)
 //	audit.log        the signed, hash-chained audit trail; audit.head its signed head;
-//	audit.pending    events recorded while locked (failed unlocks), folded in at unlock
+//	audit.pending    events recorded while locked (failed unlocks, work done with the IT recovery key), folded in at unlock
 package store

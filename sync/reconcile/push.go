@@ -13,7 +13,10 @@ import (
 	"lifeboat/sync/rest"
 )
 
-// DefaultBatch is how many entries one transaction Bundle carries.
+// DefaultBatch is the most requests (Bundle entries) one transaction
+// carries. An entry's requests always travel together, so a Bundle may
+// hold fewer; a server that refuses a Bundle as too large (Medplum takes
+// at most 8 conditional creates in one transaction) gets smaller ones.
 const DefaultBatch = 50
 
 // maxFailedRounds is how many rounds in a row may fail (the server
@@ -25,8 +28,8 @@ type Reconciler struct {
 	Client  *rest.Client
 	Journal *store.Journal
 	Config  Config
-	// Batch is how many entries a transaction Bundle carries; DefaultBatch
-	// when 0.
+	// Batch is the most requests a transaction Bundle carries;
+	// DefaultBatch when 0.
 	Batch int
 	// Describe, when set, puts an entry in words for the plan (the
 	// downtime side of a conflict).
@@ -179,40 +182,58 @@ func (r *Reconciler) progress(res *Result, plan *Plan, left int) {
 
 // push sends the creates in Bundles, in journal order, and records each
 // Bundle's entries as soon as the server answers. A Bundle the server
-// refuses (4xx) is sent again entry by entry, so that one bad entry is
-// failed alone; any other failure stops the round, for a re-plan. It
-// returns how many entries were pushed.
+// refuses (4xx) is split in two and each half sent again, down to one
+// entry, so that a size limit is learned (the rest of the run uses the
+// size that got through) and one bad entry fails alone; any other failure
+// stops the round, for a re-plan. It returns how many entries were pushed.
 func (r *Reconciler) push(ctx context.Context, creates []*Item, res *Result, plan *Plan) (int, error) {
-	size := r.Batch
-	if size <= 0 {
-		size = DefaultBatch
+	limit := r.Batch
+	if limit <= 0 {
+		limit = DefaultBatch
 	}
 	pushed := 0
-	for batch := range slices.Chunk(creates, size) {
-		err := r.send(ctx, batch, res)
-		if err != nil && errors.Is(err, rest.ErrRefused) && !serverSide(err) {
-			// Refused as a whole: find the entry at fault.
-			err = nil
-			for _, it := range batch {
-				if e := r.send(ctx, []*Item{it}, res); e != nil {
-					if errors.Is(e, rest.ErrRefused) && !serverSide(e) {
-						res.Failed[it.Entry] = "the FHIR server refused it: " + e.Error()
-						continue
-					}
-					err = e
-					break
-				}
-				pushed++
-			}
-		} else if err == nil {
-			pushed += len(batch)
+	var sendSplit func(items []*Item) error
+	sendSplit = func(items []*Item) error {
+		err := r.send(ctx, items, res)
+		switch {
+		case err == nil:
+			pushed += len(items)
+			return nil
+		case !errors.Is(err, rest.ErrRefused) || serverSide(err):
+			return err
+		case len(items) == 1:
+			res.Failed[items[0].Entry] = "the FHIR server refused it: " + err.Error()
+			return nil
 		}
-		r.progress(res, plan, len(creates)-pushed)
+		limit = max(1, requests(items)/2)
+		half := len(items) / 2
+		if err := sendSplit(items[:half]); err != nil {
+			return err
+		}
+		return sendSplit(items[half:])
+	}
+	for len(creates) > 0 {
+		n, size := 0, 0
+		for n < len(creates) && (n == 0 || size+len(creates[n].requests) <= limit) {
+			size += len(creates[n].requests)
+			n++
+		}
+		err := sendSplit(creates[:n])
+		creates = creates[n:]
+		r.progress(res, plan, len(creates))
 		if err != nil {
 			return pushed, err
 		}
 	}
 	return pushed, nil
+}
+
+func requests(items []*Item) int {
+	n := 0
+	for _, it := range items {
+		n += len(it.requests)
+	}
+	return n
 }
 
 // send posts one transaction Bundle and records what it created.

@@ -16,7 +16,7 @@ import (
 const scenarioPassphrase = "correct horse battery"
 
 // testJournal makes a vault in a temporary folder and opens its journal.
-func testJournal(t *testing.T) (string, *store.Keys, *store.Journal) {
+func testJournal(t testing.TB) (string, *store.Keys, *store.Journal) {
 	t.Helper()
 	dir := t.TempDir()
 	if _, err := store.Init(dir, scenarioPassphrase, store.InitOptions{WorkFactor: 10}); err != nil {
@@ -46,7 +46,7 @@ func recordAs(t *testing.T, j *store.Journal, author string, e store.Entry) stor
 	return e
 }
 
-func testClient(t *testing.T, base string) *rest.Client {
+func testClient(t testing.TB, base string) *rest.Client {
 	t.Helper()
 	c, err := rest.New(base, rest.Options{Retries: -1, Timeout: 20 * time.Second})
 	if err != nil {

@@ -1,0 +1,193 @@
+package reconcile
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/fhirtest"
+	"lifeboat/sync/rest"
+	"lifeboat/sync/synthetic"
+)
+
+// bundleRecorder keeps the body of every transaction a run posts.
+type bundleRecorder struct {
+	mu     sync.Mutex
+	bodies [][]byte
+}
+
+func (r *bundleRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost && req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		r.mu.Lock()
+		r.bodies = append(r.bodies, b)
+		r.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// postAll is the floor: the same transaction Bundles posted one after the
+// other by a bare HTTP loop, answers read and thrown away.
+func postAll(b *testing.B, base string, bodies [][]byte) {
+	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	for _, body := range bodies {
+		resp, err := hc.Post(base, "application/fhir+json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("the floor's transaction answered %d: %.300s", resp.StatusCode, answer)
+		}
+	}
+}
+
+// benchOrder is an order of the synthetic ward a dose can be given on.
+type benchOrder struct{ id, patient, version, name string }
+
+func benchOrders(b *testing.B, dir string) []benchOrder {
+	f, err := os.Open(filepath.Join(dir, "MedicationRequest.ndjson"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var out []benchOrder
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var mr struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+			Meta   struct {
+				VersionID string `json:"versionId"`
+			} `json:"meta"`
+			Subject struct {
+				Reference string `json:"reference"`
+			} `json:"subject"`
+			Med struct {
+				Text string `json:"text"`
+			} `json:"medicationCodeableConcept"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &mr); err != nil {
+			b.Fatal(err)
+		}
+		if mr.Status == "active" {
+			out = append(out, benchOrder{mr.ID, mr.Subject.Reference[len("Patient/"):], mr.Meta.VersionID, mr.Med.Text})
+		}
+	}
+	return out
+}
+
+// BenchmarkReconcile reconciles a journal of 10,000 downtime entries (40%
+// doses, 30% vital signs, 30% notes) from a 40-patient ward into a fresh
+// local Medplum server, then posts the very same transaction Bundles by a
+// bare HTTP loop into another fresh server: the floor. The metrics are both
+// times and their ratio. LIFEBOAT_BENCH_ENTRIES changes the count.
+func BenchmarkReconcile(b *testing.B) {
+	n := 10000
+	if s := os.Getenv("LIFEBOAT_BENCH_ENTRIES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	ctx := context.Background()
+	ndjson := filepath.Join(b.TempDir(), "ndjson")
+	if _, err := synthetic.WriteNDJSON(ndjson, synthetic.Options{Patients: 40, Seed: 11, AsOf: time.Now().Add(-time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	orders := benchOrders(b, ndjson)
+	dir, _, j := testJournal(b)
+	at := time.Now().Add(-time.Hour)
+	var batch []store.Entry
+	for i := range n {
+		o := orders[i%len(orders)]
+		e := store.Entry{Patient: o.patient, ClinicalTime: at.Add(-time.Duration(i) * time.Second)}
+		switch i % 10 {
+		case 0, 1, 2, 3:
+			e.Kind, e.BasedOn = store.KindMedication, []store.Version{{Type: "MedicationRequest", ID: o.id, VersionID: o.version}}
+			e.Medication = &store.Administered{Outcome: store.OutcomeGiven, Medication: o.name, OrderID: o.id,
+				Dose: &store.Quantity{Value: 1, Unit: "g"}, Route: "oral"}
+		case 4, 5, 6:
+			e.Kind, e.Vitals = store.KindVitals, &store.VitalSigns{HeartRate: f(float64(60 + i%40)), SpO2: f(97)}
+		default:
+			e.Kind, e.Note = store.KindNote, &store.NursingNote{Text: fmt.Sprintf("Round %d: comfortable, no complaints.", i)}
+		}
+		if err := j.Stamp(&e, "RN Bench", time.Now()); err != nil {
+			b.Fatal(err)
+		}
+		if batch = append(batch, e); len(batch) == 500 || i == n-1 {
+			if err := j.Record(ctx, batch...); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	j.Close()
+	journal, err := os.ReadFile(filepath.Join(dir, "journal.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := store.Unlock(dir, scenarioPassphrase)
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	var run, floor time.Duration
+	for i := range b.N {
+		// A fresh journal (every entry pending) and a fresh server each time.
+		d := filepath.Join(b.TempDir(), strconv.Itoa(i))
+		os.MkdirAll(d, 0o700)
+		for _, name := range []string{"config.json", "keyring.age"} {
+			data, _ := os.ReadFile(filepath.Join(dir, name))
+			os.WriteFile(filepath.Join(d, name), data, 0o600)
+		}
+		os.WriteFile(filepath.Join(d, "journal.db"), journal, 0o600)
+		jj, err := store.OpenJournal(ctx, d, keys)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := fhirtest.Start(b, fhirtest.Options{}, ndjson)
+		rec := &bundleRecorder{}
+		client, err := rest.New(srv.URL, rest.Options{Transport: rec, Timeout: 10 * time.Minute})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := &Reconciler{Client: client, Journal: jj, Batch: 8}
+		b.StartTimer()
+		start := time.Now()
+		res, err := r.Run(ctx)
+		run += time.Since(start)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Created != n {
+			b.Fatalf("created %d of %d entries (%v)", res.Created, n, res.Plan.Count)
+		}
+		jj.Close()
+		srv.Stop()
+
+		srv2 := fhirtest.Start(b, fhirtest.Options{}, ndjson)
+		start = time.Now()
+		postAll(b, srv2.URL, rec.bodies)
+		floor += time.Since(start)
+		srv2.Stop()
+	}
+	b.ReportMetric(run.Seconds()/float64(b.N), "s/run")
+	b.ReportMetric(floor.Seconds()/float64(b.N), "s/floor")
+	b.ReportMetric(float64(run)/float64(floor), "ratio")
+}
