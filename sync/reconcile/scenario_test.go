@@ -226,7 +226,13 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	}
 	decide(amoxicillin, store.DecisionSkip, "", "the order was stopped before the dose; pharmacy informed")
 	decide(paracetamol, store.DecisionPush, "", "given as documented on paper; the EHR dose change came later")
-	decide(penicillin, store.DecisionSkip, "", "the same allergy was recorded by the physician")
+	// Edit then push: a correction of the allergy, pushed by decision; the
+	// original is superseded and never pushed.
+	edited := penicillin
+	edited.ID, edited.Supersedes = "", penicillin.ID
+	edited.Allergy = &store.NewAllergy{Substance: "penicillin", Reaction: "hives and wheeze", Severity: "moderate", Criticality: "high"}
+	edited = recordAs(t, j, him, edited)
+	decide(edited, store.DecisionPush, "", "adds the wheeze the physician's record lacks")
 	decide(claes, store.DecisionLink, "claes-real", "wristband and birth date checked")
 	decide(unknown, store.DecisionNewPatient, "", "no record found; identity still unknown")
 
@@ -255,9 +261,12 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	if decisions != 5 {
 		t.Errorf("%d decisions in the journal, want 5", decisions)
 	}
+	if n := countIdentified(t, client, "AllergyIntolerance", edited.ID); n != 1 {
+		t.Errorf("the edited allergy is %d times on the server, want once", n)
+	}
 	wantStates := map[string]string{
 		enoxaparin.ID: store.StateCreated, amoxicillin.ID: store.StateSkipped, paracetamol.ID: store.StateCreated,
-		penicillin.ID: store.StateSkipped, claes.ID: store.StateLinked, claesVitals.ID: store.StateCreated,
+		penicillin.ID: store.StateSuperseded, edited.ID: store.StateCreated, claes.ID: store.StateLinked, claesVitals.ID: store.StateCreated,
 		unknown.ID: store.StateCreated, mistake.ID: store.StateSuperseded, cancel.ID: store.StateLocal,
 	}
 	for id, w := range wantStates {
