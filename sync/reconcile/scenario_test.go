@@ -290,7 +290,21 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 		t.Errorf("%d patients carry the new patient's temporary identifier, want 1", n)
 	}
 
-	// A third run finds nothing to do and creates nothing.
+	// A note cancelled after it was pushed is marked entered in error in
+	// the EHR.
+	withdraw := recordAs(t, j, other, store.Entry{Kind: store.KindCancellation, Patient: "p2", ClinicalTime: time.Now(),
+		Supersedes: note.ID, Cancellation: &store.Cancellation{Reason: "written for another patient"}})
+	if res, err = r.Run(ctx); err != nil || res.Created != 1 {
+		t.Fatalf("the cancellation run created %d (%v)", res.Created, err)
+	}
+	var doc struct{ Status string }
+	client.Search(ctx, "DocumentReference", url.Values{"identifier": {DefaultEntrySystem + "|" + note.ID}},
+		func(raw json.RawMessage) error { return json.Unmarshal(raw, &doc) })
+	if doc.Status != "entered-in-error" || countIdentified(t, client, "Provenance", withdraw.ID) != 1 {
+		t.Errorf("the cancelled note is %q in the EHR", doc.Status)
+	}
+
+	// A further run finds nothing to do and creates nothing.
 	before := srv.Stats().Resources
 	if res, err = r.Run(ctx); err != nil || res.Created != 0 {
 		t.Fatalf("a run with nothing left created %d (%v)", res.Created, err)
