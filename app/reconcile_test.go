@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,7 +67,7 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 	if plan.Count[reconcile.Create] != 2 || plan.Count[reconcile.NeedsLink] != 1 {
 		t.Errorf("dry-run plan counts %v", plan.Count)
 	}
-	if !sameResourceCounts(before, srv.Stats().Resources) {
+	if !maps.Equal(before, srv.Stats().Resources) {
 		t.Error("the dry run changed the server")
 	}
 
@@ -116,16 +117,4 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 			t.Errorf("the audit trail lacks %s (%s)", want, audit)
 		}
 	}
-}
-
-func sameResourceCounts(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

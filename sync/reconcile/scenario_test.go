@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
@@ -309,19 +310,7 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	if res, err = r.Run(ctx); err != nil || res.Created != 0 {
 		t.Fatalf("a run with nothing left created %d (%v)", res.Created, err)
 	}
-	if after := srv.Stats().Resources; !sameCounts(before, after) {
+	if after := srv.Stats().Resources; !maps.Equal(before, after) {
 		t.Errorf("a run with nothing left changed the server: %v, then %v", before, after)
 	}
-}
-
-func sameCounts(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
