@@ -123,15 +123,23 @@ func TestLookup(t *testing.T) {
 }
 
 // TestCodeInCatalogue reads the packages that show words (the window, how
-// a chart reads, the printed packs) and checks that every message they
-// look up by a constant text (a literal, or a constant of the package) is
-// in the catalogue. Texts made at run time are checked by the window's
-// language tests (Missing).
+// a chart reads, the printed packs, the reconciliation worklist) and checks
+// that every message they look up by a constant text (a literal, or a
+// constant of the package) is in the catalogue, and so is every text of
+// the worklist's strings.go. Texts made at run time are checked by the
+// windows' language tests (Missing).
 func TestCodeInCatalogue(t *testing.T) {
-	used := codeMessages(t, "../kiosk", "../present", "../pack")
+	used := codeMessages(t, "../kiosk", "../present", "../pack", "../worklist")
 	if len(used) < 100 {
 		t.Fatalf("only %d messages found in the code: is the scan broken?", len(used))
 	}
+	words := wordFile(t, "../worklist/strings.go")
+	if len(words) < 100 || !slices.Contains(words, "Push anyway") {
+		t.Fatalf("only %d texts found in the worklist's strings.go: is the scan broken?", len(words))
+	}
+	used = append(used, words...)
+	slices.Sort(used)
+	used = slices.Compact(used)
 	var missing []string
 	for _, s := range used {
 		if !Has(s) {
@@ -146,8 +154,56 @@ func TestCodeInCatalogue(t *testing.T) {
 	}
 }
 
+// wordFile is every text of a file that holds a package's words, as the
+// worklist's strings.go does: its string constants, and the strings of
+// its package-level lists and the values of its maps (the keys are codes).
+// The words there reach the lookup through variables (tr(label),
+// tr(kindWords[k])), which codeMessages cannot follow.
+func wordFile(t *testing.T, name string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []*ast.File{f}
+	consts := constStrings(files)
+	var out []string
+	for _, s := range consts {
+		out = append(out, s)
+	}
+	add := func(e ast.Expr) {
+		if s, ok := evalString(e, consts, nil); ok {
+			out = append(out, s)
+		}
+	}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range g.Specs {
+			for _, v := range spec.(*ast.ValueSpec).Values {
+				lit, ok := v.(*ast.CompositeLit)
+				if !ok {
+					continue
+				}
+				for _, el := range lit.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						add(kv.Value)
+					} else {
+						add(el)
+					}
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // codeMessages are the constant texts passed to i18n.T, F and X (as
-// "context|word") in the non-test files of dirs.
+// "context|word") in the non-test files of dirs, and to the worklist's
+// own tr and trf (i18n.T and F by a shorter name).
 func codeMessages(t *testing.T, dirs ...string) []string {
 	t.Helper()
 	var out []string
@@ -175,8 +231,17 @@ func codeMessages(t *testing.T, dirs ...string) []string {
 				if !ok {
 					return true
 				}
+				if len(call.Args) == 0 {
+					return true
+				}
+				if fn, ok := call.Fun.(*ast.Ident); ok && (fn.Name == "tr" || fn.Name == "trf") {
+					if s, ok := value(call.Args[0]); ok {
+						out = append(out, s)
+					}
+					return true
+				}
 				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok || len(call.Args) == 0 {
+				if !ok {
 					return true
 				}
 				if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "i18n" {

@@ -55,7 +55,7 @@ func (f *entryForm) registration() {
 	when := f.clinicalTime()
 	family := f.entry(i18n.T(present.FamilyLabel), i18n.T(present.UnknownNameHint))
 	given := f.entry(i18n.T(present.GivenLabel), i18n.T(present.UnknownNameHint))
-	_, sex := f.choice(i18n.T(present.SexLabel), "Female, male, other or unknown", present.Sexes)
+	_, sex := f.choice(i18n.T(present.SexLabel), i18n.T("Female, male, other or unknown"), present.Sexes)
 	born := f.entry(i18n.T(present.BirthDateLabel), i18n.T(present.BirthDateHint))
 	estimated := newFormCheck(f.keys, i18n.T(present.EstimatedLabel), func(bool) { f.changed() })
 	f.add("", estimated)

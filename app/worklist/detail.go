@@ -63,7 +63,7 @@ func newDetailView(m *mainView, r *row) *detailView {
 	}
 	top := container.NewVBox(head, wrapped(patient))
 	if it.Reason != "" {
-		why := wrapped(trf(whyFmt, it.Reason))
+		why := wrapped(trf(whyFmt, planText(it.Reason)))
 		why.TextStyle.Bold = true
 		top.Add(why)
 	}
@@ -73,7 +73,7 @@ func newDetailView(m *mainView, r *row) *detailView {
 	var ehr fyne.CanvasObject
 	switch s := it.Server; {
 	case s != nil:
-		ehr = side(colourEHR, tr(ehrSide), s.Value, s.By, serverTime(s.At), s.Reference)
+		ehr = side(colourEHR, tr(ehrSide), planText(s.Value), s.By, serverTime(s.At), s.Reference)
 	case it.Outcome == reconcile.NeedsLink:
 		ehr = side(colourEHR, tr(ehrSide), tr(noServerLink), "", "", "")
 	default:
@@ -172,7 +172,7 @@ func candidateLine(i int, c reconcile.Match) string {
 	if c.Sex != "" {
 		sex = present.SexWord(c.Sex)
 	}
-	return trf(candidateFmt, i+1, c.Name, present.Date(c.BirthDate), sex, c.Score, c.Why) + " (Patient/" + c.Patient + ")"
+	return trf(candidateFmt, i+1, c.Name, present.Date(c.BirthDate), sex, c.Score, matchWhy(c.Why)) + " (Patient/" + c.Patient + ")"
 }
 
 // side is one side of the item: its value, who and when.

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -45,21 +46,21 @@ func newEditForm(d *detailView) *editForm {
 		}
 		return e
 	}
-	choice := func(label string, options []string, value string) {
+	choice := func(label string, options []present.Choice, value string) {
 		shown := make([]string, len(options))
 		for i, o := range options {
-			shown[i] = choiceWord(o)
+			shown[i] = choiceWord(options, o.Value)
 		}
 		s := widget.NewSelect(shown, nil)
-		s.SetSelected(choiceWord(value))
+		s.SetSelected(choiceWord(options, value))
 		f.choices[label] = s
 		form.Append(tr(label), s)
 	}
 	text := func(label string) string { return strings.TrimSpace(f.fields[label].Text) }
-	picked := func(label string, options []string) string {
+	picked := func(label string, options []present.Choice) string {
 		for _, o := range options {
-			if choiceWord(o) == f.choices[label].Selected {
-				return o
+			if choiceWord(options, o.Value) == f.choices[label].Selected {
+				return o.Value
 			}
 		}
 		return ""
@@ -218,11 +219,28 @@ func samePayload(orig, p store.Entry) bool {
 	return string(a) == string(b)
 }
 
-func choiceWord(o string) string {
-	if o == "" {
-		return tr(notStated)
+// Choices of the allergy fields, as the kiosk's allergy form offers them
+// and the journal validates them; "" is "not stated".
+var (
+	allergyTypes       = notStatedOr(present.AllergyTypes)
+	allergyCategories  = notStatedOr(present.Categories)
+	allergySeverities  = notStatedOr(present.Severities)
+	allergyCriticities = notStatedOr(present.Criticalities)
+)
+
+func notStatedOr(c []present.Choice) []present.Choice {
+	return append([]present.Choice{{Value: "", Label: notStated}}, c...)
+}
+
+// choiceWord is the option of options with value v in words; a value not
+// among them is shown as it is.
+func choiceWord(options []present.Choice, v string) string {
+	for _, o := range options {
+		if o.Value == v {
+			return tr(o.Label)
+		}
 	}
-	return o
+	return v
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

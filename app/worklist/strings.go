@@ -1,6 +1,9 @@
 package worklist
 
 import (
+	"slices"
+	"strings"
+
 	"lifeboat/app/i18n"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
@@ -196,11 +199,88 @@ func stateWord(s string) string {
 	return s
 }
 
-// Choices of the allergy fields, as the journal validates them; "" is
-// "not stated".
-var (
-	allergyTypes       = []string{"", "allergy", "intolerance"}
-	allergyCategories  = []string{"", "food", "medication", "environment", "biologic"}
-	allergySeverities  = []string{"", "mild", "moderate", "severe"}
-	allergyCriticities = []string{"", "low", "high", "unable-to-assess"}
+// The plan's own words: sync/reconcile writes them in English into the
+// report (an item's reason, the EHR side's value, why a patient is
+// proposed). The worklist shows those it knows here translated, and any
+// other (a reason a person typed, the EHR's own refusal) as written.
+var planSentences = []string{
+	"corrected or cancelled before it was pushed",
+	"the entry it cancels was never pushed",
+	"it corrects an entry already in the EHR: push it as a new record and mark the first in error there, or skip it",
+	"a patient registered during downtime: link to an EHR record or create a new one",
+	"the temporary patient's registration is not in this journal: link the patient",
+	"the temporary patient is not linked to an EHR record yet",
+	"waiting for the temporary patient to be linked to an EHR record or created",
+	"the EHR has no record of this patient any more",
+	"the patient's record was merged into another: link the entry to the surviving record",
+	"the patient's EHR record is marked inactive",
+	"an allergy to the same substance is already in the EHR",
+	"the EHR has no current encounter for the patient: were they already discharged?",
+	"the order the dose was given on is no longer in the EHR",
+	"the order's medication, dose or timing changed in the EHR since the snapshot",
+	// The EHR side of a conflict.
+	"no record",
+	"inactive",
+	"no order",
+	"no current encounter",
+	"encounter finished",
+}
+
+// The plan's words with a part filled in.
+const (
+	orderStatusFmt = "the order is %s in the EHR now" // the order's status (order status|…)
+	refusedFmt     = "the FHIR server refused it: %s" // the server's answer, as written
+	mergedFmt      = "merged into %s"                 // Patient/…
+	sameFmt        = "same %s"                        // matchWords, joined by ", "
 )
+
+// matchWords are what a proposed EHR patient has in common with the
+// temporary one.
+var matchWords = []string{"family name", "given name", "initial", "birth date", "birth year", "sex"}
+
+// planText is a text of the plan in the language in use when it is one
+// the worklist knows, else as written.
+func planText(s string) string {
+	if slices.Contains(planSentences, s) {
+		return tr(s)
+	}
+	if status, ok := filled(orderStatusFmt, s); ok {
+		if i18n.Has("order status|" + status) {
+			status = i18n.X("order status", status)
+		}
+		return trf(orderStatusFmt, status)
+	}
+	for _, format := range []string{refusedFmt, mergedFmt} {
+		if part, ok := filled(format, s); ok {
+			return trf(format, part)
+		}
+	}
+	return s
+}
+
+// matchWhy is why the plan proposes a patient ("same family name, birth
+// date") in the language in use.
+func matchWhy(s string) string {
+	list, ok := filled(sameFmt, s)
+	if !ok || list == "" {
+		return s
+	}
+	words := strings.Split(list, ", ")
+	for i, w := range words {
+		if !slices.Contains(matchWords, w) {
+			return s
+		}
+		words[i] = tr(w)
+	}
+	return trf(sameFmt, strings.Join(words, ", "))
+}
+
+// filled is what s puts in place of the one %s of format, if s reads as
+// format.
+func filled(format, s string) (string, bool) {
+	before, after, _ := strings.Cut(format, "%s")
+	if len(s) < len(before)+len(after) || !strings.HasPrefix(s, before) || !strings.HasSuffix(s, after) {
+		return "", false
+	}
+	return s[len(before) : len(s)-len(after)], true
+}

@@ -53,11 +53,11 @@ func newMainView(w *Worklist) *mainView {
 	if at.IsZero() {
 		at = rep.Started
 	}
-	planText := trf(planOfFmt, present.DateTime(at))
+	planLine := trf(planOfFmt, present.DateTime(at))
 	if rep.DryRun {
-		planText += tr(dryRunPlan)
+		planLine += tr(dryRunPlan)
 	}
-	m.plan = widget.NewLabelWithStyle(planText, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	m.plan = widget.NewLabelWithStyle(planLine, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t := rep.Totals
 	m.totals = widget.NewLabel(trf(totalsFmt, t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Conflict, t.NeedsLink, t.Failed))
 	m.lock = widget.NewButton(tr(lockButton), w.Lock)
@@ -229,7 +229,7 @@ func rowLine(r *row) string {
 	if s := decidedLine(r); s != "" {
 		return s
 	}
-	return r.it.Reason
+	return planText(r.it.Reason)
 }
 
 // decidedLine says what became of an item that no longer waits, or "".

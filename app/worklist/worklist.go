@@ -26,6 +26,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
@@ -81,6 +82,10 @@ func (r *row) todo() bool {
 	return r.waits() && !r.after && r.entry.State == store.StatePending && !r.entry.Superseded()
 }
 
+// langKey is the preference the kiosk remembers its language in (see
+// app/kiosk).
+const langKey = "language"
+
 // uiDo hands work back to the UI thread; tests put their own in its place.
 var uiDo = fyne.Do
 
@@ -99,6 +104,10 @@ func NewContent(dir string, opt Options) *Worklist {
 // (ShowAndRun).
 func Show(a fyne.App, dir string, opt Options) *Worklist {
 	a.Settings().SetTheme(Theme())
+	// The language last chosen on the kiosk's unlock screen: the worklist
+	// runs under the same application ID, so it reads the same preference.
+	lang, _ := i18n.Parse(a.Preferences().String(langKey))
+	i18n.Set(lang)
 	w := NewContent(dir, opt)
 	w.win = a.NewWindow(tr(windowTitle))
 	w.win.Resize(fyne.NewSize(1280, 800))
