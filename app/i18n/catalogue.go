@@ -35,6 +35,7 @@ var catalogue = []message{
 	{"%d d %d h", "%d d %d u", "%d j %d h"},
 	{"Signed in: %s", "Aangemeld: %s", "Connecté : %s"},
 	{"Lock (Ctrl+L)", "Vergrendelen (Ctrl+L)", "Verrouiller (Ctrl+L)"},
+	{"Contrast", "Contrast", "Contraste"},
 	{"Print (Ctrl+P)", "Afdrukken (Ctrl+P)", "Imprimer (Ctrl+P)"},
 	{"generation %d %s", "generatie %d %s", "génération %d %s"},
 	{"Showing older generation %d, data as of %s (%s old), because %s.", "Oudere generatie %d getoond, gegevens van %s (%s oud), omdat %s.", "Génération antérieure %d affichée, données du %s (il y a %s), car %s."},

@@ -49,8 +49,9 @@ func newBanner(k *Kiosk) *banner {
 	lock := widget.NewButton(i18n.T("Lock (Ctrl+L)"), k.Lock)
 	printButton := widget.NewButton(i18n.T(present.PrintButton), k.printPack)
 	larger := widget.NewButton("A+ / A−", k.toggleLargeText)
+	contrast := widget.NewButton(i18n.T("Contrast"), k.toggleContrast)
 	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(b.sync, user, printButton, larger, lock), b.text)))
+		container.NewHBox(b.sync, user, printButton, larger, contrast, lock), b.text)))
 	b.warning = widget.NewLabel("")
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord

@@ -122,7 +122,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 		opt.Thresholds = present.DefaultThresholds
 	}
 	k := &Kiosk{app: a, opt: opt}
-	applyTextSize(a)
+	applyTheme(a)
 	lang, ok := i18n.Parse(string(opt.Lang))
 	if !ok {
 		lang, _ = i18n.Parse(a.Preferences().String(langKey))

@@ -4,7 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"lifeboat/app/present"
 )
@@ -91,6 +93,27 @@ func TestTheWaitGrowsToAMinuteAndNoFurther(t *testing.T) {
 	}
 	if retryDelay(1000) != time.Minute {
 		t.Error("the wait must stay at a minute")
+	}
+}
+
+func TestHighContrastIsRememberedAndDarkensHintsAndBorders(t *testing.T) {
+	k, _ := kioskWithClock(t)
+	unlockWith(k, passphrase, "RN Peeters")
+	luminance := func(name fyne.ThemeColorName) uint32 {
+		r, g, b, _ := k.app.Settings().Theme().Color(name, theme.VariantLight).RGBA()
+		return r + g + b
+	}
+	hint, border := luminance(theme.ColorNamePlaceHolder), luminance(theme.ColorNameInputBorder)
+	k.toggleContrast()
+	if luminance(theme.ColorNamePlaceHolder) >= hint || luminance(theme.ColorNameInputBorder) >= border || !k.app.Preferences().Bool(contrastKey) {
+		t.Fatal("high contrast did not darken the hints and borders, or was not remembered")
+	}
+	if luminance(theme.ColorNameForeground) != 0 {
+		t.Error("the text is not black in high contrast")
+	}
+	k.toggleContrast()
+	if luminance(theme.ColorNamePlaceHolder) != hint {
+		t.Error("switching back did not restore the colours")
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/kiosk"
 	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
@@ -103,7 +104,7 @@ func NewContent(dir string, opt Options) *Worklist {
 // Show makes the worklist's window in application a; the caller shows it
 // (ShowAndRun).
 func Show(a fyne.App, dir string, opt Options) *Worklist {
-	a.Settings().SetTheme(Theme())
+	a.Settings().SetTheme(kiosk.ThemeFor(a))
 	// The language last chosen on the kiosk's unlock screen: the worklist
 	// runs under the same application ID, so it reads the same preference.
 	lang, _ := i18n.Parse(a.Preferences().String(langKey))
