@@ -139,6 +139,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 	k.win.SetOnClosed(k.Lock)
 	k.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { k.Lock() })
 	k.win.Canvas().AddShortcut(printShortcut, func(fyne.Shortcut) { k.printPack() })
+	k.win.Canvas().AddShortcut(searchShortcut, func(fyne.Shortcut) { k.focusSearch() })
 	k.showUnlock("")
 	return k
 }

@@ -130,3 +130,18 @@ func TestLargeTextIsRememberedAndEnlargesTheText(t *testing.T) {
 		t.Fatalf("text size %v after switching back, want %v", got, normal)
 	}
 }
+
+func TestCtrlFPutsTheFocusInTheSearchFromAnywhere(t *testing.T) {
+	k, _ := kioskWithClock(t)
+	k.focusSearch() // locked: nothing to focus, nothing breaks
+	unlockWith(k, passphrase, "RN Peeters")
+	k.census.search.SetText("101")
+	k.win.Canvas().Focus(nil)
+	k.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(searchShortcut)
+	if k.win.Canvas().Focused() != k.census.search {
+		t.Fatal("Ctrl+F did not put the focus in the search")
+	}
+	if k.census.search.SelectedText() != "101" {
+		t.Errorf("the search text is not selected for typing over: %q", k.census.search.SelectedText())
+	}
+}

@@ -9,6 +9,19 @@ import (
 // lockShortcut locks the kiosk: Ctrl+L (Cmd+L on a Mac).
 var lockShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 
+// searchShortcut puts the focus in the census search: Ctrl+F.
+var searchShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+
+// focusSearch puts the focus in the census search, its text selected so
+// that typing replaces it; it does nothing while locked.
+func (k *Kiosk) focusSearch() {
+	if k.census == nil || k.census.search == nil {
+		return
+	}
+	k.win.Canvas().Focus(k.census.search)
+	k.census.search.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
 // searchEntry is the census search field. A focused entry takes every
 // shortcut before the window does, so the lock shortcut is handled here
 // too: the search field has the focus most of the time.
