@@ -21,7 +21,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: demo build test bench screenshots window-deps test-deps fhir-server-deps
+.PHONY: demo build test bench screenshots window-check window-deps test-deps fhir-server-deps
 
 demo: build
 	./lifeboat demo
@@ -32,6 +32,12 @@ build: window-deps
 test: test-deps fhir-server-deps
 	$(GO) vet -tags ci ./...
 	$(GO) test -race -tags ci -count=1 ./...
+	$(MAKE) window-check
+
+# A real window under Xvfb: the demo opens, unlocks and shows a chart.
+window-check: build
+	$(call apt_install,$(SHOT_PKGS))
+	./docs/window-check.sh
 
 bench: test-deps fhir-server-deps
 	$(GO) test -tags ci -run '^$$' -bench 'Build|Seal|Open|Decrypt' -benchtime 5x -count 5 -timeout 60m ./store/ | tee bench.out

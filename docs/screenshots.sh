@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Opens the demo window under Xvfb, unlocks it, opens a chart and takes
-# screenshots into docs/: in English, then after switching the unlock
+# screenshots into docs/ (or $SHOT_DIR): in English, then after switching the unlock
 # screen to Dutch. Needs: a built ./lifeboat, Xvfb, xdotool, imagemagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 # The window's preferences (language, large text) go to a folder of their
 # own: the pictures do not depend on, nor change, the preferences of
 # whoever runs this.
+out=${SHOT_DIR:-docs}
 prefs=$(mktemp -d)
 export XDG_CONFIG_HOME=$prefs
 display=:${SCREENSHOT_DISPLAY:-97}
@@ -33,8 +34,8 @@ sleep 2
 shot() {
 	xdotool windowmove "$win" 0 0 windowsize "$win" 1280 860
 	sleep 1
-	import -window root "docs/$1.png"
-	echo "docs/$1.png"
+	import -window root "$out/$1.png"
+	echo "$out/$1.png"
 }
 
 

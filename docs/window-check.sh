@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The real window, checked in CI: runs the screenshot script under Xvfb
+# into a temporary folder (docs/ is left alone) and checks that each
+# picture shows a window, not an empty screen, and that unlocking changed
+# what it shows. Needs what screenshots.sh needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+SHOT_DIR=$dir SCREENSHOT_DISPLAY=${SCREENSHOT_DISPLAY:-95} ./docs/screenshots.sh >"$dir/log" 2>&1 || {
+	cat "$dir/log" >&2
+	exit 1
+}
+for shot in unlock census demo-chart chart-mar unlock-nl census-nl; do
+	f=$dir/$shot.png
+	[ -s "$f" ] || { echo "window check: no $shot picture" >&2; exit 1; }
+	colours=$(identify -format '%k' "$f")
+	[ "$colours" -gt 50 ] || { echo "window check: the $shot picture is nearly empty ($colours colours)" >&2; exit 1; }
+done
+if cmp -s "$dir/unlock.png" "$dir/census.png"; then
+	echo "window check: unlocking did not change the window" >&2
+	exit 1
+fi
+echo "window check: the demo window opened, unlocked and showed the census, a chart and the MAR under Xvfb"
