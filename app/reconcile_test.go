@@ -26,7 +26,7 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 6, Seed: 11, AsOf: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	srv := fhirtest.Start(t, fhirtest.Options{}, input)
+	srv := fhirtest.Start(t, fhirtest.Options{Bearer: "reconcile-token"}, input)
 	env := map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10"}
 	run := func(want int, args ...string) string {
 		t.Helper()
@@ -59,6 +59,12 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 	}
 	registration := ids[2]
 
+	// Without the token: one sentence, exit 1, nothing changed.
+	if _, errOut, code := runCLI(t, env, "reconcile", "--data", data, "--fhir", srv.URL, "--dry-run"); code != ExitFailure ||
+		!strings.Contains(errOut, "Authorisation failed") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("a run without the token: exit %d, %q", code, errOut)
+	}
+	env["LIFEBOAT_FHIR_BEARER"] = "reconcile-token"
 	before := srv.Stats().Resources
 	var plan reconcile.Plan
 	if err := json.Unmarshal([]byte(run(0, "reconcile", "--data", data, "--fhir", srv.URL, "--dry-run", "--json")), &plan); err != nil {
