@@ -50,8 +50,14 @@
 //     If-Match: W/"versionId" is checked, 412 when stale), PATCH (JSON
 //     Patch), DELETE, conditional create (If-None-Exist), update and
 //     delete, and batch and transaction Bundles POSTed to the base (a
-//     transaction that fails is rolled back; urn:uuid references between
-//     its entries are resolved). New versionIds are UUIDs. Writes are
+//     transaction that fails is rolled back by the server, as the engine
+//     does not, unless Options.NoRollback; urn:uuid references between
+//     its entries are resolved). Entries run creates
+//     first, then updates, whatever their order in the Bundle. A
+//     transaction with a conditional create (ifNoneExist) or a conditional
+//     update or delete and more than 8 entries is refused with 400
+//     ("requires strict isolation but has too many entries"), as Medplum
+//     does. New versionIds are UUIDs. Writes are
 //     validated against the R4 definitions (400 with the issues) unless
 //     Options.NoValidate; nothing cascades (a Group keeps listing a deleted
 //     Patient).
@@ -107,7 +113,18 @@ type Options struct {
 	NoValidate bool
 	// Log makes the server log every request to its stderr (see Stderr).
 	Log bool
+	// NoRollback makes a transaction Bundle that fails keep the writes it
+	// made before the failure, as servers that do not roll back do. By
+	// default the server rolls it back (the engine does not; the server
+	// keeps an undo log).
+	NoRollback bool
 }
+
+// FailEntryHeader, on a batch or transaction Bundle POSTed to the base,
+// makes the server fail that Bundle at its Nth write (the header's value,
+// from 1), as FailEntry does: a proxy in a test can fail one chosen
+// request part-way without a race with other requests.
+const FailEntryHeader = "X-Fhirtest-Fail-Entry"
 
 // Server is a running FHIR server.
 type Server struct {
@@ -238,6 +255,9 @@ func serverEnv(opts Options) []string {
 	if opts.Log {
 		env = append(env, "FHIRTEST_LOG=1")
 	}
+	if opts.NoRollback {
+		env = append(env, "FHIRTEST_NO_ROLLBACK=1")
+	}
 	return env
 }
 
@@ -276,6 +296,18 @@ func (s *Server) Stderr() string { return s.stderr.String() }
 func (s *Server) Fault(mode string, ms, count int) {
 	s.t.Helper()
 	s.control("fault", map[string]any{"mode": mode, "ms": ms, "count": count})
+}
+
+// FailEntry makes the next count batch or transaction Bundles POSTed to
+// the base (every one, when count is 0; other requests are not counted)
+// fail at their nth write, n from 1: a create, an update or a delete (a
+// conditional create that finds its match writes nothing). The n-1 writes
+// before it are made; then a transaction answers 500 and is rolled back,
+// unless Options.NoRollback, when those writes stay (a batch gives the
+// failed entry a 500 and goes on). Fault("none", 0, 0) clears it.
+func (s *Server) FailEntry(n, count int) {
+	s.t.Helper()
+	s.control("fault", map[string]any{"mode": "fail-entry", "entry": n, "count": count})
 }
 
 // Put stores resource (which must have an id) as a new version, as an EHR

@@ -28,6 +28,9 @@
 //   FHIRTEST_NEXT_LINKS=1 add "self" and "next" links to search Bundles (the
 //                         engine gives none); next is [base]/Type?...&_offset=N
 //   FHIRTEST_NO_VALIDATE=1  accept writes that fail FHIR R4 validation
+//   FHIRTEST_NO_ROLLBACK=1  a transaction Bundle that fails keeps the writes
+//                         made before the failure, as servers that do not roll
+//                         back do (by default it is rolled back)
 //   FHIRTEST_LOG=1        log each request on stderr
 //
 // Test controls, outside the FHIR base, never faulted and never needing a token:
@@ -37,6 +40,18 @@
 //                       OperationOutcome; answer normally (slow); answer with
 //                       the body cut halfway and the connection dropped
 //                       (truncate); or a 200 HTML page (html). "none" clears.
+//                       {"mode":"fail-entry","entry":N,"count":N,"ms":N}: the
+//                       next count batch or transaction Bundles (other requests
+//                       are not counted) fail at their Nth write (a create,
+//                       update or delete; a conditional create that finds its
+//                       match writes nothing): the N-1 writes before it are
+//                       made, then a transaction answers 500 (a batch gives that
+//                       entry a 500). A transaction is then rolled back unless
+//                       FHIRTEST_NO_ROLLBACK=1.
+//
+// A Bundle POSTed with the header "X-Fhirtest-Fail-Entry: N" fails the same
+// way at its Nth write, whatever the fault control says, so that a proxy in a
+// test can fail one chosen request part-way.
 //   POST /_test/put     a resource: stored as a new version (lastUpdated now)
 //   POST /_test/delete  {"resourceType":..,"id":..}
 //   GET  /_test/stats   resource counts, load time and memory use
@@ -66,6 +81,7 @@ import {
   normalizeOperationOutcome,
   notFound,
   parseFhirPath,
+  serverError,
   splitSearchOnComma,
   toTypedValue,
   unauthorized,
@@ -114,6 +130,9 @@ class TestRepository extends MemoryRepository {
     super();
     this.validate = false; // set once the files are loaded
     this.txDepth = 0;
+    this.noRollback = false; // FHIRTEST_NO_ROLLBACK=1: a failed transaction keeps its writes
+    this.failAt = 0; // when > 0, the write that fails on purpose (fail-entry), counted from 1
+    this.writes = 0; // writes so far in the request being handled
     this.undo = undefined; // the undo log of the outermost transaction
     this.generation = 0; // counts writes; cached search results are of one generation
     this.searches = new Map(); // search key -> { generation, matches }, oldest first
@@ -203,7 +222,15 @@ class TestRepository extends MemoryRepository {
     return matches;
   }
 
+  // countWrite fails the write that fail-entry names, before it is made.
+  countWrite() {
+    if (this.failAt > 0 && ++this.writes === this.failAt) {
+      throw new OperationOutcomeError(serverError(new Error(`Injected fault: write ${this.failAt} failed (fhirtest)`)));
+    }
+  }
+
   async createResource(resource, options) {
+    this.countWrite();
     if (options) {
       // A create through the router (plain or conditional POST, or a create
       // in a Bundle): the server sets versionId and lastUpdated, and, unless
@@ -226,6 +253,7 @@ class TestRepository extends MemoryRepository {
   }
 
   async deleteResource(resourceType, id) {
+    this.countWrite();
     this.remember(resourceType, id);
     this.generation++;
     return super.deleteResource(resourceType, id);
@@ -247,7 +275,8 @@ class TestRepository extends MemoryRepository {
   // The engine runs a transaction's callback with no isolation and no
   // rollback. Requests are already handled one at a time (see serialize),
   // which gives the isolation; the undo log gives the rollback, so a
-  // transaction Bundle that fails leaves nothing behind.
+  // transaction Bundle that fails leaves nothing behind, unless noRollback
+  // asks for a server that keeps what was written before the failure.
   async withTransaction(callback) {
     const outermost = this.txDepth === 0;
     if (outermost) {
@@ -257,7 +286,7 @@ class TestRepository extends MemoryRepository {
     try {
       return await callback(undefined);
     } catch (err) {
-      if (outermost) {
+      if (outermost && !this.noRollback) {
         this.rollback();
       }
       throw err;
@@ -416,6 +445,7 @@ try {
 }
 const loadMs = performance.now() - loadStart;
 repo.validate = env.FHIRTEST_NO_VALIDATE !== '1';
+repo.noRollback = env.FHIRTEST_NO_ROLLBACK === '1';
 
 // ---------------------------------------------------------------------------
 // The CapabilityStatement. The router has no metadata route (GET metadata
@@ -469,13 +499,16 @@ function capabilityStatement(baseUrl) {
 // ---------------------------------------------------------------------------
 // Faults and tokens.
 
-const fault = { mode: 'none', ms: 0, count: 0 };
+const fault = { mode: 'none', ms: 0, count: 0, entry: 0 };
+const FAIL_ENTRY_HEADER = 'x-fhirtest-fail-entry';
 
-function takeFault() {
-  if (fault.mode === 'none') {
+// takeFault takes the fault for a request, if any; bundle says whether it
+// POSTs a batch or transaction Bundle (the only requests fail-entry counts).
+function takeFault(bundle) {
+  if (fault.mode === 'none' || (fault.mode === 'fail-entry' && !bundle)) {
     return undefined;
   }
-  const f = { mode: fault.mode, ms: fault.ms };
+  const f = { mode: fault.mode, ms: fault.ms, entry: fault.entry };
   if (fault.count > 0 && --fault.count === 0) {
     fault.mode = 'none';
   }
@@ -670,14 +703,20 @@ async function handleTest(req, res, url) {
   const body = parseJson(await readBody(req)) ?? {};
   switch (op) {
     case 'fault': {
-      const modes = ['none', '500', 'slow', 'truncate', 'html'];
+      const modes = ['none', '500', 'slow', 'truncate', 'html', 'fail-entry'];
       if (!modes.includes(String(body.mode ?? 'none'))) {
         send(res, 400, outcome('invalid', `fault mode must be one of ${modes.join(', ')}`));
+        return;
+      }
+      const entry = Math.floor(Number(body.entry) || 0);
+      if (body.mode === 'fail-entry' && entry < 1) {
+        send(res, 400, outcome('invalid', 'fail-entry needs the write to fail, "entry": 1 or more'));
         return;
       }
       fault.mode = String(body.mode ?? 'none');
       fault.ms = Math.max(0, Number(body.ms) || 0);
       fault.count = Math.max(0, Number(body.count) || 0);
+      fault.entry = entry;
       send(res, 200, { ...fault });
       return;
     }
@@ -696,7 +735,8 @@ async function handleTest(req, res, url) {
 }
 
 async function handleFhir(req, res, url, baseUrl) {
-  const f = takeFault();
+  const isBundle = req.method === 'POST' && (url.pathname === BASE || url.pathname === BASE + '/');
+  const f = takeFault(isBundle);
   if (f?.ms) {
     await sleep(f.ms);
   }
@@ -758,7 +798,20 @@ async function handleFhir(req, res, url, baseUrl) {
     headers: req.headers,
     config: { transactions: true },
   };
-  const [oo, resource] = await serialize(() => router.handleRequest(fhirReq, repo));
+  let failAt = f?.mode === 'fail-entry' ? f.entry : 0;
+  const header = parseInt(req.headers[FAIL_ENTRY_HEADER] ?? '', 10);
+  if (isBundle && header > 0) {
+    failAt = header;
+  }
+  const [oo, resource] = await serialize(async () => {
+    repo.failAt = failAt;
+    repo.writes = 0;
+    try {
+      return await router.handleRequest(fhirReq, repo);
+    } finally {
+      repo.failAt = 0;
+    }
+  });
   const status = getStatus(oo);
   let answer = resource ?? oo;
   if (answer.resourceType === 'Bundle' && answer.type === 'searchset' && env.FHIRTEST_NEXT_LINKS === '1') {
