@@ -314,3 +314,40 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 		t.Errorf("a run with nothing left changed the server: %v, then %v", before, after)
 	}
 }
+
+// TestAnEntryForAMergedPatientWaitsAndGoesToTheSurvivingRecordOnceLinked:
+// the EHR merged the patient during the outage; the note waits for a
+// person, who links it to the surviving record.
+func TestAnEntryForAMergedPatientWaitsAndGoesToTheSurvivingRecordOnceLinked(t *testing.T) {
+	srv := fhirtest.Start(t, fhirtest.Options{}, "testdata/scenario/ward.ndjson")
+	ctx := context.Background()
+	_, _, j := testJournal(t)
+	note := recordAs(t, j, "RN Peeters", store.Entry{Kind: store.KindNote, Patient: "p3", ClinicalTime: time.Now().Add(-time.Hour),
+		BasedOn: []store.Version{v1("Patient", "p3")}, Note: &store.NursingNote{Text: "Mobilised twice."}})
+	srv.Put(json.RawMessage(`{"resourceType":"Patient","id":"p3","active":false,"name":[{"family":"Maes","given":["Lotte"]}],
+		"gender":"female","birthDate":"1985-03-03","link":[{"other":{"reference":"Patient/claes-other"},"type":"replaced-by"}]}`))
+	client := testClient(t, srv.URL)
+	r := &Reconciler{Client: client, Journal: j}
+	res, err := r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := outcomes(res.Plan)[note.ID]
+	if it.Outcome != Conflict || it.Conflict != ConflictPatientMerged || it.Server == nil || it.Server.Value != "merged into Patient/claes-other" {
+		t.Fatalf("the note for a merged patient: %s %s %+v", it.Outcome, it.Conflict, it.Server)
+	}
+	if _, err := Decide(ctx, j, note.ID, store.DecisionLink, "claes-other", "merged record checked", "HIM Claes", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = r.Run(ctx); err != nil || res.Created != 1 {
+		t.Fatalf("after the link: created %d (%v)", res.Created, err)
+	}
+	var doc struct {
+		Subject struct{ Reference string } `json:"subject"`
+	}
+	client.Search(ctx, "DocumentReference", url.Values{"identifier": {DefaultEntrySystem + "|" + note.ID}},
+		func(raw json.RawMessage) error { return json.Unmarshal(raw, &doc) })
+	if doc.Subject.Reference != "Patient/claes-other" {
+		t.Errorf("the note went to %q, want the surviving record", doc.Subject.Reference)
+	}
+}
