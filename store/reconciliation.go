@@ -75,8 +75,21 @@ func (j *Journal) Reconciled(ctx context.Context, states map[string]string, reso
 	}
 	for id, refs := range resources {
 		for _, r := range refs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO reconciled_resources (entry, type, id, version) VALUES (?, ?, ?, ?)
-				ON CONFLICT (entry, type, id) DO UPDATE SET version = excluded.version`, id, r.Type, r.ID, r.Version); err != nil {
+			// A resource already recorded gets its newer version; a new one a row.
+			res, err := tx.ExecContext(ctx, "UPDATE reconciled_resources SET version = ? WHERE entry = ? AND type = ? AND id = ?",
+				r.Version, id, r.Type, r.ID)
+			if err != nil {
+				return sqliteProblem(err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return sqliteProblem(err)
+			}
+			if n > 0 {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, "INSERT INTO reconciled_resources (entry, type, id, version) VALUES (?, ?, ?, ?)",
+				id, r.Type, r.ID, r.Version); err != nil {
 				return sqliteProblem(err)
 			}
 		}
