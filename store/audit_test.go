@@ -89,16 +89,16 @@ func wantProblem(t *testing.T, rep AuditReport, seq uint64, kind AuditProblemKin
 	}
 }
 
-func exportRows(t *testing.T, dir string, keys *Keys) []auditRow {
+func exportRows(t *testing.T, dir string, keys *Keys) []AuditRow {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := ExportAudit(dir, keys, &buf, "jsonl"); err != nil {
 		t.Fatal(err)
 	}
-	var rows []auditRow
+	var rows []AuditRow
 	dec := json.NewDecoder(&buf)
 	for dec.More() {
-		var r auditRow
+		var r AuditRow
 		if err := dec.Decode(&r); err != nil {
 			t.Fatal(err)
 		}

@@ -64,9 +64,11 @@ const (
 	rowUnreadable = "unreadable" // the line is not a record
 )
 
-// auditRow is one row of an export: a record, or a gap where records are
-// missing (Status is then the problem's kind).
-type auditRow struct {
+// AuditRow is one row of the verified trail, as an export writes it: a
+// record with its status (verified, signed, altered, forged, unreadable),
+// or a gap where records are missing (Status is then the problem's kind
+// and only Seq and Problem are set).
+type AuditRow struct {
 	Seq         uint64    `json:"seq"`
 	Status      string    `json:"status"`
 	Problem     string    `json:"problem,omitempty"`
@@ -84,7 +86,7 @@ type auditRow struct {
 // place in the chain, and the log against its signed head. Problems are in
 // the report; the error is for when the trail could not be read at all.
 func VerifyAudit(dir string, keys *Keys) (AuditReport, error) {
-	_, rep, err := readAudit(dir, keys)
+	_, rep, err := ReadAudit(dir, keys)
 	return rep, err
 }
 
@@ -95,7 +97,7 @@ func ExportAudit(dir string, keys *Keys, w io.Writer, format string) (AuditRepor
 	if format != "jsonl" && format != "csv" {
 		return AuditReport{}, fmt.Errorf("unknown export format %q: use jsonl or csv", format)
 	}
-	rows, rep, err := readAudit(dir, keys)
+	rows, rep, err := ReadAudit(dir, keys)
 	if err != nil {
 		return rep, err
 	}
@@ -138,7 +140,7 @@ func csvTime(t time.Time) string {
 type auditWalk struct {
 	keys     *Keys
 	rep      *AuditReport
-	rows     []auditRow
+	rows     []AuditRow
 	prev     []byte // chain of the last record in order; nil after a damaged line
 	next     uint64 // the sequence number expected next
 	damaged  uint64 // damaged lines since the last record in order
@@ -160,8 +162,12 @@ func (w *auditWalk) accept(l auditLine, seq uint64) {
 	w.accepted[seq] = l.Chain
 }
 
-// readAudit reads and checks the whole trail under a shared lock.
-func readAudit(dir string, keys *Keys) ([]auditRow, AuditReport, error) {
+// ReadAudit reads and verifies the whole trail, under a shared lock, and
+// returns its rows, for a report that prints them. It needs the keys'
+// identity and trusted signing key only, not the signing key: keys opened
+// with the IT recovery key read it too. The error is for a trail that cannot be read at all;
+// what verification found is in the report and the rows.
+func ReadAudit(dir string, keys *Keys) ([]AuditRow, AuditReport, error) {
 	var rep AuditReport
 	w := &auditWalk{keys: keys, rep: &rep, prev: auditGenesis(keys.Config.KioskID), next: 1,
 		accepted: map[uint64][]byte{}, reported: map[AuditProblem]bool{}}
@@ -237,14 +243,14 @@ func (w *auditWalk) walk(lines []readLine) {
 		if !ln.ok {
 			seq := w.next + w.damaged
 			text := w.problem(seq, RecordAltered, "record %d was altered (its line is not a record)", seq)
-			w.rows = append(w.rows, auditRow{Seq: seq, Status: rowUnreadable, Problem: text})
+			w.rows = append(w.rows, AuditRow{Seq: seq, Status: rowUnreadable, Problem: text})
 			w.prev = nil
 			w.damaged++
 			continue
 		}
 		l, e, signed := ln.l, w.next, ln.signed
 		linked := w.prev != nil && bytes.Equal(auditChain(w.prev, e, l.CT), l.Chain)
-		row := auditRow{Seq: l.Seq, Status: rowSigned}
+		row := AuditRow{Seq: l.Seq, Status: rowSigned}
 		switch {
 		case linked && signed && l.Seq == e:
 			row.Status = rowVerified
@@ -272,7 +278,7 @@ func (w *auditWalk) walk(lines []readLine) {
 				}
 				if from < l.Seq {
 					text := w.problem(from, RecordRemoved, "%s removed", span(from, l.Seq-1, "was", "were"))
-					w.rows = append(w.rows, auditRow{Seq: from, Status: string(RecordRemoved), Problem: text})
+					w.rows = append(w.rows, AuditRow{Seq: from, Status: string(RecordRemoved), Problem: text})
 				}
 			}
 			w.accept(l, l.Seq)
@@ -290,7 +296,7 @@ func (w *auditWalk) walk(lines []readLine) {
 
 // open decrypts a record for the export and checks that its sealed
 // content agrees with its line.
-func (w *auditWalk) open(row *auditRow, l auditLine) {
+func (w *auditWalk) open(row *AuditRow, l auditLine) {
 	r, err := auditDecrypt(w.keys.identity, l.CT)
 	if err != nil {
 		if row.Status == rowVerified || row.Status == rowSigned {
@@ -325,14 +331,14 @@ func (w *auditWalk) checkHead(head *auditHead, herr error, records bool) {
 	case head.Count > end:
 		text = w.problem(end+1, RecordsTruncated, "%s removed from the end (audit.head counts %d)",
 			span(end+1, head.Count, "was", "were"), head.Count)
-		w.rows = append(w.rows, auditRow{Seq: end + 1, Status: string(RecordsTruncated), Problem: text})
+		w.rows = append(w.rows, AuditRow{Seq: end + 1, Status: string(RecordsTruncated), Problem: text})
 		return
 	case head.Count > 0 && w.accepted[head.Count] != nil && !bytes.Equal(w.accepted[head.Count], head.Chain):
 		text = w.problem(head.Count, HeadDamaged, "audit.head does not match record %d", head.Count)
 	default:
 		return
 	}
-	w.rows = append(w.rows, auditRow{Seq: end, Status: string(HeadDamaged), Problem: text})
+	w.rows = append(w.rows, AuditRow{Seq: end, Status: string(HeadDamaged), Problem: text})
 }
 
 // span names records from..to: "record 4 was", "records 4 to 6 were".
