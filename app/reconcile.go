@@ -86,11 +86,6 @@ func (c *cli) reconcileCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		entries, err := j.List(ctx)
-		if err != nil {
-			return err
-		}
-		describe(plan, entries)
 		if *asJSON {
 			return writeJSON(c.stdout, plan)
 		}
@@ -149,17 +144,6 @@ func (c *cli) reconcileCmd(args []string) error {
 		return errWaiting{n}
 	}
 	return nil
-}
-
-// describe puts each planned entry's downtime side in words.
-func describe(plan *reconcile.Plan, entries []store.JournalEntry) {
-	byID := map[string]store.Entry{}
-	for _, e := range entries {
-		byID[e.ID] = e.Entry
-	}
-	for i := range plan.Items {
-		plan.Items[i].Downtime = present.EntrySummary(byID[plan.Items[i].Entry])
-	}
 }
 
 // reconcileKeys opens the vault with IT's recovery key when a file is

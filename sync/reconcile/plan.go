@@ -228,8 +228,12 @@ func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string
 	for _, it := range links {
 		it.Candidates = candidates[it.Entry]
 	}
-	for _, it := range p.Items {
+	for i := range p.Items {
+		it := &p.Items[i]
 		p.Count[it.Outcome]++
+		if r.Describe != nil {
+			it.Downtime = r.Describe(v.byID[it.Entry].Entry)
+		}
 	}
 	return p, nil
 }

@@ -96,11 +96,6 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 			continue
 		}
 		res.Plan = plan
-		if r.Describe != nil {
-			for i := range plan.Items {
-				plan.Items[i].Downtime = r.Describe(v.byID[plan.Items[i].Entry].Entry)
-			}
-		}
 		// What needs no push is recorded at once.
 		states, refs := map[string]string{}, map[string][]store.ServerRef{}
 		var creates []*Item
