@@ -93,9 +93,14 @@ func (c *cli) reconcileCmd(args []string) error {
 		return nil
 	}
 	if !*asJSON {
+		var last time.Time
 		r.Progress = func(p reconcile.Progress) {
-			fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused\n",
-				p.Pushed, p.Left, p.Conflicts, p.Failed)
+			// At most a line a second, and the last one of each round.
+			if now := time.Now(); now.Sub(last) >= time.Second || p.Left == 0 {
+				last = now
+				fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused\n",
+					p.Pushed, p.Left, p.Conflicts, p.Failed)
+			}
 		}
 	}
 	res, runErr := r.Run(ctx)
