@@ -355,7 +355,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 			c.Patient = "" // a new Patient is made
 		}
 		if it.Decision == nil || it.Decision.Action != store.DecisionPush {
-			r.conflicts(ctx, rd, e, it, patients, orders, allergies, encounters)
+			r.conflicts(ctx, rd, e, it, patients, orders, allergies, encounters, current)
 		}
 		if c.Encounter != nil && Identifies(c.Encounter.Body, e.ID, r.Config) {
 			// An earlier attempt changed the encounter: Requests leaves the
@@ -539,7 +539,7 @@ func start(e *resource) string {
 
 // conflicts compares what the entry was based on with the server now.
 func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalEntry, it *Item,
-	patients, orders map[string]*resource, allergies, encounters []*resource) {
+	patients, orders map[string]*resource, allergies, encounters []*resource, current map[string]*resource) {
 	conflict := func(kind, reason string, side *Side) {
 		if it.Outcome != Conflict {
 			it.Outcome, it.Conflict, it.Reason, it.Server = Conflict, kind, reason, side
@@ -581,7 +581,7 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 			}
 		}
 	case store.KindTransfer, store.KindDischarge:
-		if current := currentEncounters(encounters)[it.EHRPatient]; current == nil {
+		if current[it.EHRPatient] == nil {
 			side := &Side{Value: "no current encounter"}
 			for _, enc := range encounters {
 				if enc.Subject != nil && enc.Subject.Reference == it.EHRPatient && enc.Status == "finished" {

@@ -157,14 +157,7 @@ func (r *Reconciler) pause(ctx context.Context) bool {
 // unreachable, busy or failing, or an answer cut short.
 func retryable(err error) bool {
 	return errors.Is(err, rest.ErrUnreachable) || errors.Is(err, rest.ErrNotFHIR) || errors.Is(err, rest.ErrChanged) ||
-		(errors.Is(err, rest.ErrRefused) && serverSide(err))
-}
-
-// serverSide says whether a refusal was the server failing (5xx, 429)
-// rather than refusing what was sent (4xx).
-func serverSide(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "answered 5") || strings.Contains(msg, "answered 429")
+		errors.Is(err, rest.ErrServerFailed)
 }
 
 func (r *Reconciler) progress(res *Result, plan *Plan, left int) {
@@ -194,7 +187,7 @@ func (r *Reconciler) push(ctx context.Context, creates []*Item, res *Result, pla
 		case err == nil:
 			pushed += len(items)
 			return nil
-		case !errors.Is(err, rest.ErrRefused) || serverSide(err):
+		case !errors.Is(err, rest.ErrRefused) || errors.Is(err, rest.ErrServerFailed):
 			return err
 		case len(items) == 1:
 			res.Failed[items[0].Entry] = "the FHIR server refused it: " + err.Error()

@@ -71,6 +71,10 @@ var (
 	ErrRefused     = errors.New("the FHIR server refused the request")
 	ErrNotFHIR     = errors.New("the FHIR server's answer is not FHIR")
 	ErrAuth        = errors.New("authorisation failed")
+	// ErrServerFailed is a refusal that was the server failing or busy
+	// (5xx, 429) rather than refusing what was sent (4xx); every one is
+	// also ErrRefused.
+	ErrServerFailed = errors.New("the FHIR server failed")
 	// ErrChanged is a write refused because the resource changed on the
 	// server since it was read (409, 412).
 	ErrChanged = errors.New("the FHIR server has a newer version")
@@ -409,12 +413,25 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 		return nil, 0, &retryable{err: fmt.Errorf("%w: the FHIR server answered %d to %s", ErrAuth, code, what), auth: true}
 	case code == http.StatusTooManyRequests || code >= 500:
 		return nil, retryAfter(resp.Header.Get("Retry-After")), &retryable{
-			err: fmt.Errorf("%w: it answered %d to %s", ErrRefused, code, what)}
+			err: &statusError{code, fmt.Sprintf("%v: it answered %d to %s", ErrRefused, code, what)}}
 	default:
 		// The server's diagnostics are not quoted: they can echo a
 		// query's values, such as an MRN.
-		return nil, 0, fmt.Errorf("%w: it answered %d to %s", ErrRefused, code, what)
+		return nil, 0, &statusError{code, fmt.Sprintf("%v: it answered %d to %s", ErrRefused, code, what)}
 	}
+}
+
+// statusError is an answer with an error status: ErrRefused, and
+// ErrServerFailed too when the server failed (5xx) or was busy (429).
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
+
+func (e *statusError) Is(target error) bool {
+	return target == ErrRefused || (target == ErrServerFailed && (e.code >= 500 || e.code == http.StatusTooManyRequests))
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.
