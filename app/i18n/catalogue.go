@@ -570,7 +570,6 @@ var catalogue = []message{
 	{"%s is not a number.", "%s is geen getal.", "%s n'est pas un nombre."},
 	{"Say why it is corrected: type the reason first.", "Zeg waarom het verbeterd wordt: typ eerst de reden.", "Dites pourquoi c'est corrigé : tapez d'abord le motif."},
 	{"Nothing was changed: change a value, or use Push anyway.", "Er werd niets gewijzigd: wijzig een waarde, of gebruik Toch doorsturen.", "Rien n'a été modifié : modifiez une valeur, ou utilisez Envoyer quand même."},
-	{"That entry is already reconciled: it cannot be corrected here.", "Die registratie is al afgehandeld: ze kan hier niet verbeterd worden.", "Cette saisie est déjà traitée : elle ne peut pas être corrigée ici."},
 	// What an entry is, in the list and the detail.
 	{"medication", "medicatie", "médicament"},
 	{"vital signs", "parameters", "paramètres vitaux"},

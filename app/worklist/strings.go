@@ -126,7 +126,6 @@ const (
 	notANumberFmt   = "%s is not a number."
 	needEditReason  = "Say why it is corrected: type the reason first."
 	unchanged       = "Nothing was changed: change a value, or use Push anyway."
-	notPending      = "That entry is already reconciled: it cannot be corrected here."
 )
 
 var kindWords = map[store.Kind]string{

@@ -377,7 +377,7 @@ func (w *Worklist) correct(r *row, edit func(*store.Entry) error, careBy, reason
 	w.work.Add(1)
 	go func() {
 		defer w.work.Done()
-		d, err := recordCorrection(context.Background(), j, r.it.Entry, edit, careBy, reason, user, now)
+		d, err := reconcile.EditThenPush(context.Background(), j, r.it.Entry, edit, careBy, reason, user, now)
 		uiDo(func() {
 			if w.session != session {
 				return
@@ -391,54 +391,6 @@ func (w *Worklist) correct(r *row, edit func(*store.Entry) error, careBy, reason
 	}()
 }
 
-var errNotPending = errors.New(notPending)
-
-// recordCorrection records the correction and its push decision; it
-// returns the decision.
-func recordCorrection(ctx context.Context, j *store.Journal, id string, edit func(*store.Entry) error,
-	careBy, reason, user string, now time.Time) (store.Entry, error) {
-	all, err := j.List(ctx)
-	if err != nil {
-		return store.Entry{}, err
-	}
-	i := slices.IndexFunc(all, func(e store.JournalEntry) bool { return e.ID == id })
-	if i < 0 {
-		return store.Entry{}, store.ErrNoEntry
-	}
-	if all[i].State != store.StatePending || all[i].Superseded() {
-		return store.Entry{}, errNotPending
-	}
-	orig, err := j.Entry(ctx, id)
-	if err != nil {
-		return store.Entry{}, err
-	}
-	c := store.Entry{Kind: orig.Kind, Patient: orig.Patient, ClinicalTime: orig.ClinicalTime,
-		BasedOn: slices.Clone(orig.BasedOn), Supersedes: orig.ID}
-	if err := edit(&c); err != nil {
-		return store.Entry{}, err
-	}
-	// Typed now for care given then: the person who did the care vouches
-	// for it, as for paper back-entry.
-	switch {
-	case orig.Transcription != nil:
-		c.Transcription = &store.Transcription{FromPaperSignedBy: orig.Transcription.FromPaperSignedBy}
-	case now.Sub(orig.ClinicalTime) > store.LiveWindow:
-		c.Transcription = &store.Transcription{FromPaperSignedBy: strings.TrimSpace(careBy)}
-	}
-	if err := j.Stamp(&c, user, now); err != nil {
-		return store.Entry{}, err
-	}
-	d := store.Entry{Kind: store.KindDecision, Patient: c.Patient, ClinicalTime: now,
-		Decision: &store.Decision{Entry: c.ID, Action: store.DecisionPush, Reason: strings.TrimSpace(reason)}}
-	if err := j.Stamp(&d, user, now); err != nil {
-		return store.Entry{}, err
-	}
-	if err := j.Record(ctx, c, d); err != nil {
-		return store.Entry{}, err
-	}
-	return d, nil
-}
-
 // refusal is the one sentence of a decision or correction refused.
 func refusal(err error) string {
 	var inv *store.InvalidEntryError
@@ -447,8 +399,6 @@ func refusal(err error) string {
 		return trf(notSavedFmt, inv.Reason)
 	case errors.Is(err, reconcile.ErrCannotDecide):
 		return trf(notSavedFmt, strings.TrimPrefix(err.Error(), reconcile.ErrCannotDecide.Error()+": "))
-	case errors.Is(err, errNotPending):
-		return tr(notPending)
 	}
 	return trf(notSavedFmt, err.Error())
 }

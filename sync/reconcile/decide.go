@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,30 +20,15 @@ var ErrCannotDecide = errors.New("that decision cannot be taken")
 // The next run applies it. The command line and the worklist both decide
 // through here.
 func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason, by string, now time.Time) (store.Entry, error) {
-	all, err := j.List(ctx)
+	target, err := pending(ctx, j, entry)
 	if err != nil {
 		return store.Entry{}, err
 	}
-	var target *store.JournalEntry
-	for i := range all {
-		if all[i].ID == entry {
-			target = &all[i]
-		}
-	}
-	refuse := func(format string, a ...any) (store.Entry, error) {
-		return store.Entry{}, fmt.Errorf("%w: %s", ErrCannotDecide, fmt.Sprintf(format, a...))
-	}
 	switch {
-	case target == nil:
-		return refuse("no entry with that id in the journal")
-	case target.Kind == store.KindDecision:
-		return refuse("a decision is not itself decided on")
-	case target.State != store.StatePending:
-		return refuse("that entry is already reconciled (%s)", target.State)
 	case action == store.DecisionNewPatient && target.Kind != store.KindRegistration:
-		return refuse("only a registration can be created as a new patient")
+		return store.Entry{}, refuse("only a registration can be created as a new patient")
 	case strings.TrimSpace(by) == "":
-		return refuse("say who decides")
+		return store.Entry{}, refuse("say who decides")
 	}
 	d := store.Entry{Kind: store.KindDecision, Patient: target.Patient, ClinicalTime: now,
 		Decision: &store.Decision{Entry: target.ID, Action: action, Reason: strings.TrimSpace(reason), LinkTo: strings.TrimSpace(linkTo)}}
@@ -53,4 +39,67 @@ func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason
 		return store.Entry{}, err
 	}
 	return d, nil
+}
+
+// EditThenPush records a correction of an entry not yet reconciled and the
+// decision to push it, in one transaction: both are saved or neither. edit
+// fills the correction's payload; the rest is the original's (kind,
+// patient, clinical time, what it was based on). Care typed now for a
+// time more than 24 h ago is vouched for by careBy, as paper back-entry
+// is. It returns the decision.
+func EditThenPush(ctx context.Context, j *store.Journal, entry string, edit func(*store.Entry) error,
+	careBy, reason, by string, now time.Time) (store.Entry, error) {
+	target, err := pending(ctx, j, entry)
+	if err != nil {
+		return store.Entry{}, err
+	}
+	orig := target.Entry
+	c := store.Entry{Kind: orig.Kind, Patient: orig.Patient, ClinicalTime: orig.ClinicalTime,
+		BasedOn: slices.Clone(orig.BasedOn), Supersedes: orig.ID}
+	if err := edit(&c); err != nil {
+		return store.Entry{}, err
+	}
+	switch {
+	case orig.Transcription != nil:
+		c.Transcription = &store.Transcription{FromPaperSignedBy: orig.Transcription.FromPaperSignedBy}
+	case now.Sub(orig.ClinicalTime) > store.LiveWindow:
+		c.Transcription = &store.Transcription{FromPaperSignedBy: strings.TrimSpace(careBy)}
+	}
+	if err := j.Stamp(&c, strings.TrimSpace(by), now); err != nil {
+		return store.Entry{}, err
+	}
+	d := store.Entry{Kind: store.KindDecision, Patient: c.Patient, ClinicalTime: now,
+		Decision: &store.Decision{Entry: c.ID, Action: store.DecisionPush, Reason: strings.TrimSpace(reason)}}
+	if err := j.Stamp(&d, strings.TrimSpace(by), now); err != nil {
+		return store.Entry{}, err
+	}
+	if err := j.Record(ctx, c, d); err != nil {
+		return store.Entry{}, err
+	}
+	return d, nil
+}
+
+// pending finds an entry a person may still decide on: in the journal,
+// not a decision, not reconciled and not already corrected or cancelled.
+func pending(ctx context.Context, j *store.Journal, entry string) (*store.JournalEntry, error) {
+	all, err := j.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(all, func(e store.JournalEntry) bool { return e.ID == entry })
+	switch {
+	case i < 0:
+		return nil, refuse("no entry with that id in the journal")
+	case all[i].Kind == store.KindDecision:
+		return nil, refuse("a decision is not itself decided on")
+	case all[i].State != store.StatePending:
+		return nil, refuse("that entry is already reconciled (%s)", all[i].State)
+	case all[i].Superseded():
+		return nil, refuse("that entry was corrected or cancelled: decide on the latest one")
+	}
+	return &all[i], nil
+}
+
+func refuse(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrCannotDecide, fmt.Sprintf(format, a...))
 }
