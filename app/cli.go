@@ -25,14 +25,17 @@ import (
 // Exit statuses, for people and for monitoring scripts.
 const (
 	ExitOK         = 0
-	ExitFailure    = 1 // something outside the user's control (disk, memory)
-	ExitUsage      = 2 // bad usage or bad input
-	ExitPassphrase = 3 // wrong passphrase
-	ExitNoSnapshot = 4 // no usable snapshot
-	ExitAudit      = 5 // the audit trail was found altered
-	ExitAmber      = 6 // status: the newest good snapshot is older than the amber threshold
-	ExitRed        = 7 // status: ... older than the red threshold
-	ExitWaiting    = 8 // reconcile: entries wait for a person (conflicts, links, refused by the server)
+	ExitFailure    = 1  // something outside the user's control (disk, memory)
+	ExitUsage      = 2  // bad usage or bad input
+	ExitPassphrase = 3  // wrong passphrase
+	ExitNoSnapshot = 4  // no usable snapshot
+	ExitAudit      = 5  // the audit trail was found altered
+	ExitAmber      = 6  // status: the newest good snapshot is older than the amber threshold
+	ExitRed        = 7  // status: ... older than the red threshold
+	ExitWaiting    = 8  // reconcile: entries wait for a person (conflicts, links, refused by the server)
+	ExitRefused    = 9  // status: the newest generation is refused, or generations seen before are gone (rollback)
+	ExitJournal    = 10 // the downtime journal failed verification: entries forged, altered or missing
+	ExitNotAFile   = 11 // an input or a file of the data folder is not a regular file (a FIFO, a device)
 )
 
 // cli is one run of the program, with its surroundings made explicit so
