@@ -135,12 +135,14 @@ func exitStatus(err error) int {
 		return ExitNoSnapshot
 	case errors.Is(err, store.ErrAuditAltered):
 		return ExitAudit
+	case errors.Is(err, store.ErrNotRegular):
+		return ExitNotAFile
 	case errors.As(err, &ue),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),
 		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
 		errors.Is(err, fhir.ErrUnknownWard), errors.Is(err, fhir.ErrPatientsNotFound),
-		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist):
+		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist), errors.Is(err, store.ErrTooLarge):
 		return ExitUsage
 	}
 	return ExitFailure
