@@ -65,3 +65,39 @@ func syncDir(dir string) error {
 	}
 	return nil
 }
+
+// replaceFile replaces path with data so that readers see the old file or
+// the new one, never a part: a temporary file beside it, fsync'd, renamed
+// over path, then the folder fsync'd so that the rename survives a power
+// cut. It is for the few files that are rewritten (the signed heads of
+// the audit trail and the journal); vault files are written once, with
+// writeNew.
+func replaceFile(path string, perm os.FileMode, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(perm); err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", filepath.Base(path), err)
+	}
+	return syncDir(dir)
+}

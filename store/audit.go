@@ -374,7 +374,7 @@ func (a *Audit) appendLocked(f *os.File, t *auditTail, r AuditRecord) error {
 }
 
 // writeHead replaces audit.head with the signed count, chain and size of
-// t: a temporary file, fsync'd, renamed over the head, folder fsync'd.
+// t, durably.
 func (a *Audit) writeHead(t *auditTail) error {
 	h := auditHead{Count: t.seq, Chain: t.chain, Size: t.size}
 	h.Sig = ed25519.Sign(a.keys.signing, h.message())
@@ -382,26 +382,5 @@ func (a *Audit) writeHead(t *auditTail) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(a.dir, auditHeadTemp)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("writing audit.head: %w", err)
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(a.dir, auditHeadFile))
-	}
-	if err == nil {
-		err = syncDir(a.dir)
-	}
-	if err != nil {
-		return fmt.Errorf("writing audit.head: %w", err)
-	}
-	return nil
+	return replaceFile(filepath.Join(a.dir, auditHeadFile), 0o600, append(b, '\n'))
 }

@@ -36,7 +36,6 @@ import (
 const (
 	auditLogFile        = "audit.log"
 	auditHeadFile       = "audit.head"
-	auditHeadTemp       = "audit.head.tmp"
 	auditPendingFile    = "audit.pending"
 	auditRecordContext  = "lifeboat audit record v1\n"
 	auditHeadContext    = "lifeboat audit head v1\n"
