@@ -50,7 +50,10 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
 		DowntimeEntries: d.json(),
 	}
-	if d.err != nil {
+	switch {
+	case len(d.problems) > 0:
+		out.DowntimeError = present.JournalProblems(d.problems)
+	case d.err != nil:
 		out.DowntimeError = present.JournalUnreadable
 	}
 	out.Vitals.Items = store.Latest(c.Vitals.Items)

@@ -137,6 +137,8 @@ func exitStatus(err error) int {
 		return ExitAudit
 	case errors.Is(err, store.ErrNotRegular):
 		return ExitNotAFile
+	case errors.Is(err, store.ErrJournalUnverified):
+		return ExitJournal
 	case errors.As(err, &ue),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"reflect"
@@ -95,7 +96,7 @@ func (c *cli) recordCmd(args []string) error {
 	for _, e := range batch {
 		fmt.Fprintln(c.stdout, e.ID)
 	}
-	c.auditEntries(dir, keys, batch)
+	c.auditEntries(dir, keys, batch, j.Witness)
 	for i, e := range batch {
 		if e.Kind == store.KindRegistration && e.Supersedes == "" {
 			fmt.Fprintf(c.stderr, "Entry %d registered a new patient as %s: print it on the wristband label.\n", i+1, e.Patient)
@@ -108,14 +109,14 @@ func (c *cli) recordCmd(args []string) error {
 // to its author, once it is durable: the journal is what counts, and the
 // trail never claims an entry that was not saved. Like every audit, it
 // never undoes the work: a trail that cannot be written is said on stderr.
-func (c *cli) auditEntries(dir string, keys *store.Keys, entries []store.Entry) {
+func (c *cli) auditEntries(dir string, keys *store.Keys, entries []store.Entry, witness func(id string) string) {
 	a, err := store.OpenAudit(dir, keys)
 	for _, e := range entries {
 		if err != nil {
 			break
 		}
 		err = a.Append(store.AuditRecord{Time: e.EnteredAt, Actor: e.Author, Action: store.AuditRecordEntry,
-			Subject: e.ID, Details: string(e.Kind) + " for patient " + e.Patient})
+			Subject: e.ID, Details: string(e.Kind) + " for patient " + e.Patient + "; " + witness(e.ID)})
 	}
 	if err != nil {
 		fmt.Fprintln(c.stderr, "Warning: the entries were saved but not written to the audit trail ("+err.Error()+"). Call IT.")
@@ -232,6 +233,7 @@ func jsonProblem(err error) string {
 type journalReport struct {
 	KioskID string               `json:"kioskId"`
 	Entries []store.JournalEntry `json:"entries"`
+	Check   store.JournalCheck   `json:"check"`
 }
 
 func (c *cli) journalCmd(args []string) error {
@@ -245,17 +247,39 @@ func (c *cli) journalCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	all, kioskID, err := listJournal(context.Background(), dir, keys)
+	ctx := context.Background()
+	j, err := store.OpenJournal(ctx, dir, keys)
 	if err != nil {
 		return err
+	}
+	defer j.Close()
+	all, err := j.List(ctx)
+	if err != nil {
+		return err
+	}
+	check, err := j.Check(ctx)
+	if err != nil {
+		return err
+	}
+	// The audit trail witnessed every entry recorded: hold the journal
+	// against it, so that entries removed with the journal's head show.
+	if rows, _, err := store.ReadAudit(dir, keys); err == nil {
+		missing, err := j.CrossCheck(ctx, rows)
+		if err != nil {
+			return err
+		}
+		check.Problems = append(check.Problems, missing...)
 	}
 	c.audit(dir, keys, store.AuditViewJournal, "")
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(journalReport{KioskID: kioskID, Entries: all})
+		if err := enc.Encode(journalReport{KioskID: j.KioskID(), Entries: all, Check: check}); err != nil {
+			return err
+		}
+		return check.Err()
 	}
-	if len(all) == 0 {
+	if len(all) == 0 && check.OK() {
 		fmt.Fprintln(c.stdout, "No entries recorded on this kiosk.")
 		return nil
 	}
@@ -274,44 +298,75 @@ func (c *cli) journalCmd(args []string) error {
 		fmt.Fprintf(c.stdout, "%d · %s · %s · patient %s · %s\n", e.Seq, e.ID, e.Kind, e.Patient, state)
 		fmt.Fprintln(c.stdout, "    "+strings.ReplaceAll(present.EntryLine(store.JournalEntry{Entry: e.Entry}), "\n", "\n    "))
 	}
-	fmt.Fprintf(c.stdout, "%s: %d pending, %d superseded.\n", count(len(all), "entry", "entries"), states[store.StatePending], superseded)
-	return nil
+	fmt.Fprintf(c.stdout, "%s: %d pending, %d superseded", count(len(all), "entry", "entries"), states[store.StatePending], superseded)
+	if check.Upgraded > 0 {
+		fmt.Fprintf(c.stdout, "; %d recorded before entries were signed (signed when the journal was upgraded)", check.Upgraded)
+	}
+	if check.RecoveryOnly > 0 {
+		fmt.Fprintf(c.stdout, "; %s recorded with the IT recovery key, which only that key can check (not listed here)",
+			count(check.RecoveryOnly, "decision", "decisions"))
+	}
+	fmt.Fprintln(c.stdout, ".")
+	printJournalProblems(c.stdout, check.Problems)
+	return check.Err()
+}
+
+// printJournalProblems lists what verification of the journal found:
+// entries not shown and never pushed, entries gone, damaged files.
+func printJournalProblems(w io.Writer, problems []store.JournalProblem) {
+	if len(problems) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nVERIFICATION FAILED: %s (not shown, never pushed; keep the data folder as it is and tell IT):\n",
+		count(len(problems), "problem", "problems"))
+	for _, p := range problems {
+		fmt.Fprintln(w, "  "+p.Text)
+	}
 }
 
 // downtime is what the journal holds for one chart, or why it could not
 // be read.
 type downtime struct {
-	entries []store.JournalEntry
-	err     error
+	entries  []store.JournalEntry
+	problems []store.JournalProblem // entries of this patient that failed verification, and losses of the whole journal
+	err      error
 }
 
 // downtimeFor reads a patient's journal entries for the chart.
 func downtimeFor(ctx context.Context, dir string, keys *store.Keys, patient string) downtime {
-	all, _, err := listJournal(ctx, dir, keys)
+	all, check, err := readJournal(ctx, dir, keys)
 	if err != nil {
 		return downtime{err: err}
 	}
-	return downtime{entries: store.ForPatient(all, patient)}
+	problems := store.ProblemsFor(check.Problems, patient)
+	return downtime{entries: store.ForPatient(all, patient), problems: problems, err: store.JournalCheck{Problems: problems}.Err()}
 }
 
-// listJournal reads every entry of the vault's journal, and its kiosk.
-func listJournal(ctx context.Context, dir string, keys *store.Keys) ([]store.JournalEntry, string, error) {
+// readJournal reads every verified entry of the vault's journal, and what
+// verification found.
+func readJournal(ctx context.Context, dir string, keys *store.Keys) ([]store.JournalEntry, store.JournalCheck, error) {
 	j, err := store.OpenJournal(ctx, dir, keys)
 	if err != nil {
-		return nil, "", err
+		return nil, store.JournalCheck{}, err
 	}
 	defer j.Close()
 	all, err := j.List(ctx)
-	return all, j.KioskID(), err
+	if err != nil {
+		return nil, store.JournalCheck{}, err
+	}
+	check, err := j.Check(ctx)
+	return all, check, err
 }
 
 // section is the chart's "Recorded during downtime", with its warning
 // when the journal could not be read.
 func (d downtime) section() present.Section {
-	if d.err != nil {
+	if d.err != nil && len(d.problems) == 0 {
 		return present.Section{Title: present.DowntimeTitle, Warning: present.JournalUnreadable}
 	}
-	return present.DowntimeEntries(d.entries)
+	s := present.DowntimeEntries(d.entries)
+	s.Warning = present.JournalProblems(d.problems)
+	return s
 }
 
 // downtimeEntryJSON is one entry of chart --json's downtimeEntries.
@@ -322,7 +377,7 @@ type downtimeEntryJSON struct {
 }
 
 func (d downtime) json() []downtimeEntryJSON {
-	if d.err != nil {
+	if d.err != nil && len(d.problems) == 0 {
 		return nil
 	}
 	out := []downtimeEntryJSON{}

@@ -77,7 +77,10 @@ func (c *cli) printCmd(args []string) error {
 	// and a dose recorded given is the order's last dose. A journal that
 	// cannot be read does not stop the print (the pages say so), but ends
 	// the command with its error, as the chart does.
-	entries, _, journalErr := listJournal(ctx, dir, keys)
+	entries, check, journalErr := readJournal(ctx, dir, keys)
+	if journalErr == nil {
+		journalErr = check.Err() // printed with what verified; the pages say the rest is not shown
+	}
 	p := pack.Pack{Manifest: snap.Manifest, Warning: present.BannerWarning(snap, now), JournalUnreadable: journalErr != nil,
 		Printed: now, PrintedBy: c.auditActor()}
 	sel := pack.Selection{Patient: *patient, All: *all, Census: *census}

@@ -90,7 +90,7 @@ func (c *cli) reconcileCmd(args []string) error {
 			return writeJSON(c.stdout, plan)
 		}
 		c.printPlan(plan, dir, true)
-		return nil
+		return store.JournalCheck{Problems: plan.Unverified}.Err()
 	}
 	if !*asJSON {
 		var last time.Time
@@ -144,6 +144,9 @@ func (c *cli) reconcileCmd(args []string) error {
 			return errors.New("stopped before the end; run it again to go on, nothing is pushed twice")
 		}
 		return runErr
+	}
+	if len(rep.Unverified) > 0 {
+		return store.JournalCheck{Problems: rep.Unverified}.Err()
 	}
 	if n := rep.Totals.Conflict + rep.Totals.NeedsLink + rep.Totals.Failed; n > 0 {
 		return errWaiting{n}
@@ -205,6 +208,7 @@ func (c *cli) printPlan(plan *reconcile.Plan, dir string, dry bool) {
 		fmt.Fprint(w, ": "+strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w, ".")
+	printJournalProblems(w, plan.Unverified)
 	for _, it := range plan.Items {
 		if !slices.Contains([]reconcile.Outcome{reconcile.Conflict, reconcile.NeedsLink, reconcile.Failed}, it.Outcome) {
 			continue

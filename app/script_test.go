@@ -12,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"lifeboat/store"
+	"lifeboat/store/storetest"
 )
 
 // The command line is tested as scripts: each file in testdata/script is
@@ -49,6 +53,7 @@ func TestScripts(t *testing.T) {
 			"exits":   cmdExits,
 			"corrupt": cmdCorrupt,
 			"fill":    cmdFill,
+			"forge":   cmdForge,
 		},
 	})
 }
@@ -85,6 +90,19 @@ func cmdCorrupt(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	b[len(b)/2] ^= 0x01
 	ts.Check(os.WriteFile(path, b, 0o600))
+}
+
+// forge DIR PATIENT adds an entry to DIR's journal as an attacker with
+// the disk but no passphrase would: an allergy sealed to the public
+// recipients of config.json, inserted with SQL after the last entry.
+func cmdForge(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: forge DIR PATIENT")
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	_, err := storetest.ForgeEntry(ts.MkAbs(args[0]), store.Entry{ID: uuid.NewString(), Kind: store.KindAllergy, Patient: args[1],
+		Author: "RN Peeters", ClinicalTime: now, EnteredAt: now, Allergy: &store.NewAllergy{Substance: "Forged allergy"}})
+	ts.Check(err)
 }
 
 var placeholder = regexp.MustCompile(`@(NOW([+-][0-9]+[mh])?|file:[^@]+)@`)

@@ -10,7 +10,7 @@
 //     with age to the kiosk and the IT recovery recipients before they
 //     reach a file. What stays in the clear (manifests, sequence numbers,
 //     entry UUIDs) names no patient and no user.
-//   - Authenticity. Snapshot manifests and audit records are signed with
+//   - Authenticity. Snapshot manifests, journal entries and audit records are signed with
 //     the kiosk's Ed25519 key, which is sealed under the ward passphrase
 //     with the rest of the configuration; a snapshot that is not signed by
 //     it, or was altered, is refused and the newest good one opens.
@@ -23,7 +23,9 @@
 //	config.json      public copy of the configuration (for status)
 //	keyring.age      identity, signing key and configuration, under the passphrase
 //	snapshots/*.lbs  sealed snapshot generations
-//	journal.db       downtime entries, each sealed on its own (SQLite, WAL, synchronous=FULL)
+//	journal.db       downtime entries, each sealed on its own, signed and chained (SQLite, WAL, synchronous=FULL);
+//	                 journal-2.db, … when a journal file was lost or damaged (the old one kept as evidence)
+//	journal.head     the journal's signed head: the file in use, the newest entry's number and chain value
 //	audit.log        the signed, hash-chained audit trail; audit.head its signed head;
 //	audit.pending    events recorded while locked (failed unlocks, work done with the IT recovery key), folded in at unlock
 package store

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -26,7 +27,7 @@ import (
 const (
 	journalFile    = "journal.db"
 	journalAppID   = 0x4C424A31 // "LBJ1" in the SQLite header: this file is a Lifeboat journal
-	journalVersion = 2          // 2 added the resources an entry became in the EHR
+	journalVersion = 3          // 2 added the resources an entry became in the EHR; 3 signatures
 	maxEntrySize   = 1 << 20
 	busyTimeout    = 10 * time.Second
 
@@ -55,7 +56,7 @@ CREATE TRIGGER entries_are_never_deleted BEFORE DELETE ON entries
 	BEGIN SELECT RAISE(ABORT, 'journal entries are never deleted'); END;
 CREATE TRIGGER reconciliation_is_never_deleted BEFORE DELETE ON reconciliation
 	BEGIN SELECT RAISE(ABORT, 'reconciliation state is never deleted'); END;
-` + journalSchema2
+` + journalSchema2 + journalSchema3
 
 // journalSchema2 is what version 2 added: the EHR resources each entry
 // became (an entry can become several: a set of vital signs is one
@@ -73,6 +74,27 @@ CREATE TABLE reconciled_resources (
 CREATE TRIGGER reconciled_resources_are_never_deleted BEFORE DELETE ON reconciled_resources
 	BEGIN SELECT RAISE(ABORT, 'reconciliation state is never deleted'); END;
 `
+
+// journalSchema3 is what version 3 added: each entry's signature and
+// chain value (see journal_chain.go), written with the entry and never
+// changed or deleted.
+const journalSchema3 = `
+CREATE TABLE signatures (
+	seq    INTEGER PRIMARY KEY REFERENCES entries (seq),
+	prev   BLOB NOT NULL,
+	chain  BLOB NOT NULL,
+	sig    BLOB NOT NULL,
+	signer TEXT NOT NULL
+);
+CREATE TRIGGER signatures_are_never_changed BEFORE UPDATE ON signatures
+	BEGIN SELECT RAISE(ABORT, 'journal signatures are never changed'); END;
+CREATE TRIGGER signatures_are_never_deleted BEFORE DELETE ON signatures
+	BEGIN SELECT RAISE(ABORT, 'journal signatures are never deleted'); END;
+`
+
+// errJournalNewer is a journal written by a newer Lifeboat: not damage,
+// and not a reason to start a new file.
+var errJournalNewer = errors.New("the downtime journal was written by a newer version of Lifeboat; nothing was changed")
 
 // journalURI is the SQLite URI of the journal: every connection waits for
 // another process's lock instead of failing, fsyncs at every commit, keeps
@@ -95,7 +117,7 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {
-			return false, damaged("journal.db is missing but its write-ahead log is there")
+			return false, damaged("%s is missing but its write-ahead log is there", filepath.Base(path))
 		}
 		return false, nil
 	}
@@ -103,7 +125,7 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 		return false, fmt.Errorf("opening the downtime journal: %v", err)
 	}
 	if !st.Mode().IsRegular() {
-		return false, damaged("journal.db is not a file")
+		return false, damaged("%s is not a regular file", filepath.Base(path))
 	}
 	if st.Size() > 0 {
 		f, err := os.Open(path)
@@ -114,10 +136,18 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 		_, err = io.ReadFull(f, head)
 		f.Close()
 		if err != nil || string(head) != "SQLite format 3\x00" {
-			return false, damaged("journal.db is not a SQLite database")
+			return false, damaged("%s is not a SQLite database", filepath.Base(path))
 		}
 	}
-	db, err := sql.Open("sqlite", journalURI(path, "ro"))
+	mode := "ro"
+	if exists(path + "-journal") {
+		// A hot rollback journal: a process was killed while SQLite
+		// switched a new journal to WAL mode. Only a writable connection
+		// can roll that unfinished, never acknowledged change back, which
+		// is SQLite's own crash recovery, not a repair.
+		mode = "rw"
+	}
+	db, err := sql.Open("sqlite", journalURI(path, mode))
 	if err != nil {
 		return false, fmt.Errorf("opening the downtime journal: %v", err)
 	}
@@ -134,13 +164,13 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 	case app == 0 && tables == 0:
 		return false, nil
 	case app != journalAppID:
-		return false, damaged("journal.db is not a Lifeboat journal")
+		return false, damaged("%s is not a Lifeboat journal", filepath.Base(path))
 	}
 	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return false, sqliteProblem(err)
 	}
 	if version > journalVersion {
-		return false, damaged("it was written by a newer version of Lifeboat")
+		return false, errJournalNewer
 	}
 	var check string
 	if err := db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&check); err != nil {
@@ -189,7 +219,7 @@ func (j *Journal) connect(ctx context.Context, create bool) error {
 		}
 		return sqliteProblem(err)
 	}
-	if err := upgrade(ctx, db); err != nil {
+	if err := j.upgrade(ctx, db); err != nil {
 		db.Close()
 		return err
 	}
@@ -202,10 +232,16 @@ func (j *Journal) connect(ctx context.Context, create bool) error {
 	return nil
 }
 
-// upgrade brings a version 1 journal to version 2 by adding its table, in
-// one transaction, unless another process did it first. Nothing already
-// in the journal is changed.
-func upgrade(ctx context.Context, db *sql.DB) error {
+// upgrade brings an older journal to version 3, in one transaction,
+// unless another process did it first. Nothing already in the journal is
+// changed: version 2 adds a table; version 3 adds the signatures table and
+// signs every entry already there as SignerUpgrade ("recorded before
+// entries were signed"), chained in their order. That takes the signing
+// key: opened with IT's recovery key, a version 2 journal stays as it is
+// and is read unsigned (legacy). A journal whose signatures were removed
+// (the audit trail witnessed signed entries) is never signed again: its
+// entries are read as unsigned, and reported.
+func (j *Journal) upgrade(ctx context.Context, db *sql.DB) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return sqliteProblem(err)
@@ -215,24 +251,100 @@ func upgrade(ctx context.Context, db *sql.DB) error {
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
 		return sqliteProblem(err)
 	}
-	if version != 1 {
-		return nil
+	if version != 1 && version != 2 {
+		return nil // new, current, or newer (which inspectJournal refused)
 	}
-	if _, err := tx.ExecContext(ctx, journalSchema2+fmt.Sprintf("PRAGMA user_version = %d;\n", journalVersion)); err != nil {
-		return fmt.Errorf("upgrading the downtime journal: %v", err)
+	if version == 1 {
+		if _, err := tx.ExecContext(ctx, journalSchema2+"PRAGMA user_version = 2;\n"); err != nil {
+			return fmt.Errorf("upgrading the downtime journal: %w", err)
+		}
+	}
+	switch {
+	case j.keys.signing == nil:
+		j.legacy = true
+	case j.files.witnessed(j.dir, j.keys) > 0:
+		j.legacy, j.files.downgraded = true, true
+	default:
+		if err := j.signOldEntries(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("upgrading the downtime journal: %v", err)
+		return fmt.Errorf("upgrading the downtime journal: %w", err)
 	}
+	return nil
+}
+
+// signOldEntries adds the signatures table and signs what is there.
+func (j *Journal) signOldEntries(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, journalSchema3+fmt.Sprintf("PRAGMA user_version = %d;\n", journalVersion)); err != nil {
+		return fmt.Errorf("upgrading the downtime journal: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT seq, uuid, sealed FROM entries ORDER BY seq")
+	if err != nil {
+		return sqliteProblem(err)
+	}
+	type sig struct {
+		seq              int64
+		prev, chain, sig []byte
+	}
+	var sigs []sig
+	prev := journalGenesis(j.kioskID)
+	for rows.Next() {
+		var seq int64
+		var id string
+		var sealed []byte
+		if err := rows.Scan(&seq, &id, &sealed); err != nil {
+			rows.Close()
+			return sqliteProblem(err)
+		}
+		chain := entryChain(prev, seq, id, sealed)
+		sigs = append(sigs, sig{seq, prev, chain, ed25519.Sign(j.keys.signing, signatureMessage(SignerUpgrade, chain))})
+		prev = chain
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return sqliteProblem(err)
+	}
+	for _, s := range sigs {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO signatures (seq, prev, chain, sig, signer) VALUES (?, ?, ?, ?, ?)",
+			s.seq, s.prev, s.chain, s.sig, SignerUpgrade); err != nil {
+			return fmt.Errorf("upgrading the downtime journal: %w", err)
+		}
+	}
+	j.files.upgraded = true
 	return nil
 }
 
 // create makes the journal file on the first Record, unless another
 // process made it in the meantime, and makes its name durable.
 func (j *Journal) create(ctx context.Context) error {
+	if j.files.head == nil && j.files.lost > 0 || j.files.head != nil && j.files.head.File != filepath.Base(j.path) {
+		// A new file beside a lost one: the head must name it before
+		// anything is recorded in it, or a crash would leave it unread.
+		if j.keys.signing == nil {
+			return damaged("the journal file is lost; record with the ward passphrase first, which starts a new one")
+		}
+		if err := j.writeHead(); err != nil {
+			return err
+		}
+	}
 	exists, err := inspectJournal(ctx, j.path)
 	if err != nil {
 		return err
+	}
+	if !exists {
+		// SQLite gives its write-ahead log and shared memory the database
+		// file's mode: make it the owner's alone before SQLite sees it.
+		f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			err = f.Close()
+		} else if errors.Is(err, fs.ErrExist) {
+			err = os.Chmod(j.path, 0o600)
+		}
+		if err != nil {
+			return fmt.Errorf("creating the downtime journal: %w", err)
+		}
 	}
 	if err := j.connect(ctx, !exists); err != nil {
 		return err
@@ -257,7 +369,7 @@ func (j *Journal) create(ctx context.Context) error {
 		case app == journalAppID:
 			return nil // another process created it first
 		case app != 0 || tables != 0:
-			return damaged("journal.db is not a Lifeboat journal")
+			return damaged("%s is not a Lifeboat journal", filepath.Base(j.path))
 		}
 		ddl := journalSchema + fmt.Sprintf("PRAGMA application_id = %d;\nPRAGMA user_version = %d;\n", journalAppID, journalVersion)
 		if _, err := tx.ExecContext(ctx, ddl); err != nil {
@@ -275,12 +387,20 @@ func (j *Journal) create(ctx context.Context) error {
 	return err
 }
 
-// prepare prepares Record's one statement. Its reconciliation row, state
-// pending, is added by a trigger in the same statement: no entry is ever
-// without one.
+// prepare prepares Record's statements. An entry's reconciliation row,
+// state pending, is added by a trigger in the same statement: no entry is
+// ever without one.
 func (j *Journal) prepare(ctx context.Context) error {
 	var err error
-	if j.insertEntry, err = j.db.PrepareContext(ctx, "INSERT INTO entries (uuid, sealed) VALUES (?, ?)"); err != nil {
+	if j.insertEntry, err = j.db.PrepareContext(ctx, "INSERT INTO entries (seq, uuid, sealed) VALUES (?, ?, ?)"); err != nil {
+		return sqliteProblem(err)
+	}
+	sig := "INSERT INTO signatures (seq, prev, chain, sig, signer) VALUES (?, ?, ?, ?, ?)"
+	if j.legacy {
+		sig = "SELECT ?, ?, ?, ?, ?" // never run: a legacy journal records no signatures
+	}
+	if j.insertSig, err = j.db.PrepareContext(ctx, sig); err != nil {
+		j.insertEntry.Close()
 		return sqliteProblem(err)
 	}
 	return nil

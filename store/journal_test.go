@@ -60,6 +60,15 @@ func record(t *testing.T, j *Journal, entries ...Entry) {
 	}
 }
 
+func check(t *testing.T, j *Journal) JournalCheck {
+	t.Helper()
+	c, err := j.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func list(t *testing.T, j *Journal) []JournalEntry {
 	t.Helper()
 	all, err := j.List(context.Background())
@@ -121,11 +130,21 @@ func TestAMissingJournalIsCreatedByTheFirstRecordOnly(t *testing.T) {
 	}
 }
 
-func TestAJournalWithoutItsFileButWithItsLogIsRefused(t *testing.T) {
+func TestAJournalWithoutItsFileButWithItsLogIsKeptAndRecordingGoesOnBesideIt(t *testing.T) {
 	dir, keys := testVault(t)
-	os.WriteFile(filepath.Join(dir, journalFile+"-wal"), []byte("frames"), 0o600)
-	if _, err := OpenJournal(context.Background(), dir, keys); !errors.Is(err, ErrJournalDamaged) {
-		t.Fatalf("err = %v", err)
+	wal := filepath.Join(dir, journalFile+"-wal")
+	os.WriteFile(wal, []byte("frames"), 0o600)
+	j := openJournal(t, dir, keys)
+	c := check(t, j)
+	if c.OK() || c.Problems[0].Kind != ProblemFile || !strings.Contains(c.Problems[0].Text, "write-ahead log") {
+		t.Fatalf("check %+v", c)
+	}
+	record(t, j, draft(t, j, vitalsEntry("p1", 70)))
+	if b, _ := os.ReadFile(wal); string(b) != "frames" {
+		t.Fatal("the evidence was changed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "journal-2.db")); err != nil {
+		t.Fatalf("recording did not go on in a new file: %v", err)
 	}
 }
 
@@ -147,7 +166,7 @@ func recordedJournal(t *testing.T) (string, *Keys, []Entry) {
 	return dir, keys, entries
 }
 
-func TestADamagedJournalIsAnErrorAndItsFileIsLeftExactlyAsItWas(t *testing.T) {
+func TestADamagedJournalIsReportedLeftExactlyAsItWasAndRecordingGoesOnInANewFile(t *testing.T) {
 	cases := map[string]func([]byte) []byte{
 		"a garbage header":     func(b []byte) []byte { copy(b, "this is not a journal at all..."); return b },
 		"a truncation":         func(b []byte) []byte { return b[:len(b)/3] },
@@ -157,6 +176,7 @@ func TestADamagedJournalIsAnErrorAndItsFileIsLeftExactlyAsItWas(t *testing.T) {
 			b[68] ^= 0xff // the application id
 			return b
 		},
+		"an emptied file": func(b []byte) []byte { return nil },
 	}
 	for name, change := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -170,20 +190,32 @@ func TestADamagedJournalIsAnErrorAndItsFileIsLeftExactlyAsItWas(t *testing.T) {
 			if err := os.WriteFile(path, damagedBytes, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			j, err := OpenJournal(context.Background(), dir, keys)
-			if err == nil {
-				_, err = j.List(context.Background())
-				j.Close()
+			os.Remove(path + "-wal")
+			os.Remove(path + "-shm")
+			j := openJournal(t, dir, keys)
+			c := check(t, j)
+			if c.OK() || !strings.Contains(c.Err().Error(), "entries 1 to 6 recorded on this kiosk are gone") ||
+				!strings.Contains(c.Err().Error(), "left untouched for IT") || !errors.Is(c.Err(), ErrJournalUnverified) {
+				t.Fatalf("check: %v", c.Err())
 			}
-			if !errors.Is(err, ErrJournalDamaged) {
-				t.Fatalf("err = %v", err)
+			if all := list(t, j); len(all) != 0 {
+				t.Fatalf("listed %d", len(all))
 			}
-			if !strings.Contains(err.Error(), "left untouched") {
-				t.Fatalf("message %q", err)
-			}
+			// One bad file stops no one: the next entry goes on, after the lost ones.
+			e := draft(t, j, vitalsEntry("p1", 99))
+			record(t, j, e)
+			j.Close()
 			after, _ := os.ReadFile(path)
 			if !bytes.Equal(after, damagedBytes) {
 				t.Fatal("the damaged journal was changed")
+			}
+			j = openJournal(t, dir, keys)
+			all := list(t, j)
+			if len(all) != 1 || all[0].ID != e.ID || all[0].Seq != 7 {
+				t.Fatalf("after recording: %+v", all)
+			}
+			if c := check(t, j); len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Text, "entries 1 to 6") {
+				t.Fatalf("the loss is no longer said: %+v", c.Problems)
 			}
 		})
 	}
@@ -196,6 +228,14 @@ func TestAFlippedByteAnywhereIsNeverRepairedAndNeverReadAsOtherEntries(t *testin
 	if err != nil {
 		t.Fatal(err)
 	}
+	head, err := os.ReadFile(filepath.Join(dir, journalHeadFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]Entry{}
+	for _, e := range entries {
+		byID[e.ID] = e
+	}
 	failures := 0
 	for off := 0; off < len(orig); off += 173 {
 		b := bytes.Clone(orig)
@@ -203,23 +243,30 @@ func TestAFlippedByteAnywhereIsNeverRepairedAndNeverReadAsOtherEntries(t *testin
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		j, err := OpenJournal(context.Background(), dir, keys)
-		var all []JournalEntry
-		if err == nil {
-			all, err = j.List(context.Background())
-			j.Close()
+		os.WriteFile(filepath.Join(dir, journalHeadFile), head, 0o600)
+		for _, n := range []string{"journal-2.db", "journal-2.db-wal", "journal-2.db-shm"} {
+			os.Remove(filepath.Join(dir, n))
 		}
+		j, err := OpenJournal(context.Background(), dir, keys)
 		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := j.List(context.Background())
+		c, cerr := j.Check(context.Background())
+		j.Close()
+		if err != nil || cerr != nil {
+			t.Fatalf("byte %d: %v %v", off, err, cerr)
+		}
+		if !c.OK() {
 			failures++
-		} else {
-			// Unused space may change unnoticed; entries may not.
-			if len(all) != len(entries) {
-				t.Fatalf("byte %d: %d entries", off, len(all))
-			}
-			for i := range all {
-				if all[i].ID != entries[i].ID || *all[i].Vitals.HeartRate != *entries[i].Vitals.HeartRate {
-					t.Fatalf("byte %d: entry %d read differently", off, i)
-				}
+		} else if len(all) != len(entries) {
+			t.Fatalf("byte %d: %d entries and no problem", off, len(all))
+		}
+		// Unused space may change unnoticed; entries may not.
+		for _, e := range all {
+			want, ok := byID[e.ID]
+			if !ok || *e.Vitals.HeartRate != *want.Vitals.HeartRate {
+				t.Fatalf("byte %d: entry %d read differently", off, e.Seq)
 			}
 		}
 		after, _ := os.ReadFile(path)
@@ -300,8 +347,11 @@ func TestSealedEntriesSwappedBetweenRowsAreNoticed(t *testing.T) {
 	}
 	db.Close()
 	j := openJournal(t, dir, keys)
-	if _, err := j.List(context.Background()); !errors.Is(err, ErrJournalDamaged) || !strings.Contains(err.Error(), "entry 1 does not match its row") {
-		t.Fatalf("err = %v", err)
+	if all := list(t, j); len(all) != 5 || all[0].Seq != 2 {
+		t.Fatalf("listed %d, first %d", len(all), all[0].Seq)
+	}
+	if c := check(t, j); len(c.Problems) != 1 || c.Problems[0].Seq != 1 || c.Problems[0].Kind != ProblemAltered {
+		t.Fatalf("problems %+v", c.Problems)
 	}
 }
 
@@ -394,8 +444,11 @@ func TestAnotherKiosksKeysCannotReadTheJournal(t *testing.T) {
 	dir, keys, _ := recordedJournal(t)
 	_, otherKeys := testVault(t)
 	j := openJournal(t, dir, otherKeys)
-	if _, err := j.List(context.Background()); !errors.Is(err, ErrJournalDamaged) || !strings.Contains(err.Error(), "cannot be decrypted") {
-		t.Fatalf("err = %v", err)
+	if all := list(t, j); len(all) != 0 {
+		t.Fatalf("another kiosk read %d entries", len(all))
+	}
+	if c := check(t, j); c.OK() || c.Problems[0].Kind == ProblemFile {
+		t.Fatalf("problems %+v", c.Problems)
 	}
 	j.Close()
 	if all := list(t, openJournal(t, dir, keys)); len(all) != 6 {

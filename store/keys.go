@@ -65,6 +65,7 @@ type Keys struct {
 	identity      age.Identity
 	signing       ed25519.PrivateKey
 	trusted       ed25519.PublicKey
+	recoveryMAC   []byte // set when opened with IT's recovery identity: authenticates its journal entries
 }
 
 // keyring is the plaintext of keyring.age, which exists only in memory.
@@ -330,7 +331,13 @@ func UnlockRecovery(dir string, identity string) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{Config: *cfg, identity: ids[0], trusted: trusted}, nil
+	// The MAC key comes from the identity itself, not the text it was
+	// read from, which may carry comments.
+	canonical, ok := ids[0].(fmt.Stringer)
+	if !ok {
+		return nil, ErrNotRecoveryKey
+	}
+	return &Keys{Config: *cfg, identity: ids[0], trusted: trusted, recoveryMAC: recoveryMACKey(canonical.String())}, nil
 }
 
 func sameConfig(a, b Config) bool {

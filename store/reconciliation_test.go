@@ -57,17 +57,21 @@ func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"DROP TABLE reconciled_resources", "PRAGMA user_version = 1"} {
+	for _, q := range []string{"DROP TABLE reconciled_resources", "DROP TABLE signatures", "PRAGMA user_version = 1"} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
 	db.Close()
+	os.Remove(filepath.Join(dir, journalHeadFile)) // a version 1 journal had none
 
 	j := openJournal(t, dir, keys)
 	got := list(t, j)
 	if len(got) != len(entries) {
 		t.Fatalf("%d entries after the upgrade, want %d", len(got), len(entries))
+	}
+	if c := check(t, j); !c.OK() || c.Upgraded != len(entries) || got[0].Signer != SignerUpgrade {
+		t.Fatalf("after the upgrade: %+v", c)
 	}
 	ref := ServerRef{Type: "Observation", ID: "o1", Version: "1"}
 	if err := j.Reconciled(ctx, map[string]string{entries[0].ID: StateCreated}, map[string][]ServerRef{entries[0].ID: {ref}}); err != nil {

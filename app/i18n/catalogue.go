@@ -271,6 +271,8 @@ var catalogue = []message{
 	{"Recorded during downtime", "Geregistreerd tijdens downtime", "Noté en mode dégradé"},
 	{"Nothing recorded during downtime on this kiosk.", "Niets geregistreerd tijdens downtime op deze kiosk.", "Rien de noté en mode dégradé sur ce poste."},
 	{"The downtime journal could not be read: entries recorded during downtime are NOT shown. Call IT.", "Het downtimeregister kon niet gelezen worden: wat tijdens downtime geregistreerd werd, wordt NIET getoond. Bel IT.", "Le journal du mode dégradé n'a pas pu être lu : les saisies du mode dégradé ne sont PAS affichées. Appelez l'informatique."},
+	{"The downtime journal failed verification%s: entries forged, altered or missing are NOT shown and are never sent to the EHR. Call IT.", "Het downtimeregister faalde bij de controle%s: vervalste, gewijzigde of ontbrekende registraties worden NIET getoond en nooit naar het EPD gestuurd. Bel IT.", "Le journal du mode dégradé a échoué à la vérification%s : les saisies falsifiées, modifiées ou manquantes ne sont PAS affichées et ne sont jamais envoyées au DPI. Appelez l'informatique."},
+	{"entry", "registratie", "saisie"},
 	{"%s (on paper, transcribed by %s)", "%s (op papier, overgenomen door %s)", "%s (sur papier, retranscrit par %s)"},
 	{"cancelled by %s at %s: %s", "geannuleerd door %s om %s: %s", "annulé par %s le %s : %s"},
 	{"[CANCELLED] ", "[GEANNULEERD] ", "[ANNULÉ] "},

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 )
 
 func TestEveryUnlockFailedUnlockViewAndLockIsAudited(t *testing.T) {
@@ -70,5 +73,50 @@ func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
 	if s.Title != "Recorded during downtime" || len(s.Lines) != 1 || !strings.Contains(s.Lines[0], "bed rails up") ||
 		!strings.Contains(s.Lines[0], "RN Claes") {
 		t.Fatalf("downtime section = %+v", s)
+	}
+}
+
+func TestAForgedEntryIsOnTheBannerAndItsChartNeverAsAnEntry(t *testing.T) {
+	now := time.Now()
+	dir := ward(t, now.Add(-time.Hour), 0)
+	keys, err := store.Unlock(dir, passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := store.OpenJournal(context.Background(), dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := store.Entry{Kind: store.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute),
+		Note: &store.NursingNote{Text: "Slept well."}}
+	if err := j.Stamp(&e, "RN Claes", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Record(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	forged := store.Entry{ID: uuid.NewString(), Kind: store.KindAllergy, Patient: "p1", Author: "RN Claes",
+		ClinicalTime: now.Add(-time.Minute), EnteredAt: now.Add(-time.Minute), Allergy: &store.NewAllergy{Substance: "Forged allergy"}}
+	if _, err := storetest.ForgeEntry(dir, forged); err != nil {
+		t.Fatal(err)
+	}
+
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	if w := k.banner.warning.Text; !strings.Contains(w, "failed verification (entry 2)") {
+		t.Errorf("banner %q", w)
+	}
+	k.openPatient("p1")
+	s := k.chart.sections[0]
+	if len(s.Lines) != 1 || !strings.Contains(s.Lines[0], "Slept well") || !strings.Contains(s.Warning, "failed verification (entry 2)") {
+		t.Fatalf("downtime section = %+v", s)
+	}
+	for _, sec := range k.chart.sections {
+		for _, l := range sec.Lines {
+			if strings.Contains(l, "Forged") {
+				t.Fatalf("the forged allergy is shown: %q", l)
+			}
+		}
 	}
 }

@@ -184,7 +184,23 @@ func (v *chartView) downtime(patientID string) (present.Section, []store.Journal
 		return present.Section{Title: i18n.T(present.DowntimeTitle), Warning: i18n.T(present.JournalUnreadable)}, nil
 	}
 	entries := store.ForPatient(all, patientID)
-	return present.DowntimeEntries(entries), entries
+	s := present.DowntimeEntries(entries)
+	s.Warning = present.JournalProblems(store.ProblemsFor(v.k.journalProblems(), patientID))
+	return s, entries
+}
+
+// journalProblems is what verification of the journal found: entries
+// forged, altered or missing, shown on the banner and the charts they
+// concern, never as entries.
+func (k *Kiosk) journalProblems() []store.JournalProblem {
+	if k.journal == nil {
+		return nil
+	}
+	c, err := k.journal.Check(context.Background())
+	if err != nil {
+		return nil
+	}
+	return c.Problems
 }
 
 // bannerBox is a full-width coloured box with bold text.

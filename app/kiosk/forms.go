@@ -436,7 +436,7 @@ func (f *entryForm) submit(confirmed bool) {
 	f.message.Show()
 	f.box.Refresh()
 	c := check{journal: k.journal, ward: k.snap.Ward, entries: entries, now: now, accept: accept}
-	session, audit, user := k.session, k.audit, k.user
+	session, audit, user, journal := k.session, k.audit, k.user, k.journal
 	k.work.Add(1)
 	go func() {
 		defer k.work.Done()
@@ -447,7 +447,8 @@ func (f *entryForm) submit(confirmed bool) {
 				// is durable and still goes into the audit trail.
 				if c.saved && audit != nil {
 					for _, e := range c.entries {
-						audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditRecordEntry, Subject: e.ID})
+						audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditRecordEntry, Subject: e.ID,
+							Details: journal.Witness(e.ID)})
 					}
 				}
 				return
@@ -505,7 +506,7 @@ func (f *entryForm) checked(c *check) {
 	switch {
 	case c.saved:
 		for _, e := range c.entries {
-			k.recordDetails(store.AuditRecordEntry, e.ID, string(e.Kind)+" for patient "+e.Patient)
+			k.recordDetails(store.AuditRecordEntry, e.ID, string(e.Kind)+" for patient "+e.Patient+"; "+k.journal.Witness(e.ID))
 		}
 		f.savedEntries = c.entries
 		fs := &f.v.forms

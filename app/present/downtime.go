@@ -2,6 +2,7 @@ package present
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"lifeboat/app/i18n"
@@ -23,6 +24,26 @@ const NoDowntimeEntries = "Nothing recorded during downtime on this kiosk."
 // JournalUnreadable is the warning of the section when the journal could
 // not be read: an empty section would read as "nothing was given".
 const JournalUnreadable = "The downtime journal could not be read: entries recorded during downtime are NOT shown. Call IT."
+
+// JournalProblems is the warning of the section, the banner and the
+// census when verification of the journal found entries forged, altered or
+// missing: what is not shown must never look like nothing recorded.
+func JournalProblems(problems []store.JournalProblem) string {
+	if len(problems) == 0 {
+		return ""
+	}
+	seqs := make([]string, 0, len(problems))
+	for _, p := range problems {
+		if p.Seq > 0 && len(seqs) < 5 {
+			seqs = append(seqs, strconv.FormatInt(p.Seq, 10))
+		}
+	}
+	which := ""
+	if len(seqs) > 0 {
+		which = " (" + i18n.T("entry") + " " + strings.Join(seqs, ", ") + ")"
+	}
+	return fmt.Sprintf(i18n.T("The downtime journal failed verification%s: entries forged, altered or missing are NOT shown and are never sent to the EHR. Call IT."), which)
+}
 
 // DowntimeEntries lays out a patient's entries, newest first. A cancelled
 // entry also says who cancelled it, when and why, when the cancellation is

@@ -98,6 +98,10 @@ type Plan struct {
 	Items []Item          `json:"items"`
 	Done  map[string]int  `json:"done"` // entries already in a final state, by state
 	Count map[Outcome]int `json:"count"`
+	// Unverified is what verification of the journal found: forged,
+	// altered or missing entries, which are never pushed and wait for a
+	// person to look into them.
+	Unverified []store.JournalProblem `json:"unverified,omitempty"`
 }
 
 // journalView is the journal as the planner reads it.
@@ -107,6 +111,7 @@ type journalView struct {
 	decisions map[string]*store.JournalEntry // the latest decision on each entry
 	regs      map[string]*store.JournalEntry // the registration of each temporary patient
 	resources map[string][]store.ServerRef
+	problems  []store.JournalProblem
 }
 
 func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
@@ -118,8 +123,12 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 	if err != nil {
 		return nil, err
 	}
+	check, err := r.Journal.Check(ctx)
+	if err != nil {
+		return nil, err
+	}
 	v := &journalView{entries: entries, byID: map[string]*store.JournalEntry{}, decisions: map[string]*store.JournalEntry{},
-		regs: map[string]*store.JournalEntry{}, resources: res}
+		regs: map[string]*store.JournalEntry{}, resources: res, problems: check.Problems}
 	for i := range entries {
 		e := &entries[i]
 		v.byID[e.ID] = e
@@ -190,7 +199,7 @@ func (r *Reconciler) Plan(ctx context.Context) (*Plan, error) {
 // plan classifies the pending entries; failed are entries the server
 // refused on their own earlier in this run, with the reason.
 func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string]string) (*Plan, error) {
-	p := &Plan{Done: map[string]int{}, Count: map[Outcome]int{}}
+	p := &Plan{Done: map[string]int{}, Count: map[Outcome]int{}, Unverified: v.problems}
 	var open []*Item
 	for i := range v.entries {
 		e := &v.entries[i]

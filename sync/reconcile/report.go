@@ -69,6 +69,9 @@ type Report struct {
 	Items     []Item                       `json:"items"`               // what waits for a person, failed, or was decided by one
 	Decisions []DecisionRecord             `json:"decisions"`           // every decision, in the order taken
 	Resources map[string][]store.ServerRef `json:"resources,omitempty"` // what each entry became in the EHR
+	// Unverified: entries that failed verification (never pushed) and
+	// entries missing from the journal, for a person to look into.
+	Unverified []store.JournalProblem `json:"unverified,omitempty"`
 }
 
 // DecisionRecord is one decision as the journal holds it.
@@ -90,6 +93,7 @@ func NewReport(entries []store.JournalEntry, resources map[string][]store.Server
 		Decisions: []DecisionRecord{}, Resources: resources}
 	outcome := map[string]*Item{}
 	if plan != nil {
+		rep.Unverified = plan.Unverified
 		for i := range plan.Items {
 			outcome[plan.Items[i].Entry] = &plan.Items[i]
 		}

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// fileState is what OpenJournal found of the journal's files.
+type fileState struct {
+	head       *journalHead     // journal.head as read at open, or nil
+	lost       int64            // entries recorded in a file that is gone: the sequence goes on after them
+	problems   []JournalProblem // what is wrong with the files
+	notes      []string         // said in every head from now on
+	upgraded   bool             // the journal was signed for the first time at this open
+	downgraded bool             // its signatures were removed
+	audited    *int64           // the highest entry the audit trail witnessed, once read
+}
+
+// witnessed is the highest sequence number the audit trail recorded a
+// witness for (0 if none, or if the trail cannot be read). Reading the
+// trail decrypts every record, so it is done only when the journal's own
+// files cannot say, and once.
+func (f *fileState) witnessed(dir string, keys *Keys) int64 {
+	if f.audited == nil {
+		var n int64
+		if rows, _, err := ReadAudit(dir, keys); err == nil {
+			for _, r := range rows {
+				if seq, _, ok := parseWitness(r.Details); ok && r.Action == AuditRecordEntry {
+					n = max(n, seq)
+				}
+			}
+		}
+		f.audited = &n
+	}
+	return *f.audited
+}
+
+func (f *fileState) problem(kind, text string) {
+	f.problems = append(f.problems, JournalProblem{Kind: kind, Text: text})
+}
+
+// openFiles reads journal.head, finds the journal file it names and opens
+// it, or, when it is missing or damaged while entries were recorded,
+// chooses the new file that the next Record creates beside it.
+func (j *Journal) openFiles(ctx context.Context) error {
+	name := journalFile
+	head, herr := readJournalHead(j.dir, j.keys.trusted)
+	switch {
+	case herr == nil:
+		name, j.files.head = head.File, head
+		j.files.notes, j.files.lost = head.Notes, head.Base
+		for _, n := range head.Notes {
+			j.files.problem(ProblemFile, n)
+		}
+	case errors.Is(herr, errJournalHeadMissing), errors.Is(herr, errJournalHeadDamaged):
+	default:
+		return herr
+	}
+	j.path = filepath.Join(j.dir, name)
+	exists, err := inspectJournal(ctx, j.path)
+	var je *JournalError
+	switch {
+	case errors.As(err, &je):
+		return j.lostFile(name, "is damaged ("+je.Reason+")")
+	case err != nil:
+		return err
+	case !exists:
+		return j.lostFile(name, "is missing or empty")
+	}
+	if err := j.connect(ctx, false); err != nil {
+		if errors.As(err, &je) {
+			j.db = nil
+			return j.lostFile(name, "is damaged ("+je.Reason+")")
+		}
+		return err
+	}
+	if err := j.refresh(ctx, j.db); err != nil {
+		return err
+	}
+	switch {
+	case j.files.downgraded:
+		j.files.problem(ProblemFile, "The journal's signatures were removed: the audit trail witnessed signed entries, and none of its entries can be trusted.")
+	case herr != nil && !j.files.upgraded && !j.legacy && j.last > 0:
+		why := "journal.head is missing"
+		if errors.Is(herr, errJournalHeadDamaged) {
+			why = "journal.head is damaged or not this kiosk's"
+		}
+		note := fmt.Sprintf("%s (found %s): entries removed from the end of the journal before then would not show.",
+			why, j.now().UTC().Format("2006-01-02 15:04 MST"))
+		j.files.problem(ProblemHead, note)
+		j.files.notes = append(j.files.notes, note)
+	case j.legacy && j.last > 0:
+		j.files.problem(ProblemHead, "The journal was written by an older Lifeboat and is not signed yet: unlock with the ward passphrase to sign it.")
+	}
+	if j.files.upgraded {
+		return j.writeHead()
+	}
+	return nil
+}
+
+// lostFile handles a journal file that is missing, empty or damaged. If
+// entries were recorded (journal.head says so, or, without a head, the
+// audit trail), that is said with how many, the file is left exactly as
+// it is for IT, and the next Record starts a new file beside it, going on
+// with the sequence. A missing or empty file on a kiosk that never
+// recorded anything is simply a journal not yet created.
+func (j *Journal) lostFile(name, what string) error {
+	var known int64
+	if j.files.head != nil {
+		known = j.files.head.Count
+	} else {
+		known = j.files.witnessed(j.dir, j.keys)
+	}
+	present := exists(j.path) || exists(j.path+"-wal")
+	damagedFile := what != "is missing or empty"
+	if known == 0 && !damagedFile {
+		return nil // nothing was ever recorded: the first Record creates the file
+	}
+	j.files.lost = known
+	if h := j.files.head; h != nil {
+		// The new file goes on from the last entry the head signed.
+		j.signedSeq, j.signedChain = h.Count, h.Chain
+	}
+	text := fmt.Sprintf("%s %s", name, what)
+	if known > 0 {
+		text += fmt.Sprintf(": %s recorded on this kiosk %s gone", entrySpanNoun(1, known), map[bool]string{true: "is", false: "are"}[known == 1])
+	}
+	if present {
+		text += "; the file was left untouched for IT"
+	}
+	// The next file, beside the evidence.
+	next := name
+	for p := filepath.Join(j.dir, next); exists(p) || exists(p+"-wal"); p = filepath.Join(j.dir, next) {
+		next = nextJournalFile(next)
+	}
+	if next != name {
+		text += "; recording goes on in " + next
+	}
+	j.path = filepath.Join(j.dir, next)
+	text += fmt.Sprintf(" (found %s).", j.now().UTC().Format("2006-01-02 15:04 MST"))
+	j.files.problem(ProblemFile, text)
+	j.files.notes = append(j.files.notes, text)
+	return nil
+}
+
+// entrySpanNoun names entries from..to without a verb.
+func entrySpanNoun(from, to int64) string {
+	if from == to {
+		return fmt.Sprintf("entry %d", from)
+	}
+	return fmt.Sprintf("entries %d to %d", from, to)
+}
+
+// headLater has journal.head written after Record returns, on another
+// goroutine: the nurse waits for the entry's fsync, not for the head's.
+// Requests made while one is written are folded into the next. A head
+// that lags behind, because of a crash before it was written, only leaves
+// newer entries beyond it, which are read and verified like the others;
+// the head matters for entries removed from the end. Close waits for the
+// last one. The caller holds j.mu.
+func (j *Journal) headLater() {
+	if j.keys.signing == nil || j.legacy {
+		return
+	}
+	if j.heads == nil {
+		j.heads, j.headsDone = make(chan struct{}, 1), make(chan struct{})
+		go func() {
+			defer close(j.headsDone)
+			for range j.heads {
+				j.mu.Lock()
+				err := j.writeHead()
+				j.headProblem = err
+				j.mu.Unlock()
+			}
+		}()
+	}
+	select {
+	case j.heads <- struct{}{}:
+	default: // one is pending: it will write the newest state
+	}
+}
+
+// writeHead signs and replaces journal.head with the newest signed entry,
+// the file in use and the notes. Keys opened with the recovery key cannot
+// sign: their entries go beyond the head, where readers adopt them.
+func (j *Journal) writeHead() error {
+	if j.keys.signing == nil || j.legacy {
+		return nil
+	}
+	h := &journalHead{File: filepath.Base(j.path), Base: j.files.lost, Count: max(j.signedSeq, j.files.lost),
+		Chain: j.signedChain, Notes: j.files.notes}
+	if err := writeJournalHead(j.dir, j.keys.signing, h); err != nil {
+		return fmt.Errorf("the entry is saved, but %w", err)
+	}
+	j.files.head = h
+	return nil
+}
+
+// Check verifies the whole journal: every entry's signature and chain,
+// the head, and the files. It reads what other processes recorded first.
+func (j *Journal) Check(ctx context.Context) (JournalCheck, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return JournalCheck{}, ErrJournalClosed
+	}
+	if j.db != nil {
+		if err := j.refresh(ctx, j.db); err != nil {
+			return JournalCheck{}, err
+		}
+	}
+	c := JournalCheck{Entries: len(j.entries), RecoveryOnly: j.recoveryOnly}
+	if j.headProblem != nil {
+		c.Problems = append(c.Problems, JournalProblem{Kind: ProblemHead,
+			Text: "journal.head could not be written (" + j.headProblem.Error() + "): entries removed from the end would not show."})
+	}
+	for _, e := range j.entries {
+		if e.Signer == SignerUpgrade {
+			c.Upgraded++
+		}
+	}
+	c.Problems = append(c.Problems, j.files.problems...)
+	c.Problems = append(c.Problems, j.rowProblems...)
+	head, herr := readJournalHead(j.dir, j.keys.trusted)
+	switch {
+	case herr == nil && head.File != filepath.Base(j.path):
+	case herr == nil && head.Count > j.last && head.Count > j.files.lost:
+		from := max(j.last, j.files.lost) + 1
+		c.Problems = append(c.Problems, JournalProblem{Kind: ProblemMissing, Seq: from, Last: head.Count,
+			Text: entrySpan(from, head.Count) + " missing: removed from the end of the journal."})
+	case herr == nil && head.Count > j.files.lost:
+		if k := sort.Search(len(j.entries), func(i int) bool { return j.entries[i].Seq >= head.Count }); k < len(j.entries) &&
+			j.entries[k].Seq == head.Count && !bytes.Equal(j.entries[k].chain, head.Chain) {
+			c.Problems = append(c.Problems, JournalProblem{Kind: ProblemOrder, Seq: head.Count,
+				Text: fmt.Sprintf("entry %d is not the one journal.head signed: the journal was replaced.", head.Count)})
+		}
+	case herr != nil && !errors.Is(herr, errJournalHeadMissing) && !errors.Is(herr, errJournalHeadDamaged):
+		return JournalCheck{}, herr
+	}
+	return c, nil
+}
+
+// CrossCheck holds the journal against the audit trail's witnesses: an
+// entry the trail saw recorded (its id, sequence number and chain value)
+// that the journal no longer holds, or holds with another chain value, is
+// a problem, even when the journal's own head went with it. rows are the
+// trail's, from ReadAudit.
+func (j *Journal) CrossCheck(ctx context.Context, rows []AuditRow) ([]JournalProblem, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return nil, ErrJournalClosed
+	}
+	if j.db != nil {
+		if err := j.refresh(ctx, j.db); err != nil {
+			return nil, err
+		}
+	}
+	reported := map[int64]bool{}
+	for _, p := range append(j.rowProblems, j.files.problems...) {
+		for s := p.Seq; s <= max(p.Seq, p.Last); s++ {
+			reported[s] = true
+		}
+	}
+	for s := int64(1); s <= j.files.lost; s++ {
+		reported[s] = true
+	}
+	var out []JournalProblem
+	for _, r := range rows {
+		seq, chain, ok := parseWitness(r.Details)
+		if !ok || r.Action != AuditRecordEntry || reported[seq] {
+			continue
+		}
+		k, found := j.index[r.Subject]
+		switch {
+		case !found:
+			out = append(out, JournalProblem{Kind: ProblemMissing, Seq: seq, EntryID: r.Subject,
+				Text: fmt.Sprintf("entry %d is missing from the journal: audit record %d saw it recorded.", seq, r.Seq)})
+		case j.entries[k].Seq != seq || !bytes.Equal(j.entries[k].chain, chain):
+			out = append(out, JournalProblem{Kind: ProblemOrder, Seq: seq, EntryID: r.Subject,
+				Text: fmt.Sprintf("entry %d is not the one audit record %d saw recorded: the journal was replaced.", seq, r.Seq)})
+		default:
+			continue
+		}
+		reported[seq] = true
+	}
+	return out, nil
+}
+
+// exists says whether there is anything at path (a file, a FIFO, …).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return !errors.Is(err, fs.ErrNotExist)
+}

@@ -1,0 +1,340 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+	"github.com/google/uuid"
+)
+
+// These tests are the attacker of the threat model: someone who can read
+// and write the data folder but has no passphrase. All they have is what
+// is public: config.json's recipients.
+
+// forge seals an entry with the public recipients only, as anyone can.
+func forge(t *testing.T, dir string, e Entry) []byte {
+	t.Helper()
+	cfg, err := LoadConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := cfg.recipients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := json.Marshal(e)
+	var buf bytes.Buffer
+	w, err := age.Encrypt(&buf, rs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(plain)
+	w.Close()
+	return buf.Bytes()
+}
+
+func rawJournal(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", journalURI(filepath.Join(dir, journalFile), "rw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func sqlExec(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+func forgedAllergy(keys *Keys) Entry {
+	return Entry{ID: uuid.NewString(), Kind: KindAllergy, Patient: "p1", Author: nurse, KioskID: keys.Config.KioskID,
+		ClinicalTime: time.Now().Add(-time.Hour), EnteredAt: time.Now().Add(-time.Hour),
+		Allergy: &NewAllergy{Substance: "Latex", Reaction: "rash"}}
+}
+
+func TestAForgedEntryIsNamedNeverListedAndRecordingGoesOn(t *testing.T) {
+	dir, keys, entries := recordedJournal(t)
+	db := rawJournal(t, dir)
+	forged := forgedAllergy(keys)
+	// Without a signature, and with a signature row of random bytes.
+	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) VALUES (7, ?, ?)", forged.ID, forge(t, dir, forged))
+	second := forgedAllergy(keys)
+	sealed := forge(t, dir, second)
+	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) VALUES (8, ?, ?)", second.ID, sealed)
+	junk := make([]byte, 64)
+	rand.Read(junk)
+	chain := entryChain(make([]byte, 32), 8, second.ID, sealed)
+	sqlExec(t, db, "INSERT INTO signatures VALUES (8, ?, ?, ?, 'kiosk')", make([]byte, 32), chain, junk)
+	db.Close()
+
+	j := openJournal(t, dir, keys)
+	all := list(t, j)
+	if len(all) != len(entries) {
+		t.Fatalf("listed %d entries, want the %d real ones", len(all), len(entries))
+	}
+	for _, e := range all {
+		if e.Kind == KindAllergy {
+			t.Fatal("the forged allergy is listed")
+		}
+	}
+	c := check(t, j)
+	kinds := map[int64]string{}
+	for _, p := range c.Problems {
+		kinds[p.Seq] = p.Kind
+		if strings.Contains(p.Text, "Latex") || strings.Contains(p.Text, "p1") {
+			t.Errorf("patient data in %q", p.Text)
+		}
+	}
+	if kinds[7] != ProblemForged || kinds[8] != ProblemForged || len(c.Problems) != 2 {
+		t.Fatalf("problems %+v", c.Problems)
+	}
+	if c.Problems[0].Patient != "p1" {
+		t.Error("the chart cannot be told which patient the forged entry claims")
+	}
+	e := draft(t, j, vitalsEntry("p1", 90))
+	record(t, j, e)
+	if all := list(t, j); all[len(all)-1].ID != e.ID || all[len(all)-1].Seq != 9 {
+		t.Fatalf("recording after a forged entry: %+v", all[len(all)-1])
+	}
+}
+
+func TestAForgedCancellationCancelsNothing(t *testing.T) {
+	dir, keys := testVault(t)
+	j := openJournal(t, dir, keys)
+	note := draft(t, j, noteEntry("p1", "Fell at 03:10, no injury."))
+	record(t, j, note)
+	j.Close()
+	cancel := Entry{ID: uuid.NewString(), Kind: KindCancellation, Patient: "p1", Author: nurse, KioskID: keys.Config.KioskID,
+		ClinicalTime: time.Now(), EnteredAt: time.Now(), Supersedes: note.ID, Cancellation: &Cancellation{Reason: "wrong patient"}}
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) VALUES (2, ?, ?)", cancel.ID, forge(t, dir, cancel))
+	db.Close()
+	j = openJournal(t, dir, keys)
+	all := list(t, j)
+	if len(all) != 1 || all[0].Superseded() {
+		t.Fatalf("the forged cancellation took effect: %+v", all)
+	}
+}
+
+func TestRemovedEntriesAreNamedInTheMiddleAndAtTheEnd(t *testing.T) {
+	dir, keys, _ := recordedJournal(t)
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "DROP TRIGGER entries_are_never_deleted")
+	sqlExec(t, db, "DROP TRIGGER signatures_are_never_deleted")
+	sqlExec(t, db, "DROP TRIGGER reconciliation_is_never_deleted")
+	for _, seq := range []int{3, 5, 6} {
+		sqlExec(t, db, "DELETE FROM reconciliation WHERE entry = (SELECT uuid FROM entries WHERE seq = ?)", seq)
+		sqlExec(t, db, "DELETE FROM signatures WHERE seq = ?", seq)
+		sqlExec(t, db, "DELETE FROM entries WHERE seq = ?", seq)
+	}
+	db.Close()
+	j := openJournal(t, dir, keys)
+	if all := list(t, j); len(all) != 3 {
+		t.Fatalf("listed %d", len(all))
+	}
+	c := check(t, j)
+	var texts []string
+	for _, p := range c.Problems {
+		texts = append(texts, p.Text)
+	}
+	got := strings.Join(texts, " | ")
+	if got != "entry 3 is missing from the journal. | entries 5 to 6 are missing: removed from the end of the journal." {
+		t.Fatalf("problems: %s", got)
+	}
+	// The next entry does not take a removed one's place.
+	e := draft(t, j, vitalsEntry("p1", 90))
+	record(t, j, e)
+	if all := list(t, j); all[len(all)-1].Seq != 7 {
+		t.Fatalf("the new entry is %d", all[len(all)-1].Seq)
+	}
+}
+
+func TestADeletedJournalSaysHowManyEntriesAreGoneNeverThatItIsEmpty(t *testing.T) {
+	dir, keys, _ := recordedJournal(t)
+	for _, n := range []string{journalFile, journalFile + "-wal", journalFile + "-shm"} {
+		os.Remove(filepath.Join(dir, n))
+	}
+	j := openJournal(t, dir, keys)
+	c := check(t, j)
+	if c.OK() || !strings.Contains(c.Err().Error(), "entries 1 to 6 recorded on this kiosk are gone") {
+		t.Fatalf("check: %v", c.Err())
+	}
+	e := draft(t, j, vitalsEntry("p1", 90))
+	record(t, j, e)
+	j.Close()
+	j = openJournal(t, dir, keys)
+	if all := list(t, j); len(all) != 1 || all[0].Seq != 7 {
+		t.Fatalf("the journal started again: %+v", all)
+	}
+	if c := check(t, j); c.OK() {
+		t.Fatal("the loss is forgotten once a new entry is recorded")
+	}
+}
+
+func TestAJournalAndItsHeadDeletedTogetherAreFoundByTheAuditTrail(t *testing.T) {
+	dir, keys := testVault(t)
+	a, err := OpenAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := openJournal(t, dir, keys)
+	for i := range 3 {
+		e := draft(t, j, vitalsEntry("p1", float64(70+i)))
+		record(t, j, e)
+		if err := a.Append(AuditRecord{Actor: nurse, Action: AuditRecordEntry, Subject: e.ID, Details: "vitals; " + j.Witness(e.ID)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j.Close()
+	for _, n := range []string{journalFile, journalFile + "-wal", journalFile + "-shm", journalHeadFile} {
+		os.Remove(filepath.Join(dir, n))
+	}
+	j = openJournal(t, dir, keys)
+	c := check(t, j)
+	if c.OK() || !strings.Contains(c.Err().Error(), "entries 1 to 3 recorded on this kiosk are gone") {
+		t.Fatalf("check: %v", c.Err())
+	}
+	// And the cross-check names each one.
+	rows, _, err := ReadAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing, err := j.CrossCheck(context.Background(), rows); err != nil || len(missing) != 0 {
+		t.Fatalf("entries already reported are reported twice: %+v %v", missing, err)
+	}
+}
+
+func TestTheAuditTrailWitnessesAnEntryRemovedWithTheHeadRewound(t *testing.T) {
+	dir, keys := testVault(t)
+	a, err := OpenAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heads [][]byte
+	for i := range 3 {
+		j := openJournal(t, dir, keys)
+		e := draft(t, j, vitalsEntry("p1", float64(70+i)))
+		record(t, j, e)
+		a.Append(AuditRecord{Actor: nurse, Action: AuditRecordEntry, Subject: e.ID, Details: "vitals; " + j.Witness(e.ID)})
+		j.Close() // the head is written after Record returns, at the latest by Close
+		h, _ := os.ReadFile(filepath.Join(dir, journalHeadFile))
+		heads = append(heads, h)
+	}
+	// Remove entry 3 and put back the head signed after entry 2.
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "DROP TRIGGER entries_are_never_deleted")
+	sqlExec(t, db, "DROP TRIGGER signatures_are_never_deleted")
+	sqlExec(t, db, "DROP TRIGGER reconciliation_is_never_deleted")
+	sqlExec(t, db, "DELETE FROM reconciliation WHERE entry = (SELECT uuid FROM entries WHERE seq = 3)")
+	sqlExec(t, db, "DELETE FROM signatures WHERE seq = 3")
+	sqlExec(t, db, "DELETE FROM entries WHERE seq = 3")
+	db.Close()
+	os.WriteFile(filepath.Join(dir, journalHeadFile), heads[1], 0o600)
+
+	j := openJournal(t, dir, keys)
+	if c := check(t, j); !c.OK() {
+		t.Fatalf("the journal alone cannot tell, yet: %+v", c.Problems)
+	}
+	rows, _, err := ReadAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing, err := j.CrossCheck(context.Background(), rows)
+	if err != nil || len(missing) != 1 || missing[0].Seq != 3 || !strings.Contains(missing[0].Text, "entry 3 is missing from the journal: audit record 3") {
+		t.Fatalf("cross-check %+v %v", missing, err)
+	}
+}
+
+func TestAMissingOrForeignHeadIsSaidForEver(t *testing.T) {
+	dir, keys, _ := recordedJournal(t)
+	_, other := testVault(t)
+	// A head signed by another kiosk.
+	h := &journalHead{File: journalFile, Count: 2, Chain: make([]byte, 32)}
+	if err := writeJournalHead(dir, other.signing, h); err != nil {
+		t.Fatal(err)
+	}
+	j := openJournal(t, dir, keys)
+	c := check(t, j)
+	if len(c.Problems) != 1 || c.Problems[0].Kind != ProblemHead || !strings.Contains(c.Problems[0].Text, "not this kiosk's") {
+		t.Fatalf("problems %+v", c.Problems)
+	}
+	record(t, j, draft(t, j, vitalsEntry("p1", 90)))
+	j.Close()
+	j = openJournal(t, dir, keys)
+	if c := check(t, j); len(c.Problems) != 1 || !strings.Contains(c.Problems[0].Text, "not this kiosk's") {
+		t.Fatalf("after a new head: %+v", c.Problems)
+	}
+}
+
+func TestARecoveryDecisionIsCheckedByTheRecoveryKeyAndNotTakenOnTrustByTheKiosk(t *testing.T) {
+	dir := t.TempDir()
+	res, err := Init(dir, testPassphrase, InitOptions{WorkFactor: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := Unlock(dir, testPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := openJournal(t, dir, keys)
+	note := draft(t, j, noteEntry("p1", "Restless."))
+	record(t, j, note)
+	j.Close()
+
+	rk, err := UnlockRecovery(dir, res.RecoveryIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j = openJournal(t, dir, rk)
+	d := Entry{Kind: KindDecision, Patient: "p1", ClinicalTime: time.Now(),
+		Decision: &Decision{Entry: note.ID, Action: DecisionSkip, Reason: "on paper twice"}}
+	if err := j.Stamp(&d, "HIM Janssens", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	record(t, j, d)
+	if all := list(t, j); len(all) != 2 || all[1].Signer != SignerRecovery {
+		t.Fatalf("the recovery key does not read its own decision: %+v", all)
+	}
+	if c := check(t, j); !c.OK() {
+		t.Fatalf("recovery check: %+v", c.Problems)
+	}
+	j.Close()
+
+	j = openJournal(t, dir, keys)
+	if all := list(t, j); len(all) != 1 {
+		t.Fatalf("the kiosk took the recovery decision on trust: %d entries", len(all))
+	}
+	if c := check(t, j); !c.OK() || c.RecoveryOnly != 1 {
+		t.Fatalf("check %+v", c)
+	}
+	// A decision forged with the public recipients and a made-up MAC is forged for the recovery key.
+	j.Close()
+	f := forgedAllergy(keys)
+	f.Kind, f.Allergy, f.Decision = KindDecision, nil, &Decision{Entry: note.ID, Action: DecisionSkip, Reason: "x"}
+	sealed := forge(t, dir, f)
+	db := rawJournal(t, dir)
+	var prev []byte
+	if err := db.QueryRow("SELECT chain FROM signatures WHERE seq = 2").Scan(&prev); err != nil {
+		t.Fatal(err)
+	}
+	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) VALUES (3, ?, ?)", f.ID, sealed)
+	sqlExec(t, db, "INSERT INTO signatures VALUES (3, ?, ?, ?, 'recovery')", prev, entryChain(prev, 3, f.ID, sealed), make([]byte, 32))
+	db.Close()
+	j = openJournal(t, dir, rk)
+	if all := list(t, j); len(all) != 2 {
+		t.Fatalf("a forged recovery decision was listed: %d", len(all))
+	}
+}
