@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/reconcile"
 	"lifeboat/sync/synthetic"
@@ -122,5 +126,22 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the audit trail lacks %s (%s)", want, audit)
 		}
+	}
+
+	// A note forged with nothing but the public recipients is never
+	// pushed: the run names it and ends with exit 10.
+	now := time.Now().UTC()
+	seq, err := storetest.ForgeEntry(data, store.Entry{ID: uuid.NewString(), Kind: store.KindNote, Patient: "pat-000001",
+		Author: "RN Peeters", ClinicalTime: now, EnteredAt: now, Note: &store.NursingNote{Text: "Forged note."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = srv.Stats().Resources
+	out = run(ExitJournal, "reconcile", "--data", data, "--fhir", srv.URL)
+	if want := fmt.Sprintf("entry %d is not signed", seq); !strings.Contains(out, "VERIFICATION FAILED") || !strings.Contains(out, want) {
+		t.Errorf("the run does not name the forged entry:\n%s", out)
+	}
+	if !maps.Equal(before, srv.Stats().Resources) {
+		t.Error("the forged entry reached the server")
 	}
 }
