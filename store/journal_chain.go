@@ -226,10 +226,14 @@ var (
 // readJournalHead reads and checks journal.head.
 func readJournalHead(dir string, trusted ed25519.PublicKey) (*journalHead, error) {
 	b, err := ReadRegular(filepath.Join(dir, journalHeadFile), journalHeadFile, maxJournalHead)
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, errJournalHeadMissing
-	}
-	if err != nil {
+	case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooLarge):
+		// A FIFO or a huge file put in its place: damaged, replaced by the
+		// next head, and said; never a reason to stop recording.
+		return nil, errJournalHeadDamaged
+	case err != nil:
 		return nil, err
 	}
 	var h journalHead
