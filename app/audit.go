@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,7 +38,7 @@ func (c *cli) auditVerifyCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := store.VerifyAudit(dir, keys)
+	rows, rep, err := store.ReadAudit(dir, keys)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,26 @@ func (c *cli) auditVerifyCmd(args []string) error {
 		return fmt.Errorf("%w: %s", store.ErrAuditAltered, p.Text)
 	}
 	fmt.Fprintf(c.stdout, "%s, chain intact.\n", auditRecords(rep.Records))
-	return nil
+	// The trail witnessed every entry of the journal: the two are checked
+	// together.
+	ctx := context.Background()
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	check, err := checkJournal(ctx, j, rows)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Downtime journal: %s", count(check.Entries, "entry", "entries"))
+	if check.OK() {
+		fmt.Fprintln(c.stdout, ", each signed and chained, none missing against the trail.")
+		return nil
+	}
+	fmt.Fprintln(c.stdout, ".")
+	printJournalProblems(c.stdout, check.Problems)
+	return check.Err()
 }
 
 func (c *cli) auditExportCmd(args []string) error {

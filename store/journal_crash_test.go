@@ -173,8 +173,8 @@ func runAndKill(t *testing.T, dir string, rng *rand.Rand, round int) ([]string, 
 		case <-time.After(20 * time.Second):
 			t.Fatalf("round %d: the child never got ready", round)
 		}
-		// Up to 120 ms: several signed, fsync'd records and heads.
-		time.Sleep(time.Duration(rng.IntN(120_000)) * time.Microsecond)
+		// Up to 90 ms: several signed, fsync'd records.
+		time.Sleep(time.Duration(rng.IntN(90_000)) * time.Microsecond)
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-done

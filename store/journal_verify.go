@@ -120,7 +120,12 @@ func (j *Journal) lostFile(name, what string) error {
 	present := exists(j.path) || exists(j.path+"-wal")
 	damagedFile := what != "is missing or empty"
 	if known == 0 && !damagedFile {
-		return nil // nothing was ever recorded: the first Record creates the file
+		// Nothing was ever recorded: the first Record creates the file. A
+		// head saying so spares the next open the audit trail's reading.
+		if j.files.head == nil && j.keys.signing != nil {
+			return j.writeHead()
+		}
+		return nil
 	}
 	j.files.lost = known
 	if h := j.files.head; h != nil {
