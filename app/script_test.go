@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			"exits":   cmdExits,
 			"corrupt": cmdCorrupt,
 			"fill":    cmdFill,
+			"mkfifo":  cmdMkfifo,
 		},
 	})
 }

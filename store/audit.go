@@ -212,8 +212,11 @@ func (a *Audit) withLog(exclusive bool, fn func(f *os.File) error) error {
 
 func withAuditLog(dir string, exclusive bool, fn func(f *os.File) error) error {
 	path := filepath.Join(dir, auditLogFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := OpenAppendRegular(path, vaultLabel(auditLogFile))
 	if err != nil {
+		if errors.Is(err, ErrNotRegular) {
+			return err
+		}
 		return fmt.Errorf("opening the audit trail: %w", err)
 	}
 	defer f.Close()
@@ -383,7 +386,10 @@ func (a *Audit) writeHead(t *auditTail) error {
 		return err
 	}
 	tmp := filepath.Join(a.dir, auditHeadTemp)
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// Whatever is at the temporary name goes first: opening a FIFO
+	// planted there for writing would wait for a reader forever.
+	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing audit.head: %w", err)
 	}

@@ -223,12 +223,12 @@ func ParseRecovery(s string) (recipient string, classic bool, err error) {
 
 // LoadConfig reads dir/config.json.
 func LoadConfig(dir string) (*Config, error) {
-	b, err := os.ReadFile(filepath.Join(dir, configFile))
+	b, err := ReadRegular(filepath.Join(dir, configFile), vaultLabel(configFile), maxConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotInitialised
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading config.json: %w", err)
+		return nil, readErr("config.json", err)
 	}
 	var c Config
 	if err := json.Unmarshal(b, &c); err != nil || c.Format != 1 || c.Recipient == "" || c.Signer == "" {
@@ -254,12 +254,12 @@ func HasKeys(dir string) error {
 // Unlock opens the sealed keyring with the passphrase. A wrong passphrase
 // gives ErrWrongPassphrase and changes nothing.
 func Unlock(dir string, passphrase string) (*Keys, error) {
-	f, err := os.Open(filepath.Join(dir, keyringFile))
+	f, err := OpenRegular(filepath.Join(dir, keyringFile), vaultLabel(keyringFile), maxKeyringFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotInitialised
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the keyring: %w", err)
+		return nil, readErr("the keyring", err)
 	}
 	defer f.Close()
 	si, err := age.NewScryptIdentity(passphrase)
@@ -293,6 +293,8 @@ func Unlock(dir string, passphrase string) (*Keys, error) {
 	}
 	keys := &Keys{Config: kr.Config, identity: ids[0], signing: ed25519.NewKeyFromSeed(kr.SigningKey), trusted: trusted}
 	switch cfg, err := LoadConfig(dir); {
+	case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooLarge):
+		return nil, err // planted: say so rather than go on
 	case err != nil:
 		keys.ConfigProblem = "config.json is missing or damaged"
 	case !sameConfig(*cfg, kr.Config):

@@ -90,9 +90,9 @@ func Reports(dir, kind string) ([]string, error) {
 
 // OpenReport decrypts a sealed report.
 func OpenReport(path string, keys *Keys) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, "the sealed report", maxReportFile)
 	if err != nil {
-		return nil, fmt.Errorf("reading the report: %w", err)
+		return nil, readErr("the report", err)
 	}
 	defer f.Close()
 	r, err := age.Decrypt(f, keys.identity)

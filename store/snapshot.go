@@ -295,7 +295,7 @@ type sealed struct {
 // openSealed opens a snapshot file and verifies its manifest's signature
 // against trusted, and that the manifest belongs to this file.
 func openSealed(g Generation, trusted ed25519.PublicKey) (*sealed, error) {
-	f, err := os.Open(g.Path)
+	f, err := OpenRegular(g.Path, fmt.Sprintf("generation %d's file", g.Generation), maxSnapshotFile)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package app
+
+import "github.com/rogpeppe/go-internal/testscript"
+
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	ts.Skip("no FIFOs here")
+}
