@@ -129,6 +129,8 @@ func exitStatus(err error) int {
 		return ExitAmber
 	case errors.As(err, new(errWaiting)):
 		return ExitWaiting
+	case errors.As(err, new(errRefused)):
+		return ExitRefused
 	case errors.Is(err, store.ErrWrongPassphrase), errors.As(err, new(errWrongKey)):
 		return ExitPassphrase
 	case errors.Is(err, store.ErrNoSnapshot):

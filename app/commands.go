@@ -184,9 +184,17 @@ type statusReport struct {
 	Age         string                   `json:"age,omitempty"`
 	Level       string                   `json:"level"` // fresh, amber, red, or none when nothing is usable
 	Thresholds  map[string]string        `json:"thresholds"`
-	Sync        *store.SyncState         `json:"sync,omitempty"` // the live sync's last attempt, success and error
+	Sync        *store.SyncState         `json:"sync,omitempty"`    // the live sync's last attempt, success and error
+	Rollback    store.Rollback           `json:"rollback"`          // the rollback floor: highest generation seen, and what is gone
+	Refused     string                   `json:"refused,omitempty"` // why status exits 9: the newest generation refused, or a rollback
 	Generations []store.GenerationStatus `json:"generations"`
 }
+
+// errRefused ends status with exit 9: the newest generation present is
+// refused, or generations sealed before are gone.
+type errRefused struct{ msg string }
+
+func (e errRefused) Error() string { return e.msg }
 
 // errStale ends status with the freshness level's exit status.
 type errStale struct {
@@ -235,6 +243,15 @@ func (c *cli) statusCmd(args []string) error {
 		Thresholds: map[string]string{"amber": th.Amber.String(), "red": th.Red.String()}}
 	if rep.Generations == nil {
 		rep.Generations = []store.GenerationStatus{}
+	}
+	if rep.Rollback, err = store.CheckRollback(dir, cfg, gens); err != nil {
+		return err
+	}
+	switch {
+	case rep.Rollback.Problem != "":
+		rep.Refused = rep.Rollback.Problem
+	case len(gens) > 0 && !gens[0].Good:
+		rep.Refused = fmt.Sprintf("the newest generation is refused: generation %d %s", gens[0].Generation, gens[0].Problem)
 	}
 	if st, ok, err := store.ReadSyncState(dir); err != nil {
 		return err
@@ -286,15 +303,24 @@ func (c *cli) statusCmd(args []string) error {
 			}
 			fmt.Fprintln(c.stdout)
 		}
+		if rep.Rollback.Problem != "" {
+			fmt.Fprintf(c.stdout, "ROLLBACK: %s.\n", rep.Rollback.Problem)
+		}
 		if rep.Newest != nil {
 			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old (%s).\n", rep.Newest.Generation, rep.Age, rep.Level)
 		}
+	}
+	if rep.Rollback.Problem != "" {
+		return errRefused{rep.Refused}
 	}
 	if rep.Newest == nil {
 		if len(gens) == 0 {
 			return fmt.Errorf("%w: no snapshot has been written yet", store.ErrNoSnapshot)
 		}
 		return fmt.Errorf("%w: every generation was refused", store.ErrNoSnapshot)
+	}
+	if rep.Refused != "" {
+		return errRefused{rep.Refused}
 	}
 	if level != present.Fresh {
 		return errStale{level: level, age: rep.Age}

@@ -59,6 +59,19 @@ func TestAFIFOInPlaceOfAnyVaultFileIsRefusedWithoutHanging(t *testing.T) {
 			return AuditWhileLocked(dir, AuditRecord{Action: "unlock-failed", Actor: "someone"})
 		},
 		syncStateFile: func(dir string, _ *Keys) error { _, _, err := ReadSyncState(dir); return err },
+		floorFile: func(dir string, keys *Keys) error {
+			cfg, gens, err := Inspect(dir)
+			if err == nil {
+				_, err = CheckRollback(dir, cfg, gens)
+			}
+			if err == nil {
+				var s *Snapshot
+				if s, err = Open(context.Background(), dir, keys); err == nil {
+					s.Close()
+				}
+			}
+			return err
+		},
 	}
 	for name, step := range steps {
 		t.Run(name, func(t *testing.T) {
