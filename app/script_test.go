@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 			"corrupt": cmdCorrupt,
 			"fill":    cmdFill,
 			"mkfifo":  cmdMkfifo,
+			"mode":    cmdMode,
 		},
 	})
 }
