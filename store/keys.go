@@ -103,8 +103,8 @@ type InitResult struct {
 // recipient, and config.json naming the recipients and trusted signer.
 // It never overwrites an existing vault.
 func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
-	if len([]rune(passphrase)) < minPassphrase {
-		return nil, ErrWeakPassphrase
+	if err := CheckPassphrase(passphrase); err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil || HasKeys(dir) == nil {
 		return nil, ErrAlreadyInitialised
@@ -172,6 +172,9 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err := os.MkdirAll(filepath.Join(dir, snapshotDir), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data folder: %w", err)
 	}
+	// An existing folder keeps its mode under MkdirAll: the kiosk's alone.
+	// (The caller warns, through SecureFolder, when this cannot be done.)
+	_ = os.Chmod(dir, 0o700)
 	err = writeNew(filepath.Join(dir, keyringFile), 0o600, func(f *os.File) error {
 		w, err := age.Encrypt(f, sr)
 		if err != nil {
@@ -192,7 +195,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = writeNew(filepath.Join(dir, configFile), 0o644, func(f *os.File) error {
+	err = writeNew(filepath.Join(dir, configFile), 0o600, func(f *os.File) error {
 		_, err := f.Write(append(cfg, '\n'))
 		return err
 	})
