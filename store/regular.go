@@ -124,3 +124,23 @@ func readErr(what string, err error) error {
 	}
 	return fmt.Errorf("reading %s: %w", what, err)
 }
+
+// errNotFolder is a folder of the data folder replaced by something else
+// (a FIFO, which opening would wait on): refused like ErrNotRegular.
+type errNotFolder struct{}
+
+func (errNotFolder) Error() string        { return "is not a folder" }
+func (errNotFolder) Is(target error) bool { return target == ErrNotRegular }
+
+// readDir lists a folder of the data folder, refusing without opening it
+// what is not a folder. A missing folder is fs.ErrNotExist, as os.ReadDir.
+func readDir(path, label string) ([]os.DirEntry, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &FileError{Label: label, Err: errNotFolder{}}
+	}
+	return os.ReadDir(path)
+}

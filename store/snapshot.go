@@ -240,9 +240,12 @@ type Generation struct {
 
 // listGenerations lists snapshot files, newest first.
 func listGenerations(dir string) ([]Generation, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, snapshotDir))
+	entries, err := readDir(filepath.Join(dir, snapshotDir), vaultLabel(snapshotDir+"/"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNotInitialised
+	}
+	if errors.Is(err, ErrNotRegular) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listing snapshots: %w", err)

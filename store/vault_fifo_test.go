@@ -111,6 +111,24 @@ func TestAFIFOInPlaceOfAGenerationItBuildsOnIsRefusedWithoutHanging(t *testing.T
 	s.Close()
 }
 
+func TestAFIFOInPlaceOfTheSnapshotsFolderIsRefusedWithoutHanging(t *testing.T) {
+	dir, keys := testVault(t)
+	plantFIFO(t, filepath.Join(dir, snapshotDir))
+	plantFIFO(t, filepath.Join(dir, reportDir))
+	err := returnsPromptly(t, "Inspect", func() error { _, _, err := Inspect(dir); return err })
+	if !errors.Is(err, ErrNotRegular) || err.Error() != "the data folder's snapshots/ is not a folder" {
+		t.Fatalf("Inspect: %v", err)
+	}
+	err = returnsPromptly(t, "Open", func() error { _, err := Open(context.Background(), dir, keys); return err })
+	if !errors.Is(err, ErrNotRegular) {
+		t.Fatalf("Open: %v", err)
+	}
+	err = returnsPromptly(t, "Reports", func() error { _, err := Reports(dir, "plan"); return err })
+	if !errors.Is(err, ErrNotRegular) {
+		t.Fatalf("Reports: %v", err)
+	}
+}
+
 func TestAFIFOAtATemporaryNameDoesNotHangWriting(t *testing.T) {
 	dir, keys := testVault(t)
 	plantFIFO(t, filepath.Join(dir, syncStateFile+".tmp"))
