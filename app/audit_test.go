@@ -22,7 +22,7 @@ func auditVault(t *testing.T) (string, map[string]string) {
 	}
 	env := map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10",
 		"LIFEBOAT_USER": "Nurse Hanne Verbruggen"}
-	for _, args := range [][]string{{"init", "--data", data}, {"snapshot", "--data", data, "--from", input, "--all"}} {
+	for _, args := range [][]string{{"init", "--data", data, "--recovery-out", filepath.Join(t.TempDir(), "recovery.key")}, {"snapshot", "--data", data, "--from", input, "--all"}} {
 		if _, errOut, code := runCLI(t, env, args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}

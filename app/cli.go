@@ -62,7 +62,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"init", "init --data DIR [--recovery RECIPIENT]", "create the kiosk's keys, sealed under the ward passphrase", (*cli).initCmd},
+		{"init", "init --data DIR (--recovery RECIPIENT | --recovery-out FILE)", "create the kiosk's keys, sealed under the ward passphrase", (*cli).initCmd},
 		{"snapshot", "snapshot --data DIR (--from PATH... | --fhir URL [--every 1m]) (--ward ID | --group ID | --patients ID,... | --all)", "seal a new snapshot generation from FHIR files, or keep one fresh from a FHIR server", (*cli).snapshotCmd},
 		{"status", "status --data DIR [--json]", "list generations, the newest good one and its age (no passphrase needed)", (*cli).statusCmd},
 		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
@@ -129,6 +129,8 @@ func exitStatus(err error) int {
 		return ExitAmber
 	case errors.As(err, new(errWaiting)):
 		return ExitWaiting
+	case errors.As(err, new(errRefused)):
+		return ExitRefused
 	case errors.Is(err, store.ErrWrongPassphrase), errors.As(err, new(errWrongKey)):
 		return ExitPassphrase
 	case errors.Is(err, store.ErrNoSnapshot):
@@ -144,7 +146,8 @@ func exitStatus(err error) int {
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),
 		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
 		errors.Is(err, fhir.ErrUnknownWard), errors.Is(err, fhir.ErrPatientsNotFound),
-		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist), errors.Is(err, store.ErrTooLarge):
+		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist), errors.Is(err, store.ErrTooLarge),
+		errors.Is(err, store.ErrKeyFileOpen):
 		return ExitUsage
 	}
 	return ExitFailure
@@ -207,7 +210,23 @@ func (f *flags) parseVaultOptional(args []string) (string, error) {
 }
 
 // folder is the data folder --data names, after parsing.
-func (f *flags) folder(required bool) (string, error) { return f.cli.dataDir(*f.data, required) }
+// Opening the folder puts its modes right (0700, files 0600) and warns on
+// stderr about what cannot be put right.
+func (f *flags) folder(required bool) (string, error) {
+	dir, err := f.cli.dataDir(*f.data, required)
+	if err == nil && f.cmd != "init" { // init tightens what it created
+		f.cli.secureFolder(dir)
+	}
+	return dir, err
+}
+
+// secureFolder tightens the data folder's modes and says on stderr what
+// it could not tighten, or what is unsafe around it.
+func (c *cli) secureFolder(dir string) {
+	for _, w := range store.SecureFolder(dir) {
+		fmt.Fprintln(c.stderr, "Warning: "+sentence(errors.New(w)))
+	}
+}
 
 // parse parses args, allowing positional arguments between flags, and
 // returns the positional ones.

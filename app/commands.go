@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -19,17 +21,30 @@ import (
 func (c *cli) initCmd(args []string) error {
 	f := c.vaultFlags("init")
 	recovery := f.String("recovery", "", "IT recovery age recipient")
+	recoveryOut := f.String("recovery-out", "", "file to create with a new IT recovery identity (never in the data folder)")
 	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
 	}
-	if *recovery != "" {
+	switch {
+	case *recovery != "" && *recoveryOut != "":
+		return usagef("give either --recovery or --recovery-out, not both")
+	case *recovery == "" && *recoveryOut == "":
+		return usagef("init needs IT's recovery key: pass --recovery RECIPIENT (the hospital's age recipient) or --recovery-out FILE (a new recovery identity is written to FILE for IT, never printed)")
+	case *recovery != "":
 		if _, _, err := store.ParseRecovery(*recovery); err != nil {
 			return usageError{err.Error()}
+		}
+	default:
+		if err := checkRecoveryOut(*recoveryOut, dir); err != nil {
+			return err
 		}
 	}
 	pass, err := c.newPassphrase()
 	if err != nil {
+		return err
+	}
+	if err := store.CheckPassphrase(pass); err != nil {
 		return err
 	}
 	wf := 0
@@ -38,19 +53,67 @@ func (c *cli) initCmd(args []string) error {
 			return usagef("LIFEBOAT_SCRYPT_WORK_FACTOR must be a whole number from 10 to 22")
 		}
 	}
+	// The recovery file is created first (0600, never over a file), so that
+	// keys are never made whose recovery identity has nowhere to go.
+	var out *os.File
+	if *recoveryOut != "" {
+		if out, err = os.OpenFile(*recoveryOut, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return usagef("--recovery-out names a file that already exists: a recovery identity is never written over a file")
+			}
+			return usagef("--recovery-out: the file could not be created (%v)", errors.Unwrap(err))
+		}
+		defer out.Close()
+	}
 	res, err := store.Init(dir, pass, store.InitOptions{Recovery: *recovery, WorkFactor: wf})
 	if err != nil {
+		if out != nil {
+			out.Close()
+			os.Remove(out.Name())
+		}
 		return err
 	}
+	c.secureFolder(dir)
 	fmt.Fprintf(c.stdout, "Initialised kiosk %s in %s.\n", res.Config.KioskID, dir)
 	fmt.Fprintf(c.stdout, "Kiosk recipient: %s\nTrusted signing key: %s\n", res.Config.Recipient, res.Config.SignerFingerprint())
 	if res.Classic {
 		fmt.Fprintln(c.stderr, "Warning: the recovery recipient is X25519, so this kiosk's keys are X25519 too (age does not mix them); they are not post-quantum.")
 	}
-	if res.RecoveryIdentity != "" {
-		fmt.Fprintln(c.stdout, "# Recovery identity for IT: it opens every snapshot of this kiosk. Store it offline now;")
-		fmt.Fprintln(c.stdout, "# it is not kept on this machine. Next time, pass --recovery with the hospital's recipient.")
-		fmt.Fprintln(c.stdout, res.RecoveryIdentity)
+	if out != nil {
+		text := fmt.Sprintf("# Lifeboat IT recovery identity of kiosk %s, created %s.\n# It opens every snapshot and journal entry of that kiosk: keep it offline.\n# Recipient: %s\n%s\n",
+			res.Config.KioskID, res.Config.Created.Format(time.RFC3339), res.Config.Recovery, res.RecoveryIdentity)
+		_, err := out.WriteString(text)
+		if err == nil {
+			err = out.Sync()
+		}
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("the kiosk was initialised, but its recovery identity could not be written to --recovery-out (%v): remove the data folder and run init again", err)
+		}
+		fmt.Fprintf(c.stdout, "IT recovery identity written to %s (mode 0600). Store it offline and remove it from this machine.\n", *recoveryOut)
+	}
+	return nil
+}
+
+// checkRecoveryOut refuses a --recovery-out inside the data folder (the
+// secret that opens everything would sit beside what it opens).
+func checkRecoveryOut(out, dir string) error {
+	absOut, err1 := filepath.Abs(out)
+	absDir, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return usagef("--recovery-out: the path could not be resolved")
+	}
+	// Resolve links of what exists, so that a link cannot hide the folder.
+	if p, err := filepath.EvalSymlinks(filepath.Dir(absOut)); err == nil {
+		absOut = filepath.Join(p, filepath.Base(absOut))
+	}
+	if p, err := filepath.EvalSymlinks(absDir); err == nil {
+		absDir = p
+	}
+	if rel, err := filepath.Rel(absDir, absOut); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return usagef("--recovery-out must be outside the data folder: IT's recovery identity never stays beside what it opens")
 	}
 	return nil
 }
@@ -184,9 +247,17 @@ type statusReport struct {
 	Age         string                   `json:"age,omitempty"`
 	Level       string                   `json:"level"` // fresh, amber, red, or none when nothing is usable
 	Thresholds  map[string]string        `json:"thresholds"`
-	Sync        *store.SyncState         `json:"sync,omitempty"` // the live sync's last attempt, success and error
+	Sync        *store.SyncState         `json:"sync,omitempty"`    // the live sync's last attempt, success and error
+	Rollback    store.Rollback           `json:"rollback"`          // the rollback floor: highest generation seen, and what is gone
+	Refused     string                   `json:"refused,omitempty"` // why status exits 9: the newest generation refused, or a rollback
 	Generations []store.GenerationStatus `json:"generations"`
 }
+
+// errRefused ends status with exit 9: the newest generation present is
+// refused, or generations sealed before are gone.
+type errRefused struct{ msg string }
+
+func (e errRefused) Error() string { return e.msg }
 
 // errStale ends status with the freshness level's exit status.
 type errStale struct {
@@ -235,6 +306,15 @@ func (c *cli) statusCmd(args []string) error {
 		Thresholds: map[string]string{"amber": th.Amber.String(), "red": th.Red.String()}}
 	if rep.Generations == nil {
 		rep.Generations = []store.GenerationStatus{}
+	}
+	if rep.Rollback, err = store.CheckRollback(dir, cfg, gens); err != nil {
+		return err
+	}
+	switch {
+	case rep.Rollback.Problem != "":
+		rep.Refused = rep.Rollback.Problem
+	case len(gens) > 0 && !gens[0].Good:
+		rep.Refused = fmt.Sprintf("the newest generation is refused: generation %d %s", gens[0].Generation, gens[0].Problem)
 	}
 	if st, ok, err := store.ReadSyncState(dir); err != nil {
 		return err
@@ -286,15 +366,24 @@ func (c *cli) statusCmd(args []string) error {
 			}
 			fmt.Fprintln(c.stdout)
 		}
+		if rep.Rollback.Problem != "" {
+			fmt.Fprintf(c.stdout, "ROLLBACK: %s.\n", rep.Rollback.Problem)
+		}
 		if rep.Newest != nil {
 			fmt.Fprintf(c.stdout, "Newest good: generation %d, %s old (%s).\n", rep.Newest.Generation, rep.Age, rep.Level)
 		}
+	}
+	if rep.Rollback.Problem != "" {
+		return errRefused{rep.Refused}
 	}
 	if rep.Newest == nil {
 		if len(gens) == 0 {
 			return fmt.Errorf("%w: no snapshot has been written yet", store.ErrNoSnapshot)
 		}
 		return fmt.Errorf("%w: every generation was refused", store.ErrNoSnapshot)
+	}
+	if rep.Refused != "" {
+		return errRefused{rep.Refused}
 	}
 	if level != present.Fresh {
 		return errStale{level: level, age: rep.Age}

@@ -39,7 +39,7 @@ func TestNoPlaintextReachesTheDiskAfterRecording(t *testing.T) {
 		}
 		return out
 	}
-	run("init", "--data", data)
+	run("init", "--data", data, "--recovery-out", filepath.Join(t.TempDir(), "recovery.key"))
 	run("snapshot", "--data", data, "--from", input, "--all")
 
 	at := time.Now().Add(-15 * time.Minute).UTC().Format(time.RFC3339)

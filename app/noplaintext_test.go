@@ -37,7 +37,7 @@ func TestNoPlaintextPatientDataReachesTheDisk(t *testing.T) {
 	secrets := patientSecrets(t, filepath.Join(input, "Patient.ndjson"))
 	env := map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10"}
 	steps := [][]string{
-		{"init", "--data", data},
+		{"init", "--data", data, "--recovery-out", filepath.Join(root, "recovery.key")},
 		{"snapshot", "--data", data, "--from", input, "--ward", "ward-1"},
 		{"snapshot", "--data", data, "--from", input, "--all"},
 		{"status", "--data", data},

@@ -78,7 +78,7 @@ func TestPrintingLeavesNoPatientDataInTheDataFolderTempFilesOrNames(t *testing.T
 	secrets := patientSecrets(t, filepath.Join(input, "Patient.ndjson"))
 	env := map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10"}
 	for _, args := range [][]string{
-		{"init", "--data", data},
+		{"init", "--data", data, "--recovery-out", filepath.Join(t.TempDir(), "recovery.key")},
 		{"snapshot", "--data", data, "--from", input, "--all"},
 		{"print", "--data", data, "--all", "--census", "--out", out},
 		{"print", "--data", data, "--patient", "pat-000003", "--out", out},

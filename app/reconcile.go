@@ -160,7 +160,10 @@ func (c *cli) reconcileKeys(dir, recoveryFile string) (*store.Keys, error) {
 	if recoveryFile == "" {
 		return c.unlock(dir)
 	}
-	b, err := os.ReadFile(recoveryFile)
+	b, err := store.ReadKeyFile(recoveryFile, "the recovery key file")
+	if errors.Is(err, store.ErrKeyFileOpen) || errors.Is(err, store.ErrNotRegular) || errors.Is(err, store.ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, usagef("the recovery key file could not be read")
 	}

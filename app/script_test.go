@@ -54,6 +54,8 @@ func TestScripts(t *testing.T) {
 			"corrupt": cmdCorrupt,
 			"fill":    cmdFill,
 			"forge":   cmdForge,
+			"mkfifo":  cmdMkfifo,
+			"mode":    cmdMode,
 		},
 	})
 }

@@ -17,7 +17,7 @@ func TestStatusExitsByTheAgeOfTheNewestGoodSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10"}
-	if _, errOut, code := runCLI(t, env, "init", "--data", data); code != 0 {
+	if _, errOut, code := runCLI(t, env, "init", "--data", data, "--recovery-out", filepath.Join(t.TempDir(), "recovery.key")); code != 0 {
 		t.Fatal(errOut)
 	}
 	for _, tc := range []struct {

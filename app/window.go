@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	fyneapp "fyne.io/fyne/v2/app"
@@ -63,7 +65,12 @@ func (c *cli) kioskCmd(args []string) error {
 	if _, err := store.LoadConfig(dir); err != nil {
 		return err
 	}
-	runWindow(kiosk.Options{Dir: dir, Thresholds: th, Lang: lang})
+	// What the start could not put right stays on the banner too.
+	var folder []string
+	for _, w := range store.SecureFolder(dir) {
+		folder = append(folder, "Warning: "+sentence(errors.New(w)))
+	}
+	runWindow(kiosk.Options{Dir: dir, Thresholds: th, Lang: lang, FolderWarning: strings.Join(folder, " ")})
 	return nil
 }
 

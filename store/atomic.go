@@ -67,7 +67,8 @@ func syncDir(dir string) error {
 }
 
 // replaceFile replaces path with data so that readers see the old file or
-// the new one, never a part: a temporary file beside it, fsync'd, renamed
+// the new one, never a part: a temporary file beside it (a new, random
+// name, so that nothing planted at a known name is opened), fsync'd, renamed
 // over path, then the folder fsync'd so that the rename survives a power
 // cut. It is for the few files that are rewritten (the signed heads of
 // the audit trail and the journal); vault files are written once, with

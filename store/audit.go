@@ -212,8 +212,11 @@ func (a *Audit) withLog(exclusive bool, fn func(f *os.File) error) error {
 
 func withAuditLog(dir string, exclusive bool, fn func(f *os.File) error) error {
 	path := filepath.Join(dir, auditLogFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := OpenAppendRegular(path, vaultLabel(auditLogFile))
 	if err != nil {
+		if errors.Is(err, ErrNotRegular) {
+			return err
+		}
 		return fmt.Errorf("opening the audit trail: %w", err)
 	}
 	defer f.Close()

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"filippo.io/age"
@@ -78,12 +77,12 @@ func (h *auditHead) message() []byte {
 // readAuditHead reads audit.head: errHeadMissing, errHeadDamaged, or an
 // error reading the disk, which is never taken for a missing head.
 func readAuditHead(dir string, trusted ed25519.PublicKey) (*auditHead, error) {
-	b, err := os.ReadFile(filepath.Join(dir, auditHeadFile))
+	b, err := ReadRegular(filepath.Join(dir, auditHeadFile), vaultLabel(auditHeadFile), maxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errHeadMissing
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading audit.head: %w", err)
+		return nil, readErr("audit.head", err)
 	}
 	var h auditHead
 	if json.Unmarshal(b, &h) != nil || len(h.Chain) != sha256.Size || h.Size < 0 {

@@ -57,7 +57,10 @@ func AuditWhileLocked(dir string, r AuditRecord) error {
 	return withAuditLog(dir, true, func(*os.File) error {
 		path := filepath.Join(dir, auditPendingFile)
 		_, statErr := os.Stat(path)
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+		f, err := OpenAppendRegular(path, vaultLabel(auditPendingFile))
+		if errors.Is(err, ErrNotRegular) {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("writing audit.pending: %w", err)
 		}
@@ -100,12 +103,12 @@ func terminatePending(f *os.File) error {
 // id, so that a fold cut short by a crash never folds an event twice.
 func (a *Audit) fold(f *os.File, t *auditTail) error {
 	path := filepath.Join(a.dir, auditPendingFile)
-	data, err := os.ReadFile(path)
+	data, err := ReadRegular(path, vaultLabel(auditPendingFile), maxPendingFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading audit.pending: %w", err)
+		return readErr("audit.pending", err)
 	}
 	done := map[string]bool{}
 	err = eachAuditLine(io.NewSectionReader(f, 0, t.size), func(raw []byte, _ bool) {

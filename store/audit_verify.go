@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -179,12 +178,12 @@ func ReadAudit(dir string, keys *Keys) ([]AuditRow, AuditReport, error) {
 	var data []byte
 	var head *auditHead
 	var herr error
-	f, err := os.Open(filepath.Join(dir, auditLogFile))
+	f, err := OpenRegular(filepath.Join(dir, auditLogFile), vaultLabel(auditLogFile), maxAuditLogFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		head, herr = readAuditHead(dir, keys.trusted)
 	case err != nil:
-		return nil, rep, fmt.Errorf("reading the audit trail: %w", err)
+		return nil, rep, readErr("the audit trail", err)
 	default:
 		defer f.Close()
 		if err := lockAuditFile(f, false); err != nil {
@@ -192,7 +191,7 @@ func ReadAudit(dir string, keys *Keys) ([]AuditRow, AuditReport, error) {
 		}
 		defer unlockAuditFile(f)
 		head, herr = readAuditHead(dir, keys.trusted)
-		if data, err = io.ReadAll(f); err != nil {
+		if data, err = io.ReadAll(io.LimitReader(f, maxAuditLogFile)); err != nil {
 			return nil, rep, fmt.Errorf("reading the audit trail: %w", err)
 		}
 	}
@@ -351,12 +350,12 @@ func span(from, to uint64, one, many string) string {
 
 // countPending counts the events waiting in audit.pending.
 func countPending(dir string) (int, error) {
-	b, err := os.ReadFile(filepath.Join(dir, auditPendingFile))
+	b, err := ReadRegular(filepath.Join(dir, auditPendingFile), vaultLabel(auditPendingFile), maxPendingFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("reading audit.pending: %w", err)
+		return 0, readErr("audit.pending", err)
 	}
 	n := 0
 	for _, l := range bytes.Split(b, []byte("\n")) {

@@ -28,4 +28,13 @@
 //	journal.head     the journal's signed head: the file in use, the newest entry's number and chain value
 //	audit.log        the signed, hash-chained audit trail; audit.head its signed head;
 //	audit.pending    events recorded while locked (failed unlocks, work done with the IT recovery key), folded in at unlock
+//	generations.floor  the rollback floor: the highest generation sealed, signed; replaced atomically after each seal
+//	sync.json        the live sync's last attempt, success and error (no patient data)
+//	reports/*        sealed reconciliation reports
+//
+// The folder and its sub-folders are 0700 and every file 0600
+// (SecureFolder puts that right whenever a command opens the folder).
+// Every file is opened with OpenRegular or ReadRegular, bounded in size:
+// a FIFO or a device planted in place of one is refused (ErrNotRegular),
+// never waited on.
 package store

@@ -134,7 +134,7 @@ func (j *Journal) lostFile(name, what string) error {
 	}
 	text := fmt.Sprintf("%s %s", name, what)
 	if known > 0 {
-		text += fmt.Sprintf(": %s recorded on this kiosk %s gone", entrySpanNoun(1, known), map[bool]string{true: "is", false: "are"}[known == 1])
+		text += fmt.Sprintf(": %s recorded on this kiosk %s gone", entrySpanNoun(1, known), plural(int(known), "is", "are"))
 	}
 	if present {
 		text += "; the file was left untouched for IT"

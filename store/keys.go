@@ -104,8 +104,8 @@ type InitResult struct {
 // recipient, and config.json naming the recipients and trusted signer.
 // It never overwrites an existing vault.
 func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
-	if len([]rune(passphrase)) < minPassphrase {
-		return nil, ErrWeakPassphrase
+	if err := CheckPassphrase(passphrase); err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil || HasKeys(dir) == nil {
 		return nil, ErrAlreadyInitialised
@@ -173,6 +173,9 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err := os.MkdirAll(filepath.Join(dir, snapshotDir), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data folder: %w", err)
 	}
+	// An existing folder keeps its mode under MkdirAll: the kiosk's alone.
+	// (The caller warns, through SecureFolder, when this cannot be done.)
+	_ = os.Chmod(dir, 0o700)
 	err = writeNew(filepath.Join(dir, keyringFile), 0o600, func(f *os.File) error {
 		w, err := age.Encrypt(f, sr)
 		if err != nil {
@@ -193,7 +196,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = writeNew(filepath.Join(dir, configFile), 0o644, func(f *os.File) error {
+	err = writeNew(filepath.Join(dir, configFile), 0o600, func(f *os.File) error {
 		_, err := f.Write(append(cfg, '\n'))
 		return err
 	})
@@ -224,12 +227,12 @@ func ParseRecovery(s string) (recipient string, classic bool, err error) {
 
 // LoadConfig reads dir/config.json.
 func LoadConfig(dir string) (*Config, error) {
-	b, err := os.ReadFile(filepath.Join(dir, configFile))
+	b, err := ReadRegular(filepath.Join(dir, configFile), vaultLabel(configFile), maxConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotInitialised
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading config.json: %w", err)
+		return nil, readErr("config.json", err)
 	}
 	var c Config
 	if err := json.Unmarshal(b, &c); err != nil || c.Format != 1 || c.Recipient == "" || c.Signer == "" {
@@ -255,12 +258,12 @@ func HasKeys(dir string) error {
 // Unlock opens the sealed keyring with the passphrase. A wrong passphrase
 // gives ErrWrongPassphrase and changes nothing.
 func Unlock(dir string, passphrase string) (*Keys, error) {
-	f, err := os.Open(filepath.Join(dir, keyringFile))
+	f, err := OpenRegular(filepath.Join(dir, keyringFile), vaultLabel(keyringFile), maxKeyringFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotInitialised
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading the keyring: %w", err)
+		return nil, readErr("the keyring", err)
 	}
 	defer f.Close()
 	si, err := age.NewScryptIdentity(passphrase)
@@ -294,6 +297,8 @@ func Unlock(dir string, passphrase string) (*Keys, error) {
 	}
 	keys := &Keys{Config: kr.Config, identity: ids[0], signing: ed25519.NewKeyFromSeed(kr.SigningKey), trusted: trusted}
 	switch cfg, err := LoadConfig(dir); {
+	case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooLarge):
+		return nil, err // planted: say so rather than go on
 	case err != nil:
 		keys.ConfigProblem = "config.json is missing or damaged"
 	case !sameConfig(*cfg, kr.Config):

@@ -23,6 +23,11 @@ type Snapshot struct {
 	*Ward
 	Manifest Manifest
 	Refused  []Refusal
+	// Rollback is one sentence when the rollback floor says that newer
+	// generations were sealed here before and are gone, or that the floor
+	// itself is missing or not this kiosk's; "" otherwise. What opened is
+	// then not known to be the newest: the screen must say so.
+	Rollback string
 }
 
 // Refusal says why a generation could not be used.
@@ -33,15 +38,21 @@ type Refusal struct {
 
 // NoSnapshotError is returned when no generation could be opened; it
 // wraps ErrNoSnapshot and lists what was refused.
-type NoSnapshotError struct{ Refused []Refusal }
+type NoSnapshotError struct {
+	Refused  []Refusal
+	Rollback string // generations sealed here before are gone
+}
 
 func (e *NoSnapshotError) Error() string {
-	if len(e.Refused) == 0 {
-		return "no snapshot has been written yet"
-	}
 	var why []string
 	for _, r := range e.Refused {
 		why = append(why, fmt.Sprintf("generation %d %s", r.Generation, r.Reason))
+	}
+	if e.Rollback != "" {
+		why = append(why, e.Rollback)
+	}
+	if len(why) == 0 {
+		return "no snapshot has been written yet"
 	}
 	return "no usable snapshot: " + strings.Join(why, "; ")
 }
@@ -61,6 +72,12 @@ func Open(ctx context.Context, dir string, keys *Keys) (*Snapshot, error) {
 		s, err := openGeneration(ctx, g, keys)
 		if err == nil {
 			s.Refused = refused
+			rb, err := checkFloor(dir, keys.trusted, keys.Config.KioskID, gens[0].Generation, s.Manifest.Floor)
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
+			s.Rollback = rb.Problem
 			return s, nil
 		}
 		if ctx.Err() != nil {
@@ -68,7 +85,19 @@ func Open(ctx context.Context, dir string, keys *Keys) (*Snapshot, error) {
 		}
 		refused = append(refused, Refusal{Generation: g.Generation, Reason: reason(err)})
 	}
-	return nil, &NoSnapshotError{Refused: refused}
+	nse := &NoSnapshotError{Refused: refused}
+	var newest uint64
+	if len(gens) > 0 {
+		newest = gens[0].Generation
+	}
+	rb, err := checkFloor(dir, keys.trusted, keys.Config.KioskID, newest, false)
+	if err != nil {
+		return nil, err
+	}
+	if rb.GoneTo > 0 {
+		nse.Rollback = rb.Problem
+	}
+	return nil, nse
 }
 
 // reason turns an opening error into the words after "generation N".

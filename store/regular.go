@@ -78,3 +78,69 @@ func ReadRegular(path, label string, max int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// Size bounds of the data folder's own files: far above what Lifeboat
+// writes, low enough that a planted file cannot exhaust memory.
+const (
+	maxConfigFile   = 64 << 10  // config.json
+	maxKeyringFile  = 2 << 20   // keyring.age (its plaintext is at most 1 MiB)
+	maxSmallFile    = 1 << 20   // audit.head, sync.json, generations.floor
+	maxPendingFile  = 64 << 20  // audit.pending
+	maxAuditLogFile = 2 << 30   // audit.log, read whole by audit verify
+	maxSnapshotFile = 16 << 30  // a snapshot generation (a 1,000-patient ward seals to about 22 MB)
+	maxReportFile   = 512 << 20 // a sealed report (its plaintext is at most maxReport)
+)
+
+// OpenAppendRegular opens (creating it if absent, mode 0600) a file of the
+// data folder that is appended to, like audit.log, without blocking on a
+// FIFO, and returns it only if it is a regular file.
+func OpenAppendRegular(path, label string) (*os.File, error) {
+	f, err := openAppendNoBlock(path)
+	if err != nil {
+		return nil, &FileError{Label: label, Err: err}
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = ErrNotRegular
+	}
+	if err == nil {
+		err = clearNoBlock(f)
+	}
+	if err != nil {
+		f.Close()
+		return nil, &FileError{Label: label, Err: err}
+	}
+	return f, nil
+}
+
+// vaultLabel names a file of the data folder in an error.
+func vaultLabel(name string) string { return "the data folder's " + name }
+
+// readErr says that reading what failed, unless the file was refused as
+// not regular or too large: that error already says which file and why.
+func readErr(what string, err error) error {
+	if errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge) {
+		return err
+	}
+	return fmt.Errorf("reading %s: %w", what, err)
+}
+
+// errNotFolder is a folder of the data folder replaced by something else
+// (a FIFO, which opening would wait on): refused like ErrNotRegular.
+type errNotFolder struct{}
+
+func (errNotFolder) Error() string        { return "is not a folder" }
+func (errNotFolder) Is(target error) bool { return target == ErrNotRegular }
+
+// readDir lists a folder of the data folder, refusing without opening it
+// what is not a folder. A missing folder is fs.ErrNotExist, as os.ReadDir.
+func readDir(path, label string) ([]os.DirEntry, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &FileError{Label: label, Err: errNotFolder{}}
+	}
+	return os.ReadDir(path)
+}

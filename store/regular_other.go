@@ -21,3 +21,12 @@ func openNoBlock(path string) (*os.File, error) {
 }
 
 func clearNoBlock(*os.File) error { return nil }
+
+// openAppendNoBlock opens for appending, creating the file, after checking
+// that what is there, if anything, is a regular file.
+func openAppendNoBlock(path string) (*os.File, error) {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, ErrNotRegular
+	}
+	return os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+}

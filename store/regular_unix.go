@@ -18,3 +18,9 @@ func openNoBlock(path string) (*os.File, error) {
 func clearNoBlock(f *os.File) error {
 	return syscall.SetNonblock(int(f.Fd()), false)
 }
+
+// openAppendNoBlock opens for appending, creating the file, without
+// blocking on a FIFO.
+func openAppendNoBlock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|syscall.O_NONBLOCK, 0o600)
+}

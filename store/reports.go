@@ -70,9 +70,12 @@ func SealReport(dir string, keys *Keys, kind string, at time.Time, plain []byte)
 
 // Reports lists the sealed reports of a kind, newest first.
 func Reports(dir, kind string) ([]string, error) {
-	des, err := os.ReadDir(filepath.Join(dir, reportDir))
+	des, err := readDir(filepath.Join(dir, reportDir), vaultLabel(reportDir+"/"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
+	}
+	if errors.Is(err, ErrNotRegular) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the reports folder: %w", err)
@@ -90,9 +93,9 @@ func Reports(dir, kind string) ([]string, error) {
 
 // OpenReport decrypts a sealed report.
 func OpenReport(path string, keys *Keys) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path, "the sealed report", maxReportFile)
 	if err != nil {
-		return nil, fmt.Errorf("reading the report: %w", err)
+		return nil, readErr("the report", err)
 	}
 	defer f.Close()
 	r, err := age.Decrypt(f, keys.identity)

@@ -89,6 +89,11 @@ type Manifest struct {
 	Chain        int    `json:"chain,omitempty"`
 	Changed      int    `json:"changed,omitempty"` // patients new or changed
 	Removed      int    `json:"removed,omitempty"` // patients who left the census
+
+	// Floor says that the kiosk that sealed this generation keeps a
+	// rollback floor (generations.floor): a witness, signed, that the
+	// floor was there when it is missing.
+	Floor bool `json:"floor,omitempty"`
 }
 
 // SealRequest is what Seal needs besides the keys and the ward.
@@ -148,6 +153,15 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 		}
 		next = gens[0].Generation + 1
 	}
+	// A number sealed before is never used again, even when its file is
+	// gone: the floor says how far sealing got.
+	floor, ferr := readFloor(dir, keys.trusted, keys.Config.KioskID)
+	if errors.Is(ferr, ErrNotRegular) || errors.Is(ferr, ErrTooLarge) {
+		return nil, ferr
+	}
+	if ferr == nil && floor >= next {
+		next = floor + 1
+	}
 	if tmpl.Kind == KindDelta && next != tmpl.Parent+1 {
 		return nil, ErrStaleParent
 	}
@@ -155,6 +169,7 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	m.Format, m.Generation, m.Created, m.AsOf = formatVersion, next, time.Now().UTC(), req.AsOf.UTC()
 	m.KioskID, m.Source, m.Census, m.Counts, m.Malformed = keys.Config.KioskID, req.Source, req.Census, counts, req.Malformed
 	m.PlainSize, m.Signer = int64(len(img)), fingerprint(keys.signing.Public().(ed25519.PublicKey))
+	m.Floor = true
 	g := Generation{Generation: next, Path: filepath.Join(dir, snapshotDir, generationName(next))}
 	err = writeNew(g.Path, 0o600, func(f *os.File) error {
 		bw := bufio.NewWriterSize(f, 1<<20)
@@ -198,6 +213,9 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	if _, err := verify(g, keys.trusted); err != nil {
 		return nil, fmt.Errorf("generation %d was written but does not verify (%v); older generations were kept", next, err)
 	}
+	if err := raiseFloor(dir, keys, next); err != nil {
+		return &m, fmt.Errorf("generation %d was written, but the rollback floor could not be raised: %w", next, err)
+	}
 	return &m, nil
 }
 
@@ -222,9 +240,12 @@ type Generation struct {
 
 // listGenerations lists snapshot files, newest first.
 func listGenerations(dir string) ([]Generation, error) {
-	entries, err := os.ReadDir(filepath.Join(dir, snapshotDir))
+	entries, err := readDir(filepath.Join(dir, snapshotDir), vaultLabel(snapshotDir+"/"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNotInitialised
+	}
+	if errors.Is(err, ErrNotRegular) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listing snapshots: %w", err)
@@ -295,7 +316,7 @@ type sealed struct {
 // openSealed opens a snapshot file and verifies its manifest's signature
 // against trusted, and that the manifest belongs to this file.
 func openSealed(g Generation, trusted ed25519.PublicKey) (*sealed, error) {
-	f, err := os.Open(g.Path)
+	f, err := OpenRegular(g.Path, fmt.Sprintf("generation %d's file", g.Generation), maxSnapshotFile)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,10 @@ func WriteSyncState(dir string, s SyncState) error {
 	}
 	path := filepath.Join(dir, syncStateFile)
 	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	// Whatever is at the temporary name goes first: opening a FIFO
+	// planted there for writing would wait for a reader forever.
+	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("writing the sync state: %w", err)
 	}
@@ -57,12 +60,12 @@ func WriteSyncState(dir string, s SyncState) error {
 // ReadSyncState reads the vault's sync state; ok is false when no live
 // sync has run.
 func ReadSyncState(dir string) (s SyncState, ok bool, err error) {
-	b, err := os.ReadFile(filepath.Join(dir, syncStateFile))
+	b, err := ReadRegular(filepath.Join(dir, syncStateFile), vaultLabel(syncStateFile), maxSmallFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, false, nil
 	}
 	if err != nil {
-		return s, false, fmt.Errorf("reading the sync state: %w", err)
+		return s, false, readErr("the sync state", err)
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		return s, false, errors.New("the sync state file is not readable")

@@ -95,7 +95,7 @@ func (b *banner) update() {
 	}
 	b.bg.Refresh()
 	b.text.Refresh()
-	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + i18n.T(b.k.auditProblem) + " " +
+	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + i18n.T(b.k.auditProblem) + " " + b.k.opt.FolderWarning + " " +
 		present.JournalProblems(b.k.journalProblems()))
 
 	if failing {

@@ -43,6 +43,10 @@ type Options struct {
 	// one remembered; choosing another on the unlock screen still works
 	// and is remembered.
 	Lang i18n.Lang
+	// FolderWarning is shown under the banner when the data folder's modes
+	// could not be made private, or a folder above it is writable by
+	// everyone (English, like the store's other checks); "" when not.
+	FolderWarning string
 }
 
 // windowTitle is the title of the kiosk's window.

@@ -109,12 +109,18 @@ func Unreadable(m store.Manifest) string {
 	return i18n.F("%d source records could not be read and are not shown.", m.Malformed)
 }
 
-// BannerWarning is the warning line under the downtime banner: the older
-// generation warning and the unreadable records, or "" when there is
+// BannerWarning is the warning line under the downtime banner: a rollback
+// (generations sealed here before are gone), the older generation warning
+// and the unreadable records, or "" when there is
 // nothing to warn about.
 func BannerWarning(s *store.Snapshot, now time.Time) string {
 	var parts []string
-	for _, p := range []string{Warning(s, now), Unreadable(s.Manifest)} {
+	rollback := ""
+	if s.Rollback != "" {
+		// The store's sentence, in English like its other checks.
+		rollback = strings.ToUpper(s.Rollback[:1]) + s.Rollback[1:] + ": this may not be the newest data. Call IT."
+	}
+	for _, p := range []string{rollback, Warning(s, now), Unreadable(s.Manifest)} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -16,7 +16,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -166,20 +165,16 @@ type opened struct {
 	rows    []*row
 }
 
-// maxKeyFile bounds what is read as a key file.
-const maxKeyFile = 64 << 10
-
 // readKey is the recovery key: the text pasted, or the key file's content.
+// A key file other accounts can read is refused, as on the command line.
 func readKey(file, text string) ([]byte, error) {
 	if t := strings.TrimSpace(text); t != "" {
 		return []byte(t), nil
 	}
-	f, err := os.Open(strings.TrimSpace(file))
-	if err != nil {
-		return nil, errKeyFile
+	b, err := store.ReadKeyFile(strings.TrimSpace(file), "the recovery key file")
+	if errors.Is(err, store.ErrKeyFileOpen) || errors.Is(err, store.ErrNotRegular) {
+		return nil, err
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile))
 	if err != nil {
 		return nil, errKeyFile
 	}
