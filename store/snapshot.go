@@ -131,6 +131,10 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	if err != nil {
 		return nil, fmt.Errorf("counting the ward: %w", err)
 	}
+	// Every chart this generation holds must open before it is called good.
+	if err := content.checkCharts(ctx); err != nil {
+		return nil, err
+	}
 	img, err := content.image()
 	if err != nil {
 		return nil, err
