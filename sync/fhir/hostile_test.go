@@ -257,3 +257,21 @@ func TestAFileCutShortStopsTheImport(t *testing.T) {
 		t.Fatalf("err %v, import %+v", err, im)
 	}
 }
+
+func TestACompactBundleLongerThanALineMayBeIsReadAsOneDocument(t *testing.T) {
+	// One line of more than MaxResource, ending in a newline: not an
+	// NDJSON line too large to keep, but a Bundle read whole.
+	var b strings.Builder
+	b.WriteString(`{"resourceType":"Bundle","type":"collection","entry":[{"resource":` + patient("p1", "Peeters") + `}`)
+	for b.Len() <= MaxResource+maxLine {
+		b.WriteString(`,{"fullUrl":"urn:uuid:00000000-0000-4000-8000-000000000000","request":{"method":"DELETE","url":"Patient/x"}}`)
+	}
+	b.WriteString("]}\n")
+	im, err := readWithin(t, writeFile(t, t.TempDir(), "compact.json", b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Counts["Patient"] != 1 || im.TooLarge != 0 || im.EmptyEntries == 0 {
+		t.Fatalf("counts %v, too large %d, empty %d", im.Counts, im.TooLarge, im.EmptyEntries)
+	}
+}
