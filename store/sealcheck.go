@@ -56,16 +56,18 @@ func (w *Ward) checkCharts(ctx context.Context) error {
 	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var buf []byte // one buffer a worker, not one a chart
 			for j := range jobs {
-				doc, err := unpack(j.doc)
+				doc, err := unpackInto(buf[:0], j.doc)
+				buf = doc
 				switch {
 				case err != nil:
 					fail(j.n, chartError(j.n, fmt.Sprintf("cannot be unpacked again (more than %d MiB unpacked, or damaged)", maxChart>>20)))
 				case !readsBack(doc):
 					fail(j.n, chartError(j.n, "does not read back as JSON (nested too deeply, or damaged)"))
 				}
-				clear(doc)
 			}
+			clear(buf[:cap(buf)])
 		})
 	}
 	var scanErr error
