@@ -118,6 +118,12 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// badInput marks an error of the input as bad input (exit status 2), and
+// keeps it matchable with errors.Is.
+type badInput struct{ error }
+
+func (e badInput) Unwrap() error { return e.error }
+
 func exitStatus(err error) int {
 	var ue usageError
 	var stale errStale
@@ -141,13 +147,14 @@ func exitStatus(err error) int {
 		return ExitNotAFile
 	case errors.Is(err, store.ErrJournalUnverified):
 		return ExitJournal
-	case errors.As(err, &ue),
+	case errors.As(err, &ue), errors.As(err, new(badInput)),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),
 		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
 		errors.Is(err, fhir.ErrUnknownWard), errors.Is(err, fhir.ErrPatientsNotFound),
 		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist), errors.Is(err, store.ErrTooLarge),
-		errors.Is(err, store.ErrKeyFileOpen):
+		errors.Is(err, store.ErrKeyFileOpen),
+		errors.Is(err, fhir.ErrTruncated), errors.Is(err, fhir.ErrTooDeep), errors.Is(err, store.ErrUnreadableChart):
 		return ExitUsage
 	}
 	return ExitFailure

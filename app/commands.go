@@ -189,8 +189,8 @@ func (c *cli) snapshotCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := seal(dir, keys, im, sel, store.SealRequest{AsOf: dataTime(stated, im.Written(), c.now()),
-		Source: "files", Census: census, Malformed: im.MalformedTotal})
+	m, err := seal(dir, keys, im, sel, *lf.acceptDrop, store.SealRequest{AsOf: dataTime(stated, im.Written(), c.now()),
+		Source: "files", Census: census, Malformed: im.Unusable()})
 	if err != nil {
 		return err
 	}
@@ -203,11 +203,17 @@ func (c *cli) snapshotCmd(args []string) error {
 }
 
 // seal selects the census from an import, builds the ward in memory and
-// seals it as the vault's next generation.
-func seal(dir string, keys *store.Keys, im *fhir.Import, sel fhir.Selection, req store.SealRequest) (*store.Manifest, error) {
+// seals it as the vault's next generation. A census under half the newest
+// good generation's (of the same census) is refused unless acceptDrop, by
+// the live sync's rule (store.CheckCensusDrop): a truncated export must
+// not empty a ward.
+func seal(dir string, keys *store.Keys, im *fhir.Import, sel fhir.Selection, acceptDrop bool, req store.SealRequest) (*store.Manifest, error) {
 	charts, err := im.Census(sel)
 	if err != nil {
 		return nil, err
+	}
+	if err := store.CheckCensusDrop(store.NewestGoodPatients(dir, req.Census), len(charts), 0, acceptDrop); err != nil {
+		return nil, badInput{err} // from files, bad input: exit 2 (the live sync's stays a failure, exit 1)
 	}
 	ctx := context.Background()
 	w, err := store.BuildWard(ctx, charts)

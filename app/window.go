@@ -116,7 +116,7 @@ func prepareDemo(dir string, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	_, err = seal(dir, keys, im, fhir.Selection{All: true},
+	_, err = seal(dir, keys, im, fhir.Selection{All: true}, false,
 		store.SealRequest{AsOf: now, Source: "synthetic demo ward", Census: store.Census{Mode: "all"}})
 	return err
 }

@@ -80,12 +80,15 @@ func pack(doc []byte) ([]byte, error) {
 }
 
 // unpack returns the document a value was packed from.
-func unpack(b []byte) ([]byte, error) {
+func unpack(b []byte) ([]byte, error) { return unpackInto(nil, b) }
+
+// unpackInto is unpack appending to dst (dst[:0] reuses a buffer).
+func unpackInto(dst, b []byte) ([]byte, error) {
 	c, err := codec()
 	if err != nil {
 		return nil, err
 	}
-	out, err := c.dec.DecodeAll(b, nil)
+	out, err := c.dec.DecodeAll(b, dst)
 	if err != nil {
 		return nil, fmt.Errorf("unpacking a stored chart: %w", err)
 	}

@@ -142,6 +142,21 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	}
 	defer clear(img)
 
+	// Every chart this generation holds must open before it is called
+	// good. The charts are read back while the image is encrypted and
+	// written, and the file is linked into place only once they all have.
+	checked := make(chan error, 1)
+	go func() { checked <- content.checkCharts(ctx) }()
+	var checkErr error
+	waited := false
+	waitCheck := func() error {
+		if !waited {
+			checkErr, waited = <-checked, true
+		}
+		return checkErr
+	}
+	defer waitCheck() // the caller may close content once this returns
+
 	gens, err := listGenerations(dir)
 	if err != nil {
 		return nil, err
@@ -201,8 +216,14 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 				return err
 			}
 		}
-		return bw.Flush()
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return waitCheck()
 	})
+	if waitCheck() != nil {
+		return nil, checkErr // nothing was linked into place
+	}
 	if errors.Is(err, ErrExists) {
 		return nil, fmt.Errorf("another writer sealed generation %d at the same time; nothing was replaced", next)
 	}

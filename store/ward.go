@@ -218,9 +218,16 @@ func prepare(c *Chart) prepared {
 	}
 	doc.WriteString("}}")
 	index.WriteByte(']')
+	if doc.Len() > maxChart {
+		return prepared{err: errChartTooLarge}
+	}
 	packed, err := pack(doc.Bytes())
 	return prepared{doc: packed, index: index.Bytes(), err: err}
 }
+
+// errChartTooLarge: a chart's document is larger than maxChart, which
+// opening would refuse to unpack.
+var errChartTooLarge = errors.New("chart larger than a chart may hold")
 
 // prepareAll prepares every chart on all cores, keeping the order.
 func prepareAll(charts []Chart) []prepared { return prepareWith(charts, 0) }
@@ -280,6 +287,9 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 	counts := map[string]int{"patients": len(charts)}
 	for i := range charts {
 		c, r := &charts[i], ready[i]
+		if errors.Is(r.err, errChartTooLarge) {
+			return chartError(i+1, fmt.Sprintf("is larger than the %d MiB a chart may hold unpacked", maxChart>>20))
+		}
 		if r.err != nil {
 			return fmt.Errorf("storing chart %d: %w", i+1, r.err)
 		}

@@ -21,6 +21,13 @@ var (
 	// changed between reading and Census, so the raw JSON of its resources
 	// can no longer be trusted.
 	ErrInputChanged = errors.New("input changed")
+	// ErrTruncated: an input ends in the middle of a resource (a JSON
+	// file cut short, an NDJSON file whose last line is incomplete): an
+	// export or copy that did not finish.
+	ErrTruncated = errors.New("input cut short")
+	// ErrTooDeep: an input that is one JSON document nests deeper than
+	// MaxDepth levels.
+	ErrTooDeep = errors.New("input nested too deeply")
 )
 
 // sentenceError is a user-facing sentence that wraps a sentinel or a

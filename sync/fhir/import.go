@@ -1,7 +1,9 @@
 package fhir
 
 import (
+	"fmt"
 	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +27,21 @@ type Import struct {
 	// Unlinked counts rows whose patient reference leads to no Patient in
 	// the input; they are in no chart.
 	Unlinked int
+	// TooLarge counts resources larger than MaxResource: refused, never
+	// kept, and their sections never "none known" (like Malformed ones).
+	TooLarge int
+	// EmptyEntries counts Bundle entries without a resource (deletes in
+	// a history, responses, or padding).
+	EmptyEntries int
+	// Duplicates counts resources read again (same type and id) with
+	// other content. Of each, the newest version is kept: the later
+	// meta.lastUpdated, then the higher numeric meta.versionId, else the
+	// one read last (Location, Medication and Practitioner: the one read
+	// last). Versions not kept in a chart anyway (vitals beyond the
+	// newest, notes beyond the newest 20) are not compared.
+	Duplicates int
 
+	tooLargeAt   []Malformed       // where the first TooLarge were, for Summary
 	inputs       []input           // what was read, in reading order, for fetching raw JSON
 	seed         maphash.Seed      // for rawAt.sum
 	refs         map[string]string // fullUrl -> "Type/id"
@@ -85,6 +101,10 @@ func (m Malformed) String() string {
 	return joinNonEmpty(", ", m.File, m.Position) + ": " + m.Reason
 }
 
+// Unusable is how many resources could not be used: malformed or too
+// large (the count a snapshot's manifest shows beside its data).
+func (im *Import) Unusable() int { return im.MalformedTotal + im.TooLarge }
+
 // summaryExamples is how many Malformed records Summary quotes.
 const summaryExamples = 3
 
@@ -103,6 +123,19 @@ func (im *Import) Summary() string {
 	var sb strings.Builder
 	sb.WriteString("Read " + what + ": " + plural(sumCounts(im.Counts), "resource", "resources") + " used, " +
 		thousands(sumCounts(im.Skipped)) + " of other types skipped, ")
+	if im.TooLarge > 0 {
+		sb.WriteString(fmt.Sprintf("%s larger than %d MiB skipped (", thousands(im.TooLarge), MaxResource>>20))
+		for i, m := range im.tooLargeAt {
+			if i > 0 {
+				sb.WriteString("; ")
+			}
+			sb.WriteString(joinNonEmpty(", ", m.File, m.Position))
+		}
+		if more := im.TooLarge - len(im.tooLargeAt); more > 0 {
+			sb.WriteString("; and " + thousands(more) + " more")
+		}
+		sb.WriteString("), ")
+	}
 	if im.MalformedTotal == 0 {
 		sb.WriteString("none malformed.")
 	} else {
@@ -117,6 +150,13 @@ func (im *Import) Summary() string {
 			sb.WriteString("; and " + thousands(more) + " more")
 		}
 		sb.WriteString(").")
+	}
+	if im.EmptyEntries > 0 {
+		sb.WriteString(" " + plural(im.EmptyEntries, "Bundle entry holds", "Bundle entries hold") + " no resource.")
+	}
+	if im.Duplicates > 0 {
+		sb.WriteString(" " + plural(im.Duplicates, "resource was", "resources were") + " read again with other content" +
+			" (same type and id): the newest version was kept (later meta.lastUpdated, then higher meta.versionId, else the one read last).")
 	}
 	if im.Unlinked > 0 {
 		sb.WriteString(" " + plural(im.Unlinked, "row refers", "rows refer") + " to no patient in the input and " +
@@ -303,20 +343,25 @@ func (b *bucket) size() int {
 	return n
 }
 
-func (b *bucket) addObs(k obsKey, o obsRow) {
+// addObs and addNote keep the newest rows, and say how many versions of
+// a resource with other content met (0 or 1).
+func (b *bucket) addObs(k obsKey, o obsRow) (dup int) {
 	n := keepVitals
 	if k.lab {
 		n = keepLabs
 	}
-	b.obs[k] = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source) { return o.Time, &o.Source })
+	b.obs[k], dup = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source, uint64) { return o.Time, &o.Source, o.raw.sum })
+	return dup
 }
 
-func (b *bucket) addNote(n noteRow) {
-	b.notes = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source) { return n.Time, &n.Source })
+func (b *bucket) addNote(n noteRow) (dup int) {
+	b.notes, dup = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source, uint64) { return n.Time, &n.Source, n.raw.sum })
+	return dup
 }
 
-// merge moves the rows of o into b.
-func (b *bucket) merge(o *bucket) {
+// merge moves the rows of o into b, and says how many versions of a
+// resource with other content met.
+func (b *bucket) merge(o *bucket) (dups int) {
 	b.unreadable |= o.unreadable
 	b.allergies = append(b.allergies, o.allergies...)
 	b.problems = append(b.problems, o.problems...)
@@ -326,13 +371,43 @@ func (b *bucket) merge(o *bucket) {
 	b.alerts = append(b.alerts, o.alerts...)
 	b.encounters = append(b.encounters, o.encounters...)
 	for _, n := range o.notes {
-		b.addNote(n)
+		dups += b.addNote(n)
 	}
 	for k, list := range o.obs {
 		for _, x := range list {
-			b.addObs(k, x)
+			dups += b.addObs(k, x)
 		}
 	}
+	return dups
+}
+
+// duplicates counts the rows of b whose resource (type and id) came
+// before with other content; the charts keep the newest (see dedupe).
+func (b *bucket) duplicates() int {
+	return countDuplicates(b.allergies, func(a *allergyRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
+		countDuplicates(b.problems, func(p *problemRow) (*store.Source, uint64) { return &p.Source, p.raw.sum }) +
+		countDuplicates(b.meds, func(m *medRow) (*store.Source, uint64) { return &m.Source, m.raw.sum }) +
+		countDuplicates(b.admins, func(a *adminRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
+		countDuplicates(b.alerts, func(a *alertRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
+		countDuplicates(b.asserts, func(a *assertion) (*store.Source, uint64) { return &a.src, a.raw.sum })
+}
+
+func countDuplicates[T any](list []T, key func(*T) (*store.Source, uint64)) int {
+	if len(list) < 2 {
+		return 0
+	}
+	first := make(map[[2]string]uint64, len(list))
+	n := 0
+	for i := range list {
+		s, sum := key(&list[i])
+		k := [2]string{s.Type, s.ID}
+		if had, ok := first[k]; !ok {
+			first[k] = sum
+		} else if had != sum {
+			n++
+		}
+	}
+	return n
 }
 
 // store files one converted resource.
@@ -340,14 +415,27 @@ func (im *Import) store(e *entry, item any) {
 	subject := e.subject
 	switch v := item.(type) {
 	case *patientRow:
-		if old := im.patients[v.ID]; old == nil || newerVersion(&v.Source, &old.Source) {
+		old := im.patients[v.ID]
+		if old != nil && old.raw.sum != v.raw.sum {
+			im.Duplicates++
+		}
+		if old == nil || newerVersion(&v.Source, &old.Source) {
 			im.patients[v.ID] = v
 		}
 	case *locationRow:
+		if old, ok := im.locations[e.id]; ok && *old != *v {
+			im.Duplicates++
+		}
 		im.locations[e.id] = v
 	case *medicationRow:
+		if old, ok := im.medications[e.id]; ok && (old.name != v.name || old.code != v.code || !slices.Equal(old.codes, v.codes)) {
+			im.Duplicates++
+		}
 		im.medications[e.id] = v
 	case practitionerName:
+		if old, ok := im.practitioner[e.id]; ok && old != string(v) {
+			im.Duplicates++
+		}
 		im.practitioner[e.id] = string(v)
 	case allergyRow:
 		im.bucket(subject).allergies = append(im.bucket(subject).allergies, v)
@@ -364,11 +452,11 @@ func (im *Import) store(e *entry, item any) {
 		if k.code == "" {
 			k.code = "text:" + v.Name
 		}
-		im.bucket(subject).addObs(k, v)
+		im.Duplicates += im.bucket(subject).addObs(k, v)
 	case alertRow:
 		im.bucket(subject).alerts = append(im.bucket(subject).alerts, v)
 	case noteRow:
-		im.bucket(subject).addNote(v)
+		im.Duplicates += im.bucket(subject).addNote(v)
 	case encounterRow:
 		im.seq++
 		v.seq = im.seq
@@ -394,12 +482,15 @@ func (im *Import) link() {
 			continue
 		}
 		if have := im.charts[id]; have != nil {
-			have.merge(b)
+			im.Duplicates += have.merge(b)
 		} else {
 			im.charts[id] = b
 		}
 	}
 	im.buckets = nil
+	for _, b := range im.charts {
+		im.Duplicates += b.duplicates()
+	}
 }
 
 // resolve turns a reference into "Type/id": urn:uuid and other fullUrls
@@ -470,13 +561,17 @@ func newerVersion(a, b *store.Source) bool {
 
 // keepNewest inserts x into list (newest first), keeping at most n rows
 // and only the newest version of a resource that appears twice.
-func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source)) []T {
-	xt, xs := key(&x)
+// It also says whether x met a version of itself with other content.
+func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source, uint64)) (_ []T, dup int) {
+	xt, xs, xsum := key(&x)
 	for i := range list {
-		_, s := key(&list[i])
+		_, s, sum := key(&list[i])
 		if s.ID == xs.ID && s.Type == xs.Type {
+			if sum != xsum {
+				dup = 1
+			}
 			if !newerVersion(xs, s) {
-				return list
+				return list, dup
 			}
 			list = append(list[:i], list[i+1:]...)
 			break
@@ -484,14 +579,14 @@ func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Sou
 	}
 	i := len(list)
 	for i > 0 {
-		t, _ := key(&list[i-1])
+		t, _, _ := key(&list[i-1])
 		if !xt.After(t) {
 			break
 		}
 		i--
 	}
 	if i >= n {
-		return list
+		return list, dup
 	}
 	if len(list) < n && len(list) == cap(list) {
 		// grow towards n, not past it: a patient has many short lists
@@ -504,7 +599,7 @@ func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Sou
 	}
 	copy(list[i+1:], list[i:])
 	list[i] = x
-	return list
+	return list, dup
 }
 
 // dedupe keeps the newest version of each resource, in first-seen order.

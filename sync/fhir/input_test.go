@@ -83,7 +83,7 @@ func TestReadBytesGivesTheSameChartsAsReadingTheSameBytesFromAFile(t *testing.T)
 }
 
 func TestReadBytesOfDataThatIsNotFHIRWrapsErrNotFHIR(t *testing.T) {
-	for _, data := range []string{"", "Handover: bed 3 needs a chest X-ray.", `{"theme":"dark"}`, `{"resourceType":"Bundle",`} {
+	for _, data := range []string{"", "Handover: bed 3 needs a chest X-ray.", `{"theme":"dark"}`, `{"resourceType":"Bundle",]`} {
 		_, err := ReadBytes("demo ward", []byte(data))
 		if !errors.Is(err, ErrNotFHIR) || !strings.HasPrefix(err.Error(), "demo ward is not FHIR JSON: ") {
 			t.Errorf("%q: err = %v, want ErrNotFHIR naming the demo ward", data, err)

@@ -13,6 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"lifeboat/store"
+	"lifeboat/sync/fhirjson"
 )
 
 // Read reads FHIR R4 JSON from files and folders. A folder contributes
@@ -94,8 +97,19 @@ func (in *input) open() (ra io.ReaderAt, size int64, modified time.Time, c io.Cl
 	if in.inMemory {
 		return bytes.NewReader(in.data), int64(len(in.data)), time.Time{}, io.NopCloser(nil), nil
 	}
-	f, err := os.Open(in.path)
-	if err != nil {
+	// Never os.Open: a FIFO would block it until someone writes, and a
+	// device would never end.
+	f, err := store.OpenRegular(in.path, in.label, MaxInputFile)
+	switch {
+	case errors.Is(err, store.ErrNotRegular):
+		return nil, 0, time.Time{}, nil, sentence(err, in.label+" is not a regular file (a FIFO, a device or a socket); nothing was imported.")
+	case errors.Is(err, store.ErrTooLarge):
+		return nil, 0, time.Time{}, nil, err // "input file 3 is too large (... bytes, at most ...)"
+	case err != nil:
+		var fe *store.FileError
+		if errors.As(err, &fe) {
+			err = fe.Err
+		}
 		return nil, 0, time.Time{}, nil, in.ioError(err)
 	}
 	st, err := f.Stat()
@@ -110,6 +124,14 @@ func (in *input) ioError(err error) error { return ioError(in.label, in.path, er
 
 func (in *input) notFHIR(why string) error {
 	return sentence(ErrNotFHIR, in.label+" is not FHIR JSON: "+why+".")
+}
+
+func (in *input) truncated(where string) error {
+	return sentence(ErrTruncated, in.label+" ends in the middle of a resource ("+where+" is cut short): the export or copy did not finish; nothing was imported.")
+}
+
+func (in *input) tooDeep() error {
+	return sentence(ErrTooDeep, fmt.Sprintf("%s is nested deeper than %d levels; nothing was imported.", in.label, MaxDepth))
 }
 
 func (in *input) changed() error {
@@ -213,26 +235,35 @@ func (r *reader) input(idx int32) error {
 		br.UnreadByte()
 		break
 	}
-	first, err := r.readLine(br, off)
+	first, n, long, err := r.readLine(br, off)
 	if err != nil && err != io.EOF {
 		return in.ioError(err)
 	}
+	eof := err == io.EOF
 	if !in.inMemory {
 		first = bytes.Clone(first) // peeking below may move the reader's buffer
 	}
-	if json.Valid(bytes.TrimSpace(first)) && !onlySpaceLeft(br) {
-		return r.ndjson(br, first, off, lineNo, err == io.EOF)
+	// NDJSON: a first line that is a whole JSON value, and more after it.
+	// A first line too long to hold is a compact document when nothing
+	// follows it, else an NDJSON line too large to keep.
+	if (long || json.Valid(bytes.TrimSpace(first))) && !eof && !onlySpaceLeft(br) {
+		return r.ndjson(br, line{first, n, long}, off, lineNo, eof)
 	}
-	// One document, from its first byte to the end.
+	// One document, from its first byte to the end, read whole.
 	var doc []byte
 	if in.inMemory {
 		doc = in.data[off:]
 	} else {
-		rest, err := io.ReadAll(br)
-		if err != nil {
+		if size-off > MaxDocument {
+			return &store.FileError{Label: in.label, Err: fmt.Errorf("%w (%d bytes): a Bundle or a single resource is read whole, "+
+				"at most %d MiB; larger exports must come as Bulk Data NDJSON", store.ErrTooLarge, size-off, MaxDocument>>20)}
+		}
+		doc = make([]byte, size-off)
+		if _, err := ra.ReadAt(doc, off); err == io.EOF {
+			return in.changed()
+		} else if err != nil {
 			return in.ioError(err)
 		}
-		doc = append(first, rest...)
 	}
 	return r.document(doc, off)
 }
@@ -252,33 +283,59 @@ func onlySpaceLeft(br *bufio.Reader) bool {
 	return false
 }
 
-// readLine returns the next line, however long, with its newline; start
-// is its offset in the input. The bytes are valid until the next read
-// from br. In-memory data is not copied: its lines are slices of it.
-func (r *reader) readLine(br *bufio.Reader, start int64) ([]byte, error) {
+// line is one line of an input: its bytes (only the first maxLine of a
+// line too long to hold), its length n in the input, and whether it was
+// too long to hold.
+type line struct {
+	b    []byte
+	n    int64
+	long bool
+}
+
+// maxLine is the most of one line a file's reader holds: a resource of
+// MaxResource, with room for white space around it.
+const maxLine = MaxResource + 4096
+
+// readLine returns the next line with its newline, its length, and
+// whether it was longer than maxLine (then only its first maxLine bytes
+// are returned: the rest is read past, never held); start is its offset
+// in the input. The bytes are valid until the next read from br.
+// In-memory data is not copied: its lines are slices of it, never long.
+func (r *reader) readLine(br *bufio.Reader, start int64) (b []byte, n int64, long bool, err error) {
 	chunk, err := br.ReadSlice('\n')
+	n = int64(len(chunk))
 	if r.in.inMemory {
-		n := int64(len(chunk))
 		for err == bufio.ErrBufferFull {
 			chunk, err = br.ReadSlice('\n')
 			n += int64(len(chunk))
 		}
-		return r.in.data[start : start+n], err
+		return r.in.data[start : start+n], n, false, err
 	}
 	if err != bufio.ErrBufferFull {
-		return chunk, err
+		return chunk, n, false, err
 	}
 	r.line = append(r.line[:0], chunk...)
 	for err == bufio.ErrBufferFull {
 		chunk, err = br.ReadSlice('\n')
-		r.line = append(r.line, chunk...)
+		n += int64(len(chunk))
+		if len(r.line)+len(chunk) <= maxLine {
+			r.line = append(r.line, chunk...)
+		} else {
+			long = true
+		}
 	}
-	return r.line, err
+	return r.line, n, long, err
 }
 
 // document handles an input that is one JSON document starting at byte off.
 func (r *reader) document(doc []byte, off int64) error {
 	if !json.Valid(doc) {
+		switch depth, complete := fhirjson.Shape(doc, MaxDepth); {
+		case depth > MaxDepth:
+			return r.in.tooDeep()
+		case !complete:
+			return r.in.truncated("the JSON")
+		}
 		return r.in.notFHIR("it is not valid JSON")
 	}
 	rt, ok := resourceType(doc)
@@ -294,17 +351,28 @@ func (r *reader) document(doc []byte, off int64) error {
 }
 
 // ndjson handles an input of one resource per line; first is line lineNo,
-// already read, starting at byte off.
-func (r *reader) ndjson(br *bufio.Reader, first []byte, off int64, lineNo int, eof bool) error {
-	if rt, ok := resourceType(first); !ok || rt == "" {
+// already read, starting at byte off. A line too long to hold is counted
+// in TooLarge. A last line cut short (no newline, and its JSON stops
+// before it closes) stops reading: the file did not arrive whole.
+func (r *reader) ndjson(br *bufio.Reader, first line, off int64, lineNo int, eof bool) error {
+	if rt, ok := resourceType(first.b); !first.long && (!ok || rt == "") {
 		return r.in.notFHIR("its first line has no resourceType")
 	}
-	line := first
+	ln := first
 	for {
-		if text := bytes.TrimLeft(line, " \t\r\n"); len(text) > 0 {
-			start := off + int64(len(line)-len(text))
+		if text := bytes.TrimLeft(ln.b, " \t\r\n"); len(text) > 0 {
+			start := off + int64(len(ln.b)-len(text))
 			text = bytes.TrimRight(text, " \t\r\n")
 			pos := fmt.Sprintf("line %d", lineNo)
+			if ln.long {
+				r.tooLarge(pos, "", text)
+				goto next
+			}
+			if eof && !json.Valid(text) {
+				if depth, complete := fhirjson.Shape(text, MaxDepth); depth <= MaxDepth && !complete {
+					return r.in.truncated(fmt.Sprintf("its last line, line %d,", lineNo))
+				}
+			}
 			rt, ok := resourceType(text)
 			switch {
 			case !ok:
@@ -312,19 +380,24 @@ func (r *reader) ndjson(br *bufio.Reader, first []byte, off int64, lineNo int, e
 			case rt == "":
 				r.malformedAny(pos, "missing resourceType")
 			case rt == "Bundle" && !json.Valid(text):
-				r.malformedAny(pos, "Bundle: invalid JSON")
+				if depth, _ := fhirjson.Shape(text, MaxDepth); depth > MaxDepth {
+					r.malformedAny(pos, fmt.Sprintf("Bundle: nested deeper than %d levels", MaxDepth))
+				} else {
+					r.malformedAny(pos, "Bundle: invalid JSON")
+				}
 			case rt == "Bundle":
 				r.bundle(text, start, pos+" ")
 			default:
 				r.resource(rt, text, start, "", pos)
 			}
 		}
+	next:
 		if eof {
 			return nil
 		}
-		off += int64(len(line))
+		off += ln.n
 		var err error
-		line, err = r.readLine(br, off)
+		ln.b, ln.n, ln.long, err = r.readLine(br, off)
 		if err != nil && err != io.EOF {
 			return r.in.ioError(err)
 		}
@@ -336,24 +409,22 @@ func (r *reader) ndjson(br *bufio.Reader, first []byte, off int64, lineNo int, e
 // bundle handles every entry of a Bundle of any type; data starts at byte
 // off of the input. Nested Bundles are skipped (counted in Skipped). The
 // Bundle's timestamp, when it has one, bounds Import.Written.
+// Entries without a resource are counted in EmptyEntries. data must be
+// valid JSON (the callers check), so that a walk that fails does so
+// before any entry is handled.
 func (r *reader) bundle(data []byte, off int64, prefix string) {
-	entries, timestamp, ok := bundleEntries(data)
-	if t, valid := parseTime(timestamp); valid {
-		r.im.writtenBy(t)
-	}
-	if !ok {
-		r.malformedAny(strings.TrimSpace(prefix), "Bundle: field entry is not an array of objects")
-		return
-	}
-	for i, e := range entries {
+	i := -1
+	timestamp, ok := bundleEntries(data, func(e entrySpan) {
+		i++
 		pos := fmt.Sprintf("%sentry[%d]", prefix, i)
 		if e.start < 0 {
 			r.malformedAny(pos, "entry is not a JSON object")
-			continue
+			return
 		}
 		raw := data[e.start:e.end]
 		if len(raw) == 0 || string(raw) == "null" {
-			continue // a delete, or a response without a resource
+			r.im.EmptyEntries++ // a delete, a response without a resource, or padding
+			return
 		}
 		rt, ok := resourceType(raw)
 		switch {
@@ -366,6 +437,12 @@ func (r *reader) bundle(data []byte, off int64, prefix string) {
 		default:
 			r.resource(rt, raw, off+int64(e.start), strings.TrimSpace(e.fullURL), pos)
 		}
+	})
+	if t, valid := parseTime(timestamp); valid {
+		r.im.writtenBy(t)
+	}
+	if !ok {
+		r.malformedAny(strings.TrimSpace(prefix), "Bundle: field entry is not an array of objects")
 	}
 }
 
@@ -377,6 +454,15 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 		return
 	}
 	rtype = typeName[rtype] // shared copy
+	if len(raw) > MaxResource {
+		r.tooLarge(pos, rtype, raw)
+		return
+	}
+	if tooDeep(raw) {
+		r.malformed(pos, fmt.Sprintf("%s: nested deeper than %d levels", rtype, MaxDepth))
+		r.unreadable(rtype, raw)
+		return
+	}
 	e := &entry{strs: r.strs, rtype: rtype, raw: raw, fullURL: fullURL, at: rawAt{file: r.fileIdx, off: off, n: int32(len(raw)), sum: maphash.Bytes(r.im.seed, raw)}}
 	item := conv(e)
 	if e.bad != "" {
@@ -390,6 +476,60 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	}
 	if item != nil {
 		r.im.store(e, item)
+	}
+}
+
+// tooDeep reports whether raw nests deeper than MaxDepth; counting the
+// brackets first spares the walk for nearly every resource.
+func tooDeep(raw []byte) bool {
+	if bytes.Count(raw, []byte("{"))+bytes.Count(raw, []byte("[")) <= MaxDepth {
+		return false
+	}
+	depth, _ := fhirjson.Shape(raw, MaxDepth)
+	return depth > MaxDepth
+}
+
+// tooLarge counts a resource larger than MaxResource, which is never
+// kept: raw is the resource, or only its first part when it was a line
+// too long to hold. Its type and patient are read from the members that
+// raw holds whole, so that only its sections of only its patient's chart
+// are marked incomplete; when they cannot be read, every chart's are. A
+// resource of a type this package does not use is only skipped.
+func (r *reader) tooLarge(pos, rtype string, raw []byte) {
+	var ref struct {
+		Reference string `json:"reference"`
+	}
+	refs := map[string]string{}
+	fhirjson.Fields(raw, 0, func(k []byte, start, end int) bool {
+		switch string(k) {
+		case "resourceType":
+			if rtype == "" {
+				_ = json.Unmarshal(raw[start:end], &rtype)
+			}
+		case "subject", "patient":
+			if ref.Reference = ""; json.Unmarshal(raw[start:end], &ref) == nil {
+				refs[string(k)] = strings.TrimSpace(ref.Reference)
+			}
+		}
+		return true
+	})
+	if rtype != "" && converters[rtype] == nil {
+		r.im.Skipped[rtype]++
+		return
+	}
+	r.im.TooLarge++
+	if len(r.im.tooLargeAt) < summaryExamples {
+		r.im.tooLargeAt = append(r.im.tooLargeAt, Malformed{File: r.in.label, Position: pos})
+	}
+	f, ok := feeds[rtype]
+	switch {
+	case rtype == "":
+		r.im.unreadableAll |= allSections
+	case !ok:
+	case refs[f.field] != "":
+		r.im.bucket(refKey(refs[f.field])).unreadable |= f.secs
+	default:
+		r.im.unreadableAll |= f.secs
 	}
 }
 

@@ -175,7 +175,7 @@ func TestFilesThatAreNotFHIRAreOneSentenceErrorsNamingTheFileByItsNumber(t *test
 		{"config.json", "{\n \"theme\": \"dark\"\n}\n", "it has no resourceType"},
 		{"lines.ndjson", `{"theme":"dark"}` + "\n" + `{"theme":"light"}` + "\n", "its first line has no resourceType"},
 		{"array.json", `[{"resourceType":"Patient"}]`, "it does not hold a JSON object"},
-		{"broken.json", "{\n \"resourceType\": \"Bundle\",\n \"entry\": [\n", "it is not valid JSON"},
+		{"broken.json", "{\n \"resourceType\": \"Bundle\",\n \"entry\": [,]\n}\n", "it is not valid JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -14,12 +14,13 @@ type entrySpan struct {
 	start, end int // resource span; equal when there is none, -1 when the entry is not an object
 }
 
-// bundleEntries lists the entries of the Bundle in data and gives its
+// bundleEntries calls fn with each entry of the Bundle in data, in order,
+// without listing them (a Bundle may hold millions), and gives its
 // top-level timestamp ("" when there is none, or it is not a string); ok
 // is false when the Bundle or its entry array cannot be walked. Members
 // are walked to the end, since the timestamp may come after the entries;
 // of a repeated entry member, only the first counts.
-func bundleEntries(data []byte) (entries []entrySpan, timestamp string, ok bool) {
+func bundleEntries(data []byte, fn func(entrySpan)) (timestamp string, ok bool) {
 	ok = true
 	seenEntry := false
 	walked := fhirjson.Fields(data, 0, func(k []byte, start, end int) bool {
@@ -51,9 +52,9 @@ func bundleEntries(data []byte) (entries []entrySpan, timestamp string, ok bool)
 			}) {
 				es.start, es.end = -1, -1
 			}
-			entries = append(entries, es)
+			fn(es)
 		})
 		return ok
 	})
-	return entries, timestamp, ok && walked
+	return timestamp, ok && walked
 }

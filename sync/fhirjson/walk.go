@@ -170,3 +170,40 @@ func skipValue(data []byte, i int) int {
 	}
 	return j
 }
+
+// Shape scans data once, without decoding it, and says how deeply its
+// objects and arrays nest (stopping once deeper than limit, when limit >
+// 0), and whether it is complete: it opens with '{' or '[' and every
+// string, object and array it opens is closed. JSON that is not valid and
+// not complete was cut short.
+func Shape(data []byte, limit int) (depth int, complete bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || (data[i] != '{' && data[i] != '[') {
+		return 0, false
+	}
+	d := 0
+	for ; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			j := skipString(data, i)
+			if j < 0 {
+				return depth, false
+			}
+			i = j - 1
+		case '{', '[':
+			d++
+			if d > depth {
+				depth = d
+				if limit > 0 && depth > limit {
+					return depth, false
+				}
+			}
+		case '}', ']':
+			d--
+			if d == 0 {
+				return depth, true
+			}
+		}
+	}
+	return depth, false
+}

@@ -57,15 +57,16 @@ type Result struct {
 	Requests int
 }
 
-// ErrCensusDrop refuses a census that shrank sharply.
-var ErrCensusDrop = errors.New("the census dropped sharply")
+// ErrCensusDrop refuses a census that shrank sharply; it is the store's,
+// whose rule file imports share.
+var ErrCensusDrop = store.ErrCensusDrop
 
 // Defaults.
 const (
 	DefaultMargin    = 2 * time.Minute
 	DefaultFullEvery = time.Hour
 	DefaultMaxChain  = 120
-	DefaultMinKeep   = 0.5
+	DefaultMinKeep   = store.MinKeep
 )
 
 func (p *Puller) now() time.Time {
@@ -416,7 +417,7 @@ func (s *state) buildPart(ids []string, ward string) builtPart {
 	if err != nil {
 		return builtPart{err: err}
 	}
-	return builtPart{charts: charts, prepared: store.Prepare(charts, 1), malformed: im.MalformedTotal}
+	return builtPart{charts: charts, prepared: store.Prepare(charts, 1), malformed: im.Unusable()}
 }
 
 // has tells whether a resource is held.
@@ -444,22 +445,13 @@ func (p *Puller) checkCensus(ids []string) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%w: the FHIR server lists nobody in the census", fhir.ErrEmptyCensus)
 	}
-	last := 0
+	var last int
 	if p.st != nil {
 		last = len(p.st.census)
-	} else if _, gens, err := store.Inspect(p.Dir); err == nil {
-		for _, g := range gens {
-			if g.Good {
-				last = g.Manifest.Counts["patients"]
-				break
-			}
-		}
+	} else {
+		last = store.NewestGoodPatients(p.Dir, p.Census.Describe())
 	}
-	if !p.AcceptDrop && last >= 10 && float64(len(ids)) < p.MinKeep*float64(last) {
-		return fmt.Errorf("%w: from %d to %d patients; the last snapshot stays (if the ward really emptied, run once with --accept-drop)",
-			ErrCensusDrop, last, len(ids))
-	}
-	return nil
+	return store.CheckCensusDrop(last, len(ids), p.MinKeep, p.AcceptDrop)
 }
 
 // present keeps the ids whose Patient resource is held, in order.
@@ -589,7 +581,7 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 	// count is the larger of that and the last generation's.
 	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: p.parent.Malformed}
 	if im != nil {
-		req.Malformed = max(req.Malformed, im.MalformedTotal)
+		req.Malformed = max(req.Malformed, im.Unusable())
 	}
 	m, err := store.SealDelta(context.WithoutCancel(ctx), p.Dir, p.Keys, p.ward, p.parent, store.Delta{Upsert: upsert, Remove: leaving, Order: order}, req)
 	if err != nil {
