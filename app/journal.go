@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"reflect"
 	"strings"
 	"time"
@@ -26,6 +25,10 @@ import (
 // maxEntriesPerFile bounds one file (a paper MAR sheet of a ward for a
 // shift is a few hundred doses).
 const maxEntriesPerFile = 2000
+
+// maxEntriesFile bounds the file itself, read whole: 2,000 entries with
+// long notes.
+const maxEntriesFile = 16 << 20
 
 func (c *cli) recordCmd(args []string) error {
 	f := c.vaultFlags("record")
@@ -144,12 +147,14 @@ func count(n int, one, many string) string {
 // be given: a file that sets them was not written for this command.
 // Errors name entries by number and never repeat a value from the file.
 func readEntries(path string) ([]store.Entry, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	b, err := store.ReadRegular(path, "The entries file", maxEntriesFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, usagef("the entries file was not found")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the entries file: %v", err)
+	case errors.Is(err, store.ErrNotRegular), errors.Is(err, store.ErrTooLarge):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("reading the entries file: %w", errors.Unwrap(err))
 	}
 	b = bytes.TrimSpace(b)
 	var raws []json.RawMessage

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/store"
 	"lifeboat/sync/live"
 	"lifeboat/sync/rest"
 )
@@ -67,12 +69,18 @@ func addLiveFlags(f *flags) *liveFlags {
 	}
 }
 
+// maxSecretFile bounds a token or key file, read whole.
+const maxSecretFile = 64 << 10
+
 // auth builds the authorisation from files and the environment, never
 // from a secret on the command line.
 func (c *cli) auth(lf *fhirFlags) (rest.Auth, error) {
 	bearer := strings.TrimSpace(c.getenv("LIFEBOAT_FHIR_BEARER"))
 	if *lf.bearerFile != "" {
-		b, err := os.ReadFile(*lf.bearerFile)
+		b, err := store.ReadRegular(*lf.bearerFile, "The bearer token file", maxSecretFile)
+		if errors.Is(err, store.ErrNotRegular) || errors.Is(err, store.ErrTooLarge) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, usagef("the bearer token file could not be read")
 		}
@@ -96,7 +104,10 @@ func (c *cli) auth(lf *fhirFlags) (rest.Auth, error) {
 	if *lf.smartKey == "" || *lf.tokenURL == "" {
 		return nil, usagef("SMART Backend Services needs --smart-client-id, --smart-key and --token-url")
 	}
-	pem, err := os.ReadFile(*lf.smartKey)
+	pem, err := store.ReadRegular(*lf.smartKey, "The SMART private key file", maxSecretFile)
+	if errors.Is(err, store.ErrNotRegular) || errors.Is(err, store.ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, usagef("the SMART private key file could not be read")
 	}

@@ -19,11 +19,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"lifeboat/store"
 	"lifeboat/sync/fhirjson"
 )
 
@@ -136,9 +136,12 @@ func TrustedPool(caFile string) (*x509.CertPool, error) {
 	if err != nil {
 		pool = x509.NewCertPool()
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := store.ReadRegular(caFile, "The CA bundle", 16<<20)
+	if errors.Is(err, store.ErrNotRegular) || errors.Is(err, store.ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
-		return nil, fmt.Errorf("the CA bundle could not be read: %w", errors.Unwrap(err))
+		return nil, fmt.Errorf("the CA bundle could not be read: %w", errors.Unwrap(errors.Unwrap(err)))
 	}
 	if !pool.AppendCertsFromPEM(pem) {
 		return nil, errors.New("the CA bundle holds no PEM certificate")
