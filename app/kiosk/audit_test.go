@@ -45,8 +45,9 @@ func TestEveryUnlockFailedUnlockViewAndLockIsAudited(t *testing.T) {
 	}
 }
 
-func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
-	now := time.Now()
+// wardWithNote is a sealed ward whose journal has one note for p1, by RN Claes.
+func wardWithNote(t *testing.T, now time.Time, text string) string {
+	t.Helper()
 	dir := ward(t, now.Add(-time.Hour), 0)
 	keys, err := store.Unlock(dir, passphrase)
 	if err != nil {
@@ -56,16 +57,20 @@ func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := store.Entry{Kind: store.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute),
-		Note: &store.NursingNote{Text: "Patient confused at night, bed rails up."}}
+	defer j.Close()
+	e := store.Entry{Kind: store.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute), Note: &store.NursingNote{Text: text}}
 	if err := j.Stamp(&e, "RN Claes", now); err != nil {
 		t.Fatal(err)
 	}
 	if err := j.Record(context.Background(), e); err != nil {
 		t.Fatal(err)
 	}
-	j.Close()
+	return dir
+}
 
+func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
+	now := time.Now()
+	dir := wardWithNote(t, now, "Patient confused at night, bed rails up.")
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
 	k.openPatient("p1")
@@ -78,24 +83,7 @@ func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
 
 func TestAForgedEntryIsOnTheBannerAndItsChartNeverAsAnEntry(t *testing.T) {
 	now := time.Now()
-	dir := ward(t, now.Add(-time.Hour), 0)
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := store.OpenJournal(context.Background(), dir, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := store.Entry{Kind: store.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute),
-		Note: &store.NursingNote{Text: "Slept well."}}
-	if err := j.Stamp(&e, "RN Claes", now); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.Record(context.Background(), e); err != nil {
-		t.Fatal(err)
-	}
-	j.Close()
+	dir := wardWithNote(t, now, "Slept well.")
 	forged := store.Entry{ID: uuid.NewString(), Kind: store.KindAllergy, Patient: "p1", Author: "RN Claes",
 		ClinicalTime: now.Add(-time.Minute), EnteredAt: now.Add(-time.Minute), Allergy: &store.NewAllergy{Substance: "Forged allergy"}}
 	if _, err := storetest.ForgeEntry(dir, forged); err != nil {
