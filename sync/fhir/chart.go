@@ -137,16 +137,20 @@ func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
 
 var medStatusRank = map[string]int{"active": 0, "on-hold": 1}
 
-func medRank(status string) int {
-	if r, ok := medStatusRank[status]; ok {
+func medRank(m store.Medication) int {
+	if r, ok := medStatusRank[m.Status]; ok {
 		return r
+	}
+	if m.Current() {
+		return 1 // a reported medication intended
 	}
 	return 2
 }
 
 // meds: orders active and on-hold first, by name, then the others
 // (stopped, completed...) newest first; each with the time it was last
-// given. Administrations newest first, the newest keepAdmins.
+// given. Then the reported medications (MedicationStatements) that may be
+// current, in the same order; those that are history are left out. Administrations newest first, the newest keepAdmins.
 func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], store.Section[store.Administration]) {
 	admins := dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source })
 	for i := range admins {
@@ -170,6 +174,9 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 	rows := dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source })
 	meds := store.Section[store.Medication]{}
 	for _, m := range rows {
+		if m.Reported() && !shownStatements[m.Status] {
+			continue // history, counted by Import.NotShown
+		}
 		if m.medRef != "" {
 			name, codes := im.medicine(m.medRef)
 			if m.Name == "" {
@@ -183,22 +190,31 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		if m.Name == "" {
 			m.Name = "unnamed medication"
 		}
-		m.LastGiven = lastGiven(m, admins)
+		if m.Reported() {
+			// Never given here: a dose given on the ward has an order.
+			m.Codes = m.codes
+			m.ReportedBy = im.informant(m.ReportedBy)
+		} else {
+			m.LastGiven = lastGiven(m, admins)
+		}
 		f.fill(&m.Source, m.raw)
 		meds.Items = append(meds.Items, m.Medication)
 	}
 	slices.SortStableFunc(meds.Items, func(x, y store.Medication) int {
-		if r := cmpInt(medRank(x.Status), medRank(y.Status)); r != 0 {
+		if r := cmpBool(x.Reported(), y.Reported()); r != 0 {
 			return r
 		}
-		if medRank(x.Status) == 2 {
+		if r := cmpInt(medRank(x), medRank(y)); r != 0 {
+			return r
+		}
+		if medRank(x) == 2 {
 			if r := y.Start.Compare(x.Start); r != 0 {
 				return r
 			}
 		}
 		return cmp.Or(natural(x.Name, y.Name), bySource(&x.Source, &y.Source))
 	})
-	if !slices.ContainsFunc(meds.Items, func(m store.Medication) bool { return medRank(m.Status) < 2 }) {
+	if !slices.ContainsFunc(meds.Items, store.Medication.Current) {
 		meds.Assertion = b.assertionFor(f, secMedications)
 	}
 

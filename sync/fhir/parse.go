@@ -264,7 +264,7 @@ func (e *entry) medication() any {
 	if !e.decode(&j) {
 		return nil
 	}
-	return &medicationRow{name: conceptText(j.Code), code: firstCode(j.Code, sysRxNorm), codes: codeKeys(j.Code)}
+	return &medicationRow{name: medName(j.Code), code: firstCode(j.Code, sysRxNorm), codes: codeKeys(j.Code)}
 }
 
 // assertion returns an assertion row for a "none known" resource that is
@@ -366,20 +366,6 @@ func (e *entry) condition() any {
 		p.sortAt = when(j.RecordedDate)
 	}
 	return p
-}
-
-func (e *entry) medicationStatement() any {
-	var j medicationStatementJSON
-	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
-		return nil
-	}
-	if j.Status == "entered-in-error" || j.MedicationCodeableConcept == nil {
-		return nil
-	}
-	if absenceOf(*j.MedicationCodeableConcept, secMedications) == absentNoneKnown {
-		return e.assertion(secMedications, "", j.DateAsserted)
-	}
-	return nil
 }
 
 func (e *entry) list() any {

@@ -14,7 +14,7 @@ import (
 func (e *entry) medicine(cc *concept, ref *reference) (name, code, medRef string, codes []string, ok bool) {
 	switch {
 	case cc != nil && (cc.Text != "" || len(cc.Coding) > 0):
-		return conceptText(*cc), firstCode(*cc, sysRxNorm), "", codeKeys(*cc), true
+		return medName(*cc), firstCode(*cc, sysRxNorm), "", codeKeys(*cc), true
 	case ref != nil && (ref.Reference != "" || ref.Display != ""):
 		return strings.TrimSpace(ref.Display), "", ref.Reference, nil, true
 	}
