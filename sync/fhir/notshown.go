@@ -29,7 +29,9 @@ func (im *Import) NotShown() []string {
 	for k := range counts {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(strings.Compare(a.rtype, b.rtype), strings.Compare(a.reason, b.reason)) })
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(strings.Compare(a.rtype, b.rtype), strings.Compare(a.reason, b.reason))
+	})
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
 		out = append(out, thousands(counts[k])+" "+k.rtype+" not shown: "+k.reason)
