@@ -318,7 +318,7 @@ func MedicationLine(m store.Medication) string {
 // "stopped"…; an unknown code is shown as it is.
 func OrderStatus(status string) string {
 	switch status {
-	case "active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown":
+	case "active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown", "intended":
 		return i18n.X("order status", status)
 	}
 	return status
