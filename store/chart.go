@@ -32,11 +32,18 @@ type Source struct {
 // resource that asserted "none known", when there was one. Unreadable says
 // that some source data of this section could not be read, so the items
 // may be incomplete (and the section is never "none known").
+//
+// EmptyReason is why the source says the section is empty without
+// asserting there is nothing (the FHIR list-empty-reason code of an IPS
+// Composition section: "unavailable", "notasked", "withheld",
+// "notstarted", "closed"); it is kept only while the section is
+// none-recorded, and never makes it none-known.
 type Section[T any] struct {
-	Status     SectionStatus `json:"status"`
-	Items      []T           `json:"items"`
-	Assertion  *Source       `json:"assertion,omitempty"`
-	Unreadable bool          `json:"unreadable,omitempty"`
+	Status      SectionStatus `json:"status"`
+	Items       []T           `json:"items"`
+	Assertion   *Source       `json:"assertion,omitempty"`
+	Unreadable  bool          `json:"unreadable,omitempty"`
+	EmptyReason string        `json:"emptyReason,omitempty"`
 }
 
 // Settle sets Status from the items and the assertion: recorded when
@@ -50,6 +57,9 @@ func (s *Section[T]) Settle() {
 		s.Status = NoneKnown
 	default:
 		s.Status = NoneRecorded
+	}
+	if s.Status != NoneRecorded {
+		s.EmptyReason = ""
 	}
 	if s.Items == nil {
 		s.Items = []T{}

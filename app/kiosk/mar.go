@@ -83,7 +83,7 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 	if len(v.Scheduled) == 0 && len(v.PRN) == 0 {
 		empty := i18n.T(present.MARNoActiveOrders)
 		if len(c.Medications.Items) == 0 {
-			empty = present.Empty(c.Medications.Status, "medications")
+			empty = present.EmptyOf(c.Medications, "medications")
 		}
 		l := wrappedLabel(empty, widget.MediumImportance)
 		l.TextStyle.Italic = true

@@ -265,6 +265,9 @@ func medications(c *store.Chart) Section {
 		lines = append(lines, MedicationLine(m))
 	}
 	s := section(i18n.T("Medications"), lines, c.Medications.Status, "medications")
+	if len(lines) == 0 {
+		s.Empty = EmptyOf(c.Medications, "medications")
+	}
 	if len(lines) == 0 && reported {
 		s.Empty = i18n.T("No medication orders recorded – the reported medications follow")
 	}
@@ -384,7 +387,11 @@ func problems(c *store.Chart) Section {
 		}
 		lines = append(lines, p.Name+" ("+status+")")
 	}
-	return section(i18n.T("Problems"), lines, c.Problems.Status, "problems")
+	s := section(i18n.T("Problems"), lines, c.Problems.Status, "problems")
+	if len(lines) == 0 {
+		s.Empty = EmptyOf(c.Problems, "problems")
+	}
+	return s
 }
 
 // problemStatus is a problem's clinical status in words; an unknown code

@@ -67,3 +67,26 @@ func TestAReportedMedicationIsNeverADoseDue(t *testing.T) {
 		t.Fatalf("scheduled %d, inactive %d, reported %d", len(v.Scheduled), len(v.Inactive), len(v.Reported))
 	}
 }
+
+func TestAnEmptyReasonIsShownWithNoneRecorded(t *testing.T) {
+	c := &store.Chart{}
+	c.Problems.EmptyReason = "unavailable"
+	c.Allergies.EmptyReason = "withheld"
+	c.Medications.EmptyReason = "notasked"
+	c.Settle()
+	if s := find(t, Sections(c, asOf), "Problems"); s.Empty != "No problems recorded – this does not mean there are none (not available in the source)" {
+		t.Errorf("problems: %q", s.Empty)
+	}
+	if s := find(t, Sections(c, asOf), "Medications"); !strings.HasSuffix(s.Empty, "(not asked)") {
+		t.Errorf("medications: %q", s.Empty)
+	}
+	if b := AllergyBanner(c); !strings.HasSuffix(b, "(WITHHELD)") {
+		t.Errorf("allergy banner: %q", b)
+	}
+	// An assertion wins: none known has no reason.
+	c.Problems.Assertion = &store.Source{Type: "Composition", ID: "c"}
+	c.Settle()
+	if s := find(t, Sections(c, asOf), "Problems"); strings.Contains(s.Empty, "source") || c.Problems.EmptyReason != "" {
+		t.Errorf("problems: %q, reason %q", s.Empty, c.Problems.EmptyReason)
+	}
+}

@@ -31,6 +31,7 @@ func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
 	c.Patient.Height = latestMeasure(b.obs[obsKey{false, loincHeight}])
 	c.Alerts = alerts(f, b)
 	c.Notes = im.notes(f, b)
+	im.compositions(f, b, &c)
 	// A section with data that could not be read is not known to be
 	// empty: its "none known" assertion goes, whatever the readable
 	// resources say. Only these three sections take assertions.

@@ -43,6 +43,10 @@ const (
 	secLabs
 	secAlerts
 	secNotes
+	// secComposition is not a chart section: it files an IPS
+	// Composition among a patient's assertions, to be read when the
+	// chart is built (see Import.compositions).
+	secComposition
 )
 
 // sections is a set of sections.

@@ -9,7 +9,9 @@ import (
 // NotShown counts, by type and reason, the clinical resources that were
 // read for a patient of the input but that no chart shows (a
 // MedicationStatement that is history, say), so that nothing is dropped in
-// silence: "1 MedicationStatement not shown: status completed". Resources
+// silence: "1 MedicationStatement not shown: status completed"; and the
+// entries of a Composition's sections that are not in the input: "1
+// Composition entry not shown: unresolved reference". Resources
 // that lead to no patient are counted apart (Import.Unlinked). The lines
 // are in a fixed order and hold no patient data.
 func (im *Import) NotShown() []string {
@@ -23,6 +25,30 @@ func (im *Import) NotShown() []string {
 			}
 			seen[m.Source.ID] = true
 			counts[key{m.Source.Type, "status " + m.Status}]++
+		}
+	}
+	// Entries an IPS Composition lists for the allergies, problems or
+	// medications that are not in the input: a urn:uuid reference no
+	// Bundle entry of the input carries. (A relative reference cannot be
+	// told apart from one to a resource left out for its status.)
+	f := &fetcher{im: im}
+	defer f.close()
+	for _, b := range im.charts {
+		for _, a := range b.asserts {
+			if a.sec != secComposition || seen["Composition/"+a.src.ID] {
+				continue
+			}
+			seen["Composition/"+a.src.ID] = true
+			src := a.src
+			f.fill(&src, a.raw)
+			for _, cs := range chartSections(src.JSON) {
+				for _, r := range cs.entries {
+					ref := strings.TrimSpace(r.Reference)
+					if _, ok := im.refs[ref]; !ok && strings.HasPrefix(ref, "urn:") {
+						counts[key{"Composition entry", "unresolved reference"}]++
+					}
+				}
+			}
 		}
 	}
 	keys := make([]key, 0, len(counts))

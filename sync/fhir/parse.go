@@ -53,6 +53,7 @@ var converters = map[string]func(*entry) any{
 	"Flag":                     (*entry).flag,
 	"DocumentReference":        (*entry).documentReference,
 	"List":                     (*entry).list,
+	"Composition":              (*entry).composition,
 }
 
 // typeName maps each used type to one shared copy of its name.
@@ -68,6 +69,9 @@ var typeName = func() map[string]string {
 // remembered so urn:uuid references resolve.
 var referenced = map[string]bool{
 	"Patient": true, "Location": true, "Medication": true, "MedicationRequest": true, "Practitioner": true,
+	// what an IPS Composition's sections list, to tell the entries that
+	// are not in the input (see Import.NotShown)
+	"AllergyIntolerance": true, "Condition": true, "MedicationStatement": true,
 }
 
 func (e *entry) decode(v interface{ hdr() *base }) bool {

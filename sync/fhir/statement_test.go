@@ -72,6 +72,7 @@ func TestReportedMedications(t *testing.T) {
 		t.Errorf("intended medication without its start")
 	}
 	wantHidden := []string{
+		"1 Composition entry not shown: unresolved reference",
 		"1 MedicationStatement not shown: status completed",
 		"1 MedicationStatement not shown: status entered-in-error",
 		"1 MedicationStatement not shown: status stopped",
