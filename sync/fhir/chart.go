@@ -151,7 +151,8 @@ func medRank(m store.Medication) int {
 // meds: orders active and on-hold first, by name, then the others
 // (stopped, completed...) newest first; each with the time it was last
 // given. Then the reported medications (MedicationStatements) that may be
-// current, in the same order; those that are history are left out. Administrations newest first, the newest keepAdmins.
+// current, in the same order; those that are history are left out.
+// Administrations newest first, the newest keepAdmins.
 func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], store.Section[store.Administration]) {
 	admins := dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source })
 	for i := range admins {
@@ -193,7 +194,7 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		}
 		if m.Reported() {
 			// Never given here: a dose given on the ward has an order.
-			m.Codes = m.codes
+			m.Codes = slices.Clone(m.codes)
 			m.ReportedBy = im.informant(m.ReportedBy)
 		} else {
 			m.LastGiven = lastGiven(m, admins)

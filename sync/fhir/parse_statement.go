@@ -82,7 +82,6 @@ func (e *entry) medicationStatement() any {
 		e.bad = e.rtype + ": missing medication"
 		return nil
 	}
-	m.Codes = m.codes
 	var texts []string
 	for i, d := range j.Dosage {
 		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil
