@@ -4,11 +4,15 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"lifeboat/store"
 )
 
 // NotShown counts, by type and reason, the clinical resources that were
-// read for a patient of the input but that no chart shows (a
-// MedicationStatement that is history, say), so that nothing is dropped in
+// read for a patient of the input but that no chart shows (see hidden.go:
+// an allergy or problem entered in error or refuted, a draft or proposed
+// order, an administration entered in error, an inactive flag, a
+// MedicationStatement that is history), so that nothing is dropped in
 // silence: "1 MedicationStatement not shown: status completed"; and the
 // entries of a Composition's sections that are not in the input: "1
 // Composition entry not shown: unresolved reference". Resources
@@ -19,12 +23,25 @@ func (im *Import) NotShown() []string {
 	counts := map[key]int{}
 	seen := map[string]bool{}
 	for _, b := range im.charts {
-		for _, m := range b.meds {
-			if !m.Reported() || shownStatements[m.Status] || seen[m.Source.ID] {
-				continue
+		count := func(src *store.Source, why string) {
+			if why != "" {
+				counts[key{src.Type, why}]++
 			}
-			seen[m.Source.ID] = true
-			counts[key{m.Source.Type, "status " + m.Status}]++
+		}
+		for _, r := range dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source }) {
+			count(&r.Source, hiddenAllergy(&r))
+		}
+		for _, r := range dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source }) {
+			count(&r.Source, hiddenProblem(&r))
+		}
+		for _, r := range dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source }) {
+			count(&r.Source, hiddenMed(&r))
+		}
+		for _, r := range dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source }) {
+			count(&r.Source, hiddenAdmin(&r))
+		}
+		for _, r := range dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source }) {
+			count(&r.Source, hiddenAlert(&r))
 		}
 	}
 	// Entries an IPS Composition lists for the allergies, problems or

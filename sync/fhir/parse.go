@@ -287,7 +287,8 @@ func (e *entry) allergy() any {
 	}
 	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
 	if ver == "entered-in-error" || ver == "refuted" {
-		return nil
+		// kept to be counted, never shown (see hiddenAllergy)
+		return allergyRow{Allergy: store.Allergy{VerificationStatus: ver, Source: e.source()}}
 	}
 	switch absenceOf(j.Code, secAllergies) {
 	case absentNoneKnown:
@@ -346,7 +347,8 @@ func (e *entry) condition() any {
 	}
 	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
 	if ver == "entered-in-error" || ver == "refuted" {
-		return nil
+		// kept to be counted, never shown (see hiddenProblem)
+		return problemRow{Problem: store.Problem{VerificationStatus: ver, Source: e.source()}}
 	}
 	switch absenceOf(j.Code, secProblems) {
 	case absentNoneKnown:
@@ -402,7 +404,8 @@ func (e *entry) flag() any {
 		return nil
 	}
 	if j.Status != "active" {
-		return nil
+		// kept to be counted, never shown (see hiddenAlert)
+		return alertRow{Alert: store.Alert{Status: j.Status, Source: e.source()}}
 	}
 	return alertRow{raw: e.at, Alert: store.Alert{
 		Kind:   alertKind(j.Code),

@@ -136,3 +136,39 @@ func TestMedName(t *testing.T) {
 		}
 	}
 }
+
+// Every clinical resource read but not shown is counted by type and reason;
+// the ward fixture has one of each kind.
+func TestResourcesNotShownAreCounted(t *testing.T) {
+	want := []string{
+		"1 AllergyIntolerance not shown: verification entered-in-error",
+		"1 Condition not shown: verification entered-in-error",
+		"1 Flag not shown: status inactive",
+		"1 MedicationAdministration not shown: status entered-in-error",
+		"1 MedicationRequest not shown: intent proposal",
+		"1 MedicationRequest not shown: status draft",
+		"1 MedicationRequest not shown: status entered-in-error",
+	}
+	if got := readWard(t).NotShown(); !slices.Equal(got, want) {
+		t.Errorf("NotShown:\n got %q\nwant %q", got, want)
+	}
+}
+
+// A newer version entered in error hides the older one.
+func TestANewerVersionEnteredInErrorHidesTheOlder(t *testing.T) {
+	pat := `{"resourceType":"Patient","id":"p1"}`
+	v1 := `{"resourceType":"AllergyIntolerance","id":"a1","meta":{"versionId":"1"},"patient":{"reference":"Patient/p1"},"code":{"text":"Latex"}}`
+	v2 := `{"resourceType":"AllergyIntolerance","id":"a1","meta":{"versionId":"2"},"patient":{"reference":"Patient/p1"},"code":{"text":"Latex"},` +
+		`"verificationStatus":{"coding":[{"code":"entered-in-error"}]}}`
+	im, err := ReadBytes("test", []byte(ndjson(pat, v1, v2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	if a := charts[0].Allergies; len(a.Items) != 0 || a.Status != store.NoneRecorded {
+		t.Errorf("allergies %s %+v", a.Status, a.Items)
+	}
+	if got := im.NotShown(); !slices.Equal(got, []string{"1 AllergyIntolerance not shown: verification entered-in-error"}) {
+		t.Errorf("NotShown %q", got)
+	}
+}
