@@ -199,6 +199,9 @@ func (c *cli) snapshotCmd(args []string) error {
 	if s := im.Summary(); s != "" {
 		fmt.Fprintln(c.stdout, s)
 	}
+	if s := im.NotShownSummary(); s != "" {
+		fmt.Fprintln(c.stdout, s)
+	}
 	return nil
 }
 

@@ -32,11 +32,18 @@ type Source struct {
 // resource that asserted "none known", when there was one. Unreadable says
 // that some source data of this section could not be read, so the items
 // may be incomplete (and the section is never "none known").
+//
+// EmptyReason is why the source says the section is empty without
+// asserting there is nothing (the FHIR list-empty-reason code of an IPS
+// Composition section: "unavailable", "notasked", "withheld",
+// "notstarted", "closed"); it is kept only while the section is
+// none-recorded, and never makes it none-known.
 type Section[T any] struct {
-	Status     SectionStatus `json:"status"`
-	Items      []T           `json:"items"`
-	Assertion  *Source       `json:"assertion,omitempty"`
-	Unreadable bool          `json:"unreadable,omitempty"`
+	Status      SectionStatus `json:"status"`
+	Items       []T           `json:"items"`
+	Assertion   *Source       `json:"assertion,omitempty"`
+	Unreadable  bool          `json:"unreadable,omitempty"`
+	EmptyReason string        `json:"emptyReason,omitempty"`
 }
 
 // Settle sets Status from the items and the assertion: recorded when
@@ -50,6 +57,9 @@ func (s *Section[T]) Settle() {
 		s.Status = NoneKnown
 	default:
 		s.Status = NoneRecorded
+	}
+	if s.Status != NoneRecorded {
+		s.EmptyReason = ""
 	}
 	if s.Items == nil {
 		s.Items = []T{}
@@ -146,7 +156,13 @@ type Timing struct {
 	TimesOfDay []string `json:"timesOfDay,omitempty"`
 }
 
-// Medication is a medication order.
+// Medication kinds. An order (a MedicationRequest) has no kind; a
+// reported medication (a MedicationStatement: what the patient takes at
+// home, as told or reconciled) is never a dose due on the MAR.
+const MedReported = "reported"
+
+// Medication is a medication order, or with Kind MedReported a medication
+// the patient is reported to take.
 type Medication struct {
 	Name      string    `json:"name"`
 	Code      string    `json:"code,omitempty"`      // RxNorm or local code
@@ -161,7 +177,30 @@ type Medication struct {
 	Start     time.Time `json:"start,omitzero"`
 	End       time.Time `json:"end,omitzero"`
 	LastGiven time.Time `json:"lastGiven,omitzero"`
-	Source    Source    `json:"source,omitzero"`
+	// Kind is "" for an order, MedReported for a reported medication.
+	// Reported medications also say when the statement was asserted, by
+	// whom, and every coding of the medication ("system|code").
+	Kind       string    `json:"kind,omitempty"`
+	Asserted   time.Time `json:"asserted,omitzero"`
+	ReportedBy string    `json:"reportedBy,omitempty"`
+	Codes      []string  `json:"codes,omitempty"`
+	Source     Source    `json:"source,omitzero"`
+}
+
+// Reported says whether the medication is reported (a MedicationStatement)
+// rather than ordered.
+func (m Medication) Reported() bool { return m.Kind == MedReported }
+
+// Current says whether the medication may be taken now: an order active or
+// on hold, or a reported medication active, intended or on hold.
+func (m Medication) Current() bool {
+	switch m.Status {
+	case "active", "on-hold":
+		return true
+	case "intended":
+		return m.Reported()
+	}
+	return false
 }
 
 // Administration is a recorded medication administration.

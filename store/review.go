@@ -169,6 +169,13 @@ func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now
 		}) != "" {
 			warn = append(warn, [2]string{"allergy", "this allergy is already recorded for the patient"})
 		}
+		if m := currentMedicationMatching(chart, e.Allergy.Substance); m != nil {
+			what := "an active order"
+			if m.Reported() {
+				what = "a reported (home) medication"
+			}
+			warn = append(warn, [2]string{"allergy", fmt.Sprintf("the patient has %s, %s, which matches this allergy", what, m.Name)})
+		}
 	}
 	return warn, nil
 }
@@ -281,6 +288,21 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 		}
 	}
 	return warn
+}
+
+// currentMedicationMatching is the first medication of the chart that may be
+// taken now, ordered or reported, whose name matches an allergy to
+// substance (by name, see allergyMatches), or nil.
+func currentMedicationMatching(chart *Chart, substance string) *Medication {
+	if chart == nil || strings.TrimSpace(substance) == "" {
+		return nil
+	}
+	for i, m := range chart.Medications.Items {
+		if m.Current() && allergyMatches(substance, m.Name) {
+			return &chart.Medications.Items[i]
+		}
+	}
+	return nil
 }
 
 // matchingAllergy returns the substance of the first active allergy, in

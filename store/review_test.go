@@ -244,3 +244,36 @@ func TestDocumentingAfterADischargeIsWarnedAbout(t *testing.T) {
 		t.Fatalf("warnings %s", rules(ws))
 	}
 }
+
+// Recording an allergy warns about a current medication it matches,
+// ordered or reported (a MedicationStatement); a reported one that is
+// history is not in the chart, and a stopped order does not count.
+func TestAnAllergyMatchingACurrentMedicationOrderedOrReportedIsWarnedAbout(t *testing.T) {
+	p := testChart("p1", "Peeters, Maria", "MRN0000001")
+	p.Medications.Items = append(p.Medications.Items,
+		Medication{Name: "Ibuprofen 400 mg", Status: "active", Kind: MedReported,
+			Source: Source{Type: "MedicationStatement", ID: "ms1", JSON: []byte(`{}`)}},
+		Medication{Name: "Codeine 30 mg", Status: "stopped", Source: Source{Type: "MedicationRequest", ID: "mr9", JSON: []byte(`{}`)}})
+	w, err := BuildWard(context.Background(), []Chart{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	dir, keys := testVault(t)
+	j := openJournal(t, dir, keys)
+	for _, c := range []struct{ substance, want string }{
+		{"Ibuprofen", "allergy: the patient has a reported (home) medication, Ibuprofen 400 mg, which matches this allergy"},
+		{"Paracetamol", "allergy: the patient has an active order, Paracetamol 1 g, which matches this allergy"},
+		{"Codeine", ""},
+	} {
+		_, ws, err := reviewOne(t, w, j, nil, Entry{Kind: KindAllergy, Patient: "p1", ClinicalTime: time.Now(),
+			Allergy: &NewAllergy{Substance: c.substance}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rules(ws)
+		if (c.want == "" && strings.Contains(got, "matches this allergy")) || !strings.Contains(got, c.want) {
+			t.Errorf("%s: warnings %q, want %q", c.substance, got, c.want)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 	if len(v.Scheduled) == 0 && len(v.PRN) == 0 {
 		empty := i18n.T(present.MARNoActiveOrders)
 		if len(c.Medications.Items) == 0 {
-			empty = present.Empty(c.Medications.Status, "medications")
+			empty = present.EmptyOf(c.Medications, "medications")
 		}
 		l := wrappedLabel(empty, widget.MediumImportance)
 		l.TextStyle.Italic = true
@@ -109,6 +109,16 @@ func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool
 	}
 	for _, o := range v.PRN {
 		box.Add(orderBox(o, now, &reflow))
+	}
+	if len(v.Reported) > 0 {
+		// What the patient takes at home: to know, not to give from here.
+		box.Add(sectionTitle(i18n.T(present.ReportedTitle)))
+		note := wrappedLabel(i18n.T(present.ReportedNote), widget.MediumImportance)
+		note.TextStyle.Italic = true
+		box.Add(note)
+		for _, m := range v.Reported {
+			box.Add(wrappedLabel(present.ReportedLine(m), widget.MediumImportance))
+		}
 	}
 	if len(v.Other) > 0 {
 		box.Add(sectionTitle(i18n.T(present.MAROtherTitle)))

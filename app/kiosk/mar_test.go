@@ -139,3 +139,23 @@ func TestADoseRecordedDuringDowntimeClearsTheOverdueInTheChartAndTheCensus(t *te
 		t.Errorf("p4: %d overdue, want 1 (one of two refused)", n)
 	}
 }
+
+func TestTheMARTabListsReportedMedicationsApartWithNoDoses(t *testing.T) {
+	k, _ := tabsKiosk(t)
+	k.openPatient("p1")
+	mar := k.chart.tabs.mar
+	for _, o := range append(mar.Scheduled, mar.PRN...) {
+		if o.Order.Name == "Letrozole" {
+			t.Fatalf("the reported Letrozole is on the MAR as an order")
+		}
+	}
+	if len(cellsOf(t, k, "Letrozole")) != 0 {
+		t.Error("the reported Letrozole has dose cells")
+	}
+	text := tabText(k, present.TabMAR)
+	for _, want := range []string{present.ReportedTitle, "Letrozole — 2.5 mg at", "reported by the patient"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the MAR tab lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -56,6 +56,10 @@ func tabsWard(t *testing.T, now time.Time) string {
 		{Name: "Morphine", Status: "active", PRN: true, PRNReason: "pain", Dosage: "5 mg as needed",
 			LastGiven: now.Add(-7 * time.Hour), Source: src("MedicationRequest", "mr-morph")},
 		held,
+		// reported, not ordered: never a dose due, though its time is past
+		{Name: "Letrozole", Status: "active", Kind: store.MedReported, Dosage: "2.5 mg at " + clock(-time.Hour),
+			Timing: store.Timing{TimesOfDay: []string{clock(-time.Hour)}}, ReportedBy: "the patient",
+			Source: src("MedicationStatement", "ms-letro")},
 	}
 	p1.Vitals.Items = []store.Observation{
 		vital("8867-4", "92", 92, "/min", 3*time.Hour), vital("85354-9", "140/80", 140, "mm[Hg]", 3*time.Hour),

@@ -83,7 +83,7 @@ func (d *doc) mar(pt Patient) {
 	if len(rows) == 0 {
 		empty := i18n.T("No active medication orders in the record.")
 		if c.Medications.Status != store.Recorded {
-			empty = present.Empty(c.Medications.Status, "medications")
+			empty = present.EmptyOf(c.Medications, "medications")
 		}
 		d.gridNote(g, empty)
 	}

@@ -452,15 +452,22 @@ const recentNotes = 5
 // and notes were left out, for the page to say so.
 func forPaper(c *store.Chart) (paper *store.Chart, ordersLeft, notesLeft int) {
 	cp := *c
-	var current []store.Medication
+	var current, reported []store.Medication
+	orders := 0
 	for _, m := range c.Medications.Items {
-		if m.Status == "active" || m.Status == "on-hold" {
+		switch {
+		case m.Reported(): // every one the chart keeps is printed
+			reported = append(reported, m)
+		case m.Status == "active" || m.Status == "on-hold":
 			current = append(current, m)
+			fallthrough
+		default:
+			orders++
 		}
 	}
-	if len(current) > 0 && len(current) < len(c.Medications.Items) {
-		cp.Medications.Items = current
-		ordersLeft = len(c.Medications.Items) - len(current)
+	if len(current) > 0 && len(current) < orders {
+		cp.Medications.Items = slices.Concat(current, reported)
+		ordersLeft = orders - len(current)
 	}
 	if len(c.Notes.Items) > recentNotes {
 		ns := slices.Clone(c.Notes.Items)

@@ -158,8 +158,73 @@ func Sections(c *store.Chart, asOf time.Time) []Section {
 
 		}
 	}
+	// The reported medications follow the orders, apart from them, when
+	// the source reports any.
+	if r, ok := ReportedSection(c); ok {
+		out = slices.Insert(out, 1, r)
+	}
 	return out
 }
+
+// ReportedTitle is the title of the medications the patient is reported to
+// take (MedicationStatements), shown apart from the orders.
+const ReportedTitle = "Reported (home) medications"
+
+// ReportedNote says what a reported medication is, wherever they are
+// listed.
+const ReportedNote = "As reported (taken at home, or by the patient's own account): not orders, and never on the MAR. Give one only with an order."
+
+// Reported are the chart's reported medications, current first.
+func Reported(c *store.Chart) []store.Medication {
+	var out []store.Medication
+	for _, m := range ActiveFirst(c.Medications.Items) {
+		if m.Reported() {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ReportedSection lists the reported medications; ok is false when the
+// chart has none.
+func ReportedSection(c *store.Chart) (s Section, ok bool) {
+	meds := Reported(c)
+	if len(meds) == 0 {
+		return Section{}, false
+	}
+	s = Section{Title: i18n.T(ReportedTitle), Lines: []string{i18n.T(ReportedNote)}}
+	for _, m := range meds {
+		s.Lines = append(s.Lines, ReportedLine(m))
+	}
+	if c.Medications.Unreadable {
+		s.Warning = i18n.T(UnreadableSection)
+	}
+	return s, true
+}
+
+// ReportedLine is one reported medication: what and how, then since when,
+// until when, by whom and when it was reported.
+func ReportedLine(m store.Medication) string {
+	s := MedicationLine(m)
+	if !m.Start.IsZero() {
+		s += i18n.F("; since %s", day(m.Start))
+	}
+	if !m.End.IsZero() {
+		s += i18n.F("; until %s", day(m.End))
+	}
+	switch {
+	case m.ReportedBy != "" && !m.Asserted.IsZero():
+		s += i18n.F("; reported by %s on %s", m.ReportedBy, day(m.Asserted))
+	case m.ReportedBy != "":
+		s += i18n.F("; reported by %s", m.ReportedBy)
+	case !m.Asserted.IsZero():
+		s += i18n.F("; reported on %s", day(m.Asserted))
+	}
+	return s
+}
+
+// day is a time's date, dd/mm/yyyy.
+func day(t time.Time) string { return t.Local().Format("02/01/2006") }
 
 // section fills Empty when there are no lines.
 func section(title string, lines []string, status store.SectionStatus, noun string) Section {
@@ -187,12 +252,26 @@ func ActiveFirst(meds []store.Medication) []store.Medication {
 	return out
 }
 
+// medications are the orders; the reported medications have their own
+// section (ReportedSection).
 func medications(c *store.Chart) Section {
 	var lines []string
+	reported := false
 	for _, m := range ActiveFirst(c.Medications.Items) {
+		if m.Reported() {
+			reported = true
+			continue
+		}
 		lines = append(lines, MedicationLine(m))
 	}
-	return section(i18n.T("Medications"), lines, c.Medications.Status, "medications")
+	s := section(i18n.T("Medications"), lines, c.Medications.Status, "medications")
+	if len(lines) == 0 {
+		s.Empty = EmptyOf(c.Medications, "medications")
+	}
+	if len(lines) == 0 && reported {
+		s.Empty = i18n.T("No medication orders recorded – the reported medications follow")
+	}
+	return s
 }
 
 func administrations(c *store.Chart, asOf time.Time) Section {
@@ -308,7 +387,11 @@ func problems(c *store.Chart) Section {
 		}
 		lines = append(lines, p.Name+" ("+status+")")
 	}
-	return section(i18n.T("Problems"), lines, c.Problems.Status, "problems")
+	s := section(i18n.T("Problems"), lines, c.Problems.Status, "problems")
+	if len(lines) == 0 {
+		s.Empty = EmptyOf(c.Problems, "problems")
+	}
+	return s
 }
 
 // problemStatus is a problem's clinical status in words; an unknown code

@@ -63,7 +63,7 @@ func (r MARRow) Line() string {
 func MAR(c *store.Chart, entries []store.JournalEntry, from, to time.Time) []MARRow {
 	var rows []MARRow
 	for _, m := range c.Medications.Items {
-		if m.Status != "active" {
+		if m.Status != "active" || m.Reported() { // a reported medication is never a dose due
 			continue
 		}
 		r := MARRow{Order: m}

@@ -110,6 +110,9 @@ type MARView struct {
 	Scheduled []MAROrder
 	PRN       []MAROrder         // active orders as needed
 	Inactive  []store.Medication // on hold, stopped, completed…: not to give
+	// Reported are the medications the patient is reported to take
+	// (MedicationStatements): not orders, never doses due.
+	Reported []store.Medication
 	// Other are the medication entries recorded during downtime that do
 	// not document an active order (no order named, or one no longer
 	// active), newest first; corrected and cancelled ones too, to be shown
@@ -168,10 +171,11 @@ func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Ti
 		return ta.Compare(tb)
 	})
 	for _, m := range ActiveFirst(c.Medications.Items) {
-		if m.Status != "active" {
+		if m.Status != "active" && !m.Reported() {
 			v.Inactive = append(v.Inactive, m)
 		}
 	}
+	v.Reported = Reported(c)
 	for _, e := range entries {
 		if e.Medication != nil && !used[e.ID] {
 			v.Other = append(v.Other, e)

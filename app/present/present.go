@@ -148,6 +148,36 @@ func Empty(status store.SectionStatus, noun string) string {
 	return i18n.T("No " + noun + " recorded – this does not mean there are none")
 }
 
+// EmptyOf is Empty for a section, followed by why the source says it is
+// empty when it says so without asserting there is nothing (an IPS
+// section's empty reason): "No problems recorded – this does not mean
+// there are none (not available in the source)".
+func EmptyOf[T any](s store.Section[T], noun string) string {
+	e := Empty(s.Status, noun)
+	if s.Status == store.NoneRecorded && s.EmptyReason != "" {
+		e += " (" + EmptyReason(s.EmptyReason) + ")"
+	}
+	return e
+}
+
+// EmptyReason is a list-empty-reason code in words; an unknown code is
+// shown as it is.
+func EmptyReason(code string) string {
+	switch code {
+	case "unavailable":
+		return i18n.T("not available in the source")
+	case "notasked":
+		return i18n.T("not asked")
+	case "withheld":
+		return i18n.T("withheld")
+	case "notstarted":
+		return i18n.T("not started")
+	case "closed":
+		return i18n.T("closed: no longer kept up to date")
+	}
+	return code
+}
+
 // ActiveAllergies are the allergies a nurse must see first: the active
 // ones and those with no clinical status (which may be active).
 func ActiveAllergies(c *store.Chart) []store.Allergy {
@@ -176,7 +206,7 @@ func allergyBanner(c *store.Chart) string {
 		if c.Allergies.Status == store.Recorded {
 			return AllergiesPrefix() + i18n.T("none active (only resolved or inactive allergies recorded)")
 		}
-		return AllergiesPrefix() + strings.ToUpper(Empty(c.Allergies.Status, "allergies"))
+		return AllergiesPrefix() + strings.ToUpper(EmptyOf(c.Allergies, "allergies"))
 	}
 	var parts []string
 	for _, a := range active {
@@ -324,7 +354,7 @@ func MedicationLine(m store.Medication) string {
 // "stopped"…; an unknown code is shown as it is.
 func OrderStatus(status string) string {
 	switch status {
-	case "active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown":
+	case "active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown", "intended":
 		return i18n.X("order status", status)
 	}
 	return status

@@ -31,6 +31,7 @@ func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
 	c.Patient.Height = latestMeasure(b.obs[obsKey{false, loincHeight}])
 	c.Alerts = alerts(f, b)
 	c.Notes = im.notes(f, b)
+	im.compositions(f, b, &c)
 	// A section with data that could not be read is not known to be
 	// empty: its "none known" assertion goes, whatever the readable
 	// resources say. Only these three sections take assertions.
@@ -88,7 +89,7 @@ var criticalityRank = map[string]int{"high": 0, "unable-to-assess": 1, "": 2, "l
 // stays only when no allergy is active: a real active allergy contradicts
 // it.
 func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
-	rows := dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source })
+	rows := shown(dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source }), hiddenAllergy)
 	slices.SortStableFunc(rows, func(x, y allergyRow) int {
 		if r := cmpBool(!x.Active(), !y.Active()); r != 0 {
 			return r
@@ -114,7 +115,7 @@ func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
 
 // problems: active first, newest onset first.
 func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
-	rows := dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source })
+	rows := shown(dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source }), hiddenProblem)
 	slices.SortStableFunc(rows, func(x, y problemRow) int {
 		if r := cmpBool(inactive(x.ClinicalStatus), inactive(y.ClinicalStatus)); r != 0 {
 			return r
@@ -137,18 +138,23 @@ func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
 
 var medStatusRank = map[string]int{"active": 0, "on-hold": 1}
 
-func medRank(status string) int {
-	if r, ok := medStatusRank[status]; ok {
+func medRank(m store.Medication) int {
+	if r, ok := medStatusRank[m.Status]; ok {
 		return r
+	}
+	if m.Current() {
+		return 1 // a reported medication intended
 	}
 	return 2
 }
 
 // meds: orders active and on-hold first, by name, then the others
 // (stopped, completed...) newest first; each with the time it was last
-// given. Administrations newest first, the newest keepAdmins.
+// given. Then the reported medications (MedicationStatements) that may be
+// current, in the same order; those that are history are left out.
+// Administrations newest first, the newest keepAdmins.
 func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], store.Section[store.Administration]) {
-	admins := dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source })
+	admins := shown(dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source }), hiddenAdmin)
 	for i := range admins {
 		a := &admins[i]
 		a.OrderID = im.idOf(a.request, "MedicationRequest")
@@ -167,7 +173,7 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		return cmp.Or(y.Time.Compare(x.Time), bySource(&x.Source, &y.Source))
 	})
 
-	rows := dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source })
+	rows := shown(dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source }), hiddenMed)
 	meds := store.Section[store.Medication]{}
 	for _, m := range rows {
 		if m.medRef != "" {
@@ -183,22 +189,31 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		if m.Name == "" {
 			m.Name = "unnamed medication"
 		}
-		m.LastGiven = lastGiven(m, admins)
+		if m.Reported() {
+			// Never given here: a dose given on the ward has an order.
+			m.Codes = slices.Clone(m.codes)
+			m.ReportedBy = im.informant(m.ReportedBy)
+		} else {
+			m.LastGiven = lastGiven(m, admins)
+		}
 		f.fill(&m.Source, m.raw)
 		meds.Items = append(meds.Items, m.Medication)
 	}
 	slices.SortStableFunc(meds.Items, func(x, y store.Medication) int {
-		if r := cmpInt(medRank(x.Status), medRank(y.Status)); r != 0 {
+		if r := cmpBool(x.Reported(), y.Reported()); r != 0 {
 			return r
 		}
-		if medRank(x.Status) == 2 {
+		if r := cmpInt(medRank(x), medRank(y)); r != 0 {
+			return r
+		}
+		if medRank(x) == 2 {
 			if r := y.Start.Compare(x.Start); r != 0 {
 				return r
 			}
 		}
 		return cmp.Or(natural(x.Name, y.Name), bySource(&x.Source, &y.Source))
 	})
-	if !slices.ContainsFunc(meds.Items, func(m store.Medication) bool { return medRank(m.Status) < 2 }) {
+	if !slices.ContainsFunc(meds.Items, store.Medication.Current) {
 		meds.Assertion = b.assertionFor(f, secMedications)
 	}
 
@@ -302,7 +317,7 @@ func latestMeasure(list []obsRow) *store.Measure {
 // alerts: code status first, then isolation, fall risk, others; newest
 // first within each kind.
 func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
-	rows := dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source })
+	rows := shown(dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source }), hiddenAlert)
 	slices.SortStableFunc(rows, func(x, y alertRow) int {
 		if r := cmpInt(alertRank[x.Kind], alertRank[y.Kind]); r != 0 {
 			return r

@@ -43,6 +43,10 @@ const (
 	secLabs
 	secAlerts
 	secNotes
+	// secComposition is not a chart section: it files an IPS
+	// Composition among a patient's assertions, to be read when the
+	// chart is built (see Import.compositions).
+	secComposition
 )
 
 // sections is a set of sections.
@@ -300,4 +304,47 @@ func hasCategory(cats []concept, code string) bool {
 		}
 	}
 	return false
+}
+
+// Medication code systems, besides SNOMED CT and RxNorm, that a
+// medication may be coded in; a coding without a display is named by the
+// system's short name and its code.
+const (
+	sysATC  = "http://www.whocc.no/atc"
+	sysEDQM = "http://standardterms.edqm.eu"
+)
+
+var systemNames = map[string]string{
+	sysSNOMED: "SNOMED CT", sysRxNorm: "RxNorm", sysATC: "ATC", sysEDQM: "EDQM",
+}
+
+// medName is a medication's readable name: the concept's text, else the
+// display of any coding (whatever the system: SNOMED CT, RxNorm, ATC, a
+// national product code), else the first code with its system's name.
+func medName(c concept) string {
+	if t := conceptText(c); t != "" {
+		return t
+	}
+	for _, cd := range c.Coding {
+		if code := strings.TrimSpace(cd.Code); code != "" {
+			if n, ok := systemNames[cd.System]; ok {
+				return n + " " + code
+			}
+			return "code " + code
+		}
+	}
+	return ""
+}
+
+// preferredCode is the medication's code in the first system of RxNorm,
+// SNOMED CT, ATC, else the first code.
+func preferredCode(c concept) string {
+	for _, sys := range []string{sysRxNorm, sysSNOMED, sysATC} {
+		for _, cd := range c.Coding {
+			if cd.System == sys && cd.Code != "" {
+				return cd.Code
+			}
+		}
+	}
+	return firstCode(c, "")
 }

@@ -53,6 +53,7 @@ var converters = map[string]func(*entry) any{
 	"Flag":                     (*entry).flag,
 	"DocumentReference":        (*entry).documentReference,
 	"List":                     (*entry).list,
+	"Composition":              (*entry).composition,
 }
 
 // typeName maps each used type to one shared copy of its name.
@@ -68,6 +69,9 @@ var typeName = func() map[string]string {
 // remembered so urn:uuid references resolve.
 var referenced = map[string]bool{
 	"Patient": true, "Location": true, "Medication": true, "MedicationRequest": true, "Practitioner": true,
+	// what an IPS Composition's sections list, to tell the entries that
+	// are not in the input (see Import.NotShown)
+	"AllergyIntolerance": true, "Condition": true, "MedicationStatement": true,
 }
 
 func (e *entry) decode(v interface{ hdr() *base }) bool {
@@ -264,7 +268,7 @@ func (e *entry) medication() any {
 	if !e.decode(&j) {
 		return nil
 	}
-	return &medicationRow{name: conceptText(j.Code), code: firstCode(j.Code, sysRxNorm), codes: codeKeys(j.Code)}
+	return &medicationRow{name: medName(j.Code), code: firstCode(j.Code, sysRxNorm), codes: codeKeys(j.Code)}
 }
 
 // assertion returns an assertion row for a "none known" resource that is
@@ -283,7 +287,8 @@ func (e *entry) allergy() any {
 	}
 	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
 	if ver == "entered-in-error" || ver == "refuted" {
-		return nil
+		// kept to be counted, never shown (see hiddenAllergy)
+		return allergyRow{Allergy: store.Allergy{VerificationStatus: ver, Source: e.source()}}
 	}
 	switch absenceOf(j.Code, secAllergies) {
 	case absentNoneKnown:
@@ -342,7 +347,8 @@ func (e *entry) condition() any {
 	}
 	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
 	if ver == "entered-in-error" || ver == "refuted" {
-		return nil
+		// kept to be counted, never shown (see hiddenProblem)
+		return problemRow{Problem: store.Problem{VerificationStatus: ver, Source: e.source()}}
 	}
 	switch absenceOf(j.Code, secProblems) {
 	case absentNoneKnown:
@@ -366,20 +372,6 @@ func (e *entry) condition() any {
 		p.sortAt = when(j.RecordedDate)
 	}
 	return p
-}
-
-func (e *entry) medicationStatement() any {
-	var j medicationStatementJSON
-	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
-		return nil
-	}
-	if j.Status == "entered-in-error" || j.MedicationCodeableConcept == nil {
-		return nil
-	}
-	if absenceOf(*j.MedicationCodeableConcept, secMedications) == absentNoneKnown {
-		return e.assertion(secMedications, "", j.DateAsserted)
-	}
-	return nil
 }
 
 func (e *entry) list() any {
@@ -412,7 +404,8 @@ func (e *entry) flag() any {
 		return nil
 	}
 	if j.Status != "active" {
-		return nil
+		// kept to be counted, never shown (see hiddenAlert)
+		return alertRow{Alert: store.Alert{Status: j.Status, Source: e.source()}}
 	}
 	return alertRow{raw: e.at, Alert: store.Alert{
 		Kind:   alertKind(j.Code),

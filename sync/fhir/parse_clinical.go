@@ -14,7 +14,7 @@ import (
 func (e *entry) medicine(cc *concept, ref *reference) (name, code, medRef string, codes []string, ok bool) {
 	switch {
 	case cc != nil && (cc.Text != "" || len(cc.Coding) > 0):
-		return conceptText(*cc), firstCode(*cc, sysRxNorm), "", codeKeys(*cc), true
+		return medName(*cc), firstCode(*cc, sysRxNorm), "", codeKeys(*cc), true
 	case ref != nil && (ref.Reference != "" || ref.Display != ""):
 		return strings.TrimSpace(ref.Display), "", ref.Reference, nil, true
 	}
@@ -32,8 +32,11 @@ func (e *entry) medicationRequest() any {
 		return nil
 	}
 	switch {
-	case j.Status == "entered-in-error" || j.Status == "draft" || j.Intent == "proposal":
-		return nil
+	case j.Status == "entered-in-error" || j.Status == "draft":
+		// kept to be counted, never shown (see hiddenMed)
+		return medRow{Medication: store.Medication{Status: j.Status, Source: e.source()}}
+	case j.Intent == "proposal":
+		return medRow{Medication: store.Medication{Status: intentProposal, Source: e.source()}}
 	case j.MedicationCodeableConcept != nil:
 		switch absenceOf(*j.MedicationCodeableConcept, secMedications) {
 		case absentNoneKnown:
@@ -82,8 +85,12 @@ func (e *entry) medicationAdministration() any {
 		return nil
 	}
 	name, _, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference)
-	if !ok || j.Status == "entered-in-error" {
+	if !ok {
 		return nil
+	}
+	if j.Status == "entered-in-error" {
+		// kept to be counted, never shown nor counted as given (see hiddenAdmin)
+		return adminRow{Administration: store.Administration{Status: j.Status, Source: e.source()}}
 	}
 	a := adminRow{Administration: store.Administration{
 		Medication: name,

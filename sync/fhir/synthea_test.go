@@ -116,7 +116,7 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 			t.Errorf("%s: no dated weight", c.Patient.Name)
 		}
 		meds := c.Medications.Items
-		if !slices.IsSortedFunc(meds, func(a, b store.Medication) int { return medRank(a.Status) - medRank(b.Status) }) {
+		if !slices.IsSortedFunc(meds, func(a, b store.Medication) int { return medRank(a) - medRank(b) }) {
 			t.Errorf("%s: medications are not active first", c.Patient.Name)
 		}
 		for _, o := range c.Vitals.Items {

@@ -1,0 +1,99 @@
+package fhir
+
+import (
+	"strings"
+	"testing"
+
+	"lifeboat/store"
+)
+
+func TestIPSCompositionSections(t *testing.T) {
+	im, c := ipsChart(t)
+	// The fixture's allergies section is empty with "nilknown": none known.
+	if c.Allergies.Status != store.NoneKnown || c.Allergies.Assertion == nil || c.Allergies.Assertion.Type != "Composition" ||
+		len(c.Allergies.Assertion.JSON) == 0 {
+		t.Errorf("allergies %s, assertion %+v", c.Allergies.Status, c.Allergies.Assertion)
+	}
+	// Its problems section is empty as "unavailable": none recorded, and why.
+	if c.Problems.Status != store.NoneRecorded || c.Problems.EmptyReason != "unavailable" || c.Problems.Assertion != nil {
+		t.Errorf("problems %s, reason %q", c.Problems.Status, c.Problems.EmptyReason)
+	}
+	if c.Medications.EmptyReason != "" {
+		t.Errorf("medications reason %q", c.Medications.EmptyReason)
+	}
+	if got := strings.Join(im.NotShown(), "\n"); !strings.Contains(got, "1 Composition entry not shown: unresolved reference") {
+		t.Errorf("NotShown %q", got)
+	}
+}
+
+// compositionDoc is a document Bundle for patient p1 whose Composition
+// has one section per (LOINC code, empty reason), plus resources.
+func compositionDoc(sections string, resources ...string) string {
+	entries := [][2]string{
+		{"urn:uuid:c0", `{"resourceType":"Composition","id":"comp","status":"final","subject":{"reference":"urn:uuid:p1"},"date":"2026-12-01","section":[` + sections + `]}`},
+		{"urn:uuid:p1", `{"resourceType":"Patient","id":"p1"}`},
+	}
+	for i, r := range resources {
+		entries = append(entries, [2]string{sprintf("urn:uuid:r%d", i), r})
+	}
+	return bundle("document", entries...)
+}
+
+func emptySection(loinc, reason string) string {
+	return `{"code":{"coding":[{"system":"http://loinc.org","code":"` + loinc + `"}]},` +
+		`"emptyReason":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/list-empty-reason","code":"` + reason + `"}]}}`
+}
+
+func TestCompositionEmptyReasons(t *testing.T) {
+	for _, reason := range []string{"nilknown", "unavailable", "notasked", "withheld", "notstarted", "closed"} {
+		t.Run(reason, func(t *testing.T) {
+			doc := compositionDoc(emptySection("10160-0", reason) + "," + emptySection("48765-2", reason) + "," +
+				`{"section":[` + emptySection("11450-4", reason) + `]}`) // a sub-section
+			im, err := ReadBytes("test", []byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			charts, err := im.Census(Selection{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := charts[0]
+			want, wantReason := store.NoneRecorded, reason
+			if reason == "nilknown" {
+				want, wantReason = store.NoneKnown, ""
+			}
+			for name, got := range map[string][2]string{
+				"medications": {string(c.Medications.Status), c.Medications.EmptyReason},
+				"allergies":   {string(c.Allergies.Status), c.Allergies.EmptyReason},
+				"problems":    {string(c.Problems.Status), c.Problems.EmptyReason},
+			} {
+				if got != [2]string{string(want), wantReason} {
+					t.Errorf("%s: %q, want %s %q", name, got, want, wantReason)
+				}
+			}
+		})
+	}
+}
+
+// "nilknown" is an assertion like any other: a current medication
+// contradicts it, and unreadable data takes it away.
+func TestCompositionNilKnownYieldsToData(t *testing.T) {
+	ms := `{"resourceType":"MedicationStatement","id":"ms","status":"active","subject":{"reference":"urn:uuid:p1"},"medicationCodeableConcept":{"text":"Home drug"}}`
+	im, err := ReadBytes("test", []byte(compositionDoc(emptySection("10160-0", "nilknown"), ms)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	if m := charts[0].Medications; m.Status != store.Recorded || m.Assertion != nil {
+		t.Errorf("medications %s, assertion %+v", m.Status, m.Assertion)
+	}
+	bad := `{"resourceType":"MedicationStatement","id":"ms","status":"active","subject":{"reference":"urn:uuid:p1"},"dosage":"not an array","medicationCodeableConcept":{"text":"Home drug"}}`
+	im, err = ReadBytes("test", []byte(compositionDoc(emptySection("10160-0", "nilknown"), bad)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ = im.Census(Selection{All: true})
+	if m := charts[0].Medications; m.Status != store.NoneRecorded || !m.Unreadable {
+		t.Errorf("medications %s, unreadable %v", m.Status, m.Unreadable)
+	}
+}

@@ -1,0 +1,129 @@
+package fhir
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"lifeboat/store"
+)
+
+// compositionJSON is the part of a Composition (an IPS document's table of
+// contents) the chart uses: its sections' codes, entries and empty
+// reasons.
+type compositionJSON struct {
+	base
+	Status  string               `json:"status"`
+	Subject reference            `json:"subject"`
+	Date    string               `json:"date"`
+	Section []compositionSection `json:"section"`
+}
+
+type compositionSection struct {
+	Code        concept              `json:"code"`
+	EmptyReason *concept             `json:"emptyReason"`
+	Entry       []reference          `json:"entry"`
+	Section     []compositionSection `json:"section"`
+}
+
+// composition files a Composition under its patient, to be read again
+// when the chart is built: its sections say which parts of the chart the
+// source asserts empty ("nilknown") or says nothing about, and why.
+func (e *entry) composition() any {
+	var j compositionJSON
+	if !e.decode(&j) {
+		return nil
+	}
+	if strings.TrimSpace(j.Subject.Reference) == "" || j.Status == "entered-in-error" {
+		return nil // about no one, or withdrawn
+	}
+	e.subject = refKey(j.Subject.Reference)
+	return assertion{sec: secComposition, src: e.source(), when: when(j.Date, e.meta.LastUpdated), raw: e.at}
+}
+
+// chartSection is one Composition section that maps to a chart section.
+type chartSection struct {
+	sec         section
+	emptyReason string      // list-empty-reason code, when the section has no entries
+	entries     []reference // its entries and those of its sub-sections
+}
+
+// chartSections reads a Composition's sections that map to chart sections
+// (allergies, problems, medications, by their LOINC codes), sub-sections
+// included.
+func chartSections(raw []byte) []chartSection {
+	var j compositionJSON
+	if json.Unmarshal(raw, &j) != nil {
+		return nil
+	}
+	var out []chartSection
+	var walk func([]compositionSection)
+	walk = func(list []compositionSection) {
+		for _, s := range list {
+			if sec, ok := listSection(s.Code); ok {
+				cs := chartSection{sec: sec, entries: slices.Clone(s.Entry)}
+				var sub func([]compositionSection)
+				sub = func(l []compositionSection) {
+					for _, x := range l {
+						cs.entries = append(cs.entries, x.Entry...)
+						sub(x.Section)
+					}
+				}
+				sub(s.Section)
+				if len(cs.entries) == 0 && s.EmptyReason != nil {
+					cs.emptyReason = strings.TrimSpace(firstCode(*s.EmptyReason, sysListEmpty))
+				}
+				out = append(out, cs)
+				continue
+			}
+			walk(s.Section)
+		}
+	}
+	walk(j.Section)
+	return out
+}
+
+// sysListEmpty is the code system of list and section empty reasons.
+const sysListEmpty = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
+
+// compositions applies the patient's Compositions to the chart, oldest
+// first so that the newest has the last word: a section that is empty
+// with the reason "nilknown" is an assertion of none known (held to the
+// same rules as any other: a current item contradicts it), any other
+// reason is kept as the section's EmptyReason (none recorded, and why).
+func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
+	var comps []assertion
+	for _, a := range b.asserts {
+		if a.sec == secComposition {
+			comps = append(comps, a)
+		}
+	}
+	slices.SortStableFunc(comps, func(x, y assertion) int { return x.when.Compare(y.when) })
+	for _, a := range comps {
+		src := a.src
+		f.fill(&src, a.raw)
+		for _, cs := range chartSections(src.JSON) {
+			if cs.emptyReason == "" {
+				continue
+			}
+			switch cs.sec {
+			case secAllergies:
+				applyEmpty(&c.Allergies, cs.emptyReason, &src, store.Allergy.Active)
+			case secProblems:
+				applyEmpty(&c.Problems, cs.emptyReason, &src, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) })
+			case secMedications:
+				applyEmpty(&c.Medications, cs.emptyReason, &src, store.Medication.Current)
+			}
+		}
+	}
+}
+
+func applyEmpty[T any](s *store.Section[T], reason string, src *store.Source, current func(T) bool) {
+	if reason == "nilknown" {
+		if !slices.ContainsFunc(s.Items, current) {
+			s.Assertion = src
+		}
+		return
+	}
+	s.EmptyReason = reason
+}

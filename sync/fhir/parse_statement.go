@@ -1,0 +1,148 @@
+package fhir
+
+import (
+	"encoding/json"
+	"strings"
+
+	"lifeboat/store"
+)
+
+// statementJSON is the part of a MedicationStatement the chart uses.
+type statementJSON struct {
+	base
+	Status                    string            `json:"status"`
+	MedicationCodeableConcept *concept          `json:"medicationCodeableConcept"`
+	MedicationReference       *reference        `json:"medicationReference"`
+	Subject                   reference         `json:"subject"`
+	EffectiveDateTime         string            `json:"effectiveDateTime"`
+	EffectivePeriod           period            `json:"effectivePeriod"`
+	DateAsserted              string            `json:"dateAsserted"`
+	InformationSource         reference         `json:"informationSource"`
+	Dosage                    []dosageJSON      `json:"dosage"`
+	Contained                 []json.RawMessage `json:"contained"`
+}
+
+// containedMedication is a Medication contained in another resource.
+type containedMedication struct {
+	ResourceType string  `json:"resourceType"`
+	ID           string  `json:"id"`
+	Code         concept `json:"code"`
+}
+
+// shownStatements are the MedicationStatement statuses of a medication the
+// patient may be taking now (or about to): the others (stopped, completed,
+// not-taken, entered-in-error) are history, read and counted but not shown.
+// "unknown" is shown: it may well be current.
+var shownStatements = map[string]bool{"active": true, "intended": true, "on-hold": true, "unknown": true}
+
+// medicationStatement reads a MedicationStatement: a "no known
+// medications" assertion when it says so, otherwise a reported
+// medication (kept even when its status is history, so that the import
+// can count it as not shown; see Import.NotShown).
+func (e *entry) medicationStatement() any {
+	var j statementJSON
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	if j.MedicationCodeableConcept != nil && j.Status != "entered-in-error" && j.Status != "not-taken" {
+		switch absenceOf(*j.MedicationCodeableConcept, secMedications) {
+		case absentNoneKnown:
+			return e.assertion(secMedications, "", j.DateAsserted)
+		case absentUnknown:
+			return nil
+		}
+	}
+	m := medRow{raw: e.at, Medication: store.Medication{
+		Kind:       store.MedReported,
+		Status:     strings.TrimSpace(j.Status),
+		Asserted:   when(j.DateAsserted),
+		ReportedBy: strings.TrimSpace(j.InformationSource.Display),
+		Source:     e.source(),
+	}}
+	if m.Status == "" {
+		m.Status = "unknown"
+	}
+	if r := strings.TrimSpace(j.InformationSource.Reference); m.ReportedBy == "" && r != "" {
+		// resolved when the chart is built (a urn:uuid needs every file read)
+		m.ReportedBy = informantRef + r
+	}
+	switch cc, ref := j.MedicationCodeableConcept, j.MedicationReference; {
+	case cc != nil && (strings.TrimSpace(cc.Text) != "" || len(cc.Coding) > 0):
+		m.Name, m.Code, m.codes = medName(*cc), preferredCode(*cc), codeKeys(*cc)
+	case ref != nil && strings.HasPrefix(strings.TrimSpace(ref.Reference), "#"):
+		if c, ok := contained(j.Contained, strings.TrimPrefix(strings.TrimSpace(ref.Reference), "#")); ok {
+			m.Name, m.Code, m.codes = medName(c), preferredCode(c), codeKeys(c)
+		}
+		if d := strings.TrimSpace(ref.Display); d != "" {
+			m.Name = d
+		}
+	case ref != nil && (ref.Reference != "" || ref.Display != ""):
+		m.Name, m.medRef = strings.TrimSpace(ref.Display), strings.TrimSpace(ref.Reference)
+	default:
+		e.bad = e.rtype + ": missing medication"
+		return nil
+	}
+	var texts []string
+	for i, d := range j.Dosage {
+		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil
+		reason := ""
+		if d.AsNeededCodeableConcept != nil {
+			reason = conceptText(*d.AsNeededCodeableConcept)
+		}
+		dose, route, freq := doseText(d), routeText(d.Route), frequencyText(d.Timing.Repeat, d.Timing.Code, prn)
+		if i == 0 {
+			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
+			m.Timing = timingOf(d.Timing.Repeat)
+		}
+		if t := strings.TrimSpace(d.Text); t != "" {
+			texts = append(texts, t)
+			continue
+		}
+		if reason != "" {
+			freq += " for " + reason
+		}
+		if t := joinNonEmpty(" ", dose, route, freq); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	m.Dosage = strings.Join(texts, "; ")
+	m.Start = when(j.EffectivePeriod.Start, j.EffectiveDateTime)
+	m.End = when(j.EffectivePeriod.End)
+	return m
+}
+
+// contained finds the code of the contained Medication with the id.
+func contained(list []json.RawMessage, id string) (concept, bool) {
+	for _, raw := range list {
+		var c containedMedication
+		if json.Unmarshal(raw, &c) == nil && c.ResourceType == "Medication" && strings.TrimSpace(c.ID) == id {
+			return c.Code, true
+		}
+	}
+	return concept{}, false
+}
+
+// informantRef marks a ReportedBy that is still a reference, between
+// reading and building the chart.
+const informantRef = "\x00ref:"
+
+// informant names who reported a medication when the informationSource
+// has no display: a Practitioner by name when the input has them, else by
+// the type of what it refers to ("the patient", "a relative or carer").
+// A reference that cannot be resolved names nobody.
+func (im *Import) informant(reportedBy string) string {
+	ref, ok := strings.CutPrefix(reportedBy, informantRef)
+	if !ok {
+		return reportedBy
+	}
+	typ, id, _ := strings.Cut(im.resolve(ref), "/")
+	if typ == "Practitioner" && im.practitioner[id] != "" {
+		return im.practitioner[id]
+	}
+	return informantTypes[typ]
+}
+
+var informantTypes = map[string]string{
+	"Patient": "the patient", "RelatedPerson": "a relative or carer", "Practitioner": "a practitioner",
+	"PractitionerRole": "a practitioner", "Organization": "an organization",
+}

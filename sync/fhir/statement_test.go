@@ -1,0 +1,174 @@
+package fhir
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeboat/store"
+)
+
+const ipsFixture = "testdata/ips-meds.json"
+
+// ipsChart reads the synthetic IPS document and charts its one patient.
+func ipsChart(t *testing.T) (*Import, store.Chart) {
+	t.Helper()
+	im, err := Read(ipsFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, err := im.Census(Selection{All: true})
+	if err != nil || len(charts) != 1 {
+		t.Fatalf("Census: %d charts, %v", len(charts), err)
+	}
+	return im, charts[0]
+}
+
+func TestReportedMedications(t *testing.T) {
+	im, c := ipsChart(t)
+	if c.Medications.Status != store.Recorded {
+		t.Fatalf("medications status %s, want recorded", c.Medications.Status)
+	}
+	got := names(c.Medications.Items, func(m store.Medication) string {
+		return m.Kind + "|" + m.Status + "|" + m.Name
+	})
+	want := []string{
+		"|active|Paracetamol 1 g tablet",
+		"reported|active|amlodipine 5 MG Oral Tablet", // by relative Medication/id
+		"reported|active|Anastrozole 1 mg tablet",     // by urn:uuid reference
+		"reported|intended|ATC A02BC01",               // an ATC code, no display
+		"reported|on-hold|metoprolol",                 // contained
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("medications:\n got %q\nwant %q", got, want)
+	}
+	a := c.Medications.Items[2]
+	if a.Dose != "1 tablet" || a.Route != "Oral use" || a.Frequency == "" || !strings.Contains(a.Dosage, "Oral use") {
+		t.Errorf("anastrozole dosage: dose %q route %q frequency %q dosage %q", a.Dose, a.Route, a.Frequency, a.Dosage)
+	}
+	if a.ReportedBy != "Dr. Synthetic GP" || !a.Asserted.Equal(time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)) {
+		t.Errorf("anastrozole reported by %q at %v", a.ReportedBy, a.Asserted)
+	}
+	if a.Start.IsZero() || a.Code != "108774000" || !a.LastGiven.IsZero() {
+		t.Errorf("anastrozole start %v code %q last given %v", a.Start, a.Code, a.LastGiven)
+	}
+	for _, code := range []string{"http://snomed.info/sct|108774000", "http://www.whocc.no/atc|L02BG03",
+		"https://example.org/be/cnk|1234567", "https://example.org/nl/zindex|7654321"} {
+		if !slices.Contains(a.Codes, code) {
+			t.Errorf("anastrozole codes %q lack %s", a.Codes, code)
+		}
+	}
+	if a.Source.Type != "MedicationStatement" || len(a.Source.JSON) == 0 {
+		t.Errorf("anastrozole source %s/%s with %d bytes", a.Source.Type, a.Source.ID, len(a.Source.JSON))
+	}
+	if m := c.Medications.Items[4]; m.ReportedBy != "the patient" || m.Dosage != "50 mg twice a day, held by the patient since last week" {
+		t.Errorf("metoprolol reported by %q, dosage %q", m.ReportedBy, m.Dosage)
+	}
+	if m := c.Medications.Items[1]; m.Route != "oral" || m.Code != "197361" || m.Timing.Frequency != 1 {
+		t.Errorf("amlodipine route %q code %q timing %+v", m.Route, m.Code, m.Timing)
+	}
+	if m := c.Medications.Items[3]; m.Start.IsZero() {
+		t.Errorf("intended medication without its start")
+	}
+	wantHidden := []string{
+		"1 Composition entry not shown: unresolved reference",
+		"1 MedicationStatement not shown: status completed",
+		"1 MedicationStatement not shown: status entered-in-error",
+		"1 MedicationStatement not shown: status stopped",
+	}
+	if got := im.NotShown(); !slices.Equal(got, wantHidden) {
+		t.Errorf("NotShown:\n got %q\nwant %q", got, wantHidden)
+	}
+}
+
+// A "no known medications" statement still asserts, and a reported
+// medication that is current contradicts it; one that is history does not.
+func TestStatementAssertionAndReported(t *testing.T) {
+	pat := `{"resourceType":"Patient","id":"p1"}`
+	nkm := `{"resourceType":"MedicationStatement","id":"nkm","status":"active","subject":{"reference":"Patient/p1"},` +
+		`"medicationCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips","code":"no-known-medications"}]}}`
+	stopped := `{"resourceType":"MedicationStatement","id":"s1","status":"stopped","subject":{"reference":"Patient/p1"},` +
+		`"medicationCodeableConcept":{"text":"Old drug"}}`
+	active := `{"resourceType":"MedicationStatement","id":"s2","status":"active","subject":{"reference":"Patient/p1"},` +
+		`"medicationCodeableConcept":{"text":"Home drug"}}`
+	for _, tc := range []struct {
+		name      string
+		resources []string
+		status    store.SectionStatus
+		items     int
+	}{
+		{"assertion alone", []string{pat, nkm}, store.NoneKnown, 0},
+		{"assertion and history", []string{pat, nkm, stopped}, store.NoneKnown, 0},
+		{"assertion and a current one", []string{pat, nkm, active}, store.Recorded, 1},
+		{"history alone", []string{pat, stopped}, store.NoneRecorded, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			im, err := ReadBytes("test", []byte(ndjson(tc.resources...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			charts, err := im.Census(Selection{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := charts[0].Medications
+			if m.Status != tc.status || len(m.Items) != tc.items {
+				t.Errorf("status %s with %d items, want %s with %d", m.Status, len(m.Items), tc.status, tc.items)
+			}
+		})
+	}
+}
+
+func TestMedName(t *testing.T) {
+	for _, tc := range []struct {
+		c    concept
+		want string
+	}{
+		{concept{Text: " Anastrozole ", Coding: []coding{{System: sysSNOMED, Code: "1", Display: "x"}}}, "Anastrozole"},
+		{concept{Coding: []coding{{System: "https://example.org/cnk", Code: "1"}, {System: sysATC, Code: "L02BG03", Display: "anastrozole"}}}, "anastrozole"},
+		{concept{Coding: []coding{{System: sysEDQM, Code: "10219000"}}}, "EDQM 10219000"},
+		{concept{Coding: []coding{{System: "https://example.org/cnk", Code: "1234567"}}}, "code 1234567"},
+		{concept{}, ""},
+	} {
+		if got := medName(tc.c); got != tc.want {
+			t.Errorf("medName(%+v) = %q, want %q", tc.c, got, tc.want)
+		}
+	}
+}
+
+// Every clinical resource read but not shown is counted by type and reason;
+// the ward fixture has one of each kind.
+func TestResourcesNotShownAreCounted(t *testing.T) {
+	want := []string{
+		"1 AllergyIntolerance not shown: verification entered-in-error",
+		"1 Condition not shown: verification entered-in-error",
+		"1 Flag not shown: status inactive",
+		"1 MedicationAdministration not shown: status entered-in-error",
+		"1 MedicationRequest not shown: intent proposal",
+		"1 MedicationRequest not shown: status draft",
+		"1 MedicationRequest not shown: status entered-in-error",
+	}
+	if got := readWard(t).NotShown(); !slices.Equal(got, want) {
+		t.Errorf("NotShown:\n got %q\nwant %q", got, want)
+	}
+}
+
+// A newer version entered in error hides the older one.
+func TestANewerVersionEnteredInErrorHidesTheOlder(t *testing.T) {
+	pat := `{"resourceType":"Patient","id":"p1"}`
+	v1 := `{"resourceType":"AllergyIntolerance","id":"a1","meta":{"versionId":"1"},"patient":{"reference":"Patient/p1"},"code":{"text":"Latex"}}`
+	v2 := `{"resourceType":"AllergyIntolerance","id":"a1","meta":{"versionId":"2"},"patient":{"reference":"Patient/p1"},"code":{"text":"Latex"},` +
+		`"verificationStatus":{"coding":[{"code":"entered-in-error"}]}}`
+	im, err := ReadBytes("test", []byte(ndjson(pat, v1, v2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	if a := charts[0].Allergies; len(a.Items) != 0 || a.Status != store.NoneRecorded {
+		t.Errorf("allergies %s %+v", a.Status, a.Items)
+	}
+	if got := im.NotShown(); !slices.Equal(got, []string{"1 AllergyIntolerance not shown: verification entered-in-error"}) {
+		t.Errorf("NotShown %q", got)
+	}
+}
