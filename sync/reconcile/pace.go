@@ -19,8 +19,9 @@ import (
 //     (--timeout) plus k times paceMargin times the server's measured time
 //     per request, at most MaxTimeout. The measure is taken from every
 //     answered Bundle (its time divided by its requests; it goes up at
-//     once, down slowly), and a timeout raises it to at least the time
-//     given divided by the requests, so the next timeout is longer.
+//     once, down by half the difference), and a timeout raises it to at
+//     least the time given divided by the requests, so that the next
+//     timeout is longer (paceMargin times at least).
 //   - Never two at once. Lifeboat sends one transaction at a time, and
 //     takes one that got no answer (it timed out, or the connection broke
 //     after it was sent) to be possibly still running on the server: the
@@ -100,7 +101,7 @@ func (p *pace) answered(k int, took time.Duration) {
 	case sample >= p.perReq:
 		p.perReq = sample
 	default:
-		p.perReq -= (p.perReq - sample) / 4
+		p.perReq -= (p.perReq - sample) / 2
 	}
 	p.window = min(max(p.window, k)*2, p.ceiling)
 }
