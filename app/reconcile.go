@@ -160,7 +160,7 @@ func slowness(p reconcile.Progress) string {
 		fmt.Fprintf(&b, "; server answering slowly: %.1f s per request, batch size now %d", p.PerRequest.Seconds(), p.Batch)
 	}
 	if p.Wait > 0 {
-		fmt.Fprintf(&b, "; %s: waiting %s before reading it again", p.WaitWhy, p.Wait.Round(100*time.Millisecond))
+		fmt.Fprintf(&b, "; %s; waiting %s before reading the server again", p.WaitWhy, p.Wait.Round(100*time.Millisecond))
 	}
 	return b.String()
 }

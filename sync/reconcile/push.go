@@ -86,7 +86,7 @@ type Result struct {
 func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 	res := &Result{Recorded: map[string]int{}, Failed: map[string]string{}, Started: time.Now()}
 	defer func() { res.Finished = time.Now() }()
-	failedRounds := 0
+	failedRounds, left := 0, 0 // left: entries to push, as last known
 	var lastErr error
 	pc := newPace(r.batch(), r.Client.Timeout(), r.MaxTimeout, r.TargetBundle)
 	for {
@@ -105,7 +105,7 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 			}
 			failedRounds++
 			lastErr = err
-			if !r.pause(ctx, res, pc, backoff(r.Wait, failedRounds), "the server could not be read") {
+			if !r.pause(ctx, res, pc, left, backoff(r.Wait, failedRounds), "the server could not be read") {
 				return res, ctx.Err()
 			}
 			continue
@@ -137,6 +137,7 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 			return res, nil
 		}
 		n, out, err := r.push(ctx, creates, res, plan, pc)
+		left = len(creates) - n
 		switch {
 		case err == nil:
 			failedRounds = 0
@@ -155,11 +156,11 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 			if failedRounds > maxFailedRounds {
 				return res, fmt.Errorf("%w (after %d attempts)", lastErr, failedRounds)
 			}
-			wait, why := backoff(r.Wait, max(failedRounds, 1)), "the server failed"
+			wait, why := backoff(r.Wait, max(failedRounds, 1)), "the last Bundle failed"
 			if out.quiet > 0 {
 				wait, why = out.quiet, "the last Bundle got no answer and may still be running on the server"
 			}
-			if !r.pause(ctx, res, pc, wait, why) {
+			if !r.pause(ctx, res, pc, left, wait, why) {
 				return res, ctx.Err()
 			}
 		}
@@ -173,10 +174,11 @@ func (r *Reconciler) batch() int {
 	return r.Batch
 }
 
-// pause waits d before the next round, and says so in progress.
-func (r *Reconciler) pause(ctx context.Context, res *Result, pc *pace, d time.Duration, why string) bool {
+// pause waits d before the next round, and says so in progress (why:
+// what happened, in words).
+func (r *Reconciler) pause(ctx context.Context, res *Result, pc *pace, left int, d time.Duration, why string) bool {
 	if r.Progress != nil {
-		p := r.progressOf(res, res.Plan, 0, pc)
+		p := r.progressOf(res, res.Plan, left, pc)
 		p.Wait, p.WaitWhy = d, why
 		r.Progress(p)
 	}

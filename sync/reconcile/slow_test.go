@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func (l *paceLog) progress(p Progress) {
 	if l.smallest == 0 || p.Batch < l.smallest {
 		l.smallest = p.Batch
 	}
-	if p.Wait > 0 && p.WaitWhy != "the server failed" && p.WaitWhy != "the server could not be read" {
+	if p.Wait > 0 && strings.Contains(p.WaitWhy, "no answer") {
 		l.waits++
 		l.waited += p.Wait
 	}
