@@ -95,11 +95,12 @@ func (c *cli) reconcileCmd(args []string) error {
 	if !*asJSON {
 		var last time.Time
 		r.Progress = func(p reconcile.Progress) {
-			// At most a line a second, and the last one of each round.
-			if now := time.Now(); now.Sub(last) >= time.Second || p.Left == 0 {
+			// At most a line a second, the last one of each round, and the
+			// one before a wait (nothing else is said during it).
+			if now := time.Now(); now.Sub(last) >= time.Second || p.Left == 0 || p.Wait >= time.Second {
 				last = now
-				fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused\n",
-					p.Pushed, p.Left, p.Conflicts, p.Failed)
+				fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused%s\n",
+					p.Pushed, p.Left, p.Conflicts, p.Failed, slowness(p))
 			}
 		}
 	}
@@ -152,6 +153,19 @@ func (c *cli) reconcileCmd(args []string) error {
 		return errWaiting{n}
 	}
 	return nil
+}
+
+// slowness says what is slow, for a progress line: the server's pace once
+// it is slow, and a wait before the next round.
+func slowness(p reconcile.Progress) string {
+	var b strings.Builder
+	if p.PerRequest >= reconcile.SlowRequest {
+		fmt.Fprintf(&b, "; server answering slowly: %.1f s per request, batch size now %d", p.PerRequest.Seconds(), p.Batch)
+	}
+	if p.Wait > 0 {
+		fmt.Fprintf(&b, "; %s; waiting %s before reading the server again", p.WaitWhy, p.Wait.Round(100*time.Millisecond))
+	}
+	return b.String()
 }
 
 // reconcileKeys opens the vault with IT's recovery key when a file is

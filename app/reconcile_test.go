@@ -142,3 +142,20 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 		t.Error("the forged entry reached the server")
 	}
 }
+
+// TestReconcileProgressSaysWhatIsSlow: a progress line says the server's
+// pace once it is slow, and why and how long a wait is; nothing when the
+// server is fast.
+func TestReconcileProgressSaysWhatIsSlow(t *testing.T) {
+	if s := slowness(reconcile.Progress{PerRequest: 40 * time.Millisecond, Batch: 8}); s != "" {
+		t.Errorf("a fast server: %q, want nothing", s)
+	}
+	got := slowness(reconcile.Progress{PerRequest: 5200 * time.Millisecond, Batch: 2})
+	if want := "; server answering slowly: 5.2 s per request, batch size now 2"; got != want {
+		t.Errorf("a slow server: %q, want %q", got, want)
+	}
+	got = slowness(reconcile.Progress{PerRequest: 2 * time.Second, Batch: 1, Wait: 12 * time.Second, WaitWhy: "the last Bundle got no answer"})
+	if !strings.HasSuffix(got, "; the last Bundle got no answer; waiting 12s before reading the server again") {
+		t.Errorf("a wait: %q", got)
+	}
+}

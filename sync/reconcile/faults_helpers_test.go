@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -23,9 +24,10 @@ import (
 	"lifeboat/sync/rest"
 )
 
-// Helpers of the exactly-once tests (faults_test.go): a downtime scenario
-// on the ward of testdata/faults, what each entry must become on the
-// server, the checks, and a proxy that cuts connections.
+// Helpers of the exactly-once tests (faults_test.go, slow_test.go): a
+// downtime scenario on the ward of testdata/faults (or vitals and notes on
+// any ward), what each entry must become on the server, the checks, and a
+// proxy that cuts connections or answers slowly.
 
 const (
 	faultWard       = "testdata/faults/ward.ndjson"
@@ -95,23 +97,7 @@ func (c *clock) tick() time.Time {
 // downtime registration (to link). The journal is closed on return.
 func newFaultScenario(t *testing.T, srv *fhirtest.Server, rng *rand.Rand, clk *clock, n int) *faultScenario {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, faultPassphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, faultPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	j, err := store.OpenJournal(ctx, dir, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
-
 	at := time.Now().Add(-50 * time.Minute).Truncate(time.Second)
-	authors := []string{"RN Aerts", "RN Dubois", "RN Peeters"}
 	var todo []expected
 	add := func(e store.Entry, counts map[string]int, waits Outcome) {
 		todo = append(todo, expected{entry: e, counts: counts, waits: waits})
@@ -162,6 +148,58 @@ func newFaultScenario(t *testing.T, srv *fhirtest.Server, rng *rand.Rand, clk *c
 		Registration: &store.Registration{Family: "Synthetic", Given: fmt.Sprintf("Case%d", n), Sex: "female", BirthDate: "1980", BirthDateEstimated: true, Ward: "5C", Bed: "9"}},
 		map[string]int{"Patient": 0, "Provenance": 0}, NeedsLink)
 
+	return recordScenario(t, srv, rng, todo)
+}
+
+// newVitalsScenario records n entries, vital signs and notes, on the
+// patients given (ids on the server), for the tests of a slow or busy
+// server: their plan reads few resource types.
+func newVitalsScenario(t testing.TB, srv *fhirtest.Server, rng *rand.Rand, patients []string, n int) *faultScenario {
+	t.Helper()
+	at := time.Now().Add(-50 * time.Minute).Truncate(time.Second)
+	var todo []expected
+	for i := range n {
+		pid := patients[i%len(patients)]
+		var x expected
+		switch i % 3 {
+		case 0:
+			x = expected{entry: store.Entry{Kind: store.KindVitals, Patient: pid, ClinicalTime: at,
+				Vitals: &store.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40)))}},
+				counts: map[string]int{"Observation": 1, "Provenance": 1}}
+		case 1:
+			x = expected{entry: store.Entry{Kind: store.KindVitals, Patient: pid, ClinicalTime: at,
+				Vitals: &store.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40))), SpO2: f(float64(92 + rng.IntN(8)))}},
+				counts: map[string]int{"Observation": 2, "Provenance": 1}}
+		default:
+			x = expected{entry: store.Entry{Kind: store.KindNote, Patient: pid, ClinicalTime: at,
+				Note: &store.NursingNote{Text: fmt.Sprintf("Synthetic note %d, %d.", i, rng.IntN(1_000_000))}},
+				counts: map[string]int{"DocumentReference": 1, "Provenance": 1}}
+		}
+		todo = append(todo, x)
+	}
+	return recordScenario(t, srv, rng, todo)
+}
+
+// recordScenario makes a vault in a new temporary folder and records the
+// entries in its journal, in a random order, by random authors. The
+// journal is closed on return.
+func recordScenario(t testing.TB, srv *fhirtest.Server, rng *rand.Rand, todo []expected) *faultScenario {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := store.Init(dir, faultPassphrase, store.InitOptions{WorkFactor: 10}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := store.Unlock(dir, faultPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	j, err := store.OpenJournal(ctx, dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	authors := []string{"RN Aerts", "RN Dubois", "RN Peeters"}
 	rng.Shuffle(len(todo), func(a, b int) { todo[a], todo[b] = todo[b], todo[a] })
 	s := &faultScenario{dir: dir, keys: keys}
 	for _, x := range todo {
@@ -183,7 +221,7 @@ func newFaultScenario(t *testing.T, srv *fhirtest.Server, rng *rand.Rand, clk *c
 }
 
 // open opens the scenario's journal; the test closes it at its end.
-func (s *faultScenario) open(t *testing.T) *store.Journal {
+func (s *faultScenario) open(t testing.TB) *store.Journal {
 	t.Helper()
 	j, err := store.OpenJournal(context.Background(), s.dir, s.keys)
 	if err != nil {
@@ -222,7 +260,7 @@ func (s *faultScenario) finish(t *testing.T, j *store.Journal, base string) *Res
 // every entry is in a final state but those that wait for a person, which
 // the plan shows as such, and the server holds no other new resource. It
 // returns the count of the journal's entries by state.
-func (s *faultScenario) check(t *testing.T, srv *fhirtest.Server, j *store.Journal, label string) map[string]int {
+func (s *faultScenario) check(t testing.TB, srv *fhirtest.Server, j *store.Journal, label string) map[string]int {
 	t.Helper()
 	ctx := context.Background()
 	c := faultClient(t, srv.URL, 20*time.Second)
@@ -323,7 +361,9 @@ var faultKinds = []string{faultDropRequest, faultDropResponse, faultStallBefore,
 
 // faultProxy is an HTTP proxy on 127.0.0.1 in front of the FHIR server
 // that, while armed, fails requests at random: a transaction Bundle with
-// probability pPost, any other request with pOther.
+// probability pPost, any other request with pOther. With a delay (see
+// slowly) it is also a slow server: it holds each request before
+// forwarding it, and forwards it whether or not its client still waits.
 type faultProxy struct {
 	URL      string // the FHIR base through the proxy
 	ln       net.Listener
@@ -345,9 +385,14 @@ type faultProxy struct {
 	faults    map[string]int // of Bundles, by kind
 	getFaults int            // of other requests
 	partWay   int            // Bundles the server failed after at least one write
+
+	delay       func(bundle bool, creates int) time.Duration
+	inFlight    int // transaction Bundles on the "server": from the delay's start to the server's answer
+	maxInFlight int // the most at once
+	sentCreates int // conditional creates in the Bundles forwarded
 }
 
-func newFaultProxy(t *testing.T, base string, seed uint64, stall time.Duration) *faultProxy {
+func newFaultProxy(t testing.TB, base string, seed uint64, stall time.Duration) *faultProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -382,6 +427,25 @@ func (p *faultProxy) close() {
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
+}
+
+// slowly makes the proxy hold each request for delay(bundle, creates)
+// before forwarding it: bundle says whether it is a transaction Bundle,
+// creates how many conditional creates it carries.
+func (p *faultProxy) slowly(delay func(bundle bool, creates int) time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.delay = delay
+}
+
+// transactions says how many transaction Bundles the server got and
+// worked on at once at most, counting the proxy's delay as the server's
+// time (a client that gave up does not stop it), and how many
+// conditional creates they carried.
+func (p *faultProxy) transactions() (bundles, maxAtOnce, creates int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.bundles, p.maxInFlight, p.sentCreates
 }
 
 // arm starts (or, with both at 0, stops) the faults.
@@ -549,9 +613,31 @@ func (p *faultProxy) handle(c net.Conn) {
 	}
 }
 
-// forward sends the request on to the server; failAt > 0 asks it to fail
-// the Bundle at that write.
+// forward sends the request on to the server, after the delay when the
+// proxy is slow; failAt > 0 asks it to fail the Bundle at that write.
 func (p *faultProxy) forward(in *http.Request, body []byte, failAt int) (*http.Response, error) {
+	bundle := in.Method == http.MethodPost && strings.Trim(strings.TrimPrefix(in.URL.Path, p.basePath), "/") == ""
+	creates := bytes.Count(body, []byte(`"ifNoneExist":`))
+	p.mu.Lock()
+	delay := p.delay
+	if bundle {
+		p.inFlight++
+		p.maxInFlight = max(p.maxInFlight, p.inFlight)
+		p.sentCreates += creates
+	}
+	p.mu.Unlock()
+	if bundle {
+		defer func() {
+			p.mu.Lock()
+			p.inFlight--
+			p.mu.Unlock()
+		}()
+	}
+	if delay != nil {
+		if !p.sleep(delay(bundle, creates)) {
+			return nil, errors.New("the proxy closed")
+		}
+	}
 	out, err := http.NewRequest(in.Method, "http://"+p.target+in.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
 		return nil, err

@@ -36,8 +36,15 @@ type Reconciler struct {
 	Describe func(store.Entry) string
 	// Progress, when set, is told after every Bundle and every plan.
 	Progress func(Progress)
-	// Wait is the pause after a failed round before planning again.
+	// Wait is the first pause after a failed round before planning again;
+	// it doubles with each failed round in a row (see pace.go).
 	Wait time.Duration
+	// MaxTimeout bounds the timeout of one transaction, which grows with
+	// its Bundle and the server's measured pace; DefaultMaxTimeout when 0.
+	MaxTimeout time.Duration
+	// TargetBundle is about how long one Bundle should take at the
+	// server's measured pace; DefaultTargetBundle when 0.
+	TargetBundle time.Duration
 }
 
 // Progress is how far a run has come.
@@ -47,6 +54,13 @@ type Progress struct {
 	Left      int // entries the current plan still pushes
 	Conflicts int // entries waiting for a person (conflicts and links)
 	Failed    int // entries the server refused on their own
+	// How the server answers: its measured time per request (0 until
+	// measured), the most requests the next Bundle carries, and, when a
+	// wait before the next round starts now, how long it is and why.
+	PerRequest time.Duration
+	Batch      int
+	Wait       time.Duration
+	WaitWhy    string
 }
 
 // Result is what a run did, with the last plan: what is left for people.
@@ -72,8 +86,9 @@ type Result struct {
 func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 	res := &Result{Recorded: map[string]int{}, Failed: map[string]string{}, Started: time.Now()}
 	defer func() { res.Finished = time.Now() }()
-	failedRounds := 0
+	failedRounds, left := 0, 0 // left: entries to push, as last known
 	var lastErr error
+	pc := newPace(r.batch(), r.Client.Timeout(), r.MaxTimeout, r.TargetBundle)
 	for {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -90,7 +105,7 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 			}
 			failedRounds++
 			lastErr = err
-			if !r.pause(ctx) {
+			if !r.pause(ctx, res, pc, left, backoff(r.Wait, failedRounds), "the server could not be read") {
 				return res, ctx.Err()
 			}
 			continue
@@ -117,11 +132,12 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 		for _, s := range states {
 			res.Recorded[s]++
 		}
-		r.progress(res, plan, len(creates))
+		r.progress(res, plan, len(creates), pc)
 		if len(creates) == 0 {
 			return res, nil
 		}
-		n, err := r.push(ctx, creates, res, plan)
+		n, out, err := r.push(ctx, creates, res, plan, pc)
+		left = len(creates) - n
 		switch {
 		case err == nil:
 			failedRounds = 0
@@ -130,20 +146,43 @@ func (r *Reconciler) Run(ctx context.Context) (*Result, error) {
 		case !retryable(err) && n == 0:
 			return res, err
 		default:
-			failedRounds++
+			// A timeout that the next round meets with a smaller Bundle or a
+			// longer timeout is the server being slow, not a failure; one
+			// that nothing can lengthen counts, as does any other failure.
+			if !out.timedOut || (out.entries == 1 && out.atMost) {
+				failedRounds++
+			}
 			lastErr = err
 			if failedRounds > maxFailedRounds {
 				return res, fmt.Errorf("%w (after %d attempts)", lastErr, failedRounds)
 			}
-			if !r.pause(ctx) {
+			wait, why := backoff(r.Wait, max(failedRounds, 1)), "the last Bundle failed"
+			if out.quiet > 0 {
+				wait, why = out.quiet, "the last Bundle got no answer and may still be running on the server"
+			}
+			if !r.pause(ctx, res, pc, left, wait, why) {
 				return res, ctx.Err()
 			}
 		}
 	}
 }
 
-func (r *Reconciler) pause(ctx context.Context) bool {
-	t := time.NewTimer(r.Wait)
+func (r *Reconciler) batch() int {
+	if r.Batch <= 0 {
+		return DefaultBatch
+	}
+	return r.Batch
+}
+
+// pause waits d before the next round, and says so in progress (why:
+// what happened, in words).
+func (r *Reconciler) pause(ctx context.Context, res *Result, pc *pace, left int, d time.Duration, why string) bool {
+	if r.Progress != nil {
+		p := r.progressOf(res, res.Plan, left, pc)
+		p.Wait, p.WaitWhy = d, why
+		r.Progress(p)
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
@@ -160,40 +199,65 @@ func retryable(err error) bool {
 		errors.Is(err, rest.ErrServerFailed)
 }
 
-func (r *Reconciler) progress(res *Result, plan *Plan, left int) {
-	if r.Progress == nil {
-		return
+func (r *Reconciler) progress(res *Result, plan *Plan, left int, pc *pace) {
+	if r.Progress != nil {
+		r.Progress(r.progressOf(res, plan, left, pc))
 	}
-	r.Progress(Progress{Round: res.Rounds, Pushed: res.Created + res.Found, Left: left,
-		Conflicts: plan.Count[Conflict] + plan.Count[NeedsLink], Failed: len(res.Failed)})
 }
 
-// push sends the creates in Bundles, in journal order, and records each
-// Bundle's entries as soon as the server answers. A Bundle the server
-// refuses (4xx) is split in two and each half sent again, down to one
-// entry, so that a size limit is learned (the rest of the run uses the
-// size that got through) and one bad entry fails alone; any other failure
-// stops the round, for a re-plan. It returns how many entries were pushed.
-func (r *Reconciler) push(ctx context.Context, creates []*Item, res *Result, plan *Plan) (int, error) {
-	limit := r.Batch
-	if limit <= 0 {
-		limit = DefaultBatch
+func (r *Reconciler) progressOf(res *Result, plan *Plan, left int, pc *pace) Progress {
+	p := Progress{Round: res.Rounds, Pushed: res.Created + res.Found, Left: left, Failed: len(res.Failed),
+		PerRequest: pc.perReq, Batch: pc.size()}
+	if plan != nil {
+		p.Conflicts = plan.Count[Conflict] + plan.Count[NeedsLink]
 	}
+	return p
+}
+
+// outcome is how the last Bundle of a failed round went.
+type outcome struct {
+	timedOut          bool          // it got no answer in time
+	atMost            bool          // and its timeout was already the most given
+	entries, requests int           // what it carried
+	quiet             time.Duration // > 0: it got no answer; wait this long before reading the server again
+}
+
+// push sends the creates in Bundles, in journal order, sized and timed by
+// pc, and records each Bundle's entries as soon as the server answers. A
+// Bundle the server refuses (4xx) is split in two and each half sent
+// again, down to one entry, so that a size limit is learned (the rest of
+// the run sends no larger) and one bad entry fails alone. Any other
+// failure stops the round, for a re-plan; one that got no answer (a
+// timeout, a broken connection) may still be running on the server, and
+// out.quiet says how long to leave it before reading the server again (a
+// Bundle that timed out is halved for the next round, like a refused one,
+// but never declared refused: the server is slow, not the entry wrong).
+// It returns how many entries were pushed.
+func (r *Reconciler) push(ctx context.Context, creates []*Item, res *Result, plan *Plan, pc *pace) (int, outcome, error) {
 	pushed := 0
+	var out outcome
 	var sendSplit func(items []*Item) error
 	sendSplit = func(items []*Item) error {
-		err := r.send(ctx, items, res)
+		k := requests(items)
+		timeout := pc.timeout(k)
+		took, err := r.send(ctx, items, res, timeout)
 		switch {
 		case err == nil:
+			pc.answered(k, took)
 			pushed += len(items)
 			return nil
+		case errors.Is(err, rest.ErrUnreachable):
+			timedOut := errors.Is(err, rest.ErrTimedOut)
+			out = outcome{timedOut: timedOut, atMost: timeout >= pc.max, entries: len(items), requests: k}
+			out.quiet = pc.unanswered(k, took, timedOut, r.Wait)
+			return err
 		case !errors.Is(err, rest.ErrRefused) || errors.Is(err, rest.ErrServerFailed):
 			return err
 		case len(items) == 1:
 			res.Failed[items[0].Entry] = "the FHIR server refused it: " + err.Error()
 			return nil
 		}
-		limit = max(1, requests(items)/2)
+		pc.refused(k)
 		half := len(items) / 2
 		if err := sendSplit(items[:half]); err != nil {
 			return err
@@ -201,19 +265,19 @@ func (r *Reconciler) push(ctx context.Context, creates []*Item, res *Result, pla
 		return sendSplit(items[half:])
 	}
 	for len(creates) > 0 {
-		n, size := 0, 0
+		n, size, limit := 0, 0, pc.size()
 		for n < len(creates) && (n == 0 || size+len(creates[n].requests) <= limit) {
 			size += len(creates[n].requests)
 			n++
 		}
 		err := sendSplit(creates[:n])
 		creates = creates[n:]
-		r.progress(res, plan, len(creates))
+		r.progress(res, plan, len(creates), pc)
 		if err != nil {
-			return pushed, err
+			return pushed, out, err
 		}
 	}
-	return pushed, nil
+	return pushed, out, nil
 }
 
 func requests(items []*Item) int {
@@ -224,8 +288,9 @@ func requests(items []*Item) int {
 	return n
 }
 
-// send posts one transaction Bundle and records what it created.
-func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result) error {
+// send posts one transaction Bundle, given timeout to answer, and records
+// what it created; took is how long the server took (or was given).
+func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result, timeout time.Duration) (took time.Duration, err error) {
 	var entries []bundleEntry
 	for _, it := range items {
 		for _, q := range it.requests {
@@ -235,15 +300,17 @@ func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result) error
 	}
 	body, err := json.Marshal(bundle{ResourceType: "Bundle", Type: "transaction", Entry: entries})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	answer, err := r.Client.Transaction(ctx, body)
+	start := time.Now()
+	answer, err := r.Client.TransactionWithin(ctx, body, timeout)
+	took = time.Since(start)
 	if err != nil {
-		return err
+		return took, err
 	}
 	refs, err := responseRefs(answer, len(entries))
 	if err != nil {
-		return err
+		return took, err
 	}
 	states, byEntry := map[string]string{}, map[string][]store.ServerRef{}
 	k := 0
@@ -258,13 +325,13 @@ func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result) error
 		}
 	}
 	if err := r.Journal.Reconciled(ctx, states, byEntry); err != nil {
-		return err
+		return took, err
 	}
 	res.Created += len(items)
 	for _, s := range states {
 		res.Recorded[s]++
 	}
-	return nil
+	return took, nil
 }
 
 type bundle struct {

@@ -61,6 +61,7 @@ const (
 type Client struct {
 	base *url.URL
 	http *http.Client
+	long *http.Client // the same transport with no timeout of its own: TransactionWithin sets one per call
 	opt  Options
 	sem  chan struct{}
 }
@@ -78,6 +79,10 @@ var (
 	// ErrChanged is a write refused because the resource changed on the
 	// server since it was read (409, 412).
 	ErrChanged = errors.New("the FHIR server has a newer version")
+	// ErrTimedOut is a request that got no whole answer within its
+	// timeout; every one is also ErrUnreachable. The server may still be
+	// working on it.
+	ErrTimedOut = errors.New("the FHIR server did not answer in time")
 )
 
 // New makes a client for the FHIR base URL (e.g. https://ehr.example/fhir/R4).
@@ -127,7 +132,8 @@ func New(base string, opt Options) (*Client, error) {
 		rt = opt.Transport
 	}
 	return &Client{base: u, http: &http.Client{Transport: rt, Timeout: opt.Timeout, CheckRedirect: sameOrigin(u)},
-		opt: opt, sem: make(chan struct{}, opt.Concurrency)}, nil
+		long: &http.Client{Transport: rt, CheckRedirect: sameOrigin(u)},
+		opt:  opt, sem: make(chan struct{}, opt.Concurrency)}, nil
 }
 
 // TrustedPool is the system's certificates plus those in a PEM file.
@@ -165,6 +171,9 @@ func sameOrigin(base *url.URL) func(*http.Request, []*http.Request) error {
 
 // Base is the server's base URL, for manifests and messages.
 func (c *Client) Base() string { return c.base.String() }
+
+// Timeout is the client's timeout per request (Options.Timeout).
+func (c *Client) Timeout() time.Duration { return c.opt.Timeout }
 
 // Metadata reads [base]/metadata and checks that the server speaks FHIR R4.
 func (c *Client) Metadata(ctx context.Context) error {
@@ -301,6 +310,14 @@ func (c *Client) get(ctx context.Context, u *url.URL, what string, valid func([]
 // it was applied is for the caller to find out by reading, because a
 // server that does not roll back may have applied part of it.
 func (c *Client) Transaction(ctx context.Context, bundle []byte) (json.RawMessage, error) {
+	return c.TransactionWithin(ctx, bundle, 0)
+}
+
+// TransactionWithin is Transaction with a timeout of its own instead of
+// the client's (when d > 0), for a caller that sizes it to the Bundle. A
+// Bundle not wholly answered in time fails with ErrTimedOut (also
+// ErrUnreachable): the server may still be working on it.
+func (c *Client) TransactionWithin(ctx context.Context, bundle []byte, d time.Duration) (json.RawMessage, error) {
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
@@ -308,10 +325,20 @@ func (c *Client) Transaction(ctx context.Context, bundle []byte) (json.RawMessag
 	}
 	defer func() { <-c.sem }()
 	valid := func(b []byte) bool { t, _ := fhirjson.TopString(b, "resourceType"); return t == "Bundle" }
+	hc, timeout := c.http, c.opt.Timeout
+	if d > 0 {
+		hc, timeout = c.long, d
+	}
 	for renewed := false; ; renewed = true {
-		body, _, err := c.send(ctx, http.MethodPost, c.base, bundle, "a transaction", valid)
+		rctx, cancel := context.WithTimeout(ctx, timeout)
+		body, _, err := c.do(rctx, hc, http.MethodPost, c.base, bundle, "a transaction", valid)
+		expired := rctx.Err() != nil
+		cancel()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if err != nil && expired {
+			return nil, timedOut("a transaction", timeout)
 		}
 		var re *retryable
 		if err != nil && errors.As(err, &re) && re.auth && c.opt.Auth != nil && !renewed {
@@ -320,6 +347,23 @@ func (c *Client) Transaction(ctx context.Context, bundle []byte) (json.RawMessag
 		}
 		return body, unwrapRetryable(err)
 	}
+}
+
+// timeoutError is ErrTimedOut and ErrUnreachable.
+type timeoutError struct{ msg string }
+
+func (e *timeoutError) Error() string { return e.msg }
+
+func (e *timeoutError) Is(target error) bool {
+	return target == ErrTimedOut || target == ErrUnreachable
+}
+
+func timedOut(what string, d time.Duration) error {
+	msg := fmt.Sprintf("%v during %s: it did not answer in time", ErrUnreachable, what)
+	if d > 0 {
+		msg += " (" + d.Round(100*time.Millisecond).String() + ")"
+	}
+	return &timeoutError{msg}
 }
 
 // backoff is the wait before retry attempt+1: exponential with jitter.
@@ -354,6 +398,11 @@ func (c *Client) once(ctx context.Context, u *url.URL, what string, valid func([
 
 // send makes one request; a body is sent as FHIR JSON.
 func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byte, what string, valid func([]byte) bool) (json.RawMessage, time.Duration, error) {
+	return c.do(ctx, c.http, method, u, body, what, valid)
+}
+
+// do makes one request with hc.
+func (c *Client) do(ctx context.Context, hc *http.Client, method string, u *url.URL, body []byte, what string, valid func([]byte) bool) (json.RawMessage, time.Duration, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -376,7 +425,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 			req.Header.Set("Authorization", "Bearer "+tok)
 		}
 	}
-	resp, err := c.http.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, 0, ctx.Err()
@@ -391,7 +440,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body []byt
 			// Not worth retrying: the certificate will not change.
 			return nil, 0, fmt.Errorf("%w during %s: its TLS certificate is not trusted (give its CA with --ca-file)", ErrUnreachable, what)
 		case errors.As(err, &ne) && ne.Timeout():
-			why = "it did not answer in time"
+			return nil, 0, &retryable{err: timedOut(what, 0)}
 		}
 		return nil, 0, &retryable{err: fmt.Errorf("%w during %s: %s", ErrUnreachable, what, why)}
 	}

@@ -185,3 +185,48 @@ func TestMetadataChecksTheFHIRVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestTransactionWithin: a transaction's own timeout replaces the
+// client's, longer or shorter, and running out of it is ErrTimedOut (and
+// ErrUnreachable), sent once; cancelling the context is not a timeout.
+func TestTransactionWithin(t *testing.T) {
+	var posts atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		d, _ := time.ParseDuration(r.Header.Get("User-Agent"))
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return
+		}
+		fmt.Fprint(w, `{"resourceType":"Bundle","type":"transaction-response","entry":[]}`)
+	}))
+	defer srv.Close()
+	slow := func(d time.Duration) *Client {
+		return fastClient(t, srv.URL, Options{Timeout: 100 * time.Millisecond, UserAgent: d.String()})
+	}
+	ctx := context.Background()
+	body := []byte(`{"resourceType":"Bundle","type":"transaction","entry":[]}`)
+
+	if _, err := slow(300*time.Millisecond).TransactionWithin(ctx, body, 5*time.Second); err != nil {
+		t.Errorf("a longer timeout than the client's: %v", err)
+	}
+	posts.Store(0)
+	_, err := slow(2*time.Second).TransactionWithin(ctx, body, 200*time.Millisecond)
+	if !errors.Is(err, ErrTimedOut) || !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrRefused) {
+		t.Errorf("a transaction past its own timeout: %v, want ErrTimedOut and ErrUnreachable", err)
+	}
+	if n := posts.Load(); n != 1 {
+		t.Errorf("the timed-out transaction was posted %d times, want once", n)
+	}
+	_, err = slow(2*time.Second).Transaction(ctx, body)
+	if !errors.Is(err, ErrTimedOut) {
+		t.Errorf("a transaction past the client's timeout: %v, want ErrTimedOut", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	_, err = slow(2*time.Second).TransactionWithin(cctx, body, 5*time.Second)
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTimedOut) {
+		t.Errorf("a transaction whose context ended: %v, want the context's error", err)
+	}
+}
