@@ -32,7 +32,7 @@ const (
 	faultStall     = faultTimeout + 300*time.Millisecond
 	faultTarget    = 50                // Bundles faulted by the proxy, per server mode (100 in all)
 	faultRunsMax   = 6                 // runs through the proxy per scenario before the clean one
-	faultTimeLimit = 150 * time.Second // a safety net: each test takes about a minute
+	faultTimeLimit = 300 * time.Second // a safety net: each test takes about a minute, more on a busy machine
 )
 
 // TestExactlyOnceUnderProxyFaults pushes fresh scenarios through a proxy
