@@ -115,6 +115,18 @@ type VitalSigns struct {
 	Temperature     *float64 `json:"temperatureCel,omitempty"`
 	SpO2            *float64 `json:"spo2Percent,omitempty"`
 	Pain            *float64 `json:"painScore,omitempty"` // 0 to 10, whole numbers
+
+	// Added for NEWS2 (news2.go); journals from before simply lack them.
+	// OnOxygen is nil when not recorded, false on air, true on
+	// supplemental oxygen, with its flow and/or FiO2 when known.
+	OnOxygen      *bool    `json:"onOxygen,omitempty"`
+	O2Flow        *float64 `json:"o2FlowLPerMin,omitempty"`
+	FiO2          *float64 `json:"fio2Percent,omitempty"`
+	Consciousness string   `json:"consciousness,omitempty"` // ACVPU: alert, new-confusion, voice, pain, unresponsive
+	Glucose       *float64 `json:"glucoseMmolPerL,omitempty"`
+	// SpO2Scale2: the patient has a prescribed SpO2 target of 88–92 %
+	// (hypercapnic respiratory failure), so NEWS2 scores SpO2 on scale 2.
+	SpO2Scale2 bool `json:"spo2Scale2,omitempty"`
 }
 
 // NursingNote is free text.

@@ -285,6 +285,9 @@ func (v *VitalSigns) vitals() []vital {
 		{"temperature", "°C", v.Temperature, 25, 45, 35, 39},
 		{"SpO2", "%", v.SpO2, 0, 100, 90, 100},
 		{"pain score", "", v.Pain, 0, 10, 0, 10},
+		{"oxygen flow", "L/min", v.O2Flow, 0, 60, 0, 15},
+		{"FiO2", "%", v.FiO2, 21, 100, 21, 60},
+		{"blood glucose", "mmol/L", v.Glucose, 0.5, 50, 4, 11},
 	}
 }
 
@@ -308,6 +311,18 @@ func (v *VitalSigns) validate() error {
 			}
 			return invalid("the %s must be from %s to %s %s", s.name, num(s.min), num(s.max), s.unit)
 		}
+	}
+	if v.Consciousness != "" {
+		if !slices.Contains(ACVPU, v.Consciousness) {
+			return invalid("the consciousness must be %s", orList(ACVPU))
+		}
+		measured = true
+	}
+	if v.OnOxygen != nil {
+		measured = true
+	}
+	if (v.O2Flow != nil || v.FiO2 != nil) && (v.OnOxygen == nil || !*v.OnOxygen) {
+		return invalid("an oxygen flow or FiO2 needs the patient on supplemental oxygen")
 	}
 	if !measured {
 		return invalid("a set of vital signs needs at least one value")
