@@ -80,7 +80,10 @@ func newCensusView(k *Kiosk) *censusView {
 		note.Importance = widget.HighImportance
 		note.Truncation = fyne.TextTruncateEllipsis
 		note.Hide()
-		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next), note)
+		news := widget.NewLabel("")
+		news.TextStyle.Bold = true
+		news.Hide()
+		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news), note)
 	}
 	sample := row().(*fyne.Container)
 	v.rowHeight = sample.MinSize().Height
@@ -98,6 +101,14 @@ func newCensusView(k *Kiosk) *censusView {
 			c := outer.Objects[0].(*fyne.Container)
 			bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
 			overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
+			news := c.Objects[5].(*widget.Label)
+			if w, ok := v.earlyWarning(r.ID); ok {
+				news.SetText(present.EarlyWarningShort(w))
+				news.Importance = riskImportance(w.Risk)
+				news.Show()
+			} else {
+				news.Hide()
+			}
 			bed.SetText(r.Bed)
 			name.SetText(censusLine(r, k.opt.Now))
 			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r)))
@@ -196,6 +207,12 @@ func (v *censusView) reload() {
 	v.merge()
 	v.filter()
 	v.readMeds(false)
+}
+
+// earlyWarning is the NEWS2 of the patient's newest complete set of vital
+// signs recorded during downtime.
+func (v *censusView) earlyWarning(id string) (store.EarlyWarning, bool) {
+	return store.LatestEarlyWarning(v.byPatient[id])
 }
 
 // newAllergyFlag flags an allergy recorded during downtime for a patient

@@ -112,6 +112,9 @@ func (v *chartView) show(c *store.Chart) {
 	header.Add(bannerBox(v.codeText, colourUnknown, c.CodeStatus() == ""))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
 	downtime, entries := v.downtime(c.Patient.ID)
+	if w, ok := store.LatestEarlyWarning(entries); ok {
+		header.Add(bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh))
+	}
 	v.alerts = present.DowntimeAlerts(entries)
 	for _, a := range present.AllergyAlerts(entries) {
 		header.Add(bannerBox(a, colourAllergy, true))

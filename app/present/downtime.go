@@ -159,6 +159,10 @@ func vitalSigns(v *store.VitalSigns) string {
 	add(v.Temperature, "T %s °C")
 	add(v.SpO2, "SpO2 %s %%")
 	add(v.Pain, i18n.T("pain %s/10"))
+	parts = append(parts, newsExtras(v)...)
+	if score, _, ok := v.NEWS2(); ok {
+		parts = append(parts, i18n.F("NEWS2 %d", score))
+	}
 	return strings.Join(parts, " · ")
 }
 
