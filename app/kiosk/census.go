@@ -302,6 +302,14 @@ func matchOf(r store.CensusRow, q string) match {
 	case strings.Contains(strings.ToLower(r.MRN), lq):
 		return partialID
 	}
+	// A temporary id as written by hand: any case, O for 0, I or L for 1,
+	// hyphens and spaces optional; its check character must still match.
+	switch exact, partial := store.MatchTemporaryID(r.ID, q); {
+	case exact:
+		return exactID
+	case partial:
+		return partialID
+	}
 	return noMatch
 }
 
