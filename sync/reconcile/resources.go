@@ -92,6 +92,23 @@ var vitalSpecs = []vitalSpec{
 		extraCode: "2708-6", extra: "Oxygen saturation in Arterial blood"},
 	{code: "72514-3", display: "Pain severity - 0-10 verbal numeric rating [Score] - Reported", unit: "{score}", ucum: "{score}",
 		value: func(v *store.VitalSigns) *float64 { return v.Pain }},
+	// Recorded for NEWS2 (with ACVPU, made separately).
+	{code: "3151-8", display: "Inhaled oxygen flow rate", unit: "L/min", ucum: "L/min",
+		value: func(v *store.VitalSigns) *float64 { return v.O2Flow }},
+	{code: "3150-0", display: "Inhaled oxygen concentration", unit: "%", ucum: "%",
+		value: func(v *store.VitalSigns) *float64 { return v.FiO2 }},
+	{code: "15074-8", display: "Glucose [Moles/volume] in Blood", unit: "mmol/L", ucum: "mmol/L",
+		value: func(v *store.VitalSigns) *float64 { return v.Glucose }},
+}
+
+// consciousness is the LOINC code of the level of responsiveness (ACVPU),
+// sent as text: the LOINC answer list is AVPU, without "new confusion".
+const consciousness = "67775-7"
+
+// acvpuWords are the ACVPU levels as sent.
+var acvpuWords = map[string]string{
+	store.ConsciousAlert: "Alert", store.ConsciousNewConfusion: "New confusion", store.ConsciousVoice: "Responds to voice",
+	store.ConsciousPain: "Responds to pain", store.ConsciousUnresponsive: "Unresponsive",
 }
 
 const (
@@ -103,7 +120,7 @@ const (
 // vitalSuffixes are the suffixes of the identifiers of a vitals entry's
 // Observations: "<UUID>/<suffix>".
 func vitalSuffixes() []string {
-	out := []string{bpPanel}
+	out := []string{bpPanel, consciousness}
 	for _, s := range vitalSpecs {
 		out = append(out, s.code)
 	}
@@ -474,6 +491,17 @@ func (b *builder) vitals() error {
 		}
 		made = true
 	}
+	if w, ok := acvpuWords[v.Consciousness]; ok {
+		r := b.observation(jsonObject{"coding": []any{newCoding(loincSystem, consciousness, "Level of responsiveness")},
+			"text": "Consciousness (ACVPU)"})
+		r["valueCodeableConcept"] = jsonObject{"text": w}
+		if err := b.create("Observation", "Observation/"+consciousness, consciousness, r); err != nil {
+			return err
+		}
+		made = true
+	}
+	// Air or oxygen is sent through its flow and FiO2; on its own (and the
+	// SpO2 scale) it stays in the journal, as NEWS2 does not travel.
 	if !made {
 		return errors.New("a set of vital signs needs at least one value")
 	}
