@@ -357,6 +357,11 @@ var catalogue = []message{
 	{"The temperature must be a number.", "De temperatuur moet een getal zijn.", "La température doit être un nombre."},
 	{"The SpO2 must be a number.", "De SpO2 moet een getal zijn.", "La SpO2 doit être un nombre."},
 	{"The pain score must be a number.", "De pijnscore moet een getal zijn.", "Le score de douleur doit être un nombre."},
+	// Belgian DNR codes (present.ResusMeaning).
+	{"DNR 0: no restriction, every treatment including resuscitation", "DNR 0: geen beperking, alle behandelingen inclusief reanimatie", "DNR 0 : aucune limitation, tous les traitements y compris la réanimation"},
+	{"DNR 1: no resuscitation; every other treatment goes on", "DNR 1: geen reanimatie; alle andere behandelingen gaan door", "DNR 1 : pas de réanimation ; tous les autres traitements continuent"},
+	{"DNR 2: no resuscitation, no new therapies, no ICU admission", "DNR 2: geen reanimatie, geen nieuwe therapieën, geen opname op intensieve zorg", "DNR 2 : pas de réanimation, pas de nouvelles thérapies, pas d'admission aux soins intensifs"},
+	{"DNR 3: comfort care only", "DNR 3: enkel comfortzorg", "DNR 3 : soins de confort uniquement"},
 	// NEWS2, the early-warning score (present/news2.go).
 	{"NEWS2", "NEWS2", "NEWS2"},
 	{"Air or oxygen", "Lucht of zuurstof", "Air ambiant ou oxygène"},

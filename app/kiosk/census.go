@@ -263,8 +263,8 @@ func censusLine(r store.CensusRow, now func() time.Time) string {
 // row's structured flag, never from matching the code-status text.
 func censusFlags(r store.CensusRow) string {
 	var f []string
-	if r.DNR {
-		f = append(f, "DNR")
+	if w := present.ResusFlag(r.Resuscitation()); w != "" { // "DNR", "DNR 2"; never for DNR 0
+		f = append(f, w)
 	}
 	switch {
 	case r.Allergies > 0:

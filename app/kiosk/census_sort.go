@@ -272,7 +272,7 @@ func (v *censusView) keep(r store.CensusRow, now time.Time) bool {
 	case present.ShowAllergies:
 		return r.Allergies > 0 || v.facts[r.ID].allergies > 0
 	case present.ShowDNR:
-		return r.DNR
+		return store.NotResuscitated(r.Resuscitation())
 	case present.ShowIsolation:
 		return r.Isolation != ""
 	case present.ShowOverdue:
