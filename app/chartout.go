@@ -85,7 +85,7 @@ func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 	for _, l := range h.Lines {
 		fmt.Fprintln(w, l)
 	}
-	fmt.Fprintln(w, present.CodeStatus(c))
+	fmt.Fprintln(w, present.CodeStatus(present.WithDowntimeCodeStatus(c, d.entries)))
 	fmt.Fprintln(w, present.AllergyBanner(c))
 	for _, a := range present.Alerts(c) {
 		fmt.Fprintln(w, a)

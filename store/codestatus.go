@@ -132,3 +132,49 @@ func (r CensusRow) Resuscitation() string {
 	}
 	return ResusOther
 }
+
+// CodeStatusAlert is the chart alert of the newest code status recorded
+// during downtime among entries (superseded ones left out); ok is false
+// when there is none.
+func CodeStatusAlert(entries []JournalEntry) (a Alert, ok bool) {
+	var newest *JournalEntry
+	for i, e := range entries {
+		if e.CodeStatus == nil || e.Kind != KindCodeStatus || e.Superseded() {
+			continue
+		}
+		if newest == nil || e.ClinicalTime.After(newest.ClinicalTime) {
+			newest = &entries[i]
+		}
+	}
+	if newest == nil {
+		return Alert{}, false
+	}
+	text := strings.TrimSpace(newest.CodeStatus.Text)
+	if text == "" {
+		text = ResusWords[newest.CodeStatus.Level]
+	}
+	code := ""
+	switch newest.CodeStatus.Level {
+	case ResusFullCode:
+		code = forResuscitation
+	case ResusDNR:
+		code = "304253006"
+	case ResusDNR0, ResusDNR1, ResusDNR2, ResusDNR3:
+		if _, ok := BelgianDNRCode(text); !ok {
+			text = "DNR " + newest.CodeStatus.Level[4:] + " – " + text
+		}
+	}
+	return Alert{Kind: AlertCodeStatus, Text: text, Code: code, Status: "active", Start: newest.ClinicalTime,
+		Source: Source{Type: "downtime", ID: newest.ID}}, true
+}
+
+// ResusWords are the levels in English words, as the journal and the
+// EHR get them when no text was written.
+var ResusWords = map[string]string{
+	ResusFullCode: "Full code (for resuscitation)",
+	ResusDNR:      "DNR – not for resuscitation",
+	ResusDNR0:     "DNR 0 – no restriction",
+	ResusDNR1:     "DNR 1 – no resuscitation",
+	ResusDNR2:     "DNR 2 – no resuscitation, no new therapies, no ICU",
+	ResusDNR3:     "DNR 3 – comfort care only",
+}

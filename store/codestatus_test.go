@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // Code status as hospitals state it: SNOMED codes, the usual words, and
 // the Belgian DNR codes 0 to 3 however they are written; DNR 0 is not an
@@ -50,5 +53,40 @@ func TestCodeStatusIsReadAsTheHospitalStatesIt(t *testing.T) {
 		if got := tc.r.Resuscitation(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.r, got, tc.want)
 		}
+	}
+}
+
+// A code status entry is validated, and the newest one that holds becomes
+// the chart's code status alert.
+func TestACodeStatusEntryIsCheckedAndTheNewestHolds(t *testing.T) {
+	for _, tc := range []struct {
+		cs *CodeStatus
+		ok bool
+	}{
+		{&CodeStatus{Level: ResusDNR2, Text: "geen IZ"}, true},
+		{&CodeStatus{Level: ResusFullCode}, true},
+		{&CodeStatus{Level: "maybe"}, false},
+		{&CodeStatus{Level: ResusDNR1, Text: "DNR 2"}, false}, // the text says another code
+	} {
+		e := validEntries(t)[KindCodeStatus]
+		e.CodeStatus = tc.cs
+		err := e.Validate(time.Now())
+		if (err == nil) != tc.ok {
+			t.Errorf("%+v: %v", tc.cs, err)
+		}
+	}
+	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	entries := []JournalEntry{
+		{Entry: Entry{ID: "a", Kind: KindCodeStatus, ClinicalTime: t0, CodeStatus: &CodeStatus{Level: ResusFullCode}}},
+		{Entry: Entry{ID: "b", Kind: KindCodeStatus, ClinicalTime: t0.Add(2 * time.Hour), CodeStatus: &CodeStatus{Level: ResusDNR3}},
+			SupersededBy: "c"},
+		{Entry: Entry{ID: "c", Kind: KindCodeStatus, ClinicalTime: t0.Add(time.Hour), CodeStatus: &CodeStatus{Level: ResusDNR2, Text: "geen IZ"}}},
+	}
+	a, ok := CodeStatusAlert(entries)
+	if !ok || a.Text != "DNR 2 – geen IZ" || a.Resuscitation() != ResusDNR2 || !a.NotForResuscitation() {
+		t.Errorf("alert %+v %v", a, ok)
+	}
+	if _, ok := CodeStatusAlert(nil); ok {
+		t.Error("a code status from nothing")
 	}
 }

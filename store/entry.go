@@ -16,6 +16,7 @@ const (
 	KindTransfer     Kind = "transfer"     // the patient moved to another ward or bed
 	KindDischarge    Kind = "discharge"    // the patient left the hospital
 	KindCancellation Kind = "cancellation" // an earlier entry was wrong and is withdrawn
+	KindCodeStatus   Kind = "code-status"  // the code status as stated during downtime (codestatus.go)
 
 	// KindDecision is a person's decision during reconciliation on an
 	// entry in conflict or a temporary patient to link. It stays in the
@@ -26,7 +27,7 @@ const (
 
 // Kinds lists every kind, in the order forms offer them.
 var Kinds = []Kind{KindMedication, KindVitals, KindNote, KindAllergy, KindRegistration, KindTransfer,
-	KindDischarge, KindCancellation}
+	KindDischarge, KindCancellation, KindCodeStatus}
 
 // Version names a source resource as the snapshot held it, so that
 // reconciliation can tell whether the EHR changed it in the meantime.
@@ -75,6 +76,15 @@ type Entry struct {
 	Discharge    *Discharge    `json:"discharge,omitempty"`
 	Cancellation *Cancellation `json:"cancellation,omitempty"`
 	Decision     *Decision     `json:"decision,omitempty"`
+	CodeStatus   *CodeStatus   `json:"codeStatus,omitempty"`
+}
+
+// CodeStatus is a code status stated during downtime (a patient
+// registered then has none, or the order changed): Level is one of
+// ResusLevels; Text the order's words as written, if any.
+type CodeStatus struct {
+	Level string `json:"level"`
+	Text  string `json:"text,omitempty"`
 }
 
 // Outcomes of a medication administration.
@@ -208,6 +218,7 @@ func (e *Entry) payloads() (n int, own bool) {
 		KindMedication: e.Medication != nil, KindVitals: e.Vitals != nil, KindNote: e.Note != nil,
 		KindAllergy: e.Allergy != nil, KindRegistration: e.Registration != nil, KindTransfer: e.Transfer != nil,
 		KindDischarge: e.Discharge != nil, KindCancellation: e.Cancellation != nil, KindDecision: e.Decision != nil,
+		KindCodeStatus: e.CodeStatus != nil,
 	}
 	for _, v := range set {
 		if v {

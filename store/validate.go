@@ -62,7 +62,7 @@ var (
 // sentence; now is the time to measure "in the future" against.
 func (e *Entry) Validate(now time.Time) error {
 	if !slices.Contains(Kinds, e.Kind) && e.Kind != KindDecision {
-		return invalid("the kind must be one of medication, vitals, note, allergy, registration, transfer, discharge, cancellation or decision")
+		return invalid("the kind must be one of medication, vitals, note, allergy, registration, transfer, discharge, cancellation, code-status or decision")
 	}
 	if n, own := e.payloads(); !own {
 		return invalid("a %s entry needs its %q details", e.Kind, e.Kind)
@@ -120,6 +120,14 @@ func (e *Entry) Validate(now time.Time) error {
 		return checkText("reason", e.Cancellation.Reason, maxReason, true)
 	case KindDecision:
 		return e.Decision.validate()
+	case KindCodeStatus:
+		if !slices.Contains(ResusLevels, e.CodeStatus.Level) {
+			return invalid("the code status must be %s", orList(ResusLevels))
+		}
+		if n, ok := BelgianDNRCode(e.CodeStatus.Text); ok && fmt.Sprintf("dnr-%d", n) != e.CodeStatus.Level {
+			return invalid("the code status text says DNR %d but the level is %s", n, e.CodeStatus.Level)
+		}
+		return checkText("code status text", e.CodeStatus.Text, maxReason, false)
 	}
 	return nil
 }

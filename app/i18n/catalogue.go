@@ -362,6 +362,18 @@ var catalogue = []message{
 	{"DNR 1: no resuscitation; every other treatment goes on", "DNR 1: geen reanimatie; alle andere behandelingen gaan door", "DNR 1 : pas de réanimation ; tous les autres traitements continuent"},
 	{"DNR 2: no resuscitation, no new therapies, no ICU admission", "DNR 2: geen reanimatie, geen nieuwe therapieën, geen opname op intensieve zorg", "DNR 2 : pas de réanimation, pas de nouvelles thérapies, pas d'admission aux soins intensifs"},
 	{"DNR 3: comfort care only", "DNR 3: enkel comfortzorg", "DNR 3 : soins de confort uniquement"},
+	// The code status form.
+	{"Record code status", "Reanimatiecode registreren", "Enregistrer le code de réanimation"},
+	{"As written on the order (optional)", "Zoals op het voorschrift (optioneel)", "Tel qu'écrit sur l'ordre (facultatif)"},
+	{"Choose the code status.", "Kies de reanimatiecode.", "Choisissez le code de réanimation."},
+	{"Full code (for resuscitation)", "Volledige reanimatie", "Réanimation complète"},
+	{"DNR 0 – no restriction", "DNR 0 – geen beperking", "DNR 0 – aucune limitation"},
+	{"DNR 1 – no resuscitation", "DNR 1 – geen reanimatie", "DNR 1 – pas de réanimation"},
+	{"DNR 2 – no resuscitation, no new therapies, no ICU", "DNR 2 – geen reanimatie, geen nieuwe therapieën, geen IZ", "DNR 2 – pas de réanimation, pas de nouvelles thérapies, pas de soins intensifs"},
+	{"DNR 3 – comfort care only", "DNR 3 – enkel comfortzorg", "DNR 3 – soins de confort uniquement"},
+	{"DNR – not for resuscitation (no code)", "DNR – niet reanimeren (zonder code)", "DNR – ne pas réanimer (sans code)"},
+	{"Code status: ", "Reanimatiecode: ", "Code de réanimation : "},
+	{"code status", "reanimatiecode", "code de réanimation"},
 	// NEWS2, the early-warning score (present/news2.go).
 	{"NEWS2", "NEWS2", "NEWS2"},
 	{"Air or oxygen", "Lucht of zuurstof", "Air ambiant ou oxygène"},

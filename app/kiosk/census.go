@@ -199,6 +199,12 @@ func (v *censusView) merge() {
 		}
 		v.all = append(v.all, r)
 	}
+	// A code status stated during downtime is the newest.
+	for i, r := range v.all {
+		if a, ok := store.CodeStatusAlert(v.byPatient[r.ID]); ok {
+			v.all[i].CodeStatus, v.all[i].DNR = a.Text, a.NotForResuscitation()
+		}
+	}
 }
 
 // reload reads the journal again (after an entry was saved), keeping what

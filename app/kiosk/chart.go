@@ -95,7 +95,9 @@ func (v *chartView) show(c *store.Chart) {
 	lines.Wrapping = fyne.TextWrapWord
 	header.Add(lines)
 
-	v.codeText = present.CodeStatus(c)
+	downtime, entries := v.downtime(c.Patient.ID)
+	shown := present.WithDowntimeCodeStatus(c, entries) // a code status stated during downtime is the newest
+	v.codeText = present.CodeStatus(shown)
 	v.allergyText = present.AllergyBanner(c)
 	active := len(present.ActiveAllergies(c)) > 0
 	allergyColour := colourAllergy
@@ -109,9 +111,9 @@ func (v *chartView) show(c *store.Chart) {
 	if temporary {
 		header.Add(bannerBox(present.TemporaryPatient(c.Patient.ID), colourUnknown, true))
 	}
-	header.Add(bannerBox(v.codeText, resusColour(c.Resuscitation()), c.CodeStatus() == "" || store.NotResuscitated(c.Resuscitation())))
+	header.Add(bannerBox(v.codeText, resusColour(shown.Resuscitation()),
+		shown.CodeStatus() == "" || store.NotResuscitated(shown.Resuscitation())))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
-	downtime, entries := v.downtime(c.Patient.ID)
 	if w, ok := store.LatestEarlyWarning(entries); ok {
 		header.Add(bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh))
 	}

@@ -8,8 +8,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -64,5 +66,37 @@ func TestBelgianDNRCodesHaveTheirOwnWordsAndColours(t *testing.T) {
 	}
 	if got := censusFlags(censusRowOf(t, k.census, "p2")); strings.Contains(got, "DNR") {
 		t.Errorf("p2 (DNR 0) flagged %q", got)
+	}
+}
+
+// A patient registered during downtime has no code status until one is
+// recorded with its form: then the banner, in its colour, and the census
+// say it.
+func TestACodeStatusIsRecordedForADowntimePatient(t *testing.T) {
+	k, _, _ := chartOfP1(t)
+	id := registerJane(t, k)
+	k.openPatient(id)
+	if !strings.Contains(k.chart.codeText, "not recorded") {
+		t.Fatalf("banner %q", k.chart.codeText)
+	}
+	f := openForm(t, k, present.CodeStatusButton)
+	text := field[*formEntry](t, f, present.CodeStatusTextLabel)
+	enter(k, text)
+	if f.message.Text != present.ChooseCodeStatus || len(recorded(t, k)) != 1 {
+		t.Fatalf("without a level: %q", f.message.Text)
+	}
+	field[*formSelect](t, f, present.CodeStatusLevel).SetSelected("DNR 2 – no resuscitation, no new therapies, no ICU")
+	test.Type(text, "geen IZ volgens familie")
+	enter(k, text)
+	all := recorded(t, k)
+	if len(all) != 2 || all[1].CodeStatus == nil || all[1].CodeStatus.Level != store.ResusDNR2 || all[1].Patient != id {
+		t.Fatalf("entries %+v (%q)", all, f.message.Text)
+	}
+	want := "CODE STATUS: DNR 2 – geen IZ volgens familie (DNR 2: no resuscitation, no new therapies, no ICU admission)"
+	if k.chart.codeText != want {
+		t.Errorf("banner %q", k.chart.codeText)
+	}
+	if got := censusFlags(censusRowOf(t, k.census, id)); !strings.HasPrefix(got, "DNR 2") {
+		t.Errorf("census flags %q", got)
 	}
 }

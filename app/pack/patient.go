@@ -74,8 +74,9 @@ func (d *doc) summary(pt Patient, h present.Header) {
 	}
 	d.f.Ln(1)
 
-	codeColour, codeFill := resusInk(c.Resuscitation())
-	d.banner(present.CodeStatus(c), sizeTitle, codeColour, codeFill)
+	stated := present.WithDowntimeCodeStatus(c, pt.Downtime) // a code status stated during downtime is the newest
+	codeColour, codeFill := resusInk(stated.Resuscitation())
+	d.banner(present.CodeStatus(stated), sizeTitle, codeColour, codeFill)
 	allergies := present.AllergyBanner(c)
 	d.banner(allergies, sizeTitle, red, len(present.ActiveAllergies(c)) > 0)
 	for _, a := range present.DowntimeAlerts(pt.Downtime) {

@@ -123,6 +123,12 @@ func EntrySummary(e store.Entry) string {
 		return i18n.T("Discharged")
 	case e.Cancellation != nil:
 		return i18n.T("Cancelled an earlier entry: ") + e.Cancellation.Reason
+	case e.CodeStatus != nil:
+		s := i18n.T(ChoiceLabel(CodeStatusChoices, e.CodeStatus.Level))
+		if t := strings.TrimSpace(e.CodeStatus.Text); t != "" {
+			s += " (" + t + ")"
+		}
+		return i18n.T("Code status: ") + s
 	}
 	return string(e.Kind)
 }

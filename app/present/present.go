@@ -522,3 +522,45 @@ const (
 	PrintedWord      = "Printed"
 	PrintLabelButton = "Print label"
 )
+
+// The code status form (a new entry kind: store.KindCodeStatus).
+const (
+	CodeStatusButton    = "Record code status"
+	CodeStatusTitle     = "Code status"
+	CodeStatusLevel     = "Code status"
+	CodeStatusTextLabel = "As written on the order (optional)"
+	ChooseCodeStatus    = "Choose the code status."
+)
+
+// CodeStatusChoices are the levels the form offers, with their words.
+var CodeStatusChoices = []Choice{
+	{store.ResusFullCode, "Full code (for resuscitation)"},
+	{store.ResusDNR0, "DNR 0 – no restriction"},
+	{store.ResusDNR1, "DNR 1 – no resuscitation"},
+	{store.ResusDNR2, "DNR 2 – no resuscitation, no new therapies, no ICU"},
+	{store.ResusDNR3, "DNR 3 – comfort care only"},
+	{store.ResusDNR, "DNR – not for resuscitation (no code)"},
+}
+
+// WithDowntimeCodeStatus is c with the newest code status recorded during
+// downtime (if any) in front of its alerts, so that the banners, the
+// census and the pack show what was stated last; c itself is unchanged.
+func WithDowntimeCodeStatus(c *store.Chart, entries []store.JournalEntry) *store.Chart {
+	a, ok := store.CodeStatusAlert(entries)
+	if !ok {
+		return c
+	}
+	cc := *c
+	cc.Alerts.Items = append([]store.Alert{a}, c.Alerts.Items...)
+	return &cc
+}
+
+// ChoiceLabel is the English label of the choice whose value is v, or v.
+func ChoiceLabel(cs []Choice, v string) string {
+	for _, c := range cs {
+		if c.Value == v {
+			return c.Label
+		}
+	}
+	return v
+}

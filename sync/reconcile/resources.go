@@ -235,6 +235,8 @@ func Requests(e store.Entry, c Context, cfg Config) ([]Request, error) {
 		err = needPayload(e.Discharge != nil, e.Kind, b.discharge)
 	case store.KindCancellation:
 		err = needPayload(e.Cancellation != nil, e.Kind, b.cancellation)
+	case store.KindCodeStatus:
+		err = needPayload(e.CodeStatus != nil, e.Kind, b.codeStatus)
 	case store.KindDecision:
 		return nil, errors.New("a decision is not sent to the EHR")
 	default:
@@ -506,6 +508,46 @@ func (b *builder) vitals() error {
 		return errors.New("a set of vital signs needs at least one value")
 	}
 	return nil
+}
+
+// Code status.
+
+const snomedSystem = "http://snomed.info/sct"
+
+// codeStatus makes a code status stated during downtime an active Flag:
+// SNOMED 304252001 "For resuscitation" for full code, 304253006 "Not for
+// resuscitation" for DNR and DNR codes 1 to 3, and the words (with the
+// Belgian code, "DNR 2 – …") as the code's text, which is how the reader
+// takes it back (docs/fhir-conventions.md). DNR 0 has no SNOMED code.
+func (b *builder) codeStatus() error {
+	cs := b.e.CodeStatus
+	text := strings.TrimSpace(cs.Text)
+	if text == "" {
+		text = store.ResusWords[cs.Level]
+	}
+	if n := strings.TrimPrefix(cs.Level, "dnr-"); n != cs.Level {
+		if _, ok := store.BelgianDNRCode(text); !ok {
+			text = "DNR " + n + " – " + text
+		}
+	}
+	code := jsonObject{"text": text}
+	switch {
+	case cs.Level == store.ResusFullCode:
+		code["coding"] = []any{newCoding(snomedSystem, "304252001", "For resuscitation")}
+	case store.NotResuscitated(cs.Level):
+		code["coding"] = []any{newCoding(snomedSystem, "304253006", "Not for resuscitation")}
+	}
+	r := jsonObject{
+		"status":  "active",
+		"code":    code,
+		"subject": b.patient(),
+		"period":  jsonObject{"start": fhirTime(b.e.ClinicalTime)},
+		"author":  refDisplay(b.clinician()),
+	}
+	if enc := b.encounter(); enc != nil {
+		r["encounter"] = enc
+	}
+	return b.create("Flag", "Flag", "", r)
 }
 
 // Note.
@@ -833,7 +875,7 @@ func (b *builder) cancellation() error {
 		}
 		err = b.change(s, func(r jsonObject) error {
 			switch s.Type {
-			case "MedicationAdministration", "Observation", "DocumentReference", "Encounter":
+			case "MedicationAdministration", "Observation", "DocumentReference", "Encounter", "Flag":
 				r["status"] = "entered-in-error"
 			case "AllergyIntolerance":
 				r["verificationStatus"] = newConcept(newCoding(allergyVerSys, "entered-in-error", "Entered in Error"))
