@@ -12,7 +12,7 @@ import (
 func TestACodeStatusEntryBecomesAFlag(t *testing.T) {
 	c := Context{Patient: "Patient/rq-p1"}
 	for _, tc := range []struct {
-		cs          store.CodeStatus
+		cs           store.CodeStatus
 		text, snomed string
 	}{
 		{store.CodeStatus{Level: store.ResusDNR2, Text: "geen IZ"}, "DNR 2 – geen IZ", "304253006"},
