@@ -209,7 +209,7 @@ var catalogue = []message{
 	{"Pain (0–10)", "Pijn (0–10)", "Douleur (0–10)"},
 	{"Other / recorded by", "Andere / geregistreerd door", "Autre / noté par"},
 	{"Vital signs, newest first", "Parameters, nieuwste eerst", "Paramètres vitaux, les plus récents d'abord"},
-	{"Trends (● from the record, ○ recorded during downtime; the dashed line is now)", "Verloop (● uit het dossier, ○ geregistreerd tijdens downtime; de stippellijn is nu)", "Évolution (● du dossier, ○ noté en mode dégradé ; la ligne pointillée est maintenant)"},
+	{"Trends (● from the record, ○ recorded during downtime, red: out of range; the dashed line is now)", "Verloop (● uit het dossier, ○ geregistreerd tijdens downtime, rood: afwijkend; de stippellijn is nu)", "Évolution (● du dossier, ○ noté en mode dégradé, rouge : hors normes ; la ligne pointillée est maintenant)"},
 	{"No heart rate, blood pressure, temperature or SpO2 with a number to plot.", "Geen hartfrequentie, bloeddruk, temperatuur of SpO2 met een getal om te tonen.", "Aucune fréquence cardiaque, tension, température ou SpO2 chiffrée à afficher."},
 	{" – last %s, %s", " – laatste %s, %s", " – dernière %s, %s"},
 	{" – none recorded", " – geen geregistreerd", " – aucune enregistrée"},

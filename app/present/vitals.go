@@ -190,7 +190,7 @@ func VitalTrends(c *store.Chart, entries []store.JournalEntry) []VitalTrend {
 // Words of the Vitals tab.
 const (
 	VitalsTableTitle = "Vital signs, newest first"
-	VitalsPlotTitle  = "Trends (● from the record, ○ recorded during downtime; the dashed line is now)"
+	VitalsPlotTitle  = "Trends (● from the record, ○ recorded during downtime, red: out of range; the dashed line is now)"
 	NoVitalsToPlot   = "No heart rate, blood pressure, temperature or SpO2 with a number to plot."
 )
 
