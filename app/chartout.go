@@ -28,6 +28,10 @@ type chartJSON struct {
 	// the outage, newest first; null when the journal could not be read.
 	DowntimeEntries []downtimeEntryJSON `json:"downtimeEntries"`
 	DowntimeError   string              `json:"downtimeEntriesError,omitempty"`
+	// EarlyWarning is the NEWS2 of the newest complete set of vital signs
+	// recorded during downtime; null when there is none (snapshot
+	// observations are not scored).
+	EarlyWarning *store.EarlyWarning `json:"earlyWarning"`
 }
 
 type snapshotJSON struct {
@@ -49,6 +53,9 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 		Allergies: c.Allergies, Medications: c.Medications, Administrations: c.Administrations,
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
 		DowntimeEntries: d.json(),
+	}
+	if w, ok := store.LatestEarlyWarning(d.entries); ok {
+		out.EarlyWarning = &w
 	}
 	switch {
 	case len(d.problems) > 0:
@@ -78,10 +85,13 @@ func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 	for _, l := range h.Lines {
 		fmt.Fprintln(w, l)
 	}
-	fmt.Fprintln(w, present.CodeStatus(c))
+	fmt.Fprintln(w, present.CodeStatus(present.WithDowntimeCodeStatus(c, d.entries)))
 	fmt.Fprintln(w, present.AllergyBanner(c))
 	for _, a := range present.Alerts(c) {
 		fmt.Fprintln(w, a)
+	}
+	if ew, ok := store.LatestEarlyWarning(d.entries); ok {
+		fmt.Fprintln(w, present.EarlyWarningLine(ew))
 	}
 	// What was recorded here is newer than anything in the snapshot.
 	for _, s := range append([]present.Section{d.section()}, present.Sections(c, snap.Manifest.AsOf)...) {

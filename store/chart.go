@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -263,16 +262,7 @@ func (a Alert) NotForResuscitation() bool {
 	if a.Kind != AlertCodeStatus || (a.Status != "" && a.Status != "active") {
 		return false
 	}
-	if notForResuscitation[a.Code] {
-		return true
-	}
-	text := strings.ToLower(a.Text)
-	for _, w := range dnrWords {
-		if strings.Contains(text, w) {
-			return true
-		}
-	}
-	return false
+	return NotResuscitated(ResuscitationOf(a.Code, a.Text)) // DNR 0 is not one (codestatus.go)
 }
 
 // Note is a clinical note.

@@ -16,6 +16,7 @@ const (
 	KindTransfer     Kind = "transfer"     // the patient moved to another ward or bed
 	KindDischarge    Kind = "discharge"    // the patient left the hospital
 	KindCancellation Kind = "cancellation" // an earlier entry was wrong and is withdrawn
+	KindCodeStatus   Kind = "code-status"  // the code status as stated during downtime (codestatus.go)
 
 	// KindDecision is a person's decision during reconciliation on an
 	// entry in conflict or a temporary patient to link. It stays in the
@@ -26,7 +27,7 @@ const (
 
 // Kinds lists every kind, in the order forms offer them.
 var Kinds = []Kind{KindMedication, KindVitals, KindNote, KindAllergy, KindRegistration, KindTransfer,
-	KindDischarge, KindCancellation}
+	KindDischarge, KindCancellation, KindCodeStatus}
 
 // Version names a source resource as the snapshot held it, so that
 // reconciliation can tell whether the EHR changed it in the meantime.
@@ -75,6 +76,15 @@ type Entry struct {
 	Discharge    *Discharge    `json:"discharge,omitempty"`
 	Cancellation *Cancellation `json:"cancellation,omitempty"`
 	Decision     *Decision     `json:"decision,omitempty"`
+	CodeStatus   *CodeStatus   `json:"codeStatus,omitempty"`
+}
+
+// CodeStatus is a code status stated during downtime (a patient
+// registered then has none, or the order changed): Level is one of
+// ResusLevels; Text the order's words as written, if any.
+type CodeStatus struct {
+	Level string `json:"level"`
+	Text  string `json:"text,omitempty"`
 }
 
 // Outcomes of a medication administration.
@@ -115,6 +125,18 @@ type VitalSigns struct {
 	Temperature     *float64 `json:"temperatureCel,omitempty"`
 	SpO2            *float64 `json:"spo2Percent,omitempty"`
 	Pain            *float64 `json:"painScore,omitempty"` // 0 to 10, whole numbers
+
+	// Added for NEWS2 (news2.go); journals from before simply lack them.
+	// OnOxygen is nil when not recorded, false on air, true on
+	// supplemental oxygen, with its flow and/or FiO2 when known.
+	OnOxygen      *bool    `json:"onOxygen,omitempty"`
+	O2Flow        *float64 `json:"o2FlowLPerMin,omitempty"`
+	FiO2          *float64 `json:"fio2Percent,omitempty"`
+	Consciousness string   `json:"consciousness,omitempty"` // ACVPU: alert, new-confusion, voice, pain, unresponsive
+	Glucose       *float64 `json:"glucoseMmolPerL,omitempty"`
+	// SpO2Scale2: the patient has a prescribed SpO2 target of 88–92 %
+	// (hypercapnic respiratory failure), so NEWS2 scores SpO2 on scale 2.
+	SpO2Scale2 bool `json:"spo2Scale2,omitempty"`
 }
 
 // NursingNote is free text.
@@ -196,6 +218,7 @@ func (e *Entry) payloads() (n int, own bool) {
 		KindMedication: e.Medication != nil, KindVitals: e.Vitals != nil, KindNote: e.Note != nil,
 		KindAllergy: e.Allergy != nil, KindRegistration: e.Registration != nil, KindTransfer: e.Transfer != nil,
 		KindDischarge: e.Discharge != nil, KindCancellation: e.Cancellation != nil, KindDecision: e.Decision != nil,
+		KindCodeStatus: e.CodeStatus != nil,
 	}
 	for _, v := range set {
 		if v {

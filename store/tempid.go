@@ -48,8 +48,18 @@ func ParseTemporaryID(s string) (id string, ok bool) {
 	if !strings.HasPrefix(s, "T") {
 		return "", false
 	}
-	var code []byte
-	for _, r := range s[1:] {
+	code, ok := crockford(s[1:])
+	if !ok || len(code) != tempRandom+1 || checkSymbol(code[:tempRandom]) != strings.IndexByte(tempSymbols, code[tempRandom]) {
+		return "", false
+	}
+	return formatTemporaryID(code), true
+}
+
+// crockford reads s as Crockford's base 32 is read by people: any case,
+// hyphens and spaces left out, O as 0, I and L as 1. ok is false for any
+// other character (U among them).
+func crockford(s string) (code []byte, ok bool) {
+	for _, r := range strings.ToUpper(s) {
 		switch r {
 		case '-', ' ':
 			continue
@@ -59,14 +69,38 @@ func ParseTemporaryID(s string) (id string, ok bool) {
 			r = '1'
 		}
 		if r > 127 || strings.IndexByte(tempSymbols, byte(r)) < 0 {
-			return "", false
+			return nil, false
 		}
 		code = append(code, byte(r))
 	}
-	if len(code) != tempRandom+1 || checkSymbol(code[:tempRandom]) != strings.IndexByte(tempSymbols, code[tempRandom]) {
-		return "", false
+	return code, true
+}
+
+// MinTemporaryIDPart is the fewest symbols a typed part of a temporary
+// identifier must have to find it: fewer would find too many by chance.
+const MinTemporaryIDPart = 4
+
+// MatchTemporaryID says how typed, as a nurse writes it (any case,
+// hyphens and spaces optional, O for 0, I or L for 1, the "T" prefix
+// optional), matches the temporary identifier id: exact when it is the
+// whole identifier with a matching check character, partial when it is
+// a run of at least MinTemporaryIDPart of its symbols. A mistyped
+// character matches neither.
+func MatchTemporaryID(id, typed string) (exact, partial bool) {
+	if !IsTemporaryID(id) {
+		return false, false
 	}
-	return formatTemporaryID(code), true
+	for _, whole := range []string{typed, "T" + strings.TrimSpace(typed)} { // with or without its "T"
+		if p, ok := ParseTemporaryID(whole); ok && p == id {
+			return true, true
+		}
+	}
+	q, ok := crockford(strings.TrimSpace(typed))
+	if !ok || len(q) < MinTemporaryIDPart {
+		return false, false
+	}
+	code, _ := crockford(id) // "T" and the 12 symbols
+	return false, strings.Contains(string(code), string(q))
 }
 
 // IsTemporaryID says whether s is a temporary identifier in its printed form.

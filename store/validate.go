@@ -62,7 +62,7 @@ var (
 // sentence; now is the time to measure "in the future" against.
 func (e *Entry) Validate(now time.Time) error {
 	if !slices.Contains(Kinds, e.Kind) && e.Kind != KindDecision {
-		return invalid("the kind must be one of medication, vitals, note, allergy, registration, transfer, discharge, cancellation or decision")
+		return invalid("the kind must be one of medication, vitals, note, allergy, registration, transfer, discharge, cancellation, code-status or decision")
 	}
 	if n, own := e.payloads(); !own {
 		return invalid("a %s entry needs its %q details", e.Kind, e.Kind)
@@ -120,6 +120,14 @@ func (e *Entry) Validate(now time.Time) error {
 		return checkText("reason", e.Cancellation.Reason, maxReason, true)
 	case KindDecision:
 		return e.Decision.validate()
+	case KindCodeStatus:
+		if !slices.Contains(ResusLevels, e.CodeStatus.Level) {
+			return invalid("the code status must be %s", orList(ResusLevels))
+		}
+		if n, ok := BelgianDNRCode(e.CodeStatus.Text); ok && fmt.Sprintf("dnr-%d", n) != e.CodeStatus.Level {
+			return invalid("the code status text says DNR %d but the level is %s", n, e.CodeStatus.Level)
+		}
+		return checkText("code status text", e.CodeStatus.Text, maxReason, false)
 	}
 	return nil
 }
@@ -285,6 +293,9 @@ func (v *VitalSigns) vitals() []vital {
 		{"temperature", "°C", v.Temperature, 25, 45, 35, 39},
 		{"SpO2", "%", v.SpO2, 0, 100, 90, 100},
 		{"pain score", "", v.Pain, 0, 10, 0, 10},
+		{"oxygen flow", "L/min", v.O2Flow, 0, 60, 0, 15},
+		{"FiO2", "%", v.FiO2, 21, 100, 21, 60},
+		{"blood glucose", "mmol/L", v.Glucose, 0.5, 50, 4, 11},
 	}
 }
 
@@ -308,6 +319,18 @@ func (v *VitalSigns) validate() error {
 			}
 			return invalid("the %s must be from %s to %s %s", s.name, num(s.min), num(s.max), s.unit)
 		}
+	}
+	if v.Consciousness != "" {
+		if !slices.Contains(ACVPU, v.Consciousness) {
+			return invalid("the consciousness must be %s", orList(ACVPU))
+		}
+		measured = true
+	}
+	if v.OnOxygen != nil {
+		measured = true
+	}
+	if (v.O2Flow != nil || v.FiO2 != nil) && (v.OnOxygen == nil || !*v.OnOxygen) {
+		return invalid("an oxygen flow or FiO2 needs the patient on supplemental oxygen")
 	}
 	if !measured {
 		return invalid("a set of vital signs needs at least one value")

@@ -25,6 +25,7 @@ func validEntries(t *testing.T) map[Kind]Entry {
 		KindDischarge: {Kind: KindDischarge, Patient: "p1", ClinicalTime: at, Discharge: &Discharge{Destination: "home"}},
 		KindCancellation: {Kind: KindCancellation, Patient: "p1", ClinicalTime: at,
 			Supersedes: "6f1c2d9e-0b7a-4c3e-9d51-3f0e8a2b1c4d", Cancellation: &Cancellation{Reason: "wrong patient"}},
+		KindCodeStatus: {Kind: KindCodeStatus, Patient: "p1", ClinicalTime: at, CodeStatus: &CodeStatus{Level: ResusDNR2}},
 	}
 	for k, e := range es {
 		if err := j.Stamp(&e, nurse, now); err != nil {

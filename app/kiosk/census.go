@@ -80,7 +80,10 @@ func newCensusView(k *Kiosk) *censusView {
 		note.Importance = widget.HighImportance
 		note.Truncation = fyne.TextTruncateEllipsis
 		note.Hide()
-		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next), note)
+		news := widget.NewLabel("")
+		news.TextStyle.Bold = true
+		news.Hide()
+		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news), note)
 	}
 	sample := row().(*fyne.Container)
 	v.rowHeight = sample.MinSize().Height
@@ -98,6 +101,14 @@ func newCensusView(k *Kiosk) *censusView {
 			c := outer.Objects[0].(*fyne.Container)
 			bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
 			overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
+			news := c.Objects[5].(*widget.Label)
+			if w, ok := v.earlyWarning(r.ID); ok {
+				news.SetText(present.EarlyWarningShort(w))
+				news.Importance = riskImportance(w.Risk)
+				news.Show()
+			} else {
+				news.Hide()
+			}
 			bed.SetText(r.Bed)
 			name.SetText(censusLine(r, k.opt.Now))
 			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r)))
@@ -188,6 +199,12 @@ func (v *censusView) merge() {
 		}
 		v.all = append(v.all, r)
 	}
+	// A code status stated during downtime is the newest.
+	for i, r := range v.all {
+		if a, ok := store.CodeStatusAlert(v.byPatient[r.ID]); ok {
+			v.all[i].CodeStatus, v.all[i].DNR = a.Text, a.NotForResuscitation()
+		}
+	}
 }
 
 // reload reads the journal again (after an entry was saved), keeping what
@@ -196,6 +213,12 @@ func (v *censusView) reload() {
 	v.merge()
 	v.filter()
 	v.readMeds(false)
+}
+
+// earlyWarning is the NEWS2 of the patient's newest complete set of vital
+// signs recorded during downtime.
+func (v *censusView) earlyWarning(id string) (store.EarlyWarning, bool) {
+	return store.LatestEarlyWarning(v.byPatient[id])
 }
 
 // newAllergyFlag flags an allergy recorded during downtime for a patient
@@ -246,8 +269,8 @@ func censusLine(r store.CensusRow, now func() time.Time) string {
 // row's structured flag, never from matching the code-status text.
 func censusFlags(r store.CensusRow) string {
 	var f []string
-	if r.DNR {
-		f = append(f, "DNR")
+	if w := present.ResusFlag(r.Resuscitation()); w != "" { // "DNR", "DNR 2"; never for DNR 0
+		f = append(f, w)
 	}
 	switch {
 	case r.Allergies > 0:
@@ -283,6 +306,14 @@ func matchOf(r store.CensusRow, q string) match {
 	case strings.Contains(strings.ToLower(r.Name), lq) || strings.HasPrefix(strings.ToLower(r.Bed), lq):
 		return byText
 	case strings.Contains(strings.ToLower(r.MRN), lq):
+		return partialID
+	}
+	// A temporary id as written by hand: any case, O for 0, I or L for 1,
+	// hyphens and spaces optional; its check character must still match.
+	switch exact, partial := store.MatchTemporaryID(r.ID, q); {
+	case exact:
+		return exactID
+	case partial:
 		return partialID
 	}
 	return noMatch

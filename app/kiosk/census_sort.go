@@ -272,7 +272,7 @@ func (v *censusView) keep(r store.CensusRow, now time.Time) bool {
 	case present.ShowAllergies:
 		return r.Allergies > 0 || v.facts[r.ID].allergies > 0
 	case present.ShowDNR:
-		return r.DNR
+		return store.NotResuscitated(r.Resuscitation())
 	case present.ShowIsolation:
 		return r.Isolation != ""
 	case present.ShowOverdue:
@@ -526,7 +526,7 @@ func (v *censusView) reveal(id string) {
 }
 
 // censusRowLayout lays out a census row's labels: bed, name, flags, doses
-// overdue, next dose. The bed and the doses always show whole, at the
+// overdue, next dose, and (sixth, shown after the bed) the NEWS2 score. The bed and the doses always show whole, at the
 // ends; the name and the flags share what is left, each whole when both
 // fit; otherwise the name keeps at least namePart of it (a patient is
 // known by name) and the flags are cut short at the end, their first and
@@ -569,6 +569,9 @@ var fullWidths = map[fullWidthKey]float32{}
 
 func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, name, flags, overdue, next float32) {
 	bed = objects[0].MinSize().Width
+	if len(objects) > 5 && objects[5].Visible() { // the NEWS2 score, whole, after the bed
+		bed += objects[5].MinSize().Width
+	}
 	if objects[3].Visible() {
 		overdue = objects[3].MinSize().Width
 	}
@@ -603,7 +606,13 @@ func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		objects[i].Move(fyne.NewPos(x, 0))
 		objects[i].Resize(fyne.NewSize(w, size.Height))
 	}
-	place(0, 0, bed)
+	if len(objects) > 5 && objects[5].Visible() {
+		news := objects[5].MinSize().Width
+		place(0, 0, bed-news)
+		place(5, bed-news, news)
+	} else {
+		place(0, 0, bed)
+	}
 	place(1, bed, name)
 	// The flags and the doses at the right end.
 	place(4, size.Width-next, next)

@@ -95,7 +95,9 @@ func (v *chartView) show(c *store.Chart) {
 	lines.Wrapping = fyne.TextWrapWord
 	header.Add(lines)
 
-	v.codeText = present.CodeStatus(c)
+	downtime, entries := v.downtime(c.Patient.ID)
+	shown := present.WithDowntimeCodeStatus(c, entries) // a code status stated during downtime is the newest
+	v.codeText = present.CodeStatus(shown)
 	v.allergyText = present.AllergyBanner(c)
 	active := len(present.ActiveAllergies(c)) > 0
 	allergyColour := colourAllergy
@@ -109,9 +111,12 @@ func (v *chartView) show(c *store.Chart) {
 	if temporary {
 		header.Add(bannerBox(present.TemporaryPatient(c.Patient.ID), colourUnknown, true))
 	}
-	header.Add(bannerBox(v.codeText, colourUnknown, c.CodeStatus() == ""))
+	header.Add(bannerBox(v.codeText, resusColour(shown.Resuscitation()),
+		shown.CodeStatus() == "" || store.NotResuscitated(shown.Resuscitation())))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
-	downtime, entries := v.downtime(c.Patient.ID)
+	if w, ok := store.LatestEarlyWarning(entries); ok {
+		header.Add(bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh))
+	}
 	v.alerts = present.DowntimeAlerts(entries)
 	for _, a := range present.AllergyAlerts(entries) {
 		header.Add(bannerBox(a, colourAllergy, true))
@@ -201,6 +206,26 @@ func (k *Kiosk) journalProblems() []store.JournalProblem {
 		return nil
 	}
 	return c.Problems
+}
+
+// Colours of the code status banner, one per level: what the hospital
+// stated, never one beige for all.
+var resusColours = map[string]color.Color{
+	store.ResusFullCode: color.NRGBA{R: 0xc8, G: 0xe6, B: 0xc9, A: 0xff}, // green
+	store.ResusDNR0:     color.NRGBA{R: 0xb2, G: 0xdf, B: 0xdb, A: 0xff}, // teal
+	store.ResusDNR1:     color.NRGBA{R: 0xff, G: 0xf5, B: 0x9d, A: 0xff}, // yellow
+	store.ResusDNR2:     color.NRGBA{R: 0xff, G: 0xcc, B: 0x80, A: 0xff}, // orange
+	store.ResusDNR3:     color.NRGBA{R: 0xe1, G: 0xbe, B: 0xe7, A: 0xff}, // lilac
+	store.ResusDNR:      color.NRGBA{R: 0xff, G: 0xcd, B: 0xd2, A: 0xff}, // red, light
+}
+
+// resusColour is the banner colour of a code status level; not recorded,
+// or in words not read, is the amber of the unknown.
+func resusColour(level string) color.Color {
+	if c, ok := resusColours[level]; ok {
+		return c
+	}
+	return colourUnknown
 }
 
 // bannerBox is a full-width coloured box with bold text.

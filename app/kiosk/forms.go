@@ -70,6 +70,9 @@ func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
 			{i18n.T(present.CancelEntryButton), (*entryForm).cancellation},
 			{i18n.T(present.PaperMARButton), (*entryForm).paperMAR},
 		},
+		{
+			{i18n.T(present.CodeStatusButton), (*entryForm).codeStatus},
+		},
 	} {
 		row := container.NewHBox()
 		for _, b := range group {

@@ -37,6 +37,15 @@ func (f *entryForm) vitals() {
 	temp := f.entry(i18n.T(present.TemperatureLabel), "")
 	spo2 := f.entry(i18n.T(present.SpO2Label), "")
 	pain := f.entry(i18n.T(present.PainLabel), "")
+	// NEWS2's other parameters: air or oxygen (with flow and FiO2),
+	// the SpO2 target (scale 2 only when prescribed), ACVPU; and glucose.
+	_, oxygen := f.choice(i18n.T(present.OxygenLabel), "", present.OxygenChoices)
+	flow := f.entry(i18n.T(present.O2FlowLabel), "")
+	fio2 := f.entry(i18n.T(present.FiO2Label), "")
+	targetSelect, target := f.choice(i18n.T(present.SpO2TargetLabel), "", present.SpO2Targets)
+	targetSelect.SetSelectedIndex(0) // scale 1 unless a scale-2 target is prescribed
+	_, acvpu := f.choice(i18n.T(present.ConsciousnessLabel), "", present.Consciousness)
+	glucose := f.entry(i18n.T(present.GlucoseLabel), "")
 	f.first = bp
 	f.build = func() (store.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
@@ -56,12 +65,25 @@ func (f *entryForm) vitals() {
 			{&v.RespiratoryRate, rr.Text, "respiratory rate"},
 			{&v.Temperature, temp.Text, "temperature"},
 			{&v.SpO2, spo2.Text, "SpO2"},
+			{&v.O2Flow, flow.Text, "oxygen flow"},
+			{&v.FiO2, fio2.Text, "FiO2"},
+			{&v.Glucose, glucose.Text, "blood glucose"},
 			{&v.Pain, pain.Text, "pain score"},
 		} {
 			if *n.into, err = parseNumber(n.text, n.field); err != nil {
 				return store.Entry{}, err
 			}
 		}
+		switch o := oxygen(); {
+		case o != "":
+			onO2 := o == present.ChoiceOxygen
+			v.OnOxygen = &onO2
+		case v.O2Flow != nil || v.FiO2 != nil:
+			onO2 := true // a flow or an FiO2 is oxygen
+			v.OnOxygen = &onO2
+		}
+		v.SpO2Scale2 = target() == present.ChoiceScale2
+		v.Consciousness = acvpu()
 		return store.Entry{Kind: store.KindVitals, ClinicalTime: at, Vitals: v}, nil
 	}
 }

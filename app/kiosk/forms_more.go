@@ -120,6 +120,26 @@ func (f *entryForm) discharge() {
 	}
 }
 
+// codeStatus is the form of a code status stated during downtime.
+func (f *entryForm) codeStatus() {
+	f.title = i18n.T(present.CodeStatusTitle)
+	when := f.clinicalTime()
+	level, value := f.choice(i18n.T(present.CodeStatusLevel), "", present.CodeStatusChoices)
+	text := f.entry(i18n.T(present.CodeStatusTextLabel), "")
+	f.first = level
+	f.build = func() (store.Entry, error) {
+		at, err := parseWhen(when.Text, f.v.k.opt.Now())
+		if err != nil {
+			return store.Entry{}, err
+		}
+		if value() == "" {
+			return store.Entry{}, errors.New(i18n.T(present.ChooseCodeStatus))
+		}
+		return store.Entry{Kind: store.KindCodeStatus, ClinicalTime: at,
+			CodeStatus: &store.CodeStatus{Level: value(), Text: strings.TrimSpace(text.Text)}}, nil
+	}
+}
+
 // cancellable are a patient's entries that may still be cancelled: not
 // superseded, and not themselves cancellations; newest first.
 func cancellable(entries []store.JournalEntry) []store.JournalEntry {

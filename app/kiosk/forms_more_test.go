@@ -197,7 +197,7 @@ func TestFromPaperIsReachedByTabAndNeedsWhoSignedThePaper(t *testing.T) {
 	k, _, now := chartOfP1(t)
 	f := openForm(t, k, present.RecordVitalsButton)
 	c := k.win.Canvas()
-	c.Focus(field[*formEntry](t, f, present.PainLabel))
+	c.Focus(field[*formEntry](t, f, present.GlucoseLabel)) // the last field
 	test.FocusNext(c)
 	paper := field[*formCheck](t, f, present.FromPaperLabel)
 	if c.Focused() != paper {

@@ -292,7 +292,7 @@ func TestWithoutAJournalTheFormButtonsAreDisabledWithTheReason(t *testing.T) {
 	k.journal.Close()
 	k.journal = nil
 	k.openPatient("p1")
-	if len(k.chart.forms.buttons) != 8 {
+	if len(k.chart.forms.buttons) != 9 {
 		t.Fatalf("%d buttons", len(k.chart.forms.buttons))
 	}
 	for _, b := range k.chart.forms.buttons {

@@ -231,3 +231,40 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		}
 	}
 }
+
+// A temporary id written by hand (lower case, O for 0, I or L for 1,
+// without hyphens) finds the patient in the census as it is typed, and
+// Enter opens the chart; a real typo finds nobody.
+func TestTheCensusFindsATemporaryIDAsNursesWriteIt(t *testing.T) {
+	k, _, _ := chartOfP1(t)
+	id := registerJane(t, k)
+	v := k.census
+	written := strings.NewReplacer("0", "o", "1", "l", "-", " ").Replace(strings.ToLower(id))
+	shown := func() []string {
+		var ids []string
+		for _, r := range v.shown {
+			ids = append(ids, r.ID)
+		}
+		return ids
+	}
+	v.search.SetText(written)
+	if got := shown(); len(got) != 1 || got[0] != id {
+		t.Fatalf("%q shows %v, want %s", written, got, id)
+	}
+	v.search.SetText(written[len(written)-4:]) // the last group only
+	if got := shown(); !slices.Contains(got, id) {
+		t.Fatalf("%q shows %v", written[len(written)-4:], got)
+	}
+	v.search.SetText(strings.ReplaceAll(written, " ", ""))
+	v.openFirst()
+	if c := k.chart.current; c == nil || c.Patient.ID != id {
+		t.Fatalf("Enter on %q did not open %s", v.search.Text, id)
+	}
+	// One wrong symbol: the check character refuses it.
+	typo := []byte(id)
+	typo[3] = map[bool]byte{true: 'Z', false: 'Y'}[typo[3] != 'Z']
+	v.search.SetText(string(typo))
+	if got := shown(); len(got) != 0 {
+		t.Fatalf("the typo %s shows %v", typo, got)
+	}
+}

@@ -136,7 +136,7 @@ func (v *chartView) newTabs(c *store.Chart, entries []store.JournalEntry, summar
 	contents := []fyne.CanvasObject{
 		summary,
 		marContent(c, t.mar, now, journalOK),
-		vitalsContent(c, t.vitals, t.plot),
+		vitalsContent(c, entries, t.vitals, t.plot),
 		labsContent(c, t.labs),
 		sectionsContent(t.problems),
 		sectionsContent(t.notes...),

@@ -20,7 +20,9 @@ import (
 // The Vitals tab: a small trend plot of heart rate, systolic pressure,
 // temperature and SpO2 over the chart's observations and those recorded
 // during downtime, then every set of vital signs in a table, newest first,
-// each with its date and where it was recorded.
+// each with its date and where it was recorded. Above them the NEWS2 line
+// of the newest complete downtime set; values outside NEWS2's normal band
+// (or flagged by the source) are red in the table and the plot.
 //
 // The plot is four strips, one per vital sign, each with its own scale,
 // over one time axis labelled dd/mm hh:mm that runs from the first
@@ -28,9 +30,54 @@ import (
 // never as a current value. Drawn with canvas lines, circles and texts;
 // plotLayout computes where everything goes, without drawing.
 
+// Colours of the NEWS2 risk bands, light, behind the chart's NEWS2 line.
+var (
+	colourRiskLow       = color.NRGBA{R: 0xe8, G: 0xf5, B: 0xe9, A: 0xff} // light green
+	colourRiskLowMedium = color.NRGBA{R: 0xff, G: 0xf5, B: 0x9d, A: 0xff} // yellow
+	colourRiskMedium    = color.NRGBA{R: 0xff, G: 0xcc, B: 0x80, A: 0xff} // orange
+	colourRiskHigh      = color.NRGBA{R: 0xff, G: 0xcd, B: 0xd2, A: 0xff} // red, light (the text is red and bold)
+)
+
+// riskColour is the background of a NEWS2 band.
+func riskColour(risk string) color.Color {
+	switch risk {
+	case store.RiskHigh:
+		return colourRiskHigh
+	case store.RiskMedium:
+		return colourRiskMedium
+	case store.RiskLowMedium:
+		return colourRiskLowMedium
+	}
+	return colourRiskLow
+}
+
+// riskImportance is the text colour of a NEWS2 band (the census row's score).
+func riskImportance(risk string) widget.Importance {
+	switch risk {
+	case store.RiskHigh:
+		return widget.DangerImportance
+	case store.RiskMedium, store.RiskLowMedium:
+		return widget.WarningImportance
+	}
+	return widget.SuccessImportance
+}
+
+// earlyWarningBox is the chart's NEWS2 line, coloured by its band, or a
+// plain line saying why there is no score.
+func earlyWarningBox(entries []store.JournalEntry) fyne.CanvasObject {
+	w, ok := store.LatestEarlyWarning(entries)
+	if !ok {
+		l := wrappedLabel(i18n.T(present.NoEarlyWarning), widget.MediumImportance)
+		l.TextStyle.Italic = true
+		return l
+	}
+	return bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh)
+}
+
 // vitalsContent is the Vitals tab's content.
-func vitalsContent(c *store.Chart, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
-	box := container.NewVBox(tabHeading(i18n.T(present.VitalsPlotTitle)), plot, tabHeading(i18n.T(present.VitalsTableTitle)))
+func vitalsContent(c *store.Chart, entries []store.JournalEntry, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
+	box := container.NewVBox(earlyWarningBox(entries), tabHeading(i18n.T(present.VitalsPlotTitle)), plot,
+		tabHeading(i18n.T(present.VitalsTableTitle)))
 	if c.Vitals.Unreadable {
 		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))
 	}
@@ -52,6 +99,10 @@ func vitalsContent(c *store.Chart, rows []present.VitalsRow, plot *trendPlot) fy
 			if r.Abnormal[i] {
 				l.Importance = widget.DangerImportance
 				l.TextStyle.Bold = true
+			}
+			if r.Risk != "" && i == len(r.Cells)-2 { // the NEWS2 score
+				l.Importance = riskImportance(r.Risk)
+				l.TextStyle.Bold = r.Risk != store.RiskLow
 			}
 			line = append(line, l)
 		}
@@ -301,6 +352,11 @@ func (p *trendPlot) CreateRenderer() fyne.WidgetRenderer {
 			if pt.Downtime {
 				c.FillColor = color.White
 				c.StrokeColor = colour
+				c.StrokeWidth = 2
+			}
+			if pt.Abnormal { // flagged by the source, or outside NEWS2's normal band: red in a black ring
+				c.FillColor = colourRed
+				c.StrokeColor = color.Black
 				c.StrokeWidth = 2
 			}
 			s.points = append(s.points, c)

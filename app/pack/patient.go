@@ -74,7 +74,9 @@ func (d *doc) summary(pt Patient, h present.Header) {
 	}
 	d.f.Ln(1)
 
-	d.banner(present.CodeStatus(c), sizeTitle, black, c.DNR())
+	stated := present.WithDowntimeCodeStatus(c, pt.Downtime) // a code status stated during downtime is the newest
+	codeColour, codeFill := resusInk(stated.Resuscitation())
+	d.banner(present.CodeStatus(stated), sizeTitle, codeColour, codeFill)
 	allergies := present.AllergyBanner(c)
 	d.banner(allergies, sizeTitle, red, len(present.ActiveAllergies(c)) > 0)
 	for _, a := range present.DowntimeAlerts(pt.Downtime) {
@@ -134,4 +136,25 @@ func leftOut(n int, one, many string) string {
 	}
 	return i18n.F(many, n)
 
+}
+
+// resusInk is the code status banner's colour, one per level, and whether
+// it is filled (white text on the colour): every order restricting
+// treatment is filled; DNR without a Belgian code stays black as before.
+func resusInk(level string) (rgb [3]int, fill bool) {
+	switch level {
+	case store.ResusFullCode:
+		return [3]int{27, 94, 32}, false // green
+	case store.ResusDNR0:
+		return [3]int{0, 105, 92}, false // teal
+	case store.ResusDNR1:
+		return [3]int{130, 100, 0}, true // dark yellow
+	case store.ResusDNR2:
+		return [3]int{191, 54, 12}, true // deep orange
+	case store.ResusDNR3:
+		return [3]int{106, 27, 154}, true // purple
+	case store.ResusDNR:
+		return black, true
+	}
+	return black, false
 }

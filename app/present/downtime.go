@@ -123,6 +123,12 @@ func EntrySummary(e store.Entry) string {
 		return i18n.T("Discharged")
 	case e.Cancellation != nil:
 		return i18n.T("Cancelled an earlier entry: ") + e.Cancellation.Reason
+	case e.CodeStatus != nil:
+		s := i18n.T(ChoiceLabel(CodeStatusChoices, e.CodeStatus.Level))
+		if t := strings.TrimSpace(e.CodeStatus.Text); t != "" {
+			s += " (" + t + ")"
+		}
+		return i18n.T("Code status: ") + s
 	}
 	return string(e.Kind)
 }
@@ -159,6 +165,10 @@ func vitalSigns(v *store.VitalSigns) string {
 	add(v.Temperature, "T %s °C")
 	add(v.SpO2, "SpO2 %s %%")
 	add(v.Pain, i18n.T("pain %s/10"))
+	parts = append(parts, newsExtras(v)...)
+	if score, _, ok := v.NEWS2(); ok {
+		parts = append(parts, i18n.F("NEWS2 %d", score))
+	}
 	return strings.Join(parts, " · ")
 }
 

@@ -239,12 +239,45 @@ func CodeStatusPrefix() string { return i18n.T("CODE STATUS: ") }
 // because a missing DNR order must not read as "full code".
 func CodeStatus(c *store.Chart) string {
 	if s := c.CodeStatus(); s != "" {
+		if m := ResusMeaning(c.Resuscitation()); m != "" {
+			s += " (" + m + ")"
+		}
 		return CodeStatusPrefix() + s
 	}
 	if c.Alerts.Unreadable {
 		return CodeStatusPrefix() + i18n.T("not recorded – some alert records could not be read")
 	}
 	return CodeStatusPrefix() + i18n.T("not recorded")
+}
+
+// resusMeanings say what each Belgian DNR code means, beside the words
+// the source used.
+var resusMeanings = map[string]string{
+	store.ResusDNR0: "DNR 0: no restriction, every treatment including resuscitation",
+	store.ResusDNR1: "DNR 1: no resuscitation; every other treatment goes on",
+	store.ResusDNR2: "DNR 2: no resuscitation, no new therapies, no ICU admission",
+	store.ResusDNR3: "DNR 3: comfort care only",
+}
+
+// ResusMeaning is what a Belgian DNR code means; "" for other levels,
+// whose words say it.
+func ResusMeaning(level string) string {
+	if m, ok := resusMeanings[level]; ok {
+		return i18n.T(m)
+	}
+	return ""
+}
+
+// ResusFlag is the census row's short word for a code status: "DNR",
+// "DNR 2"; "" for full code, DNR 0 and anything else not restricting.
+func ResusFlag(level string) string {
+	switch level {
+	case store.ResusDNR:
+		return "DNR"
+	case store.ResusDNR1, store.ResusDNR2, store.ResusDNR3:
+		return "DNR " + level[len(level)-1:]
+	}
+	return ""
 }
 
 // vitalNames are the short names nurses use for the vital-sign LOINC
@@ -489,3 +522,45 @@ const (
 	PrintedWord      = "Printed"
 	PrintLabelButton = "Print label"
 )
+
+// The code status form (a new entry kind: store.KindCodeStatus).
+const (
+	CodeStatusButton    = "Record code status"
+	CodeStatusTitle     = "Code status"
+	CodeStatusLevel     = "Code status"
+	CodeStatusTextLabel = "As written on the order (optional)"
+	ChooseCodeStatus    = "Choose the code status."
+)
+
+// CodeStatusChoices are the levels the form offers, with their words.
+var CodeStatusChoices = []Choice{
+	{store.ResusFullCode, "Full code (for resuscitation)"},
+	{store.ResusDNR0, "DNR 0 – no restriction"},
+	{store.ResusDNR1, "DNR 1 – no resuscitation"},
+	{store.ResusDNR2, "DNR 2 – no resuscitation, no new therapies, no ICU"},
+	{store.ResusDNR3, "DNR 3 – comfort care only"},
+	{store.ResusDNR, "DNR – not for resuscitation (no code)"},
+}
+
+// WithDowntimeCodeStatus is c with the newest code status recorded during
+// downtime (if any) in front of its alerts, so that the banners, the
+// census and the pack show what was stated last; c itself is unchanged.
+func WithDowntimeCodeStatus(c *store.Chart, entries []store.JournalEntry) *store.Chart {
+	a, ok := store.CodeStatusAlert(entries)
+	if !ok {
+		return c
+	}
+	cc := *c
+	cc.Alerts.Items = append([]store.Alert{a}, c.Alerts.Items...)
+	return &cc
+}
+
+// ChoiceLabel is the English label of the choice whose value is v, or v.
+func ChoiceLabel(cs []Choice, v string) string {
+	for _, c := range cs {
+		if c.Value == v {
+			return c.Label
+		}
+	}
+	return v
+}

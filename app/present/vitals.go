@@ -2,6 +2,7 @@ package present
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"lifeboat/app/i18n"
@@ -26,7 +27,7 @@ var (
 // VitalColumns head the vitals table; a VitalsRow has one cell for each
 // after the first (the date and time).
 var VitalColumns = []string{"Date/time", "BP (mmHg)", "HR (/min)", "RR (/min)", "T (°C)", "SpO2 (%)", "Pain (0–10)",
-	"Other / recorded by"}
+	"NEWS2", "Other / recorded by"}
 
 // vitalColumnCodes are the codes of the table's value columns, in order;
 // anything else goes to "Other".
@@ -40,7 +41,13 @@ type VitalsRow struct {
 	// Downtime says the row was recorded on this kiosk during downtime;
 	// Struck that it was corrected or cancelled since.
 	Downtime, Struck bool
+	// Risk is the NEWS2 band of a complete downtime set ("" for none),
+	// for the colour of its NEWS2 cell.
+	Risk string
 }
+
+// newsColumn is the index in Cells of the NEWS2 score.
+var newsColumn = len(VitalColumns) - 3
 
 // VitalsTable lays out the chart's vital signs and those recorded during
 // downtime (entries may be nil), newest first; at the same time the
@@ -63,7 +70,7 @@ func VitalsTable(c *store.Chart, entries []store.JournalEntry) []VitalsRow {
 			value = Observation(store.Observation{Value: o.Value, Abnormal: true, Flag: o.Flag})
 		}
 		if col < 0 {
-			col, value = n-1, ObservationName(o)+" "+Observation(o)
+			col, value = n-1, ObservationName(o)+" "+Observation(o) // after the NEWS2 column
 		}
 		r.Cells[col] = joinSome("; ", r.Cells[col], value)
 		r.Abnormal[col] = r.Abnormal[col] || o.Abnormal
@@ -83,7 +90,16 @@ func VitalsTable(c *store.Chart, entries []store.JournalEntry) []VitalsRow {
 				r.Cells[i+1] = trimFloat(*p)
 			}
 		}
-		r.Cells[n-1] = DowntimeRecordedBy(e)
+		// Out of NEWS2's normal band: BP, HR, RR, T, SpO2.
+		for i, out := range scores(v) {
+			r.Abnormal[i] = out
+		}
+		if w, ok := store.EarlyWarningOf(e.Entry); ok {
+			r.Cells[newsColumn] = trimFloat(float64(w.Score))
+			r.Risk = w.Risk
+			r.Abnormal[newsColumn] = w.Risk != store.RiskLow
+		}
+		r.Cells[n-1] = joinSome("; ", strings.Join(newsExtras(v), ", "), DowntimeRecordedBy(e))
 		rows = append(rows, r)
 	}
 	slices.SortStableFunc(rows, func(a, b *VitalsRow) int {
@@ -110,6 +126,9 @@ type VitalPoint struct {
 	Time     time.Time
 	Value    float64
 	Downtime bool // recorded on this kiosk during downtime
+	// Abnormal: flagged by the source, or (downtime) outside NEWS2's
+	// normal band.
+	Abnormal bool
 }
 
 // VitalTrend is one vital sign over time, oldest first.
@@ -144,7 +163,7 @@ func VitalTrends(c *store.Chart, entries []store.JournalEntry) []VitalTrend {
 		}
 		for i, cs := range codes {
 			if slices.Contains(cs, o.Code) {
-				trends[i].Points = append(trends[i].Points, VitalPoint{Time: o.Time, Value: *o.Number})
+				trends[i].Points = append(trends[i].Points, VitalPoint{Time: o.Time, Value: *o.Number, Abnormal: o.Abnormal})
 			}
 		}
 	}
@@ -153,9 +172,12 @@ func VitalTrends(c *store.Chart, entries []store.JournalEntry) []VitalTrend {
 		if v == nil || e.Superseded() {
 			continue
 		}
+		out := scores(v) // BP, HR, RR, T, SpO2
+		abnormal := []bool{out[1], out[0], out[3], out[4]}
 		for i, p := range []*float64{v.HeartRate, v.Systolic, v.Temperature, v.SpO2} {
 			if p != nil {
-				trends[i].Points = append(trends[i].Points, VitalPoint{Time: e.ClinicalTime, Value: *p, Downtime: true})
+				trends[i].Points = append(trends[i].Points, VitalPoint{Time: e.ClinicalTime, Value: *p, Downtime: true,
+					Abnormal: abnormal[i]})
 			}
 		}
 	}
@@ -168,7 +190,7 @@ func VitalTrends(c *store.Chart, entries []store.JournalEntry) []VitalTrend {
 // Words of the Vitals tab.
 const (
 	VitalsTableTitle = "Vital signs, newest first"
-	VitalsPlotTitle  = "Trends (● from the record, ○ recorded during downtime; the dashed line is now)"
+	VitalsPlotTitle  = "Trends (● from the record, ○ recorded during downtime, red: out of range; the dashed line is now)"
 	NoVitalsToPlot   = "No heart rate, blood pressure, temperature or SpO2 with a number to plot."
 )
 

@@ -58,11 +58,11 @@ func TestVitalTrendsComeFromTheChartAndTheDowntimeEntries(t *testing.T) {
 		t.Fatalf("rows %+v: newest first, one per time", rows)
 	}
 	six := rows[2]
-	if six.Cells[0] != "150/90" || six.Cells[1] != "112 [H]" || !six.Abnormal[1] || six.Cells[6] != "Weight 72 kg" {
+	if six.Cells[0] != "150/90" || six.Cells[1] != "112 [H]" || !six.Abnormal[1] || six.Cells[7] != "Weight 72 kg" {
 		t.Errorf("06:00 row %q %v", six.Cells, six.Abnormal)
 	}
-	if !strings.HasPrefix(rows[0].Cells[6], "Recorded during downtime: ") || !strings.HasPrefix(rows[1].Cells[6], "[CANCELLED] ") {
-		t.Errorf("who recorded: %q, %q", rows[0].Cells[6], rows[1].Cells[6])
+	if !strings.HasPrefix(rows[0].Cells[7], "Recorded during downtime: ") || !strings.HasPrefix(rows[1].Cells[7], "[CANCELLED] ") {
+		t.Errorf("who recorded: %q, %q", rows[0].Cells[7], rows[1].Cells[7])
 	}
 	if len(six.Cells) != len(VitalColumns)-1 {
 		t.Errorf("%d cells for %d columns", len(six.Cells), len(VitalColumns))

@@ -105,12 +105,13 @@ func newEditForm(d *detailView) *editForm {
 			field(x.label, s)
 		}
 		f.build = func(e *store.Entry) error {
-			var c store.VitalSigns
+			c := *v // oxygen, ACVPU, glucose and the SpO2 scale are kept as recorded
 			for _, x := range []struct {
 				label string
 				p     **float64
 			}{{systolicLabel, &c.Systolic}, {diastolicLabel, &c.Diastolic}, {heartRateLabel, &c.HeartRate},
 				{respRateLabel, &c.RespiratoryRate}, {tempLabel, &c.Temperature}, {spo2Label, &c.SpO2}, {painLabel, &c.Pain}} {
+				*x.p = nil
 				if s := text(x.label); s != "" {
 					n, err := number(x.label, s)
 					if err != nil {

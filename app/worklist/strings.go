@@ -138,6 +138,7 @@ var kindWords = map[store.Kind]string{
 	store.KindDischarge:    "discharge",
 	store.KindCancellation: "cancellation",
 	store.KindDecision:     "decision",
+	store.KindCodeStatus:   "code status",
 }
 
 func kindWord(k store.Kind) string {

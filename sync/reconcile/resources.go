@@ -92,6 +92,23 @@ var vitalSpecs = []vitalSpec{
 		extraCode: "2708-6", extra: "Oxygen saturation in Arterial blood"},
 	{code: "72514-3", display: "Pain severity - 0-10 verbal numeric rating [Score] - Reported", unit: "{score}", ucum: "{score}",
 		value: func(v *store.VitalSigns) *float64 { return v.Pain }},
+	// Recorded for NEWS2 (with ACVPU, made separately).
+	{code: "3151-8", display: "Inhaled oxygen flow rate", unit: "L/min", ucum: "L/min",
+		value: func(v *store.VitalSigns) *float64 { return v.O2Flow }},
+	{code: "3150-0", display: "Inhaled oxygen concentration", unit: "%", ucum: "%",
+		value: func(v *store.VitalSigns) *float64 { return v.FiO2 }},
+	{code: "15074-8", display: "Glucose [Moles/volume] in Blood", unit: "mmol/L", ucum: "mmol/L",
+		value: func(v *store.VitalSigns) *float64 { return v.Glucose }},
+}
+
+// consciousness is the LOINC code of the level of responsiveness (ACVPU),
+// sent as text: the LOINC answer list is AVPU, without "new confusion".
+const consciousness = "67775-7"
+
+// acvpuWords are the ACVPU levels as sent.
+var acvpuWords = map[string]string{
+	store.ConsciousAlert: "Alert", store.ConsciousNewConfusion: "New confusion", store.ConsciousVoice: "Responds to voice",
+	store.ConsciousPain: "Responds to pain", store.ConsciousUnresponsive: "Unresponsive",
 }
 
 const (
@@ -103,7 +120,7 @@ const (
 // vitalSuffixes are the suffixes of the identifiers of a vitals entry's
 // Observations: "<UUID>/<suffix>".
 func vitalSuffixes() []string {
-	out := []string{bpPanel}
+	out := []string{bpPanel, consciousness}
 	for _, s := range vitalSpecs {
 		out = append(out, s.code)
 	}
@@ -218,6 +235,8 @@ func Requests(e store.Entry, c Context, cfg Config) ([]Request, error) {
 		err = needPayload(e.Discharge != nil, e.Kind, b.discharge)
 	case store.KindCancellation:
 		err = needPayload(e.Cancellation != nil, e.Kind, b.cancellation)
+	case store.KindCodeStatus:
+		err = needPayload(e.CodeStatus != nil, e.Kind, b.codeStatus)
 	case store.KindDecision:
 		return nil, errors.New("a decision is not sent to the EHR")
 	default:
@@ -474,10 +493,61 @@ func (b *builder) vitals() error {
 		}
 		made = true
 	}
+	if w, ok := acvpuWords[v.Consciousness]; ok {
+		r := b.observation(jsonObject{"coding": []any{newCoding(loincSystem, consciousness, "Level of responsiveness")},
+			"text": "Consciousness (ACVPU)"})
+		r["valueCodeableConcept"] = jsonObject{"text": w}
+		if err := b.create("Observation", "Observation/"+consciousness, consciousness, r); err != nil {
+			return err
+		}
+		made = true
+	}
+	// Air or oxygen is sent through its flow and FiO2; on its own (and the
+	// SpO2 scale) it stays in the journal, as NEWS2 does not travel.
 	if !made {
 		return errors.New("a set of vital signs needs at least one value")
 	}
 	return nil
+}
+
+// Code status.
+
+const snomedSystem = "http://snomed.info/sct"
+
+// codeStatus makes a code status stated during downtime an active Flag:
+// SNOMED 304252001 "For resuscitation" for full code, 304253006 "Not for
+// resuscitation" for DNR and DNR codes 1 to 3, and the words (with the
+// Belgian code, "DNR 2 – …") as the code's text, which is how the reader
+// takes it back (docs/fhir-conventions.md). DNR 0 has no SNOMED code.
+func (b *builder) codeStatus() error {
+	cs := b.e.CodeStatus
+	text := strings.TrimSpace(cs.Text)
+	if text == "" {
+		text = store.ResusWords[cs.Level]
+	}
+	if n := strings.TrimPrefix(cs.Level, "dnr-"); n != cs.Level {
+		if _, ok := store.BelgianDNRCode(text); !ok {
+			text = "DNR " + n + " – " + text
+		}
+	}
+	code := jsonObject{"text": text}
+	switch {
+	case cs.Level == store.ResusFullCode:
+		code["coding"] = []any{newCoding(snomedSystem, "304252001", "For resuscitation")}
+	case store.NotResuscitated(cs.Level):
+		code["coding"] = []any{newCoding(snomedSystem, "304253006", "Not for resuscitation")}
+	}
+	r := jsonObject{
+		"status":  "active",
+		"code":    code,
+		"subject": b.patient(),
+		"period":  jsonObject{"start": fhirTime(b.e.ClinicalTime)},
+		"author":  refDisplay(b.clinician()),
+	}
+	if enc := b.encounter(); enc != nil {
+		r["encounter"] = enc
+	}
+	return b.create("Flag", "Flag", "", r)
 }
 
 // Note.
@@ -805,7 +875,7 @@ func (b *builder) cancellation() error {
 		}
 		err = b.change(s, func(r jsonObject) error {
 			switch s.Type {
-			case "MedicationAdministration", "Observation", "DocumentReference", "Encounter":
+			case "MedicationAdministration", "Observation", "DocumentReference", "Encounter", "Flag":
 				r["status"] = "entered-in-error"
 			case "AllergyIntolerance":
 				r["verificationStatus"] = newConcept(newCoding(allergyVerSys, "entered-in-error", "Entered in Error"))

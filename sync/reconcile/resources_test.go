@@ -699,8 +699,32 @@ func TestRequestsShape(t *testing.T) {
 		}
 	}
 	q := EntryResourcesQuery("Observation", vitals.ID, cfg)
-	if n := strings.Count(q.Get("identifier"), ","); n != 6 {
-		t.Errorf("the Observation query names %d values, want 7: %s", n+1, q.Encode())
+	if n := strings.Count(q.Get("identifier"), ","); n != 10 {
+		t.Errorf("the Observation query names %d values, want 11: %s", n+1, q.Encode())
+	}
+	// The NEWS2 parameters beyond the classic ones: oxygen flow, FiO2,
+	// glucose and ACVPU each become an Observation.
+	news := vitals
+	on := true
+	news.Vitals = &store.VitalSigns{OnOxygen: &on, O2Flow: rqNum(2), FiO2: rqNum(28), Glucose: rqNum(6.1),
+		Consciousness: store.ConsciousVoice}
+	reqs, err = Requests(news, c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]any{}
+	for _, r := range reqs {
+		if r.Type == "Observation" {
+			code := rqField(t, r.Resource, "code", "coding", "0", "code").(string)
+			if v := rqField(t, r.Resource, "valueQuantity", "value"); v != nil {
+				codes[code] = v
+			} else {
+				codes[code] = rqField(t, r.Resource, "valueCodeableConcept", "text")
+			}
+		}
+	}
+	if codes["3151-8"] != 2.0 || codes["3150-0"] != 28.0 || codes["15074-8"] != 6.1 || codes["67775-7"] != "Responds to voice" || len(codes) != 4 {
+		t.Errorf("the NEWS2 parameters became %v", codes)
 	}
 	if q := EntryResourcesQuery("Provenance", vitals.ID, cfg); q.Get("_tag") != "https://hospital.example/downtime|"+vitals.ID {
 		t.Errorf("the Provenance query is %s", q.Encode())

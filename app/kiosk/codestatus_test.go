@@ -1,0 +1,102 @@
+package kiosk
+
+import (
+	"image/color"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+)
+
+// Belgian DNR codes: the census says which (never for DNR 0), and the
+// chart's banner has the code's own colour and meaning.
+func TestBelgianDNRCodesHaveTheirOwnWordsAndColours(t *testing.T) {
+	if f := censusFlags(store.CensusRow{DNR: true, CodeStatus: "DNR code 2"}); !strings.HasPrefix(f, "DNR 2") {
+		t.Errorf("flags = %q", f)
+	}
+	if f := censusFlags(store.CensusRow{CodeStatus: "DNR 0", AllergyStatus: store.NoneKnown}); f != "" {
+		t.Errorf("DNR 0 flags = %q", f)
+	}
+	patient := func(id string) store.Patient {
+		return store.Patient{ID: id, Name: "Test, " + id, Sex: "female", Bed: id, Source: src("Patient", id)}
+	}
+	alert := func(text string) store.Section[store.Alert] {
+		return store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Text: text, Status: "active",
+			Source: src("Flag", "f-"+text)}}}
+	}
+	now := time.Now()
+	dir := sealedWard(t, now.Add(-time.Hour), 0,
+		store.Chart{Patient: patient("p1"), Alerts: alert("DNR code 2")},
+		store.Chart{Patient: patient("p2"), Alerts: alert("DNR 0")},
+		store.Chart{Patient: patient("p3"), Alerts: alert("Full code")})
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	for id, want := range map[string]struct {
+		words  string
+		colour color.Color
+	}{
+		"p1": {"CODE STATUS: DNR code 2 (DNR 2: no resuscitation, no new therapies, no ICU admission)", resusColours[store.ResusDNR2]},
+		"p2": {"CODE STATUS: DNR 0 (DNR 0: no restriction, every treatment including resuscitation)", resusColours[store.ResusDNR0]},
+		"p3": {"CODE STATUS: Full code", resusColours[store.ResusFullCode]},
+	} {
+		k.openPatient(id)
+		if k.chart.codeText != want.words {
+			t.Errorf("%s: %q", id, k.chart.codeText)
+		}
+		found := false
+		walk(k.chart.content, func(o fyne.CanvasObject) {
+			if s, ok := o.(*fyne.Container); ok && len(s.Objects) == 2 {
+				r, ok1 := s.Objects[0].(*canvas.Rectangle)
+				l, ok2 := s.Objects[1].(*widget.Label)
+				if ok1 && ok2 && l.Text == want.words && r.FillColor == want.colour {
+					found = true
+				}
+			}
+		})
+		if !found {
+			t.Errorf("%s: no banner %q in its colour", id, want.words)
+		}
+	}
+	if got := censusFlags(censusRowOf(t, k.census, "p2")); strings.Contains(got, "DNR") {
+		t.Errorf("p2 (DNR 0) flagged %q", got)
+	}
+}
+
+// A patient registered during downtime has no code status until one is
+// recorded with its form: then the banner, in its colour, and the census
+// say it.
+func TestACodeStatusIsRecordedForADowntimePatient(t *testing.T) {
+	k, _, _ := chartOfP1(t)
+	id := registerJane(t, k)
+	k.openPatient(id)
+	if !strings.Contains(k.chart.codeText, "not recorded") {
+		t.Fatalf("banner %q", k.chart.codeText)
+	}
+	f := openForm(t, k, present.CodeStatusButton)
+	text := field[*formEntry](t, f, present.CodeStatusTextLabel)
+	enter(k, text)
+	if f.message.Text != present.ChooseCodeStatus || len(recorded(t, k)) != 1 {
+		t.Fatalf("without a level: %q", f.message.Text)
+	}
+	field[*formSelect](t, f, present.CodeStatusLevel).SetSelected("DNR 2 – no resuscitation, no new therapies, no ICU")
+	test.Type(text, "geen IZ volgens familie")
+	enter(k, text)
+	all := recorded(t, k)
+	if len(all) != 2 || all[1].CodeStatus == nil || all[1].CodeStatus.Level != store.ResusDNR2 || all[1].Patient != id {
+		t.Fatalf("entries %+v (%q)", all, f.message.Text)
+	}
+	want := "CODE STATUS: DNR 2 – geen IZ volgens familie (DNR 2: no resuscitation, no new therapies, no ICU admission)"
+	if k.chart.codeText != want {
+		t.Errorf("banner %q", k.chart.codeText)
+	}
+	if got := censusFlags(censusRowOf(t, k.census, id)); !strings.HasPrefix(got, "DNR 2") {
+		t.Errorf("census flags %q", got)
+	}
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"testing"
+	"time"
+)
+
+// Code status as hospitals state it: SNOMED codes, the usual words, and
+// the Belgian DNR codes 0 to 3 however they are written; DNR 0 is not an
+// order not to resuscitate.
+func TestCodeStatusIsReadAsTheHospitalStatesIt(t *testing.T) {
+	for _, tc := range []struct {
+		code, text string
+		want       string
+		dnr        bool
+	}{
+		{"304253006", "Not for resuscitation", ResusDNR, true},
+		{"450476008", "", ResusDNR, true},
+		{"", "DNR – not for resuscitation", ResusDNR, true},
+		{"304252001", "For resuscitation", ResusFullCode, false},
+		{"", "Full code", ResusFullCode, false},
+		{"", "DNR 0", ResusDNR0, false},
+		{"", "DNR-code 0: alle behandelingen", ResusDNR0, false},
+		{"", "DNR 1", ResusDNR1, true},
+		{"", "DNR code 2 – geen nieuwe therapieën, geen IZ", ResusDNR2, true},
+		{"", "code DNR 2", ResusDNR2, true},
+		{"DNR3", "Comfort care", ResusDNR3, true},
+		{"dnr-2", "", ResusDNR2, true},
+		{"", "Code DNR: 3", ResusDNR3, true},
+		{"", "Discuss with family", ResusOther, false},
+		{"", "", ResusNotRecorded, false},
+		{"", "DNR 4", ResusDNR, true}, // not a Belgian code: the word DNR still counts
+	} {
+		a := Alert{Kind: AlertCodeStatus, Code: tc.code, Text: tc.text, Status: "active"}
+		if got := a.Resuscitation(); got != tc.want || a.NotForResuscitation() != tc.dnr {
+			t.Errorf("%q %q: %q, DNR %v; want %q, %v", tc.code, tc.text, got, a.NotForResuscitation(), tc.want, tc.dnr)
+		}
+	}
+	if (Alert{Kind: AlertCodeStatus, Text: "DNR 2", Status: "inactive"}).Resuscitation() != ResusNotRecorded {
+		t.Error("an inactive code status counts")
+	}
+	// A census row reads its sealed text, and keeps a DNR sealed as such.
+	for _, tc := range []struct {
+		r    CensusRow
+		want string
+	}{
+		{CensusRow{CodeStatus: "DNR 2", DNR: true}, ResusDNR2},
+		{CensusRow{CodeStatus: "DNR 0", DNR: true}, ResusDNR0}, // sealed before DNR 0 was read as such
+		{CensusRow{CodeStatus: "Comfort measures", DNR: true}, ResusDNR},
+		{CensusRow{CodeStatus: "Full code – DNR discussed, declined"}, ResusFullCode}, // the flag, not the words
+		{CensusRow{}, ResusNotRecorded},
+	} {
+		if got := tc.r.Resuscitation(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.r, got, tc.want)
+		}
+	}
+}
+
+// A code status entry is validated, and the newest one that holds becomes
+// the chart's code status alert.
+func TestACodeStatusEntryIsCheckedAndTheNewestHolds(t *testing.T) {
+	for _, tc := range []struct {
+		cs *CodeStatus
+		ok bool
+	}{
+		{&CodeStatus{Level: ResusDNR2, Text: "geen IZ"}, true},
+		{&CodeStatus{Level: ResusFullCode}, true},
+		{&CodeStatus{Level: "maybe"}, false},
+		{&CodeStatus{Level: ResusDNR1, Text: "DNR 2"}, false}, // the text says another code
+	} {
+		e := validEntries(t)[KindCodeStatus]
+		e.CodeStatus = tc.cs
+		err := e.Validate(time.Now())
+		if (err == nil) != tc.ok {
+			t.Errorf("%+v: %v", tc.cs, err)
+		}
+	}
+	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	entries := []JournalEntry{
+		{Entry: Entry{ID: "a", Kind: KindCodeStatus, ClinicalTime: t0, CodeStatus: &CodeStatus{Level: ResusFullCode}}},
+		{Entry: Entry{ID: "b", Kind: KindCodeStatus, ClinicalTime: t0.Add(2 * time.Hour), CodeStatus: &CodeStatus{Level: ResusDNR3}},
+			SupersededBy: "c"},
+		{Entry: Entry{ID: "c", Kind: KindCodeStatus, ClinicalTime: t0.Add(time.Hour), CodeStatus: &CodeStatus{Level: ResusDNR2, Text: "geen IZ"}}},
+	}
+	a, ok := CodeStatusAlert(entries)
+	if !ok || a.Text != "DNR 2 – geen IZ" || a.Resuscitation() != ResusDNR2 || !a.NotForResuscitation() {
+		t.Errorf("alert %+v %v", a, ok)
+	}
+	if _, ok := CodeStatusAlert(nil); ok {
+		t.Error("a code status from nothing")
+	}
+}
