@@ -112,7 +112,8 @@ type Journal struct {
 	files        fileState        // what was found of the journal's files at open
 	heads        chan struct{}    // a newer head to write (see headLater); nil until the first Record
 	headsDone    chan struct{}
-	headProblem  error // the last head could not be written
+	closing      chan struct{} // closed by Close: the head writer writes at once
+	headProblem  error         // the last head could not be written
 }
 
 // OpenJournal opens the journal in dir with the kiosk's keys (or IT's
@@ -152,6 +153,7 @@ func (j *Journal) Close() error {
 	}
 	j.closed = true
 	if j.heads != nil {
+		close(j.closing)
 		close(j.heads)
 	}
 	j.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 )
 
 // fileState is what OpenJournal found of the journal's files.
@@ -164,23 +165,28 @@ func entrySpanNoun(from, to int64) string {
 
 // headLater has journal.head written after Record returns, on another
 // goroutine: the nurse waits for the entry's fsync, not for the head's.
-// Requests made while one is written are folded into the next. A head
-// that lags behind, because of a crash before it was written, only leaves
-// newer entries beyond it, which are read and verified like the others;
-// the head matters for entries removed from the end. Close waits for the
-// last one. The caller holds j.mu.
+// Entries recorded in quick succession share one head: the writer waits
+// headDelay for more before it writes, so that the head's two fsyncs do
+// not queue behind each entry's on the disk. A head that lags behind, by a
+// crash before it was written, only leaves newer entries beyond it, which
+// are read and verified like the others; the head matters for entries
+// removed from the end. Close writes the last one at once. The caller
+// holds j.mu.
 func (j *Journal) headLater() {
 	if j.keys.signing == nil || j.legacy {
 		return
 	}
 	if j.heads == nil {
-		j.heads, j.headsDone = make(chan struct{}, 1), make(chan struct{})
+		j.heads, j.headsDone, j.closing = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(j.headsDone)
 			for range j.heads {
+				select {
+				case <-time.After(headDelay):
+				case <-j.closing:
+				}
 				j.mu.Lock()
-				err := j.writeHead()
-				j.headProblem = err
+				j.headProblem = j.writeHead()
 				j.mu.Unlock()
 			}
 		}()
@@ -190,6 +196,9 @@ func (j *Journal) headLater() {
 	default: // one is pending: it will write the newest state
 	}
 }
+
+// headDelay is how long the head writer waits for more entries.
+const headDelay = 250 * time.Millisecond
 
 // writeHead signs and replaces journal.head with the newest signed entry,
 // the file in use and the notes. Keys opened with the recovery key cannot
