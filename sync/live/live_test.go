@@ -99,7 +99,51 @@ func chartJSON(t testing.TB, c *store.Chart) string {
 }
 
 func TestAFullPullGivesTheChartsThatTheSameFilesGive(t *testing.T) {
-	files := ward(t, 40)
+	samePullAsFiles(t, ward(t, 40))
+}
+
+// TestReportedMedicationsComeFromTheServerAsFromFiles adds what a patient
+// takes at home, as MedicationStatements (one active, by reference to a
+// Medication coded in ATC only; one stopped), and pulls.
+func TestReportedMedicationsComeFromTheServerAsFromFiles(t *testing.T) {
+	files := ward(t, 12)
+	im, err := fhir.Read(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	census, err := im.Census(fhir.Selection{Ward: "ward-1"})
+	if err != nil || len(census) == 0 {
+		t.Fatalf("census: %v", err)
+	}
+	patient := census[0].Patient.ID
+	extra := fmt.Sprintf(`{"resourceType":"Medication","id":"home-med-1","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"code":{"coding":[{"system":"http://www.whocc.no/atc","code":"B01AF01","display":"rivaroxaban"}]}}
+{"resourceType":"MedicationStatement","id":"home-1","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"active","medicationReference":{"reference":"Medication/home-med-1"},"subject":{"reference":"Patient/%[1]s"},"dateAsserted":"2026-11-20","dosage":[{"text":"20 mg once daily with the evening meal"}]}
+{"resourceType":"MedicationStatement","id":"home-2","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"stopped","medicationCodeableConcept":{"text":"Omeprazole 20 mg"},"subject":{"reference":"Patient/%[1]s"}}
+`, patient)
+	if err := os.WriteFile(filepath.Join(files, "zz-home-medications.ndjson"), []byte(extra), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := samePullAsFiles(t, files)
+	c, err := s.Chart(context.Background(), patient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reported []string
+	for _, m := range c.Medications.Items {
+		if m.Reported() {
+			reported = append(reported, m.Name)
+		}
+	}
+	if len(reported) != 1 || !strings.Contains(strings.ToLower(reported[0]), "rivaroxaban") {
+		t.Fatalf("reported medications from the server: %q", reported)
+	}
+}
+
+// samePullAsFiles pulls ward-1 from a server loaded with files and
+// requires every chart to be, byte for byte, the chart that reading the
+// same files gives. It returns the pulled snapshot.
+func samePullAsFiles(t *testing.T, files string) *store.Snapshot {
+	t.Helper()
 	srv := fhirtest.Start(t, fhirtest.Options{}, files)
 	dir, keys := vault(t)
 	res := step(t, puller(t, srv, dir, keys, live.Census{Ward: "ward-1"}, rest.Options{}))
@@ -143,6 +187,7 @@ func TestAFullPullGivesTheChartsThatTheSameFilesGive(t *testing.T) {
 			t.Fatalf("chart %s differs at byte %d:\nserver …%.400s\nfiles  …%.400s", r.ID, at, g[from:], w[from:])
 		}
 	}
+	return s
 }
 
 // resource reads one resource from the server as a map, to change it.
