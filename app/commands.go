@@ -190,7 +190,7 @@ func (c *cli) snapshotCmd(args []string) error {
 		return err
 	}
 	m, err := seal(dir, keys, im, sel, *lf.acceptDrop, store.SealRequest{AsOf: dataTime(stated, im.Written(), c.now()),
-		Source: "files", Census: census, Malformed: im.Unusable()})
+		Source: "files", Census: census, Malformed: im.Unusable(), NotShown: im.NotShown()})
 	if err != nil {
 		return err
 	}

@@ -63,19 +63,23 @@ type Census struct {
 // Manifest describes a sealed snapshot. It is readable without the
 // passphrase (for monitoring) and therefore holds no patient data.
 type Manifest struct {
-	Format       int            `json:"format"`
-	Generation   uint64         `json:"generation"`
-	Created      time.Time      `json:"created"`
-	AsOf         time.Time      `json:"asOf"` // when the data was read from its source
-	KioskID      string         `json:"kioskId"`
-	Source       string         `json:"source"` // "files" or the FHIR base URL; never a file name
-	Census       Census         `json:"census"`
-	Counts       map[string]int `json:"counts"`
-	Malformed    int            `json:"malformed"` // source resources that could not be read
-	PlainSize    int64          `json:"plainSize"`
-	CipherSize   int64          `json:"cipherSize"`
-	CipherSHA256 string         `json:"cipherSha256"`
-	Signer       string         `json:"signer"` // fingerprint of the signing key
+	Format     int            `json:"format"`
+	Generation uint64         `json:"generation"`
+	Created    time.Time      `json:"created"`
+	AsOf       time.Time      `json:"asOf"` // when the data was read from its source
+	KioskID    string         `json:"kioskId"`
+	Source     string         `json:"source"` // "files" or the FHIR base URL; never a file name
+	Census     Census         `json:"census"`
+	Counts     map[string]int `json:"counts"`
+	Malformed  int            `json:"malformed"` // source resources that could not be read
+	// NotShown says, by type and reason, the clinical resources read but
+	// not shown ("1 MedicationStatement not shown: status completed"):
+	// nothing is dropped in silence. No patient data.
+	NotShown     []string `json:"notShown,omitempty"`
+	PlainSize    int64    `json:"plainSize"`
+	CipherSize   int64    `json:"cipherSize"`
+	CipherSHA256 string   `json:"cipherSha256"`
+	Signer       string   `json:"signer"` // fingerprint of the signing key
 
 	// A delta generation (Kind "delta") holds only what changed since
 	// generation Parent, whose ciphertext hash is ParentSHA256; Base is the
@@ -101,7 +105,8 @@ type SealRequest struct {
 	AsOf      time.Time
 	Source    string
 	Census    Census
-	Malformed int // source resources skipped as unreadable, shown with the data
+	Malformed int      // source resources skipped as unreadable, shown with the data
+	NotShown  []string // resources read but not shown, by type and reason (see Manifest.NotShown)
 }
 
 // Seal writes ward as the next snapshot generation of the vault in dir and
@@ -183,6 +188,7 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	m := tmpl
 	m.Format, m.Generation, m.Created, m.AsOf = formatVersion, next, time.Now().UTC(), req.AsOf.UTC()
 	m.KioskID, m.Source, m.Census, m.Counts, m.Malformed = keys.Config.KioskID, req.Source, req.Census, counts, req.Malformed
+	m.NotShown = req.NotShown
 	m.PlainSize, m.Signer = int64(len(img)), fingerprint(keys.signing.Public().(ed25519.PublicKey))
 	m.Floor = true
 	g := Generation{Generation: next, Path: filepath.Join(dir, snapshotDir, generationName(next))}
