@@ -102,7 +102,7 @@ func (e *Entry) Validate(now time.Time) error {
 		if err := e.Medication.validate(); err != nil {
 			return err
 		}
-		return e.Medication.Override.validate(e.Author)
+		return e.Medication.Override.Validate(e.Author)
 	case KindVitals:
 		return e.Vitals.validate()
 	case KindNote:
@@ -324,9 +324,9 @@ func (v *VitalSigns) validate() error {
 	return nil
 }
 
-// validate refuses an override without its witness or reason, or
+// Validate refuses an override without its witness or reason, or
 // witnessed by the entry's own author: a hard stop needs a second person.
-func (o *Override) validate(author string) error {
+func (o *Override) Validate(author string) error {
 	if o == nil {
 		return nil
 	}
