@@ -97,3 +97,19 @@ func TestAHardStopNeedsASecondPersonAndAReasonInTheWindow(t *testing.T) {
 		})
 	}
 }
+
+func TestADoseWithoutAnOrderIsMarkedOnTheMAR(t *testing.T) {
+	k, _, _ := chartOfP1(t)
+	f := anotherDose(t, k, "Ondansetron 4 mg", "4 mg", "IV")
+	if w := warningTexts(f); !strings.Contains(w, "This dose has no order") || len(recorded(t, k)) != 0 {
+		t.Fatalf("warnings = %q", w)
+	}
+	tapSave(k, f.anyway)
+	if n := len(recorded(t, k)); n != 1 {
+		t.Fatalf("%d entries", n)
+	}
+	text := tabText(k, present.TabMAR)
+	if !strings.Contains(text, present.MAROtherTitle) || !strings.Contains(text, "Ondansetron 4 mg · 4 mg · IV · given · no order") {
+		t.Fatalf("the MAR tab:\n%s", text)
+	}
+}
