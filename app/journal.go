@@ -225,6 +225,9 @@ func readEntries(path string) ([]store.Entry, error) {
 			return nil, usagef("entry %d sets %s, which recording fills in itself (the author is --user); nothing was recorded",
 				i+1, strings.Join(set, ", "))
 		}
+		if e.Medication != nil && e.Medication.Override != nil {
+			return nil, usagef("entry %d sets medication.override, which --witness and --reason fill in for a hard stop; nothing was recorded", i+1)
+		}
 	}
 	return out, nil
 }

@@ -317,14 +317,15 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 }
 
 // currentMedicationMatching is the first medication of the chart that may be
-// taken now, ordered or reported, whose name matches an allergy to
-// substance (by name, see allergyMatches), or nil.
+// taken now, ordered or reported, that matches an allergy to substance (by
+// name, see allergyMatches, or by drug class, see allergyClassMatch;
+// cross-reactivity is not enough), or nil.
 func currentMedicationMatching(chart *Chart, substance string) *Medication {
 	if chart == nil || strings.TrimSpace(substance) == "" {
 		return nil
 	}
 	for i, m := range chart.Medications.Items {
-		if m.Current() && allergyMatches(substance, m.Name) {
+		if level, _ := allergyClassMatch(allergyFact{Substance: substance}, m.Name, append([]string{m.Code}, m.Codes...)); m.Current() && level == matchSame {
 			return &chart.Medications.Items[i]
 		}
 	}

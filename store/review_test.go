@@ -324,6 +324,9 @@ func TestAnAllergyMatchingACurrentMedicationOrderedOrReportedIsWarnedAbout(t *te
 		{"Ibuprofen", "allergy: the patient has a reported (home) medication, Ibuprofen 400 mg, which matches this allergy"},
 		{"Paracetamol", "allergy: the patient has an active order, Paracetamol 1 g, which matches this allergy"},
 		{"Codeine", ""},
+		{"NSAIDs", "allergy: the patient has a reported (home) medication, Ibuprofen 400 mg, which matches this allergy"},
+		{"AINS", "allergy: the patient has a reported (home) medication, Ibuprofen 400 mg, which matches this allergy"},
+		{"Opioids", ""}, // codeine is stopped
 	} {
 		_, ws, err := reviewOne(t, w, j, nil, Entry{Kind: KindAllergy, Patient: "p1", ClinicalTime: time.Now(),
 			Allergy: &NewAllergy{Substance: c.substance}})
