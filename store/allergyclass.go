@@ -268,6 +268,7 @@ const (
 type allergyFact struct {
 	Substance   string
 	Code        string
+	Codes       []string // every coding, "system|code", when the snapshot kept them
 	Criticality string
 	Reaction    string
 }
@@ -318,9 +319,9 @@ func allergyClassMatch(a allergyFact, medName string, medCodes []string) (level 
 	}) {
 		return matchSame, "the medication has the allergy's code " + a.Code
 	}
-	var codes []string
+	codes := a.Codes
 	if a.Code != "" {
-		codes = []string{a.Code}
+		codes = append([]string{a.Code}, codes...)
 	}
 	allergic := classMatches(a.Substance, codes, false)
 	if len(allergic) == 0 {

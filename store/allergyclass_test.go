@@ -51,6 +51,7 @@ func TestAllergyClassMatch(t *testing.T) {
 		{allergy: "antibiotic", code: "91936005", med: "Something", medCodes: []string{"723"}, level: matchSame},
 		{allergy: "NSAID", med: "Pill", medCodes: []string{"http://www.nlm.nih.gov/research/umls/rxnorm|5640"}, level: matchSame},
 		{allergy: "x", code: "387207008", med: "y", medCodes: []string{"387207008"}, level: matchSame},
+		{allergy: "Antibiotic", med: "Product 1 g", medCodes: []string{"http://www.whocc.no/atc|J01DD04"}, level: 0},
 		// negatives: paracetamol is no NSAID, sulfate no sulfonamide, trimethoprim alone no sulfonamide
 		{allergy: "NSAIDs", med: "Dafalgan 1 g", level: 0},
 		{allergy: "NSAIDs", med: "Paracetamol 1 g", level: 0},
@@ -69,6 +70,16 @@ func TestAllergyClassMatch(t *testing.T) {
 		if level != c.level || !strings.Contains(why, c.why) {
 			t.Errorf("allergy %q, medication %q: level %d (%q), want %d (%q)", c.allergy, c.med, level, why, c.level, c.why)
 		}
+	}
+}
+
+func TestAnAllergysEveryCodingIsReadForItsClass(t *testing.T) {
+	a := allergyFact{Substance: "Antibiotic", Code: "999999", Codes: []string{"http://snomed.info/sct|999999", "http://www.whocc.no/atc|J01C"}}
+	if level, why := allergyClassMatch(a, "Local product 1 g", []string{"http://www.whocc.no/atc|J01CR02"}); level != matchSame || why != "ATC J01CR02 is a penicillin" {
+		t.Fatalf("level %d, %q", level, why)
+	}
+	if level, _ := allergyClassMatch(a, "Local product 1 g", []string{"http://www.whocc.no/atc|J01DD04"}); level != matchCross {
+		t.Fatalf("level %d, want cross-reactive", level)
 	}
 }
 

@@ -350,7 +350,7 @@ func allergyFacts(chart *Chart, active []Entry) []allergyFact {
 	if chart != nil {
 		for _, a := range chart.Allergies.Items {
 			if a.Active() {
-				out = append(out, allergyFact{Substance: a.Substance, Code: a.Code, Criticality: a.Criticality, Reaction: a.Reaction})
+				out = append(out, allergyFact{Substance: a.Substance, Code: a.Code, Codes: a.Codes, Criticality: a.Criticality, Reaction: a.Reaction})
 			}
 		}
 	}
