@@ -66,7 +66,7 @@ func commands() []command {
 		{"snapshot", "snapshot --data DIR (--from PATH... | --fhir URL [--every 1m]) (--ward ID | --group ID | --patients ID,... | --all)", "seal a new snapshot generation from FHIR files, or keep one fresh from a FHIR server", (*cli).snapshotCmd},
 		{"status", "status --data DIR [--json]", "list generations, the newest good one and its age (no passphrase needed)", (*cli).statusCmd},
 		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
-		{"record", "record --data DIR --json FILE --user NAME [--force]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
+		{"record", "record --data DIR --json FILE --user NAME [--force] [--witness NAME --reason TEXT]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
 		{"journal", "journal --data DIR [--json]", "list the downtime journal with each entry's state", (*cli).journalCmd},
 		{"print", "print --data DIR [--patient ID | --all] [--census] --out FILE.pdf|DIR|-", "write a downtime pack as PDF: one patient, the whole ward, the census", (*cli).printCmd},
 		{"reconcile", "reconcile --data DIR --fhir URL [--dry-run] [--json] [--batch 50] | reconcile decide|report|worklist --data DIR ...", "push the downtime journal into the EHR exactly once; conflicts and links wait for a person", (*cli).reconcileCmd},

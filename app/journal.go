@@ -35,6 +35,8 @@ func (c *cli) recordCmd(args []string) error {
 	file := f.String("json", "", "a file of one entry or an array of entries")
 	user := f.String("user", "", "who is recording: name or staff number")
 	force := f.Bool("force", false, "record even when there are warnings")
+	witness := f.String("witness", "", "for a hard stop (a dose matching a serious allergy): the second person's name")
+	reason := f.String("reason", "", "for a hard stop: why the dose is given despite the allergy")
 	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
@@ -86,8 +88,32 @@ func (c *cli) recordCmd(args []string) error {
 	if err != nil {
 		return refused(err)
 	}
+	// A hard stop is not lifted by --force: the entries it holds back take
+	// the witness and the reason, and are reviewed again with them.
+	if stopped := store.Unwitnessed(batch, warnings); len(stopped) > 0 {
+		if strings.TrimSpace(*witness) == "" || strings.TrimSpace(*reason) == "" {
+			for _, w := range warnings {
+				if w.Stop {
+					fmt.Fprintf(c.stderr, "Warning: entry %d: %s.\n", w.Entry+1, w.Text)
+				}
+			}
+			return usagef("entry %d matches a serious allergy (a hard stop): nothing was recorded; --force is not enough, give --witness NAME and --reason TEXT", stopped[0]+1)
+		}
+		for _, i := range stopped {
+			m := *batch[i].Medication
+			m.Override = &store.Override{Witness: strings.TrimSpace(*witness), Reason: strings.TrimSpace(*reason)}
+			batch[i].Medication = &m
+		}
+		if warnings, err = store.Review(ctx, ward, history, batch, now); err != nil {
+			return refused(err)
+		}
+	}
 	for _, w := range warnings {
-		fmt.Fprintf(c.stderr, "Warning: entry %d: %s.\n", w.Entry+1, w.Text)
+		witnessed := ""
+		if m := batch[w.Entry].Medication; w.Stop && m != nil && m.Override != nil {
+			witnessed = " (witnessed by " + m.Override.Witness + ")"
+		}
+		fmt.Fprintf(c.stderr, "Warning: entry %d: %s%s.\n", w.Entry+1, w.Text, witnessed)
 	}
 	if len(warnings) > 0 && !*force {
 		return usagef("%s: nothing was recorded; use --force to record anyway", count(len(warnings), "warning", "warnings"))
@@ -198,6 +224,9 @@ func readEntries(path string) ([]store.Entry, error) {
 		if len(set) > 0 {
 			return nil, usagef("entry %d sets %s, which recording fills in itself (the author is --user); nothing was recorded",
 				i+1, strings.Join(set, ", "))
+		}
+		if e.Medication != nil && e.Medication.Override != nil {
+			return nil, usagef("entry %d sets medication.override, which --witness and --reason fill in for a hard stop; nothing was recorded", i+1)
 		}
 	}
 	return out, nil

@@ -117,6 +117,7 @@ func (p Patient) MRN() string {
 type Allergy struct {
 	Substance          string    `json:"substance"`
 	Code               string    `json:"code,omitempty"`
+	Codes              []string  `json:"codes,omitempty"`    // every coding, "system|code", for drug-class checks
 	Category           string    `json:"category,omitempty"` // food, medication, environment, biologic
 	Type               string    `json:"type,omitempty"`     // allergy, intolerance
 	Reaction           string    `json:"reaction,omitempty"`
@@ -177,8 +178,8 @@ type Medication struct {
 	End       time.Time `json:"end,omitzero"`
 	LastGiven time.Time `json:"lastGiven,omitzero"`
 	// Kind is "" for an order, MedReported for a reported medication.
-	// Reported medications also say when the statement was asserted, by
-	// whom, and every coding of the medication ("system|code").
+	// Reported medications also say when the statement was asserted and
+	// by whom. Codes is every coding of the medication ("system|code").
 	Kind       string    `json:"kind,omitempty"`
 	Asserted   time.Time `json:"asserted,omitzero"`
 	ReportedBy string    `json:"reportedBy,omitempty"`

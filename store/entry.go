@@ -106,6 +106,20 @@ type Administered struct {
 	Route      string    `json:"route,omitempty"`
 	Site       string    `json:"site,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
+	// Override is set on a dose given despite a hard stop (an allergy of
+	// high criticality or with anaphylaxis that matches it).
+	Override *Override `json:"override,omitempty"`
+}
+
+// NoOrder says whether the dose was recorded without an order of the
+// snapshot: it is marked "no order" wherever it is shown.
+func (a *Administered) NoOrder() bool { return a != nil && a.OrderID == "" }
+
+// Override is what a hard stop needs before a dose is recorded: a second
+// person who witnessed the decision, and why the dose is given anyway.
+type Override struct {
+	Witness string `json:"witness"`
+	Reason  string `json:"reason"`
 }
 
 // Quantity is an amount with its unit, as written on the order ("500 mg").

@@ -35,6 +35,29 @@ type Warning struct {
 	Entry int    `json:"entry"` // the entry's index in the batch, from 0
 	Rule  string `json:"rule"`  // unusual, allergy, duplicate, order, patient, time, snapshot
 	Text  string `json:"text"`
+	// Stop marks a hard stop: a dose that matches an allergy of high
+	// criticality or with anaphylaxis. Confirming is not enough: the
+	// entry needs a witness and a reason (Administered.Override).
+	Stop bool `json:"stop,omitempty"`
+}
+
+// ruleStop is review's rule for a hard stop, reported as an allergy
+// warning with Stop set.
+const ruleStop = "allergy-stop"
+
+// Unwitnessed lists, from 0, the entries of a batch that a hard stop
+// holds back: a Stop warning and no witness and reason on the entry.
+func Unwitnessed(batch []Entry, warnings []Warning) []int {
+	var out []int
+	for _, w := range warnings {
+		if !w.Stop || w.Entry < 0 || w.Entry >= len(batch) || slices.Contains(out, w.Entry) {
+			continue
+		}
+		if m := batch[w.Entry].Medication; m == nil || m.Override == nil {
+			out = append(out, w.Entry)
+		}
+	}
+	return out
 }
 
 // Review prepares a batch of stamped entries for recording and checks it.
@@ -54,6 +77,10 @@ func Review(ctx context.Context, ward *Ward, history []JournalEntry, batch []Ent
 			return nil, &EntryError{Index: i, Err: err}
 		}
 		for _, w := range ws {
+			if w[0] == ruleStop {
+				out = append(out, Warning{Entry: i, Rule: "allergy", Text: w[1], Stop: true})
+				continue
+			}
 			out = append(out, Warning{Entry: i, Rule: w[0], Text: w[1]})
 		}
 		known = append(known, JournalEntry{Entry: batch[i]})
@@ -253,15 +280,14 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 		return nil
 	}
 	var warn [][2]string
-	code := ""
+	if m.OrderID == "" {
+		warn = append(warn, [2]string{"order", "this dose has no order, and will be marked \"no order\": check that it was prescribed"})
+	}
+	var codes []string
 	if order != nil {
-		code = order.Code
+		codes = append([]string{order.Code}, order.Codes...)
 	}
-	if s := matchingAllergy(chart, active, func(substance, allergyCode string) bool {
-		return (code != "" && allergyCode == code) || allergyMatches(substance, m.Medication)
-	}); s != "" {
-		warn = append(warn, [2]string{"allergy", fmt.Sprintf("the patient has an active allergy to %s, which matches this medication", s)})
-	}
+	warn = append(warn, allergyWarnings(m.Medication, codes, allergyFacts(chart, active))...)
 	sameDrug := func(orderID, name string) bool {
 		if m.OrderID != "" && orderID != "" {
 			return m.OrderID == orderID
@@ -291,14 +317,15 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 }
 
 // currentMedicationMatching is the first medication of the chart that may be
-// taken now, ordered or reported, whose name matches an allergy to
-// substance (by name, see allergyMatches), or nil.
+// taken now, ordered or reported, that matches an allergy to substance (by
+// name, see allergyMatches, or by drug class, see allergyClassMatch;
+// cross-reactivity is not enough), or nil.
 func currentMedicationMatching(chart *Chart, substance string) *Medication {
 	if chart == nil || strings.TrimSpace(substance) == "" {
 		return nil
 	}
 	for i, m := range chart.Medications.Items {
-		if m.Current() && allergyMatches(substance, m.Name) {
+		if level, _ := allergyClassMatch(allergyFact{Substance: substance}, m.Name, append([]string{m.Code}, m.Codes...)); m.Current() && level == matchSame {
 			return &chart.Medications.Items[i]
 		}
 	}
@@ -308,19 +335,57 @@ func currentMedicationMatching(chart *Chart, substance string) *Medication {
 // matchingAllergy returns the substance of the first active allergy, in
 // the chart or recorded in the journal, that match accepts, or "".
 func matchingAllergy(chart *Chart, active []Entry, match func(substance, code string) bool) string {
+	for _, a := range allergyFacts(chart, active) {
+		if match(a.Substance, a.Code) {
+			return a.Substance
+		}
+	}
+	return ""
+}
+
+// allergyFacts are the active allergies of the chart and those recorded in
+// the journal.
+func allergyFacts(chart *Chart, active []Entry) []allergyFact {
+	var out []allergyFact
 	if chart != nil {
 		for _, a := range chart.Allergies.Items {
-			if a.Active() && match(a.Substance, a.Code) {
-				return a.Substance
+			if a.Active() {
+				out = append(out, allergyFact{Substance: a.Substance, Code: a.Code, Codes: a.Codes, Criticality: a.Criticality, Reaction: a.Reaction})
 			}
 		}
 	}
 	for _, p := range active {
-		if p.Kind == KindAllergy && match(p.Allergy.Substance, "") {
-			return p.Allergy.Substance
+		if p.Kind == KindAllergy && p.Allergy != nil {
+			a := p.Allergy
+			out = append(out, allergyFact{Substance: a.Substance, Criticality: a.Criticality, Reaction: a.Reaction})
 		}
 	}
-	return ""
+	return out
+}
+
+// allergyWarnings checks a medication (its name and codes) against every
+// allergy: one warning for the first allergy that matches it as the same
+// substance or class, a hard stop when that allergy is of high
+// criticality or with anaphylaxis; otherwise one for the first that can
+// cross-react.
+func allergyWarnings(name string, codes []string, allergies []allergyFact) [][2]string {
+	var cross [][2]string
+	var same [][2]string
+	for _, a := range allergies {
+		level, why := allergyClassMatch(a, name, codes)
+		switch {
+		case level == matchSame && a.hardStop():
+			return [][2]string{{ruleStop, fmt.Sprintf("hard stop: allergy to %s (%s): %s; a second person must witness the dose and a reason be given", a.Substance, a.risk(), why)}}
+		case level == matchSame && same == nil:
+			same = [][2]string{{"allergy", fmt.Sprintf("the patient has an active allergy to %s, which matches this medication: %s", a.Substance, why)}}
+		case level == matchCross && cross == nil:
+			cross = [][2]string{{"allergy", fmt.Sprintf("possible cross-reactivity with the allergy to %s: %s", a.Substance, why)}}
+		}
+	}
+	if same != nil {
+		return same
+	}
+	return cross
 }
 
 func sameDose(a, b *Quantity) bool {

@@ -99,7 +99,10 @@ func (e *Entry) Validate(now time.Time) error {
 	}
 	switch e.Kind {
 	case KindMedication:
-		return e.Medication.validate()
+		if err := e.Medication.validate(); err != nil {
+			return err
+		}
+		return e.Medication.Override.Validate(e.Author)
 	case KindVitals:
 		return e.Vitals.validate()
 	case KindNote:
@@ -340,6 +343,22 @@ func (v *VitalSigns) validate() error {
 	}
 	if v.Systolic != nil && *v.Systolic <= *v.Diastolic {
 		return invalid("the systolic pressure must be above the diastolic (were they swapped?)")
+	}
+	return nil
+}
+
+// Validate refuses an override without its witness or reason, or
+// witnessed by the entry's own author: a hard stop needs a second person.
+func (o *Override) Validate(author string) error {
+	if o == nil {
+		return nil
+	}
+	if err := firstError(checkText("witness (the second person's name)", o.Witness, maxShort, true),
+		checkText("reason for giving the dose despite the allergy", o.Reason, maxReason, true)); err != nil {
+		return err
+	}
+	if strings.EqualFold(strings.TrimSpace(o.Witness), strings.TrimSpace(author)) {
+		return invalid("the witness must be a second person, not who records the dose")
 	}
 	return nil
 }

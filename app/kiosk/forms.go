@@ -246,6 +246,9 @@ type entryForm struct {
 	warned   []store.Warning // shown, and confirmed by "Save anyway"
 	save     *formButton
 	anyway   *formButton
+	// stop is the hard stop's fields, made when one is first shown: a
+	// dose matching a serious allergy needs a witness and a reason.
+	stop *hardStopFields
 
 	touched bool // typed in since it opened
 	busy    bool // a check or a save is in flight
@@ -423,6 +426,9 @@ func (f *entryForm) submit(confirmed bool) {
 	if f.stamped != nil {
 		f.stamped(entries)
 	}
+	if confirmed && !f.witnessed(entries, k.user) {
+		return
+	}
 	for i := range entries {
 		if err := vet(&entries[i], now); err != nil {
 			f.failEntry(i, err)
@@ -547,6 +553,7 @@ func (f *entryForm) checked(c *check) {
 		head.Wrapping = fyne.TextWrapWord
 		head.TextStyle.Bold = true
 		f.warnings.Add(head)
+		stop := false
 		for _, w := range c.warnings {
 			text := present.Sentence(w.Text)
 			if f.about != nil {
@@ -555,7 +562,14 @@ func (f *entryForm) checked(c *check) {
 			l := widget.NewLabel("⚠ " + text)
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.WarningImportance
+			if w.Stop {
+				l.Text, l.Importance, l.TextStyle.Bold = "⛔ "+text, widget.DangerImportance, true
+				stop = true
+			}
 			f.warnings.Add(l)
+		}
+		if stop {
+			f.addStopFields()
 		}
 		f.warnings.Add(container.NewHBox(f.anyway))
 		f.warnings.Show()
@@ -596,8 +610,9 @@ func (c *check) run(ctx context.Context) {
 		return
 	}
 	c.entries = batch // with the versions they are based on
-	if !slices.ContainsFunc(ws, func(w store.Warning) bool { return !slices.Contains(c.accept, w) }) {
-		ws = nil // all confirmed
+	if !slices.ContainsFunc(ws, func(w store.Warning) bool { return !slices.Contains(c.accept, w) }) &&
+		len(store.Unwitnessed(batch, ws)) == 0 {
+		ws = nil // all confirmed, and every hard stop witnessed
 	}
 	if len(ws) > 0 {
 		c.warnings = ws

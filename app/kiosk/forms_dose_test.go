@@ -63,12 +63,13 @@ func TestADoseMatchingAnActiveAllergyWarnsAndADoubleDoseToo(t *testing.T) {
 	order.TypedRune('p') // the second P: Penicillin V
 	field[*formSelect](t, f, present.OutcomeLabel).TypedRune('g')
 	enter(k, order)
-	if w := warningTexts(f); !strings.Contains(w, "The patient has an active allergy to Penicillin, which matches this medication.") {
+	if w := warningTexts(f); !strings.Contains(w, "⛔ Hard stop: allergy to Penicillin (high criticality): the medication's name matches it") {
 		t.Fatalf("warnings = %q (%q)", w, f.message.Text)
 	}
 	if len(recorded(t, k)) != 0 {
 		t.Fatal("recorded without Save anyway")
 	}
+	witness(t, f, "RN Claes", "the physician confirmed it")
 	tapSave(k, f.anyway)
 	if all := recorded(t, k); len(all) != 1 || all[0].Medication.Dose.Value != 500 {
 		t.Fatalf("%d entries", len(all))
@@ -121,6 +122,10 @@ func TestADoseOfAMedicationWithoutAnOrderNamesIt(t *testing.T) {
 	}
 	test.Type(field[*formEntry](t, f, present.RouteLabel), "intravenous")
 	enter(k, dose)
+	if w := warningTexts(f); !strings.Contains(w, `This dose has no order, and will be marked "no order"`) || len(recorded(t, k)) != 0 {
+		t.Fatalf("warnings = %q", w)
+	}
+	tapSave(k, f.anyway)
 	all := recorded(t, k)
 	if len(all) != 1 {
 		t.Fatalf("%d entries: %q %q", len(all), f.message.Text, warningTexts(f))

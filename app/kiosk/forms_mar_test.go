@@ -201,9 +201,10 @@ func TestTheSheetRefusesAtomicallyAndOutlinesTheCell(t *testing.T) {
 	// Save anyway saves the three filled cells at once.
 	pen14.SetText("G")
 	enter(k, para)
-	if w := warningTexts(f); !strings.Contains(w, "Penicillin V 500 mg tablet at 14:00: the patient has an active allergy to Penicillin") {
+	if w := warningTexts(f); !strings.Contains(w, "Penicillin V 500 mg tablet at 14:00: hard stop: allergy to Penicillin") {
 		t.Fatalf("warnings = %q (%q)", w, f.message.Text)
 	}
+	witness(t, f, "RN Janssens", "the physician confirmed it")
 	tapSave(k, f.anyway)
 	all := recorded(t, k)
 	if len(all) != 3 || k.chart.forms.open != nil {

@@ -478,6 +478,18 @@ func TestWhatWasRecordedDuringDowntimeIsPrintedAndCountsAsTheLastDose(t *testing
 		}
 	}
 
+	// A dose without an order, given despite a hard stop, says both.
+	stopped := store.JournalEntry{Entry: store.Entry{ID: "e2", Kind: store.KindMedication, Patient: "pt-emile",
+		Author: "RN Claes", ClinicalTime: asOf.Add(80 * time.Minute), EnteredAt: asOf.Add(85 * time.Minute),
+		Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: "Augmentin 1 g", Route: "IV",
+			Dose: &store.Quantity{Value: 1, Unit: "g"}, Override: &store.Override{Witness: "Dr Peeters", Reason: "tolerated before"}}}}
+	path, _ = writePack(t, Pack{Manifest: manifest(), Printed: printed,
+		Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{stopped}}}})
+	all = squeeze(strings.Join(pages(t, path), "\n"))
+	if want := "no order · hard stop witnessed by Dr Peeters: tolerated before"; !strings.Contains(all, want) {
+		t.Errorf("the pack lacks %q", want)
+	}
+
 	path, _ = writePack(t, Pack{Manifest: manifest(), Printed: printed, JournalUnreadable: true,
 		Warning: "Showing older generation 11.", Patients: []Patient{{Chart: emile()}}})
 	all = squeeze(strings.Join(pages(t, path), "\n"))

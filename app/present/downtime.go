@@ -147,8 +147,25 @@ func administered(m *store.Administered) string {
 	case store.OutcomePartial:
 		outcome = i18n.F("partly given (%s)", m.Reason)
 	}
-	return joinSome(" · ", m.Medication, dose, m.Route, m.Site, outcome)
+	return joinSome(" · ", m.Medication, dose, m.Route, m.Site, outcome, DoseMarks(m))
 }
+
+// DoseMarks is what a dose needs said next to it: "no order" for one given
+// without an order of the snapshot, and the witness and the reason of a
+// hard stop ("hard stop witnessed by Dr Claes: tolerated before").
+func DoseMarks(m *store.Administered) string {
+	var marks []string
+	if m.NoOrder() && (m.Outcome == store.OutcomeGiven || m.Outcome == store.OutcomePartial) {
+		marks = append(marks, i18n.T(NoOrderMark))
+	}
+	if o := m.Override; o != nil {
+		marks = append(marks, i18n.F("hard stop witnessed by %s: %s", o.Witness, o.Reason))
+	}
+	return strings.Join(marks, " · ")
+}
+
+// NoOrderMark marks a dose given without an order.
+const NoOrderMark = "no order"
 
 func vitalSigns(v *store.VitalSigns) string {
 	var parts []string

@@ -17,11 +17,16 @@ func TestADowntimeEntryReadsWhatWhenAndWho(t *testing.T) {
 	vitals := store.JournalEntry{Entry: store.Entry{Kind: store.KindVitals, Author: "RN Peeters", ClinicalTime: at,
 		EnteredAt: at.Add(30 * time.Hour), Transcription: &store.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"},
 		Vitals: &store.VitalSigns{HeartRate: &hr, SpO2: &spo2}}, SupersededBy: "x"}
+	stopped := store.JournalEntry{Entry: store.Entry{Kind: store.KindMedication, Author: "RN Peeters", ClinicalTime: at,
+		EnteredAt: at.Add(2 * time.Minute), Medication: &store.Administered{Outcome: store.OutcomeGiven,
+			Medication: "Augmentin 1 g", Dose: &store.Quantity{Value: 1, Unit: "g"}, Route: "IV",
+			Override: &store.Override{Witness: "Dr Claes", Reason: "tolerated before"}}}}
 	cases := []struct {
 		e    store.JournalEntry
 		want string
 	}{
 		{dose, "26/11/2026 08:05 · Paracetamol 1 g tablet · oral · NOT GIVEN: held (nil by mouth) — RN Peeters, entered 26/11/2026 08:07"},
+		{stopped, "26/11/2026 08:05 · Augmentin 1 g · 1 g · IV · given · no order · hard stop witnessed by Dr Claes: tolerated before — RN Peeters, entered 26/11/2026 08:07"},
 		{vitals, "[CORRECTED, see the newer entry] 26/11/2026 08:05 · HR 72 /min · SpO2 97 % — transcribed by RN Peeters from paper signed by RN Claes, 27/11/2026 14:05"},
 	}
 	for _, c := range cases {

@@ -72,6 +72,16 @@ const (
 // during the outage).
 const AnotherMedication = "Another medication (no order in the snapshot)"
 
+// A hard stop: a dose that matches an allergy of high criticality or with
+// anaphylaxis is saved only with a second person's name and a reason.
+const (
+	HardStopHead    = "HARD STOP: a second person must witness this dose and the reason be written before it can be saved."
+	WitnessLabel    = "Second person (witness)"
+	WitnessHint     = "Name or staff number of the second person"
+	StopReasonLabel = "Reason for giving it anyway"
+	StopReasonHint  = "Why the dose is given despite the allergy"
+)
+
 // Buttons of a form.
 const (
 	SaveButton       = "Save"

@@ -189,9 +189,11 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		if m.Name == "" {
 			m.Name = "unnamed medication"
 		}
+		// Every coding, for matching: the same medication across
+		// resources, and a dose's drug class against the allergies.
+		m.Codes = slices.Clone(m.codes)
 		if m.Reported() {
 			// Never given here: a dose given on the ward has an order.
-			m.Codes = slices.Clone(m.codes)
 			m.ReportedBy = im.informant(m.ReportedBy)
 		} else {
 			m.LastGiven = lastGiven(m, admins)

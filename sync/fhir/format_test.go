@@ -141,3 +141,25 @@ func TestTheResourceTypeIsFoundWithoutDecoding(t *testing.T) {
 		}
 	}
 }
+
+// Every coding of an allergy and of an order is kept, for checking a
+// dose's drug class against the allergies (ATC, RxNorm, SNOMED CT).
+func TestEveryCodingOfAnAllergyAndAnOrderIsKept(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "p.ndjson", ndjson(
+		`{"resourceType":"Patient","id":"p1"}`,
+		`{"resourceType":"AllergyIntolerance","id":"a1","patient":{"reference":"Patient/p1"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"373270004"},{"system":"http://www.whocc.no/atc","code":"J01C"}],"text":"Penicillin"}}`,
+		`{"resourceType":"MedicationRequest","id":"m1","status":"active","intent":"order","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"723"},{"system":"http://www.whocc.no/atc","code":"J01CA04"}],"text":"Amoxicillin 1 g"}}`,
+	))
+	im, err := Read(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	a, m := charts[0].Allergies.Items[0], charts[0].Medications.Items[0]
+	if a.Code != "373270004" || len(a.Codes) != 2 || a.Codes[1] != "http://www.whocc.no/atc|J01C" {
+		t.Errorf("allergy code %q, codes %q", a.Code, a.Codes)
+	}
+	if m.Code != "723" || len(m.Codes) != 2 || m.Codes[1] != "http://www.whocc.no/atc|J01CA04" {
+		t.Errorf("order code %q, codes %q", m.Code, m.Codes)
+	}
+}

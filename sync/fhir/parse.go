@@ -305,6 +305,7 @@ func (e *entry) allergy() any {
 	a := allergyRow{raw: e.at, Allergy: store.Allergy{
 		Substance:          conceptText(j.Code),
 		Code:               firstCode(j.Code, sysSNOMED),
+		Codes:              codeKeys(j.Code),
 		Type:               j.Type,
 		Criticality:        j.Criticality,
 		ClinicalStatus:     clin,

@@ -425,6 +425,14 @@ func (b *builder) medication() error {
 	if m.Dose != nil && r["status"] != "not-done" {
 		r["dosage"] = dosage()
 	}
+	// What the kiosk marked on the dose goes with it into the EHR: given
+	// without an order, and a hard stop's witness and reason.
+	if m.NoOrder() && r["status"] != "not-done" {
+		notes = append(notes, ccText("given without an order in the downtime snapshot"))
+	}
+	if o := m.Override; o != nil {
+		notes = append(notes, ccText("given despite an allergy hard stop; witnessed by "+o.Witness+"; reason: "+o.Reason))
+	}
 	if len(notes) > 0 {
 		r["note"] = notes
 	}

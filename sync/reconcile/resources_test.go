@@ -730,6 +730,22 @@ func TestRequestsShape(t *testing.T) {
 		t.Errorf("the Provenance query is %s", q.Encode())
 	}
 
+	// A dose without an order, given despite a hard stop, says both.
+	stopped := rqEntry(t, store.KindMedication, func(e *store.Entry) {
+		e.Medication = &store.Administered{Outcome: store.OutcomeGiven, Medication: "Augmentin 1 g", Route: "IV",
+			Dose: &store.Quantity{Value: 1, Unit: "g"}, Override: &store.Override{Witness: "Dr Claes", Reason: "tolerated before"}}
+	})
+	reqs, err = Requests(stopped, c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rqField(t, reqs[0].Resource, "note", "0", "text"); got != "given without an order in the downtime snapshot" {
+		t.Errorf("the first note is %v", got)
+	}
+	if got := rqField(t, reqs[0].Resource, "note", "1", "text"); got != "given despite an allergy hard stop; witnessed by Dr Claes; reason: tolerated before" {
+		t.Errorf("the second note is %v", got)
+	}
+
 	// Paper back-entry: the care was done by who signed the paper.
 	note := entries["note transcribed"]
 	reqs, err = Requests(note, c, cfg)
