@@ -38,9 +38,35 @@ func (d *doc) patient(pt Patient) error {
 	}
 	d.begin(s, bookmark)
 	d.summary(pt, h)
+	// Every later page of the patient carries the same banners at its top:
+	// a sheet taken out of the folder still warns.
+	d.f.SetHeaderFunc(func() {
+		d.f.SetY(bodyTop)
+		d.banners(pt, sizeBody, false)
+		d.f.Ln(1)
+	})
 	d.mar(pt)
+	d.f.SetHeaderFunc(nil)
 	d.end()
 	return nil
+}
+
+// banners draws the code-status and allergy banners, then any allergy
+// recorded during downtime, as page 1 does; page 1 (first) also says
+// where the patient went during downtime.
+func (d *doc) banners(pt Patient, size float64, first bool) {
+	c := pt.Chart
+	stated := present.WithDowntimeCodeStatus(c, pt.Downtime) // a code status stated during downtime is the newest
+	codeColour, codeFill := resusInk(stated.Resuscitation())
+	d.banner(present.CodeStatus(stated), size, codeColour, codeFill)
+	d.banner(present.AllergyBanner(c), size, red, len(present.ActiveAllergies(c)) > 0)
+	alerts := present.AllergyAlerts(pt.Downtime)
+	if first {
+		alerts = present.DowntimeAlerts(pt.Downtime)
+	}
+	for _, a := range alerts {
+		d.banner(a, size, red, true)
+	}
 }
 
 // identity is the running header's second line: born, sex and MRN, then
@@ -74,14 +100,7 @@ func (d *doc) summary(pt Patient, h present.Header) {
 	}
 	d.f.Ln(1)
 
-	stated := present.WithDowntimeCodeStatus(c, pt.Downtime) // a code status stated during downtime is the newest
-	codeColour, codeFill := resusInk(stated.Resuscitation())
-	d.banner(present.CodeStatus(stated), sizeTitle, codeColour, codeFill)
-	allergies := present.AllergyBanner(c)
-	d.banner(allergies, sizeTitle, red, len(present.ActiveAllergies(c)) > 0)
-	for _, a := range present.DowntimeAlerts(pt.Downtime) {
-		d.banner(a, sizeTitle, red, true)
-	}
+	d.banners(pt, sizeTitle, true)
 	if d.p.Warning != "" {
 		d.ink(darkRed[0], darkRed[1], darkRed[2])
 		d.text(d.p.Warning, "B", sizeBody, 0)
