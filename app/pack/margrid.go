@@ -26,6 +26,10 @@ const marInstructions = "Orders as in the snapshot at the data time: check for n
 	"Shaded cells are scheduled doses. In each cell write the time given and your initials; " +
 	"a dose not given: write why."
 
+// marKey explains the marks of doses recorded at the kiosk.
+const marKey = "Recorded at the kiosk during downtime: G given · H held · R refused · P partial dose, with the time. " +
+	"A dose held or refused was not given."
+
 // noDoseDue is said of a scheduled order with no dose in the window.
 const noDoseDue = "no dose due in these 12 h"
 
@@ -69,6 +73,7 @@ func (d *doc) mar(pt Patient) {
 	d.f.AddPage()
 	d.text(present.MARTitle(from, to), "B", sizeTitle, 0)
 	d.text(i18n.T(marInstructions), "", sizeBody, 0)
+	d.text(i18n.T(marKey), "B", sizeBody, 0)
 	d.f.Ln(1.5)
 	d.gridHeader(g)
 
@@ -96,11 +101,11 @@ func (d *doc) mar(pt Patient) {
 			d.gridSubhead(g, i18n.T("As needed (PRN) – chart each dose given, with the reason"))
 			prnTitled = true
 		}
-		d.gridRow(g, r)
+		d.gridRow(g, r, present.OrderEntries(r.Order, pt.Downtime))
 	}
 	d.gridSubhead(g, i18n.T("Orders written during downtime (write in: drug, dose, route, times, prescriber)"))
 	for range writeIns {
-		d.gridRow(g, present.MARRow{})
+		d.gridRow(g, present.MARRow{}, nil)
 	}
 	d.initialsKey()
 }
@@ -147,7 +152,10 @@ func sameDate(a, b time.Time) bool {
 
 // gridRow draws one order's row (or, for a zero row, a blank one to write
 // in), starting a new page with the column heads when it does not fit.
-func (d *doc) gridRow(g grid, r present.MARRow) {
+// The doses recorded at the kiosk (recs, the order's entries) are marked
+// in their hours; an hour with one is not shaded, for shading says a dose
+// is still to give.
+func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 	f := d.f
 	var lines []string
 	// A note under the order: why its times are not known (a warning), or
@@ -162,6 +170,12 @@ func (d *doc) gridRow(g grid, r present.MARRow) {
 		} else if !r.Order.PRN && len(r.Due) == 0 {
 			note = i18n.T(noDoseDue)
 		}
+		if nd := notGiven(r, recs); nd != "" {
+			if note != "" {
+				note += "\n"
+			}
+			note, warn = note+nd, true
+		}
 	}
 	var noteLines []string
 	if note != "" {
@@ -170,6 +184,22 @@ func (d *doc) gridRow(g grid, r present.MARRow) {
 	}
 	lh := lineH(sizeBody)
 	h := max(marRowMinH, float64(len(lines)+len(noteLines))*lh+2)
+	// The hours: the doses due, and the doses recorded.
+	due := make([][]time.Time, len(g.hours))
+	for _, t := range r.Due {
+		if i := g.column(t); i >= 0 {
+			due[i] = append(due[i], t)
+		}
+	}
+	marks := make([][]store.JournalEntry, len(g.hours))
+	for _, e := range recs {
+		if i := g.column(e.ClinicalTime); i >= 0 {
+			marks[i] = append(marks[i], e)
+		}
+	}
+	for i := range g.hours {
+		h = max(h, 1+float64(min(len(due[i]), 2))*lineH(sizeSmall)+float64(len(marks[i]))*lineH(markSize))
+	}
 	if f.GetY()+h > bodyBottom {
 		f.AddPage()
 		d.gridHeader(g)
@@ -195,31 +225,88 @@ func (d *doc) gridRow(g grid, r present.MARRow) {
 		}
 		d.black()
 	}
-	// The hours: shaded with the time where a dose is due.
-	due := make([][]time.Time, len(g.hours))
-	for _, t := range r.Due {
-		if i := g.column(t); i >= 0 {
-			due[i] = append(due[i], t)
-		}
-	}
+	// Shaded with the time where a dose is due and nothing was recorded.
 	f.SetFillColor(205, 205, 205)
 	for i := range g.hours {
 		x := x0 + g.descW + float64(i)*hourW
-		if len(due[i]) == 0 {
+		switch {
+		case len(due[i]) > 0 && len(marks[i]) == 0:
+			f.Rect(x, y, hourW, h, "FD")
+		default:
 			f.Rect(x, y, hourW, h, "D")
-			continue
 		}
-		f.Rect(x, y, hourW, h, "FD")
 		d.font("B", sizeSmall)
+		ty := y + 0.5
 		for k, t := range due[i] {
 			if k == 2 {
 				break // a third dose in one hour does not fit; the first two show it
 			}
-			f.SetXY(x, y+0.5+float64(k)*lineH(sizeSmall))
+			f.SetXY(x, ty)
 			f.CellFormat(hourW, lineH(sizeSmall), present.Clock(t), "", 0, "C", false, 0, "")
+			ty += lineH(sizeSmall)
+		}
+		for _, e := range marks[i] {
+			s := doseMark(e)
+			if a := e.Medication; a.Outcome == store.OutcomeHeld || a.Outcome == store.OutcomeRefused {
+				d.ink(darkRed[0], darkRed[1], darkRed[2])
+			}
+			// The mark is never cut short: it takes a smaller type.
+			size := markSize
+			for d.font("", size); size > 5 && f.GetStringWidth(s) > hourW-0.3; d.font("", size) {
+				size -= 0.5
+			}
+			f.SetXY(x, ty)
+			f.CellFormat(hourW, lineH(markSize), s, "", 0, "C", false, 0, "")
+			d.black()
+			ty += lineH(markSize)
 		}
 	}
 	f.SetXY(x0, y+h)
+}
+
+// markSize is the type size of a recorded dose in its hour.
+const markSize = 8.0
+
+// doseLetters are the marks of the outcomes, the letters the paper MAR
+// sheet reads back (G, H, R), and P for a partial dose.
+var doseLetters = map[string]string{
+	store.OutcomeGiven:   "G",
+	store.OutcomeHeld:    "H",
+	store.OutcomeRefused: "R",
+	store.OutcomePartial: "P",
+}
+
+// doseMark is a recorded dose in its hour: "G 08:05", "H 08:10".
+func doseMark(e store.JournalEntry) string {
+	l := doseLetters[e.Medication.Outcome]
+	if l == "" {
+		l = "?"
+	}
+	return l + " " + present.Clock(e.ClinicalTime)
+}
+
+// notGiven says, under the order, the newest dose recorded held or
+// refused after the last dose given ("held 04:25 (recorded during
+// downtime)"), so that "last given" is never read as the newest news.
+func notGiven(r present.MARRow, recs []store.JournalEntry) string {
+	var last *store.JournalEntry
+	for i, e := range recs {
+		o := e.Medication.Outcome
+		if o != store.OutcomeHeld && o != store.OutcomeRefused || !e.ClinicalTime.After(r.LastGiven) {
+			continue
+		}
+		if last == nil || e.ClinicalTime.After(last.ClinicalTime) {
+			last = &recs[i]
+		}
+	}
+	if last == nil {
+		return ""
+	}
+	s := i18n.T(last.Medication.Outcome) + " " + present.DateTime(last.ClinicalTime)
+	if why := last.Medication.Reason; why != "" {
+		s += ": " + why
+	}
+	return s + i18n.T(" (recorded during downtime)")
 }
 
 // gridSubhead is a row across the grid naming the rows below it.

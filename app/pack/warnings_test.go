@@ -3,6 +3,7 @@ package pack
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
@@ -65,4 +66,78 @@ func TestABelgianDNRCodeIsOnEveryPage(t *testing.T) {
 			t.Errorf("page %d lacks %q", i+1, want)
 		}
 	}
+}
+
+// dose is a downtime entry of a dose of order id.
+func dose(id, order, outcome, reason string, at time.Time) store.JournalEntry {
+	a := &store.Administered{Outcome: outcome, Medication: order, OrderID: id, Reason: reason}
+	return store.JournalEntry{Entry: store.Entry{ID: "e-" + id + outcome, Kind: store.KindMedication, Patient: "pt-emile",
+		Author: "RN Claes", ClinicalTime: at, EnteredAt: at.Add(2 * time.Minute), Medication: a}}
+}
+
+// marRow is the lines of an order's row: the one naming it and the two
+// after it, where the marks of its hours are.
+func marRow(t *testing.T, page, order string) string {
+	t.Helper()
+	ls := strings.Split(page, "\n")
+	for i, l := range ls {
+		if strings.Contains(l, order) {
+			return squeeze(strings.Join(ls[i:min(i+3, len(ls))], " "))
+		}
+	}
+	t.Fatalf("no MAR row for %s in:\n%s", order, page)
+	return ""
+}
+
+// marPage is the text of the pack's MAR page.
+func marPage(t *testing.T, ps []string) string {
+	t.Helper()
+	title := squeeze(present.MARTitle(asOf, asOf.Add(present.PackMARWindow)))
+	for _, p := range ps {
+		if strings.Contains(squeeze(p), title) {
+			return p
+		}
+	}
+	t.Fatalf("no page titled %q", title)
+	return ""
+}
+
+func TestTheMARMarksTheDosesRecordedAtTheKioskAndAHeldDoseIsNotGiven(t *testing.T) {
+	needPoppler(t)
+	inLanguages(t, func(t *testing.T) {
+		given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", store.OutcomeGiven, "", asOf.Add(110*time.Minute)) // 08:05
+		held := dose("mr-para", "Paracetamol 1 g tablet", store.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute)) // 12:10
+		refused := dose("mr-enox", "Enoxaparin 40 mg injection", store.OutcomeRefused, "patient declines", asOf.Add(707*time.Minute)) // 18:02
+		path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed,
+			Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{given, held, refused}}}})
+		mar := marPage(t, pages(t, path))
+		if line := marRow(t, mar, "Bisoprolol"); !strings.Contains(line, "G 08:05") {
+			t.Errorf("the Bisoprolol row lacks G 08:05: %q", line)
+		}
+		if line := marRow(t, mar, "Paracetamol"); !strings.Contains(line, "H 12:10") {
+			t.Errorf("the Paracetamol row lacks H 12:10: %q", line)
+		}
+		if line := marRow(t, mar, "Enoxaparin"); !strings.Contains(line, "R 18:02") {
+			t.Errorf("the Enoxaparin row lacks R 18:02: %q", line)
+		}
+		text := squeeze(mar)
+		lastGiven := strings.ToLower(strings.TrimSuffix(i18n.T("Last given %s"), " %s"))
+		// The held dose is said, and the last dose given stays the snapshot's.
+		for _, want := range []string{
+			lastGiven + " " + present.DateTime(asOf.Add(-15*time.Minute)),
+			i18n.T("held") + " " + present.DateTime(held.ClinicalTime) + ": nil by mouth",
+			i18n.T("refused") + " " + present.DateTime(refused.ClinicalTime) + ": patient declines",
+			lastGiven + " " + present.DateTime(given.ClinicalTime),
+			squeeze(i18n.T(marKey)),
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the MAR lacks %q:\n%s", want, mar)
+			}
+		}
+		for _, e := range []store.JournalEntry{held, refused} {
+			if bad := lastGiven + " " + present.DateTime(e.ClinicalTime); strings.Contains(text, bad) {
+				t.Errorf("a dose %s counts as given: %q", e.Medication.Outcome, bad)
+			}
+		}
+	})
 }
