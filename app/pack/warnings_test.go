@@ -105,8 +105,8 @@ func marPage(t *testing.T, ps []string) string {
 func TestTheMARMarksTheDosesRecordedAtTheKioskAndAHeldDoseIsNotGiven(t *testing.T) {
 	needPoppler(t)
 	inLanguages(t, func(t *testing.T) {
-		given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", store.OutcomeGiven, "", asOf.Add(110*time.Minute)) // 08:05
-		held := dose("mr-para", "Paracetamol 1 g tablet", store.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute)) // 12:10
+		given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", store.OutcomeGiven, "", asOf.Add(110*time.Minute))                       // 08:05
+		held := dose("mr-para", "Paracetamol 1 g tablet", store.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute))               // 12:10
 		refused := dose("mr-enox", "Enoxaparin 40 mg injection", store.OutcomeRefused, "patient declines", asOf.Add(707*time.Minute)) // 18:02
 		path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed,
 			Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{given, held, refused}}}})
