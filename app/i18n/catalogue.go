@@ -511,6 +511,17 @@ var catalogue = []message{
 	{"Write the date the shift started as dd/mm/yyyy, like 26/11/2026.", "Schrijf de begindatum van de shift als dd/mm/jjjj, zoals 26/11/2026.", "Écrivez la date de début de la pause sous la forme jj/mm/aaaa, comme 26/11/2026."},
 	// The printed pack's MAR grid: doses recorded at the kiosk.
 	{"Recorded at the kiosk during downtime: G given · H held · R refused · P partial dose, with the time. A dose held or refused was not given.", "Geregistreerd op de kiosk tijdens de downtime: G toegediend (given) · H ingehouden (held) · R geweigerd (refused) · P deels toegediend (partial), met het uur. Een ingehouden of geweigerde dosis is niet toegediend.", "Enregistré sur le kiosque en mode dégradé : G administré (given) · H suspendu (held) · R refusé (refused) · P dose partielle (partial), avec l'heure. Une dose suspendue ou refusée n'a pas été administrée."},
+	// The printed pack's vitals chart.
+	{"Vital signs and NEWS2 – %s to %s", "Parameters en NEWS2 – %s tot %s", "Paramètres vitaux et NEWS2 – %s à %s"},
+	{"Write each value in its hour with its score from the bands at the left (value: score), then the sum in the NEWS2 row. Score SpO2 on one scale only: scale 2 only when prescribed (target 88–92 %).", "Schrijf elke waarde in haar uur met haar score volgens de grenzen links (waarde: score), en de som in de rij NEWS2. Scoor SpO2 op één schaal: schaal 2 alleen als voorgeschreven (streefwaarde 88–92 %).", "Écrivez chaque valeur dans son heure avec son score selon les seuils à gauche (valeur : score), puis la somme dans la ligne NEWS2. Cotez la SpO2 sur une seule échelle : l'échelle 2 seulement si prescrite (cible 88–92 %)."},
+	{"Parameter", "Parameter", "Paramètre"},
+	{"Bands (value: score)", "Grenzen (waarde: score)", "Seuils (valeur : score)"},
+	{"SpO2 scale 1 (%)", "SpO2 schaal 1 (%)", "SpO2 échelle 1 (%)"},
+	{"SpO2 scale 2 (%), only if prescribed", "SpO2 schaal 2 (%), alleen als voorgeschreven", "SpO2 échelle 2 (%), seulement si prescrite"},
+	{"on oxygen", "met zuurstof", "sous oxygène"},
+	{"air", "lucht", "air"},
+	{"oxygen", "zuurstof", "oxygène"},
+	{"NEWS2 total", "NEWS2 totaal", "NEWS2 total"},
 	{"Write who signed the paper MAR sheet.", "Schrijf wie de papieren toedienlijst tekende.", "Écrivez qui a signé le plan d'administration papier."},
 	{"%s at %s", "%s om %s", "%s à %s"},
 	{"the order gives no dose: record this one with “Record a dose”", "het voorschrift vermeldt geen dosis: registreer deze met “Toediening registreren”", "la prescription n'indique pas de dose : notez celle-ci avec « Noter une administration »"},

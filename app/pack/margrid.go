@@ -38,6 +38,7 @@ const noDoseDue = "no dose due in these 12 h"
 type grid struct {
 	hours []time.Time // each column's first instant, local time
 	descW float64
+	heads [2]string // the description column's head, two lines (English)
 }
 
 func newGrid(from, to time.Time) grid {
@@ -50,6 +51,7 @@ func newGrid(from, to time.Time) grid {
 		g.hours = append(g.hours, h)
 	}
 	g.descW = contentW - float64(len(g.hours))*hourW
+	g.heads = [2]string{"Order: dose, route, schedule", "Last given"}
 	return g
 }
 
@@ -121,8 +123,8 @@ func (d *doc) gridHeader(g grid) {
 	f.SetXY(x0, y)
 	f.CellFormat(g.descW, 12, "", "1", 0, "L", true, 0, "")
 	f.SetXY(x0, y+0.8)
-	f.CellFormat(g.descW, 5.2, printable(i18n.T("Order: dose, route, schedule")), "", 2, "L", false, 0, "")
-	f.CellFormat(g.descW, 5.2, printable(i18n.T("Last given")), "", 0, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, printable(i18n.T(g.heads[0])), "", 2, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, printable(i18n.T(g.heads[1])), "", 0, "L", false, 0, "")
 	// Dates over their hours.
 	for i := 0; i < len(g.hours); {
 		j := i

@@ -46,6 +46,7 @@ func (d *doc) patient(pt Patient) error {
 		d.f.Ln(1)
 	})
 	d.mar(pt)
+	d.vitalsChart(pt)
 	d.f.SetHeaderFunc(nil)
 	d.end()
 	return nil

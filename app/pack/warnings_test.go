@@ -141,3 +141,42 @@ func TestTheMARMarksTheDosesRecordedAtTheKioskAndAHeldDoseIsNotGiven(t *testing.
 		}
 	})
 }
+
+func TestTheVitalsChartHasARowPerNEWS2ParameterWithItsBands(t *testing.T) {
+	needPoppler(t)
+	inLanguages(t, func(t *testing.T) {
+		path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: emile()}}})
+		ps := pages(t, path)
+		title := squeeze(i18n.F("Vital signs and NEWS2 – %s to %s", present.DateTime(asOf), present.DateTime(asOf.Add(12*time.Hour))))
+		var chart string
+		for _, p := range ps {
+			if strings.Contains(squeeze(p), title) {
+				chart = squeeze(p)
+			}
+		}
+		if chart == "" {
+			t.Fatalf("no page titled %q", title)
+		}
+		// The bands of the Royal College of Physicians' chart, as printed
+		// (the font has no ≤ or ≥: printable spells them out).
+		for _, want := range []string{
+			i18n.T("Respiratory rate (/min)"), "≤8: 3 · 9–11: 1 · 12–20: 0 · 21–24: 2 · ≥25: 3",
+			i18n.T("SpO2 scale 1 (%)"), "≤91: 3 · 92–93: 2 · 94–95: 1 · ≥96: 0",
+			i18n.T("SpO2 scale 2 (%), only if prescribed"), i18n.T("on oxygen") + " ≤83: 3 · 84–85: 2 · 86–87: 1 · 88–92: 0 · 93–94: 1 · 95–96: 2 · ≥97: 3",
+			i18n.T("Air or oxygen"), i18n.T("air") + ": 0 · " + i18n.T("oxygen") + ": 2",
+			i18n.T("Systolic (mmHg)"), "≤90: 3 · 91–100: 2 · 101–110: 1 · 111–219: 0 · ≥220: 3",
+			i18n.T("Heart rate (/min)"), "≤40: 3 · 41–50: 1 · 51–90: 0 · 91–110: 1 · 111–130: 2 · ≥131: 3",
+			i18n.T("Consciousness (ACVPU)"), "A: 0 · C, V, P, U: 3",
+			i18n.T("Temperature (°C)"), "≤35.0: 3 · 35.1–36.0: 1 · 36.1–38.0: 0 · 38.1–39.0: 1 · ≥39.1: 2",
+			i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(store.RiskLow), "≥7: " + present.RiskWords(store.RiskHigh),
+		} {
+			if want = squeeze(printable(want)); !strings.Contains(chart, want) {
+				t.Errorf("the vitals chart lacks %q:\n%s", want, chart)
+			}
+		}
+		// The hours of the MAR, 06 to 18.
+		if !strings.Contains(chart, "06 07 08 09 10 11 12 13 14 15 16 17 18") {
+			t.Errorf("the chart's hours are not 06 to 18:\n%s", chart)
+		}
+	})
+}
