@@ -37,14 +37,14 @@ func (d *doc) patient(pt Patient) error {
 		bookmark += " (" + i18n.F("bed %s", p.Bed) + ")"
 	}
 	d.begin(s, bookmark)
-	d.summary(pt, h)
-	// Every later page of the patient carries the same banners at its top:
-	// a sheet taken out of the folder still warns.
+	// Every later page of the patient (the summary's too) carries the
+	// same banners at its top: a sheet taken out of the folder still warns.
 	d.f.SetHeaderFunc(func() {
 		d.f.SetY(bodyTop)
 		d.banners(pt, sizeBody, false)
 		d.f.Ln(1)
 	})
+	d.summary(pt, h)
 	d.mar(pt)
 	d.vitalsChart(pt)
 	d.f.SetHeaderFunc(nil)

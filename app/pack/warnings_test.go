@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -30,10 +31,15 @@ func TestEveryPageOfAPatientCarriesTheCodeStatusAndAllergyBanners(t *testing.T) 
 	needPoppler(t)
 	inLanguages(t, func(t *testing.T) {
 		c := emile()
+		// Enough problems that the summary goes on to a second page.
+		for i := range 60 {
+			c.Problems.Items = append(c.Problems.Items, store.Problem{Name: fmt.Sprintf("Problem %d", i+1), ClinicalStatus: "active", Source: src("Condition", fmt.Sprintf("c-%d", i+2))})
+		}
+		c.Settle()
 		path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: c}, {Chart: noneRecorded()}}})
 		ps := pages(t, path)
-		if len(ps) < 4 {
-			t.Fatalf("%d pages; want at least 2 a patient", len(ps))
+		if len(ps) < 5 {
+			t.Fatalf("%d pages; want at least 5: a summary of 2, the MAR, the vitals chart, the next patient's", len(ps))
 		}
 		code, allergy := squeeze(present.CodeStatus(c)), squeeze(present.AllergyBanner(c))
 		none := noneRecorded()
