@@ -1,8 +1,11 @@
 // Package pack writes downtime packs: the PDF a nurse prints from the
 // kiosk and works from on paper while the record is down. A pack holds a
-// census of the ward, a section per patient (the chart's summary and a MAR
+// census of the ward, a section per patient (the chart's summary, a MAR
 // grid of the 12 h after the data time, with blank hourly columns to chart
-// on), or both, for one patient or the whole ward in one document.
+// on and the doses recorded at the kiosk marked, and a blank vitals chart
+// with the NEWS2 bands), or both, for one patient or the whole ward in one
+// document. Every page of a patient carries its code-status and allergy
+// banners.
 //
 // # What every page carries
 //
