@@ -75,6 +75,8 @@ var catalogue = []message{
 	{"No patient has the MRN or id “%s” exactly – check the wristband, or choose from the list.", "Geen patiënt heeft precies het patiëntnummer of id “%s” – controleer het polsbandje, of kies uit de lijst.", "Aucun patient n'a exactement le n° patient ou l'id « %s » – vérifiez le bracelet, ou choisissez dans la liste."},
 	{"The census could not be read from the snapshot.", "De patiëntenlijst kon niet gelezen worden uit de momentopname.", "La liste des patients n'a pas pu être lue dans l'instantané."},
 	{"NEW ALLERGY", "NIEUWE ALLERGIE", "NOUVELLE ALLERGIE"},
+	{"SIMILAR NAME", "GELIJKAARDIGE NAAM", "NOM SIMILAIRE"},
+	{"Similar name on this ward: %s — check the wristband", "Gelijkaardige naam op deze afdeling: %s — controleer het polsbandje", "Nom similaire dans cette unité : %s — vérifiez le bracelet"},
 	{"ALLERGY", "ALLERGIE", "ALLERGIE"},
 	{"allergies not recorded", "allergieën niet geregistreerd", "allergies non renseignées"},
 	{"ISOLATION", "ISOLATIE", "ISOLEMENT"},
