@@ -2,8 +2,10 @@ package fhir
 
 import (
 	"testing"
+	"time"
 
 	"lifeboat/store"
+	"lifeboat/sync/synthetic"
 )
 
 // An order as needed keeps its maximum per period: from maxDosePerPeriod,
@@ -35,5 +37,33 @@ func TestAPRNOrderKeepsItsMaximum(t *testing.T) {
 	}
 	if iv := by["ibu"].Timing.Interval().Hours(); iv != 8 {
 		t.Errorf("ibuprofen interval %v h", iv)
+	}
+}
+
+// The synthetic ward's orders as needed carry their maximum per 24 h.
+func TestTheSyntheticWardsPRNOrdersHaveAMaximum(t *testing.T) {
+	b, err := synthetic.Bundle(synthetic.Options{Patients: 30, Seed: 7, AsOf: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := Read(writeFile(t, t.TempDir(), "ward.json", string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	prn := 0
+	for _, c := range charts {
+		for _, m := range c.Medications.Items {
+			if !m.PRN || m.Reported() {
+				continue
+			}
+			prn++
+			if m.MaxDose == nil || m.MaxDose.Hours != 24 || m.MaxDose.Amount <= 0 || m.Timing.Interval() <= 0 {
+				t.Errorf("%s: max %+v, timing %+v", m.Name, m.MaxDose, m.Timing)
+			}
+		}
+	}
+	if prn == 0 {
+		t.Fatal("no order as needed in the synthetic ward")
 	}
 }
