@@ -177,6 +177,10 @@ type Medication struct {
 	Start     time.Time `json:"start,omitzero"`
 	End       time.Time `json:"end,omitzero"`
 	LastGiven time.Time `json:"lastGiven,omitzero"`
+	// MaxDose is an as-needed order's most in a period (FHIR
+	// maxDosePerPeriod, or "max 3 per 24 h" in its text); nil when the
+	// order states none. Optional: older snapshots have none.
+	MaxDose *MaxDose `json:"maxDose,omitempty"`
 	// Kind is "" for an order, MedReported for a reported medication.
 	// Reported medications also say when the statement was asserted and
 	// by whom. Codes is every coding of the medication ("system|code").

@@ -34,6 +34,9 @@ type censusView struct {
 	snapRows []store.CensusRow // the snapshot's census
 	all      []store.CensusRow // and the patients registered during downtime
 	facts    map[string]downtimeFacts
+	// similar are, by patient, the others on the ward with a look-alike
+	// name (store.LookAlikes), found again whenever the census is read.
+	similar map[string][]store.CensusRow
 	// byPatient are the downtime entries by patient, for the doses.
 	byPatient map[string][]store.JournalEntry
 	// matched are the rows the search matches, shown those of them that
@@ -111,7 +114,7 @@ func newCensusView(k *Kiosk) *censusView {
 			}
 			bed.SetText(r.Bed)
 			name.SetText(censusLine(r, k.opt.Now))
-			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r)))
+			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r)))
 			nextText, overdueText := v.medsText(r, k.opt.Now())
 			next.SetText(nextText)
 			overdue.SetText(overdueText)
@@ -181,6 +184,7 @@ func (v *censusView) readSnapshot() {
 func (v *censusView) merge() {
 	v.all = slices.Clone(v.snapRows)
 	v.facts, v.byPatient = nil, nil
+	defer func() { v.similar = store.LookAlikes(v.all) }() // with the patients registered during downtime
 	if v.k.journal == nil {
 		return
 	}
@@ -226,6 +230,14 @@ func (v *censusView) earlyWarning(id string) (store.EarlyWarning, bool) {
 func (v *censusView) newAllergyFlag(r store.CensusRow) string {
 	if v.facts[r.ID].allergies > 0 && !store.IsTemporaryID(r.ID) {
 		return i18n.T("NEW ALLERGY")
+	}
+	return ""
+}
+
+// similarFlag flags a patient with a look-alike name on the ward.
+func (v *censusView) similarFlag(r store.CensusRow) string {
+	if len(v.similar[r.ID]) > 0 {
+		return i18n.T(present.SimilarNameFlag)
 	}
 	return ""
 }

@@ -45,6 +45,8 @@ type chartView struct {
 	// alerts are the header's lines from the journal (new allergies,
 	// moves), for tests.
 	alerts []string
+	// similarText is the banner of look-alike names on the ward, for tests.
+	similarText string
 	// tabs are the tabs under the header (tabs.go), tabsFor the patient
 	// they were laid out for: shown again, the same patient's chart keeps
 	// its tab. entries are the patient's downtime entries; journalOK is
@@ -114,6 +116,13 @@ func (v *chartView) show(c *store.Chart) {
 	header.Add(bannerBox(v.codeText, resusColour(shown.Resuscitation()),
 		shown.CodeStatus() == "" || store.NotResuscitated(shown.Resuscitation())))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
+	v.similarText = ""
+	if v.k.census != nil {
+		v.similarText = present.SimilarNameBanner(v.k.census.similar[c.Patient.ID])
+	}
+	if v.similarText != "" {
+		header.Add(bannerBox(v.similarText, colourUnknown, true))
+	}
 	if w, ok := store.LatestEarlyWarning(entries); ok {
 		header.Add(bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh))
 	}

@@ -158,6 +158,14 @@ func orderBox(o present.MAROrder, now time.Time, reflow *func()) fyne.CanvasObje
 
 		box.Add(l)
 	case o.Order.PRN:
+		lines, soon, over := present.PRNLines(o, now)
+		for i, line := range lines {
+			imp := widget.MediumImportance
+			if (i == 0 && soon) || (i == len(lines)-1 && over) {
+				imp = widget.WarningImportance
+			}
+			box.Add(wrappedLabel(line, imp))
+		}
 	case len(o.Doses) == 0:
 		l := wrappedLabel(i18n.T(present.MARNoDosesInWindow), widget.MediumImportance)
 		l.TextStyle.Italic = true

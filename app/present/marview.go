@@ -97,6 +97,9 @@ type MAROrder struct {
 	// Downtime are the entries recorded for this order during downtime,
 	// newest first, corrected and cancelled ones too (to be shown marked).
 	Downtime []store.JournalEntry
+	// Limits are an order as needed's next allowed time and doses in its
+	// maximum's period, at the MAR's Now (PRNLines says them).
+	Limits store.PRNLimits
 }
 
 // MARView is the MAR of a chart at the clock's time Now, over [From, To):
@@ -143,6 +146,7 @@ func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Ti
 			used[e.ID] = true
 		}
 		if r.Order.PRN {
+			o.Limits = store.PRNLimitsAt(r.Order, prnGiven(r.Order, c, o.Downtime), now)
 			v.PRN = append(v.PRN, o)
 			continue
 		}

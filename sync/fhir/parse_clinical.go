@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"cmp"
 	"encoding/base64"
 	"html"
 	"mime"
@@ -58,6 +59,7 @@ func (e *entry) medicationRequest() any {
 		if i == 0 {
 			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
 			m.Timing = timingOf(d.Timing.Repeat)
+			m.MaxDose = maxDoseOf(d)
 			if r := d.Timing.Repeat; r != nil {
 				start, end = r.BoundsPeriod.Start, r.BoundsPeriod.End
 			}
@@ -74,6 +76,9 @@ func (e *entry) medicationRequest() any {
 		}
 	}
 	m.Dosage = strings.Join(texts, "; ")
+	if m.MaxDose == nil {
+		m.MaxDose = store.ParseMaxDose(m.Dosage) // "max 3 per 24 h" in the text
+	}
 	m.Start = when(start, j.AuthoredOn)
 	m.End = when(end, j.DispenseRequest.ValidityPeriod.End)
 	return m
@@ -302,4 +307,36 @@ func stripTags(s string) string {
 		s = s[i+j+1:]
 	}
 	return html.UnescapeString(sb.String())
+}
+
+// maxDoseOf reads a dosage's maxDosePerPeriod (a Ratio: "1200 mg" per
+// "24 h", or "3" doses per "1 d"); nil when absent or unreadable.
+func maxDoseOf(d dosageJSON) *store.MaxDose {
+	r := d.MaxDosePerPeriod
+	if r == nil || r.Numerator.Value == nil || *r.Numerator.Value <= 0 {
+		return nil
+	}
+	hours := 0.0
+	per := 1.0
+	if r.Denominator.Value != nil {
+		per = *r.Denominator.Value
+	}
+	switch u := strings.ToLower(cmp.Or(r.Denominator.Code, r.Denominator.Unit)); u {
+	case "h", "hour", "hours":
+		hours = per
+	case "d", "day", "days":
+		hours = 24 * per
+	case "min":
+		hours = per / 60
+	}
+	if hours <= 0 {
+		return nil
+	}
+	n := *r.Numerator.Value
+	switch u := strings.ToLower(strings.TrimSpace(cmp.Or(r.Numerator.Unit, r.Numerator.Code))); u {
+	case "", "1", "{dose}", "dose", "doses":
+		return &store.MaxDose{Doses: int(n), Hours: hours}
+	default:
+		return &store.MaxDose{Amount: n, Unit: u, Hours: hours}
+	}
 }

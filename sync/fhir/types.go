@@ -138,8 +138,12 @@ type dosageJSON struct {
 	} `json:"timing"`
 	AsNeededBoolean         *bool    `json:"asNeededBoolean"`
 	AsNeededCodeableConcept *concept `json:"asNeededCodeableConcept"`
-	Route                   concept  `json:"route"`
-	DoseAndRate             []struct {
+	MaxDosePerPeriod        *struct {
+		Numerator   quantity `json:"numerator"`
+		Denominator quantity `json:"denominator"`
+	} `json:"maxDosePerPeriod"`
+	Route       concept `json:"route"`
+	DoseAndRate []struct {
 		DoseQuantity *quantity `json:"doseQuantity"`
 		DoseRange    *struct {
 			Low  *quantity `json:"low"`

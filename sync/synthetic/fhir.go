@@ -199,6 +199,12 @@ type dosage struct {
 	AsNeededCodeableConcept *concept      `json:"asNeededCodeableConcept,omitempty"`
 	Route                   concept       `json:"route"`
 	DoseAndRate             []doseAndRate `json:"doseAndRate"`
+	MaxDosePerPeriod        *ratio        `json:"maxDosePerPeriod,omitempty"`
+}
+
+type ratio struct {
+	Numerator   quantity `json:"numerator"`
+	Denominator quantity `json:"denominator"`
 }
 
 type medRequestRes struct {

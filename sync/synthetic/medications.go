@@ -142,6 +142,9 @@ func (p *patient) writeOrders() error {
 		}
 		if d.prn != "" {
 			dose.AsNeededCodeableConcept = &concept{Text: d.prn}
+			// At most a dose every interval: "400 mg every 8 h" is 1200 mg per 24 h.
+			dose.MaxDosePerPeriod = &ratio{Numerator: ucum(d.dose*float64(24/d.every), d.unit, d.ucum),
+				Denominator: ucum(24, "h", "h")}
 		}
 		m := medRequestRes{
 			ResourceType:              "MedicationRequest",

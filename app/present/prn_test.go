@@ -1,0 +1,48 @@
+package present
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"lifeboat/store"
+)
+
+// An order as needed says when the next dose is allowed and its maximum
+// per 24 h with what was given, counting the snapshot and the journal.
+func TestTheMARSaysWhenTheNextPRNDoseIsAllowedAndItsMaximum(t *testing.T) {
+	now := at(14, 0)
+	ibu := store.Medication{Name: "Ibuprofen 400 mg", Status: "active", PRN: true, LastGiven: at(14, 0),
+		Timing: store.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"}, MaxDose: &store.MaxDose{Amount: 1200, Unit: "mg", Hours: 24},
+		Source: store.Source{ID: "mr-ibu"}}
+	c := &store.Chart{}
+	c.Medications.Items = []store.Medication{ibu}
+	c.Administrations.Items = []store.Administration{{Medication: "Ibuprofen", Status: "completed", Dose: "400 mg", Time: at(14, 0), OrderID: "mr-ibu"}}
+	v := NewMARView(c, nil, now)
+	lines, soon, over := PRNLines(v.PRN[0], now)
+	want := []string{"Next allowed from " + DateTime(at(22, 0)) + " (every 8 h)", "Maximum 1200 mg per 24 h: 400 mg given in that time"}
+	if !slices.Equal(lines, want) || !soon || over {
+		t.Errorf("got %q %v %v, want %q", lines, soon, over, want)
+	}
+	// Two more recorded during downtime reach the maximum; one cancelled
+	// does not count.
+	dose := func(id string, h int) store.JournalEntry {
+		return store.JournalEntry{Entry: store.Entry{ID: id, Kind: store.KindMedication, ClinicalTime: at(h, 0),
+			Medication: &store.Administered{Outcome: store.OutcomeGiven, OrderID: "mr-ibu", Dose: &store.Quantity{Value: 400, Unit: "mg"}}}}
+	}
+	c.Administrations.Items[0].Time, ibu.LastGiven = at(0, 0), at(0, 0)
+	c.Medications.Items[0] = ibu
+	v = NewMARView(c, []store.JournalEntry{dose("e1", 8), dose("e2", 6)}, now.Add(2*time.Hour))
+	lines, soon, over = PRNLines(v.PRN[0], now.Add(2*time.Hour))
+	want = []string{"Next allowed now (every 8 h)", "Maximum 1200 mg per 24 h: 1200 mg given in that time"}
+	if !slices.Equal(lines, want) || soon || !over {
+		t.Errorf("got %q %v %v, want %q", lines, soon, over, want)
+	}
+	// No maximum stated.
+	ibu.MaxDose = nil
+	c.Medications.Items[0] = ibu
+	lines, _, _ = PRNLines(NewMARView(c, nil, now).PRN[0], now)
+	if lines[len(lines)-1] != "No maximum per 24 h stated in the order" {
+		t.Errorf("no maximum: %q", lines)
+	}
+}

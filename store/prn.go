@@ -1,0 +1,155 @@
+package store
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Limits of orders as needed (PRN): the next dose is allowed once the
+// order's interval has passed since the last (an "every 8 h as needed"
+// order given at 06:00 allows the next at 14:00), and no more than the
+// order's maximum in a period ("max 3 per 24 h", "maximum 1200 mg per 24
+// hours") may be given.
+
+// MaxDose is a most in a period: Doses doses, or Amount of Unit ("1200"
+// "mg"), in Hours hours.
+type MaxDose struct {
+	Doses  int     `json:"doses,omitempty"`
+	Amount float64 `json:"amount,omitempty"`
+	Unit   string  `json:"unit,omitempty"`
+	Hours  float64 `json:"hours"`
+}
+
+// Period is the maximum's period.
+func (m MaxDose) Period() time.Duration { return time.Duration(m.Hours * float64(time.Hour)) }
+
+var maxDoseText = regexp.MustCompile(`(?i)\bmax(?:imum|\.)?\s*(?:of\s*)?(\d+(?:[.,]\d+)?)\s*([a-zµ]*)\s*(?:per|/|in|every|a)\s*(\d*)\s*(h|hours?|hrs?|days?|d)\b`)
+
+// ParseMaxDose reads a maximum from an order's text: "max 3 per 24 h",
+// "maximum 1200 mg per 24 hours", "max. 4 doses/day"; nil for none.
+func ParseMaxDose(text string) *MaxDose {
+	m := maxDoseText.FindStringSubmatch(text)
+	if m == nil {
+		return nil
+	}
+	n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
+	if err != nil || n <= 0 {
+		return nil
+	}
+	hours := 1.0
+	if m[3] != "" {
+		if hours, err = strconv.ParseFloat(m[3], 64); err != nil || hours <= 0 {
+			return nil
+		}
+	}
+	if strings.HasPrefix(strings.ToLower(m[4]), "d") {
+		hours *= 24
+	}
+	out := &MaxDose{Hours: hours}
+	switch unit := strings.ToLower(m[2]); unit {
+	case "", "x", "times", "dose", "doses":
+		out.Doses = int(n)
+	default:
+		out.Amount, out.Unit = n, unit
+	}
+	return out
+}
+
+// Interval is the least time between two doses of an order as stated by
+// its timing ("every 8 h": 8 h; "3 times a day": 8 h); 0 when not stated.
+func (t Timing) Interval() time.Duration {
+	unit := map[string]time.Duration{"s": time.Second, "min": time.Minute, "h": time.Hour, "d": 24 * time.Hour,
+		"wk": 7 * 24 * time.Hour}[t.PeriodUnit]
+	if unit == 0 || t.Period <= 0 {
+		return 0
+	}
+	f := max(t.Frequency, 1)
+	return time.Duration(t.Period * float64(unit) / float64(f))
+}
+
+// GivenDose is a dose known to be given: its time, and its amount when
+// known.
+type GivenDose struct {
+	Time   time.Time
+	Amount float64
+	Unit   string
+}
+
+// ParseAmount reads "400 mg" as 400 and "mg"; ok false when it cannot.
+func ParseAmount(s string) (amount float64, unit string, ok bool) {
+	f := strings.Fields(strings.TrimSpace(s))
+	if len(f) == 0 {
+		return 0, "", false
+	}
+	n, err := strconv.ParseFloat(strings.ReplaceAll(f[0], ",", "."), 64)
+	if err != nil {
+		return 0, "", false
+	}
+	return n, strings.ToLower(strings.Join(f[1:], " ")), true
+}
+
+// PRNLimits are an order's limits at a time, from the doses given.
+type PRNLimits struct {
+	Last        time.Time // the newest dose given before the time, or zero
+	NextAllowed time.Time // Last plus the order's interval; zero if either is unknown
+	Max         *MaxDose
+	// InPeriod are the doses given in the maximum's period before the
+	// time, and Amount their amount in the maximum's unit (doses of
+	// unknown amount counted as none).
+	InPeriod int
+	Amount   float64
+}
+
+// PRNLimitsAt are order m's limits at time at, given the doses given.
+func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
+	l := PRNLimits{Max: m.MaxDose}
+	for _, g := range given {
+		if !g.Time.After(at) && g.Time.After(l.Last) {
+			l.Last = g.Time
+		}
+	}
+	if iv := m.Timing.Interval(); iv > 0 && !l.Last.IsZero() {
+		l.NextAllowed = l.Last.Add(iv)
+	}
+	if l.Max != nil && l.Max.Hours > 0 {
+		from := at.Add(-l.Max.Period())
+		for _, g := range given {
+			if g.Time.After(from) && !g.Time.After(at) {
+				l.InPeriod++
+				if strings.EqualFold(g.Unit, l.Max.Unit) {
+					l.Amount += g.Amount
+				}
+			}
+		}
+	}
+	return l
+}
+
+// PRNWarnings are the warnings for one more dose of amount (of unit) at
+// time at: before the next allowed time, or over the maximum.
+func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, unit string) [][2]string {
+	l := PRNLimitsAt(m, given, at)
+	var warn [][2]string
+	if !l.NextAllowed.IsZero() && at.Before(l.NextAllowed) {
+		warn = append(warn, [2]string{"prn-interval", fmt.Sprintf("as needed every %s: the last dose was given %s, so the next is allowed from %s",
+			hoursText(m.Timing.Interval()), l.Last.Format("02/01 15:04"), l.NextAllowed.Format("02/01 15:04"))})
+	}
+	if x := l.Max; x != nil {
+		switch {
+		case x.Doses > 0 && l.InPeriod+1 > x.Doses:
+			warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would be dose %d in %s; the order allows at most %d",
+				l.InPeriod+1, hoursText(x.Period()), x.Doses)})
+		case x.Amount > 0 && strings.EqualFold(unit, x.Unit) && l.Amount+amount > x.Amount:
+			warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would make %s %s in %s; the order allows at most %s %s",
+				num(l.Amount+amount), x.Unit, hoursText(x.Period()), num(x.Amount), x.Unit)})
+		}
+	}
+	return warn
+}
+
+func hoursText(d time.Duration) string {
+	return strconv.FormatFloat(d.Hours(), 'f', -1, 64) + " h"
+}

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseMaxDose(t *testing.T) {
+	cases := []struct {
+		text string
+		want *MaxDose
+	}{
+		{"Ibuprofen 400 mg every 8 h as needed, max 3 per 24 h", &MaxDose{Doses: 3, Hours: 24}},
+		{"maximum 1200 mg per 24 hours", &MaxDose{Amount: 1200, Unit: "mg", Hours: 24}},
+		{"1 g every 6 h if pain; Max. 4 g/day", &MaxDose{Amount: 4, Unit: "g", Hours: 24}},
+		{"max 4 doses in 24 hrs", &MaxDose{Doses: 4, Hours: 24}},
+		{"Ibuprofen 400 mg every 8 h as needed", nil},
+		{"maximal effect after 2 h", nil},
+	}
+	for _, c := range cases {
+		got := ParseMaxDose(c.text)
+		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
+			t.Errorf("%q: got %+v, want %+v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestTimingInterval(t *testing.T) {
+	for _, c := range []struct {
+		timing Timing
+		want   time.Duration
+	}{
+		{Timing{Frequency: 1, Period: 8, PeriodUnit: "h"}, 8 * time.Hour},
+		{Timing{Frequency: 3, Period: 1, PeriodUnit: "d"}, 8 * time.Hour},
+		{Timing{Period: 4, PeriodUnit: "h"}, 4 * time.Hour},
+		{Timing{}, 0},
+	} {
+		if got := c.timing.Interval(); got != c.want {
+			t.Errorf("%+v: %v, want %v", c.timing, got, c.want)
+		}
+	}
+}
+
+func TestPRNWarnings(t *testing.T) {
+	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	ibuprofen := Medication{Name: "Ibuprofen 400 mg", PRN: true, Timing: Timing{Frequency: 1, Period: 8, PeriodUnit: "h"},
+		MaxDose: &MaxDose{Amount: 1200, Unit: "mg", Hours: 24}}
+	given := func(hoursAgo ...float64) []GivenDose {
+		var out []GivenDose
+		for _, h := range hoursAgo {
+			out = append(out, GivenDose{Time: at.Add(-time.Duration(h * float64(time.Hour))), Amount: 400, Unit: "mg"})
+		}
+		return out
+	}
+	text := func(w [][2]string) string {
+		var s []string
+		for _, x := range w {
+			s = append(s, x[0]+": "+x[1])
+		}
+		return strings.Join(s, "\n")
+	}
+	if w := PRNWarnings(ibuprofen, given(9, 20), at, 400, "mg"); len(w) != 0 {
+		t.Errorf("allowed dose warned: %s", text(w))
+	}
+	w := PRNWarnings(ibuprofen, given(0), at, 400, "mg")
+	if got := text(w); got != "prn-interval: as needed every 8 h: the last dose was given 06/12 14:00, so the next is allowed from 06/12 22:00" {
+		t.Errorf("dose again at once: %s", got)
+	}
+	w = PRNWarnings(ibuprofen, given(8, 16, 23), at, 400, "mg")
+	if got := text(w); got != "prn-max: this would make 1600 mg in 24 h; the order allows at most 1200 mg" {
+		t.Errorf("fourth dose: %s", got)
+	}
+	// A dose 25 h ago is outside the day.
+	if w := PRNWarnings(ibuprofen, given(8, 16, 25), at, 400, "mg"); len(w) != 0 {
+		t.Errorf("three in 25 h: %s", text(w))
+	}
+	byCount := ibuprofen
+	byCount.MaxDose = &MaxDose{Doses: 2, Hours: 24}
+	if got := text(PRNWarnings(byCount, given(8, 16), at, 0, "")); got != "prn-max: this would be dose 3 in 24 h; the order allows at most 2" {
+		t.Errorf("by count: %s", got)
+	}
+	l := PRNLimitsAt(ibuprofen, given(2, 10), at)
+	if !l.NextAllowed.Equal(at.Add(6*time.Hour)) || l.InPeriod != 2 || l.Amount != 800 {
+		t.Errorf("limits %+v", l)
+	}
+}
+
+// A PRN dose before the next allowed time, or over the 24 h maximum,
+// counting the snapshot's administrations and the journal, is warned
+// about (the form's "Save anyway").
+func TestReviewWarnsOfAPRNDoseTooSoonOrOverTheMaximum(t *testing.T) {
+	now := time.Now()
+	p1 := testChart("p1", "Peeters, Maria", "MRN0000001")
+	p1.Medications.Items = []Medication{{Name: "Ibuprofen 400 mg", Status: "active", PRN: true,
+		Dosage: "400 mg oral every 8 h as needed, max 3 per 24 h", Timing: Timing{Frequency: 1, Period: 8, PeriodUnit: "h"},
+		MaxDose: &MaxDose{Doses: 3, Hours: 24}, LastGiven: now.Add(-20 * time.Hour),
+		Source: Source{Type: "MedicationRequest", ID: "p1-ibu", JSON: []byte(`{}`)}}}
+	p1.Administrations.Items = []Administration{{Medication: "Ibuprofen 400 mg", Status: "completed", Dose: "400 mg",
+		Time: now.Add(-20 * time.Hour), OrderID: "p1-ibu", Source: Source{Type: "MedicationAdministration", ID: "p1-a1", JSON: []byte(`{}`)}}}
+	w, err := BuildWard(context.Background(), []Chart{p1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	dir, keys := testVault(t)
+	j := openJournal(t, dir, keys)
+	dose := func(at time.Time) Entry {
+		return Entry{Kind: KindMedication, Patient: "p1", ClinicalTime: at, Medication: &Administered{Outcome: OutcomeGiven,
+			Medication: "Ibuprofen 400 mg", OrderID: "p1-ibu", Dose: &Quantity{400, "mg"}, Route: "oral"}}
+	}
+	if _, ws, err := reviewOne(t, w, j, nil, dose(now)); err != nil || len(ws) != 0 {
+		t.Fatalf("an allowed dose: err %v, warnings %s", err, rules(ws))
+	}
+	// One given in the journal 2 h ago: too soon.
+	earlier := JournalEntry{Entry: draft(t, j, dose(now.Add(-2*time.Hour))), Seq: 1}
+	_, ws, _ := reviewOne(t, w, j, []JournalEntry{earlier}, dose(now))
+	if !strings.Contains(rules(ws), "prn-interval: as needed every 8 h: the last dose was given") {
+		t.Fatalf("too soon: %s", rules(ws))
+	}
+	// Two in the journal 10 h and 18 h ago plus the snapshot's 20 h ago:
+	// a fourth in 24 h.
+	a := JournalEntry{Entry: draft(t, j, dose(now.Add(-10*time.Hour))), Seq: 1}
+	b := JournalEntry{Entry: draft(t, j, dose(now.Add(-18*time.Hour))), Seq: 2}
+	_, ws, _ = reviewOne(t, w, j, []JournalEntry{a, b}, dose(now))
+	if got := rules(ws); got != "prn-max: this would be dose 4 in 24 h; the order allows at most 3" {
+		t.Fatalf("fourth dose: %s", got)
+	}
+}
