@@ -108,6 +108,7 @@ type Journal struct {
 	signedSeq    int64          // the last entry read whose signature holds, and its chain value
 	signedChain  []byte
 	rowProblems  []JournalProblem // entries that failed verification, and gaps
+	headProblems []JournalProblem // what the last reading of journal.head found
 	recoveryOnly int              // decisions recorded with the recovery key, which these keys cannot check
 	files        fileState        // what was found of the journal's files at open
 	heads        chan struct{}    // a newer head to write (see headLater); nil until the first Record

@@ -68,16 +68,16 @@ func (j *Journal) openFiles(ctx context.Context) error {
 	var je *JournalError
 	switch {
 	case errors.As(err, &je):
-		return j.lostFile(name, "is damaged ("+je.Reason+")")
+		return j.lostFile(name, je)
 	case err != nil:
 		return err
 	case !exists:
-		return j.lostFile(name, "is missing or empty")
+		return j.lostFile(name, nil)
 	}
 	if err := j.connect(ctx, false); err != nil {
 		if errors.As(err, &je) {
 			j.db = nil
-			return j.lostFile(name, "is damaged ("+je.Reason+")")
+			return j.lostFile(name, je)
 		}
 		return err
 	}
@@ -102,7 +102,7 @@ func (j *Journal) openFiles(ctx context.Context) error {
 	if j.files.upgraded {
 		return j.writeHead()
 	}
-	return nil
+	return j.checkHead()
 }
 
 // lostFile handles a journal file that is missing, empty or damaged. If
@@ -111,7 +111,7 @@ func (j *Journal) openFiles(ctx context.Context) error {
 // it is for IT, and the next Record starts a new file beside it, going on
 // with the sequence. A missing or empty file on a kiosk that never
 // recorded anything is simply a journal not yet created.
-func (j *Journal) lostFile(name, what string) error {
+func (j *Journal) lostFile(name string, damage *JournalError) error {
 	var known int64
 	if j.files.head != nil {
 		known = j.files.head.Count
@@ -119,8 +119,11 @@ func (j *Journal) lostFile(name, what string) error {
 		known = j.files.witnessed(j.dir, j.keys)
 	}
 	present := exists(j.path) || exists(j.path+"-wal")
-	damagedFile := what != "is missing or empty"
-	if known == 0 && !damagedFile {
+	what := "is missing or empty"
+	if damage != nil {
+		what = "is damaged (" + damage.Reason + ")"
+	}
+	if known == 0 && damage == nil {
 		// Nothing was ever recorded: the first Record creates the file. A
 		// head saying so spares the next open the audit trail's reading.
 		if j.files.head == nil && j.keys.signing != nil {
@@ -217,7 +220,8 @@ func (j *Journal) writeHead() error {
 }
 
 // Check verifies the whole journal: every entry's signature and chain,
-// the head, and the files. It reads what other processes recorded first.
+// the head, and the files. It reads what other processes recorded first,
+// and journal.head again.
 func (j *Journal) Check(ctx context.Context) (JournalCheck, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -229,35 +233,59 @@ func (j *Journal) Check(ctx context.Context) (JournalCheck, error) {
 			return JournalCheck{}, err
 		}
 	}
-	c := JournalCheck{Entries: len(j.entries), RecoveryOnly: j.recoveryOnly}
-	if j.headProblem != nil {
-		c.Problems = append(c.Problems, JournalProblem{Kind: ProblemHead,
-			Text: "journal.head could not be written (" + j.headProblem.Error() + "): entries removed from the end would not show."})
+	if err := j.checkHead(); err != nil {
+		return JournalCheck{}, err
 	}
+	c := JournalCheck{Entries: len(j.entries), RecoveryOnly: j.recoveryOnly, Problems: j.problems()}
 	for _, e := range j.entries {
 		if e.Signer == SignerUpgrade {
 			c.Upgraded++
 		}
 	}
-	c.Problems = append(c.Problems, j.files.problems...)
-	c.Problems = append(c.Problems, j.rowProblems...)
+	return c, nil
+}
+
+// Problems is what verification found as of the last read (OpenJournal,
+// List, Record, Check), without reading anything: for a screen that must
+// not wait on the disk.
+func (j *Journal) Problems() []JournalProblem {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.problems()
+}
+
+func (j *Journal) problems() []JournalProblem {
+	var out []JournalProblem
+	if j.headProblem != nil {
+		out = append(out, JournalProblem{Kind: ProblemHead,
+			Text: "journal.head could not be written (" + j.headProblem.Error() + "): entries removed from the end would not show."})
+	}
+	out = append(out, j.files.problems...)
+	out = append(out, j.rowProblems...)
+	return append(out, j.headProblems...)
+}
+
+// checkHead holds the entries read against journal.head as it is on disk
+// now: entries removed from the end, or the newest one replaced.
+func (j *Journal) checkHead() error {
+	j.headProblems = nil
 	head, herr := readJournalHead(j.dir, j.keys.trusted)
 	switch {
-	case herr == nil && head.File != filepath.Base(j.path):
-	case herr == nil && head.Count > j.last && head.Count > j.files.lost:
+	case herr != nil && !errors.Is(herr, errJournalHeadMissing) && !errors.Is(herr, errJournalHeadDamaged):
+		return herr
+	case herr != nil, head.File != filepath.Base(j.path), head.Count <= j.files.lost:
+	case head.Count > j.last:
 		from := max(j.last, j.files.lost) + 1
-		c.Problems = append(c.Problems, JournalProblem{Kind: ProblemMissing, Seq: from, Last: head.Count,
+		j.headProblems = append(j.headProblems, JournalProblem{Kind: ProblemMissing, Seq: from, Last: head.Count,
 			Text: entrySpan(from, head.Count) + " missing: removed from the end of the journal."})
-	case herr == nil && head.Count > j.files.lost:
+	default:
 		if k := sort.Search(len(j.entries), func(i int) bool { return j.entries[i].Seq >= head.Count }); k < len(j.entries) &&
 			j.entries[k].Seq == head.Count && !bytes.Equal(j.entries[k].chain, head.Chain) {
-			c.Problems = append(c.Problems, JournalProblem{Kind: ProblemOrder, Seq: head.Count,
+			j.headProblems = append(j.headProblems, JournalProblem{Kind: ProblemOrder, Seq: head.Count,
 				Text: fmt.Sprintf("entry %d is not the one journal.head signed: the journal was replaced.", head.Count)})
 		}
-	case herr != nil && !errors.Is(herr, errJournalHeadMissing) && !errors.Is(herr, errJournalHeadDamaged):
-		return JournalCheck{}, herr
 	}
-	return c, nil
+	return nil
 }
 
 // CrossCheck holds the journal against the audit trail's witnesses: an

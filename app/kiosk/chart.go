@@ -203,18 +203,16 @@ func (v *chartView) downtime(patientID string) (present.Section, []store.Journal
 	return s, entries
 }
 
-// journalProblems is what verification of the journal found: entries
+// journalProblems is what verification of the journal found, as of its
+// last read (unlock, a recorded entry, a chart's downtime section): entries
 // forged, altered or missing, shown on the banner and the charts they
-// concern, never as entries.
+// concern, never as entries. It reads nothing: the banner calls it on the
+// UI thread.
 func (k *Kiosk) journalProblems() []store.JournalProblem {
 	if k.journal == nil {
 		return nil
 	}
-	c, err := k.journal.Check(context.Background())
-	if err != nil {
-		return nil
-	}
-	return c.Problems
+	return k.journal.Problems()
 }
 
 // Colours of the code status banner, one per level: what the hospital
