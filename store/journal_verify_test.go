@@ -338,3 +338,23 @@ func TestARecoveryDecisionIsCheckedByTheRecoveryKeyAndNotTakenOnTrustByTheKiosk(
 		t.Fatalf("a forged recovery decision was listed: %d", len(all))
 	}
 }
+
+func TestAnEmptyOrHugeHeadIsADamagedHeadSaidAndReplaced(t *testing.T) {
+	for name, content := range map[string][]byte{"empty": nil, "50 MB": bytes.Repeat([]byte("{"), 50<<20)} {
+		t.Run(name, func(t *testing.T) {
+			dir, keys, _ := recordedJournal(t)
+			if err := os.WriteFile(filepath.Join(dir, journalHeadFile), content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			j := openJournal(t, dir, keys)
+			if c := check(t, j); len(c.Problems) != 1 || c.Problems[0].Kind != ProblemHead {
+				t.Fatalf("problems %+v", c.Problems)
+			}
+			record(t, j, draft(t, j, vitalsEntry("p1", 90)))
+			j.Close()
+			if _, err := readJournalHead(dir, keys.trusted); err != nil {
+				t.Fatalf("the head was not replaced: %v", err)
+			}
+		})
+	}
+}
