@@ -48,34 +48,12 @@ func (e *entry) medicationRequest() any {
 	}
 	m := medRow{Medication: store.Medication{Name: name, Code: code, Status: j.Status, Source: e.source()}, medRef: medRef, codes: codes, raw: e.at}
 	var start, end string
-	var texts []string
-	for i, d := range j.DosageInstruction {
-		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil
-		reason := ""
-		if d.AsNeededCodeableConcept != nil {
-			reason = conceptText(*d.AsNeededCodeableConcept)
-		}
-		dose, route, freq := doseText(d), routeText(d.Route), frequencyText(d.Timing.Repeat, d.Timing.Code, prn)
-		if i == 0 {
-			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
-			m.Timing = timingOf(d.Timing.Repeat)
-			m.MaxDose = maxDoseOf(d)
-			if r := d.Timing.Repeat; r != nil {
-				start, end = r.BoundsPeriod.Start, r.BoundsPeriod.End
-			}
-		}
-		if t := strings.TrimSpace(d.Text); t != "" {
-			texts = append(texts, t)
-			continue
-		}
-		if reason != "" {
-			freq += " for " + reason
-		}
-		if t := joinNonEmpty(" ", dose, route, freq); t != "" {
-			texts = append(texts, t)
+	if d := dosageOf(&m.Medication, j.DosageInstruction); d != nil {
+		m.MaxDose = maxDoseOf(*d)
+		if r := d.Timing.Repeat; r != nil {
+			start, end = r.BoundsPeriod.Start, r.BoundsPeriod.End
 		}
 	}
-	m.Dosage = strings.Join(texts, "; ")
 	if m.MaxDose == nil {
 		m.MaxDose = store.ParseMaxDose(m.Dosage) // "max 3 per 24 h" in the text
 	}
@@ -339,4 +317,39 @@ func maxDoseOf(d dosageJSON) *store.MaxDose {
 	default:
 		return &store.MaxDose{Amount: n, Unit: u, Hours: hours}
 	}
+}
+
+// dosageOf fills a medication's dose, route, frequency, PRN and timing
+// from its first dosage, and its dosage text from all of them (each one's
+// own text, else its parts in words), and returns the first, if any. Orders
+// and reported medications read their dosages alike.
+func dosageOf(m *store.Medication, ds []dosageJSON) *dosageJSON {
+	var texts []string
+	for i, d := range ds {
+		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil
+		reason := ""
+		if d.AsNeededCodeableConcept != nil {
+			reason = conceptText(*d.AsNeededCodeableConcept)
+		}
+		dose, route, freq := doseText(d), routeText(d.Route), frequencyText(d.Timing.Repeat, d.Timing.Code, prn)
+		if i == 0 {
+			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
+			m.Timing = timingOf(d.Timing.Repeat)
+		}
+		if t := strings.TrimSpace(d.Text); t != "" {
+			texts = append(texts, t)
+			continue
+		}
+		if reason != "" {
+			freq += " for " + reason
+		}
+		if t := joinNonEmpty(" ", dose, route, freq); t != "" {
+			texts = append(texts, t)
+		}
+	}
+	m.Dosage = strings.Join(texts, "; ")
+	if len(ds) == 0 {
+		return nil
+	}
+	return &ds[0]
 }

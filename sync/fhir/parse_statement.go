@@ -82,30 +82,7 @@ func (e *entry) medicationStatement() any {
 		e.bad = e.rtype + ": missing medication"
 		return nil
 	}
-	var texts []string
-	for i, d := range j.Dosage {
-		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil
-		reason := ""
-		if d.AsNeededCodeableConcept != nil {
-			reason = conceptText(*d.AsNeededCodeableConcept)
-		}
-		dose, route, freq := doseText(d), routeText(d.Route), frequencyText(d.Timing.Repeat, d.Timing.Code, prn)
-		if i == 0 {
-			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
-			m.Timing = timingOf(d.Timing.Repeat)
-		}
-		if t := strings.TrimSpace(d.Text); t != "" {
-			texts = append(texts, t)
-			continue
-		}
-		if reason != "" {
-			freq += " for " + reason
-		}
-		if t := joinNonEmpty(" ", dose, route, freq); t != "" {
-			texts = append(texts, t)
-		}
-	}
-	m.Dosage = strings.Join(texts, "; ")
+	dosageOf(&m.Medication, j.Dosage)
 	m.Start = when(j.EffectivePeriod.Start, j.EffectiveDateTime)
 	m.End = when(j.EffectivePeriod.End)
 	return m
