@@ -35,7 +35,14 @@ func (e *FileError) Unwrap() error { return e.Err }
 // no limit). Errors wrap ErrNotRegular, ErrTooLarge or the open error
 // (fs.ErrNotExist stays matchable), labelled with label.
 func OpenRegular(path, label string, max int64) (*os.File, error) {
-	f, err := openNoBlock(path)
+	return openRegular(path, label, max, os.O_RDONLY)
+}
+
+// openRegular opens path with flag (and mode 0600 if it creates it)
+// without blocking on a FIFO, and keeps it only if it is a regular file of
+// at most max bytes.
+func openRegular(path, label string, max int64, flag int) (*os.File, error) {
+	f, err := openNoBlock(path, flag)
 	if err != nil {
 		return nil, &FileError{Label: label, Err: err}
 	}
@@ -95,22 +102,7 @@ const (
 // data folder that is appended to, like audit.log, without blocking on a
 // FIFO, and returns it only if it is a regular file.
 func OpenAppendRegular(path, label string) (*os.File, error) {
-	f, err := openAppendNoBlock(path)
-	if err != nil {
-		return nil, &FileError{Label: label, Err: err}
-	}
-	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = ErrNotRegular
-	}
-	if err == nil {
-		err = clearNoBlock(f)
-	}
-	if err != nil {
-		f.Close()
-		return nil, &FileError{Label: label, Err: err}
-	}
-	return f, nil
+	return openRegular(path, label, 0, os.O_RDWR|os.O_APPEND|os.O_CREATE)
 }
 
 // vaultLabel names a file of the data folder in an error.

@@ -3,30 +3,24 @@
 package store
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 )
 
 // openNoBlock refuses what is not a regular file before opening it: on
 // Windows a named pipe lives outside the file system's folders, so a
-// Lstat of the path tells.
-func openNoBlock(path string) (*os.File, error) {
+// Lstat of the path tells. A missing file is created when flag says so.
+func openNoBlock(path string, flag int) (*os.File, error) {
 	fi, err := os.Lstat(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && flag&os.O_CREATE != 0:
+	case err != nil:
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
+	case !fi.Mode().IsRegular():
 		return nil, ErrNotRegular
 	}
-	return os.Open(path)
+	return os.OpenFile(path, flag, 0o600)
 }
 
 func clearNoBlock(*os.File) error { return nil }
-
-// openAppendNoBlock opens for appending, creating the file, after checking
-// that what is there, if anything, is a regular file.
-func openAppendNoBlock(path string) (*os.File, error) {
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
-		return nil, ErrNotRegular
-	}
-	return os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
-}
