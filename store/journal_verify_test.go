@@ -280,21 +280,13 @@ func TestAMissingOrForeignHeadIsSaidForEver(t *testing.T) {
 }
 
 func TestARecoveryDecisionIsCheckedByTheRecoveryKeyAndNotTakenOnTrustByTheKiosk(t *testing.T) {
-	dir := t.TempDir()
-	res, err := Init(dir, testPassphrase, InitOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := Unlock(dir, testPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, keys, recovery := testVaultWithRecovery(t)
 	j := openJournal(t, dir, keys)
 	note := draft(t, j, noteEntry("p1", "Restless."))
 	record(t, j, note)
 	j.Close()
 
-	rk, err := UnlockRecovery(dir, res.RecoveryIdentity)
+	rk, err := UnlockRecovery(dir, recovery)
 	if err != nil {
 		t.Fatal(err)
 	}

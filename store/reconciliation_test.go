@@ -104,15 +104,7 @@ func TestADecisionIsValidatedAndStaysOffTheChart(t *testing.T) {
 }
 
 func TestTheRecoveryKeyReadsTheJournalAndRecordsDecisionsButCannotSign(t *testing.T) {
-	dir := t.TempDir()
-	res, err := Init(dir, testPassphrase, InitOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := Unlock(dir, testPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, keys, recovery := testVaultWithRecovery(t)
 	j := openJournal(t, dir, keys)
 	e := draft(t, j, vitalsEntry("p1", 70))
 	record(t, j, e)
@@ -121,7 +113,7 @@ func TestTheRecoveryKeyReadsTheJournalAndRecordsDecisionsButCannotSign(t *testin
 	if _, err := UnlockRecovery(dir, "AGE-SECRET-KEY-1NOTAKEY"); err != ErrNotRecoveryKey {
 		t.Errorf("a wrong key: %v", err)
 	}
-	rk, err := UnlockRecovery(dir, res.RecoveryIdentity)
+	rk, err := UnlockRecovery(dir, recovery)
 	if err != nil {
 		t.Fatal(err)
 	}

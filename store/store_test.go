@@ -45,15 +45,23 @@ func testChart(id, name, mrn string) Chart {
 
 func testVault(t *testing.T) (string, *Keys) {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := Init(dir, testPassphrase, InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := Unlock(dir, testPassphrase)
+	dir, keys, _ := testVaultWithRecovery(t)
+	return dir, keys
+}
+
+// testVaultWithRecovery is testVault with the IT recovery identity that
+// Init made for it.
+func testVaultWithRecovery(t *testing.T) (dir string, keys *Keys, recovery string) {
+	t.Helper()
+	dir = t.TempDir()
+	res, err := Init(dir, testPassphrase, InitOptions{WorkFactor: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dir, keys
+	if keys, err = Unlock(dir, testPassphrase); err != nil {
+		t.Fatal(err)
+	}
+	return dir, keys, res.RecoveryIdentity
 }
 
 func sealCharts(t *testing.T, dir string, keys *Keys, charts ...Chart) *Manifest {
