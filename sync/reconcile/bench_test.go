@@ -116,23 +116,12 @@ func BenchmarkReconcile(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := &Reconciler{Client: client, Journal: jj, Batch: 8}
-		b.StartTimer()
-		start := time.Now()
-		res, err := r.Run(ctx)
-		run += time.Since(start)
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Created != n {
-			b.Fatalf("created %d of %d entries (%v)", res.Created, n, res.Plan.Count)
-		}
+		run += timedRun(ctx, b, &Reconciler{Client: client, Journal: jj, Batch: 8}, n)
 		jj.Close()
 		srv.Stop()
 
 		srv2 := fhirtest.Start(b, fhirtest.Options{}, bj.ndjson)
-		start = time.Now()
+		start := time.Now()
 		postAll(b, srv2.URL, rec.bodies)
 		floor += time.Since(start)
 		srv2.Stop()
@@ -176,18 +165,7 @@ func BenchmarkReconcileSlowServer(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := &Reconciler{Client: client, Journal: jj, Wait: 2 * time.Second}
-		b.StartTimer()
-		start := time.Now()
-		res, err := r.Run(ctx)
-		run += time.Since(start)
-		b.StopTimer()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Created != n {
-			b.Fatalf("created %d of %d entries (%v)", res.Created, n, res.Plan.Count)
-		}
+		run += timedRun(ctx, b, &Reconciler{Client: client, Journal: jj, Wait: 2 * time.Second}, n)
 		bundles += len(rec.bodies)
 		jj.Close()
 		proxy.close()
@@ -196,7 +174,7 @@ func BenchmarkReconcileSlowServer(b *testing.B) {
 		srv2 := fhirtest.Start(b, fhirtest.Options{}, bj.ndjson)
 		proxy2 := newFaultProxy(b, srv2.URL, uint64(i), 0)
 		proxy2.slowly(slow)
-		start = time.Now()
+		start := time.Now()
 		postAll(b, proxy2.URL, rec.bodies)
 		floor += time.Since(start)
 		proxy2.close()
@@ -278,4 +256,22 @@ func (bj *benchJournal) fresh(b *testing.B, i int) *store.Journal {
 		b.Fatal(err)
 	}
 	return jj
+}
+
+// timedRun runs r with the benchmark's timer on, requires that it created
+// all n entries, and returns how long it took.
+func timedRun(ctx context.Context, b *testing.B, r *Reconciler, n int) time.Duration {
+	b.Helper()
+	b.StartTimer()
+	start := time.Now()
+	res, err := r.Run(ctx)
+	took := time.Since(start)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Created != n {
+		b.Fatalf("created %d of %d entries (%v)", res.Created, n, res.Plan.Count)
+	}
+	return took
 }
