@@ -97,3 +97,56 @@ func TestCompositionNilKnownYieldsToData(t *testing.T) {
 		t.Errorf("medications %s, unreadable %v", m.Status, m.Unreadable)
 	}
 }
+
+// composition is a Composition for patient p1 with the given id, meta,
+// date and sections.
+func composition(id, meta, date, sections string) string {
+	if meta != "" {
+		meta = `"meta":` + meta + `,`
+	}
+	return `{"resourceType":"Composition","id":"` + id + `",` + meta + `"status":"final","subject":{"reference":"Patient/p1"},"date":"` + date + `","section":[` + sections + `]}`
+}
+
+// Only the newest Composition, and the newest version of one, says why
+// a section is empty: an older "nilknown" never makes the chart say
+// none known when the newer says otherwise, whatever the order read.
+func TestCompositionNewestDecides(t *testing.T) {
+	allergyEntry := `{"code":{"coding":[{"system":"http://loinc.org","code":"48765-2"}]},"entry":[{"reference":"AllergyIntolerance/gone"}]}`
+	cases := []struct {
+		name         string
+		older, newer string
+		wantReason   string
+	}{
+		{"two compositions", composition("old", "", "2026-10-01", emptySection("48765-2", "nilknown")),
+			composition("new", "", "2026-12-01", emptySection("48765-2", "notasked")), "notasked"},
+		{"two versions by lastUpdated", composition("c", `{"versionId":"1","lastUpdated":"2026-10-01T00:00:00Z"}`, "2026-12-01", emptySection("48765-2", "nilknown")),
+			composition("c", `{"versionId":"2","lastUpdated":"2026-11-01T00:00:00Z"}`, "2026-12-01", emptySection("48765-2", "notasked")), "notasked"},
+		{"two versions by versionId", composition("c", `{"versionId":"1"}`, "2026-12-01", emptySection("48765-2", "nilknown")),
+			composition("c", `{"versionId":"2"}`, "2026-12-01", emptySection("48765-2", "notasked")), "notasked"},
+		{"newer lists entries", composition("old", "", "2026-10-01", emptySection("48765-2", "nilknown")),
+			composition("new", "", "2026-12-01", allergyEntry), ""},
+	}
+	for _, tc := range cases {
+		for _, order := range []string{"older first", "newer first"} {
+			t.Run(tc.name+"/"+order, func(t *testing.T) {
+				a, b := tc.older, tc.newer
+				if order == "newer first" {
+					a, b = b, a
+				}
+				doc := bundle("collection", [2]string{"", `{"resourceType":"Patient","id":"p1"}`}, [2]string{"", a}, [2]string{"", b})
+				im, err := ReadBytes("test", []byte(doc))
+				if err != nil {
+					t.Fatal(err)
+				}
+				charts, err := im.Census(Selection{All: true})
+				if err != nil || len(charts) != 1 {
+					t.Fatalf("%d charts, %v", len(charts), err)
+				}
+				s := charts[0].Allergies
+				if s.Status != store.NoneRecorded || s.Assertion != nil || s.EmptyReason != tc.wantReason {
+					t.Errorf("allergies %s, reason %q, assertion %v; want none recorded, reason %q", s.Status, s.EmptyReason, s.Assertion != nil, tc.wantReason)
+				}
+			})
+		}
+	}
+}

@@ -86,11 +86,15 @@ func chartSections(raw []byte) []chartSection {
 // sysListEmpty is the code system of list and section empty reasons.
 const sysListEmpty = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
 
-// compositions applies the patient's Compositions to the chart, oldest
-// first so that the newest has the last word: a section that is empty
-// with the reason "nilknown" is an assertion of none known (held to the
-// same rules as any other: a current item contradicts it), any other
-// reason is kept as the section's EmptyReason (none recorded, and why).
+// compositions applies the patient's Compositions to the chart. Only the
+// newest version of a Composition counts (as for any resource read
+// twice), and for each section only the newest Composition that has it
+// (by date, else lastUpdated) has a say: an older document's "nilknown"
+// never speaks over a newer one that lists entries or gives another
+// reason. A section that is empty with the reason "nilknown" is an
+// assertion of none known (held to the same rules as any other: a
+// current item contradicts it), any other reason is kept as the
+// section's EmptyReason (none recorded, and why).
 func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
 	var comps []assertion
 	for _, a := range b.asserts {
@@ -98,26 +102,54 @@ func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
 			comps = append(comps, a)
 		}
 	}
+	comps = dedupe(comps, func(a *assertion) *store.Source { return &a.src })
 	slices.SortStableFunc(comps, func(x, y assertion) int { return x.when.Compare(y.when) })
-	for _, a := range comps {
-		src := a.src
-		f.fill(&src, a.raw)
+	decided := map[section]bool{}
+	for i := len(comps) - 1; i >= 0; i-- { // newest first
+		src := comps[i].src
+		f.fill(&src, comps[i].raw)
+		// A section may appear more than once in a document: it is
+		// empty only if no appearance has entries.
+		var order []section
+		reasons := map[section]string{}
 		for _, cs := range chartSections(src.JSON) {
-			if cs.emptyReason == "" {
+			if decided[cs.sec] {
 				continue
 			}
-			switch cs.sec {
+			r, seen := reasons[cs.sec]
+			if !seen {
+				order = append(order, cs.sec)
+			}
+			switch {
+			case len(cs.entries) > 0:
+				reasons[cs.sec] = hasEntries
+			case !seen || r == "":
+				reasons[cs.sec] = cs.emptyReason
+			}
+		}
+		for _, sec := range order {
+			decided[sec] = true
+			reason := reasons[sec]
+			if reason == "" || reason == hasEntries {
+				continue
+			}
+			switch sec {
 			case secAllergies:
-				applyEmpty(&c.Allergies, cs.emptyReason, &src, store.Allergy.Active)
+				applyEmpty(&c.Allergies, reason, &src, store.Allergy.Active)
 			case secProblems:
-				applyEmpty(&c.Problems, cs.emptyReason, &src, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) })
+				applyEmpty(&c.Problems, reason, &src, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) })
 			case secMedications:
-				applyEmpty(&c.Medications, cs.emptyReason, &src, store.Medication.Current)
+				applyEmpty(&c.Medications, reason, &src, store.Medication.Current)
 			}
 		}
 	}
 }
 
+// hasEntries marks a section with entries (no empty reason applies).
+const hasEntries = "\x00entries"
+
+// applyEmpty applies one section's empty reason: "nilknown" asserts
+// none known unless the chart has a current item in the section.
 func applyEmpty[T any](s *store.Section[T], reason string, src *store.Source, current func(T) bool) {
 	if reason == "nilknown" {
 		if !slices.ContainsFunc(s.Items, current) {
