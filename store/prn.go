@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,10 +24,60 @@ type MaxDose struct {
 	Hours  float64 `json:"hours"`
 }
 
-// Period is the maximum's period.
-func (m MaxDose) Period() time.Duration { return time.Duration(m.Hours * float64(time.Hour)) }
+// Bounds of a maximum a kiosk believes: beyond them the order is read
+// as having none (and its text is read instead).
+const (
+	maxDosesInPeriod = 100
+	maxPeriodHours   = 31 * 24
+)
 
-var maxDoseText = regexp.MustCompile(`(?i)\bmax(?:imum|\.)?\s*(?:of\s*)?(\d+(?:[.,]\d+)?)\s*([a-zµ]*)\s*(?:per|/|in|every|a)\s*(\d*)\s*(h|hours?|hrs?|days?|d)\b`)
+// Period is the maximum's period; 0 when its hours are out of bounds
+// (not positive, more than 31 days, not a number).
+func (m MaxDose) Period() time.Duration {
+	if !(m.Hours > 0 && m.Hours <= maxPeriodHours) {
+		return 0
+	}
+	return time.Duration(m.Hours * float64(time.Hour))
+}
+
+// PeriodHours is the hours in one of a period unit, by its UCUM code or
+// in words: "min", "h", "d", "wk"; 0 for any other, and for months and
+// years, whose length is ambiguous.
+func PeriodHours(unit string) float64 {
+	switch strings.ToLower(strings.TrimSpace(unit)) {
+	case "s":
+		return 1.0 / 3600
+	case "min", "mins", "minute", "minutes":
+		return 1.0 / 60
+	case "h", "hr", "hrs", "hour", "hours":
+		return 1
+	case "d", "day", "days":
+		return 24
+	case "wk", "week", "weeks":
+		return 7 * 24
+	}
+	return 0
+}
+
+// MaxDoseOf is a maximum of n of unit in hours hours: a count of doses
+// when unit is none or says doses ("3" per "24 h"), else an amount
+// ("1200 mg"). nil when out of bounds: a count not a whole number from 1
+// to 100, an amount not a positive number, a period not within 31 days.
+func MaxDoseOf(n float64, unit string, hours float64) *MaxDose {
+	if !(hours > 0 && hours <= maxPeriodHours) || math.IsInf(n, 0) || !(n > 0) {
+		return nil
+	}
+	switch unit = strings.ToLower(strings.TrimSpace(unit)); unit {
+	case "", "1", "{dose}", "{doses}", "dose", "doses", "x", "times":
+		if n != math.Trunc(n) || n > maxDosesInPeriod {
+			return nil
+		}
+		return &MaxDose{Doses: int(n), Hours: hours}
+	}
+	return &MaxDose{Amount: n, Unit: unit, Hours: hours}
+}
+
+var maxDoseText = regexp.MustCompile(`(?i)\bmax(?:imum|\.)?\s*(?:of\s*)?(\d+(?:[.,]\d+)?)\s*([a-zµ]*)\s*(?:per|/|in|every|a)\s*(\d*)\s*(h|hours?|hrs?|days?|d|wk|weeks?)\b`)
 
 // ParseMaxDose reads a maximum from an order's text: "max 3 per 24 h",
 // "maximum 1200 mg per 24 hours", "max. 4 doses/day"; nil for none.
@@ -36,38 +87,27 @@ func ParseMaxDose(text string) *MaxDose {
 		return nil
 	}
 	n, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
-	if err != nil || n <= 0 {
+	if err != nil {
 		return nil
 	}
-	hours := 1.0
+	per := 1.0
 	if m[3] != "" {
-		if hours, err = strconv.ParseFloat(m[3], 64); err != nil || hours <= 0 {
+		if per, err = strconv.ParseFloat(m[3], 64); err != nil {
 			return nil
 		}
 	}
-	if strings.HasPrefix(strings.ToLower(m[4]), "d") {
-		hours *= 24
-	}
-	out := &MaxDose{Hours: hours}
-	switch unit := strings.ToLower(m[2]); unit {
-	case "", "x", "times", "dose", "doses":
-		out.Doses = int(n)
-	default:
-		out.Amount, out.Unit = n, unit
-	}
-	return out
+	return MaxDoseOf(n, m[2], per*PeriodHours(m[4]))
 }
 
 // Interval is the least time between two doses of an order as stated by
 // its timing ("every 8 h": 8 h; "3 times a day": 8 h); 0 when not stated.
 func (t Timing) Interval() time.Duration {
-	unit := map[string]time.Duration{"s": time.Second, "min": time.Minute, "h": time.Hour, "d": 24 * time.Hour,
-		"wk": 7 * 24 * time.Hour}[t.PeriodUnit]
-	if unit == 0 || t.Period <= 0 {
+	hours := PeriodHours(t.PeriodUnit)
+	if hours == 0 || !(t.Period > 0 && t.Period*hours <= 366*24) { // and no overflow
 		return 0
 	}
 	f := max(t.Frequency, 1)
-	return time.Duration(t.Period * float64(unit) / float64(f))
+	return time.Duration(t.Period * hours * float64(time.Hour) / float64(f))
 }
 
 // GivenDose is a dose known to be given: its time, and its amount when
@@ -114,7 +154,7 @@ func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
 	if iv := m.Timing.Interval(); iv > 0 && !l.Last.IsZero() {
 		l.NextAllowed = l.Last.Add(iv)
 	}
-	if l.Max != nil && l.Max.Hours > 0 {
+	if l.Max != nil && l.Max.Period() > 0 {
 		from := at.Add(-l.Max.Period())
 		for _, g := range given {
 			if g.Time.After(from) && !g.Time.After(at) {

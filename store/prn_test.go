@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +127,58 @@ func TestReviewWarnsOfAPRNDoseTooSoonOrOverTheMaximum(t *testing.T) {
 	_, ws, _ = reviewOne(t, w, j, []JournalEntry{a, b}, dose(now))
 	if got := rules(ws); got != "prn-max: this would be dose 4 in 24 h; the order allows at most 3" {
 		t.Fatalf("fourth dose: %s", got)
+	}
+}
+
+func TestPeriodHours(t *testing.T) {
+	for unit, want := range map[string]float64{"h": 1, "hours": 1, "hr": 1, "d": 24, "day": 24, "min": 1.0 / 60,
+		"wk": 168, "week": 168, "weeks": 168, "mo": 0, "month": 0, "a": 0, "year": 0, "": 0, "furlong": 0} {
+		if got := PeriodHours(unit); got != want {
+			t.Errorf("PeriodHours(%q) = %v, want %v", unit, got, want)
+		}
+	}
+}
+
+// A maximum out of bounds is no maximum: the text is read instead.
+func TestMaxDoseOfBounds(t *testing.T) {
+	for _, c := range []struct {
+		n     float64
+		unit  string
+		hours float64
+		want  *MaxDose
+	}{
+		{3, "", 24, &MaxDose{Doses: 3, Hours: 24}},
+		{3, "{dose}", 24, &MaxDose{Doses: 3, Hours: 24}},
+		{2, "doses", 168, &MaxDose{Doses: 2, Hours: 168}},
+		{1200, "mg", 24, &MaxDose{Amount: 1200, Unit: "mg", Hours: 24}},
+		{0.5, "", 24, nil}, // half a dose a day
+		{2.5, "", 24, nil}, // not a count
+		{0, "", 24, nil},   //
+		{101, "", 24, nil}, // no order means that
+		{1e300, "", 24, nil},
+		{3, "", 32 * 24, nil},
+		{3, "", 1e300, nil},
+		{3, "", 0, nil},
+		{math.Inf(1), "mg", 24, nil},
+		{math.NaN(), "mg", 24, nil},
+		{1200, "mg", math.NaN(), nil},
+	} {
+		got := MaxDoseOf(c.n, c.unit, c.hours)
+		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
+			t.Errorf("MaxDoseOf(%v, %q, %v) = %+v, want %+v", c.n, c.unit, c.hours, got, c.want)
+		}
+	}
+	// A stored maximum with a period out of bounds has no period (and is
+	// not checked) rather than an overflowed one.
+	for _, h := range []float64{1e300, math.Inf(1), math.NaN(), -1} {
+		if p := (MaxDose{Doses: 3, Hours: h}).Period(); p != 0 {
+			t.Errorf("Period of %v h = %v", h, p)
+		}
+	}
+	if got := ParseMaxDose("max 2 doses per wk"); got == nil || *got != (MaxDose{Doses: 2, Hours: 168}) {
+		t.Errorf("per week: %+v", got)
+	}
+	if got := ParseMaxDose("max 0.5 per day"); got != nil {
+		t.Errorf("half a dose: %+v", got)
 	}
 }

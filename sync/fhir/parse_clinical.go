@@ -288,35 +288,19 @@ func stripTags(s string) string {
 }
 
 // maxDoseOf reads a dosage's maxDosePerPeriod (a Ratio: "1200 mg" per
-// "24 h", or "3" doses per "1 d"); nil when absent or unreadable.
+// "24 h", or "3" doses per "1 d"); nil when absent, unreadable or out of
+// bounds (see store.MaxDoseOf), and the order's text is read instead.
 func maxDoseOf(d dosageJSON) *store.MaxDose {
 	r := d.MaxDosePerPeriod
-	if r == nil || r.Numerator.Value == nil || *r.Numerator.Value <= 0 {
+	if r == nil || r.Numerator.Value == nil {
 		return nil
 	}
-	hours := 0.0
 	per := 1.0
 	if r.Denominator.Value != nil {
 		per = *r.Denominator.Value
 	}
-	switch u := strings.ToLower(cmp.Or(r.Denominator.Code, r.Denominator.Unit)); u {
-	case "h", "hour", "hours":
-		hours = per
-	case "d", "day", "days":
-		hours = 24 * per
-	case "min":
-		hours = per / 60
-	}
-	if hours <= 0 {
-		return nil
-	}
-	n := *r.Numerator.Value
-	switch u := strings.ToLower(strings.TrimSpace(cmp.Or(r.Numerator.Unit, r.Numerator.Code))); u {
-	case "", "1", "{dose}", "dose", "doses":
-		return &store.MaxDose{Doses: int(n), Hours: hours}
-	default:
-		return &store.MaxDose{Amount: n, Unit: u, Hours: hours}
-	}
+	hours := per * store.PeriodHours(cmp.Or(strings.TrimSpace(r.Denominator.Code), r.Denominator.Unit))
+	return store.MaxDoseOf(*r.Numerator.Value, cmp.Or(strings.TrimSpace(r.Numerator.Unit), r.Numerator.Code), hours)
 }
 
 // dosageOf fills a medication's dose, route, frequency, PRN and timing

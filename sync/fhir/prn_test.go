@@ -67,3 +67,40 @@ func TestTheSyntheticWardsPRNOrdersHaveAMaximum(t *testing.T) {
 		t.Fatal("no order as needed in the synthetic ward")
 	}
 }
+
+// A maxDosePerPeriod out of bounds is no maximum, and the order's text
+// is read instead: half a dose a day, a count or period too large to be
+// meant, a month or a year (of no fixed length). A week is a period.
+func TestMaxDosePerPeriodOutOfBounds(t *testing.T) {
+	textMax := &store.MaxDose{Doses: 3, Hours: 24}
+	for _, c := range []struct {
+		ratio string
+		want  *store.MaxDose
+	}{
+		{`{"numerator":{"value":2},"denominator":{"value":1,"code":"wk"}}`, &store.MaxDose{Doses: 2, Hours: 168}},
+		{`{"numerator":{"value":2},"denominator":{"value":1,"unit":"week"}}`, &store.MaxDose{Doses: 2, Hours: 168}},
+		{`{"numerator":{"value":4,"unit":"g"},"denominator":{"value":1,"code":"d"}}`, &store.MaxDose{Amount: 4, Unit: "g", Hours: 24}},
+		{`{"numerator":{"value":0.5},"denominator":{"value":1,"code":"d"}}`, textMax},
+		{`{"numerator":{"value":1e300},"denominator":{"value":24,"code":"h"}}`, textMax},
+		{`{"numerator":{"value":500},"denominator":{"value":24,"code":"h"}}`, textMax},
+		{`{"numerator":{"value":2},"denominator":{"value":1e300,"code":"h"}}`, textMax},
+		{`{"numerator":{"value":2},"denominator":{"value":45,"code":"d"}}`, textMax},
+		{`{"numerator":{"value":2},"denominator":{"value":1,"code":"mo"}}`, textMax},
+		{`{"numerator":{"value":2},"denominator":{"value":1,"code":"a"}}`, textMax},
+		{`{"numerator":{"value":-2},"denominator":{"value":1,"code":"d"}}`, textMax},
+	} {
+		p := writeFile(t, t.TempDir(), "prn.ndjson", ndjson(
+			`{"resourceType":"Patient","id":"p1"}`,
+			`{"resourceType":"MedicationRequest","id":"m","status":"active","intent":"order","subject":{"reference":"Patient/p1"},"medicationCodeableConcept":{"text":"Paracetamol 1 g"},"dosageInstruction":[{"text":"1 g every 6 h as needed, max 3 per 24 h","asNeededBoolean":true,"maxDosePerPeriod":`+c.ratio+`}]}`,
+		))
+		im, err := Read(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts, _ := im.Census(Selection{All: true})
+		got := charts[0].Medications.Items[0].MaxDose
+		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
+			t.Errorf("%s: max %+v, want %+v", c.ratio, got, c.want)
+		}
+	}
+}
