@@ -131,16 +131,59 @@ func ParseAmount(s string) (amount float64, unit string, ok bool) {
 	return n, strings.ToLower(strings.Join(f[1:], " ")), true
 }
 
+// amountUnits are the units of mass (in mg) and volume (in ml) an amount
+// converts between.
+var amountUnits = map[string]struct {
+	dim   byte // 'm' mass, 'v' volume
+	scale float64
+}{
+	"kg": {'m', 1e6}, "g": {'m', 1e3}, "gram": {'m', 1e3}, "grams": {'m', 1e3},
+	"mg": {'m', 1}, "milligram": {'m', 1}, "milligrams": {'m', 1},
+	"mcg": {'m', 1e-3}, "µg": {'m', 1e-3}, "μg": {'m', 1e-3}, "ug": {'m', 1e-3}, "microgram": {'m', 1e-3}, "micrograms": {'m', 1e-3},
+	"ng": {'m', 1e-6}, "nanogram": {'m', 1e-6}, "nanograms": {'m', 1e-6},
+	"l": {'v', 1e3}, "liter": {'v', 1e3}, "litre": {'v', 1e3}, "liters": {'v', 1e3}, "litres": {'v', 1e3},
+	"ml": {'v', 1}, "milliliter": {'v', 1}, "millilitre": {'v', 1}, "milliliters": {'v', 1}, "millilitres": {'v', 1},
+}
+
+// ConvertAmount is n of unit from in unit to: the same unit, or units of
+// mass (g, mg, mcg, µg, ug, ng) or of volume (l, ml) between them. ok is
+// false when the amount cannot be converted (no unit, units of different
+// kinds, a unit not known).
+func ConvertAmount(n float64, from, to string) (_ float64, ok bool) {
+	from, to = strings.ToLower(strings.TrimSpace(from)), strings.ToLower(strings.TrimSpace(to))
+	if from == "" || to == "" || math.IsNaN(n) || math.IsInf(n, 0) {
+		return 0, false
+	}
+	if from == to {
+		return n, true
+	}
+	f, okf := amountUnits[from]
+	t, okt := amountUnits[to]
+	if !okf || !okt || f.dim != t.dim {
+		return 0, false
+	}
+	return roundAmount(n * f.scale / t.scale), true
+}
+
+// roundAmount drops the float noise of a conversion (0.03 mg is 30 mcg,
+// not 29.999999999999996).
+func roundAmount(x float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	return r
+}
+
 // PRNLimits are an order's limits at a time, from the doses given.
 type PRNLimits struct {
 	Last        time.Time // the newest dose given before the time, or zero
 	NextAllowed time.Time // Last plus the order's interval; zero if either is unknown
 	Max         *MaxDose
 	// InPeriod are the doses given in the maximum's period before the
-	// time, and Amount their amount in the maximum's unit (doses of
-	// unknown amount counted as none).
+	// time, and Amount their amount in the maximum's unit. Unknown are
+	// those of them whose amount could not be counted (not known, or in
+	// a unit that does not convert): with any, the total is not known.
 	InPeriod int
 	Amount   float64
+	Unknown  int
 }
 
 // PRNLimitsAt are order m's limits at time at, given the doses given.
@@ -159,8 +202,13 @@ func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
 		for _, g := range given {
 			if g.Time.After(from) && !g.Time.After(at) {
 				l.InPeriod++
-				if strings.EqualFold(g.Unit, l.Max.Unit) {
-					l.Amount += g.Amount
+				if l.Max.Amount <= 0 {
+					continue
+				}
+				if n, ok := ConvertAmount(g.Amount, g.Unit, l.Max.Unit); ok && n > 0 {
+					l.Amount = roundAmount(l.Amount + n)
+				} else {
+					l.Unknown++
 				}
 			}
 		}
@@ -169,7 +217,8 @@ func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
 }
 
 // PRNWarnings are the warnings for one more dose of amount (of unit) at
-// time at: before the next allowed time, or over the maximum.
+// time at: before the next allowed time, or over the maximum, or the
+// maximum cannot be checked (a dose of unknown amount).
 func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, unit string) [][2]string {
 	l := PRNLimitsAt(m, given, at)
 	var warn [][2]string
@@ -177,15 +226,33 @@ func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 		warn = append(warn, [2]string{"prn-interval", fmt.Sprintf("as needed every %s: the last dose was given %s, so the next is allowed from %s",
 			hoursText(m.Timing.Interval()), l.Last.Format("02/01 15:04"), l.NextAllowed.Format("02/01 15:04"))})
 	}
-	if x := l.Max; x != nil {
-		switch {
-		case x.Doses > 0 && l.InPeriod+1 > x.Doses:
-			warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would be dose %d in %s; the order allows at most %d",
-				l.InPeriod+1, hoursText(x.Period()), x.Doses)})
-		case x.Amount > 0 && strings.EqualFold(unit, x.Unit) && l.Amount+amount > x.Amount:
-			warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would make %s %s in %s; the order allows at most %s %s",
-				num(l.Amount+amount), x.Unit, hoursText(x.Period()), num(x.Amount), x.Unit)})
+	x := l.Max
+	if x == nil || x.Period() <= 0 {
+		return warn
+	}
+	per := hoursText(x.Period())
+	if x.Doses > 0 && l.InPeriod+1 > x.Doses {
+		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would be dose %d in %s; the order allows at most %d",
+			l.InPeriod+1, per, x.Doses)})
+	}
+	if x.Amount <= 0 {
+		return warn
+	}
+	add, ok := ConvertAmount(amount, unit, x.Unit)
+	switch {
+	case !ok || add <= 0:
+		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this dose's amount cannot be counted in %s; the order allows at most %s %s in %s: check the total",
+			x.Unit, num(x.Amount), x.Unit, per)})
+	case l.Amount+add > x.Amount:
+		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would make %s %s in %s; the order allows at most %s %s",
+			num(roundAmount(l.Amount+add)), x.Unit, per, num(x.Amount), x.Unit)})
+	case l.Unknown > 0:
+		doses := "1 dose"
+		if l.Unknown > 1 {
+			doses = strconv.Itoa(l.Unknown) + " doses"
 		}
+		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("%s of unknown amount in the last %s (%s %s known); the order allows at most %s %s: check the total",
+			doses, per, num(l.Amount), x.Unit, num(x.Amount), x.Unit)})
 	}
 	return warn
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +181,77 @@ func TestMaxDoseOfBounds(t *testing.T) {
 	}
 	if got := ParseMaxDose("max 0.5 per day"); got != nil {
 		t.Errorf("half a dose: %+v", got)
+	}
+}
+
+// Doses in another unit of mass or volume count against an amount
+// maximum, converted; a dose of unknown amount, or in a unit that does
+// not convert, makes the maximum one that cannot be checked, said so,
+// rather than a total too low.
+func TestPRNMaximumCountsEveryDose(t *testing.T) {
+	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	para := Medication{Name: "Paracetamol", PRN: true, MaxDose: &MaxDose{Amount: 4000, Unit: "mg", Hours: 24}}
+	dose := func(hoursAgo float64, amount float64, unit string) GivenDose {
+		return GivenDose{Time: at.Add(-time.Duration(hoursAgo * float64(time.Hour))), Amount: amount, Unit: unit}
+	}
+	text := func(w [][2]string) string {
+		var s []string
+		for _, x := range w {
+			s = append(s, x[0]+": "+x[1])
+		}
+		return strings.Join(s, "\n")
+	}
+	given := []GivenDose{dose(2, 1, "g"), dose(8, 1000, "mg"), dose(14, 1, "G")}
+	if l := PRNLimitsAt(para, given, at); l.Amount != 3000 || l.Unknown != 0 {
+		t.Errorf("limits %+v", l)
+	}
+	if w := PRNWarnings(para, given, at, 1000, "mg"); len(w) != 0 {
+		t.Errorf("the fourth gram: %s", text(w))
+	}
+	if got := text(PRNWarnings(para, given, at, 1.5, "g")); got != "prn-max: this would make 4500 mg in 24 h; the order allows at most 4000 mg" {
+		t.Errorf("a fifth gram: %s", got)
+	}
+	unknown := append(slices.Clone(given), dose(20, 0, ""), dose(22, 2, "tablets"))
+	if l := PRNLimitsAt(para, unknown, at); l.Amount != 3000 || l.Unknown != 2 {
+		t.Errorf("limits with unknown doses %+v", l)
+	}
+	if got := text(PRNWarnings(para, unknown, at, 500, "mg")); got != "prn-max: 2 doses of unknown amount in the last 24 h (3000 mg known); the order allows at most 4000 mg: check the total" {
+		t.Errorf("unknown amounts: %s", got)
+	}
+	if got := text(PRNWarnings(para, given[:1], at, 2, "tablets")); got != "prn-max: this dose's amount cannot be counted in mg; the order allows at most 4000 mg in 24 h: check the total" {
+		t.Errorf("a dose in tablets: %s", got)
+	}
+	fent := Medication{Name: "Fentanyl", PRN: true, MaxDose: &MaxDose{Amount: 100, Unit: "mcg", Hours: 24}}
+	if got := text(PRNWarnings(fent, []GivenDose{dose(1, 50, "µg"), dose(3, 0.03, "mg")}, at, 25, "ug")); got != "prn-max: this would make 105 mcg in 24 h; the order allows at most 100 mcg" {
+		t.Errorf("micrograms: %s", got)
+	}
+	lax := Medication{Name: "Lactulose", PRN: true, MaxDose: &MaxDose{Amount: 0.045, Unit: "l", Hours: 24}}
+	if got := text(PRNWarnings(lax, []GivenDose{dose(1, 30, "ml")}, at, 20, "mL")); got != "prn-max: this would make 0.05 l in 24 h; the order allows at most 0.045 l" {
+		t.Errorf("volume: %s", got)
+	}
+}
+
+func TestConvertAmount(t *testing.T) {
+	for _, c := range []struct {
+		n        float64
+		from, to string
+		want     float64
+		ok       bool
+	}{
+		{1, "g", "mg", 1000, true},
+		{250, "mcg", "mg", 0.25, true},
+		{250, "μg", "µg", 250, true}, // Greek mu and micro sign
+		{500, "ng", "mcg", 0.5, true},
+		{1, "L", "ml", 1000, true},
+		{5, "mg", "mg", 5, true},
+		{5, "mg", "ml", 0, false},
+		{2, "tablets", "mg", 0, false},
+		{2, "puffs", "puffs", 2, true},
+		{1, "", "mg", 0, false},
+	} {
+		got, ok := ConvertAmount(c.n, c.from, c.to)
+		if ok != c.ok || math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("ConvertAmount(%v, %q, %q) = %v %v, want %v %v", c.n, c.from, c.to, got, ok, c.want, c.ok)
+		}
 	}
 }

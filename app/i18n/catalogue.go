@@ -277,6 +277,8 @@ var catalogue = []message{
 	{"Next allowed now (every %s)", "Volgende dosis nu toegelaten (om de %s)", "Prochaine dose autorisée maintenant (toutes les %s)"},
 	{"Maximum %d doses per %s: %d given in that time", "Maximum %d dosissen per %s: %d gegeven in die tijd", "Maximum %d doses par %s : %d données pendant ce temps"},
 	{"Maximum %s per %s: %s given in that time", "Maximum %s per %s: %s gegeven in die tijd", "Maximum %s par %s : %s données pendant ce temps"},
+	{"Maximum %s per %s: %s given in that time, and 1 dose of unknown amount: check the total", "Maximum %s per %s: %s gegeven in die tijd, en 1 dosis van onbekende hoeveelheid: controleer het totaal", "Maximum %s par %s : %s données pendant ce temps, et 1 dose de quantité inconnue : vérifiez le total"},
+	{"Maximum %s per %s: %s given in that time, and %d doses of unknown amount: check the total", "Maximum %s per %s: %s gegeven in die tijd, en %d dosissen van onbekende hoeveelheid: controleer het totaal", "Maximum %s par %s : %s données pendant ce temps, et %d doses de quantité inconnue : vérifiez le total"},
 	{"No maximum per 24 h stated in the order", "Geen maximum per 24 u vermeld in het voorschrift", "Aucun maximum par 24 h indiqué dans la prescription"},
 	{"%s h", "%s u", "%s h"},
 	{", %s ago", ", %s geleden", ", il y a %s"},

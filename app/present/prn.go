@@ -45,7 +45,8 @@ func prnGiven(m store.Medication, c *store.Chart, downtime []store.JournalEntry)
 // dose: when the next is allowed ("Next allowed from 06/12/2026 22:00
 // (every 8 h)", or "now") and its maximum with what was given in that
 // period ("Maximum 1200 mg per 24 h: 400 mg given in that time"); soon
-// says the next is not yet allowed, over that the maximum is reached.
+// says the next is not yet allowed, over that the maximum is reached or
+// cannot be checked (a dose of unknown amount in the period).
 func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 	l := o.Limits
 	if iv := o.Order.Timing.Interval(); iv > 0 {
@@ -63,6 +64,16 @@ func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 		case x.Doses > 0:
 			lines = append(lines, i18n.F("Maximum %d doses per %s: %d given in that time", x.Doses, per, l.InPeriod))
 			over = l.InPeriod >= x.Doses
+		case x.Amount > 0 && l.Unknown > 0:
+			// A dose of unknown amount: the total is not known.
+			if l.Unknown == 1 {
+				lines = append(lines, i18n.F("Maximum %s per %s: %s given in that time, and 1 dose of unknown amount: check the total",
+					amountText(x.Amount, x.Unit), per, amountText(l.Amount, x.Unit)))
+			} else {
+				lines = append(lines, i18n.F("Maximum %s per %s: %s given in that time, and %d doses of unknown amount: check the total",
+					amountText(x.Amount, x.Unit), per, amountText(l.Amount, x.Unit), l.Unknown))
+			}
+			over = true
 		case x.Amount > 0:
 			lines = append(lines, i18n.F("Maximum %s per %s: %s given in that time", amountText(x.Amount, x.Unit), per, amountText(l.Amount, x.Unit)))
 			over = l.Amount >= x.Amount

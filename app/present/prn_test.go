@@ -38,6 +38,20 @@ func TestTheMARSaysWhenTheNextPRNDoseIsAllowedAndItsMaximum(t *testing.T) {
 	if !slices.Equal(lines, want) || soon || !over {
 		t.Errorf("got %q %v %v, want %q", lines, soon, over, want)
 	}
+	// A dose given in grams counts against a maximum in mg; one of
+	// unknown amount makes the total unknown, said so.
+	c.Administrations.Items[0].Dose = "0.4 g"
+	v = NewMARView(c, []store.JournalEntry{dose("e1", 8)}, now.Add(2*time.Hour))
+	lines, _, over = PRNLines(v.PRN[0], now.Add(2*time.Hour))
+	if want := "Maximum 1200 mg per 24 h: 800 mg given in that time"; lines[len(lines)-1] != want || over {
+		t.Errorf("in grams: %q %v, want %q", lines, over, want)
+	}
+	c.Administrations.Items[0].Dose = ""
+	v = NewMARView(c, []store.JournalEntry{dose("e1", 8)}, now.Add(2*time.Hour))
+	lines, _, over = PRNLines(v.PRN[0], now.Add(2*time.Hour))
+	if want := "Maximum 1200 mg per 24 h: 400 mg given in that time, and 1 dose of unknown amount: check the total"; lines[len(lines)-1] != want || !over {
+		t.Errorf("unknown amount: %q %v, want %q", lines, over, want)
+	}
 	// No maximum stated.
 	ibu.MaxDose = nil
 	c.Medications.Items[0] = ibu
