@@ -118,6 +118,43 @@ type GivenDose struct {
 	Unit   string
 }
 
+// PRNGiven are the doses of order known to be given: the chart's
+// completed administrations of it (and its last given time), and the
+// journal entries given, that record it given or partly given. The
+// caller leaves out of journal what does not stand (corrected or
+// cancelled) and the entry under review.
+func PRNGiven(order Medication, chart *Chart, journal []Entry) []GivenDose {
+	id := order.Source.ID
+	var out []GivenDose
+	seen := map[time.Time]bool{}
+	if chart != nil && id != "" {
+		for _, a := range chart.Administrations.Items {
+			if a.Status != "completed" || a.OrderID != id {
+				continue
+			}
+			n, u, _ := ParseAmount(a.Dose)
+			out = append(out, GivenDose{Time: a.Time, Amount: n, Unit: u})
+			seen[a.Time.UTC()] = true
+		}
+	}
+	if t := order.LastGiven; !t.IsZero() && !seen[t.UTC()] {
+		out = append(out, GivenDose{Time: t})
+	}
+	for _, p := range journal {
+		q := p.Medication
+		if p.Kind != KindMedication || q == nil || id == "" || q.OrderID != id ||
+			(q.Outcome != OutcomeGiven && q.Outcome != OutcomePartial) {
+			continue
+		}
+		g := GivenDose{Time: p.ClinicalTime}
+		if q.Dose != nil {
+			g.Amount, g.Unit = q.Dose.Value, q.Dose.Unit
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
 // ParseAmount reads "400 mg" as 400 and "mg"; ok false when it cannot.
 func ParseAmount(s string) (amount float64, unit string, ok bool) {
 	f := strings.Fields(strings.TrimSpace(s))
@@ -224,13 +261,13 @@ func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 	var warn [][2]string
 	if !l.NextAllowed.IsZero() && at.Before(l.NextAllowed) {
 		warn = append(warn, [2]string{"prn-interval", fmt.Sprintf("as needed every %s: the last dose was given %s, so the next is allowed from %s",
-			hoursText(m.Timing.Interval()), l.Last.Format("02/01 15:04"), l.NextAllowed.Format("02/01 15:04"))})
+			Hours(m.Timing.Interval())+" h", l.Last.Format("02/01 15:04"), l.NextAllowed.Format("02/01 15:04"))})
 	}
 	x := l.Max
 	if x == nil || x.Period() <= 0 {
 		return warn
 	}
-	per := hoursText(x.Period())
+	per := Hours(x.Period()) + " h"
 	if x.Doses > 0 && l.InPeriod+1 > x.Doses {
 		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would be dose %d in %s; the order allows at most %d",
 			l.InPeriod+1, per, x.Doses)})
@@ -257,6 +294,8 @@ func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 	return warn
 }
 
-func hoursText(d time.Duration) string {
-	return strconv.FormatFloat(d.Hours(), 'f', -1, 64) + " h"
+// Hours is a duration in hours, as a number ("8", "1.5"): the kiosk
+// says it "8 h" in its language, the review's warnings in English.
+func Hours(d time.Duration) string {
+	return strconv.FormatFloat(d.Hours(), 'f', -1, 64)
 }

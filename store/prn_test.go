@@ -255,3 +255,31 @@ func TestConvertAmount(t *testing.T) {
 		}
 	}
 }
+
+// PRNGiven, for the review and the MAR alike: the order's completed
+// administrations, its last given time once, and the journal's doses of
+// it given or partly given; an order without an id matches nothing by id.
+func TestPRNGiven(t *testing.T) {
+	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	order := Medication{Name: "Ibuprofen", PRN: true, LastGiven: at.Add(-time.Hour), Source: Source{ID: "mr1"}}
+	c := &Chart{}
+	c.Administrations.Items = []Administration{
+		{Status: "completed", OrderID: "mr1", Dose: "400 mg", Time: at.Add(-time.Hour)},
+		{Status: "not-done", OrderID: "mr1", Dose: "400 mg", Time: at.Add(-2 * time.Hour)},
+		{Status: "completed", OrderID: "", Dose: "1 g", Time: at.Add(-3 * time.Hour)},
+	}
+	journal := []Entry{
+		{Kind: KindMedication, ClinicalTime: at.Add(-4 * time.Hour), Medication: &Administered{Outcome: OutcomePartial, OrderID: "mr1", Dose: &Quantity{200, "mg"}}},
+		{Kind: KindMedication, ClinicalTime: at.Add(-5 * time.Hour), Medication: &Administered{Outcome: OutcomeHeld, OrderID: "mr1"}},
+		{Kind: KindMedication, ClinicalTime: at.Add(-6 * time.Hour), Medication: &Administered{Outcome: OutcomeGiven, OrderID: "other"}},
+	}
+	got := PRNGiven(order, c, journal)
+	want := []GivenDose{{Time: at.Add(-time.Hour), Amount: 400, Unit: "mg"}, {Time: at.Add(-4 * time.Hour), Amount: 200, Unit: "mg"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("given %+v, want %+v", got, want)
+	}
+	order.Source.ID, order.LastGiven = "", time.Time{}
+	if got := PRNGiven(order, c, []Entry{{Kind: KindMedication, Medication: &Administered{Outcome: OutcomeGiven}}}); len(got) != 0 {
+		t.Errorf("an order without an id: %+v", got)
+	}
+}

@@ -319,43 +319,10 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 		if m.Dose != nil {
 			amount, unit = m.Dose.Value, m.Dose.Unit
 		}
-		warn = append(warn, PRNWarnings(*order, prnGiven(e, chart, order, active), e.ClinicalTime, amount, unit)...)
+		others := slices.DeleteFunc(slices.Clone(active), func(p Entry) bool { return p.ID == e.ID }) // this entry apart
+		warn = append(warn, PRNWarnings(*order, PRNGiven(*order, chart, others), e.ClinicalTime, amount, unit)...)
 	}
 	return warn
-}
-
-// prnGiven are the doses of an order as needed known to be given: in the
-// snapshot's administrations (and its last given time) and in the
-// journal, this entry apart.
-func prnGiven(e *Entry, chart *Chart, order *Medication, active []Entry) []GivenDose {
-	var out []GivenDose
-	seen := map[time.Time]bool{}
-	if chart != nil {
-		for _, a := range chart.Administrations.Items {
-			if a.Status != "completed" || a.OrderID != order.Source.ID {
-				continue
-			}
-			n, u, _ := ParseAmount(a.Dose)
-			out = append(out, GivenDose{Time: a.Time, Amount: n, Unit: u})
-			seen[a.Time.UTC()] = true
-		}
-	}
-	if t := order.LastGiven; !t.IsZero() && !seen[t.UTC()] {
-		out = append(out, GivenDose{Time: t})
-	}
-	for _, p := range active {
-		q := p.Medication
-		if p.Kind != KindMedication || p.ID == e.ID || q == nil || q.OrderID != order.Source.ID ||
-			(q.Outcome != OutcomeGiven && q.Outcome != OutcomePartial) {
-			continue
-		}
-		g := GivenDose{Time: p.ClinicalTime}
-		if q.Dose != nil {
-			g.Amount, g.Unit = q.Dose.Value, q.Dose.Unit
-		}
-		out = append(out, g)
-	}
-	return out
 }
 
 // currentMedicationMatching is the first medication of the chart that may be

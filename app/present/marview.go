@@ -146,7 +146,13 @@ func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Ti
 			used[e.ID] = true
 		}
 		if r.Order.PRN {
-			o.Limits = store.PRNLimitsAt(r.Order, prnGiven(r.Order, c, o.Downtime), now)
+			var standing []store.Entry
+			for _, e := range o.Downtime {
+				if !e.Superseded() {
+					standing = append(standing, e.Entry)
+				}
+			}
+			o.Limits = store.PRNLimitsAt(r.Order, store.PRNGiven(r.Order, c, standing), now)
 			v.PRN = append(v.PRN, o)
 			continue
 		}
