@@ -155,8 +155,8 @@ func sameDate(a, b time.Time) bool {
 // gridRow draws one order's row (or, for a zero row, a blank one to write
 // in), starting a new page with the column heads when it does not fit.
 // The doses recorded at the kiosk (recs, the order's entries) are marked
-// in their hours; an hour with one is not shaded, for shading says a dose
-// is still to give.
+// in their hours; an hour is shaded while a dose due in it is still to
+// give (see shaded).
 func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 	f := d.f
 	var lines []string
@@ -227,14 +227,13 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 		}
 		d.black()
 	}
-	// Shaded with the time where a dose is due and nothing was recorded.
+	// Shaded with the time where a dose due is still to give.
 	f.SetFillColor(205, 205, 205)
 	for i := range g.hours {
 		x := x0 + g.descW + float64(i)*hourW
-		switch {
-		case len(due[i]) > 0 && len(marks[i]) == 0:
+		if shaded(len(due[i]), marks[i]) {
 			f.Rect(x, y, hourW, h, "FD")
-		default:
+		} else {
 			f.Rect(x, y, hourW, h, "D")
 		}
 		d.font("B", sizeSmall)
@@ -264,6 +263,20 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 		}
 	}
 	f.SetXY(x0, y+h)
+}
+
+// shaded says whether an hour with due doses due and the marks recorded
+// in it is shaded, a dose still to give: while fewer doses were given (G)
+// or partly given (P) than are due. A dose held (H) or refused (R) was
+// not given, and the hour stays shaded.
+func shaded(due int, marks []store.JournalEntry) bool {
+	given := 0
+	for _, e := range marks {
+		if o := e.Medication.Outcome; o == store.OutcomeGiven || o == store.OutcomePartial {
+			given++
+		}
+	}
+	return given < due
 }
 
 // markSize is the type size of a recorded dose in its hour.
