@@ -3,6 +3,7 @@ package fhir
 import (
 	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"html"
 	"mime"
 	"strings"
@@ -11,16 +12,42 @@ import (
 	"lifeboat/store"
 )
 
-// medicine is the name, code and matching keys of medication[x].
-func (e *entry) medicine(cc *concept, ref *reference) (name, code, medRef string, codes []string, ok bool) {
+// medicine is the name, code and matching keys of medication[x], read
+// alike for orders, administrations and reported medications: a
+// CodeableConcept; a reference to a Medication contained in the resource
+// ("#id"), read here, its display naming it when given; or any other
+// reference (relative, absolute or urn:uuid), returned as medRef to be
+// resolved when the chart is built. ok is false, and the entry bad, when
+// there is no medication.
+func (e *entry) medicine(cc *concept, ref *reference, contained []json.RawMessage) (name, code, medRef string, codes []string, ok bool) {
 	switch {
-	case cc != nil && (cc.Text != "" || len(cc.Coding) > 0):
-		return medName(*cc), firstCode(*cc, sysRxNorm), "", codeKeys(*cc), true
-	case ref != nil && (ref.Reference != "" || ref.Display != ""):
-		return strings.TrimSpace(ref.Display), "", ref.Reference, nil, true
+	case cc != nil && (strings.TrimSpace(cc.Text) != "" || len(cc.Coding) > 0):
+		return medName(*cc), preferredCode(*cc), "", codeKeys(*cc), true
+	case ref != nil && strings.HasPrefix(strings.TrimSpace(ref.Reference), "#"):
+		if c, found := containedMedicationCode(contained, strings.TrimPrefix(strings.TrimSpace(ref.Reference), "#")); found {
+			name, code, codes = medName(c), preferredCode(c), codeKeys(c)
+		}
+		if d := strings.TrimSpace(ref.Display); d != "" {
+			name = d
+		}
+		return name, code, "", codes, true
+	case ref != nil && (strings.TrimSpace(ref.Reference) != "" || strings.TrimSpace(ref.Display) != ""):
+		return strings.TrimSpace(ref.Display), "", strings.TrimSpace(ref.Reference), nil, true
 	}
 	e.bad = e.rtype + ": missing medication"
 	return "", "", "", nil, false
+}
+
+// containedMedicationCode finds the code of the contained Medication with
+// the id.
+func containedMedicationCode(list []json.RawMessage, id string) (concept, bool) {
+	for _, raw := range list {
+		var c containedMedication
+		if json.Unmarshal(raw, &c) == nil && c.ResourceType == "Medication" && strings.TrimSpace(c.ID) == id {
+			return c.Code, true
+		}
+	}
+	return concept{}, false
 }
 
 func (e *entry) medicationRequest() any {
@@ -28,7 +55,7 @@ func (e *entry) medicationRequest() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	name, code, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference)
+	name, code, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference, j.Contained)
 	if !ok {
 		return nil
 	}
@@ -67,7 +94,7 @@ func (e *entry) medicationAdministration() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	name, _, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference)
+	name, _, medRef, codes, ok := e.medicine(j.MedicationCodeableConcept, j.MedicationReference, j.Contained)
 	if !ok {
 		return nil
 	}

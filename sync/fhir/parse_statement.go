@@ -66,37 +66,14 @@ func (e *entry) medicationStatement() any {
 		// resolved when the chart is built (a urn:uuid needs every file read)
 		m.ReportedBy = informantRef + r
 	}
-	switch cc, ref := j.MedicationCodeableConcept, j.MedicationReference; {
-	case cc != nil && (strings.TrimSpace(cc.Text) != "" || len(cc.Coding) > 0):
-		m.Name, m.Code, m.codes = medName(*cc), preferredCode(*cc), codeKeys(*cc)
-	case ref != nil && strings.HasPrefix(strings.TrimSpace(ref.Reference), "#"):
-		if c, ok := contained(j.Contained, strings.TrimPrefix(strings.TrimSpace(ref.Reference), "#")); ok {
-			m.Name, m.Code, m.codes = medName(c), preferredCode(c), codeKeys(c)
-		}
-		if d := strings.TrimSpace(ref.Display); d != "" {
-			m.Name = d
-		}
-	case ref != nil && (ref.Reference != "" || ref.Display != ""):
-		m.Name, m.medRef = strings.TrimSpace(ref.Display), strings.TrimSpace(ref.Reference)
-	default:
-		e.bad = e.rtype + ": missing medication"
+	var ok bool
+	if m.Name, m.Code, m.medRef, m.codes, ok = e.medicine(j.MedicationCodeableConcept, j.MedicationReference, j.Contained); !ok {
 		return nil
 	}
 	dosageOf(&m.Medication, j.Dosage)
 	m.Start = when(j.EffectivePeriod.Start, j.EffectiveDateTime)
 	m.End = when(j.EffectivePeriod.End)
 	return m
-}
-
-// contained finds the code of the contained Medication with the id.
-func contained(list []json.RawMessage, id string) (concept, bool) {
-	for _, raw := range list {
-		var c containedMedication
-		if json.Unmarshal(raw, &c) == nil && c.ResourceType == "Medication" && strings.TrimSpace(c.ID) == id {
-			return c.Code, true
-		}
-	}
-	return concept{}, false
 }
 
 // informantRef marks a ReportedBy that is still a reference, between

@@ -172,3 +172,43 @@ func TestANewerVersionEnteredInErrorHidesTheOlder(t *testing.T) {
 		t.Errorf("NotShown %q", got)
 	}
 }
+
+// Orders, administrations and reported medications read their medication
+// alike: a contained Medication ("#id") by its code, a Medication
+// resource by a relative or urn:uuid reference.
+func TestEveryMedicationResourceResolvesItsMedicationAlike(t *testing.T) {
+	contained := `"contained":[{"resourceType":"Medication","id":"med1","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"197361","display":"Amlodipine 5 mg tablet"}]}}],"medicationReference":{"reference":"#med1"}`
+	doc := bundle("collection",
+		[2]string{"urn:uuid:p1", `{"resourceType":"Patient","id":"p1"}`},
+		[2]string{"urn:uuid:m2", `{"resourceType":"Medication","id":"m2","code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"866924","display":"Metoprolol 25 mg tablet"}]}}`},
+		[2]string{"", `{"resourceType":"MedicationRequest","id":"mr1","status":"active","intent":"order","subject":{"reference":"urn:uuid:p1"},` + contained + `}`},
+		[2]string{"", `{"resourceType":"MedicationStatement","id":"ms1","status":"active","subject":{"reference":"urn:uuid:p1"},` + contained + `}`},
+		[2]string{"", `{"resourceType":"MedicationAdministration","id":"ma1","status":"completed","subject":{"reference":"urn:uuid:p1"},"request":{"reference":"MedicationRequest/mr1"},"effectiveDateTime":"2026-12-01T08:00:00Z",` + contained + `}`},
+		[2]string{"", `{"resourceType":"MedicationRequest","id":"mr2","status":"active","intent":"order","subject":{"reference":"urn:uuid:p1"},"medicationReference":{"reference":"urn:uuid:m2"}}`},
+		[2]string{"", `{"resourceType":"MedicationRequest","id":"mr3","status":"active","intent":"order","subject":{"reference":"urn:uuid:p1"},"medicationReference":{"reference":"Medication/m2"}}`},
+	)
+	im, err := ReadBytes("test", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, err := im.Census(Selection{All: true})
+	if err != nil || len(charts) != 1 {
+		t.Fatalf("%d charts, %v", len(charts), err)
+	}
+	by := map[string]store.Medication{}
+	for _, m := range charts[0].Medications.Items {
+		by[m.Source.ID] = m
+	}
+	for id, want := range map[string][2]string{"mr1": {"Amlodipine 5 mg tablet", "197361"}, "ms1": {"Amlodipine 5 mg tablet", "197361"},
+		"mr2": {"Metoprolol 25 mg tablet", "866924"}, "mr3": {"Metoprolol 25 mg tablet", "866924"}} {
+		if m := by[id]; m.Name != want[0] || m.Code != want[1] {
+			t.Errorf("%s: %q %q, want %q", id, m.Name, m.Code, want)
+		}
+	}
+	if a := charts[0].Administrations.Items; len(a) != 1 || a[0].Medication != "Amlodipine 5 mg tablet" {
+		t.Errorf("%d administrations, the first of %q", len(a), a[0].Medication)
+	}
+	if got := strings.Join(im.NotShown(), "\n"); strings.Contains(got, "unresolved") {
+		t.Errorf("NotShown %q", got)
+	}
+}

@@ -1,5 +1,7 @@
 package fhir
 
+import "encoding/json"
+
 // Minimal shapes of the FHIR R4 JSON this package reads. Each resource is
 // decoded once into one of these; fields the chart does not use are left
 // out so encoding/json skips them.
@@ -154,13 +156,14 @@ type dosageJSON struct {
 
 type medicationRequestJSON struct {
 	base
-	Status                    string       `json:"status"`
-	Intent                    string       `json:"intent"`
-	MedicationCodeableConcept *concept     `json:"medicationCodeableConcept"`
-	MedicationReference       *reference   `json:"medicationReference"`
-	Subject                   reference    `json:"subject"`
-	AuthoredOn                string       `json:"authoredOn"`
-	DosageInstruction         []dosageJSON `json:"dosageInstruction"`
+	Status                    string            `json:"status"`
+	Intent                    string            `json:"intent"`
+	MedicationCodeableConcept *concept          `json:"medicationCodeableConcept"`
+	MedicationReference       *reference        `json:"medicationReference"`
+	Contained                 []json.RawMessage `json:"contained"`
+	Subject                   reference         `json:"subject"`
+	AuthoredOn                string            `json:"authoredOn"`
+	DosageInstruction         []dosageJSON      `json:"dosageInstruction"`
 	DispenseRequest           struct {
 		ValidityPeriod period `json:"validityPeriod"`
 	} `json:"dispenseRequest"`
@@ -168,14 +171,15 @@ type medicationRequestJSON struct {
 
 type medicationAdministrationJSON struct {
 	base
-	Status                    string     `json:"status"`
-	StatusReason              []concept  `json:"statusReason"`
-	MedicationCodeableConcept *concept   `json:"medicationCodeableConcept"`
-	MedicationReference       *reference `json:"medicationReference"`
-	Subject                   reference  `json:"subject"`
-	EffectiveDateTime         string     `json:"effectiveDateTime"`
-	EffectivePeriod           period     `json:"effectivePeriod"`
-	Request                   reference  `json:"request"`
+	Status                    string            `json:"status"`
+	StatusReason              []concept         `json:"statusReason"`
+	MedicationCodeableConcept *concept          `json:"medicationCodeableConcept"`
+	MedicationReference       *reference        `json:"medicationReference"`
+	Contained                 []json.RawMessage `json:"contained"`
+	Subject                   reference         `json:"subject"`
+	EffectiveDateTime         string            `json:"effectiveDateTime"`
+	EffectivePeriod           period            `json:"effectivePeriod"`
+	Request                   reference         `json:"request"`
 	Dosage                    *struct {
 		Text  string    `json:"text"`
 		Dose  *quantity `json:"dose"`
