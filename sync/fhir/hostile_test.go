@@ -275,3 +275,35 @@ func TestACompactBundleLongerThanALineMayBeIsReadAsOneDocument(t *testing.T) {
 		t.Fatalf("counts %v, too large %d, empty %d", im.Counts, im.TooLarge, im.EmptyEntries)
 	}
 }
+
+// A last NDJSON line longer than a line may be, with no newline after
+// it, is a resource too large to keep, said so, never one cut short and
+// read (or the file called truncated); the same whole or with the
+// newline, and read from a file or from memory.
+func TestALastNDJSONLineTooLongIsTooLargeWithOrWithoutItsNewline(t *testing.T) {
+	note := func(size int) string {
+		head := `{"resourceType":"DocumentReference","id":"n1","status":"current","subject":{"reference":"Patient/p1"},` +
+			`"content":[{"attachment":{"contentType":"text/plain","data":"`
+		tail := `"}}]}`
+		return head + strings.Repeat("A", size-len(head)-len(tail)) + tail
+	}
+	for _, c := range []struct {
+		size int
+		end  string
+	}{{maxLine + 1, ""}, {maxLine + 1, "\n"}, {maxLine + 3<<20, ""}, {maxLine + 3<<20, "\n"}} {
+		note, end := note(c.size), c.end
+		content := patient("p1", "Peeters") + "\n" + patient("p2", "Maes") + "\n" + note + end
+		for name, read := range map[string]func() (*Import, error){
+			"file":   func() (*Import, error) { return readWithin(t, writeFile(t, t.TempDir(), "a.ndjson", content)) },
+			"memory": func() (*Import, error) { return ReadBytes("a.ndjson", []byte(content)) },
+		} {
+			im, err := read()
+			if err != nil {
+				t.Fatalf("%s, end %q: %v", name, end, err)
+			}
+			if im.TooLarge != 1 || im.MalformedTotal != 0 || im.Counts["Patient"] != 2 || im.Counts["DocumentReference"] != 0 {
+				t.Errorf("%s, end %q: too large %d, malformed %d, counts %v", name, end, im.TooLarge, im.MalformedTotal, im.Counts)
+			}
+		}
+	}
+}
