@@ -189,8 +189,9 @@ func (c *cli) snapshotCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	notShown := im.NotShown()
 	m, err := seal(dir, keys, im, sel, *lf.acceptDrop, store.SealRequest{AsOf: dataTime(stated, im.Written(), c.now()),
-		Source: "files", Census: census, Malformed: im.Unusable(), NotShown: im.NotShown()})
+		Source: "files", Census: census, Malformed: im.Unusable(), NotShown: notShown})
 	if err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func (c *cli) snapshotCmd(args []string) error {
 	if s := im.Summary(); s != "" {
 		fmt.Fprintln(c.stdout, s)
 	}
-	if s := im.NotShownSummary(); s != "" {
+	if s := fhir.NotShownSummary(notShown); s != "" {
 		fmt.Fprintln(c.stdout, s)
 	}
 	return nil

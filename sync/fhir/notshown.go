@@ -85,8 +85,9 @@ func (im *Import) NotShown() []string {
 // NotShownSummary is NotShown as one sentence for the command line, or ""
 // when every resource read is shown: "1 MedicationStatement not shown:
 // status completed; 2 MedicationStatement not shown: status stopped."
-func (im *Import) NotShownSummary() string {
-	lines := im.NotShown()
+// It takes the lines of NotShown, so that a caller that keeps them too
+// counts them once.
+func NotShownSummary(lines []string) string {
 	if len(lines) == 0 {
 		return ""
 	}

@@ -212,3 +212,13 @@ func TestEveryMedicationResourceResolvesItsMedicationAlike(t *testing.T) {
 		t.Errorf("NotShown %q", got)
 	}
 }
+
+func TestNotShownSummaryIsOneSentence(t *testing.T) {
+	if got := NotShownSummary(nil); got != "" {
+		t.Errorf("nothing hidden: %q", got)
+	}
+	lines := []string{"1 MedicationStatement not shown: status completed", "2 MedicationStatement not shown: status stopped"}
+	if got, want := NotShownSummary(lines), "1 MedicationStatement not shown: status completed; 2 MedicationStatement not shown: status stopped."; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
