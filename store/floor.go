@@ -51,11 +51,18 @@ var (
 )
 
 // readFloor reads and checks the floor: errFloorMissing, errFloorForeign,
-// errFloorDamaged, or an error reading the disk (ErrNotRegular included).
+// errFloorDamaged, or an error reading the disk. A floor that is not a
+// regular file (a FIFO planted in its place) or is too large is damaged,
+// not a disk error: the floor defends against rollback and must not keep
+// the newest good snapshot from opening. Sealing replaces it by renaming a
+// new file over it, never opening it for writing.
 func readFloor(dir string, trusted ed25519.PublicKey, kioskID string) (uint64, error) {
 	b, err := ReadRegular(filepath.Join(dir, floorFile), vaultLabel(floorFile), maxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, errFloorMissing
+	}
+	if errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge) {
+		return 0, errFloorDamaged
 	}
 	if err != nil {
 		return 0, readErr("the rollback floor", err)

@@ -174,11 +174,9 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 		next = gens[0].Generation + 1
 	}
 	// A number sealed before is never used again, even when its file is
-	// gone: the floor says how far sealing got.
+	// gone: the floor says how far sealing got. A damaged floor (a FIFO or
+	// a huge file in its place included) is replaced once this seals.
 	floor, ferr := readFloor(dir, keys.trusted, keys.Config.KioskID)
-	if errors.Is(ferr, ErrNotRegular) || errors.Is(ferr, ErrTooLarge) {
-		return nil, ferr
-	}
 	if ferr == nil && floor >= next {
 		next = floor + 1
 	}

@@ -59,19 +59,6 @@ func TestAFIFOInPlaceOfAnyVaultFileIsRefusedWithoutHanging(t *testing.T) {
 			return AuditWhileLocked(dir, AuditRecord{Action: "unlock-failed", Actor: "someone"})
 		},
 		syncStateFile: func(dir string, _ *Keys) error { _, _, err := ReadSyncState(dir); return err },
-		floorFile: func(dir string, keys *Keys) error {
-			cfg, gens, err := Inspect(dir)
-			if err == nil {
-				_, err = CheckRollback(dir, cfg, gens)
-			}
-			if err == nil {
-				var s *Snapshot
-				if s, err = Open(context.Background(), dir, keys); err == nil {
-					s.Close()
-				}
-			}
-			return err
-		},
 	}
 	for name, step := range steps {
 		t.Run(name, func(t *testing.T) {
@@ -89,6 +76,79 @@ func TestAFIFOInPlaceOfAnyVaultFileIsRefusedWithoutHanging(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The rollback floor defends against rollback; it is not a gate. A FIFO
+// or a huge file in its place is a damaged floor: the newest good snapshot
+// opens with the damaged-floor warning, and the next seal replaces it
+// without opening it.
+func TestAFIFOOrHugeFileInPlaceOfTheFloorIsADamagedFloor(t *testing.T) {
+	plant := map[string]func(t *testing.T, path string){
+		"fifo": plantFIFO,
+		"huge": func(t *testing.T, path string) {
+			if err := os.WriteFile(path, make([]byte, maxSmallFile+1), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	for name, plantAt := range plant {
+		t.Run(name, func(t *testing.T) {
+			dir, keys := testVault(t)
+			sealN(t, dir, keys, 2)
+			path := filepath.Join(dir, floorFile)
+			plantAt(t, path)
+			rb, err := returnsPromptlyRollback(t, dir)
+			if err != nil || rb.Problem != errFloorDamaged.Error() {
+				t.Fatalf("CheckRollback: %+v, %v; want the damaged-floor warning", rb, err)
+			}
+			var s *Snapshot
+			err = returnsPromptly(t, "Open", func() (err error) {
+				s, err = Open(context.Background(), dir, keys)
+				return err
+			})
+			if err != nil {
+				t.Fatalf("Open: %v; want the newest good snapshot", err)
+			}
+			if s.Manifest.Generation != 2 || s.Rollback != errFloorDamaged.Error() {
+				t.Errorf("opened generation %d with warning %q", s.Manifest.Generation, s.Rollback)
+			}
+			s.Close()
+
+			var m *Manifest
+			err = returnsPromptly(t, "Seal", func() error {
+				ctx := context.Background()
+				w, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+				if err != nil {
+					return err
+				}
+				defer w.Close()
+				m, err = Seal(ctx, dir, keys, w, SealRequest{AsOf: time.Now(), Source: "files", Census: Census{Mode: "all"}})
+				return err
+			})
+			if err != nil || m.Generation != 3 {
+				t.Fatalf("sealing over the damaged floor: %v, %v; want generation 3", m, err)
+			}
+			fi, err := os.Lstat(path)
+			if err != nil || !fi.Mode().IsRegular() {
+				t.Fatalf("floor after sealing: %v, %v; want a regular file", fi, err)
+			}
+			if rb := rollbackOf(t, dir); rb.Problem != "" || rb.Floor != 3 {
+				t.Errorf("after sealing: %+v", rb)
+			}
+		})
+	}
+}
+
+func returnsPromptlyRollback(t *testing.T, dir string) (rb Rollback, err error) {
+	t.Helper()
+	err = returnsPromptly(t, "CheckRollback", func() error {
+		cfg, gens, err := Inspect(dir)
+		if err == nil {
+			rb, err = CheckRollback(dir, cfg, gens)
+		}
+		return err
+	})
+	return rb, err
 }
 
 func TestAFIFOInPlaceOfAGenerationItBuildsOnIsRefusedWithoutHanging(t *testing.T) {
