@@ -57,25 +57,44 @@ func (a Alert) Resuscitation() string {
 	return ResuscitationOf(a.Code, a.Text)
 }
 
-// ResuscitationOf reads a code status from its code and its text: a
-// Belgian DNR code first, then an order not to resuscitate, then full
-// code.
+// ResuscitationOf reads a code status from its code and its text, by the
+// one rule every screen, list and print uses: a Belgian DNR code (in the
+// code or the text) first; then the coded value (a not-for-resuscitation
+// code is DNR, 304252001 is full code); then the words of the text, only
+// when the code says nothing. A full-code order whose text reads "DNR
+// discussed, declined" is full code.
 func ResuscitationOf(code, text string) string {
-	for _, s := range []string{code, text} {
-		if n, ok := BelgianDNRCode(s); ok {
-			return []string{ResusDNR0, ResusDNR1, ResusDNR2, ResusDNR3}[n]
-		}
+	if level, ok := belgianLevel(code, text); ok {
+		return level
 	}
-	if strings.TrimSpace(code+text) == "" {
+	switch {
+	case notForResuscitation[code]:
+		return ResusDNR
+	case code == forResuscitation:
+		return ResusFullCode
+	case strings.TrimSpace(code+text) == "":
 		return ResusNotRecorded
 	}
-	if notForResuscitation[code] || hasDNRWords(text) {
+	return wordsLevel(text)
+}
+
+// belgianLevel is the level of the first Belgian DNR code in ss.
+func belgianLevel(ss ...string) (string, bool) {
+	for _, s := range ss {
+		if n, ok := BelgianDNRCode(s); ok {
+			return []string{ResusDNR0, ResusDNR1, ResusDNR2, ResusDNR3}[n], true
+		}
+	}
+	return "", false
+}
+
+// wordsLevel reads a code status from its words alone: an order not to
+// resuscitate, then full code, else words not read here.
+func wordsLevel(text string) string {
+	if hasDNRWords(text) {
 		return ResusDNR
 	}
 	lower := strings.ToLower(text)
-	if code == forResuscitation {
-		return ResusFullCode
-	}
 	for _, w := range fullCodeWords {
 		if strings.Contains(lower, w) {
 			return ResusFullCode
@@ -111,12 +130,14 @@ func (c *Chart) Resuscitation() string {
 	return ResusNotRecorded
 }
 
-// Resuscitation is the level of a census row's code status: a Belgian
-// DNR code in its text, else the DNR flag sealed with it (never the
-// text's words, which may be "DNR discussed, declined").
+// Resuscitation is the level of a census row's code status, by the rule
+// of ResuscitationOf. The row keeps the text, not the code: the DNR flag
+// sealed with it is that rule's answer, code included. So a Belgian DNR
+// code in the text first, then the flag; a row not flagged whose words
+// say DNR had a code saying full code ("DNR discussed, declined").
 func (r CensusRow) Resuscitation() string {
-	if n, ok := BelgianDNRCode(r.CodeStatus); ok {
-		return []string{ResusDNR0, ResusDNR1, ResusDNR2, ResusDNR3}[n]
+	if level, ok := belgianLevel(r.CodeStatus); ok {
+		return level
 	}
 	switch {
 	case r.DNR:
@@ -124,13 +145,10 @@ func (r CensusRow) Resuscitation() string {
 	case strings.TrimSpace(r.CodeStatus) == "":
 		return ResusNotRecorded
 	}
-	lower := strings.ToLower(r.CodeStatus)
-	for _, w := range fullCodeWords {
-		if strings.Contains(lower, w) {
-			return ResusFullCode
-		}
+	if level := wordsLevel(r.CodeStatus); level != ResusDNR {
+		return level
 	}
-	return ResusOther
+	return ResusFullCode
 }
 
 // CodeStatusAlert is the chart alert of the newest code status recorded

@@ -30,6 +30,12 @@ func TestCodeStatusIsReadAsTheHospitalStatesIt(t *testing.T) {
 		{"", "Discuss with family", ResusOther, false},
 		{"", "", ResusNotRecorded, false},
 		{"", "DNR 4", ResusDNR, true}, // not a Belgian code: the word DNR still counts
+		// One rule: a Belgian code first, then the coded value, then the
+		// words only when the code says nothing.
+		{"304252001", "DNR discussed, declined", ResusFullCode, false},
+		{"304252001", "DNR 2", ResusDNR2, true},
+		{"304253006", "Full code discussed", ResusDNR, true},
+		{"local-7", "DNR discussed", ResusDNR, true},
 	} {
 		a := Alert{Kind: AlertCodeStatus, Code: tc.code, Text: tc.text, Status: "active"}
 		if got := a.Resuscitation(); got != tc.want || a.NotForResuscitation() != tc.dnr {
@@ -49,6 +55,7 @@ func TestCodeStatusIsReadAsTheHospitalStatesIt(t *testing.T) {
 		{CensusRow{CodeStatus: "Comfort measures", DNR: true}, ResusDNR},
 		{CensusRow{CodeStatus: "Full code – DNR discussed, declined"}, ResusFullCode}, // the flag, not the words
 		{CensusRow{}, ResusNotRecorded},
+		{CensusRow{CodeStatus: "DNR discussed, declined"}, ResusFullCode}, // sealed with code 304252001
 	} {
 		if got := tc.r.Resuscitation(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.r, got, tc.want)

@@ -387,7 +387,7 @@ var catalogue = []message{
 	{"DNR 1 – no resuscitation", "DNR 1 – geen reanimatie", "DNR 1 – pas de réanimation"},
 	{"DNR 2 – no resuscitation, no new therapies, no ICU", "DNR 2 – geen reanimatie, geen nieuwe therapieën, geen IZ", "DNR 2 – pas de réanimation, pas de nouvelles thérapies, pas de soins intensifs"},
 	{"DNR 3 – comfort care only", "DNR 3 – enkel comfortzorg", "DNR 3 – soins de confort uniquement"},
-	{"DNR – not for resuscitation (no code)", "DNR – niet reanimeren (zonder code)", "DNR – ne pas réanimer (sans code)"},
+	{"DNR – not for resuscitation", "DNR – niet reanimeren", "DNR – ne pas réanimer"},
 	{"Code status: ", "Reanimatiecode: ", "Code de réanimation : "},
 	{"code status", "reanimatiecode", "code de réanimation"},
 	// NEWS2, the early-warning score (present/news2.go).

@@ -100,3 +100,46 @@ func TestACodeStatusIsRecordedForADowntimePatient(t *testing.T) {
 		t.Errorf("census flags %q", got)
 	}
 }
+
+// A full-code order (SNOMED 304252001) whose text mentions DNR is full
+// code on the census row and the chart banner alike: the code decides
+// before the words.
+func TestCodeStatusCodedFullCodeWithDNRWordsIsFullCodeEverywhere(t *testing.T) {
+	const text = "DNR discussed, declined"
+	now := time.Now()
+	dir := sealedWard(t, now.Add(-time.Hour), 0, store.Chart{
+		Patient: store.Patient{ID: "p1", Name: "Test, p1", Sex: "female", Bed: "1", Source: src("Patient", "p1")},
+		Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Code: "304252001",
+			Text: text, Status: "active", Source: src("Flag", "f1")}}},
+	})
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	row := censusRowOf(t, k.census, "p1")
+	if got := row.Resuscitation(); got != store.ResusFullCode {
+		t.Errorf("census row reads %q, want full code", got)
+	}
+	if f := censusFlags(row); strings.Contains(f, "DNR") {
+		t.Errorf("census flags %q", f)
+	}
+	k.census.show = present.ShowDNR
+	if k.census.keep(row, now) {
+		t.Error("the DNR filter keeps a full-code patient")
+	}
+	k.openPatient("p1")
+	if want := "CODE STATUS: " + text; k.chart.codeText != want {
+		t.Errorf("banner %q, want %q", k.chart.codeText, want)
+	}
+	found := false
+	walk(k.chart.content, func(o fyne.CanvasObject) {
+		if s, ok := o.(*fyne.Container); ok && len(s.Objects) == 2 {
+			r, ok1 := s.Objects[0].(*canvas.Rectangle)
+			l, ok2 := s.Objects[1].(*widget.Label)
+			if ok1 && ok2 && l.Text == k.chart.codeText {
+				found = r.FillColor == resusColours[store.ResusFullCode] && l.Importance != widget.DangerImportance
+			}
+		}
+	})
+	if !found {
+		t.Error("the banner is not in full code's colour")
+	}
+}

@@ -532,14 +532,17 @@ const (
 	ChooseCodeStatus    = "Choose the code status."
 )
 
-// CodeStatusChoices are the levels the form offers, with their words.
-var CodeStatusChoices = []Choice{
-	{store.ResusFullCode, "Full code (for resuscitation)"},
-	{store.ResusDNR0, "DNR 0 – no restriction"},
-	{store.ResusDNR1, "DNR 1 – no resuscitation"},
-	{store.ResusDNR2, "DNR 2 – no resuscitation, no new therapies, no ICU"},
-	{store.ResusDNR3, "DNR 3 – comfort care only"},
-	{store.ResusDNR, "DNR – not for resuscitation (no code)"},
+// CodeStatusChoices are the levels the form offers, with their words:
+// store.ResusWords, the one table of code status words, which the journal
+// and the EHR get too.
+var CodeStatusChoices = codeStatusChoices()
+
+func codeStatusChoices() []Choice {
+	cs := make([]Choice, 0, len(store.ResusLevels))
+	for _, level := range store.ResusLevels {
+		cs = append(cs, Choice{level, store.ResusWords[level]})
+	}
+	return cs
 }
 
 // WithDowntimeCodeStatus is c with the newest code status recorded during
