@@ -51,6 +51,10 @@ type EarlyWarning struct {
 	SpO2Scale2 bool `json:"spo2Scale2,omitempty"`
 	// Parts are the parameters' scores, by NEWS2Parameters' names.
 	Parts map[string]int `json:"parts,omitempty"`
+	// Incomplete says the newest set of vital signs (at At) is not a
+	// complete set: there is no score (Score and Risk are empty), and an
+	// older set's score must not stand in for it.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // The NEWS2 parameters, as named in EarlyWarning.Parts.
@@ -234,20 +238,31 @@ func EarlyWarningOf(e Entry) (EarlyWarning, bool) {
 		SpO2Scale2: e.Vitals.SpO2Scale2, Parts: parts}, true
 }
 
-// LatestEarlyWarning is the score of the newest complete set of vital
-// signs among the downtime entries (corrected or cancelled ones left out);
-// ok is false when there is none.
+// LatestEarlyWarning is the NEWS2 of the newest set of vital signs among
+// the downtime entries (corrected or cancelled ones left out): its score
+// when it is complete, or Incomplete (with its time) when it is not, never
+// an older set's score, which would reassure about a patient measured
+// since. Of sets at the same time a complete one counts. ok is false when
+// there is no set at all.
 func LatestEarlyWarning(entries []JournalEntry) (EarlyWarning, bool) {
-	var best EarlyWarning
-	found := false
-	for _, e := range entries {
-		if e.Superseded() {
+	var newest *JournalEntry
+	for i, e := range entries {
+		if e.Kind != KindVitals || e.Vitals == nil || e.Superseded() {
 			continue
 		}
-		w, ok := EarlyWarningOf(e.Entry)
-		if ok && (!found || w.At.After(best.At)) {
-			best, found = w, true
+		if newest == nil || e.ClinicalTime.After(newest.ClinicalTime) {
+			newest = &entries[i]
+			continue
+		}
+		if _, ok := EarlyWarningOf(newest.Entry); !ok && e.ClinicalTime.Equal(newest.ClinicalTime) {
+			newest = &entries[i]
 		}
 	}
-	return best, found
+	if newest == nil {
+		return EarlyWarning{}, false
+	}
+	if w, ok := EarlyWarningOf(newest.Entry); ok {
+		return w, true
+	}
+	return EarlyWarning{Scale: "NEWS2", At: newest.ClinicalTime, Incomplete: true}, true
 }

@@ -116,18 +116,31 @@ func TestNEWS2NeedsEverySevenParameters(t *testing.T) {
 			t.Errorf("an incomplete set was scored: %+v", v)
 		}
 	}
-	// The newest complete set counts; corrected ones and incomplete ones do not.
+	// The newest set decides, corrected ones left out: complete, its
+	// score; incomplete, no score at all rather than an older one.
 	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
 	high := full
 	high.HeartRate = f(142)
 	partial := VitalSigns{HeartRate: f(60)}
-	w, ok := LatestEarlyWarning([]JournalEntry{
+	sets := []JournalEntry{
 		{Entry: Entry{Kind: KindVitals, ClinicalTime: t0, Vitals: &full}},
 		{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(time.Hour), Vitals: &high}, SupersededBy: "x"},
-		{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &partial}},
-	})
-	if !ok || w.Score != 0 || !w.At.Equal(t0) {
-		t.Errorf("latest: %+v %v", w, ok)
+	}
+	if w, ok := LatestEarlyWarning(sets); !ok || w.Incomplete || w.Score != 0 || !w.At.Equal(t0) {
+		t.Errorf("latest complete: %+v %v", w, ok)
+	}
+	sets = append(sets, JournalEntry{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &partial}})
+	w, ok := LatestEarlyWarning(sets)
+	if !ok || !w.Incomplete || w.Score != 0 || w.Risk != "" || !w.At.Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("latest incomplete: %+v %v", w, ok)
+	}
+	// At the same time, the complete set counts.
+	sets = append(sets, JournalEntry{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &high}})
+	if w, ok := LatestEarlyWarning(sets); !ok || w.Incomplete || w.Score != 3 {
+		t.Errorf("same time: %+v %v", w, ok)
+	}
+	if _, ok := LatestEarlyWarning(nil); ok {
+		t.Error("a score without any set")
 	}
 }
 

@@ -104,10 +104,13 @@ func newCensusView(k *Kiosk) *censusView {
 			c := outer.Objects[0].(*fyne.Container)
 			bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
 			overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
-			news := c.Objects[5].(*widget.Label)
+			news := c.Objects[censusNewsCell].(*widget.Label)
 			if w, ok := v.earlyWarning(r.ID); ok {
-				news.SetText(present.EarlyWarningShort(w))
+				news.SetText(present.EarlyWarningShort(w, k.opt.Now()))
 				news.Importance = riskImportance(w.Risk)
+				if w.Incomplete {
+					news.Importance = widget.WarningImportance
+				}
 				news.Show()
 			} else {
 				news.Hide()
@@ -219,8 +222,8 @@ func (v *censusView) reload() {
 	v.readMeds(false)
 }
 
-// earlyWarning is the NEWS2 of the patient's newest complete set of vital
-// signs recorded during downtime.
+// earlyWarning is the NEWS2 of the patient's newest set of vital signs
+// recorded during downtime (Incomplete when that set is not complete).
 func (v *censusView) earlyWarning(id string) (store.EarlyWarning, bool) {
 	return store.LatestEarlyWarning(v.byPatient[id])
 }

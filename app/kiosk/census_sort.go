@@ -533,6 +533,10 @@ func (v *censusView) reveal(id string) {
 // most serious words (DNR, ALLERGY) staying in view.
 type censusRowLayout struct{}
 
+// censusNewsCell is the index of the NEWS2 label among a census row's
+// labels (the sixth, drawn after the bed).
+const censusNewsCell = 5
+
 const namePart = 0.5
 
 // fullWidth is the width a truncating label needs to show its whole text:
@@ -569,8 +573,8 @@ var fullWidths = map[fullWidthKey]float32{}
 
 func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, name, flags, overdue, next float32) {
 	bed = objects[0].MinSize().Width
-	if len(objects) > 5 && objects[5].Visible() { // the NEWS2 score, whole, after the bed
-		bed += objects[5].MinSize().Width
+	if len(objects) > censusNewsCell && objects[censusNewsCell].Visible() { // the NEWS2 score, whole, after the bed
+		bed += objects[censusNewsCell].MinSize().Width
 	}
 	if objects[3].Visible() {
 		overdue = objects[3].MinSize().Width
@@ -606,10 +610,10 @@ func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		objects[i].Move(fyne.NewPos(x, 0))
 		objects[i].Resize(fyne.NewSize(w, size.Height))
 	}
-	if len(objects) > 5 && objects[5].Visible() {
-		news := objects[5].MinSize().Width
+	if len(objects) > censusNewsCell && objects[censusNewsCell].Visible() {
+		news := objects[censusNewsCell].MinSize().Width
 		place(0, 0, bed-news)
-		place(5, bed-news, news)
+		place(censusNewsCell, bed-news, news)
 	} else {
 		place(0, 0, bed)
 	}

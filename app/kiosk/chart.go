@@ -123,8 +123,11 @@ func (v *chartView) show(c *store.Chart) {
 	if v.similarText != "" {
 		header.Add(bannerBox(v.similarText, colourUnknown, true))
 	}
-	if w, ok := store.LatestEarlyWarning(entries); ok {
-		header.Add(bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh))
+	// The NEWS2 of the newest set, read once: the header's banner and the
+	// Vitals tab's show the same.
+	ew, ewOK := store.LatestEarlyWarning(entries)
+	if ewOK {
+		header.Add(earlyWarningBanner(ew))
 	}
 	v.alerts = present.DowntimeAlerts(entries)
 	for _, a := range present.AllergyAlerts(entries) {
@@ -151,7 +154,7 @@ func (v *chartView) show(c *store.Chart) {
 		tab = v.tabs.tabs.SelectedIndex()
 	}
 	v.entries, v.journalOK = entries, downtime.Warning == ""
-	v.tabs, v.tabsFor = v.newTabs(c, entries, sectionsContent(v.sections...), v.journalOK), c.Patient.ID
+	v.tabs, v.tabsFor = v.newTabs(c, entries, earlyWarningBox(ew, ewOK), sectionsContent(v.sections...), v.journalOK), c.Patient.ID
 	v.selectTab(tab)
 	// A form takes the place of the tabs (forms.go), and gives it back.
 	v.sectionsView = v.tabs.tabs

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -71,8 +72,8 @@ func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
 	i := slices.IndexFunc(cv.shown, func(r store.CensusRow) bool { return r.ID == "p1" })
 	item := cv.list.CreateItem()
 	cv.list.UpdateItem(i, item)
-	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[5].(*widget.Label)
-	if !news.Visible() || news.Text != "NEWS2 14" || news.Importance != widget.DangerImportance {
+	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusNewsCell].(*widget.Label)
+	if !news.Visible() || news.Text != "NEWS2 14 · "+present.Clock(all[0].ClinicalTime) || news.Importance != widget.DangerImportance {
 		t.Errorf("census: %q visible %v importance %v", news.Text, news.Visible(), news.Importance)
 	}
 	j := slices.IndexFunc(cv.shown, func(r store.CensusRow) bool { return r.ID == "p2" })
@@ -83,7 +84,7 @@ func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
 }
 
 // A set without consciousness or oxygen is recorded but not scored, and
-// the Vitals tab says why there is no score.
+// the chart says the newest set is incomplete rather than giving a score.
 func TestAnIncompleteSetIsNotScored(t *testing.T) {
 	k, _, _ := chartOfP1(t)
 	f := openForm(t, k, present.RecordVitalsButton)
@@ -93,12 +94,89 @@ func TestAnIncompleteSetIsNotScored(t *testing.T) {
 	if len(recorded(t, k)) != 1 {
 		t.Fatalf("not saved: %q", f.message.Text)
 	}
+	incomplete := false
 	for _, o := range test.LaidOutObjects(k.win.Content()) {
-		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "NEWS2 ") {
-			t.Errorf("a score for an incomplete set: %q", l.Text)
+		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "NEWS2 ") && !strings.Contains(l.Text, " · ") { // not the census's
+			if !strings.HasPrefix(l.Text, "NEWS2 incomplete (") {
+				t.Errorf("a score for an incomplete set: %q", l.Text)
+			}
+			incomplete = true
 		}
+	}
+	if !incomplete {
+		t.Error("no line saying the newest set is incomplete")
 	}
 	if rows := k.chart.tabs.vitals; len(rows) == 0 || rows[0].Risk != "" || rows[0].Cells[6] != "" {
 		t.Errorf("rows %+v", rows)
+	}
+}
+
+// fillSepticSet fills the vitals form with the septic patient's complete
+// set (NEWS2 14) and saves it.
+func fillSepticSet(t *testing.T, k *Kiosk, f *entryForm) {
+	t.Helper()
+	test.Type(field[*formEntry](t, f, present.BloodPressure), "98/60")
+	test.Type(field[*formEntry](t, f, present.HeartRate), "142")
+	test.Type(field[*formEntry](t, f, present.RespiratoryRate), "24")
+	test.Type(field[*formEntry](t, f, present.TemperatureLabel), "39,4")
+	test.Type(field[*formEntry](t, f, present.SpO2Label), "86")
+	field[*formSelect](t, f, present.OxygenLabel).SetSelected(present.OnOxygen)
+	test.Type(field[*formEntry](t, f, present.O2FlowLabel), "2")
+	field[*formSelect](t, f, present.ConsciousnessLabel).SetSelected("A – Alert")
+	o2 := field[*formEntry](t, f, present.O2FlowLabel)
+	enter(k, o2)
+	if f.warned != nil {
+		tapSave(k, f.anyway)
+	}
+}
+
+// A newer set that is not complete decides: the chart and the census say
+// "NEWS2 incomplete" with its time, never the older complete set's score.
+func TestANewerIncompleteSetHidesTheOlderScore(t *testing.T) {
+	k, _, now := chartOfP1(t)
+	f := openForm(t, k, present.RecordVitalsButton)
+	earlier := now.Add(-2 * time.Hour).Truncate(time.Minute)
+	field[*formEntry](t, f, present.TimeLabel).SetText(earlier.Format(timeLayout))
+	fillSepticSet(t, k, f)
+	if n := len(recorded(t, k)); n != 1 {
+		t.Fatalf("%d entries (%q)", n, f.message.Text)
+	}
+	f = openForm(t, k, present.RecordVitalsButton)
+	hr := field[*formEntry](t, f, present.HeartRate)
+	test.Type(hr, "80")
+	enter(k, hr)
+	all := recorded(t, k)
+	if len(all) != 2 {
+		t.Fatalf("%d entries (%q)", len(all), f.message.Text)
+	}
+	newest := all[0].ClinicalTime
+	if all[1].ClinicalTime.After(newest) {
+		newest = all[1].ClinicalTime
+	}
+	if !newest.After(earlier) {
+		t.Fatalf("the second set is at %v, not after %v", newest, earlier)
+	}
+
+	banners := 0
+	for _, o := range test.LaidOutObjects(k.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "NEWS2") && !strings.Contains(l.Text, " · ") { // not the census's
+			if strings.HasPrefix(l.Text, "NEWS2 14") || !strings.HasPrefix(l.Text, "NEWS2 incomplete ("+present.DateTime(newest)+")") {
+				t.Errorf("chart: %q", l.Text)
+			}
+			banners++
+		}
+	}
+	if banners == 0 {
+		t.Error("the chart says nothing of NEWS2")
+	}
+
+	cv := k.census
+	cv.filter()
+	i := slices.IndexFunc(cv.shown, func(r store.CensusRow) bool { return r.ID == "p1" })
+	item := cv.list.CreateItem()
+	cv.list.UpdateItem(i, item)
+	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusNewsCell].(*widget.Label)
+	if want := "NEWS2 incomplete · " + present.Clock(newest); !news.Visible() || news.Text != want {
+		t.Errorf("census: %q visible %v, want %q", news.Text, news.Visible(), want)
 	}
 }

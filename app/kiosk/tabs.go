@@ -124,9 +124,9 @@ type chartTabs struct {
 }
 
 // newTabs lays out chart c's tabs; summary is the Summary tab's content,
-// entries the patient's downtime entries and journalOK false when the
-// journal could not be read.
-func (v *chartView) newTabs(c *store.Chart, entries []store.JournalEntry, summary fyne.CanvasObject, journalOK bool) *chartTabs {
+// entries the patient's downtime entries, news the Vitals tab's NEWS2 line
+// and journalOK false when the journal could not be read.
+func (v *chartView) newTabs(c *store.Chart, entries []store.JournalEntry, news, summary fyne.CanvasObject, journalOK bool) *chartTabs {
 	now := v.k.opt.Now()
 	t := &chartTabs{problems: present.ProblemsSection(c), notes: present.NotesSections(c, entries),
 		labs: present.LabTable(c), vitals: present.VitalsTable(c, entries)}
@@ -136,7 +136,7 @@ func (v *chartView) newTabs(c *store.Chart, entries []store.JournalEntry, summar
 	contents := []fyne.CanvasObject{
 		summary,
 		marContent(c, t.mar, now, journalOK),
-		vitalsContent(c, entries, t.vitals, t.plot),
+		vitalsContent(c, news, t.vitals, t.plot),
 		labsContent(c, t.labs),
 		sectionsContent(t.problems),
 		sectionsContent(t.notes...),

@@ -62,21 +62,30 @@ func riskImportance(risk string) widget.Importance {
 	return widget.SuccessImportance
 }
 
-// earlyWarningBox is the chart's NEWS2 line, coloured by its band, or a
-// plain line saying why there is no score.
-func earlyWarningBox(entries []store.JournalEntry) fyne.CanvasObject {
-	w, ok := store.LatestEarlyWarning(entries)
+// earlyWarningBox is the Vitals tab's NEWS2 line (w, ok as
+// store.LatestEarlyWarning gives them), or a plain line saying why there
+// is no score.
+func earlyWarningBox(w store.EarlyWarning, ok bool) fyne.CanvasObject {
 	if !ok {
 		l := wrappedLabel(i18n.T(present.NoEarlyWarning), widget.MediumImportance)
 		l.TextStyle.Italic = true
 		return l
 	}
+	return earlyWarningBanner(w)
+}
+
+// earlyWarningBanner is the NEWS2 banner, coloured by its band; an
+// incomplete newest set is in the amber of the unknown.
+func earlyWarningBanner(w store.EarlyWarning) fyne.CanvasObject {
+	if w.Incomplete {
+		return bannerBox(present.EarlyWarningLine(w), colourUnknown, false)
+	}
 	return bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh)
 }
 
-// vitalsContent is the Vitals tab's content.
-func vitalsContent(c *store.Chart, entries []store.JournalEntry, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
-	box := container.NewVBox(earlyWarningBox(entries), tabHeading(i18n.T(present.VitalsPlotTitle)), plot,
+// vitalsContent is the Vitals tab's content; news is its NEWS2 line.
+func vitalsContent(c *store.Chart, news fyne.CanvasObject, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
+	box := container.NewVBox(news, tabHeading(i18n.T(present.VitalsPlotTitle)), plot,
 		tabHeading(i18n.T(present.VitalsTableTitle)))
 	if c.Vitals.Unreadable {
 		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))

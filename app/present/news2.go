@@ -2,6 +2,7 @@ package present
 
 import (
 	"strings"
+	"time"
 
 	"lifeboat/app/i18n"
 	"lifeboat/store"
@@ -98,6 +99,9 @@ func RiskWords(risk string) string { return i18n.T(riskWords[risk]) }
 // EarlyWarningLine is the chart's NEWS2 line: "NEWS2 14 – HIGH RISK
 // (06/12/2026 08:00): EMERGENCY: …".
 func EarlyWarningLine(w store.EarlyWarning) string {
+	if w.Incomplete {
+		return i18n.F(EarlyWarningIncomplete, DateTime(w.At))
+	}
 	s := i18n.F("NEWS2 %d – %s (%s): %s", w.Score, RiskWords(w.Risk), DateTime(w.At), Escalation(w))
 	if w.SpO2Scale2 {
 		s += " " + i18n.T("SpO2 scored on scale 2.")
@@ -108,8 +112,23 @@ func EarlyWarningLine(w store.EarlyWarning) string {
 // NoEarlyWarning says why a chart shows no score.
 const NoEarlyWarning = "NEWS2: no complete set of vital signs recorded during downtime (respiratory rate, SpO2, air or oxygen, blood pressure, pulse, consciousness and temperature)."
 
-// EarlyWarningShort is the census row's "NEWS2 14".
-func EarlyWarningShort(w store.EarlyWarning) string { return i18n.F("NEWS2 %d", w.Score) }
+// EarlyWarningIncomplete is the chart's NEWS2 line when the newest set of
+// vital signs is not complete: no score, not even an older set's.
+const EarlyWarningIncomplete = "NEWS2 incomplete (%s): the newest set of vital signs is not complete, so there is no score. Record a complete set (respiratory rate, SpO2, air or oxygen, blood pressure, pulse, consciousness and temperature)."
+
+// EarlyWarningShort is the census row's NEWS2 with the time of its set:
+// "NEWS2 14 · 08:00", "NEWS2 incomplete · 08:00", with the date when the
+// set is not of today ("NEWS2 3 · 05/12 22:00").
+func EarlyWarningShort(w store.EarlyWarning, now time.Time) string {
+	at := ShortDateTime(w.At)
+	if sameDay(w.At, now) {
+		at = Clock(w.At)
+	}
+	if w.Incomplete {
+		return i18n.F("NEWS2 incomplete · %s", at)
+	}
+	return i18n.F("NEWS2 %d · %s", w.Score, at)
+}
 
 // oxygenText is "O2 2 L/min, FiO2 28 %", "air", or "".
 func oxygenText(v *store.VitalSigns) string {
