@@ -35,10 +35,17 @@ import (
 
 // drugClass is one class of the table.
 type drugClass struct {
-	id     string   // "penicillin"
-	member string   // how one member is described: "a penicillin"
-	plural string   // the class: "penicillins"
-	atc    []string // ATC code prefixes of the class's members
+	id     string // "penicillin"
+	member string // how one member is described: "a penicillin"
+	plural string // the class: "penicillins"
+	// atc are ATC code prefixes of the class's members: a group when all
+	// of it is in the class, else the members' own 7-character codes (the
+	// group M01AX holds nabumetone but also glucosamine).
+	atc []string
+	// atcGroups are ATC groups that, given as a code themselves (an
+	// allergy coded "M01A"), name the class, though some of their members
+	// are not in it.
+	atcGroups []string
 	// words are tokens that name the class itself ("nsaid", "sulfa"):
 	// a whole token, folded to lower-case ASCII.
 	words []string
@@ -61,8 +68,9 @@ var drugClasses = []drugClass{
 			"augmentin", "clamoxyl", "tazocin", "tazocil", "floxapen", "staphycid", "penadur", "selexid", "negaban"},
 		cross: []string{"cephalosporin", "carbapenem"}},
 	{id: "cephalosporin", member: "a cephalosporin", plural: "cephalosporins",
-		atc:   []string{"J01DB", "J01DC", "J01DD", "J01DE", "J01DI"},
-		stems: []string{"cef", "ceph", "kef", "zinnat", "zinacef", "rocephin", "fortum", "glazidim", "maxipime", "zinforo"},
+		atc: []string{"J01DB", "J01DC", "J01DD", "J01DE", "J01DI"},
+		// Brands in "kef" are whole stems: "kef" alone is kefir, a food.
+		stems: []string{"cef", "ceph", "keflex", "keforal", "kefzol", "zinnat", "zinacef", "rocephin", "fortum", "glazidim", "maxipime", "zinforo"},
 		cross: []string{"penicillin", "carbapenem"}},
 	{id: "carbapenem", member: "a carbapenem", plural: "carbapenems",
 		atc:      []string{"J01DH"},
@@ -77,17 +85,28 @@ var drugClasses = []drugClass{
 			"cotrimoxazol", "bactrim", "eusaprim"}},
 	{id: "nsaid", member: "an NSAID", plural: "NSAIDs",
 		// Aspirin is an NSAID also as an antiplatelet (B01AC06, Asaflow).
-		atc:   []string{"M01A", "N02BA", "B01AC06"},
-		words: []string{"nsaid", "nsaids", "ains", "ainss", "nsar"},
+		// M01AX, "other" non-steroids, holds glucosamine, chondroitin and
+		// diacerein too: only its NSAIDs are listed (nabumetone, niflumic
+		// acid, azapropazone, nimesulide).
+		atc: []string{"M01AA", "M01AB", "M01AC", "M01AE", "M01AG", "M01AH",
+			"M01AX01", "M01AX02", "M01AX04", "M01AX17", "N02BA", "B01AC06"},
+		atcGroups: []string{"M01A"},
+		words:     []string{"nsaid", "nsaids", "ains", "ainss", "nsar"},
 		stems: []string{"ibuprof", "naprox", "diclofen", "ketoprof", "dexketoprof", "ketorolac", "indometac",
 			"indomethac", "celecox", "etoricox", "parecox", "piroxicam", "meloxicam", "tenoxicam", "mefenam",
-			"nimesul", "aceclofen", "flurbiprof", "acetylsalicyl", "aspirin", "aspro", "aspegic",
+			"nimesul", "nabumeton", "aceclofen", "flurbiprof", "acetylsalicyl", "aspirin", "aspro", "aspegic",
 			"asaflow", "cardioaspirin", "sedergine", "brufen", "nurofen", "advil", "motrin", "voltaren", "cataflam",
 			"apranax", "aleve", "feldene", "mobic", "celebrex", "arcoxia", "taradyl", "dynastat",
 			"spidifen", "ponstan", "biofenac", "antiinflammatoire",
 			"ontstekingsremmer"}},
 	{id: "opioid", member: "an opioid", plural: "opioids",
-		atc: []string{"N02A", "N07BC", "R05DA"},
+		// N07BC (opioid dependence) holds lofexidine, no opioid; R05DA
+		// (cough suppressants from opium) holds noscapine, dextromethorphan
+		// and dimemorfan, none an opioid in the allergy sense: only the
+		// opioids of both are listed.
+		atc: []string{"N02A",
+			"N07BC01", "N07BC02", "N07BC03", "N07BC05", "N07BC06", "N07BC51", // buprenorphine, methadone, levacetylmethadol, levomethadone, diamorphine, buprenorphine combinations
+			"R05DA01", "R05DA03", "R05DA04", "R05DA05", "R05DA06", "R05DA08", "R05DA10", "R05DA12"}, // ethylmorphine, hydrocodone, codeine, opium alkaloids with morphine, normethadone, pholcodine, thebacon, acetyldihydrocodeine
 		stems: []string{"opioid", "opiat", "opiac", "opiaat", "morphin", "morfin", "codein", "tramadol",
 			"contramal", "tradonal", "oxycod", "oxycontin", "oxynorm", "fentanyl", "durogesic", "hydromorph",
 			"palladone", "piritramid", "dipidolor", "pethidin", "meperidin", "methadon", "metadon", "buprenorph",
@@ -177,10 +196,9 @@ func classesOfCodes(codes []string, rxFirst bool) []classMatch {
 		case strings.Contains(system, "atc") || (system == "" && atcCode.MatchString(strings.ToUpper(code))):
 			up := strings.ToUpper(code)
 			for i := range drugClasses {
-				for _, p := range drugClasses[i].atc {
-					if strings.HasPrefix(up, p) {
-						out = append(out, classMatch{&drugClasses[i], "ATC " + up})
-					}
+				c := &drugClasses[i]
+				if slices.ContainsFunc(c.atc, func(p string) bool { return strings.HasPrefix(up, p) }) || slices.Contains(c.atcGroups, up) {
+					out = append(out, classMatch{c, "ATC " + up})
 				}
 			}
 			continue

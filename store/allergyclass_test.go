@@ -65,6 +65,19 @@ func TestAllergyClassMatch(t *testing.T) {
 		{allergy: "Iodine", med: "Omnipaque 350", level: 0},
 		{allergy: "Peanuts", med: "Ibuprofen", level: 0},
 		{allergy: "Heparin", med: "Fondaparinux", level: 0},
+		// ATC groups holding non-members, and a food that starts like a brand
+		{allergy: "NSAIDs", med: "Glucosamine 1500 mg", medCodes: []string{"M01AX05"}, level: 0},
+		{allergy: "Opioids", med: "Dextromethorphan syrup", medCodes: []string{"R05DA09"}, level: 0},
+		{allergy: "Opioids", med: "Lofexidine 0.2 mg", medCodes: []string{"http://www.whocc.no/atc|N07BC04"}, level: 0},
+		{allergy: "Cephalosporins", med: "Kefir", level: 0},
+		{allergy: "Penicillin", med: "kefir drink", level: 0},
+		{allergy: "NSAIDs", med: "Nabumetone 1 g", medCodes: []string{"M01AX01"}, level: matchSame, why: "ATC M01AX01 is an NSAID"},
+		{allergy: "NSAIDs", med: "nabumetone 1 g", level: matchSame, why: "is an NSAID"},
+		{allergy: "Opioids", med: "Codeine syrup", medCodes: []string{"R05DA04"}, level: matchSame, why: "ATC R05DA04 is an opioid"},
+		{allergy: "Opioids", med: "Methadone 10 mg", medCodes: []string{"N07BC02"}, level: matchSame, why: "ATC N07BC02 is an opioid"},
+		{allergy: "Cephalosporins", med: "Keforal 500 mg", level: matchSame, why: "is a cephalosporin"},
+		{allergy: "Penicillin", med: "Keforal 500 mg", level: matchCross},
+		{allergy: "drug allergy", code: "M01A", med: "Unknown brand", medCodes: []string{"M01AE01"}, level: matchSame},
 	} {
 		level, why := allergyClassMatch(allergyFact{Substance: c.allergy, Code: c.code}, c.med, c.medCodes)
 		if level != c.level || !strings.Contains(why, c.why) {
