@@ -35,8 +35,11 @@ type censusView struct {
 	all      []store.CensusRow // and the patients registered during downtime
 	facts    map[string]downtimeFacts
 	// similar are, by patient, the others on the ward with a look-alike
-	// name (store.LookAlikes), found again whenever the census is read.
-	similar map[string][]store.CensusRow
+	// name (store.LookAlikes), found again off the UI thread whenever the
+	// census is read (findLookAlikes); similarRound numbers the searches,
+	// so that only the newest one's answer is taken.
+	similar      map[string][]store.CensusRow
+	similarRound uint64
 	// byPatient are the downtime entries by patient, for the doses.
 	byPatient map[string][]store.JournalEntry
 	// matched are the rows the search matches, shown those of them that
@@ -187,7 +190,7 @@ func (v *censusView) readSnapshot() {
 func (v *censusView) merge() {
 	v.all = slices.Clone(v.snapRows)
 	v.facts, v.byPatient = nil, nil
-	defer func() { v.similar = store.LookAlikes(v.all) }() // with the patients registered during downtime
+	defer v.findLookAlikes() // with the patients registered during downtime
 	if v.k.journal == nil {
 		return
 	}
@@ -211,6 +214,47 @@ func (v *censusView) merge() {
 		if a, ok := store.CodeStatusAlert(v.byPatient[r.ID]); ok {
 			v.all[i].CodeStatus, v.all[i].DNR = a.Text, a.NotForResuscitation()
 		}
+	}
+}
+
+// lookAlikes finds the look-alike names of a census; tests hold it to
+// catch the work in flight.
+var lookAlikes = store.LookAlikes
+
+// findLookAlikes finds the look-alike names of the census (v.all) in the
+// background, once per reading of the snapshot or the journal: comparing
+// the names of a large ward is no work for the UI thread. Until the
+// answer comes, the previous one stays. An answer of another session,
+// census or search is dropped.
+func (v *censusView) findLookAlikes() {
+	k := v.k
+	v.similarRound++
+	round, session, rows := v.similarRound, k.session, slices.Clone(v.all)
+	k.work.Add(1)
+	go func() {
+		defer k.work.Done()
+		similar := lookAlikes(rows)
+		uiDo(func() { v.takeLookAlikes(round, session, similar) })
+	}()
+}
+
+// takeLookAlikes takes the look-alike names found in the background, on
+// the UI thread: the rows are drawn again, and the open chart is shown
+// again when its banner changes (unless a form or a registration is on
+// screen, which a new chart would push aside).
+func (v *censusView) takeLookAlikes(round, session uint64, similar map[string][]store.CensusRow) {
+	k := v.k
+	if k.session != session || k.census != v || v.similarRound != round {
+		return
+	}
+	v.similar = similar
+	v.list.Refresh()
+	ch := k.chart
+	if ch == nil || ch.current == nil || ch.forms.open != nil || ch.registered != "" {
+		return
+	}
+	if present.SimilarNameBanner(similar[ch.current.Patient.ID]) != ch.similarText {
+		ch.show(ch.current)
 	}
 }
 

@@ -61,11 +61,56 @@ func TestLookAlikeNamesAreFlaggedOnBothRowsAndTheChart(t *testing.T) {
 
 	// "Doe, Jane" registered during downtime looks like "Doe, Janet".
 	temp := registerJane(t, k)
+	k.work.Wait()
+	drainUI() // the look-alikes are found off the UI thread
 	if got := k.census.similarFlag(censusRowOf(t, k.census, "p5")); got != present.SimilarNameFlag {
 		t.Errorf("p5 after the registration: flag %q", got)
 	}
 	k.openPatient(temp)
 	if want := "Similar name on this ward: Doe, Janet (103-A) — check the wristband"; k.chart.similarText != want {
 		t.Errorf("registered patient: banner %q, want %q", k.chart.similarText, want)
+	}
+}
+
+// The look-alike names are found off the UI thread: reading the census
+// again (a saved entry) returns while the search is held, the rows keep
+// the previous answer meanwhile, and the new one is taken when handed back.
+func TestLookAlikeNamesAreFoundOffTheUIThread(t *testing.T) {
+	patient := func(id, name, bed string) store.Chart {
+		return store.Chart{Patient: store.Patient{ID: id, Name: name, Sex: "male", Bed: bed, Source: src("Patient", id)}}
+	}
+	now := time.Now()
+	dir := sealedWard(t, now.Add(-time.Hour), 0,
+		patient("p1", "De Smet, Jozef", "101-A"), patient("p2", "De Smet, Jozef Luc", "101-B"))
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	v := k.census
+	if len(v.similar["p1"]) != 1 {
+		t.Fatalf("look-alikes at unlock: %v", v.similar)
+	}
+	release, calls := make(chan struct{}), 0
+	old := lookAlikes
+	lookAlikes = func(rows []store.CensusRow) map[string][]store.CensusRow {
+		calls++
+		<-release
+		return nil
+	}
+	t.Cleanup(func() { lookAlikes = old })
+	done := make(chan struct{})
+	go func() { v.reload(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		close(release)
+		t.Fatal("reading the census waited for the look-alike names")
+	}
+	if len(v.similar["p1"]) != 1 {
+		t.Errorf("the previous look-alikes are gone before the new ones come: %v", v.similar)
+	}
+	close(release)
+	k.work.Wait()
+	drainUI()
+	if calls != 1 || v.similar != nil {
+		t.Errorf("%d searches, look-alikes %v; want the new answer (none)", calls, v.similar)
 	}
 }
