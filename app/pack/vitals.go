@@ -73,18 +73,18 @@ func vitalsRows() []vitalsRow {
 		return func(x float64) int { return store.ScoreSpO2(x, onOxygen, scale2) }
 	}
 	return []vitalsRow{
-		{i18n.T("Respiratory rate (/min)"), bandText(bands(store.ScoreRespiration, 4, 40, 1), 0)},
+		{i18n.T(present.RespiratoryRate), bandText(bands(store.ScoreRespiration, 4, 40, 1), 0)},
 		{i18n.T("SpO2 scale 1 (%)"), bandText(bands(spo2(false, false), 80, 100, 1), 0)},
 		{i18n.T("SpO2 scale 2 (%), only if prescribed"),
 			i18n.T("on air") + " " + bandText(bands(spo2(false, true), 80, 100, 1), 0) + "; " +
 				i18n.T("on oxygen") + " " + bandText(bands(spo2(true, true), 80, 100, 1), 0)},
-		{i18n.T("Air or oxygen"), i18n.T("air") + ": " + strconv.Itoa(store.ScoreOxygen(false)) + " · " +
+		{i18n.T(present.OxygenLabel), i18n.T("air") + ": " + strconv.Itoa(store.ScoreOxygen(false)) + " · " +
 			i18n.T("oxygen") + ": " + strconv.Itoa(store.ScoreOxygen(true))},
 		{i18n.T("Systolic (mmHg)"), bandText(bands(store.ScoreSystolic, 60, 250, 1), 0)},
-		{i18n.T("Heart rate (/min)"), bandText(bands(store.ScorePulse, 30, 160, 1), 0)},
-		{i18n.T("Consciousness (ACVPU)"), "A: " + strconv.Itoa(store.ScoreConsciousness(store.ConsciousAlert)) +
+		{i18n.T(present.HeartRate), bandText(bands(store.ScorePulse, 30, 160, 1), 0)},
+		{i18n.T(present.ConsciousnessLabel), "A: " + strconv.Itoa(store.ScoreConsciousness(store.ConsciousAlert)) +
 			" · C, V, P, U: " + strconv.Itoa(store.ScoreConsciousness(store.ConsciousUnresponsive))},
-		{i18n.T("Temperature (°C)"), bandText(bands(store.ScoreTemperature, 33, 42, 0.1), 1)},
+		{i18n.T(present.TemperatureLabel), bandText(bands(store.ScoreTemperature, 33, 42, 0.1), 1)},
 		{i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(store.RiskLow) + " · " +
 			present.RiskWords(store.RiskLowMedium) + " · 5–6: " + present.RiskWords(store.RiskMedium) +
 			" · ≥7: " + present.RiskWords(store.RiskHigh)},
