@@ -202,7 +202,7 @@ func TestTheLangOptionOverridesThePreference(t *testing.T) {
 		t.Errorf("with --lang fr the button reads %q, the preference %q", k.unlock.button.Text, a.Preferences().String(langKey))
 	}
 	a.Preferences().SetString(langKey, "xx")
-	k = New(a, Options{Dir: t.TempDir()})
+	New(a, Options{Dir: t.TempDir()})
 	if i18n.Current() != i18n.English {
 		t.Errorf("an unknown preference opens in %s", i18n.Current())
 	}

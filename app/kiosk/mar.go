@@ -32,7 +32,6 @@ var (
 	colourUpcoming = color.NRGBA{R: 0xf5, G: 0xf5, B: 0xf5, A: 0xff} // near white
 	colourGiven    = color.NRGBA{R: 0xc8, G: 0xe6, B: 0xc9, A: 0xff} // green, light
 	colourBorder   = color.NRGBA{R: 0x75, G: 0x75, B: 0x75, A: 0xff}
-	colourDowntime = color.NRGBA{R: 0x0d, G: 0x47, B: 0xa1, A: 0xff} // dark blue
 )
 
 // marSignature is the MAR's doses and their states at now: when it

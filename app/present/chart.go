@@ -12,7 +12,7 @@ import (
 )
 
 // The chart layout is built here once and rendered alike by the window,
-// the terminal and (later) paper: a header, the code-status and allergy
+// the terminal and the printed pack: a header, the code-status and allergy
 // banners, the alerts, then the sections in the order a nurse needs them.
 
 // Header is who the chart is about and where they lie.

@@ -32,12 +32,8 @@ func TestWordsInCatalogue(t *testing.T) {
 	for _, n := range vitalNames {
 		words = append(words, n)
 	}
-	for _, n := range []string{TrendHeartRate, TrendSystolic, TrendTemperature, TrendSpO2, "Weight", "Height"} {
-		words = append(words, n)
-	}
-	for _, o := range []string{store.OutcomeHeld, store.OutcomeRefused} {
-		words = append(words, o)
-	}
+	words = append(words, TrendHeartRate, TrendSystolic, TrendTemperature, TrendSpO2, "Weight", "Height")
+	words = append(words, store.OutcomeHeld, store.OutcomeRefused)
 	for _, s := range []string{"active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"} {
 		words = append(words, "order status|"+s)
 	}

@@ -1,5 +1,5 @@
 // Package present decides how a chart reads to a nurse, for the window,
-// the terminal and (later) paper alike: dates as dd/mm/yyyy and 24 h,
+// the terminal and the printed pack alike: dates as dd/mm/yyyy and 24 h,
 // ages, the allergy banner, and the words that keep "none known" apart
 // from "none recorded". It holds no state and touches no disk.
 package present

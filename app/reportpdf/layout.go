@@ -138,9 +138,8 @@ func lineH(pt float64) float64 { return pt * 0.3528 * 1.25 }
 
 type doc struct {
 	f      *fpdf.Fpdf
-	header row   // the heading row of the table being drawn, repeated on each new page
-	inTab  bool  // a table is being drawn
-	err    error // the first layout error
+	header row  // the heading row of the table being drawn, repeated on each new page
+	inTab  bool // a table is being drawn
 }
 
 func (d *doc) font(bold bool, pt float64) {

@@ -182,8 +182,8 @@ func readKey(file, text string) ([]byte, error) {
 }
 
 var (
-	errKeyFile       = errors.New(keyFileUnread)
-	errReportDamaged = errors.New(reportDamaged)
+	errKeyFile       = errors.New("the key file could not be read")
+	errReportDamaged = errors.New("the newest reconciliation report cannot be read")
 )
 
 // open unlocks with the recovery key and reads the newest report and the

@@ -91,7 +91,7 @@ func (ts *TokenServer) serve(w http.ResponseWriter, r *http.Request) {
 		ts.refuse(w, "invalid_client", err.Error())
 		return
 	}
-	if claims.ExpiresAt.Sub(time.Now()) > 5*time.Minute+30*time.Second {
+	if time.Until(claims.ExpiresAt.Time) > 5*time.Minute+30*time.Second {
 		ts.refuse(w, "invalid_client", "exp more than five minutes ahead")
 		return
 	}
