@@ -14,6 +14,7 @@ import (
 
 	"lifeboat/app/pack"
 	"lifeboat/app/present"
+	"lifeboat/internal/durable"
 	"lifeboat/store"
 )
 
@@ -194,10 +195,10 @@ func safeName(s string) string {
 // errExists says that the file to write is already there.
 var errExists = errors.New("the --out file already exists; nothing was overwritten")
 
-// writeNewFile is pack.WriteNewFile with the command's wording: an
-// existing file is bad usage.
+// writeNewFile is durable.WriteNew of a pack, with the command's wording:
+// an existing file is bad usage.
 func writeNewFile(path string, write func(io.Writer) error) error {
-	return outError(pack.WriteNewFile(path, write))
+	return outError(durable.WriteNew(path, 0o600, write))
 }
 
 // writeNewNamed is pack.WriteNewNamed with the command's wording.
@@ -208,7 +209,7 @@ func writeNewNamed(dir, name string, write func(io.Writer) error) (string, error
 
 func outError(err error) error {
 	switch {
-	case errors.Is(err, pack.ErrExists):
+	case errors.Is(err, durable.ErrExists):
 		return usageError{errExists.Error()}
 	case errors.Is(err, pack.ErrNoFreeName):
 		return usagef("the --out folder already holds a hundred packs of this minute; nothing was overwritten")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"lifeboat/internal/durable"
 )
 
 // Actions recorded in the audit trail (AuditRecord.Action).
@@ -385,5 +387,5 @@ func (a *Audit) writeHead(t *auditTail) error {
 	if err != nil {
 		return err
 	}
-	return replaceFile(filepath.Join(a.dir, auditHeadFile), 0o600, append(b, '\n'))
+	return durable.Replace(filepath.Join(a.dir, auditHeadFile), 0o600, append(b, '\n'))
 }

@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"lifeboat/internal/durable"
 )
 
 // AuditWhileLocked records an event that happens while the vault is
@@ -75,7 +77,7 @@ func AuditWhileLocked(dir string, r AuditRecord) error {
 			return fmt.Errorf("writing audit.pending: %w", err)
 		}
 		if errors.Is(statErr, fs.ErrNotExist) {
-			return syncDir(dir)
+			return durable.SyncFolder(dir)
 		}
 		return nil
 	})
@@ -159,5 +161,5 @@ func (a *Audit) fold(f *os.File, t *auditTail) error {
 	if err := os.Remove(path); err != nil {
 		return fmt.Errorf("removing audit.pending after folding it in: %w", err)
 	}
-	return syncDir(a.dir)
+	return durable.SyncFolder(a.dir)
 }

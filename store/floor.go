@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+
+	"lifeboat/internal/durable"
 )
 
 // The rollback floor: generations.floor holds the highest generation this
@@ -93,7 +95,7 @@ func raiseFloor(dir string, keys *Keys, gen uint64) error {
 	if err != nil {
 		return err
 	}
-	return replaceFile(filepath.Join(dir, floorFile), 0o600, append(b, '\n'))
+	return durable.Replace(filepath.Join(dir, floorFile), 0o600, append(b, '\n'))
 }
 
 // Rollback is what the floor says about the generations present.

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"lifeboat/internal/durable"
 )
 
 // How the journal proves itself. Age encryption says nothing about who
@@ -251,7 +253,7 @@ func writeJournalHead(dir string, signing ed25519.PrivateKey, h *journalHead) er
 	if err != nil {
 		return err
 	}
-	return replaceFile(filepath.Join(dir, journalHeadFile), 0o600, append(b, '\n'))
+	return durable.Replace(filepath.Join(dir, journalHeadFile), 0o600, append(b, '\n'))
 }
 
 // validJournalFile says whether name can be a journal file: journal.db or

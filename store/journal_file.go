@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"modernc.org/sqlite"
+
+	"lifeboat/internal/durable"
 )
 
 // How the journal's file is opened, checked and created. Opening an
@@ -378,7 +380,7 @@ func (j *Journal) create(ctx context.Context) error {
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("creating the downtime journal: %v", err)
 		}
-		return syncDir(j.dir)
+		return durable.SyncFolder(j.dir)
 	}()
 	if err != nil {
 		j.db.Close()

@@ -19,6 +19,8 @@ import (
 
 	"filippo.io/age"
 	"github.com/google/uuid"
+
+	"lifeboat/internal/durable"
 )
 
 // Errors callers branch on; each message is a sentence a user can act on.
@@ -176,7 +178,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	// An existing folder keeps its mode under MkdirAll: the kiosk's alone.
 	// (The caller warns, through SecureFolder, when this cannot be done.)
 	_ = os.Chmod(dir, 0o700)
-	err = writeNew(filepath.Join(dir, keyringFile), 0o600, func(f *os.File) error {
+	err = durable.WriteNew(filepath.Join(dir, keyringFile), 0o600, func(f io.Writer) error {
 		w, err := age.Encrypt(f, sr)
 		if err != nil {
 			return err
@@ -186,7 +188,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 		}
 		return w.Close()
 	})
-	if errors.Is(err, ErrExists) {
+	if errors.Is(err, durable.ErrExists) {
 		return nil, ErrAlreadyInitialised // another init won the race
 	}
 	if err != nil {
@@ -196,7 +198,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = writeNew(filepath.Join(dir, configFile), 0o600, func(f *os.File) error {
+	err = durable.WriteNew(filepath.Join(dir, configFile), 0o600, func(f io.Writer) error {
 		_, err := f.Write(append(cfg, '\n'))
 		return err
 	})

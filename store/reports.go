@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"lifeboat/internal/durable"
 )
 
 // Reconciliation reports are kept on the kiosk, encrypted like everything
@@ -58,14 +60,14 @@ func SealReport(dir string, keys *Keys, kind string, at time.Time, plain []byte)
 			break
 		}
 	}
-	err = writeNew(path, 0o600, func(f *os.File) error {
+	err = durable.WriteNew(path, 0o600, func(f io.Writer) error {
 		_, err := f.Write(buf.Bytes())
 		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("writing the report: %w", err)
 	}
-	return path, syncDir(folder)
+	return path, durable.SyncFolder(folder)
 }
 
 // Reports lists the sealed reports of a kind, newest first.

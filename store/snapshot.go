@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"filippo.io/age"
+
+	"lifeboat/internal/durable"
 )
 
 // A sealed snapshot is one file:
@@ -190,7 +192,7 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	m.PlainSize, m.Signer = int64(len(img)), fingerprint(keys.signing.Public().(ed25519.PublicKey))
 	m.Floor = true
 	g := Generation{Generation: next, Path: filepath.Join(dir, snapshotDir, generationName(next))}
-	err = writeNew(g.Path, 0o600, func(f *os.File) error {
+	err = durable.WriteNew(g.Path, 0o600, func(f io.Writer) error {
 		bw := bufio.NewWriterSize(f, 1<<20)
 		if _, err := bw.WriteString(magic); err != nil {
 			return err
@@ -228,7 +230,7 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	if waitCheck() != nil {
 		return nil, checkErr // nothing was linked into place
 	}
-	if errors.Is(err, ErrExists) {
+	if errors.Is(err, durable.ErrExists) {
 		return nil, fmt.Errorf("another writer sealed generation %d at the same time; nothing was replaced", next)
 	}
 	if err != nil {
@@ -322,7 +324,7 @@ func prune(dir string, keep int, trusted ed25519.PublicKey) error {
 					return err
 				}
 			}
-			return syncDir(filepath.Join(dir, snapshotDir))
+			return durable.SyncFolder(filepath.Join(dir, snapshotDir))
 		}
 		if m, err := verify(g, trusted); err == nil && m.Kind == KindFull {
 			good++

@@ -395,21 +395,6 @@ func TestAPlantedHugeGenerationStopsSealingInsteadOfWrapping(t *testing.T) {
 	}
 }
 
-func TestVaultFilesAreNeverReplaced(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "f")
-	os.WriteFile(path, []byte("first"), 0o600)
-	err := writeNew(path, 0o600, func(f *os.File) error { _, err := f.WriteString("second"); return err })
-	if !errors.Is(err, ErrExists) {
-		t.Fatalf("err = %v", err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "first" {
-		t.Fatal("the file was replaced")
-	}
-	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
-		t.Fatal("a temporary file was left behind")
-	}
-}
-
 func TestTheDatabaseNeverSpillsToTemporaryFiles(t *testing.T) {
 	dir, keys := testVault(t)
 	ctx := context.Background()

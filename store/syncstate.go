@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"lifeboat/internal/durable"
 )
 
 // SyncState is what the live sync last did, for status and monitoring. It
@@ -25,33 +27,13 @@ type SyncState struct {
 
 const syncStateFile = "sync.json"
 
-// WriteSyncState replaces the vault's sync state (write, fsync, rename).
+// WriteSyncState replaces the vault's sync state (durable.Replace).
 func WriteSyncState(dir string, s SyncState) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, syncStateFile)
-	tmp := path + ".tmp"
-	// Whatever is at the temporary name goes first: opening a FIFO
-	// planted there for writing would wait for a reader forever.
-	os.Remove(tmp)
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("writing the sync state: %w", err)
-	}
-	_, err = f.Write(append(b, '\n'))
-	if err == nil {
-		err = f.Sync()
-	}
-	if e := f.Close(); err == nil {
-		err = e
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := durable.Replace(filepath.Join(dir, syncStateFile), 0o600, append(b, '\n')); err != nil {
 		return fmt.Errorf("writing the sync state: %w", err)
 	}
 	return nil

@@ -2,10 +2,11 @@ package synthetic
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"lifeboat/internal/durable"
 )
 
 // WriteNDJSON writes the ward into dir as FHIR Bulk Data NDJSON: one file
@@ -28,26 +29,25 @@ func WriteNDJSON(dir string, opt Options) (Summary, error) {
 	}
 	type out struct {
 		typ string
-		f   *os.File
+		f   *durable.File
 		w   *bufio.Writer
 	}
 	var files []*out // in order of first appearance; a slice keeps it stable
 	byType := map[string]*out{}
 	sum := Summary{Patients: o.Patients, Wards: WardIDs(o), Resources: map[string]int{}}
-	cleanup := func() {
+	defer func() {
 		for _, f := range files {
-			f.f.Close()
-			os.Remove(f.f.Name())
+			f.f.Abort() // those not renamed into place
 		}
-	}
+	}()
 	err = Ward(o, func(typ string, res []byte) error {
 		f := byType[typ]
 		if f == nil {
-			tmp, err := os.CreateTemp(dir, "."+typ+".ndjson.*.tmp")
+			df, err := durable.Create(filepath.Join(dir, typ+".ndjson"), 0o600)
 			if err != nil {
 				return err
 			}
-			f = &out{typ: typ, f: tmp, w: bufio.NewWriterSize(tmp, 256<<10)}
+			f = &out{typ: typ, f: df, w: bufio.NewWriterSize(df, 256<<10)}
 			byType[typ] = f
 			files = append(files, f)
 		}
@@ -55,29 +55,23 @@ func WriteNDJSON(dir string, opt Options) (Summary, error) {
 		f.w.Write(res)
 		return f.w.WriteByte('\n')
 	})
-	if err != nil {
-		cleanup()
-		return Summary{}, fmt.Errorf("synthetic: writing %s: %w", dir, err)
+	for _, f := range files {
+		if err != nil {
+			break
+		}
+		err = f.w.Flush()
+		if err == nil {
+			err = os.Chtimes(f.f.Name(), o.AsOf, o.AsOf)
+		}
 	}
 	for _, f := range files {
-		err = errors.Join(err, f.w.Flush(), f.f.Sync(), f.f.Close())
+		if err != nil {
+			break
+		}
+		err = f.f.Replace()
 	}
 	if err != nil {
-		for _, f := range files {
-			os.Remove(f.f.Name())
-		}
 		return Summary{}, fmt.Errorf("synthetic: writing %s: %w", dir, err)
-	}
-	for i, f := range files {
-		if err := os.Chtimes(f.f.Name(), o.AsOf, o.AsOf); err != nil {
-			return Summary{}, fmt.Errorf("synthetic: %w", err)
-		}
-		if err := os.Rename(f.f.Name(), filepath.Join(dir, f.typ+".ndjson")); err != nil {
-			for _, rest := range files[i:] {
-				os.Remove(rest.f.Name())
-			}
-			return Summary{}, fmt.Errorf("synthetic: %w", err)
-		}
 	}
 	return sum, nil
 }
