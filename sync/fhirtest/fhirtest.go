@@ -6,9 +6,10 @@
 //	srv := fhirtest.Start(t, fhirtest.Options{}, "testdata/Patient.ndjson")
 //	resp, err := http.Get(srv.URL + "/Patient?_count=10")
 //
-// Start skips the test when node is not on PATH, installs the server's npm
-// packages from its lock file the first time (offline from npm's cache when
-// it can), loads the files (Bulk Data NDJSON, Bundles, single resources,
+// Start skips the test when node is not on PATH and fails it, saying what
+// to run, when the server's npm packages are not installed (the Makefile
+// installs them: make fhir-server-deps; a test installs nothing), loads
+// the files (Bulk Data NDJSON, Bundles, single resources,
 // or folders of them) keeping ids and meta as given, and stops the server
 // when the test ends. The server also stops by itself when the test process
 // dies, because it exits when its stdin closes.
@@ -79,7 +80,6 @@ package fhirtest
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,7 +150,7 @@ const (
 // Start starts a server loaded with files (NDJSON, JSON Bundles or single
 // resources, or folders of *.ndjson and *.json files) and stops it when the
 // test ends. It skips the test when node is not on PATH and fails it when
-// the server cannot be installed or started.
+// the server's packages are not installed or it cannot be started.
 func Start(t testing.TB, opts Options, files ...string) *Server {
 	t.Helper()
 	node, err := exec.LookPath("node")
@@ -161,8 +161,8 @@ func Start(t testing.TB, opts Options, files ...string) *Server {
 	if err != nil {
 		t.Fatalf("fhirtest: %v", err)
 	}
-	if err := installOnce(dir); err != nil {
-		t.Fatalf("fhirtest: %v", err)
+	if !installed(dir) {
+		t.Fatalf("fhirtest: the FHIR server's npm packages are not installed in %s: run make fhir-server-deps (npm ci there)", dir)
 	}
 
 	args := []string{"server.mjs"}
@@ -415,32 +415,7 @@ func serverDir() (string, error) {
 	}
 }
 
-var (
-	installMu   sync.Mutex
-	installDone bool
-)
-
-// installOnce installs the server's npm packages when node_modules is
-// missing, once per test process (a failure is tried again by the next
-// test). Test binaries of several packages may run it at once, so each
-// installs into a private folder next to node_modules and renames its
-// node_modules into place: a rename is atomic, the first one wins, the
-// others find node_modules there and throw theirs away. No one ever sees a
-// half-installed node_modules, and no lock can be left behind by a test
-// process that was killed.
-func installOnce(dir string) error {
-	installMu.Lock()
-	defer installMu.Unlock()
-	if installDone {
-		return nil
-	}
-	if err := install(dir); err != nil {
-		return err
-	}
-	installDone = true
-	return nil
-}
-
+// installed says whether the server's npm packages are all there.
 func installed(dir string) bool {
 	for _, f := range []string{
 		filepath.Join(dir, "node_modules", ".package-lock.json"), // npm writes it last
@@ -451,68 +426,6 @@ func installed(dir string) bool {
 		}
 	}
 	return true
-}
-
-func install(dir string) error {
-	nm := filepath.Join(dir, "node_modules")
-	if installed(dir) {
-		return nil
-	}
-	if _, err := os.Stat(nm); err == nil {
-		return fmt.Errorf("%s is incomplete (an interrupted npm install?); remove it, or run npm ci there", nm)
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return errors.New("npm is not on PATH, and the FHIR server's packages are not installed (run npm ci in " + dir + ")")
-	}
-	// Private folders of installs killed half way are removed after an hour.
-	if old, _ := filepath.Glob(filepath.Join(dir, ".npm-ci-*")); len(old) > 0 {
-		for _, o := range old {
-			if fi, err := os.Stat(o); err == nil && time.Since(fi.ModTime()) > time.Hour {
-				os.RemoveAll(o)
-			}
-		}
-	}
-	tmp, err := os.MkdirTemp(dir, ".npm-ci-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	for _, f := range []string{"package.json", "package-lock.json"} {
-		data, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(tmp, f), data, 0o644); err != nil {
-			return err
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	run := func(args ...string) ([]byte, error) {
-		cmd := exec.CommandContext(ctx, npm, args...)
-		cmd.Dir = tmp
-		cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-		return cmd.CombinedOutput()
-	}
-	// Offline first: npm's cache usually has the packages, and then no
-	// network is needed. A cold cache makes it fail; then fetch.
-	if _, err := run("ci", "--offline", "--no-audit", "--no-fund"); err != nil {
-		if out, err := run("ci", "--no-audit", "--no-fund"); err != nil {
-			return fmt.Errorf("npm ci in %s: %v\n%s", dir, err, tail(out, 2000))
-		}
-	}
-	if err := os.Rename(filepath.Join(tmp, "node_modules"), nm); err != nil && !installed(dir) {
-		return fmt.Errorf("installing the FHIR server's packages: %w", err)
-	}
-	return nil
-}
-
-func tail(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[len(b)-n:]
-	}
-	return b
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer and other readers.
