@@ -35,7 +35,7 @@ func hiddenMed(m *medRow) string {
 		if shownStatements[m.Status] {
 			return ""
 		}
-		return "status " + m.Status
+		return statusReason("status", m.Status)
 	case m.Status == intentProposal:
 		return "intent proposal"
 	case m.Status == "entered-in-error" || m.Status == "draft":
@@ -53,7 +53,7 @@ func hiddenAdmin(a *adminRow) string {
 
 func hiddenAlert(a *alertRow) string {
 	if a.Status != "active" {
-		return "status " + a.Status
+		return statusReason("status", a.Status)
 	}
 	return ""
 }
@@ -67,4 +67,53 @@ func shown[T any](rows []T, hidden func(*T) string) []T {
 		}
 	}
 	return out
+}
+
+// Reasons for resources left out as they are read (entry.dropped).
+const (
+	// notCurrentNone is a "no known ..." statement that is itself no
+	// longer current (inactive, resolved, or an odd status).
+	notCurrentNone = "none-known statement not current"
+	// unknownOnly is a resource whose code says only that it is not
+	// known whether there is any (e.g. "allergy status unknown").
+	unknownOnly = "says only that it is unknown"
+)
+
+// statusReason is "status finished": the field and its code, when the
+// code looks like one (a short lowercase word, hyphens allowed), so that
+// no free text from the source reaches a count.
+func statusReason(field, code string) string {
+	if code == "" {
+		return field + " missing"
+	}
+	if len(code) > 32 {
+		return field + " not recognised"
+	}
+	for _, c := range code {
+		if (c < 'a' || c > 'z') && c != '-' {
+			return field + " not recognised"
+		}
+	}
+	return field + " " + code
+}
+
+// categoryReason says why an Observation that is neither a vital sign nor
+// a lab is not shown: its first category of the FHIR observation-category
+// code system ("category social-history"), or that it has none of them.
+func categoryReason(cats []concept) string {
+	for _, c := range cats {
+		for _, cd := range c.Coding {
+			if cd.System == sysObsCategory && observationCategories[cd.Code] {
+				return "category " + cd.Code
+			}
+		}
+	}
+	return "not a vital sign or lab"
+}
+
+const sysObsCategory = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+var observationCategories = map[string]bool{
+	"social-history": true, "vital-signs": true, "imaging": true, "laboratory": true, "procedure": true,
+	"survey": true, "exam": true, "therapy": true, "activity": true,
 }

@@ -315,6 +315,42 @@ type bucket struct {
 	alerts     []alertRow
 	notes      []noteRow
 	encounters []encounterRow
+	// What is read but in no row, to be counted (see Import.NotShown):
+	// resources left out as they are read, newest version by "Type/id";
+	// versions beyond what is kept (keepVitals...); and resources of
+	// types this package does not read, by type.
+	dropped map[string]droppedRow
+	older   map[notShownKey]int
+	notRead map[string]int
+}
+
+// droppedRow is a resource left out as it was read, and why.
+type droppedRow struct {
+	src    store.Source
+	reason string
+}
+
+// drop files a resource left out as it was read; of two versions, the
+// newest says why.
+func (b *bucket) drop(src store.Source, reason string) {
+	if b.dropped == nil {
+		b.dropped = map[string]droppedRow{}
+	}
+	k := src.Type + "/" + src.ID
+	if old, ok := b.dropped[k]; ok && !newerVersion(&src, &old.src) {
+		return
+	}
+	b.dropped[k] = droppedRow{src: src, reason: reason}
+}
+
+func (b *bucket) countOlder(rtype, reason string, n int) {
+	if n == 0 {
+		return
+	}
+	if b.older == nil {
+		b.older = map[notShownKey]int{}
+	}
+	b.older[notShownKey{rtype, reason}] += n
 }
 
 // Newest rows kept per code and per patient.
@@ -345,17 +381,22 @@ func (b *bucket) size() int {
 
 // addObs and addNote keep the newest rows, and say how many versions of
 // a resource with other content met (0 or 1).
+// The rows that are not kept are counted as not shown.
 func (b *bucket) addObs(k obsKey, o obsRow) (dup int) {
-	n := keepVitals
+	n, why := keepVitals, olderVitals
 	if k.lab {
-		n = keepLabs
+		n, why = keepLabs, olderLabs
 	}
-	b.obs[k], dup = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source, uint64) { return o.Time, &o.Source, o.raw.sum })
+	var out int
+	b.obs[k], dup, out = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source, uint64) { return o.Time, &o.Source, o.raw.sum })
+	b.countOlder("Observation", why, out)
 	return dup
 }
 
 func (b *bucket) addNote(n noteRow) (dup int) {
-	b.notes, dup = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source, uint64) { return n.Time, &n.Source, n.raw.sum })
+	var out int
+	b.notes, dup, out = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source, uint64) { return n.Time, &n.Source, n.raw.sum })
+	b.countOlder("DocumentReference", olderNotes, out)
 	return dup
 }
 
@@ -370,6 +411,18 @@ func (b *bucket) merge(o *bucket) (dups int) {
 	b.asserts = append(b.asserts, o.asserts...)
 	b.alerts = append(b.alerts, o.alerts...)
 	b.encounters = append(b.encounters, o.encounters...)
+	for _, d := range o.dropped {
+		b.drop(d.src, d.reason)
+	}
+	for k, n := range o.older {
+		b.countOlder(k.rtype, k.reason, n)
+	}
+	for t, n := range o.notRead {
+		if b.notRead == nil {
+			b.notRead = map[string]int{}
+		}
+		b.notRead[t] += n
+	}
 	for _, n := range o.notes {
 		dups += b.addNote(n)
 	}
@@ -561,8 +614,10 @@ func newerVersion(a, b *store.Source) bool {
 
 // keepNewest inserts x into list (newest first), keeping at most n rows
 // and only the newest version of a resource that appears twice.
-// It also says whether x met a version of itself with other content.
-func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source, uint64)) (_ []T, dup int) {
+// It also says whether x met a version of itself with other content, and
+// whether a row (x or one kept before) was left out for being older than
+// the n kept (out, 0 or 1).
+func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source, uint64)) (_ []T, dup, out int) {
 	xt, xs, xsum := key(&x)
 	for i := range list {
 		_, s, sum := key(&list[i])
@@ -571,7 +626,7 @@ func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Sou
 				dup = 1
 			}
 			if !newerVersion(xs, s) {
-				return list, dup
+				return list, dup, 0
 			}
 			list = append(list[:i], list[i+1:]...)
 			break
@@ -586,7 +641,7 @@ func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Sou
 		i--
 	}
 	if i >= n {
-		return list, dup
+		return list, dup, 1
 	}
 	if len(list) < n && len(list) == cap(list) {
 		// grow towards n, not past it: a patient has many short lists
@@ -596,10 +651,12 @@ func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Sou
 	}
 	if len(list) < n {
 		list = append(list, x)
+	} else {
+		out = 1 // the oldest falls off
 	}
 	copy(list[i+1:], list[i:])
 	list[i] = x
-	return list, dup
+	return list, dup, out
 }
 
 // dedupe keeps the newest version of each resource, in first-seen order.

@@ -8,78 +8,216 @@ import (
 	"lifeboat/store"
 )
 
+// notShownKey is a resource type and why its resources are not shown.
+type notShownKey struct{ rtype, reason string }
+
+// Reasons for rows left out for being older than those kept.
+const (
+	olderVitals  = "older than the newest 24 of its code"
+	olderLabs    = "older than the newest 10 of its code"
+	olderNotes   = "older than the newest 20 notes"
+	olderAdmins  = "older than the newest 60 administrations"
+	notReadHere  = "not read by Lifeboat"
+	unresolved   = "unresolved reference"
+	compositions = "Composition entry"
+)
+
+// NotShownCount is how many resources of a type were read for a patient
+// but are not shown, and why ("status completed"). It holds no patient
+// data.
+type NotShownCount struct {
+	Type, Reason string
+	N            int
+}
+
 // NotShown counts, by type and reason, the clinical resources that were
-// read for a patient of the input but that no chart shows (see hidden.go:
-// an allergy or problem entered in error or refuted, a draft or proposed
-// order, an administration entered in error, an inactive flag, a
-// MedicationStatement that is history), so that nothing is dropped in
-// silence: "1 MedicationStatement not shown: status completed"; and the
-// entries of a Composition's sections that are not in the input: "1
-// Composition entry not shown: unresolved reference". Resources
-// that lead to no patient are counted apart (Import.Unlinked). The lines
-// are in a fixed order and hold no patient data.
+// read for a patient of the input but that no chart shows, so that
+// nothing is dropped in silence: "1 MedicationStatement not shown: status
+// completed". They are
+//   - rows read and kept but hidden (see hidden.go): an allergy or
+//     problem entered in error or refuted, a draft or proposed order, an
+//     administration entered in error, an inactive flag, a
+//     MedicationStatement that is history;
+//   - resources left out as they are read: an Observation entered in
+//     error or cancelled, of a category the chart does not show, or
+//     without a value; a DocumentReference superseded or entered in
+//     error; an Encounter that is not in progress or on leave; a List
+//     that is no allergy, problem or medication list, or not current; a
+//     "no known ..." statement that is no longer current, or a resource
+//     that says only that it is unknown; a Composition entered in error;
+//   - rows older than the newest kept: vitals beyond the newest 24 of a
+//     code, labs beyond 10, notes beyond 20, administrations beyond 60;
+//   - resources of the clinical types this package does not read
+//     (Immunization, Procedure, CarePlan...): "not read by Lifeboat";
+//   - the entries of a Composition's allergy, problem or medication
+//     sections that are not in the input: "1 Composition entry not
+//     shown: unresolved reference".
+//
+// Each resource is counted once, by its newest version; a resource with
+// a version that is shown is not counted. Resources that lead to no
+// patient are counted apart (Import.Unlinked), and the types that are
+// not clinical (Claim, Coverage...) are only skipped. The lines are in a
+// fixed order.
 func (im *Import) NotShown() []string {
-	type key struct{ rtype, reason string }
-	counts := map[key]int{}
-	seen := map[string]bool{}
-	for _, b := range im.charts {
-		count := func(src *store.Source, why string) {
-			if why != "" {
-				counts[key{src.Type, why}]++
-			}
-		}
-		for _, r := range dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source }) {
-			count(&r.Source, hiddenAllergy(&r))
-		}
-		for _, r := range dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source }) {
-			count(&r.Source, hiddenProblem(&r))
-		}
-		for _, r := range dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source }) {
-			count(&r.Source, hiddenMed(&r))
-		}
-		for _, r := range dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source }) {
-			count(&r.Source, hiddenAdmin(&r))
-		}
-		for _, r := range dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source }) {
-			count(&r.Source, hiddenAlert(&r))
-		}
+	var all [][]NotShownCount
+	for _, c := range im.NotShownByPatient() {
+		all = append(all, c)
 	}
-	// Entries an IPS Composition lists for the allergies, problems or
-	// medications that are not in the input: a urn:uuid reference no
-	// Bundle entry of the input carries. (A relative reference cannot be
-	// told apart from one to a resource left out for its status.)
+	return NotShownLines(all...)
+}
+
+// NotShownByPatient is what NotShown counts, for each patient of the
+// input (by Patient.id) that has anything not shown. A caller that
+// builds the charts of a ward in parts (the live sync) adds up those of
+// the patients it keeps with NotShownLines.
+func (im *Import) NotShownByPatient() map[string][]NotShownCount {
 	f := &fetcher{im: im}
 	defer f.close()
-	for _, b := range im.charts {
-		for _, a := range b.asserts {
-			if a.sec != secComposition || seen["Composition/"+a.src.ID] {
-				continue
-			}
-			seen["Composition/"+a.src.ID] = true
-			src := a.src
-			f.fill(&src, a.raw)
-			for _, cs := range chartSections(src.JSON) {
-				for _, r := range cs.entries {
-					ref := strings.TrimSpace(r.Reference)
-					if _, ok := im.refs[ref]; !ok && strings.HasPrefix(ref, "urn:") {
-						counts[key{"Composition entry", "unresolved reference"}]++
-					}
-				}
-			}
+	out := map[string][]NotShownCount{}
+	for id, b := range im.charts {
+		if c := im.notShown(f, b); len(c) > 0 {
+			out[id] = c
 		}
 	}
-	keys := make([]key, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
+	return out
+}
+
+// NotShownLines adds up counts and writes them one line each, in a fixed
+// order: "2 Observation not shown: category survey".
+func NotShownLines(counts ...[]NotShownCount) []string {
+	sum := map[notShownKey]int{}
+	for _, list := range counts {
+		for _, c := range list {
+			sum[notShownKey{c.Type, c.Reason}] += c.N
+		}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
+	keys := make([]notShownKey, 0, len(sum))
+	for k, n := range sum {
+		if n > 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b notShownKey) int {
 		return cmp.Or(strings.Compare(a.rtype, b.rtype), strings.Compare(a.reason, b.reason))
 	})
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, thousands(counts[k])+" "+k.rtype+" not shown: "+k.reason)
+		out = append(out, thousands(sum[k])+" "+k.rtype+" not shown: "+k.reason)
 	}
 	return out
+}
+
+// notShown counts one patient's resources not shown.
+func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
+	counts := map[notShownKey]int{}
+	count := func(src *store.Source, why string) {
+		if why != "" {
+			counts[notShownKey{src.Type, why}]++
+		}
+	}
+	for _, r := range dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source }) {
+		count(&r.Source, hiddenAllergy(&r))
+	}
+	for _, r := range dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source }) {
+		count(&r.Source, hiddenProblem(&r))
+	}
+	for _, r := range dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source }) {
+		count(&r.Source, hiddenMed(&r))
+	}
+	admins := 0
+	for _, r := range dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source }) {
+		why := hiddenAdmin(&r)
+		if why == "" {
+			admins++
+		}
+		count(&r.Source, why)
+	}
+	if admins > keepAdmins {
+		counts[notShownKey{"MedicationAdministration", olderAdmins}] += admins - keepAdmins
+	}
+	for _, r := range dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source }) {
+		count(&r.Source, hiddenAlert(&r))
+	}
+	if len(b.dropped) > 0 {
+		kept := b.keptKeys()
+		for k, d := range b.dropped {
+			if !kept[k] {
+				count(&d.src, d.reason)
+			}
+		}
+	}
+	for k, n := range b.older {
+		counts[k] += n
+	}
+	for t, n := range b.notRead {
+		counts[notShownKey{t, notReadHere}] += n
+	}
+	// The entries an IPS Composition lists for the allergies, problems or
+	// medications that are not in the input: a urn:uuid reference no
+	// Bundle entry of the input carries. (A relative reference cannot be
+	// told apart from one to a resource left out for its status.)
+	seen := map[string]bool{}
+	for _, a := range b.asserts {
+		if a.sec != secComposition || seen[a.src.ID] {
+			continue
+		}
+		seen[a.src.ID] = true
+		src := a.src
+		f.fill(&src, a.raw)
+		for _, cs := range chartSections(src.JSON) {
+			for _, r := range cs.entries {
+				ref := strings.TrimSpace(r.Reference)
+				if _, ok := im.refs[ref]; !ok && strings.HasPrefix(ref, "urn:") {
+					counts[notShownKey{compositions, unresolved}]++
+				}
+			}
+		}
+	}
+	out := make([]NotShownCount, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, NotShownCount{Type: k.rtype, Reason: k.reason, N: n})
+	}
+	slices.SortFunc(out, func(a, b NotShownCount) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.Reason, b.Reason))
+	})
+	return out
+}
+
+// keptKeys are the "Type/id" of the resources the bucket has rows of: a
+// resource left out in one version and kept in another is not counted.
+func (b *bucket) keptKeys() map[string]bool {
+	kept := map[string]bool{}
+	add := func(s *store.Source) { kept[s.Type+"/"+s.ID] = true }
+	for i := range b.allergies {
+		add(&b.allergies[i].Source)
+	}
+	for i := range b.problems {
+		add(&b.problems[i].Source)
+	}
+	for i := range b.meds {
+		add(&b.meds[i].Source)
+	}
+	for i := range b.admins {
+		add(&b.admins[i].Source)
+	}
+	for i := range b.alerts {
+		add(&b.alerts[i].Source)
+	}
+	for i := range b.asserts {
+		add(&b.asserts[i].src)
+	}
+	for i := range b.notes {
+		add(&b.notes[i].Source)
+	}
+	for _, list := range b.obs {
+		for i := range list {
+			add(&list[i].Source)
+		}
+	}
+	for _, e := range b.encounters {
+		kept["Encounter/"+e.id] = true
+	}
+	return kept
 }
 
 // NotShownSummary is NotShown as one sentence for the command line, or ""

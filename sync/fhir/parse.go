@@ -19,6 +19,7 @@ type entry struct {
 	meta               meta
 	subject            string // patient reference key, for patient-scoped rows
 	bad                string // why it was skipped, when it was
+	dropped            string // why a patient's resource read was left out, when it was (see Import.NotShown)
 	strs               map[string]string
 }
 
@@ -252,6 +253,7 @@ func (e *entry) encounter() any {
 	// is still the ward's: their medications and allergies are needed
 	// the moment they come back.
 	if j.Status != "in-progress" && j.Status != "onleave" {
+		e.dropped = statusReason("status", j.Status)
 		return nil
 	}
 	r := encounterRow{id: e.id, start: when(j.Period.Start)}
@@ -275,6 +277,7 @@ func (e *entry) medication() any {
 // still in force, nil for one that is not.
 func (e *entry) assertion(sec section, clinical string, at ...string) any {
 	if clinical == "inactive" || clinical == "resolved" {
+		e.dropped = notCurrentNone
 		return nil
 	}
 	return assertion{sec: sec, src: e.source(), when: when(append(at, e.meta.LastUpdated)...), raw: e.at}
@@ -296,10 +299,12 @@ func (e *entry) allergy() any {
 		// current: an allergy with an odd status counts as possibly
 		// active, but an assertion of "none" with one asserts nothing.
 		if clin != "" && clin != "active" {
+			e.dropped = notCurrentNone
 			return nil
 		}
 		return e.assertion(secAllergies, clin, j.RecordedDate)
 	case absentUnknown:
+		e.dropped = unknownOnly
 		return nil
 	}
 	a := allergyRow{raw: e.at, Allergy: store.Allergy{
@@ -355,6 +360,7 @@ func (e *entry) condition() any {
 	case absentNoneKnown:
 		return e.assertion(secProblems, clin, j.RecordedDate)
 	case absentUnknown:
+		e.dropped = unknownOnly
 		return nil
 	}
 	p := problemRow{raw: e.at, Problem: store.Problem{
@@ -380,11 +386,19 @@ func (e *entry) list() any {
 	if !e.decode(&j) {
 		return nil
 	}
-	sec, ok := listSection(j.Code)
-	if !ok || j.Subject.Reference == "" || (j.Status != "current" && j.Status != "") {
-		return nil
+	if strings.TrimSpace(j.Subject.Reference) == "" {
+		return nil // about no one
 	}
 	e.subject = refKey(j.Subject.Reference)
+	sec, ok := listSection(j.Code)
+	switch {
+	case !ok:
+		e.dropped = "not an allergy, problem or medication list"
+		return nil
+	case j.Status != "current" && j.Status != "":
+		e.dropped = statusReason("status", j.Status)
+		return nil
+	}
 	if len(j.Entry) == 0 && j.EmptyReason != nil && firstCode(*j.EmptyReason, "") == "nilknown" {
 		return e.assertion(sec, "", j.Date)
 	}

@@ -70,6 +70,7 @@ func (e *entry) medicationRequest() any {
 		case absentNoneKnown:
 			return e.assertion(secMedications, "", j.AuthoredOn)
 		case absentUnknown:
+			e.dropped = unknownOnly
 			return nil
 		}
 	}
@@ -132,6 +133,7 @@ func (e *entry) observation() any {
 		return nil
 	}
 	if j.Status == "entered-in-error" || j.Status == "cancelled" {
+		e.dropped = statusReason("status", j.Status)
 		return nil
 	}
 	var lab bool
@@ -141,6 +143,7 @@ func (e *entry) observation() any {
 		lab = true
 	case vitalCodes[code]:
 	default:
+		e.dropped = categoryReason(j.Category)
 		return nil
 	}
 	o := store.Observation{
@@ -173,6 +176,7 @@ func (e *entry) observation() any {
 			ranges = sysRange
 		}
 	case !setValue(&o, j.obsValue):
+		e.dropped = "no value"
 		return nil
 	}
 	if len(ranges) > 0 {
@@ -222,7 +226,12 @@ func (e *entry) documentReference() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	if (j.Status != "current" && j.Status != "") || j.DocStatus == "entered-in-error" {
+	switch {
+	case j.Status != "current" && j.Status != "":
+		e.dropped = statusReason("status", j.Status)
+		return nil
+	case j.DocStatus == "entered-in-error":
+		e.dropped = "docStatus entered-in-error"
 		return nil
 	}
 	n := noteRow{raw: e.at, Note: store.Note{

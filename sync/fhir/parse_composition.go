@@ -34,10 +34,14 @@ func (e *entry) composition() any {
 	if !e.decode(&j) {
 		return nil
 	}
-	if strings.TrimSpace(j.Subject.Reference) == "" || j.Status == "entered-in-error" {
-		return nil // about no one, or withdrawn
+	if strings.TrimSpace(j.Subject.Reference) == "" {
+		return nil // about no one
 	}
 	e.subject = refKey(j.Subject.Reference)
+	if j.Status == "entered-in-error" {
+		e.dropped = "status entered-in-error" // withdrawn
+		return nil
+	}
 	return assertion{sec: secComposition, src: e.source(), when: when(j.Date, e.meta.LastUpdated), raw: e.at}
 }
 

@@ -49,6 +49,7 @@ func (e *entry) medicationStatement() any {
 		case absentNoneKnown:
 			return e.assertion(secMedications, "", j.DateAsserted)
 		case absentUnknown:
+			e.dropped = unknownOnly
 			return nil
 		}
 	}

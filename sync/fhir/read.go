@@ -451,6 +451,7 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	conv := converters[rtype]
 	if conv == nil {
 		r.im.Skipped[rtype]++
+		r.notRead(rtype, raw)
 		return
 	}
 	rtype = typeName[rtype] // shared copy
@@ -474,9 +475,72 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	if fullURL != "" && referenced[rtype] {
 		r.im.refs[fullURL] = rtype + "/" + e.id
 	}
-	if item != nil {
+	switch {
+	case item != nil:
 		r.im.store(e, item)
+	case e.dropped != "" && e.subject != "":
+		r.im.bucket(e.subject).drop(e.source(), e.dropped)
 	}
+}
+
+// notClinical are the types this package does not read that are not
+// clinical (billing and cover): they are only skipped, never counted as
+// a patient's resources not shown.
+var notClinical = map[string]bool{
+	"Account": true, "ChargeItem": true, "Claim": true, "ClaimResponse": true, "Coverage": true,
+	"CoverageEligibilityRequest": true, "CoverageEligibilityResponse": true, "EnrollmentRequest": true,
+	"EnrollmentResponse": true, "ExplanationOfBenefit": true, "Invoice": true, "PaymentNotice": true,
+	"PaymentReconciliation": true,
+}
+
+// notRead counts a resource of a type this package does not read
+// (Immunization, Procedure, CarePlan...) under the patient its subject
+// or patient refers to, so that a chart's resources left unread are
+// counted. Only its top-level members are walked.
+func (r *reader) notRead(rtype string, raw []byte) {
+	var subject, patient string
+	fhirjson.Fields(raw, 0, func(k []byte, start, end int) bool {
+		switch string(k) {
+		case "subject", "patient":
+			var ref struct {
+				Reference string `json:"reference"`
+			}
+			if json.Unmarshal(raw[start:end], &ref) == nil {
+				if string(k) == "subject" {
+					subject = ref.Reference
+				} else {
+					patient = ref.Reference
+				}
+			}
+		}
+		return true
+	})
+	ref := strings.TrimSpace(subject)
+	if ref == "" {
+		ref = strings.TrimSpace(patient)
+	}
+	if ref == "" || notClinical[rtype] {
+		return
+	}
+	b := r.im.bucket(refKey(ref))
+	if b.notRead == nil {
+		b.notRead = map[string]int{}
+	}
+	b.notRead[typeOf(rtype)]++
+}
+
+// typeOf is a resource type name as a count may say it: a word of
+// letters, else "resource of an unknown type".
+func typeOf(rtype string) string {
+	if rtype == "" || len(rtype) > 64 {
+		return "resource of an unknown type"
+	}
+	for _, c := range rtype {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return "resource of an unknown type"
+		}
+	}
+	return strings.Clone(rtype)
 }
 
 // tooDeep reports whether raw nests deeper than MaxDepth; counting the

@@ -141,13 +141,19 @@ func TestMedName(t *testing.T) {
 // the ward fixture has one of each kind.
 func TestResourcesNotShownAreCounted(t *testing.T) {
 	want := []string{
+		"1 AllergyIntolerance not shown: says only that it is unknown",
 		"1 AllergyIntolerance not shown: verification entered-in-error",
+		"1 Condition not shown: says only that it is unknown",
 		"1 Condition not shown: verification entered-in-error",
+		"1 DocumentReference not shown: status superseded",
+		"2 Encounter not shown: status finished",
 		"1 Flag not shown: status inactive",
 		"1 MedicationAdministration not shown: status entered-in-error",
 		"1 MedicationRequest not shown: intent proposal",
 		"1 MedicationRequest not shown: status draft",
 		"1 MedicationRequest not shown: status entered-in-error",
+		"1 MedicationStatement not shown: says only that it is unknown",
+		"1 Observation not shown: status entered-in-error",
 	}
 	if got := readWard(t).NotShown(); !slices.Equal(got, want) {
 		t.Errorf("NotShown:\n got %q\nwant %q", got, want)

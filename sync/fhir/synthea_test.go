@@ -31,6 +31,24 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 	if im.Counts["Patient"] != 12 || im.Counts["Observation"] != 1308 || im.Skipped["Claim"] != 317 {
 		t.Errorf("counts %v skipped %v", im.Counts, im.Skipped)
 	}
+	// What is read but not shown is counted: the types not read, the
+	// encounters that are over, the observations that are no vital sign
+	// or lab, the labs older than the newest kept.
+	if got, want := im.NotShown(), []string{
+		"33 CarePlan not shown: not read by Lifeboat",
+		"74 DiagnosticReport not shown: not read by Lifeboat",
+		"231 Encounter not shown: status finished",
+		"3 Goal not shown: not read by Lifeboat",
+		"6 ImagingStudy not shown: not read by Lifeboat",
+		"183 Immunization not shown: not read by Lifeboat",
+		"1 Observation not shown: category imaging",
+		"95 Observation not shown: category survey",
+		"1 Observation not shown: not a vital sign or lab",
+		"26 Observation not shown: older than the newest 10 of its code",
+		"85 Procedure not shown: not read by Lifeboat",
+	}; !slices.Equal(got, want) {
+		t.Errorf("NotShown:\n got %q\nwant %q", got, want)
+	}
 	charts, err := im.Census(Selection{All: true})
 	if err != nil {
 		t.Fatal(err)

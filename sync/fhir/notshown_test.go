@@ -1,0 +1,65 @@
+package fhir
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Resources left out as they are read are counted once, by their newest
+// version, and not when another version of them is shown; rows beyond
+// those kept are counted as older.
+func TestResourcesLeftOutAsTheyAreReadAreCountedOnce(t *testing.T) {
+	lines := []string{`{"resourceType":"Patient","id":"p1"}`,
+		// two versions of a finished encounter: one count
+		`{"resourceType":"Encounter","id":"e1","meta":{"versionId":"1"},"status":"finished","subject":{"reference":"Patient/p1"}}`,
+		`{"resourceType":"Encounter","id":"e1","meta":{"versionId":"2"},"status":"cancelled","subject":{"reference":"Patient/p1"}}`,
+		// shown in one version, cancelled in another: shown, not counted
+		`{"resourceType":"Observation","id":"o1","meta":{"versionId":"1"},"status":"cancelled","category":[{"coding":[{"code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/p1"}}`,
+		`{"resourceType":"Observation","id":"o1","meta":{"versionId":"2"},"status":"final","category":[{"coding":[{"code":"vital-signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-12-01T08:00:00Z","valueQuantity":{"value":80}}`,
+		`{"resourceType":"Observation","id":"o2","status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"social-history"}]}],"code":{"text":"Smoking"},"subject":{"reference":"Patient/p1"},"valueString":"never"}`,
+		`{"resourceType":"Observation","id":"o3","status":"final","category":[{"coding":[{"code":"laboratory"}]}],"code":{"text":"Potassium"},"subject":{"reference":"Patient/p1"}}`,
+		`{"resourceType":"DocumentReference","id":"d1","status":"current","docStatus":"entered-in-error","subject":{"reference":"Patient/p1"}}`,
+		`{"resourceType":"Observation","id":"o4","status":"final","code":{"text":"Oxygen"},"subject":{"reference":"Patient/p1"},"valueString":"x"}`,
+		`{"resourceType":"Encounter","id":"e2","status":"odd status!","subject":{"reference":"Patient/p1"}}`,
+	}
+	for i := range keepLabs + 2 {
+		lines = append(lines, sprintf(`{"resourceType":"Observation","id":"k%d","status":"final","category":[{"coding":[{"code":"laboratory"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"2823-3"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-11-%02dT08:00:00Z","valueQuantity":{"value":4}}`, i, i+1))
+	}
+	im, err := ReadBytes("test", []byte(ndjson(lines...)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, err := im.Census(Selection{All: true})
+	if err != nil || len(charts[0].Vitals.Items) != 1 || len(charts[0].Labs.Items) != keepLabs {
+		t.Fatalf("charts %v: %d vitals, %d labs", err, len(charts[0].Vitals.Items), len(charts[0].Labs.Items))
+	}
+	want := []string{
+		"1 DocumentReference not shown: docStatus entered-in-error",
+		"1 Encounter not shown: status cancelled",
+		"1 Encounter not shown: status not recognised",
+		"1 Observation not shown: category social-history",
+		"1 Observation not shown: no value",
+		"1 Observation not shown: not a vital sign or lab",
+		"2 Observation not shown: older than the newest 10 of its code",
+	}
+	got := im.NotShown()
+	if !slices.Equal(got, want) {
+		t.Errorf("NotShown:\n got %q\nwant %q", got, want)
+	}
+	if s := strings.Join(got, " "); strings.Contains(s, "odd") {
+		t.Errorf("a status that is no code reached the count: %q", s)
+	}
+}
+
+// The counts of a ward built in parts add up to those of the whole.
+func TestNotShownByPatientAddsUpToNotShown(t *testing.T) {
+	im := readWard(t)
+	var parts [][]NotShownCount
+	for _, c := range im.NotShownByPatient() {
+		parts = append(parts, c)
+	}
+	if got, want := NotShownLines(parts...), im.NotShown(); !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("by patient %q, whole %q", got, want)
+	}
+}
