@@ -48,10 +48,14 @@ type Import struct {
 	patients     map[string]*patientRow
 	locations    map[string]*locationRow
 	medications  map[string]*medicationRow
-	practitioner map[string]string  // id -> display name
-	buckets      map[string]*bucket // raw patient reference -> rows
-	charts       map[string]*bucket // Patient.id -> rows, after link
-	seq          int                // reading order, for ties
+	practitioner map[string]string // id -> display name
+	// inputKeys are hashes (seed) of the "Type/id" and fullUrl of every
+	// resource of the input, sorted once read, to tell a Composition's
+	// entries that are not in it; kept only when a Composition was read.
+	inputKeys []uint64
+	buckets   map[string]*bucket // raw patient reference -> rows
+	charts    map[string]*bucket // Patient.id -> rows, after link
+	seq       int                // reading order, for ties
 	// unreadableAll are the sections that hold unreadable data of a
 	// patient nobody can tell: no chart may call them "none known".
 	unreadableAll sections
@@ -541,6 +545,12 @@ func (im *Import) link() {
 		}
 	}
 	im.buckets = nil
+	if im.Counts["Composition"] == 0 {
+		im.inputKeys = nil
+	} else {
+		slices.Sort(im.inputKeys)
+		im.inputKeys = slices.Compact(im.inputKeys)
+	}
 	for _, b := range im.charts {
 		im.Duplicates += b.duplicates()
 	}

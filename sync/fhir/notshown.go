@@ -51,7 +51,9 @@ type NotShownCount struct {
 //     (Immunization, Procedure, CarePlan...): "not read by Lifeboat";
 //   - the entries of a Composition's allergy, problem or medication
 //     sections that are not in the input: "1 Composition entry not
-//     shown: unresolved reference".
+//     shown: unresolved reference". An entry for a resource that is in
+//     the input is counted, if it is not shown, under that resource's
+//     own type and reason only.
 //
 // Each resource is counted once, by its newest version; a resource with
 // a version that is shown is not counted. Resources that lead to no
@@ -153,9 +155,8 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 		counts[notShownKey{t, notReadHere}] += n
 	}
 	// The entries an IPS Composition lists for the allergies, problems or
-	// medications that are not in the input: a urn:uuid reference no
-	// Bundle entry of the input carries. (A relative reference cannot be
-	// told apart from one to a resource left out for its status.)
+	// medications that are not in the input. One in the input is counted
+	// under its own type when it is not shown, not here.
 	seen := map[string]bool{}
 	for _, a := range b.asserts {
 		if a.sec != secComposition || seen[a.src.ID] {
@@ -167,7 +168,7 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 		for _, cs := range chartSections(src.JSON) {
 			for _, r := range cs.entries {
 				ref := strings.TrimSpace(r.Reference)
-				if _, ok := im.refs[ref]; !ok && strings.HasPrefix(ref, "urn:") {
+				if ref != "" && !strings.HasPrefix(ref, "#") && !im.inInput(ref) {
 					counts[notShownKey{compositions, unresolved}]++
 				}
 			}

@@ -6,6 +6,38 @@ import (
 	"testing"
 )
 
+// A Composition's entries are told apart: one that is in the input
+// (by Type/id, by urn:uuid, even a resource hidden for its status or of a
+// type not read) is not an unresolved reference; one that is not is, once.
+func TestCompositionEntriesNotInTheInputAreUnresolvedAndTheOthersCountedOnce(t *testing.T) {
+	meds := `{"code":{"coding":[{"system":"http://loinc.org","code":"10160-0"}]},"entry":[` +
+		`{"reference":"MedicationStatement/ms-done"},{"reference":"urn:uuid:r1"},{"reference":"MedicationStatement/ms-now"},` +
+		`{"reference":"MedicationStatement/not-here"},{"reference":"urn:uuid:nowhere"},{"reference":"Immunization/imm"},{"reference":"#contained"}]}`
+	problems := `{"code":{"coding":[{"system":"http://loinc.org","code":"11450-4"}]},"entry":[{"reference":"Observation/obs-gone"},{"reference":"Condition/c-wrong"}]}`
+	doc := compositionDoc(meds+","+problems,
+		`{"resourceType":"MedicationStatement","id":"ms-done","status":"completed","medicationCodeableConcept":{"text":"Omeprazole"},"subject":{"reference":"urn:uuid:p1"}}`,
+		`{"resourceType":"MedicationStatement","id":"ms-old","status":"stopped","medicationCodeableConcept":{"text":"Aspirin"},"subject":{"reference":"urn:uuid:p1"}}`,
+		`{"resourceType":"MedicationStatement","id":"ms-now","status":"active","medicationCodeableConcept":{"text":"Anastrozole 1 mg"},"subject":{"reference":"urn:uuid:p1"}}`,
+		`{"resourceType":"Immunization","id":"imm","status":"completed","patient":{"reference":"urn:uuid:p1"}}`,
+		`{"resourceType":"Condition","id":"c-wrong","subject":{"reference":"urn:uuid:p1"},"code":{"text":"Asthma"},"verificationStatus":{"coding":[{"code":"entered-in-error"}]}}`,
+		`{"resourceType":"Claim","id":"cl","patient":{"reference":"urn:uuid:p1"}}`,
+	)
+	im, err := ReadBytes("test", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"3 Composition entry not shown: unresolved reference", // not-here, nowhere, obs-gone
+		"1 Condition not shown: verification entered-in-error",
+		"1 Immunization not shown: not read by Lifeboat",
+		"1 MedicationStatement not shown: status completed",
+		"1 MedicationStatement not shown: status stopped",
+	}
+	if got := im.NotShown(); !slices.Equal(got, want) {
+		t.Errorf("NotShown:\n got %q\nwant %q", got, want)
+	}
+}
+
 // Resources left out as they are read are counted once, by their newest
 // version, and not when another version of them is shown; rows beyond
 // those kept are counted as older.

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -451,7 +452,7 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	conv := converters[rtype]
 	if conv == nil {
 		r.im.Skipped[rtype]++
-		r.notRead(rtype, raw)
+		r.notRead(rtype, raw, fullURL)
 		return
 	}
 	rtype = typeName[rtype] // shared copy
@@ -466,6 +467,10 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	}
 	e := &entry{strs: r.strs, rtype: rtype, raw: raw, fullURL: fullURL, at: rawAt{file: r.fileIdx, off: off, n: int32(len(raw)), sum: maphash.Bytes(r.im.seed, raw)}}
 	item := conv(e)
+	r.im.inputKey(fullURL)
+	if e.id != "" {
+		r.im.inputKey(rtype + "/" + e.id)
+	}
 	if e.bad != "" {
 		r.malformed(pos, e.bad)
 		r.unreadable(rtype, raw)
@@ -483,6 +488,30 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	}
 }
 
+// inputKey remembers that the input holds a resource with this "Type/id"
+// or fullUrl (see Import.inputKeys).
+func (im *Import) inputKey(k string) {
+	if k != "" {
+		im.inputKeys = append(im.inputKeys, maphash.String(im.seed, k))
+	}
+}
+
+// inInput says whether the input holds the resource a reference leads
+// to: by its fullUrl, else by its "Type/id". It is only known when a
+// Composition was read.
+func (im *Import) inInput(ref string) bool {
+	ref = strings.TrimSpace(ref)
+	for _, k := range []string{ref, im.resolve(ref)} {
+		if k == "" {
+			continue
+		}
+		if _, ok := slices.BinarySearch(im.inputKeys, maphash.String(im.seed, k)); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // notClinical are the types this package does not read that are not
 // clinical (billing and cover): they are only skipped, never counted as
 // a patient's resources not shown.
@@ -496,11 +525,14 @@ var notClinical = map[string]bool{
 // notRead counts a resource of a type this package does not read
 // (Immunization, Procedure, CarePlan...) under the patient its subject
 // or patient refers to, so that a chart's resources left unread are
-// counted. Only its top-level members are walked.
-func (r *reader) notRead(rtype string, raw []byte) {
-	var subject, patient string
+// counted, and remembers it as part of the input. Only its top-level
+// members are walked.
+func (r *reader) notRead(rtype string, raw []byte, fullURL string) {
+	var id, subject, patient string
 	fhirjson.Fields(raw, 0, func(k []byte, start, end int) bool {
 		switch string(k) {
+		case "id":
+			_ = json.Unmarshal(raw[start:end], &id)
 		case "subject", "patient":
 			var ref struct {
 				Reference string `json:"reference"`
@@ -515,6 +547,10 @@ func (r *reader) notRead(rtype string, raw []byte) {
 		}
 		return true
 	})
+	r.im.inputKey(fullURL)
+	if id = strings.TrimSpace(id); id != "" {
+		r.im.inputKey(rtype + "/" + id)
+	}
 	ref := strings.TrimSpace(subject)
 	if ref == "" {
 		ref = strings.TrimSpace(patient)
