@@ -76,7 +76,12 @@ type Manifest struct {
 	Malformed  int            `json:"malformed"` // source resources that could not be read
 	// NotShown says, by type and reason, the clinical resources read but
 	// not shown ("1 MedicationStatement not shown: status completed"):
-	// nothing is dropped in silence. No patient data.
+	// nothing is dropped in silence. No patient data. From files, it
+	// counts every patient of the input; from a FHIR server, the
+	// patients of the census, each as counted when their chart was last
+	// built, so that a delta's counts are the whole ward's as it then is
+	// (the changed patients counted anew, the others carried over), as
+	// a full pull would count them.
 	NotShown     []string `json:"notShown,omitempty"`
 	PlainSize    int64    `json:"plainSize"`
 	CipherSize   int64    `json:"cipherSize"`

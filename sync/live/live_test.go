@@ -119,6 +119,7 @@ func TestReportedMedicationsComeFromTheServerAsFromFiles(t *testing.T) {
 	extra := fmt.Sprintf(`{"resourceType":"Medication","id":"home-med-1","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"code":{"coding":[{"system":"http://www.whocc.no/atc","code":"B01AF01","display":"rivaroxaban"}]}}
 {"resourceType":"MedicationStatement","id":"home-1","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"active","medicationReference":{"reference":"Medication/home-med-1"},"subject":{"reference":"Patient/%[1]s"},"dateAsserted":"2026-11-20","dosage":[{"text":"20 mg once daily with the evening meal"}]}
 {"resourceType":"MedicationStatement","id":"home-2","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"stopped","medicationCodeableConcept":{"text":"Omeprazole 20 mg"},"subject":{"reference":"Patient/%[1]s"}}
+{"resourceType":"MedicationStatement","id":"home-3","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"completed","medicationCodeableConcept":{"text":"Amoxicillin 500 mg"},"subject":{"reference":"Patient/%[1]s"}}
 `, patient)
 	if err := os.WriteFile(filepath.Join(files, "zz-home-medications.ndjson"), []byte(extra), 0o600); err != nil {
 		t.Fatal(err)
@@ -136,6 +137,13 @@ func TestReportedMedicationsComeFromTheServerAsFromFiles(t *testing.T) {
 	}
 	if len(reported) != 1 || !strings.Contains(strings.ToLower(reported[0]), "rivaroxaban") {
 		t.Fatalf("reported medications from the server: %q", reported)
+	}
+	// Those that are history are counted in the generation, as a file
+	// import counts them (samePullAsFiles compares the whole count).
+	for _, want := range []string{"1 MedicationStatement not shown: status completed", "1 MedicationStatement not shown: status stopped"} {
+		if !slices.Contains(s.Manifest.NotShown, want) {
+			t.Errorf("notShown %q lacks %q", s.Manifest.NotShown, want)
+		}
 	}
 }
 
@@ -169,6 +177,16 @@ func samePullAsFiles(t *testing.T, files string) *store.Snapshot {
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d patients from the server, %d from the files", len(rows), len(want))
+	}
+	// What is read but not shown is counted alike, for the census's
+	// patients.
+	by := im.NotShownByPatient()
+	var counts [][]fhir.NotShownCount
+	for _, c := range want {
+		counts = append(counts, by[c.Patient.ID])
+	}
+	if w := fhir.NotShownLines(counts...); !slices.Equal(s.Manifest.NotShown, w) {
+		t.Errorf("notShown from the server %q,\nfrom the files %q", s.Manifest.NotShown, w)
 	}
 	for i, r := range rows {
 		if r.ID != want[i].Patient.ID {
@@ -320,6 +338,16 @@ func TestARefreshSealsOnlyWhatChangedAndFollowsTheCensus(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("the new heart rate is not in the chart")
+	}
+	// What is not shown is counted for the census as it now is: the
+	// refreshed patients anew, the others as before; as a full pull of
+	// the same server counts it.
+	if !slices.Contains(m.NotShown, "1 AllergyIntolerance not shown: verification entered-in-error") {
+		t.Errorf("refresh notShown %q", m.NotShown)
+	}
+	fresh, freshKeys := vault(t)
+	if again := step(t, puller(t, srv, fresh, freshKeys, live.Census{Ward: "ward-1"}, rest.Options{})); !slices.Equal(again.Manifest.NotShown, m.NotShown) {
+		t.Errorf("notShown of the refresh %q,\nof a full pull %q", m.NotShown, again.Manifest.NotShown)
 	}
 	// Nothing changed: the refresh still seals, so that the data age is true.
 	res = step(t, p)

@@ -87,11 +87,39 @@ type state struct {
 	place   map[string]*store.Patient // id -> the patient's chart header, for census order
 	hash    map[string][32]byte       // id -> hash of the chart as sealed
 	started time.Time                 // when the pull that led here began (local clock)
+	// notShown is, for each patient of the census, what was read of
+	// theirs but is not shown, as counted when their chart was last
+	// built: a refresh rebuilds the changed patients only, and keeps the
+	// others' counts.
+	notShown map[string][]fhir.NotShownCount
 }
 
 func newState() *state {
 	return &state{res: map[string]json.RawMessage{}, owner: map[string]string{}, place: map[string]*store.Patient{},
-		hash: map[string][32]byte{}}
+		hash: map[string][32]byte{}, notShown: map[string][]fhir.NotShownCount{}}
+}
+
+// countNotShown keeps what an Import counts as not shown for the
+// patients built from it, and forgets what was counted before for them.
+func (s *state) countNotShown(ids []string, im *fhir.Import) {
+	by := im.NotShownByPatient()
+	for _, id := range ids {
+		if c := by[id]; len(c) > 0 {
+			s.notShown[id] = c
+		} else {
+			delete(s.notShown, id)
+		}
+	}
+}
+
+// notShownLines adds up what is not shown of the census's patients, for
+// the generation's manifest (store.Manifest.NotShown).
+func (s *state) notShownLines(census []string) []string {
+	all := make([][]fhir.NotShownCount, 0, len(census))
+	for _, id := range census {
+		all = append(all, s.notShown[id])
+	}
+	return fhir.NotShownLines(all...)
 }
 
 // put stores a resource; it reports whether it is new or different.

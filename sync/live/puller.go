@@ -380,6 +380,9 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 		charts = append(charts, pt.charts...)
 		prepared = append(prepared, pt.prepared)
 		malformed += pt.malformed
+		for id, c := range pt.notShown {
+			st.notShown[id] = c
+		}
 	}
 	st.census = st.present(ids)
 	// From here the work is local: a stop signal lets it finish.
@@ -388,7 +391,8 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: malformed}
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: malformed,
+		NotShown: st.notShownLines(st.census)}
 	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, req)
 	if err != nil && m == nil {
 		ward.Close()
@@ -408,6 +412,7 @@ type builtPart struct {
 	charts    []store.Chart
 	prepared  *store.Prepared
 	malformed int
+	notShown  map[string][]fhir.NotShownCount // of the batch's patients
 	err       error
 }
 
@@ -417,7 +422,14 @@ func (s *state) buildPart(ids []string, ward string) builtPart {
 	if err != nil {
 		return builtPart{err: err}
 	}
-	return builtPart{charts: charts, prepared: store.Prepare(charts, 1), malformed: im.Unusable()}
+	by := im.NotShownByPatient()
+	notShown := map[string][]fhir.NotShownCount{}
+	for _, id := range ids {
+		if c := by[id]; len(c) > 0 {
+			notShown[id] = c
+		}
+	}
+	return builtPart{charts: charts, prepared: store.Prepare(charts, 1), malformed: im.Unusable(), notShown: notShown}
 }
 
 // has tells whether a resource is held.
@@ -545,6 +557,7 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 			gone[id] = true
 			delete(st.place, id)
 			delete(st.hash, id)
+			delete(st.notShown, id)
 		}
 		for key, o := range st.owner {
 			if gone[o] {
@@ -567,6 +580,7 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		im = imp
+		st.countNotShown(rebuild, im)
 		for i := range charts {
 			if h := chartHash(&charts[i]); h != st.hash[charts[i].Patient.ID] {
 				upsert = append(upsert, charts[i])
@@ -579,7 +593,10 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 	// Unreadable resources are counted by the reader per build: the
 	// refresh knows only those of the patients it rebuilt, so the ward's
 	// count is the larger of that and the last generation's.
-	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: p.parent.Malformed}
+	// What is not shown is counted by patient: the rebuilt patients'
+	// counts are new, the others' are those of their last build.
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: p.parent.Malformed,
+		NotShown: st.notShownLines(census)}
 	if im != nil {
 		req.Malformed = max(req.Malformed, im.Unusable())
 	}
