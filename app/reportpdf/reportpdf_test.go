@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/reconcile"
 )
 
@@ -265,16 +266,9 @@ func TestWriteLongItem(t *testing.T) {
 
 // ReadAudit reads the trail with the IT recovery key, which cannot sign.
 func TestReadAuditWithRecoveryKey(t *testing.T) {
-	dir := t.TempDir()
-	res, err := store.Init(dir, "correct horse battery", store.InitOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, "correct horse battery")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := store.OpenAudit(dir, keys)
+	v := storetest.NewVault(t)
+	dir := v.Dir
+	a, err := store.OpenAudit(dir, v.Keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +277,7 @@ func TestReadAuditWithRecoveryKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rk, err := store.UnlockRecovery(dir, res.RecoveryIdentity)
+	rk, err := store.UnlockRecovery(dir, v.Recovery)
 	if err != nil {
 		t.Fatal(err)
 	}

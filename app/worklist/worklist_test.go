@@ -17,10 +17,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/reconcile"
 )
-
-const passphrase = "ward 4B passphrase"
 
 // handed is what background work handed back to the UI thread, run on
 // the test's goroutine by drainUI (as in the kiosk's tests).
@@ -62,15 +61,8 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	res, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := storetest.NewVault(t)
+	dir, keys := v.Dir, v.Keys
 	ctx := context.Background()
 	j, err := store.OpenJournal(ctx, dir, keys)
 	if err != nil {
@@ -78,7 +70,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	defer j.Close()
 	now := time.Now()
-	f := &fixture{dir: dir, key: res.RecoveryIdentity, plan: now.Add(-10 * time.Minute)}
+	f := &fixture{dir: dir, key: v.Recovery, plan: now.Add(-10 * time.Minute)}
 	f.reg = store.Entry{Kind: store.KindRegistration, ClinicalTime: now.Add(-3 * time.Hour),
 		Registration: &store.Registration{Family: "Doe", Given: "Jane", Sex: "female", BirthDate: "1961-04-02", Ward: "4B"}}
 	f.med = store.Entry{Kind: store.KindMedication, Patient: "p1", ClinicalTime: now.Add(-2 * time.Hour),

@@ -1,4 +1,5 @@
-// Package storetest is the attacker of the threat model, for tests: it
+// Package storetest is for tests of other packages: NewVault makes a vault
+// ready to use, and ForgeEntry is the attacker of the threat model: it
 // changes a data folder as someone who can write the disk but has no
 // passphrase could, with nothing but what is public.
 package storetest

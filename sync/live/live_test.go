@@ -13,14 +13,13 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/live"
 	"lifeboat/sync/rest"
 	"lifeboat/sync/synthetic"
 )
-
-const passphrase = "ward 4B passphrase"
 
 // ward writes a synthetic ward of n patients (two wards) as NDJSON.
 func ward(t testing.TB, n int) string {
@@ -34,15 +33,8 @@ func ward(t testing.TB, n int) string {
 
 func vault(t testing.TB) (string, *store.Keys) {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir, keys
+	v := storetest.NewVault(t)
+	return v.Dir, v.Keys
 }
 
 func client(t testing.TB, url string, opt rest.Options) *rest.Client {

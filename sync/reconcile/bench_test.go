@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/rest"
 	"lifeboat/sync/synthetic"
@@ -234,7 +235,7 @@ func newBenchJournal(b *testing.B, n int) *benchJournal {
 	if err != nil {
 		b.Fatal(err)
 	}
-	keys, err := store.Unlock(dir, scenarioPassphrase)
+	keys, err := store.Unlock(dir, storetest.Passphrase)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -30,10 +30,9 @@ import (
 // proxy that cuts connections or answers slowly.
 
 const (
-	faultWard       = "testdata/faults/ward.ndjson"
-	faultPassphrase = "correct horse battery"
-	faultBatch      = 4 // requests a Bundle carries at most: one or two entries, so that a run makes many Bundles
-	faultSeedEnv    = "LIFEBOAT_FAULT_SEED"
+	faultWard    = "testdata/faults/ward.ndjson"
+	faultBatch   = 4 // requests a Bundle carries at most: one or two entries, so that a run makes many Bundles
+	faultSeedEnv = "LIFEBOAT_FAULT_SEED"
 )
 
 // faultSeed is the seed of a test's randomness: LIFEBOAT_FAULT_SEED when
@@ -185,20 +184,9 @@ func newVitalsScenario(t testing.TB, srv *fhirtest.Server, rng *rand.Rand, patie
 // journal is closed on return.
 func recordScenario(t testing.TB, srv *fhirtest.Server, rng *rand.Rand, todo []expected) *faultScenario {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, faultPassphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, faultPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	j, err := store.OpenJournal(ctx, dir, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, keys, j := testJournal(t)
 	defer j.Close()
+	ctx := context.Background()
 	authors := []string{"RN Aerts", "RN Dubois", "RN Peeters"}
 	rng.Shuffle(len(todo), func(a, b int) { todo[a], todo[b] = todo[b], todo[a] })
 	s := &faultScenario{dir: dir, keys: keys}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
 )
 
@@ -118,7 +119,7 @@ func TestFaultsKillChild(t *testing.T) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	keys, err := store.Unlock(dir, faultPassphrase)
+	keys, err := store.Unlock(dir, storetest.Passphrase)
 	if err != nil {
 		fail(err)
 	}

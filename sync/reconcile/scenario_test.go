@@ -10,29 +10,21 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/rest"
 )
 
-const scenarioPassphrase = "correct horse battery"
-
 // testJournal makes a vault in a temporary folder and opens its journal.
 func testJournal(t testing.TB) (string, *store.Keys, *store.Journal) {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, scenarioPassphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, scenarioPassphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := store.OpenJournal(context.Background(), dir, keys)
+	v := storetest.NewVault(t)
+	j, err := store.OpenJournal(context.Background(), v.Dir, v.Keys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	return dir, keys, j
+	return v.Dir, v.Keys, j
 }
 
 // recordAs stamps and records one entry as author and returns it.
