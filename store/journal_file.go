@@ -240,9 +240,16 @@ func (j *Journal) connect(ctx context.Context, create bool) error {
 // signs every entry already there as SignerUpgrade ("recorded before
 // entries were signed"), chained in their order. That takes the signing
 // key: opened with IT's recovery key, a version 2 journal stays as it is
-// and is read unsigned (legacy). A journal whose signatures were removed
-// (the audit trail witnessed signed entries) is never signed again: its
-// entries are read as unsigned, and reported.
+// and is read unsigned (legacy).
+//
+// Whoever can write the disk can also remove the signatures table, add an
+// entry and set the version back, so old entries are signed only when
+// nothing says the journal was signed before: no journal.head in any state
+// (the head came with the signatures, so one that exists, valid or not,
+// proves the journal had them), and an audit trail that reads intact,
+// witnessed no signed entry, and saw the entries recorded. Otherwise the
+// journal is never signed: its entries are read as unsigned, and it is
+// reported.
 func (j *Journal) upgrade(ctx context.Context, db *sql.DB) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -261,11 +268,15 @@ func (j *Journal) upgrade(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("upgrading the downtime journal: %w", err)
 		}
 	}
+	why, err := j.neverSigned(ctx, tx)
+	if err != nil {
+		return err
+	}
 	switch {
+	case why != "":
+		j.legacy, j.files.downgraded = true, why
 	case j.keys.signing == nil:
 		j.legacy = true
-	case j.files.witnessed(j.dir, j.keys) > 0:
-		j.legacy, j.files.downgraded = true, true
 	default:
 		if err := j.signOldEntries(ctx, tx); err != nil {
 			return err
@@ -275,6 +286,31 @@ func (j *Journal) upgrade(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("upgrading the downtime journal: %w", err)
 	}
 	return nil
+}
+
+// neverSigned says why an unsigned journal must not be signed now, as the
+// problem to report, or "" when it may be: see upgrade.
+func (j *Journal) neverSigned(ctx context.Context, tx *sql.Tx) (string, error) {
+	if exists(filepath.Join(j.dir, journalHeadFile)) {
+		return "The journal's signatures were removed: journal.head shows it was signed, and none of its entries can be trusted.", nil
+	}
+	if j.keys.signing == nil {
+		return "", nil // nothing is signed: read as it is, and said
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&n); err != nil {
+		return "", sqliteProblem(err)
+	}
+	highest, recorded, err := j.files.witnessed(j.dir, j.keys)
+	switch {
+	case err != nil:
+		return "The journal is not signed and the audit trail cannot be read or was altered, so it cannot tell whether the journal's signatures were removed: none of its entries can be trusted.", nil
+	case highest > 0:
+		return "The journal's signatures were removed: the audit trail witnessed signed entries, and none of its entries can be trusted.", nil
+	case n > 0 && recorded == 0:
+		return "The journal is not signed and the audit trail saw none of its entries recorded, so it cannot tell whether they were added later: none of its entries can be trusted.", nil
+	}
+	return "", nil
 }
 
 // signOldEntries adds the signatures table and signs what is there.

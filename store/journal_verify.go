@@ -19,27 +19,50 @@ type fileState struct {
 	problems   []JournalProblem // what is wrong with the files
 	notes      []string         // said in every head from now on
 	upgraded   bool             // the journal was signed for the first time at this open
-	downgraded bool             // its signatures were removed
-	audited    *int64           // the highest entry the audit trail witnessed, once read
+	downgraded string           // why its entries cannot be trusted although they read: signatures removed, or cannot tell
+	audited    *auditWitness    // what the audit trail witnessed, once read
 }
 
+// auditWitness is what the audit trail says of the journal: the highest
+// entry it witnessed, how many entries it saw recorded at all (with a
+// witness or, before entries were signed, without), or that it cannot be
+// relied on to say.
+type auditWitness struct {
+	highest  int64
+	recorded int
+	err      error
+}
+
+// errAuditUntold says that the audit trail cannot tell what was recorded:
+// it cannot be read, or verification found it altered, so that witnesses
+// may have been taken out of it.
+var errAuditUntold = errors.New("the audit trail cannot be read or was altered")
+
 // witnessed is the highest sequence number the audit trail recorded a
-// witness for (0 if none, or if the trail cannot be read). Reading the
-// trail decrypts every record, so it is done only when the journal's own
-// files cannot say, and once.
-func (f *fileState) witnessed(dir string, keys *Keys) int64 {
+// witness for (0 if none) and how many entries it saw recorded, with
+// errAuditUntold when the trail cannot be read or is not intact: a trail
+// that was tampered with cannot vouch that no other witness was there. Reading
+// the trail decrypts every record, so it is done only when the journal's
+// own files cannot say, and once.
+func (f *fileState) witnessed(dir string, keys *Keys) (highest int64, recorded int, err error) {
 	if f.audited == nil {
-		var n int64
-		if rows, _, err := ReadAudit(dir, keys); err == nil {
-			for _, r := range rows {
-				if seq, _, ok := parseWitness(r.Details); ok && r.Action == AuditRecordEntry {
-					n = max(n, seq)
-				}
+		w := &auditWitness{}
+		rows, rep, err := ReadAudit(dir, keys)
+		if err != nil || !rep.Intact() {
+			w.err = errAuditUntold
+		}
+		for _, r := range rows {
+			if r.Action != AuditRecordEntry {
+				continue
+			}
+			w.recorded++
+			if seq, _, ok := parseWitness(r.Details); ok {
+				w.highest = max(w.highest, seq)
 			}
 		}
-		f.audited = &n
+		f.audited = w
 	}
-	return *f.audited
+	return f.audited.highest, f.audited.recorded, f.audited.err
 }
 
 func (f *fileState) problem(kind, text string) {
@@ -85,8 +108,8 @@ func (j *Journal) openFiles(ctx context.Context) error {
 		return err
 	}
 	switch {
-	case j.files.downgraded:
-		j.files.problem(ProblemFile, "The journal's signatures were removed: the audit trail witnessed signed entries, and none of its entries can be trusted.")
+	case j.files.downgraded != "":
+		j.files.problem(ProblemFile, j.files.downgraded)
 	case herr != nil && !j.files.upgraded && !j.legacy && j.last > 0:
 		why := "journal.head is missing"
 		if errors.Is(herr, errJournalHeadDamaged) {
@@ -110,20 +133,31 @@ func (j *Journal) openFiles(ctx context.Context) error {
 // audit trail), that is said with how many, the file is left exactly as
 // it is for IT, and the next Record starts a new file beside it, going on
 // with the sequence. A missing or empty file on a kiosk that never
-// recorded anything is simply a journal not yet created.
+// recorded anything is simply a journal not yet created. When neither can
+// say (a journal.head that is there but cannot be trusted, an audit trail
+// that cannot be read or was altered), that is said: never taken for a
+// kiosk that recorded nothing.
 func (j *Journal) lostFile(name string, damage *JournalError) error {
 	var known int64
+	untold := ""
 	if j.files.head != nil {
 		known = j.files.head.Count
 	} else {
-		known = j.files.witnessed(j.dir, j.keys)
+		var err error
+		known, _, err = j.files.witnessed(j.dir, j.keys)
+		switch {
+		case exists(filepath.Join(j.dir, journalHeadFile)):
+			untold = "journal.head is damaged or not this kiosk's"
+		case errors.Is(err, errAuditUntold):
+			untold = "the audit trail cannot be read or was altered"
+		}
 	}
 	present := exists(j.path) || exists(j.path+"-wal")
 	what := "is missing or empty"
 	if damage != nil {
 		what = "is damaged (" + damage.Reason + ")"
 	}
-	if known == 0 && damage == nil {
+	if known == 0 && damage == nil && untold == "" {
 		// Nothing was ever recorded: the first Record creates the file. A
 		// head saying so spares the next open the audit trail's reading.
 		if j.files.head == nil && j.keys.signing != nil {
@@ -139,6 +173,8 @@ func (j *Journal) lostFile(name string, damage *JournalError) error {
 	text := fmt.Sprintf("%s %s", name, what)
 	if known > 0 {
 		text += fmt.Sprintf(": %s recorded on this kiosk %s gone", entrySpanNoun(1, known), plural(int(known), "is", "are"))
+	} else if untold != "" {
+		text += ", and " + untold + ", so whether entries recorded on this kiosk were lost cannot be told"
 	}
 	if present {
 		text += "; the file was left untouched for IT"

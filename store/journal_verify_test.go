@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -346,6 +347,138 @@ func TestAnEmptyOrHugeHeadIsADamagedHeadSaidAndReplaced(t *testing.T) {
 			j.Close()
 			if _, err := readJournalHead(dir, keys.trusted); err != nil {
 				t.Fatalf("the head was not replaced: %v", err)
+			}
+		})
+	}
+}
+
+// witnessedJournal records n entries as the kiosk does: each with its
+// audit record, which witnesses it.
+func witnessedJournal(t *testing.T, n int) (string, *Keys) {
+	t.Helper()
+	dir, keys := testVault(t)
+	a, err := OpenAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := openJournal(t, dir, keys)
+	for i := range n {
+		e := draft(t, j, vitalsEntry("p1", float64(70+i)))
+		record(t, j, e)
+		if err := a.Append(AuditRecord{Actor: nurse, Action: AuditRecordEntry, Subject: e.ID, Details: "vitals; " + j.Witness(e.ID)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j.Close()
+	return dir, keys
+}
+
+// unsignWithForgery is the attack on the upgrade: the signatures table
+// removed, a forged entry added, and the journal set back to version 2,
+// so that the next open would sign the forgery as an old entry.
+func unsignWithForgery(t *testing.T, dir string, keys *Keys) Entry {
+	t.Helper()
+	forged := forgedAllergy(keys)
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "DROP TABLE signatures")
+	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) SELECT max(seq) + 1, ?, ? FROM entries", forged.ID, forge(t, dir, forged))
+	sqlExec(t, db, "PRAGMA user_version = 2")
+	db.Close()
+	return forged
+}
+
+func TestUpgradeNeverSignsAJournalThatWasSignedBeforeOrCannotBeTold(t *testing.T) {
+	rm := func(names ...string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			for _, n := range names {
+				if err := os.RemoveAll(filepath.Join(dir, n)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	garbage := func(name string) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte("not what it was\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	both := func(fs ...func(t *testing.T, dir string)) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			for _, f := range fs {
+				f(t, dir)
+			}
+		}
+	}
+	cases := map[string]struct {
+		attack func(t *testing.T, dir string)
+		want   string
+	}{
+		"head gone, trail garbled": {both(rm(journalHeadFile), garbage(auditLogFile)), "audit trail cannot be read"},
+		"head gone, trail a folder": {both(rm(journalHeadFile, auditLogFile), func(t *testing.T, dir string) {
+			os.Mkdir(filepath.Join(dir, auditLogFile), 0o700)
+		}), "audit trail cannot be read"},
+		"head gone, log gone":            {rm(journalHeadFile, auditLogFile), "audit trail cannot be read"},
+		"head gone, trail intact":        {rm(journalHeadFile), "audit trail witnessed signed entries"},
+		"head gone, whole trail gone":    {rm(journalHeadFile, auditLogFile, auditHeadFile), "saw none of its entries recorded"},
+		"head valid, whole trail gone":   {rm(auditLogFile, auditHeadFile), "journal.head shows it was signed"},
+		"head damaged, whole trail gone": {both(rm(auditLogFile, auditHeadFile), garbage(journalHeadFile)), "journal.head shows it was signed"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir, keys := witnessedJournal(t, 3)
+			forged := unsignWithForgery(t, dir, keys)
+			c.attack(t, dir)
+			for range 2 { // and again at the next open
+				j := openJournal(t, dir, keys)
+				for _, e := range list(t, j) {
+					if e.Signer != "" {
+						t.Fatalf("entry %d was signed as %q", e.Seq, e.Signer)
+					}
+				}
+				ch := check(t, j)
+				if ch.OK() || ch.Upgraded != 0 || !errors.Is(ch.Err(), ErrJournalUnverified) || !strings.Contains(ch.Err().Error(), c.want) {
+					t.Fatalf("check %+v", ch)
+				}
+				for _, p := range ch.Problems {
+					if strings.Contains(p.Text, "Latex") || strings.Contains(p.Text, "p1") || strings.Contains(p.Text, forged.ID) {
+						t.Errorf("patient data in %q", p.Text)
+					}
+				}
+				j.Close()
+			}
+			var tables int
+			if err := rawJournal(t, dir).QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = 'signatures'").Scan(&tables); err != nil || tables != 0 {
+				t.Fatalf("the journal was signed: %d, %v", tables, err)
+			}
+		})
+	}
+}
+
+func TestAJournalAndItsHeadDeletedWithTheTrailUnreadableIsNotTakenForAnUnusedKiosk(t *testing.T) {
+	dir, keys := testVault(t)
+	if c := check(t, openJournal(t, dir, keys)); !c.OK() {
+		t.Fatalf("a new kiosk: %+v", c.Problems)
+	}
+	for name, trail := range map[string][]byte{"garbled": []byte("not a record\n"), "emptied": nil} {
+		t.Run(name, func(t *testing.T) {
+			dir, keys := witnessedJournal(t, 3)
+			for _, n := range []string{journalFile, journalFile + "-wal", journalFile + "-shm", journalHeadFile} {
+				os.Remove(filepath.Join(dir, n))
+			}
+			if err := os.WriteFile(filepath.Join(dir, auditLogFile), trail, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			j := openJournal(t, dir, keys)
+			c := check(t, j)
+			if c.OK() || !strings.Contains(c.Err().Error(), "whether entries recorded on this kiosk were lost cannot be told") {
+				t.Fatalf("check: %v", c.Err())
+			}
+			record(t, j, draft(t, j, vitalsEntry("p1", 90)))
+			j.Close()
+			if c := check(t, openJournal(t, dir, keys)); c.OK() {
+				t.Fatal("the doubt is forgotten once a new entry is recorded")
 			}
 		})
 	}

@@ -53,6 +53,16 @@ func TestReconciledStatesAreFinalAndResourcesAreKept(t *testing.T) {
 func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
 	ctx := context.Background()
 	dir, keys, entries := recordedJournal(t)
+	// A version 1 kiosk audited each entry it recorded, without a witness.
+	a, err := OpenAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if err := a.Append(AuditRecord{Actor: nurse, Action: AuditRecordEntry, Subject: e.ID, Details: "vitals"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	db, err := sql.Open("sqlite", journalURI(filepath.Join(dir, journalFile), "rw"))
 	if err != nil {
 		t.Fatal(err)
