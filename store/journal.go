@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -299,10 +300,16 @@ func (j *Journal) insertAll(ctx context.Context, entries []Entry, sealed [][]byt
 			return nil, err
 		}
 	}
-	seq, prev := max(j.last, j.files.lost)+1, j.signedChain
+	last := max(j.last, j.files.lost)
 	if h := j.files.head; h != nil {
-		seq = max(seq, h.Count+1) // never in the place of entries removed from the end
+		last = max(last, h.Count) // never in the place of entries removed from the end
 	}
+	if last > math.MaxInt64-int64(len(entries)) {
+		// A row someone added at the largest sequence number leaves none
+		// after it; wrapping round would put entries where no reader looks.
+		return nil, errors.New("recording in the downtime journal: an entry added at its highest possible sequence number leaves no room after it; nothing was recorded")
+	}
+	seq, prev := last+1, j.signedChain
 	out := make([]JournalEntry, len(entries))
 	insertEntry, insertSig := tx.StmtContext(ctx, j.insertEntry), tx.StmtContext(ctx, j.insertSig)
 	for i := range entries {

@@ -2,12 +2,14 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 )
@@ -340,19 +342,24 @@ func (j *Journal) CrossCheck(ctx context.Context, rows []AuditRow) ([]JournalPro
 			return nil, err
 		}
 	}
-	reported := map[int64]bool{}
+	// What is already reported, as ranges of sequence numbers: a forged
+	// row can claim any number up to the largest, so they are compared,
+	// never enumerated.
+	var spans []seqSpan
 	for _, p := range append(j.rowProblems, j.files.problems...) {
-		for s := p.Seq; s <= max(p.Seq, p.Last); s++ {
-			reported[s] = true
+		if p.Seq > 0 {
+			spans = append(spans, seqSpan{p.Seq, max(p.Seq, p.Last)})
 		}
 	}
-	for s := int64(1); s <= j.files.lost; s++ {
-		reported[s] = true
+	if j.files.lost > 0 {
+		spans = append(spans, seqSpan{1, j.files.lost})
 	}
+	covered := coverage(spans)
+	reported := map[int64]bool{} // witnesses reported here
 	var out []JournalProblem
 	for _, r := range rows {
 		seq, chain, ok := parseWitness(r.Details)
-		if !ok || r.Action != AuditRecordEntry || reported[seq] {
+		if !ok || r.Action != AuditRecordEntry || reported[seq] || covered(seq) {
 			continue
 		}
 		k, found := j.index[r.Subject]
@@ -369,6 +376,28 @@ func (j *Journal) CrossCheck(ctx context.Context, rows []AuditRow) ([]JournalPro
 		reported[seq] = true
 	}
 	return out, nil
+}
+
+// seqSpan is the sequence numbers from first to last, both included.
+type seqSpan struct{ first, last int64 }
+
+// coverage returns whether a sequence number falls in any of spans, in
+// O(log n) a question after O(n log n) once, whatever the numbers.
+func coverage(spans []seqSpan) func(int64) bool {
+	slices.SortFunc(spans, func(a, b seqSpan) int { return cmp.Compare(a.first, b.first) })
+	merged := spans[:0]
+	for _, s := range spans {
+		if n := len(merged); n > 0 && s.first <= merged[n-1].last {
+			merged[n-1].last = max(merged[n-1].last, s.last)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return func(seq int64) bool {
+		// The first span that ends at or after seq is the only one that can hold it.
+		k := sort.Search(len(merged), func(i int) bool { return merged[i].last >= seq })
+		return k < len(merged) && merged[k].first <= seq
+	}
 }
 
 // exists says whether there is anything at path (a file, a FIFO, …).

@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -479,6 +481,70 @@ func TestAJournalAndItsHeadDeletedWithTheTrailUnreadableIsNotTakenForAnUnusedKio
 			j.Close()
 			if c := check(t, openJournal(t, dir, keys)); c.OK() {
 				t.Fatal("the doubt is forgotten once a new entry is recorded")
+			}
+		})
+	}
+}
+
+func TestCrossCheckOfRowsAtHugeSequenceNumbersIsQuickAndTheyAreForged(t *testing.T) {
+	for _, seq := range []int64{1 << 40, math.MaxInt64} {
+		t.Run(fmt.Sprint(seq), func(t *testing.T) {
+			dir, keys := witnessedJournal(t, 3)
+			forged := forgedAllergy(keys)
+			db := rawJournal(t, dir)
+			sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) VALUES (?, ?, ?)", seq, forged.ID, forge(t, dir, forged))
+			db.Close()
+			rows, _, err := ReadAudit(dir, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			var c JournalCheck
+			var cross []JournalProblem
+			var crossErr, recErr error
+			go func() {
+				defer close(done)
+				j, err := OpenJournal(context.Background(), dir, keys)
+				if err != nil {
+					crossErr = err
+					return
+				}
+				defer j.Close()
+				if c, crossErr = j.Check(context.Background()); crossErr != nil {
+					return
+				}
+				if cross, crossErr = j.CrossCheck(context.Background(), rows); crossErr != nil {
+					return
+				}
+				recErr = j.Record(context.Background(), draft(t, j, vitalsEntry("p2", 80)))
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the cross-check hung on a row at a huge sequence number")
+			}
+			if crossErr != nil {
+				t.Fatal(crossErr)
+			}
+			forgedSeen := false
+			for _, p := range c.Problems {
+				forgedSeen = forgedSeen || p.Kind == ProblemForged && p.Seq == seq
+			}
+			if !forgedSeen || c.Entries != 3 {
+				t.Fatalf("check %+v", c)
+			}
+			if len(cross) != 0 {
+				t.Fatalf("the witnessed entries are there: %+v", cross)
+			}
+			var lowest int64
+			if err := rawJournal(t, dir).QueryRow("SELECT min(seq) FROM entries").Scan(&lowest); err != nil || lowest != 1 {
+				t.Fatalf("an entry was recorded at %d (%v)", lowest, err)
+			}
+			if seq == math.MaxInt64 && recErr == nil {
+				t.Fatal("an entry was recorded after the largest sequence number")
+			}
+			if seq != math.MaxInt64 && recErr != nil {
+				t.Fatalf("recording after a forged row: %v", recErr)
 			}
 		})
 	}
