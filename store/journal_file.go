@@ -94,6 +94,24 @@ CREATE TRIGGER signatures_are_never_deleted BEFORE DELETE ON signatures
 	BEGIN SELECT RAISE(ABORT, 'journal signatures are never deleted'); END;
 `
 
+// journalSidecars are the files SQLite keeps beside a journal file: its
+// rollback journal, write-ahead log and shared memory.
+var journalSidecars = []string{"-journal", "-wal", "-shm"}
+
+// journalFileTaken says whether anything is at path or beside it, where
+// SQLite would take it for the journal's own.
+func journalFileTaken(path string) bool {
+	if exists(path) {
+		return true
+	}
+	for _, suffix := range journalSidecars {
+		if exists(path + suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // errJournalNewer is a journal written by a newer Lifeboat: not damage,
 // and not a reason to start a new file.
 var errJournalNewer = errors.New("the downtime journal was written by a newer version of Lifeboat; nothing was changed")
@@ -116,6 +134,18 @@ func journalURI(path, mode string) string {
 // which can change nothing, and says whether there is one. An empty file
 // (a creation cut short) holds nothing and counts as none.
 func inspectJournal(ctx context.Context, path string) (bool, error) {
+	// SQLite opens the files beside the journal as they are: a FIFO there
+	// would hang it, and a link would have it write elsewhere.
+	for _, suffix := range journalSidecars {
+		st, err := os.Lstat(path + suffix)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return false, fmt.Errorf("opening the downtime journal: %v", err)
+		case !st.Mode().IsRegular():
+			return false, damaged("%s is not a regular file", filepath.Base(path+suffix))
+		}
+	}
 	st, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() > 0 {

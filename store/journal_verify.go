@@ -154,7 +154,7 @@ func (j *Journal) lostFile(name string, damage *JournalError) error {
 			untold = "the audit trail cannot be read or was altered"
 		}
 	}
-	present := exists(j.path) || exists(j.path+"-wal")
+	present := journalFileTaken(j.path)
 	what := "is missing or empty"
 	if damage != nil {
 		what = "is damaged (" + damage.Reason + ")"
@@ -183,7 +183,7 @@ func (j *Journal) lostFile(name string, damage *JournalError) error {
 	}
 	// The next file, beside the evidence.
 	next := name
-	for p := filepath.Join(j.dir, next); exists(p) || exists(p+"-wal"); p = filepath.Join(j.dir, next) {
+	for p := filepath.Join(j.dir, next); journalFileTaken(p); p = filepath.Join(j.dir, next) {
 		next = nextJournalFile(next)
 	}
 	if next != name {
