@@ -58,7 +58,7 @@ func (c *cli) auditVerifyCmd(args []string) error {
 	// The trail witnessed every entry of the journal: the two are checked
 	// together.
 	ctx := context.Background()
-	j, err := store.OpenJournal(ctx, dir, keys)
+	j, err := store.OpenJournalWithAudit(ctx, dir, keys, store.AuditRead{Rows: rows, Report: rep})
 	if err != nil {
 		return err
 	}

@@ -282,7 +282,11 @@ func (c *cli) journalCmd(args []string) error {
 		return err
 	}
 	ctx := context.Background()
-	j, err := store.OpenJournal(ctx, dir, keys)
+	// The audit trail witnessed every entry recorded: the journal is held
+	// against it, so that entries removed with the journal's head show.
+	// It is read once, for the opening and for the cross-check.
+	rows, rep, rerr := store.ReadAudit(dir, keys)
+	j, err := store.OpenJournalWithAudit(ctx, dir, keys, store.AuditRead{Rows: rows, Report: rep, Err: rerr})
 	if err != nil {
 		return err
 	}
@@ -291,13 +295,7 @@ func (c *cli) journalCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	// The audit trail witnessed every entry recorded: hold the journal
-	// against it, so that entries removed with the journal's head show.
-	rows, _, err := store.ReadAudit(dir, keys)
-	if err != nil {
-		rows = nil // the trail's own trouble is audit verify's to report
-	}
-	check, err := checkJournal(ctx, j, rows)
+	check, err := checkJournal(ctx, j, rows) // no rows when the trail cannot be read: that is audit verify's to report
 	if err != nil {
 		return err
 	}

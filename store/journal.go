@@ -126,6 +126,25 @@ type Journal struct {
 // Record starts a new file beside it. Only an error reading the disk, or a
 // journal written by a newer Lifeboat, is an error here.
 func OpenJournal(ctx context.Context, dir string, keys *Keys) (*Journal, error) {
+	return openJournalAudited(ctx, dir, keys, nil)
+}
+
+// AuditRead is one reading of the audit trail: what ReadAudit returned.
+type AuditRead struct {
+	Rows   []AuditRow
+	Report AuditReport
+	Err    error
+}
+
+// OpenJournalWithAudit is OpenJournal for a caller that read the audit
+// trail already (to cross-check the journal against it): the journal
+// takes what it needs of the trail from that reading, which must be of
+// the same data folder, instead of reading the whole trail again.
+func OpenJournalWithAudit(ctx context.Context, dir string, keys *Keys, trail AuditRead) (*Journal, error) {
+	return openJournalAudited(ctx, dir, keys, witnessesIn(trail))
+}
+
+func openJournalAudited(ctx context.Context, dir string, keys *Keys, audited *auditWitness) (*Journal, error) {
 	rs, err := keys.Config.recipients()
 	if err != nil {
 		return nil, err
@@ -136,6 +155,7 @@ func OpenJournal(ctx context.Context, dir string, keys *Keys) (*Journal, error) 
 	}
 	j := &Journal{dir: abs, kioskID: keys.Config.KioskID, keys: keys, now: time.Now, index: map[string]int{},
 		signedChain: journalGenesis(keys.Config.KioskID)}
+	j.files.audited = audited
 	if err := j.openFiles(ctx); err != nil {
 		return nil, err
 	}

@@ -48,23 +48,28 @@ var errAuditUntold = errors.New("the audit trail cannot be read or was altered")
 // own files cannot say, and once.
 func (f *fileState) witnessed(dir string, keys *Keys) (highest int64, recorded int, err error) {
 	if f.audited == nil {
-		w := &auditWitness{}
 		rows, rep, err := ReadAudit(dir, keys)
-		if err != nil || !rep.Intact() {
-			w.err = errAuditUntold
-		}
-		for _, r := range rows {
-			if r.Action != AuditRecordEntry {
-				continue
-			}
-			w.recorded++
-			if seq, _, ok := parseWitness(r.Details); ok {
-				w.highest = max(w.highest, seq)
-			}
-		}
-		f.audited = w
+		f.audited = witnessesIn(AuditRead{Rows: rows, Report: rep, Err: err})
 	}
 	return f.audited.highest, f.audited.recorded, f.audited.err
+}
+
+// witnessesIn is what one reading of the audit trail witnessed.
+func witnessesIn(trail AuditRead) *auditWitness {
+	w := &auditWitness{}
+	if trail.Err != nil || !trail.Report.Intact() {
+		w.err = errAuditUntold
+	}
+	for _, r := range trail.Rows {
+		if r.Action != AuditRecordEntry {
+			continue
+		}
+		w.recorded++
+		if seq, _, ok := parseWitness(r.Details); ok {
+			w.highest = max(w.highest, seq)
+		}
+	}
+	return w
 }
 
 func (f *fileState) problem(kind, text string) {

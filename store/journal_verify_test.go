@@ -549,3 +549,27 @@ func TestCrossCheckOfRowsAtHugeSequenceNumbersIsQuickAndTheyAreForged(t *testing
 		})
 	}
 }
+
+func TestAJournalOpenedWithAReadingOfTheTrailTakesItsWitnessesFromIt(t *testing.T) {
+	dir, keys := witnessedJournal(t, 2)
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "DROP TABLE signatures")
+	sqlExec(t, db, "PRAGMA user_version = 2")
+	db.Close()
+	os.Remove(filepath.Join(dir, journalHeadFile))
+	rows, rep, err := ReadAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The trail on disk goes; the reading of it is what counts.
+	os.Remove(filepath.Join(dir, auditLogFile))
+	os.Remove(filepath.Join(dir, auditHeadFile))
+	j, err := OpenJournalWithAudit(context.Background(), dir, keys, AuditRead{Rows: rows, Report: rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if c := check(t, j); c.OK() || !strings.Contains(c.Err().Error(), "audit trail witnessed signed entries") {
+		t.Fatalf("check %+v", c)
+	}
+}
