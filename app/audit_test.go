@@ -92,3 +92,24 @@ func TestATrailThatCannotBeWrittenWarnsButTheChartIsStillShown(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", code, stdout, errOut)
 	}
 }
+
+func TestTheJournalCommandSaysWhenItCannotHoldTheJournalAgainstTheTrail(t *testing.T) {
+	data, env := auditVault(t)
+	entry := filepath.Join(t.TempDir(), "vitals.json")
+	at := time.Now().Add(-15 * time.Minute).UTC().Format(time.RFC3339)
+	os.WriteFile(entry, []byte(`{"kind":"vitals","patient":"pat-000001","clinicalTime":"`+at+`","vitals":{"heartRatePerMin":77}}`), 0o600)
+	if _, errOut, code := runCLI(t, env, "record", "--data", data, "--json", entry, "--user", "RN Peeters"); code != 0 {
+		t.Fatalf("record: exit %d: %s", code, errOut)
+	}
+	if stdout, errOut, code := runCLI(t, env, "journal", "--data", data); code != 0 {
+		t.Fatalf("journal: exit %d: %s%s", code, stdout, errOut)
+	}
+	os.Rename(filepath.Join(data, "audit.log"), filepath.Join(data, "audit.log.old"))
+	if err := os.Mkdir(filepath.Join(data, "audit.log"), 0o700); err != nil { // not a file: reading it fails
+		t.Fatal(err)
+	}
+	stdout, errOut, code := runCLI(t, env, "journal", "--data", data)
+	if code != 10 || !strings.Contains(stdout, "could not be held against the audit trail") {
+		t.Fatalf("journal with the trail unreadable: exit %d: %s%s", code, stdout, errOut)
+	}
+}
