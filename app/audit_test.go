@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/store"
 	"lifeboat/sync/synthetic"
 )
 
@@ -111,5 +112,25 @@ func TestTheJournalCommandSaysWhenItCannotHoldTheJournalAgainstTheTrail(t *testi
 	stdout, errOut, code := runCLI(t, env, "journal", "--data", data)
 	if code != 10 || !strings.Contains(stdout, "could not be held against the audit trail") {
 		t.Fatalf("journal with the trail unreadable: exit %d: %s%s", code, stdout, errOut)
+	}
+}
+
+func TestAnEntryAuditedWithoutAWitnessHasNoDanglingSeparator(t *testing.T) {
+	data, env := auditVault(t)
+	keys, err := store.Unlock(data, env["LIFEBOAT_PASSPHRASE"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errb bytes.Buffer
+	c := &cli{stdin: strings.NewReader(""), stdout: new(bytes.Buffer), stderr: &errb,
+		getenv: func(k string) string { return env[k] }, now: time.Now}
+	e := store.Entry{ID: "0b6f3f5e-8a0e-4f0e-9d33-7c3a8f5a2e10", Kind: store.KindNote, Patient: "pat-000001", Author: "RN Peeters", EnteredAt: time.Now()}
+	c.auditEntries(data, keys, []store.Entry{e}, func(string) string { return "" }) // an unsigned journal witnesses nothing
+	rows, _, err := store.ReadAudit(data, keys)
+	if err != nil || errb.Len() > 0 {
+		t.Fatalf("%v %s", err, errb.String())
+	}
+	if got := rows[len(rows)-1].Details; got != "note for patient pat-000001" {
+		t.Fatalf("details %q", got)
 	}
 }

@@ -145,7 +145,7 @@ func (c *cli) auditEntries(dir string, keys *store.Keys, entries []store.Entry, 
 			break
 		}
 		err = a.Append(store.AuditRecord{Time: e.EnteredAt, Actor: e.Author, Action: store.AuditRecordEntry,
-			Subject: e.ID, Details: string(e.Kind) + " for patient " + e.Patient + "; " + witness(e.ID)})
+			Subject: e.ID, Details: store.EntryAuditDetails(e, witness(e.ID))})
 	}
 	if err != nil {
 		fmt.Fprintln(c.stderr, "Warning: the entries were saved but not written to the audit trail ("+err.Error()+"). Call IT.")

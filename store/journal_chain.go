@@ -293,6 +293,16 @@ func (j *Journal) Witness(id string) string {
 	return fmt.Sprintf("journal entry %d, chain %s", j.entries[k].Seq, hex.EncodeToString(j.entries[k].chain))
 }
 
+// EntryAuditDetails is the details of an entry's audit record: its kind,
+// its patient and, when there is one, its witness (see Witness).
+func EntryAuditDetails(e Entry, witness string) string {
+	d := string(e.Kind) + " for patient " + e.Patient
+	if witness != "" {
+		d += "; " + witness
+	}
+	return d
+}
+
 // parseWitness reads what Witness wrote, at the end of an audit record's
 // details.
 func parseWitness(details string) (seq int64, chain []byte, ok bool) {

@@ -515,7 +515,7 @@ func (f *entryForm) checked(c *check) {
 	switch {
 	case c.saved:
 		for _, e := range c.entries {
-			k.recordDetails(store.AuditRecordEntry, e.ID, string(e.Kind)+" for patient "+e.Patient+"; "+k.journal.Witness(e.ID))
+			k.recordDetails(store.AuditRecordEntry, e.ID, store.EntryAuditDetails(e, k.journal.Witness(e.ID)))
 		}
 		f.savedEntries = c.entries
 		fs := &f.v.forms
