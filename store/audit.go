@@ -94,7 +94,7 @@ type AuditRecord struct {
 // passphrase can therefore not alter a record (its chain no longer
 // matches), remove or reorder records in the middle (the next record does
 // not follow, or a sequence number is missing), nor insert one (they cannot
-// sign it). VerifyAudit names the first such problem.
+// sign it). ReadAudit names each such problem.
 //
 // A chain cannot show by itself that its newest records were cut off: what
 // is left is a valid, shorter chain. audit.head mitigates this: it holds

@@ -70,7 +70,7 @@ func writeLines(t *testing.T, dir string, lines [][]byte) {
 
 func verified(t *testing.T, dir string, keys *Keys) AuditReport {
 	t.Helper()
-	rep, err := VerifyAudit(dir, keys)
+	_, rep, err := ReadAudit(dir, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,7 +551,7 @@ func BenchmarkAuditVerify1000(b *testing.B) {
 	dir, keys := benchAudit(b)
 	appendRecords(b, openTestAudit(b, dir, keys), 1000)
 	for b.Loop() {
-		if rep, err := VerifyAudit(dir, keys); err != nil || !rep.Intact() {
+		if _, rep, err := ReadAudit(dir, keys); err != nil || !rep.Intact() {
 			b.Fatal(err, rep.Problems)
 		}
 	}

@@ -81,14 +81,6 @@ type AuditRow struct {
 	Folded      time.Time `json:"folded,omitzero"`
 }
 
-// VerifyAudit checks the whole trail in dir: every record's signature and
-// place in the chain, and the log against its signed head. Problems are in
-// the report; the error is for when the trail could not be read at all.
-func VerifyAudit(dir string, keys *Keys) (AuditReport, error) {
-	_, rep, err := ReadAudit(dir, keys)
-	return rep, err
-}
-
 // ExportAudit writes the decrypted trail to w for compliance staff, with
 // each record's verification status, as JSON Lines ("jsonl") or CSV
 // ("csv"). What it writes is plaintext by design.
