@@ -123,6 +123,9 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 	if err != nil {
 		return nil, err
 	}
+	// List verified every row; Check adds journal.head as it is now (entries
+	// removed from the end), which Problems would take from the opening.
+	// Its second pass reads only rows recorded since List, and the head.
 	check, err := r.Journal.Check(ctx)
 	if err != nil {
 		return nil, err
