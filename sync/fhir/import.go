@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -260,6 +261,8 @@ type encounterRow struct {
 	start time.Time
 	seq   int
 	locs  []encLocation
+	src   store.Source // its version, without JSON
+	raw   rawAt
 }
 
 type assertion struct {
@@ -331,20 +334,21 @@ type bucket struct {
 // droppedRow is a resource left out as it was read, and why.
 type droppedRow struct {
 	src    store.Source
+	at     rawAt
 	reason string
 }
 
 // drop files a resource left out as it was read; of two versions, the
 // newest says why.
-func (b *bucket) drop(src store.Source, reason string) {
+func (b *bucket) drop(src store.Source, at rawAt, reason string) {
 	if b.dropped == nil {
 		b.dropped = map[string]droppedRow{}
 	}
 	k := src.Type + "/" + src.ID
-	if old, ok := b.dropped[k]; ok && !newerVersion(&src, &old.src) {
+	if old, ok := b.dropped[k]; ok && laterVersion(version{src, at}, version{old.src, old.at}) < 0 {
 		return
 	}
-	b.dropped[k] = droppedRow{src: src, reason: reason}
+	b.dropped[k] = droppedRow{src: src, at: at, reason: reason}
 }
 
 func (b *bucket) countOlder(rtype, reason string, n int) {
@@ -416,7 +420,7 @@ func (b *bucket) merge(o *bucket) (dups int) {
 	b.alerts = append(b.alerts, o.alerts...)
 	b.encounters = append(b.encounters, o.encounters...)
 	for _, d := range o.dropped {
-		b.drop(d.src, d.reason)
+		b.drop(d.src, d.at, d.reason)
 	}
 	for k, n := range o.older {
 		b.countOlder(k.rtype, k.reason, n)
@@ -553,6 +557,7 @@ func (im *Import) link() {
 	}
 	for _, b := range im.charts {
 		im.Duplicates += b.duplicates()
+		b.settle()
 	}
 }
 
@@ -609,17 +614,23 @@ func (im *Import) idOf(ref, typ string) string {
 // than b: by lastUpdated, then by a numeric versionId. When neither tells,
 // the one read later (a) wins.
 func newerVersion(a, b *store.Source) bool {
+	return compareVersions(a, b) >= 0
+}
+
+// compareVersions orders two versions of a resource by lastUpdated, then
+// by a numeric versionId; it is 0 when neither tells.
+func compareVersions(a, b *store.Source) int {
 	ta, oka := parseTime(a.LastUpdated)
 	tb, okb := parseTime(b.LastUpdated)
 	if oka && okb && !ta.Equal(tb) {
-		return ta.After(tb)
+		return ta.Compare(tb)
 	}
 	va, erra := strconv.Atoi(a.VersionID)
 	vb, errb := strconv.Atoi(b.VersionID)
 	if erra == nil && errb == nil && va != vb {
-		return va > vb
+		return cmp.Compare(va, vb)
 	}
-	return true
+	return 0
 }
 
 // keepNewest inserts x into list (newest first), keeping at most n rows

@@ -256,7 +256,7 @@ func (e *entry) encounter() any {
 		e.dropped = statusReason("status", j.Status)
 		return nil
 	}
-	r := encounterRow{id: e.id, start: when(j.Period.Start)}
+	r := encounterRow{id: e.id, start: when(j.Period.Start), src: e.source(), raw: e.at}
 	for _, l := range j.Location {
 		if l.Location.Reference != "" {
 			r.locs = append(r.locs, encLocation{ref: l.Location.Reference, status: l.Status, start: when(l.Period.Start)})

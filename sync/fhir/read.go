@@ -484,7 +484,7 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	case item != nil:
 		r.im.store(e, item)
 	case e.dropped != "" && e.subject != "":
-		r.im.bucket(e.subject).drop(e.source(), e.dropped)
+		r.im.bucket(e.subject).drop(e.source(), e.at, e.dropped)
 	}
 }
 
