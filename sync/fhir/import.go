@@ -39,7 +39,9 @@ type Import struct {
 	// meta.lastUpdated, then the higher numeric meta.versionId, else the
 	// one read last (Location, Medication and Practitioner: the one read
 	// last). Versions not kept in a chart anyway (vitals beyond the
-	// newest, notes beyond the newest 20) are not compared.
+	// newest, notes beyond the newest 20) are not compared. A newest
+	// version left out as read (entered in error...) withdraws the older
+	// ones from the charts (see bucket.settle); it is not counted here.
 	Duplicates int
 
 	tooLargeAt   []Malformed       // where the first TooLarge were, for Summary

@@ -55,8 +55,9 @@ type NotShownCount struct {
 //     the input is counted, if it is not shown, under that resource's
 //     own type and reason only.
 //
-// Each resource is counted once, by its newest version; a resource with
-// a version that is shown is not counted. Resources that lead to no
+// Each resource is counted once, by its newest version; a resource whose
+// newest version is shown is not counted (its older versions are in no
+// chart: see bucket.settle). Resources that lead to no
 // patient are counted apart (Import.Unlinked), and the types that are
 // not clinical (Claim, Coverage...) are only skipped. The lines are in a
 // fixed order.
