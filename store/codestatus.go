@@ -130,12 +130,17 @@ func (c *Chart) Resuscitation() string {
 	return ResusNotRecorded
 }
 
-// Resuscitation is the level of a census row's code status, by the rule
-// of ResuscitationOf. The row keeps the text, not the code: the DNR flag
-// sealed with it is that rule's answer, code included. So a Belgian DNR
-// code in the text first, then the flag; a row not flagged whose words
-// say DNR had a code saying full code ("DNR discussed, declined").
+// Resuscitation is the level of a census row's code status: the level
+// sealed with the row (ResuscitationOf of the chart's code and text, the
+// chart banner's reading). A row of an older snapshot keeps only the
+// text and the DNR flag, that rule's answer then, code included: so a
+// Belgian DNR code in the text first, then the flag; a row not flagged
+// whose words say DNR had a code saying full code ("DNR discussed,
+// declined").
 func (r CensusRow) Resuscitation() string {
+	if r.Resus != "" {
+		return r.Resus
+	}
 	if level, ok := belgianLevel(r.CodeStatus); ok {
 		return level
 	}

@@ -163,6 +163,12 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 		}
 	}
 
+	// A ward sealed before the census kept the code status level gains
+	// its column; a delta sealed before it leaves the level empty, read
+	// from the text (CensusRow.Resuscitation).
+	if err := w.addResusColumn(ctx); err != nil {
+		return err
+	}
 	tx, err := w.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -176,13 +182,13 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 			}
 		}
 	}
-	if err := copyRows(ctx, dw, tx, "patient", 15); err != nil {
+	if err := copyRows(ctx, dw, tx, "patient"); err != nil {
 		return err
 	}
-	if err := copyRows(ctx, dw, tx, "identifier", 3); err != nil {
+	if err := copyRows(ctx, dw, tx, "identifier"); err != nil {
 		return err
 	}
-	if err := copyRows(ctx, dw, tx, "resource", 6); err != nil {
+	if err := copyRows(ctx, dw, tx, "resource"); err != nil {
 		return err
 	}
 	var total int
@@ -212,14 +218,21 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 }
 
 // copyRows copies every row of table from src into the transaction's
-// database; the table has n columns in both.
-func copyRows(ctx context.Context, src *Ward, tx *sql.Tx, table string, n int) error {
-	rows, err := src.conn.QueryContext(ctx, `SELECT * FROM `+table)
+// database, column by name: the columns src has, which the database
+// has too.
+func copyRows(ctx context.Context, src *Ward, tx *sql.Tx, table string) error {
+	cols, err := src.columns(ctx, table)
+	if err != nil {
+		return err
+	}
+	n := len(cols)
+	list := strings.Join(cols, ", ")
+	rows, err := src.conn.QueryContext(ctx, `SELECT `+list+` FROM `+table)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	q := `INSERT INTO ` + table + ` VALUES (?` + strings.Repeat(", ?", n-1) + `)`
+	q := `INSERT INTO ` + table + ` (` + list + `) VALUES (?` + strings.Repeat(", ?", n-1) + `)`
 	ins, err := tx.PrepareContext(ctx, q)
 	if err != nil {
 		return err
@@ -239,4 +252,42 @@ func copyRows(ctx context.Context, src *Ward, tx *sql.Tx, table string, n int) e
 		}
 	}
 	return rows.Err()
+}
+
+// columns are the names of table's columns, in order.
+func (w *Ward) columns(ctx context.Context, table string) ([]string, error) {
+	rows, err := w.conn.QueryContext(ctx, `SELECT name FROM pragma_table_info(?) ORDER BY cid`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out = append(out, name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no table %s", table)
+	}
+	return out, nil
+}
+
+// addResusColumn gives a ward sealed before the census kept the code
+// status level its resus column (empty: read from the text).
+func (w *Ward) addResusColumn(ctx context.Context) error {
+	cols, err := w.columns(ctx, "patient")
+	if err != nil {
+		return err
+	}
+	if slices.Contains(cols, "resus") {
+		return nil
+	}
+	_, err = w.conn.ExecContext(ctx, `ALTER TABLE patient ADD COLUMN resus TEXT`)
+	return err
 }

@@ -31,7 +31,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE patient (
 	id TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT,
 	ward TEXT, room TEXT, bed TEXT, code_status TEXT, dnr INTEGER NOT NULL, allergy_status TEXT NOT NULL,
-	allergies INTEGER NOT NULL, isolation TEXT, chart BLOB NOT NULL);
+	allergies INTEGER NOT NULL, isolation TEXT, chart BLOB NOT NULL, resus TEXT);
 CREATE TABLE identifier (patient_id TEXT NOT NULL, value TEXT NOT NULL, system TEXT);
 CREATE TABLE resource (
 	type TEXT NOT NULL, id TEXT NOT NULL, version_id TEXT, last_updated TEXT,
@@ -267,7 +267,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 		return err
 	}
 	defer tx.Rollback()
-	patient, err := tx.PrepareContext(ctx, `INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	patient, err := tx.PrepareContext(ctx, `INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -307,7 +307,8 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 			}
 		}
 		if _, err := patient.ExecContext(ctx, p.ID, i, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
-			c.CodeStatus(), c.DNR(), string(c.Allergies.Status), allergies, strings.Join(isolation, "; "), r.doc); err != nil {
+			c.CodeStatus(), c.DNR(), string(c.Allergies.Status), allergies, strings.Join(isolation, "; "), r.doc,
+			c.Resuscitation()); err != nil {
 			return fmt.Errorf("storing chart %d: %w", i+1, err)
 		}
 		if _, err := resource.ExecContext(ctx, p.ID, string(r.index)); err != nil {
@@ -337,16 +338,22 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 
 // CensusRow is one line of the ward list.
 type CensusRow struct {
-	ID            string        `json:"id"`
-	Name          string        `json:"name"`
-	MRN           string        `json:"mrn,omitempty"`
-	BirthDate     string        `json:"birthDate,omitempty"`
-	Sex           string        `json:"sex,omitempty"`
-	Ward          string        `json:"ward,omitempty"`
-	Room          string        `json:"room,omitempty"`
-	Bed           string        `json:"bed,omitempty"`
-	CodeStatus    string        `json:"codeStatus,omitempty"`
-	DNR           bool          `json:"dnr"` // an active order not to resuscitate
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	MRN        string `json:"mrn,omitempty"`
+	BirthDate  string `json:"birthDate,omitempty"`
+	Sex        string `json:"sex,omitempty"`
+	Ward       string `json:"ward,omitempty"`
+	Room       string `json:"room,omitempty"`
+	Bed        string `json:"bed,omitempty"`
+	CodeStatus string `json:"codeStatus,omitempty"`
+	DNR        bool   `json:"dnr"` // an active order not to resuscitate
+	// Resus is the code status level store.ResuscitationOf gave the
+	// chart when the snapshot was sealed (code included, which the row's
+	// text may not say); empty when not recorded, and on the rows of
+	// snapshots sealed before the level was kept, which are read by
+	// today's rule from the text and the flag (CensusRow.Resuscitation).
+	Resus         string        `json:"resuscitation,omitempty"`
 	AllergyStatus SectionStatus `json:"allergyStatus"`
 	Allergies     int           `json:"allergies"` // active allergies
 	Isolation     string        `json:"isolation,omitempty"`
@@ -354,8 +361,17 @@ type CensusRow struct {
 
 // Census lists the ward's patients in census order.
 func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
+	// Snapshots sealed before the level was kept have no resus column.
+	cols, err := w.columns(ctx, "patient")
+	if err != nil {
+		return nil, fmt.Errorf("reading census: %w", err)
+	}
+	resus := "''"
+	if slices.Contains(cols, "resus") {
+		resus = "coalesce(resus, '')"
+	}
 	rows, err := w.conn.QueryContext(ctx, `SELECT id, name, mrn, birth_date, sex, ward, room, bed,
-		code_status, dnr, allergy_status, allergies, isolation FROM patient ORDER BY seq`)
+		code_status, dnr, allergy_status, allergies, isolation, `+resus+` FROM patient ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("reading census: %w", err)
 	}
@@ -365,7 +381,7 @@ func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 		var r CensusRow
 		var status string
 		if err := rows.Scan(&r.ID, &r.Name, &r.MRN, &r.BirthDate, &r.Sex, &r.Ward, &r.Room, &r.Bed,
-			&r.CodeStatus, &r.DNR, &status, &r.Allergies, &r.Isolation); err != nil {
+			&r.CodeStatus, &r.DNR, &status, &r.Allergies, &r.Isolation, &r.Resus); err != nil {
 			return nil, fmt.Errorf("reading census: %w", err)
 		}
 		r.AllergyStatus = SectionStatus(status)

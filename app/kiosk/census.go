@@ -2,11 +2,13 @@ package kiosk
 
 import (
 	"context"
+	"image/color"
 	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -89,7 +91,8 @@ func newCensusView(k *Kiosk) *censusView {
 		news := widget.NewLabel("")
 		news.TextStyle.Bold = true
 		news.Hide()
-		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news), note)
+		code := newCodeStatusCell()
+		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news, code), note)
 	}
 	sample := row().(*fyne.Container)
 	v.rowHeight = sample.MinSize().Height
@@ -118,6 +121,7 @@ func newCensusView(k *Kiosk) *censusView {
 			} else {
 				news.Hide()
 			}
+			setCodeStatusCell(c.Objects[censusCodeCell], r)
 			bed.SetText(r.Bed)
 			name.SetText(censusLine(r, k.opt.Now))
 			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r)))
@@ -212,7 +216,7 @@ func (v *censusView) merge() {
 	// A code status stated during downtime is the newest.
 	for i, r := range v.all {
 		if a, ok := store.CodeStatusAlert(v.byPatient[r.ID]); ok {
-			v.all[i].CodeStatus, v.all[i].DNR = a.Text, a.NotForResuscitation()
+			v.all[i].CodeStatus, v.all[i].DNR, v.all[i].Resus = a.Text, a.NotForResuscitation(), a.Resuscitation()
 		}
 	}
 }
@@ -324,13 +328,10 @@ func censusLine(r store.CensusRow, now func() time.Time) string {
 	return s
 }
 
-// censusFlags are the short warnings of a census row. DNR comes from the
-// row's structured flag, never from matching the code-status text.
+// censusFlags are the short warnings of a census row; the code status
+// has a cell of its own (censusCodeStatus).
 func censusFlags(r store.CensusRow) string {
 	var f []string
-	if w := present.ResusFlag(r.Resuscitation()); w != "" { // "DNR", "DNR 2"; never for DNR 0
-		f = append(f, w)
-	}
 	switch {
 	case r.Allergies > 0:
 		f = append(f, i18n.T("ALLERGY"))
@@ -342,6 +343,41 @@ func censusFlags(r store.CensusRow) string {
 	}
 
 	return strings.Join(f, " · ")
+}
+
+// censusCodeStatus is the census row's code status cell: the level's
+// short words and the colour of the chart's banner for the same level
+// (resusColours), both from the level sealed with the row
+// (store.CensusRow.Resuscitation); bold when it is an order not to
+// resuscitate. No words: no cell.
+func censusCodeStatus(r store.CensusRow) (words string, bg color.Color, bold bool) {
+	level := r.Resuscitation()
+	return present.ResusCell(level), resusColour(level), store.NotResuscitated(level)
+}
+
+// newCodeStatusCell is a census row's code status cell: a coloured box
+// with the words.
+func newCodeStatusCell() fyne.CanvasObject {
+	l := widget.NewLabel("DNR 0")
+	l.TextStyle.Bold = true
+	cell := container.NewStack(canvas.NewRectangle(colourUnknown), l)
+	cell.Hide()
+	return cell
+}
+
+func setCodeStatusCell(o fyne.CanvasObject, r store.CensusRow) {
+	cell := o.(*fyne.Container)
+	words, bg, bold := censusCodeStatus(r)
+	if words == "" {
+		cell.Hide()
+		return
+	}
+	rect, l := cell.Objects[0].(*canvas.Rectangle), cell.Objects[1].(*widget.Label)
+	rect.FillColor = bg
+	l.TextStyle.Bold = bold
+	l.SetText(words)
+	rect.Refresh()
+	cell.Show()
 }
 
 // match is how a census row matches what was typed or scanned.

@@ -526,7 +526,8 @@ func (v *censusView) reveal(id string) {
 }
 
 // censusRowLayout lays out a census row's labels: bed, name, flags, doses
-// overdue, next dose, and (sixth, shown after the bed) the NEWS2 score. The bed and the doses always show whole, at the
+// overdue, next dose, and (sixth and seventh, shown after the bed) the
+// NEWS2 score and the code status cell. The bed and the doses always show whole, at the
 // ends; the name and the flags share what is left, each whole when both
 // fit; otherwise the name keeps at least namePart of it (a patient is
 // known by name) and the flags are cut short at the end, their first and
@@ -536,6 +537,22 @@ type censusRowLayout struct{}
 // censusNewsCell is the index of the NEWS2 label among a census row's
 // labels (the sixth, drawn after the bed).
 const censusNewsCell = 5
+
+// censusCodeCell is the index of the code status cell, drawn after the
+// NEWS2 score.
+const censusCodeCell = 6
+
+// leftCells are the cells drawn whole at the left, in order, that are
+// shown: the bed, the NEWS2 score, the code status.
+func leftCells(objects []fyne.CanvasObject) []int {
+	cells := []int{0}
+	for _, i := range []int{censusNewsCell, censusCodeCell} {
+		if len(objects) > i && objects[i].Visible() {
+			cells = append(cells, i)
+		}
+	}
+	return cells
+}
 
 const namePart = 0.5
 
@@ -572,9 +589,8 @@ type fullWidthKey struct {
 var fullWidths = map[fullWidthKey]float32{}
 
 func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, name, flags, overdue, next float32) {
-	bed = objects[0].MinSize().Width
-	if len(objects) > censusNewsCell && objects[censusNewsCell].Visible() { // the NEWS2 score, whole, after the bed
-		bed += objects[censusNewsCell].MinSize().Width
+	for _, i := range leftCells(objects) { // the NEWS2 score and the code status, whole, after the bed
+		bed += objects[i].MinSize().Width
 	}
 	if objects[3].Visible() {
 		overdue = objects[3].MinSize().Width
@@ -610,12 +626,11 @@ func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		objects[i].Move(fyne.NewPos(x, 0))
 		objects[i].Resize(fyne.NewSize(w, size.Height))
 	}
-	if len(objects) > censusNewsCell && objects[censusNewsCell].Visible() {
-		news := objects[censusNewsCell].MinSize().Width
-		place(0, 0, bed-news)
-		place(censusNewsCell, bed-news, news)
-	} else {
-		place(0, 0, bed)
+	var x float32
+	for _, i := range leftCells(objects) {
+		w := objects[i].MinSize().Width
+		place(i, x, w)
+		x += w
 	}
 	place(1, bed, name)
 	// The flags and the doses at the right end.

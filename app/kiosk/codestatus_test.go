@@ -18,11 +18,11 @@ import (
 // Belgian DNR codes: the census says which (never for DNR 0), and the
 // chart's banner has the code's own colour and meaning.
 func TestBelgianDNRCodesHaveTheirOwnWordsAndColours(t *testing.T) {
-	if f := censusFlags(store.CensusRow{DNR: true, CodeStatus: "DNR code 2"}); !strings.HasPrefix(f, "DNR 2") {
-		t.Errorf("flags = %q", f)
+	if w, bg, bold := censusCodeStatus(store.CensusRow{DNR: true, CodeStatus: "DNR code 2"}); w != "DNR 2" || bg != resusColours[store.ResusDNR2] || !bold {
+		t.Errorf("code status = %q", w)
 	}
-	if f := censusFlags(store.CensusRow{CodeStatus: "DNR 0", AllergyStatus: store.NoneKnown}); f != "" {
-		t.Errorf("DNR 0 flags = %q", f)
+	if w, bg, bold := censusCodeStatus(store.CensusRow{CodeStatus: "DNR 0", AllergyStatus: store.NoneKnown}); w != "DNR 0" || bg != resusColours[store.ResusDNR0] || bold {
+		t.Errorf("DNR 0 code status = %q", w)
 	}
 	patient := func(id string) store.Patient {
 		return store.Patient{ID: id, Name: "Test, " + id, Sex: "female", Bed: id, Source: src("Patient", id)}
@@ -67,6 +67,9 @@ func TestBelgianDNRCodesHaveTheirOwnWordsAndColours(t *testing.T) {
 	if got := censusFlags(censusRowOf(t, k.census, "p2")); strings.Contains(got, "DNR") {
 		t.Errorf("p2 (DNR 0) flagged %q", got)
 	}
+	if _, _, bold := censusCodeStatus(censusRowOf(t, k.census, "p2")); bold {
+		t.Errorf("p2 (DNR 0) is in bold, as an order not to resuscitate")
+	}
 }
 
 // A patient registered during downtime has no code status until one is
@@ -96,8 +99,8 @@ func TestACodeStatusIsRecordedForADowntimePatient(t *testing.T) {
 	if k.chart.codeText != want {
 		t.Errorf("banner %q", k.chart.codeText)
 	}
-	if got := censusFlags(censusRowOf(t, k.census, id)); !strings.HasPrefix(got, "DNR 2") {
-		t.Errorf("census flags %q", got)
+	if got, _, _ := censusCodeStatus(censusRowOf(t, k.census, id)); got != "DNR 2" {
+		t.Errorf("census code status %q", got)
 	}
 }
 
@@ -118,7 +121,7 @@ func TestCodeStatusCodedFullCodeWithDNRWordsIsFullCodeEverywhere(t *testing.T) {
 	if got := row.Resuscitation(); got != store.ResusFullCode {
 		t.Errorf("census row reads %q, want full code", got)
 	}
-	if f := censusFlags(row); strings.Contains(f, "DNR") {
+	if f, _, _ := censusCodeStatus(row); f != "Full code" {
 		t.Errorf("census flags %q", f)
 	}
 	k.census.show = present.ShowDNR
@@ -141,5 +144,35 @@ func TestCodeStatusCodedFullCodeWithDNRWordsIsFullCodeEverywhere(t *testing.T) {
 	})
 	if !found {
 		t.Error("the banner is not in full code's colour")
+	}
+}
+
+// A Belgian DNR 2 code only in the coded value, with words that say
+// nothing of it, is "DNR 2" on the census row (in the banner's colour)
+// and on the chart alike: the census keeps the level read at sealing.
+func TestABelgianDNRCodeOnlyInTheCodeIsTheSameOnCensusAndChart(t *testing.T) {
+	now := time.Now()
+	dir := sealedWard(t, now.Add(-time.Hour), 0, store.Chart{
+		Patient: store.Patient{ID: "p1", Name: "Test, p1", Sex: "female", Bed: "1", Source: src("Patient", "p1")},
+		Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Code: "DNR-code 2",
+			Text: "Reanimatiebeleid", Status: "active", Source: src("Flag", "f1")}}},
+	})
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	row := censusRowOf(t, k.census, "p1")
+	if w, bg, bold := censusCodeStatus(row); w != "DNR 2" || bg != resusColours[store.ResusDNR2] || !bold {
+		t.Errorf("census cell %q %v", w, bg)
+	}
+	// The row as drawn.
+	item := k.census.list.CreateItem()
+	k.census.list.UpdateItem(0, item)
+	cell := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusCodeCell].(*fyne.Container)
+	if !cell.Visible() || cell.Objects[1].(*widget.Label).Text != "DNR 2" ||
+		cell.Objects[0].(*canvas.Rectangle).FillColor != resusColours[store.ResusDNR2] {
+		t.Errorf("the row draws %q", cell.Objects[1].(*widget.Label).Text)
+	}
+	k.openPatient("p1")
+	if want := "CODE STATUS: Reanimatiebeleid (DNR 2: no resuscitation, no new therapies, no ICU admission)"; k.chart.codeText != want {
+		t.Errorf("banner %q", k.chart.codeText)
 	}
 }

@@ -333,16 +333,19 @@ func TestTwoPatientsWithTheSameMRNAreNeverOpenedByEnter(t *testing.T) {
 }
 
 func TestTheCensusFlagsDNRByTheStructuredFlagNotTheText(t *testing.T) {
-	if f := censusFlags(store.CensusRow{DNR: true, CodeStatus: "Allow natural death"}); !strings.HasPrefix(f, "DNR") {
-		t.Fatalf("flags = %q", f)
+	if w, _, bold := censusCodeStatus(store.CensusRow{DNR: true, CodeStatus: "Allow natural death"}); w != "DNR" || !bold {
+		t.Fatalf("code status = %q", w)
 	}
-	if f := censusFlags(store.CensusRow{CodeStatus: "Full code – DNR discussed, declined", AllergyStatus: store.NoneKnown}); f != "" {
-		t.Fatalf("flags = %q", f)
+	if w, _, _ := censusCodeStatus(store.CensusRow{CodeStatus: "Full code – DNR discussed, declined", AllergyStatus: store.NoneKnown}); w != "Full code" {
+		t.Fatalf("code status = %q", w)
 	}
 	now := time.Now()
 	k := newKiosk(t, now, now)
 	unlockWith(k, passphrase, "RN Peeters")
-	if f := censusFlags(k.census.all[0]); f != "DNR · ALLERGY" {
+	if w, _, _ := censusCodeStatus(k.census.all[0]); w != "DNR" {
+		t.Fatalf("p1 code status = %q", w)
+	}
+	if f := censusFlags(k.census.all[0]); f != "ALLERGY" {
 		t.Fatalf("p1 flags = %q", f)
 	}
 }

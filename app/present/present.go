@@ -268,13 +268,17 @@ func ResusMeaning(level string) string {
 	return ""
 }
 
-// ResusFlag is the census row's short word for a code status: "DNR",
-// "DNR 2"; "" for full code, DNR 0 and anything else not restricting.
-func ResusFlag(level string) string {
+// ResusCell is the census row's code status cell, in the chart banner's
+// terms: "Full code", "DNR 0" (no restriction: not an order not to
+// resuscitate), "DNR 1" to "DNR 3", "DNR"; "" when none is recorded or
+// its words are not read here (the chart's banner says them).
+func ResusCell(level string) string {
 	switch level {
+	case store.ResusFullCode:
+		return i18n.T("Full code")
 	case store.ResusDNR:
 		return "DNR"
-	case store.ResusDNR1, store.ResusDNR2, store.ResusDNR3:
+	case store.ResusDNR0, store.ResusDNR1, store.ResusDNR2, store.ResusDNR3:
 		return "DNR " + level[len(level)-1:]
 	}
 	return ""

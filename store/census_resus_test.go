@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"testing"
+)
+
+// The census row keeps the code status level read when the snapshot was
+// sealed: a Belgian DNR code only in the coded value, with words saying
+// nothing of it, is "DNR 2" on the census as on the chart, also after a
+// delta; a ward sealed before the level was kept reads the row's text and
+// flag, and a delta onto it keeps working.
+func TestTheCensusKeepsTheCodeStatusLevelOfTheSeal(t *testing.T) {
+	ctx := context.Background()
+	coded := testChart("p1", "Peeters, Maria", "MRN0000001")
+	coded.Alerts = Section[Alert]{Items: []Alert{{Kind: AlertCodeStatus, Code: "DNR-code 2", Text: "Reanimatiebeleid",
+		Status: "active", Source: coded.Patient.Source}}}
+	if coded.Resuscitation() != ResusDNR2 {
+		t.Fatalf("chart reads %q", coded.Resuscitation())
+	}
+	level := func(w *Ward, id string) (CensusRow, string) {
+		t.Helper()
+		rows, err := w.Census(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.ID == id {
+				return r, r.Resuscitation()
+			}
+		}
+		t.Fatalf("no row %s", id)
+		return CensusRow{}, ""
+	}
+
+	dir, keys, w, full := deltaVault(t)
+	sealDelta(t, dir, keys, w, full, Delta{Upsert: []Chart{coded}, Order: []string{"p1", "p2", "p3"}})
+	s, err := Open(ctx, dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	opened := s.Ward
+	if r, got := level(opened, "p1"); got != ResusDNR2 || r.Resus != ResusDNR2 {
+		t.Errorf("census row after a delta: %q (%+v)", got, r)
+	}
+	if r, got := level(opened, "p2"); got != ResusDNR || r.Resus != ResusDNR {
+		t.Errorf("p2: %q (%+v)", got, r)
+	}
+
+	// A ward sealed before the level was kept.
+	old, err := BuildWard(ctx, []Chart{coded, testChart("p2", "Dubois, Jean", "MRN0000002")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if _, err := old.conn.ExecContext(ctx, `ALTER TABLE patient DROP COLUMN resus`); err != nil {
+		t.Fatal(err)
+	}
+	if r, got := level(old, "p1"); r.Resus != "" || got != ResusDNR { // the flag then, as it was read
+		t.Errorf("old census row: %q (%+v)", got, r)
+	}
+	changed := testChart("p2", "Dubois, Jean", "MRN0000002")
+	changed.Alerts = Section[Alert]{Items: []Alert{{Kind: AlertCodeStatus, Code: "DNR 3", Text: "Palliatief",
+		Status: "active", Source: changed.Patient.Source}}}
+	dw, err := BuildWard(ctx, []Chart{changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dw.Close()
+	if err := dw.setChanges(ctx, Delta{Order: []string{"p1", "p2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.apply(ctx, dw); err != nil {
+		t.Fatal(err)
+	}
+	if _, got := level(old, "p2"); got != ResusDNR3 {
+		t.Errorf("delta onto an old ward: %q", got)
+	}
+}
