@@ -164,13 +164,17 @@ const MedReported = "reported"
 // Medication is a medication order, or with Kind MedReported a medication
 // the patient is reported to take.
 type Medication struct {
-	Name      string    `json:"name"`
-	Code      string    `json:"code,omitempty"`      // RxNorm or local code
-	Status    string    `json:"status"`              // active, on-hold, stopped, completed, ...
-	Dosage    string    `json:"dosage"`              // what a nurse reads: "500 mg oral every 8 h"
-	Dose      string    `json:"dose,omitempty"`      // "500 mg"
-	Route     string    `json:"route,omitempty"`     // "oral"
-	Frequency string    `json:"frequency,omitempty"` // "every 8 h", "at 08:00, 20:00"
+	Name      string `json:"name"`
+	Code      string `json:"code,omitempty"`      // RxNorm or local code
+	Status    string `json:"status"`              // active, on-hold, stopped, completed, ...
+	Dosage    string `json:"dosage"`              // what a nurse reads: "500 mg oral every 8 h"
+	Dose      string `json:"dose,omitempty"`      // "500 mg"
+	Route     string `json:"route,omitempty"`     // "oral"
+	Frequency string `json:"frequency,omitempty"` // "every 8 h", "at 08:00, 20:00"
+	// Rate is an infusion's rate as ordered ("125 mL/h", "1000 mL per
+	// 8 h", "100-125 mL/h"); "" when the order gives none, and in older
+	// snapshots.
+	Rate      string    `json:"rate,omitempty"`
 	Timing    Timing    `json:"timing"`
 	PRN       bool      `json:"prn"`
 	PRNReason string    `json:"prnReason,omitempty"`

@@ -382,6 +382,7 @@ var catalogue = []message{
 	{"Record code status", "Reanimatiecode registreren", "Enregistrer le code de réanimation"},
 	{"As written on the order (optional)", "Zoals op het voorschrift (optioneel)", "Tel qu'écrit sur l'ordre (facultatif)"},
 	{"Choose the code status.", "Kies de reanimatiecode.", "Choisissez le code de réanimation."},
+	{" at %s", " aan %s", " à %s"},
 	{"Full code", "Volledige reanimatie", "Réanimation complète"},
 	{"Full code (for resuscitation)", "Volledige reanimatie", "Réanimation complète"},
 	{"DNR 0 – no restriction", "DNR 0 – geen beperking", "DNR 0 – aucune limitation"},

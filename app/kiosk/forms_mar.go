@@ -159,7 +159,7 @@ func (s *marSheet) layout() {
 		// labels would each take their padding, and the rows get tall.
 		name := widget.NewRichText(
 			&widget.TextSegment{Text: m.Name, Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}}},
-			&widget.TextSegment{Text: strings.TrimSpace(m.Dose + " " + m.Route), Style: widget.RichTextStyle{}})
+			&widget.TextSegment{Text: present.DoseAndRoute(m), Style: widget.RichTextStyle{}})
 		name.Truncation = fyne.TextTruncateEllipsis
 		row := []fyne.CanvasObject{name}
 		cells := make([]*marCell, len(s.times))

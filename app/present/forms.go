@@ -164,8 +164,8 @@ func UnsavedForm(title, patient string) string {
 // tablet — 1 g oral every 6 h", its status in capitals unless active.
 func OrderChoice(m store.Medication) string {
 	s := m.Name
-	if m.Dosage != "" {
-		s += " — " + m.Dosage
+	if d := Dosage(m); d != "" {
+		s += " — " + d
 	}
 	if m.Status != "active" {
 		s += " [" + strings.ToUpper(orNotStated(m.Status)) + "]"

@@ -368,8 +368,8 @@ func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // MedicationLine is what a nurse reads of an order.
 func MedicationLine(m store.Medication) string {
 	s := m.Name
-	if m.Dosage != "" {
-		s += " — " + m.Dosage
+	if d := Dosage(m); d != "" {
+		s += " — " + d
 	}
 	if m.PRN && !strings.Contains(strings.ToLower(m.Dosage), "needed") {
 		if m.PRNReason != "" {
@@ -383,6 +383,27 @@ func MedicationLine(m store.Medication) string {
 	}
 	if !m.LastGiven.IsZero() {
 		s += i18n.F("; last given %s", DateTime(m.LastGiven))
+	}
+	return s
+}
+
+// Dosage is an order's dosage as written, with the infusion's rate as
+// ordered when the words do not already say it: "1000 mL IV at 125 mL/h".
+func Dosage(m store.Medication) string {
+	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+	if m.Rate == "" || strings.Contains(squash(m.Dosage), squash(m.Rate)) {
+		return m.Dosage
+	}
+	return strings.TrimSpace(m.Dosage + i18n.F(" at %s", m.Rate))
+}
+
+// DoseAndRoute is the dose, route and (for an infusion) rate of an
+// order, as the form recording its dose shows them: "1000 mL IV at 125
+// mL/h".
+func DoseAndRoute(m store.Medication) string {
+	s := strings.TrimSpace(m.Dose + " " + m.Route)
+	if m.Rate != "" {
+		s = strings.TrimSpace(s + i18n.F(" at %s", m.Rate))
 	}
 	return s
 }

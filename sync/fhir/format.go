@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -191,6 +192,51 @@ func doseText(d dosageJSON) string {
 		return quantityText(dr.DoseQuantity)
 	}
 	if r := dr.DoseRange; r != nil && r.Low != nil && r.Low.Value != nil && r.High != nil && r.High.Value != nil {
+		s := plainNumber(*r.Low.Value) + "-" + plainNumber(*r.High.Value)
+		if u := unitOf(r.High); u != "" {
+			s += " " + u
+		}
+		return s
+	}
+	return ""
+}
+
+// rateText is an infusion's rate as ordered: "125 mL/h" (rateQuantity),
+// "1000 mL per 8 h" or "50 mL/h" (rateRatio), "100-125 mL/h"
+// (rateRange); "" when the order gives none.
+func rateText(d dosageJSON) string {
+	if len(d.DoseAndRate) == 0 {
+		return ""
+	}
+	dr := d.DoseAndRate[0]
+	switch {
+	case dr.RateQuantity != nil:
+		return quantityText(dr.RateQuantity)
+	case dr.RateRatio != nil:
+		num, den := dr.RateRatio.Numerator, dr.RateRatio.Denominator
+		n := quantityText(num)
+		if n == "" {
+			return ""
+		}
+		unit := unitOf(den)
+		if w, ok := unitWords[unit]; ok {
+			unit = w[0]
+		}
+		switch {
+		case unit == "":
+			return n
+		case den.Value == nil || *den.Value == 1:
+			return n + "/" + unit
+		}
+		if w, ok := unitWords[unitOf(den)]; ok {
+			unit = w[1]
+		}
+		return n + " per " + plainNumber(*den.Value) + " " + unit
+	case dr.RateRange != nil:
+		r := dr.RateRange
+		if r.Low == nil || r.Low.Value == nil || r.High == nil || r.High.Value == nil {
+			return quantityText(cmp.Or(r.High, r.Low))
+		}
 		s := plainNumber(*r.Low.Value) + "-" + plainNumber(*r.High.Value)
 		if u := unitOf(r.High); u != "" {
 			s += " " + u

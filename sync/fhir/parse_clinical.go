@@ -355,6 +355,7 @@ func dosageOf(m *store.Medication, ds []dosageJSON) *dosageJSON {
 		if i == 0 {
 			m.Dose, m.Route, m.Frequency, m.PRN, m.PRNReason = dose, route, freq, prn, reason
 			m.Timing = timingOf(d.Timing.Repeat)
+			m.Rate = rateText(d)
 		}
 		if t := strings.TrimSpace(d.Text); t != "" {
 			texts = append(texts, t)

@@ -151,6 +151,15 @@ type dosageJSON struct {
 			Low  *quantity `json:"low"`
 			High *quantity `json:"high"`
 		} `json:"doseRange"`
+		RateQuantity *quantity `json:"rateQuantity"`
+		RateRatio    *struct {
+			Numerator   *quantity `json:"numerator"`
+			Denominator *quantity `json:"denominator"`
+		} `json:"rateRatio"`
+		RateRange *struct {
+			Low  *quantity `json:"low"`
+			High *quantity `json:"high"`
+		} `json:"rateRange"`
 	} `json:"doseAndRate"`
 }
 
