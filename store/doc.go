@@ -31,6 +31,7 @@
 //	generations.floor  the rollback floor: the highest generation sealed, signed; replaced atomically after each seal
 //	sync.json        the live sync's last attempt, success and error (no patient data)
 //	reports/*        sealed reconciliation reports
+//	mypatients.age   each named user's "my patients" selection, sealed (no names or ids in the clear)
 //
 // The folder and its sub-folders are 0700 and every file 0600
 // (SecureFolder puts that right whenever a command opens the folder).

@@ -278,6 +278,8 @@ func (v *censusView) keep(r store.CensusRow, now time.Time) bool {
 	case present.ShowOverdue:
 		d, ok, _ := v.medsOf(r)
 		return ok && d.Overdue(now) > 0
+	case present.ShowMine:
+		return v.k.isMine(r.ID)
 	}
 	return true
 }

@@ -55,6 +55,10 @@ type chartView struct {
 	tabsFor   string
 	entries   []store.JournalEntry
 	journalOK bool
+	// mine is the "My patient" check of the chart shown, mineNote why the
+	// selection could not be read or kept (mine.go).
+	mine     *widget.Check
+	mineNote *widget.Label
 }
 
 func newChartView(k *Kiosk) *chartView {
@@ -87,7 +91,7 @@ func (v *chartView) show(c *store.Chart) {
 	name := canvas.NewText(h.Name, nil)
 	name.TextSize = 24
 	name.TextStyle.Bold = true
-	header := container.NewVBox(name)
+	header := container.NewVBox(container.NewBorder(nil, nil, nil, v.mineCheck(c.Patient.ID), name), v.mineNote)
 	if h.Deceased != "" {
 		header.Add(bannerBox(h.Deceased, colourUnknown, true))
 	}

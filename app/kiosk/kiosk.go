@@ -104,6 +104,9 @@ type Kiosk struct {
 	failures int
 	retryAt  time.Time
 
+	// mine is the signed-in user's "my patients" (mine.go).
+	mine myPatients
+
 	work sync.WaitGroup // background work in flight (tests wait on it)
 }
 
@@ -190,6 +193,7 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 				return
 			}
 			k.snap, k.user, k.audit, k.auditProblem, k.journal, k.keys = u.snap, user, u.audit, u.auditProblem, u.journal, u.keys
+			k.takeMine(u.mine, u.mineErr)
 			k.failures, k.retryAt = 0, time.Time{}
 			k.touch()
 			k.showWard()
@@ -217,6 +221,7 @@ func (k *Kiosk) Lock() {
 	}
 	k.snap, k.user, k.census, k.chart, k.banner, k.audit, k.auditProblem = nil, "", nil, nil, nil, nil, ""
 	k.journal, k.keys, k.refresh = nil, nil, refreshState{}
+	k.mine = myPatients{}
 	clearPrints(k.opt.PrintDir)
 	k.showUnlock("")
 }
@@ -283,6 +288,10 @@ type unlocked struct {
 	audit        *store.Audit
 	auditProblem string
 	journal      *store.Journal
+	// mine is the user's "my patients" (mine.go); mineErr why it could
+	// not be read.
+	mine    []string
+	mineErr error
 }
 
 // openSession unlocks the vault and opens the newest good snapshot and the
@@ -304,6 +313,7 @@ func openSession(dir, passphrase, user string, now time.Time) (*unlocked, error)
 	if j, err := store.OpenJournal(context.Background(), dir, keys); err == nil {
 		u.journal = j
 	}
+	u.mine, u.mineErr = store.MyPatients(dir, keys, user)
 	u.audit, err = store.OpenAudit(dir, keys)
 	if err == nil {
 		err = u.audit.Append(store.AuditRecord{Time: now, Actor: user, Action: store.AuditUnlock})

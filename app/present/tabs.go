@@ -78,7 +78,7 @@ func NotesSections(c *store.Chart, entries []store.JournalEntry) []Section {
 var CensusSorts = []string{"Census order", "Bed", "Name", "Next dose due", "Overdue first"}
 
 // Census filters, as the filter control offers them.
-var CensusFilters = []string{"All patients", "Allergies", "DNR", "Isolation", "Overdue doses"}
+var CensusFilters = []string{"All patients", "Allergies", "DNR", "Isolation", "Overdue doses", "My patients"}
 
 // The places of the sorts and filters in their lists.
 const (
@@ -95,6 +95,15 @@ const (
 	ShowDNR
 	ShowIsolation
 	ShowOverdue
+	ShowMine
+)
+
+// "My patients": the chart's check, and what is said when the selection
+// cannot be read or kept.
+const (
+	MyPatientCheck       = "My patient"
+	MyPatientsUnreadable = "Your “my patients” selection could not be read; choose them again."
+	MyPatientsNotKept    = "Your “my patients” selection could not be kept for the next unlock."
 )
 
 // Labels of the census controls.
