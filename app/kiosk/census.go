@@ -83,6 +83,7 @@ func newCensusView(k *Kiosk) *censusView {
 		overdue.TextStyle.Bold = true
 		overdue.Hide()
 		next := widget.NewLabel("")
+		next.Truncation = fyne.TextTruncateClip // given way to the name (censusRowLayout)
 		note := widget.NewLabel("")
 		note.TextStyle.Bold = true
 		note.Importance = widget.HighImportance

@@ -558,6 +558,10 @@ func leftCells(objects []fyne.CanvasObject) []int {
 
 const namePart = 0.5
 
+// nameFloor is the share of a row under which the name is not squeezed
+// to make room for the next dose (censusRowLayout.widths).
+const nameFloor = 0.3
+
 // fullWidth is the width a truncating label needs to show its whole text:
 // the width of the same label not truncating, remembered by text, style
 // and text size (rows are laid out on every scroll).
@@ -597,8 +601,15 @@ func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, 
 	if objects[3].Visible() {
 		overdue = objects[3].MinSize().Width
 	}
-	next = objects[4].MinSize().Width
+	next = fullWidth(objects[4].(*widget.Label))
 	name, flags = fullWidth(objects[1].(*widget.Label)), fullWidth(objects[2].(*widget.Label))
+	// The name before the next dose: a row whose NEWS2, code status and
+	// doses overdue leave the name less than nameFloor of the row (a
+	// narrow census beside a chart) gives the next dose's place to the
+	// name; the chart's MAR says it.
+	if width-bed-overdue-next < min(name, width*nameFloor) {
+		next = 0
+	}
 	left := max(width-bed-overdue-next, 0)
 	if name+flags > left {
 		name = max(min(name, left*namePart), left-flags)

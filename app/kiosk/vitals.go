@@ -51,7 +51,10 @@ func riskColour(risk string) color.Color {
 	return colourRiskLow
 }
 
-// riskImportance is the text colour of a NEWS2 band (the census row's score).
+// riskImportance is the text colour of a NEWS2 band (the census row's
+// score): the bands that call for more than routine care in colour; a low
+// score in plain text, light green on white being too faint to read on
+// a ward screen.
 func riskImportance(risk string) widget.Importance {
 	switch risk {
 	case store.RiskHigh:
@@ -59,7 +62,7 @@ func riskImportance(risk string) widget.Importance {
 	case store.RiskMedium, store.RiskLowMedium:
 		return widget.WarningImportance
 	}
-	return widget.SuccessImportance
+	return widget.MediumImportance
 }
 
 // earlyWarningBox is the Vitals tab's NEWS2 line (w, ok as
