@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"lifeboat/internal/durable"
 )
 
 // "My patients" is the selection of patients each named user of the
@@ -76,7 +78,7 @@ func SetMyPatients(dir string, keys *Keys, user string, ids []string) error {
 	if err != nil {
 		return fmt.Errorf("sealing my patients: %w", err)
 	}
-	if err := replaceFile(filepath.Join(dir, myPatientsFile), 0o600, buf.Bytes()); err != nil {
+	if err := durable.Replace(filepath.Join(dir, myPatientsFile), 0o600, buf.Bytes()); err != nil {
 		return fmt.Errorf("writing my patients: %w", err)
 	}
 	return nil
