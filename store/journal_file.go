@@ -141,7 +141,7 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
-			return false, fmt.Errorf("opening the downtime journal: %v", err)
+			return false, fmt.Errorf("opening the downtime journal: %w", err)
 		case !st.Mode().IsRegular():
 			return false, damaged("%s is not a regular file", filepath.Base(path+suffix))
 		}
@@ -154,7 +154,7 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("opening the downtime journal: %v", err)
+		return false, fmt.Errorf("opening the downtime journal: %w", err)
 	}
 	if !st.Mode().IsRegular() {
 		return false, damaged("%s is not a regular file", filepath.Base(path))
@@ -162,7 +162,7 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 	if st.Size() > 0 {
 		f, err := os.Open(path)
 		if err != nil {
-			return false, fmt.Errorf("opening the downtime journal: %v", err)
+			return false, fmt.Errorf("opening the downtime journal: %w", err)
 		}
 		head := make([]byte, 16)
 		_, err = io.ReadFull(f, head)
@@ -181,7 +181,7 @@ func inspectJournal(ctx context.Context, path string) (bool, error) {
 	}
 	db, err := sql.Open("sqlite", journalURI(path, mode))
 	if err != nil {
-		return false, fmt.Errorf("opening the downtime journal: %v", err)
+		return false, fmt.Errorf("opening the downtime journal: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
@@ -228,7 +228,7 @@ func sqliteProblem(err error) error {
 			return damaged("%v", err)
 		}
 	}
-	return fmt.Errorf("reading the downtime journal: %v", err)
+	return fmt.Errorf("reading the downtime journal: %w", err)
 }
 
 // connect opens the read-write connection, creating the file when create
@@ -240,7 +240,7 @@ func (j *Journal) connect(ctx context.Context, create bool) error {
 	}
 	db, err := sql.Open("sqlite", journalURI(j.path, mode))
 	if err != nil {
-		return fmt.Errorf("opening the downtime journal: %v", err)
+		return fmt.Errorf("opening the downtime journal: %w", err)
 	}
 	db.SetMaxOpenConns(1)
 	var jm string
@@ -258,7 +258,7 @@ func (j *Journal) connect(ctx context.Context, create bool) error {
 	fi, err := os.Stat(j.path)
 	if err != nil {
 		db.Close()
-		return fmt.Errorf("opening the downtime journal: %v", err)
+		return fmt.Errorf("opening the downtime journal: %w", err)
 	}
 	j.db, j.file = db, fi
 	return nil
@@ -441,10 +441,10 @@ func (j *Journal) create(ctx context.Context) error {
 		}
 		ddl := journalSchema + fmt.Sprintf("PRAGMA application_id = %d;\nPRAGMA user_version = %d;\n", journalAppID, journalVersion)
 		if _, err := tx.ExecContext(ctx, ddl); err != nil {
-			return fmt.Errorf("creating the downtime journal: %v", err)
+			return fmt.Errorf("creating the downtime journal: %w", err)
 		}
 		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("creating the downtime journal: %v", err)
+			return fmt.Errorf("creating the downtime journal: %w", err)
 		}
 		return durable.SyncFolder(j.dir)
 	}()
