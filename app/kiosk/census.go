@@ -68,40 +68,13 @@ func newCensusView(k *Kiosk) *censusView {
 	v.hint.Wrapping = fyne.TextWrapWord // a long hint must not push the chart aside
 	v.hint.Hide()
 	v.search.SetPlaceHolder(i18n.T("Search name, MRN or bed — or scan a wristband"))
-	// A row: bed, name (sex, age), the flags, then on the right the doses
-	// overdue and the next dose due (censusRowLayout); the note under it.
-	row := func() fyne.CanvasObject {
-		bed := widget.NewLabel("000-A")
-		bed.TextStyle.Bold = true
-		name := widget.NewLabel("Name")
-		name.Truncation = fyne.TextTruncateEllipsis
-		flags := widget.NewLabel("")
-		flags.Importance = widget.DangerImportance
-		flags.Truncation = fyne.TextTruncateEllipsis
-		overdue := widget.NewLabel("")
-		overdue.Importance = widget.DangerImportance
-		overdue.TextStyle.Bold = true
-		overdue.Hide()
-		next := widget.NewLabel("")
-		next.Truncation = fyne.TextTruncateClip // given way to the name (censusRowLayout)
-		note := widget.NewLabel("")
-		note.TextStyle.Bold = true
-		note.Importance = widget.HighImportance
-		note.Truncation = fyne.TextTruncateEllipsis
-		note.Hide()
-		news := widget.NewLabel("")
-		news.TextStyle.Bold = true
-		news.Hide()
-		code := newCodeStatusCell()
-		return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news, code), note)
-	}
-	sample := row().(*fyne.Container)
+	sample := newCensusRow().(*fyne.Container)
 	v.rowHeight = sample.MinSize().Height
 	sample.Objects[1].Show()
 	v.noteHeight = sample.MinSize().Height
 	v.list = widget.NewList(
 		func() int { return len(v.shown) },
-		row,
+		newCensusRow,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(v.shown) {
 				return
@@ -321,8 +294,41 @@ func joinFlags(flags ...string) string {
 	return strings.Join(out, " · ")
 }
 
+// newCensusRow is a census row: the bed, the NEWS2 score and the code
+// status, the name (sex, age), the flags, then on the right the doses
+// overdue and the next dose due (censusRowLayout); the note under it.
+func newCensusRow() fyne.CanvasObject {
+	bed := widget.NewLabel("000-A")
+	bed.TextStyle.Bold = true
+	name := widget.NewLabel("Name")
+	name.Truncation = fyne.TextTruncateEllipsis
+	flags := widget.NewLabel("")
+	flags.Importance = widget.DangerImportance
+	flags.Truncation = fyne.TextTruncateEllipsis
+	overdue := widget.NewLabel("")
+	overdue.Importance = widget.DangerImportance
+	overdue.TextStyle.Bold = true
+	overdue.Hide()
+	next := widget.NewLabel("")
+	next.Truncation = fyne.TextTruncateClip // given way to the name (censusRowLayout)
+	note := widget.NewLabel("")
+	note.TextStyle.Bold = true
+	note.Importance = widget.HighImportance
+	note.Truncation = fyne.TextTruncateEllipsis
+	note.Hide()
+	news := widget.NewLabel("")
+	news.TextStyle.Bold = true
+	news.Hide()
+	code := newCodeStatusCell()
+	return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news, code), note)
+}
+
+// censusNameEnd ends the name in a census row's name cell.
+const censusNameEnd = "  "
+
+// censusLine is a census row's name cell: the name, then sex and age.
 func censusLine(r store.CensusRow, now func() time.Time) string {
-	s := r.Name + "  " + present.Sex(r.Sex)
+	s := r.Name + censusNameEnd + present.Sex(r.Sex)
 	if a := present.AgeYears(r.BirthDate, now()); a >= 0 {
 		s += i18n.F(" %d y", a)
 	}

@@ -562,19 +562,26 @@ const namePart = 0.5
 // to make room for the next dose (censusRowLayout.widths).
 const nameFloor = 0.3
 
-// fullWidth is the width a truncating label needs to show its whole text:
-// the width of the same label not truncating, remembered by text, style
-// and text size (rows are laid out on every scroll).
+// fullWidth is the width a truncating label needs to show its whole text.
 func fullWidth(l *widget.Label) float32 {
-	if l.Text == "" || !l.Visible() {
+	if !l.Visible() {
 		return 0
 	}
-	key := fullWidthKey{l.Text, l.TextStyle, theme.TextSize()}
+	return textWidth(l.Text, l.TextStyle)
+}
+
+// textWidth is the width a label needs to show text whole, remembered by
+// text, style and text size (rows are laid out on every scroll).
+func textWidth(text string, style fyne.TextStyle) float32 {
+	if text == "" {
+		return 0
+	}
+	key := fullWidthKey{text, style, theme.TextSize()}
 	if w, ok := fullWidths[key]; ok {
 		return w
 	}
-	m := widget.NewLabel(l.Text)
-	m.TextStyle = l.TextStyle
+	m := widget.NewLabel(text)
+	m.TextStyle = style
 	// A little to spare: cut to its exact width, a label may still
 	// truncate its last letters.
 	w := m.MinSize().Width + theme.Padding()
@@ -612,10 +619,22 @@ func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, 
 	}
 	left := max(width-bed-overdue-next, 0)
 	if name+flags > left {
-		name = max(min(name, left*namePart), left-flags)
+		// The patient's name itself is never cut to make room for the
+		// flags: they give way first (the chart's banners say them all),
+		// then the sex and age after the name.
+		l := objects[1].(*widget.Label)
+		whole := textWidth(censusName(l.Text), l.TextStyle)
+		name = max(min(name, left*namePart), left-flags, min(whole, left))
 		flags = max(left-name, 0)
 	}
 	return bed, name, flags, overdue, next
+}
+
+// censusName is the patient's name of a census row's name cell, without
+// the sex and age that censusLine puts after it.
+func censusName(line string) string {
+	name, _, _ := strings.Cut(line, censusNameEnd)
+	return name
 }
 
 func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
 	"lifeboat/store"
@@ -238,5 +240,39 @@ func TestBedsSortAsNumbersAndNamesWithoutAccents(t *testing.T) {
 	}
 	if foldName(" Ébert, Zoé") != "ebert, zoe" || foldName("Müller") != "muller" {
 		t.Errorf("folded %q %q", foldName(" Ébert, Zoé"), foldName("Müller"))
+	}
+}
+
+// In a census narrowed beside a chart, a row full of warnings gives the
+// flags' place to the patient's name: the name is never cut, the flags
+// and then the age are.
+func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
+	test.NewTempApp(t)
+	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
+	cells := row.Objects
+	set := func(i int, text string) {
+		l := cells[i].(*widget.Label)
+		l.SetText(text)
+		l.Show()
+	}
+	set(0, "101-A")
+	set(1, censusLine(store.CensusRow{Name: "Janssens, Maria", Sex: "female", BirthDate: "1948-02-11"}, time.Now))
+	set(2, "ALLERGY · SIMILAR NAME")
+	set(3, "3 OVERDUE")
+	set(4, "next 16:00")
+	set(censusNewsCell, "NEWS2 4 · 14:20")
+	setCodeStatusCell(cells[censusCodeCell], store.CensusRow{Resus: store.ResusFullCode})
+	name := cells[1].(*widget.Label)
+	need := textWidth("Janssens, Maria", name.TextStyle)
+	for _, width := range []float32{515, 600, 800} {
+		_, got, flags, _, _ := censusRowLayout{}.widths(cells, width)
+		if got < need {
+			t.Errorf("at %v px the name has %v px of the %v it needs (flags %v)", width, got, need, flags)
+		}
+	}
+	// Wide enough, nothing gives way.
+	_, got, flags, _, next := censusRowLayout{}.widths(cells, 1400)
+	if got < fullWidth(name) || flags < fullWidth(cells[2].(*widget.Label)) || next == 0 {
+		t.Errorf("at 1400 px: name %v, flags %v, next %v", got, flags, next)
 	}
 }
