@@ -419,12 +419,8 @@ func (c *cli) chartCmd(args []string) error {
 	if *patient == "" {
 		return usagef("--patient ID is required")
 	}
-	keys, err := c.unlock(dir)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	snap, err := store.Open(ctx, dir, keys)
+	keys, snap, err := c.openSnapshot(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -434,9 +430,6 @@ func (c *cli) chartCmd(args []string) error {
 		return err
 	}
 	c.audit(dir, keys, store.AuditViewChart, chart.Patient.ID)
-	if w := present.BannerWarning(snap, c.now()); w != "" {
-		fmt.Fprintln(c.stderr, "Warning: "+w)
-	}
 	// The chart is shown even when the journal cannot be read, saying so;
 	// the journal's error then ends the command with its status.
 	d := downtimeFor(ctx, dir, keys, chart.Patient.ID)

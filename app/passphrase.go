@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -75,4 +77,22 @@ func (c *cli) unlock(dir string) (*store.Keys, error) {
 		fmt.Fprintln(c.stderr, "Warning: "+keys.ConfigProblem+"; the sealed keys are used. Call IT.")
 	}
 	return keys, err
+}
+
+// openSnapshot unlocks the vault and opens its newest good snapshot, and
+// says on stderr what the banner says of it (rolled back, old, ...), as
+// every command that shows patient data does. The caller closes it.
+func (c *cli) openSnapshot(ctx context.Context, dir string) (*store.Keys, *store.Snapshot, error) {
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := store.Open(ctx, dir, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	if w := present.BannerWarning(snap, c.now()); w != "" {
+		fmt.Fprintln(c.stderr, "Warning: "+w)
+	}
+	return keys, snap, nil
 }

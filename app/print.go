@@ -59,20 +59,13 @@ func (c *cli) printCmd(args []string) error {
 			return usagef("the --out file already exists; nothing was overwritten")
 		}
 	}
-	keys, err := c.unlock(dir)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	snap, err := store.Open(ctx, dir, keys)
+	keys, snap, err := c.openSnapshot(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer snap.Close()
 	now := c.now()
-	if w := present.BannerWarning(snap, now); w != "" {
-		fmt.Fprintln(c.stderr, "Warning: "+w)
-	}
 
 	// The journal: what this kiosk recorded during the outage is printed,
 	// and a dose recorded given is the order's last dose. A journal that
