@@ -196,14 +196,6 @@ type medicationAdministrationJSON struct {
 	} `json:"dosage"`
 }
 
-type medicationStatementJSON struct {
-	base
-	Status                    string    `json:"status"`
-	MedicationCodeableConcept *concept  `json:"medicationCodeableConcept"`
-	Subject                   reference `json:"subject"`
-	DateAsserted              string    `json:"dateAsserted"`
-}
-
 type medicationJSON struct {
 	base
 	Code concept `json:"code"`
