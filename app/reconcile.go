@@ -93,43 +93,14 @@ func (c *cli) reconcileCmd(args []string) error {
 		return store.JournalCheck{Problems: plan.Unverified}.Err()
 	}
 	if !*asJSON {
-		var last time.Time
-		r.Progress = func(p reconcile.Progress) {
-			// At most a line a second, the last one of each round, and the
-			// one before a wait (nothing else is said during it).
-			if now := time.Now(); now.Sub(last) >= time.Second || p.Left == 0 || p.Wait >= time.Second {
-				last = now
-				fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused%s\n",
-					p.Pushed, p.Left, p.Conflicts, p.Failed, slowness(p))
-			}
-		}
+		r.Progress = c.progressLines()
 	}
 	res, runErr := r.Run(ctx)
 	// The report is written whatever happened, with what is known.
-	entries, err := j.List(context.WithoutCancel(ctx))
+	rep, err := c.sealRunReport(context.WithoutCancel(ctx), dir, keys, j, res, runErr, client.Base(), started)
 	if err != nil {
 		return err
 	}
-	resources, err := j.Resources(context.WithoutCancel(ctx))
-	if err != nil {
-		return err
-	}
-	rep := reconcile.NewReport(entries, resources, res.Plan)
-	rep.KioskID, rep.Server, rep.Started, rep.Finished, rep.Rounds = keys.Config.KioskID, client.Base(), started, c.now(), res.Rounds
-	if runErr != nil {
-		rep.Stopped = sentence(runErr)
-	}
-	plain, err := json.Marshal(rep)
-	if err != nil {
-		return err
-	}
-	if _, err := store.SealReport(dir, keys, reconcile.ReportKind, started, plain); err != nil {
-		return err
-	}
-	clear(plain)
-	t := rep.Totals
-	c.auditDetails(dir, keys, store.AuditReconcile, "", fmt.Sprintf("server %s; created %d, already there %d, linked %d, skipped %d; waiting %d, refused %d",
-		client.Base(), t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Conflict+t.NeedsLink, t.Failed))
 	if *asJSON {
 		if err := writeJSON(c.stdout, rep); err != nil {
 			return err
@@ -140,13 +111,63 @@ func (c *cli) reconcileCmd(args []string) error {
 		}
 		c.printTotals(rep)
 	}
-	if runErr != nil {
-		if errors.Is(runErr, context.Canceled) {
-			return errors.New("stopped before the end; run it again to go on, nothing is pushed twice")
+	return runOutcome(rep, runErr)
+}
+
+// progressLines says how a run goes on stderr: at most a line a second,
+// the last one of each round, and the one before a wait (nothing else is
+// said during it).
+func (c *cli) progressLines() func(reconcile.Progress) {
+	var last time.Time
+	return func(p reconcile.Progress) {
+		if now := time.Now(); now.Sub(last) >= time.Second || p.Left == 0 || p.Wait >= time.Second {
+			last = now
+			fmt.Fprintf(c.stderr, "reconcile: %d pushed or found, %d left, %d waiting for a person, %d refused%s\n",
+				p.Pushed, p.Left, p.Conflicts, p.Failed, slowness(p))
 		}
-		return runErr
 	}
-	if len(rep.Unverified) > 0 {
+}
+
+// sealRunReport makes the report of a run from the journal as it now
+// stands and the run's last plan, seals it into the vault's reports, and
+// audits the run's totals.
+func (c *cli) sealRunReport(ctx context.Context, dir string, keys *store.Keys, j *store.Journal, res *reconcile.Result, runErr error, server string, started time.Time) (*reconcile.Report, error) {
+	entries, err := j.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resources, err := j.Resources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := reconcile.NewReport(entries, resources, res.Plan)
+	rep.KioskID, rep.Server, rep.Started, rep.Finished, rep.Rounds = keys.Config.KioskID, server, started, c.now(), res.Rounds
+	if runErr != nil {
+		rep.Stopped = sentence(runErr)
+	}
+	plain, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plain)
+	if _, err := store.SealReport(dir, keys, reconcile.ReportKind, started, plain); err != nil {
+		return nil, err
+	}
+	t := rep.Totals
+	c.auditDetails(dir, keys, store.AuditReconcile, "", fmt.Sprintf("server %s; created %d, already there %d, linked %d, skipped %d; waiting %d, refused %d",
+		server, t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Conflict+t.NeedsLink, t.Failed))
+	return rep, nil
+}
+
+// runOutcome is how a run ends for the command: stopped, entries that
+// did not verify (exit 10), entries waiting for a person, or done.
+func runOutcome(rep *reconcile.Report, runErr error) error {
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		return errors.New("stopped before the end; run it again to go on, nothing is pushed twice")
+	case runErr != nil:
+		return runErr
+	case len(rep.Unverified) > 0:
 		return store.JournalCheck{Problems: rep.Unverified}.Err()
 	}
 	if n := rep.Totals.Conflict + rep.Totals.NeedsLink + rep.Totals.Failed; n > 0 {
