@@ -91,7 +91,6 @@ func Review(ctx context.Context, ward *Ward, history []JournalEntry, batch []Ent
 
 // review checks one entry; warnings are (rule, text) pairs.
 func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now time.Time) ([][2]string, error) {
-	var warn [][2]string
 	target := -1
 	for k, p := range known {
 		if e.Supersedes != "" && p.ID == e.Supersedes {
@@ -101,48 +100,23 @@ func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now
 	if target >= 0 && e.Patient == "" {
 		e.Patient = known[target].Patient // a cancellation need not repeat the patient
 	}
-
 	temporary := IsTemporaryID(e.Patient)
 	chart, err := patientChart(ctx, ward, e, temporary)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case temporary || e.Kind == KindRegistration:
-	case ward == nil:
-		warn = append(warn, [2]string{"snapshot", "no snapshot could be opened, so the chart (allergies, orders, earlier doses) was not checked"})
-	case chart == nil:
-		warn = append(warn, [2]string{"patient", "the patient is not in this kiosk's snapshot, so the chart could not be checked"})
+	warn := checkedAgainst(ward, chart, e, temporary)
+	order, orderWarn, err := orderOf(ctx, ward, chart, e)
+	if err != nil {
+		return nil, err
 	}
-	if chart != nil {
-		addVersion(e, chart.Patient.Source)
-	}
-	var order *Medication
-	if e.Medication != nil && e.Medication.OrderID != "" && ward != nil {
-		if order, err = findOrder(ctx, ward, chart, e.Medication.OrderID); err != nil {
-			return nil, err
-		}
-		switch {
-		case order != nil:
-			addVersion(e, order.Source)
-			if strings.TrimSpace(e.Medication.Medication) == "" {
-				e.Medication.Medication = order.Name
-			}
-			if order.Status != "active" {
-				warn = append(warn, [2]string{"order", fmt.Sprintf("the order was %s in the snapshot, not active", orNotStated(order.Status))})
-			}
-		case chart != nil:
-			warn = append(warn, [2]string{"order", "the order is not in the snapshot"})
-		}
-	}
-
+	warn = append(warn, orderWarn...)
 	if err := e.Validate(now); err != nil {
 		return nil, err
 	}
 	for _, u := range e.Unusual() {
 		warn = append(warn, [2]string{"unusual", u})
 	}
-
 	if e.Supersedes != "" {
 		var t Entry
 		if target >= 0 {
@@ -152,15 +126,79 @@ func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now
 			return nil, err
 		}
 	}
-	// What the journal says about this patient, without what was corrected
-	// or cancelled, and without what this entry corrects.
+	active := activeFor(known, e)
+	patientWarn, err := patientWarnings(e, chart, known, active, temporary)
+	if err != nil {
+		return nil, err
+	}
+	warn = append(warn, patientWarn...)
+	switch e.Kind {
+	case KindMedication:
+		warn = append(warn, medicationWarnings(e, chart, order, active)...)
+	case KindAllergy:
+		warn = append(warn, newAllergyWarnings(e, chart, active)...)
+	}
+	return warn, nil
+}
+
+// checkedAgainst says when the entry could not be checked against a chart:
+// no snapshot, or a patient the snapshot does not have. A chart found
+// gives the entry the version of the patient it was based on.
+func checkedAgainst(ward *Ward, chart *Chart, e *Entry, temporary bool) [][2]string {
+	switch {
+	case chart != nil:
+		addVersion(e, chart.Patient.Source)
+	case temporary || e.Kind == KindRegistration:
+	case ward == nil:
+		return [][2]string{{"snapshot", "no snapshot could be opened, so the chart (allergies, orders, earlier doses) was not checked"}}
+	default:
+		return [][2]string{{"patient", "the patient is not in this kiosk's snapshot, so the chart could not be checked"}}
+	}
+	return nil
+}
+
+// orderOf finds the order a dose names, gives the entry its version and,
+// when the dose names no medication, the order's; it warns of an order
+// not active or not in the snapshot.
+func orderOf(ctx context.Context, ward *Ward, chart *Chart, e *Entry) (*Medication, [][2]string, error) {
+	if e.Medication == nil || e.Medication.OrderID == "" || ward == nil {
+		return nil, nil, nil
+	}
+	order, err := findOrder(ctx, ward, chart, e.Medication.OrderID)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case order != nil:
+		addVersion(e, order.Source)
+		if strings.TrimSpace(e.Medication.Medication) == "" {
+			e.Medication.Medication = order.Name
+		}
+		if order.Status != "active" {
+			return order, [][2]string{{"order", fmt.Sprintf("the order was %s in the snapshot, not active", orNotStated(order.Status))}}, nil
+		}
+	case chart != nil:
+		return nil, [][2]string{{"order", "the order is not in the snapshot"}}, nil
+	}
+	return order, nil, nil
+}
+
+// activeFor is what the journal says about the entry's patient, without
+// what was corrected or cancelled, and without what the entry corrects.
+func activeFor(known []JournalEntry, e *Entry) []Entry {
 	var active []Entry
 	for _, p := range known {
 		if p.Patient == e.Patient && !p.Superseded() && p.Kind != KindCancellation && p.ID != e.Supersedes {
 			active = append(active, p.Entry)
 		}
 	}
+	return active
+}
 
+// patientWarnings are about the patient rather than the entry: a
+// temporary patient registered twice (refused) or never on this kiosk,
+// care before the admission, a patient deceased or discharged.
+func patientWarnings(e *Entry, chart *Chart, known []JournalEntry, active []Entry, temporary bool) ([][2]string, error) {
+	var warn [][2]string
 	if e.Kind == KindRegistration {
 		if slices.ContainsFunc(active, func(p Entry) bool { return p.Kind == KindRegistration }) {
 			return nil, invalid("this temporary identifier is already registered; correct that registration instead")
@@ -187,24 +225,26 @@ func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now
 			break
 		}
 	}
-	switch e.Kind {
-	case KindMedication:
-		warn = append(warn, medicationWarnings(e, chart, order, active)...)
-	case KindAllergy:
-		if matchingAllergy(chart, active, func(substance, _ string) bool {
-			return sameWords(substance, e.Allergy.Substance)
-		}) != "" {
-			warn = append(warn, [2]string{"allergy", "this allergy is already recorded for the patient"})
-		}
-		if m := currentMedicationMatching(chart, e.Allergy.Substance); m != nil {
-			what := "an active order"
-			if m.Reported() {
-				what = "a reported (home) medication"
-			}
-			warn = append(warn, [2]string{"allergy", fmt.Sprintf("the patient has %s, %s, which matches this allergy", what, m.Name)})
-		}
-	}
 	return warn, nil
+}
+
+// newAllergyWarnings: the allergy is already recorded, or the patient
+// takes a medication it matches.
+func newAllergyWarnings(e *Entry, chart *Chart, active []Entry) [][2]string {
+	var warn [][2]string
+	if matchingAllergy(chart, active, func(substance, _ string) bool {
+		return sameWords(substance, e.Allergy.Substance)
+	}) != "" {
+		warn = append(warn, [2]string{"allergy", "this allergy is already recorded for the patient"})
+	}
+	if m := currentMedicationMatching(chart, e.Allergy.Substance); m != nil {
+		what := "an active order"
+		if m.Reported() {
+			what = "a reported (home) medication"
+		}
+		warn = append(warn, [2]string{"allergy", fmt.Sprintf("the patient has %s, %s, which matches this allergy", what, m.Name)})
+	}
+	return warn
 }
 
 // patientChart finds the entry's patient in the snapshot and puts the FHIR
