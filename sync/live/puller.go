@@ -136,115 +136,16 @@ func (p *Puller) invalidate() {
 // census asks the server who is in the census now. For a ward it also
 // returns the ward's Locations, which charts need to place patients.
 func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
-	client := p.Client
 	switch {
 	case p.Census.Ward != "":
-		ward := strings.TrimPrefix(p.Census.Ward, "Location/")
-		raw, err := client.Read(ctx, "Location", ward)
-		if err != nil {
-			if errors.Is(err, rest.ErrRefused) && strings.Contains(err.Error(), "answered 404") {
-				return nil, fmt.Errorf("%w: ward %q is not a Location on the FHIR server", fhir.ErrUnknownWard, ward)
-			}
-			return nil, err
-		}
-		if err := c.add(raw); err != nil {
-			return nil, err
-		}
-		// The ward and every Location under it, level by level.
-		locs, frontier := []string{ward}, []string{ward}
-		for depth := 0; len(frontier) > 0 && depth < 8; depth++ {
-			var next []string
-			for _, b := range chunks(frontier, batch) {
-				err := client.Search(ctx, "Location", url.Values{"partof": {refs("Location", b)}}, func(raw json.RawMessage) error {
-					if err := c.add(raw); err != nil {
-						return err
-					}
-					var h header
-					if json.Unmarshal(raw, &h) == nil && !slices.Contains(locs, h.ID) {
-						locs, next = append(locs, h.ID), append(next, h.ID)
-					}
-					return nil
-				})
-				if err != nil {
-					return nil, err
-				}
-			}
-			frontier = next
-		}
-		seen := map[string]bool{}
-		var ids []string
-		for _, b := range chunks(locs, batch) {
-			q := url.Values{"location": {refs("Location", b)}, "status": {"in-progress,onleave"}}
-			err := client.Search(ctx, "Encounter", q, func(raw json.RawMessage) error {
-				var h header
-				if err := json.Unmarshal(raw, &h); err != nil {
-					return err
-				}
-				if id := fhirjson.Target(h.Subject.Reference, "Patient"); id != "" && !seen[id] {
-					seen[id] = true
-					ids = append(ids, id)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
-		return ids, nil
+		return p.wardCensus(ctx, c, strings.TrimPrefix(p.Census.Ward, "Location/"))
 	case p.Census.Group != "":
-		raw, err := client.Read(ctx, "Group", p.Census.Group)
-		if err != nil {
-			return nil, err
-		}
-		var h header
-		if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType != "Group" {
-			return nil, fmt.Errorf("%w: the Group is not a Group", rest.ErrNotFHIR)
-		}
-		var ids []string
-		for _, m := range h.Member {
-			if id := fhirjson.Target(m.Entity.Reference, "Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-		return ids, nil
+		return p.groupCensus(ctx)
 	case len(p.Census.Patients) > 0:
-		found := map[string]bool{}
-		var ids []string
-		for _, b := range chunks(p.Census.Patients, batch) {
-			for _, param := range []string{"_id", "identifier"} {
-				err := client.Search(ctx, "Patient", url.Values{param: {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
-					var h header
-					if err := json.Unmarshal(raw, &h); err != nil {
-						return err
-					}
-					found[h.ID] = true
-					for _, i := range h.Identifier {
-						found[i.Value] = true
-					}
-					if !slices.Contains(ids, h.ID) {
-						ids = append(ids, h.ID)
-					}
-					return nil
-				})
-				if err != nil {
-					return nil, err
-				}
-			}
-		}
-		missing := 0
-		for _, want := range p.Census.Patients {
-			if !found[want] {
-				missing++
-			}
-		}
-		if missing > 0 {
-			return nil, fmt.Errorf("%w: %d of the %d requested patients are not on the FHIR server",
-				fhir.ErrPatientsNotFound, missing, len(p.Census.Patients))
-		}
-		return ids, nil
+		return p.listedCensus(ctx)
 	}
 	var ids []string
-	err := client.Search(ctx, "Patient", url.Values{"_elements": {"id"}}, func(raw json.RawMessage) error {
+	err := p.Client.Search(ctx, "Patient", url.Values{"_elements": {"id"}}, func(raw json.RawMessage) error {
 		var h header
 		if err := json.Unmarshal(raw, &h); err != nil {
 			return err
@@ -253,6 +154,123 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 		return nil
 	})
 	return ids, err
+}
+
+// wardCensus is the patients of the ward's current encounters (in
+// progress or on leave) at the ward or any Location under it, eight levels
+// deep; the Locations go into c.
+func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]string, error) {
+	client := p.Client
+	raw, err := client.Read(ctx, "Location", ward)
+	if err != nil {
+		if errors.Is(err, rest.ErrRefused) && strings.Contains(err.Error(), "answered 404") {
+			return nil, fmt.Errorf("%w: ward %q is not a Location on the FHIR server", fhir.ErrUnknownWard, ward)
+		}
+		return nil, err
+	}
+	if err := c.add(raw); err != nil {
+		return nil, err
+	}
+	// The ward and every Location under it, level by level.
+	locs, frontier := []string{ward}, []string{ward}
+	for depth := 0; len(frontier) > 0 && depth < 8; depth++ {
+		var next []string
+		for _, b := range chunks(frontier, batch) {
+			err := client.Search(ctx, "Location", url.Values{"partof": {refs("Location", b)}}, func(raw json.RawMessage) error {
+				if err := c.add(raw); err != nil {
+					return err
+				}
+				var h header
+				if json.Unmarshal(raw, &h) == nil && !slices.Contains(locs, h.ID) {
+					locs, next = append(locs, h.ID), append(next, h.ID)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		frontier = next
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, b := range chunks(locs, batch) {
+		q := url.Values{"location": {refs("Location", b)}, "status": {"in-progress,onleave"}}
+		err := client.Search(ctx, "Encounter", q, func(raw json.RawMessage) error {
+			var h header
+			if err := json.Unmarshal(raw, &h); err != nil {
+				return err
+			}
+			if id := fhirjson.Target(h.Subject.Reference, "Patient"); id != "" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// groupCensus is the active members of the census's Group.
+func (p *Puller) groupCensus(ctx context.Context) ([]string, error) {
+	raw, err := p.Client.Read(ctx, "Group", p.Census.Group)
+	if err != nil {
+		return nil, err
+	}
+	var h header
+	if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType != "Group" {
+		return nil, fmt.Errorf("%w: the Group is not a Group", rest.ErrNotFHIR)
+	}
+	var ids []string
+	for _, m := range h.Member {
+		if id := fhirjson.Target(m.Entity.Reference, "Patient"); id != "" && !m.Inactive && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// listedCensus is the patients the census lists, by id or identifier;
+// every one of them must be on the server.
+func (p *Puller) listedCensus(ctx context.Context) ([]string, error) {
+	found, taken := map[string]bool{}, map[string]bool{}
+	var ids []string
+	for _, b := range chunks(p.Census.Patients, batch) {
+		for _, param := range []string{"_id", "identifier"} {
+			err := p.Client.Search(ctx, "Patient", url.Values{param: {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
+				var h header
+				if err := json.Unmarshal(raw, &h); err != nil {
+					return err
+				}
+				found[h.ID] = true
+				for _, i := range h.Identifier {
+					found[i.Value] = true
+				}
+				if !taken[h.ID] {
+					taken[h.ID] = true
+					ids = append(ids, h.ID)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	missing := 0
+	for _, want := range p.Census.Patients {
+		if !found[want] {
+			missing++
+		}
+	}
+	if missing > 0 {
+		return nil, fmt.Errorf("%w: %d of the %d requested patients are not on the FHIR server",
+			fhir.ErrPatientsNotFound, missing, len(p.Census.Patients))
+	}
+	return ids, nil
 }
 
 // referenced fetches the shared resources that collected ones point at and
