@@ -50,13 +50,11 @@ bench: test-deps fhir-server-deps
 	$(GO) test -tags ci -run '^$$' -bench ReconcileSlowServer -benchtime 1x -count 1 -timeout 60m ./sync/reconcile/ | tee -a bench.out
 
 # The demo window's pictures under Xvfb, then the bedside-safety scenes
-# (code status, NEWS2, the hard stop, an infusion's rate) of a ward made up
-# for them, drawn at 1366x768 by Fyne's software renderer
-# (app/kiosk/screenshots_test.go).
+# (code status, NEWS2, the hard stop, an infusion's rate) in the real
+# window at 1366x768, from a ward made up for them (docs/scenes/ward.json).
 screenshots: build
 	$(call apt_install,$(SHOT_PKGS))
 	./docs/screenshots.sh
-	LIFEBOAT_SCREENSHOTS=$(abspath $(or $(SHOT_DIR),docs)) $(GO) test -tags ci -count=1 -run '^TestScreenshotScenes$$' ./app/kiosk/
 
 window-deps:
 	$(call apt_install,$(WINDOW_PKGS))

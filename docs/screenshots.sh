@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Opens the demo window under Xvfb, unlocks it, opens a chart and takes
 # screenshots into docs/ (or $SHOT_DIR): in English, then after switching the unlock
-# screen to Dutch. Needs: a built ./lifeboat, Xvfb, xdotool, imagemagick.
+# screen to Dutch. Then the bedside-safety scenes at a ward laptop's
+# 1366x768: a made-up ward (docs/scenes/ward.json) is sealed into a data
+# folder of its own with the real commands, and the kiosk window is driven
+# as a nurse would. Needs: a built ./lifeboat, Xvfb, xdotool, imagemagick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -14,7 +17,14 @@ export XDG_CONFIG_HOME=$prefs
 display=:${SCREENSHOT_DISPLAY:-97}
 Xvfb "$display" -screen 0 1280x860x24 >/dev/null 2>&1 &
 xvfb=$!
-trap 'kill $app $xvfb 2>/dev/null || true; wait $app 2>/dev/null || true; rm -rf "$prefs"' EXIT
+scenes=$(mktemp -d)
+app= xvfb2=
+cleanup() {
+	kill $app $xvfb $xvfb2 2>/dev/null || true
+	wait $app 2>/dev/null || true
+	rm -rf "$prefs" "$scenes"
+}
+trap cleanup EXIT
 export DISPLAY=$display
 sleep 1
 ./lifeboat demo >/dev/null &
@@ -91,3 +101,123 @@ xdotool type --delay 20 '103-A'
 xdotool key Return
 sleep 2
 shot chart-nl
+
+# The bedside-safety scenes, in a window of their own at 1366x768.
+kill $app
+wait $app 2>/dev/null || true
+app=
+
+# The ward: sealed from the FHIR file with the real commands, into a data
+# folder that is removed afterwards; the NEWS2 vital signs are recorded
+# during downtime, minutes ago.
+export LIFEBOAT_PASSPHRASE='scene-passphrase'
+quiet() {
+	"$@" >"$scenes/log" 2>&1 || { cat "$scenes/log" >&2; exit 1; }
+}
+quiet ./lifeboat init --data "$scenes/data" --recovery-out "$scenes/recovery"
+# A copy of the file, so that the data are as of now (a file's data time
+# is when it was last modified), not of the last checkout.
+cp docs/scenes/ward.json "$scenes/ward.json"
+quiet ./lifeboat snapshot --data "$scenes/data" --from "$scenes/ward.json" --all
+cat >"$scenes/vitals.json" <<JSON
+[{"kind": "vitals", "patient": "p3", "clinicalTime": "$(date -Iseconds -d '-25 minutes')",
+  "vitals": {"systolicMmHg": 98, "diastolicMmHg": 60, "heartRatePerMin": 142, "respiratoryRatePerMin": 24,
+             "temperatureCel": 39.4, "spo2Percent": 86, "onOxygen": true, "o2FlowLPerMin": 2, "consciousness": "alert"}},
+ {"kind": "vitals", "patient": "p1", "clinicalTime": "$(date -Iseconds -d '-20 minutes')",
+  "vitals": {"systolicMmHg": 128, "diastolicMmHg": 76, "heartRatePerMin": 96, "respiratoryRatePerMin": 21,
+             "temperatureCel": 37.8, "spo2Percent": 95, "onOxygen": false, "consciousness": "alert"}}]
+JSON
+# Unusual values (a heart rate of 142): --force says they were read.
+quiet ./lifeboat record --data "$scenes/data" --json "$scenes/vitals.json" --user 'RN Peeters' --force
+unset LIFEBOAT_PASSPHRASE
+
+# Preferences of its own: the demo window above was left in Dutch.
+mkdir "$scenes/prefs"
+export XDG_CONFIG_HOME=$scenes/prefs
+display2=:$((${display#:} + 1))
+Xvfb "$display2" -screen 0 1366x768x24 >/dev/null 2>&1 &
+xvfb2=$!
+export DISPLAY=$display2
+sleep 1
+./lifeboat kiosk --data "$scenes/data" >/dev/null 2>&1 &
+app=$!
+win=
+for _ in $(seq 60); do
+	win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
+	[ -n "$win" ] && break
+	sleep 0.5
+done
+[ -n "$win" ] || { echo "the kiosk window did not appear" >&2; exit 1; }
+scene() {
+	xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
+	sleep 1
+	import -window root "$out/$1.png"
+	echo "$out/$1.png"
+}
+xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
+sleep 2
+xdotool type --delay 20 'scene-passphrase'
+xdotool key Tab
+xdotool type --delay 20 'RN Peeters'
+xdotool key Return
+sleep 3
+# Bed 102-A (DNR 2, NEWS2 14) by its number; the search is then emptied,
+# so that the census shows every row beside the chart, and the divider is
+# dragged to the right so that each row has room for the whole name.
+xdotool type --delay 20 '102-A'
+xdotool key Return
+sleep 2
+xdotool key --delay 50 --repeat 6 BackSpace
+sleep 1
+xdotool mousemove 521 407 mousedown 1
+sleep 0.3
+xdotool mousemove 600 407
+sleep 0.3
+xdotool mousemove 660 407
+sleep 0.3
+xdotool mouseup 1
+sleep 1
+scene codestatus-census-chart
+# The Vitals tab (Ctrl+3): NEWS2 14 on the census, the banner and the tab.
+xdotool key ctrl+3
+sleep 2
+scene news2-chart-census
+
+# Bed 101-A: the infusion on the MAR tab (Ctrl+2), scrolled to its rate
+# and its doses.
+xdotool key ctrl+f
+sleep 0.5
+xdotool type --delay 20 '101-A'
+xdotool key Return
+sleep 2
+xdotool key --delay 50 --repeat 6 BackSpace
+xdotool key ctrl+2
+sleep 2
+xdotool mousemove 1000 620 click --repeat 6 --delay 100 5
+sleep 1
+scene infusion-rate-mar
+
+# Record a dose of amoxicillin for her penicillin anaphylaxis, from the
+# keyboard: the order "Another medication" (A), its name, Given (G), the
+# dose and route; Enter saves, and the hard stop holds it back. Scrolled
+# to the hard stop's fields; the witness is typed, the reason not yet.
+xdotool mousemove 973 326 click 1
+sleep 1.5
+xdotool type 'a'
+xdotool key Tab
+xdotool type --delay 20 'Amoxicillin/clavulanic acid 1 g'
+xdotool key Tab
+xdotool type 'g'
+xdotool key Tab
+xdotool type --delay 20 '1 g'
+xdotool key Tab
+xdotool type --delay 20 'IV'
+xdotool key Return
+sleep 2
+xdotool mousemove 1000 600 click --repeat 5 --delay 100 5
+sleep 1
+xdotool mousemove 1110 612 click 1
+sleep 0.3
+xdotool type --delay 20 'Dr Claes'
+sleep 0.5
+scene hard-stop
