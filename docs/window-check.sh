@@ -11,7 +11,8 @@ SHOT_DIR=$dir SCREENSHOT_DISPLAY=${SCREENSHOT_DISPLAY:-95} ./docs/screenshots.sh
 	cat "$dir/log" >&2
 	exit 1
 }
-for shot in unlock census demo-chart chart-mar unlock-nl census-nl; do
+for shot in unlock census demo-chart chart-mar unlock-nl census-nl \
+	codestatus-census-chart news2-chart-census infusion-rate-mar hard-stop; do
 	f=$dir/$shot.png
 	[ -s "$f" ] || { echo "window check: no $shot picture" >&2; exit 1; }
 	colours=$(identify -format '%k' "$f")
@@ -21,4 +22,4 @@ if cmp -s "$dir/unlock.png" "$dir/census.png"; then
 	echo "window check: unlocking did not change the window" >&2
 	exit 1
 fi
-echo "window check: the demo window opened, unlocked and showed the census, a chart and the MAR under Xvfb"
+echo "window check: the demo window opened, unlocked and showed the census, a chart and the MAR under Xvfb; the kiosk showed the bedside-safety scenes"
