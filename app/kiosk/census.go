@@ -318,6 +318,7 @@ func newCensusRow() fyne.CanvasObject {
 	note.Hide()
 	news := widget.NewLabel("")
 	news.TextStyle.Bold = true
+	news.Truncation = fyne.TextTruncateEllipsis // shortened for the name (censusRowLayout)
 	news.Hide()
 	code := newCodeStatusCell()
 	return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news, code), note)

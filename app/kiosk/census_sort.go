@@ -544,18 +544,6 @@ const censusNewsCell = 5
 // NEWS2 score.
 const censusCodeCell = 6
 
-// leftCells are the cells drawn whole at the left, in order, that are
-// shown: the bed, the NEWS2 score, the code status.
-func leftCells(objects []fyne.CanvasObject) []int {
-	cells := []int{0}
-	for _, i := range []int{censusNewsCell, censusCodeCell} {
-		if len(objects) > i && objects[i].Visible() {
-			cells = append(cells, i)
-		}
-	}
-	return cells
-}
-
 const namePart = 0.5
 
 // nameFloor is the share of a row under which the name is not squeezed
@@ -601,41 +589,48 @@ type fullWidthKey struct {
 // fullWidths are the widths fullWidth measured; used on the UI thread only.
 var fullWidths = map[fullWidthKey]float32{}
 
-func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) (bed, name, flags, overdue, next float32) {
-	for _, i := range leftCells(objects) { // the NEWS2 score and the code status, whole, after the bed
-		bed += objects[i].MinSize().Width
+// rowWidths are the widths of a census row's cells.
+type rowWidths struct{ bed, news, code, name, flags, overdue, next float32 }
+
+// widths shares a row's width out. The bed, the code status and the doses
+// overdue are drawn whole; the patient's name (without the sex and age
+// after it) is never cut while the row can hold it: the next dose gives
+// way first, then the NEWS2 cell is shortened, then the flags (the chart's
+// banners say them all), then the age.
+func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWidths {
+	var w rowWidths
+	w.bed = objects[0].MinSize().Width
+	if c := objects[censusCodeCell]; c.Visible() {
+		w.code = c.MinSize().Width
 	}
 	if objects[3].Visible() {
-		overdue = objects[3].MinSize().Width
+		w.overdue = objects[3].MinSize().Width
 	}
-	next = fullWidth(objects[4].(*widget.Label))
-	name, flags = fullWidth(objects[1].(*widget.Label)), fullWidth(objects[2].(*widget.Label))
-	// The name before the next dose: a row whose NEWS2, code status and
-	// doses overdue leave the name less than nameFloor of the row (a
-	// narrow census beside a chart) gives the next dose's place to the
-	// name; the chart's MAR says it.
-	if width-bed-overdue-next < min(name, width*nameFloor) {
-		next = 0
+	nameLabel := objects[1].(*widget.Label)
+	w.news = fullWidth(objects[censusNewsCell].(*widget.Label))
+	w.next = fullWidth(objects[4].(*widget.Label))
+	w.name, w.flags = fullWidth(nameLabel), fullWidth(objects[2].(*widget.Label))
+	whole := min(textWidth(censusName(nameLabel.Text), nameLabel.TextStyle), w.name)
+	fixed := w.bed + w.code + w.overdue
+	if width-fixed-w.news-w.next < max(whole, min(w.name, width*nameFloor)) {
+		w.next = 0 // the chart's MAR says it
 	}
-	left := max(width-bed-overdue-next, 0)
-	if name+flags > left {
-		// The patient's name itself is never cut to make room for the
-		// flags: they give way first (the chart's banners say them all),
-		// then the sex and age after the name.
-		l := objects[1].(*widget.Label)
-		whole := textWidth(censusName(l.Text), l.TextStyle)
-		name = max(min(name, left*namePart), left-flags, min(whole, left))
-		flags = max(left-name, 0)
+	if room := width - fixed - w.next - whole; w.news > room {
+		w.news = room
+		if w.news < minNewsCell {
+			w.news = 0
+		}
 	}
-	return bed, name, flags, overdue, next
+	left := max(width-fixed-w.news-w.next, 0)
+	if w.name+w.flags > left {
+		w.name = max(min(w.name, left*namePart), left-w.flags, min(whole, left))
+		w.flags = max(left-w.name, 0)
+	}
+	return w
 }
 
-// censusName is the patient's name of a census row's name cell, without
-// the sex and age that censusLine puts after it.
-func censusName(line string) string {
-	name, _, _ := strings.Cut(line, censusNameEnd)
-	return name
-}
+// minNewsCell is the narrowest NEWS2 cell worth drawing ("NEWS2 1…").
+const minNewsCell = 60
 
 func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
@@ -653,20 +648,25 @@ func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 }
 
 func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	bed, name, flags, overdue, next := l.widths(objects, size.Width)
-	place := func(i int, x, w float32) {
+	w := l.widths(objects, size.Width)
+	place := func(i int, x, width float32) {
 		objects[i].Move(fyne.NewPos(x, 0))
-		objects[i].Resize(fyne.NewSize(w, size.Height))
+		objects[i].Resize(fyne.NewSize(width, size.Height))
 	}
-	var x float32
-	for _, i := range leftCells(objects) {
-		w := objects[i].MinSize().Width
-		place(i, x, w)
-		x += w
-	}
-	place(1, bed, name)
+	// At the left: the bed, the NEWS2 score and the code status, then the name.
+	place(0, 0, w.bed)
+	place(censusNewsCell, w.bed, w.news)
+	place(censusCodeCell, w.bed+w.news, w.code)
+	place(1, w.bed+w.news+w.code, w.name)
 	// The flags and the doses at the right end.
-	place(4, size.Width-next, next)
-	place(3, size.Width-next-overdue, overdue)
-	place(2, size.Width-next-overdue-flags, flags)
+	place(4, size.Width-w.next, w.next)
+	place(3, size.Width-w.next-w.overdue, w.overdue)
+	place(2, size.Width-w.next-w.overdue-w.flags, w.flags)
+}
+
+// censusName is the patient's name of a census row's name cell, without
+// the sex and age that censusLine puts after it.
+func censusName(line string) string {
+	name, _, _ := strings.Cut(line, censusNameEnd)
+	return name
 }

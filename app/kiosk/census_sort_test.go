@@ -256,23 +256,27 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 		l.Show()
 	}
 	set(0, "101-A")
-	set(1, censusLine(store.CensusRow{Name: "Janssens, Maria", Sex: "female", BirthDate: "1948-02-11"}, time.Now))
+	set(1, censusLine(store.CensusRow{Name: "De Smet, Jozef Luc", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
 	set(2, "ALLERGY · SIMILAR NAME")
 	set(3, "3 OVERDUE")
 	set(4, "next 16:00")
-	set(censusNewsCell, "NEWS2 4 · 14:20")
+	set(censusNewsCell, "NEWS2 onvolledig · 14:20")
 	setCodeStatusCell(cells[censusCodeCell], store.CensusRow{Resus: store.ResusFullCode})
 	name := cells[1].(*widget.Label)
-	need := textWidth("Janssens, Maria", name.TextStyle)
-	for _, width := range []float32{515, 600, 800} {
-		_, got, flags, _, _ := censusRowLayout{}.widths(cells, width)
-		if got < need {
-			t.Errorf("at %v px the name has %v px of the %v it needs (flags %v)", width, got, need, flags)
+	need := textWidth("De Smet, Jozef Luc", name.TextStyle)
+	for _, width := range []float32{400, 470, 515, 600, 800} {
+		w := censusRowLayout{}.widths(cells, width)
+		if w.name < need {
+			t.Errorf("at %v px the name has %v px of the %v it needs (%+v)", width, w.name, need, w)
+		}
+		if sum := w.bed + w.news + w.code + w.name + w.flags + w.overdue + w.next; sum > width+0.5 {
+			t.Errorf("at %v px the cells take %v px (%+v)", width, sum, w)
 		}
 	}
 	// Wide enough, nothing gives way.
-	_, got, flags, _, next := censusRowLayout{}.widths(cells, 1400)
-	if got < fullWidth(name) || flags < fullWidth(cells[2].(*widget.Label)) || next == 0 {
-		t.Errorf("at 1400 px: name %v, flags %v, next %v", got, flags, next)
+	w := censusRowLayout{}.widths(cells, 1400)
+	if w.name < fullWidth(name) || w.flags < fullWidth(cells[2].(*widget.Label)) || w.next == 0 ||
+		w.news < fullWidth(cells[censusNewsCell].(*widget.Label)) {
+		t.Errorf("at 1400 px: %+v", w)
 	}
 }
