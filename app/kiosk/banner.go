@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
@@ -30,7 +31,8 @@ type banner struct {
 	content fyne.CanvasObject
 	bg      *canvas.Rectangle
 	text    *canvas.Text
-	sync    *canvas.Text // "Live sync: updated 15:31" while a live sync works
+	row     *fyne.Container // the text and the buttons (bannerLayout)
+	sync    *canvas.Text    // "Live sync: updated 15:31" while a live sync works
 	warning *widget.Label
 	ticker  *time.Ticker
 	quit    chan struct{}
@@ -40,7 +42,7 @@ type banner struct {
 func newBanner(k *Kiosk) *banner {
 	b := &banner{k: k, bg: canvas.NewRectangle(colourFresh), text: canvas.NewText("", colourWhite),
 		quit: make(chan struct{})}
-	b.text.TextSize = 20
+	b.text.TextSize = bannerTextSize
 	b.text.TextStyle.Bold = true
 	user := canvas.NewText(i18n.F("Signed in: %s", k.user), colourWhite)
 	user.TextSize = 14
@@ -50,8 +52,8 @@ func newBanner(k *Kiosk) *banner {
 	printButton := widget.NewButton(i18n.T(present.PrintButton), k.printPack)
 	larger := widget.NewButton("A+ / A−", k.toggleLargeText)
 	contrast := widget.NewButton(i18n.T("Contrast"), k.toggleContrast)
-	top := container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil,
-		container.NewHBox(b.sync, user, printButton, larger, contrast, lock), b.text)))
+	b.row = container.New(bannerLayout{}, b.text, container.NewHBox(b.sync, user, printButton, larger, contrast, lock))
+	top := container.NewStack(b.bg, container.NewPadded(b.row))
 	b.warning = widget.NewLabel("")
 	b.warning.Importance = widget.DangerImportance
 	b.warning.Wrapping = fyne.TextWrapWord
@@ -94,7 +96,7 @@ func (b *banner) update() {
 		b.bg.FillColor = colourRed
 	}
 	b.bg.Refresh()
-	b.text.Refresh()
+	b.row.Refresh() // laid out again: the text may need to be smaller
 	w := strings.TrimSpace(present.BannerWarning(b.k.snap, now) + " " + i18n.T(b.k.auditProblem) + " " + b.k.opt.FolderWarning + " " +
 		present.JournalProblems(b.k.journalProblems()))
 
@@ -112,4 +114,49 @@ func (b *banner) update() {
 func (b *banner) stop() {
 	b.ticker.Stop()
 	close(b.quit)
+}
+
+// bannerTextSize is the size of the banner's words on how old the data is;
+// bannerTextSmallest the least they are made to fit beside the buttons.
+const (
+	bannerTextSize     = 20
+	bannerTextSmallest = 12
+)
+
+// bannerLayout puts the banner's text at the left and its buttons at the
+// right, and makes the text smaller, down to bannerTextSmallest, rather
+// than let it run under the buttons (a canvas.Text is never cut): in
+// Dutch or French, or in large text, the age of the data stays whole.
+type bannerLayout struct{}
+
+func (bannerLayout) fit(objects []fyne.CanvasObject, width float32) {
+	text, right := objects[0].(*canvas.Text), objects[1]
+	room := width - right.MinSize().Width - theme.Padding()
+	size := float32(bannerTextSize)
+	for ; size > bannerTextSmallest; size-- {
+		if fyne.MeasureText(text.Text, size, text.TextStyle).Width <= room {
+			break
+		}
+	}
+	if text.TextSize != size {
+		text.TextSize = size
+		text.Refresh()
+	}
+}
+
+func (l bannerLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	l.fit(objects, size.Width)
+	text, right := objects[0], objects[1]
+	rw := right.MinSize().Width
+	right.Move(fyne.NewPos(size.Width-rw, 0))
+	right.Resize(fyne.NewSize(rw, size.Height))
+	th := text.MinSize().Height
+	text.Move(fyne.NewPos(0, (size.Height-th)/2))
+	text.Resize(fyne.NewSize(max(size.Width-rw-theme.Padding(), 0), th))
+}
+
+func (bannerLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	right := objects[1].MinSize()
+	text := fyne.MeasureText("M", bannerTextSize, objects[0].(*canvas.Text).TextStyle)
+	return fyne.NewSize(right.Width, max(right.Height, text.Height))
 }
