@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/go-pdf/fpdf"
+
+	"lifeboat/app/paper"
 )
 
 // BenchmarkWardPack40 writes the whole-ward pack of a 40-patient synthetic
@@ -45,8 +47,8 @@ func floor(b *testing.B, pages int, unicode bool) {
 	f := fpdf.New("P", "mm", "A4", "")
 	name := "Helvetica"
 	if unicode {
-		addFonts(f)
-		name = family
+		paper.AddFonts(f)
+		name = paper.Family
 	}
 	for range pages {
 		f.AddPage()

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 )
 
@@ -60,7 +61,7 @@ func (d *doc) censusHeader() {
 	f.SetFillColor(225, 225, 225)
 	f.SetX(margin)
 	for _, c := range censusColumns {
-		f.CellFormat(c.width, 7, d.fit(i18n.T(c.head), "B", sizeBody, c.width-1), "1", 0, "L", true, 0, "")
+		f.CellFormat(c.width, 7, paper.Fit(f, i18n.T(c.head), "B", sizeBody, leastHeader, c.width-1), "1", 0, "L", true, 0, "")
 	}
 	f.Ln(7)
 }
@@ -115,10 +116,10 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	for i, cl := range cells {
 		w := censusColumns[i].width - 2
 		d.font(style(cl.bold), sizeBody)
-		wrapped[i] = d.wrap(cl.text, w)
+		wrapped[i] = paper.Wrap(d.f, cl.text, w)
 		if cl.sub != "" {
 			d.font("", sizeBody)
-			subs[i] = d.wrap(cl.sub, w)
+			subs[i] = paper.Wrap(d.f, cl.sub, w)
 		}
 		lines = max(lines, len(wrapped[i])+len(subs[i]))
 	}

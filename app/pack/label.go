@@ -9,6 +9,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -36,31 +37,23 @@ func WriteLabel(w io.Writer, l Label) error {
 	f := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: labelW, Ht: labelH}})
 	f.SetMargins(3, 3, 3)
 	f.SetAutoPageBreak(false, 0)
-	addFonts(f)
+	paper.AddFonts(f)
 	f.AddPage()
-	modules, err := qrModules(l.ID)
+	modules, err := paper.QR(l.ID)
 	if err != nil {
 		return err
 	}
 	const qr = 26.0
-	drawQR(f, modules, labelW-3-qr, 5, qr)
+	paper.DrawQR(f, modules, labelW-3-qr, 5, qr)
 	textW := labelW - 3 - qr - 3 - 3
 	r := l.Registration
 	// Each line shrinks to fit beside the QR code (down to 6 pt), and
 	// is cut with "…" beyond that.
 	line := func(s, style string, size, y float64) {
-		s = printable(s)
-		f.SetFont(family, style, size)
-		for size > 6 && f.GetStringWidth(s) > textW {
-			size -= 0.5
-			f.SetFont(family, style, size)
-		}
-		for f.GetStringWidth(s) > textW && len([]rune(s)) > 1 {
-			r := []rune(s)
-			s = string(r[:len(r)-2]) + "…"
-		}
+		s = paper.Fit(f, s, style, size, 6, textW)
+		pt, _ := f.GetFontSize()
 		f.SetXY(3, y)
-		f.CellFormat(textW, size*0.3528*1.2, s, "", 0, "L", false, 0, "")
+		f.CellFormat(textW, paper.LineHeight(pt, 1.2), s, "", 0, "L", false, 0, "")
 	}
 	line(i18n.T(present.LabelTitle), "B", 7, 3)
 	line(l.ID, "B", 13, 7.5)

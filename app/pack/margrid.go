@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -123,8 +124,8 @@ func (d *doc) gridHeader(g grid) {
 	f.SetXY(x0, y)
 	f.CellFormat(g.descW, 12, "", "1", 0, "L", true, 0, "")
 	f.SetXY(x0, y+0.8)
-	f.CellFormat(g.descW, 5.2, printable(i18n.T(g.heads[0])), "", 2, "L", false, 0, "")
-	f.CellFormat(g.descW, 5.2, printable(i18n.T(g.heads[1])), "", 0, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, paper.Printable(i18n.T(g.heads[0])), "", 2, "L", false, 0, "")
+	f.CellFormat(g.descW, 5.2, paper.Printable(i18n.T(g.heads[1])), "", 0, "L", false, 0, "")
 	// Dates over their hours.
 	for i := 0; i < len(g.hours); {
 		j := i
@@ -166,7 +167,7 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 	warn := false
 	if r.Order.Name != "" {
 		d.font("", sizeBody)
-		lines = d.wrap(r.Line(), g.descW-2)
+		lines = paper.Wrap(d.f, r.Line(), g.descW-2)
 		if r.Unscheduled != "" {
 			note, warn = i18n.T(r.Unscheduled), true
 		} else if !r.Order.PRN && len(r.Due) == 0 {
@@ -182,7 +183,7 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 	var noteLines []string
 	if note != "" {
 		d.font(style(warn), sizeBody)
-		noteLines = d.wrap(note, g.descW-2)
+		noteLines = paper.Wrap(d.f, note, g.descW-2)
 	}
 	lh := lineH(sizeBody)
 	h := max(marRowMinH, float64(len(lines)+len(noteLines))*lh+2)
@@ -334,13 +335,13 @@ func (d *doc) gridSubhead(g grid, s string) {
 	d.font("B", sizeBody)
 	f.SetFillColor(240, 240, 240)
 	f.SetX(margin)
-	f.CellFormat(contentW, 7, printable(s), "1", 1, "L", true, 0, "")
+	f.CellFormat(contentW, 7, paper.Printable(s), "1", 1, "L", true, 0, "")
 }
 
 // gridNote is a row across the grid that says something instead of orders.
 func (d *doc) gridNote(g grid, s string) {
 	d.font("B", sizeBody)
-	lines := d.wrap(s, contentW-2)
+	lines := paper.Wrap(d.f, s, contentW-2)
 	h := float64(len(lines))*lineH(sizeBody) + 3
 	f := d.f
 	if f.GetY()+h > bodyBottom {
@@ -371,7 +372,7 @@ func (d *doc) initialsKey() {
 	f.SetFillColor(225, 225, 225)
 	widths := []float64{24, 80, 82}
 	for i, head := range []string{i18n.T("Initials"), i18n.T("Name (print) and staff number"), i18n.T("Signature")} {
-		f.CellFormat(widths[i], rowH, printable(head), "1", 0, "L", true, 0, "")
+		f.CellFormat(widths[i], rowH, paper.Printable(head), "1", 0, "L", true, 0, "")
 
 	}
 	f.Ln(rowH)

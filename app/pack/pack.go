@@ -30,6 +30,16 @@
 // name the snapshot in plain text instead (generation and hash).
 //
 // All wording and dates come from package present, as in the window.
+//
+// # What lives where
+//
+// This package holds the pack's layouts and content: pack.go the document,
+// its sections and running header and footer; census.go the ward table;
+// patient.go a patient's summary; margrid.go the printed MAR; vitals.go the
+// blank vitals chart; label.go the registration label; gather.go what a
+// pack reads from the snapshot and the journal; file.go where it is
+// written. What every printed PDF shares (fonts, Printable, Wrap, Fit,
+// line height, page numbers, QR codes) is package paper.
 package pack
 
 import (
@@ -38,12 +48,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -107,8 +116,13 @@ const (
 	sizeSmall = 9.0 // the footer's print details only
 )
 
-// lineH is the line height for a type size, in millimetres.
-func lineH(size float64) float64 { return size * 0.3528 * 1.28 }
+// leastHeader is the smallest type a line of the running header or footer
+// shrinks to before it is cut short (paper.Fit).
+const leastHeader = 7.0
+
+// lineH is the line height for a type size, in millimetres: open, for
+// reading at the bedside.
+func lineH(size float64) float64 { return paper.LineHeight(size, 1.28) }
 
 // Write writes p as one PDF to w.
 func Write(w io.Writer, p Pack) (Result, error) {
@@ -160,15 +174,7 @@ type doc struct {
 }
 
 func newDoc(p *Pack) *doc {
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetCreator("Lifeboat", false)
-	f.SetTitle("Lifeboat downtime pack", false)
-	if !p.Printed.IsZero() {
-		f.SetCreationDate(p.Printed)
-		f.SetModificationDate(p.Printed)
-	}
-	f.SetCompression(true)
-	addFonts(f)
+	f := paper.A4("Lifeboat downtime pack", p.Printed)
 	f.SetMargins(margin, bodyTop, margin)
 	f.SetAutoPageBreak(true, pageH-bodyBottom)
 	f.SetCellMargin(1)
@@ -181,76 +187,17 @@ func (d *doc) begin(s *section, bookmark string) {
 	s.first = d.f.PageNo()
 	d.sections = append(d.sections, s)
 	d.font("B", sizeBody)
-	d.f.Bookmark(printable(bookmark), 0, -1)
+	d.f.Bookmark(paper.Printable(bookmark), 0, -1)
 }
 
 // end closes the section begun last.
 func (d *doc) end() { d.sections[len(d.sections)-1].last = d.f.PageNo() }
 
-func (d *doc) font(style string, size float64) { d.f.SetFont(family, style, size) }
+func (d *doc) font(style string, size float64) { d.f.SetFont(paper.Family, style, size) }
 
 func (d *doc) ink(r, g, b int) { d.f.SetTextColor(r, g, b) }
 
 func (d *doc) black() { d.f.SetTextColor(0, 0, 0) }
-
-// wrap splits s into lines that fit width w (mm) in the current font,
-// breaking at spaces, after hyphens and after slashes between words
-// ("Vandenbroucke-|Dehaené", "Piperacillin/|tazobactam"), and inside a
-// word only when the word alone is wider than the line.
-func (d *doc) wrap(s string, w float64) []string {
-	s = printable(s)
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		out = append(out, d.wrapLine(para, w)...)
-	}
-	return out
-}
-
-func (d *doc) wrapLine(s string, w float64) []string {
-	w -= 2 * d.f.GetCellMargin()
-	var lines []string
-	line := ""
-	for _, word := range words(s) {
-		if d.f.GetStringWidth(strings.TrimRight(line+word, " ")) <= w {
-			line += word
-			continue
-		}
-		if strings.TrimSpace(line) != "" {
-			lines = append(lines, strings.TrimRight(line, " "))
-		}
-		line = ""
-		// A word wider than the line goes a rune at a time.
-		for d.f.GetStringWidth(strings.TrimRight(word, " ")) > w {
-			r := []rune(word)
-			n := len(r) - 1
-			for n > 1 && d.f.GetStringWidth(string(r[:n])) > w {
-				n--
-			}
-			lines = append(lines, string(r[:n]))
-			word = string(r[n:])
-		}
-		line = word
-	}
-	return append(lines, strings.TrimRight(line, " "))
-}
-
-// words splits s after each space and hyphen, and after a slash before a
-// letter (not inside a date), keeping them.
-func words(s string) []string {
-	var out []string
-	start := 0
-	for i, r := range s {
-		next, _ := utf8.DecodeRuneInString(s[i+1:])
-		if r == ' ' || r == '-' || r == '/' && unicode.IsLetter(next) {
-			out = append(out, s[start:i+1])
-			start = i + 1
-		}
-	}
-	if start < len(s) {
-		out = append(out, s[start:])
-	}
-	return out
-}
 
 // ensure starts a new page when less than h mm are left above the footer.
 func (d *doc) ensure(h float64) {
@@ -265,7 +212,7 @@ func (d *doc) text(s string, style string, size, indent float64) {
 	d.font(style, size)
 	lh := lineH(size)
 	x := margin + indent
-	for _, l := range d.wrap(s, contentW-indent) {
+	for _, l := range paper.Wrap(d.f, s, contentW-indent) {
 		d.ensure(lh)
 		d.f.SetX(x)
 		d.f.CellFormat(contentW-indent, lh, l, "", 1, "L", false, 0, "")
@@ -276,7 +223,7 @@ func (d *doc) text(s string, style string, size, indent float64) {
 func (d *doc) bullet(s string, style string, size float64) {
 	d.font(style, size)
 	lh := lineH(size)
-	for i, l := range d.wrap(s, contentW-5) {
+	for i, l := range paper.Wrap(d.f, s, contentW-5) {
 		d.ensure(lh)
 		if i == 0 {
 			d.f.SetX(margin + 1)
@@ -292,7 +239,7 @@ func (d *doc) bullet(s string, style string, size float64) {
 func (d *doc) banner(s string, size float64, rgb [3]int, fill bool) {
 	d.font("B", size)
 	lh := lineH(size)
-	lines := d.wrap(s, contentW-4)
+	lines := paper.Wrap(d.f, s, contentW-4)
 	h := float64(len(lines))*lh + 3
 	d.ensure(h + 2)
 	y := d.f.GetY() + 1
@@ -353,79 +300,52 @@ func byWard(ps []Patient) [][]Patient {
 // each section's length is known.
 func (d *doc) decorate() {
 	f := d.f
-	f.SetAutoPageBreak(false, 0)
-	total := f.PageCount()
 	fresh := present.Freshness(d.p.Manifest, d.p.Printed)
 	printed := i18n.F("printed %s", present.DateTime(d.p.Printed))
 	if by := strings.TrimSpace(d.p.PrintedBy); by != "" {
 		printed = i18n.F("printed %s by %s", present.DateTime(d.p.Printed), by)
 	}
-	for _, s := range d.sections {
-		for page := s.first; page <= s.last; page++ {
-			f.SetPage(page)
-			// The page's own graphics state is whatever its content left:
-			// set everything that is used.
-			f.SetLineWidth(0.2)
-			f.SetDrawColor(0, 0, 0)
-			f.SetFillColor(225, 225, 225)
-			d.black()
-
-			textW := contentW
-			if s.qr != nil {
-				textW = contentW - qrSize - 4
-				drawQR(f, s.qr, pageW-margin-qrSize, 6, qrSize)
-			}
-			f.SetXY(margin, 6)
-			f.CellFormat(textW, 7, d.fit(fresh, "B", 10.5, textW-2), "", 0, "L", true, 0, "")
-			f.SetXY(margin, 14)
-			f.CellFormat(textW, 7, d.fit(s.title, "B", 13, textW-2), "", 0, "L", false, 0, "")
-			f.SetXY(margin, 21.5)
-			f.CellFormat(textW, 6, d.fit(s.subtitle, "", sizeBody, textW-2), "", 0, "L", false, 0, "")
-			f.SetLineWidth(0.4)
-			f.Line(margin, 30.5, pageW-margin, 30.5)
-			f.Line(margin, bodyBottom+2, pageW-margin, bodyBottom+2)
-			f.SetLineWidth(0.2)
-
-			pageOf := printable(i18n.F("page %d of %d", page-s.first+1, s.last-s.first+1))
-			d.font("B", 11)
-			pw := f.GetStringWidth(pageOf) + 3
-			f.SetXY(pageW-margin-pw, bodyBottom+3.5)
-			f.CellFormat(pw, 5.5, pageOf, "", 0, "R", false, 0, "")
-			ident := i18n.F("Snapshot generation %d, %s", d.p.Manifest.Generation, hashPrefix(d.p.Manifest.CipherSHA256))
-			if s.code != "" {
-				ident = i18n.F("Pack code %s", s.code)
-			}
-			d.ink(60, 60, 60)
-			f.SetXY(margin, bodyBottom+3.5)
-			f.CellFormat(contentW-pw, 5, d.fit(ident+" · "+printed, "", sizeSmall, contentW-pw-2), "", 0, "L", false, 0, "")
-			if len(d.sections) > 1 {
-				f.SetXY(margin, bodyBottom+8.5)
-				f.CellFormat(contentW, 5, printable(i18n.F("Lifeboat downtime pack · sheet %d of %d of this print", page, total)), "", 0, "L", false, 0, "")
-
-			}
-			d.black()
+	next := 0 // the sections follow one another, from the first page to the last
+	paper.Frame(f, func(page, total int) {
+		for next < len(d.sections)-1 && d.sections[next+1].first <= page {
+			next++
 		}
-	}
-	f.SetPage(total)
-}
+		s := d.sections[next]
+		f.SetLineWidth(0.2)
+		f.SetDrawColor(0, 0, 0)
+		f.SetFillColor(225, 225, 225)
+		d.black()
 
-// fit sets the font for a line of the running header or footer and
-// returns s as it fits width w: in a smaller type if need be (down to 7
-// pt), cut short with "…" only beyond that. A name must not lose its end.
-func (d *doc) fit(s, style string, size, w float64) string {
-	s = printable(s)
-	for ; size > 7; size -= 0.5 {
-		d.font(style, size)
-		if d.f.GetStringWidth(s) <= w {
-			return s
+		textW := contentW
+		if s.qr != nil {
+			textW = contentW - qrSize - 4
+			paper.DrawQR(f, s.qr, pageW-margin-qrSize, 6, qrSize)
 		}
-	}
-	d.font(style, 7)
-	r := []rune(s)
-	for len(r) > 1 && d.f.GetStringWidth(string(r)+"…") > w {
-		r = r[:len(r)-1]
-	}
-	return strings.TrimSpace(string(r)) + "…"
+		f.SetXY(margin, 6)
+		f.CellFormat(textW, 7, paper.Fit(f, fresh, "B", 10.5, leastHeader, textW-2), "", 0, "L", true, 0, "")
+		f.SetXY(margin, 14)
+		f.CellFormat(textW, 7, paper.Fit(f, s.title, "B", 13, leastHeader, textW-2), "", 0, "L", false, 0, "")
+		f.SetXY(margin, 21.5)
+		f.CellFormat(textW, 6, paper.Fit(f, s.subtitle, "", sizeBody, leastHeader, textW-2), "", 0, "L", false, 0, "")
+		f.SetLineWidth(0.4)
+		paper.Rule(f, 30.5)
+		paper.Rule(f, bodyBottom+2)
+		f.SetLineWidth(0.2)
+
+		pw := paper.PageNumber(f, i18n.F("page %d of %d", page-s.first+1, s.last-s.first+1), 11, bodyBottom+3.5, 5.5)
+		ident := i18n.F("Snapshot generation %d, %s", d.p.Manifest.Generation, hashPrefix(d.p.Manifest.CipherSHA256))
+		if s.code != "" {
+			ident = i18n.F("Pack code %s", s.code)
+		}
+		d.ink(60, 60, 60)
+		f.SetXY(margin, bodyBottom+3.5)
+		f.CellFormat(contentW-pw, 5, paper.Fit(f, ident+" · "+printed, "", sizeSmall, leastHeader, contentW-pw-2), "", 0, "L", false, 0, "")
+		if len(d.sections) > 1 {
+			f.SetXY(margin, bodyBottom+8.5)
+			f.CellFormat(contentW, 5, paper.Printable(i18n.F("Lifeboat downtime pack · sheet %d of %d of this print", page, total)), "", 0, "L", false, 0, "")
+		}
+		d.black()
+	})
 }
 
 func hashPrefix(h string) string {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
@@ -376,15 +377,6 @@ func TestAWardPackNumbersEachPatientsPagesAndStartsEachOnANewPage(t *testing.T) 
 	}
 }
 
-func TestTextTheFontCannotDrawIsSpelledOutNotDropped(t *testing.T) {
-	if got := printable("K ≥ 3.5 → ok ☺ 𝄞"); got != "K >= 3.5 -> ok ? ?" {
-		t.Errorf("printable = %q", got)
-	}
-	if got := printable("Émile Vandenbroucke-Dehaené · 37 °C · ×10⁹/L – ok"); got != "Émile Vandenbroucke-Dehaené · 37 °C · ×10⁹/L – ok" {
-		t.Errorf("printable changed printable text: %q", got)
-	}
-}
-
 // TestTheQRCodeOnThePageIsThePackCode renders the first page and compares
 // every module of the QR code drawn there with the QR code of the expected
 // pack code: no Go QR decoder is at hand, so the code is regenerated and
@@ -394,14 +386,14 @@ func TestTheQRCodeOnThePageIsThePackCode(t *testing.T) {
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: emile()}}})
 	const dpi = 300
 	img := renderPage(t, path, 1, dpi)
-	want, err := qrModules(present.PackCode("pt-emile", hash))
+	want, err := paper.QR(present.PackCode("pt-emile", hash))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := sampleQR(img, len(want), dpi); !equalModules(got, want) {
 		t.Errorf("the QR code on page 1 is not the pack code's")
 	}
-	other, _ := qrModules(present.PackCode("pt-other", hash))
+	other, _ := paper.QR(present.PackCode("pt-other", hash))
 	if equalModules(sampleQR(img, len(other), dpi), other) {
 		t.Error("the comparison cannot tell two pack codes apart")
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -27,7 +28,7 @@ func (d *doc) patient(pt Patient) error {
 	p := c.Patient
 	h := present.PatientHeader(p, d.p.Printed)
 	code := present.PackCode(p.ID, d.p.Manifest.CipherSHA256)
-	qr, err := qrModules(code)
+	qr, err := paper.QR(code)
 	if err != nil {
 		return fmt.Errorf("making the pack code's QR code: %w", err)
 	}

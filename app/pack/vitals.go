@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -113,11 +114,11 @@ func (d *doc) vitalsChart(Patient) {
 func (d *doc) vitalsRow(g grid, r vitalsRow) {
 	f := d.f
 	d.font("B", sizeBody)
-	label := d.wrap(r.label, g.descW-2)
+	label := paper.Wrap(d.f, r.label, g.descW-2)
 	var bandLines []string
 	if r.bands != "" {
 		d.font("", sizeSmall)
-		bandLines = d.wrap(r.bands, g.descW-2)
+		bandLines = paper.Wrap(d.f, r.bands, g.descW-2)
 	}
 	h := max(10, float64(len(label))*lineH(sizeBody)+float64(len(bandLines))*lineH(sizeSmall)+2)
 	if f.GetY()+h > bodyBottom {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/paper"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -164,7 +165,7 @@ func TestTheVitalsChartHasARowPerNEWS2ParameterWithItsBands(t *testing.T) {
 			t.Fatalf("no page titled %q", title)
 		}
 		// The bands of the Royal College of Physicians' chart, as printed
-		// (the font has no ≤ or ≥: printable spells them out).
+		// (the font has no ≤ or ≥: paper.Printable spells them out).
 		for _, want := range []string{
 			i18n.T("Respiratory rate (/min)"), "≤8: 3 · 9–11: 1 · 12–20: 0 · 21–24: 2 · ≥25: 3",
 			i18n.T("SpO2 scale 1 (%)"), "≤91: 3 · 92–93: 2 · 94–95: 1 · ≥96: 0",
@@ -176,7 +177,7 @@ func TestTheVitalsChartHasARowPerNEWS2ParameterWithItsBands(t *testing.T) {
 			i18n.T("Temperature (°C)"), "≤35.0: 3 · 35.1–36.0: 1 · 36.1–38.0: 0 · 38.1–39.0: 1 · ≥39.1: 2",
 			i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(store.RiskLow), "≥7: " + present.RiskWords(store.RiskHigh),
 		} {
-			if want = squeeze(printable(want)); !strings.Contains(chart, want) {
+			if want = squeeze(paper.Printable(want)); !strings.Contains(chart, want) {
 				t.Errorf("the vitals chart lacks %q:\n%s", want, chart)
 			}
 		}

@@ -1,21 +1,10 @@
 package reportpdf
 
 import (
-	"strings"
-	"sync"
-	"unicode"
-
-	"fyne.io/fyne/v2/theme"
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/sfnt"
+
+	"lifeboat/app/paper"
 )
-
-// The report prints in Noto Sans, the font the kiosk window shows and the
-// downtime packs print in (Fyne embeds it): the PDF core fonts know only
-// Windows-1252, and names such as "Hélène Vandenbroucke-Dehaené" must print
-// whole. fpdf has no font fallback, so text goes through printable first.
-
-const family = "Noto Sans"
 
 // Page geometry, in millimetres (A4 portrait).
 const (
@@ -37,79 +26,6 @@ const (
 	fillHead  = 215 // a table's heading row
 	fillLabel = 238 // a label cell, a card's title
 )
-
-func addFonts(f *fpdf.Fpdf) {
-	f.AddUTF8FontFromBytes(family, "", theme.DefaultTextFont().Content())
-	f.AddUTF8FontFromBytes(family, "B", theme.DefaultTextBoldFont().Content())
-}
-
-// spelled are characters the font lacks that records may hold, as they
-// are best written without them; anything else missing prints as "?".
-var spelled = map[rune]string{
-	'≥': ">=", '≤': "<=", '→': "->", '←': "<-", '≠': "!=", '≈': "~", '✓': "v", '✔': "v", '✗': "x",
-	'\t': " ", '\u00a0': " ",
-}
-
-var (
-	glyphs struct {
-		once  sync.Once
-		mu    sync.Mutex
-		fonts []*sfnt.Font
-		buf   sfnt.Buffer
-		known map[rune]bool
-	}
-)
-
-// drawable says whether both the regular and the bold font have r.
-func drawable(r rune) bool {
-	if r >= 0x20 && r < 0x7f {
-		return true
-	}
-	if r < 0x20 || r >= 0x10000 || !unicode.IsPrint(r) {
-		return false
-	}
-	g := &glyphs
-	g.once.Do(func() {
-		g.known = map[rune]bool{}
-		for _, b := range [][]byte{theme.DefaultTextFont().Content(), theme.DefaultTextBoldFont().Content()} {
-			if ft, err := sfnt.Parse(b); err == nil {
-				g.fonts = append(g.fonts, ft)
-			}
-		}
-	})
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if ok, seen := g.known[r]; seen {
-		return ok
-	}
-	ok := len(g.fonts) == 2
-	for _, ft := range g.fonts {
-		if i, err := ft.GlyphIndex(&g.buf, r); err != nil || i == 0 {
-			ok = false
-		}
-	}
-	g.known[r] = ok
-	return ok
-}
-
-// printable is s as the font can print it; line breaks are kept.
-func printable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || drawable(r):
-			b.WriteRune(r)
-		case spelled[r] != "":
-			b.WriteString(spelled[r])
-		case r == '\r' || r == '\u200b' || r == '\ufeff' || r == '\u00ad':
-		case r < 0x20:
-			b.WriteByte(' ')
-		default:
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
-}
 
 // cell is one cell of a table row: its width, its text (wrapped to the
 // width), and how it looks.
@@ -133,22 +49,21 @@ func (c cell) pt() float64 {
 	return c.size
 }
 
-// lineH is the height of a line of text in a size, in millimetres.
-func lineH(pt float64) float64 { return pt * 0.3528 * 1.25 }
+// lineH is the height of a line of text in a size, in millimetres: dense,
+// for tables.
+func lineH(pt float64) float64 { return paper.LineHeight(pt, 1.25) }
 
+// leastFit is the smallest type a line of the running header or footer
+// shrinks to before it is cut short (paper.Fit).
+const leastFit = 6.5
+
+// doc draws the report's tables, headings and paragraphs on f.
 type doc struct {
 	f      *fpdf.Fpdf
-	header row  // the heading row of the table being drawn, repeated on each new page
-	inTab  bool // a table is being drawn
+	header row // the heading row of the table being drawn, repeated on each new page; nil between tables
 }
 
-func (d *doc) font(bold bool, pt float64) {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	d.f.SetFont(family, style, pt)
-}
+func (d *doc) font(bold bool, pt float64) { d.f.SetFont(paper.Family, paper.Style(bold), pt) }
 
 func (d *doc) y() float64 { return d.f.GetY() }
 
@@ -156,7 +71,7 @@ func (d *doc) y() float64 { return d.f.GetY() }
 func (d *doc) newPage() {
 	d.f.AddPage()
 	d.f.SetXY(margin, bodyTop)
-	if d.inTab && d.header != nil {
+	if d.header != nil {
 		lines, h := d.layout(d.header)
 		d.draw(d.header, lines, h)
 	}
@@ -169,67 +84,13 @@ func (d *doc) need(h float64) {
 	}
 }
 
-// wrap splits s into lines that fit w millimetres in the current font,
-// breaking after spaces, hyphens and slashes, and inside a word only when
-// the word alone is wider than the line.
-func (d *doc) wrap(s string, w float64) []string {
-	w -= 2 * cellMargin
-	var out []string
-	for _, para := range strings.Split(printable(s), "\n") {
-		line := ""
-		for _, word := range words(para) {
-			if d.f.GetStringWidth(strings.TrimRight(line+word, " ")) <= w {
-				line += word
-				continue
-			}
-			if strings.TrimSpace(line) != "" {
-				out = append(out, strings.TrimRight(line, " "))
-			}
-			for d.f.GetStringWidth(strings.TrimRight(word, " ")) > w {
-				r := []rune(word)
-				n := len(r) - 1
-				for n > 1 && d.f.GetStringWidth(string(r[:n])) > w {
-					n--
-				}
-				out = append(out, string(r[:n]))
-				word = string(r[n:])
-			}
-			line = word
-		}
-		out = append(out, strings.TrimRight(line, " "))
-	}
-	return out
-}
-
-// words splits s after each space, and after a hyphen or a slash that is
-// followed by a letter (not inside a date or a number), keeping them.
-func words(s string) []string {
-	var out []string
-	rs := []rune(s)
-	start := 0
-	for i, r := range rs {
-		brk := r == ' '
-		if (r == '-' || r == '/' || r == '_') && i+1 < len(rs) && !unicode.IsDigit(rs[i+1]) && rs[i+1] != ' ' {
-			brk = true
-		}
-		if brk {
-			out = append(out, string(rs[start:i+1]))
-			start = i + 1
-		}
-	}
-	if start < len(rs) {
-		out = append(out, string(rs[start:]))
-	}
-	return out
-}
-
 // layout wraps each cell of r and returns its lines and the row's height.
 func (d *doc) layout(r row) ([][]string, float64) {
 	lines := make([][]string, len(r))
 	h := 0.0
 	for i, c := range r {
 		d.font(c.bold, c.pt())
-		lines[i] = d.wrap(c.text, c.w)
+		lines[i] = paper.Wrap(d.f, c.text, c.w)
 		h = max(h, float64(len(lines[i]))*lineH(c.pt())+2*cellPad)
 	}
 	return lines, h
@@ -309,12 +170,12 @@ func (d *doc) table(head row, rows []row) {
 		keep += min(first, 30)
 	}
 	d.need(keep)
-	d.header, d.inTab = head, true
+	d.header = head
 	d.draw(head, lines, h)
 	for _, r := range rows {
 		d.put(r)
 	}
-	d.header, d.inTab = nil, false
+	d.header = nil
 }
 
 // block draws rows kept together on one page when they fit on one.
@@ -338,39 +199,20 @@ func (d *doc) heading(text string) {
 	if d.y() > bodyTop+0.1 {
 		d.f.SetY(d.y() + 5)
 	}
-	d.f.Bookmark(printable(text), 0, -1)
+	d.f.Bookmark(paper.Printable(text), 0, -1)
 	d.font(true, 12)
 	d.f.SetX(margin)
-	d.f.CellFormat(contentW, lineH(12)+1, printable(text), "", 1, "L", false, 0, "")
+	d.f.CellFormat(contentW, lineH(12)+1, paper.Printable(text), "", 1, "L", false, 0, "")
 	d.f.SetY(d.y() + 1)
 }
 
 // para writes a paragraph across the page.
 func (d *doc) para(text string, bold bool, pt float64) {
 	d.font(bold, pt)
-	for _, ln := range d.wrap(text, contentW+2*cellMargin) {
+	for _, ln := range paper.Wrap(d.f, text, contentW+2*cellMargin) {
 		d.need(lineH(pt))
 		d.f.SetX(margin)
 		d.f.CellFormat(contentW, lineH(pt), ln, "", 1, "L", false, 0, "")
 	}
 	d.f.SetY(d.y() + 1.5)
-}
-
-// fit sets the font for one line of the running header or footer and
-// returns s as it fits width w: smaller (down to 6.5 pt), then cut short
-// with "…".
-func (d *doc) fit(s string, bold bool, pt, w float64) string {
-	s = printable(s)
-	for ; pt > 6.5; pt -= 0.5 {
-		d.font(bold, pt)
-		if d.f.GetStringWidth(s) <= w {
-			return s
-		}
-	}
-	d.font(bold, 6.5)
-	r := []rune(s)
-	for len(r) > 1 && d.f.GetStringWidth(string(r)+"…") > w {
-		r = r[:len(r)-1]
-	}
-	return string(r) + "…"
 }

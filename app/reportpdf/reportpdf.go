@@ -6,6 +6,12 @@
 //
 // The PDF is plaintext by design, like the JSON export: it is written only
 // when someone with the keys exports the sealed report.
+//
+// reportpdf.go holds the report's sections and its running header and
+// footer; layout.go the page geometry and the tables, headings and
+// paragraphs they are made of; audit.go the audit trail's rows. Fonts,
+// Printable, Wrap, Fit, line height and page numbers are package paper's,
+// shared with the downtime packs.
 package reportpdf
 
 import (
@@ -18,8 +24,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-pdf/fpdf"
-
+	"lifeboat/app/paper"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -61,14 +66,8 @@ func Write(w io.Writer, rep *reconcile.Report, audit []AuditRow, opts Options) e
 	if opts.Exported.IsZero() {
 		opts.Exported = time.Now()
 	}
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetCreator("Lifeboat", true)
-	f.SetTitle(Title, true)
-	f.SetSubject(printable("Kiosk "+rep.KioskID), true)
-	f.SetCreationDate(opts.Exported)
-	f.SetModificationDate(opts.Exported)
-	f.SetCompression(true)
-	addFonts(f)
+	f := paper.A4(Title, opts.Exported)
+	f.SetSubject(paper.Printable("Kiosk "+rep.KioskID), true)
 	f.SetMargins(margin, bodyTop, margin)
 	f.SetAutoPageBreak(false, 0)
 	f.SetCellMargin(cellMargin)
@@ -517,40 +516,33 @@ func (p *printer) auditTrail(audit []AuditRow) {
 // pages is known.
 func (p *printer) frame() {
 	f := p.f
-	total := f.PageCount()
 	head := "Kiosk " + or(p.rep.KioskID, dash) + " · run of " + p.when(p.rep.Started)
 	if p.rep.DryRun {
 		head += " (dry run)"
 	}
 	exported := "exported " + p.when(p.opts.Exported)
-	for n := 1; n <= total; n++ {
-		f.SetPage(n)
+	paper.Frame(f, func(page, total int) {
 		f.SetLineWidth(0.3)
 		f.SetDrawColor(0, 0, 0)
 		f.SetTextColor(0, 0, 0)
 		f.SetXY(margin, 8)
-		f.CellFormat(contentW*0.6, 5.5, p.fit(Title, true, 10, contentW*0.6-2), "", 0, "L", false, 0, "")
+		f.CellFormat(contentW*0.6, 5.5, paper.Fit(f, Title, "B", 10, leastFit, contentW*0.6-2), "", 0, "L", false, 0, "")
 		ew := contentW * 0.4
 		f.SetXY(margin+contentW-ew, 8)
 		f.SetTextColor(70, 70, 70)
-		f.CellFormat(ew, 5.5, p.fit(exported, false, 8.5, ew-2), "", 0, "R", false, 0, "")
+		f.CellFormat(ew, 5.5, paper.Fit(f, exported, "", 8.5, leastFit, ew-2), "", 0, "R", false, 0, "")
 		f.SetTextColor(0, 0, 0)
 		f.SetXY(margin, 13.5)
-		f.CellFormat(contentW, 5, p.fit(head, false, 9, contentW-2), "", 0, "L", false, 0, "")
-		f.Line(margin, 20, pageW-margin, 20)
-		f.Line(margin, bodyBottom+2, pageW-margin, bodyBottom+2)
+		f.CellFormat(contentW, 5, paper.Fit(f, head, "", 9, leastFit, contentW-2), "", 0, "L", false, 0, "")
+		paper.Rule(f, 20)
+		paper.Rule(f, bodyBottom+2)
 
-		pageOf := fmt.Sprintf("page %d of %d", n, total)
-		p.font(true, 9)
-		pw := f.GetStringWidth(pageOf) + 2*cellMargin + 1
-		f.SetXY(pageW-margin-pw, bodyBottom+3.5)
-		f.CellFormat(pw, 5, pageOf, "", 0, "R", false, 0, "")
+		pw := paper.PageNumber(f, fmt.Sprintf("page %d of %d", page, total), 9, bodyBottom+3.5, 5)
 		f.SetTextColor(70, 70, 70)
 		f.SetXY(margin, bodyBottom+3.5)
-		f.CellFormat(contentW-pw, 5, p.fit("Lifeboat · holds patient data: keep with the hospital's records, not on the kiosk.", false, 7.5, contentW-pw-2), "", 0, "L", false, 0, "")
+		f.CellFormat(contentW-pw, 5, paper.Fit(f, "Lifeboat · holds patient data: keep with the hospital's records, not on the kiosk.", "", 7.5, leastFit, contentW-pw-2), "", 0, "L", false, 0, "")
 		f.SetTextColor(0, 0, 0)
-	}
-	f.SetPage(total)
+	})
 }
 
 // count is "1 entry", "3 entries".

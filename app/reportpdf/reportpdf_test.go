@@ -310,16 +310,3 @@ func BenchmarkWrite10kAudit(b *testing.B) {
 		}
 	}
 }
-
-func TestPrintable(t *testing.T) {
-	for in, want := range map[string]string{
-		"Zoë, François, Noël, Müller-Ängström": "Zoë, François, Noël, Müller-Ängström",
-		"SpO₂ ≥ 94 %\tok":                      "SpO₂ >= 94 % ok",
-		"pain 🙂 less":                          "pain ? less",
-		"line\r\nnext":                         "line\nnext",
-	} {
-		if got := printable(in); got != want {
-			t.Errorf("printable(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -1,4 +1,4 @@
-package pack
+package paper
 
 import (
 	"strconv"
@@ -8,8 +8,7 @@ import (
 	"github.com/skip2/go-qrcode"
 )
 
-// The pack code (present.PackCode) is printed as a QR code that back-entry
-// scans. It is drawn as vector squares rather than placed as a PNG image:
+// QR codes are drawn as vector squares rather than placed as a PNG image:
 // a raster of a few hundred pixels gets smoothed by viewers and printer
 // drivers into grey edges that scanners misread, while vector modules stay
 // sharp at any printer resolution, and no image has to be encoded and
@@ -19,9 +18,9 @@ import (
 // gets creased or marked by a pen, while keeping modules large.
 const qrLevel = qrcode.Medium
 
-// qrModules is the QR code of payload as rows of dark (true) modules,
-// without the quiet zone: the page leaves white space around it.
-func qrModules(payload string) ([][]bool, error) {
+// QR is the QR code of payload as rows of dark (true) modules, without the
+// quiet zone: the page leaves white space around it.
+func QR(payload string) ([][]bool, error) {
 	q, err := qrcode.New(payload, qrLevel)
 	if err != nil {
 		return nil, err
@@ -30,10 +29,10 @@ func qrModules(payload string) ([][]bool, error) {
 	return q.Bitmap(), nil
 }
 
-// drawQR draws modules as a black square of side size (mm) with its top
+// DrawQR draws modules as a black square of side size (mm) with its top
 // left corner at x, y (mm). Each row's runs of dark modules are rectangles
 // of one path filled once, so that no seam shows between them.
-func drawQR(f *fpdf.Fpdf, modules [][]bool, x, y, size float64) {
+func DrawQR(f *fpdf.Fpdf, modules [][]bool, x, y, size float64) {
 	n := len(modules)
 	if n == 0 {
 		return

@@ -1,30 +1,18 @@
-package pack
+package paper
 
 import (
 	"strings"
 	"sync"
+	"unicode"
 
 	"fyne.io/fyne/v2/theme"
-	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
 )
 
-// The pack prints in Noto Sans, the font the kiosk window shows (Fyne
-// embeds it, so nothing is read from the workstation's disk). The PDF core
-// fonts know only Windows-1252; names such as "Émile Vandenbroucke-Dehaené"
-// and the units "×10⁹/L" need a Unicode font.
-//
 // fpdf has no font fallback: a character the font lacks would print as an
-// empty box, so text is first passed through printable, which spells out
-// the few symbols the wording uses that Noto Sans lacks ("≥" as ">=") and
-// replaces anything else missing with "?".
-
-const family = "Noto Sans"
-
-func addFonts(f *fpdf.Fpdf) {
-	f.AddUTF8FontFromBytes(family, "", theme.DefaultTextFont().Content())
-	f.AddUTF8FontFromBytes(family, "B", theme.DefaultTextBoldFont().Content())
-}
+// empty box, so text is first passed through Printable, which spells out
+// the few symbols that the wording or the records use and Noto Sans lacks,
+// and replaces anything else missing with "?".
 
 // spelled are the characters Noto Sans lacks that the wording or the
 // records use, as they are best written without them.
@@ -36,11 +24,11 @@ var spelled = map[rune]string{
 
 var (
 	coverOnce sync.Once
-	covered   []bool // by rune, for the Basic Multilingual Plane: in both fonts
+	covered   []bool // by rune, for the Basic Multilingual Plane
 )
 
 // loadCoverage records which characters both the regular and the bold font
-// can draw.
+// can draw, leaving out control and format characters, which draw nothing.
 func loadCoverage() {
 	covered = make([]bool, 0x10000)
 	fonts := make([]*sfnt.Font, 0, 2)
@@ -56,10 +44,13 @@ func loadCoverage() {
 		fonts = append(fonts, ft)
 	}
 	var buf sfnt.Buffer
-	for r := 0x20; r < 0x10000; r++ {
+	for r := rune(0x20); r < 0x10000; r++ {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			continue
+		}
 		ok := true
 		for _, ft := range fonts {
-			if g, err := ft.GlyphIndex(&buf, rune(r)); err != nil || g == 0 {
+			if g, err := ft.GlyphIndex(&buf, r); err != nil || g == 0 {
 				ok = false
 				break
 			}
@@ -68,8 +59,12 @@ func loadCoverage() {
 	}
 }
 
-// printable is s as the fonts can print it.
-func printable(s string) string {
+// Printable is s as the fonts can print it: line breaks are kept, the
+// symbols of spelled are spelled out, carriage returns and invisible
+// format characters (soft hyphen, zero-width space, byte order mark) are
+// dropped, other control characters print as a space and any other
+// character the fonts lack as "?".
+func Printable(s string) string {
 	coverOnce.Do(loadCoverage)
 	clean := true
 	for _, r := range s {
@@ -90,7 +85,9 @@ func printable(s string) string {
 			b.WriteRune(r)
 		case spelled[r] != "":
 			b.WriteString(spelled[r])
-		case r == '\r' || r == '\u200b' || r == '\ufeff':
+		case r == '\r' || unicode.Is(unicode.Cf, r):
+		case unicode.IsControl(r):
+			b.WriteByte(' ')
 		default:
 			b.WriteByte('?')
 		}
