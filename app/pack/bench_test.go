@@ -4,7 +4,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"lifeboat/app/paper"
 )

@@ -530,11 +530,11 @@ func TestCensusPagesCarryNoQRCode(t *testing.T) {
 }
 
 // TestTheQRCodeScans decodes the QR code of a page rendered at 80 dpi with
-// zbarimg, where it is installed (it is not among the test dependencies).
+// zbarimg (zbar-tools, which make test installs).
 func TestTheQRCodeScans(t *testing.T) {
 	needPoppler(t)
 	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Skip("zbarimg is not installed (zbar-tools)")
+		t.Skip("zbarimg is missing: install zbar-tools (make test-deps)")
 	}
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: emile()}}})
 	prefix := filepath.Join(t.TempDir(), "page")

@@ -1,6 +1,6 @@
 package paper
 
-import "github.com/go-pdf/fpdf"
+import "codeberg.org/go-pdf/fpdf"
 
 // Frame draws the running header and footer: it calls draw on every page
 // of f in turn, once the content is written and the number of pages is

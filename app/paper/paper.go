@@ -19,8 +19,8 @@ package paper
 import (
 	"time"
 
+	"codeberg.org/go-pdf/fpdf"
 	"fyne.io/fyne/v2/theme"
-	"github.com/go-pdf/fpdf"
 )
 
 // Family is the font family every document prints in, regular ("") and

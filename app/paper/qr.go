@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-pdf/fpdf"
-	"github.com/skip2/go-qrcode"
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/yeqown/go-qrcode/v2"
 )
 
 // QR codes are drawn as vector squares rather than placed as a PNG image:
@@ -16,18 +16,31 @@ import (
 
 // qrLevel is error correction level M (15 %): enough for a sheet that
 // gets creased or marked by a pen, while keeping modules large.
-const qrLevel = qrcode.Medium
+const qrLevel = qrcode.ErrorCorrectionMedium
 
 // QR is the QR code of payload as rows of dark (true) modules, without the
 // quiet zone: the page leaves white space around it.
 func QR(payload string) ([][]bool, error) {
-	q, err := qrcode.New(payload, qrLevel)
+	q, err := qrcode.NewWith(payload, qrcode.WithErrorCorrectionLevel(qrLevel))
 	if err != nil {
 		return nil, err
 	}
-	q.DisableBorder = true
-	return q.Bitmap(), nil
+	var m matrix
+	if err := q.Save(&m); err != nil {
+		return nil, err
+	}
+	return m.modules, nil
 }
+
+// matrix is a qrcode.Writer that keeps the modules of the code saved.
+type matrix struct{ modules [][]bool }
+
+func (m *matrix) Write(mat qrcode.Matrix) error {
+	m.modules = mat.Bitmap()
+	return nil
+}
+
+func (m *matrix) Close() error { return nil }
 
 // DrawQR draws modules as a black square of side size (mm) with its top
 // left corner at x, y (mm). Each row's runs of dark modules are rectangles

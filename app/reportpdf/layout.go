@@ -1,7 +1,7 @@
 package reportpdf
 
 import (
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 
 	"lifeboat/app/paper"
 )
