@@ -37,13 +37,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/synthetic"
 )
 
 const (
-	benchPatients   = 5000
-	benchPassphrase = "benchmark ward passphrase"
+	benchPatients = 5000
 )
 
 // benchAsOf is when the synthetic snapshot was taken; the kiosk's clock
@@ -100,17 +100,13 @@ func buildBenchVaults() error {
 	}
 	defer ward.Close()
 	seal := func(name string, workFactor int) (string, error) {
-		dir := filepath.Join(root, name)
-		if _, err := store.Init(dir, benchPassphrase, store.InitOptions{WorkFactor: workFactor}); err != nil {
-			return "", err
-		}
-		keys, err := store.Unlock(dir, benchPassphrase)
+		v, err := storetest.InitVault(filepath.Join(root, name), workFactor)
 		if err != nil {
 			return "", err
 		}
-		_, err = store.Seal(ctx, dir, keys, ward, store.SealRequest{AsOf: benchAsOf, Source: "files",
+		_, err = store.Seal(ctx, v.Dir, v.Keys, ward, store.SealRequest{AsOf: benchAsOf, Source: "files",
 			Census: store.Census{Mode: "all"}})
-		return dir, err
+		return v.Dir, err
 	}
 	if uiVaults.strong, err = seal("vault-scrypt18", store.DefaultWorkFactor); err != nil {
 		return err
@@ -147,7 +143,7 @@ func unlockToCensus(b *testing.B, k *Kiosk) {
 	k.work.Wait()
 	drainUI()
 	runtime.GC()
-	test.Type(k.unlock.passphrase, benchPassphrase)
+	test.Type(k.unlock.passphrase, passphrase)
 	test.Type(k.unlock.user, "RN Peeters")
 	b.StartTimer()
 	test.Tap(k.unlock.button)
@@ -238,13 +234,13 @@ func BenchmarkUIUnlockToCensus5000(b *testing.B) {
 				b.StopTimer()
 				runtime.GC()
 				b.StartTimer()
-				if _, err := store.Unlock(v.dir, benchPassphrase); err != nil {
+				if _, err := store.Unlock(v.dir, passphrase); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
-	keys, err := store.Unlock(weak, benchPassphrase)
+	keys, err := store.Unlock(weak, passphrase)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -361,7 +357,7 @@ func BenchmarkUISearchKeystroke5000(b *testing.B) {
 	_, weak := benchVaults(b)
 	b.Run("kiosk", func(b *testing.B) {
 		k := benchKiosk(b, weak)
-		unlockWith(k, benchPassphrase, "RN Peeters")
+		unlockWith(k, passphrase, "RN Peeters")
 		if !k.Unlocked() || len(k.census.shown) != benchPatients {
 			b.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
 		}
@@ -391,7 +387,7 @@ func BenchmarkUISearchKeystroke5000(b *testing.B) {
 		reportPercentiles(b, times)
 	})
 	b.Run("floor=contains", func(b *testing.B) {
-		keys, err := store.Unlock(weak, benchPassphrase)
+		keys, err := store.Unlock(weak, passphrase)
 		if err != nil {
 			b.Fatal(err)
 		}

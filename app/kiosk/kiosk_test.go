@@ -12,9 +12,12 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 )
 
-const passphrase = "ward 4B passphrase"
+// passphrase is the ward passphrase of the test vaults, typed into the
+// unlock form.
+const passphrase = storetest.Passphrase
 
 func src(typ, id string) store.Source {
 	return store.Source{Type: typ, ID: id, VersionID: "1", JSON: json.RawMessage(`{}`)}
@@ -58,14 +61,8 @@ func ward(t *testing.T, asOf time.Time, malformed int) string {
 // snapshot of charts, as of asOf, declaring malformed unreadable records.
 func sealedWard(t *testing.T, asOf time.Time, malformed int, charts ...store.Chart) string {
 	t.Helper()
-	dir := t.TempDir()
-	if _, err := store.Init(dir, passphrase, store.InitOptions{WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	keys, err := store.Unlock(dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := storetest.NewVault(t)
+	dir, keys := v.Dir, v.Keys
 	ctx := context.Background()
 	w, err := store.BuildWard(ctx, charts)
 	if err != nil {
