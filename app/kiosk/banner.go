@@ -13,6 +13,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 )
 
 // Banner colours by freshness, chosen for white text at high contrast.
@@ -65,7 +66,7 @@ func newBanner(k *Kiosk) *banner {
 		for {
 			select {
 			case <-b.ticker.C:
-				fyne.Do(b.k.tick)
+				ui.Do(b.k.tick)
 			case <-b.quit:
 				return
 			}
@@ -160,3 +161,9 @@ func (bannerLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	text := fyne.MeasureText("M", bannerTextSize, objects[0].(*canvas.Text).TextStyle)
 	return fyne.NewSize(right.Width, max(right.Height, text.Height))
 }
+
+// toggleLargeText switches large text on or off and remembers it.
+func (k *Kiosk) toggleLargeText() { ui.Toggle(k.app, ui.LargeTextKey) }
+
+// toggleContrast switches high contrast on or off and remembers it.
+func (k *Kiosk) toggleContrast() { ui.Toggle(k.app, ui.ContrastKey) }

@@ -36,6 +36,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/fhir"
@@ -141,7 +142,7 @@ func unlockToCensus(b *testing.B, k *Kiosk) {
 		k.Lock() // stops the census's background reading
 	}
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	runtime.GC()
 	test.Type(k.unlock.passphrase, passphrase)
 	test.Type(k.unlock.user, "RN Peeters")
@@ -165,7 +166,7 @@ func unlockToCensus(b *testing.B, k *Kiosk) {
 	}
 	b.StopTimer()
 	k.work.Wait() // the census's background reading, untimed
-	drainUI()
+	uitest.Drain()
 	if !k.Unlocked() || k.census == nil || len(k.census.shown) != benchPatients {
 		n := -1
 		if k.census != nil {

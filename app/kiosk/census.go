@@ -14,6 +14,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -212,7 +213,7 @@ func (v *censusView) findLookAlikes() {
 	go func() {
 		defer k.work.Done()
 		similar := lookAlikes(rows)
-		uiDo(func() { v.takeLookAlikes(round, session, similar) })
+		ui.Do(func() { v.takeLookAlikes(round, session, similar) })
 	}()
 }
 

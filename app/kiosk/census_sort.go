@@ -15,6 +15,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -26,7 +27,7 @@ import (
 // index, without medications: reading them takes decoding every chart,
 // too slow for 5,000 patients on the UI thread. So once the census shows,
 // a goroutine (tracked by k.work) reads the charts one by one and hands
-// the doses back with uiDo in batches; the rows say "…" until theirs come.
+// the doses back with ui.Do in batches; the rows say "…" until theirs come.
 // The work is abandoned, and whatever it hands back is dropped, when the
 // kiosk locks (the session's quit channel closes, and k.session moves on),
 // when a newer snapshot is swapped in, or when a saved entry starts a new
@@ -44,11 +45,6 @@ import (
 // Sorting and filtering never hide a patient from a wristband or a pack
 // code: when the patient scanned is filtered out, the filter goes back to
 // all patients (openFirst, openPack).
-
-// uiDo hands work back to the UI thread. Tests put their own in its place
-// to run what is handed back on the test's goroutine, when they choose
-// (Fyne's test driver runs fyne.Do at once, on the calling goroutine).
-var uiDo = fyne.Do
 
 // chartForMeds reads a chart for the census's medication columns; tests
 // hold it to catch the work in flight.
@@ -159,7 +155,7 @@ func (v *censusView) readMeds(fresh bool) {
 		hand := func(final bool) {
 			b := batch
 			batch = nil
-			uiDo(func() { v.takeMeds(round, session, b, final) })
+			ui.Do(func() { v.takeMeds(round, session, b, final) })
 		}
 		for _, id := range todo {
 			select {
@@ -459,7 +455,7 @@ func (v *censusView) startClock() {
 		for {
 			select {
 			case <-t.C:
-				uiDo(v.tick)
+				ui.Do(v.tick)
 			case <-quit:
 				return
 			}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -66,7 +67,7 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 		t.Errorf("progress %q", v.progress.Text)
 	}
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if v.progress.Visible() || v.meds.done != 4 {
 		t.Errorf("after: progress %q, %d read", v.progress.Text, v.meds.done)
 	}
@@ -77,7 +78,7 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 		t.Errorf("before the doses are read: %q", next)
 	}
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if next, _ := v.medsText(censusRowOf(t, v, "p1"), now); next == present.MedsPending {
 		t.Errorf("after: %q", next)
 	}
@@ -195,7 +196,7 @@ func TestTheBackgroundReadingStopsWhenTheKioskLocks(t *testing.T) {
 	k.Lock()
 	close(release)
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if n := read.Load(); n != 1 {
 		t.Errorf("%d charts read after the kiosk locked, want the one under way only", n)
 	}
@@ -215,7 +216,7 @@ func TestANewRoundAbandonsTheOneUnderWay(t *testing.T) {
 	v.readMeds(true) // a newer snapshot, or a saved entry: read again
 	close(release)
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if n := read.Load(); n != 1 {
 		t.Errorf("the abandoned round read %d charts, want the one under way only", n)
 	}

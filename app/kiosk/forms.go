@@ -16,6 +16,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -450,7 +451,7 @@ func (f *entryForm) submit(confirmed bool) {
 	go func() {
 		defer k.work.Done()
 		c.run(context.Background())
-		fyne.Do(func() {
+		ui.Do(func() {
 			if k.session != session {
 				// Locked meanwhile: the form is gone, but a saved entry
 				// is durable and still goes into the audit trail.

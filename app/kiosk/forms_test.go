@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -89,11 +90,13 @@ func field[T any](t *testing.T, f *entryForm, label string) T {
 func enter(k *Kiosk, into interface{ TypedKey(*fyne.KeyEvent) }) {
 	into.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	k.work.Wait()
+	uitest.Drain()
 }
 
 func tapSave(k *Kiosk, b *formButton) {
 	test.Tap(b)
 	k.work.Wait()
+	uitest.Drain()
 }
 
 func recorded(t *testing.T, k *Kiosk) []store.JournalEntry {

@@ -5,7 +5,8 @@
 // Patient data lives only in memory and only while unlocked: locking
 // closes the snapshot and drops every widget that showed it. Background
 // work (scrypt, decryption) runs off the UI thread and hands its result
-// back with fyne.Do.
+// back with ui.Do. The theme and the language remembered are shared with
+// the worklist window (app/ui).
 package kiosk
 
 import (
@@ -19,6 +20,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -51,11 +53,6 @@ type Options struct {
 
 // windowTitle is the title of the kiosk's window.
 const windowTitle = "Lifeboat – downtime records"
-
-// langKey is the preference that remembers the language chosen on the
-// unlock screen (not secret: it is kept with the large-text setting, in
-// the application's preferences, never in the data folder).
-const langKey = "language"
 
 // DefaultIdleLock is how long an unlocked kiosk waits unused before it
 // locks itself: a ward workstation is left unattended in a hurry.
@@ -129,10 +126,10 @@ func New(a fyne.App, opt Options) *Kiosk {
 		opt.Thresholds = present.DefaultThresholds
 	}
 	k := &Kiosk{app: a, opt: opt}
-	applyTheme(a)
+	ui.ApplyTheme(a)
 	lang, ok := i18n.Parse(string(opt.Lang))
 	if !ok {
-		lang, _ = i18n.Parse(a.Preferences().String(langKey))
+		lang = ui.RememberedLanguage(a)
 	}
 	i18n.Set(lang)
 
@@ -178,7 +175,7 @@ func (k *Kiosk) tryUnlock(passphrase, user string, done func(err error)) {
 	go func() {
 		defer k.work.Done()
 		u, err := open(passphrase, user)
-		fyne.Do(func() {
+		ui.Do(func() {
 			if k.session != session || k.snap != nil {
 				if u != nil {
 					u.snap.Close()

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 )
@@ -94,42 +95,13 @@ func unlockWith(k *Kiosk, pass, user string) {
 	test.Type(k.unlock.user, user)
 	test.Tap(k.unlock.button)
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 }
 
-// handed is what background work handed back to the UI thread (uiDo),
-// kept to be run on the test's goroutine by drainUI: Fyne's test driver
-// would run it at once on the worker's goroutine, beside the UI work of
-// the goroutine that started it.
-var handed struct {
-	sync.Mutex
-	fns []func()
-}
+func init() { uitest.Hold() }
 
-func init() {
-	uiDo = func(f func()) {
-		handed.Lock()
-		handed.fns = append(handed.fns, f)
-		handed.Unlock()
-	}
-}
-
-// drainUI runs what was handed back to the UI thread, until nothing is
-// left; call it once the work is done (k.work.Wait).
-func drainUI() {
-	for {
-		handed.Lock()
-		fns := handed.fns
-		handed.fns = nil
-		handed.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
+// drainUI is uitest.Drain, under the name screenshots_test.go calls.
+func drainUI() { uitest.Drain() }
 
 func TestAWrongPassphraseKeepsTheKioskLocked(t *testing.T) {
 	now := time.Now()
@@ -251,6 +223,7 @@ func TestEnterWhileUnlockingDoesNotStartASecondUnlock(t *testing.T) {
 	k.unlock.passphrase.OnSubmitted(k.unlock.passphrase.Text)
 	close(h.release)
 	k.work.Wait()
+	uitest.Drain()
 	if n := h.calls.Load(); n != 1 {
 		t.Fatalf("%d unlocks started, want 1", n)
 	}
@@ -269,6 +242,7 @@ func TestAnUnlockThatFinishesAfterLockIsDiscardedAndItsSnapshotClosed(t *testing
 	k.Lock()
 	close(h.release)
 	k.work.Wait()
+	uitest.Drain()
 	if k.Unlocked() || k.census != nil || k.banner != nil {
 		t.Fatal("an unlock started before Lock opened a session after it")
 	}

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/ui"
+	"lifeboat/app/ui/uitest"
 )
 
 // texts are the words on screen under o: labels, texts, buttons, the
@@ -84,7 +86,7 @@ func notOnScreen(t *testing.T, k *Kiosk, words ...string) {
 func visitChart(t *testing.T, k *Kiosk) {
 	t.Helper()
 	k.openPatient("p1")
-	drainUI()
+	uitest.Drain()
 	for i := range k.chart.tabs.items {
 		k.chart.selectTab(i)
 	}
@@ -120,14 +122,14 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 	if k.unlock.user.Text != "RN Peeters" {
 		t.Errorf("the name typed before the switch is lost: %q", k.unlock.user.Text)
 	}
-	if got := a.Preferences().String(langKey); got != "nl" {
+	if got := a.Preferences().String(ui.LangKey); got != "nl" {
 		t.Errorf("the preference holds %q", got)
 	}
 	wantOnScreen(t, k, "Wachtwoord van de afdeling", "Uw naam of personeelsnummer")
 	test.Type(k.unlock.passphrase, passphrase)
 	test.Tap(k.unlock.button)
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if !k.Unlocked() {
 		t.Fatalf("not unlocked: %q", k.unlock.message.Text)
 	}
@@ -164,7 +166,7 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 
 	// French.
 	test.Tap(k.unlock.langs[2])
-	if got := a.Preferences().String(langKey); got != "fr" {
+	if got := a.Preferences().String(ui.LangKey); got != "fr" {
 		t.Errorf("the preference holds %q", got)
 	}
 	wantOnScreen(t, k, "Déverrouiller", "Mot de passe de l'unité", "Votre nom ou matricule")
@@ -184,7 +186,7 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 	// The printed pack follows too.
 	k.printPack()
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Errorf("looked up without a translation:\n%s", strings.Join(m, "\n"))
@@ -196,12 +198,12 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 func TestTheLangOptionOverridesThePreference(t *testing.T) {
 	t.Cleanup(func() { i18n.Set(i18n.English) })
 	a := test.NewTempApp(t)
-	a.Preferences().SetString(langKey, "nl")
+	a.Preferences().SetString(ui.LangKey, "nl")
 	k := New(a, Options{Dir: t.TempDir(), Lang: i18n.French})
-	if k.unlock.button.Text != "Déverrouiller" || a.Preferences().String(langKey) != "nl" {
-		t.Errorf("with --lang fr the button reads %q, the preference %q", k.unlock.button.Text, a.Preferences().String(langKey))
+	if k.unlock.button.Text != "Déverrouiller" || a.Preferences().String(ui.LangKey) != "nl" {
+		t.Errorf("with --lang fr the button reads %q, the preference %q", k.unlock.button.Text, a.Preferences().String(ui.LangKey))
 	}
-	a.Preferences().SetString(langKey, "xx")
+	a.Preferences().SetString(ui.LangKey, "xx")
 	New(a, Options{Dir: t.TempDir()})
 	if i18n.Current() != i18n.English {
 		t.Errorf("an unknown preference opens in %s", i18n.Current())

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 )
 
 // clock is a test clock that the test moves by hand.
@@ -105,7 +106,7 @@ func TestHighContrastIsRememberedAndDarkensHintsAndBorders(t *testing.T) {
 	}
 	hint, border := luminance(theme.ColorNamePlaceHolder), luminance(theme.ColorNameInputBorder)
 	k.toggleContrast()
-	if luminance(theme.ColorNamePlaceHolder) >= hint || luminance(theme.ColorNameInputBorder) >= border || !k.app.Preferences().Bool(contrastKey) {
+	if luminance(theme.ColorNamePlaceHolder) >= hint || luminance(theme.ColorNameInputBorder) >= border || !k.app.Preferences().Bool(ui.ContrastKey) {
 		t.Fatal("high contrast did not darken the hints and borders, or was not remembered")
 	}
 	if luminance(theme.ColorNameForeground) != 0 {
@@ -122,7 +123,7 @@ func TestLargeTextIsRememberedAndEnlargesTheText(t *testing.T) {
 	unlockWith(k, passphrase, "RN Peeters")
 	normal := k.app.Settings().Theme().Size("text")
 	k.toggleLargeText()
-	if got := k.app.Settings().Theme().Size("text"); got <= normal || !k.app.Preferences().Bool(largeTextKey) {
+	if got := k.app.Settings().Theme().Size("text"); got <= normal || !k.app.Preferences().Bool(ui.LargeTextKey) {
 		t.Fatalf("text size %v after large text, %v before", got, normal)
 	}
 	k.toggleLargeText()

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -62,7 +63,7 @@ func TestLookAlikeNamesAreFlaggedOnBothRowsAndTheChart(t *testing.T) {
 	// "Doe, Jane" registered during downtime looks like "Doe, Janet".
 	temp := registerJane(t, k)
 	k.work.Wait()
-	drainUI() // the look-alikes are found off the UI thread
+	uitest.Drain() // the look-alikes are found off the UI thread
 	if got := k.census.similarFlag(censusRowOf(t, k.census, "p5")); got != present.SimilarNameFlag {
 		t.Errorf("p5 after the registration: flag %q", got)
 	}
@@ -109,7 +110,7 @@ func TestLookAlikeNamesAreFoundOffTheUIThread(t *testing.T) {
 	}
 	close(release)
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if calls != 1 || v.similar != nil {
 		t.Errorf("%d searches, look-alikes %v; want the new answer (none)", calls, v.similar)
 	}

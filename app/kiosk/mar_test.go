@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -31,7 +32,7 @@ func recordDowntimeDose(t *testing.T, k *Kiosk, patient, orderID, name, outcome 
 	}
 	k.census.reload()
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	k.openPatient(patient)
 	return e
 }

@@ -11,6 +11,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -79,7 +80,7 @@ func (k *Kiosk) setMine(id string, on bool) {
 	go func() {
 		defer k.work.Done()
 		err := writeMine(dir, keys, user, ids, version)
-		uiDo(func() {
+		ui.Do(func() {
 			if k.session != session || k.mine.version != version {
 				return
 			}

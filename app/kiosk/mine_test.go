@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -36,7 +37,7 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 		test.Tap(k.chart.mine)
 	}
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	k.census.setShow(present.ShowMine)
 	if got := shownIDs(k.census); !slices.Equal(got, []string{"p2", "p4"}) {
 		t.Fatalf("before the lock: %v", got)
@@ -62,7 +63,7 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 	k.openPatient("p3")
 	test.Tap(k.chart.mine)
 	k.work.Wait()
-	drainUI()
+	uitest.Drain()
 	k.Lock()
 
 	// A restart: a new kiosk on the same folder.
@@ -75,7 +76,7 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 	k2.openPatient("p4")
 	test.Tap(k2.chart.mine) // taken out
 	k2.work.Wait()
-	drainUI()
+	uitest.Drain()
 	if got := shownIDs(k2.census); !slices.Equal(got, []string{"p2"}) {
 		t.Errorf("after taking p4 out: %v", got)
 	}

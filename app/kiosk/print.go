@@ -17,6 +17,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/pack"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -94,7 +95,7 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 				return err
 			})
 		}
-		fyne.Do(func() {
+		ui.Do(func() {
 			if k.session != session {
 				clearPrints(dir) // locked meanwhile: nothing of it stays
 				return

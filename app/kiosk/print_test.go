@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -25,11 +26,13 @@ func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
 	// From the search field, with no chart open: the census and the ward.
 	k.census.search.TypedShortcut(printShortcut)
 	k.work.Wait()
+	uitest.Drain()
 	ward := k.lastPrint
 	// With a chart open: that patient's pack.
 	submit(k, "MRN002")
 	k.printPack()
 	k.work.Wait()
+	uitest.Drain()
 	if len(opened) != 2 || opened[0] != ward || opened[1] != k.lastPrint || ward == k.lastPrint {
 		t.Fatalf("opened %v", opened)
 	}
@@ -82,6 +85,7 @@ func TestARegistrationLabelIsPrintedAndAudited(t *testing.T) {
 	}
 	test.Tap(button)
 	k.work.Wait()
+	uitest.Drain()
 	if len(opened) != 1 || !strings.Contains(filepath.Base(opened[0]), "label") {
 		t.Fatalf("opened %v", opened)
 	}

@@ -5,10 +5,9 @@ import (
 	"slices"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -42,7 +41,7 @@ func (k *Kiosk) checkNewer() {
 	go func() {
 		defer k.work.Done()
 		s, err := store.Open(context.Background(), dir, keys)
-		fyne.Do(func() {
+		ui.Do(func() {
 			if k.session != session {
 				if s != nil {
 					s.Close()

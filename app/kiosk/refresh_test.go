@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -58,6 +59,7 @@ func TestANewerGenerationIsPickedUpInTheBackground(t *testing.T) {
 	sealNewer(t, k.opt.Dir, clk.now())
 	k.tick()
 	k.work.Wait()
+	uitest.Drain()
 	if !strings.Contains(k.banner.text.Text, "generation 2") || len(k.census.snapRows) != 3 {
 		t.Fatalf("banner %q, %d patients", k.banner.text.Text, len(k.census.snapRows))
 	}
@@ -71,6 +73,7 @@ func TestANewerGenerationIsPickedUpInTheBackground(t *testing.T) {
 	sealNewer(t, k.opt.Dir, clk.now())
 	k.tick()
 	k.work.Wait()
+	uitest.Drain()
 	if k.chart.current != nil && k.chart.current.Patient.ID == "p4" {
 		t.Fatal("the chart of a patient who left is still shown as current")
 	}
@@ -85,6 +88,7 @@ func TestAFormBeingFilledInIsNotReplacedByANewerGeneration(t *testing.T) {
 	sealNewer(t, k.opt.Dir, clk.now())
 	k.tick()
 	k.work.Wait()
+	uitest.Drain()
 	if k.chart.forms.open != f || !strings.Contains(k.banner.text.Text, "generation 2") {
 		t.Fatalf("form open=%v banner %q", k.chart.forms.open == f, k.banner.text.Text)
 	}
@@ -138,6 +142,7 @@ func TestANewerGenerationThatIsRefusedIsNamedOnTheBanner(t *testing.T) {
 	}
 	k.tick()
 	k.work.Wait()
+	uitest.Drain()
 	if !strings.Contains(k.banner.text.Text, "generation 1") || !strings.Contains(k.banner.warning.Text, "generation 2") ||
 		!k.banner.warning.Visible() {
 		t.Fatalf("banner %q, warning %q", k.banner.text.Text, k.banner.warning.Text)

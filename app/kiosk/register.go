@@ -13,6 +13,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -151,9 +152,6 @@ func (k *Kiosk) wardName() string {
 	return best
 }
 
-// sizeNameIdentifier is the theme size of a temporary identifier on screen.
-const sizeNameIdentifier fyne.ThemeSizeName = "lifeboatIdentifier"
-
 // showRegistered shows the temporary identifier of a patient just
 // registered, large and selectable so that it can be copied, with the way
 // on to their chart.
@@ -165,7 +163,7 @@ func (v *chartView) showRegistered(e store.Entry) {
 	head.Wrapping = fyne.TextWrapWord
 	label := widget.NewLabel(id)
 	label.Selectable = true
-	label.SizeName = sizeNameIdentifier
+	label.SizeName = ui.SizeNameIdentifier
 	label.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	label.Alignment = fyne.TextAlignCenter
 	who := widget.NewLabel(present.EntrySummary(e))

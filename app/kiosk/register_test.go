@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -75,7 +76,7 @@ func TestARegisteredPatientGetsATemporaryIDJoinsTheCensusAndHasADowntimeOnlyChar
 			shown = l
 		}
 	})
-	if shown == nil || !shown.Selectable || shown.SizeName != sizeNameIdentifier || Theme(false).Size(sizeNameIdentifier) < 30 {
+	if shown == nil || !shown.Selectable || shown.SizeName != ui.SizeNameIdentifier || ui.Theme(false).Size(ui.SizeNameIdentifier) < 30 {
 		t.Fatalf("the identifier is not shown large and selectable: %+v", shown)
 	}
 	open, ok := k.win.Canvas().Focused().(*keyButton)

@@ -13,6 +13,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 )
 
@@ -130,7 +131,7 @@ func (k *Kiosk) SetLanguage(l i18n.Lang) {
 		return
 	}
 	i18n.Set(l)
-	k.app.Preferences().SetString(langKey, string(i18n.Current()))
+	ui.RememberLanguage(k.app)
 	k.win.SetTitle(i18n.T(windowTitle))
 	if k.snap != nil || k.unlock == nil {
 		return

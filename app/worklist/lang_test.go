@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/ui"
+	"lifeboat/app/ui/uitest"
 )
 
 // words are the words on screen under o: labels, texts, buttons, form
@@ -79,10 +81,10 @@ func TestTheWorklistOpensInTheKiosksLanguage(t *testing.T) {
 	f := newFixture(t)
 	t.Cleanup(func() { i18n.Set(i18n.English); i18n.ResetMissing() })
 	a := test.NewTempApp(t)
-	a.Preferences().SetString("language", "nl")
+	a.Preferences().SetString(ui.LangKey, "nl")
 	i18n.ResetMissing()
 	w := Show(a, f.dir, Options{})
-	t.Cleanup(func() { w.Wait(); drainUI(); w.Lock() })
+	t.Cleanup(func() { w.Wait(); uitest.Drain(); w.Lock() })
 
 	if i18n.Current() != i18n.Dutch || w.Window().Title() != "Lifeboat – reconciliatiewerklijst" {
 		t.Fatalf("the worklist opens in %s, titled %q", i18n.Current(), w.Window().Title())

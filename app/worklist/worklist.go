@@ -8,8 +8,9 @@
 // applies them. Nothing is decided automatically.
 //
 // It unlocks with the kiosk's IT recovery key (a key file or the key
-// pasted) and the decider's name. Disk work runs off the UI thread and
-// comes back with fyne.Do.
+// pasted) and the decider's name. The theme and the language come from
+// what it shares with the kiosk (app/ui). Disk work runs off the UI thread
+// and comes back with ui.Do.
 package worklist
 
 import (
@@ -26,8 +27,8 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"lifeboat/app/i18n"
-	"lifeboat/app/kiosk"
 	"lifeboat/app/present"
+	"lifeboat/app/ui"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -82,13 +83,6 @@ func (r *row) todo() bool {
 	return r.waits() && !r.after && r.entry.State == store.StatePending && !r.entry.Superseded()
 }
 
-// langKey is the preference the kiosk remembers its language in (see
-// app/kiosk).
-const langKey = "language"
-
-// uiDo hands work back to the UI thread; tests put their own in its place.
-var uiDo = fyne.Do
-
 // NewContent builds the worklist for the data folder dir without a window:
 // the unlock screen first. Content is what to show.
 func NewContent(dir string, opt Options) *Worklist {
@@ -103,11 +97,10 @@ func NewContent(dir string, opt Options) *Worklist {
 // Show makes the worklist's window in application a; the caller shows it
 // (ShowAndRun).
 func Show(a fyne.App, dir string, opt Options) *Worklist {
-	a.Settings().SetTheme(kiosk.ThemeFor(a))
+	ui.ApplyTheme(a)
 	// The language last chosen on the kiosk's unlock screen: the worklist
 	// runs under the same application ID, so it reads the same preference.
-	lang, _ := i18n.Parse(a.Preferences().String(langKey))
-	i18n.Set(lang)
+	i18n.Set(ui.RememberedLanguage(a))
 	w := NewContent(dir, opt)
 	w.win = a.NewWindow(tr(windowTitle))
 	w.win.Resize(fyne.NewSize(1280, 800))
@@ -306,7 +299,7 @@ func (w *Worklist) tryUnlock(keyFile, keyText, user string, done func(error)) {
 	go func() {
 		defer w.work.Done()
 		o, err := open(context.Background(), w.dir, keyFile, keyText)
-		uiDo(func() {
+		ui.Do(func() {
 			if w.session != session || w.journal != nil {
 				if o != nil {
 					o.journal.Close()
@@ -352,7 +345,7 @@ func (w *Worklist) decide(r *row, action, linkTo, reason string, done func(error
 	go func() {
 		defer w.work.Done()
 		d, err := reconcile.Decide(context.Background(), j, r.it.Entry, action, linkTo, reason, user, now)
-		uiDo(func() {
+		ui.Do(func() {
 			if w.session != session {
 				return
 			}
@@ -373,7 +366,7 @@ func (w *Worklist) correct(r *row, edit func(*store.Entry) error, careBy, reason
 	go func() {
 		defer w.work.Done()
 		d, err := reconcile.EditThenPush(context.Background(), j, r.it.Entry, edit, careBy, reason, user, now)
-		uiDo(func() {
+		ui.Do(func() {
 			if w.session != session {
 				return
 			}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,40 +15,13 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/reconcile"
 )
 
-// handed is what background work handed back to the UI thread, run on
-// the test's goroutine by drainUI (as in the kiosk's tests).
-var handed struct {
-	sync.Mutex
-	fns []func()
-}
-
-func init() {
-	uiDo = func(f func()) {
-		handed.Lock()
-		handed.fns = append(handed.fns, f)
-		handed.Unlock()
-	}
-}
-
-func drainUI() {
-	for {
-		handed.Lock()
-		fns := handed.fns
-		handed.fns = nil
-		handed.Unlock()
-		if len(fns) == 0 {
-			return
-		}
-		for _, f := range fns {
-			f()
-		}
-	}
-}
+func init() { uitest.Hold() }
 
 // fixture is a kiosk's data folder with a journal of three entries and a
 // sealed report that left each for a person.
@@ -127,7 +99,7 @@ func newWorklist(t *testing.T, f *fixture) *Worklist {
 	t.Helper()
 	test.NewTempApp(t)
 	w := NewContent(f.dir, Options{})
-	t.Cleanup(func() { w.Wait(); drainUI(); w.Lock() })
+	t.Cleanup(func() { w.Wait(); uitest.Drain(); w.Lock() })
 	return w
 }
 
@@ -138,7 +110,7 @@ func unlockWith(w *Worklist, keyFile, key, user string) {
 	test.Type(v.user, user)
 	test.Tap(v.button)
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 }
 
 func unlocked(t *testing.T) (*fixture, *Worklist) {
@@ -279,7 +251,7 @@ func TestSkipNeedsAReasonAndIsJournaled(t *testing.T) {
 	d := choose(t, w, f.allergy.ID)
 	test.Tap(d.skip)
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 	if d.message.Text != "Say why it is skipped: type the reason first." {
 		t.Fatalf("message %q", d.message.Text)
 	}
@@ -289,7 +261,7 @@ func TestSkipNeedsAReasonAndIsJournaled(t *testing.T) {
 	test.Type(d.reason, "recorded by hand in the EHR by the pharmacist")
 	test.Tap(d.skip)
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 	ds := ofKind(decisions(t, f), store.KindDecision)
 	if len(ds) != 1 {
 		t.Fatalf("%d decisions, want 1 (message %q)", len(ds), d.message.Text)
@@ -328,7 +300,7 @@ func TestLinkingToACandidateRecordsTheLink(t *testing.T) {
 	}
 	test.Tap(d.links[0])
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 	ds := ofKind(decisions(t, f), store.KindDecision)
 	if len(ds) != 1 || ds[0].Decision.Action != store.DecisionLink || ds[0].Decision.LinkTo != "pat-77" ||
 		ds[0].Decision.Entry != f.reg.ID {
@@ -360,7 +332,7 @@ func TestEditThenPushRecordsACorrectionAndItsPush(t *testing.T) {
 	test.Type(form.reason, "the paper MAR says 1000 mg")
 	test.Tap(form.save)
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 	all := decisions(t, f)
 	meds := ofKind(all, store.KindMedication)
 	if len(meds) != 2 {
@@ -394,11 +366,11 @@ func TestPushAnywayAndNewPatientLeaveTheList(t *testing.T) {
 	test.Type(d.reason, "confirmed with the prescriber")
 	test.Tap(d.push)
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 	d = choose(t, w, f.reg.ID)
 	test.Tap(d.newPatient)
 	w.Wait()
-	drainUI()
+	uitest.Drain()
 	ds := ofKind(decisions(t, f), store.KindDecision)
 	if len(ds) != 2 || ds[0].Decision.Action != store.DecisionPush || ds[1].Decision.Action != store.DecisionNewPatient {
 		t.Fatalf("decisions %+v", ds)

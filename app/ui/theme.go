@@ -1,4 +1,4 @@
-package kiosk
+package ui
 
 import (
 	"image/color"
@@ -7,13 +7,13 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// kioskTheme is Fyne's theme in its light variant whatever the desktop
+// lifeboatTheme is Fyne's theme in its light variant whatever the desktop
 // prefers (ward screens are read in bright rooms, and the banner colours
 // are chosen against a light background), with text optionally larger
 // for reading at arm's length or with tired eyes, and optionally in high
 // contrast: black text and borders on white, darker hints, and buttons
 // and focus that stand out, for poor screens, glare and weak sight.
-type kioskTheme struct {
+type lifeboatTheme struct {
 	fyne.Theme
 	large, contrast bool
 }
@@ -23,18 +23,22 @@ const largeTextScale = 1.4
 
 // The preferences that remember the settings (not secret).
 const (
-	largeTextKey = "largeText"
-	contrastKey  = "highContrast"
+	LargeTextKey = "largeText"
+	ContrastKey  = "highContrast"
 )
 
-// Theme returns the kiosk's theme, with large text or not.
-func Theme(large bool) fyne.Theme { return kioskTheme{Theme: theme.DefaultTheme(), large: large} }
+// SizeNameIdentifier is the theme size of a temporary identifier on
+// screen (the kiosk shows one large, to be copied onto a wristband).
+const SizeNameIdentifier fyne.ThemeSizeName = "lifeboatIdentifier"
 
-// ThemeFor returns the kiosk's theme as the app's preferences remember it
-// (large text, high contrast); the worklist window uses it too.
+// Theme returns the windows' theme, with large text or not.
+func Theme(large bool) fyne.Theme { return lifeboatTheme{Theme: theme.DefaultTheme(), large: large} }
+
+// ThemeFor returns the windows' theme as the app's preferences remember
+// it (large text, high contrast).
 func ThemeFor(a fyne.App) fyne.Theme {
 	p := a.Preferences()
-	return kioskTheme{Theme: theme.DefaultTheme(), large: p.Bool(largeTextKey), contrast: p.Bool(contrastKey)}
+	return lifeboatTheme{Theme: theme.DefaultTheme(), large: p.Bool(LargeTextKey), contrast: p.Bool(ContrastKey)}
 }
 
 // highContrast are the colours that change in high contrast.
@@ -58,16 +62,16 @@ var highContrast = map[fyne.ThemeColorName]color.Color{
 	theme.ColorNameError:            color.NRGBA{0xa8, 0x00, 0x00, 0xff},
 }
 
-func (t kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+func (t lifeboatTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	if c, ok := highContrast[n]; ok && t.contrast {
 		return c
 	}
 	return t.Theme.Color(n, theme.VariantLight)
 }
 
-func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
+func (t lifeboatTheme) Size(n fyne.ThemeSizeName) float32 {
 	s := t.Theme.Size(n)
-	if n == sizeNameIdentifier {
+	if n == SizeNameIdentifier {
 		s = 40 // a temporary identifier, to be copied onto a wristband
 		if t.large {
 			s *= largeTextScale
@@ -85,17 +89,13 @@ func (t kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	return s
 }
 
-// applyTheme sets the theme from the remembered preferences.
-func applyTheme(a fyne.App) { a.Settings().SetTheme(ThemeFor(a)) }
+// ApplyTheme sets the theme from the remembered preferences.
+func ApplyTheme(a fyne.App) { a.Settings().SetTheme(ThemeFor(a)) }
 
-// toggleLargeText switches large text on or off and remembers it.
-func (k *Kiosk) toggleLargeText() { k.toggle(largeTextKey) }
-
-// toggleContrast switches high contrast on or off and remembers it.
-func (k *Kiosk) toggleContrast() { k.toggle(contrastKey) }
-
-func (k *Kiosk) toggle(key string) {
-	p := k.app.Preferences()
+// Toggle switches the preference key (LargeTextKey, ContrastKey) on or
+// off, remembers it and applies the theme again.
+func Toggle(a fyne.App, key string) {
+	p := a.Preferences()
 	p.SetBool(key, !p.Bool(key))
-	applyTheme(k.app)
+	ApplyTheme(a)
 }

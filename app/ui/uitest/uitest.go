@@ -1,0 +1,44 @@
+// Package uitest is for the windows' tests: Hold puts a queue in place of
+// ui.Do, and Drain runs what background work handed back to the UI thread
+// on the test's goroutine, when the test chooses (Fyne's test driver would
+// run it at once on the worker's goroutine, beside the UI work of the
+// goroutine that started it).
+package uitest
+
+import (
+	"sync"
+
+	"lifeboat/app/ui"
+)
+
+var handed struct {
+	sync.Mutex
+	fns []func()
+}
+
+// Hold makes ui.Do keep what it is handed for Drain. Call it from the
+// test package's init or TestMain.
+func Hold() {
+	ui.Do = func(f func()) {
+		handed.Lock()
+		handed.fns = append(handed.fns, f)
+		handed.Unlock()
+	}
+}
+
+// Drain runs what was handed back to the UI thread, until nothing is
+// left; call it once the work is done (the window's Wait).
+func Drain() {
+	for {
+		handed.Lock()
+		fns := handed.fns
+		handed.fns = nil
+		handed.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
