@@ -122,14 +122,14 @@ func TestLookup(t *testing.T) {
 	}
 }
 
-// TestCodeInCatalogue reads the packages that show words (the window, how
-// a chart reads, the printed packs, the reconciliation worklist) and checks
+// TestCodeInCatalogue reads the packages that show words (the windows and
+// the unlock form they share, how a chart reads, the printed packs) and checks
 // that every message they look up by a constant text (a literal, or a
 // constant of the package) is in the catalogue, and so is every text of
 // the worklist's strings.go. Texts made at run time are checked by the
 // windows' language tests (Missing).
 func TestCodeInCatalogue(t *testing.T) {
-	used := codeMessages(t, "../kiosk", "../present", "../pack", "../worklist")
+	used := codeMessages(t, "../kiosk", "../worklist", "../ui", "../present", "../pack")
 	if len(used) < 100 {
 		t.Fatalf("only %d messages found in the code: is the scan broken?", len(used))
 	}

@@ -147,7 +147,7 @@ func unlockToCensus(b *testing.B, k *Kiosk) {
 	test.Type(k.unlock.passphrase, passphrase)
 	test.Type(k.unlock.user, "RN Peeters")
 	b.StartTimer()
-	test.Tap(k.unlock.button)
+	test.Tap(k.unlock.Button)
 	// The census is shown when the unlock has handed the ward screen over
 	// and the list is laid out; the census's background reading of next
 	// doses goes on after that and is waited for untimed.
@@ -172,7 +172,7 @@ func unlockToCensus(b *testing.B, k *Kiosk) {
 		if k.census != nil {
 			n = len(k.census.shown)
 		}
-		b.Fatalf("unlocked=%v shown=%d message=%q", k.Unlocked(), n, k.unlock.message.Text)
+		b.Fatalf("unlocked=%v shown=%d message=%q", k.Unlocked(), n, k.unlock.Message.Text)
 	}
 	checkRowOnScreen(b, k)
 	b.StartTimer()
@@ -360,7 +360,7 @@ func BenchmarkUISearchKeystroke5000(b *testing.B) {
 		k := benchKiosk(b, weak)
 		unlockWith(k, passphrase, "RN Peeters")
 		if !k.Unlocked() || len(k.census.shown) != benchPatients {
-			b.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
+			b.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.Message.Text)
 		}
 		v := k.census
 		script, queries := searchScript(v.snapRows)

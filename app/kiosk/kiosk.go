@@ -5,8 +5,8 @@
 // Patient data lives only in memory and only while unlocked: locking
 // closes the snapshot and drops every widget that showed it. Background
 // work (scrypt, decryption) runs off the UI thread and hands its result
-// back with ui.Do. The theme and the language remembered are shared with
-// the worklist window (app/ui).
+// back with ui.Do. The unlock form, the theme and the language remembered
+// are shared with the worklist window (app/ui).
 package kiosk
 
 import (
@@ -161,7 +161,7 @@ func (k *Kiosk) show(o fyne.CanvasObject) {
 
 func (k *Kiosk) showUnlock(message string) {
 	k.unlock = newUnlockView(k, message)
-	k.show(k.unlock.content)
+	k.show(k.unlock.Content)
 	k.win.Canvas().Focus(k.unlock.passphrase)
 }
 
@@ -271,7 +271,7 @@ func (k *Kiosk) tick() {
 	}
 	if k.opt.IdleLock > 0 && k.opt.Now().Sub(k.lastActive) >= k.opt.IdleLock {
 		k.Lock()
-		k.unlock.message.SetText(i18n.T(present.LockedWhileIdle))
+		k.unlock.Message.SetText(i18n.T(present.LockedWhileIdle))
 		return
 	}
 	k.banner.update()

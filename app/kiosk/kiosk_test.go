@@ -93,7 +93,7 @@ func kioskOn(t *testing.T, dir string, now time.Time) *Kiosk {
 func unlockWith(k *Kiosk, pass, user string) {
 	test.Type(k.unlock.passphrase, pass)
 	test.Type(k.unlock.user, user)
-	test.Tap(k.unlock.button)
+	test.Tap(k.unlock.Button)
 	k.work.Wait()
 	uitest.Drain()
 }
@@ -107,8 +107,8 @@ func TestAWrongPassphraseKeepsTheKioskLocked(t *testing.T) {
 	now := time.Now()
 	k := newKiosk(t, now, now)
 	unlockWith(k, "not the passphrase", "RN Peeters")
-	if k.Unlocked() || k.unlock.message.Text != "Wrong passphrase. Try again in 1 s." {
-		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
+	if k.Unlocked() || k.unlock.Message.Text != "Wrong passphrase. Try again in 1 s." {
+		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.Message.Text)
 	}
 	if k.unlock.passphrase.Text != "" {
 		t.Fatal("the wrong passphrase was left in the field")
@@ -119,8 +119,8 @@ func TestUnlockingNeedsTheUsersName(t *testing.T) {
 	now := time.Now()
 	k := newKiosk(t, now, now)
 	unlockWith(k, passphrase, "  ")
-	if k.Unlocked() || !strings.Contains(k.unlock.message.Text, "name or staff number") {
-		t.Fatalf("message = %q", k.unlock.message.Text)
+	if k.Unlocked() || !strings.Contains(k.unlock.Message.Text, "name or staff number") {
+		t.Fatalf("message = %q", k.unlock.Message.Text)
 	}
 }
 
@@ -129,7 +129,7 @@ func TestTheRightPassphraseShowsTheCensusAndLockClearsIt(t *testing.T) {
 	k := newKiosk(t, now.Add(-20*time.Minute), now)
 	unlockWith(k, passphrase, "RN Peeters")
 	if !k.Unlocked() || len(k.census.shown) != 4 {
-		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
+		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.Message.Text)
 	}
 	if !strings.Contains(k.banner.text.Text, "data as of") || !strings.Contains(k.banner.text.Text, "20 min old") {
 		t.Fatalf("banner = %q", k.banner.text.Text)
@@ -228,7 +228,7 @@ func TestEnterWhileUnlockingDoesNotStartASecondUnlock(t *testing.T) {
 		t.Fatalf("%d unlocks started, want 1", n)
 	}
 	if !k.Unlocked() {
-		t.Fatalf("not unlocked: %q", k.unlock.message.Text)
+		t.Fatalf("not unlocked: %q", k.unlock.Message.Text)
 	}
 }
 
@@ -238,7 +238,7 @@ func TestAnUnlockThatFinishesAfterLockIsDiscardedAndItsSnapshotClosed(t *testing
 	h := holdUnlocks(k)
 	test.Type(k.unlock.passphrase, passphrase)
 	test.Type(k.unlock.user, "RN Peeters")
-	test.Tap(k.unlock.button)
+	test.Tap(k.unlock.Button)
 	k.Lock()
 	close(h.release)
 	k.work.Wait()
@@ -254,7 +254,7 @@ func TestAnUnlockThatFinishesAfterLockIsDiscardedAndItsSnapshotClosed(t *testing
 	}
 	unlockWith(k, passphrase, "RN Peeters")
 	if !k.Unlocked() {
-		t.Fatalf("the kiosk cannot be unlocked again: %q", k.unlock.message.Text)
+		t.Fatalf("the kiosk cannot be unlocked again: %q", k.unlock.Message.Text)
 	}
 }
 

@@ -108,16 +108,16 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 
 	k := New(a, Options{Dir: dir, Now: func() time.Time { return now }})
 	t.Cleanup(func() { k.Lock() })
-	if i18n.Current() != i18n.English || k.unlock.button.Text != "Unlock" {
-		t.Fatalf("a kiosk with no preference opens in %s (%q)", i18n.Current(), k.unlock.button.Text)
+	if i18n.Current() != i18n.English || k.unlock.Button.Text != "Unlock" {
+		t.Fatalf("a kiosk with no preference opens in %s (%q)", i18n.Current(), k.unlock.Button.Text)
 	}
 
 	// Dutch, by the keyboard: the language buttons are in the Tab order.
 	test.Type(k.unlock.user, "RN Peeters")
-	focusOn(t, k, k.unlock.langs[1])
+	focusOn(t, k, k.unlock.Langs[1])
 	k.win.Canvas().Focused().(fyne.Tappable).Tapped(&fyne.PointEvent{})
-	if k.unlock.button.Text != "Ontgrendelen" || k.win.Title() != "Lifeboat – downtime-dossiers" {
-		t.Errorf("after choosing Dutch the button reads %q and the title %q", k.unlock.button.Text, k.win.Title())
+	if k.unlock.Button.Text != "Ontgrendelen" || k.win.Title() != "Lifeboat – downtime-dossiers" {
+		t.Errorf("after choosing Dutch the button reads %q and the title %q", k.unlock.Button.Text, k.win.Title())
 	}
 	if k.unlock.user.Text != "RN Peeters" {
 		t.Errorf("the name typed before the switch is lost: %q", k.unlock.user.Text)
@@ -127,11 +127,11 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 	}
 	wantOnScreen(t, k, "Wachtwoord van de afdeling", "Uw naam of personeelsnummer")
 	test.Type(k.unlock.passphrase, passphrase)
-	test.Tap(k.unlock.button)
+	test.Tap(k.unlock.Button)
 	k.work.Wait()
 	uitest.Drain()
 	if !k.Unlocked() {
-		t.Fatalf("not unlocked: %q", k.unlock.message.Text)
+		t.Fatalf("not unlocked: %q", k.unlock.Message.Text)
 	}
 	if got := k.banner.text.Text; got != "DOWNTIME – gegevens van 26/11/2026 06:15, 2 u 17 min oud (generatie 1)" {
 		t.Errorf("Dutch banner %q", got)
@@ -155,17 +155,17 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 
 	// Locking keeps the language; so does the next start.
 	k.Lock()
-	if k.unlock.button.Text != "Ontgrendelen" {
-		t.Errorf("after locking the button reads %q", k.unlock.button.Text)
+	if k.unlock.Button.Text != "Ontgrendelen" {
+		t.Errorf("after locking the button reads %q", k.unlock.Button.Text)
 	}
 	k2 := New(a, Options{Dir: dir, Now: func() time.Time { return now }})
-	if k2.unlock.button.Text != "Ontgrendelen" {
-		t.Errorf("the next start reads %q", k2.unlock.button.Text)
+	if k2.unlock.Button.Text != "Ontgrendelen" {
+		t.Errorf("the next start reads %q", k2.unlock.Button.Text)
 	}
 	k2.Window().Close()
 
 	// French.
-	test.Tap(k.unlock.langs[2])
+	test.Tap(k.unlock.Langs[2])
 	if got := a.Preferences().String(ui.LangKey); got != "fr" {
 		t.Errorf("the preference holds %q", got)
 	}
@@ -200,8 +200,8 @@ func TestTheLangOptionOverridesThePreference(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(ui.LangKey, "nl")
 	k := New(a, Options{Dir: t.TempDir(), Lang: i18n.French})
-	if k.unlock.button.Text != "Déverrouiller" || a.Preferences().String(ui.LangKey) != "nl" {
-		t.Errorf("with --lang fr the button reads %q, the preference %q", k.unlock.button.Text, a.Preferences().String(ui.LangKey))
+	if k.unlock.Button.Text != "Déverrouiller" || a.Preferences().String(ui.LangKey) != "nl" {
+		t.Errorf("with --lang fr the button reads %q, the preference %q", k.unlock.Button.Text, a.Preferences().String(ui.LangKey))
 	}
 	a.Preferences().SetString(ui.LangKey, "xx")
 	New(a, Options{Dir: t.TempDir()})

@@ -40,8 +40,8 @@ func TestAKioskLeftUnusedLocksItselfAfterFiveMinutes(t *testing.T) {
 	}
 	c.advance(time.Minute + time.Second)
 	k.tick()
-	if k.Unlocked() || k.chart != nil || k.unlock.message.Text != present.LockedWhileIdle {
-		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
+	if k.Unlocked() || k.chart != nil || k.unlock.Message.Text != present.LockedWhileIdle {
+		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.Message.Text)
 	}
 }
 
@@ -57,25 +57,25 @@ func TestTheLockShortcutLocksFromTheSearchField(t *testing.T) {
 func TestWrongPassphrasesMakeTheNextAttemptWaitLongerEachTime(t *testing.T) {
 	k, c := kioskWithClock(t)
 	unlockWith(k, "guess one", "RN Peeters")
-	if k.unlock.message.Text != "Wrong passphrase. Try again in 1 s." {
-		t.Fatal(k.unlock.message.Text)
+	if k.unlock.Message.Text != "Wrong passphrase. Try again in 1 s." {
+		t.Fatal(k.unlock.Message.Text)
 	}
 	// Too soon: not even tried, the right passphrase included.
 	k.unlock.passphrase.SetText("")
 	unlockWith(k, passphrase, "")
-	if k.Unlocked() || k.unlock.message.Text != "Too many wrong passphrases: wait 1 s before trying again." {
-		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.message.Text)
+	if k.Unlocked() || k.unlock.Message.Text != "Too many wrong passphrases: wait 1 s before trying again." {
+		t.Fatalf("unlocked=%v message=%q", k.Unlocked(), k.unlock.Message.Text)
 	}
 	c.advance(time.Second)
 	k.unlock.passphrase.SetText("")
 	unlockWith(k, "guess two", "")
-	if k.unlock.message.Text != "Wrong passphrase. Try again in 2 s." {
-		t.Fatal(k.unlock.message.Text)
+	if k.unlock.Message.Text != "Wrong passphrase. Try again in 2 s." {
+		t.Fatal(k.unlock.Message.Text)
 	}
 	c.advance(2 * time.Second)
 	unlockWith(k, "guess three", "")
-	if k.unlock.message.Text != "Wrong passphrase. Try again in 4 s." {
-		t.Fatal(k.unlock.message.Text)
+	if k.unlock.Message.Text != "Wrong passphrase. Try again in 4 s." {
+		t.Fatal(k.unlock.Message.Text)
 	}
 	c.advance(4 * time.Second)
 	unlockWith(k, passphrase, "")

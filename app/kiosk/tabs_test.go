@@ -95,7 +95,7 @@ func tabsKiosk(t *testing.T) (*Kiosk, *time.Time) {
 	t.Cleanup(k.Lock)
 	unlockWith(k, passphrase, "RN Peeters")
 	if !k.Unlocked() {
-		t.Fatalf("not unlocked: %q", k.unlock.message.Text)
+		t.Fatalf("not unlocked: %q", k.unlock.Message.Text)
 	}
 	return k, clock
 }

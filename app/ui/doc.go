@@ -1,6 +1,9 @@
 // Package ui holds what the two windows of Lifeboat share, the nurses'
 // kiosk (app/kiosk) and IT's reconciliation worklist (app/worklist):
 //
+//   - the unlock form (unlock.go): the fields each window asks for, Enter
+//     and the Unlock button, the busy state while an unlock is in flight,
+//     and, on the kiosk, the language buttons;
 //   - the theme (theme.go): light, with large text and high contrast as the
 //     application's preferences remember them;
 //   - the language remembered in those preferences (lang.go);

@@ -93,7 +93,7 @@ func TestTheWorklistOpensInTheKiosksLanguage(t *testing.T) {
 		"Geregistreerd als auteur van elke beslissing", "Ontgrendelen")
 	unlockWith(w, f.keyFile, "", "HIM Janssens")
 	if !w.Unlocked() {
-		t.Fatalf("not unlocked: %q", w.unlock.message.Text)
+		t.Fatalf("not unlocked: %q", w.unlock.Message.Text)
 	}
 	m := w.main
 	wantWords(t, w.Content(), "Te doen (3)", "Conflicten (1)", "Te koppelen (1)", "Beslissingen op naam van HIM Janssens",

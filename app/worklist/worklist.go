@@ -8,9 +8,9 @@
 // applies them. Nothing is decided automatically.
 //
 // It unlocks with the kiosk's IT recovery key (a key file or the key
-// pasted) and the decider's name. The theme and the language come from
-// what it shares with the kiosk (app/ui). Disk work runs off the UI thread
-// and comes back with ui.Do.
+// pasted) and the decider's name, in the unlock form it shares with the
+// kiosk, with the same theme and language (app/ui). Disk work runs off
+// the UI thread and comes back with ui.Do.
 package worklist
 
 import (
@@ -135,7 +135,7 @@ func (w *Worklist) focus(o fyne.Focusable) {
 
 func (w *Worklist) showUnlock(message string) {
 	w.unlock = newUnlockView(w, message)
-	w.show(w.unlock.content)
+	w.show(w.unlock.Content)
 	w.focus(w.unlock.keyFile)
 }
 

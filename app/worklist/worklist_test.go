@@ -108,7 +108,7 @@ func unlockWith(w *Worklist, keyFile, key, user string) {
 	test.Type(v.keyFile, keyFile)
 	test.Type(v.keyText, key)
 	test.Type(v.user, user)
-	test.Tap(v.button)
+	test.Tap(v.Button)
 	w.Wait()
 	uitest.Drain()
 }
@@ -119,7 +119,7 @@ func unlocked(t *testing.T) (*fixture, *Worklist) {
 	w := newWorklist(t, f)
 	unlockWith(w, f.keyFile, "", "HIM Janssens")
 	if !w.Unlocked() {
-		t.Fatalf("not unlocked: %q", w.unlock.message.Text)
+		t.Fatalf("not unlocked: %q", w.unlock.Message.Text)
 	}
 	return f, w
 }
@@ -185,8 +185,8 @@ func TestAWrongKeyIsRefusedInOneSentence(t *testing.T) {
 		w.unlock.keyText.SetText("")
 		w.unlock.user.SetText("")
 		unlockWith(w, c.file, c.key, "HIM Janssens")
-		if w.Unlocked() || w.unlock.message.Text != c.want {
-			t.Errorf("unlocked=%v message=%q, want %q", w.Unlocked(), w.unlock.message.Text, c.want)
+		if w.Unlocked() || w.unlock.Message.Text != c.want {
+			t.Errorf("unlocked=%v message=%q, want %q", w.Unlocked(), w.unlock.Message.Text, c.want)
 		}
 		if w.unlock.keyText.Text != "" {
 			t.Error("the key was left in the field")
@@ -194,8 +194,8 @@ func TestAWrongKeyIsRefusedInOneSentence(t *testing.T) {
 	}
 	w.unlock.user.SetText("")
 	unlockWith(w, f.keyFile, "", "  ")
-	if w.Unlocked() || !strings.Contains(w.unlock.message.Text, "name or staff number") {
-		t.Fatalf("message = %q", w.unlock.message.Text)
+	if w.Unlocked() || !strings.Contains(w.unlock.Message.Text, "name or staff number") {
+		t.Fatalf("message = %q", w.unlock.Message.Text)
 	}
 }
 
@@ -226,7 +226,7 @@ func TestTheRightKeyShowsTheThreeItemsAndThePlan(t *testing.T) {
 	w2 := newWorklist(t, f)
 	unlockWith(w2, "", f.key, "HIM Janssens")
 	if !w2.Unlocked() || len(w2.main.shown) != 3 {
-		t.Fatalf("pasted key: unlocked=%v %q", w2.Unlocked(), w2.unlock.message.Text)
+		t.Fatalf("pasted key: unlocked=%v %q", w2.Unlocked(), w2.unlock.Message.Text)
 	}
 }
 
