@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
@@ -57,27 +58,27 @@ func newDetailView(m *mainView, r *row) *detailView {
 		title += " · " + conflictWord(it.Conflict)
 	}
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	patient := trf(patientFmt, r.patient)
+	patient := i18n.F("Patient: %s", r.patient)
 	if it.EHRPatient != "" {
-		patient = trf(patientEHRFmt, r.patient, it.EHRPatient)
+		patient = i18n.F("Patient: %s → EHR %s", r.patient, it.EHRPatient)
 	}
 	top := container.NewVBox(head, wrapped(patient))
 	if it.Reason != "" {
-		why := wrapped(trf(whyFmt, planText(it.Reason)))
+		why := wrapped(i18n.F("Why it waits: %s", planText(it.Reason)))
 		why.TextStyle.Bold = true
 		top.Add(why)
 	}
 
 	// The two sides next to each other, each with who and when.
-	downtime := side(colourDowntime, tr(downtimeSide), it.Downtime, it.Author, present.DateTime(it.ClinicalTime), "")
+	downtime := side(colourDowntime, i18n.T("Downtime (this kiosk)"), it.Downtime, it.Author, present.DateTime(it.ClinicalTime), "")
 	var ehr fyne.CanvasObject
 	switch s := it.Server; {
 	case s != nil:
-		ehr = side(colourEHR, tr(ehrSide), planText(s.Value), s.By, serverTime(s.At), s.Reference)
+		ehr = side(colourEHR, i18n.T("EHR now"), planText(s.Value), s.By, serverTime(s.At), s.Reference)
 	case it.Outcome == reconcile.NeedsLink:
-		ehr = side(colourEHR, tr(ehrSide), tr(noServerLink), "", "", "")
+		ehr = side(colourEHR, i18n.T("EHR now"), i18n.T("No EHR record is linked to this patient yet."), "", "", "")
 	default:
-		ehr = side(colourEHR, tr(ehrSide), tr(noServerSide), "", "", "")
+		ehr = side(colourEHR, i18n.T("EHR now"), i18n.T("Nothing in the EHR to compare with."), "", "", "")
 	}
 	top.Add(container.NewGridWithColumns(2, downtime, ehr))
 
@@ -87,7 +88,7 @@ func newDetailView(m *mainView, r *row) *detailView {
 		d.decided.TextStyle.Bold = true
 		note := container.NewVBox(d.decided)
 		if r.after && r.entry.State == store.StatePending {
-			note.Add(wrapped(tr(applyNote)))
+			note.Add(wrapped(i18n.T("Run lifeboat reconcile to apply it.")))
 		}
 		d.body.Add(container.NewStack(canvas.NewRectangle(colourDecided), note))
 	}
@@ -107,46 +108,48 @@ func (d *detailView) actions() {
 		it.Conflict == reconcile.ConflictPatientMerged || it.Conflict == reconcile.ConflictPatientMissing
 
 	if it.Outcome == reconcile.NeedsLink && registration {
-		d.body.Add(widget.NewLabelWithStyle(tr(candidatesTitle), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		d.body.Add(widget.NewLabelWithStyle(i18n.T("EHR patients proposed (by name, birth date and sex), best first"),
+			fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 		if len(it.Candidates) == 0 {
-			d.body.Add(wrapped(tr(noCandidates)))
+			d.body.Add(wrapped(i18n.T("The EHR proposed no patient: search for the record in the EHR and link it by its id, or create a new patient.")))
 		}
 		for i, c := range it.Candidates {
-			b := widget.NewButton(tr(linkButton), func() { d.decide(store.DecisionLink, c.Patient) })
+			b := widget.NewButton(i18n.T("Link to this patient"), func() { d.decide(store.DecisionLink, c.Patient) })
 			d.links = append(d.links, b)
 			d.body.Add(container.NewBorder(nil, nil, nil, b, wrapped(candidateLine(i, c))))
 		}
 	} else if it.Outcome == reconcile.NeedsLink {
-		d.body.Add(wrapped(tr(registrationFirst)))
+		d.body.Add(wrapped(i18n.T("This entry waits for its temporary patient: decide on the patient's registration " +
+			"(link or create), or link this entry by the EHR patient's id.")))
 	}
 	if link {
 		d.linkID = widget.NewEntry()
-		d.linkID.SetPlaceHolder(tr(linkIDHint))
-		d.linkIDBtn = widget.NewButton(tr(linkIDButton), d.linkByID)
+		d.linkID.SetPlaceHolder(i18n.T("FHIR id of the Patient, e.g. 12345"))
+		d.linkIDBtn = widget.NewButton(i18n.T("Link to this id"), d.linkByID)
 		d.linkID.OnSubmitted = func(string) { d.linkByID() }
-		d.body.Add(widget.NewLabel(tr(linkIDLabel)))
+		d.body.Add(widget.NewLabel(i18n.T("Or link to an EHR patient by its id")))
 		d.body.Add(container.NewBorder(nil, nil, nil, d.linkIDBtn, d.linkID))
 	}
 
 	d.reason = newTextArea(2)
-	d.reason.SetPlaceHolder(tr(reasonHint))
-	d.body.Add(widget.NewLabel(tr(reasonLabel)))
+	d.reason.SetPlaceHolder(i18n.T("e.g. confirmed with the prescriber by phone"))
+	d.body.Add(widget.NewLabel(i18n.T("Why (required to push anyway or skip)")))
 	d.body.Add(d.reason)
 
 	row := container.NewHBox()
 	if registration && it.Outcome == reconcile.NeedsLink {
-		d.newPatient = widget.NewButton(tr(newPatientButton), func() { d.decide(store.DecisionNewPatient, "") })
+		d.newPatient = widget.NewButton(i18n.T("Create as new patient"), func() { d.decide(store.DecisionNewPatient, "") })
 		row.Add(d.newPatient)
 	}
 	if it.Outcome != reconcile.NeedsLink {
-		d.push = widget.NewButton(tr(pushButton), func() { d.decide(store.DecisionPush, "") })
+		d.push = widget.NewButton(i18n.T("Push anyway"), func() { d.decide(store.DecisionPush, "") })
 		row.Add(d.push)
 		if editable(it.Kind) {
-			d.edit = widget.NewButton(tr(editButton), d.openEdit)
+			d.edit = widget.NewButton(i18n.T("Edit then push…"), d.openEdit)
 			row.Add(d.edit)
 		}
 	}
-	d.skip = widget.NewButton(tr(skipButton), func() { d.decide(store.DecisionSkip, "") })
+	d.skip = widget.NewButton(i18n.T("Skip"), func() { d.decide(store.DecisionSkip, "") })
 	row.Add(d.skip)
 	d.body.Add(row)
 
@@ -168,24 +171,25 @@ func (d *detailView) actions() {
 
 // candidateLine is "1. Janssens, An · born 01/06/1950 · female · score 90 — name and birth date match".
 func candidateLine(i int, c reconcile.Match) string {
-	sex := tr(notStated)
+	sex := i18n.T("not stated")
 	if c.Sex != "" {
 		sex = present.SexWord(c.Sex)
 	}
-	return trf(candidateFmt, i+1, c.Name, present.Date(c.BirthDate), sex, c.Score, matchWhy(c.Why)) + " (Patient/" + c.Patient + ")"
+	return i18n.F("%d. %s · born %s · %s · score %d — %s", i+1, c.Name, present.Date(c.BirthDate), sex, c.Score,
+		matchWhy(c.Why)) + " (Patient/" + c.Patient + ")"
 }
 
 // side is one side of the item: its value, who and when.
 func side(bg color.Color, title, value, by, at, ref string) fyne.CanvasObject {
 	box := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), wrapped(value))
 	if by != "" {
-		box.Add(wrapped(trf(byFmt, by)))
+		box.Add(wrapped(i18n.F("by %s", by)))
 	}
 	if at != "" {
-		box.Add(wrapped(trf(atFmt, at)))
+		box.Add(wrapped(i18n.F("at %s", at)))
 	}
 	if ref != "" {
-		box.Add(wrapped(trf(referenceFmt, ref)))
+		box.Add(wrapped(i18n.F("record %s", ref)))
 	}
 	return container.NewStack(canvas.NewRectangle(bg), container.NewPadded(box))
 }
@@ -215,7 +219,7 @@ func (d *detailView) setBusy(busy bool) {
 func (d *detailView) linkByID() {
 	id := strings.TrimPrefix(strings.TrimSpace(d.linkID.Text), "Patient/")
 	if id == "" {
-		d.say(tr(needLinkID), widget.DangerImportance)
+		d.say(i18n.T("Type the FHIR id of the EHR patient to link to."), widget.DangerImportance)
 		d.m.w.focus(d.linkID)
 		return
 	}
@@ -229,15 +233,15 @@ func (d *detailView) decide(action, linkTo string) {
 	}
 	reason := strings.TrimSpace(d.reason.Text)
 	if reason == "" && (action == store.DecisionPush || action == store.DecisionSkip) {
-		msg := needReasonSkip
+		msg := i18n.T("Say why it is skipped: type the reason first.")
 		if action == store.DecisionPush {
-			msg = needReasonPush
+			msg = i18n.T("Say why it is pushed anyway: type the reason first.")
 		}
-		d.say(tr(msg), widget.DangerImportance)
+		d.say(msg, widget.DangerImportance)
 		d.m.w.focus(d.reason)
 		return
 	}
-	d.say(tr(recording), widget.MediumImportance)
+	d.say(i18n.T("Recording the decision…"), widget.MediumImportance)
 	d.setBusy(true)
 	d.m.w.decide(d.r, action, linkTo, reason, func(err error) {
 		if d.m.detail != d {

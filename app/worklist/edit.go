@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 )
@@ -40,7 +41,7 @@ func newEditForm(d *detailView) *editForm {
 		e := widget.NewEntry()
 		e.SetText(value)
 		f.fields[label] = e
-		form.Append(tr(label), e)
+		form.Append(i18n.T(label), e)
 		if f.first == nil {
 			f.first = e
 		}
@@ -54,7 +55,7 @@ func newEditForm(d *detailView) *editForm {
 		s := widget.NewSelect(shown, nil)
 		s.SetSelected(choiceWord(options, value))
 		f.choices[label] = s
-		form.Append(tr(label), s)
+		form.Append(i18n.T(label), s)
 	}
 	text := func(label string) string { return strings.TrimSpace(f.fields[label].Text) }
 	picked := func(label string, options []present.Choice) string {
@@ -127,7 +128,7 @@ func newEditForm(d *detailView) *editForm {
 		note := newTextArea(5)
 		note.SetText(orig.Note.Text)
 		f.fields[noteLabel] = &note.Entry
-		form.Append(tr(noteLabel), note)
+		form.Append(i18n.T("Note"), note)
 		f.first = note
 		f.build = func(e *store.Entry) error {
 			e.Note = &store.NursingNote{Text: strings.TrimSpace(note.Text)}
@@ -155,17 +156,19 @@ func newEditForm(d *detailView) *editForm {
 	}
 	f.careBy = widget.NewEntry()
 	f.careBy.SetText(care)
-	form.Append(tr(careByLabel), f.careBy)
+	form.Append(i18n.T("Who did the care (signed the original)"), f.careBy)
 	f.reason = newTextArea(2)
 	f.reason.SetText(strings.TrimSpace(d.reason.Text))
-	form.Append(tr(editReasonLabel), f.reason)
+	form.Append(i18n.T("Why the correction (required)"), f.reason)
 
-	f.save = widget.NewButton(tr(saveEditButton), f.submit)
+	f.save = widget.NewButton(i18n.T("Save the correction and push it"), f.submit)
 	f.save.Importance = widget.HighImportance
-	f.cancel = widget.NewButton(tr(cancelButton), d.closeEdit)
+	f.cancel = widget.NewButton(i18n.T("Cancel"), d.closeEdit)
 	d.buttons = []*widget.Button{f.save, f.cancel}
-	title := widget.NewLabelWithStyle(trf(editTitleFmt, kindWord(orig.Kind)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	f.content = container.NewVBox(title, wrapped(tr(editExplain)), form, container.NewHBox(f.save, f.cancel))
+	title := widget.NewLabelWithStyle(i18n.F("Correct this %s entry, then push the correction", kindWord(orig.Kind)),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	explain := wrapped(i18n.T("The correction is recorded as a new entry that supersedes this one; this one is then not pushed."))
+	f.content = container.NewVBox(title, explain, form, container.NewHBox(f.save, f.cancel))
 	if f.first == nil {
 		f.first = f.reason
 	}
@@ -185,16 +188,16 @@ func (f *editForm) submit() {
 		return
 	}
 	if samePayload(orig, p) {
-		d.say(tr(unchanged), widget.DangerImportance)
+		d.say(i18n.T("Nothing was changed: change a value, or use Push anyway."), widget.DangerImportance)
 		return
 	}
 	reason := strings.TrimSpace(f.reason.Text)
 	if reason == "" {
-		d.say(tr(needEditReason), widget.DangerImportance)
+		d.say(i18n.T("Say why it is corrected: type the reason first."), widget.DangerImportance)
 		d.m.w.focus(f.reason)
 		return
 	}
-	d.say(tr(recording), widget.MediumImportance)
+	d.say(i18n.T("Recording the decision…"), widget.MediumImportance)
 	d.setBusy(true)
 	edit := func(c *store.Entry) error {
 		c.Medication, c.Vitals, c.Note, c.Allergy = p.Medication, p.Vitals, p.Note, p.Allergy
@@ -238,7 +241,7 @@ func notStatedOr(c []present.Choice) []present.Choice {
 func choiceWord(options []present.Choice, v string) string {
 	for _, o := range options {
 		if o.Value == v {
-			return tr(o.Label)
+			return i18n.T(o.Label)
 		}
 	}
 	return v
@@ -250,7 +253,7 @@ func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 func number(label, s string) (float64, error) {
 	x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
 	if err != nil {
-		return 0, errors.New(trf(notANumberFmt, tr(label)))
+		return 0, errors.New(i18n.F("%s is not a number.", i18n.T(label)))
 	}
 	return x, nil
 }

@@ -9,123 +9,42 @@ import (
 	"lifeboat/sync/reconcile"
 )
 
-// Every text the worklist shows is here, in English, so that it can be
-// translated in one place. They go through the kiosk's catalogue (i18n),
-// which gives the English text back until a translation is added.
+// The worklist writes its words where they are shown, in English, as
+// i18n.T("…") or i18n.F("…", …), as the kiosk does. Here are only those it
+// looks up by a code or uses as a key: what a kind, an outcome, a conflict
+// or a state is called, the plan's own sentences, the filters and the edit
+// form's fields. The tests of app/i18n read this file to check that each
+// is in the catalogue, in Dutch and French too.
 
-func tr(s string) string                 { return i18n.T(s) }
-func trf(format string, a ...any) string { return i18n.F(format, a...) }
-
-// The window and the unlock screen.
+// The list's filters and the edit form's fields, whose texts the code
+// uses as keys too; each is translated where it is shown.
 const (
-	windowTitle     = "Lifeboat – reconciliation worklist"
-	unlockTitle     = "Reconciliation worklist"
-	unlockSubtitle  = "For IT and health-records staff: decide what the reconciliation left for a person. Unlock with the IT recovery key of this kiosk."
-	keyFileLabel    = "Recovery key file"
-	keyFileHint     = "Path of the file holding the key, e.g. /media/usb/lifeboat-recovery.txt"
-	keyTextLabel    = "or paste the key itself"
-	keyTextHint     = "AGE-SECRET-KEY-…"
-	userLabel       = "Your name or staff number"
-	userHint        = "Recorded as the author of every decision"
-	unlockButton    = "Unlock"
-	unlocking       = "Unlocking…"
-	needKey         = "Give the recovery key: the path of its file, or the key pasted."
-	needUser        = "Enter your name or staff number: every decision is recorded under it."
-	wrongKey        = "That is not this kiosk's IT recovery key."
-	keyFileUnread   = "The key file could not be read: check the path."
-	notInitialised  = "This data folder has no Lifeboat keys: it is not a kiosk's data folder."
-	noReport        = "No reconciliation plan on this kiosk yet: run lifeboat reconcile --data DIR --fhir URL first, then open the worklist again."
-	reportDamaged   = "The newest reconciliation report cannot be read: it was altered or is damaged."
-	cannotOpenFmt   = "The worklist could not be opened: %s"
-	lockButton      = "Lock"
-	decidingAsFmt   = "Deciding as %s"
-	planOfFmt       = "Plan of %s — run lifeboat reconcile to apply decisions"
-	dryRunPlan      = " (a dry run)"
-	stoppedFmt      = "That run stopped before the end: %s"
-	totalsFmt       = "%d created · %d already there · %d linked · %d skipped · %d in conflict · %d to link · %d refused"
 	filterToDo      = "To do"
 	filterConflicts = "Conflicts"
 	filterLinks     = "To link"
 	filterRefused   = "Refused"
 	filterDecided   = "Decided"
 	filterAll       = "All"
-	filterCountFmt  = "%s (%d)"
-	nothingToDo     = "Nothing left to decide in this list."
-	chooseItem      = "Choose an item on the left (arrow keys, then Enter)."
-)
+	notStated       = "not stated"
 
-// The detail pane.
-const (
-	patientFmt        = "Patient: %s"
-	patientEHRFmt     = "Patient: %s → EHR %s"
-	downtimeSide      = "Downtime (this kiosk)"
-	ehrSide           = "EHR now"
-	byFmt             = "by %s"
-	atFmt             = "at %s"
-	referenceFmt      = "record %s"
-	noServerSide      = "Nothing in the EHR to compare with."
-	noServerLink      = "No EHR record is linked to this patient yet."
-	notStated         = "not stated"
-	whyFmt            = "Why it waits: %s"
-	candidatesTitle   = "EHR patients proposed (by name, birth date and sex), best first"
-	noCandidates      = "The EHR proposed no patient: search for the record in the EHR and link it by its id, or create a new patient."
-	candidateFmt      = "%d. %s · born %s · %s · score %d — %s"
-	linkButton        = "Link to this patient"
-	linkIDLabel       = "Or link to an EHR patient by its id"
-	linkIDHint        = "FHIR id of the Patient, e.g. 12345"
-	linkIDButton      = "Link to this id"
-	reasonLabel       = "Why (required to push anyway or skip)"
-	reasonHint        = "e.g. confirmed with the prescriber by phone"
-	pushButton        = "Push anyway"
-	skipButton        = "Skip"
-	editButton        = "Edit then push…"
-	newPatientButton  = "Create as new patient"
-	registrationFirst = "This entry waits for its temporary patient: decide on the patient's registration (link or create), or link this entry by the EHR patient's id."
-	needReasonPush    = "Say why it is pushed anyway: type the reason first."
-	needReasonSkip    = "Say why it is skipped: type the reason first."
-	needLinkID        = "Type the FHIR id of the EHR patient to link to."
-	recording         = "Recording the decision…"
-	notSavedFmt       = "Not recorded: %s"
-	decidedFmt        = "Decided: %s by %s at %s"
-	decidedReasonFmt  = "Decided: %s by %s at %s — %s"
-	applyNote         = "Run lifeboat reconcile to apply it."
-	reconciledFmt     = "Reconciled since this plan: %s."
-	actionPush        = "push anyway"
-	actionSkip        = "skip"
-	actionLinkFmt     = "link to EHR patient %s"
-	actionNewPatient  = "create as a new patient"
-	actionCorrected   = "corrected, the correction pushed"
-)
-
-// Edit then push.
-const (
-	editTitleFmt    = "Correct this %s entry, then push the correction"
-	editExplain     = "The correction is recorded as a new entry that supersedes this one; this one is then not pushed."
-	doseValueLabel  = "Dose"
-	doseUnitLabel   = "Unit"
-	routeLabel      = "Route"
-	siteLabel       = "Site"
-	systolicLabel   = "Systolic (mmHg)"
-	diastolicLabel  = "Diastolic (mmHg)"
-	heartRateLabel  = "Heart rate (/min)"
-	respRateLabel   = "Respiratory rate (/min)"
-	tempLabel       = "Temperature (°C)"
-	spo2Label       = "SpO2 (%)"
-	painLabel       = "Pain (0–10)"
-	noteLabel       = "Note"
-	substanceLabel  = "Substance"
-	reactionLabel   = "Reaction"
-	typeLabel       = "Type"
-	categoryLabel   = "Category"
-	severityLabel   = "Severity"
-	critLabel       = "Criticality"
-	careByLabel     = "Who did the care (signed the original)"
-	editReasonLabel = "Why the correction (required)"
-	saveEditButton  = "Save the correction and push it"
-	cancelButton    = "Cancel"
-	notANumberFmt   = "%s is not a number."
-	needEditReason  = "Say why it is corrected: type the reason first."
-	unchanged       = "Nothing was changed: change a value, or use Push anyway."
+	doseValueLabel = "Dose"
+	doseUnitLabel  = "Unit"
+	routeLabel     = "Route"
+	siteLabel      = "Site"
+	systolicLabel  = "Systolic (mmHg)"
+	diastolicLabel = "Diastolic (mmHg)"
+	heartRateLabel = "Heart rate (/min)"
+	respRateLabel  = "Respiratory rate (/min)"
+	tempLabel      = "Temperature (°C)"
+	spo2Label      = "SpO2 (%)"
+	painLabel      = "Pain (0–10)"
+	noteLabel      = "Note"
+	substanceLabel = "Substance"
+	reactionLabel  = "Reaction"
+	typeLabel      = "Type"
+	categoryLabel  = "Category"
+	severityLabel  = "Severity"
+	critLabel      = "Criticality"
 )
 
 var kindWords = map[store.Kind]string{
@@ -143,7 +62,7 @@ var kindWords = map[store.Kind]string{
 
 func kindWord(k store.Kind) string {
 	if w, ok := kindWords[k]; ok {
-		return tr(w)
+		return i18n.T(w)
 	}
 	return string(k)
 }
@@ -160,7 +79,7 @@ var outcomeWords = map[reconcile.Outcome]string{
 
 func outcomeWord(o reconcile.Outcome) string {
 	if w, ok := outcomeWords[o]; ok {
-		return tr(w)
+		return i18n.T(w)
 	}
 	return string(o)
 }
@@ -178,7 +97,7 @@ var conflictWords = map[string]string{
 
 func conflictWord(c string) string {
 	if w, ok := conflictWords[c]; ok {
-		return tr(w)
+		return i18n.T(w)
 	}
 	return c
 }
@@ -194,7 +113,7 @@ var stateWords = map[string]string{
 
 func stateWord(s string) string {
 	if w, ok := stateWords[s]; ok {
-		return tr(w)
+		return i18n.T(w)
 	}
 	return s
 }
@@ -242,17 +161,17 @@ var matchWords = []string{"family name", "given name", "initial", "birth date", 
 // the worklist knows, else as written.
 func planText(s string) string {
 	if slices.Contains(planSentences, s) {
-		return tr(s)
+		return i18n.T(s)
 	}
 	if status, ok := filled(orderStatusFmt, s); ok {
 		if i18n.Has("order status|" + status) {
 			status = i18n.X("order status", status)
 		}
-		return trf(orderStatusFmt, status)
+		return i18n.F(orderStatusFmt, status)
 	}
 	for _, format := range []string{refusedFmt, mergedFmt} {
 		if part, ok := filled(format, s); ok {
-			return trf(format, part)
+			return i18n.F(format, part)
 		}
 	}
 	return s
@@ -270,9 +189,9 @@ func matchWhy(s string) string {
 		if !slices.Contains(matchWords, w) {
 			return s
 		}
-		words[i] = tr(w)
+		words[i] = i18n.T(w)
 	}
-	return trf(sameFmt, strings.Join(words, ", "))
+	return i18n.F(sameFmt, strings.Join(words, ", "))
 }
 
 // filled is what s puts in place of the one %s of format, if s reads as

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/ui"
 )
 
@@ -19,13 +20,13 @@ type unlockView struct {
 func newUnlockView(w *Worklist, message string) *unlockView {
 	v := &unlockView{}
 	v.UnlockForm = ui.NewUnlockForm(ui.UnlockSpec{
-		Title:     tr(unlockTitle),
+		Title:     i18n.T("Reconciliation worklist"),
 		TitleSize: 28,
-		Subtitle:  tr(unlockSubtitle),
+		Subtitle:  i18n.T("For IT and health-records staff: decide what the reconciliation left for a person. Unlock with the IT recovery key of this kiosk."),
 		Fields: []ui.UnlockField{
-			{Label: tr(keyFileLabel), PlaceHolder: tr(keyFileHint)},
-			{Label: tr(keyTextLabel), PlaceHolder: tr(keyTextHint), Secret: true},
-			{Label: tr(userLabel), PlaceHolder: tr(userHint)},
+			{Label: i18n.T("Recovery key file"), PlaceHolder: i18n.T("Path of the file holding the key, e.g. /media/usb/lifeboat-recovery.txt")},
+			{Label: i18n.T("or paste the key itself"), PlaceHolder: i18n.T("AGE-SECRET-KEY-…"), Secret: true},
+			{Label: i18n.T("Your name or staff number"), PlaceHolder: i18n.T("Recorded as the author of every decision")},
 		},
 		Hint: w.opt.Hint,
 		Size: fyne.NewSize(520, 560),
@@ -33,10 +34,10 @@ func newUnlockView(w *Worklist, message string) *unlockView {
 			switch {
 			case strings.TrimSpace(values[0]) == "" && strings.TrimSpace(values[1]) == "":
 				w.focus(v.keyFile)
-				return tr(needKey)
+				return i18n.T("Give the recovery key: the path of its file, or the key pasted.")
 			case strings.TrimSpace(values[2]) == "":
 				w.focus(v.user)
-				return tr(needUser)
+				return i18n.T("Enter your name or staff number: every decision is recorded under it.")
 			}
 			return ""
 		},

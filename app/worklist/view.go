@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
@@ -53,19 +54,20 @@ func newMainView(w *Worklist) *mainView {
 	if at.IsZero() {
 		at = rep.Started
 	}
-	planLine := trf(planOfFmt, present.DateTime(at))
+	planLine := i18n.F("Plan of %s — run lifeboat reconcile to apply decisions", present.DateTime(at))
 	if rep.DryRun {
-		planLine += tr(dryRunPlan)
+		planLine += i18n.T(" (a dry run)")
 	}
 	m.plan = widget.NewLabelWithStyle(planLine, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t := rep.Totals
-	m.totals = widget.NewLabel(trf(totalsFmt, t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Conflict, t.NeedsLink, t.Failed))
-	m.lock = widget.NewButton(tr(lockButton), w.Lock)
-	who := widget.NewLabel(trf(decidingAsFmt, w.user))
+	m.totals = widget.NewLabel(i18n.F("%d created · %d already there · %d linked · %d skipped · %d in conflict · %d to link · %d refused",
+		t.Created, t.AlreadyThere, t.Linked, t.Skipped, t.Conflict, t.NeedsLink, t.Failed))
+	m.lock = widget.NewButton(i18n.T("Lock"), w.Lock)
+	who := widget.NewLabel(i18n.F("Deciding as %s", w.user))
 	head := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(who, m.lock), m.plan), m.totals)
 	padded := container.NewPadded(head)
 	if rep.Stopped != "" {
-		s := widget.NewLabel(trf(stoppedFmt, rep.Stopped))
+		s := widget.NewLabel(i18n.F("That run stopped before the end: %s", rep.Stopped))
 		s.Importance = widget.WarningImportance
 		s.Wrapping = fyne.TextWrapWord
 		head.Add(s)
@@ -115,7 +117,7 @@ func (m *mainView) refilter() {
 				n++
 			}
 		}
-		b.SetText(trf(filterCountFmt, tr(filters[i].label), n))
+		b.SetText(i18n.F("%s (%d)", i18n.T(filters[i].label), n))
 		if i == m.filter {
 			b.Importance = widget.HighImportance
 		} else {
@@ -128,9 +130,9 @@ func (m *mainView) refilter() {
 
 func (m *mainView) showEmpty() {
 	m.detail = nil
-	text := tr(chooseItem)
+	text := i18n.T("Choose an item on the left (arrow keys, then Enter).")
 	if len(m.shown) == 0 {
-		text = tr(nothingToDo)
+		text = i18n.T("Nothing left to decide in this list.")
 	}
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
@@ -235,7 +237,7 @@ func rowLine(r *row) string {
 // decidedLine says what became of an item that no longer waits, or "".
 func decidedLine(r *row) string {
 	if r.entry.State != store.StatePending {
-		return trf(reconciledFmt, stateWord(r.entry.State))
+		return i18n.F("Reconciled since this plan: %s.", stateWord(r.entry.State))
 	}
 	d := r.decided
 	if d == nil {
@@ -243,23 +245,23 @@ func decidedLine(r *row) string {
 	}
 	what := actionWord(d, r.edited)
 	if d.Reason != "" {
-		return trf(decidedReasonFmt, what, d.By, present.DateTime(d.At), d.Reason)
+		return i18n.F("Decided: %s by %s at %s — %s", what, d.By, present.DateTime(d.At), d.Reason)
 	}
-	return trf(decidedFmt, what, d.By, present.DateTime(d.At))
+	return i18n.F("Decided: %s by %s at %s", what, d.By, present.DateTime(d.At))
 }
 
 func actionWord(d *reconcile.Decided, edited bool) string {
 	switch {
 	case edited:
-		return tr(actionCorrected)
+		return i18n.T("corrected, the correction pushed")
 	case d.Action == store.DecisionPush:
-		return tr(actionPush)
+		return i18n.T("push anyway")
 	case d.Action == store.DecisionSkip:
-		return tr(actionSkip)
+		return i18n.T("skip")
 	case d.Action == store.DecisionLink:
-		return trf(actionLinkFmt, d.LinkTo)
+		return i18n.F("link to EHR patient %s", d.LinkTo)
 	case d.Action == store.DecisionNewPatient:
-		return tr(actionNewPatient)
+		return i18n.T("create as a new patient")
 	}
 	return d.Action
 }

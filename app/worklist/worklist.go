@@ -102,7 +102,7 @@ func Show(a fyne.App, dir string, opt Options) *Worklist {
 	// runs under the same application ID, so it reads the same preference.
 	i18n.Set(ui.RememberedLanguage(a))
 	w := NewContent(dir, opt)
-	w.win = a.NewWindow(tr(windowTitle))
+	w.win = a.NewWindow(i18n.T("Lifeboat – reconciliation worklist"))
 	w.win.Resize(fyne.NewSize(1280, 800))
 	w.win.SetContent(w.root)
 	w.win.SetOnClosed(w.Lock)
@@ -325,17 +325,17 @@ func unlockMessage(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, store.ErrNotRecoveryKey):
-		return tr(wrongKey)
+		return i18n.T("That is not this kiosk's IT recovery key.")
 	case errors.Is(err, errKeyFile):
-		return tr(keyFileUnread)
+		return i18n.T("The key file could not be read: check the path.")
 	case errors.Is(err, store.ErrNotInitialised) || errors.Is(err, os.ErrNotExist):
-		return tr(notInitialised)
+		return i18n.T("This data folder has no Lifeboat keys: it is not a kiosk's data folder.")
 	case errors.Is(err, store.ErrNoReport):
-		return tr(noReport)
+		return i18n.T("No reconciliation plan on this kiosk yet: run lifeboat reconcile --data DIR --fhir URL first, then open the worklist again.")
 	case errors.Is(err, errReportDamaged):
-		return tr(reportDamaged)
+		return i18n.T("The newest reconciliation report cannot be read: it was altered or is damaged.")
 	}
-	return trf(cannotOpenFmt, present.Sentence(err.Error()))
+	return i18n.F("The worklist could not be opened: %s", present.Sentence(err.Error()))
 }
 
 // decide records a decision on r off the UI thread, then shows it.
@@ -384,9 +384,9 @@ func refusal(err error) string {
 	var inv *store.InvalidEntryError
 	switch {
 	case errors.As(err, &inv):
-		return trf(notSavedFmt, inv.Reason)
+		return i18n.F("Not recorded: %s", inv.Reason)
 	case errors.Is(err, reconcile.ErrCannotDecide):
-		return trf(notSavedFmt, strings.TrimPrefix(err.Error(), reconcile.ErrCannotDecide.Error()+": "))
+		return i18n.F("Not recorded: %s", strings.TrimPrefix(err.Error(), reconcile.ErrCannotDecide.Error()+": "))
 	}
-	return trf(notSavedFmt, err.Error())
+	return i18n.F("Not recorded: %s", err.Error())
 }
