@@ -100,9 +100,6 @@ func unlockWith(k *Kiosk, pass, user string) {
 
 func init() { uitest.Hold() }
 
-// drainUI is uitest.Drain, under the name screenshots_test.go calls.
-func drainUI() { uitest.Drain() }
-
 func TestAWrongPassphraseKeepsTheKioskLocked(t *testing.T) {
 	now := time.Now()
 	k := newKiosk(t, now, now)
