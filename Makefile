@@ -29,8 +29,12 @@ demo: build
 build: window-deps
 	$(GO) build -o lifeboat .
 
+# staticcheck, pinned, from the Go module proxy: zero findings is the rule.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 test: test-deps fhir-server-deps
 	$(GO) vet -tags ci ./...
+	$(GO) run $(STATICCHECK) -tags ci ./...
 	$(GO) test -race -tags ci -count=1 -timeout 25m ./...
 	$(MAKE) window-check
 
