@@ -606,7 +606,8 @@ func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWid
 	w.news = fullWidth(objects[censusNewsCell].(*widget.Label))
 	w.next = fullWidth(objects[4].(*widget.Label))
 	w.name, w.flags = fullWidth(nameLabel), fullWidth(objects[2].(*widget.Label))
-	whole := min(textWidth(censusName(nameLabel.Text), nameLabel.TextStyle), w.name)
+	// The name whole, and room for the "…" that ends it when the age is cut.
+	whole := min(textWidth(censusName(nameLabel.Text)+"…", nameLabel.TextStyle), w.name)
 	fixed := w.bed + w.code + w.overdue
 	if width-fixed-w.news-w.next < max(whole, min(w.name, width*nameFloor)) {
 		w.next = 0 // the chart's MAR says it

@@ -264,7 +264,7 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	set(censusNewsCell, "NEWS2 onvolledig · 14:20")
 	setCodeStatusCell(cells[censusCodeCell], store.CensusRow{Resus: store.ResusFullCode})
 	name := cells[1].(*widget.Label)
-	need := textWidth("De Smet, Jozef Luc", name.TextStyle)
+	need := textWidth("De Smet, Jozef Luc…", name.TextStyle) // the name, then "…" for the age cut
 	for _, width := range []float32{400, 470, 515, 600, 800} {
 		w := censusRowLayout{}.widths(cells, width)
 		if w.name < need {
