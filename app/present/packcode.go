@@ -15,6 +15,9 @@ const packPrefix = "LB1-"
 
 const packHashLen = 16
 
+// maxPackID is the longest FHIR id.
+const maxPackID = 64
+
 // PackCode is the code for a patient's pages printed from the snapshot whose
 // ciphertext has the given SHA-256 (hex).
 func PackCode(patientID, snapshotSHA256 string) string {
@@ -46,6 +49,9 @@ func ParsePackCode(s string) (patientID, hashPrefix string, ok bool) {
 		}
 	}
 	id := rest[packHashLen+1:]
+	if len(id) > maxPackID {
+		return "", "", false
+	}
 	for _, c := range id {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
 			return "", "", false
