@@ -1,5 +1,6 @@
 # Lifeboat. `make demo` builds and opens the demo window; `make test` runs
 # every test. Both install the Debian/Ubuntu packages they need when missing.
+# `make fuzz` runs every fuzz target for FUZZTIME (see FUZZING.md).
 SHELL := /bin/bash
 export LANG := C.UTF-8
 
@@ -21,7 +22,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: demo build test bench screenshots window-check window-deps test-deps fhir-server-deps
+.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps
 
 demo: build
 	./lifeboat demo
@@ -36,7 +37,18 @@ test: test-deps fhir-server-deps
 	$(GO) vet -tags ci ./...
 	$(GO) run $(STATICCHECK) -tags ci ./...
 	$(GO) test -race -tags ci -count=1 -timeout 25m ./...
+	$(MAKE) fuzz-smoke
 	$(MAKE) window-check
+
+# Every fuzz target, one after the other, for FUZZTIME each; ends with a
+# table of what ran, how long, and the executions (docs/fuzz.sh).
+FUZZTIME ?= 5m
+fuzz:
+	FUZZTIME=$(FUZZTIME) GO=$(GO) ./docs/fuzz.sh
+
+# The same for a few seconds each, as part of make test (about 1.5 minutes).
+fuzz-smoke:
+	FUZZTIME=3s FUZZMINIMIZE=1s GO=$(GO) ./docs/fuzz.sh
 
 # A real window under Xvfb: the demo opens, unlocks and shows a chart.
 window-check: build
