@@ -12,13 +12,15 @@
 #
 # FUZZMINIMIZE bounds how long a worker minimizes a new input (Go's default,
 # 60 s, stalls short runs); FUZZPARALLEL is the number of workers (default:
-# GOMAXPROCS). Targets are found by their declaration, func FuzzXxx(f
+# GOMAXPROCS); FUZZTIMEOUT is go test's -timeout for one target (default 0,
+# none: Go's 10 minutes would end a longer FUZZTIME). Targets are found by their declaration, func FuzzXxx(f
 # *testing.F), so a new target is run without changing this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-5m}
 FUZZMINIMIZE=${FUZZMINIMIZE:-5s}
+FUZZTIMEOUT=${FUZZTIMEOUT:-0}
 parallel=()
 [ -n "${FUZZPARALLEL:-}" ] && parallel=(-parallel "$FUZZPARALLEL")
 
@@ -39,7 +41,7 @@ for t in "${targets[@]}"; do
 	echo "fuzz: $name in ./$pkg for $FUZZTIME"
 	t0=$SECONDS
 	status=ok
-	if ! "$GO" test -tags ci -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZE" \
+	if ! "$GO" test -tags ci -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZE" -timeout "$FUZZTIMEOUT" \
 		"${parallel[@]}" "./$pkg" >"$log" 2>&1; then
 		status=FAIL
 		failed+=("$name")
