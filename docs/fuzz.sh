@@ -41,11 +41,22 @@ for t in "${targets[@]}"; do
 	echo "fuzz: $name in ./$pkg for $FUZZTIME"
 	t0=$SECONDS
 	status=ok
+	corpus=$pkg/testdata/fuzz/$name
+	before=$(ls "$corpus" 2>/dev/null || true)
 	if ! "$GO" test -tags ci -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" -fuzzminimizetime "$FUZZMINIMIZE" -timeout "$FUZZTIMEOUT" \
 		"${parallel[@]}" "./$pkg" >"$log" 2>&1; then
-		status=FAIL
-		failed+=("$name")
-		cat "$log" >&2
+		# Go 1.26's coordinator can fail a run at the end of -fuzztime with
+		# a bare "context deadline exceeded" and no failing input
+		# (go.dev/issue/75804, fixed in Go 1.27): said, not failed.
+		if [ "$(grep -cvE '^(fuzz: |--- FAIL: |FAIL|exit status |.*Fyne error|.*Cause: |.*At: )' "$log")" = 1 ] &&
+			grep -qx '    context deadline exceeded' "$log" && [ "$(ls "$corpus" 2>/dev/null || true)" = "$before" ]; then
+			status=flake
+			echo "fuzz: $name stopped with Go's end-of-run race (go.dev/issue/75804), no failing input; not a failure"
+		else
+			status=FAIL
+			failed+=("$name")
+			cat "$log" >&2
+		fi
 	fi
 	# The last progress line: "fuzz: elapsed: 5s, execs: 123 (24/sec), new interesting: 4 (total: 15)"
 	last=$(grep -E '^fuzz: elapsed: .*execs: ' "$log" | tail -1 || true)
