@@ -268,7 +268,7 @@ func FuzzAuditAltered(f *testing.F) {
 	appendRecords(f, a, 3)
 	logPath, headPath, pendingPath := filepath.Join(dir, auditLogFile), filepath.Join(dir, auditHeadFile), filepath.Join(dir, auditPendingFile)
 	log, head := fuzzRead(f, logPath), fuzzRead(f, headPath)
-	if rep, err := VerifyAudit(dir, keys); err != nil || !rep.Intact() {
+	if _, rep, err := ReadAudit(dir, keys); err != nil || !rep.Intact() {
 		f.Fatalf("the untouched trail does not verify: %v %+v", err, rep.Problems)
 	}
 	for _, pos := range []uint32{0, 10, 100, uint32(len(log) / 2), uint32(len(log) - 2), uint32(len(log) - 1)} {
@@ -303,10 +303,6 @@ func FuzzAuditAltered(f *testing.F) {
 		case 2: // audit.pending, read by verification, never folded here
 			fuzzWrite(t, pendingPath, data)
 			defer os.Remove(pendingPath)
-		}
-		rep, err := VerifyAudit(dir, keys)
-		if err == nil && changed && rep.Intact() {
-			t.Fatal("an altered trail is reported intact")
 		}
 		rows, rep, err := ReadAudit(dir, keys)
 		if err == nil && changed && rep.Intact() {
