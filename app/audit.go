@@ -24,8 +24,12 @@ func (c *cli) auditCmd(args []string) error {
 			return c.auditExportCmd(args[1:])
 		}
 	}
+	if len(args) > 0 && isHelp(args[0]) {
+		printHelp(c.stdout, "audit", nil)
+		return nil
+	}
 	// The argument is not repeated: it may be an MRN typed in the wrong place.
-	return usagef("audit takes verify or export (see lifeboat help)")
+	return usagef("audit takes verify or export (see lifeboat audit --help)")
 }
 
 func (c *cli) auditVerifyCmd(args []string) error {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -56,24 +57,24 @@ func Main(args []string) int {
 }
 
 type command struct {
-	name, usage, summary string
-	run                  func(c *cli, args []string) error
+	name string
+	run  func(c *cli, args []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"init", "init --data DIR (--recovery RECIPIENT | --recovery-out FILE)", "create the kiosk's keys, sealed under the ward passphrase", (*cli).initCmd},
-		{"snapshot", "snapshot --data DIR (--from PATH... | --fhir URL [--every 1m]) (--ward ID | --group ID | --patients ID,... | --all)", "seal a new snapshot generation from FHIR files, or keep one fresh from a FHIR server", (*cli).snapshotCmd},
-		{"status", "status --data DIR [--json]", "list generations, the newest good one and its age (no passphrase needed)", (*cli).statusCmd},
-		{"chart", "chart --data DIR --patient ID [--json]", "print one patient's chart from the newest good snapshot", (*cli).chartCmd},
-		{"record", "record --data DIR --json FILE --user NAME [--force] [--witness NAME --reason TEXT]", "record downtime entries (prints each entry's id once it is saved)", (*cli).recordCmd},
-		{"journal", "journal --data DIR [--json]", "list the downtime journal with each entry's state", (*cli).journalCmd},
-		{"print", "print --data DIR [--patient ID | --all] [--census] --out FILE.pdf|DIR|-", "write a downtime pack as PDF: one patient, the whole ward, the census", (*cli).printCmd},
-		{"reconcile", "reconcile --data DIR --fhir URL [--dry-run] [--json] [--batch 50] | reconcile decide|report|worklist --data DIR ...", "push the downtime journal into the EHR exactly once; conflicts and links wait for a person", (*cli).reconcileCmd},
-		{"gen", "gen --patients N --out DIR [--seed S] [--as-of TIME]", "write a synthetic ward as FHIR Bulk Data NDJSON", (*cli).genCmd},
-		{"demo", "demo [--lang en|nl|fr]", "open the kiosk window on a built-in synthetic ward (passphrase shown)", (*cli).demoCmd},
-		{"audit", "audit (verify | export --out FILE [--format jsonl|csv]) --data DIR", "check the audit trail, or write it out for compliance staff", (*cli).auditCmd},
-		{"kiosk", "kiosk [--data DIR] [--amber 15m] [--red 60m] [--lang en|nl|fr]", "open the kiosk window (the default when no command is given)", (*cli).kioskCmd},
+		{"init", (*cli).initCmd},
+		{"snapshot", (*cli).snapshotCmd},
+		{"status", (*cli).statusCmd},
+		{"chart", (*cli).chartCmd},
+		{"record", (*cli).recordCmd},
+		{"journal", (*cli).journalCmd},
+		{"print", (*cli).printCmd},
+		{"reconcile", (*cli).reconcileCmd},
+		{"gen", (*cli).genCmd},
+		{"demo", (*cli).demoCmd},
+		{"audit", (*cli).auditCmd},
+		{"kiosk", (*cli).kioskCmd},
 	}
 }
 
@@ -82,9 +83,13 @@ func (c *cli) run(args []string) int {
 		args = []string{"kiosk"}
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" {
-		c.usage(c.stdout)
-		return ExitOK
+	if isHelp(name) {
+		if len(args) == 1 {
+			c.usage(c.stdout)
+			return ExitOK
+		}
+		// lifeboat help COMMAND [SUBCOMMAND] is COMMAND [SUBCOMMAND] --help.
+		name, args = args[1], append(args[1:], "--help")
 	}
 	for _, cmd := range commands() {
 		if cmd.name == name {
@@ -105,10 +110,13 @@ func (c *cli) run(args []string) int {
 }
 
 func (c *cli) usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: lifeboat COMMAND [FLAGS]")
+	fmt.Fprintln(w, "Usage: lifeboat COMMAND [FLAGS]   (no command: lifeboat kiosk)")
+	fmt.Fprintln(w, "\nCommands:")
 	for _, cmd := range commands() {
-		fmt.Fprintf(w, "  %-80s %s\n", cmd.usage, cmd.summary)
+		t, _ := topicNamed(cmd.name)
+		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, t.summary)
 	}
+	fmt.Fprintln(w, "\nlifeboat COMMAND --help shows a command's flags and an example.")
 }
 
 // usageError marks bad usage or input (exit status 2).
@@ -183,17 +191,17 @@ type flags struct {
 	data *string // --data, for the commands that work on a data folder
 }
 
-func newFlags(cmd string) *flags {
+func (c *cli) newFlags(cmd string) *flags {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	// Errors are said in one sentence, and --help by printHelp.
 	fs.SetOutput(io.Discard)
-	return &flags{FlagSet: fs, cmd: cmd}
+	return &flags{FlagSet: fs, cmd: cmd, cli: c}
 }
 
 // vaultFlags is the flag set of a command that works on a data folder:
 // it has --data, read back with folder or parseVault.
 func (c *cli) vaultFlags(cmd string) *flags {
-	f := newFlags(cmd)
-	f.cli = c
+	f := c.newFlags(cmd)
 	f.data = f.String("data", "", "data folder")
 	return f
 }
@@ -242,9 +250,11 @@ func (f *flags) parse(args []string) ([]string, error) {
 	for {
 		if err := f.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printHelp(f.cli.stdout, f.cmd, f.FlagSet)
 				return nil, err
 			}
-			return nil, usagef("%v (see lifeboat help)", err)
+			// The flag package names flags with one dash; people type two.
+			return nil, usagef("%s (see lifeboat %s --help)", dashes.ReplaceAllString(err.Error(), "${1}--$2"), f.cmd)
 		}
 		args = f.Args()
 		if len(args) == 0 {
@@ -255,6 +265,9 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
+// dashes finds a flag's name in the flag package's errors.
+var dashes = regexp.MustCompile(`(defined: |argument: |for |flag )-([A-Za-z])`)
+
 func (f *flags) noPositional(args []string) error {
 	rest, err := f.parse(args)
 	if err != nil {
@@ -262,7 +275,7 @@ func (f *flags) noPositional(args []string) error {
 	}
 	if len(rest) > 0 {
 		// The argument is not repeated: it may be an MRN typed in the wrong place.
-		return usagef("unexpected argument after the flags (see lifeboat help)")
+		return usagef("unexpected argument after the flags (see lifeboat %s --help)", f.cmd)
 	}
 	return nil
 }

@@ -444,7 +444,7 @@ func (c *cli) chartCmd(args []string) error {
 }
 
 func (c *cli) genCmd(args []string) error {
-	f := newFlags("gen")
+	f := c.newFlags("gen")
 	n := f.Int("patients", 0, "number of patients")
 	out := f.String("out", "", "output folder")
 	seed := f.Uint64("seed", 1, "seed")

@@ -75,7 +75,7 @@ func (c *cli) kioskCmd(args []string) error {
 }
 
 func (c *cli) demoCmd(args []string) error {
-	f := newFlags("demo")
+	f := c.newFlags("demo")
 	langText := langFlag(f)
 	if err := f.noPositional(args); err != nil {
 		return err
