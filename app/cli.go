@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"lifeboat/app/present"
+	_ "lifeboat/internal/clocale" // before Fyne reads the locale: see there
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 )

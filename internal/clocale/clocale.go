@@ -1,0 +1,45 @@
+// Package clocale maps the C and POSIX locales to English for Fyne.
+//
+// Fyne's lang package reads the locale while it initialises, before main
+// runs, and logs three lines of "Error parsing user locale C" under
+// LANG=C.UTF-8, the locale of systemd services and CI: every command
+// would print them, even --help. Fyne asks LANGUAGE before LANG when the
+// locale is not exactly C, so this package, which imports nothing that
+// imports Fyne and so is initialised before it, sets LANGUAGE=en when
+// the locale is C or POSIX and LANGUAGE does not name a language.
+// The window's own language is chosen apart from the locale.
+package clocale
+
+import (
+	"os"
+	"strings"
+)
+
+func init() { Apply(os.Getenv, os.Setenv) }
+
+// Apply sets LANGUAGE=en through setenv when the environment read by
+// getenv has the C or POSIX locale and no language in LANGUAGE.
+func Apply(getenv func(string) string, setenv func(string, string) error) {
+	if IsC(locale(getenv)) && (getenv("LANGUAGE") == "" || IsC(getenv("LANGUAGE"))) {
+		setenv("LANGUAGE", "en")
+	}
+}
+
+// locale is the locale in effect, by the precedence of gettext.
+func locale(getenv func(string) string) string {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// IsC is whether a locale (or a LANGUAGE list) is C or POSIX, with or
+// without a codeset: C, C.UTF-8, POSIX.
+func IsC(loc string) bool {
+	first, _, _ := strings.Cut(loc, ":")
+	lang, _, _ := strings.Cut(first, ".")
+	lang, _, _ = strings.Cut(lang, "@")
+	return lang == "C" || lang == "POSIX"
+}
