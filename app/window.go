@@ -63,7 +63,7 @@ func (c *cli) kioskCmd(args []string) error {
 	}
 	// Say what is wrong in the terminal before any window opens.
 	if _, err := store.LoadConfig(dir); err != nil {
-		return err
+		return inFolder(err, dir, *f.data == "" && c.getenv("LIFEBOAT_DATA") == "")
 	}
 	// What the start could not put right stays on the banner too.
 	var folder []string
@@ -72,6 +72,31 @@ func (c *cli) kioskCmd(args []string) error {
 	}
 	runWindow(kiosk.Options{Dir: dir, Thresholds: th, Lang: lang, FolderWarning: strings.Join(folder, " ")})
 	return nil
+}
+
+// errNoKeys is store.ErrNotInitialised naming the folder looked in,
+// and, when it was the default, how to name another.
+type errNoKeys struct {
+	dir       string
+	defaulted bool
+}
+
+func (e errNoKeys) Error() string {
+	s := fmt.Sprintf("the data folder %s has no Lifeboat keys", e.dir)
+	if e.defaulted {
+		return s + " (the default folder): give the kiosk's folder with --data DIR or LIFEBOAT_DATA, or run lifeboat init --data DIR first"
+	}
+	return s + ": run lifeboat init first"
+}
+
+func (e errNoKeys) Unwrap() error { return store.ErrNotInitialised }
+
+// inFolder names the folder in an error saying it has no keys.
+func inFolder(err error, dir string, defaulted bool) error {
+	if errors.Is(err, store.ErrNotInitialised) {
+		return errNoKeys{dir: dir, defaulted: defaulted}
+	}
+	return err
 }
 
 func (c *cli) demoCmd(args []string) error {

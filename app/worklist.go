@@ -19,7 +19,7 @@ func (c *cli) reconcileWorklistCmd(args []string) error {
 	}
 	// Say what is wrong in the terminal before any window opens.
 	if _, err := store.LoadConfig(dir); err != nil {
-		return err
+		return inFolder(err, dir, false)
 	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
