@@ -7,11 +7,8 @@ import (
 	"strings"
 	"time"
 
-	fyneapp "fyne.io/fyne/v2/app"
-
 	"lifeboat/app/i18n"
 	"lifeboat/app/kiosk"
-	"lifeboat/assets"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/synthetic"
@@ -147,7 +144,5 @@ func prepareDemo(dir string, now time.Time) error {
 }
 
 func runWindow(opt kiosk.Options) {
-	a := fyneapp.NewWithID(appID)
-	a.SetIcon(assets.Icon)
-	kiosk.New(a, opt).ShowAndRun()
+	kiosk.New(newWindowApp(), opt).ShowAndRun()
 }

@@ -1,10 +1,7 @@
 package app
 
 import (
-	fyneapp "fyne.io/fyne/v2/app"
-
 	"lifeboat/app/worklist"
-	"lifeboat/assets"
 	"lifeboat/store"
 )
 
@@ -21,8 +18,6 @@ func (c *cli) reconcileWorklistCmd(args []string) error {
 	if _, err := store.LoadConfig(dir); err != nil {
 		return inFolder(err, dir, false)
 	}
-	a := fyneapp.NewWithID(appID)
-	a.SetIcon(assets.Icon)
-	worklist.Show(a, dir, worklist.Options{Now: c.now}).Window().ShowAndRun()
+	worklist.Show(newWindowApp(), dir, worklist.Options{Now: c.now}).Window().ShowAndRun()
 	return nil
 }
