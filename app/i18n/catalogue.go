@@ -25,6 +25,8 @@ var catalogue = []message{
 	{"No usable snapshot on this workstation: %s. Call IT and use the paper downtime records.", "Geen bruikbare momentopname op deze werkpost: %s. Bel IT en gebruik de papieren downtimedossiers.", "Aucun instantané utilisable sur ce poste : %s. Appelez l'informatique et utilisez les dossiers papier du mode dégradé."},
 	{"This workstation has not been set up for Lifeboat. Call IT.", "Deze werkpost is niet ingesteld voor Lifeboat. Bel IT.", "Ce poste n'est pas configuré pour Lifeboat. Appelez l'informatique."},
 	{"Could not open the records: %s", "De dossiers konden niet geopend worden: %s", "Impossible d'ouvrir les dossiers : %s"},
+	{"OK", "OK", "OK"},
+	{"Error", "Fout", "Erreur"},
 	{"Locked after a few minutes without use. Unlock to continue.", "Vergrendeld na enkele minuten zonder gebruik. Ontgrendel om verder te werken.", "Verrouillé après quelques minutes sans utilisation. Déverrouillez pour continuer."},
 	{"Demo ward of synthetic patients. The passphrase is “lifeboat-demo”; any name will do.", "Demo-afdeling met fictieve patiënten. Het wachtwoord is “lifeboat-demo”; elke naam volstaat.", "Unité de démonstration, patients fictifs. Le mot de passe est « lifeboat-demo » ; n'importe quel nom convient."},
 

@@ -2,7 +2,6 @@ package kiosk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"runtime"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"lifeboat/app/i18n"
@@ -101,7 +99,7 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 				return
 			}
 			if err != nil {
-				dialog.ShowError(errors.New(i18n.T(present.PrintFailed)), k.win)
+				ui.ShowError(i18n.T(present.PrintFailed), k.win)
 				return
 			}
 			audit()
@@ -110,7 +108,7 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 			if err := k.opt.Open(path); err != nil {
 				msg += " " + i18n.T(present.OpenItYourself)
 			}
-			dialog.ShowInformation(i18n.T(present.PrintTitle), msg, k.win)
+			ui.ShowInfo(i18n.T(present.PrintTitle), msg, k.win)
 		})
 	}()
 }
