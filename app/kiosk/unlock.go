@@ -57,6 +57,15 @@ func newUnlockView(k *Kiosk, message string) *unlockView {
 					msg = present.WrongPassphrase(wait)
 				}
 				done(msg)
+				if err == nil || k.unlock == nil {
+					return
+				}
+				// The passphrase was emptied: the focus goes back to it, and
+				// the wait before the next attempt counts down.
+				k.win.Canvas().Focus(k.unlock.passphrase)
+				if errors.Is(err, store.ErrWrongPassphrase) {
+					k.unlock.CountDown(k.retryAt, k.opt.Now, present.WrongPassphrase, unlockMessage(err))
+				}
 			})
 		},
 	}, message)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -53,6 +55,17 @@ type UnlockForm struct {
 
 	spec UnlockSpec
 	busy bool // an unlock is in flight: Enter or a tap must not start another
+
+	wait      countdown // the wait before the next attempt, counted down
+	countdown int       // which countdown is running; a new one or an attempt ends the old
+}
+
+// countdown is a wait shown as the message, refreshed every second.
+type countdown struct {
+	until time.Time
+	now   func() time.Time
+	say   func(left time.Duration) string // the message while waiting
+	after string                          // the message once the wait is over
 }
 
 // NewUnlockForm builds the form of spec, showing message.
@@ -122,6 +135,7 @@ func (f *UnlockForm) submit() {
 		return
 	}
 	f.Message.SetText(i18n.T("Unlocking…"))
+	f.stopCountdown()
 	f.setBusy(true)
 	f.spec.Unlock(values, func(message string) {
 		f.setBusy(false)
@@ -145,4 +159,53 @@ func (f *UnlockForm) setBusy(busy bool) {
 			b.Enable()
 		}
 	}
+}
+
+// Every calls f on the UI thread every interval until it returns false.
+// Tests put their own in its place (uitest.Hold) to tick by hand.
+var Every = func(interval time.Duration, f func() bool) {
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for range t.C {
+			more := make(chan bool, 1)
+			Do(func() { more <- f() })
+			if !<-more {
+				return
+			}
+		}
+	}()
+}
+
+// CountDown shows say(the time left) as the message until the time until,
+// by the clock now, refreshed every second; then after. A new countdown,
+// or an attempt to unlock, ends it.
+func (f *UnlockForm) CountDown(until time.Time, now func() time.Time, say func(left time.Duration) string, after string) {
+	f.stopCountdown()
+	f.wait = countdown{until: until, now: now, say: say, after: after}
+	id := f.countdown
+	if f.Tick() {
+		Every(time.Second, func() bool { return id == f.countdown && f.Tick() })
+	}
+}
+
+// Tick refreshes the countdown's message, and says whether the wait goes
+// on.
+func (f *UnlockForm) Tick() bool {
+	if f.wait.say == nil {
+		return false
+	}
+	left := f.wait.until.Sub(f.wait.now())
+	if left <= 0 {
+		f.Message.SetText(f.wait.after)
+		f.stopCountdown()
+		return false
+	}
+	f.Message.SetText(f.wait.say(left))
+	return true
+}
+
+func (f *UnlockForm) stopCountdown() {
+	f.wait = countdown{}
+	f.countdown++
 }
