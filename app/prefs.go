@@ -10,6 +10,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"lifeboat/assets"
+	"lifeboat/internal/durable"
 )
 
 // newWindowApp is the Fyne application of the windows, with preferences
@@ -59,31 +60,15 @@ func openPrefs(path, seed string) *filePrefs {
 	return p
 }
 
-// save writes the values to a new file and renames it over the old one.
-// Called with p.mu held. Preferences are a convenience: a failure to
-// keep them loses nothing but the choice.
+// save replaces the file with the values (durable.Replace). Called with
+// p.mu held. Preferences are a convenience: a failure to keep them loses
+// nothing but the choice.
 func (p *filePrefs) save() {
 	b, err := json.Marshal(p.values)
 	if err != nil || os.MkdirAll(filepath.Dir(p.path), 0o700) != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p.path), ".preferences-*.json")
-	if err != nil {
-		return
-	}
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), p.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
+	_ = durable.Replace(p.path, 0o600, b)
 }
 
 func get[T any](p *filePrefs, key string, fallback T) T {
