@@ -1,13 +1,13 @@
 // Package clocale maps the C and POSIX locales to English for Fyne.
 //
-// Fyne's lang package reads the locale while it initialises, before main
-// runs, and logs three lines of "Error parsing user locale C" under
-// LANG=C.UTF-8, the locale of systemd services and CI: every command
-// would print them, even --help. Fyne asks LANGUAGE before LANG when the
-// locale is not exactly C, so this package, which imports nothing that
-// imports Fyne and so is initialised before it, sets LANGUAGE=en when
-// the locale is C or POSIX and LANGUAGE does not name a language.
-// The window's own language is chosen apart from the locale.
+// Fyne reads the user's locale the first time it looks up a translation
+// (fyne.io/fyne/v2/lang, through go-locale), and under LANG=C.UTF-8, the
+// locale of systemd services and CI, it cannot parse "C" and logs three
+// lines of "Error parsing user locale C": every command printed them,
+// even --help. Fyne asks LANGUAGE before LANG, so this package's init,
+// which runs before main and so before any lookup, sets LANGUAGE=en when
+// the locale is C or POSIX and LANGUAGE does not name a language. The
+// window's own language is chosen apart from the locale.
 package clocale
 
 import (
