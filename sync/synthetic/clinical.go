@@ -1,6 +1,7 @@
 package synthetic
 
 import (
+	"lifeboat/sync/fhir/r4"
 	"time"
 )
 
@@ -21,16 +22,14 @@ func (p *patient) writeAllergies() error {
 	case allergyNoneKnown:
 		at := p.notAfterNow(p.admitted.Add(minutes(r, 10, 90)))
 		id := p.rid("alg", 1)
-		return p.g.put("AllergyIntolerance", id, allergyRes{
-			ResourceType:       "AllergyIntolerance",
-			ID:                 id,
-			Meta:               meta{"1", stamp(at)},
+		return p.g.put("AllergyIntolerance", id, r4.AllergyIntolerance{
+			Resource:           header("AllergyIntolerance", id, "1", stamp(at)),
 			ClinicalStatus:     code(sysAllergyCl, "active", "Active"),
 			VerificationStatus: code(sysAllergyVer, "confirmed", "Confirmed"),
 			Code:               codeText(sysSNOMED, "716186003", "No known allergy", "No known allergies"),
 			Patient:            p.ref,
 			RecordedDate:       stamp(at),
-			Recorder:           &reference{Display: p.g.shiftNurse(p.team, at)},
+			Recorder:           r4.Reference{Display: p.g.shiftNurse(p.team, at)},
 		})
 	}
 	count := 1
@@ -90,7 +89,7 @@ func (p *patient) writeAllergy(k int, a *allergyDef) error {
 		clinical, version = "resolved", "2"
 		updated = p.notAfterNow(latest(recorded, p.admitted).Add(minutes(r, 60, 24*60)))
 	}
-	c := concept{Text: a.text}
+	c := r4.CodeableConcept{Text: a.text}
 	if a.code != "" {
 		c = codeText(sysSNOMED, a.code, a.display, a.text)
 	}
@@ -98,10 +97,8 @@ func (p *patient) writeAllergy(k int, a *allergyDef) error {
 		p.classes = append(p.classes, a.class)
 	}
 	id := p.rid("alg", k)
-	return p.g.put("AllergyIntolerance", id, allergyRes{
-		ResourceType:       "AllergyIntolerance",
-		ID:                 id,
-		Meta:               meta{version, stamp(updated)},
+	return p.g.put("AllergyIntolerance", id, r4.AllergyIntolerance{
+		Resource:           header("AllergyIntolerance", id, version, stamp(updated)),
 		ClinicalStatus:     code(sysAllergyCl, clinical, titleCase(clinical)),
 		VerificationStatus: code(sysAllergyVer, verification, titleCase(verification)),
 		Type:               a.typ,
@@ -110,8 +107,8 @@ func (p *patient) writeAllergy(k int, a *allergyDef) error {
 		Code:               c,
 		Patient:            p.ref,
 		RecordedDate:       stamp(recorded),
-		Reaction: []reaction{{
-			Manifestation: []concept{code(sysSNOMED, react.code, react.display)},
+		Reaction: []r4.AllergyReaction{{
+			Manifestation: []r4.CodeableConcept{code(sysSNOMED, react.code, react.display)},
 			Severity:      severity,
 		}},
 	})
@@ -127,19 +124,18 @@ func titleCase(s string) string {
 func (p *patient) writeProblems() error {
 	for _, pr := range p.problems {
 		updated, version := pr.recorded, "1"
-		c := conditionRes{
-			ResourceType:       "Condition",
-			ID:                 pr.id,
+		c := r4.Condition{
+			Resource:           r4.Resource{ResourceType: "Condition", ID: pr.id},
 			ClinicalStatus:     code(sysCondCl, pr.status, titleCase(pr.status)),
 			VerificationStatus: code(sysCondVer, pr.verificationCode, titleCase(pr.verificationCode)),
-			Category:           []concept{code(sysCondCat, pr.category, categoryDisplay(pr.category))},
+			Category:           []r4.CodeableConcept{code(sysCondCat, pr.category, categoryDisplay(pr.category))},
 			Code:               codeText(sysSNOMED, pr.def.code, pr.def.display, pr.def.display),
 			Subject:            p.ref,
 			OnsetDateTime:      stamp(pr.onset),
 			RecordedDate:       stamp(pr.recorded),
 		}
 		if pr.category == "encounter-diagnosis" {
-			c.Encounter = &p.enc
+			c.Encounter = p.enc
 		}
 		if pr.dateOnly {
 			c.OnsetDateTime, c.RecordedDate = day(pr.onset), day(pr.recorded)
@@ -148,7 +144,7 @@ func (p *patient) writeProblems() error {
 			c.AbatementDateTime = stamp(pr.abated)
 			updated, version = latest(pr.abated, pr.recorded), "2"
 		}
-		c.Meta = meta{version, stamp(p.notAfterNow(updated))}
+		c.Meta = metaOf(version, stamp(p.notAfterNow(updated)))
 		if err := p.g.put("Condition", c.ID, c); err != nil {
 			return err
 		}
@@ -166,22 +162,20 @@ func categoryDisplay(c string) string {
 // writeFlags writes code status, isolation and fall risk.
 func (p *patient) writeFlags() error {
 	r := p.r
-	var flags []flagRes
-	flag := func(cat, catDisplay string, c concept, start time.Time, author string) {
+	var flags []r4.Flag
+	flag := func(cat, catDisplay string, c r4.CodeableConcept, start time.Time, author string) {
 		start = p.notAfterNow(start)
-		f := flagRes{
-			ResourceType: "Flag",
-			ID:           p.rid("flg", len(flags)+1),
-			Meta:         meta{"1", stamp(start)},
-			Status:       "active",
-			Category:     []concept{code(sysFlagCat, cat, catDisplay)},
-			Code:         c,
-			Subject:      p.ref,
-			Period:       period{Start: stamp(start)},
-			Encounter:    p.enc,
+		f := r4.Flag{
+			Resource:  header("Flag", p.rid("flg", len(flags)+1), "1", stamp(start)),
+			Status:    "active",
+			Category:  []r4.CodeableConcept{code(sysFlagCat, cat, catDisplay)},
+			Code:      c,
+			Subject:   p.ref,
+			Period:    r4.Period{Start: stamp(start)},
+			Encounter: p.enc,
 		}
 		if author != "" {
-			f.Author = &reference{Display: author}
+			f.Author = r4.Reference{Display: author}
 		}
 		flags = append(flags, f)
 	}
@@ -208,7 +202,7 @@ func (p *patient) writeFlags() error {
 	// Isolation, for infections that need it.
 	for _, pr := range p.problems {
 		if pr.def.isolation != "" && pr.status == "active" {
-			flag("clinical", "Clinical", concept{Text: pr.def.isolation}, latest(pr.recorded, p.admitted).Add(minutes(r, 5, 60)), "")
+			flag("clinical", "Clinical", r4.CodeableConcept{Text: pr.def.isolation}, latest(pr.recorded, p.admitted).Add(minutes(r, 5, 60)), "")
 			break
 		}
 	}

@@ -1,6 +1,7 @@
 package synthetic
 
 import (
+	"lifeboat/sync/fhir/r4"
 	"math"
 	"time"
 )
@@ -120,12 +121,11 @@ func (p *patient) writeLabs() error {
 			}
 			v := clamp(round(values[j], l.decimals), l.min, l.max)
 			low, high := l.rangeFor(p.gender)
-			o := p.obs(catLab, concept{Coding: []coding{{System: sysLOINC, Code: l.code}}, Text: l.name}, at, resulted)
-			q := ucum(v, l.unit, l.ucum)
-			o.ValueQuantity = &q
-			o.Interpretation = []concept{code(sysInterp, l.interpret(v, low, high), "")}
-			lq, hq := quantity{Value: low, Unit: l.unit}, quantity{Value: high, Unit: l.unit}
-			o.ReferenceRange = []refRange{{Low: &lq, High: &hq}}
+			o := p.obs(catLab, r4.CodeableConcept{Coding: []r4.Coding{{System: sysLOINC, Code: l.code}}, Text: l.name}, at, resulted)
+			o.ValueQuantity = ucum(v, l.unit, l.ucum)
+			o.Interpretation = []r4.CodeableConcept{code(sysInterp, l.interpret(v, low, high), "")}
+			lq, hq := r4.Quantity{Value: &low, Unit: l.unit}, r4.Quantity{Value: &high, Unit: l.unit}
+			o.ReferenceRange = []r4.ObservationRange{{Low: &lq, High: &hq}}
 			if err := p.g.put("Observation", o.ID, o); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package synthetic
 
 import (
 	"fmt"
+	"lifeboat/sync/fhir/r4"
 	"slices"
 	"strings"
 	"time"
@@ -106,11 +107,11 @@ func scheduleText(d *medDef) string {
 
 func hhmm(t int) string { return fmt.Sprintf("%02d:%02d", t/100, t%100) }
 
-func medConcept(d *medDef) concept {
+func medConcept(d *medDef) r4.CodeableConcept {
 	return codeText(sysRxNorm, d.rx, d.rxDisplay, d.text)
 }
 
-func routeConcept(d *medDef) concept {
+func routeConcept(d *medDef) r4.CodeableConcept {
 	return codeText(sysSNOMED, d.route.code, d.route.display, d.route.text)
 }
 
@@ -118,9 +119,9 @@ func (p *patient) writeOrders() error {
 	p.drawOrders()
 	for _, o := range p.orders {
 		d := o.def
-		rep := repeat{BoundsPeriod: &period{Start: stamp(o.start)}}
+		rep := r4.TimingRepeat{BoundsPeriod: r4.Period{Start: stamp(o.start)}}
 		if len(d.times) > 0 {
-			rep.Frequency, rep.Period, rep.PeriodUnit = len(d.times), 1, "d"
+			rep.Frequency, rep.Period, rep.PeriodUnit = float64(len(d.times)), 1, "d"
 			for _, t := range d.times {
 				rep.TimeOfDay = append(rep.TimeOfDay, hhmm(t)+":00")
 			}
@@ -134,36 +135,34 @@ func (p *patient) writeOrders() error {
 		if !o.stop.IsZero() {
 			version, updated = "2", o.stop
 		}
-		dose := dosage{
+		dose := r4.Dosage{
 			Text:        d.doseText + " " + d.route.text + " " + scheduleText(d),
-			Timing:      timing{Repeat: rep},
+			Timing:      r4.Timing{Repeat: &rep},
 			Route:       routeConcept(d),
-			DoseAndRate: []doseAndRate{{DoseQuantity: ucum(d.dose, d.unit, d.ucum)}},
+			DoseAndRate: []r4.DoseAndRate{{DoseQuantity: ucum(d.dose, d.unit, d.ucum)}},
 		}
 		if d.prn != "" {
-			dose.AsNeededCodeableConcept = &concept{Text: d.prn}
+			dose.AsNeededCodeableConcept = &r4.CodeableConcept{Text: d.prn}
 			// At most a dose every interval: "400 mg every 8 h" is 1200 mg per 24 h.
-			dose.MaxDosePerPeriod = &ratio{Numerator: ucum(d.dose*float64(24/d.every), d.unit, d.ucum),
+			dose.MaxDosePerPeriod = &r4.Ratio{Numerator: ucum(d.dose*float64(24/d.every), d.unit, d.ucum),
 				Denominator: ucum(24, "h", "h")}
 		}
-		m := medRequestRes{
-			ResourceType:              "MedicationRequest",
-			ID:                        o.id,
-			Meta:                      meta{version, stamp(updated)},
+		m := r4.MedicationRequest{
+			Resource:                  header("MedicationRequest", o.id, version, stamp(updated)),
 			Status:                    o.status,
 			Intent:                    "order",
-			MedicationCodeableConcept: medConcept(d),
+			MedicationCodeableConcept: new(medConcept(d)),
 			Subject:                   p.ref,
 			Encounter:                 p.enc,
 			AuthoredOn:                stamp(o.authored),
-			Requester:                 reference{Display: p.doctor},
-			DosageInstruction:         []dosage{dose},
+			Requester:                 r4.Reference{Display: p.doctor},
+			DosageInstruction:         []r4.Dosage{dose},
 		}
 		if o.reason != "" {
-			m.StatusReason = &concept{Text: o.reason}
+			m.StatusReason = &r4.CodeableConcept{Text: o.reason}
 		}
 		if o.problem != "" {
-			m.ReasonReference = []reference{{Reference: "Condition/" + o.problem}}
+			m.ReasonReference = []r4.Reference{{Reference: "Condition/" + o.problem}}
 		}
 		if err := p.g.put("MedicationRequest", m.ID, m); err != nil {
 			return err
@@ -218,22 +217,20 @@ func (p *patient) writeAdministrations() error {
 		}
 		for _, at := range given {
 			k++
-			a := medAdminRes{
-				ResourceType:              "MedicationAdministration",
-				ID:                        p.rid("mad", k),
-				Meta:                      meta{"1", stamp(p.notAfterNow(at.Add(minutes(r, 0, 10))))},
+			a := r4.MedicationAdministration{
+				Resource:                  header("MedicationAdministration", p.rid("mad", k), "1", stamp(p.notAfterNow(at.Add(minutes(r, 0, 10))))),
 				Status:                    "completed",
-				MedicationCodeableConcept: medConcept(o.def),
+				MedicationCodeableConcept: new(medConcept(o.def)),
 				Subject:                   p.ref,
 				Context:                   p.enc,
 				EffectiveDateTime:         stamp(at),
-				Performer:                 []adminPerformer{{Actor: reference{Display: p.g.shiftNurse(p.team, at)}}},
-				Request:                   reference{Reference: "MedicationRequest/" + o.id},
-				Dosage:                    &adminDosage{Route: routeConcept(o.def), Dose: ucum(o.def.dose, o.def.unit, o.def.ucum)},
+				Performer:                 []r4.MedicationAdministrationActor{{Actor: r4.Reference{Display: p.g.shiftNurse(p.team, at)}}},
+				Request:                   r4.Reference{Reference: "MedicationRequest/" + o.id},
+				Dosage:                    &r4.MedicationAdministrationDosage{Route: routeConcept(o.def), Dose: ucum(o.def.dose, o.def.unit, o.def.ucum)},
 			}
 			if o.def.prn == "" && chance(r, 0.03) {
 				a.Status = "not-done"
-				a.StatusReason = []concept{{Text: pick(r, notDoneReasons)}}
+				a.StatusReason = []r4.CodeableConcept{{Text: pick(r, notDoneReasons)}}
 				a.Dosage = nil
 			}
 			if err := p.g.put("MedicationAdministration", a.ID, a); err != nil {

@@ -3,6 +3,7 @@ package synthetic
 import (
 	"encoding/base64"
 	"fmt"
+	"lifeboat/sync/fhir/r4"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -89,22 +90,20 @@ func (p *patient) writeNotes() error {
 		default:
 			title, text = "Nursing note – late shift", p.nurseText(r, t, lateOpeners)
 		}
-		d := documentRes{
-			ResourceType: "DocumentReference",
-			ID:           p.rid("doc", i+1),
-			Meta:         meta{"1", stamp(p.notAfterNow(t.Add(minutes(r, 1, 5))))},
-			Status:       "current",
-			DocStatus:    "final",
-			Type:         typ,
-			Subject:      p.ref,
-			Date:         stamp(t),
-			Author:       []reference{{Display: author}},
-			Description:  title,
-			Content: []docContent{{Attachment: attachment{
+		d := r4.DocumentReference{
+			Resource:    header("DocumentReference", p.rid("doc", i+1), "1", stamp(p.notAfterNow(t.Add(minutes(r, 1, 5))))),
+			Status:      "current",
+			DocStatus:   "final",
+			Type:        typ,
+			Subject:     p.ref,
+			Date:        stamp(t),
+			Author:      []r4.Reference{{Display: author}},
+			Description: title,
+			Content: []r4.DocumentContent{{Attachment: r4.Attachment{
 				ContentType: "text/plain; charset=utf-8",
 				Data:        base64.StdEncoding.EncodeToString([]byte(text)),
 			}}},
-			Context: docContext{Encounter: []reference{p.enc}},
+			Context: r4.DocumentContext{Encounter: []r4.Reference{p.enc}},
 		}
 		if err := p.g.put("DocumentReference", d.ID, d); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package synthetic
 
 import (
+	"lifeboat/sync/fhir/r4"
 	"math"
 	"time"
 )
@@ -8,8 +9,8 @@ import (
 // Vital signs and laboratory results.
 
 var (
-	catVitals = []concept{code(sysObsCat, "vital-signs", "")}
-	catLab    = []concept{code(sysObsCat, "laboratory", "")}
+	catVitals = []r4.CodeableConcept{code(sysObsCat, "vital-signs", "")}
+	catLab    = []r4.CodeableConcept{code(sysObsCat, "laboratory", "")}
 
 	loincHR     = code(sysLOINC, "8867-4", "Heart rate")
 	loincRR     = code(sysLOINC, "9279-1", "Respiratory rate")
@@ -48,12 +49,10 @@ type vitalBase struct {
 	hr, rr, sys, dia, temp, spo2, pain float64
 }
 
-func (p *patient) obs(cat []concept, c concept, at time.Time, updated time.Time) observationRes {
+func (p *patient) obs(cat []r4.CodeableConcept, c r4.CodeableConcept, at time.Time, updated time.Time) r4.Observation {
 	p.nObs++
-	return observationRes{
-		ResourceType:      "Observation",
-		ID:                p.rid("obs", p.nObs),
-		Meta:              meta{"1", stamp(p.notAfterNow(updated))},
+	return r4.Observation{
+		Resource:          header("Observation", p.rid("obs", p.nObs), "1", stamp(p.notAfterNow(updated))),
 		Status:            "final",
 		Category:          cat,
 		Code:              c,
@@ -126,11 +125,10 @@ func (p *patient) vitalRound(b vitalBase, at time.Time, full bool) error {
 	updated := at.Add(minutes(r, 1, 15))
 	skip := func() bool { return !full && chance(r, 0.04) }
 	night := at.In(p.g.loc).Hour() < 5
-	var out []observationRes
-	one := func(c concept, v float64, unit, ucumCode string) {
+	var out []r4.Observation
+	one := func(c r4.CodeableConcept, v float64, unit, ucumCode string) {
 		o := p.obs(catVitals, c, at, updated)
-		q := ucum(v, unit, ucumCode)
-		o.ValueQuantity = &q
+		o.ValueQuantity = ucum(v, unit, ucumCode)
 		out = append(out, o)
 	}
 	if !skip() {
@@ -141,9 +139,9 @@ func (p *patient) vitalRound(b vitalBase, at time.Time, full bool) error {
 	}
 	if !skip() {
 		o := p.obs(catVitals, loincBP, at, updated)
-		o.Component = []component{
-			{Code: loincSys, ValueQuantity: ucum(sys, "mmHg", "mm[Hg]")},
-			{Code: loincDia, ValueQuantity: ucum(dia, "mmHg", "mm[Hg]")},
+		o.Component = []r4.ObservationComponent{
+			{Code: loincSys, ObservationValue: r4.ObservationValue{ValueQuantity: ucum(sys, "mmHg", "mm[Hg]")}},
+			{Code: loincDia, ObservationValue: r4.ObservationValue{ValueQuantity: ucum(dia, "mmHg", "mm[Hg]")}},
 		}
 		out = append(out, o)
 	}
@@ -179,11 +177,9 @@ func (p *patient) writeBody() error {
 	}
 	at := p.notAfterNow(p.admitted.Add(minutes(r, 20, 60)))
 	w := p.obs(catVitals, loincWeight, at, at.Add(minutes(r, 1, 10)))
-	wq := ucum(round(limit("29463-7", weight), 1), "kg", "kg")
-	w.ValueQuantity = &wq
+	w.ValueQuantity = ucum(round(limit("29463-7", weight), 1), "kg", "kg")
 	h := p.obs(catVitals, loincHeight, at, at.Add(minutes(r, 1, 10)))
-	hq := ucum(math.Round(limit("8302-2", height)), "cm", "cm")
-	h.ValueQuantity = &hq
+	h.ValueQuantity = ucum(math.Round(limit("8302-2", height)), "cm", "cm")
 	if err := p.g.put("Observation", w.ID, w); err != nil {
 		return err
 	}

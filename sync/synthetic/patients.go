@@ -2,6 +2,7 @@ package synthetic
 
 import (
 	"fmt"
+	"lifeboat/sync/fhir/r4"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -15,8 +16,8 @@ type patient struct {
 	n   int
 	key string // "000123"
 	id  string // "pat-000123"
-	ref reference
-	enc reference
+	ref r4.Reference
+	enc r4.Reference
 
 	family, given, gender, lang string
 	birth                       time.Time
@@ -73,8 +74,8 @@ var secondaryProblems = []string{"delirium2", "delirium2", "aki2", "uti2", "hypo
 func (g *generator) patient(n int) error {
 	p := &patient{g: g, r: g.rng(n, streamPatient), n: n, key: fmt.Sprintf("%06d", n)}
 	p.id = "pat-" + p.key
-	p.ref = reference{Reference: "Patient/" + p.id}
-	p.enc = reference{Reference: "Encounter/enc-" + p.key}
+	p.ref = r4.Reference{Reference: "Patient/" + p.id}
+	p.enc = r4.Reference{Reference: "Encounter/enc-" + p.key}
 	p.ward, p.room, p.bed = g.opt.bedOf(n)
 	p.team = p.ward*100 + ((n-1)%g.opt.BedsPerWard)/8
 	p.spec = specialties[(p.ward-1)%len(specialties)]
@@ -276,22 +277,20 @@ func (p *patient) fxAt(t time.Time) effects {
 
 func (p *patient) writePatient() error {
 	place := pick(p.r, places)
-	id := []identifier{{
-		Type:   &concept{Coding: []coding{{System: sysV2IDType, Code: "MR", Display: "Medical record number"}}},
+	id := []r4.Identifier{{
+		Type:   r4.CodeableConcept{Coding: []r4.Coding{{System: sysV2IDType, Code: "MR", Display: "Medical record number"}}},
 		System: sysMRN,
 		Value:  p.g.mrn(p.n),
 	}}
-	return p.g.put("Patient", p.id, patientRes{
-		ResourceType:  "Patient",
-		ID:            p.id,
-		Meta:          meta{"1", stamp(p.notAfterNow(p.admitted.Add(minutes(p.r, 3, 40))))},
+	return p.g.put("Patient", p.id, r4.Patient{
+		Resource:      header("Patient", p.id, "1", stamp(p.notAfterNow(p.admitted.Add(minutes(p.r, 3, 40))))),
 		Identifier:    id,
-		Active:        true,
-		Name:          []humanName{{Use: "official", Family: p.family, Given: []string{p.given}}},
+		Active:        new(true),
+		Name:          []r4.HumanName{{Use: "official", Family: p.family, Given: []string{p.given}}},
 		Gender:        p.gender,
 		BirthDate:     day(p.birth),
-		Address:       []address{{City: place.city, PostalCode: place.postal, Country: "BE"}},
-		Communication: []communication{{Language: code(sysBCP47, p.lang, ""), Preferred: true}},
+		Address:       []r4.Address{{City: place.city, PostalCode: place.postal, Country: "BE"}},
+		Communication: []r4.PatientCommunication{{Language: code(sysBCP47, p.lang, ""), Preferred: true}},
 	})
 }
 
@@ -306,22 +305,20 @@ func (g *generator) mrn(n int) string {
 }
 
 func (p *patient) writeEncounter() error {
-	e := encounterRes{
-		ResourceType: "Encounter",
-		ID:           "enc-" + p.key,
-		Meta:         meta{"1", stamp(p.notAfterNow(p.admitted.Add(minutes(p.r, 1, 15))))},
-		Status:       "in-progress",
-		Class:        coding{System: sysActCode, Code: "IMP", Display: "inpatient encounter"},
-		Subject:      p.ref,
-		Period:       period{Start: stamp(p.admitted)},
-		Location: []encounterLocation{{
-			Location: reference{Reference: "Location/bed-" + p.bed, Display: p.bed},
+	e := r4.Encounter{
+		Resource: header("Encounter", "enc-"+p.key, "1", stamp(p.notAfterNow(p.admitted.Add(minutes(p.r, 1, 15))))),
+		Status:   "in-progress",
+		Class:    r4.Coding{System: sysActCode, Code: "IMP", Display: "inpatient encounter"},
+		Subject:  p.ref,
+		Period:   r4.Period{Start: stamp(p.admitted)},
+		Location: []r4.EncounterLocation{{
+			Location: r4.Reference{Reference: "Location/bed-" + p.bed, Display: p.bed},
 			Status:   "active",
 		}},
 	}
 	for _, pr := range p.problems {
 		if pr.primary {
-			e.ReasonReference = []reference{{Reference: "Condition/" + pr.id, Display: pr.def.display}}
+			e.ReasonReference = []r4.Reference{{Reference: "Condition/" + pr.id, Display: pr.def.display}}
 		}
 	}
 	return p.g.put("Encounter", e.ID, e)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"lifeboat/sync/fhir/r4"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -196,13 +197,8 @@ func Bundle(opt Options) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	head, err := json.Marshal(struct {
-		ResourceType string `json:"resourceType"`
-		ID           string `json:"id"`
-		Meta         meta   `json:"meta"`
-		Type         string `json:"type"`
-		Timestamp    string `json:"timestamp"`
-	}{"Bundle", fmt.Sprintf("synthetic-ward-%x", o.Seed), meta{"1", stamp(o.AsOf)}, "collection", stamp(o.AsOf)})
+	head, err := json.Marshal(r4.Bundle{Resource: header("Bundle", fmt.Sprintf("synthetic-ward-%x", o.Seed), "1", stamp(o.AsOf)),
+		Type: "collection", Timestamp: stamp(o.AsOf)})
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +294,7 @@ func (g *generator) locations() error {
 	for w := 1; w <= g.opt.wardCount(); w++ {
 		wid := wardID(w)
 		updated := built.Add(time.Duration(r.IntN(400*24)) * time.Hour)
-		err := g.put("Location", wid, locationRes{ResourceType: "Location", ID: wid, Meta: meta{"1", stamp(updated)},
+		err := g.put("Location", wid, r4.Location{Resource: header("Location", wid, "1", stamp(updated)),
 			Status: "active", Name: wardName(w), Mode: "instance", PhysicalType: wardType})
 		if err != nil {
 			return err
@@ -308,22 +304,22 @@ func (g *generator) locations() error {
 			_, room, bed := g.opt.bedOf(n)
 			roomID := fmt.Sprintf("room-%d", room)
 			if slot%2 == 0 {
-				err := g.put("Location", roomID, locationRes{ResourceType: "Location", ID: roomID, Meta: meta{"1", stamp(updated)},
+				err := g.put("Location", roomID, r4.Location{Resource: header("Location", roomID, "1", stamp(updated)),
 					Status: "active", Name: fmt.Sprintf("Room %d", room), Mode: "instance", PhysicalType: roomType,
-					PartOf: &reference{Reference: "Location/" + wid}})
+					PartOf: r4.Reference{Reference: "Location/" + wid}})
 				if err != nil {
 					return err
 				}
 			}
-			status := coding{System: sysBedStatus, Code: "U", Display: "Unoccupied"}
+			status := r4.Coding{System: sysBedStatus, Code: "U", Display: "Unoccupied"}
 			bedUpdated, version := updated, "1"
 			if n <= g.opt.Patients {
-				status = coding{System: sysBedStatus, Code: "O", Display: "Occupied"}
+				status = r4.Coding{System: sysBedStatus, Code: "O", Display: "Occupied"}
 				bedUpdated, version = g.admitted(n), "2"
 			}
-			err := g.put("Location", "bed-"+bed, locationRes{ResourceType: "Location", ID: "bed-" + bed, Meta: meta{version, stamp(bedUpdated)},
+			err := g.put("Location", "bed-"+bed, r4.Location{Resource: header("Location", "bed-"+bed, version, stamp(bedUpdated)),
 				Status: "active", OperationalStatus: &status, Name: bed, Mode: "instance", PhysicalType: bedType,
-				PartOf: &reference{Reference: "Location/" + roomID}})
+				PartOf: r4.Reference{Reference: "Location/" + roomID}})
 			if err != nil {
 				return err
 			}
