@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 func TestThePatientShowsNameIdentifiersAndTheNewestWeightAndHeight(t *testing.T) {
@@ -275,15 +276,15 @@ func TestAlertsPutCodeStatusFirstAndLeaveInactiveFlagsOut(t *testing.T) {
 
 func TestAlertKindsComeFromCodesThenFromWords(t *testing.T) {
 	for _, tc := range []struct {
-		c    concept
+		c    r4.CodeableConcept
 		kind string
 	}{
-		{concept{Coding: []coding{{System: sysSNOMED, Code: "450476008"}}}, store.AlertCodeStatus},
-		{concept{Text: "Full code"}, store.AlertCodeStatus},
-		{concept{Text: "Fall precautions"}, store.AlertFallRisk},
-		{concept{Text: "Droplet isolation"}, store.AlertIsolation},
-		{concept{Text: "Neutropenic precautions"}, store.AlertIsolation},
-		{concept{Text: "Difficult airway"}, store.AlertOther},
+		{r4.CodeableConcept{Coding: []r4.Coding{{System: sysSNOMED, Code: "450476008"}}}, store.AlertCodeStatus},
+		{r4.CodeableConcept{Text: "Full code"}, store.AlertCodeStatus},
+		{r4.CodeableConcept{Text: "Fall precautions"}, store.AlertFallRisk},
+		{r4.CodeableConcept{Text: "Droplet isolation"}, store.AlertIsolation},
+		{r4.CodeableConcept{Text: "Neutropenic precautions"}, store.AlertIsolation},
+		{r4.CodeableConcept{Text: "Difficult airway"}, store.AlertOther},
 	} {
 		if got := alertKind(tc.c); got != tc.kind {
 			t.Errorf("%+v: %s, want %s", tc.c, got, tc.kind)

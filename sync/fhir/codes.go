@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // Code systems.
@@ -123,7 +124,7 @@ var unknownCodes = map[section][]sysCode{
 
 // hasCode reports whether c carries one of the codes. A coding without a
 // system matches on the code alone.
-func hasCode(c concept, codes []sysCode) bool {
+func hasCode(c r4.CodeableConcept, codes []sysCode) bool {
 	for _, cd := range c.Coding {
 		for _, k := range codes {
 			if cd.Code == k.code && (cd.System == k.system || cd.System == "") {
@@ -134,7 +135,7 @@ func hasCode(c concept, codes []sysCode) bool {
 	return false
 }
 
-func absenceOf(c concept, sec section) absence {
+func absenceOf(c r4.CodeableConcept, sec section) absence {
 	switch {
 	case hasCode(c, noneKnownCodes[sec]):
 		return absentNoneKnown
@@ -145,7 +146,7 @@ func absenceOf(c concept, sec section) absence {
 }
 
 // listSection maps the LOINC code of an IPS section List to its section.
-func listSection(c concept) (section, bool) {
+func listSection(c r4.CodeableConcept) (section, bool) {
 	for _, cd := range c.Coding {
 		if cd.System != sysLOINC && cd.System != "" {
 			continue
@@ -177,7 +178,7 @@ var routeWords = map[string]string{
 	"16857009":  "vaginal",
 }
 
-func routeText(c concept) string {
+func routeText(c r4.CodeableConcept) string {
 	for _, cd := range c.Coding {
 		if cd.System == sysSNOMED || cd.System == "" {
 			if w, ok := routeWords[cd.Code]; ok {
@@ -217,7 +218,7 @@ var alertCodes = map[string]string{
 // alertKind classifies a Flag: by code first, then by keywords in its text.
 // Code status words are checked before fall words, and fall words before
 // isolation words, so that "Fall precautions" is a fall risk.
-func alertKind(c concept) string {
+func alertKind(c r4.CodeableConcept) string {
 	for _, cd := range c.Coding {
 		if cd.System == sysSNOMED || cd.System == "" {
 			if k, ok := alertCodes[cd.Code]; ok {
@@ -255,7 +256,7 @@ var alertRank = map[string]int{
 
 // conceptText is what a person reads for a concept: its text, else the
 // first coding display, else the first code.
-func conceptText(c concept) string {
+func conceptText(c r4.CodeableConcept) string {
 	if t := strings.TrimSpace(c.Text); t != "" {
 		return t
 	}
@@ -269,7 +270,7 @@ func conceptText(c concept) string {
 
 // firstCode is the code of the first coding in the preferred system, else
 // of the first coding.
-func firstCode(c concept, preferred string) string {
+func firstCode(c r4.CodeableConcept, preferred string) string {
 	for _, cd := range c.Coding {
 		if cd.System == preferred && cd.Code != "" {
 			return cd.Code
@@ -285,7 +286,7 @@ func firstCode(c concept, preferred string) string {
 
 // codeKeys lists "system|code" for every coding, for matching the same
 // medication across resources.
-func codeKeys(c concept) []string {
+func codeKeys(c r4.CodeableConcept) []string {
 	var out []string
 	for _, cd := range c.Coding {
 		if cd.Code != "" {
@@ -295,7 +296,7 @@ func codeKeys(c concept) []string {
 	return out
 }
 
-func hasCategory(cats []concept, code string) bool {
+func hasCategory(cats []r4.CodeableConcept, code string) bool {
 	for _, c := range cats {
 		for _, cd := range c.Coding {
 			if cd.Code == code {
@@ -321,7 +322,7 @@ var systemNames = map[string]string{
 // medName is a medication's readable name: the concept's text, else the
 // display of any coding (whatever the system: SNOMED CT, RxNorm, ATC, a
 // national product code), else the first code with its system's name.
-func medName(c concept) string {
+func medName(c r4.CodeableConcept) string {
 	if t := conceptText(c); t != "" {
 		return t
 	}
@@ -338,7 +339,7 @@ func medName(c concept) string {
 
 // preferredCode is the medication's code in the first system of RxNorm,
 // SNOMED CT, ATC, else the first code.
-func preferredCode(c concept) string {
+func preferredCode(c r4.CodeableConcept) string {
 	for _, sys := range []string{sysRxNorm, sysSNOMED, sysATC} {
 		for _, cd := range c.Coding {
 			if cd.System == sys && cd.Code != "" {

@@ -10,7 +10,8 @@
 // extension. References are resolved however the source wrote them:
 // through the urn:uuid fullUrls of Bundle entries, as "Type/id", as
 // absolute URLs, or with a "_history" version. Each resource is decoded
-// once, into a small shape holding only what a chart shows.
+// once, into its type of sync/fhir/r4 (the project's one definition of
+// the R4 resources, which holds only the elements it uses).
 //
 // The rules:
 //

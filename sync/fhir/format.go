@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // plainNumber prints a number as written by a person: 500, 0.5, 12.5.
@@ -42,7 +43,7 @@ func decimals(v float64, code string) int {
 	return min(2-int(math.Floor(math.Log10(a))), 6)
 }
 
-func quantityText(q *quantity) string {
+func quantityText(q *r4.Quantity) string {
 	if q == nil || q.Value == nil {
 		return ""
 	}
@@ -53,7 +54,7 @@ func quantityText(q *quantity) string {
 	return s
 }
 
-func unitOf(q *quantity) string {
+func unitOf(q *r4.Quantity) string {
 	if q == nil {
 		return ""
 	}
@@ -91,7 +92,7 @@ var timingCodes = map[string]string{
 
 // frequencyText renders a Timing.repeat in plain English: "every 8 h",
 // "3 times a day", "daily", "at 08:00, 20:00", with " as needed" for PRN.
-func frequencyText(r *repeatJSON, code concept, prn bool) string {
+func frequencyText(r *r4.TimingRepeat, code r4.CodeableConcept, prn bool) string {
 	var parts []string
 	if r != nil {
 		if f := scheduleText(r); f != "" {
@@ -123,7 +124,7 @@ func frequencyText(r *repeatJSON, code concept, prn bool) string {
 	return strings.Join(parts, " ")
 }
 
-func scheduleText(r *repeatJSON) string {
+func scheduleText(r *r4.TimingRepeat) string {
 	if len(r.TimeOfDay) > 0 {
 		t := make([]string, len(r.TimeOfDay))
 		for i, s := range r.TimeOfDay {
@@ -183,7 +184,7 @@ func titleWords(ws []string) []string {
 }
 
 // doseText is doseAndRate[0] as "500 mg" or "1-2 tablet".
-func doseText(d dosageJSON) string {
+func doseText(d r4.Dosage) string {
 	if len(d.DoseAndRate) == 0 {
 		return ""
 	}
@@ -204,7 +205,7 @@ func doseText(d dosageJSON) string {
 // rateText is an infusion's rate as ordered: "125 mL/h" (rateQuantity),
 // "1000 mL per 8 h" or "50 mL/h" (rateRatio), "100-125 mL/h"
 // (rateRange); "" when the order gives none.
-func rateText(d dosageJSON) string {
+func rateText(d r4.Dosage) string {
 	if len(d.DoseAndRate) == 0 {
 		return ""
 	}
@@ -246,7 +247,7 @@ func rateText(d dosageJSON) string {
 	return ""
 }
 
-func timingOf(r *repeatJSON) store.Timing {
+func timingOf(r *r4.TimingRepeat) store.Timing {
 	if r == nil {
 		return store.Timing{}
 	}

@@ -1,36 +1,37 @@
 package fhir
 
 import (
+	"lifeboat/sync/fhir/r4"
 	"testing"
 	"time"
 )
 
 func TestFrequencyTextIsPlainEnglish(t *testing.T) {
 	for _, tc := range []struct {
-		r    *repeatJSON
-		code concept
+		r    *r4.TimingRepeat
+		code r4.CodeableConcept
 		prn  bool
 		want string
 	}{
-		{&repeatJSON{Frequency: 1, Period: 8, PeriodUnit: "h"}, concept{}, false, "every 8 h"},
-		{&repeatJSON{Frequency: 3, Period: 1, PeriodUnit: "d"}, concept{}, false, "3 times a day"},
-		{&repeatJSON{Frequency: 2, Period: 1, PeriodUnit: "d"}, concept{}, false, "twice a day"},
-		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "d"}, concept{}, false, "daily"},
-		{&repeatJSON{Period: 1, PeriodUnit: "d"}, concept{}, false, "daily"},
-		{&repeatJSON{Frequency: 1, Period: 2, PeriodUnit: "d"}, concept{}, false, "every 2 days"},
-		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "wk"}, concept{}, false, "weekly"},
-		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "h"}, concept{}, false, "every hour"},
-		{&repeatJSON{Frequency: 1, Period: 30, PeriodUnit: "min"}, concept{}, false, "every 30 min"},
-		{&repeatJSON{Frequency: 1, Period: 4, PeriodMax: 6, PeriodUnit: "h"}, concept{}, false, "every 4-6 h"},
-		{&repeatJSON{Frequency: 1, FrequencyMax: 2, Period: 1, PeriodUnit: "d"}, concept{}, false, "1-2 times a day"},
-		{&repeatJSON{Frequency: 1, Period: 4, PeriodUnit: "h"}, concept{}, true, "every 4 h as needed"},
-		{&repeatJSON{Frequency: 2, Period: 1, PeriodUnit: "d", TimeOfDay: []string{"08:00:00", "20:00:00"}}, concept{}, false, "at 08:00, 20:00"},
-		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "d", When: []string{"HS"}}, concept{}, false, "daily at bedtime"},
-		{&repeatJSON{Frequency: 1, Period: 1, PeriodUnit: "wk", DayOfWeek: []string{"mon", "thu"}}, concept{}, false, "weekly on Mon, Thu"},
-		{nil, concept{Coding: []coding{{Code: "BID"}}}, false, "twice a day"},
-		{nil, concept{Text: "with breakfast"}, false, "with breakfast"},
-		{nil, concept{}, true, "as needed"},
-		{nil, concept{}, false, ""},
+		{&r4.TimingRepeat{Frequency: 1, Period: 8, PeriodUnit: "h"}, r4.CodeableConcept{}, false, "every 8 h"},
+		{&r4.TimingRepeat{Frequency: 3, Period: 1, PeriodUnit: "d"}, r4.CodeableConcept{}, false, "3 times a day"},
+		{&r4.TimingRepeat{Frequency: 2, Period: 1, PeriodUnit: "d"}, r4.CodeableConcept{}, false, "twice a day"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 1, PeriodUnit: "d"}, r4.CodeableConcept{}, false, "daily"},
+		{&r4.TimingRepeat{Period: 1, PeriodUnit: "d"}, r4.CodeableConcept{}, false, "daily"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 2, PeriodUnit: "d"}, r4.CodeableConcept{}, false, "every 2 days"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 1, PeriodUnit: "wk"}, r4.CodeableConcept{}, false, "weekly"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 1, PeriodUnit: "h"}, r4.CodeableConcept{}, false, "every hour"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 30, PeriodUnit: "min"}, r4.CodeableConcept{}, false, "every 30 min"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 4, PeriodMax: 6, PeriodUnit: "h"}, r4.CodeableConcept{}, false, "every 4-6 h"},
+		{&r4.TimingRepeat{Frequency: 1, FrequencyMax: 2, Period: 1, PeriodUnit: "d"}, r4.CodeableConcept{}, false, "1-2 times a day"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 4, PeriodUnit: "h"}, r4.CodeableConcept{}, true, "every 4 h as needed"},
+		{&r4.TimingRepeat{Frequency: 2, Period: 1, PeriodUnit: "d", TimeOfDay: []string{"08:00:00", "20:00:00"}}, r4.CodeableConcept{}, false, "at 08:00, 20:00"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 1, PeriodUnit: "d", When: []string{"HS"}}, r4.CodeableConcept{}, false, "daily at bedtime"},
+		{&r4.TimingRepeat{Frequency: 1, Period: 1, PeriodUnit: "wk", DayOfWeek: []string{"mon", "thu"}}, r4.CodeableConcept{}, false, "weekly on Mon, Thu"},
+		{nil, r4.CodeableConcept{Coding: []r4.Coding{{Code: "BID"}}}, false, "twice a day"},
+		{nil, r4.CodeableConcept{Text: "with breakfast"}, false, "with breakfast"},
+		{nil, r4.CodeableConcept{}, true, "as needed"},
+		{nil, r4.CodeableConcept{}, false, ""},
 	} {
 		if got := frequencyText(tc.r, tc.code, tc.prn); got != tc.want {
 			t.Errorf("frequencyText(%+v, %+v, %v) = %q, want %q", tc.r, tc.code, tc.prn, got, tc.want)

@@ -7,6 +7,8 @@ package fhir
 // version), then left out of the chart and counted by Import.NotShown.
 // Each function gives why a row is not shown, or "" when it is.
 
+import "lifeboat/sync/fhir/r4"
+
 // intentProposal is the Status given to a proposed MedicationRequest, which
 // is no order; it is no FHIR status, and never reaches a chart.
 const intentProposal = "(proposal)"
@@ -100,7 +102,7 @@ func statusReason(field, code string) string {
 // categoryReason says why an Observation that is neither a vital sign nor
 // a lab is not shown: its first category of the FHIR observation-category
 // code system ("category social-history"), or that it has none of them.
-func categoryReason(cats []concept) string {
+func categoryReason(cats []r4.CodeableConcept) string {
 	for _, c := range cats {
 		for _, cd := range c.Coding {
 			if cd.System == sysObsCategory && observationCategories[cd.Code] {

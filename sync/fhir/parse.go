@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // entry is one resource being converted: its JSON, where it came from,
@@ -16,7 +17,7 @@ type entry struct {
 	rtype, id, fullURL string
 	raw                []byte
 	at                 rawAt
-	meta               meta
+	meta               r4.Meta
 	subject            string // patient reference key, for patient-scoped rows
 	bad                string // why it was skipped, when it was
 	dropped            string // why a patient's resource read was left out, when it was (see Import.NotShown)
@@ -75,12 +76,12 @@ var referenced = map[string]bool{
 	"AllergyIntolerance": true, "Condition": true, "MedicationStatement": true,
 }
 
-func (e *entry) decode(v interface{ hdr() *base }) bool {
+func (e *entry) decode(v interface{ Header() *r4.Resource }) bool {
 	if err := json.Unmarshal(e.raw, v); err != nil {
 		e.bad = decodeReason(e.rtype, err)
 		return false
 	}
-	b := v.hdr()
+	b := v.Header()
 	e.id = strings.TrimSpace(b.ID)
 	if e.id == "" {
 		e.id = idFromFullURL(e.fullURL, e.rtype)
@@ -111,7 +112,7 @@ func decodeReason(rtype string, err error) string {
 }
 
 // embedded drops the Go names of embedded structs from decoding paths.
-var embedded = strings.NewReplacer("obsValue.", "", "base.", "")
+var embedded = strings.NewReplacer("ObservationValue.", "", "Resource.", "")
 
 func jsonKind(t reflect.Type) string {
 	for t != nil && t.Kind() == reflect.Pointer {
@@ -149,7 +150,7 @@ func idFromFullURL(fullURL, rtype string) string {
 
 // needSubject records the patient reference of a patient-scoped resource,
 // or marks it malformed when there is none.
-func (e *entry) needSubject(r reference, field string) bool {
+func (e *entry) needSubject(r r4.Reference, field string) bool {
 	if strings.TrimSpace(r.Reference) == "" {
 		e.bad = e.rtype + ": missing " + field + " reference"
 		return false
@@ -164,7 +165,7 @@ func (e *entry) source() store.Source {
 }
 
 func (e *entry) patient() any {
-	var j patientJSON
+	var j r4.Patient
 	if !e.decode(&j) {
 		return nil
 	}
@@ -203,7 +204,7 @@ func (e *entry) patient() any {
 
 // pickName prefers the official name, then the usual one, then the first
 // that is not old.
-func pickName(names []humanName) humanName {
+func pickName(names []r4.HumanName) r4.HumanName {
 	for _, use := range []string{"official", "usual"} {
 		for _, n := range names {
 			if n.Use == use {
@@ -219,13 +220,13 @@ func pickName(names []humanName) humanName {
 	if len(names) > 0 {
 		return names[0]
 	}
-	return humanName{}
+	return r4.HumanName{}
 }
 
 type practitionerName string
 
 func (e *entry) practitioner() any {
-	var j practitionerJSON
+	var j r4.Practitioner
 	if !e.decode(&j) {
 		return nil
 	}
@@ -237,7 +238,7 @@ func (e *entry) practitioner() any {
 }
 
 func (e *entry) location() any {
-	var j locationJSON
+	var j r4.Location
 	if !e.decode(&j) {
 		return nil
 	}
@@ -245,7 +246,7 @@ func (e *entry) location() any {
 }
 
 func (e *entry) encounter() any {
-	var j encounterJSON
+	var j r4.Encounter
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
@@ -266,7 +267,7 @@ func (e *entry) encounter() any {
 }
 
 func (e *entry) medication() any {
-	var j medicationJSON
+	var j r4.Medication
 	if !e.decode(&j) {
 		return nil
 	}
@@ -284,7 +285,7 @@ func (e *entry) assertion(sec section, clinical string, at ...string) any {
 }
 
 func (e *entry) allergy() any {
-	var j allergyJSON
+	var j r4.AllergyIntolerance
 	if !e.decode(&j) || !e.needSubject(j.Patient, "patient") {
 		return nil
 	}
@@ -347,7 +348,7 @@ func (e *entry) allergy() any {
 var severityRank = map[string]int{"mild": 1, "moderate": 2, "severe": 3}
 
 func (e *entry) condition() any {
-	var j conditionJSON
+	var j r4.Condition
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
@@ -382,7 +383,7 @@ func (e *entry) condition() any {
 }
 
 func (e *entry) list() any {
-	var j listJSON
+	var j r4.List
 	if !e.decode(&j) {
 		return nil
 	}
@@ -406,7 +407,7 @@ func (e *entry) list() any {
 }
 
 func (e *entry) flag() any {
-	var j flagJSON
+	var j r4.Flag
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // medicine is the name, code and matching keys of medication[x], read
@@ -19,7 +20,7 @@ import (
 // reference (relative, absolute or urn:uuid), returned as medRef to be
 // resolved when the chart is built. ok is false, and the entry bad, when
 // there is no medication.
-func (e *entry) medicine(cc *concept, ref *reference, contained []json.RawMessage) (name, code, medRef string, codes []string, ok bool) {
+func (e *entry) medicine(cc *r4.CodeableConcept, ref *r4.Reference, contained []json.RawMessage) (name, code, medRef string, codes []string, ok bool) {
 	switch {
 	case cc != nil && (strings.TrimSpace(cc.Text) != "" || len(cc.Coding) > 0):
 		return medName(*cc), preferredCode(*cc), "", codeKeys(*cc), true
@@ -40,18 +41,18 @@ func (e *entry) medicine(cc *concept, ref *reference, contained []json.RawMessag
 
 // containedMedicationCode finds the code of the contained Medication with
 // the id.
-func containedMedicationCode(list []json.RawMessage, id string) (concept, bool) {
+func containedMedicationCode(list []json.RawMessage, id string) (r4.CodeableConcept, bool) {
 	for _, raw := range list {
-		var c containedMedication
+		var c r4.Medication
 		if json.Unmarshal(raw, &c) == nil && c.ResourceType == "Medication" && strings.TrimSpace(c.ID) == id {
 			return c.Code, true
 		}
 	}
-	return concept{}, false
+	return r4.CodeableConcept{}, false
 }
 
 func (e *entry) medicationRequest() any {
-	var j medicationRequestJSON
+	var j r4.MedicationRequest
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
@@ -91,7 +92,7 @@ func (e *entry) medicationRequest() any {
 }
 
 func (e *entry) medicationAdministration() any {
-	var j medicationAdministrationJSON
+	var j r4.MedicationAdministration
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
@@ -123,7 +124,7 @@ func (e *entry) medicationAdministration() any {
 }
 
 func (e *entry) observation() any {
-	var j observationJSON
+	var j r4.Observation
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
@@ -157,8 +158,8 @@ func (e *entry) observation() any {
 	if len(j.Interpretation) > 0 {
 		o.Flag = firstCode(j.Interpretation[0], sysInterp)
 	}
-	var sys, dia *quantity
-	var sysRange []referenceRangeJSON
+	var sys, dia *r4.Quantity
+	var sysRange []r4.ObservationRange
 	for _, c := range j.Component {
 		switch firstCode(c.Code, sysLOINC) {
 		case loincSystolic:
@@ -175,7 +176,7 @@ func (e *entry) observation() any {
 		if len(ranges) == 0 {
 			ranges = sysRange
 		}
-	case !setValue(&o, j.obsValue):
+	case !setValue(&o, j.ObservationValue):
 		e.dropped = "no value"
 		return nil
 	}
@@ -198,7 +199,7 @@ func (e *entry) observation() any {
 
 // setValue fills Value (and Number, Unit) from value[x], or from
 // dataAbsentReason in parentheses. It reports false when there is none.
-func setValue(o *store.Observation, v obsValue) bool {
+func setValue(o *store.Observation, v r4.ObservationValue) bool {
 	switch {
 	case v.ValueQuantity != nil && v.ValueQuantity.Value != nil:
 		n := rounded(*v.ValueQuantity.Value, o.Code)
@@ -222,7 +223,7 @@ func setValue(o *store.Observation, v obsValue) bool {
 }
 
 func (e *entry) documentReference() any {
-	var j documentReferenceJSON
+	var j r4.DocumentReference
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
@@ -326,24 +327,25 @@ func stripTags(s string) string {
 // maxDoseOf reads a dosage's maxDosePerPeriod (a Ratio: "1200 mg" per
 // "24 h", or "3" doses per "1 d"); nil when absent, unreadable or out of
 // bounds (see store.MaxDoseOf), and the order's text is read instead.
-func maxDoseOf(d dosageJSON) *store.MaxDose {
+func maxDoseOf(d r4.Dosage) *store.MaxDose {
 	r := d.MaxDosePerPeriod
-	if r == nil || r.Numerator.Value == nil {
+	if r == nil || r.Numerator == nil || r.Numerator.Value == nil {
 		return nil
 	}
+	num, den := r.Numerator, cmp.Or(r.Denominator, &r4.Quantity{})
 	per := 1.0
-	if r.Denominator.Value != nil {
-		per = *r.Denominator.Value
+	if den.Value != nil {
+		per = *den.Value
 	}
-	hours := per * store.PeriodHours(cmp.Or(strings.TrimSpace(r.Denominator.Code), r.Denominator.Unit))
-	return store.MaxDoseOf(*r.Numerator.Value, cmp.Or(strings.TrimSpace(r.Numerator.Unit), r.Numerator.Code), hours)
+	hours := per * store.PeriodHours(cmp.Or(strings.TrimSpace(den.Code), den.Unit))
+	return store.MaxDoseOf(*num.Value, cmp.Or(strings.TrimSpace(num.Unit), num.Code), hours)
 }
 
 // dosageOf fills a medication's dose, route, frequency, PRN and timing
 // from its first dosage, and its dosage text from all of them (each one's
 // own text, else its parts in words), and returns the first, if any. Orders
 // and reported medications read their dosages alike.
-func dosageOf(m *store.Medication, ds []dosageJSON) *dosageJSON {
+func dosageOf(m *store.Medication, ds []r4.Dosage) *r4.Dosage {
 	var texts []string
 	for i, d := range ds {
 		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil

@@ -6,31 +6,14 @@ import (
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
-
-// compositionJSON is the part of a Composition (an IPS document's table of
-// contents) the chart uses: its sections' codes, entries and empty
-// reasons.
-type compositionJSON struct {
-	base
-	Status  string               `json:"status"`
-	Subject reference            `json:"subject"`
-	Date    string               `json:"date"`
-	Section []compositionSection `json:"section"`
-}
-
-type compositionSection struct {
-	Code        concept              `json:"code"`
-	EmptyReason *concept             `json:"emptyReason"`
-	Entry       []reference          `json:"entry"`
-	Section     []compositionSection `json:"section"`
-}
 
 // composition files a Composition under its patient, to be read again
 // when the chart is built: its sections say which parts of the chart the
 // source asserts empty ("nilknown") or says nothing about, and why.
 func (e *entry) composition() any {
-	var j compositionJSON
+	var j r4.Composition
 	if !e.decode(&j) {
 		return nil
 	}
@@ -48,26 +31,26 @@ func (e *entry) composition() any {
 // chartSection is one Composition section that maps to a chart section.
 type chartSection struct {
 	sec         section
-	emptyReason string      // list-empty-reason code, when the section has no entries
-	entries     []reference // its entries and those of its sub-sections
+	emptyReason string         // list-empty-reason code, when the section has no entries
+	entries     []r4.Reference // its entries and those of its sub-sections
 }
 
 // chartSections reads a Composition's sections that map to chart sections
 // (allergies, problems, medications, by their LOINC codes), sub-sections
 // included.
 func chartSections(raw []byte) []chartSection {
-	var j compositionJSON
+	var j r4.Composition
 	if json.Unmarshal(raw, &j) != nil {
 		return nil
 	}
 	var out []chartSection
-	var walk func([]compositionSection)
-	walk = func(list []compositionSection) {
+	var walk func([]r4.CompositionSection)
+	walk = func(list []r4.CompositionSection) {
 		for _, s := range list {
 			if sec, ok := listSection(s.Code); ok {
 				cs := chartSection{sec: sec, entries: slices.Clone(s.Entry)}
-				var sub func([]compositionSection)
-				sub = func(l []compositionSection) {
+				var sub func([]r4.CompositionSection)
+				sub = func(l []r4.CompositionSection) {
 					for _, x := range l {
 						cs.entries = append(cs.entries, x.Entry...)
 						sub(x.Section)

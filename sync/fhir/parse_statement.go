@@ -1,33 +1,11 @@
 package fhir
 
 import (
-	"encoding/json"
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
-
-// statementJSON is the part of a MedicationStatement the chart uses.
-type statementJSON struct {
-	base
-	Status                    string            `json:"status"`
-	MedicationCodeableConcept *concept          `json:"medicationCodeableConcept"`
-	MedicationReference       *reference        `json:"medicationReference"`
-	Subject                   reference         `json:"subject"`
-	EffectiveDateTime         string            `json:"effectiveDateTime"`
-	EffectivePeriod           period            `json:"effectivePeriod"`
-	DateAsserted              string            `json:"dateAsserted"`
-	InformationSource         reference         `json:"informationSource"`
-	Dosage                    []dosageJSON      `json:"dosage"`
-	Contained                 []json.RawMessage `json:"contained"`
-}
-
-// containedMedication is a Medication contained in another resource.
-type containedMedication struct {
-	ResourceType string  `json:"resourceType"`
-	ID           string  `json:"id"`
-	Code         concept `json:"code"`
-}
 
 // shownStatements are the MedicationStatement statuses of a medication the
 // patient may be taking now (or about to): the others (stopped, completed,
@@ -40,7 +18,7 @@ var shownStatements = map[string]bool{"active": true, "intended": true, "on-hold
 // medication (kept even when its status is history, so that the import
 // can count it as not shown; see Import.NotShown).
 func (e *entry) medicationStatement() any {
-	var j statementJSON
+	var j r4.MedicationStatement
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}

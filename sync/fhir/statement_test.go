@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 const ipsFixture = "testdata/ips-meds.json"
@@ -122,14 +123,14 @@ func TestStatementAssertionAndReported(t *testing.T) {
 
 func TestMedName(t *testing.T) {
 	for _, tc := range []struct {
-		c    concept
+		c    r4.CodeableConcept
 		want string
 	}{
-		{concept{Text: " Anastrozole ", Coding: []coding{{System: sysSNOMED, Code: "1", Display: "x"}}}, "Anastrozole"},
-		{concept{Coding: []coding{{System: "https://example.org/cnk", Code: "1"}, {System: sysATC, Code: "L02BG03", Display: "anastrozole"}}}, "anastrozole"},
-		{concept{Coding: []coding{{System: sysEDQM, Code: "10219000"}}}, "EDQM 10219000"},
-		{concept{Coding: []coding{{System: "https://example.org/cnk", Code: "1234567"}}}, "code 1234567"},
-		{concept{}, ""},
+		{r4.CodeableConcept{Text: " Anastrozole ", Coding: []r4.Coding{{System: sysSNOMED, Code: "1", Display: "x"}}}, "Anastrozole"},
+		{r4.CodeableConcept{Coding: []r4.Coding{{System: "https://example.org/cnk", Code: "1"}, {System: sysATC, Code: "L02BG03", Display: "anastrozole"}}}, "anastrozole"},
+		{r4.CodeableConcept{Coding: []r4.Coding{{System: sysEDQM, Code: "10219000"}}}, "EDQM 10219000"},
+		{r4.CodeableConcept{Coding: []r4.Coding{{System: "https://example.org/cnk", Code: "1234567"}}}, "code 1234567"},
+		{r4.CodeableConcept{}, ""},
 	} {
 		if got := medName(tc.c); got != tc.want {
 			t.Errorf("medName(%+v) = %q, want %q", tc.c, got, tc.want)
