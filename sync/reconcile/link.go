@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // maxCandidates is how many EHR patients are proposed for a temporary one.
@@ -40,12 +41,12 @@ func (r *Reconciler) candidates(ctx context.Context, v *journalView, open []*Ite
 	rd := reader{r.Client}
 	// Birth dates are searched one by one: a comma list of dates is
 	// refused by some servers.
-	pool, err := rd.search(ctx, "Patient", "family", families, nil)
+	pool, err := search[r4.Patient](ctx, rd, "Patient", "family", families, nil)
 	if err != nil {
 		return nil, err
 	}
 	for _, b := range slices.Compact(slices.Sorted(slices.Values(births))) {
-		got, err := rd.search(ctx, "Patient", "birthdate", []string{b}, nil)
+		got, err := search[r4.Patient](ctx, rd, "Patient", "birthdate", []string{b}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -56,11 +57,11 @@ func (r *Reconciler) candidates(ctx context.Context, v *journalView, open []*Ite
 		seen := map[string]bool{}
 		var ms []Match
 		for _, p := range pool {
-			if seen[p.ID] || (p.Active != nil && !*p.Active) || replacedBy(p) != "" {
+			if seen[p.R.ID] || (p.R.Active != nil && !*p.R.Active) || replacedBy(p.R) != "" {
 				continue
 			}
-			seen[p.ID] = true
-			if m, ok := score(reg, p); ok {
+			seen[p.R.ID] = true
+			if m, ok := score(reg, p.R); ok {
 				ms = append(ms, m)
 			}
 		}
@@ -75,7 +76,7 @@ func (r *Reconciler) candidates(ctx context.Context, v *journalView, open []*Ite
 // score weighs how well an EHR patient matches a registration: family
 // name 4, given name 2 (1 for a first letter), full birth date 4 (1 for
 // the year alone), sex 1. A candidate needs a name or birth date match.
-func score(reg *store.Registration, p *resource) (Match, bool) {
+func score(reg *store.Registration, p *r4.Patient) (Match, bool) {
 	var family, given string
 	if len(p.Name) > 0 {
 		family, given = p.Name[0].Family, strings.Join(p.Name[0].Given, " ")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // Outcome is what the plan decided for an entry not yet reconciled.
@@ -315,11 +316,11 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 	}
 	entry := func(it *Item) *store.JournalEntry { return v.byID[it.Entry] }
 
-	patients, err := rd.byID(ctx, "Patient", ids(func(it *Item) string { return strings.TrimPrefix(it.EHRPatient, "Patient/") }))
+	patients, err := byID[r4.Patient](ctx, rd, "Patient", ids(func(it *Item) string { return strings.TrimPrefix(it.EHRPatient, "Patient/") }))
 	if err != nil {
 		return err
 	}
-	orders, err := rd.byID(ctx, "MedicationRequest", ids(func(it *Item) string {
+	orders, err := byID[r4.MedicationRequest](ctx, rd, "MedicationRequest", ids(func(it *Item) string {
 		if m := entry(it).Medication; m != nil {
 			return m.OrderID
 		}
@@ -328,7 +329,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 	if err != nil {
 		return err
 	}
-	allergies, err := rd.search(ctx, "AllergyIntolerance", "patient", ids(func(it *Item) string {
+	allergies, err := search[r4.AllergyIntolerance](ctx, rd, "AllergyIntolerance", "patient", ids(func(it *Item) string {
 		if it.Kind == store.KindAllergy {
 			return it.EHRPatient
 		}
@@ -337,7 +338,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 	if err != nil {
 		return err
 	}
-	encounters, err := rd.search(ctx, "Encounter", "subject", ids(func(it *Item) string {
+	encounters, err := search[r4.Encounter](ctx, rd, "Encounter", "subject", ids(func(it *Item) string {
 		if it.EHRPatient != "" && it.Kind != store.KindRegistration {
 			return it.EHRPatient
 		}
@@ -425,13 +426,13 @@ func (r *Reconciler) findExisting(ctx context.Context, rd reader, open []*Item) 
 	}
 	found := map[probe][]store.ServerRef{}
 	for q, vals := range values {
-		rs, err := rd.search(ctx, q.typ, q.param, vals, nil)
+		rs, err := search[resource](ctx, rd, q.typ, q.param, vals, nil)
 		if err != nil {
 			return err
 		}
 		for _, res := range rs {
 			for _, val := range slices.Compact(slices.Sorted(slices.Values(vals))) {
-				if matches(res, q.param, val) {
+				if matches(res.R, q.param, val) {
 					k := probe{q.typ, q.param, val, ""}
 					found[k] = append(found[k], res.ref())
 				}
@@ -507,17 +508,9 @@ func matches(res *resource, param, value string) bool {
 	sys, val := splitToken(value)
 	switch param {
 	case "identifier":
-		return res.hasIdentifier(sys, val)
+		return hasIdentifier(res.Identifier, sys, val)
 	case "_tag":
-		var m struct {
-			Meta struct {
-				Tag []struct{ System, Code string } `json:"tag"`
-			} `json:"meta"`
-		}
-		if json.Unmarshal(res.raw, &m) != nil {
-			return false
-		}
-		for _, t := range m.Meta.Tag {
+		for _, t := range res.Meta.Tag {
 			if t.System == sys && t.Code == val {
 				return true
 			}
@@ -528,30 +521,24 @@ func matches(res *resource, param, value string) bool {
 
 // currentEncounters is each patient's current encounter: in progress,
 // arrived or on leave, the latest started first.
-func currentEncounters(all []*resource) map[string]*resource {
-	out := map[string]*resource{}
+func currentEncounters(all []*found[r4.Encounter]) map[string]*found[r4.Encounter] {
+	out := map[string]*found[r4.Encounter]{}
 	for _, e := range all {
-		if e.Subject == nil || !slices.Contains([]string{"in-progress", "arrived", "onleave", "triaged"}, e.Status) {
+		if e.R.Subject.Reference == "" || !slices.Contains([]string{"in-progress", "arrived", "onleave", "triaged"}, e.R.Status) {
 			continue
 		}
-		p := e.Subject.Reference
-		if o := out[p]; o == nil || start(e) > start(o) {
+		p := e.R.Subject.Reference
+		if o := out[p]; o == nil || e.R.Period.Start > o.R.Period.Start {
 			out[p] = e
 		}
 	}
 	return out
 }
 
-func start(e *resource) string {
-	if e.Period == nil {
-		return ""
-	}
-	return e.Period.Start
-}
-
 // conflicts compares what the entry was based on with the server now.
 func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalEntry, it *Item,
-	patients, orders map[string]*resource, allergies, encounters []*resource, current map[string]*resource) {
+	patients map[string]*found[r4.Patient], orders map[string]*found[r4.MedicationRequest],
+	allergies []*found[r4.AllergyIntolerance], encounters []*found[r4.Encounter], current map[string]*found[r4.Encounter]) {
 	conflict := func(kind, reason string, side *Side) {
 		if it.Outcome != Conflict {
 			it.Outcome, it.Conflict, it.Reason, it.Server = Conflict, kind, reason, side
@@ -562,11 +549,11 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 		switch {
 		case p == nil:
 			conflict(ConflictPatientMissing, "the EHR has no record of this patient any more", &Side{Reference: it.EHRPatient, Value: "no record"})
-		case replacedBy(p) != "":
+		case replacedBy(p.R) != "":
 			conflict(ConflictPatientMerged, "the patient's record was merged into another: link the entry to the surviving record",
-				&Side{Reference: p.ref().Reference(), Value: "merged into " + replacedBy(p), At: p.Meta.LastUpdated})
-		case p.Active != nil && !*p.Active:
-			conflict(ConflictPatientMissing, "the patient's EHR record is marked inactive", &Side{Reference: p.ref().Reference(), Value: "inactive", At: p.Meta.LastUpdated})
+				&Side{Reference: p.ref().Reference(), Value: "merged into " + replacedBy(p.R), At: p.R.Meta.LastUpdated})
+		case p.R.Active != nil && !*p.R.Active:
+			conflict(ConflictPatientMissing, "the patient's EHR record is marked inactive", &Side{Reference: p.ref().Reference(), Value: "inactive", At: p.R.Meta.LastUpdated})
 		}
 	}
 	switch e.Kind {
@@ -575,20 +562,21 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 			r.orderConflict(ctx, rd, e, orders[id], conflict)
 		}
 	case store.KindAllergy:
-		for _, a := range allergies {
-			if a.Patient == nil || a.Patient.Reference != it.EHRPatient || a.hasIdentifier(r.Config.entrySystem(), e.ID) {
+		for _, f := range allergies {
+			a := f.R
+			if a.Patient.Reference == "" || a.Patient.Reference != it.EHRPatient || hasIdentifier(a.Identifier, r.Config.entrySystem(), e.ID) {
 				continue
 			}
-			if a.VerificationStatus.has("entered-in-error") || a.VerificationStatus.has("refuted") {
+			if a.VerificationStatus.HasCode("entered-in-error") || a.VerificationStatus.HasCode("refuted") {
 				continue
 			}
-			if store.SameSubstance(a.Code.String(), e.Allergy.Substance) {
-				val := a.Code.String()
+			if store.SameSubstance(conceptText(&a.Code), e.Allergy.Substance) {
+				val := conceptText(&a.Code)
 				if a.Criticality != "" {
 					val += ", criticality " + a.Criticality
 				}
 				conflict(ConflictAllergyExists, "an allergy to the same substance is already in the EHR",
-					&Side{Reference: a.ref().Reference(), Value: val, By: a.Recorder.String(), At: cmp.Or(a.RecordedDate, a.Meta.LastUpdated)})
+					&Side{Reference: f.ref().Reference(), Value: val, By: refText(&a.Recorder), At: cmp.Or(a.RecordedDate, a.Meta.LastUpdated)})
 				break
 			}
 		}
@@ -596,10 +584,10 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 		if current[it.EHRPatient] == nil {
 			side := &Side{Value: "no current encounter"}
 			for _, enc := range encounters {
-				if enc.Subject != nil && enc.Subject.Reference == it.EHRPatient && enc.Status == "finished" {
-					side = &Side{Reference: enc.ref().Reference(), Value: "encounter finished", At: enc.Meta.LastUpdated}
-					if enc.Period != nil && enc.Period.End != "" {
-						side.At = enc.Period.End
+				if e := enc.R; e.Subject.Reference != "" && e.Subject.Reference == it.EHRPatient && e.Status == "finished" {
+					side = &Side{Reference: enc.ref().Reference(), Value: "encounter finished", At: e.Meta.LastUpdated}
+					if e.Period.End != "" {
+						side.At = e.Period.End
 					}
 				}
 			}
@@ -608,7 +596,7 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 	}
 }
 
-func replacedBy(p *resource) string {
+func replacedBy(p *r4.Patient) string {
 	for _, l := range p.Link {
 		if l.Type == "replaced-by" {
 			return l.Other.Reference
@@ -619,47 +607,52 @@ func replacedBy(p *resource) string {
 
 // orderConflict compares the order a dose was given on, as the snapshot
 // held it, with the order now.
-func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.JournalEntry, now *resource, conflict func(string, string, *Side)) {
+func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.JournalEntry, now *found[r4.MedicationRequest], conflict func(string, string, *Side)) {
 	if now == nil {
 		conflict(ConflictOrderMissing, "the order the dose was given on is no longer in the EHR", &Side{Value: "no order"})
 		return
 	}
+	o := now.R
 	var was store.Version
 	for _, b := range e.BasedOn {
-		if b.Type == "MedicationRequest" && b.ID == now.ID {
+		if b.Type == "MedicationRequest" && b.ID == o.ID {
 			was = b
 		}
 	}
-	if was.VersionID != "" && was.VersionID == now.Meta.VersionID {
+	if was.VersionID != "" && was.VersionID == o.Meta.VersionID {
 		return // unchanged since the snapshot
 	}
-	side := &Side{Reference: now.ref().Reference(), Value: orderValue(now), By: now.Requester.String(), At: now.Meta.LastUpdated}
-	switch now.Status {
+	side := &Side{Reference: now.ref().Reference(), Value: orderValue(o), By: refText(&o.Requester), At: o.Meta.LastUpdated}
+	switch o.Status {
 	case "stopped", "cancelled", "entered-in-error", "completed", "on-hold":
-		conflict(ConflictOrderStopped, fmt.Sprintf("the order is %s in the EHR now", now.Status), side)
+		conflict(ConflictOrderStopped, fmt.Sprintf("the order is %s in the EHR now", o.Status), side)
 		return
 	}
 	if was.VersionID == "" {
 		return
 	}
-	old := rd.version(ctx, "MedicationRequest", now.ID, was.VersionID)
+	old := version[r4.MedicationRequest](ctx, rd, "MedicationRequest", o.ID, was.VersionID)
 	if old == nil {
 		return // the server keeps no history: only the status can be compared
 	}
-	if !sameJSON(old.DosageInstruction, now.DosageInstruction) || old.Medication.String() != now.Medication.String() ||
-		old.MedicationRef.String() != now.MedicationRef.String() {
+	if !sameJSON(dosageInstruction(old.raw), dosageInstruction(now.raw)) ||
+		conceptText(old.R.MedicationCodeableConcept) != conceptText(o.MedicationCodeableConcept) ||
+		refText(old.R.MedicationReference) != refText(o.MedicationReference) {
 		conflict(ConflictOrderChanged, "the order's medication, dose or timing changed in the EHR since the snapshot", side)
 	}
 }
 
-func orderValue(o *resource) string {
-	med := cmp.Or(o.Medication.String(), o.MedicationRef.String())
-	var dose []struct {
-		Text string `json:"text"`
-	}
-	_ = json.Unmarshal(o.DosageInstruction, &dose)
-	parts := []string{med}
-	for _, d := range dose {
+// dosageInstruction is an order's dosageInstruction as the server wrote
+// it, so that two versions compare whole, with what r4 does not model.
+func dosageInstruction(raw json.RawMessage) json.RawMessage {
+	var members map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &members)
+	return members["dosageInstruction"]
+}
+
+func orderValue(o *r4.MedicationRequest) string {
+	parts := []string{cmp.Or(conceptText(o.MedicationCodeableConcept), refText(o.MedicationReference))}
+	for _, d := range o.DosageInstruction {
 		if d.Text != "" {
 			parts = append(parts, d.Text)
 		}
@@ -691,9 +684,9 @@ func (r *Reconciler) cancelledResources(ctx context.Context, v *journalView, ope
 			}
 		}
 	}
-	now := map[string]*resource{}
+	now := map[string]*found[resource]{}
 	for typ, ids := range byType {
-		got, err := reader{r.Client}.byID(ctx, typ, ids)
+		got, err := byID[resource](ctx, reader{r.Client}, typ, ids)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 	"lifeboat/sync/rest"
 )
 
@@ -291,14 +293,14 @@ func requests(items []*Item) int {
 // send posts one transaction Bundle, given timeout to answer, and records
 // what it created; took is how long the server took (or was given).
 func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result, timeout time.Duration) (took time.Duration, err error) {
-	var entries []bundleEntry
+	var entries []r4.BundleEntry
 	for _, it := range items {
 		for _, q := range it.requests {
-			entries = append(entries, bundleEntry{FullURL: q.FullURL, Resource: q.Resource,
-				Request: bundleRequest{Method: q.Method, URL: q.URL, IfNoneExist: q.IfNoneExist, IfMatch: q.IfMatch}})
+			entries = append(entries, r4.BundleEntry{FullURL: q.FullURL, Resource: q.Resource,
+				Request: &r4.BundleRequest{Method: q.Method, URL: q.URL, IfNoneExist: q.IfNoneExist, IfMatch: q.IfMatch}})
 		}
 	}
-	body, err := json.Marshal(bundle{ResourceType: "Bundle", Type: "transaction", Entry: entries})
+	body, err := json.Marshal(r4.Bundle{Resource: r4.Resource{ResourceType: "Bundle"}, Type: "transaction", Entry: entries})
 	if err != nil {
 		return 0, err
 	}
@@ -334,50 +336,23 @@ func (r *Reconciler) send(ctx context.Context, items []*Item, res *Result, timeo
 	return took, nil
 }
 
-type bundle struct {
-	ResourceType string        `json:"resourceType"`
-	Type         string        `json:"type"`
-	Entry        []bundleEntry `json:"entry"`
-}
-
-type bundleEntry struct {
-	FullURL  string          `json:"fullUrl,omitempty"`
-	Resource json.RawMessage `json:"resource,omitempty"`
-	Request  bundleRequest   `json:"request"`
-}
-
-type bundleRequest struct {
-	Method      string `json:"method"`
-	URL         string `json:"url"`
-	IfNoneExist string `json:"ifNoneExist,omitempty"`
-	IfMatch     string `json:"ifMatch,omitempty"`
-}
-
 // responseRefs reads a transaction-response Bundle: the resource each
 // request created, found or changed, from its location (Type/id/_history/v).
 func responseRefs(answer json.RawMessage, n int) ([]store.ServerRef, error) {
-	var b struct {
-		Type  string `json:"type"`
-		Entry []struct {
-			Response struct {
-				Status   string `json:"status"`
-				Location string `json:"location"`
-				Etag     string `json:"etag"`
-			} `json:"response"`
-			Resource *resource `json:"resource"`
-		} `json:"entry"`
-	}
+	var b r4.Bundle
 	if err := json.Unmarshal(answer, &b); err != nil || len(b.Entry) != n {
 		return nil, fmt.Errorf("%w: the answer to a transaction does not match what was sent", rest.ErrNotFHIR)
 	}
 	out := make([]store.ServerRef, n)
 	for i, e := range b.Entry {
-		if !strings.HasPrefix(e.Response.Status, "2") {
-			return nil, fmt.Errorf("%w: a transaction's entry answered %s", rest.ErrRefused, strings.Fields(e.Response.Status + " ?")[0])
+		resp := cmp.Or(e.Response, &r4.BundleResponse{})
+		if !strings.HasPrefix(resp.Status, "2") {
+			return nil, fmt.Errorf("%w: a transaction's entry answered %s", rest.ErrRefused, strings.Fields(resp.Status + " ?")[0])
 		}
-		out[i] = location(e.Response.Location, e.Response.Etag)
-		if out[i].ID == "" && e.Resource != nil {
-			out[i] = e.Resource.ref()
+		out[i] = location(resp.Location, resp.Etag)
+		var res r4.Resource
+		if out[i].ID == "" && json.Unmarshal(e.Resource, &res) == nil {
+			out[i] = refOf(&res)
 		}
 	}
 	return out, nil

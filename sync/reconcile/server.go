@@ -8,85 +8,60 @@ import (
 	"strings"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 	"lifeboat/sync/rest"
 )
 
-// What the planner reads of the server: the few fields of each resource it
-// compares, decoded once.
+// What the planner reads of the server: each resource decoded once into
+// its type of sync/fhir/r4.
 
 // orBatch is how many values one search names in its comma list.
 const orBatch = 100
 
-// resource is the part of any resource the planner reads.
-type resource struct {
-	ResourceType string `json:"resourceType"`
-	ID           string `json:"id"`
-	Meta         struct {
-		VersionID   string `json:"versionId"`
-		LastUpdated string `json:"lastUpdated"`
-	} `json:"meta"`
-	Status     string       `json:"status"`
-	Active     *bool        `json:"active"`
-	Identifier []identifier `json:"identifier"`
-	Link       []struct {
-		Other struct {
-			Reference string `json:"reference"`
-		} `json:"other"`
-		Type string `json:"type"`
-	} `json:"link"`
-	// Patient
-	Name      []humanName `json:"name"`
-	Gender    string      `json:"gender"`
-	BirthDate string      `json:"birthDate"`
-	// MedicationRequest
-	DosageInstruction json.RawMessage `json:"dosageInstruction"`
-	Medication        *codeable       `json:"medicationCodeableConcept"`
-	MedicationRef     *reference      `json:"medicationReference"`
-	Requester         *reference      `json:"requester"`
-	// AllergyIntolerance
-	Code               *codeable  `json:"code"`
-	VerificationStatus *codeable  `json:"verificationStatus"`
-	ClinicalStatus     *codeable  `json:"clinicalStatus"`
-	Criticality        string     `json:"criticality"`
-	RecordedDate       string     `json:"recordedDate"`
-	Recorder           *reference `json:"recorder"`
-	// Encounter
-	Period *struct {
-		Start string `json:"start"`
-		End   string `json:"end"`
-	} `json:"period"`
-	Subject *reference `json:"subject"`
-	Patient *reference `json:"patient"`
-
+// found is a resource read from the server: decoded once into its r4
+// type T, with the JSON it came as (what a change of it starts from).
+type found[T any] struct {
+	R   *T
+	hdr *r4.Resource
 	raw json.RawMessage
 }
 
-type identifier struct {
-	System string `json:"system"`
-	Value  string `json:"value"`
+// resource is what the planner reads of a resource of any type: what
+// every resource has, and its identifiers (a Provenance has none: it
+// carries the entry as a meta tag).
+type resource struct {
+	r4.Resource
+	Identifier []r4.Identifier `json:"identifier"`
 }
 
-type humanName struct {
-	Family string   `json:"family"`
-	Given  []string `json:"given"`
-	Text   string   `json:"text"`
+// typed is an r4 resource type, through the Resource it embeds.
+type typed[T any] interface {
+	*T
+	Header() *r4.Resource
 }
 
-type codeable struct {
-	Text   string `json:"text"`
-	Coding []struct {
-		System  string `json:"system"`
-		Code    string `json:"code"`
-		Display string `json:"display"`
-	} `json:"coding"`
+func (f *found[T]) ref() store.ServerRef { return refOf(f.hdr) }
+
+func (f *found[T]) server() *ServerResource {
+	return &ServerResource{Type: f.hdr.ResourceType, ID: f.hdr.ID, Version: f.hdr.Meta.VersionID, Body: f.raw}
 }
 
-type reference struct {
-	Reference string `json:"reference"`
-	Display   string `json:"display"`
+func refOf(h *r4.Resource) store.ServerRef {
+	return store.ServerRef{Type: h.ResourceType, ID: h.ID, Version: h.Meta.VersionID}
 }
 
-func (c *codeable) String() string {
+func decode[T any, P typed[T]](raw json.RawMessage) (*found[T], error) {
+	f := &found[T]{R: new(T), raw: raw}
+	if err := json.Unmarshal(raw, f.R); err != nil {
+		return nil, err
+	}
+	f.hdr = P(f.R).Header()
+	return f, nil
+}
+
+// conceptText is what a concept says: its text, else the display or the
+// code of its first coding that has one.
+func conceptText(c *r4.CodeableConcept) string {
 	if c == nil {
 		return ""
 	}
@@ -106,19 +81,8 @@ func (c *codeable) String() string {
 	return ""
 }
 
-func (c *codeable) has(code string) bool {
-	if c == nil {
-		return false
-	}
-	for _, cd := range c.Coding {
-		if cd.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *reference) String() string {
+// refText is a reference's display, else the reference.
+func refText(r *r4.Reference) string {
 	if r == nil {
 		return ""
 	}
@@ -128,25 +92,8 @@ func (r *reference) String() string {
 	return r.Reference
 }
 
-func (r *resource) ref() store.ServerRef {
-	return store.ServerRef{Type: r.ResourceType, ID: r.ID, Version: r.Meta.VersionID}
-}
-
-func (r *resource) server() *ServerResource {
-	return &ServerResource{Type: r.ResourceType, ID: r.ID, Version: r.Meta.VersionID, Body: r.raw}
-}
-
-func (r *resource) hasIdentifier(system, value string) bool {
-	return slices.Contains(r.Identifier, identifier{System: system, Value: value})
-}
-
-func decode(raw json.RawMessage) (*resource, error) {
-	var r resource
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, err
-	}
-	r.raw = raw
-	return &r, nil
+func hasIdentifier(ids []r4.Identifier, system, value string) bool {
+	return slices.ContainsFunc(ids, func(id r4.Identifier) bool { return id.System == system && id.Value == value })
 }
 
 // reader searches the server in comma-list batches.
@@ -154,10 +101,10 @@ type reader struct{ client *rest.Client }
 
 // search finds the resources of typ whose param matches any of values
 // (each one search parameter value, escaped as a search needs), extra
-// narrowing every search.
-func (rd reader) search(ctx context.Context, typ, param string, values []string, extra url.Values) ([]*resource, error) {
+// narrowing every search, decoded as T.
+func search[T any, P typed[T]](ctx context.Context, rd reader, typ, param string, values []string, extra url.Values) ([]*found[T], error) {
 	values = slices.Compact(slices.Sorted(slices.Values(values)))
-	var out []*resource
+	var out []*found[T]
 	for chunk := range slices.Chunk(values, orBatch) {
 		q := url.Values{}
 		for k, v := range extra {
@@ -165,11 +112,11 @@ func (rd reader) search(ctx context.Context, typ, param string, values []string,
 		}
 		q.Set(param, strings.Join(chunk, ","))
 		err := rd.client.Search(ctx, typ, q, func(raw json.RawMessage) error {
-			r, err := decode(raw)
+			r, err := decode[T, P](raw)
 			if err != nil {
 				return err
 			}
-			if r.ResourceType == typ {
+			if r.hdr.ResourceType == typ {
 				out = append(out, r)
 			}
 			return nil
@@ -182,27 +129,27 @@ func (rd reader) search(ctx context.Context, typ, param string, values []string,
 }
 
 // byID reads resources of typ by id, keyed by id.
-func (rd reader) byID(ctx context.Context, typ string, ids []string) (map[string]*resource, error) {
-	found, err := rd.search(ctx, typ, "_id", ids, nil)
+func byID[T any, P typed[T]](ctx context.Context, rd reader, typ string, ids []string) (map[string]*found[T], error) {
+	got, err := search[T, P](ctx, rd, typ, "_id", ids, nil)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*resource, len(found))
-	for _, r := range found {
-		out[r.ID] = r
+	out := make(map[string]*found[T], len(got))
+	for _, r := range got {
+		out[r.hdr.ID] = r
 	}
 	return out, nil
 }
 
 // version reads one earlier version of a resource (vread); nil when the
 // server does not have it.
-func (rd reader) version(ctx context.Context, typ, id, version string) *resource {
+func version[T any, P typed[T]](ctx context.Context, rd reader, typ, id, version string) *found[T] {
 	raw, err := rd.client.Read(ctx, typ, id+"/_history/"+version)
 	if err != nil {
 		return nil
 	}
-	r, err := decode(raw)
-	if err != nil || r.ID != id {
+	r, err := decode[T, P](raw)
+	if err != nil || r.hdr.ID != id {
 		return nil
 	}
 	return r
