@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // How one journal entry becomes the requests of a FHIR R4 transaction
@@ -149,20 +149,9 @@ func EntryResourcesQuery(typ, entryID string, cfg Config) url.Values {
 // Identifies says whether resource was created or changed by the entry
 // entryID: it carries the entry identifier (or one of its suffixed
 // values), or, a Provenance, the entry tag.
-func Identifies(resource json.RawMessage, entryID string, cfg Config) bool {
-	var r struct {
-		Identifier []struct {
-			System string `json:"system"`
-			Value  string `json:"value"`
-		} `json:"identifier"`
-		Meta struct {
-			Tag []struct {
-				System string `json:"system"`
-				Code   string `json:"code"`
-			} `json:"tag"`
-		} `json:"meta"`
-	}
-	if entryID == "" || json.Unmarshal(resource, &r) != nil {
+func Identifies(body json.RawMessage, entryID string, cfg Config) bool {
+	var r resource
+	if entryID == "" || json.Unmarshal(body, &r) != nil {
 		return false
 	}
 	sys := cfg.entrySystem()
@@ -185,9 +174,6 @@ func tokenOf(system, code string) string {
 	esc := strings.NewReplacer(`\`, `\\`, `,`, `\,`, `|`, `\|`, `$`, `\$`)
 	return esc.Replace(system) + "|" + esc.Replace(code)
 }
-
-// jsonObject is a resource or an element being built.
-type jsonObject = map[string]any
 
 // builder makes the requests of one entry.
 type builder struct {
@@ -268,12 +254,12 @@ func fhirTime(t time.Time) string {
 
 // entryIdentifier is the identifier of the entry, with suffix (for one of
 // several resources of a type) when not empty.
-func (b *builder) entryIdentifier(suffix string) jsonObject {
+func (b *builder) entryIdentifier(suffix string) r4.Identifier {
 	v := b.e.ID
 	if suffix != "" {
 		v += "/" + suffix
 	}
-	return jsonObject{"system": b.cfg.entrySystem(), "value": v}
+	return r4.Identifier{System: b.cfg.entrySystem(), Value: v}
 }
 
 // clinician is who did the care: the author, or for paper back-entry who
@@ -285,66 +271,55 @@ func (b *builder) clinician() string {
 	return b.e.Author
 }
 
-func refDisplay(s string) jsonObject { return jsonObject{"display": s} }
+func refDisplay(s string) r4.Reference { return r4.Reference{Display: s} }
 
-func (b *builder) patient() jsonObject { return jsonObject{"reference": b.c.Patient} }
+func (b *builder) patient() r4.Reference { return r4.Reference{Reference: b.c.Patient} }
 
-func (b *builder) encounter() jsonObject {
+// encounter is the entry's current encounter; none (the zero Reference,
+// left out of the JSON) when there is none.
+func (b *builder) encounter() r4.Reference {
 	if b.c.Encounter == nil || b.c.Encounter.ID == "" {
-		return nil
+		return r4.Reference{}
 	}
-	return jsonObject{"reference": b.c.Encounter.Reference()}
+	return r4.Reference{Reference: b.c.Encounter.Reference()}
 }
 
-func newCoding(system, code, display string) jsonObject {
-	c := jsonObject{"system": system, "code": code}
-	if display != "" {
-		c["display"] = display
-	}
-	return c
+func newConcept(system, code, display string) r4.CodeableConcept {
+	return r4.CodeableConcept{Coding: []r4.Coding{{System: system, Code: code, Display: display}}}
 }
 
-func newConcept(codings ...jsonObject) jsonObject {
-	list := make([]any, len(codings))
-	for i, c := range codings {
-		list[i] = c
-	}
-	return jsonObject{"coding": list}
-}
+func ccText(s string) r4.CodeableConcept { return r4.CodeableConcept{Text: s} }
 
-func ccText(s string) jsonObject { return jsonObject{"text": s} }
+func note(s string) r4.Annotation { return r4.Annotation{Text: s} }
 
-// create adds a conditional create of r, found again by the identifier
-// with suffix (or, for a Provenance, the entry tag). key makes the fullUrl.
-func (b *builder) create(typ, key, suffix string, r jsonObject) error {
-	r["resourceType"] = typ
+// create adds a conditional create of r, a resource of sync/fhir/r4 whose
+// identifiers are ids: the entry identifier with suffix goes first, and
+// is the search that finds it again. A Provenance (ids nil) carries the
+// entry as a meta tag instead. key makes the fullUrl.
+func (b *builder) create(key, suffix string, r interface{ Header() *r4.Resource }, ids *[]r4.Identifier) error {
+	h := r.Header()
 	var cond string
-	if typ == "Provenance" {
-		r["meta"] = jsonObject{"tag": []any{jsonObject{"system": b.cfg.entrySystem(), "code": b.e.ID}}}
+	if ids == nil {
+		h.Meta.Tag = []r4.Coding{{System: b.cfg.entrySystem(), Code: b.e.ID}}
 		cond = url.Values{"_tag": {tokenOf(b.cfg.entrySystem(), b.e.ID)}}.Encode()
 	} else {
 		id := b.entryIdentifier(suffix)
-		r["identifier"] = append([]any{id}, anyList(r["identifier"])...)
-		cond = url.Values{"identifier": {tokenOf(id["system"].(string), id["value"].(string))}}.Encode()
+		*ids = append([]r4.Identifier{id}, *ids...)
+		cond = url.Values{"identifier": {tokenOf(id.System, id.Value)}}.Encode()
 	}
 	body, err := json.Marshal(r)
 	if err != nil {
 		return errors.New("a resource could not be written as JSON")
 	}
 	full := requestFullURL(b.e.ID, key)
-	b.out = append(b.out, Request{Type: typ, Method: "POST", URL: typ, FullURL: full, IfNoneExist: cond, Resource: body})
-	if typ != "Provenance" {
+	b.out = append(b.out, Request{Type: h.ResourceType, Method: "POST", URL: h.ResourceType, FullURL: full, IfNoneExist: cond, Resource: body})
+	if ids != nil {
 		b.targets = append(b.targets, full)
 	}
 	return nil
 }
 
-func anyList(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return nil
-}
+func header(typ string) r4.Resource { return r4.Resource{ResourceType: typ} }
 
 // Medication.
 
@@ -356,54 +331,52 @@ var ucumUnits = map[string]string{
 	"IU": "[iU]", "iu": "[iU]", "[iU]": "[iU]", "[IU]": "[IU]",
 }
 
-func doseQuantity(q *store.Quantity) jsonObject {
-	out := jsonObject{"value": q.Value, "unit": q.Unit}
+func doseQuantity(q *store.Quantity) *r4.Quantity {
+	out := &r4.Quantity{Value: new(q.Value), Unit: q.Unit}
 	if code, ok := ucumUnits[strings.TrimSpace(q.Unit)]; ok {
-		out["system"], out["code"] = ucumSystem, code
+		out.System, out.Code = ucumSystem, code
 	}
 	return out
 }
 
 func (b *builder) medication() error {
 	m := b.e.Medication
-	r := jsonObject{
-		"medicationCodeableConcept": ccText(m.Medication),
-		"subject":                   b.patient(),
-		"effectiveDateTime":         fhirTime(b.e.ClinicalTime),
-		"performer":                 []any{jsonObject{"actor": refDisplay(b.clinician())}},
-	}
-	if enc := b.encounter(); enc != nil {
-		r["context"] = enc
+	r := r4.MedicationAdministration{
+		Resource:                  header("MedicationAdministration"),
+		MedicationCodeableConcept: new(ccText(m.Medication)),
+		Subject:                   b.patient(),
+		Context:                   b.encounter(),
+		EffectiveDateTime:         fhirTime(b.e.ClinicalTime),
+		Performer:                 []r4.MedicationAdministrationActor{{Actor: refDisplay(b.clinician())}},
 	}
 	if m.OrderID != "" {
-		r["request"] = jsonObject{"reference": "MedicationRequest/" + m.OrderID}
+		r.Request = r4.Reference{Reference: "MedicationRequest/" + m.OrderID}
 	}
-	dosage := func() jsonObject {
-		d := jsonObject{"dose": doseQuantity(m.Dose)}
+	dosage := func() *r4.MedicationAdministrationDosage {
+		d := &r4.MedicationAdministrationDosage{Dose: doseQuantity(m.Dose)}
 		if route := strings.TrimSpace(m.Route); route != "" {
-			d["route"] = ccText(route)
+			d.Route = ccText(route)
 		}
 		if site := strings.TrimSpace(m.Site); site != "" {
-			d["site"] = ccText(site)
+			d.Site = ccText(site)
 		}
 		return d
 	}
-	var notes []any
 	switch m.Outcome {
 	case store.OutcomeGiven:
-		r["status"] = "completed"
+		r.Status = "completed"
 	case store.OutcomePartial:
-		r["status"] = "stopped"
+		r.Status = "stopped"
 		if m.Reason != "" {
-			notes = append(notes, ccText(m.Reason))
+			r.Note = append(r.Note, note(m.Reason))
 		}
 	case store.OutcomeHeld, store.OutcomeRefused:
-		r["status"] = "not-done"
+		r.Status = "not-done"
 		reason := m.Outcome
 		if m.Reason != "" {
 			reason = m.Outcome + ": " + m.Reason
 		}
-		r["statusReason"] = []any{ccText(reason)}
+		r.StatusReason = []r4.CodeableConcept{ccText(reason)}
 		// A dose not given is no dosage (which says what went in); what
 		// was due is kept as a note.
 		var due []string
@@ -417,26 +390,23 @@ func (b *builder) medication() error {
 			due = append(due, "site "+m.Site)
 		}
 		if len(due) > 0 {
-			notes = append(notes, ccText("not given: "+strings.Join(due, ", ")))
+			r.Note = append(r.Note, note("not given: "+strings.Join(due, ", ")))
 		}
 	default:
 		return errors.New("the medication outcome must be given, held, refused or partial")
 	}
-	if m.Dose != nil && r["status"] != "not-done" {
-		r["dosage"] = dosage()
+	if m.Dose != nil && r.Status != "not-done" {
+		r.Dosage = dosage()
 	}
 	// What the kiosk marked on the dose goes with it into the EHR: given
 	// without an order, and a hard stop's witness and reason.
-	if m.NoOrder() && r["status"] != "not-done" {
-		notes = append(notes, ccText("given without an order in the downtime snapshot"))
+	if m.NoOrder() && r.Status != "not-done" {
+		r.Note = append(r.Note, note("given without an order in the downtime snapshot"))
 	}
 	if o := m.Override; o != nil {
-		notes = append(notes, ccText("given despite an allergy hard stop; witnessed by "+o.Witness+"; reason: "+o.Reason))
+		r.Note = append(r.Note, note("given despite an allergy hard stop; witnessed by "+o.Witness+"; reason: "+o.Reason))
 	}
-	if len(notes) > 0 {
-		r["note"] = notes
-	}
-	return b.create("MedicationAdministration", "MedicationAdministration", "", r)
+	return b.create("MedicationAdministration", "", &r, &r.Identifier)
 }
 
 func doseNumber(f float64) string {
@@ -445,23 +415,21 @@ func doseNumber(f float64) string {
 
 // Vitals.
 
-func (b *builder) observation(code jsonObject) jsonObject {
-	r := jsonObject{
-		"status":            "final",
-		"category":          []any{newConcept(newCoding(obsCategory, "vital-signs", "Vital Signs"))},
-		"code":              code,
-		"subject":           b.patient(),
-		"effectiveDateTime": fhirTime(b.e.ClinicalTime),
-		"performer":         []any{refDisplay(b.clinician())},
+func (b *builder) observation(code r4.CodeableConcept) r4.Observation {
+	return r4.Observation{
+		Resource:          header("Observation"),
+		Status:            "final",
+		Category:          []r4.CodeableConcept{newConcept(obsCategory, "vital-signs", "Vital Signs")},
+		Code:              code,
+		Subject:           b.patient(),
+		Encounter:         b.encounter(),
+		EffectiveDateTime: fhirTime(b.e.ClinicalTime),
+		Performer:         []r4.Reference{refDisplay(b.clinician())},
 	}
-	if enc := b.encounter(); enc != nil {
-		r["encounter"] = enc
-	}
-	return r
 }
 
-func ucumQuantity(v float64, unit, code string) jsonObject {
-	return jsonObject{"value": v, "unit": unit, "system": ucumSystem, "code": code}
+func ucumQuantity(v float64, unit, code string) *r4.Quantity {
+	return &r4.Quantity{Value: &v, Unit: unit, System: ucumSystem, Code: code}
 }
 
 func (b *builder) vitals() error {
@@ -471,16 +439,16 @@ func (b *builder) vitals() error {
 	}
 	made := false
 	if v.Systolic != nil {
-		r := b.observation(jsonObject{
-			"coding": []any{newCoding(loincSystem, bpPanel, "Blood pressure panel with all children optional")},
-			"text":   "Blood pressure"})
-		r["component"] = []any{
-			jsonObject{"code": newConcept(newCoding(loincSystem, bpSystolic, "Systolic blood pressure")),
-				"valueQuantity": ucumQuantity(*v.Systolic, "mmHg", "mm[Hg]")},
-			jsonObject{"code": newConcept(newCoding(loincSystem, bpDiastolic, "Diastolic blood pressure")),
-				"valueQuantity": ucumQuantity(*v.Diastolic, "mmHg", "mm[Hg]")},
+		code := newConcept(loincSystem, bpPanel, "Blood pressure panel with all children optional")
+		code.Text = "Blood pressure"
+		r := b.observation(code)
+		r.Component = []r4.ObservationComponent{
+			{Code: newConcept(loincSystem, bpSystolic, "Systolic blood pressure"),
+				ObservationValue: r4.ObservationValue{ValueQuantity: ucumQuantity(*v.Systolic, "mmHg", "mm[Hg]")}},
+			{Code: newConcept(loincSystem, bpDiastolic, "Diastolic blood pressure"),
+				ObservationValue: r4.ObservationValue{ValueQuantity: ucumQuantity(*v.Diastolic, "mmHg", "mm[Hg]")}},
 		}
-		if err := b.create("Observation", "Observation/"+bpPanel, bpPanel, r); err != nil {
+		if err := b.create("Observation/"+bpPanel, bpPanel, &r, &r.Identifier); err != nil {
 			return err
 		}
 		made = true
@@ -490,22 +458,24 @@ func (b *builder) vitals() error {
 		if x == nil {
 			continue
 		}
-		codings := []any{newCoding(loincSystem, s.code, s.display)}
+		code := newConcept(loincSystem, s.code, s.display)
 		if s.extraCode != "" {
-			codings = append(codings, newCoding(loincSystem, s.extraCode, s.extra))
+			code.Coding = append(code.Coding, r4.Coding{System: loincSystem, Code: s.extraCode, Display: s.extra})
 		}
-		r := b.observation(jsonObject{"coding": codings, "text": s.display})
-		r["valueQuantity"] = ucumQuantity(*x, s.unit, s.ucum)
-		if err := b.create("Observation", "Observation/"+s.code, s.code, r); err != nil {
+		code.Text = s.display
+		r := b.observation(code)
+		r.ValueQuantity = ucumQuantity(*x, s.unit, s.ucum)
+		if err := b.create("Observation/"+s.code, s.code, &r, &r.Identifier); err != nil {
 			return err
 		}
 		made = true
 	}
 	if w, ok := acvpuWords[v.Consciousness]; ok {
-		r := b.observation(jsonObject{"coding": []any{newCoding(loincSystem, consciousness, "Level of responsiveness")},
-			"text": "Consciousness (ACVPU)"})
-		r["valueCodeableConcept"] = jsonObject{"text": w}
-		if err := b.create("Observation", "Observation/"+consciousness, consciousness, r); err != nil {
+		code := newConcept(loincSystem, consciousness, "Level of responsiveness")
+		code.Text = "Consciousness (ACVPU)"
+		r := b.observation(code)
+		r.ValueCodeableConcept = new(ccText(w))
+		if err := b.create("Observation/"+consciousness, consciousness, &r, &r.Identifier); err != nil {
 			return err
 		}
 		made = true
@@ -538,89 +508,80 @@ func (b *builder) codeStatus() error {
 			text = "DNR " + n + " – " + text
 		}
 	}
-	code := jsonObject{"text": text}
+	code := ccText(text)
 	switch {
 	case cs.Level == store.ResusFullCode:
-		code["coding"] = []any{newCoding(snomedSystem, "304252001", "For resuscitation")}
+		code.Coding = []r4.Coding{{System: snomedSystem, Code: "304252001", Display: "For resuscitation"}}
 	case store.NotResuscitated(cs.Level):
-		code["coding"] = []any{newCoding(snomedSystem, "304253006", "Not for resuscitation")}
+		code.Coding = []r4.Coding{{System: snomedSystem, Code: "304253006", Display: "Not for resuscitation"}}
 	}
-	r := jsonObject{
-		"status":  "active",
-		"code":    code,
-		"subject": b.patient(),
-		"period":  jsonObject{"start": fhirTime(b.e.ClinicalTime)},
-		"author":  refDisplay(b.clinician()),
+	r := r4.Flag{
+		Resource:  header("Flag"),
+		Status:    "active",
+		Code:      code,
+		Subject:   b.patient(),
+		Period:    r4.Period{Start: fhirTime(b.e.ClinicalTime)},
+		Encounter: b.encounter(),
+		Author:    refDisplay(b.clinician()),
 	}
-	if enc := b.encounter(); enc != nil {
-		r["encounter"] = enc
-	}
-	return b.create("Flag", "Flag", "", r)
+	return b.create("Flag", "", &r, &r.Identifier)
 }
 
 // Note.
 
 func (b *builder) note() error {
 	title := "Nursing note (documented during downtime)"
-	r := jsonObject{
-		"status": "current",
-		"type": jsonObject{"coding": []any{newCoding(loincSystem, "34746-8", "Nurse Note")},
-			"text": "Nurse note"},
-		"subject": b.patient(),
-		"date":    fhirTime(b.e.ClinicalTime),
-		"author":  []any{refDisplay(b.clinician())},
-		"content": []any{jsonObject{"attachment": jsonObject{
-			"contentType": "text/plain; charset=utf-8",
-			"data":        base64.StdEncoding.EncodeToString([]byte(b.e.Note.Text)),
-			"title":       title,
-			"creation":    fhirTime(b.e.ClinicalTime),
+	typ := newConcept(loincSystem, "34746-8", "Nurse Note")
+	typ.Text = "Nurse note"
+	r := r4.DocumentReference{
+		Resource: header("DocumentReference"),
+		Status:   "current",
+		Type:     typ,
+		Subject:  b.patient(),
+		Date:     fhirTime(b.e.ClinicalTime),
+		Author:   []r4.Reference{refDisplay(b.clinician())},
+		Content: []r4.DocumentContent{{Attachment: r4.Attachment{
+			ContentType: "text/plain; charset=utf-8",
+			Data:        base64.StdEncoding.EncodeToString([]byte(b.e.Note.Text)),
+			Title:       title,
+			Creation:    fhirTime(b.e.ClinicalTime),
 		}}},
+		Context: r4.DocumentContext{Period: r4.Period{Start: fhirTime(b.e.ClinicalTime)}},
 	}
-	ctx := jsonObject{"period": jsonObject{"start": fhirTime(b.e.ClinicalTime)}}
-	if enc := b.encounter(); enc != nil {
-		ctx["encounter"] = []any{enc}
+	if enc := b.encounter(); enc.Reference != "" {
+		r.Context.Encounter = []r4.Reference{enc}
 	}
-	r["context"] = ctx
-	return b.create("DocumentReference", "DocumentReference", "", r)
+	return b.create("DocumentReference", "", &r, &r.Identifier)
 }
 
 // Allergy.
 
 func (b *builder) allergy() error {
 	a := b.e.Allergy
-	r := jsonObject{
-		"clinicalStatus":     newConcept(newCoding(allergyClinSys, "active", "Active")),
-		"verificationStatus": newConcept(newCoding(allergyVerSys, "unconfirmed", "Unconfirmed")),
-		"code":               ccText(a.Substance),
-		"patient":            b.patient(),
-		"recordedDate":       fhirTime(b.e.ClinicalTime),
-		"recorder":           refDisplay(b.clinician()),
-	}
-	if a.Type != "" {
-		r["type"] = a.Type
+	r := r4.AllergyIntolerance{
+		Resource:           header("AllergyIntolerance"),
+		ClinicalStatus:     newConcept(allergyClinSys, "active", "Active"),
+		VerificationStatus: newConcept(allergyVerSys, "unconfirmed", "Unconfirmed"),
+		Type:               a.Type,
+		Criticality:        a.Criticality,
+		Code:               ccText(a.Substance),
+		Patient:            b.patient(),
+		Encounter:          b.encounter(),
+		RecordedDate:       fhirTime(b.e.ClinicalTime),
+		Recorder:           refDisplay(b.clinician()),
 	}
 	if a.Category != "" {
-		r["category"] = []any{a.Category}
-	}
-	if a.Criticality != "" {
-		r["criticality"] = a.Criticality
-	}
-	if enc := b.encounter(); enc != nil {
-		r["encounter"] = enc
+		r.Category = []string{a.Category}
 	}
 	switch {
 	case a.Reaction != "":
-		reaction := jsonObject{"manifestation": []any{ccText(a.Reaction)}}
-		if a.Severity != "" {
-			reaction["severity"] = a.Severity
-		}
-		r["reaction"] = []any{reaction}
+		r.Reaction = []r4.AllergyReaction{{Manifestation: []r4.CodeableConcept{ccText(a.Reaction)}, Severity: a.Severity}}
 	case a.Severity != "":
 		// A severity belongs to a reaction, which needs a manifestation:
 		// without one it is kept as a note.
-		r["note"] = []any{ccText("reaction severity: " + a.Severity + " (the reaction was not described)")}
+		r.Note = []r4.Annotation{note("reaction severity: " + a.Severity + " (the reaction was not described)")}
 	}
-	return b.create("AllergyIntolerance", "AllergyIntolerance", "", r)
+	return b.create("AllergyIntolerance", "", &r, &r.Identifier)
 }
 
 // Registration.
@@ -639,80 +600,114 @@ func (b *builder) registration() error {
 	g := b.e.Registration
 	subject := b.c.Patient
 	if subject == "" {
-		p := jsonObject{
-			"identifier": []any{jsonObject{"use": "temp", "system": b.cfg.temporarySystem(), "value": g.TemporaryID}},
-			"active":     true,
+		p := r4.Patient{
+			Resource:   header("Patient"),
+			Identifier: []r4.Identifier{{Use: "temp", System: b.cfg.temporarySystem(), Value: g.TemporaryID}},
+			Active:     new(true),
+			Gender:     g.Sex,
+			BirthDate:  g.BirthDate,
 		}
 		if g.Family != "" || g.Given != "" {
-			name := jsonObject{}
-			if g.Family != "" {
-				name["family"] = g.Family
-			}
+			name := r4.HumanName{Family: g.Family}
 			if g.Given != "" {
-				name["given"] = []any{g.Given}
+				name.Given = []string{g.Given}
 			}
-			p["name"] = []any{name}
+			p.Name = []r4.HumanName{name}
 		}
-		if g.Sex != "" {
-			p["gender"] = g.Sex
-		}
-		if g.BirthDate != "" {
-			p["birthDate"] = g.BirthDate
-		}
-		if err := b.create("Patient", "Patient", "", p); err != nil {
+		if err := b.create("Patient", "", &p, &p.Identifier); err != nil {
 			return err
 		}
 		subject, _ = RegistrationFullURLs(b.e.ID)
 	}
 	start := fhirTime(b.e.ClinicalTime)
-	enc := jsonObject{
-		"status":  "in-progress",
-		"class":   newCoding(actCodeSystem, "IMP", "inpatient encounter"),
-		"subject": jsonObject{"reference": subject},
-		"period":  jsonObject{"start": start},
-		"location": []any{jsonObject{
-			"location": refDisplay(placeText(g.Ward, g.Room, g.Bed)),
-			"status":   "active",
-			"period":   jsonObject{"start": start},
+	enc := r4.Encounter{
+		Resource: header("Encounter"),
+		Status:   "in-progress",
+		Class:    r4.Coding{System: actCodeSystem, Code: "IMP", Display: "inpatient encounter"},
+		Subject:  r4.Reference{Reference: subject},
+		Period:   r4.Period{Start: start},
+		Location: []r4.EncounterLocation{{
+			Location: refDisplay(placeText(g.Ward, g.Room, g.Bed)),
+			Status:   "active",
+			Period:   r4.Period{Start: start},
 		}},
 	}
-	return b.create("Encounter", "Encounter", "", enc)
+	return b.create("Encounter", "", &enc, &enc.Identifier)
 }
 
 // Changes of server resources: transfer, discharge, cancellation.
 
-// serverBody decodes a server resource for a change, keeping its numbers
-// as written.
-func serverBody(s ServerResource) (jsonObject, error) {
+// object is a JSON object as the server wrote it, each member kept as it
+// came (numbers as written), so that a change sends back unchanged what
+// Lifeboat does not model. The members a change reads or writes go
+// through their r4 types.
+type object map[string]json.RawMessage
+
+func parseObject(raw json.RawMessage) (object, bool) {
+	var o object
+	if json.Unmarshal(raw, &o) != nil || o == nil {
+		return nil, false
+	}
+	return o, true
+}
+
+// get decodes member name into v; false when it is absent or not of v's
+// type.
+func (o object) get(name string, v any) bool {
+	raw, ok := o[name]
+	return ok && json.Unmarshal(raw, v) == nil
+}
+
+// object is member name when it is an object.
+func (o object) object(name string) (object, bool) {
+	raw, ok := o[name]
+	if !ok {
+		return nil, false
+	}
+	return parseObject(raw)
+}
+
+// set writes v (an r4 value, a string, a bool, an object or a list of
+// raw members, which always encode) as member name.
+func (o object) set(name string, v any) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic("reconcile: a member could not be written as JSON: " + err.Error())
+	}
+	o[name] = raw
+}
+
+// serverBody reads a server resource for a change.
+func serverBody(s ServerResource) (object, error) {
 	if s.Type == "" || s.ID == "" {
 		return nil, errors.New("a resource to change has no type or id")
 	}
 	if s.Version == "" {
 		return nil, fmt.Errorf("the %s to change has no version, so it cannot be changed safely", s.Type)
 	}
-	dec := json.NewDecoder(bytes.NewReader(s.Body))
-	dec.UseNumber()
-	var r jsonObject
-	if err := dec.Decode(&r); err != nil || r == nil {
+	r, ok := parseObject(s.Body)
+	if !ok {
 		return nil, fmt.Errorf("the server's %s could not be read", s.Type)
 	}
-	if r["resourceType"] != s.Type || r["id"] != s.ID {
+	var typ, id string
+	if !r.get("resourceType", &typ) || !r.get("id", &id) || typ != s.Type || id != s.ID {
 		return nil, fmt.Errorf("the server's %s body is not the resource it names", s.Type)
 	}
 	return r, nil
 }
 
 // hasEntryIdentifier says whether r carries the identifier of entry id.
-func (b *builder) hasEntryIdentifier(r jsonObject, id string) (has, changed bool) {
-	for _, x := range anyList(r["identifier"]) {
-		o, ok := x.(jsonObject)
-		if !ok || o["system"] != b.cfg.entrySystem() {
+func (b *builder) hasEntryIdentifier(r object, id string) (has, changed bool) {
+	var list []json.RawMessage
+	r.get("identifier", &list)
+	for _, raw := range list {
+		var x r4.Identifier
+		if json.Unmarshal(raw, &x) != nil || x.System != b.cfg.entrySystem() {
 			continue
 		}
-		v, _ := o["value"].(string)
-		if v == id || strings.HasPrefix(v, id+"/") {
+		if x.Value == id || strings.HasPrefix(x.Value, id+"/") {
 			has = true
-			if t, ok := o["type"].(jsonObject); ok && t["text"] == changeMark {
+			if x.Type.Text == changeMark {
 				changed = true
 			}
 		}
@@ -723,7 +718,7 @@ func (b *builder) hasEntryIdentifier(r jsonObject, id string) (has, changed bool
 // change adds a PUT of s as changed by edit, unless the entry's change is
 // there already (a previous attempt got through): then only the
 // Provenance names it.
-func (b *builder) change(s ServerResource, edit func(jsonObject) error) error {
+func (b *builder) change(s ServerResource, edit func(object) error) error {
 	r, err := serverBody(s)
 	if err != nil {
 		return err
@@ -736,13 +731,17 @@ func (b *builder) change(s ServerResource, edit func(jsonObject) error) error {
 		return err
 	}
 	id := b.entryIdentifier("")
-	id["type"] = ccText(changeMark)
-	r["identifier"] = append(anyList(r["identifier"]), id)
-	if m, ok := r["meta"].(jsonObject); ok {
+	id.Type = ccText(changeMark)
+	var ids []json.RawMessage
+	r.get("identifier", &ids)
+	r.set("identifier", append(ids, mustJSON(id)))
+	if m, ok := r.object("meta"); ok {
 		delete(m, "versionId")
 		delete(m, "lastUpdated")
 		if len(m) == 0 {
 			delete(r, "meta")
+		} else {
+			r.set("meta", m)
 		}
 	}
 	body, err := json.Marshal(r)
@@ -752,6 +751,14 @@ func (b *builder) change(s ServerResource, edit func(jsonObject) error) error {
 	b.out = append(b.out, Request{Type: s.Type, Method: "PUT", URL: s.Reference(),
 		FullURL: requestFullURL(b.e.ID, s.Reference()), IfMatch: `W/"` + s.Version + `"`, Resource: body})
 	return nil
+}
+
+func mustJSON(v any) json.RawMessage {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic("reconcile: a value could not be written as JSON: " + err.Error())
+	}
+	return raw
 }
 
 // checkEncounter refuses to change an encounter that is missing or not
@@ -764,11 +771,7 @@ func (b *builder) checkEncounter(what string) error {
 	if enc.Type != "Encounter" {
 		return fmt.Errorf("the resource to %s is not an Encounter", what)
 	}
-	var r struct {
-		Subject struct {
-			Reference string `json:"reference"`
-		} `json:"subject"`
-	}
+	var r r4.Encounter
 	if json.Unmarshal(enc.Body, &r) == nil && r.Subject.Reference != "" && r.Subject.Reference != b.c.Patient {
 		return fmt.Errorf("the encounter to %s is not the entry's patient's", what)
 	}
@@ -791,28 +794,36 @@ func startsAfter(a string, t time.Time) bool {
 }
 
 // closeLocations completes the encounter's current locations at end.
-func closeLocations(r jsonObject, end time.Time) error {
-	for _, x := range anyList(r["location"]) {
-		l, ok := x.(jsonObject)
+func closeLocations(r object, end time.Time) error {
+	var locs []json.RawMessage
+	if !r.get("location", &locs) {
+		return nil
+	}
+	for i, raw := range locs {
+		l, ok := parseObject(raw)
 		if !ok {
 			continue
 		}
-		period, _ := l["period"].(jsonObject)
-		status, _ := l["status"].(string)
+		period, _ := l.object("period")
+		var status string
+		l.get("status", &status)
 		_, ended := period["end"]
 		if status != "active" && (status != "" || ended) {
 			continue
 		}
 		if period == nil {
-			period = jsonObject{}
+			period = object{}
 		}
-		if s, _ := period["start"].(string); startsAfter(s, end) {
+		var start string
+		if period.get("start", &start); startsAfter(start, end) {
 			return errors.New("the encounter's current location began after the time of the entry")
 		}
-		period["end"] = fhirTime(end)
-		l["period"] = period
-		l["status"] = "completed"
+		period.set("end", fhirTime(end))
+		l.set("period", period)
+		l.set("status", "completed")
+		locs[i] = mustJSON(l)
 	}
+	r.set("location", locs)
 	return nil
 }
 
@@ -822,15 +833,17 @@ func (b *builder) transfer() error {
 	}
 	b.activity = "UPDATE"
 	t := b.e.Transfer
-	return b.change(*b.c.Encounter, func(r jsonObject) error {
+	return b.change(*b.c.Encounter, func(r object) error {
 		if err := closeLocations(r, b.e.ClinicalTime); err != nil {
 			return err
 		}
-		r["location"] = append(anyList(r["location"]), jsonObject{
-			"location": refDisplay(placeText(t.Ward, t.Room, t.Bed)),
-			"status":   "active",
-			"period":   jsonObject{"start": fhirTime(b.e.ClinicalTime)},
-		})
+		var locs []json.RawMessage
+		r.get("location", &locs)
+		r.set("location", append(locs, mustJSON(r4.EncounterLocation{
+			Location: refDisplay(placeText(t.Ward, t.Room, t.Bed)),
+			Status:   "active",
+			Period:   r4.Period{Start: fhirTime(b.e.ClinicalTime)},
+		})))
 		return nil
 	})
 }
@@ -840,27 +853,28 @@ func (b *builder) discharge() error {
 		return err
 	}
 	b.activity = "UPDATE"
-	return b.change(*b.c.Encounter, func(r jsonObject) error {
-		period, _ := r["period"].(jsonObject)
-		if period == nil {
-			period = jsonObject{}
+	return b.change(*b.c.Encounter, func(r object) error {
+		period, ok := r.object("period")
+		if !ok {
+			period = object{}
 		}
-		if s, _ := period["start"].(string); startsAfter(s, b.e.ClinicalTime) {
+		var start string
+		if period.get("start", &start); startsAfter(start, b.e.ClinicalTime) {
 			return errors.New("the encounter began after the time of the discharge")
 		}
 		if err := closeLocations(r, b.e.ClinicalTime); err != nil {
 			return err
 		}
-		period["end"] = fhirTime(b.e.ClinicalTime)
-		r["period"] = period
-		r["status"] = "finished"
+		period.set("end", fhirTime(b.e.ClinicalTime))
+		r.set("period", period)
+		r.set("status", "finished")
 		if d := strings.TrimSpace(b.e.Discharge.Destination); d != "" {
-			h, _ := r["hospitalization"].(jsonObject)
-			if h == nil {
-				h = jsonObject{}
+			h, ok := r.object("hospitalization")
+			if !ok {
+				h = object{}
 			}
-			h["dischargeDisposition"] = ccText(d)
-			r["hospitalization"] = h
+			h.set("dischargeDisposition", ccText(d))
+			r.set("hospitalization", h)
 		}
 		return nil
 	})
@@ -881,15 +895,15 @@ func (b *builder) cancellation() error {
 		} else if changed {
 			return fmt.Errorf("the cancelled entry changed an existing %s (a transfer, discharge or cancellation), which a person must undo in the EHR", s.Type)
 		}
-		err = b.change(s, func(r jsonObject) error {
+		err = b.change(s, func(r object) error {
 			switch s.Type {
 			case "MedicationAdministration", "Observation", "DocumentReference", "Encounter", "Flag":
-				r["status"] = "entered-in-error"
+				r.set("status", "entered-in-error")
 			case "AllergyIntolerance":
-				r["verificationStatus"] = newConcept(newCoding(allergyVerSys, "entered-in-error", "Entered in Error"))
+				r.set("verificationStatus", newConcept(allergyVerSys, "entered-in-error", "Entered in Error"))
 				delete(r, "clinicalStatus") // ait-2: none when entered in error
 			case "Patient":
-				r["active"] = false
+				r.set("active", false)
 			default:
 				return fmt.Errorf("a %s cannot be withdrawn", s.Type)
 			}
@@ -904,23 +918,21 @@ func (b *builder) cancellation() error {
 
 // Provenance.
 
-func provAgent(code, who string) jsonObject {
-	return jsonObject{
-		"type": newConcept(newCoding(participantSys, code, "")),
-		"who":  refDisplay(who),
-	}
+func provAgent(code, who string) r4.ProvenanceAgent {
+	return r4.ProvenanceAgent{Type: newConcept(participantSys, code, ""), Who: refDisplay(who)}
 }
 
 func (b *builder) provenance() error {
-	targets := make([]any, len(b.targets))
+	targets := make([]r4.Reference, len(b.targets))
 	for i, t := range b.targets {
-		targets[i] = jsonObject{"reference": t}
+		targets[i] = r4.Reference{Reference: t}
 	}
-	activity := jsonObject{"coding": []any{newCoding(dataOperation, b.activity, "")}, "text": downtimeText}
-	var agents []any
+	activity := newConcept(dataOperation, b.activity, "")
+	activity.Text = downtimeText
+	var agents []r4.ProvenanceAgent
 	if t := b.e.Transcription; t != nil {
 		agents = append(agents, provAgent("author", t.FromPaperSignedBy), provAgent("enterer", b.e.Author))
-		activity["text"] = fmt.Sprintf("%s; transcribed from paper by %s, signed by %s", downtimeText, b.e.Author, t.FromPaperSignedBy)
+		activity.Text = fmt.Sprintf("%s; transcribed from paper by %s, signed by %s", downtimeText, b.e.Author, t.FromPaperSignedBy)
 	} else {
 		agents = append(agents, provAgent("author", b.e.Author))
 	}
@@ -929,21 +941,22 @@ func (b *builder) provenance() error {
 		kiosk += " " + b.e.KioskID
 	}
 	agents = append(agents, provAgent("assembler", kiosk))
-	entities := []any{jsonObject{"role": "source", "what": jsonObject{
-		"identifier": b.entryIdentifier(""), "display": "Lifeboat downtime journal entry"}}}
+	entities := []r4.ProvenanceEntity{{Role: "source", What: r4.Reference{
+		Identifier: new(b.entryIdentifier("")), Display: "Lifeboat downtime journal entry"}}}
 	if b.e.Supersedes != "" {
-		entities = append(entities, jsonObject{"role": "revision", "what": jsonObject{
-			"identifier": jsonObject{"system": b.cfg.entrySystem(), "value": b.e.Supersedes},
-			"display":    "Lifeboat downtime journal entry it supersedes"}})
+		entities = append(entities, r4.ProvenanceEntity{Role: "revision", What: r4.Reference{
+			Identifier: &r4.Identifier{System: b.cfg.entrySystem(), Value: b.e.Supersedes},
+			Display:    "Lifeboat downtime journal entry it supersedes"}})
 	}
-	r := jsonObject{
-		"target":           targets,
-		"occurredDateTime": fhirTime(b.e.ClinicalTime),
-		"recorded":         fhirTime(b.e.EnteredAt),
-		"reason":           []any{ccText(downtimeText)},
-		"activity":         activity,
-		"agent":            agents,
-		"entity":           entities,
+	r := r4.Provenance{
+		Resource:         header("Provenance"),
+		Target:           targets,
+		OccurredDateTime: fhirTime(b.e.ClinicalTime),
+		Recorded:         fhirTime(b.e.EnteredAt),
+		Reason:           []r4.CodeableConcept{ccText(downtimeText)},
+		Activity:         activity,
+		Agent:            agents,
+		Entity:           entities,
 	}
-	return b.create("Provenance", "Provenance", "", r)
+	return b.create("Provenance", "", &r, nil)
 }
