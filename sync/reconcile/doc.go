@@ -21,10 +21,13 @@
 //	              (create, already there, conflict, needs a link, skipped,
 //	              nothing to push, failed) and, for a conflict, both sides;
 //	              the conflict kinds are listed there
-//	server.go     what the planner reads of the server
+//	server.go     what the planner reads of the server, decoded into the
+//	              r4 types (sync/fhir/r4)
 //	link.go       EHR patients proposed for a patient registered during the downtime
 //	decide.go     a person's decisions (push anyway, skip, link to an EHR patient, edit then push), recorded as journal entries
-//	resources.go  how an entry becomes the requests of a transaction Bundle (FHIR R4)
+//	resources.go  how an entry becomes the requests of a transaction Bundle:
+//	              resources built as r4 values; a change of a server resource
+//	              edits its JSON member by member, keeping what r4 leaves out
 //	request.go    the requests, identifier systems and what they point at
 //	push.go       Reconciler.Run: plan, push, record each entry's final state, plan again
 //	pace.go       how a push adapts to a slow, busy server (Bundle size, timeouts, quiet periods)

@@ -19,7 +19,8 @@
 // each patient in bed order: Patient, Encounter, AllergyIntolerance,
 // Condition, Flag, MedicationRequest, MedicationAdministration, Observation
 // (vital signs, weight and height, then laboratory results) and
-// DocumentReference.
+// DocumentReference. Each is a value of its sync/fhir/r4 type, the
+// project's one definition of the R4 resources, marshalled once.
 //
 // The records follow the shared conventions of the FHIR reader (see
 // docs/fhir-conventions.md) and carry the distinctions the kiosk must
