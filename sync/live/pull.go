@@ -142,25 +142,6 @@ func (s *state) drop(key string) {
 	delete(s.owner, key)
 }
 
-// header is the part of a Group, a Patient or an Encounter that the
-// census reads.
-type header struct {
-	ResourceType string `json:"resourceType"`
-	ID           string `json:"id"`
-	Subject      ref    `json:"subject"`
-	Member       []struct {
-		Entity   ref  `json:"entity"`
-		Inactive bool `json:"inactive"`
-	} `json:"member"`
-	Identifier []struct {
-		Value string `json:"value"`
-	} `json:"identifier"`
-}
-
-type ref struct {
-	Reference string `json:"reference"`
-}
-
 // collector gathers resources from concurrent searches, with what the
 // puller needs of each: its type, its patient and, for the types that
 // point at shared resources, those references. Only those types are

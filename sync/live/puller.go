@@ -13,6 +13,7 @@ import (
 
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
+	"lifeboat/sync/fhir/r4"
 	"lifeboat/sync/fhirjson"
 	"lifeboat/sync/rest"
 )
@@ -146,7 +147,7 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 	}
 	var ids []string
 	err := p.Client.Search(ctx, "Patient", url.Values{"_elements": {"id"}}, func(raw json.RawMessage) error {
-		var h header
+		var h r4.Resource
 		if err := json.Unmarshal(raw, &h); err != nil {
 			return err
 		}
@@ -180,7 +181,7 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 				if err := c.add(raw); err != nil {
 					return err
 				}
-				var h header
+				var h r4.Resource
 				if json.Unmarshal(raw, &h) == nil && !slices.Contains(locs, h.ID) {
 					locs, next = append(locs, h.ID), append(next, h.ID)
 				}
@@ -197,7 +198,7 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 	for _, b := range chunks(locs, batch) {
 		q := url.Values{"location": {refs("Location", b)}, "status": {"in-progress,onleave"}}
 		err := client.Search(ctx, "Encounter", q, func(raw json.RawMessage) error {
-			var h header
+			var h r4.Encounter
 			if err := json.Unmarshal(raw, &h); err != nil {
 				return err
 			}
@@ -220,7 +221,7 @@ func (p *Puller) groupCensus(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var h header
+	var h r4.Group
 	if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType != "Group" {
 		return nil, fmt.Errorf("%w: the Group is not a Group", rest.ErrNotFHIR)
 	}
@@ -241,7 +242,7 @@ func (p *Puller) listedCensus(ctx context.Context) ([]string, error) {
 	for _, b := range chunks(p.Census.Patients, batch) {
 		for _, param := range []string{"_id", "identifier"} {
 			err := p.Client.Search(ctx, "Patient", url.Values{param: {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
-				var h header
+				var h r4.Patient
 				if err := json.Unmarshal(raw, &h); err != nil {
 					return err
 				}

@@ -161,6 +161,18 @@ type Flag struct {
 	Author     Reference         `json:"author,omitzero"`
 }
 
+// Group is a set of patients (a census).
+type Group struct {
+	Resource
+	Member []GroupMember `json:"member,omitempty"`
+}
+
+// GroupMember is one member of a Group.
+type GroupMember struct {
+	Entity   Reference `json:"entity,omitzero"`
+	Inactive bool      `json:"inactive,omitempty"`
+}
+
 // List is a list of resources, here mostly an assertion that there are
 // none ("no known allergies").
 type List struct {
