@@ -35,6 +35,11 @@ import (
 //
 // Every request's fullUrl is a urn:uuid made from the entry's UUID and
 // what the request is, so that a retry sends the very same Bundle.
+//
+// A resource an entry creates is built as a value of its sync/fhir/r4 type
+// and marshalled once. A change starts from the server's JSON instead and
+// edits it member by member (see object), so that what r4 leaves out goes
+// back to the server as it came.
 
 const (
 	loincSystem    = "http://loinc.org"
@@ -290,7 +295,7 @@ func newConcept(system, code, display string) r4.CodeableConcept {
 
 func ccText(s string) r4.CodeableConcept { return r4.CodeableConcept{Text: s} }
 
-func note(s string) r4.Annotation { return r4.Annotation{Text: s} }
+func annotation(s string) r4.Annotation { return r4.Annotation{Text: s} }
 
 // create adds a conditional create of r, a resource of sync/fhir/r4 whose
 // identifiers are ids: the entry identifier with suffix goes first, and
@@ -319,6 +324,7 @@ func (b *builder) create(key, suffix string, r interface{ Header() *r4.Resource 
 	return nil
 }
 
+// header starts a resource of type typ.
 func header(typ string) r4.Resource { return r4.Resource{ResourceType: typ} }
 
 // Medication.
@@ -368,7 +374,7 @@ func (b *builder) medication() error {
 	case store.OutcomePartial:
 		r.Status = "stopped"
 		if m.Reason != "" {
-			r.Note = append(r.Note, note(m.Reason))
+			r.Note = append(r.Note, annotation(m.Reason))
 		}
 	case store.OutcomeHeld, store.OutcomeRefused:
 		r.Status = "not-done"
@@ -390,7 +396,7 @@ func (b *builder) medication() error {
 			due = append(due, "site "+m.Site)
 		}
 		if len(due) > 0 {
-			r.Note = append(r.Note, note("not given: "+strings.Join(due, ", ")))
+			r.Note = append(r.Note, annotation("not given: "+strings.Join(due, ", ")))
 		}
 	default:
 		return errors.New("the medication outcome must be given, held, refused or partial")
@@ -401,10 +407,10 @@ func (b *builder) medication() error {
 	// What the kiosk marked on the dose goes with it into the EHR: given
 	// without an order, and a hard stop's witness and reason.
 	if m.NoOrder() && r.Status != "not-done" {
-		r.Note = append(r.Note, note("given without an order in the downtime snapshot"))
+		r.Note = append(r.Note, annotation("given without an order in the downtime snapshot"))
 	}
 	if o := m.Override; o != nil {
-		r.Note = append(r.Note, note("given despite an allergy hard stop; witnessed by "+o.Witness+"; reason: "+o.Reason))
+		r.Note = append(r.Note, annotation("given despite an allergy hard stop; witnessed by "+o.Witness+"; reason: "+o.Reason))
 	}
 	return b.create("MedicationAdministration", "", &r, &r.Identifier)
 }
@@ -579,7 +585,7 @@ func (b *builder) allergy() error {
 	case a.Severity != "":
 		// A severity belongs to a reaction, which needs a manifestation:
 		// without one it is kept as a note.
-		r.Note = []r4.Annotation{note("reaction severity: " + a.Severity + " (the reaction was not described)")}
+		r.Note = []r4.Annotation{annotation("reaction severity: " + a.Severity + " (the reaction was not described)")}
 	}
 	return b.create("AllergyIntolerance", "", &r, &r.Identifier)
 }
