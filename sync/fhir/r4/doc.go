@@ -1,8 +1,9 @@
 // Package r4 is the project's one definition of the FHIR R4 resources and
 // data types it reads or writes: the reader (sync/fhir) decodes into them,
-// the reconciler (sync/reconcile) reads the server back into them and
-// builds the resources it sends as them, and the synthetic ward
-// (sync/synthetic) is made of them.
+// the live census (sync/live) reads Groups and Encounters as them, the
+// reconciler (sync/reconcile) reads the server back into them and builds
+// the resources it sends as them, and the synthetic ward (sync/synthetic)
+// is made of them.
 //
 // Only the elements the project uses are modelled; encoding/json skips
 // the rest when decoding. Fields follow the order of the R4 specification,
