@@ -19,8 +19,8 @@
 //
 //	plan.go       the plan: for each entry not yet reconciled, its outcome
 //	              (create, already there, conflict, needs a link, skipped,
-//	              nothing to push, failed) and, for a conflict, both sides;
-//	              the conflict kinds are listed there
+//	              nothing to push, failed)
+//	conflict.go   what makes an entry a conflict (the conflict kinds), and both sides of one
 //	server.go     what the planner reads of the server, decoded into the
 //	              r4 types (sync/fhir/r4)
 //	link.go       EHR patients proposed for a patient registered during the downtime
