@@ -97,10 +97,10 @@ func (s *marSheet) current() present.Shift {
 // dueIn is when order m was due in the shift shown, within its own start
 // and end; ok is false when it has no fixed times.
 func (s *marSheet) dueIn(m store.Medication) (due []time.Time, ok bool) {
-	if _, ok := present.DailyTimes(m); !ok {
+	if _, ok := store.DailyTimes(m); !ok {
 		return nil, false
 	}
-	for _, t := range present.ScheduledIn(m, s.from, s.to) {
+	for _, t := range store.ScheduledIn(m, s.from, s.to) {
 		if (m.Start.IsZero() || !t.Before(m.Start)) && (m.End.IsZero() || t.Before(m.End)) {
 			due = append(due, t)
 		}

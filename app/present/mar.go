@@ -12,8 +12,7 @@ import (
 // The medication administration record of a window after the data time:
 // each active order with its doses due in the window and its last dose.
 // The printed pack uses the 12 h after the data time; the window's MAR tab
-// can use the same rows for its 24 h. The times are those of ScheduledIn
-// (papermar.go), so that what is printed, charted on paper and transcribed
+// can use the same rows for its 24 h. The times are those of store.ScheduledIn, so that what is printed, charted on paper and transcribed
 // back is one grid. An order whose times cannot be laid on it is listed
 // without times and with the reason: a MAR never makes up a time.
 
@@ -92,37 +91,18 @@ func MAR(c *store.Chart, entries []store.JournalEntry, from, to time.Time) []MAR
 }
 
 // Due is when a scheduled order's doses fall in [from, to), within the
-// order's own start and end, or why they are not known.
+// order's own start and end (store.DueIn), or why they are not known.
 func Due(m store.Medication, from, to time.Time) ([]time.Time, string) {
-	if _, ok := DailyTimes(m); !ok {
-		if len(m.Timing.TimesOfDay) == 0 && (m.Timing.Period <= 0 || m.Timing.PeriodUnit == "") {
-			return nil, NoTiming
-		}
-		return nil, OffTheGrid
-	}
-	if !m.Start.IsZero() && from.Before(m.Start) {
-		from = m.Start
-	}
-	if !m.End.IsZero() && to.After(m.End) {
-		to = m.End
-	}
-	switch {
-	case !m.End.IsZero() && !m.End.After(from):
-		return nil, OrderEnded
-	case !from.Before(to):
-		return nil, OrderStarts
-	}
-	// ScheduledIn steps through the days at from's time of day, which
-	// misses the last day when to falls earlier in its day than from (a
-	// window from 21:00 to 09:00); asked from midnight, it visits every day.
-	y, mo, d := from.Local().Date()
-	var due []time.Time
-	for _, t := range ScheduledIn(m, time.Date(y, mo, d, 0, 0, 0, 0, time.Local), to) {
-		if !t.Before(from) {
-			due = append(due, t)
-		}
-	}
-	return due, ""
+	due, gap := store.DueIn(m, from, to)
+	return due, unscheduled[gap]
+}
+
+// unscheduled says each store.ScheduleGap.
+var unscheduled = map[store.ScheduleGap]string{
+	store.ScheduleNoTiming: NoTiming,
+	store.ScheduleOffGrid:  OffTheGrid,
+	store.ScheduleEnded:    OrderEnded,
+	store.ScheduleNotBegun: OrderStarts,
 }
 
 // NextDue is the first dose due in [from, to) of the chart's active

@@ -3,7 +3,6 @@ package present
 import (
 	"cmp"
 	"slices"
-	"sort"
 	"time"
 
 	"lifeboat/app/i18n"
@@ -13,7 +12,7 @@ import (
 // The MAR of the chart window and the census's "next dose" and "overdue"
 // are read at the kiosk's clock, not at the data time: during an outage a
 // nurse needs what is due now. The scheduled times come from Due (and so
-// from DailyTimes and ScheduledIn), the times the printed MAR uses.
+// from store.DailyTimes and store.ScheduledIn), the times the printed MAR uses.
 //
 // A scheduled dose is documented by the administration nearest to it of
 // the same order: an administration in the snapshot, the order's last
@@ -22,7 +21,7 @@ import (
 // nothing). An administration is matched by the order's id only, never by
 // the medication's name, and to one dose at most: the nearest (the
 // earlier of two at the same distance, a late dose being likelier than an
-// early one), when it is within doseMatchSpan. A dose given is never
+// early one), when it is within store.DoseMatchSpan (store.DocumentedDose). A dose given is never
 // overdue; a dose documented held or refused is not overdue either (it is
 // shown as not given: someone decided, and giving it now could be wrong).
 //
@@ -41,10 +40,6 @@ const OverdueLookback = 12 * time.Hour
 
 // MARAhead is how far ahead of now the MAR shows the scheduled doses.
 const MARAhead = 24 * time.Hour
-
-// doseMatchSpan is the furthest an administration may be from a scheduled
-// dose and still document it.
-const doseMatchSpan = 12 * time.Hour
 
 // DoseState is where a scheduled dose stands at a given time.
 type DoseState int
@@ -217,12 +212,12 @@ func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalE
 	documented := make([]*DoseRecord, len(times))
 	for i := range records {
 		r := &records[i]
-		j := nearestDose(times, r.Time)
-		if j < 0 || absDuration(r.Time.Sub(times[j])) > doseMatchSpan {
+		j := store.DocumentedDose(times, r.Time)
+		if j < 0 {
 			continue
 		}
 		if old := documented[j]; old == nil || (r.Given && !old.Given) ||
-			(r.Given == old.Given && absDuration(r.Time.Sub(times[j])) < absDuration(old.Time.Sub(times[j]))) {
+			(r.Given == old.Given && r.Time.Sub(times[j]).Abs() < old.Time.Sub(times[j]).Abs()) {
 			documented[j] = r
 		}
 	}
@@ -233,31 +228,6 @@ func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalE
 		}
 	}
 	return out
-}
-
-// nearestDose is the index of the time nearest to t (the earlier of two
-// at the same distance), or -1 when there is none.
-func nearestDose(times []time.Time, t time.Time) int {
-	if len(times) == 0 {
-		return -1
-	}
-	i := sort.Search(len(times), func(i int) bool { return !times[i].Before(t) })
-	switch {
-	case i == 0:
-		return 0
-	case i == len(times):
-		return i - 1
-	case absDuration(t.Sub(times[i-1])) <= absDuration(times[i].Sub(t)):
-		return i - 1
-	}
-	return i
-}
-
-func absDuration(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
 }
 
 // doseRecords are the administrations of order m: the snapshot's (the

@@ -1,14 +1,10 @@
 package present
 
 import (
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
 )
 
 // A paper MAR sheet is transcribed a shift at a time: one row per active
@@ -44,97 +40,6 @@ func ShiftAt(t time.Time) (Shift, time.Time) {
 		}
 	}
 	return Shifts[0], t
-}
-
-// DailyTimes are the clock times (minutes after midnight) at which an order
-// is given every day. ok is false for an order with no fixed times: as
-// needed, an interval that does not divide the day, or no timing at all.
-//
-// Fixed times of day are used as the order gives them. An interval is laid
-// on the ward's usual grid: every 12 h or daily at 08:00 (and 20:00), other
-// intervals from 06:00 (every 8 h: 06:00, 14:00, 22:00; every 6 h: 00:00,
-// 06:00, 12:00, 18:00); twice a day is 08:00 and 20:00, 3 times 06:00,
-// 14:00 and 22:00.
-func DailyTimes(m store.Medication) (times []int, ok bool) {
-	if m.PRN {
-		return nil, false
-	}
-	t := m.Timing
-	if len(t.TimesOfDay) > 0 {
-		for _, s := range t.TimesOfDay {
-			c, err := clockMinutes(s)
-			if err != nil {
-				return nil, false
-			}
-			times = append(times, c)
-		}
-		slices.Sort(times)
-		return slices.Compact(times), true
-	}
-	f := max(t.Frequency, 1)
-	var hours float64
-	switch {
-	case t.PeriodUnit == "h" && t.Period > 0:
-		hours = t.Period / float64(f)
-	case t.PeriodUnit == "d" && t.Period == 1:
-		switch f {
-		case 2:
-			return []int{8 * 60, 20 * 60}, true
-		case 3:
-			return []int{6 * 60, 14 * 60, 22 * 60}, true
-		}
-		hours = 24 / float64(f)
-	default:
-		return nil, false
-	}
-	step := int(hours * 60)
-	if step < 60 || float64(step) != hours*60 || (24*60)%step != 0 {
-		return nil, false
-	}
-	anchor := (6 * 60) % step
-	if step >= 12*60 {
-		anchor = 8 * 60
-	}
-	for c := anchor % step; c < 24*60; c += step {
-		times = append(times, c)
-	}
-	return times, true
-}
-
-func clockMinutes(s string) (int, error) {
-	parts := strings.Split(s, ":")
-	if len(parts) < 2 {
-		return 0, fmt.Errorf("not a clock time: %q", s)
-	}
-	h, err1 := strconv.Atoi(parts[0])
-	m, err2 := strconv.Atoi(parts[1])
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, fmt.Errorf("not a clock time: %q", s)
-	}
-	return h*60 + m, nil
-}
-
-// ScheduledIn lists when an order is due from from (included) to to (not
-// included), in local time; nil for an order with no fixed times.
-func ScheduledIn(m store.Medication, from, to time.Time) []time.Time {
-	times, ok := DailyTimes(m)
-	if !ok {
-		return nil
-	}
-	var out []time.Time
-	from, to = from.Local(), to.Local()
-	y, mo, d := from.Date()
-	for day := time.Date(y, mo, d-1, 0, 0, 0, 0, time.Local); !day.After(to); day = day.AddDate(0, 0, 1) {
-		y, mo, d := day.Date()
-		for _, c := range times {
-			t := time.Date(y, mo, d, c/60, c%60, 0, 0, time.Local)
-			if !t.Before(from) && t.Before(to) {
-				out = append(out, t)
-			}
-		}
-	}
-	slices.SortFunc(out, func(a, b time.Time) int { return a.Compare(b) })
-	return slices.CompactFunc(out, func(a, b time.Time) bool { return a.Equal(b) })
 }
 
 // Clock is a time as a MAR column reads it: "08:00".
