@@ -163,10 +163,11 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 		}
 	}
 
-	// A ward sealed before the census kept the code status level gains
-	// its column; a delta sealed before it leaves the level empty, read
-	// from the text (CensusRow.Resuscitation).
-	if err := w.addResusColumn(ctx); err != nil {
+	// A ward sealed before the census kept the code status level or the
+	// dose facts gains their columns; a delta sealed before leaves them
+	// empty: the level is read from the text (CensusRow.Resuscitation),
+	// the doses from the chart.
+	if err := w.addCensusColumns(ctx); err != nil {
 		return err
 	}
 	tx, err := w.conn.BeginTx(ctx, nil)
@@ -278,16 +279,22 @@ func (w *Ward) columns(ctx context.Context, table string) ([]string, error) {
 	return out, nil
 }
 
-// addResusColumn gives a ward sealed before the census kept the code
-// status level its resus column (empty: read from the text).
-func (w *Ward) addResusColumn(ctx context.Context) error {
+// addCensusColumns gives a ward sealed before the census kept the code
+// status level its resus column (empty: read from the text), and one
+// sealed before it kept the dose facts its doses column (empty: the
+// kiosk reads the charts).
+func (w *Ward) addCensusColumns(ctx context.Context) error {
 	cols, err := w.columns(ctx, "patient")
 	if err != nil {
 		return err
 	}
-	if slices.Contains(cols, "resus") {
-		return nil
+	for _, c := range []struct{ name, def string }{{"resus", "resus TEXT"}, {"doses", "doses BLOB"}} {
+		if slices.Contains(cols, c.name) {
+			continue
+		}
+		if _, err = w.conn.ExecContext(ctx, `ALTER TABLE patient ADD COLUMN `+c.def); err != nil {
+			return err
+		}
 	}
-	_, err = w.conn.ExecContext(ctx, `ALTER TABLE patient ADD COLUMN resus TEXT`)
-	return err
+	return nil
 }

@@ -31,7 +31,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE patient (
 	id TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, mrn TEXT, birth_date TEXT, sex TEXT,
 	ward TEXT, room TEXT, bed TEXT, code_status TEXT, dnr INTEGER NOT NULL, allergy_status TEXT NOT NULL,
-	allergies INTEGER NOT NULL, isolation TEXT, chart BLOB NOT NULL, resus TEXT);
+	allergies INTEGER NOT NULL, isolation TEXT, chart BLOB NOT NULL, resus TEXT, doses BLOB);
 CREATE TABLE identifier (patient_id TEXT NOT NULL, value TEXT NOT NULL, system TEXT);
 CREATE TABLE resource (
 	type TEXT NOT NULL, id TEXT NOT NULL, version_id TEXT, last_updated TEXT,
@@ -267,7 +267,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 		return err
 	}
 	defer tx.Rollback()
-	patient, err := tx.PrepareContext(ctx, `INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	patient, err := tx.PrepareContext(ctx, `INSERT INTO patient VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 		}
 		if _, err := patient.ExecContext(ctx, p.ID, i, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
 			c.CodeStatus(), c.DNR(), string(c.Allergies.Status), allergies, strings.Join(isolation, "; "), r.doc,
-			c.Resuscitation()); err != nil {
+			c.Resuscitation(), encodeDoseFacts(DoseFactsOf(c, DoseFactsKept))); err != nil {
 			return fmt.Errorf("storing chart %d: %w", i+1, err)
 		}
 		if _, err := resource.ExecContext(ctx, p.ID, string(r.index)); err != nil {
@@ -388,6 +388,40 @@ func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// DoseFacts are the patients' dose facts by patient id, as kept when
+// their charts were stored; ok is false for a snapshot sealed before they
+// were kept. A patient whose facts are missing (stored by an older delta)
+// or unreadable is not in the map: the chart says them.
+func (w *Ward) DoseFacts(ctx context.Context) (facts map[string]DoseFacts, ok bool, err error) {
+	cols, err := w.columns(ctx, "patient")
+	if err != nil {
+		return nil, false, fmt.Errorf("reading dose facts: %w", err)
+	}
+	if !slices.Contains(cols, "doses") {
+		return nil, false, nil
+	}
+	rows, err := w.conn.QueryContext(ctx, `SELECT id, doses FROM patient WHERE doses IS NOT NULL`)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading dose facts: %w", err)
+	}
+	defer rows.Close()
+	facts = map[string]DoseFacts{}
+	var id string
+	var b []byte
+	for rows.Next() {
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, false, fmt.Errorf("reading dose facts: %w", err)
+		}
+		if f, err := decodeDoseFacts(b); err == nil {
+			facts[id] = f
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("reading dose facts: %w", err)
+	}
+	return facts, true, nil
 }
 
 // Find returns the FHIR id of the patient whose id or any identifier value

@@ -231,37 +231,28 @@ func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalE
 }
 
 // doseRecords are the administrations of order m: the snapshot's (the
-// order's last dose, and those naming the order), and those recorded
-// during downtime.
+// order's last dose, and those naming the order: store's DoseDocuments),
+// and those recorded during downtime (store.EntryDocumentsDose).
 func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntry) []DoseRecord {
 	var out []DoseRecord
-	if !m.LastGiven.IsZero() {
-		out = append(out, DoseRecord{Time: m.LastGiven, Given: true, What: i18n.T("given")})
-	}
-	if m.Source.ID != "" {
-		for _, a := range c.Administrations.Items {
-			if a.OrderID != m.Source.ID || a.Time.IsZero() {
-				continue
-			}
-			switch a.Status {
-			case "completed", "in-progress":
-				out = append(out, DoseRecord{Time: a.Time, Given: true, What: administrationStatus(a)})
-			case "not-done":
-				out = append(out, DoseRecord{Time: a.Time, What: administrationStatus(a)})
-			}
+	for _, d := range c.DoseDocuments(m) {
+		r := DoseRecord{Time: d.Time, Given: d.Given, What: i18n.T("given")}
+		if d.Administration != nil {
+			r.What = administrationStatus(*d.Administration)
 		}
+		out = append(out, r)
 	}
 	for _, e := range OrderEntries(m, entries) {
-		r := DoseRecord{Time: e.ClinicalTime, Entry: &e}
+		documents, given := store.EntryDocumentsDose(e, m.Source.ID)
+		if !documents {
+			continue
+		}
+		r := DoseRecord{Time: e.ClinicalTime, Given: given, Entry: &e, What: i18n.T(e.Medication.Outcome)}
 		switch e.Medication.Outcome {
 		case store.OutcomeGiven:
-			r.Given, r.What = true, i18n.T("given")
+			r.What = i18n.T("given")
 		case store.OutcomePartial:
-			r.Given, r.What = true, i18n.T("partly given")
-		case store.OutcomeHeld, store.OutcomeRefused:
-			r.What = i18n.T(e.Medication.Outcome)
-		default:
-			continue
+			r.What = i18n.T("partly given")
 		}
 		out = append(out, r)
 	}
@@ -310,19 +301,51 @@ type OpenDose struct {
 
 // NewCensusDoses finds the undocumented doses of chart c from
 // OverdueLookback before now to twice MARAhead after, so that they can be
-// read for a day before they go stale.
+// read for a day before they go stale: CensusDosesOf its dose facts.
 func NewCensusDoses(c *store.Chart, entries []store.JournalEntry, now time.Time) CensusDoses {
-	d := CensusDoses{Until: now.Add(2 * MARAhead)}
-	v := marView(c, entries, now, now.Add(-OverdueLookback), d.Until)
-	for _, o := range v.Scheduled {
-		for _, x := range o.Doses {
-			if x.Record == nil {
-				d.Open = append(d.Open, OpenDose{Time: x.Time, Order: o.Order.Name})
+	d, _ := CensusDosesOf(store.DoseFactsOf(c, 0), entries, now)
+	return d
+}
+
+// CensusDosesOf are NewCensusDoses from a patient's dose facts (kept in
+// the snapshot's census table) instead of the chart, with the same rules
+// as the MAR's (scheduledDoses): the order's doses laid a day wider than
+// the window, each documented when the snapshot documents it or a
+// downtime entry's time is nearest to it (store.DocumentedDose). ok is
+// false when the facts do not reach back to the window (a clock far
+// behind the snapshot): the chart says the doses then.
+func CensusDosesOf(f store.DoseFacts, entries []store.JournalEntry, now time.Time) (d CensusDoses, ok bool) {
+	from := now.Add(-OverdueLookback)
+	d.Until = now.Add(2 * MARAhead)
+	for _, o := range f.Orders {
+		if o.Since.After(from) {
+			return CensusDoses{}, false
+		}
+	}
+	for _, o := range f.Orders {
+		times := o.Due(from.Add(-24*time.Hour), d.Until.Add(24*time.Hour))
+		if len(times) == 0 {
+			continue
+		}
+		var byEntry map[int]bool
+		for _, e := range entries {
+			if documents, _ := store.EntryDocumentsDose(e, o.ID); documents {
+				if j := store.DocumentedDose(times, e.ClinicalTime); j >= 0 {
+					if byEntry == nil {
+						byEntry = map[int]bool{}
+					}
+					byEntry[j] = true
+				}
+			}
+		}
+		for i, t := range times {
+			if !t.Before(from) && t.Before(d.Until) && !byEntry[i] && !o.IsDocumented(t) {
+				d.Open = append(d.Open, OpenDose{Time: t, Order: o.Name})
 			}
 		}
 	}
 	slices.SortStableFunc(d.Open, func(a, b OpenDose) int { return a.Time.Compare(b.Time) })
-	return d
+	return d, true
 }
 
 // Stale says that the doses are not known far enough ahead of now.
