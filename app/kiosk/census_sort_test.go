@@ -169,9 +169,21 @@ func TestAScanOpensThePatientAFilterHides(t *testing.T) {
 	}
 }
 
-// holdCharts makes the census's background reading wait on each chart
-// until release is closed, and counts the charts it read.
+// oldSnapshotFacts has the census read the doses as of a snapshot sealed
+// before the dose facts were kept in its census table: from every chart.
+func oldSnapshotFacts(t *testing.T) {
+	old := factsForMeds
+	factsForMeds = func(context.Context, *store.Snapshot) (map[string]store.DoseFacts, bool, error) {
+		return nil, false, nil
+	}
+	t.Cleanup(func() { factsForMeds = old })
+}
+
+// holdMedsCharts makes the census's background reading (of a snapshot
+// without dose facts) wait on each chart until release is closed, and
+// counts the charts it read.
 func holdMedsCharts(t *testing.T) (release chan struct{}, read *atomic.Int32, started *sync.WaitGroup) {
+	oldSnapshotFacts(t)
 	release, read, started = make(chan struct{}), &atomic.Int32{}, &sync.WaitGroup{}
 	started.Add(1)
 	var once sync.Once
@@ -279,5 +291,62 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	if w.name < fullWidth(name) || w.flags < fullWidth(cells[2].(*widget.Label)) || w.next == 0 ||
 		w.news < fullWidth(cells[censusNewsCell].(*widget.Label)) {
 		t.Errorf("at 1400 px: %+v", w)
+	}
+}
+
+// The census's doses come from the dose facts of the snapshot's census
+// table, no chart read; a dose recorded during downtime takes its overdue
+// away, and the clock passing a dose's time makes it overdue.
+func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testing.T) {
+	var read atomic.Int32
+	old := chartForMeds
+	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) {
+		read.Add(1)
+		return old(ctx, s, id)
+	}
+	t.Cleanup(func() { chartForMeds = old })
+	k, clock := tabsKiosk(t)
+	k.work.Wait()
+	uitest.Drain()
+	v := k.census
+	overdue := func(id string) string {
+		_, o := v.medsText(censusRowOf(t, v, id), *clock)
+		return o
+	}
+	if overdue("p1") != "1 OVERDUE" || overdue("p4") != "2 OVERDUE" {
+		t.Fatalf("p1 %q, p4 %q", overdue("p1"), overdue("p4"))
+	}
+
+	// Paracetamol, due 2 h ago, given 90 min ago: nothing overdue.
+	recordDowntimeDose(t, k, "p1", "mr-para", "Paracetamol", store.OutcomeGiven, clock.Add(-90*time.Minute))
+	if got := overdue("p1"); got != "" {
+		t.Errorf("p1 after the dose was recorded: %q", got)
+	}
+	// One of p4's two, refused: one left.
+	recordDowntimeDose(t, k, "p4", "mr-amox", "Amoxicillin", store.OutcomeRefused, clock.Add(-4*time.Hour))
+	if got := overdue("p4"); got != "1 OVERDUE" {
+		t.Errorf("p4 after a dose was refused: %q", got)
+	}
+	v.showSelect.SetSelectedIndex(present.ShowOverdue)
+	if got := censusShownIDs(v); !slices.Equal(got, []string{"p4"}) {
+		t.Errorf("overdue: %v", got)
+	}
+
+	// Bisoprolol was due in 10 min: 45 min on, it is overdue.
+	*clock = clock.Add(45 * time.Minute)
+	v.tick()
+	k.work.Wait()
+	uitest.Drain()
+	if got := overdue("p1"); got != "1 OVERDUE" {
+		t.Errorf("p1 after Bisoprolol's time passed: %q", got)
+	}
+	if got := censusShownIDs(v); !slices.Equal(got, []string{"p1", "p4"}) {
+		t.Errorf("overdue after the clock moved: %v", got)
+	}
+	if next, _ := v.medsText(censusRowOf(t, v, "p1"), *clock); next != present.CensusNextDose(present.OpenDose{Time: clock.Add(5*time.Hour - 45*time.Minute)}, true, *clock) {
+		t.Errorf("p1's next dose %q", next)
+	}
+	if n := read.Load(); n != 0 {
+		t.Errorf("%d charts read for the census's doses", n)
 	}
 }
