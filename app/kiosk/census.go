@@ -86,8 +86,12 @@ func newCensusView(k *Kiosk) *censusView {
 			bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
 			overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
 			news := c.Objects[censusNewsCell].(*widget.Label)
+			// The cells the row may cut are given their texts without a
+			// refresh each: the row's one refresh lays them out, measured
+			// by their texts (censusRowLayout), and draws them. The bed
+			// and the doses overdue are measured by their own size.
 			if w, ok := v.earlyWarning(r.ID); ok {
-				news.SetText(present.EarlyWarningShort(w, k.opt.Now()))
+				news.Text = present.EarlyWarningShort(w, k.opt.Now())
 				news.Importance = riskImportance(w.Risk)
 				if w.Incomplete {
 					news.Importance = widget.WarningImportance
@@ -98,10 +102,10 @@ func newCensusView(k *Kiosk) *censusView {
 			}
 			setCodeStatusCell(c.Objects[censusCodeCell], r)
 			bed.SetText(r.Bed)
-			name.SetText(censusLine(r, k.opt.Now))
-			flags.SetText(joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r)))
+			name.Text = censusLine(r, k.opt.Now)
+			flags.Text = joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r))
 			nextText, overdueText := v.medsText(r, k.opt.Now())
-			next.SetText(nextText)
+			next.Text = nextText
 			overdue.SetText(overdueText)
 			if overdueText == "" {
 				overdue.Hide()
@@ -302,16 +306,13 @@ func newCensusRow() fyne.CanvasObject {
 	bed := widget.NewLabel("000-A")
 	bed.TextStyle.Bold = true
 	name := widget.NewLabel("Name")
-	name.Truncation = fyne.TextTruncateEllipsis
 	flags := widget.NewLabel("")
 	flags.Importance = widget.DangerImportance
-	flags.Truncation = fyne.TextTruncateEllipsis
 	overdue := widget.NewLabel("")
 	overdue.Importance = widget.DangerImportance
 	overdue.TextStyle.Bold = true
 	overdue.Hide()
 	next := widget.NewLabel("")
-	next.Truncation = fyne.TextTruncateClip // given way to the name (censusRowLayout)
 	note := widget.NewLabel("")
 	note.TextStyle.Bold = true
 	note.Importance = widget.HighImportance
@@ -319,10 +320,9 @@ func newCensusRow() fyne.CanvasObject {
 	note.Hide()
 	news := widget.NewLabel("")
 	news.TextStyle.Bold = true
-	news.Truncation = fyne.TextTruncateEllipsis // shortened for the name (censusRowLayout)
 	news.Hide()
 	code := newCodeStatusCell()
-	return container.NewVBox(container.New(censusRowLayout{}, bed, name, flags, overdue, next, news, code), note)
+	return container.NewVBox(container.New(newCensusRowLayout(), bed, name, flags, overdue, next, news, code), note)
 }
 
 // censusNameEnd ends the name in a census row's name cell.

@@ -582,7 +582,39 @@ func (v *censusView) reveal(id string) {
 // fit; otherwise the name keeps at least namePart of it (a patient is
 // known by name) and the flags are cut short at the end, their first and
 // most serious words (DNR, ALLERGY) staying in view.
-type censusRowLayout struct{}
+//
+// A cell is cut here, not by Fyne: a truncating label shapes its whole text
+// again (with a new HarfBuzz font) at every refresh and resize, which made
+// most of a keystroke's time in the search with every row on screen cut.
+// The cut texts are measured once and remembered (textWidth, cutTexts).
+type censusRowLayout struct {
+	// cut are the cells shown cut, with their whole texts; nil in a zero
+	// layout (which then cuts nothing: widths only).
+	cut map[*widget.Label]cutCell
+}
+
+// cutCell is a cell's whole text and the cut text shown in its place.
+type cutCell struct{ full, shown string }
+
+func newCensusRowLayout() censusRowLayout {
+	return censusRowLayout{cut: map[*widget.Label]cutCell{}}
+}
+
+// text is a cell's whole text: the label's, unless it shows a cut of it.
+func (l censusRowLayout) text(c *widget.Label) string {
+	if x, ok := l.cut[c]; ok && c.Text == x.shown {
+		return x.full
+	}
+	return c.Text
+}
+
+// fullWidth is the width cell c needs to show its whole text.
+func (l censusRowLayout) fullWidth(c *widget.Label) float32 {
+	if !c.Visible() {
+		return 0
+	}
+	return textWidth(l.text(c), c.TextStyle)
+}
 
 // censusNewsCell is the index of the NEWS2 label among a census row's
 // labels (the sixth, drawn after the bed).
@@ -645,7 +677,7 @@ type rowWidths struct{ bed, news, code, name, flags, overdue, next float32 }
 // after it) is never cut while the row can hold it: the next dose gives
 // way first, then the NEWS2 cell is shortened, then the flags (the chart's
 // banners say them all), then the age.
-func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWidths {
+func (l censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWidths {
 	var w rowWidths
 	w.bed = objects[0].MinSize().Width
 	if c := objects[censusCodeCell]; c.Visible() {
@@ -655,11 +687,11 @@ func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWid
 		w.overdue = objects[3].MinSize().Width
 	}
 	nameLabel := objects[1].(*widget.Label)
-	w.news = fullWidth(objects[censusNewsCell].(*widget.Label))
-	w.next = fullWidth(objects[4].(*widget.Label))
-	w.name, w.flags = fullWidth(nameLabel), fullWidth(objects[2].(*widget.Label))
+	w.news = l.fullWidth(objects[censusNewsCell].(*widget.Label))
+	w.next = l.fullWidth(objects[4].(*widget.Label))
+	w.name, w.flags = l.fullWidth(nameLabel), l.fullWidth(objects[2].(*widget.Label))
 	// The name whole, and room for the "…" that ends it when the age is cut.
-	whole := min(textWidth(censusName(nameLabel.Text)+"…", nameLabel.TextStyle), w.name)
+	whole := min(textWidth(censusName(l.text(nameLabel))+"…", nameLabel.TextStyle), w.name)
 	fixed := w.bed + w.code + w.overdue
 	if width-fixed-w.news-w.next < max(whole, min(w.name, width*nameFloor)) {
 		w.next = 0 // the chart's MAR says it
@@ -681,11 +713,92 @@ func (censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWid
 // minNewsCell is the narrowest NEWS2 cell worth drawing ("NEWS2 1…").
 const minNewsCell = 60
 
+// censusCuts are the cells a census row may cut short, and whether the
+// cut ends with "…" (the next dose is only clipped).
+var censusCuts = map[int]bool{1: true, 2: true, 4: false, censusNewsCell: true}
+
+// cutWhereNeeded shows each cell that may be cut whole when w holds its
+// whole text, cut to its width otherwise.
+func (l censusRowLayout) cutWhereNeeded(objects []fyne.CanvasObject, w rowWidths) {
+	for cell, ellipsis := range censusCuts {
+		c := objects[cell].(*widget.Label)
+		full := l.text(c)
+		width := w.name
+		switch cell {
+		case 2:
+			width = w.flags
+		case 4:
+			width = w.next
+		case censusNewsCell:
+			width = w.news
+		}
+		shown := full
+		if c.Visible() && width < textWidth(full, c.TextStyle) {
+			shown = cutText(full, width, c.TextStyle, ellipsis)
+		}
+		if l.cut != nil {
+			if shown != full {
+				l.cut[c] = cutCell{full, shown}
+			} else {
+				delete(l.cut, c)
+			}
+		}
+		if c.Text != shown {
+			c.Text = shown
+			c.Refresh()
+		}
+	}
+}
+
+// cutText is the longest start of text that, followed by "…" when
+// ellipsis is set, fits in width; remembered, as textWidth's widths.
+func cutText(text string, width float32, style fyne.TextStyle, ellipsis bool) string {
+	key := cutKey{text, width, style, theme.TextSize(), ellipsis}
+	if s, ok := cutTexts[key]; ok {
+		return s
+	}
+	end := ""
+	if ellipsis {
+		end = "…"
+	}
+	runes := []rune(text)
+	// The longest n whose start fits: n = 0 always does (an empty cell).
+	lo, hi := 0, len(runes)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if textWidth(strings.TrimRight(string(runes[:mid]), " ")+end, style) <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	s := ""
+	if lo > 0 {
+		s = strings.TrimRight(string(runes[:lo]), " ") + end
+	}
+	if len(cutTexts) > 4096 {
+		clear(cutTexts)
+	}
+	cutTexts[key] = s
+	return s
+}
+
+type cutKey struct {
+	text     string
+	width    float32
+	style    fyne.TextStyle
+	size     float32
+	ellipsis bool
+}
+
+// cutTexts are the texts cutText cut; used on the UI thread only.
+var cutTexts = map[cutKey]string{}
+
 func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for i, o := range objects {
 		m := o.MinSize()
-		if i == 1 || i == 2 { // they shrink
+		if _, cut := censusCuts[i]; cut { // they shrink
 			m.Width = 0
 		}
 		if o.Visible() {
@@ -698,6 +811,9 @@ func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 
 func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	w := l.widths(objects, size.Width)
+	if size.Width > 0 { // a row not laid out yet is not drawn: nothing to cut
+		l.cutWhereNeeded(objects, w)
+	}
 	place := func(i int, x, width float32) {
 		objects[i].Move(fyne.NewPos(x, 0))
 		objects[i].Resize(fyne.NewSize(width, size.Height))

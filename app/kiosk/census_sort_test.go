@@ -292,6 +292,19 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 		w.news < fullWidth(cells[censusNewsCell].(*widget.Label)) {
 		t.Errorf("at 1400 px: %+v", w)
 	}
+	// Laid out at 470 px, the row cuts the age and the flags (to nothing
+	// here), and shows
+	// its texts whole again when it is wide.
+	row.Resize(fyne.NewSize(470, row.MinSize().Height))
+	flags := cells[2].(*widget.Label)
+	if !strings.HasPrefix(name.Text, "De Smet, Jozef Luc") || name.Text == censusLine(store.CensusRow{Name: "De Smet, Jozef Luc",
+		Sex: "male", BirthDate: "1948-02-11"}, time.Now) || flags.Text == "ALLERGY · SIMILAR NAME" {
+		t.Errorf("at 470 px: %q %q", name.Text, flags.Text)
+	}
+	row.Resize(fyne.NewSize(1400, row.MinSize().Height))
+	if flags.Text != "ALLERGY · SIMILAR NAME" || strings.HasSuffix(name.Text, "…") {
+		t.Errorf("at 1400 px: %q %q", name.Text, flags.Text)
+	}
 }
 
 // The census's doses come from the dose facts of the snapshot's census

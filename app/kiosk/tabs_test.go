@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/app/ui/uitest"
 	"lifeboat/store"
 )
 
@@ -96,6 +97,10 @@ func tabsKiosk(t *testing.T) (*Kiosk, *time.Time) {
 	unlockWith(k, passphrase, "RN Peeters")
 	if !k.Unlocked() {
 		t.Fatalf("not unlocked: %q", k.unlock.Message.Text)
+	}
+	for k.census.meds.running { // a round started while the first was handed back
+		k.work.Wait()
+		uitest.Drain()
 	}
 	return k, clock
 }
