@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"lifeboat/internal/benchenv"
 )
 
 // BenchmarkJournalRecord times recording one entry durably (validate,
@@ -93,6 +95,7 @@ func benchmarkRecord(b *testing.B, before int) {
 	b.ReportMetric(rp50/fp50, "p50-ratio")
 	b.ReportMetric(rp99/fp99, "p99-ratio")
 	b.ReportMetric(float64(len(sealed)), "entry-bytes")
+	benchenv.ReportLoad(b)
 }
 
 // percentiles are the 50th and 99th percentiles of ds, in microseconds.
