@@ -56,15 +56,11 @@ window-check: build
 	$(call apt_install,$(SHOT_PKGS))
 	./docs/window-check.sh
 
+# bench/run.sh writes the output to a dated result file under bench/ and
+# regenerates BENCHMARKS.md's tables from it (bench/report); BENCH names the
+# parts to run (default: all), e.g. make bench BENCH="kiosk-unlock journal".
 bench: test-deps fhir-server-deps
-	$(GO) test -tags ci -run '^$$' -bench 'Build|Seal|Open|Decrypt' -benchtime 5x -count 5 -timeout 60m ./store/ | tee bench.out
-	$(GO) test -tags ci -run '^$$' -bench Journal -benchtime 200x -count 5 ./store/ | tee -a bench.out
-	$(GO) test -tags ci -run '^$$' -bench Pull -benchtime 3x -count 3 -timeout 60m ./sync/live/ | tee -a bench.out
-	$(GO) test -tags ci -run '^$$' -bench WardPack -benchtime 5x -count 5 ./app/pack/ | tee -a bench.out
-	$(GO) test -tags ci -run '^$$' -bench UIUnlock -benchtime 5x -count 5 -timeout 60m ./app/kiosk/ | tee -a bench.out
-	$(GO) test -tags ci -run '^$$' -bench UISearch -benchtime 520x -count 5 -timeout 60m ./app/kiosk/ | tee -a bench.out
-	$(GO) test -tags ci -run '^$$' -bench 'Reconcile$$' -benchtime 1x -count 1 -timeout 150m ./sync/reconcile/ | tee -a bench.out
-	$(GO) test -tags ci -run '^$$' -bench ReconcileSlowServer -benchtime 1x -count 1 -timeout 60m ./sync/reconcile/ | tee -a bench.out
+	GO=$(GO) ./bench/run.sh $(BENCH)
 
 # The demo window's pictures under Xvfb, then the bedside-safety scenes
 # (code status, NEWS2, the hard stop, an infusion's rate) in the real

@@ -1,0 +1,223 @@
+// Command report regenerates BENCHMARKS.md's tables from a result file of
+// bench/run.sh: each table between <!-- bench:NAME --> and
+// <!-- /bench:NAME --> whose benchmarks the file holds is written anew,
+// with the medians of the file's runs and the commit, date, CPU and load
+// average it was measured with; the other tables are left as they are.
+//
+//	go run ./bench/report [-doc BENCHMARKS.md] bench/2026-12-06T101500Z-abc1234.txt
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// result is a result file: its header ("# key: value") and each
+// benchmark's metrics by unit, one value per run.
+type result struct {
+	file    string
+	header  map[string]string
+	metrics map[string]map[string][]float64 // benchmark → unit → values
+}
+
+var procs = regexp.MustCompile(`-\d+$`)
+
+func read(path string) (*result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := &result{file: path, header: map[string]string{}, metrics: map[string]map[string][]float64{}}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if k, v, ok := strings.Cut(strings.TrimPrefix(line, "# "), ": "); ok && strings.HasPrefix(line, "# ") {
+			r.header[k] = v
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+			continue
+		}
+		if _, err := strconv.Atoi(fields[1]); err != nil {
+			continue
+		}
+		name := procs.ReplaceAllString(strings.TrimPrefix(fields[0], "Benchmark"), "")
+		if r.metrics[name] == nil {
+			r.metrics[name] = map[string][]float64{}
+		}
+		for i := 2; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				continue
+			}
+			r.metrics[name][fields[i+1]] = append(r.metrics[name][fields[i+1]], v)
+		}
+	}
+	return r, sc.Err()
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+// ms says a time in milliseconds as BENCHMARKS.md does.
+func ms(v float64) string {
+	switch {
+	case v >= 1000:
+		return fmt.Sprintf("%.2f s", v/1000)
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	}
+	return fmt.Sprintf("%.2f ms", v)
+}
+
+// µs says a time in microseconds.
+func µs(v float64) string {
+	if v >= 1000 {
+		return ms(v / 1000)
+	}
+	return fmt.Sprintf("%.0f µs", v)
+}
+
+// spread is "1.23 (1.10–1.40)": the median and the range of the runs.
+func spread(xs []float64) string {
+	if len(xs) < 2 {
+		return fmt.Sprintf("%.2f", median(xs))
+	}
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(xs), slices.Min(xs), slices.Max(xs))
+}
+
+// loads is the range of the load averages the runs reported.
+func loads(xs []float64) string {
+	if len(xs) == 0 {
+		return "–"
+	}
+	if slices.Min(xs) == slices.Max(xs) {
+		return fmt.Sprintf("%.1f", xs[0])
+	}
+	return fmt.Sprintf("%.1f–%.1f", slices.Min(xs), slices.Max(xs))
+}
+
+// table is one generated table: the benchmarks it needs and how it is
+// written.
+type table struct {
+	name  string
+	needs []string
+	write func(r *result, b *strings.Builder)
+}
+
+var tables = []table{
+	{"kiosk-unlock", []string{"UIUnlockToCensus5000/scrypt=18"}, func(r *result, b *strings.Builder) {
+		b.WriteString("| vault | unlock → census | floor: `store.Unlock` | floor: `store.Open` | floor: census query | unlock → census ÷ floors | doses filled, after the census shows | load average |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, v := range []struct{ name, label string }{
+			{"scrypt=18", "scrypt 2^18 (the product's)"},
+			{"scrypt=10", "scrypt 2^10"},
+			{"scrypt=18/charts", "scrypt 2^18, doses read from every chart (a snapshot without dose facts)"},
+		} {
+			m := r.metrics["UIUnlockToCensus5000/"+v.name]
+			if m == nil {
+				continue
+			}
+			meds := "–"
+			if xs := m["meds-ms"]; len(xs) > 0 {
+				meds = ms(median(xs))
+			}
+			fmt.Fprintf(b, "| %s | **%s** | %s | %s | %s | **%s** | %s | %s |\n", v.label, ms(median(m["census-ms"])),
+				ms(median(m["floor-unlock-ms"])), ms(median(m["floor-open-ms"])), ms(median(m["floor-query-ms"])),
+				spread(m["ratio"]), meds, loads(m["load1"]))
+		}
+	}},
+	{"kiosk-search", []string{"UISearchKeystroke5000"}, func(r *result, b *strings.Builder) {
+		m := r.metrics["UISearchKeystroke5000"]
+		b.WriteString("| keystroke p50 | p95 | max | floor: plain match p50 | p95 | p95 ÷ floor's p95 | load average |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(b, "| %s | **%s** | %s | %s | %s | %s | %s |\n", ms(median(m["p50-ms"])), ms(median(m["p95-ms"])),
+			ms(median(m["max-ms"])), ms(median(m["floor-p50-ms"])), ms(median(m["floor-p95-ms"])),
+			spread(m["p95-ratio"]), loads(m["load1"]))
+	}},
+	{"journal", []string{"JournalRecord/fresh"}, func(r *result, b *strings.Builder) {
+		b.WriteString("| journal | record p50 | floor p50 | p50 ratio | record p99 | floor p99 | p99 ratio | load average |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, v := range []struct{ name, label string }{{"fresh", "fresh"}, {"in-use", "in use"}} {
+			m := r.metrics["JournalRecord/"+v.name]
+			if m == nil {
+				continue
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | **%s** | %s | %s | **%s** | %s |\n", v.label,
+				µs(median(m["record-p50-µs"])), µs(median(m["floor-p50-µs"])), spread(m["p50-ratio"]),
+				µs(median(m["record-p99-µs"])), µs(median(m["floor-p99-µs"])), spread(m["p99-ratio"]), loads(m["load1"]))
+		}
+	}},
+}
+
+// runs is how many runs a benchmark's first metric has.
+func runs(r *result, name string) int {
+	n := 0
+	for _, xs := range r.metrics[name] {
+		n = max(n, len(xs))
+	}
+	return n
+}
+
+func main() {
+	doc := flag.String("doc", "BENCHMARKS.md", "the document whose tables are regenerated")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: report [-doc BENCHMARKS.md] bench/<result>.txt")
+		os.Exit(2)
+	}
+	r, err := read(flag.Arg(0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	body, err := os.ReadFile(*doc)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+	text := string(body)
+	for _, t := range tables {
+		if r.metrics[t.needs[0]] == nil {
+			continue
+		}
+		begin, end := "<!-- bench:"+t.name+" -->\n", "<!-- /bench:"+t.name+" -->"
+		i, j := strings.Index(text, begin), strings.Index(text, end)
+		if i < 0 || j < i {
+			fmt.Fprintf(os.Stderr, "report: %s has no table %s\n", *doc, t.name)
+			continue
+		}
+		var b strings.Builder
+		t.write(r, &b)
+		fmt.Fprintf(&b, "\nMedians of %d runs, measured on commit `%s` on %s: %s, %s cores, %s; load average %s before, %s after (`%s`).\n",
+			runs(r, t.needs[0]), r.header["commit"], r.header["date"], r.header["cpu"], r.header["cores"], r.header["go"],
+			r.header["load-before"], r.header["load-after"], filepath.ToSlash(r.file))
+		text = text[:i+len(begin)] + b.String() + text[j:]
+		fmt.Printf("report: table %s regenerated from %s\n", t.name, r.file)
+	}
+	if err := os.WriteFile(*doc, []byte(text), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		os.Exit(1)
+	}
+}
