@@ -112,10 +112,11 @@ func loads(xs []float64) string {
 	if len(xs) == 0 {
 		return "–"
 	}
-	if slices.Min(xs) == slices.Max(xs) {
-		return fmt.Sprintf("%.1f", xs[0])
+	lo, hi := fmt.Sprintf("%.1f", slices.Min(xs)), fmt.Sprintf("%.1f", slices.Max(xs))
+	if lo == hi {
+		return lo
 	}
-	return fmt.Sprintf("%.1f–%.1f", slices.Min(xs), slices.Max(xs))
+	return lo + "–" + hi
 }
 
 // table is one generated table: the benchmarks it needs and how it is
