@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 commit=$(git rev-parse --short HEAD)
-if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+# Changes to the code measured mark the commit; those of the results and
+# of BENCHMARKS.md, which the report writes, do not.
+if [ -n "$(git status --porcelain --untracked-files=no -- . ':!BENCHMARKS.md' ':!bench/*.txt')" ]; then
 	commit="$commit+changes"
 fi
 out="bench/$(date -u +%Y-%m-%dT%H%M%SZ)-$commit.txt"
