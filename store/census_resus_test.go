@@ -49,32 +49,47 @@ func TestTheCensusKeepsTheCodeStatusLevelOfTheSeal(t *testing.T) {
 	}
 
 	// A ward sealed before the level was kept.
-	old, err := BuildWard(ctx, []Chart{coded, testChart("p2", "Dubois, Jean", "MRN0000002")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer old.Close()
-	if _, err := old.conn.ExecContext(ctx, `ALTER TABLE patient DROP COLUMN resus`); err != nil {
-		t.Fatal(err)
-	}
+	old := wardWithout(t, "resus", coded, testChart("p2", "Dubois, Jean", "MRN0000002"))
 	if r, got := level(old, "p1"); r.Resus != "" || got != ResusDNR { // the flag then, as it was read
 		t.Errorf("old census row: %q (%+v)", got, r)
 	}
 	changed := testChart("p2", "Dubois, Jean", "MRN0000002")
 	changed.Alerts = Section[Alert]{Items: []Alert{{Kind: AlertCodeStatus, Code: "DNR 3", Text: "Palliatief",
 		Status: "active", Source: changed.Patient.Source}}}
-	dw, err := BuildWard(ctx, []Chart{changed})
+	applyDelta(t, old, []string{"p1", "p2"}, changed)
+	if _, got := level(old, "p2"); got != ResusDNR3 {
+		t.Errorf("delta onto an old ward: %q", got)
+	}
+}
+
+// wardWithout is a ward of charts as sealed before its column was kept.
+func wardWithout(t *testing.T, column string, charts ...Chart) *Ward {
+	t.Helper()
+	w, err := BuildWard(context.Background(), charts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if _, err := w.conn.ExecContext(context.Background(), `ALTER TABLE patient DROP COLUMN `+column); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// applyDelta applies to w a delta that brings the charts changed and
+// leaves the census in order.
+func applyDelta(t *testing.T, w *Ward, order []string, changed ...Chart) {
+	t.Helper()
+	ctx := context.Background()
+	dw, err := BuildWard(ctx, changed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer dw.Close()
-	if err := dw.setChanges(ctx, Delta{Order: []string{"p1", "p2"}}); err != nil {
+	if err := dw.setChanges(ctx, Delta{Order: order}); err != nil {
 		t.Fatal(err)
 	}
-	if err := old.apply(ctx, dw); err != nil {
+	if err := w.apply(ctx, dw); err != nil {
 		t.Fatal(err)
-	}
-	if _, got := level(old, "p2"); got != ResusDNR3 {
-		t.Errorf("delta onto an old ward: %q", got)
 	}
 }

@@ -65,28 +65,11 @@ func TestDoseFactsAreKeptInTheCensusAndFollowADelta(t *testing.T) {
 	}
 
 	// A ward sealed before the facts were kept.
-	old, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001"), testChart("p2", "Dubois, Jean", "MRN0000002")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer old.Close()
-	if _, err := old.conn.ExecContext(ctx, `ALTER TABLE patient DROP COLUMN doses`); err != nil {
-		t.Fatal(err)
-	}
+	old := wardWithout(t, "doses", testChart("p1", "Peeters, Maria", "MRN0000001"), testChart("p2", "Dubois, Jean", "MRN0000002"))
 	if facts, ok, err := old.DoseFacts(ctx); ok || err != nil || facts != nil {
 		t.Fatalf("old ward: %v %v %v", facts, ok, err)
 	}
-	dw, err := BuildWard(ctx, []Chart{timed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dw.Close()
-	if err := dw.setChanges(ctx, Delta{Order: []string{"p1", "p2"}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := old.apply(ctx, dw); err != nil {
-		t.Fatal(err)
-	}
+	applyDelta(t, old, []string{"p1", "p2"}, timed)
 	facts, ok, err = old.DoseFacts(ctx)
 	if err != nil || !ok {
 		t.Fatal(ok, err)

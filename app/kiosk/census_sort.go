@@ -652,12 +652,17 @@ func textWidth(text string, style fyne.TextStyle) float32 {
 	m.TextStyle = style
 	// A little to spare: cut to its exact width, a label may still
 	// truncate its last letters.
-	w := m.MinSize().Width + theme.Padding()
-	if len(fullWidths) > 4096 {
-		clear(fullWidths)
+	return remember(fullWidths, key, m.MinSize().Width+theme.Padding())
+}
+
+// remember keeps v as m's value of k, and returns it; m is emptied when it
+// holds more than 4,096 (the texts of the rows on screen are far fewer).
+func remember[K comparable, V any](m map[K]V, k K, v V) V {
+	if len(m) > 4096 {
+		clear(m)
 	}
-	fullWidths[key] = w
-	return w
+	m[k] = v
+	return v
 }
 
 type fullWidthKey struct {
@@ -776,11 +781,7 @@ func cutText(text string, width float32, style fyne.TextStyle, ellipsis bool) st
 	if lo > 0 {
 		s = strings.TrimRight(string(runes[:lo]), " ") + end
 	}
-	if len(cutTexts) > 4096 {
-		clear(cutTexts)
-	}
-	cutTexts[key] = s
-	return s
+	return remember(cutTexts, key, s)
 }
 
 type cutKey struct {

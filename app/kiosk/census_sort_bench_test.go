@@ -2,15 +2,11 @@ package kiosk
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
-	"lifeboat/sync/fhir"
-	"lifeboat/sync/synthetic"
+	"lifeboat/store/storetest"
 )
 
 // BenchmarkCensusMeds5000: what the census's background reading does for
@@ -20,25 +16,8 @@ import (
 //	LANG=C.UTF-8 go test -tags ci -run '^$' -bench CensusMeds -benchtime 3x ./app/kiosk/
 func BenchmarkCensusMeds5000(b *testing.B) {
 	asOf := time.Date(2026, 11, 26, 6, 15, 0, 0, time.UTC)
-	dir := filepath.Join(b.TempDir(), "ndjson")
-	if _, err := synthetic.WriteNDJSON(dir, synthetic.Options{Patients: 5000, Seed: 1, AsOf: asOf}); err != nil {
-		b.Fatal(err)
-	}
-	im, err := fhir.Read(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	charts, err := im.Census(fhir.Selection{All: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	os.RemoveAll(dir)
+	w, _ := storetest.SyntheticWard(b, 5000, 1, asOf)
 	ctx := context.Background()
-	w, err := store.BuildWard(ctx, charts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer w.Close()
 	rows, err := w.Census(ctx)
 	if err != nil {
 		b.Fatal(err)

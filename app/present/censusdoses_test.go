@@ -2,13 +2,11 @@ package present
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"lifeboat/store"
-	"lifeboat/sync/fhir"
-	"lifeboat/sync/synthetic"
+	"lifeboat/store/storetest"
 )
 
 // The census's doses from the facts kept in the snapshot's census table
@@ -17,24 +15,8 @@ import (
 // and one cancelled during downtime.
 func TestCensusDosesFromTheCensusTableAreTheMARs(t *testing.T) {
 	asOf := time.Date(2026, 11, 26, 6, 15, 0, 0, time.UTC)
-	input := filepath.Join(t.TempDir(), "input")
-	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 60, Seed: 3, AsOf: asOf}); err != nil {
-		t.Fatal(err)
-	}
-	im, err := fhir.Read(input)
-	if err != nil {
-		t.Fatal(err)
-	}
-	charts, err := im.Census(fhir.Selection{All: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, charts := storetest.SyntheticWard(t, 60, 3, asOf)
 	ctx := context.Background()
-	w, err := store.BuildWard(ctx, charts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
 	facts, ok, err := w.DoseFacts(ctx)
 	if err != nil || !ok || len(facts) != len(charts) {
 		t.Fatalf("%d facts, %v, %v", len(facts), ok, err)
