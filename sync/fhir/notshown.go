@@ -189,36 +189,7 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 // resource left out in one version and kept in another is not counted.
 func (b *bucket) keptKeys() map[string]bool {
 	kept := map[string]bool{}
-	add := func(s *store.Source) { kept[s.Type+"/"+s.ID] = true }
-	for i := range b.allergies {
-		add(&b.allergies[i].Source)
-	}
-	for i := range b.problems {
-		add(&b.problems[i].Source)
-	}
-	for i := range b.meds {
-		add(&b.meds[i].Source)
-	}
-	for i := range b.admins {
-		add(&b.admins[i].Source)
-	}
-	for i := range b.alerts {
-		add(&b.alerts[i].Source)
-	}
-	for i := range b.asserts {
-		add(&b.asserts[i].src)
-	}
-	for i := range b.notes {
-		add(&b.notes[i].Source)
-	}
-	for _, list := range b.obs {
-		for i := range list {
-			add(&list[i].Source)
-		}
-	}
-	for _, e := range b.encounters {
-		kept["Encounter/"+e.id] = true
-	}
+	b.eachRow(func(s *store.Source, _ rawAt) { kept[s.Type+"/"+s.ID] = true })
 	return kept
 }
 
