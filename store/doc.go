@@ -18,6 +18,25 @@
 //     the journal and the audit trail are only appended to; no error
 //     recreates, wipes or repairs any of them.
 //
+// # Where the clinical rules are
+//
+// The rules a nurse-informatics engineer looks for live beside the model
+// they read, each in a file named for it:
+//
+//	schedule.go      when a dose is due, and which administration gives it (the MAR's timing)
+//	dosefacts.go     the census's next dose and overdue count, kept at sealing
+//	prn.go           as-needed doses: the interval, the maximum per period
+//	allergyclass.go  allergy checks by drug class, and the hard stop
+//	review.go        every check of a downtime entry before it is recorded
+//	validate.go      what makes an entry impossible (refused) or unusual (a warning)
+//	news2.go         the early-warning score
+//	codestatus.go    code status levels (Belgian DNR codes 0–3)
+//	lookalike.go     look-alike names on a ward
+//	censusdrop.go    when a new census lost too many patients to be trusted
+//
+// What makes an entry a conflict with the EHR is sync/reconcile's
+// conflict.go; how any of this reads in words is app/present's.
+//
 // # Files in a data folder
 //
 //	config.json      public copy of the configuration (for status)
