@@ -137,7 +137,9 @@ func New(a fyne.App, opt Options) *Kiosk {
 		return openSession(opt.Dir, passphrase, user, opt.Now())
 	}
 	k.win = a.NewWindow(i18n.T(windowTitle))
-	k.win.Resize(fyne.NewSize(1200, 800))
+	// 1280×720 fits the ward PC's most common screen, 1366×768, with its
+	// taskbar; a larger screen may make it larger.
+	k.win.Resize(fyne.NewSize(1280, 720))
 	k.root = container.NewStack()
 	k.win.SetContent(k.root)
 	k.win.SetOnClosed(k.Lock)
