@@ -101,7 +101,7 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	}
 	cells := []cell{
 		{text: bed, bold: true},
-		{text: name, bold: true, sub: i18n.F("MRN %s", mrn)},
+		{text: name, bold: true, sub: present.MRN(mrn)},
 		{text: age},
 		{text: strings.TrimPrefix(present.AllergyBanner(c), present.AllergiesPrefix()), bold: true, alarm: len(present.ActiveAllergies(c)) > 0},
 		{text: strings.TrimPrefix(present.CodeStatus(c), present.CodeStatusPrefix()), bold: c.DNR()},

@@ -162,7 +162,7 @@ func TestPatientPackReadsBackWithNamesBannersAndTheDataTime(t *testing.T) {
 		for _, want := range []string{
 			"DOWNTIME – data as of " + present.DateTime(asOf) + ", 2 h 17 min old (generation 12)",
 			"Vandenbroucke-Dehaené, Émile",
-			"MRN MRN-40417",
+			"MRN-40417",
 			"page " + strconv.Itoa(i+1) + " of " + strconv.Itoa(len(ps)),
 			"Pack code " + present.PackCode("pt-emile", hash),
 			"printed " + present.DateTime(printed) + " by RN Hanne Verbruggen",
@@ -351,7 +351,7 @@ func TestAWardPackNumbersEachPatientsPagesAndStartsEachOnANewPage(t *testing.T) 
 					c = &charts[j]
 				}
 			}
-			for _, want := range []string{c.Patient.Name, "MRN " + c.Patient.MRN(), present.PackCode(c.Patient.ID, hash)} {
+			for _, want := range []string{c.Patient.Name, present.MRN(c.Patient.MRN()), present.PackCode(c.Patient.ID, hash)} {
 				if !strings.Contains(p, want) {
 					t.Errorf("page %d of %s lacks %q", page, s.PatientID, want)
 				}
@@ -520,7 +520,7 @@ func TestCensusPagesCarryNoQRCode(t *testing.T) {
 	}
 	// A cell's line broken after a hyphen joins up again.
 	text := strings.ReplaceAll(squeeze(rawPages(t, path)[0]), "- ", "-")
-	for _, want := range []string{"Ward census – Ward 4B", "2 patients", "412-A", "Vandenbroucke-Dehaené, Émile", "MRN MRN-40417",
+	for _, want := range []string{"Ward census – Ward 4B", "2 patients", "412-A", "Vandenbroucke-Dehaené, Émile", "MRN-40417",
 		"Penicillin (HIGH RISK, Anaphylaxis)", "Do not resuscitate (DNR)", "Contact isolation (MRSA)", "08:00 Bisoprolol 2.5 mg tablet",
 		"Snapshot generation 12, 0123456789abcdef", "page 1 of 1"} {
 		if !strings.Contains(text, want) {

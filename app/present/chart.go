@@ -22,6 +22,16 @@ type Header struct {
 	Deceased string   // "DECEASED 26/11/2026 03:10", or "" when not deceased
 }
 
+// MRN is a medical record number with its label ("MRN 6843936"); a
+// number that already starts with the label ("MRN6843936", "MRN-40417")
+// is not labelled twice.
+func MRN(number string) string {
+	if label := strings.TrimSpace(i18n.F("MRN %s", "")); strings.HasPrefix(strings.ToUpper(number), strings.ToUpper(label)) {
+		return number
+	}
+	return i18n.F("MRN %s", number)
+}
+
 // PatientHeader lays out the header of a chart; now gives the age.
 func PatientHeader(p store.Patient, now time.Time) Header {
 	h := Header{Name: p.Name}
@@ -38,7 +48,7 @@ func PatientHeader(p store.Patient, now time.Time) Header {
 	}
 	mrn := i18n.T("MRN not recorded")
 	if m := p.MRN(); m != "" {
-		mrn = i18n.F("MRN %s", m)
+		mrn = MRN(m)
 	}
 	h.Lines = append(h.Lines, strings.Join([]string{born, sexWord(p.Sex), mrn}, " · "))
 

@@ -123,7 +123,7 @@ func TestTheHeaderShowsWhereWeightAndHeightWithTheirDates(t *testing.T) {
 		Identifiers: []store.Identifier{{Value: "MRN001", Type: "MR"}}}
 	h := PatientHeader(p, asOf)
 	want := []string{
-		"Born 01/06/1950 (76 y) · female · MRN MRN001",
+		"Born 01/06/1950 (76 y) · female · MRN001", // the number starts with its label: not said twice
 		"Ward 4B · Room 12 · bed 12-A · admitted 20/11/2026 14:00",
 		"Weight 72.5 kg (25/11/2026 06:00) · Height 168 cm (20/11/2026 15:00)",
 	}
@@ -158,5 +158,13 @@ func TestAnAllergyWithoutClinicalStatusCountsAsActive(t *testing.T) {
 	c.Allergies.Items = []store.Allergy{{Substance: "Latex"}, {Substance: "Nuts", ClinicalStatus: "inactive"}}
 	if a := ActiveAllergies(c); len(a) != 1 || a[0].Substance != "Latex" {
 		t.Fatalf("%+v", a)
+	}
+}
+
+func TestAnMRNIsLabelledOnce(t *testing.T) {
+	for number, want := range map[string]string{"6843936": "MRN 6843936", "MRN6843936": "MRN6843936", "mrn-1": "mrn-1", "MRI4": "MRN MRI4"} {
+		if got := MRN(number); got != want {
+			t.Errorf("MRN(%q) = %q, want %q", number, got, want)
+		}
 	}
 }
