@@ -327,20 +327,44 @@ func (j *Journal) neverSigned(ctx context.Context, tx *sql.Tx) (string, error) {
 	if j.keys.signing == nil {
 		return "", nil // nothing is signed: read as it is, and said
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&n); err != nil {
-		return "", sqliteProblem(err)
-	}
 	highest, recorded, err := j.files.witnessed(j.dir, j.keys)
 	switch {
 	case err != nil:
 		return "The journal is not signed and the audit trail cannot be read or was altered, so it cannot tell whether the journal's signatures were removed: none of its entries can be trusted.", nil
 	case highest > 0:
 		return "The journal's signatures were removed: the audit trail witnessed signed entries, and none of its entries can be trusted.", nil
-	case n > 0 && recorded == 0:
-		return "The journal is not signed and the audit trail saw none of its entries recorded, so it cannot tell whether they were added later: none of its entries can be trusted.", nil
 	}
-	return "", nil
+	// Every entry was audited as it was recorded, before entries were
+	// signed too: one the trail never saw was added by someone else.
+	seq, err := unaudited(ctx, tx, recorded)
+	if err != nil || seq == 0 {
+		return "", err
+	}
+	return fmt.Sprintf("The journal is not signed and the audit trail never saw entry %d recorded, so it may have been added later: none of its entries can be trusted.", seq), nil
+}
+
+// unaudited is the first entry of the journal whose id the audit trail
+// did not see recorded, or 0.
+func unaudited(ctx context.Context, tx *sql.Tx, recorded map[string]bool) (int64, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT seq, uuid FROM entries ORDER BY seq")
+	if err != nil {
+		return 0, sqliteProblem(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var id string
+		if err := rows.Scan(&seq, &id); err != nil {
+			return 0, sqliteProblem(err)
+		}
+		if !recorded[id] {
+			return seq, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, sqliteProblem(err)
+	}
+	return 0, nil
 }
 
 // signOldEntries adds the signatures table and signs what is there.

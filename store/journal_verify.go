@@ -26,12 +26,12 @@ type fileState struct {
 }
 
 // auditWitness is what the audit trail says of the journal: the highest
-// entry it witnessed, how many entries it saw recorded at all (with a
+// entry it witnessed, the entries it saw recorded at all (by id, with a
 // witness or, before entries were signed, without), or that it cannot be
 // relied on to say.
 type auditWitness struct {
 	highest  int64
-	recorded int
+	recorded map[string]bool
 	err      error
 }
 
@@ -41,12 +41,12 @@ type auditWitness struct {
 var errAuditUntold = errors.New("the audit trail cannot be read or was altered")
 
 // witnessed is the highest sequence number the audit trail recorded a
-// witness for (0 if none) and how many entries it saw recorded, with
-// errAuditUntold when the trail cannot be read or is not intact: a trail
-// that was tampered with cannot vouch that no other witness was there. Reading
-// the trail decrypts every record, so it is done only when the journal's
-// own files cannot say, and once.
-func (f *fileState) witnessed(dir string, keys *Keys) (highest int64, recorded int, err error) {
+// witness for (0 if none) and the ids of the entries it saw recorded,
+// with errAuditUntold when the trail cannot be read or is not intact: a
+// trail that was tampered with cannot vouch that no other witness was
+// there. Reading the trail decrypts every record, so it is done only when
+// the journal's own files cannot say, and once.
+func (f *fileState) witnessed(dir string, keys *Keys) (highest int64, recorded map[string]bool, err error) {
 	if f.audited == nil {
 		rows, rep, err := ReadAudit(dir, keys)
 		f.audited = witnessesIn(AuditRead{Rows: rows, Report: rep, Err: err})
@@ -56,7 +56,7 @@ func (f *fileState) witnessed(dir string, keys *Keys) (highest int64, recorded i
 
 // witnessesIn is what one reading of the audit trail witnessed.
 func witnessesIn(trail AuditRead) *auditWitness {
-	w := &auditWitness{}
+	w := &auditWitness{recorded: map[string]bool{}}
 	if trail.Err != nil || !trail.Report.Intact() {
 		w.err = errAuditUntold
 	}
@@ -64,7 +64,7 @@ func witnessesIn(trail AuditRead) *auditWitness {
 		if r.Action != AuditRecordEntry {
 			continue
 		}
-		w.recorded++
+		w.recorded[r.Subject] = true
 		if seq, _, ok := parseWitness(r.Details); ok {
 			w.highest = max(w.highest, seq)
 		}

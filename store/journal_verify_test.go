@@ -423,7 +423,7 @@ func TestUpgradeNeverSignsAJournalThatWasSignedBeforeOrCannotBeTold(t *testing.T
 		}), "audit trail cannot be read"},
 		"head gone, log gone":            {rm(journalHeadFile, auditLogFile), "audit trail cannot be read"},
 		"head gone, trail intact":        {rm(journalHeadFile), "audit trail witnessed signed entries"},
-		"head gone, whole trail gone":    {rm(journalHeadFile, auditLogFile, auditHeadFile), "saw none of its entries recorded"},
+		"head gone, whole trail gone":    {rm(journalHeadFile, auditLogFile, auditHeadFile), "never saw entry 1 recorded"},
 		"head valid, whole trail gone":   {rm(auditLogFile, auditHeadFile), "journal.head shows it was signed"},
 		"head damaged, whole trail gone": {both(rm(auditLogFile, auditHeadFile), garbage(journalHeadFile)), "journal.head shows it was signed"},
 	}

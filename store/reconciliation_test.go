@@ -3,9 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,10 +52,12 @@ func TestReconciledStatesAreFinalAndResourcesAreKept(t *testing.T) {
 	}
 }
 
-func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
-	ctx := context.Background()
+// versionOneJournal is a journal as a version 1 kiosk left it: entries,
+// each audited as it was recorded (without a witness), no signatures, no
+// head.
+func versionOneJournal(t *testing.T) (string, *Keys, []Entry) {
+	t.Helper()
 	dir, keys, entries := recordedJournal(t)
-	// A version 1 kiosk audited each entry it recorded, without a witness.
 	a, err := OpenAudit(dir, keys)
 	if err != nil {
 		t.Fatal(err)
@@ -63,18 +67,18 @@ func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := sql.Open("sqlite", journalURI(filepath.Join(dir, journalFile), "rw"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawJournal(t, dir)
 	for _, q := range []string{"DROP TABLE reconciled_resources", "DROP TABLE signatures", "PRAGMA user_version = 1"} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
+		sqlExec(t, db, q)
 	}
 	db.Close()
 	os.Remove(filepath.Join(dir, journalHeadFile)) // a version 1 journal had none
+	return dir, keys, entries
+}
 
+func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
+	ctx := context.Background()
+	dir, keys, entries := versionOneJournal(t)
 	j := openJournal(t, dir, keys)
 	got := list(t, j)
 	if len(got) != len(entries) {
@@ -86,6 +90,27 @@ func TestAVersionOneJournalIsUpgradedWithoutChangingItsEntries(t *testing.T) {
 	ref := ServerRef{Type: "Observation", ID: "o1", Version: "1"}
 	if err := j.Reconciled(ctx, map[string]string{entries[0].ID: StateCreated}, map[string][]ServerRef{entries[0].ID: {ref}}); err != nil {
 		t.Fatalf("the upgraded journal cannot record reconciliation: %v", err)
+	}
+}
+
+// An entry added to an old, unsigned journal by someone without the
+// passphrase was never audited: the upgrade does not sign it, nor the
+// others, and says why.
+func TestAnEntryAddedToAnOldJournalIsNotSignedAtTheUpgrade(t *testing.T) {
+	dir, keys, entries := versionOneJournal(t)
+	forged := forgedAllergy(keys)
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) SELECT max(seq) + 1, ?, ? FROM entries", forged.ID, forge(t, dir, forged))
+	db.Close()
+	j := openJournal(t, dir, keys)
+	for _, e := range list(t, j) {
+		if e.Signer != "" {
+			t.Fatalf("entry %d was signed as %q", e.Seq, e.Signer)
+		}
+	}
+	want := fmt.Sprintf("never saw entry %d recorded", len(entries)+1)
+	if c := check(t, j); c.OK() || c.Upgraded != 0 || !errors.Is(c.Err(), ErrJournalUnverified) || !strings.Contains(c.Err().Error(), want) {
+		t.Fatalf("check %+v", c)
 	}
 }
 
