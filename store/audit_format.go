@@ -153,35 +153,21 @@ func auditGenesis(kioskID string) []byte {
 // auditEncrypt encrypts a record's JSON, padded with spaces (which JSON
 // ignores) to a multiple of auditPadding bytes.
 func auditEncrypt(rs []age.Recipient, plain []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, rs...)
+	pad := bytes.Repeat([]byte(" "), (auditPadding-len(plain)%auditPadding)%auditPadding)
+	ct, err := sealTo(rs, plain, pad)
 	if err != nil {
 		return nil, fmt.Errorf("encrypting an audit record: %w", err)
 	}
-	pad := bytes.Repeat([]byte(" "), (auditPadding-len(plain)%auditPadding)%auditPadding)
-	if _, err := w.Write(plain); err != nil {
-		return nil, fmt.Errorf("encrypting an audit record: %w", err)
-	}
-	if _, err := w.Write(pad); err != nil {
-		return nil, fmt.Errorf("encrypting an audit record: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("encrypting an audit record: %w", err)
-	}
-	return buf.Bytes(), nil
+	return ct, nil
 }
 
 func auditDecrypt(id age.Identity, ct []byte) (AuditRecord, error) {
 	var r AuditRecord
-	d, err := age.Decrypt(bytes.NewReader(ct), id)
+	plain, err := decryptSealed(id, bytes.NewReader(ct), maxAuditLine)
 	if err != nil {
 		return r, err
 	}
-	plain, err := io.ReadAll(io.LimitReader(d, maxAuditLine))
 	defer clear(plain)
-	if err != nil {
-		return r, err
-	}
 	if err := json.Unmarshal(plain, &r); err != nil {
 		return r, err
 	}

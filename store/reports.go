@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"filippo.io/age"
 
 	"lifeboat/internal/durable"
 )
@@ -37,15 +34,8 @@ func SealReport(dir string, keys *Keys, kind string, at time.Time, plain []byte)
 	if err != nil {
 		return "", err
 	}
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, rs...)
+	sealed, err := sealTo(rs, plain)
 	if err != nil {
-		return "", fmt.Errorf("sealing the report: %w", err)
-	}
-	if _, err := w.Write(plain); err != nil {
-		return "", fmt.Errorf("sealing the report: %w", err)
-	}
-	if err := w.Close(); err != nil {
 		return "", fmt.Errorf("sealing the report: %w", err)
 	}
 	folder := filepath.Join(dir, reportDir)
@@ -61,7 +51,7 @@ func SealReport(dir string, keys *Keys, kind string, at time.Time, plain []byte)
 		}
 	}
 	err = durable.WriteNew(path, 0o600, func(f io.Writer) error {
-		_, err := f.Write(buf.Bytes())
+		_, err := f.Write(sealed)
 		return err
 	})
 	if err != nil {
@@ -100,13 +90,9 @@ func OpenReport(path string, keys *Keys) ([]byte, error) {
 		return nil, readErr("the report", err)
 	}
 	defer f.Close()
-	r, err := age.Decrypt(f, keys.identity)
+	b, err := decryptSealed(keys.identity, f, maxReport)
 	if err != nil {
-		return nil, errors.New("the report cannot be decrypted with these keys, or was altered")
-	}
-	b, err := io.ReadAll(io.LimitReader(r, maxReport))
-	if err != nil {
-		return nil, errors.New("the report was altered")
+		return nil, fmt.Errorf("the report %w", err)
 	}
 	return b, nil
 }
