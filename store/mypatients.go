@@ -2,16 +2,14 @@ package store
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"filippo.io/age"
 
 	"lifeboat/internal/durable"
 )
@@ -43,14 +41,24 @@ func MyPatients(dir string, keys *Keys, user string) ([]string, error) {
 }
 
 // SetMyPatients replaces user's selection with ids (an empty one removes
-// the user), leaving every other user's as it was.
+// the user), leaving every other user's as it was. A file that cannot be
+// read as this kiosk's (damaged, forged, a FIFO, too large) holds no
+// selection anyone could keep: it is replaced, with this user's alone.
+// Only an error of the disk itself stops the change.
 func SetMyPatients(dir string, keys *Keys, user string, ids []string) error {
 	key := userKey(user)
 	if key == "" {
 		return errors.New("my patients need a user name")
 	}
+	if keys.signing == nil {
+		return errors.New("my patients are kept with the ward passphrase, not the recovery key")
+	}
 	all, err := readMyPatients(dir, keys)
-	if err != nil {
+	var bad *badSelection
+	switch {
+	case errors.As(err, &bad):
+		all = myPatients{Users: map[string][]string{}}
+	case err != nil:
 		return err
 	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
@@ -63,46 +71,53 @@ func SetMyPatients(dir string, keys *Keys, user string, ids []string) error {
 	if err != nil {
 		return err
 	}
+	defer clear(plain)
 	rs, err := keys.Config.recipients()
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w, err := age.Encrypt(&buf, rs...)
-	if err == nil {
-		_, err = w.Write(plain)
-	}
-	if err == nil {
-		err = w.Close()
-	}
+	sealed, err := sealTo(rs, ed25519.Sign(keys.signing, append([]byte(myPatientsContext), plain...)), plain)
 	if err != nil {
 		return fmt.Errorf("sealing my patients: %w", err)
 	}
-	if err := durable.Replace(filepath.Join(dir, myPatientsFile), 0o600, buf.Bytes()); err != nil {
+	if err := durable.Replace(filepath.Join(dir, myPatientsFile), 0o600, sealed); err != nil {
 		return fmt.Errorf("writing my patients: %w", err)
 	}
 	return nil
 }
 
+// myPatientsContext is signed before the selection: the kiosk's
+// signature (inside the encryption) tells its file from one anyone could
+// encrypt to the public recipients of config.json.
+const myPatientsContext = "lifeboat my patients v1\n"
+
+// badSelection is a mypatients.age that is not this kiosk's selection.
+type badSelection struct{ why string }
+
+func (e *badSelection) Error() string { return "my patients " + e.why }
+
 func readMyPatients(dir string, keys *Keys) (myPatients, error) {
 	all := myPatients{Users: map[string][]string{}}
 	b, err := ReadRegular(filepath.Join(dir, myPatientsFile), vaultLabel(myPatientsFile), maxSmallFile)
-	if errors.Is(err, os.ErrNotExist) {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return all, nil
-	}
-	if err != nil {
+	case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooLarge):
+		return all, &badSelection{"are not a regular file of their size"}
+	case err != nil:
 		return all, readErr("my patients", err)
 	}
-	r, err := age.Decrypt(bytes.NewReader(b), keys.identity)
+	plain, err := decryptSealed(keys.identity, bytes.NewReader(b), maxSmallFile)
 	if err != nil {
-		return all, errors.New("my patients cannot be decrypted with these keys, or were altered")
+		return all, &badSelection{err.Error()}
 	}
-	plain, err := io.ReadAll(io.LimitReader(r, maxSmallFile))
-	if err != nil {
-		return all, errors.New("my patients were altered")
+	defer clear(plain)
+	if len(plain) < ed25519.SignatureSize ||
+		!ed25519.Verify(keys.trusted, append([]byte(myPatientsContext), plain[ed25519.SignatureSize:]...), plain[:ed25519.SignatureSize]) {
+		return all, &badSelection{"are not signed by this kiosk"}
 	}
-	if err := json.Unmarshal(plain, &all); err != nil {
-		return all, errors.New("my patients are not readable")
+	if err := json.Unmarshal(plain[ed25519.SignatureSize:], &all); err != nil {
+		return all, &badSelection{"are not readable"}
 	}
 	if all.Users == nil {
 		all.Users = map[string][]string{}

@@ -203,3 +203,13 @@ func TestAFIFOAtATemporaryNameDoesNotHangWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A FIFO in place of mypatients.age is not waited on, and the next choice
+// renames a new file over it.
+func TestAFIFOInPlaceOfMyPatientsIsReplaced(t *testing.T) {
+	myPatientsFileIsReplaced(t, func(t *testing.T, dir string) {
+		path := filepath.Join(dir, myPatientsFile)
+		os.Remove(path)
+		plantFIFO(t, path)
+	})
+}
