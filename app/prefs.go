@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"lifeboat/assets"
 	"lifeboat/internal/durable"
+	"lifeboat/store"
 )
 
 // newWindowApp is the Fyne application of the windows, with preferences
@@ -46,13 +48,19 @@ type filePrefs struct {
 	listeners []func()
 }
 
+// maxPrefs bounds the preferences file: a few settings.
+const maxPrefs = 64 << 10
+
 // openPrefs reads the preferences at path, or, when there are none yet,
-// those at seed (where Fyne kept them before).
+// those at seed (where Fyne kept them before). They are read as every
+// file of the kiosk is (store.ReadRegular): a FIFO or a device in their
+// place is not waited on, and a huge file is not read; either is the
+// defaults, replaced at the next change.
 func openPrefs(path, seed string) *filePrefs {
 	p := &filePrefs{path: path, values: map[string]json.RawMessage{}}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		b, _ = os.ReadFile(seed)
+	b, err := store.ReadRegular(path, "the window's preferences", maxPrefs)
+	if errors.Is(err, os.ErrNotExist) {
+		b, _ = store.ReadRegular(seed, "the window's preferences", maxPrefs)
 	}
 	if json.Unmarshal(b, &p.values) != nil || p.values == nil {
 		p.values = map[string]json.RawMessage{} // unreadable preferences are the defaults
