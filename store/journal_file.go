@@ -321,7 +321,7 @@ func (j *Journal) upgrade(ctx context.Context, db *sql.DB) error {
 // neverSigned says why an unsigned journal must not be signed now, as the
 // problem to report, or "" when it may be: see upgrade.
 func (j *Journal) neverSigned(ctx context.Context, tx *sql.Tx) (string, error) {
-	if exists(filepath.Join(j.dir, journalHeadFile)) {
+	if j.files.headOnDisk() {
 		return "The journal's signatures were removed: journal.head shows it was signed, and none of its entries can be trusted.", nil
 	}
 	if j.keys.signing == nil {

@@ -17,6 +17,7 @@ import (
 // fileState is what OpenJournal found of the journal's files.
 type fileState struct {
 	head       *journalHead     // journal.head as read at open, or nil
+	headErr    error            // why it was not taken (missing, or damaged or not this kiosk's), or nil
 	lost       int64            // entries recorded in a file that is gone: the sequence goes on after them
 	problems   []JournalProblem // what is wrong with the files
 	notes      []string         // said in every head from now on
@@ -82,6 +83,7 @@ func (f *fileState) problem(kind, text string) {
 func (j *Journal) openFiles(ctx context.Context) error {
 	name := journalFile
 	head, herr := readJournalHead(j.dir, j.keys.trusted)
+	j.files.headErr = herr
 	switch {
 	case herr == nil:
 		name, j.files.head = head.File, head
@@ -132,7 +134,8 @@ func (j *Journal) openFiles(ctx context.Context) error {
 	if j.files.upgraded {
 		return j.writeHead()
 	}
-	return j.checkHead()
+	j.holdToHead(head, herr)
+	return nil
 }
 
 // lostFile handles a journal file that is missing, empty or damaged. If
@@ -153,7 +156,7 @@ func (j *Journal) lostFile(name string, damage *JournalError) error {
 		var err error
 		known, _, err = j.files.witnessed(j.dir, j.keys)
 		switch {
-		case exists(filepath.Join(j.dir, journalHeadFile)):
+		case j.files.headOnDisk():
 			untold = "journal.head is damaged or not this kiosk's"
 		case errors.Is(err, errAuditUntold):
 			untold = "the audit trail cannot be read or was altered"
@@ -311,11 +314,19 @@ func (j *Journal) problems() []JournalProblem {
 // checkHead holds the entries read against journal.head as it is on disk
 // now: entries removed from the end, or the newest one replaced.
 func (j *Journal) checkHead() error {
-	j.headProblems = nil
 	head, herr := readJournalHead(j.dir, j.keys.trusted)
-	switch {
-	case herr != nil && !errors.Is(herr, errJournalHeadMissing) && !errors.Is(herr, errJournalHeadDamaged):
+	if herr != nil && !errors.Is(herr, errJournalHeadMissing) && !errors.Is(herr, errJournalHeadDamaged) {
 		return herr
+	}
+	j.holdToHead(head, herr)
+	return nil
+}
+
+// holdToHead holds the entries read against a reading of journal.head
+// (herr when it was missing, damaged or not this kiosk's).
+func (j *Journal) holdToHead(head *journalHead, herr error) {
+	j.headProblems = nil
+	switch {
 	case herr != nil, head.File != filepath.Base(j.path), head.Count <= j.files.lost:
 	case head.Count > j.last:
 		from := max(j.last, j.files.lost) + 1
@@ -328,8 +339,10 @@ func (j *Journal) checkHead() error {
 				Text: fmt.Sprintf("entry %d is not the one journal.head signed: the journal was replaced.", head.Count)})
 		}
 	}
-	return nil
 }
+
+// headOnDisk says whether a journal.head was there at open, taken or not.
+func (f *fileState) headOnDisk() bool { return !errors.Is(f.headErr, errJournalHeadMissing) }
 
 // CrossCheck holds the journal against the audit trail's witnesses: an
 // entry the trail saw recorded (its id, sequence number and chain value)
