@@ -118,36 +118,41 @@ type GivenDose struct {
 	Unit   string
 }
 
-// PRNGiven are the doses of order known to be given: the chart's
-// completed administrations of it (and its last given time), and the
-// journal entries given, that record it given or partly given. The
-// caller leaves out of journal what does not stand (corrected or
-// cancelled) and the entry under review.
+// PRNGiven are the doses of order known to be given: those the chart
+// documents given (Chart.DoseDocuments, the census's and the MAR's rule:
+// completed or in progress, and the order's last given time), with their
+// amounts, and the journal's entries that record it given or partly given
+// (EntryDocumentsDose). The caller leaves out of journal what does not
+// stand (corrected or cancelled) and the entry under review.
 func PRNGiven(order Medication, chart *Chart, journal []Entry) []GivenDose {
-	id := order.Source.ID
+	if chart == nil {
+		chart = &Chart{} // the order's last given time alone
+	}
 	var out []GivenDose
-	seen := map[time.Time]bool{}
-	if chart != nil && id != "" {
-		for _, a := range chart.Administrations.Items {
-			if a.Status != "completed" || a.OrderID != id {
-				continue
-			}
-			n, u, _ := ParseAmount(a.Dose)
-			out = append(out, GivenDose{Time: a.Time, Amount: n, Unit: u})
-			seen[a.Time.UTC()] = true
+	at := map[time.Time]int{} // one dose per time: an administration's, with its amount, before the bare last given time
+	for _, d := range chart.DoseDocuments(order) {
+		if !d.Given {
+			continue
+		}
+		g := GivenDose{Time: d.Time}
+		if d.Administration != nil {
+			g.Amount, g.Unit, _ = ParseAmount(d.Administration.Dose)
+		}
+		k, ok := at[d.Time.UTC()]
+		switch {
+		case !ok:
+			at[d.Time.UTC()] = len(out)
+			out = append(out, g)
+		case d.Administration != nil && out[k].Unit == "" && out[k].Amount == 0:
+			out[k] = g
 		}
 	}
-	if t := order.LastGiven; !t.IsZero() && !seen[t.UTC()] {
-		out = append(out, GivenDose{Time: t})
-	}
 	for _, p := range journal {
-		q := p.Medication
-		if p.Kind != KindMedication || q == nil || id == "" || q.OrderID != id ||
-			(q.Outcome != OutcomeGiven && q.Outcome != OutcomePartial) {
+		if _, given := EntryDocumentsDose(JournalEntry{Entry: p}, order.Source.ID); !given {
 			continue
 		}
 		g := GivenDose{Time: p.ClinicalTime}
-		if q.Dose != nil {
+		if q := p.Medication; q.Dose != nil {
 			g.Amount, g.Unit = q.Dose.Value, q.Dose.Unit
 		}
 		out = append(out, g)

@@ -267,6 +267,7 @@ func TestPRNGiven(t *testing.T) {
 		{Status: "completed", OrderID: "mr1", Dose: "400 mg", Time: at.Add(-time.Hour)},
 		{Status: "not-done", OrderID: "mr1", Dose: "400 mg", Time: at.Add(-2 * time.Hour)},
 		{Status: "completed", OrderID: "", Dose: "1 g", Time: at.Add(-3 * time.Hour)},
+		{Status: "in-progress", OrderID: "mr1", Dose: "400 mg", Time: at.Add(-30 * time.Minute)}, // given, as the census and the MAR count it
 	}
 	journal := []Entry{
 		{Kind: KindMedication, ClinicalTime: at.Add(-4 * time.Hour), Medication: &Administered{Outcome: OutcomePartial, OrderID: "mr1", Dose: &Quantity{200, "mg"}}},
@@ -274,7 +275,8 @@ func TestPRNGiven(t *testing.T) {
 		{Kind: KindMedication, ClinicalTime: at.Add(-6 * time.Hour), Medication: &Administered{Outcome: OutcomeGiven, OrderID: "other"}},
 	}
 	got := PRNGiven(order, c, journal)
-	want := []GivenDose{{Time: at.Add(-time.Hour), Amount: 400, Unit: "mg"}, {Time: at.Add(-4 * time.Hour), Amount: 200, Unit: "mg"}}
+	want := []GivenDose{{Time: at.Add(-time.Hour), Amount: 400, Unit: "mg"}, {Time: at.Add(-30 * time.Minute), Amount: 400, Unit: "mg"},
+		{Time: at.Add(-4 * time.Hour), Amount: 200, Unit: "mg"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("given %+v, want %+v", got, want)
 	}
