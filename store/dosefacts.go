@@ -18,13 +18,13 @@ import (
 // doses of any window with DueIn's rule (OrderDoses.Due), and documents
 // those of the downtime journal the same way, without the chart.
 //
-// The doses documented are kept from Since on: DoseFactsKept before the
+// The doses documented are kept from Since on: doseFactsKept before the
 // newest record of the order. A clock so far behind that the window it
 // needs starts before Since reads the chart instead.
 
-// DoseFactsKept is how far before an order's newest record the doses it
+// doseFactsKept is how far before an order's newest record the doses it
 // documents are kept in the census table.
-const DoseFactsKept = 4 * 24 * time.Hour
+const doseFactsKept = 4 * 24 * time.Hour
 
 // DoseFacts are a patient's scheduled active orders, as the census needs
 // them.

@@ -33,7 +33,7 @@ func sameFacts(a, b DoseFacts) bool { return bytes.Equal(encodeDoseFacts(a), enc
 func TestDoseFactsAreKeptInTheCensusAndFollowADelta(t *testing.T) {
 	ctx := context.Background()
 	timed := timedChart("p1", "Peeters, Maria", "MRN0000001")
-	want := DoseFactsOf(&timed, DoseFactsKept)
+	want := DoseFactsOf(&timed, doseFactsKept)
 	if len(want.Orders) != 1 {
 		t.Fatalf("facts %+v", want)
 	}
@@ -82,7 +82,7 @@ func TestDoseFactsAreKeptInTheCensusAndFollowADelta(t *testing.T) {
 	}
 }
 
-// Of a long stay, the doses documented are kept from DoseFactsKept before
+// Of a long stay, the doses documented are kept from doseFactsKept before
 // the newest record, the same as when all are kept.
 func TestDoseFactsKeepTheLastDaysDocumented(t *testing.T) {
 	c := timedChart("p1", "Peeters, Maria", "MRN0000001")
@@ -96,8 +96,8 @@ func TestDoseFactsKeepTheLastDaysDocumented(t *testing.T) {
 	}
 	newest := first.Add(63 * 6 * time.Hour)
 	c.Medications.Items[0].LastGiven = newest
-	all, kept := DoseFactsOf(&c, 0).Orders[0], DoseFactsOf(&c, DoseFactsKept).Orders[0]
-	if !all.Since.IsZero() || !kept.Since.Equal(newest.Add(-DoseFactsKept)) {
+	all, kept := DoseFactsOf(&c, 0).Orders[0], DoseFactsOf(&c, doseFactsKept).Orders[0]
+	if !all.Since.IsZero() || !kept.Since.Equal(newest.Add(-doseFactsKept)) {
 		t.Fatalf("since %v, %v", all.Since, kept.Since)
 	}
 	var from []time.Time

@@ -187,11 +187,11 @@ var amountUnits = map[string]struct {
 	"ml": {'v', 1}, "milliliter": {'v', 1}, "millilitre": {'v', 1}, "milliliters": {'v', 1}, "millilitres": {'v', 1},
 }
 
-// ConvertAmount is n of unit from in unit to: the same unit, or units of
+// convertAmount is n of unit from in unit to: the same unit, or units of
 // mass (g, mg, mcg, µg, ug, ng) or of volume (l, ml) between them. ok is
 // false when the amount cannot be converted (no unit, units of different
 // kinds, a unit not known).
-func ConvertAmount(n float64, from, to string) (_ float64, ok bool) {
+func convertAmount(n float64, from, to string) (_ float64, ok bool) {
 	from, to = strings.ToLower(strings.TrimSpace(from)), strings.ToLower(strings.TrimSpace(to))
 	if from == "" || to == "" || math.IsNaN(n) || math.IsInf(n, 0) {
 		return 0, false
@@ -247,7 +247,7 @@ func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
 				if l.Max.Amount <= 0 {
 					continue
 				}
-				if n, ok := ConvertAmount(g.Amount, g.Unit, l.Max.Unit); ok && n > 0 {
+				if n, ok := convertAmount(g.Amount, g.Unit, l.Max.Unit); ok && n > 0 {
 					l.Amount = roundAmount(l.Amount + n)
 				} else {
 					l.Unknown++
@@ -280,7 +280,7 @@ func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 	if x.Amount <= 0 {
 		return warn
 	}
-	add, ok := ConvertAmount(amount, unit, x.Unit)
+	add, ok := convertAmount(amount, unit, x.Unit)
 	switch {
 	case !ok || add <= 0:
 		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this dose's amount cannot be counted in %s; the order allows at most %s %s in %s: check the total",

@@ -249,9 +249,9 @@ func TestConvertAmount(t *testing.T) {
 		{2, "puffs", "puffs", 2, true},
 		{1, "", "mg", 0, false},
 	} {
-		got, ok := ConvertAmount(c.n, c.from, c.to)
+		got, ok := convertAmount(c.n, c.from, c.to)
 		if ok != c.ok || math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("ConvertAmount(%v, %q, %q) = %v %v, want %v %v", c.n, c.from, c.to, got, ok, c.want, c.ok)
+			t.Errorf("convertAmount(%v, %q, %q) = %v %v, want %v %v", c.n, c.from, c.to, got, ok, c.want, c.ok)
 		}
 	}
 }

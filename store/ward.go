@@ -308,7 +308,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 		}
 		if _, err := patient.ExecContext(ctx, p.ID, i, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
 			c.CodeStatus(), c.DNR(), string(c.Allergies.Status), allergies, strings.Join(isolation, "; "), r.doc,
-			c.Resuscitation(), encodeDoseFacts(DoseFactsOf(c, DoseFactsKept))); err != nil {
+			c.Resuscitation(), encodeDoseFacts(DoseFactsOf(c, doseFactsKept))); err != nil {
 			return fmt.Errorf("storing chart %d: %w", i+1, err)
 		}
 		if _, err := resource.ExecContext(ctx, p.ID, string(r.index)); err != nil {
