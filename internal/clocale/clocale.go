@@ -1,13 +1,16 @@
 // Package clocale maps the C and POSIX locales to English for Fyne.
 //
-// Fyne reads the user's locale the first time it looks up a translation
-// (fyne.io/fyne/v2/lang, through go-locale), and under LANG=C.UTF-8, the
-// locale of systemd services and CI, it cannot parse "C" and logs three
-// lines of "Error parsing user locale C": every command printed them,
-// even --help. Fyne asks LANGUAGE before LANG, so this package's init,
-// which runs before main and so before any lookup, sets LANGUAGE=en when
-// the locale is C or POSIX and LANGUAGE does not name a language. The
-// window's own language is chosen apart from the locale.
+// Fyne reads the user's locale in the init of its lang package (loading
+// its translations), and under LANG=C.UTF-8, the locale of systemd
+// services and CI, it cannot parse "C" and logs three lines of "Error
+// parsing user locale C": every command printed them, even --help. Fyne
+// asks LANGUAGE before LANG, so this package's init sets LANGUAGE=en when
+// the locale is C or POSIX and LANGUAGE does not name a language. It must
+// run first: it imports nothing but os and strings, so Go initialises it
+// long before Fyne's lang package, which depends on much; keep it so (the
+// story app/testdata/script/quiet.txtar fails if the order changes).
+// Child processes inherit LANGUAGE=en, which gettext ignores under the C
+// locale. The window's own language is chosen apart from the locale.
 package clocale
 
 import (
