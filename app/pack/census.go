@@ -115,7 +115,7 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	lines := 1
 	for i, cl := range cells {
 		w := censusColumns[i].width - 2
-		d.font(style(cl.bold), sizeBody)
+		d.font(paper.Style(cl.bold), sizeBody)
 		wrapped[i] = paper.Wrap(d.f, cl.text, w)
 		if cl.sub != "" {
 			d.font("", sizeBody)
@@ -139,7 +139,7 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 		}
 		f.Rect(x, y, w, h, styleStr)
 		f.SetXY(x, y+1)
-		d.font(style(cl.bold), sizeBody)
+		d.font(paper.Style(cl.bold), sizeBody)
 		if cl.alarm {
 			d.ink(red[0], red[1], red[2])
 		}
@@ -158,9 +158,3 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	f.SetXY(margin, y+h)
 }
 
-func style(bold bool) string {
-	if bold {
-		return "B"
-	}
-	return ""
-}

@@ -182,7 +182,7 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 	}
 	var noteLines []string
 	if note != "" {
-		d.font(style(warn), sizeBody)
+		d.font(paper.Style(warn), sizeBody)
 		noteLines = paper.Wrap(d.f, note, g.descW-2)
 	}
 	lh := lineH(sizeBody)
@@ -217,7 +217,7 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 		f.CellFormat(g.descW, lh, l, "", 1, "L", false, 0, "")
 	}
 	if len(noteLines) > 0 {
-		d.font(style(warn), sizeBody)
+		d.font(paper.Style(warn), sizeBody)
 		d.ink(80, 80, 80)
 		if warn {
 			d.ink(darkRed[0], darkRed[1], darkRed[2])
