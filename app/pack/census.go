@@ -157,4 +157,3 @@ func (d *doc) censusRow(pt Patient, shade bool) {
 	}
 	f.SetXY(margin, y+h)
 }
-
