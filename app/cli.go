@@ -85,7 +85,7 @@ func (c *cli) run(args []string) int {
 	}
 	name := args[0]
 	if isHelp(name) {
-		if len(args) == 1 {
+		if len(args) == 1 || isHelp(args[1]) { // lifeboat help, lifeboat help help
 			c.usage(c.stdout)
 			return ExitOK
 		}

@@ -1,6 +1,6 @@
-// Package benchenv says on what machine, and how busy, a benchmark ran:
-// the benchmarks report the load average beside their figures, and
-// bench/run.sh heads its result file with the CPU model.
+// Package benchenv says how busy the machine was while a benchmark ran:
+// the benchmarks report the load average beside their figures (bench/run.sh
+// heads its result file with the CPU model and the load before and after).
 package benchenv
 
 import (
@@ -25,20 +25,6 @@ func Load1() float64 {
 		return -1
 	}
 	return v
-}
-
-// CPUModel is the model name of the first CPU (/proc/cpuinfo), or "".
-func CPUModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return ""
-	}
-	for line := range strings.Lines(string(b)) {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 // Reporter is what reports a benchmark's metrics (*testing.B).
