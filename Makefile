@@ -46,7 +46,7 @@ FUZZTIME ?= 5m
 fuzz:
 	FUZZTIME=$(FUZZTIME) GO=$(GO) ./docs/fuzz.sh
 
-# The same for a few seconds each, as part of make test (about a minute); an
+# The same for a few seconds each, as part of make test (about 1.5 minutes); an
 # input that hangs a target fails it after 5 minutes.
 fuzz-smoke:
 	FUZZTIME=3s FUZZMINIMIZE=1s FUZZTIMEOUT=5m GO=$(GO) ./docs/fuzz.sh
