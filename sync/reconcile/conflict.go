@@ -60,7 +60,7 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 	case store.KindAllergy:
 		for _, f := range allergies {
 			a := f.R
-			if a.Patient.Reference == "" || a.Patient.Reference != it.EHRPatient || hasIdentifier(a.Identifier, r.Config.entrySystem(), e.ID) {
+			if a.Patient.Reference == "" || a.Patient.Reference != it.EHRPatient || entryIdentified(a.Identifier, nil, r.Config.entrySystem(), e.ID, false) {
 				continue
 			}
 			if a.VerificationStatus.HasCode("entered-in-error") || a.VerificationStatus.HasCode("refuted") {

@@ -492,13 +492,9 @@ func matches(res *resource, param, value string) bool {
 	sys, val := splitToken(value)
 	switch param {
 	case "identifier":
-		return hasIdentifier(res.Identifier, sys, val)
+		return entryIdentified(res.Identifier, nil, sys, val, false)
 	case "_tag":
-		for _, t := range res.Meta.Tag {
-			if t.System == sys && t.Code == val {
-				return true
-			}
-		}
+		return entryIdentified(nil, res.Meta.Tag, sys, val, false)
 	}
 	return false
 }

@@ -159,14 +159,21 @@ func Identifies(body json.RawMessage, entryID string, cfg Config) bool {
 	if entryID == "" || json.Unmarshal(body, &r) != nil {
 		return false
 	}
-	sys := cfg.entrySystem()
-	for _, id := range r.Identifier {
-		if id.System == sys && (id.Value == entryID || strings.HasPrefix(id.Value, entryID+"/")) {
+	return entryIdentified(r.Identifier, r.Meta.Tag, cfg.entrySystem(), entryID, true)
+}
+
+// entryIdentified says whether an identifier of ids or a tag of tags
+// names entry id in system. With suffixed, an identifier value id/suffix
+// (one of the entry's vital signs) names it too; a tag names only the
+// entry itself.
+func entryIdentified(ids []r4.Identifier, tags []r4.Coding, system, id string, suffixed bool) bool {
+	for _, x := range ids {
+		if x.System == system && (x.Value == id || suffixed && strings.HasPrefix(x.Value, id+"/")) {
 			return true
 		}
 	}
-	for _, t := range r.Meta.Tag {
-		if t.System == sys && t.Code == entryID {
+	for _, t := range tags {
+		if t.System == system && t.Code == id {
 			return true
 		}
 	}
@@ -702,23 +709,24 @@ func serverBody(s ServerResource) (object, error) {
 	return r, nil
 }
 
-// hasEntryIdentifier says whether r carries the identifier of entry id.
+// hasEntryIdentifier says whether r carries the identifier of entry id,
+// and whether one that does marks a change.
 func (b *builder) hasEntryIdentifier(r object, id string) (has, changed bool) {
 	var list []json.RawMessage
 	r.get("identifier", &list)
+	var ids, changes []r4.Identifier
 	for _, raw := range list {
 		var x r4.Identifier
-		if json.Unmarshal(raw, &x) != nil || x.System != b.cfg.entrySystem() {
+		if json.Unmarshal(raw, &x) != nil {
 			continue
 		}
-		if x.Value == id || strings.HasPrefix(x.Value, id+"/") {
-			has = true
-			if x.Type.Text == changeMark {
-				changed = true
-			}
+		ids = append(ids, x)
+		if x.Type.Text == changeMark {
+			changes = append(changes, x)
 		}
 	}
-	return has, changed
+	sys := b.cfg.entrySystem()
+	return entryIdentified(ids, nil, sys, id, true), entryIdentified(changes, nil, sys, id, true)
 }
 
 // change adds a PUT of s as changed by edit, unless the entry's change is

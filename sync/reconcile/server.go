@@ -92,10 +92,6 @@ func refText(r *r4.Reference) string {
 	return r.Reference
 }
 
-func hasIdentifier(ids []r4.Identifier, system, value string) bool {
-	return slices.ContainsFunc(ids, func(id r4.Identifier) bool { return id.System == system && id.Value == value })
-}
-
 // reader searches the server in comma-list batches.
 type reader struct{ client *rest.Client }
 
