@@ -340,7 +340,8 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 	for _, it := range open {
 		e := entry(it)
 		c := Context{Patient: it.EHRPatient}
-		if enc := current[it.EHRPatient]; enc != nil {
+		enc := current[it.EHRPatient]
+		if enc != nil {
 			c.Encounter = enc.server()
 		}
 		if e.Kind == store.KindCancellation {
@@ -354,7 +355,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 		if it.Decision == nil || it.Decision.Action != store.DecisionPush {
 			r.conflicts(ctx, rd, e, it, patients, orders, allergies, encounters, current)
 		}
-		if c.Encounter != nil && Identifies(c.Encounter.Body, e.ID, r.Config) {
+		if enc != nil && e.ID != "" && entryIdentified(enc.R.Identifier, enc.R.Meta.Tag, r.Config.entrySystem(), e.ID, true) {
 			// An earlier attempt changed the encounter: Requests leaves the
 			// change out, and the resource is the entry's all the same.
 			it.Resources = append(it.Resources, store.ServerRef{Type: "Encounter", ID: c.Encounter.ID, Version: c.Encounter.Version})
