@@ -22,7 +22,6 @@ const orBatch = 100
 // type T, with the JSON it came as (what a change of it starts from).
 type found[T any] struct {
 	R   *T
-	hdr *r4.Resource
 	raw json.RawMessage
 }
 
@@ -34,16 +33,25 @@ type resource struct {
 	Identifier []r4.Identifier `json:"identifier"`
 }
 
-// typed is an r4 resource type, through the Resource it embeds.
+// headed is what every r4 resource type has, through the Resource it
+// embeds.
+type headed interface{ Header() *r4.Resource }
+
+// typed is an r4 resource type.
 type typed[T any] interface {
 	*T
-	Header() *r4.Resource
+	headed
 }
 
-func (f *found[T]) ref() store.ServerRef { return refOf(f.hdr) }
+// hdr is the Resource part of the resource found. Every found is made by
+// decode, whose P makes sure *T has it.
+func (f *found[T]) hdr() *r4.Resource { return any(f.R).(headed).Header() }
+
+func (f *found[T]) ref() store.ServerRef { return refOf(f.hdr()) }
 
 func (f *found[T]) server() *ServerResource {
-	return &ServerResource{Type: f.hdr.ResourceType, ID: f.hdr.ID, Version: f.hdr.Meta.VersionID, Body: f.raw}
+	h := f.hdr()
+	return &ServerResource{Type: h.ResourceType, ID: h.ID, Version: h.Meta.VersionID, Body: f.raw}
 }
 
 func refOf(h *r4.Resource) store.ServerRef {
@@ -55,7 +63,6 @@ func decode[T any, P typed[T]](raw json.RawMessage) (*found[T], error) {
 	if err := json.Unmarshal(raw, f.R); err != nil {
 		return nil, err
 	}
-	f.hdr = P(f.R).Header()
 	return f, nil
 }
 
@@ -112,7 +119,7 @@ func search[T any, P typed[T]](ctx context.Context, rd reader, typ, param string
 			if err != nil {
 				return err
 			}
-			if r.hdr.ResourceType == typ {
+			if r.hdr().ResourceType == typ {
 				out = append(out, r)
 			}
 			return nil
@@ -132,7 +139,7 @@ func byID[T any, P typed[T]](ctx context.Context, rd reader, typ string, ids []s
 	}
 	out := make(map[string]*found[T], len(got))
 	for _, r := range got {
-		out[r.hdr.ID] = r
+		out[r.hdr().ID] = r
 	}
 	return out, nil
 }
@@ -145,7 +152,7 @@ func version[T any, P typed[T]](ctx context.Context, rd reader, typ, id, version
 		return nil
 	}
 	r, err := decode[T, P](raw)
-	if err != nil || r.hdr.ID != id {
+	if err != nil || r.hdr().ID != id {
 		return nil
 	}
 	return r
