@@ -33,7 +33,7 @@ const (
 
 // conflicts compares what the entry was based on with the server now.
 func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalEntry, it *Item,
-	patients map[string]*found[r4.Patient], orders map[string]*found[r4.MedicationRequest],
+	patients map[string]*found[r4.Patient], orders map[string]*found[order],
 	allergies []*found[r4.AllergyIntolerance], encounters []*found[r4.Encounter], current map[string]*found[r4.Encounter]) {
 	conflict := func(kind, reason string, side *Side) {
 		if it.Outcome != Conflict {
@@ -103,12 +103,12 @@ func replacedBy(p *r4.Patient) string {
 
 // orderConflict compares the order a dose was given on, as the snapshot
 // held it, with the order now.
-func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.JournalEntry, now *found[r4.MedicationRequest], conflict func(string, string, *Side)) {
+func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.JournalEntry, now *found[order], conflict func(string, string, *Side)) {
 	if now == nil {
 		conflict(ConflictOrderMissing, "the order the dose was given on is no longer in the EHR", &Side{Value: "no order"})
 		return
 	}
-	o := now.R
+	o := &now.R.MedicationRequest
 	var was store.Version
 	for _, b := range e.BasedOn {
 		if b.Type == "MedicationRequest" && b.ID == o.ID {
@@ -127,23 +127,42 @@ func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.Jour
 	if was.VersionID == "" {
 		return
 	}
-	old := version[r4.MedicationRequest](ctx, rd, "MedicationRequest", o.ID, was.VersionID)
+	old := version[order](ctx, rd, "MedicationRequest", o.ID, was.VersionID)
 	if old == nil {
 		return // the server keeps no history: only the status can be compared
 	}
-	if !sameJSON(dosageInstruction(old.raw), dosageInstruction(now.raw)) ||
+	if !sameJSON(old.R.dosage, now.R.dosage) ||
 		conceptText(old.R.MedicationCodeableConcept) != conceptText(o.MedicationCodeableConcept) ||
 		refText(old.R.MedicationReference) != refText(o.MedicationReference) {
 		conflict(ConflictOrderChanged, "the order's medication, dose or timing changed in the EHR since the snapshot", side)
 	}
 }
 
-// dosageInstruction is an order's dosageInstruction as the server wrote
-// it, so that two versions compare whole, with what r4 does not model.
-func dosageInstruction(raw json.RawMessage) json.RawMessage {
-	var members map[string]json.RawMessage
-	_ = json.Unmarshal(raw, &members)
-	return members["dosageInstruction"]
+// order is a MedicationRequest as the server has it, with its
+// dosageInstruction also kept as the server wrote it, so that two
+// versions compare whole, with what r4 does not model.
+type order struct {
+	r4.MedicationRequest
+	dosage json.RawMessage
+}
+
+// UnmarshalJSON decodes the order in one pass, keeping the
+// dosageInstruction member as written; only that member is decoded
+// again, into the MedicationRequest.
+func (o *order) UnmarshalJSON(b []byte) error {
+	var w struct {
+		*r4.MedicationRequest
+		Dosage json.RawMessage `json:"dosageInstruction"`
+	}
+	w.MedicationRequest = &o.MedicationRequest
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	o.dosage = w.Dosage
+	if len(w.Dosage) == 0 {
+		return nil
+	}
+	return json.Unmarshal(w.Dosage, &o.DosageInstruction)
 }
 
 func orderValue(o *r4.MedicationRequest) string {

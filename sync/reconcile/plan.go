@@ -304,7 +304,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 	if err != nil {
 		return err
 	}
-	orders, err := byID[r4.MedicationRequest](ctx, rd, "MedicationRequest", ids(func(it *Item) string {
+	orders, err := byID[order](ctx, rd, "MedicationRequest", ids(func(it *Item) string {
 		if m := entry(it).Medication; m != nil {
 			return m.OrderID
 		}
