@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -162,7 +163,11 @@ func (o *order) UnmarshalJSON(b []byte) error {
 	if len(w.Dosage) == 0 {
 		return nil
 	}
-	return json.Unmarshal(w.Dosage, &o.DosageInstruction)
+	err := json.Unmarshal(w.Dosage, &o.DosageInstruction)
+	if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
+		te.Field = strings.TrimSuffix("dosageInstruction."+te.Field, ".") // where in the order
+	}
+	return err
 }
 
 func orderValue(o *r4.MedicationRequest) string {

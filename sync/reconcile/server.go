@@ -1,11 +1,15 @@
 package reconcile
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 
 	"lifeboat/store"
 	"lifeboat/sync/fhir/r4"
@@ -117,7 +121,7 @@ func search[T any, P typed[T]](ctx context.Context, rd reader, typ, param string
 		err := rd.client.Search(ctx, typ, q, func(raw json.RawMessage) error {
 			r, err := decode[T, P](raw)
 			if err != nil {
-				return err
+				return unreadable(typ, raw, err)
 			}
 			if r.hdr().ResourceType == typ {
 				out = append(out, r)
@@ -129,6 +133,40 @@ func search[T any, P typed[T]](ctx context.Context, rd reader, typ, param string
 		}
 	}
 	return out, nil
+}
+
+// unreadable is the error of a search that found a resource it could not
+// decode. The search fails with it, and the plan with the search: what
+// the plan reads is what shows conflicts and what an earlier attempt
+// already got through, so a resource it cannot read is not passed over.
+// The sentence names the resource by type and id, never by what it
+// holds, so that IT can find and mend it on the server.
+func unreadable(typ string, raw json.RawMessage, err error) error {
+	var h r4.Resource
+	_ = json.Unmarshal(raw, &h)
+	what := "a " + typ + " on the server without a readable id"
+	if h.ID != "" {
+		what = "the server's " + cmp.Or(h.ResourceType, typ) + "/" + h.ID
+	}
+	why := "it is not what FHIR R4 allows"
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		why = "it is not valid JSON"
+	case errors.As(err, &te):
+		// The path, without the Go types the members are decoded through.
+		var path []string
+		for m := range strings.SplitSeq(te.Field, ".") {
+			if m != "" && !unicode.IsUpper(rune(m[0])) {
+				path = append(path, m)
+			}
+		}
+		if len(path) > 0 {
+			why = "its " + strings.Join(path, ".") + " is not what FHIR R4 allows there"
+		}
+	}
+	return fmt.Errorf("%s could not be read (%s): a search of %s found it, and the plan cannot be made until it is mended on the server", what, why, typ)
 }
 
 // byID reads resources of typ by id, keyed by id.
