@@ -17,12 +17,14 @@
 //
 //   - Skip and count, never abort. A resource of a type the chart does not
 //     use (Claim, Immunization...) is skipped and counted in
-//     Import.Skipped. A resource that cannot be used (a field of the wrong
-//     JSON type, no id, no patient reference on a patient-scoped resource,
+//     Import.Skipped. A resource that cannot be used (a field it reads of
+//     the wrong JSON type, no id, no patient reference on a patient-scoped resource,
 //     no code on an Observation or Flag, no medication on an order) is
 //     skipped and listed in Import.Malformed by input, position and
-//     reason. Reasons name fields, never values: no patient data goes into
-//     an error or a report.
+//     reason. A member of the wrong type that its converter does not read
+//     (see read) is left out and the resource used, counted in
+//     Import.Ignored. Reasons name fields, never values: no patient data
+//     goes into an error or a report.
 //   - No file names. A file may be named after its patient, so errors,
 //     Malformed records and Import.Summary number the inputs ("input file
 //     3", "folder 2 of the inputs"; see Read) and never name them.

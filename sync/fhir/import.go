@@ -43,6 +43,13 @@ type Import struct {
 	// version left out as read (entered in error...) withdraws the older
 	// ones from the charts (see bucket.settle); it is not counted here.
 	Duplicates int
+	// Ignored counts resources used without members of the wrong type
+	// that Lifeboat does not read (an Encounter whose class is an array,
+	// an Observation whose meta.tag is an object): those members are
+	// left out, the rest is used. IgnoredAt says where the first
+	// MaxMalformed of them were and which members, by path only.
+	Ignored   int
+	IgnoredAt []Malformed
 
 	tooLargeAt   []Malformed       // where the first TooLarge were, for Summary
 	inputs       []input           // what was read, in reading order, for fetching raw JSON
@@ -164,6 +171,19 @@ func (im *Import) Summary() string {
 	if im.Duplicates > 0 {
 		sb.WriteString(" " + plural(im.Duplicates, "resource was", "resources were") + " read again with other content" +
 			" (same type and id): the newest version was kept (later meta.lastUpdated, then higher meta.versionId, else the one read last).")
+	}
+	if im.Ignored > 0 {
+		sb.WriteString(" " + plural(im.Ignored, "resource was", "resources were") + " used without members of the wrong type that Lifeboat does not read (")
+		for i, m := range im.IgnoredAt[:min(len(im.IgnoredAt), summaryExamples)] {
+			if i > 0 {
+				sb.WriteString("; ")
+			}
+			sb.WriteString(m.String())
+		}
+		if more := im.Ignored - min(len(im.IgnoredAt), summaryExamples); more > 0 {
+			sb.WriteString("; and " + thousands(more) + " more")
+		}
+		sb.WriteString(").")
 	}
 	if im.Unlinked > 0 {
 		sb.WriteString(" " + plural(im.Unlinked, "row refers", "rows refer") + " to no patient in the input and " +

@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,9 +19,10 @@ type entry struct {
 	raw                []byte
 	at                 rawAt
 	meta               r4.Meta
-	subject            string // patient reference key, for patient-scoped rows
-	bad                string // why it was skipped, when it was
-	dropped            string // why a patient's resource read was left out, when it was (see Import.NotShown)
+	subject            string   // patient reference key, for patient-scoped rows
+	bad                string   // why it was skipped, when it was
+	dropped            string   // why a patient's resource read was left out, when it was (see Import.NotShown)
+	ignored            []string // paths of members of the wrong type left out, none of them read (see decode)
 	strs               map[string]string
 }
 
@@ -58,6 +60,106 @@ var converters = map[string]func(*entry) any{
 	"Composition":              (*entry).composition,
 }
 
+// read are the members each converter reads, by JSON path: top-level
+// members, or a member of one (meta.versionId). Every type also reads id,
+// meta.versionId and meta.lastUpdated (see readByAll). A member of the
+// wrong type that is not here is left out and counted (see entry.decode,
+// Import.Ignored); one that is here makes the resource malformed. Keep
+// it in step with the converters: TestReadMembersMatchTheConverters
+// fails when a converter reads a member that is not here.
+var read = map[string][]string{
+	"Patient":                  {"identifier", "name", "gender", "birthDate", "deceasedBoolean", "deceasedDateTime"},
+	"Practitioner":             {"name"},
+	"Location":                 {"name", "physicalType", "partOf"},
+	"Encounter":                {"status", "subject", "period", "location"},
+	"AllergyIntolerance":       {"clinicalStatus", "verificationStatus", "type", "category", "criticality", "code", "patient", "recordedDate", "reaction"},
+	"Condition":                {"clinicalStatus", "verificationStatus", "code", "subject", "onsetDateTime", "onsetPeriod", "recordedDate"},
+	"MedicationRequest":        {"contained", "status", "intent", "medicationCodeableConcept", "medicationReference", "subject", "authoredOn", "dosageInstruction", "dispenseRequest"},
+	"MedicationAdministration": {"contained", "status", "statusReason", "medicationCodeableConcept", "medicationReference", "subject", "effectiveDateTime", "effectivePeriod", "request", "dosage"},
+	"MedicationStatement":      {"contained", "status", "medicationCodeableConcept", "medicationReference", "subject", "effectiveDateTime", "effectivePeriod", "dateAsserted", "informationSource", "dosage"},
+	"Medication":               {"code"},
+	"Observation": {"status", "category", "code", "subject", "effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued",
+		"valueQuantity", "valueCodeableConcept", "valueString", "valueBoolean", "valueInteger", "dataAbsentReason",
+		"interpretation", "referenceRange", "component"},
+	"Flag":              {"status", "code", "subject", "period"},
+	"DocumentReference": {"status", "docStatus", "type", "subject", "date", "author", "description", "content", "context.period"},
+	"List":              {"status", "code", "subject", "date", "entry", "emptyReason"},
+	"Composition":       {"status", "subject", "date", "section"},
+}
+
+// readByAll are the members every converter reads (entry.decode, the
+// resource's source).
+var readByAll = []string{"resourceType", "id", "meta.versionId", "meta.lastUpdated"}
+
+// reads says whether the converter of rtype reads the member at path (a
+// decoding error's dotted path): the member itself, one inside it, or
+// one that holds it.
+func reads(rtype, path string) bool {
+	for _, list := range [][]string{readByAll, read[rtype]} {
+		for _, m := range list {
+			if m == path || strings.HasPrefix(path, m+".") || strings.HasPrefix(m, path+".") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxIgnored bounds the members of the wrong type one resource may have
+// left out before it is called malformed.
+const maxIgnored = 16
+
+// withoutMember returns the JSON raw without the member at path, in every
+// object along it (through arrays too), and whether one was left out.
+// Member names match as encoding/json matches them, without regard to case.
+func withoutMember(raw []byte, path []string) ([]byte, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || len(path) == 0 {
+		return raw, false
+	}
+	switch raw[0] {
+	case '[':
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			return raw, false
+		}
+		changed := false
+		for i, el := range list {
+			if less, ok := withoutMember(el, path); ok {
+				list[i], changed = less, true
+			}
+		}
+		if !changed {
+			return raw, false
+		}
+		out, err := json.Marshal(list)
+		return out, err == nil
+	case '{':
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return raw, false
+		}
+		changed := false
+		for k, v := range obj {
+			if !strings.EqualFold(k, path[0]) {
+				continue
+			}
+			if len(path) == 1 {
+				delete(obj, k)
+				changed = true
+			} else if less, ok := withoutMember(v, path[1:]); ok {
+				obj[k], changed = less, true
+			}
+		}
+		if !changed {
+			return raw, false
+		}
+		out, err := json.Marshal(obj)
+		return out, err == nil
+	}
+	return raw, false
+}
+
 // typeName maps each used type to one shared copy of its name.
 var typeName = func() map[string]string {
 	m := map[string]string{}
@@ -76,10 +178,36 @@ var referenced = map[string]bool{
 	"AllergyIntolerance": true, "Condition": true, "MedicationStatement": true,
 }
 
+// decode decodes the resource into v. A member of the wrong type that
+// the converter of this type does not read (see reads) is left out: the
+// resource is decoded again without it, used as it is, and the member's
+// path noted in e.ignored. One the converter reads makes the resource
+// malformed, as does any other decoding error: a value the chart shows is
+// never guessed.
 func (e *entry) decode(v interface{ Header() *r4.Resource }) bool {
-	if err := json.Unmarshal(e.raw, v); err != nil {
-		e.bad = decodeReason(e.rtype, err)
-		return false
+	raw := e.raw
+	for range maxIgnored + 1 {
+		err := json.Unmarshal(raw, v)
+		if err == nil {
+			break
+		}
+		var te *json.UnmarshalTypeError
+		path := ""
+		if errors.As(err, &te) {
+			path = embedded.Replace(te.Field)
+		}
+		if path == "" || reads(e.rtype, path) || len(e.ignored) == maxIgnored {
+			e.bad = decodeReason(e.rtype, err)
+			return false
+		}
+		less, ok := withoutMember(raw, strings.Split(path, "."))
+		if !ok {
+			e.bad = decodeReason(e.rtype, err)
+			return false
+		}
+		e.ignored = append(e.ignored, path)
+		raw = less
+		reflect.ValueOf(v).Elem().SetZero() // decode afresh, nothing left of the wrong member
 	}
 	b := v.Header()
 	e.id = strings.TrimSpace(b.ID)

@@ -43,7 +43,11 @@ func (e *entry) medicine(cc *r4.CodeableConcept, ref *r4.Reference, contained []
 // the id.
 func containedMedicationCode(list []json.RawMessage, id string) (r4.CodeableConcept, bool) {
 	for _, raw := range list {
-		var c r4.Medication
+		var c struct { // only what is read: a broken member elsewhere hides no name
+			ResourceType string             `json:"resourceType"`
+			ID           string             `json:"id"`
+			Code         r4.CodeableConcept `json:"code"`
+		}
 		if json.Unmarshal(raw, &c) == nil && c.ResourceType == "Medication" && strings.TrimSpace(c.ID) == id {
 			return c.Code, true
 		}

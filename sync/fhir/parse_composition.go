@@ -39,7 +39,9 @@ type chartSection struct {
 // (allergies, problems, medications, by their LOINC codes), sub-sections
 // included.
 func chartSections(raw []byte) []chartSection {
-	var j r4.Composition
+	var j struct { // only what is read: a broken member elsewhere hides no section
+		Section []r4.CompositionSection `json:"section"`
+	}
 	if json.Unmarshal(raw, &j) != nil {
 		return nil
 	}

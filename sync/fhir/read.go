@@ -477,6 +477,13 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 		return
 	}
 	r.im.Counts[rtype]++
+	if len(e.ignored) > 0 {
+		r.im.Ignored++
+		if len(r.im.IgnoredAt) < MaxMalformed {
+			r.im.IgnoredAt = append(r.im.IgnoredAt, Malformed{File: r.in.label, Position: pos,
+				Reason: rtype + ": wrong type, left out: " + strings.Join(e.ignored, ", ")})
+		}
+	}
 	if fullURL != "" && referenced[rtype] {
 		r.im.refs[fullURL] = rtype + "/" + e.id
 	}
