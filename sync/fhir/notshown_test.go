@@ -95,3 +95,23 @@ func TestNotShownByPatientAddsUpToNotShown(t *testing.T) {
 		t.Errorf("by patient %q, whole %q", got, want)
 	}
 }
+
+// An Immunization too large or nested too deep is refused before it is
+// walked: skipped, never counted as its patient's resource not read.
+func TestATooLargeOrTooDeepResourceNotReadIsRefusedBeforeItIsCounted(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000)
+	for name, extra := range map[string]string{
+		"too large": `"note":[{"text":"` + strings.Repeat("x", MaxResource+1) + `"}],"x":` + deep,
+		"too deep":  `"x":` + deep,
+	} {
+		data := ndjson(`{"resourceType":"Patient","id":"p1"}`,
+			`{"resourceType":"Immunization","id":"imm","status":"completed","patient":{"reference":"Patient/p1"},`+extra+`}`)
+		im, err := ReadBytes("test", []byte(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := im.NotShown(); len(got) != 0 || im.Skipped["Immunization"] != 1 || im.Counts["Patient"] != 1 {
+			t.Errorf("%s: NotShown %q, skipped %v, counts %v", name, got, im.Skipped, im.Counts)
+		}
+	}
+}

@@ -449,22 +449,28 @@ func (r *reader) bundle(data []byte, off int64, prefix string) {
 
 // resource converts and files one resource whose JSON starts at byte off.
 func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos string) {
+	// Size and depth first, whatever the type: a resource too large or
+	// too deep is refused before any of it is walked or counted.
 	conv := converters[rtype]
+	if len(raw) > MaxResource {
+		r.tooLarge(pos, rtype, raw)
+		return
+	}
+	if tooDeep(raw) {
+		if conv == nil {
+			r.im.Skipped[rtype]++
+			return
+		}
+		r.malformed(pos, fmt.Sprintf("%s: nested deeper than %d levels", typeName[rtype], MaxDepth))
+		r.unreadable(rtype, raw)
+		return
+	}
 	if conv == nil {
 		r.im.Skipped[rtype]++
 		r.notRead(rtype, raw, fullURL)
 		return
 	}
 	rtype = typeName[rtype] // shared copy
-	if len(raw) > MaxResource {
-		r.tooLarge(pos, rtype, raw)
-		return
-	}
-	if tooDeep(raw) {
-		r.malformed(pos, fmt.Sprintf("%s: nested deeper than %d levels", rtype, MaxDepth))
-		r.unreadable(rtype, raw)
-		return
-	}
 	e := &entry{strs: r.strs, rtype: rtype, raw: raw, fullURL: fullURL, at: rawAt{file: r.fileIdx, off: off, n: int32(len(raw)), sum: maphash.Bytes(r.im.seed, raw)}}
 	item := conv(e)
 	r.im.inputKey(fullURL)
