@@ -89,7 +89,7 @@ var criticalityRank = map[string]int{"high": 0, "unable-to-assess": 1, "": 2, "l
 // stays only when no allergy is active: a real active allergy contradicts
 // it.
 func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
-	rows := shown(dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source }), hiddenAllergy)
+	rows := shown(slices.Clone(b.allergies), hiddenAllergy)
 	slices.SortStableFunc(rows, func(x, y allergyRow) int {
 		if r := cmpBool(!x.Active(), !y.Active()); r != 0 {
 			return r
@@ -115,7 +115,7 @@ func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
 
 // problems: active first, newest onset first.
 func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
-	rows := shown(dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source }), hiddenProblem)
+	rows := shown(slices.Clone(b.problems), hiddenProblem)
 	slices.SortStableFunc(rows, func(x, y problemRow) int {
 		if r := cmpBool(inactive(x.ClinicalStatus), inactive(y.ClinicalStatus)); r != 0 {
 			return r
@@ -154,7 +154,7 @@ func medRank(m store.Medication) int {
 // current, in the same order; those that are history are left out.
 // Administrations newest first, the newest keepAdmins.
 func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], store.Section[store.Administration]) {
-	admins := shown(dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source }), hiddenAdmin)
+	admins := shown(slices.Clone(b.admins), hiddenAdmin)
 	for i := range admins {
 		a := &admins[i]
 		a.OrderID = im.idOf(a.request, "MedicationRequest")
@@ -173,7 +173,7 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		return cmp.Or(y.Time.Compare(x.Time), bySource(&x.Source, &y.Source))
 	})
 
-	rows := shown(dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source }), hiddenMed)
+	rows := shown(slices.Clone(b.meds), hiddenMed)
 	meds := store.Section[store.Medication]{}
 	for _, m := range rows {
 		if m.medRef != "" {
@@ -319,7 +319,7 @@ func latestMeasure(list []obsRow) *store.Measure {
 // alerts: code status first, then isolation, fall risk, others; newest
 // first within each kind.
 func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
-	rows := shown(dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source }), hiddenAlert)
+	rows := shown(slices.Clone(b.alerts), hiddenAlert)
 	slices.SortStableFunc(rows, func(x, y alertRow) int {
 		if r := cmpInt(alertRank[x.Kind], alertRank[y.Kind]); r != 0 {
 			return r

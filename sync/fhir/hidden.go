@@ -60,7 +60,8 @@ func hiddenAlert(a *alertRow) string {
 	return ""
 }
 
-// shown keeps the rows that are shown, in their order.
+// shown keeps the rows that are shown, in their order. It filters rows in
+// place: give it a copy of a bucket's rows, which Census calls share.
 func shown[T any](rows []T, hidden func(*T) string) []T {
 	out := rows[:0]
 	for i := range rows {

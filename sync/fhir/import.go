@@ -418,14 +418,14 @@ func (b *bucket) addObs(k obsKey, o obsRow) (dup int) {
 		n, why = keepLabs, olderLabs
 	}
 	var out int
-	b.obs[k], dup, out = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source, uint64) { return o.Time, &o.Source, o.raw.sum })
+	b.obs[k], dup, out = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source, rawAt) { return o.Time, &o.Source, o.raw })
 	b.countOlder("Observation", why, out)
 	return dup
 }
 
 func (b *bucket) addNote(n noteRow) (dup int) {
 	var out int
-	b.notes, dup, out = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source, uint64) { return n.Time, &n.Source, n.raw.sum })
+	b.notes, dup, out = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source, rawAt) { return n.Time, &n.Source, n.raw })
 	b.countOlder("DocumentReference", olderNotes, out)
 	return dup
 }
@@ -465,7 +465,7 @@ func (b *bucket) merge(o *bucket) (dups int) {
 }
 
 // duplicates counts the rows of b whose resource (type and id) came
-// before with other content; the charts keep the newest (see dedupe).
+// before with other content; the charts keep the newest (see bucket.settle).
 func (b *bucket) duplicates() int {
 	return countDuplicates(b.allergies, func(a *allergyRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
 		countDuplicates(b.problems, func(p *problemRow) (*store.Source, uint64) { return &p.Source, p.raw.sum }) +
@@ -502,7 +502,7 @@ func (im *Import) store(e *entry, item any) {
 		if old != nil && old.raw.sum != v.raw.sum {
 			im.Duplicates++
 		}
-		if old == nil || newerVersion(&v.Source, &old.Source) {
+		if old == nil || laterVersion(version{v.Source, v.raw}, version{old.Source, old.raw}) > 0 {
 			im.patients[v.ID] = v
 		}
 	case *locationRow:
@@ -632,13 +632,6 @@ func (im *Import) idOf(ref, typ string) string {
 	return id
 }
 
-// newerVersion reports whether a is a newer version of the same resource
-// than b: by lastUpdated, then by a numeric versionId. When neither tells,
-// the one read later (a) wins.
-func newerVersion(a, b *store.Source) bool {
-	return compareVersions(a, b) >= 0
-}
-
 // compareVersions orders two versions of a resource by lastUpdated, then
 // by a numeric versionId; it is 0 when neither tells.
 func compareVersions(a, b *store.Source) int {
@@ -660,15 +653,15 @@ func compareVersions(a, b *store.Source) int {
 // It also says whether x met a version of itself with other content, and
 // whether a row (x or one kept before) was left out for being older than
 // the n kept (out, 0 or 1).
-func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source, uint64)) (_ []T, dup, out int) {
-	xt, xs, xsum := key(&x)
+func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source, rawAt)) (_ []T, dup, out int) {
+	xt, xs, xat := key(&x)
 	for i := range list {
-		_, s, sum := key(&list[i])
+		_, s, at := key(&list[i])
 		if s.ID == xs.ID && s.Type == xs.Type {
-			if sum != xsum {
+			if at.sum != xat.sum {
 				dup = 1
 			}
-			if !newerVersion(xs, s) {
+			if laterVersion(version{*xs, xat}, version{*s, at}) < 0 {
 				return list, dup, 0
 			}
 			list = append(list[:i], list[i+1:]...)
@@ -700,22 +693,4 @@ func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Sou
 	copy(list[i+1:], list[i:])
 	list[i] = x
 	return list, dup, out
-}
-
-// dedupe keeps the newest version of each resource, in first-seen order.
-func dedupe[T any](list []T, src func(*T) *store.Source) []T {
-	at := make(map[string]int, len(list))
-	out := list[:0:0]
-	for i := range list {
-		s := src(&list[i])
-		if j, ok := at[s.ID]; ok {
-			if newerVersion(s, src(&out[j])) {
-				out[j] = list[i]
-			}
-			continue
-		}
-		at[s.ID] = len(out)
-		out = append(out, list[i])
-	}
-	return out
 }

@@ -118,17 +118,17 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 			counts[notShownKey{src.Type, why}]++
 		}
 	}
-	for _, r := range dedupe(slices.Clone(b.allergies), func(a *allergyRow) *store.Source { return &a.Source }) {
+	for _, r := range b.allergies {
 		count(&r.Source, hiddenAllergy(&r))
 	}
-	for _, r := range dedupe(slices.Clone(b.problems), func(p *problemRow) *store.Source { return &p.Source }) {
+	for _, r := range b.problems {
 		count(&r.Source, hiddenProblem(&r))
 	}
-	for _, r := range dedupe(slices.Clone(b.meds), func(m *medRow) *store.Source { return &m.Source }) {
+	for _, r := range b.meds {
 		count(&r.Source, hiddenMed(&r))
 	}
 	admins := 0
-	for _, r := range dedupe(slices.Clone(b.admins), func(a *adminRow) *store.Source { return &a.Source }) {
+	for _, r := range b.admins {
 		why := hiddenAdmin(&r)
 		if why == "" {
 			admins++
@@ -138,7 +138,7 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 	if admins > keepAdmins {
 		counts[notShownKey{"MedicationAdministration", olderAdmins}] += admins - keepAdmins
 	}
-	for _, r := range dedupe(slices.Clone(b.alerts), func(a *alertRow) *store.Source { return &a.Source }) {
+	for _, r := range b.alerts {
 		count(&r.Source, hiddenAlert(&r))
 	}
 	if len(b.dropped) > 0 {

@@ -91,7 +91,6 @@ func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
 			comps = append(comps, a)
 		}
 	}
-	comps = dedupe(comps, func(a *assertion) *store.Source { return &a.src })
 	slices.SortStableFunc(comps, func(x, y assertion) int { return x.when.Compare(y.when) })
 	decided := map[section]bool{}
 	for i := len(comps) - 1; i >= 0; i-- { // newest first

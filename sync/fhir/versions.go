@@ -24,9 +24,10 @@ type version struct {
 }
 
 // laterVersion compares two versions of a resource: by lastUpdated, then
-// by a numeric versionId, as newerVersion; when neither tells, the one
-// read later (later input, later in it) is the newer. It is 0 only for
-// the very same place.
+// by a numeric versionId; when neither tells, the one read later (later
+// input, later in it) is the newer. It is 0 only for the very same place.
+// It is the one comparison of versions: settle, drop, keepNewest and the
+// patients all use it.
 func laterVersion(a, b version) int {
 	if c := compareVersions(&a.src, &b.src); c != 0 {
 		return c
