@@ -13,7 +13,6 @@ import (
 
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
-	"lifeboat/sync/fhir/r4"
 	"lifeboat/sync/fhirjson"
 	"lifeboat/sync/rest"
 )
@@ -147,7 +146,7 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 	}
 	var ids []string
 	err := p.Client.Search(ctx, "Patient", url.Values{"_elements": {"id"}}, func(raw json.RawMessage) error {
-		var h r4.Resource
+		var h idOnly
 		if err := json.Unmarshal(raw, &h); err != nil {
 			return err
 		}
@@ -156,6 +155,35 @@ func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
 	})
 	return ids, err
 }
+
+// The census decodes only the members it reads, so that a member it does
+// not read (an Encounter's class as an array, a meta.tag as an object)
+// cannot stop it. One it reads that is of the wrong type still does: a
+// census is never guessed.
+type (
+	idOnly struct {
+		ID string `json:"id"`
+	}
+	reference struct {
+		Reference string `json:"reference"`
+	}
+	encounterSubject struct {
+		Subject reference `json:"subject"`
+	}
+	patientIDs struct {
+		ID         string `json:"id"`
+		Identifier []struct {
+			Value string `json:"value"`
+		} `json:"identifier"`
+	}
+	groupMembers struct {
+		ResourceType string `json:"resourceType"`
+		Member       []struct {
+			Entity   reference `json:"entity"`
+			Inactive bool      `json:"inactive"`
+		} `json:"member"`
+	}
+)
 
 // wardCensus is the patients of the ward's current encounters (in
 // progress or on leave) at the ward or any Location under it, eight levels
@@ -181,7 +209,7 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 				if err := c.add(raw); err != nil {
 					return err
 				}
-				var h r4.Resource
+				var h idOnly
 				if json.Unmarshal(raw, &h) == nil && !slices.Contains(locs, h.ID) {
 					locs, next = append(locs, h.ID), append(next, h.ID)
 				}
@@ -198,7 +226,7 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 	for _, b := range chunks(locs, batch) {
 		q := url.Values{"location": {refs("Location", b)}, "status": {"in-progress,onleave"}}
 		err := client.Search(ctx, "Encounter", q, func(raw json.RawMessage) error {
-			var h r4.Encounter
+			var h encounterSubject
 			if err := json.Unmarshal(raw, &h); err != nil {
 				return err
 			}
@@ -221,7 +249,7 @@ func (p *Puller) groupCensus(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var h r4.Group
+	var h groupMembers
 	if err := json.Unmarshal(raw, &h); err != nil || h.ResourceType != "Group" {
 		return nil, fmt.Errorf("%w: the Group is not a Group", rest.ErrNotFHIR)
 	}
@@ -242,7 +270,7 @@ func (p *Puller) listedCensus(ctx context.Context) ([]string, error) {
 	for _, b := range chunks(p.Census.Patients, batch) {
 		for _, param := range []string{"_id", "identifier"} {
 			err := p.Client.Search(ctx, "Patient", url.Values{param: {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
-				var h r4.Patient
+				var h patientIDs
 				if err := json.Unmarshal(raw, &h); err != nil {
 					return err
 				}
