@@ -12,14 +12,6 @@ import (
 	"lifeboat/store"
 )
 
-// memberCase is one resource of a fixture Bundle with one member changed.
-type memberCase struct {
-	file  string
-	entry int
-	rtype string
-	path  []string // the member: top-level, or within meta or context
-}
-
 // fixtureBundle is a fixture as its entries' resources, each as members.
 type fixtureBundle struct {
 	top     map[string]json.RawMessage
