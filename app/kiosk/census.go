@@ -77,48 +77,8 @@ func newCensusView(k *Kiosk) *censusView {
 		func() int { return len(v.shown) },
 		newCensusRow,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(v.shown) {
-				return
-			}
-			r := v.shown[i]
-			outer := o.(*fyne.Container)
-			c := outer.Objects[0].(*fyne.Container)
-			bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
-			overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
-			news := c.Objects[censusNewsCell].(*widget.Label)
-			// The cells the row may cut are given their texts without a
-			// refresh each: the row's one refresh lays them out, measured
-			// by their texts (censusRowLayout), and draws them. The bed
-			// and the doses overdue are measured by their own size.
-			if w, ok := v.earlyWarning(r.ID); ok {
-				news.Text = present.EarlyWarningShort(w, k.opt.Now())
-				news.Importance = riskImportance(w.Risk)
-				if w.Incomplete {
-					news.Importance = widget.WarningImportance
-				}
-				news.Show()
-			} else {
-				news.Hide()
-			}
-			setCodeStatusCell(c.Objects[censusCodeCell], r)
-			bed.SetText(r.Bed)
-			name.Text = censusLine(r, k.opt.Now)
-			flags.Text = joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r))
-			nextText, overdueText := v.medsText(r, k.opt.Now())
-			next.Text = nextText
-			overdue.SetText(overdueText)
-			if overdueText == "" {
-				overdue.Hide()
-			} else {
-				overdue.Show()
-			}
-			c.Refresh() // laid out anew: the widths follow the texts
-			note := outer.Objects[1].(*widget.Label)
-			if n := v.note(r); n != "" {
-				note.SetText(n)
-				note.Show()
-			} else {
-				note.Hide()
+			if i < len(v.shown) {
+				v.bindRow(v.shown[i], o)
 			}
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
@@ -152,6 +112,53 @@ func newCensusView(k *Kiosk) *censusView {
 		container.NewBorder(nil, nil, nil, v.register, v.count), v.progress), nil, nil, nil, v.list)
 	v.startClock()
 	return v
+}
+
+// bindRow shows patient r in census row o (newCensusRow), which may have
+// shown another patient before: every cell is set.
+func (v *censusView) bindRow(r store.CensusRow, o fyne.CanvasObject) {
+	k := v.k
+	outer := o.(*fyne.Container)
+	c := outer.Objects[0].(*fyne.Container)
+	lay := c.Layout.(*censusRowLayout)
+	bed, name, flags := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
+	overdue, next := c.Objects[3].(*widget.Label), c.Objects[4].(*widget.Label)
+	news := c.Objects[censusNewsCell].(*widget.Label)
+	// The cells the row may cut are given their whole texts, without a
+	// refresh each: the row's one refresh lays them out, measured by
+	// those texts (censusRowLayout), and draws them. The bed and the
+	// doses overdue are measured by their own size.
+	if w, ok := v.earlyWarning(r.ID); ok {
+		lay.setText(news, present.EarlyWarningShort(w, k.opt.Now()))
+		news.Importance = riskImportance(w.Risk)
+		if w.Incomplete {
+			news.Importance = widget.WarningImportance
+		}
+		news.Show()
+	} else {
+		lay.setText(news, "")
+		news.Hide()
+	}
+	setCodeStatusCell(c.Objects[censusCodeCell], r)
+	bed.SetText(r.Bed)
+	lay.setText(name, censusLine(r, k.opt.Now))
+	lay.setText(flags, joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r)))
+	nextText, overdueText := v.medsText(r, k.opt.Now())
+	lay.setText(next, nextText)
+	overdue.SetText(overdueText)
+	if overdueText == "" {
+		overdue.Hide()
+	} else {
+		overdue.Show()
+	}
+	c.Refresh() // laid out anew: the widths follow the texts
+	note := outer.Objects[1].(*widget.Label)
+	if n := v.note(r); n != "" {
+		note.SetText(n)
+		note.Show()
+	} else {
+		note.Hide()
+	}
 }
 
 // readSnapshot reads the census from the open snapshot (again, after a
@@ -322,7 +329,9 @@ func newCensusRow() fyne.CanvasObject {
 	news.TextStyle.Bold = true
 	news.Hide()
 	code := newCodeStatusCell()
-	return container.NewVBox(container.New(newCensusRowLayout(), bed, name, flags, overdue, next, news, code), note)
+	lay := newCensusRowLayout()
+	lay.setText(name, name.Text)
+	return container.NewVBox(container.New(lay, bed, name, flags, overdue, next, news, code), note)
 }
 
 // censusNameEnd ends the name in a census row's name cell.

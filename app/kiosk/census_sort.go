@@ -587,29 +587,31 @@ func (v *censusView) reveal(id string) {
 // again (with a new HarfBuzz font) at every refresh and resize, which made
 // most of a keystroke's time in the search with every row on screen cut.
 // The cut texts are measured once and remembered (textWidth, cutTexts).
+//
+// The whole text of each cell that may be cut is given to the layout by
+// the list's bind (setText), never read back from the label: a label
+// shows its cut, and a cut to nothing cannot be told from a patient with
+// nothing to show in a row that was reused.
 type censusRowLayout struct {
-	// cut are the cells shown cut, with their whole texts; nil in a zero
-	// layout (which then cuts nothing: widths only).
-	cut map[*widget.Label]cutCell
+	// full are the whole texts of the cells that may be cut, as last set.
+	full map[*widget.Label]string
 }
 
-// cutCell is a cell's whole text and the cut text shown in its place.
-type cutCell struct{ full, shown string }
-
-func newCensusRowLayout() censusRowLayout {
-	return censusRowLayout{cut: map[*widget.Label]cutCell{}}
+func newCensusRowLayout() *censusRowLayout {
+	return &censusRowLayout{full: map[*widget.Label]string{}}
 }
 
-// text is a cell's whole text: the label's, unless it shows a cut of it.
-func (l censusRowLayout) text(c *widget.Label) string {
-	if x, ok := l.cut[c]; ok && c.Text == x.shown {
-		return x.full
-	}
-	return c.Text
+// setText gives cell c its whole text; the next layout shows it, or cuts it.
+func (l *censusRowLayout) setText(c *widget.Label, text string) {
+	l.full[c] = text
+	c.Text = text
 }
+
+// text is a cell's whole text, as given by setText.
+func (l *censusRowLayout) text(c *widget.Label) string { return l.full[c] }
 
 // fullWidth is the width cell c needs to show its whole text.
-func (l censusRowLayout) fullWidth(c *widget.Label) float32 {
+func (l *censusRowLayout) fullWidth(c *widget.Label) float32 {
 	if !c.Visible() {
 		return 0
 	}
@@ -682,7 +684,7 @@ type rowWidths struct{ bed, news, code, name, flags, overdue, next float32 }
 // after it) is never cut while the row can hold it: the next dose gives
 // way first, then the NEWS2 cell is shortened, then the flags (the chart's
 // banners say them all), then the age.
-func (l censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWidths {
+func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWidths {
 	var w rowWidths
 	w.bed = objects[0].MinSize().Width
 	if c := objects[censusCodeCell]; c.Visible() {
@@ -724,7 +726,7 @@ var censusCuts = map[int]bool{1: true, 2: true, 4: false, censusNewsCell: true}
 
 // cutWhereNeeded shows each cell that may be cut whole when w holds its
 // whole text, cut to its width otherwise.
-func (l censusRowLayout) cutWhereNeeded(objects []fyne.CanvasObject, w rowWidths) {
+func (l *censusRowLayout) cutWhereNeeded(objects []fyne.CanvasObject, w rowWidths) {
 	for cell, ellipsis := range censusCuts {
 		c := objects[cell].(*widget.Label)
 		full := l.text(c)
@@ -740,13 +742,6 @@ func (l censusRowLayout) cutWhereNeeded(objects []fyne.CanvasObject, w rowWidths
 		shown := full
 		if c.Visible() && width < textWidth(full, c.TextStyle) {
 			shown = cutText(full, width, c.TextStyle, ellipsis)
-		}
-		if l.cut != nil {
-			if shown != full {
-				l.cut[c] = cutCell{full, shown}
-			} else {
-				delete(l.cut, c)
-			}
 		}
 		if c.Text != shown {
 			c.Text = shown
@@ -795,7 +790,7 @@ type cutKey struct {
 // cutTexts are the texts cutText cut; used on the UI thread only.
 var cutTexts = map[cutKey]string{}
 
-func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (l *censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for i, o := range objects {
 		m := o.MinSize()
@@ -810,7 +805,7 @@ func (l censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-func (l censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (l *censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	w := l.widths(objects, size.Width)
 	if size.Width > 0 { // a row not laid out yet is not drawn: nothing to cut
 		l.cutWhereNeeded(objects, w)

@@ -263,9 +263,10 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	test.NewTempApp(t)
 	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
 	cells := row.Objects
+	lay := row.Layout.(*censusRowLayout)
 	set := func(i int, text string) {
 		l := cells[i].(*widget.Label)
-		l.SetText(text)
+		lay.setText(l, text)
 		l.Show()
 	}
 	set(0, "101-A")
@@ -278,7 +279,7 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	name := cells[1].(*widget.Label)
 	need := textWidth("De Smet, Jozef Luc…", name.TextStyle) // the name, then "…" for the age cut
 	for _, width := range []float32{400, 470, 515, 600, 800} {
-		w := censusRowLayout{}.widths(cells, width)
+		w := lay.widths(cells, width)
 		if w.name < need {
 			t.Errorf("at %v px the name has %v px of the %v it needs (%+v)", width, w.name, need, w)
 		}
@@ -287,7 +288,7 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 		}
 	}
 	// Wide enough, nothing gives way.
-	w := censusRowLayout{}.widths(cells, 1400)
+	w := lay.widths(cells, 1400)
 	if w.name < fullWidth(name) || w.flags < fullWidth(cells[2].(*widget.Label)) || w.next == 0 ||
 		w.news < fullWidth(cells[censusNewsCell].(*widget.Label)) {
 		t.Errorf("at 1400 px: %+v", w)
