@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/store"
@@ -58,5 +59,37 @@ func TestAReusedCensusRowNeverShowsThePreviousPatientsFacts(t *testing.T) {
 	v.list.UpdateItem(a, item)
 	if flags.Text == "" {
 		t.Errorf("patient A's row lost its flags")
+	}
+}
+
+// The NEWS2 cell gives way in whole parts: the time first, then the whole
+// cell; its score is never cut ("NEWS2 1…" of 14 reads as 1).
+func TestTheNEWS2CellIsNeverCutInsideTheScore(t *testing.T) {
+	test.NewTempApp(t)
+	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
+	cells, lay := row.Objects, row.Layout.(*censusRowLayout)
+	set := func(i int, text string) {
+		l := cells[i].(*widget.Label)
+		lay.setText(l, text)
+		l.Show()
+	}
+	cells[0].(*widget.Label).SetText("12")
+	set(1, censusLine(store.CensusRow{Name: "Li, Bo", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
+	set(2, "")
+	set(4, "")
+	set(censusNewsCell, "NEWS2 14 · 08:00")
+	news := cells[censusNewsCell].(*widget.Label)
+	seen := map[string]bool{}
+	for width := float32(60); width <= 600; width += 2 {
+		row.Resize(fyne.NewSize(width, row.MinSize().Height))
+		switch news.Text {
+		case "NEWS2 14 · 08:00", "NEWS2 14", "":
+			seen[news.Text] = true
+		default:
+			t.Fatalf("at %v px the NEWS2 cell reads %q", width, news.Text)
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("the cell showed only %v", seen)
 	}
 }

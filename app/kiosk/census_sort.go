@@ -682,7 +682,7 @@ type rowWidths struct{ bed, news, code, name, flags, overdue, next float32 }
 // widths shares a row's width out. The bed, the code status and the doses
 // overdue are drawn whole; the patient's name (without the sex and age
 // after it) is never cut while the row can hold it: the next dose gives
-// way first, then the NEWS2 cell is shortened, then the flags (the chart's
+// way first, then the NEWS2 cell drops its time, then goes, then the flags (the chart's
 // banners say them all), then the age.
 func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) rowWidths {
 	var w rowWidths
@@ -704,10 +704,8 @@ func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) row
 		w.next = 0 // the chart's MAR says it
 	}
 	if room := width - fixed - w.next - whole; w.news > room {
-		w.news = room
-		if w.news < minNewsCell {
-			w.news = 0
-		}
+		news := objects[censusNewsCell].(*widget.Label)
+		w.news = textWidth(wholeParts(l.text(news), room, news.TextStyle), news.TextStyle)
 	}
 	left := max(width-fixed-w.news-w.next, 0)
 	if w.name+w.flags > left {
@@ -717,12 +715,24 @@ func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) row
 	return w
 }
 
-// minNewsCell is the narrowest NEWS2 cell worth drawing ("NEWS2 1…").
-const minNewsCell = 60
-
 // censusCuts are the cells a census row may cut short, and whether the
-// cut ends with "…" (the next dose is only clipped).
-var censusCuts = map[int]bool{1: true, 2: true, 4: false, censusNewsCell: true}
+// cut ends with "…" (the next dose is only clipped). The NEWS2 cell is
+// only ever cut in whole parts (wholeParts).
+var censusCuts = map[int]bool{1: true, 2: true, 4: false, censusNewsCell: false}
+
+// wholeParts is the longest run of text's first parts (" · " between
+// them) that fits in width, or "": a score is never cut inside its
+// number ("NEWS2 14 · 08:00", then "NEWS2 14", then nothing).
+func wholeParts(text string, width float32, style fyne.TextStyle) string {
+	for text != "" && textWidth(text, style) > width {
+		i := strings.LastIndex(text, " · ")
+		if i < 0 {
+			return ""
+		}
+		text = text[:i]
+	}
+	return text
+}
 
 // cutWhereNeeded shows each cell that may be cut whole when w holds its
 // whole text, cut to its width otherwise.
@@ -740,7 +750,11 @@ func (l *censusRowLayout) cutWhereNeeded(objects []fyne.CanvasObject, w rowWidth
 			width = w.news
 		}
 		shown := full
-		if c.Visible() && width < textWidth(full, c.TextStyle) {
+		switch {
+		case !c.Visible() || width >= textWidth(full, c.TextStyle):
+		case cell == censusNewsCell:
+			shown = wholeParts(full, width, c.TextStyle)
+		default:
 			shown = cutText(full, width, c.TextStyle, ellipsis)
 		}
 		if c.Text != shown {
