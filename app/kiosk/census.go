@@ -140,9 +140,11 @@ func (v *censusView) bindRow(r store.CensusRow, o fyne.CanvasObject) {
 		news.Hide()
 	}
 	setCodeStatusCell(c.Objects[censusCodeCell], r)
+	allergy := c.Objects[censusAllergyCell].(*widget.Label)
+	allergy.Text, allergy.Importance = censusAllergy(r, v.newAllergyFlag(r))
 	bed.SetText(r.Bed)
 	lay.setText(name, censusLine(r, k.opt.Now))
-	lay.setText(flags, joinFlags(censusFlags(r), v.newAllergyFlag(r), v.similarFlag(r)))
+	lay.setText(flags, joinFlags(censusFlags(r), v.similarFlag(r)))
 	nextText, overdueText := v.medsText(r, k.opt.Now())
 	lay.setText(next, nextText)
 	overdue.SetText(overdueText)
@@ -306,8 +308,8 @@ func joinFlags(flags ...string) string {
 	return strings.Join(out, " · ")
 }
 
-// newCensusRow is a census row: the bed, the NEWS2 score and the code
-// status, the name (sex, age), the flags, then on the right the doses
+// newCensusRow is a census row: the bed, the NEWS2 score, the code
+// status and the allergy state, the name (sex, age), the flags, then on the right the doses
 // overdue and the next dose due (censusRowLayout); the note under it.
 func newCensusRow() fyne.CanvasObject {
 	bed := widget.NewLabel("000-A")
@@ -329,9 +331,11 @@ func newCensusRow() fyne.CanvasObject {
 	news.TextStyle.Bold = true
 	news.Hide()
 	code := newCodeStatusCell()
+	allergy := widget.NewLabel("")
+	allergy.TextStyle.Bold = true
 	lay := newCensusRowLayout()
 	lay.setText(name, name.Text)
-	return container.NewVBox(container.New(lay, bed, name, flags, overdue, next, news, code), note)
+	return container.NewVBox(container.New(lay, bed, name, flags, overdue, next, news, code, allergy), note)
 }
 
 // censusNameEnd ends the name in a census row's name cell.
@@ -346,16 +350,11 @@ func censusLine(r store.CensusRow, now func() time.Time) string {
 	return s
 }
 
-// censusFlags are the short warnings of a census row; the code status
-// has a cell of its own (censusCodeStatus).
+// censusFlags are the short warnings of a census row that may be cut; the
+// code status and the allergy state have cells of their own, never cut
+// (censusCodeStatus, censusAllergy).
 func censusFlags(r store.CensusRow) string {
 	var f []string
-	switch {
-	case r.Allergies > 0:
-		f = append(f, i18n.T("ALLERGY"))
-	case r.AllergyStatus == store.NoneRecorded:
-		f = append(f, i18n.T("allergies not recorded"))
-	}
 	if r.Isolation != "" {
 		f = append(f, i18n.T("ISOLATION"))
 	}
@@ -363,14 +362,34 @@ func censusFlags(r store.CensusRow) string {
 	return strings.Join(f, " · ")
 }
 
+// censusAllergy is the census row's allergy state cell: an allergy
+// recorded during downtime (newAllergy, newest), an active allergy, no
+// known allergies (the record says so), and otherwise "allergies ?": none
+// recorded (or none active) is never shown as none known.
+func censusAllergy(r store.CensusRow, newAllergy string) (string, widget.Importance) {
+	switch {
+	case newAllergy != "":
+		return newAllergy, widget.DangerImportance
+	case r.Allergies > 0:
+		return i18n.T("ALLERGY"), widget.DangerImportance
+	case r.AllergyStatus == store.NoneKnown:
+		return i18n.T("NKA"), widget.MediumImportance
+	}
+	return i18n.T("allergies ?"), widget.WarningImportance
+}
+
 // censusCodeStatus is the census row's code status cell: the level's
 // short words and the colour of the chart's banner for the same level
 // (resusColours), both from the level sealed with the row
 // (store.CensusRow.Resuscitation); bold when it is an order not to
-// resuscitate. No words: no cell.
+// resuscitate. No code status recorded is said too: "code ?".
 func censusCodeStatus(r store.CensusRow) (words string, bg color.Color, bold bool) {
 	level := r.Resuscitation()
-	return present.ResusCell(level), resusColour(level), store.NotResuscitated(level)
+	words = present.ResusCell(level)
+	if words == "" {
+		words = i18n.T("code ?")
+	}
+	return words, resusColour(level), store.NotResuscitated(level)
 }
 
 // newCodeStatusCell is a census row's code status cell: a coloured box
@@ -378,18 +397,12 @@ func censusCodeStatus(r store.CensusRow) (words string, bg color.Color, bold boo
 func newCodeStatusCell() fyne.CanvasObject {
 	l := widget.NewLabel("DNR 0")
 	l.TextStyle.Bold = true
-	cell := container.NewStack(canvas.NewRectangle(colourUnknown), l)
-	cell.Hide()
-	return cell
+	return container.NewStack(canvas.NewRectangle(colourUnknown), l)
 }
 
 func setCodeStatusCell(o fyne.CanvasObject, r store.CensusRow) {
 	cell := o.(*fyne.Container)
 	words, bg, bold := censusCodeStatus(r)
-	if words == "" {
-		cell.Hide()
-		return
-	}
 	rect, l := cell.Objects[0].(*canvas.Rectangle), cell.Objects[1].(*widget.Label)
 	rect.FillColor = bg
 	l.TextStyle.Bold = bold

@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,5 +92,46 @@ func TestTheNEWS2CellIsNeverCutInsideTheScore(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("the cell showed only %v", seen)
+	}
+}
+
+// The allergy state and the code status have cells of their own that are
+// never cut, also when nothing is recorded: "allergies ?" is never shown
+// as none known, and "code ?" says a code status is not recorded.
+func TestAllergyStateAndCodeStatusAreNeverCutFromARow(t *testing.T) {
+	now := time.Now()
+	nka := src("List", "nka")
+	dir := sealedWard(t, now.Add(-time.Hour), 0,
+		store.Chart{
+			Patient: store.Patient{ID: "pa", Name: "Aerts, Anna", Sex: "female", Bed: "1", Source: src("Patient", "pa")},
+			Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertIsolation, Text: "Contact isolation",
+				Status: "active", Source: src("Flag", "fa")}}},
+		},
+		store.Chart{Patient: store.Patient{ID: "pb", Name: "Bos, Bert", Sex: "male", Bed: "2", Source: src("Patient", "pb")},
+			Allergies: store.Section[store.Allergy]{Assertion: &nka}},
+	)
+	k := kioskOn(t, dir, now)
+	unlockWith(k, passphrase, "RN Peeters")
+	v := k.census
+	for id, want := range map[string]string{"pa": "allergies ?", "pb": "NKA"} {
+		i := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id })
+		item := v.list.CreateItem()
+		row, cells := censusCells(item)
+		v.list.UpdateItem(i, item)
+		allergy := cells[censusAllergyCell].(*widget.Label)
+		code := cells[censusCodeCell].(*fyne.Container)
+		for _, width := range []float32{225, 400, 1200} {
+			row.Resize(fyne.NewSize(width, row.MinSize().Height))
+			if !allergy.Visible() || allergy.Text != want || allergy.Size().Width < allergy.MinSize().Width {
+				t.Errorf("%s at %v px: allergy cell %q visible %v, %v px of %v", id, width, allergy.Text,
+					allergy.Visible(), allergy.Size().Width, allergy.MinSize().Width)
+			}
+			if l := code.Objects[1].(*widget.Label); !code.Visible() || l.Text != "code ?" || code.Size().Width < code.MinSize().Width {
+				t.Errorf("%s at %v px: code cell %q visible %v", id, width, l.Text, code.Visible())
+			}
+			if flags := cells[2].(*widget.Label); strings.Contains(flags.Text, "allerg") {
+				t.Errorf("%s: the flags say the allergy state: %q", id, flags.Text)
+			}
+		}
 	}
 }

@@ -576,12 +576,13 @@ func (v *censusView) reveal(id string) {
 }
 
 // censusRowLayout lays out a census row's labels: bed, name, flags, doses
-// overdue, next dose, and (sixth and seventh, shown after the bed) the
-// NEWS2 score and the code status cell. The bed and the doses always show whole, at the
-// ends; the name and the flags share what is left, each whole when both
-// fit; otherwise the name keeps at least namePart of it (a patient is
-// known by name) and the flags are cut short at the end, their first and
-// most serious words (DNR, ALLERGY) staying in view.
+// overdue, next dose, and (sixth to eighth, shown after the bed) the
+// NEWS2 score, the code status cell and the allergy state. The bed, the
+// code status, the allergy state and the doses overdue always show whole;
+// the name and the flags share what is left, each whole when both fit;
+// otherwise the name keeps at least namePart of it (a patient is known by
+// name) and the flags (isolation, a look-alike name: the chart's banners
+// say them all) are cut short at the end.
 //
 // A cell is cut here, not by Fyne: a truncating label shapes its whole text
 // again (with a new HarfBuzz font) at every refresh and resize, which made
@@ -625,6 +626,10 @@ const censusNewsCell = 5
 // censusCodeCell is the index of the code status cell, drawn after the
 // NEWS2 score.
 const censusCodeCell = 6
+
+// censusAllergyCell is the index of the allergy state cell, drawn after
+// the code status.
+const censusAllergyCell = 7
 
 const namePart = 0.5
 
@@ -677,10 +682,10 @@ type fullWidthKey struct {
 var fullWidths = map[fullWidthKey]float32{}
 
 // rowWidths are the widths of a census row's cells.
-type rowWidths struct{ bed, news, code, name, flags, overdue, next float32 }
+type rowWidths struct{ bed, news, code, allergy, name, flags, overdue, next float32 }
 
-// widths shares a row's width out. The bed, the code status and the doses
-// overdue are drawn whole; the patient's name (without the sex and age
+// widths shares a row's width out. The bed, the code status, the allergy
+// state and the doses overdue are drawn whole; the patient's name (without the sex and age
 // after it) is never cut while the row can hold it: the next dose gives
 // way first, then the NEWS2 cell drops its time, then goes, then the flags (the chart's
 // banners say them all), then the age.
@@ -689,6 +694,9 @@ func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) row
 	w.bed = objects[0].MinSize().Width
 	if c := objects[censusCodeCell]; c.Visible() {
 		w.code = c.MinSize().Width
+	}
+	if c := objects[censusAllergyCell]; c.Visible() {
+		w.allergy = c.MinSize().Width
 	}
 	if objects[3].Visible() {
 		w.overdue = objects[3].MinSize().Width
@@ -699,7 +707,7 @@ func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) row
 	w.name, w.flags = l.fullWidth(nameLabel), l.fullWidth(objects[2].(*widget.Label))
 	// The name whole, and room for the "…" that ends it when the age is cut.
 	whole := min(textWidth(censusName(l.text(nameLabel))+"…", nameLabel.TextStyle), w.name)
-	fixed := w.bed + w.code + w.overdue
+	fixed := w.bed + w.code + w.allergy + w.overdue
 	if width-fixed-w.news-w.next < max(whole, min(w.name, width*nameFloor)) {
 		w.next = 0 // the chart's MAR says it
 	}
@@ -828,11 +836,13 @@ func (l *censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		objects[i].Move(fyne.NewPos(x, 0))
 		objects[i].Resize(fyne.NewSize(width, size.Height))
 	}
-	// At the left: the bed, the NEWS2 score and the code status, then the name.
+	// At the left: the bed, the NEWS2 score, the code status and the
+	// allergy state, then the name.
 	place(0, 0, w.bed)
 	place(censusNewsCell, w.bed, w.news)
 	place(censusCodeCell, w.bed+w.news, w.code)
-	place(1, w.bed+w.news+w.code, w.name)
+	place(censusAllergyCell, w.bed+w.news+w.code, w.allergy)
+	place(1, w.bed+w.news+w.code+w.allergy, w.name)
 	// The flags and the doses at the right end.
 	place(4, size.Width-w.next, w.next)
 	place(3, size.Width-w.next-w.overdue, w.overdue)

@@ -271,19 +271,22 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	}
 	set(0, "101-A")
 	set(1, censusLine(store.CensusRow{Name: "De Smet, Jozef Luc", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
-	set(2, "ALLERGY · SIMILAR NAME")
+	set(2, "ISOLATION · SIMILAR NAME")
+	cells[censusAllergyCell].(*widget.Label).SetText("ALLERGY")
 	set(3, "3 OVERDUE")
 	set(4, "next 16:00")
 	set(censusNewsCell, "NEWS2 onvolledig · 14:20")
 	setCodeStatusCell(cells[censusCodeCell], store.CensusRow{Resus: store.ResusFullCode})
 	name := cells[1].(*widget.Label)
 	need := textWidth("De Smet, Jozef Luc…", name.TextStyle) // the name, then "…" for the age cut
-	for _, width := range []float32{400, 470, 515, 600, 800} {
+	// From 470 px: beside the bed, code status, allergy state and doses
+	// overdue, always whole, a narrower row cannot hold this name.
+	for _, width := range []float32{470, 515, 600, 800} {
 		w := lay.widths(cells, width)
 		if w.name < need {
 			t.Errorf("at %v px the name has %v px of the %v it needs (%+v)", width, w.name, need, w)
 		}
-		if sum := w.bed + w.news + w.code + w.name + w.flags + w.overdue + w.next; sum > width+0.5 {
+		if sum := w.bed + w.news + w.code + w.allergy + w.name + w.flags + w.overdue + w.next; sum > width+0.5 {
 			t.Errorf("at %v px the cells take %v px (%+v)", width, sum, w)
 		}
 	}
@@ -299,11 +302,11 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	row.Resize(fyne.NewSize(470, row.MinSize().Height))
 	flags := cells[2].(*widget.Label)
 	if !strings.HasPrefix(name.Text, "De Smet, Jozef Luc") || name.Text == censusLine(store.CensusRow{Name: "De Smet, Jozef Luc",
-		Sex: "male", BirthDate: "1948-02-11"}, time.Now) || flags.Text == "ALLERGY · SIMILAR NAME" {
+		Sex: "male", BirthDate: "1948-02-11"}, time.Now) || flags.Text == "ISOLATION · SIMILAR NAME" {
 		t.Errorf("at 470 px: %q %q", name.Text, flags.Text)
 	}
 	row.Resize(fyne.NewSize(1400, row.MinSize().Height))
-	if flags.Text != "ALLERGY · SIMILAR NAME" || strings.HasSuffix(name.Text, "…") {
+	if flags.Text != "ISOLATION · SIMILAR NAME" || strings.HasSuffix(name.Text, "…") {
 		t.Errorf("at 1400 px: %q %q", name.Text, flags.Text)
 	}
 }

@@ -313,8 +313,8 @@ func TestTheCensusFlagsDNRByTheStructuredFlagNotTheText(t *testing.T) {
 	if w, _, _ := censusCodeStatus(k.census.all[0]); w != "DNR" {
 		t.Fatalf("p1 code status = %q", w)
 	}
-	if f := censusFlags(k.census.all[0]); f != "ALLERGY" {
-		t.Fatalf("p1 flags = %q", f)
+	if f, _ := censusAllergy(k.census.all[0], ""); f != "ALLERGY" {
+		t.Fatalf("p1 allergy = %q", f)
 	}
 }
 
