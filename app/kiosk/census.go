@@ -143,6 +143,7 @@ func (v *censusView) bindRow(r store.CensusRow, o fyne.CanvasObject) {
 	allergy := c.Objects[censusAllergyCell].(*widget.Label)
 	allergy.Text, allergy.Importance = censusAllergy(r, v.newAllergyFlag(r))
 	bed.SetText(r.Bed)
+	lay.setName(r.Name)
 	lay.setText(name, censusLine(r, k.opt.Now))
 	lay.setText(flags, joinFlags(censusFlags(r), v.similarFlag(r)))
 	nextText, overdueText := v.medsText(r, k.opt.Now())
@@ -338,12 +339,9 @@ func newCensusRow() fyne.CanvasObject {
 	return container.NewVBox(container.New(lay, bed, name, flags, overdue, next, news, code, allergy), note)
 }
 
-// censusNameEnd ends the name in a census row's name cell.
-const censusNameEnd = "  "
-
 // censusLine is a census row's name cell: the name, then sex and age.
 func censusLine(r store.CensusRow, now func() time.Time) string {
-	s := r.Name + censusNameEnd + present.Sex(r.Sex)
+	s := r.Name + "  " + present.Sex(r.Sex)
 	if a := present.AgeYears(r.BirthDate, now()); a >= 0 {
 		s += i18n.F(" %d y", a)
 	}

@@ -75,6 +75,7 @@ func TestTheNEWS2CellIsNeverCutInsideTheScore(t *testing.T) {
 		l.Show()
 	}
 	cells[0].(*widget.Label).SetText("12")
+	lay.setName("Li, Bo")
 	set(1, censusLine(store.CensusRow{Name: "Li, Bo", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
 	set(2, "")
 	set(4, "")
@@ -132,6 +133,32 @@ func TestAllergyStateAndCodeStatusAreNeverCutFromARow(t *testing.T) {
 			if flags := cells[2].(*widget.Label); strings.Contains(flags.Text, "allerg") {
 				t.Errorf("%s: the flags say the allergy state: %q", id, flags.Text)
 			}
+		}
+	}
+}
+
+// The name kept whole is the patient's, as bound, not read back from the
+// cell's line: a name with two spaces in it is kept whole too.
+func TestANameWithTwoSpacesIsKeptWhole(t *testing.T) {
+	test.NewTempApp(t)
+	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
+	cells, lay := row.Objects, row.Layout.(*censusRowLayout)
+	r := store.CensusRow{Name: "Van  Damme, Jean Claude", Sex: "male", BirthDate: "1948-02-11"}
+	cells[0].(*widget.Label).SetText("101-A")
+	lay.setName(r.Name)
+	lay.setText(cells[1].(*widget.Label), censusLine(r, time.Now))
+	lay.setText(cells[2].(*widget.Label), "ISOLATION · SIMILAR NAME")
+	name := cells[1].(*widget.Label)
+	need := textWidth(r.Name+"…", name.TextStyle)
+	for _, width := range []float32{470, 515, 600} {
+		if w := lay.widths(cells, width); w.name < need {
+			t.Errorf("at %v px the name has %v px of the %v it needs", width, w.name, need)
+		}
+	}
+	// One way to measure: as wide as a label needs to show the text.
+	for _, s := range []string{"Van  Damme, Jean Claude", "NEWS2 14 · 08:00", "ALLERGY"} {
+		if w, l := textWidth(s, name.TextStyle), widget.NewLabel(s); w < l.MinSize().Width {
+			t.Errorf("%q measured %v px, a label needs %v", s, w, l.MinSize().Width)
 		}
 	}
 }

@@ -587,7 +587,7 @@ func (v *censusView) reveal(id string) {
 // A cell is cut here, not by Fyne: a truncating label shapes its whole text
 // again (with a new HarfBuzz font) at every refresh and resize, which made
 // most of a keystroke's time in the search with every row on screen cut.
-// The cut texts are measured once and remembered (textWidth, cutTexts).
+// The cut texts are measured once and remembered (cutText, cutTexts).
 //
 // The whole text of each cell that may be cut is given to the layout by
 // the list's bind (setText), never read back from the label: a label
@@ -596,6 +596,8 @@ func (v *censusView) reveal(id string) {
 type censusRowLayout struct {
 	// full are the whole texts of the cells that may be cut, as last set.
 	full map[*widget.Label]string
+	// name is the patient's name at the start of the name cell (setName).
+	name string
 }
 
 func newCensusRowLayout() *censusRowLayout {
@@ -608,11 +610,15 @@ func (l *censusRowLayout) setText(c *widget.Label, text string) {
 	c.Text = text
 }
 
+// setName gives the patient's name the name cell starts with: the part
+// of it never cut while the row can hold it.
+func (l *censusRowLayout) setName(name string) { l.name = name }
+
 // text is a cell's whole text, as given by setText.
 func (l *censusRowLayout) text(c *widget.Label) string { return l.full[c] }
 
-// fullWidth is the width cell c needs to show its whole text.
-func (l *censusRowLayout) fullWidth(c *widget.Label) float32 {
+// wholeWidth is the width cell c needs to show its whole text.
+func (l *censusRowLayout) wholeWidth(c *widget.Label) float32 {
 	if !c.Visible() {
 		return 0
 	}
@@ -637,29 +643,15 @@ const namePart = 0.5
 // to make room for the next dose (censusRowLayout.widths).
 const nameFloor = 0.3
 
-// fullWidth is the width a truncating label needs to show its whole text.
-func fullWidth(l *widget.Label) float32 {
-	if !l.Visible() {
-		return 0
-	}
-	return textWidth(l.Text, l.TextStyle)
-}
-
-// textWidth is the width a label needs to show text whole, remembered by
-// text, style and text size (rows are laid out on every scroll).
+// textWidth is the width a label needs to show text whole: the text as
+// Fyne measures it (which remembers the sizes of the texts it shaped),
+// the label's inner padding at either side, and a little to spare (cut to
+// its exact width, a label may still truncate its last letters).
 func textWidth(text string, style fyne.TextStyle) float32 {
 	if text == "" {
 		return 0
 	}
-	key := fullWidthKey{text, style, theme.TextSize()}
-	if w, ok := fullWidths[key]; ok {
-		return w
-	}
-	m := widget.NewLabel(text)
-	m.TextStyle = style
-	// A little to spare: cut to its exact width, a label may still
-	// truncate its last letters.
-	return remember(fullWidths, key, m.MinSize().Width+theme.Padding())
+	return fyne.MeasureText(text, theme.TextSize(), style).Width + 2*theme.InnerPadding() + theme.Padding()
 }
 
 // remember keeps v as m's value of k, and returns it; m is emptied when it
@@ -671,15 +663,6 @@ func remember[K comparable, V any](m map[K]V, k K, v V) V {
 	m[k] = v
 	return v
 }
-
-type fullWidthKey struct {
-	text  string
-	style fyne.TextStyle
-	size  float32
-}
-
-// fullWidths are the widths fullWidth measured; used on the UI thread only.
-var fullWidths = map[fullWidthKey]float32{}
 
 // rowWidths are the widths of a census row's cells.
 type rowWidths struct{ bed, news, code, allergy, name, flags, overdue, next float32 }
@@ -702,11 +685,11 @@ func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) row
 		w.overdue = objects[3].MinSize().Width
 	}
 	nameLabel := objects[1].(*widget.Label)
-	w.news = l.fullWidth(objects[censusNewsCell].(*widget.Label))
-	w.next = l.fullWidth(objects[4].(*widget.Label))
-	w.name, w.flags = l.fullWidth(nameLabel), l.fullWidth(objects[2].(*widget.Label))
+	w.news = l.wholeWidth(objects[censusNewsCell].(*widget.Label))
+	w.next = l.wholeWidth(objects[4].(*widget.Label))
+	w.name, w.flags = l.wholeWidth(nameLabel), l.wholeWidth(objects[2].(*widget.Label))
 	// The name whole, and room for the "…" that ends it when the age is cut.
-	whole := min(textWidth(censusName(l.text(nameLabel))+"…", nameLabel.TextStyle), w.name)
+	whole := min(textWidth(l.name+"…", nameLabel.TextStyle), w.name)
 	fixed := w.bed + w.code + w.allergy + w.overdue
 	if width-fixed-w.news-w.next < max(whole, min(w.name, width*nameFloor)) {
 		w.next = 0 // the chart's MAR says it
@@ -847,11 +830,4 @@ func (l *censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	place(4, size.Width-w.next, w.next)
 	place(3, size.Width-w.next-w.overdue, w.overdue)
 	place(2, size.Width-w.next-w.overdue-w.flags, w.flags)
-}
-
-// censusName is the patient's name of a census row's name cell, without
-// the sex and age that censusLine puts after it.
-func censusName(line string) string {
-	name, _, _ := strings.Cut(line, censusNameEnd)
-	return name
 }

@@ -270,6 +270,7 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 		l.Show()
 	}
 	set(0, "101-A")
+	lay.setName("De Smet, Jozef Luc")
 	set(1, censusLine(store.CensusRow{Name: "De Smet, Jozef Luc", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
 	set(2, "ISOLATION · SIMILAR NAME")
 	cells[censusAllergyCell].(*widget.Label).SetText("ALLERGY")
@@ -292,8 +293,8 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	}
 	// Wide enough, nothing gives way.
 	w := lay.widths(cells, 1400)
-	if w.name < fullWidth(name) || w.flags < fullWidth(cells[2].(*widget.Label)) || w.next == 0 ||
-		w.news < fullWidth(cells[censusNewsCell].(*widget.Label)) {
+	if w.name < textWidth(name.Text, name.TextStyle) || w.flags < textWidth(cells[2].(*widget.Label).Text, name.TextStyle) || w.next == 0 ||
+		w.news < textWidth(cells[censusNewsCell].(*widget.Label).Text, cells[censusNewsCell].(*widget.Label).TextStyle) {
 		t.Errorf("at 1400 px: %+v", w)
 	}
 	// Laid out at 470 px, the row cuts the age and the flags (to nothing
