@@ -260,9 +260,13 @@ func (v *censusView) reload() {
 }
 
 // earlyWarning is the NEWS2 of the patient's newest set of vital signs
-// recorded during downtime (Incomplete when that set is not complete).
+// recorded during downtime (Incomplete when that set is not complete),
+// worked out when the journal was read (factsOf).
 func (v *censusView) earlyWarning(id string) (store.EarlyWarning, bool) {
-	return store.LatestEarlyWarning(v.byPatient[id])
+	if w := v.facts[id].news2; w != nil {
+		return *w, true
+	}
+	return store.EarlyWarning{}, false
 }
 
 // newAllergyFlag flags an allergy recorded during downtime for a patient

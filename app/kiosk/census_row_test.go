@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/present"
 	"lifeboat/store"
 )
 
@@ -160,5 +161,38 @@ func TestANameWithTwoSpacesIsKeptWhole(t *testing.T) {
 		if w, l := textWidth(s, name.TextStyle), widget.NewLabel(s); w < l.MinSize().Width {
 			t.Errorf("%q measured %v px, a label needs %v", s, w, l.MinSize().Width)
 		}
+	}
+}
+
+// A patient's NEWS2 is worked out once, when the journal is read, not
+// again each time a row is drawn (every scroll and every clock tick).
+func TestTheCensusWorksNEWS2OutOncePerReadingOfTheJournal(t *testing.T) {
+	k, _, _ := chartOfP1(t)
+	f := openForm(t, k, present.RecordVitalsButton)
+	hr := field[*formEntry](t, f, present.HeartRate)
+	test.Type(hr, "80")
+	enter(k, hr)
+	if len(recorded(t, k)) != 1 {
+		t.Fatalf("not saved: %q", f.message.Text)
+	}
+	calls := 0
+	old := latestEarlyWarning
+	latestEarlyWarning = func(e []store.JournalEntry) (store.EarlyWarning, bool) {
+		calls++
+		return old(e)
+	}
+	t.Cleanup(func() { latestEarlyWarning = old })
+	v := k.census
+	v.reload()
+	read := calls
+	item := v.list.CreateItem()
+	for range 3 {
+		for i := range v.shown {
+			v.list.UpdateItem(i, item)
+		}
+		v.tick()
+	}
+	if read == 0 || calls != read {
+		t.Errorf("NEWS2 worked out %d times on reading the journal, %d more drawing the rows", read, calls-read)
 	}
 }

@@ -243,7 +243,12 @@ type downtimeFacts struct {
 	allergies  int
 	moved      *store.Transfer
 	discharged bool
+	// news2 is the NEWS2 of the newest set of vital signs; nil for none.
+	news2 *store.EarlyWarning
 }
+
+// latestEarlyWarning works a patient's NEWS2 out; tests count its calls.
+var latestEarlyWarning = store.LatestEarlyWarning
 
 func factsOf(all []store.JournalEntry) map[string]downtimeFacts {
 	by := map[string][]store.JournalEntry{}
@@ -263,6 +268,9 @@ func factsOf(all []store.JournalEntry) map[string]downtimeFacts {
 			}
 		}
 		d.moved = latestTransfer(entries)
+		if w, ok := latestEarlyWarning(entries); ok {
+			d.news2 = &w
+		}
 		out[p] = d
 	}
 	return out
