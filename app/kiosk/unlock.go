@@ -87,9 +87,13 @@ func (k *Kiosk) SetLanguage(l i18n.Lang) {
 		return
 	}
 	old := k.unlock
+	old.StopCountdown() // the screen replaced counts no more
 	k.showUnlock("")
 	k.unlock.passphrase.SetText(old.passphrase.Text)
 	k.unlock.user.SetText(old.user.Text)
+	if k.retryAt.After(k.opt.Now()) { // the wait goes on, said in the new language
+		k.unlock.CountDown(k.retryAt, k.opt.Now, present.WrongPassphrase, unlockMessage(store.ErrWrongPassphrase))
+	}
 	// The focus stays on the language chosen (were it moved to the
 	// passphrase, the Space that pressed the button would be typed in it);
 	// Tab goes on to the passphrase.

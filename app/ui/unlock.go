@@ -135,7 +135,7 @@ func (f *UnlockForm) submit() {
 		return
 	}
 	f.Message.SetText(i18n.T("Unlocking…"))
-	f.stopCountdown()
+	f.StopCountdown()
 	f.setBusy(true)
 	f.spec.Unlock(values, func(message string) {
 		f.setBusy(false)
@@ -181,7 +181,7 @@ var Every = func(interval time.Duration, f func() bool) {
 // by the clock now, refreshed every second; then after. A new countdown,
 // or an attempt to unlock, ends it.
 func (f *UnlockForm) CountDown(until time.Time, now func() time.Time, say func(left time.Duration) string, after string) {
-	f.stopCountdown()
+	f.StopCountdown()
 	f.wait = countdown{until: until, now: now, say: say, after: after}
 	id := f.countdown
 	if f.Tick() {
@@ -198,14 +198,16 @@ func (f *UnlockForm) Tick() bool {
 	left := f.wait.until.Sub(f.wait.now())
 	if left <= 0 {
 		f.Message.SetText(f.wait.after)
-		f.stopCountdown()
+		f.StopCountdown()
 		return false
 	}
 	f.Message.SetText(f.wait.say(left))
 	return true
 }
 
-func (f *UnlockForm) stopCountdown() {
+// StopCountdown ends the countdown, if one is running: its message stays
+// as it is (a form replaced by another stops its own).
+func (f *UnlockForm) StopCountdown() {
 	f.wait = countdown{}
 	f.countdown++
 }
