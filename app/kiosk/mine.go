@@ -29,15 +29,19 @@ type myPatients struct {
 }
 
 // mineVersion numbers the changes of every session; mineWrites orders
-// their writes: a write of an older change that comes late is dropped
-// (writeMine). written is the newest change on disk.
+// the writes of each user's selection: a write of an older change of the
+// same user that comes late is dropped (writeMine). written is, by
+// folder and user, the newest change on disk.
 var (
 	mineVersion atomic.Uint64
 	mineWrites  struct {
 		sync.Mutex
-		written uint64
+		written map[mineKey]uint64
 	}
 )
+
+// mineKey is whose selection a write is: the kiosk's folder and the user.
+type mineKey struct{ dir, user string }
 
 func (k *Kiosk) takeMine(ids []string, err error) {
 	k.mine = myPatients{ids: map[string]bool{}}
@@ -98,10 +102,14 @@ func (k *Kiosk) setMine(id string, on bool) {
 func writeMine(dir string, keys *store.Keys, user string, ids []string, version uint64) error {
 	mineWrites.Lock()
 	defer mineWrites.Unlock()
-	if version < mineWrites.written {
+	key := mineKey{dir, user}
+	if version < mineWrites.written[key] {
 		return nil
 	}
-	mineWrites.written = version
+	if mineWrites.written == nil {
+		mineWrites.written = map[mineKey]uint64{}
+	}
+	mineWrites.written[key] = version
 	return store.SetMyPatients(dir, keys, user, ids)
 }
 

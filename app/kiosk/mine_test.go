@@ -88,3 +88,30 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 		t.Errorf("RN Dubois kept %v", ids)
 	}
 }
+
+// The writes of one user's selection are ordered among themselves only: a
+// write of user A that comes after user B's newer change is kept.
+func TestALateWriteOfOneUserIsKeptAfterAnotherUsersNewerOne(t *testing.T) {
+	dir := ward(t, time.Now(), 0)
+	keys, err := store.Unlock(dir, passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := mineVersion.Add(1), mineVersion.Add(1)
+	if err := writeMine(dir, keys, "RN Dubois", []string{"p3"}, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeMine(dir, keys, "RN Peeters", []string{"p1"}, a); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := store.MyPatients(dir, keys, "RN Peeters"); !slices.Equal(ids, []string{"p1"}) {
+		t.Errorf("RN Peeters kept %v", ids)
+	}
+	// The same user's older change, late, is still dropped.
+	if err := writeMine(dir, keys, "RN Dubois", []string{"p4"}, a); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := store.MyPatients(dir, keys, "RN Dubois"); !slices.Equal(ids, []string{"p3"}) {
+		t.Errorf("RN Dubois kept %v", ids)
+	}
+}
