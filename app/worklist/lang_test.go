@@ -157,3 +157,16 @@ func TestThePlansWordsAreReconcilesWords(t *testing.T) {
 		}
 	}
 }
+
+// The hint under the unlock form is said in the language chosen, as the
+// kiosk's is.
+func TestTheUnlockHintIsTranslated(t *testing.T) {
+	t.Cleanup(func() { i18n.Set(i18n.English) })
+	i18n.Set(i18n.Dutch)
+	test.NewTempApp(t)
+	w := NewContent(newFixture(t).dir, Options{Hint: "Demo ward of synthetic patients. The passphrase is “lifeboat-demo”; any name will do."})
+	t.Cleanup(func() { w.Wait(); uitest.Drain(); w.Lock() })
+	if got := words(w.Content()); !strings.Contains(got, "Demo-afdeling met fictieve patiënten.") {
+		t.Errorf("the hint is not in Dutch: %q", got)
+	}
+}

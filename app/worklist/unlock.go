@@ -28,7 +28,7 @@ func newUnlockView(w *Worklist, message string) *unlockView {
 			{Label: i18n.T("or paste the key itself"), PlaceHolder: i18n.T("AGE-SECRET-KEY-…"), Secret: true},
 			{Label: i18n.T("Your name or staff number"), PlaceHolder: i18n.T("Recorded as the author of every decision")},
 		},
-		Hint: w.opt.Hint,
+		Hint: i18n.T(w.opt.Hint),
 		Size: fyne.NewSize(520, 560),
 		Check: func(values []string) string {
 			switch {
