@@ -19,14 +19,14 @@ func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 	if iv := o.Order.Timing.Interval(); iv > 0 {
 		switch {
 		case l.NextAllowed.After(now):
-			lines = append(lines, i18n.F("Next allowed from %s (every %s)", DateTime(l.NextAllowed), i18n.F("%s h", store.Hours(iv))))
+			lines = append(lines, i18n.F("Next allowed from %s (every %s)", DateTime(l.NextAllowed), everyHours(iv)))
 			soon = true
 		case !l.NextAllowed.IsZero():
-			lines = append(lines, i18n.F("Next allowed now (every %s)", i18n.F("%s h", store.Hours(iv))))
+			lines = append(lines, i18n.F("Next allowed now (every %s)", everyHours(iv)))
 		}
 	}
 	if x := l.Max; x != nil {
-		per := i18n.F("%s h", store.Hours(x.Period()))
+		per := everyHours(x.Period())
 		switch {
 		case x.Doses > 0:
 			lines = append(lines, i18n.F("Maximum %d doses per %s: %d given in that time", x.Doses, per, l.InPeriod))
@@ -54,3 +54,6 @@ func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 func amountText(n float64, unit string) string {
 	return strconv.FormatFloat(n, 'f', -1, 64) + " " + unit
 }
+
+// everyHours is a PRN order's interval or period in hours: "4 h".
+func everyHours(d time.Duration) string { return i18n.F("%s h", store.Hours(d)) }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/store"
 )
 
@@ -58,5 +59,17 @@ func TestTheMARSaysWhenTheNextPRNDoseIsAllowedAndItsMaximum(t *testing.T) {
 	lines, _, _ = PRNLines(NewMARView(c, nil, now).PRN[0], now)
 	if lines[len(lines)-1] != "No maximum per 24 h stated in the order" {
 		t.Errorf("no maximum: %q", lines)
+	}
+}
+
+// A PRN interval reads in hours, in the language in use.
+func TestEveryHoursReadsInTheLanguageInUse(t *testing.T) {
+	t.Cleanup(func() { i18n.Set(i18n.English) })
+	if got := everyHours(4 * time.Hour); got != "4 h" {
+		t.Errorf("English: %q", got)
+	}
+	i18n.Set(i18n.Dutch)
+	if got := everyHours(90 * time.Minute); got != "1,5 u" && got != "1.5 u" {
+		t.Errorf("Dutch: %q", got)
 	}
 }
