@@ -393,6 +393,7 @@ var catalogue = []message{
 	{"Your “my patients” selection could not be read; choose them again.", "Uw selectie “mijn patiënten” kon niet gelezen worden; kies ze opnieuw.", "Votre sélection « mes patients » n'a pas pu être lue ; choisissez-les à nouveau."},
 	{"Your “my patients” selection could not be kept for the next unlock.", "Uw selectie “mijn patiënten” kon niet bewaard worden voor de volgende ontgrendeling.", "Votre sélection « mes patients » n'a pas pu être conservée pour le prochain déverrouillage."},
 	{"Full code", "Volledige reanimatie", "Réanimation complète"},
+	{"census cell|Full code", "Reanimeren", "Réanimer"},
 	{"Full code (for resuscitation)", "Volledige reanimatie", "Réanimation complète"},
 	{"DNR 0 – no restriction", "DNR 0 – geen beperking", "DNR 0 – aucune limitation"},
 	{"DNR 1 – no resuscitation", "DNR 1 – geen reanimatie", "DNR 1 – pas de réanimation"},

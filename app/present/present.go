@@ -275,7 +275,7 @@ func ResusMeaning(level string) string {
 func ResusCell(level string) string {
 	switch level {
 	case store.ResusFullCode:
-		return i18n.T("Full code")
+		return i18n.X("census cell", "Full code") // short: the name beside it stays whole
 	case store.ResusDNR:
 		return "DNR"
 	case store.ResusDNR0, store.ResusDNR1, store.ResusDNR2, store.ResusDNR3:
