@@ -119,6 +119,33 @@ func loads(xs []float64) string {
 	return lo + "–" + hi
 }
 
+// thousands writes a whole number with a comma between thousands.
+func thousands(n string) string {
+	for i := len(n) - 3; i > 0; i -= 3 {
+		n = n[:i] + "," + n[i:]
+	}
+	return n
+}
+
+// nsAsMS is a benchmark's median time per operation, or "–".
+func nsAsMS(m map[string][]float64) string {
+	if len(m["ns/op"]) == 0 {
+		return "–"
+	}
+	return ms(median(m["ns/op"]) / 1e6)
+}
+
+// mb is a benchmark's median peak memory, or "–".
+func mb(m map[string][]float64) string {
+	if len(m["peak-MB"]) == 0 {
+		return "–"
+	}
+	if v := median(m["peak-MB"]); v < 10 {
+		return fmt.Sprintf("%.1f MB", v)
+	}
+	return fmt.Sprintf("%.0f MB", median(m["peak-MB"]))
+}
+
 // table is one generated table: the benchmarks it needs and how it is
 // written.
 type table struct {
@@ -128,6 +155,57 @@ type table struct {
 }
 
 var tables = []table{
+	{"store", []string{"Open/patients=1000"}, func(r *result, b *strings.Builder) {
+		b.WriteString("| patients | open | floor (bare age decrypt) | open ÷ floor | build | seal | sealed size | peak open | peak build | peak seal | load average |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, n := range []string{"40", "1000", "5000"} {
+			open, build, seal := r.metrics["Open/patients="+n], r.metrics["BuildWard/patients="+n], r.metrics["Seal/patients="+n]
+			if open == nil {
+				continue
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | **%s** | %s | %s | %.1f MB | %s | %s | %s | %s |\n", thousands(n),
+				ms(median(open["open-ms"])), ms(median(open["floor-ms"])), spread(open["ratio"]),
+				nsAsMS(build), nsAsMS(seal), median(open["sealed-MB"]),
+				mb(open), mb(build), mb(seal), loads(slices.Concat(open["load1"], build["load1"], seal["load1"])))
+		}
+	}},
+	{"pull", []string{"Pull/full/1000"}, func(r *result, b *strings.Builder) {
+		b.WriteString("| operation | Lifeboat | floor (replayed GETs) | ratio | written | load average |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|\n")
+		if m := r.metrics["Pull/full/1000"]; m != nil {
+			fmt.Fprintf(b, "| full pull, 1,000 patients (%.0f GETs) | %s | %s | **%s** | the full generation | %s |\n", median(m["requests"]),
+				ms(1000*median(m["pull-s"])), ms(1000*median(m["floor-s"])), spread(m["ratio"]), loads(m["load1"]))
+		}
+		if m := r.metrics["Pull/refresh-1pct/1000"]; m != nil {
+			fmt.Fprintf(b, "| refresh after 1%% changed | %s | %s | **%s** | %.0f kB: **%.2f%%** of the full generation | %s |\n",
+				ms(1000*median(m["pull-s"])), ms(1000*median(m["floor-s"])), spread(m["ratio"]),
+				median(m["bytes/refresh"])/1000, median(m["%-of-full"]), loads(m["load1"]))
+		}
+	}},
+	{"pack", []string{"WardPack40"}, func(r *result, b *strings.Builder) {
+		m := r.metrics["WardPack40"]
+		b.WriteString("| pack | time | floor (same fonts) | floor (core font) | time ÷ same-fonts floor | load average |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(b, "| 40 patients, %.0f pages | **%s** | %s | %s | %s | %s |\n", median(m["pages"]),
+			ms(median(m["pack-ms"])), ms(median(m["floor-fonts-ms"])), ms(median(m["floor-core-ms"])), spread(m["ratio"]), loads(m["load1"]))
+	}},
+	{"reconcile", []string{"Reconcile/entries=500"}, func(r *result, b *strings.Builder) {
+		b.WriteString("| entries | Lifeboat | floor (same Bundles) | ratio | load average |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|\n")
+		for _, n := range []string{"500", "2000", "10000"} {
+			if m := r.metrics["Reconcile/entries="+n]; m != nil {
+				fmt.Fprintf(b, "| %s | %s | %s | **%s** | %s |\n", thousands(n),
+					ms(1000*median(m["s/run"])), ms(1000*median(m["s/floor"])), spread(m["ratio"]), loads(m["load1"]))
+			}
+		}
+	}},
+	{"reconcile-slow", []string{"ReconcileSlowServer"}, func(r *result, b *strings.Builder) {
+		m := r.metrics["ReconcileSlowServer"]
+		b.WriteString("| entries | Bundles | Lifeboat | floor (same Bundles) | ratio | load average |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
+		fmt.Fprintf(b, "| %s | %.0f | %s | %s | **%s** | %s |\n", thousands(fmt.Sprint(median(m["entries"]))), median(m["bundles/run"]),
+			ms(1000*median(m["s/run"])), ms(1000*median(m["s/floor"])), spread(m["ratio"]), loads(m["load1"]))
+	}},
 	{"kiosk-unlock", []string{"UIUnlockToCensus5000/scrypt=18"}, func(r *result, b *strings.Builder) {
 		b.WriteString("| vault | unlock → census | floor: `store.Unlock` | floor: `store.Open` | floor: census query | unlock → census ÷ floors | doses filled, after the census shows | load average |\n")
 		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")

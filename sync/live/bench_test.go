@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/internal/benchenv"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/live"
 	"lifeboat/sync/rest"
@@ -160,4 +161,5 @@ func report(b *testing.B, iters int, pull, floor time.Duration) {
 	b.ReportMetric(pull.Seconds()/float64(iters), "pull-s")
 	b.ReportMetric(floor.Seconds()/float64(iters), "floor-s")
 	b.ReportMetric(pull.Seconds()/floor.Seconds(), "ratio")
+	benchenv.ReportLoad(b)
 }

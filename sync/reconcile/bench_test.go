@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"lifeboat/internal/benchenv"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
@@ -95,16 +97,31 @@ func benchOrders(b *testing.B, dir string) []benchOrder {
 	return out
 }
 
-// BenchmarkReconcile reconciles a journal of 10,000 downtime entries (40%
-// doses, 30% vital signs, 30% notes) from a 40-patient ward into a fresh
-// local Medplum server, then posts the very same transaction Bundles by a
-// bare HTTP loop into another fresh server: the floor. The metrics are both
-// times and their ratio. LIFEBOAT_BENCH_ENTRIES changes the count.
+// BenchmarkReconcile reconciles a journal of downtime entries (40% doses,
+// 30% vital signs, 30% notes) from a 40-patient ward into a fresh local
+// Medplum server, then posts the very same transaction Bundles by a bare
+// HTTP loop into another fresh server: the floor. It runs journals of 500,
+// 2,000 and 10,000 entries (the last some 35 minutes, and its floor as
+// long); LIFEBOAT_BENCH_ENTRIES=500,2000 runs those counts instead. The
+// metrics are both times, their ratio and the load average.
 func BenchmarkReconcile(b *testing.B) {
-	n := 10000
+	counts := []int{500, 2000, 10000}
 	if s := os.Getenv("LIFEBOAT_BENCH_ENTRIES"); s != "" {
-		n, _ = strconv.Atoi(s)
+		counts = nil
+		for f := range strings.SplitSeq(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				b.Fatalf("LIFEBOAT_BENCH_ENTRIES=%q is not a list of entry counts", s)
+			}
+			counts = append(counts, n)
+		}
 	}
+	for _, n := range counts {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) { reconcileBench(b, n) })
+	}
+}
+
+func reconcileBench(b *testing.B, n int) {
 	ctx := context.Background()
 	bj := newBenchJournal(b, n)
 	var run, floor time.Duration
@@ -130,6 +147,7 @@ func BenchmarkReconcile(b *testing.B) {
 	b.ReportMetric(run.Seconds()/float64(b.N), "s/run")
 	b.ReportMetric(floor.Seconds()/float64(b.N), "s/floor")
 	b.ReportMetric(float64(run)/float64(floor), "ratio")
+	benchenv.ReportLoad(b)
 }
 
 // slowCreate is how long the slow server of BenchmarkReconcileSlowServer
@@ -185,6 +203,8 @@ func BenchmarkReconcileSlowServer(b *testing.B) {
 	b.ReportMetric(floor.Seconds()/float64(b.N), "s/floor")
 	b.ReportMetric(float64(run)/float64(floor), "ratio")
 	b.ReportMetric(float64(bundles)/float64(b.N), "bundles/run")
+	b.ReportMetric(float64(n), "entries")
+	benchenv.ReportLoad(b)
 }
 
 // benchJournal is a journal of n downtime entries (40% doses, 30% vital
