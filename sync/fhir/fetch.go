@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhirjson"
 )
 
 // fetcher reads the raw JSON of resources back from the inputs they were
@@ -56,6 +57,10 @@ func (f *fetcher) fill(s *store.Source, at rawAt) {
 	}
 	if maphash.Bytes(f.im.seed, raw) != at.sum {
 		f.err = in.changed()
+		return
+	}
+	if fhirjson.Compacted(raw) { // the bytes decoded when read: well formed
+		s.JSON = bytes.Clone(raw)
 		return
 	}
 	f.out.Reset()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -397,7 +398,8 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	st.merge(c)
 	// Batch by batch: while one batch's shared resources are fetched and
 	// its charts built and packed (on one core, beside the server's), the
-	// next batch is fetched.
+	// next batch is fetched. The last batch is built after the last
+	// answer, with nothing left to wait for: in two halves at once.
 	batches := chunks(ids, batch)
 	parts := make([]builtPart, len(batches))
 	var builds sync.WaitGroup
@@ -413,32 +415,34 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 				return
 			}
 			st.merge(bc)
-			parts[i] = st.buildPart(st.present(b), p.wardID())
+			present := st.present(b)
+			if i < len(batches)-1 || len(present) < 2 {
+				parts[i] = st.buildPart(present, p.wardID())
+				return
+			}
+			var halves [2]builtPart
+			var both sync.WaitGroup
+			for h, half := range chunks(present, (len(present)+1)/2) {
+				both.Go(func() { halves[h] = st.buildPart(half, p.wardID()) })
+			}
+			both.Wait()
+			parts[i] = joinParts(halves[:])
 		})
 	}
 	builds.Wait()
-	var charts []store.Chart
-	prepared := make([]*store.Prepared, 0, len(parts))
-	malformed := 0
-	for _, pt := range parts {
-		if pt.err != nil {
-			return nil, pt.err
-		}
-		charts = append(charts, pt.charts...)
-		prepared = append(prepared, pt.prepared)
-		malformed += pt.malformed
-		for id, c := range pt.notShown {
-			st.notShown[id] = c
-		}
+	all := joinParts(parts)
+	if all.err != nil {
+		return nil, all.err
 	}
+	maps.Copy(st.notShown, all.notShown)
 	st.census = st.present(ids)
 	// From here the work is local: a stop signal lets it finish.
 	sctx := context.WithoutCancel(ctx)
-	ward, err := store.BuildWardFrom(sctx, fhir.ComparePlace, prepared...)
+	ward, err := store.BuildWardFrom(sctx, fhir.ComparePlace, all.prepared...)
 	if err != nil {
 		return nil, err
 	}
-	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: malformed,
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: all.malformed,
 		NotShown: st.notShownLines(st.census)}
 	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, req)
 	if err != nil && m == nil {
@@ -450,20 +454,21 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	p.Close()
 	p.ward, p.parent, p.st, p.lastFull, p.baseCipher, p.deltaSum = ward, m, st, start, m.CipherSize, 0
 	st.started = start
-	st.remember(charts)
-	return &Result{Full: true, Manifest: m, Patients: len(charts), Changed: len(charts)}, err
+	st.remember(all.charts, all.hashes)
+	return &Result{Full: true, Manifest: m, Patients: len(all.charts), Changed: len(all.charts)}, err
 }
 
 // builtPart is one batch of a full pull, built and packed.
 type builtPart struct {
 	charts    []store.Chart
-	prepared  *store.Prepared
+	hashes    [][32]byte // of charts, in order
+	prepared  []*store.Prepared
 	malformed int
 	notShown  map[string][]fhir.NotShownCount // of the batch's patients
 	err       error
 }
 
-// buildPart builds and packs the charts of one batch on one core.
+// buildPart builds, hashes and packs the charts of one batch on one core.
 func (s *state) buildPart(ids []string, ward string) builtPart {
 	charts, im, err := s.build(ids, ward)
 	if err != nil {
@@ -476,7 +481,28 @@ func (s *state) buildPart(ids []string, ward string) builtPart {
 			notShown[id] = c
 		}
 	}
-	return builtPart{charts: charts, prepared: store.Prepare(charts, 1), malformed: im.Unusable(), notShown: notShown}
+	hashes := make([][32]byte, len(charts))
+	for i := range charts {
+		hashes[i] = chartHash(&charts[i])
+	}
+	return builtPart{charts: charts, hashes: hashes, prepared: []*store.Prepared{store.Prepare(charts, 1)},
+		malformed: im.Unusable(), notShown: notShown}
+}
+
+// joinParts is parts in order as one, with the first error.
+func joinParts(parts []builtPart) builtPart {
+	all := builtPart{notShown: map[string][]fhir.NotShownCount{}}
+	for _, pt := range parts {
+		if pt.err != nil {
+			return builtPart{err: pt.err}
+		}
+		all.charts = append(all.charts, pt.charts...)
+		all.hashes = append(all.hashes, pt.hashes...)
+		all.prepared = append(all.prepared, pt.prepared...)
+		all.malformed += pt.malformed
+		maps.Copy(all.notShown, pt.notShown)
+	}
+	return all
 }
 
 // has tells whether a resource is held.
@@ -526,14 +552,14 @@ func (s *state) present(ids []string) []string {
 	return out
 }
 
-// remember keeps each chart's place and hash, to order the census and to
-// tell changed charts from rebuilt but equal ones.
-func (s *state) remember(charts []store.Chart) {
+// remember keeps each chart's place and hash (hashes[i] is charts[i]'s),
+// to order the census and to tell changed charts from rebuilt but equal
+// ones.
+func (s *state) remember(charts []store.Chart, hashes [][32]byte) {
 	for i := range charts {
-		c := &charts[i]
-		p := c.Patient
+		p := charts[i].Patient
 		p.Source, p.Identifiers = store.Source{}, nil
-		s.place[p.ID], s.hash[p.ID] = &p, chartHash(c)
+		s.place[p.ID], s.hash[p.ID] = &p, hashes[i]
 	}
 }
 
@@ -628,12 +654,14 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 		}
 		im = imp
 		st.countNotShown(rebuild, im)
+		var hashes [][32]byte
 		for i := range charts {
 			if h := chartHash(&charts[i]); h != st.hash[charts[i].Patient.ID] {
 				upsert = append(upsert, charts[i])
+				hashes = append(hashes, h)
 			}
 		}
-		st.remember(upsert)
+		st.remember(upsert, hashes)
 	}
 	order := slices.Clone(census)
 	slices.SortFunc(order, func(a, b string) int { return fhir.ComparePlace(st.place[a], st.place[b]) })
