@@ -15,6 +15,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -52,7 +53,7 @@ func marSignature(v present.MARView, now time.Time) string {
 }
 
 // marContent is the MAR tab's content.
-func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool) fyne.CanvasObject {
+func marContent(c *clinical.Chart, v present.MARView, now time.Time, journalOK bool) fyne.CanvasObject {
 	box := container.NewVBox(tabHeading(present.MARHeading(v)))
 	if c.Medications.Unreadable || c.Administrations.Unreadable {
 		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))

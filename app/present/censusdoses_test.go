@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 )
@@ -40,10 +41,10 @@ func TestCensusDosesFromTheCensusTableAreTheMARs(t *testing.T) {
 				}
 			}
 			for i, d := range open[:min(len(open), 3)] {
-				outcome := []string{store.OutcomeGiven, store.OutcomeHeld, store.OutcomeGiven}[i]
-				e := store.JournalEntry{Entry: store.Entry{Kind: store.KindMedication, Patient: id,
+				outcome := []string{clinical.OutcomeGiven, clinical.OutcomeHeld, clinical.OutcomeGiven}[i]
+				e := store.JournalEntry{Entry: clinical.Entry{Kind: clinical.KindMedication, Patient: id,
 					ClinicalTime: d.Time.Add(40 * time.Minute),
-					Medication:   &store.Administered{Outcome: outcome, OrderID: o.Order.Source.ID}}}
+					Medication:   &clinical.Administered{Outcome: outcome, OrderID: o.Order.Source.ID}}}
 				if i == 2 {
 					e.SupersededBy = "cancelled"
 				}

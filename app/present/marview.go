@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // The MAR of the chart window and the census's "next dose" and "overdue"
 // are read at the kiosk's clock, not at the data time: during an outage a
 // nurse needs what is due now. The scheduled times come from Due (and so
-// from store.DailyTimes and store.ScheduledIn), the times the printed MAR uses.
+// from clinical.DailyTimes and clinical.ScheduledIn), the times the printed MAR uses.
 //
 // A scheduled dose is documented by the administration nearest to it of
 // the same order: an administration in the snapshot, the order's last
@@ -21,7 +22,7 @@ import (
 // nothing). An administration is matched by the order's id only, never by
 // the medication's name, and to one dose at most: the nearest (the
 // earlier of two at the same distance, a late dose being likelier than an
-// early one), when it is within store.DoseMatchSpan (store.DocumentedDose). A dose given is never
+// early one), when it is within clinical.DoseMatchSpan (clinical.DocumentedDose). A dose given is never
 // overdue; a dose documented held or refused is not overdue either (it is
 // shown as not given: someone decided, and giving it now could be wrong).
 //
@@ -94,7 +95,7 @@ type MAROrder struct {
 	Downtime []store.JournalEntry
 	// Limits are an order as needed's next allowed time and doses in its
 	// maximum's period, at the MAR's Now (PRNLines says them).
-	Limits store.PRNLimits
+	Limits clinical.PRNLimits
 }
 
 // MARView is the MAR of a chart at the clock's time Now, over [From, To):
@@ -106,11 +107,11 @@ type MARView struct {
 	// then those with none in the window, then those whose times are not
 	// known (Unscheduled says why).
 	Scheduled []MAROrder
-	PRN       []MAROrder         // active orders as needed
-	Inactive  []store.Medication // on hold, stopped, completed…: not to give
+	PRN       []MAROrder            // active orders as needed
+	Inactive  []clinical.Medication // on hold, stopped, completed…: not to give
 	// Reported are the medications the patient is reported to take
 	// (MedicationStatements): not orders, never doses due.
-	Reported []store.Medication
+	Reported []clinical.Medication
 	// Other are the medication entries recorded during downtime that do
 	// not document an active order (no order named, or one no longer
 	// active), newest first; corrected and cancelled ones too, to be shown
@@ -120,11 +121,11 @@ type MARView struct {
 
 // NewMARView lays out the MAR of chart c at now; entries are the patient's
 // downtime entries (any order), or nil.
-func NewMARView(c *store.Chart, entries []store.JournalEntry, now time.Time) MARView {
+func NewMARView(c *clinical.Chart, entries []store.JournalEntry, now time.Time) MARView {
 	return marView(c, entries, now, now.Add(-OverdueLookback), now.Add(MARAhead))
 }
 
-func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Time) MARView {
+func marView(c *clinical.Chart, entries []store.JournalEntry, now, from, to time.Time) MARView {
 	v := MARView{Now: now, From: from, To: to}
 	used := map[string]bool{}
 	for _, r := range MAR(c, entries, from, to) {
@@ -141,13 +142,13 @@ func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Ti
 			used[e.ID] = true
 		}
 		if r.Order.PRN {
-			var standing []store.Entry
+			var standing []clinical.Entry
 			for _, e := range o.Downtime {
 				if !e.Superseded() {
 					standing = append(standing, e.Entry)
 				}
 			}
-			o.Limits = store.PRNLimitsAt(r.Order, store.PRNGiven(r.Order, c, standing), now)
+			o.Limits = clinical.PRNLimitsAt(r.Order, clinical.PRNGiven(r.Order, c, standing), now)
 			v.PRN = append(v.PRN, o)
 			continue
 		}
@@ -203,7 +204,7 @@ func sortNewestFirst(entries []store.JournalEntry) {
 // documents it. The schedule is laid a day wider on both sides so that an
 // administration is matched to the dose it belongs to even when that dose
 // falls outside the window.
-func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalEntry, from, to time.Time) []Dose {
+func scheduledDoses(m clinical.Medication, c *clinical.Chart, entries []store.JournalEntry, from, to time.Time) []Dose {
 	times, _ := Due(m, from.Add(-24*time.Hour), to.Add(24*time.Hour))
 	if len(times) == 0 {
 		return nil
@@ -212,7 +213,7 @@ func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalE
 	documented := make([]*DoseRecord, len(times))
 	for i := range records {
 		r := &records[i]
-		j := store.DocumentedDose(times, r.Time)
+		j := clinical.DocumentedDose(times, r.Time)
 		if j < 0 {
 			continue
 		}
@@ -232,8 +233,8 @@ func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalE
 
 // doseRecords are the administrations of order m: the snapshot's (the
 // order's last dose, and those naming the order: store's DoseDocuments),
-// and those recorded during downtime (store.EntryDocumentsDose).
-func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntry) []DoseRecord {
+// and those recorded during downtime (clinical.EntryDocumentsDose).
+func doseRecords(m clinical.Medication, c *clinical.Chart, entries []store.JournalEntry) []DoseRecord {
 	var out []DoseRecord
 	for _, d := range c.DoseDocuments(m) {
 		r := DoseRecord{Time: d.Time, Given: d.Given, What: i18n.T("given")}
@@ -243,15 +244,15 @@ func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntr
 		out = append(out, r)
 	}
 	for _, e := range OrderEntries(m, entries) {
-		documents, given := store.EntryDocumentsDose(e, m.Source.ID)
+		documents, given := clinical.EntryDocumentsDose(e, m.Source.ID)
 		if !documents {
 			continue
 		}
 		r := DoseRecord{Time: e.ClinicalTime, Given: given, Entry: &e, What: i18n.T(e.Medication.Outcome)}
 		switch e.Medication.Outcome {
-		case store.OutcomeGiven:
+		case clinical.OutcomeGiven:
 			r.What = i18n.T("given")
-		case store.OutcomePartial:
+		case clinical.OutcomePartial:
 			r.What = i18n.T("partly given")
 		}
 		out = append(out, r)
@@ -274,7 +275,7 @@ func (v MARView) Overdue(now time.Time) int {
 
 // Next is the first dose due or upcoming at now, with its order; ok is
 // false when none is left in the window.
-func (v MARView) Next(now time.Time) (d Dose, order store.Medication, ok bool) {
+func (v MARView) Next(now time.Time) (d Dose, order clinical.Medication, ok bool) {
 	for _, o := range v.Scheduled {
 		for _, x := range o.Doses {
 			if s := x.State(now); (s == DoseDue || s == DoseUpcoming) && (!ok || x.Time.Before(d.Time)) {
@@ -302,8 +303,8 @@ type OpenDose struct {
 // NewCensusDoses finds the undocumented doses of chart c from
 // OverdueLookback before now to twice MARAhead after, so that they can be
 // read for a day before they go stale: CensusDosesOf its dose facts.
-func NewCensusDoses(c *store.Chart, entries []store.JournalEntry, now time.Time) CensusDoses {
-	d, _ := CensusDosesOf(store.DoseFactsOf(c, 0), entries, now)
+func NewCensusDoses(c *clinical.Chart, entries []store.JournalEntry, now time.Time) CensusDoses {
+	d, _ := CensusDosesOf(clinical.DoseFactsOf(c, 0), entries, now)
 	return d
 }
 
@@ -311,10 +312,10 @@ func NewCensusDoses(c *store.Chart, entries []store.JournalEntry, now time.Time)
 // the snapshot's census table) instead of the chart, with the same rules
 // as the MAR's (scheduledDoses): the order's doses laid a day wider than
 // the window, each documented when the snapshot documents it or a
-// downtime entry's time is nearest to it (store.DocumentedDose). ok is
+// downtime entry's time is nearest to it (clinical.DocumentedDose). ok is
 // false when the facts do not reach back to the window (a clock far
 // behind the snapshot): the chart says the doses then.
-func CensusDosesOf(f store.DoseFacts, entries []store.JournalEntry, now time.Time) (d CensusDoses, ok bool) {
+func CensusDosesOf(f clinical.DoseFacts, entries []store.JournalEntry, now time.Time) (d CensusDoses, ok bool) {
 	from := now.Add(-OverdueLookback)
 	d.Until = now.Add(2 * MARAhead)
 	for _, o := range f.Orders {
@@ -329,8 +330,8 @@ func CensusDosesOf(f store.DoseFacts, entries []store.JournalEntry, now time.Tim
 		}
 		var byEntry map[int]bool
 		for _, e := range entries {
-			if documents, _ := store.EntryDocumentsDose(e, o.ID); documents {
-				if j := store.DocumentedDose(times, e.ClinicalTime); j >= 0 {
+			if documents, _ := clinical.EntryDocumentsDose(e, o.ID); documents {
+				if j := clinical.DocumentedDose(times, e.ClinicalTime); j >= 0 {
 					if byEntry == nil {
 						byEntry = map[int]bool{}
 					}
@@ -420,7 +421,7 @@ func MARSummary(v MARView, now time.Time) string {
 
 // OrderTitle is what a nurse reads of an order on the MAR, without its
 // last dose (LastGivenLine says it).
-func OrderTitle(m store.Medication) string {
+func OrderTitle(m clinical.Medication) string {
 	m.LastGiven = time.Time{}
 	return MedicationLine(m)
 }
@@ -473,4 +474,4 @@ func DowntimeDoseLine(e store.JournalEntry) string {
 }
 
 // InactiveLine is an order not to give: its line, with its status.
-func InactiveLine(m store.Medication) string { return MedicationLine(m) }
+func InactiveLine(m clinical.Medication) string { return MedicationLine(m) }

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // PRNLines are what the MAR says of an order as needed besides its last
@@ -56,4 +56,4 @@ func amountText(n float64, unit string) string {
 }
 
 // everyHours is a PRN order's interval or period in hours: "4 h".
-func everyHours(d time.Duration) string { return i18n.F("%s h", store.Hours(d)) }
+func everyHours(d time.Duration) string { return i18n.F("%s h", clinical.Hours(d)) }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -47,20 +48,20 @@ const (
 	critLabel      = "Criticality"
 )
 
-var kindWords = map[store.Kind]string{
-	store.KindMedication:   "medication",
-	store.KindVitals:       "vital signs",
-	store.KindNote:         "note",
-	store.KindAllergy:      "allergy",
-	store.KindRegistration: "registration",
-	store.KindTransfer:     "transfer",
-	store.KindDischarge:    "discharge",
-	store.KindCancellation: "cancellation",
-	store.KindDecision:     "decision",
-	store.KindCodeStatus:   "code status",
+var kindWords = map[clinical.Kind]string{
+	clinical.KindMedication:   "medication",
+	clinical.KindVitals:       "vital signs",
+	clinical.KindNote:         "note",
+	clinical.KindAllergy:      "allergy",
+	clinical.KindRegistration: "registration",
+	clinical.KindTransfer:     "transfer",
+	clinical.KindDischarge:    "discharge",
+	clinical.KindCancellation: "cancellation",
+	clinical.KindDecision:     "decision",
+	clinical.KindCodeStatus:   "code status",
 }
 
-func kindWord(k store.Kind) string {
+func kindWord(k clinical.Kind) string {
 	if w, ok := kindWords[k]; ok {
 		return i18n.T(w)
 	}

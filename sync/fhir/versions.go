@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The newest version of a resource decides whether it is shown. A chart
@@ -19,7 +19,7 @@ import (
 
 // version is one version of a resource, and where it was read.
 type version struct {
-	src store.Source // without JSON
+	src clinical.Source // without JSON
 	at  rawAt
 }
 
@@ -41,9 +41,9 @@ func laterVersion(a, b version) int {
 // for being older than those kept are not changed.
 func (b *bucket) settle() {
 	newest := map[string]version{}
-	see := func(src *store.Source, at rawAt) {
+	see := func(src *clinical.Source, at rawAt) {
 		k := src.Type + "/" + src.ID
-		v := version{store.Source{Type: src.Type, ID: src.ID, VersionID: src.VersionID, LastUpdated: src.LastUpdated}, at}
+		v := version{clinical.Source{Type: src.Type, ID: src.ID, VersionID: src.VersionID, LastUpdated: src.LastUpdated}, at}
 		if n, ok := newest[k]; !ok || laterVersion(v, n) > 0 {
 			newest[k] = v
 		}
@@ -53,7 +53,7 @@ func (b *bucket) settle() {
 		see(&d.src, d.at)
 	}
 	b.eachRow(see)
-	superseded := func(src *store.Source, at rawAt) bool {
+	superseded := func(src *clinical.Source, at rawAt) bool {
 		return laterVersion(newest[src.Type+"/"+src.ID], version{*src, at}) > 0
 	}
 	b.allergies = slices.DeleteFunc(b.allergies, func(r allergyRow) bool { return superseded(&r.Source, r.raw) })
@@ -75,7 +75,7 @@ func (b *bucket) settle() {
 }
 
 // eachRow calls fn with the source and place of every row of the bucket.
-func (b *bucket) eachRow(fn func(*store.Source, rawAt)) {
+func (b *bucket) eachRow(fn func(*clinical.Source, rawAt)) {
 	for i := range b.allergies {
 		fn(&b.allergies[i].Source, b.allergies[i].raw)
 	}

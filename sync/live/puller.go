@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/fhirjson"
@@ -417,7 +418,7 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 		})
 	}
 	builds.Wait()
-	var charts []store.Chart
+	var charts []clinical.Chart
 	prepared := make([]*store.Prepared, 0, len(parts))
 	malformed := 0
 	for _, pt := range parts {
@@ -456,7 +457,7 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 
 // builtPart is one batch of a full pull, built and packed.
 type builtPart struct {
-	charts    []store.Chart
+	charts    []clinical.Chart
 	prepared  *store.Prepared
 	malformed int
 	notShown  map[string][]fhir.NotShownCount // of the batch's patients
@@ -528,11 +529,11 @@ func (s *state) present(ids []string) []string {
 
 // remember keeps each chart's place and hash, to order the census and to
 // tell changed charts from rebuilt but equal ones.
-func (s *state) remember(charts []store.Chart) {
+func (s *state) remember(charts []clinical.Chart) {
 	for i := range charts {
 		c := &charts[i]
 		p := c.Patient
-		p.Source, p.Identifiers = store.Source{}, nil
+		p.Source, p.Identifiers = clinical.Source{}, nil
 		s.place[p.ID], s.hash[p.ID] = &p, chartHash(c)
 	}
 }
@@ -619,7 +620,7 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 			rebuild = append(rebuild, id)
 		}
 	}
-	var upsert []store.Chart
+	var upsert []clinical.Chart
 	var im *fhir.Import
 	if len(rebuild) > 0 {
 		charts, imp, err := st.build(rebuild, p.wardID())

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"fmt"
@@ -148,7 +148,7 @@ func PRNGiven(order Medication, chart *Chart, journal []Entry) []GivenDose {
 		}
 	}
 	for _, p := range journal {
-		if _, given := EntryDocumentsDose(JournalEntry{Entry: p}, order.Source.ID); !given {
+		if _, given := EntryDocumentsDose(journaled{Entry: p}, order.Source.ID); !given {
 			continue
 		}
 		g := GivenDose{Time: p.ClinicalTime}
