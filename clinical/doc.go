@@ -17,13 +17,13 @@
 //
 // The rules:
 //
-//	schedule.go      MAR timing: when a dose is due, when it is overdue, and which administration gives it
-//	dosefacts.go     the census's next dose and overdue count: an order's doses and those documented
-//	prn.go           as-needed doses: the interval, the maximum per period
+//	schedule.go      MAR timing: when a dose falls, when it is due or overdue (StateOfDose), which record documents it (DocumentingRecords), the last dose given
+//	dosefacts.go     the census's next dose and overdue count: an order's doses, those documented, those still open (CensusDoses)
+//	prn.go           as-needed doses: the interval, the maximum per period, too soon or at the maximum
 //	allergyclass.go  allergy checks by drug class, and the hard stop
 //	review.go        entry review: every check of a downtime entry before it is recorded (Review)
 //	validate.go      what makes an entry impossible (refused) or unusual (a warning)
-//	news2.go         the early-warning score
+//	news2.go         the early-warning score, and which values score on their own
 //	codestatus.go    code status levels (Belgian DNR codes 0–3)
 //	lookalike.go     look-alike names on a ward
 //

@@ -140,3 +140,91 @@ func DoseFactsOf(c *Chart, kept time.Duration) DoseFacts {
 	}
 	return f
 }
+
+// CensusDoses are one patient's scheduled doses that nothing documents,
+// for the census: computed once, in the background, and read at any time
+// until Until nears (Stale).
+type CensusDoses struct {
+	Open  []OpenDose // in time order
+	Until time.Time  // the doses are known up to here
+}
+
+// OpenDose is a scheduled dose that nothing documents.
+type OpenDose struct {
+	Time  time.Time
+	Order string // the order's name
+}
+
+// NewCensusDoses finds the undocumented doses of chart c from
+// OverdueLookback before now to twice MARAhead after, so that they can be
+// read for a day before they go stale: CensusDosesOf its dose facts.
+// entries are the patient's downtime entries.
+func NewCensusDoses[J any, P Journaled[J]](c *Chart, entries []J, now time.Time) CensusDoses {
+	d, _ := CensusDosesOf[J, P](DoseFactsOf(c, 0), entries, now)
+	return d
+}
+
+// CensusDosesOf are NewCensusDoses from a patient's dose facts (kept in
+// the snapshot's census table) instead of the chart, with the same rules
+// as the MAR's: the order's doses laid a day wider than the window, each
+// documented when the snapshot documents it or a downtime entry's time is
+// nearest to it (DocumentedDose). ok is false when the facts do not reach
+// back to the window (a clock far behind the snapshot): the chart says
+// the doses then.
+func CensusDosesOf[J any, P Journaled[J]](f DoseFacts, entries []J, now time.Time) (d CensusDoses, ok bool) {
+	from := now.Add(-OverdueLookback)
+	d.Until = now.Add(2 * MARAhead)
+	for _, o := range f.Orders {
+		if o.Since.After(from) {
+			return CensusDoses{}, false
+		}
+	}
+	for _, o := range f.Orders {
+		times := o.Due(from.Add(-24*time.Hour), d.Until.Add(24*time.Hour))
+		if len(times) == 0 {
+			continue
+		}
+		var byEntry map[int]bool
+		for _, e := range entries {
+			if documents, _ := EntryDocumentsDose[J, P](e, o.ID); documents {
+				if j := DocumentedDose(times, P(&e).Documented().ClinicalTime); j >= 0 {
+					if byEntry == nil {
+						byEntry = map[int]bool{}
+					}
+					byEntry[j] = true
+				}
+			}
+		}
+		for i, t := range times {
+			if !t.Before(from) && t.Before(d.Until) && !byEntry[i] && !o.IsDocumented(t) {
+				d.Open = append(d.Open, OpenDose{Time: t, Order: o.Name})
+			}
+		}
+	}
+	slices.SortStableFunc(d.Open, func(a, b OpenDose) int { return a.Time.Compare(b.Time) })
+	return d, true
+}
+
+// Stale says that the doses are not known far enough ahead of now.
+func (d CensusDoses) Stale(now time.Time) bool { return d.Until.Before(now.Add(MARAhead)) }
+
+// Overdue counts the doses overdue at now, as the MAR does.
+func (d CensusDoses) Overdue(now time.Time) int {
+	n := 0
+	for _, x := range d.Open {
+		if StateOfDose(x.Time, false, false, now) == DoseOverdue && !x.Time.Before(now.Add(-OverdueLookback)) {
+			n++
+		}
+	}
+	return n
+}
+
+// Next is the first dose due or upcoming at now, within MARAhead.
+func (d CensusDoses) Next(now time.Time) (OpenDose, bool) {
+	for _, x := range d.Open {
+		if s := StateOfDose(x.Time, false, false, now); (s == DoseDue || s == DoseUpcoming) && x.Time.Before(now.Add(MARAhead)) {
+			return x, true
+		}
+	}
+	return OpenDose{}, false
+}

@@ -267,3 +267,32 @@ func LatestEarlyWarning[J any, P Journaled[J]](entries []J) (EarlyWarning, bool)
 	}
 	return EarlyWarning{Scale: "NEWS2", At: newest.ClinicalTime, Incomplete: true}, true
 }
+
+// OutOfBand says which of a set's values score on their own in NEWS2 (1
+// or more: outside the normal band); a value not measured does not. An
+// unknown oxygen counts as air.
+type OutOfBand struct {
+	Systolic, Pulse, Respiration, Temperature, SpO2 bool
+}
+
+// OutOfBandOf is OutOfBand of the set v.
+func OutOfBandOf(v *VitalSigns) OutOfBand {
+	var out OutOfBand
+	onO2 := v.OnOxygen != nil && *v.OnOxygen
+	if v.Systolic != nil {
+		out.Systolic = ScoreSystolic(*v.Systolic) > 0
+	}
+	if v.HeartRate != nil {
+		out.Pulse = ScorePulse(*v.HeartRate) > 0
+	}
+	if v.RespiratoryRate != nil {
+		out.Respiration = ScoreRespiration(*v.RespiratoryRate) > 0
+	}
+	if v.Temperature != nil {
+		out.Temperature = ScoreTemperature(*v.Temperature) > 0
+	}
+	if v.SpO2 != nil {
+		out.SpO2 = ScoreSpO2(*v.SpO2, onO2, v.SpO2Scale2) > 0
+	}
+	return out
+}

@@ -228,6 +228,26 @@ type PRNLimits struct {
 	Unknown  int
 }
 
+// TooSoon says that at now the next dose is not yet allowed.
+func (l PRNLimits) TooSoon(now time.Time) bool { return l.NextAllowed.After(now) }
+
+// AtMaximum says that the order's maximum per period is reached, or cannot
+// be checked (a dose of unknown amount in the period); false when the
+// order states none.
+func (l PRNLimits) AtMaximum() bool {
+	switch x := l.Max; {
+	case x == nil:
+		return false
+	case x.Doses > 0:
+		return l.InPeriod >= x.Doses
+	case x.Amount > 0 && l.Unknown > 0:
+		return true
+	case x.Amount > 0:
+		return l.Amount >= x.Amount
+	}
+	return false
+}
+
 // PRNLimitsAt are order m's limits at time at, given the doses given.
 func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
 	l := PRNLimits{Max: m.MaxDose}

@@ -25,7 +25,7 @@ import (
 //
 // Each row says when the patient's next dose is due and how many are
 // overdue, from the same schedule as the chart's MAR
-// (present.CensusDosesOf). The census rows come from the snapshot's
+// (clinical.CensusDosesOf). The census rows come from the snapshot's
 // index, without medications; the dose facts kept beside them in the
 // census table (clinical.DoseFacts) say the doses of every patient in a few
 // tens of milliseconds at 5,000 patients, adjusted for the downtime
@@ -42,7 +42,7 @@ import (
 // round (a newer round number): the context is cancelled and the
 // goroutine stops at the next chart. A new round reads only the patients
 // whose downtime entries changed, who are not read yet, or whose doses
-// are about to go stale (known a day ahead: present.CensusDoses.Stale).
+// are about to go stale (known a day ahead: clinical.CensusDoses.Stale).
 //
 // What is undocumented is decided once per round; due and overdue are
 // decided at the clock's time whenever a row is drawn, and a ticker
@@ -101,11 +101,11 @@ const (
 
 // censusMeds are the census's medication columns.
 type censusMeds struct {
-	doses   map[string]present.CensusDoses // by patient id
-	sig     map[string]string              // the entries the doses were read with
-	failed  map[string]bool                // charts that could not be read
-	facts   *medsFacts                     // the snapshot's dose facts
-	round   uint64                         // the round under way, or the last
+	doses   map[string]clinical.CensusDoses // by patient id
+	sig     map[string]string               // the entries the doses were read with
+	failed  map[string]bool                 // charts that could not be read
+	facts   *medsFacts                      // the snapshot's dose facts
+	round   uint64                          // the round under way, or the last
 	cancel  context.CancelFunc
 	running bool
 	todo    int // patients of the round…
@@ -115,7 +115,7 @@ type censusMeds struct {
 // medsResult is one patient's doses, read in the background.
 type medsResult struct {
 	id, sig string
-	doses   present.CensusDoses
+	doses   clinical.CensusDoses
 	failed  bool
 }
 
@@ -149,7 +149,7 @@ func (v *censusView) readMeds(fresh bool) {
 	m.round++
 	m.running = false
 	if m.doses == nil {
-		m.doses = map[string]present.CensusDoses{}
+		m.doses = map[string]clinical.CensusDoses{}
 	}
 	if fresh || m.sig == nil {
 		m.sig, m.failed = map[string]string{}, map[string]bool{}
@@ -214,7 +214,7 @@ func (v *censusView) readMeds(fresh bool) {
 			res := medsResult{id: id, sig: sigs[id]}
 			f, ok := known[id]
 			if ok {
-				res.doses, ok = present.CensusDosesOf(f, entries[id], now)
+				res.doses, ok = clinical.CensusDosesOf(f, entries[id], now)
 			}
 			if !ok {
 				charts++
@@ -224,7 +224,7 @@ func (v *censusView) readMeds(fresh bool) {
 					}
 					res.failed = true
 				} else {
-					res.doses = present.NewCensusDoses(c, entries[id], now)
+					res.doses = clinical.NewCensusDoses(c, entries[id], now)
 				}
 			}
 			batch = append(batch, res)
@@ -288,7 +288,7 @@ func (v *censusView) showMedsProgress() {
 
 // medsOf are a row's doses: ok is false until they are read (or when
 // they could not be), failed says they could not.
-func (v *censusView) medsOf(r clinical.CensusRow) (d present.CensusDoses, ok, failed bool) {
+func (v *censusView) medsOf(r clinical.CensusRow) (d clinical.CensusDoses, ok, failed bool) {
 	d, ok = v.meds.doses[r.ID]
 	return d, ok, v.meds.failed[r.ID]
 }

@@ -40,7 +40,7 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 	k, clock := tabsKiosk(t)
 	v, now := k.census, *clock
 	next := func(d time.Duration) string {
-		return present.CensusNextDose(present.OpenDose{Time: now.Add(d)}, true, now)
+		return present.CensusNextDose(clinical.OpenDose{Time: now.Add(d)}, true, now)
 	}
 	for id, want := range map[string][2]string{
 		"p1": {next(10 * time.Minute), "1 OVERDUE"},
@@ -364,7 +364,7 @@ func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testin
 	if got := censusShownIDs(v); !slices.Equal(got, []string{"p1", "p4"}) {
 		t.Errorf("overdue after the clock moved: %v", got)
 	}
-	if next, _ := v.medsText(censusRowOf(t, v, "p1"), *clock); next != present.CensusNextDose(present.OpenDose{Time: clock.Add(5*time.Hour - 45*time.Minute)}, true, *clock) {
+	if next, _ := v.medsText(censusRowOf(t, v, "p1"), *clock); next != present.CensusNextDose(clinical.OpenDose{Time: clock.Add(5*time.Hour - 45*time.Minute)}, true, *clock) {
 		t.Errorf("p1's next dose %q", next)
 	}
 	if n := read.Load(); n != 0 {

@@ -202,7 +202,7 @@ func downtimeLine(e store.JournalEntry) fyne.CanvasObject {
 type doseCell struct {
 	order    string // the order's name
 	dose     present.Dose
-	state    present.DoseState
+	state    clinical.DoseState
 	bg       *canvas.Rectangle
 	when     *widget.Label
 	what     *widget.Label
@@ -227,20 +227,20 @@ func (cs *doseCells) add(order string, d present.Dose, now time.Time) fyne.Canva
 	bg.StrokeColor = colourBorder
 	bg.StrokeWidth = 1
 	switch c.state {
-	case present.DoseOverdue:
+	case clinical.DoseOverdue:
 		bg.FillColor = colourOverdue
 		bg.StrokeColor = colourRed
 		bg.StrokeWidth = 3
 		c.what.Importance = widget.DangerImportance
 		c.what.TextStyle.Bold = true
-	case present.DoseDue:
+	case clinical.DoseDue:
 		bg.FillColor = colourDue
 		bg.StrokeColor = colourAmber
 		bg.StrokeWidth = 3
 		c.what.TextStyle.Bold = true
-	case present.DoseGiven:
+	case clinical.DoseGiven:
 		bg.FillColor = colourGiven
-	case present.DoseNotGiven:
+	case clinical.DoseNotGiven:
 		bg.FillColor = colourStruck
 		c.what.TextStyle.Italic = true
 	}

@@ -69,17 +69,17 @@ func TestTheMARMarksOverdueDueAndUpcomingDosesAtTheKiosksClock(t *testing.T) {
 	k.openPatient("p1")
 	now := *clock
 	mar := k.chart.tabs.mar
-	states := map[string]present.DoseState{}
+	states := map[string]clinical.DoseState{}
 	for _, o := range mar.Scheduled {
 		for _, d := range o.Doses {
 			states[o.Order.Name+" "+present.ShortDateTime(d.Time)] = d.State(now)
 		}
 	}
-	for what, want := range map[string]present.DoseState{
-		"Paracetamol " + present.ShortDateTime(now.Add(-2*time.Hour)):  present.DoseOverdue,
-		"Bisoprolol " + present.ShortDateTime(now.Add(10*time.Minute)): present.DoseDue,
-		"Enoxaparin " + present.ShortDateTime(now.Add(5*time.Hour)):    present.DoseUpcoming,
-		"Paracetamol " + present.ShortDateTime(now.Add(22*time.Hour)):  present.DoseUpcoming,
+	for what, want := range map[string]clinical.DoseState{
+		"Paracetamol " + present.ShortDateTime(now.Add(-2*time.Hour)):  clinical.DoseOverdue,
+		"Bisoprolol " + present.ShortDateTime(now.Add(10*time.Minute)): clinical.DoseDue,
+		"Enoxaparin " + present.ShortDateTime(now.Add(5*time.Hour)):    clinical.DoseUpcoming,
+		"Paracetamol " + present.ShortDateTime(now.Add(22*time.Hour)):  clinical.DoseUpcoming,
 	} {
 		if got, ok := states[what]; !ok || got != want {
 			t.Errorf("%s: state %d (listed %v), want %d", what, got, ok, want)
@@ -122,7 +122,7 @@ func TestADoseRecordedDuringDowntimeClearsTheOverdueInTheChartAndTheCensus(t *te
 		t.Fatalf("%d overdue after the dose was recorded given", n)
 	}
 	cell := cellsOf(t, k, "Paracetamol")[present.ShortDateTime(now.Add(-2*time.Hour))]
-	if cell == nil || cell.state != present.DoseGiven || cell.what.Text != "given "+present.Clock(e.ClinicalTime) || cell.downtime == nil {
+	if cell == nil || cell.state != clinical.DoseGiven || cell.what.Text != "given "+present.Clock(e.ClinicalTime) || cell.downtime == nil {
 		t.Fatalf("the dose's cell: %+v", cell)
 	}
 	text := tabText(k, present.TabMAR)

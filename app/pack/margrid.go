@@ -105,7 +105,7 @@ func (d *doc) mar(pt Patient) {
 			d.gridSubhead(g, i18n.T("As needed (PRN) – chart each dose given, with the reason"))
 			prnTitled = true
 		}
-		d.gridRow(g, r, present.OrderEntries(r.Order, pt.Downtime))
+		d.gridRow(g, r, clinical.OrderEntries(r.Order, pt.Downtime))
 	}
 	d.gridSubhead(g, i18n.T("Orders written during downtime (write in: drug, dose, route, times, prescriber)"))
 	for range writeIns {

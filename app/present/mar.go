@@ -67,7 +67,7 @@ func MAR(c *clinical.Chart, entries []store.JournalEntry, from, to time.Time) []
 			continue
 		}
 		r := MARRow{Order: m}
-		r.LastGiven, r.LastGivenInDowntime = LastGiven(m, entries)
+		r.LastGiven, r.LastGivenInDowntime = clinical.LastGiven(m, entries)
 		if !m.PRN {
 			r.Due, r.Unscheduled = Due(m, from, to)
 		}
@@ -130,41 +130,6 @@ func NextDueLine(c *clinical.Chart, entries []store.JournalEntry, from, to time.
 		when = DateTime(due)
 	}
 	return when + " " + m.Name
-}
-
-// LastGiven is when an order was last given: the snapshot's last dose, or
-// a later dose recorded given (in full or in part) on this kiosk during
-// downtime, matched by the order's id; inDowntime says the journal's was
-// the newer. Corrected and cancelled entries do not count.
-func LastGiven(m clinical.Medication, entries []store.JournalEntry) (last time.Time, inDowntime bool) {
-	last = m.LastGiven
-	for _, e := range OrderEntries(m, entries) {
-		a := e.Medication
-		if a.Outcome != clinical.OutcomeGiven && a.Outcome != clinical.OutcomePartial {
-			continue
-		}
-		if e.ClinicalTime.After(last) {
-			last, inDowntime = e.ClinicalTime, true
-		}
-	}
-	return last, inDowntime
-}
-
-// OrderEntries are the downtime entries that document a dose of order m,
-// whatever its outcome: medication entries naming the order's id that
-// still hold (corrected and cancelled ones do not). An order without an id
-// has none: a dose is never matched to an order by its name alone.
-func OrderEntries(m clinical.Medication, entries []store.JournalEntry) []store.JournalEntry {
-	if m.Source.ID == "" {
-		return nil
-	}
-	var out []store.JournalEntry
-	for _, e := range entries {
-		if a := e.Medication; a != nil && !e.Superseded() && a.OrderID == m.Source.ID {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // MARTitle heads the MAR of the window [from, to).

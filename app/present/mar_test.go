@@ -96,11 +96,11 @@ func TestADoseRecordedGivenDuringDowntimeIsTheLastDose(t *testing.T) {
 		cancelled,
 		given("e5", "mr-other", clinical.OutcomeGiven, at(10, 0)),
 	}
-	last, inDowntime := LastGiven(m, entries)
+	last, inDowntime := clinical.LastGiven(m, entries)
 	if !last.Equal(at(6, 5)) || !inDowntime {
 		t.Errorf("last given %v (downtime %v), want 06:05 from the journal", last, inDowntime)
 	}
-	if last, inDowntime := LastGiven(m, nil); !last.Equal(at(0, 10)) || inDowntime {
+	if last, inDowntime := clinical.LastGiven[store.JournalEntry](m, nil); !last.Equal(at(0, 10)) || inDowntime {
 		t.Errorf("without entries: %v %v", last, inDowntime)
 	}
 	c := &clinical.Chart{}

@@ -62,9 +62,9 @@ func TestTheMARMarksDosesDueOverdueAndUpcomingAtTheClock(t *testing.T) {
 	noon, _ := doseAt(v, "Paracetamol", at(12, 0))
 	for _, c := range []struct {
 		now  time.Time
-		want DoseState
+		want clinical.DoseState
 	}{
-		{at(11, 29), DoseUpcoming}, {at(11, 30), DoseDue}, {at(12, 30), DoseDue}, {at(12, 31), DoseOverdue},
+		{at(11, 29), clinical.DoseUpcoming}, {at(11, 30), clinical.DoseDue}, {at(12, 30), clinical.DoseDue}, {at(12, 31), clinical.DoseOverdue},
 	} {
 		if s := noon.State(c.now); s != c.want {
 			t.Errorf("the 12:00 dose at %s: state %d, want %d", Clock(c.now), s, c.want)
@@ -85,7 +85,7 @@ func TestADoseRecordedGivenDuringDowntimeClearsTheOverdue(t *testing.T) {
 	given := entryGiven("e1", "mr-para", clinical.OutcomeGiven, at(6, 40))
 	v := NewMARView(c, []store.JournalEntry{given}, now)
 	d, _ := doseAt(v, "Paracetamol", at(6, 0))
-	if d.State(now) != DoseGiven || d.Record == nil || d.Record.Entry == nil || d.Record.Entry.ID != "e1" {
+	if d.State(now) != clinical.DoseGiven || d.Record == nil || d.Record.Entry == nil || d.Record.Entry.ID != "e1" {
 		t.Fatalf("the 06:00 dose: state %d, record %+v; want given by the downtime entry", d.State(now), d.Record)
 	}
 	if w := DoseStateWord(d, now); w != "given 06:40" {
@@ -118,7 +118,7 @@ func TestADoseRecordedGivenDuringDowntimeClearsTheOverdue(t *testing.T) {
 	refused.Medication.Reason = "nauseous"
 	v = NewMARView(c, []store.JournalEntry{refused}, now)
 	d, _ = doseAt(v, "Paracetamol", at(6, 0))
-	if d.State(now) != DoseNotGiven || DoseStateWord(d, now) != "refused 06:10" || v.Overdue(now) != 1 {
+	if d.State(now) != clinical.DoseNotGiven || DoseStateWord(d, now) != "refused 06:10" || v.Overdue(now) != 1 {
 		t.Errorf("refused: state %d %q, %d overdue", d.State(now), DoseStateWord(d, now), v.Overdue(now))
 	}
 }
@@ -133,7 +133,7 @@ func TestAnAdministrationDocumentsTheDoseNearestToIt(t *testing.T) {
 	v := NewMARView(c, nil, now)
 	two, _ := doseAt(v, "Bisoprolol", at(2, 0))
 	eight, _ := doseAt(v, "Bisoprolol", at(8, 0))
-	if two.State(now) != DoseOverdue || eight.State(now) != DoseGiven {
+	if two.State(now) != clinical.DoseOverdue || eight.State(now) != clinical.DoseGiven {
 		t.Fatalf("02:00 %d, 08:00 %d: the early dose belongs to 08:00", two.State(now), eight.State(now))
 	}
 	// An administration without the order's id documents nothing, even of
@@ -181,7 +181,7 @@ func TestTheCensusReadsTheSameDosesAsTheMARAtAnyLaterTime(t *testing.T) {
 		order("mr-eve", "Enoxaparin", clinical.Timing{TimesOfDay: []string{"18:00"}})}
 	entries := []store.JournalEntry{entryGiven("e1", "mr-para", clinical.OutcomeGiven, at(6, 5))}
 	read := at(9, 0)
-	d := NewCensusDoses(c, entries, read)
+	d := clinical.NewCensusDoses(c, entries, read)
 	for _, now := range []time.Time{read, at(12, 45), at(18, 10), at(23, 0), read.Add(20 * time.Hour)} {
 		v := NewMARView(c, entries, now)
 		next, ok := d.Next(now)
@@ -194,10 +194,10 @@ func TestTheCensusReadsTheSameDosesAsTheMARAtAnyLaterTime(t *testing.T) {
 	if d.Stale(read.Add(20*time.Hour)) || !d.Stale(read.Add(25*time.Hour)) {
 		t.Error("the doses read are good for a day")
 	}
-	if got := CensusNextDose(OpenDose{Time: at(18, 0)}, true, at(9, 0)); got != "next 18:00" {
+	if got := CensusNextDose(clinical.OpenDose{Time: at(18, 0)}, true, at(9, 0)); got != "next 18:00" {
 		t.Errorf("today %q", got)
 	}
-	if got := CensusNextDose(OpenDose{Time: at(6, 0).AddDate(0, 0, 1)}, true, at(21, 0)); got != "next 27/11 06:00" {
+	if got := CensusNextDose(clinical.OpenDose{Time: at(6, 0).AddDate(0, 0, 1)}, true, at(21, 0)); got != "next 27/11 06:00" {
 		t.Errorf("tomorrow %q", got)
 	}
 	if got := CensusOverdue(2); got != "2 OVERDUE" {

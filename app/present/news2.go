@@ -167,26 +167,10 @@ func newsExtras(v *clinical.VitalSigns) []string {
 	return parts
 }
 
-// scores says which of a set's values score on their own in NEWS2 (1 or
-// more: outside the normal band), in the columns of the vitals table: BP,
-// HR, RR, T, SpO2. An unknown oxygen counts as air.
+// scores says which of a set's values score on their own in NEWS2
+// (clinical.OutOfBandOf), in the columns of the vitals table: BP, HR, RR,
+// T, SpO2.
 func scores(v *clinical.VitalSigns) [5]bool {
-	var out [5]bool
-	onO2 := v.OnOxygen != nil && *v.OnOxygen
-	if v.Systolic != nil {
-		out[0] = clinical.ScoreSystolic(*v.Systolic) > 0
-	}
-	if v.HeartRate != nil {
-		out[1] = clinical.ScorePulse(*v.HeartRate) > 0
-	}
-	if v.RespiratoryRate != nil {
-		out[2] = clinical.ScoreRespiration(*v.RespiratoryRate) > 0
-	}
-	if v.Temperature != nil {
-		out[3] = clinical.ScoreTemperature(*v.Temperature) > 0
-	}
-	if v.SpO2 != nil {
-		out[4] = clinical.ScoreSpO2(*v.SpO2, onO2, v.SpO2Scale2) > 0
-	}
-	return out
+	o := clinical.OutOfBandOf(v)
+	return [5]bool{o.Systolic, o.Pulse, o.Respiration, o.Temperature, o.SpO2}
 }

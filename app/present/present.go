@@ -2,6 +2,10 @@
 // the terminal and the printed pack alike: dates as dd/mm/yyyy and 24 h,
 // ages, the allergy banner, and the words that keep "none known" apart
 // from "none recorded". It holds no state and touches no disk.
+//
+// It says things; it decides nothing clinical. When a dose is due or
+// overdue, which record documents it, NEWS2 and its scores, PRN limits
+// and every check of an entry are package clinical's, which present calls.
 package present
 
 import (

@@ -124,7 +124,7 @@ func CensusCount(shown, all, filter int) string {
 
 // CensusNextDose is a census row's next dose: "next 14:00", or with its
 // date when it is not today "next 27/11 08:00"; "none due in 24 h".
-func CensusNextDose(d OpenDose, ok bool, now time.Time) string {
+func CensusNextDose(d clinical.OpenDose, ok bool, now time.Time) string {
 	if !ok {
 		return i18n.T("none due in 24 h")
 	}
