@@ -266,12 +266,7 @@ var resusMeanings = map[string]string{
 
 // ResusMeaning is what a Belgian DNR code means; "" for other levels,
 // whose words say it.
-func ResusMeaning(level string) string {
-	if m, ok := resusMeanings[level]; ok {
-		return i18n.T(m)
-	}
-	return ""
-}
+func ResusMeaning(level string) string { return i18n.Word(resusMeanings, level, "") }
 
 // ResusCell is the census row's code status cell, in the chart banner's
 // terms: "Full code", "DNR 0" (no restriction: not an order not to
