@@ -139,30 +139,14 @@ func (im *Import) Summary() string {
 		thousands(sumCounts(im.Skipped)) + " of other types skipped, ")
 	if im.TooLarge > 0 {
 		sb.WriteString(fmt.Sprintf("%s larger than %d MiB skipped (", thousands(im.TooLarge), MaxResource>>20))
-		for i, m := range im.tooLargeAt {
-			if i > 0 {
-				sb.WriteString("; ")
-			}
-			sb.WriteString(joinNonEmpty(", ", m.File, m.Position))
-		}
-		if more := im.TooLarge - len(im.tooLargeAt); more > 0 {
-			sb.WriteString("; and " + thousands(more) + " more")
-		}
+		writeExamples(&sb, im.tooLargeAt, im.TooLarge, func(m Malformed) string { return joinNonEmpty(", ", m.File, m.Position) })
 		sb.WriteString("), ")
 	}
 	if im.MalformedTotal == 0 {
 		sb.WriteString("none malformed.")
 	} else {
 		sb.WriteString(thousands(im.MalformedTotal) + " malformed skipped (")
-		for i, m := range im.Malformed[:min(len(im.Malformed), summaryExamples)] {
-			if i > 0 {
-				sb.WriteString("; ")
-			}
-			sb.WriteString(m.String())
-		}
-		if more := im.MalformedTotal - min(len(im.Malformed), summaryExamples); more > 0 {
-			sb.WriteString("; and " + thousands(more) + " more")
-		}
+		writeExamples(&sb, im.Malformed, im.MalformedTotal, Malformed.String)
 		sb.WriteString(").")
 	}
 	if im.EmptyEntries > 0 {
@@ -174,15 +158,7 @@ func (im *Import) Summary() string {
 	}
 	if im.Ignored > 0 {
 		sb.WriteString(" " + plural(im.Ignored, "resource was", "resources were") + " used without members of the wrong type that Lifeboat does not read (")
-		for i, m := range im.IgnoredAt[:min(len(im.IgnoredAt), summaryExamples)] {
-			if i > 0 {
-				sb.WriteString("; ")
-			}
-			sb.WriteString(m.String())
-		}
-		if more := im.Ignored - min(len(im.IgnoredAt), summaryExamples); more > 0 {
-			sb.WriteString("; and " + thousands(more) + " more")
-		}
+		writeExamples(&sb, im.IgnoredAt, im.Ignored, Malformed.String)
 		sb.WriteString(").")
 	}
 	if im.Unlinked > 0 {
@@ -190,6 +166,21 @@ func (im *Import) Summary() string {
 			map[bool]string{true: "is", false: "are"}[im.Unlinked == 1] + " in no chart.")
 	}
 	return sb.String()
+}
+
+// writeExamples writes the first summaryExamples of at, each as say puts
+// it, "; " between them, and "; and N more" for the rest of total.
+func writeExamples(sb *strings.Builder, at []Malformed, total int, say func(Malformed) string) {
+	shown := at[:min(len(at), summaryExamples)]
+	for i, m := range shown {
+		if i > 0 {
+			sb.WriteString("; ")
+		}
+		sb.WriteString(say(m))
+	}
+	if more := total - len(shown); more > 0 {
+		sb.WriteString("; and " + thousands(more) + " more")
+	}
 }
 
 func sumCounts(m map[string]int) int {
