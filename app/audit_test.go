@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/synthetic"
 )
@@ -124,8 +125,8 @@ func TestAnEntryAuditedWithoutAWitnessHasNoDanglingSeparator(t *testing.T) {
 	var errb bytes.Buffer
 	c := &cli{stdin: strings.NewReader(""), stdout: new(bytes.Buffer), stderr: &errb,
 		getenv: func(k string) string { return env[k] }, now: time.Now}
-	e := store.Entry{ID: "0b6f3f5e-8a0e-4f0e-9d33-7c3a8f5a2e10", Kind: store.KindNote, Patient: "pat-000001", Author: "RN Peeters", EnteredAt: time.Now()}
-	c.auditEntries(data, keys, []store.Entry{e}, func(string) string { return "" }) // an unsigned journal witnesses nothing
+	e := clinical.Entry{ID: "0b6f3f5e-8a0e-4f0e-9d33-7c3a8f5a2e10", Kind: clinical.KindNote, Patient: "pat-000001", Author: "RN Peeters", EnteredAt: time.Now()}
+	c.auditEntries(data, keys, []clinical.Entry{e}, func(string) string { return "" }) // an unsigned journal witnesses nothing
 	rows, _, err := store.ReadAudit(data, keys)
 	if err != nil || errb.Len() > 0 {
 		t.Fatalf("%v %s", err, errb.String())

@@ -8,22 +8,23 @@ import (
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // chartJSON is chart --json. Vitals and labs hold the latest value per
 // code; every item carries its source resource's type, id and version.
 type chartJSON struct {
-	Patient         store.Patient                       `json:"patient"`
-	Snapshot        snapshotJSON                        `json:"snapshot"`
-	Allergies       store.Section[store.Allergy]        `json:"allergies"`
-	Medications     store.Section[store.Medication]     `json:"medications"`
-	Administrations store.Section[store.Administration] `json:"administrations"`
-	Problems        store.Section[store.Problem]        `json:"problems"`
-	Vitals          store.Section[store.Observation]    `json:"vitals"`
-	Labs            store.Section[store.Observation]    `json:"labs"`
-	Alerts          store.Section[store.Alert]          `json:"alerts"`
-	Notes           store.Section[store.Note]           `json:"notes"`
+	Patient         clinical.Patient                          `json:"patient"`
+	Snapshot        snapshotJSON                              `json:"snapshot"`
+	Allergies       clinical.Section[clinical.Allergy]        `json:"allergies"`
+	Medications     clinical.Section[clinical.Medication]     `json:"medications"`
+	Administrations clinical.Section[clinical.Administration] `json:"administrations"`
+	Problems        clinical.Section[clinical.Problem]        `json:"problems"`
+	Vitals          clinical.Section[clinical.Observation]    `json:"vitals"`
+	Labs            clinical.Section[clinical.Observation]    `json:"labs"`
+	Alerts          clinical.Section[clinical.Alert]          `json:"alerts"`
+	Notes           clinical.Section[clinical.Note]           `json:"notes"`
 	// DowntimeEntries are what this kiosk recorded for the patient during
 	// the outage, newest first; null when the journal could not be read.
 	DowntimeEntries []downtimeEntryJSON `json:"downtimeEntries"`
@@ -31,7 +32,7 @@ type chartJSON struct {
 	// EarlyWarning is the NEWS2 of the newest complete set of vital signs
 	// recorded during downtime; null when there is none (snapshot
 	// observations are not scored).
-	EarlyWarning *store.EarlyWarning `json:"earlyWarning"`
+	EarlyWarning *clinical.EarlyWarning `json:"earlyWarning"`
 }
 
 type snapshotJSON struct {
@@ -43,7 +44,7 @@ type snapshotJSON struct {
 	Unreadable int       `json:"unreadable"` // source records skipped as unreadable, not shown
 }
 
-func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtime, now time.Time) error {
+func writeChartJSON(w io.Writer, c *clinical.Chart, snap *store.Snapshot, d downtime, now time.Time) error {
 	age := now.Sub(snap.Manifest.AsOf)
 	out := chartJSON{
 		Patient: c.Patient,
@@ -54,7 +55,7 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
 		DowntimeEntries: d.json(),
 	}
-	if w, ok := store.LatestEarlyWarning(d.entries); ok {
+	if w, ok := clinical.LatestEarlyWarning(d.entries); ok {
 		out.EarlyWarning = &w
 	}
 	switch {
@@ -63,8 +64,8 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 	case d.err != nil:
 		out.DowntimeError = present.JournalUnreadable
 	}
-	out.Vitals.Items = store.Latest(c.Vitals.Items)
-	out.Labs.Items = store.Latest(c.Labs.Items)
+	out.Vitals.Items = clinical.Latest(c.Vitals.Items)
+	out.Labs.Items = clinical.Latest(c.Labs.Items)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
@@ -72,7 +73,7 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 
 // writeChartText prints the chart as laid out by present, the same as the
 // kiosk window shows it.
-func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtime, now time.Time) {
+func writeChartText(w io.Writer, c *clinical.Chart, snap *store.Snapshot, d downtime, now time.Time) {
 	fmt.Fprintln(w, present.Freshness(snap.Manifest, now))
 	if u := present.Unreadable(snap.Manifest); u != "" {
 		fmt.Fprintln(w, u)
@@ -90,7 +91,7 @@ func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 	for _, a := range present.Alerts(c) {
 		fmt.Fprintln(w, a)
 	}
-	if ew, ok := store.LatestEarlyWarning(d.entries); ok {
+	if ew, ok := clinical.LatestEarlyWarning(d.entries); ok {
 		fmt.Fprintln(w, present.EarlyWarningLine(ew))
 	}
 	// What was recorded here is newer than anything in the snapshot.

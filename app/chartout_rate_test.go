@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // chart --json gives an infusion's rate as ordered beside its dose.
 func TestChartJSONHasTheInfusionRate(t *testing.T) {
 	now := time.Now()
-	c := &store.Chart{Medications: store.Section[store.Medication]{Status: store.Recorded, Items: []store.Medication{{
+	c := &clinical.Chart{Medications: clinical.Section[clinical.Medication]{Status: clinical.Recorded, Items: []clinical.Medication{{
 		Name: "NaCl 0.9 %", Status: "active", Dose: "1000 mL", Route: "IV", Rate: "125 mL/h"}}}}
 	var b bytes.Buffer
 	if err := writeChartJSON(&b, c, &store.Snapshot{Manifest: store.Manifest{AsOf: now}}, downtime{}, now); err != nil {

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	_ "lifeboat/internal/clocale" // before Fyne reads the locale: see there
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
@@ -158,7 +159,7 @@ func exitStatus(err error) int {
 		return ExitJournal
 	case errors.As(err, &ue), errors.As(err, new(badInput)),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
-		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, store.ErrNoPatient),
+		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, clinical.ErrNoPatient),
 		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
 		errors.Is(err, fhir.ErrUnknownWard), errors.Is(err, fhir.ErrPatientsNotFound),
 		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist), errors.Is(err, store.ErrTooLarge),

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // Fuzz target for the entries file of `record`. See FUZZING.md.
@@ -98,7 +98,7 @@ func FuzzReadEntries(f *testing.F) {
 			if err != nil {
 				t.Fatalf("entry %d does not write back: %v", i+1, err)
 			}
-			var back store.Entry
+			var back clinical.Entry
 			dec := json.NewDecoder(bytes.NewReader(once))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&back); err != nil {
@@ -108,7 +108,7 @@ func FuzzReadEntries(f *testing.F) {
 				t.Fatalf("entry %d reads again differently:\n%s\n%s", i+1, once, twice)
 			}
 			e.ID, e.Author, e.KioskID, e.EnteredAt = "0b6f1b7e-3c1a-4a53-9b44-5d7f0d1e2a3b", "RN Peeters", "kiosk-1", now
-			if err := e.Validate(now); err != nil && (!errors.Is(err, store.ErrInvalidEntry) || strings.Contains(err.Error(), "\n")) {
+			if err := e.Validate(now); err != nil && (!errors.Is(err, clinical.ErrInvalidEntry) || strings.Contains(err.Error(), "\n")) {
 				t.Fatalf("entry %d refused with something else than one invalid-entry sentence: %q", i+1, err)
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -84,13 +85,13 @@ func (c *cli) recordCmd(args []string) error {
 			return err
 		}
 	}
-	warnings, err := store.Review(ctx, ward, history, batch, now)
+	warnings, err := clinical.Review(ctx, ward, history, batch, now)
 	if err != nil {
 		return refused(err)
 	}
 	// A hard stop is not lifted by --force: the entries it holds back take
 	// the witness and the reason, and are reviewed again with them.
-	if stopped := store.Unwitnessed(batch, warnings); len(stopped) > 0 {
+	if stopped := clinical.Unwitnessed(batch, warnings); len(stopped) > 0 {
 		if strings.TrimSpace(*witness) == "" || strings.TrimSpace(*reason) == "" {
 			for _, w := range warnings {
 				if w.Stop {
@@ -101,10 +102,10 @@ func (c *cli) recordCmd(args []string) error {
 		}
 		for _, i := range stopped {
 			m := *batch[i].Medication
-			m.Override = &store.Override{Witness: strings.TrimSpace(*witness), Reason: strings.TrimSpace(*reason)}
+			m.Override = &clinical.Override{Witness: strings.TrimSpace(*witness), Reason: strings.TrimSpace(*reason)}
 			batch[i].Medication = &m
 		}
-		if warnings, err = store.Review(ctx, ward, history, batch, now); err != nil {
+		if warnings, err = clinical.Review(ctx, ward, history, batch, now); err != nil {
 			return refused(err)
 		}
 	}
@@ -127,7 +128,7 @@ func (c *cli) recordCmd(args []string) error {
 	}
 	c.auditEntries(dir, keys, batch, j.Witness)
 	for i, e := range batch {
-		if e.Kind == store.KindRegistration && e.Supersedes == "" {
+		if e.Kind == clinical.KindRegistration && e.Supersedes == "" {
 			fmt.Fprintf(c.stderr, "Entry %d registered a new patient as %s: print it on the wristband label.\n", i+1, e.Patient)
 		}
 	}
@@ -138,7 +139,7 @@ func (c *cli) recordCmd(args []string) error {
 // to its author, once it is durable: the journal is what counts, and the
 // trail never claims an entry that was not saved. Like every audit, it
 // never undoes the work: a trail that cannot be written is said on stderr.
-func (c *cli) auditEntries(dir string, keys *store.Keys, entries []store.Entry, witness func(id string) string) {
+func (c *cli) auditEntries(dir string, keys *store.Keys, entries []clinical.Entry, witness func(id string) string) {
 	a, err := store.OpenAudit(dir, keys)
 	for _, e := range entries {
 		if err != nil {
@@ -155,7 +156,7 @@ func (c *cli) auditEntries(dir string, keys *store.Keys, entries []store.Entry, 
 // refused makes an entry the review or the journal refused a usage error
 // (exit 2), saying that nothing was recorded.
 func refused(err error) error {
-	if errors.Is(err, store.ErrInvalidEntry) || errors.Is(err, store.ErrEntryExists) {
+	if errors.Is(err, clinical.ErrInvalidEntry) || errors.Is(err, store.ErrEntryExists) {
 		return usageError{err.Error() + "; nothing was recorded"}
 	}
 	return err
@@ -172,7 +173,7 @@ func count(n int, one, many string) string {
 // kiosk fills in itself (id, author, kiosk, entry time, versions) may not
 // be given: a file that sets them was not written for this command.
 // Errors name entries by number and never repeat a value from the file.
-func readEntries(path string) ([]store.Entry, error) {
+func readEntries(path string) ([]clinical.Entry, error) {
 	b, err := store.ReadRegular(path, "The entries file", maxEntriesFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -202,7 +203,7 @@ func readEntries(path string) ([]store.Entry, error) {
 	if len(raws) > maxEntriesPerFile {
 		return nil, usagef("the entries file holds more than %d entries; split it", maxEntriesPerFile)
 	}
-	out := make([]store.Entry, len(raws))
+	out := make([]clinical.Entry, len(raws))
 	for i, raw := range raws {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()

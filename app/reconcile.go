@@ -16,6 +16,7 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/reportpdf"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -266,7 +267,7 @@ func (c *cli) printPlan(plan *reconcile.Plan, dir string, dry bool) {
 		}
 		actions := "push|skip"
 		switch {
-		case it.Kind == store.KindRegistration:
+		case it.Kind == clinical.KindRegistration:
 			actions = "link --link-to ID|new-patient|skip"
 		case it.Outcome == reconcile.NeedsLink || it.Conflict == reconcile.ConflictPatientMerged:
 			actions = "link --link-to ID|skip"

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/reconcile"
@@ -128,8 +128,8 @@ func TestReconcileFromTheCommandLine(t *testing.T) {
 	// A note forged with nothing but the public recipients is never
 	// pushed: the run names it and ends with exit 10.
 	now := time.Now().UTC()
-	seq, err := storetest.ForgeEntry(data, store.Entry{ID: uuid.NewString(), Kind: store.KindNote, Patient: "pat-000001",
-		Author: "RN Peeters", ClinicalTime: now, EnteredAt: now, Note: &store.NursingNote{Text: "Forged note."}})
+	seq, err := storetest.ForgeEntry(data, clinical.Entry{ID: uuid.NewString(), Kind: clinical.KindNote, Patient: "pat-000001",
+		Author: "RN Peeters", ClinicalTime: now, EnteredAt: now, Note: &clinical.NursingNote{Text: "Forged note."}})
 	if err != nil {
 		t.Fatal(err)
 	}

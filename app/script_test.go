@@ -15,7 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/store/storetest"
 )
 
@@ -103,8 +103,8 @@ func cmdForge(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: forge DIR PATIENT")
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	_, err := storetest.ForgeEntry(ts.MkAbs(args[0]), store.Entry{ID: uuid.NewString(), Kind: store.KindAllergy, Patient: args[1],
-		Author: "RN Peeters", ClinicalTime: now, EnteredAt: now, Allergy: &store.NewAllergy{Substance: "Forged allergy"}})
+	_, err := storetest.ForgeEntry(ts.MkAbs(args[0]), clinical.Entry{ID: uuid.NewString(), Kind: clinical.KindAllergy, Patient: args[1],
+		Author: "RN Peeters", ClinicalTime: now, EnteredAt: now, Allergy: &clinical.NewAllergy{Substance: "Forged allergy"}})
 	ts.Check(err)
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"filippo.io/age"
 
+	"lifeboat/clinical"
 	"lifeboat/internal/benchenv"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
@@ -32,7 +33,7 @@ var sizes = []int{40, 1000, 5000}
 type benchVault struct {
 	dir    string
 	keys   *store.Keys
-	charts []store.Chart
+	charts []clinical.Chart
 	ward   *store.Ward
 }
 

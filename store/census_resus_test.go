@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"testing"
+
+	"lifeboat/clinical"
 )
 
 // The census row keeps the code status level read when the snapshot was
@@ -13,12 +15,12 @@ import (
 func TestTheCensusKeepsTheCodeStatusLevelOfTheSeal(t *testing.T) {
 	ctx := context.Background()
 	coded := testChart("p1", "Peeters, Maria", "MRN0000001")
-	coded.Alerts = Section[Alert]{Items: []Alert{{Kind: AlertCodeStatus, Code: "DNR-code 2", Text: "Reanimatiebeleid",
+	coded.Alerts = clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Code: "DNR-code 2", Text: "Reanimatiebeleid",
 		Status: "active", Source: coded.Patient.Source}}}
-	if coded.Resuscitation() != ResusDNR2 {
+	if coded.Resuscitation() != clinical.ResusDNR2 {
 		t.Fatalf("chart reads %q", coded.Resuscitation())
 	}
-	level := func(w *Ward, id string) (CensusRow, string) {
+	level := func(w *Ward, id string) (clinical.CensusRow, string) {
 		t.Helper()
 		rows, err := w.Census(ctx)
 		if err != nil {
@@ -30,40 +32,40 @@ func TestTheCensusKeepsTheCodeStatusLevelOfTheSeal(t *testing.T) {
 			}
 		}
 		t.Fatalf("no row %s", id)
-		return CensusRow{}, ""
+		return clinical.CensusRow{}, ""
 	}
 
 	dir, keys, w, full := deltaVault(t)
-	sealDelta(t, dir, keys, w, full, Delta{Upsert: []Chart{coded}, Order: []string{"p1", "p2", "p3"}})
+	sealDelta(t, dir, keys, w, full, Delta{Upsert: []clinical.Chart{coded}, Order: []string{"p1", "p2", "p3"}})
 	s, err := Open(ctx, dir, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	opened := s.Ward
-	if r, got := level(opened, "p1"); got != ResusDNR2 || r.Resus != ResusDNR2 {
+	if r, got := level(opened, "p1"); got != clinical.ResusDNR2 || r.Resus != clinical.ResusDNR2 {
 		t.Errorf("census row after a delta: %q (%+v)", got, r)
 	}
-	if r, got := level(opened, "p2"); got != ResusDNR || r.Resus != ResusDNR {
+	if r, got := level(opened, "p2"); got != clinical.ResusDNR || r.Resus != clinical.ResusDNR {
 		t.Errorf("p2: %q (%+v)", got, r)
 	}
 
 	// A ward sealed before the level was kept.
 	old := wardWithout(t, "resus", coded, testChart("p2", "Dubois, Jean", "MRN0000002"))
-	if r, got := level(old, "p1"); r.Resus != "" || got != ResusDNR { // the flag then, as it was read
+	if r, got := level(old, "p1"); r.Resus != "" || got != clinical.ResusDNR { // the flag then, as it was read
 		t.Errorf("old census row: %q (%+v)", got, r)
 	}
 	changed := testChart("p2", "Dubois, Jean", "MRN0000002")
-	changed.Alerts = Section[Alert]{Items: []Alert{{Kind: AlertCodeStatus, Code: "DNR 3", Text: "Palliatief",
+	changed.Alerts = clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Code: "DNR 3", Text: "Palliatief",
 		Status: "active", Source: changed.Patient.Source}}}
 	applyDelta(t, old, []string{"p1", "p2"}, changed)
-	if _, got := level(old, "p2"); got != ResusDNR3 {
+	if _, got := level(old, "p2"); got != clinical.ResusDNR3 {
 		t.Errorf("delta onto an old ward: %q", got)
 	}
 }
 
 // wardWithout is a ward of charts as sealed before its column was kept.
-func wardWithout(t *testing.T, column string, charts ...Chart) *Ward {
+func wardWithout(t *testing.T, column string, charts ...clinical.Chart) *Ward {
 	t.Helper()
 	w, err := BuildWard(context.Background(), charts)
 	if err != nil {
@@ -78,7 +80,7 @@ func wardWithout(t *testing.T, column string, charts ...Chart) *Ward {
 
 // applyDelta applies to w a delta that brings the charts changed and
 // leaves the census in order.
-func applyDelta(t *testing.T, w *Ward, order []string, changed ...Chart) {
+func applyDelta(t *testing.T, w *Ward, order []string, changed ...clinical.Chart) {
 	t.Helper()
 	ctx := context.Background()
 	dw, err := BuildWard(ctx, changed)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"lifeboat/clinical"
 )
 
 // A refresh that changed a few patients is sealed as a delta generation:
@@ -29,9 +31,9 @@ const maxChain = 1000
 
 // Delta is what changed in the census since the previous generation.
 type Delta struct {
-	Upsert []Chart  // whole charts of the patients who are new or changed
-	Remove []string // ids of the patients who left the census
-	Order  []string // every patient id of the census after the change, in census order
+	Upsert []clinical.Chart // whole charts of the patients who are new or changed
+	Remove []string         // ids of the patients who left the census
+	Order  []string         // every patient id of the census after the change, in census order
 }
 
 // ErrStaleParent says the vault's newest generation is not the one a delta
@@ -124,7 +126,7 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 		return err
 	}
 	var upserted []string
-	incoming := map[string]*Chart{}
+	incoming := map[string]*clinical.Chart{}
 	rows, err := dw.conn.QueryContext(ctx, `SELECT id FROM patient`)
 	if err != nil {
 		return err
@@ -139,12 +141,12 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 	}
 	rows.Close()
 	for _, id := range upserted {
-		if incoming[id], err = dw.chart(ctx, id); err != nil {
+		if incoming[id], err = dw.ChartByID(ctx, id); err != nil {
 			return err
 		}
 	}
 	for _, id := range append(slices.Clone(removed), upserted...) {
-		old, err := w.chart(ctx, id)
+		old, err := w.ChartByID(ctx, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -152,13 +154,13 @@ func (w *Ward) apply(ctx context.Context, dw *Ward) error {
 			return err
 		}
 		counts["patients"]--
-		for k, n := range old.sizes() {
+		for k, n := range old.SectionSizes() {
 			counts[k] -= n
 		}
 	}
 	for _, c := range incoming {
 		counts["patients"]++
-		for k, n := range c.sizes() {
+		for k, n := range c.SectionSizes() {
 			counts[k] += n
 		}
 	}

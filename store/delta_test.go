@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 // deltaVault seals p1, p2, p3 as a full generation and returns the vault
@@ -16,7 +18,7 @@ func deltaVault(t *testing.T) (string, *Keys, *Ward, *Manifest) {
 	t.Helper()
 	dir, keys := testVault(t)
 	ctx := context.Background()
-	w, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001"),
+	w, err := BuildWard(ctx, []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001"),
 		testChart("p2", "Dubois, Jean", "MRN0000002"), testChart("p3", "Janssens, Luc", "MRN0000003")})
 	if err != nil {
 		t.Fatal(err)
@@ -56,9 +58,9 @@ func TestDeltasOpenToTheChangedWard(t *testing.T) {
 	dir, keys, w, full := deltaVault(t)
 	changed := testChart("p2", "Dubois, Jean", "MRN0000002")
 	changed.Patient.Bed = "102-B"
-	changed.Allergies = Section[Allergy]{}
-	d1 := sealDelta(t, dir, keys, w, full, Delta{Upsert: []Chart{changed}, Remove: []string{"p1"}, Order: []string{"p3", "p2"}})
-	d2 := sealDelta(t, dir, keys, w, d1, Delta{Upsert: []Chart{testChart("p4", "Maes, An", "MRN0000004")},
+	changed.Allergies = clinical.Section[clinical.Allergy]{}
+	d1 := sealDelta(t, dir, keys, w, full, Delta{Upsert: []clinical.Chart{changed}, Remove: []string{"p1"}, Order: []string{"p3", "p2"}})
+	d2 := sealDelta(t, dir, keys, w, d1, Delta{Upsert: []clinical.Chart{testChart("p4", "Maes, An", "MRN0000004")},
 		Order: []string{"p4", "p3", "p2"}})
 	if d1.Kind != KindDelta || d1.Base != full.Generation || d2.Base != full.Generation || d2.Parent != d1.Generation || d2.Chain != 2 {
 		t.Fatalf("manifests: %+v %+v", d1, d2)
@@ -78,7 +80,7 @@ func TestDeltasOpenToTheChangedWard(t *testing.T) {
 	if got := censusIDs(t, s.Ward); !slices.Equal(got, []string{"p4", "p3", "p2"}) {
 		t.Fatalf("census %v", got)
 	}
-	if _, err := s.Chart(context.Background(), "MRN0000001"); !errors.Is(err, ErrNoPatient) {
+	if _, err := s.Chart(context.Background(), "MRN0000001"); !errors.Is(err, clinical.ErrNoPatient) {
 		t.Fatalf("the patient who left is still found: %v", err)
 	}
 	c, err := s.Chart(context.Background(), "MRN0000002")
@@ -138,7 +140,7 @@ func TestABrokenLinkFallsBackToTheLastGoodGeneration(t *testing.T) {
 			if err := os.CopyFS(twin, os.DirFS(dir)); err != nil {
 				t.Fatal(err)
 			}
-			tw, err := BuildWard(context.Background(), []Chart{testChart("p1", "Peeters, Maria", "MRN0000001"),
+			tw, err := BuildWard(context.Background(), []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001"),
 				testChart("p2", "Dubois, Jean", "MRN0000002"), testChart("p3", "Janssens, Luc", "MRN0000003")})
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
-// Package store keeps things safe: the essential-record model, the ward
-// database held in memory, the kiosk's keys, the sealed snapshot
-// generations, the downtime journal and the audit trail.
+// Package store keeps things safe: the ward database held in memory, the
+// kiosk's keys, the sealed snapshot generations, the downtime journal and
+// the audit trail. What it keeps (charts, downtime entries) and the
+// clinical rules that read them are package clinical's.
 //
 // # Invariants
 //
@@ -18,24 +19,25 @@
 //     the journal and the audit trail are only appended to; no error
 //     recreates, wipes or repairs any of them.
 //
-// # Where the clinical rules are
+// # Where is X
 //
-// The rules a nurse-informatics engineer looks for live beside the model
-// they read, each in a file named for it:
+//	ward.go          the ward database in memory: charts, census rows, finding a patient (the clinical.Charts review reads)
+//	dosefacts.go     the census's dose facts (clinical.DoseFactsOf) kept in the census table, encoded
+//	delta.go         a delta generation: the charts that changed since the last one
+//	snapshot.go, sealed.go, open.go, image.go, codec.go, sealcheck.go  sealing and opening snapshot generations
+//	floor.go         the rollback floor
+//	censusdrop.go    when a new census lost too many patients to be sealed
+//	keys.go, passphrase.go  the kiosk's keys, sealed under the ward passphrase
+//	journal*.go      the downtime journal: entries sealed, signed and chained, verified
+//	reconciliation.go  each entry's reconciliation state
+//	audit*.go        the audit trail
+//	reports.go, mypatients.go, syncstate.go  sealed reports, "my patients", the live sync's state
+//	folder*.go, regular*.go  the data folder's permissions; files opened only when regular
 //
-//	schedule.go      when a dose is due, and which administration gives it (the MAR's timing)
-//	dosefacts.go     the census's next dose and overdue count, kept at sealing
-//	prn.go           as-needed doses: the interval, the maximum per period
-//	allergyclass.go  allergy checks by drug class, and the hard stop
-//	review.go        every check of a downtime entry before it is recorded
-//	validate.go      what makes an entry impossible (refused) or unusual (a warning)
-//	news2.go         the early-warning score
-//	codestatus.go    code status levels (Belgian DNR codes 0–3)
-//	lookalike.go     look-alike names on a ward
-//	censusdrop.go    when a new census lost too many patients to be trusted
-//
-// What makes an entry a conflict with the EHR is sync/reconcile's
-// conflict.go; how any of this reads in words is app/present's.
+// The clinical rules (when a dose is due, entry review, NEWS2, allergy
+// classes, code status) are package clinical's; what makes an entry a
+// conflict with the EHR is sync/reconcile's conflict.go; how any of this
+// reads in words is app/present's.
 //
 // # Files in a data folder
 //

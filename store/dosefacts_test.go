@@ -6,25 +6,29 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 // timedChart is testChart with its order given every 6 h, one dose given
 // at 06:05 on 26/11 and the next not done at 12:10.
-func timedChart(id, name, mrn string) Chart {
+func timedChart(id, name, mrn string) clinical.Chart {
 	c := testChart(id, name, mrn)
 	m := &c.Medications.Items[0]
-	m.Timing = Timing{Frequency: 1, Period: 6, PeriodUnit: "h"}
+	m.Timing = clinical.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"}
 	m.LastGiven = time.Date(2026, 11, 26, 6, 5, 0, 0, time.Local)
-	c.Administrations = Section[Administration]{Items: []Administration{
+	c.Administrations = clinical.Section[clinical.Administration]{Items: []clinical.Administration{
 		{Medication: m.Name, Status: "completed", Time: m.LastGiven, OrderID: m.Source.ID,
-			Source: Source{Type: "MedicationAdministration", ID: id + "-ad1"}},
+			Source: clinical.Source{Type: "MedicationAdministration", ID: id + "-ad1"}},
 		{Medication: m.Name, Status: "not-done", Reason: "refused", Time: time.Date(2026, 11, 26, 12, 10, 0, 0, time.Local),
-			OrderID: m.Source.ID, Source: Source{Type: "MedicationAdministration", ID: id + "-ad2"}},
+			OrderID: m.Source.ID, Source: clinical.Source{Type: "MedicationAdministration", ID: id + "-ad2"}},
 	}}
 	return c
 }
 
-func sameFacts(a, b DoseFacts) bool { return bytes.Equal(encodeDoseFacts(a), encodeDoseFacts(b)) }
+func sameFacts(a, b clinical.DoseFacts) bool {
+	return bytes.Equal(encodeDoseFacts(a), encodeDoseFacts(b))
+}
 
 // The census table keeps each patient's dose facts from the seal, a
 // delta replaces those of the patients it changes, and a ward sealed
@@ -33,7 +37,7 @@ func sameFacts(a, b DoseFacts) bool { return bytes.Equal(encodeDoseFacts(a), enc
 func TestDoseFactsAreKeptInTheCensusAndFollowADelta(t *testing.T) {
 	ctx := context.Background()
 	timed := timedChart("p1", "Peeters, Maria", "MRN0000001")
-	want := DoseFactsOf(&timed, doseFactsKept)
+	want := clinical.DoseFactsOf(&timed, doseFactsKept)
 	if len(want.Orders) != 1 {
 		t.Fatalf("facts %+v", want)
 	}
@@ -47,7 +51,7 @@ func TestDoseFactsAreKeptInTheCensusAndFollowADelta(t *testing.T) {
 	}
 
 	dir, keys, w, full := deltaVault(t)
-	sealDelta(t, dir, keys, w, full, Delta{Upsert: []Chart{timed}, Order: []string{"p1", "p2", "p3"}})
+	sealDelta(t, dir, keys, w, full, Delta{Upsert: []clinical.Chart{timed}, Order: []string{"p1", "p2", "p3"}})
 	s, err := Open(ctx, dir, keys)
 	if err != nil {
 		t.Fatal(err)
@@ -90,13 +94,13 @@ func TestDoseFactsKeepTheLastDaysDocumented(t *testing.T) {
 	c.Administrations.Items = nil
 	first := time.Date(2026, 11, 10, 0, 10, 0, 0, time.Local)
 	for i := range 16 * 4 {
-		c.Administrations.Items = append(c.Administrations.Items, Administration{Medication: m.Name, Status: "completed",
+		c.Administrations.Items = append(c.Administrations.Items, clinical.Administration{Medication: m.Name, Status: "completed",
 			Time: first.Add(time.Duration(i) * 6 * time.Hour), OrderID: m.Source.ID,
-			Source: Source{Type: "MedicationAdministration", ID: fmt.Sprint("ad", i)}})
+			Source: clinical.Source{Type: "MedicationAdministration", ID: fmt.Sprint("ad", i)}})
 	}
 	newest := first.Add(63 * 6 * time.Hour)
 	c.Medications.Items[0].LastGiven = newest
-	all, kept := DoseFactsOf(&c, 0).Orders[0], DoseFactsOf(&c, doseFactsKept).Orders[0]
+	all, kept := clinical.DoseFactsOf(&c, 0).Orders[0], clinical.DoseFactsOf(&c, doseFactsKept).Orders[0]
 	if !all.Since.IsZero() || !kept.Since.Equal(newest.Add(-doseFactsKept)) {
 		t.Fatalf("since %v, %v", all.Since, kept.Since)
 	}
@@ -119,7 +123,7 @@ func TestDoseFactsKeepTheLastDaysDocumented(t *testing.T) {
 func TestDoseFactsColumnReadsBackOrIsRefused(t *testing.T) {
 	c := timedChart("p1", "Peeters, Maria", "MRN0000001")
 	c.Medications.Items[0].Start = time.Date(2026, 11, 20, 9, 30, 15, 500, time.UTC)
-	f := DoseFactsOf(&c, 0)
+	f := clinical.DoseFactsOf(&c, 0)
 	b := encodeDoseFacts(f)
 	got, err := decodeDoseFacts(b)
 	if err != nil || !sameFacts(got, f) || !got.Orders[0].Start.Equal(f.Orders[0].Start) {

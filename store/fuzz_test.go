@@ -8,9 +8,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 // Fuzz targets for what the store reads from the data folder. The
@@ -74,7 +75,7 @@ func fuzzCopyVault(t *testing.T, from string) string {
 func FuzzOpenAlteredSnapshot(f *testing.F) {
 	dir, keys := fuzzVault(f)
 	ctx := context.Background()
-	w, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001"), testChart("p2", "Dubois, Jean", "MRN0000002")})
+	w, err := BuildWard(ctx, []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001"), testChart("p2", "Dubois, Jean", "MRN0000002")})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -85,8 +86,8 @@ func FuzzOpenAlteredSnapshot(f *testing.F) {
 		f.Fatal(err)
 	}
 	p2 := testChart("p2", "Dubois, Jean", "MRN0000002")
-	p2.Notes.Items = []Note{{Text: "Slept well.", Source: Source{Type: "DocumentReference", ID: "n1", JSON: json.RawMessage(`{}`)}}}
-	if m, err := SealDelta(ctx, dir, keys, w, full, Delta{Upsert: []Chart{p2}, Order: []string{"p1", "p2"}}, req); err != nil || m.Kind != KindDelta || m.Generation != 2 {
+	p2.Notes.Items = []clinical.Note{{Text: "Slept well.", Source: clinical.Source{Type: "DocumentReference", ID: "n1", JSON: json.RawMessage(`{}`)}}}
+	if m, err := SealDelta(ctx, dir, keys, w, full, Delta{Upsert: []clinical.Chart{p2}, Order: []string{"p1", "p2"}}, req); err != nil || m.Kind != KindDelta || m.Generation != 2 {
 		f.Fatalf("the second seal is not a delta, generation 2: %v", err)
 	}
 	pristine := map[uint64][]byte{}
@@ -148,7 +149,7 @@ func FuzzJournalAlteredEntry(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, e := range []Entry{vitalsEntry("p1", 72), noteEntry("p1", "Slept well."), noteEntry("p2", "Pain 3/10.")} {
+	for _, e := range []clinical.Entry{vitalsEntry("p1", 72), noteEntry("p1", "Slept well."), noteEntry("p2", "Pain 3/10.")} {
 		if err := j.Stamp(&e, nurse, time.Now()); err != nil {
 			f.Fatal(err)
 		}
@@ -318,7 +319,7 @@ func FuzzAuditAltered(f *testing.F) {
 // opens only to what was sealed in it.
 func FuzzVaultFiles(f *testing.F) {
 	dir, keys := fuzzVault(f)
-	w, err := BuildWard(context.Background(), []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+	w, err := BuildWard(context.Background(), []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -404,59 +405,6 @@ func FuzzVaultFiles(f *testing.F) {
 			// stanzas: no bytes but the report sealed open.
 			if b, err := OpenReport(path, keys); err == nil && (!same || !bytes.Equal(b, report)) {
 				t.Fatalf("a report altered or replaced opened to %d bytes", len(b))
-			}
-		}
-	})
-}
-
-// FuzzTemporaryID: any string is a temporary identifier or not, never a
-// panic; one accepted comes back in its printed form, which parses to
-// itself and matches what was typed exactly. And for any 55 random bits,
-// the identifier made from them parses back to itself, in any case and
-// without its hyphens.
-func FuzzTemporaryID(f *testing.F) {
-	for _, s := range []string{"T-4GQ7-2MXK-A9WR", "t4gq72mxka9wr", "T-0000-0000-0000", "T-OOOO-IIII-LLLL", "T-", "", "T-ÿÿÿÿ-ÿÿÿÿ-ÿÿÿÿ", "T -4GQ7 2MXK-A9WU"} {
-		f.Add(s, uint64(0))
-	}
-	f.Add("", uint64(1<<55-1))
-	f.Add("x", uint64(0x123456789abcdef))
-
-	f.Fuzz(func(t *testing.T, s string, random uint64) {
-		bits := random
-		if id, ok := ParseTemporaryID(s); ok {
-			if !IsTemporaryID(id) || len(id) != len("T-XXXX-XXXX-XXXX") {
-				t.Fatalf("accepted as %q, which is not a printed identifier", id)
-			}
-			if again, ok := ParseTemporaryID(id); !ok || again != id {
-				t.Fatalf("%q parses to %q, %v", id, again, ok)
-			}
-			if exact, _ := MatchTemporaryID(id, s); !exact {
-				t.Fatalf("%q is not an exact match for %q, which parses to it", s, id)
-			}
-		}
-		MatchTemporaryID("T-4GQ7-2MXK-A9WR", s)
-
-		code := make([]byte, 0, tempRandom+1)
-		for range tempRandom {
-			code = append(code, tempSymbols[bits&31])
-			bits >>= 5
-		}
-		code = append(code, tempSymbols[checkSymbol(code)])
-		id := formatTemporaryID(code)
-		for _, typed := range []string{id, strings.ToLower(id), strings.ReplaceAll(id, "-", ""), " " + strings.ReplaceAll(id, "-", " ") + " "} {
-			if got, ok := ParseTemporaryID(typed); !ok || got != id {
-				t.Fatalf("%q parses to %q, %v; want %q", typed, got, ok, id)
-			}
-		}
-		// One wrong character is caught by the check character.
-		for i := 2; i < len(id); i++ {
-			if id[i] == '-' {
-				continue
-			}
-			wrong := []byte(id)
-			wrong[i] = tempSymbols[(strings.IndexByte(tempSymbols, id[i])+1+int(random%31))%len(tempSymbols)]
-			if _, ok := ParseTemporaryID(string(wrong)); ok {
-				t.Fatalf("%q with one wrong character (%q) is accepted", id, wrong)
 			}
 		}
 	})

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"lifeboat/clinical"
+
 	"filippo.io/age"
 	"github.com/google/uuid"
 	"modernc.org/sqlite"
@@ -73,7 +75,7 @@ func damaged(format string, a ...any) error {
 // sequence, with its reconciliation state and, when a later entry
 // corrected or cancelled it, that entry's id.
 type JournalEntry struct {
-	Entry
+	clinical.Entry
 	Seq          int64  `json:"seq"`
 	State        string `json:"state"`
 	SupersededBy string `json:"supersededBy,omitempty"`
@@ -86,6 +88,16 @@ type JournalEntry struct {
 
 // Superseded says whether a later entry corrected or cancelled this one.
 func (e JournalEntry) Superseded() bool { return e.SupersededBy != "" }
+
+// Documented is the entry itself (clinical.Journaled).
+func (e *JournalEntry) Documented() *clinical.Entry { return &e.Entry }
+
+// SupersedeBy records that the entry by corrected or cancelled this one
+// (clinical.MarkSuperseded).
+func (e *JournalEntry) SupersedeBy(by *clinical.Entry) {
+	e.SupersededBy = by.ID
+	e.Cancelled = by.Kind == clinical.KindCancellation
+}
 
 // Journal is an open downtime journal. It is safe for use by several
 // goroutines, and several processes may write the same journal.
@@ -203,7 +215,7 @@ func (j *Journal) Close() error {
 // was typed, the transcriber of paper back-entry, and the temporary
 // identifier of a registration (made now unless one from a pre-printed
 // label was given). A typed temporary identifier is put in its printed form.
-func (j *Journal) Stamp(e *Entry, author string, now time.Time) error {
+func (j *Journal) Stamp(e *clinical.Entry, author string, now time.Time) error {
 	if e.ID == "" {
 		id, err := uuid.NewRandom()
 		if err != nil {
@@ -215,16 +227,16 @@ func (j *Journal) Stamp(e *Entry, author string, now time.Time) error {
 	if e.Transcription != nil && e.Transcription.By == "" {
 		e.Transcription.By = author
 	}
-	if id, ok := ParseTemporaryID(e.Patient); ok && looksTemporary.MatchString(e.Patient) {
+	if id, ok := clinical.ParseTemporaryID(e.Patient); ok && clinical.LooksTemporary(e.Patient) {
 		e.Patient = id
 	}
-	if r := e.Registration; r != nil && e.Kind == KindRegistration {
-		if id, ok := ParseTemporaryID(r.TemporaryID); ok {
+	if r := e.Registration; r != nil && e.Kind == clinical.KindRegistration {
+		if id, ok := clinical.ParseTemporaryID(r.TemporaryID); ok {
 			r.TemporaryID = id
 		}
 		switch {
 		case r.TemporaryID == "" && e.Patient == "":
-			id, err := NewTemporaryID()
+			id, err := clinical.NewTemporaryID()
 			if err != nil {
 				return err
 			}
@@ -246,7 +258,7 @@ func (j *Journal) Stamp(e *Entry, author string, now time.Time) error {
 // two kiosk processes cannot both do it. Recording goes on whatever
 // verification found: a forged or missing entry is reported, never a
 // reason to stop documenting.
-func (j *Journal) Record(ctx context.Context, entries ...Entry) error {
+func (j *Journal) Record(ctx context.Context, entries ...clinical.Entry) error {
 	now := j.now()
 	sealed := make([][]byte, len(entries))
 	ids := map[string]bool{}
@@ -256,12 +268,12 @@ func (j *Journal) Record(ctx context.Context, entries ...Entry) error {
 		switch {
 		case err != nil:
 		case e.KioskID != j.kioskID:
-			err = invalid("the entry was made for another kiosk")
+			err = &clinical.InvalidEntryError{Reason: "the entry was made for another kiosk"}
 		case ids[e.ID]:
-			err = invalid("two entries have the same id")
+			err = &clinical.InvalidEntryError{Reason: "two entries have the same id"}
 		}
 		if err != nil {
-			return &EntryError{Index: i, Err: err}
+			return &clinical.EntryError{Index: i, Err: err}
 		}
 		ids[e.ID] = true
 		if sealed[i], err = j.seal(e); err != nil {
@@ -306,7 +318,7 @@ func (j *Journal) Record(ctx context.Context, entries ...Entry) error {
 // insertAll records a batch in one transaction, after reading what other
 // processes recorded: the chain goes on from the newest entry, and a
 // correction needs every entry before it.
-func (j *Journal) insertAll(ctx context.Context, entries []Entry, sealed [][]byte) ([]JournalEntry, error) {
+func (j *Journal) insertAll(ctx context.Context, entries []clinical.Entry, sealed [][]byte) ([]JournalEntry, error) {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("recording in the downtime journal: %w", err)
@@ -315,7 +327,7 @@ func (j *Journal) insertAll(ctx context.Context, entries []Entry, sealed [][]byt
 	if err := j.refresh(ctx, tx); err != nil {
 		return nil, err
 	}
-	if slices.ContainsFunc(entries, func(e Entry) bool { return e.Supersedes != "" }) {
+	if slices.ContainsFunc(entries, func(e clinical.Entry) bool { return e.Supersedes != "" }) {
 		if err := j.checkSupersessions(entries); err != nil {
 			return nil, err
 		}
@@ -336,7 +348,7 @@ func (j *Journal) insertAll(ctx context.Context, entries []Entry, sealed [][]byt
 		_, err := insertEntry.ExecContext(ctx, seq, entries[i].ID, sealed[i])
 		var se *sqlite.Error
 		if errors.As(err, &se) && se.Code() == sqliteConstraintUnique {
-			return nil, &EntryError{Index: i, Err: ErrEntryExists}
+			return nil, &clinical.EntryError{Index: i, Err: ErrEntryExists}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("recording in the downtime journal: %w", err)
@@ -363,7 +375,7 @@ func (j *Journal) insertAll(ctx context.Context, entries []Entry, sealed [][]byt
 
 // checkSupersessions refuses a batch that supersedes an entry that is not
 // in the journal, or one that another entry already superseded.
-func (j *Journal) checkSupersessions(batch []Entry) error {
+func (j *Journal) checkSupersessions(batch []clinical.Entry) error {
 	taken := map[string]bool{}
 	for _, e := range j.entries {
 		if e.Supersedes != "" {
@@ -374,7 +386,7 @@ func (j *Journal) checkSupersessions(batch []Entry) error {
 		if e.Supersedes == "" {
 			continue
 		}
-		target, ok := Entry{}, false
+		target, ok := clinical.Entry{}, false
 		if k, found := j.index[e.Supersedes]; found {
 			target, ok = j.entries[k].Entry, true
 		}
@@ -383,8 +395,8 @@ func (j *Journal) checkSupersessions(batch []Entry) error {
 				target, ok = b, true
 			}
 		}
-		if err := supersession(&e, target, ok, taken[e.Supersedes]); err != nil {
-			return &EntryError{Index: i, Err: err}
+		if err := clinical.CheckSupersession(&e, target, ok, taken[e.Supersedes]); err != nil {
+			return &clinical.EntryError{Index: i, Err: err}
 		}
 		taken[e.Supersedes] = true
 	}
@@ -451,7 +463,7 @@ func (j *Journal) admit(r storedEntry) {
 			Text: entrySpan(from, r.seq-1) + " missing from the journal."})
 	}
 	j.last = r.seq
-	problem := func(kind, text string, e *Entry) {
+	problem := func(kind, text string, e *clinical.Entry) {
 		p := JournalProblem{Kind: kind, Seq: r.seq, EntryID: r.id, Text: fmt.Sprintf("entry %d %s.", r.seq, text)}
 		if e != nil {
 			p.Patient = e.Patient
@@ -459,7 +471,7 @@ func (j *Journal) admit(r storedEntry) {
 		j.rowProblems = append(j.rowProblems, p)
 	}
 	e, uerr := j.unseal(r.seq, r.id, r.sealed)
-	var claimed *Entry
+	var claimed *clinical.Entry
 	if uerr == nil {
 		claimed = &e
 	}
@@ -501,7 +513,7 @@ func (j *Journal) admit(r storedEntry) {
 
 // seal encrypts an entry to the kiosk and recovery recipients. The JSON is
 // cleared once encrypted; the ciphertext alone leaves memory.
-func (j *Journal) seal(e *Entry) ([]byte, error) {
+func (j *Journal) seal(e *clinical.Entry) ([]byte, error) {
 	plain, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("sealing an entry: %w", err)
@@ -512,19 +524,19 @@ func (j *Journal) seal(e *Entry) ([]byte, error) {
 
 // unseal decrypts one stored entry and checks that it is the entry its row
 // says, so that sealed entries swapped between rows are noticed.
-func (j *Journal) unseal(seq int64, id string, sealed []byte) (Entry, error) {
+func (j *Journal) unseal(seq int64, id string, sealed []byte) (clinical.Entry, error) {
 	r, err := age.Decrypt(bytes.NewReader(sealed), j.keys.identity)
 	if err != nil {
-		return Entry{}, errors.New("cannot be decrypted with this kiosk's key")
+		return clinical.Entry{}, errors.New("cannot be decrypted with this kiosk's key")
 	}
 	plain, err := io.ReadAll(io.LimitReader(r, maxEntrySize))
 	defer clear(plain)
 	if err != nil {
-		return Entry{}, errors.New("cannot be decrypted: its ciphertext was altered")
+		return clinical.Entry{}, errors.New("cannot be decrypted: its ciphertext was altered")
 	}
-	var e Entry
+	var e clinical.Entry
 	if err := json.Unmarshal(plain, &e); err != nil || e.ID != id {
-		return Entry{}, errors.New("does not match its row")
+		return clinical.Entry{}, errors.New("does not match its row")
 	}
 	return e, nil
 }
@@ -569,41 +581,26 @@ func (j *Journal) List(ctx context.Context) ([]JournalEntry, error) {
 		// EHR, where what was pushed is found by its identifier.
 		out[i].State = cmp.Or(states[out[i].ID], StatePending)
 	}
-	markSuperseded(out)
+	clinical.MarkSuperseded(out)
 	return out, nil
 }
 
-// markSuperseded fills SupersededBy and Cancelled; the first entry to
-// supersede another is the one that counts.
-func markSuperseded(entries []JournalEntry) {
-	at := make(map[string]int, len(entries))
-	for i, e := range entries {
-		at[e.ID] = i
-	}
-	for _, e := range entries {
-		if k, ok := at[e.Supersedes]; ok && e.Supersedes != "" && entries[k].SupersededBy == "" {
-			entries[k].SupersededBy = e.ID
-			entries[k].Cancelled = e.Kind == KindCancellation
-		}
-	}
-}
-
 // Entry returns one verified entry by id.
-func (j *Journal) Entry(ctx context.Context, id string) (Entry, error) {
+func (j *Journal) Entry(ctx context.Context, id string) (clinical.Entry, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {
-		return Entry{}, ErrJournalClosed
+		return clinical.Entry{}, ErrJournalClosed
 	}
 	if j.db != nil {
 		if err := j.refresh(ctx, j.db); err != nil {
-			return Entry{}, err
+			return clinical.Entry{}, err
 		}
 	}
 	if k, ok := j.index[id]; ok {
 		return j.entries[k].Entry, nil
 	}
-	return Entry{}, ErrNoEntry
+	return clinical.Entry{}, ErrNoEntry
 }
 
 // ForPatient returns one patient's entries (not the decisions taken on
@@ -612,7 +609,7 @@ func (j *Journal) Entry(ctx context.Context, id string) (Entry, error) {
 func ForPatient(entries []JournalEntry, patient string) []JournalEntry {
 	var out []JournalEntry
 	for _, e := range entries {
-		if e.Patient == patient && e.Kind != KindDecision {
+		if e.Patient == patient && e.Kind != clinical.KindDecision {
 			out = append(out, e)
 		}
 	}

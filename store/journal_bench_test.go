@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/internal/benchenv"
 )
 
@@ -43,7 +44,7 @@ func benchmarkRecord(b *testing.B, before int) {
 		b.Fatal(err)
 	}
 	defer j.Close()
-	entry := func() Entry {
+	entry := func() clinical.Entry {
 		e := vitalsEntry("pat-000031", 72)
 		if err := j.Stamp(&e, nurse, time.Now()); err != nil {
 			b.Fatal(err)

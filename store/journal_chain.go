@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"lifeboat/clinical"
 	"lifeboat/internal/durable"
 )
 
@@ -295,7 +296,7 @@ func (j *Journal) Witness(id string) string {
 
 // EntryAuditDetails is the details of an entry's audit record: its kind,
 // its patient and, when there is one, its witness (see Witness).
-func EntryAuditDetails(e Entry, witness string) string {
+func EntryAuditDetails(e clinical.Entry, witness string) string {
 	d := string(e.Kind) + " for patient " + e.Patient
 	if witness != "" {
 		d += "; " + witness

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
+
 	"github.com/google/uuid"
 )
 
@@ -48,7 +50,7 @@ func TestJournalCrashChild(t *testing.T) {
 	os.Stdout.WriteString("ready\n")
 	for i := 0; ; i++ {
 		// Batches of one to three entries, each batch one transaction.
-		batch := make([]Entry, 1+i%3)
+		batch := make([]clinical.Entry, 1+i%3)
 		for k := range batch {
 			batch[k] = vitalsEntry("p1", float64(40+(i+k)%100))
 			if err := j.Stamp(&batch[k], nurse, time.Now()); err != nil {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 const nurse = "RN Peeters"
@@ -26,7 +28,7 @@ func openJournal(t *testing.T, dir string, keys *Keys) *Journal {
 }
 
 // draft stamps an entry as the kiosk would when a nurse saves a form.
-func draft(t *testing.T, j *Journal, e Entry) Entry {
+func draft(t *testing.T, j *Journal, e clinical.Entry) clinical.Entry {
 	t.Helper()
 	if err := j.Stamp(&e, nurse, time.Now()); err != nil {
 		t.Fatal(err)
@@ -36,24 +38,24 @@ func draft(t *testing.T, j *Journal, e Entry) Entry {
 
 func ptr(f float64) *float64 { return &f }
 
-func vitalsEntry(patient string, hr float64) Entry {
-	return Entry{Kind: KindVitals, Patient: patient, ClinicalTime: time.Now().Add(-10 * time.Minute),
-		Vitals: &VitalSigns{Systolic: ptr(124), Diastolic: ptr(78), HeartRate: ptr(hr), SpO2: ptr(97), Temperature: ptr(37.1)}}
+func vitalsEntry(patient string, hr float64) clinical.Entry {
+	return clinical.Entry{Kind: clinical.KindVitals, Patient: patient, ClinicalTime: time.Now().Add(-10 * time.Minute),
+		Vitals: &clinical.VitalSigns{Systolic: ptr(124), Diastolic: ptr(78), HeartRate: ptr(hr), SpO2: ptr(97), Temperature: ptr(37.1)}}
 }
 
-func doseEntry(patient, order, outcome string, at time.Time) Entry {
-	m := &Administered{Outcome: outcome, Medication: "Paracetamol 1 g", OrderID: order, Dose: &Quantity{1, "g"}, Route: "oral"}
-	if outcome != OutcomeGiven {
+func doseEntry(patient, order, outcome string, at time.Time) clinical.Entry {
+	m := &clinical.Administered{Outcome: outcome, Medication: "Paracetamol 1 g", OrderID: order, Dose: &clinical.Quantity{Value: 1, Unit: "g"}, Route: "oral"}
+	if outcome != clinical.OutcomeGiven {
 		m.Reason = "patient asleep"
 	}
-	return Entry{Kind: KindMedication, Patient: patient, ClinicalTime: at, Medication: m}
+	return clinical.Entry{Kind: clinical.KindMedication, Patient: patient, ClinicalTime: at, Medication: m}
 }
 
-func noteEntry(patient, text string) Entry {
-	return Entry{Kind: KindNote, Patient: patient, ClinicalTime: time.Now().Add(-time.Minute), Note: &NursingNote{Text: text}}
+func noteEntry(patient, text string) clinical.Entry {
+	return clinical.Entry{Kind: clinical.KindNote, Patient: patient, ClinicalTime: time.Now().Add(-time.Minute), Note: &clinical.NursingNote{Text: text}}
 }
 
-func record(t *testing.T, j *Journal, entries ...Entry) {
+func record(t *testing.T, j *Journal, entries ...clinical.Entry) {
 	t.Helper()
 	if err := j.Record(context.Background(), entries...); err != nil {
 		t.Fatal(err)
@@ -92,7 +94,7 @@ func TestARecordedEntryReadsBackTheSameAfterAReopen(t *testing.T) {
 		t.Fatalf("listed %+v", all)
 	}
 	got := all[0]
-	if got.ID != v.ID || got.Kind != KindVitals || got.Author != nurse || got.KioskID != keys.Config.KioskID ||
+	if got.ID != v.ID || got.Kind != clinical.KindVitals || got.Author != nurse || got.KioskID != keys.Config.KioskID ||
 		*got.Vitals.HeartRate != 72 || !got.ClinicalTime.Equal(v.ClinicalTime) || got.State != StatePending || got.Superseded() {
 		t.Fatalf("read back %+v", got)
 	}
@@ -149,14 +151,14 @@ func TestAJournalWithoutItsFileButWithItsLogIsKeptAndRecordingGoesOnBesideIt(t *
 }
 
 // recordedJournal returns a closed journal with a few entries, and them.
-func recordedJournal(t *testing.T) (string, *Keys, []Entry) {
+func recordedJournal(t *testing.T) (string, *Keys, []clinical.Entry) {
 	t.Helper()
 	dir, keys := testVault(t)
 	j, err := OpenJournal(context.Background(), dir, keys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var entries []Entry
+	var entries []clinical.Entry
 	for i := range 6 {
 		e := draft(t, j, vitalsEntry("p1", float64(60+i)))
 		record(t, j, e)
@@ -232,7 +234,7 @@ func TestAFlippedByteAnywhereIsNeverRepairedAndNeverReadAsOtherEntries(t *testin
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]Entry{}
+	byID := map[string]clinical.Entry{}
 	for _, e := range entries {
 		byID[e.ID] = e
 	}
@@ -358,11 +360,11 @@ func TestSealedEntriesSwappedBetweenRowsAreNoticed(t *testing.T) {
 func TestACorrectionSupersedesItsEntryAndCannotBeRepeated(t *testing.T) {
 	dir, keys := testVault(t)
 	j := openJournal(t, dir, keys)
-	first := draft(t, j, doseEntry("p1", "p1-m1", OutcomeGiven, time.Now().Add(-30*time.Minute)))
+	first := draft(t, j, doseEntry("p1", "p1-m1", clinical.OutcomeGiven, time.Now().Add(-30*time.Minute)))
 	record(t, j, first)
 
-	fix := doseEntry("p1", "p1-m1", OutcomeGiven, time.Now().Add(-30*time.Minute))
-	fix.Medication.Dose = &Quantity{500, "mg"}
+	fix := doseEntry("p1", "p1-m1", clinical.OutcomeGiven, time.Now().Add(-30*time.Minute))
+	fix.Medication.Dose = &clinical.Quantity{Value: 500, Unit: "mg"}
 	fix.Supersedes = first.ID
 	fix = draft(t, j, fix)
 	record(t, j, fix)
@@ -374,15 +376,15 @@ func TestACorrectionSupersedesItsEntryAndCannotBeRepeated(t *testing.T) {
 
 	// A second process (another window) opened before the correction.
 	other := openJournal(t, dir, keys)
-	again := draft(t, other, Entry{Kind: KindCancellation, Patient: "p1", Supersedes: first.ID,
-		ClinicalTime: time.Now(), Cancellation: &Cancellation{Reason: "wrong patient"}})
+	again := draft(t, other, clinical.Entry{Kind: clinical.KindCancellation, Patient: "p1", Supersedes: first.ID,
+		ClinicalTime: time.Now(), Cancellation: &clinical.Cancellation{Reason: "wrong patient"}})
 	err := other.Record(context.Background(), again)
-	if !errors.Is(err, ErrInvalidEntry) || !strings.Contains(err.Error(), "already corrected or cancelled") {
+	if !errors.Is(err, clinical.ErrInvalidEntry) || !strings.Contains(err.Error(), "already corrected or cancelled") {
 		t.Fatalf("err = %v", err)
 	}
 
-	cancel := draft(t, other, Entry{Kind: KindCancellation, Patient: "p1", Supersedes: fix.ID,
-		ClinicalTime: time.Now(), Cancellation: &Cancellation{Reason: "documented on the wrong chart"}})
+	cancel := draft(t, other, clinical.Entry{Kind: clinical.KindCancellation, Patient: "p1", Supersedes: fix.ID,
+		ClinicalTime: time.Now(), Cancellation: &clinical.Cancellation{Reason: "documented on the wrong chart"}})
 	if err := other.Record(context.Background(), cancel); err != nil {
 		t.Fatal(err)
 	}
@@ -415,8 +417,8 @@ func TestAnImpossibleEntryIsNeverRecordedNorAnyOfItsBatch(t *testing.T) {
 	bad := draft(t, j, vitalsEntry("p1", 72))
 	bad.Vitals.SpO2 = ptr(140)
 	err := j.Record(context.Background(), draft(t, j, vitalsEntry("p1", 72)), bad)
-	var ee *EntryError
-	if !errors.As(err, &ee) || ee.Index != 1 || !errors.Is(err, ErrInvalidEntry) {
+	var ee *clinical.EntryError
+	if !errors.As(err, &ee) || ee.Index != 1 || !errors.Is(err, clinical.ErrInvalidEntry) {
 		t.Fatalf("err = %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, journalFile)); !errors.Is(err, os.ErrNotExist) {
@@ -466,9 +468,9 @@ func TestNoPlaintextReachesTheDiskWhileRecording(t *testing.T) {
 	sealCharts(t, dir, keys, testChart("p1", "Zwanepoel, Griet", "MRN7730001"))
 	j := openJournal(t, dir, keys)
 	secrets := []string{"Zwanepoel", "Griet", "MRN7730001", "Wandered to the chapel at night", nurse, "p1-m1", "Ursula Quackenbosch"}
-	reg := Entry{Kind: KindRegistration, ClinicalTime: time.Now(), Registration: &Registration{Family: "Quackenbosch",
+	reg := clinical.Entry{Kind: clinical.KindRegistration, ClinicalTime: time.Now(), Registration: &clinical.Registration{Family: "Quackenbosch",
 		Given: "Ursula", Sex: "female", BirthDate: "1938", BirthDateEstimated: true, Ward: "ward-1"}}
-	record(t, j, draft(t, j, noteEntry("p1", secrets[3])), draft(t, j, doseEntry("p1", "p1-m1", OutcomeGiven, time.Now())),
+	record(t, j, draft(t, j, noteEntry("p1", secrets[3])), draft(t, j, doseEntry("p1", "p1-m1", clinical.OutcomeGiven, time.Now())),
 		draft(t, j, reg))
 	for range 20 {
 		record(t, j, draft(t, j, noteEntry("p1", secrets[3]+" again.")))

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
+
 	"filippo.io/age"
 	"github.com/google/uuid"
 )
@@ -24,7 +26,7 @@ import (
 // is public: config.json's recipients.
 
 // forge seals an entry with the public recipients only, as anyone can.
-func forge(t *testing.T, dir string, e Entry) []byte {
+func forge(t *testing.T, dir string, e clinical.Entry) []byte {
 	t.Helper()
 	cfg, err := LoadConfig(dir)
 	if err != nil {
@@ -62,10 +64,10 @@ func sqlExec(t *testing.T, db *sql.DB, q string, args ...any) {
 	}
 }
 
-func forgedAllergy(keys *Keys) Entry {
-	return Entry{ID: uuid.NewString(), Kind: KindAllergy, Patient: "p1", Author: nurse, KioskID: keys.Config.KioskID,
+func forgedAllergy(keys *Keys) clinical.Entry {
+	return clinical.Entry{ID: uuid.NewString(), Kind: clinical.KindAllergy, Patient: "p1", Author: nurse, KioskID: keys.Config.KioskID,
 		ClinicalTime: time.Now().Add(-time.Hour), EnteredAt: time.Now().Add(-time.Hour),
-		Allergy: &NewAllergy{Substance: "Latex", Reaction: "rash"}}
+		Allergy: &clinical.NewAllergy{Substance: "Latex", Reaction: "rash"}}
 }
 
 func TestAForgedEntryIsNamedNeverListedAndRecordingGoesOn(t *testing.T) {
@@ -89,7 +91,7 @@ func TestAForgedEntryIsNamedNeverListedAndRecordingGoesOn(t *testing.T) {
 		t.Fatalf("listed %d entries, want the %d real ones", len(all), len(entries))
 	}
 	for _, e := range all {
-		if e.Kind == KindAllergy {
+		if e.Kind == clinical.KindAllergy {
 			t.Fatal("the forged allergy is listed")
 		}
 	}
@@ -120,8 +122,8 @@ func TestAForgedCancellationCancelsNothing(t *testing.T) {
 	note := draft(t, j, noteEntry("p1", "Fell at 03:10, no injury."))
 	record(t, j, note)
 	j.Close()
-	cancel := Entry{ID: uuid.NewString(), Kind: KindCancellation, Patient: "p1", Author: nurse, KioskID: keys.Config.KioskID,
-		ClinicalTime: time.Now(), EnteredAt: time.Now(), Supersedes: note.ID, Cancellation: &Cancellation{Reason: "wrong patient"}}
+	cancel := clinical.Entry{ID: uuid.NewString(), Kind: clinical.KindCancellation, Patient: "p1", Author: nurse, KioskID: keys.Config.KioskID,
+		ClinicalTime: time.Now(), EnteredAt: time.Now(), Supersedes: note.ID, Cancellation: &clinical.Cancellation{Reason: "wrong patient"}}
 	db := rawJournal(t, dir)
 	sqlExec(t, db, "INSERT INTO entries (seq, uuid, sealed) VALUES (2, ?, ?)", cancel.ID, forge(t, dir, cancel))
 	db.Close()
@@ -294,8 +296,8 @@ func TestARecoveryDecisionIsCheckedByTheRecoveryKeyAndNotTakenOnTrustByTheKiosk(
 		t.Fatal(err)
 	}
 	j = openJournal(t, dir, rk)
-	d := Entry{Kind: KindDecision, Patient: "p1", ClinicalTime: time.Now(),
-		Decision: &Decision{Entry: note.ID, Action: DecisionSkip, Reason: "on paper twice"}}
+	d := clinical.Entry{Kind: clinical.KindDecision, Patient: "p1", ClinicalTime: time.Now(),
+		Decision: &clinical.Decision{Entry: note.ID, Action: clinical.DecisionSkip, Reason: "on paper twice"}}
 	if err := j.Stamp(&d, "HIM Janssens", time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +320,7 @@ func TestARecoveryDecisionIsCheckedByTheRecoveryKeyAndNotTakenOnTrustByTheKiosk(
 	// A decision forged with the public recipients and a made-up MAC is forged for the recovery key.
 	j.Close()
 	f := forgedAllergy(keys)
-	f.Kind, f.Allergy, f.Decision = KindDecision, nil, &Decision{Entry: note.ID, Action: DecisionSkip, Reason: "x"}
+	f.Kind, f.Allergy, f.Decision = clinical.KindDecision, nil, &clinical.Decision{Entry: note.ID, Action: clinical.DecisionSkip, Reason: "x"}
 	sealed := forge(t, dir, f)
 	db := rawJournal(t, dir)
 	var prev []byte
@@ -378,7 +380,7 @@ func witnessedJournal(t *testing.T, n int) (string, *Keys) {
 // unsignWithForgery is the attack on the upgrade: the signatures table
 // removed, a forged entry added, and the journal set back to version 2,
 // so that the next open would sign the forgery as an old entry.
-func unsignWithForgery(t *testing.T, dir string, keys *Keys) Entry {
+func unsignWithForgery(t *testing.T, dir string, keys *Keys) clinical.Entry {
 	t.Helper()
 	forged := forgedAllergy(keys)
 	db := rawJournal(t, dir)

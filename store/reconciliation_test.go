@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 func TestReconciledStatesAreFinalAndResourcesAreKept(t *testing.T) {
@@ -55,7 +57,7 @@ func TestReconciledStatesAreFinalAndResourcesAreKept(t *testing.T) {
 // versionOneJournal is a journal as a version 1 kiosk left it: entries,
 // each audited as it was recorded (without a witness), no signatures, no
 // head.
-func versionOneJournal(t *testing.T) (string, *Keys, []Entry) {
+func versionOneJournal(t *testing.T) (string, *Keys, []clinical.Entry) {
 	t.Helper()
 	dir, keys, entries := recordedJournal(t)
 	a, err := OpenAudit(dir, keys)
@@ -116,8 +118,8 @@ func TestAnEntryAddedToAnOldJournalIsNotSignedAtTheUpgrade(t *testing.T) {
 
 func TestADecisionIsValidatedAndStaysOffTheChart(t *testing.T) {
 	now := time.Now()
-	d := Entry{ID: "6f1c2e0a-3b9d-4c55-8e8a-2b7f1a0d9c11", Kind: KindDecision, Patient: "p1", Author: "HIM Janssens", KioskID: "k",
-		ClinicalTime: now, EnteredAt: now, Decision: &Decision{Entry: "0b6f3f5e-8a0e-4f0e-9d33-7c3a8f5a2e10", Action: DecisionSkip}}
+	d := clinical.Entry{ID: "6f1c2e0a-3b9d-4c55-8e8a-2b7f1a0d9c11", Kind: clinical.KindDecision, Patient: "p1", Author: "HIM Janssens", KioskID: "k",
+		ClinicalTime: now, EnteredAt: now, Decision: &clinical.Decision{Entry: "0b6f3f5e-8a0e-4f0e-9d33-7c3a8f5a2e10", Action: clinical.DecisionSkip}}
 	if err := d.Validate(now); err == nil {
 		t.Error("a skip without a reason was accepted")
 	}
@@ -125,7 +127,7 @@ func TestADecisionIsValidatedAndStaysOffTheChart(t *testing.T) {
 	if err := d.Validate(now); err != nil {
 		t.Errorf("a skip with a reason was refused: %v", err)
 	}
-	d.Decision = &Decision{Entry: d.Decision.Entry, Action: DecisionLink}
+	d.Decision = &clinical.Decision{Entry: d.Decision.Entry, Action: clinical.DecisionLink}
 	if err := d.Validate(now); err == nil {
 		t.Error("a link without the EHR patient was accepted")
 	}
@@ -158,8 +160,8 @@ func TestTheRecoveryKeyReadsTheJournalAndRecordsDecisionsButCannotSign(t *testin
 		t.Fatalf("the recovery key read %d entries", len(got))
 	}
 	now := time.Now()
-	d := Entry{Kind: KindDecision, Patient: "p1", ClinicalTime: now,
-		Decision: &Decision{Entry: e.ID, Action: DecisionSkip, Reason: "recorded twice"}}
+	d := clinical.Entry{Kind: clinical.KindDecision, Patient: "p1", ClinicalTime: now,
+		Decision: &clinical.Decision{Entry: e.ID, Action: clinical.DecisionSkip, Reason: "recorded twice"}}
 	if err := j2.Stamp(&d, "HIM Janssens", now); err != nil {
 		t.Fatal(err)
 	}

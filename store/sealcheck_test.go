@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 // A chart that would not open again is never sealed: not one too large to
@@ -25,7 +27,7 @@ func generations(t *testing.T, dir string) int {
 
 // hugeChart holds a source resource whose one string is larger than a
 // chart may hold unpacked (an embedded 65 MiB attachment).
-func hugeChart(id string) Chart {
+func hugeChart(id string) clinical.Chart {
 	c := testChart(id, "Peeters, Maria", "MRN-"+id)
 	c.Patient.Source.JSON = json.RawMessage(`{"resourceType":"Patient","id":"` + id + `","photo":[{"data":"` +
 		strings.Repeat("A", maxChart+1) + `"}]}`)
@@ -46,7 +48,7 @@ func checkRefusal(t *testing.T, err error, chart string) {
 func TestAChartTooLargeToOpenIsNeverBuiltOrSealed(t *testing.T) {
 	dir, keys := testVault(t)
 	sealCharts(t, dir, keys, testChart("p1", "Dubois, Jean", "MRN1"))
-	_, err := BuildWard(context.Background(), []Chart{testChart("p1", "Dubois, Jean", "MRN1"), hugeChart("p2")})
+	_, err := BuildWard(context.Background(), []clinical.Chart{testChart("p1", "Dubois, Jean", "MRN1"), hugeChart("p2")})
 	checkRefusal(t, err, "chart 2 ")
 	if n := generations(t, dir); n != 1 {
 		t.Fatalf("%d generations, want the 1 sealed before", n)
@@ -65,7 +67,7 @@ func TestSealReadsEveryChartBackBeforeCallingTheGenerationGood(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir, keys := testVault(t)
 			sealCharts(t, dir, keys, testChart("p1", "Dubois, Jean", "MRN1"))
-			w, err := BuildWard(ctx, []Chart{testChart("p1", "Dubois, Jean", "MRN1"), testChart("p2", "Peeters, Maria", "MRN2"),
+			w, err := BuildWard(ctx, []clinical.Chart{testChart("p1", "Dubois, Jean", "MRN1"), testChart("p2", "Peeters, Maria", "MRN2"),
 				testChart("p3", "Maes, An", "MRN3")})
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +99,7 @@ func TestSealReadsEveryChartBackBeforeCallingTheGenerationGood(t *testing.T) {
 
 func TestADeltaWithAChartTooLargeToOpenIsNotSealed(t *testing.T) {
 	dir, keys, w, full := deltaVault(t)
-	_, err := SealDelta(context.Background(), dir, keys, w, full, Delta{Upsert: []Chart{hugeChart("p4")},
+	_, err := SealDelta(context.Background(), dir, keys, w, full, Delta{Upsert: []clinical.Chart{hugeChart("p4")},
 		Order: []string{"p1", "p2", "p3", "p4"}}, SealRequest{AsOf: time.Now(), Source: "files", Census: Census{Mode: "all"}})
 	checkRefusal(t, err, "chart 1 ")
 	if n := generations(t, dir); n != 1 {
@@ -108,7 +110,7 @@ func TestADeltaWithAChartTooLargeToOpenIsNotSealed(t *testing.T) {
 func TestADeltaWhoseChartDoesNotReadBackIsNotSealed(t *testing.T) {
 	ctx := context.Background()
 	dir, keys, _, full := deltaVault(t)
-	dw, err := buildWard(ctx, Prepare([]Chart{testChart("p4", "Maes, An", "MRN4")}, 0), 1024)
+	dw, err := buildWard(ctx, Prepare([]clinical.Chart{testChart("p4", "Maes, An", "MRN4")}, 0), 1024)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,30 +14,32 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 const testPassphrase = "correct horse battery"
 
 // testChart is a small synthetic chart; the name and MRN are what the
 // no-plaintext checks look for.
-func testChart(id, name, mrn string) Chart {
-	src := func(typ, rid string) Source {
-		return Source{Type: typ, ID: rid, VersionID: "3", LastUpdated: "2026-11-26T06:00:00Z",
+func testChart(id, name, mrn string) clinical.Chart {
+	src := func(typ, rid string) clinical.Source {
+		return clinical.Source{Type: typ, ID: rid, VersionID: "3", LastUpdated: "2026-11-26T06:00:00Z",
 			JSON: json.RawMessage(`{"resourceType":"` + typ + `","id":"` + rid + `"}`)}
 	}
 	hr := 72.0
-	c := Chart{
-		Patient: Patient{ID: id, Name: name, BirthDate: "1941-03-02", Sex: "female",
-			Identifiers: []Identifier{{System: "https://hospital.example/mrn", Value: mrn, Type: "MR"}},
+	c := clinical.Chart{
+		Patient: clinical.Patient{ID: id, Name: name, BirthDate: "1941-03-02", Sex: "female",
+			Identifiers: []clinical.Identifier{{System: "https://hospital.example/mrn", Value: mrn, Type: "MR"}},
 			Ward:        "ward-1", Room: "Room 101", Bed: "101-A", Source: src("Patient", id)},
-		Allergies: Section[Allergy]{Items: []Allergy{{Substance: "Penicillin", Criticality: "high",
+		Allergies: clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Penicillin", Criticality: "high",
 			ClinicalStatus: "active", Source: src("AllergyIntolerance", id+"-a1")}}},
-		Medications: Section[Medication]{Items: []Medication{{Name: "Paracetamol 1 g", Status: "active",
+		Medications: clinical.Section[clinical.Medication]{Items: []clinical.Medication{{Name: "Paracetamol 1 g", Status: "active",
 			Dosage: "1 g oral every 6 h", Source: src("MedicationRequest", id+"-m1")}}},
-		Problems: Section[Problem]{Assertion: &Source{Type: "Condition", ID: id + "-none", JSON: json.RawMessage(`{}`)}},
-		Vitals: Section[Observation]{Items: []Observation{{Code: "8867-4", Name: "Heart rate", Value: "72",
+		Problems: clinical.Section[clinical.Problem]{Assertion: &clinical.Source{Type: "Condition", ID: id + "-none", JSON: json.RawMessage(`{}`)}},
+		Vitals: clinical.Section[clinical.Observation]{Items: []clinical.Observation{{Code: "8867-4", Name: "Heart rate", Value: "72",
 			Number: &hr, Unit: "/min", Time: time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC), Source: src("Observation", id+"-o1")}}},
-		Alerts: Section[Alert]{Items: []Alert{{Kind: AlertCodeStatus, Text: "Not for resuscitation", Status: "active",
+		Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Text: "Not for resuscitation", Status: "active",
 			Source: src("Flag", id+"-f1")}}},
 	}
 	return c
@@ -64,7 +66,7 @@ func testVaultWithRecovery(t *testing.T) (dir string, keys *Keys, recovery strin
 	return dir, keys, res.RecoveryIdentity
 }
 
-func sealCharts(t *testing.T, dir string, keys *Keys, charts ...Chart) *Manifest {
+func sealCharts(t *testing.T, dir string, keys *Keys, charts ...clinical.Chart) *Manifest {
 	t.Helper()
 	ctx := context.Background()
 	w, err := BuildWard(ctx, charts)
@@ -101,10 +103,10 @@ func TestASealedSnapshotOpensToTheSameCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Patient.ID != "p2" || c.Allergies.Status != Recorded || c.Allergies.Items[0].Substance != "Penicillin" {
+	if c.Patient.ID != "p2" || c.Allergies.Status != clinical.Recorded || c.Allergies.Items[0].Substance != "Penicillin" {
 		t.Fatalf("chart = %+v", c)
 	}
-	if c.Problems.Status != NoneKnown || c.Labs.Status != NoneRecorded || c.Notes.Items == nil {
+	if c.Problems.Status != clinical.NoneKnown || c.Labs.Status != clinical.NoneRecorded || c.Notes.Items == nil {
 		t.Fatalf("problems %s labs %s", c.Problems.Status, c.Labs.Status)
 	}
 	src := c.Medications.Items[0].Source
@@ -114,7 +116,7 @@ func TestASealedSnapshotOpensToTheSameCharts(t *testing.T) {
 	if *c.Vitals.Items[0].Number != 72 {
 		t.Fatal("vital value lost")
 	}
-	if _, err := s.Chart(context.Background(), "nobody"); !errors.Is(err, ErrNoPatient) {
+	if _, err := s.Chart(context.Background(), "nobody"); !errors.Is(err, clinical.ErrNoPatient) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -329,7 +331,7 @@ func TestAnAlteredConfigStopsSealingButNotReading(t *testing.T) {
 				t.Fatalf("nurses lost the records: %v", err)
 			}
 			s.Close()
-			w, _ := BuildWard(context.Background(), []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+			w, _ := BuildWard(context.Background(), []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
 			defer w.Close()
 			if _, err := Seal(context.Background(), dir, keys, w, SealRequest{AsOf: time.Now()}); err == nil {
 				t.Fatal("sealed with an altered config")
@@ -388,7 +390,7 @@ func TestPruningKeepsTheGoodGenerationsBehindRefusedOnes(t *testing.T) {
 func TestAPlantedHugeGenerationStopsSealingInsteadOfWrapping(t *testing.T) {
 	dir, keys := testVault(t)
 	os.WriteFile(filepath.Join(dir, snapshotDir, "18446744073709551615.lbs"), []byte("junk"), 0o600)
-	w, _ := BuildWard(context.Background(), []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+	w, _ := BuildWard(context.Background(), []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
 	defer w.Close()
 	if _, err := Seal(context.Background(), dir, keys, w, SealRequest{AsOf: time.Now()}); err == nil {
 		t.Fatal("sealed after a planted generation 2^64-1")
@@ -398,7 +400,7 @@ func TestAPlantedHugeGenerationStopsSealingInsteadOfWrapping(t *testing.T) {
 func TestTheDatabaseNeverSpillsToTemporaryFiles(t *testing.T) {
 	dir, keys := testVault(t)
 	ctx := context.Background()
-	w, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+	w, err := BuildWard(ctx, []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,13 +426,13 @@ func TestTheDatabaseNeverSpillsToTemporaryFiles(t *testing.T) {
 func TestAnIdentifierOfTwoPatientsOpensNeither(t *testing.T) {
 	ctx := context.Background()
 	a, b := testChart("p1", "Peeters, Maria", "MRN0000001"), testChart("p2", "Dubois, Jean", "MRN0000002")
-	b.Patient.Identifiers = append(b.Patient.Identifiers, Identifier{Value: "MRN0000001"})
-	w, err := BuildWard(ctx, []Chart{a, b})
+	b.Patient.Identifiers = append(b.Patient.Identifiers, clinical.Identifier{Value: "MRN0000001"})
+	w, err := BuildWard(ctx, []clinical.Chart{a, b})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := w.Chart(ctx, "MRN0000001"); !errors.Is(err, ErrAmbiguousPatient) {
+	if _, err := w.Chart(ctx, "MRN0000001"); !errors.Is(err, clinical.ErrAmbiguousPatient) {
 		t.Fatalf("err = %v", err)
 	}
 	if c, err := w.Chart(ctx, "p1"); err != nil || c.Patient.ID != "p1" {

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"lifeboat/clinical"
 )
 
 // returnsPromptly runs fn and fails the test if it hangs: a FIFO opened
@@ -117,7 +119,7 @@ func TestAFIFOOrHugeFileInPlaceOfTheFloorIsADamagedFloor(t *testing.T) {
 			var m *Manifest
 			err = returnsPromptly(t, "Seal", func() error {
 				ctx := context.Background()
-				w, err := BuildWard(ctx, []Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
+				w, err := BuildWard(ctx, []clinical.Chart{testChart("p1", "Peeters, Maria", "MRN0000001")})
 				if err != nil {
 					return err
 				}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"lifeboat/clinical"
+
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -53,12 +55,6 @@ type Ward struct {
 	conn *sql.Conn // the one connection that holds the in-memory image
 }
 
-// Errors of looking a patient up.
-var (
-	ErrNoPatient        = errors.New("no patient with that id or identifier in this snapshot")
-	ErrAmbiguousPatient = errors.New("more than one patient has that identifier; use the patient's FHIR id")
-)
-
 // openMemory opens an empty in-memory SQLite database on a single pinned
 // connection (each new connection to :memory: would be a different
 // database). Temporary storage is kept in memory too: SQLite's default
@@ -95,7 +91,7 @@ func (w *Ward) Close() error {
 
 // BuildWard builds the in-memory database from charts, in the given order
 // (the census order).
-func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) {
+func BuildWard(ctx context.Context, charts []clinical.Chart) (*Ward, error) {
 	return buildWard(ctx, &Prepared{charts: charts, ready: prepareAll(charts)}, 0)
 }
 
@@ -103,19 +99,19 @@ func BuildWard(ctx context.Context, charts []Chart) (*Ward, error) {
 // documents packed. Preparing is most of the cost of building a ward;
 // a live pull prepares each batch of patients while the next is fetched.
 type Prepared struct {
-	charts []Chart
+	charts []clinical.Chart
 	ready  []prepared
 }
 
 // Prepare readies charts on up to workers cores (0: all). The charts are
 // settled in place.
-func Prepare(charts []Chart, workers int) *Prepared {
+func Prepare(charts []clinical.Chart, workers int) *Prepared {
 	return &Prepared{charts: charts, ready: prepareWith(charts, workers)}
 }
 
 // BuildWardFrom builds the in-memory database from prepared parts, in the
 // order cmp gives to their patients (the census order).
-func BuildWardFrom(ctx context.Context, cmp func(a, b *Patient) int, parts ...*Prepared) (*Ward, error) {
+func BuildWardFrom(ctx context.Context, cmp func(a, b *clinical.Patient) int, parts ...*Prepared) (*Ward, error) {
 	all := &Prepared{}
 	for _, p := range parts {
 		all.charts = append(all.charts, p.charts...)
@@ -126,7 +122,7 @@ func BuildWardFrom(ctx context.Context, cmp func(a, b *Patient) int, parts ...*P
 		idx[i] = i
 	}
 	slices.SortStableFunc(idx, func(a, b int) int { return cmp(&all.charts[a].Patient, &all.charts[b].Patient) })
-	sorted := &Prepared{charts: make([]Chart, len(idx)), ready: make([]prepared, len(idx))}
+	sorted := &Prepared{charts: make([]clinical.Chart, len(idx)), ready: make([]prepared, len(idx))}
 	for i, j := range idx {
 		sorted.charts[i], sorted.ready[i] = all.charts[j], all.ready[j]
 	}
@@ -158,7 +154,7 @@ func buildWard(ctx context.Context, p *Prepared, pageSize int) (*Ward, error) {
 // JSON of its sources by "Type/id" (Source.JSON is not part of the chart's
 // own JSON).
 type storedChart struct {
-	Chart *Chart                     `json:"chart"`
+	Chart *clinical.Chart            `json:"chart"`
 	Raw   map[string]json.RawMessage `json:"raw"`
 }
 
@@ -174,7 +170,7 @@ type prepared struct {
 // written by hand around the chart's JSON because the raw JSON of the
 // sources is already compact and checked by the reader: json.Marshal
 // would check and compact it all again.
-func prepare(c *Chart) prepared {
+func prepare(c *clinical.Chart) prepared {
 	chart, err := json.Marshal(c)
 	if err != nil {
 		return prepared{err: err}
@@ -186,7 +182,7 @@ func prepare(c *Chart) prepared {
 	doc.WriteString(`,"raw":{`)
 	index.WriteByte('[')
 	seen := map[string]bool{}
-	eachSource(c, func(section string, s *Source) {
+	clinical.EachSectionSource(c, func(section string, s *clinical.Source) {
 		key := s.Type + "/" + s.ID
 		if s.Type == "" || s.ID == "" {
 			err = errors.New("a row has no source resource")
@@ -230,10 +226,10 @@ func prepare(c *Chart) prepared {
 var errChartTooLarge = errors.New("chart larger than a chart may hold")
 
 // prepareAll prepares every chart on all cores, keeping the order.
-func prepareAll(charts []Chart) []prepared { return prepareWith(charts, 0) }
+func prepareAll(charts []clinical.Chart) []prepared { return prepareWith(charts, 0) }
 
 // prepareWith prepares every chart on up to workers cores (0: all).
-func prepareWith(charts []Chart, workers int) []prepared {
+func prepareWith(charts []clinical.Chart, workers int) []prepared {
 	if workers <= 0 || workers > runtime.GOMAXPROCS(0) {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -256,7 +252,7 @@ func prepareWith(charts []Chart, workers int) []prepared {
 	return out
 }
 
-func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error {
+func (w *Ward) fill(ctx context.Context, charts []clinical.Chart, ready []prepared) error {
 	for _, q := range []string{"PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", schema} {
 		if _, err := w.conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("creating the database: %w", err)
@@ -297,7 +293,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 		var isolation []string
 		allergies := 0
 		for _, a := range c.Alerts.Items {
-			if a.Kind == AlertIsolation {
+			if a.Kind == clinical.AlertIsolation {
 				isolation = append(isolation, a.Text)
 			}
 		}
@@ -308,7 +304,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 		}
 		if _, err := patient.ExecContext(ctx, p.ID, i, p.Name, p.MRN(), p.BirthDate, p.Sex, p.Ward, p.Room, p.Bed,
 			c.CodeStatus(), c.DNR(), string(c.Allergies.Status), allergies, strings.Join(isolation, "; "), r.doc,
-			c.Resuscitation(), encodeDoseFacts(DoseFactsOf(c, doseFactsKept))); err != nil {
+			c.Resuscitation(), encodeDoseFacts(clinical.DoseFactsOf(c, doseFactsKept))); err != nil {
 			return fmt.Errorf("storing chart %d: %w", i+1, err)
 		}
 		if _, err := resource.ExecContext(ctx, p.ID, string(r.index)); err != nil {
@@ -319,7 +315,7 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 				return fmt.Errorf("storing chart %d: %w", i+1, err)
 			}
 		}
-		for k, n := range c.sizes() {
+		for k, n := range c.SectionSizes() {
 			counts[k] += n
 		}
 	}
@@ -336,31 +332,8 @@ func (w *Ward) fill(ctx context.Context, charts []Chart, ready []prepared) error
 	return tx.Commit()
 }
 
-// CensusRow is one line of the ward list.
-type CensusRow struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	MRN        string `json:"mrn,omitempty"`
-	BirthDate  string `json:"birthDate,omitempty"`
-	Sex        string `json:"sex,omitempty"`
-	Ward       string `json:"ward,omitempty"`
-	Room       string `json:"room,omitempty"`
-	Bed        string `json:"bed,omitempty"`
-	CodeStatus string `json:"codeStatus,omitempty"`
-	DNR        bool   `json:"dnr"` // an active order not to resuscitate
-	// Resus is the code status level store.ResuscitationOf gave the
-	// chart when the snapshot was sealed (code included, which the row's
-	// text may not say); empty when not recorded, and on the rows of
-	// snapshots sealed before the level was kept, which are read by
-	// today's rule from the text and the flag (CensusRow.Resuscitation).
-	Resus         string        `json:"resuscitation,omitempty"`
-	AllergyStatus SectionStatus `json:"allergyStatus"`
-	Allergies     int           `json:"allergies"` // active allergies
-	Isolation     string        `json:"isolation,omitempty"`
-}
-
 // Census lists the ward's patients in census order.
-func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
+func (w *Ward) Census(ctx context.Context) ([]clinical.CensusRow, error) {
 	// Snapshots sealed before the level was kept have no resus column.
 	cols, err := w.columns(ctx, "patient")
 	if err != nil {
@@ -376,15 +349,15 @@ func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 		return nil, fmt.Errorf("reading census: %w", err)
 	}
 	defer rows.Close()
-	var out []CensusRow
+	var out []clinical.CensusRow
 	for rows.Next() {
-		var r CensusRow
+		var r clinical.CensusRow
 		var status string
 		if err := rows.Scan(&r.ID, &r.Name, &r.MRN, &r.BirthDate, &r.Sex, &r.Ward, &r.Room, &r.Bed,
 			&r.CodeStatus, &r.DNR, &status, &r.Allergies, &r.Isolation, &r.Resus); err != nil {
 			return nil, fmt.Errorf("reading census: %w", err)
 		}
-		r.AllergyStatus = SectionStatus(status)
+		r.AllergyStatus = clinical.SectionStatus(status)
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -394,7 +367,7 @@ func (w *Ward) Census(ctx context.Context) ([]CensusRow, error) {
 // their charts were stored; ok is false for a snapshot sealed before they
 // were kept. A patient whose facts are missing (stored by an older delta)
 // or unreadable is not in the map: the chart says them.
-func (w *Ward) DoseFacts(ctx context.Context) (facts map[string]DoseFacts, ok bool, err error) {
+func (w *Ward) DoseFacts(ctx context.Context) (facts map[string]clinical.DoseFacts, ok bool, err error) {
 	cols, err := w.columns(ctx, "patient")
 	if err != nil {
 		return nil, false, fmt.Errorf("reading dose facts: %w", err)
@@ -407,7 +380,7 @@ func (w *Ward) DoseFacts(ctx context.Context) (facts map[string]DoseFacts, ok bo
 		return nil, false, fmt.Errorf("reading dose facts: %w", err)
 	}
 	defer rows.Close()
-	facts = map[string]DoseFacts{}
+	facts = map[string]clinical.DoseFacts{}
 	var id string
 	var b []byte
 	for rows.Next() {
@@ -447,23 +420,24 @@ func (w *Ward) Find(ctx context.Context, key string) (string, error) {
 	}
 	switch len(ids) {
 	case 0:
-		return "", ErrNoPatient
+		return "", clinical.ErrNoPatient
 	case 1:
 		return ids[0], nil
 	}
-	return "", ErrAmbiguousPatient
+	return "", clinical.ErrAmbiguousPatient
 }
 
 // Chart reads one patient's chart by FHIR id or identifier value.
-func (w *Ward) Chart(ctx context.Context, key string) (*Chart, error) {
+func (w *Ward) Chart(ctx context.Context, key string) (*clinical.Chart, error) {
 	id, err := w.Find(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	return w.chart(ctx, id)
+	return w.ChartByID(ctx, id)
 }
 
-func (w *Ward) chart(ctx context.Context, patientID string) (*Chart, error) {
+// ChartByID reads the chart of the patient with that FHIR id.
+func (w *Ward) ChartByID(ctx context.Context, patientID string) (*clinical.Chart, error) {
 	var body []byte
 	if err := w.conn.QueryRowContext(ctx, `SELECT chart FROM patient WHERE id = ?`, patientID).Scan(&body); err != nil {
 		return nil, fmt.Errorf("reading chart: %w", err)
@@ -472,34 +446,34 @@ func (w *Ward) chart(ctx context.Context, patientID string) (*Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := storedChart{Chart: &Chart{}}
+	doc := storedChart{Chart: &clinical.Chart{}}
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, fmt.Errorf("reading chart: %w", err)
 	}
-	eachSource(doc.Chart, func(_ string, s *Source) { s.JSON = doc.Raw[s.Type+"/"+s.ID] })
+	clinical.EachSectionSource(doc.Chart, func(_ string, s *clinical.Source) { s.JSON = doc.Raw[s.Type+"/"+s.ID] })
 	return doc.Chart, nil
 }
 
 // Resource returns a stored source resource, with the version the snapshot
 // holds.
-func (w *Ward) Resource(ctx context.Context, typ, id string) (Source, error) {
+func (w *Ward) Resource(ctx context.Context, typ, id string) (clinical.Source, error) {
 	var patientID string
 	err := w.conn.QueryRowContext(ctx, `SELECT patient_id FROM resource WHERE type = ? AND id = ?`, typ, id).Scan(&patientID)
 	if err != nil {
-		return Source{}, fmt.Errorf("finding source resource: %w", err)
+		return clinical.Source{}, fmt.Errorf("finding source resource: %w", err)
 	}
-	c, err := w.chart(ctx, patientID)
+	c, err := w.ChartByID(ctx, patientID)
 	if err != nil {
-		return Source{}, err
+		return clinical.Source{}, err
 	}
-	var found *Source
-	eachSource(c, func(_ string, s *Source) {
+	var found *clinical.Source
+	clinical.EachSectionSource(c, func(_ string, s *clinical.Source) {
 		if s.Type == typ && s.ID == id {
 			found = s
 		}
 	})
 	if found == nil {
-		return Source{}, errors.New("the source resource is indexed but not in its chart")
+		return clinical.Source{}, errors.New("the source resource is indexed but not in its chart")
 	}
 	return *found, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 )
@@ -58,7 +59,7 @@ func wardWithNote(t *testing.T, now time.Time, text string) string {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	e := store.Entry{Kind: store.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute), Note: &store.NursingNote{Text: text}}
+	e := clinical.Entry{Kind: clinical.KindNote, Patient: "p1", ClinicalTime: now.Add(-5 * time.Minute), Note: &clinical.NursingNote{Text: text}}
 	if err := j.Stamp(&e, "RN Claes", now); err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +85,8 @@ func TestEntriesRecordedDuringDowntimeAppearFirstInTheChart(t *testing.T) {
 func TestAForgedEntryIsOnTheBannerAndItsChartNeverAsAnEntry(t *testing.T) {
 	now := time.Now()
 	dir := wardWithNote(t, now, "Slept well.")
-	forged := store.Entry{ID: uuid.NewString(), Kind: store.KindAllergy, Patient: "p1", Author: "RN Claes",
-		ClinicalTime: now.Add(-time.Minute), EnteredAt: now.Add(-time.Minute), Allergy: &store.NewAllergy{Substance: "Forged allergy"}}
+	forged := clinical.Entry{ID: uuid.NewString(), Kind: clinical.KindAllergy, Patient: "p1", Author: "RN Claes",
+		ClinicalTime: now.Add(-time.Minute), EnteredAt: now.Add(-time.Minute), Allergy: &clinical.NewAllergy{Substance: "Forged allergy"}}
 	if _, err := storetest.ForgeEntry(dir, forged); err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/ui/uitest"
+	"lifeboat/clinical"
 	"lifeboat/internal/benchenv"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
@@ -239,7 +240,7 @@ func BenchmarkUIUnlockToCensus5000(b *testing.B) {
 	b.Run("scrypt=10", func(b *testing.B) { benchmarkUnlock(b, weak, false) })
 	b.Run("scrypt=18/charts", func(b *testing.B) {
 		old := factsForMeds
-		factsForMeds = func(context.Context, *store.Snapshot) (map[string]store.DoseFacts, bool, error) {
+		factsForMeds = func(context.Context, *store.Snapshot) (map[string]clinical.DoseFacts, bool, error) {
 			return nil, false, nil
 		}
 		defer func() { factsForMeds = old }()
@@ -319,7 +320,7 @@ type searchKey struct {
 // digits of an MRN, one key at a time, each erased with Backspace
 // afterwards (the empty field shows the whole ward again). The surname and
 // MRN are taken from the ward so that the queries find someone.
-func searchScript(rows []store.CensusRow) (keys []searchKey, queries []string) {
+func searchScript(rows []clinical.CensusRow) (keys []searchKey, queries []string) {
 	surname, _, _ := strings.Cut(rows[1234].Name, ",")
 	surname = strings.TrimSpace(surname)
 	if r := []rune(surname); len(r) > 5 {
@@ -372,7 +373,7 @@ func reportPercentiles(b *testing.B, prefix string, d []time.Duration) (p95 floa
 // plainMatch is the floor's matcher: the same fields as the census search
 // (name anywhere, bed from its start, MRN anywhere, case-insensitive),
 // over the rows as they come from the snapshot.
-func plainMatch(rows []store.CensusRow, q string, out []store.CensusRow) []store.CensusRow {
+func plainMatch(rows []clinical.CensusRow, q string, out []clinical.CensusRow) []clinical.CensusRow {
 	lq := strings.ToLower(strings.TrimSpace(q))
 	out = out[:0]
 	for _, r := range rows {
@@ -406,7 +407,7 @@ func BenchmarkUISearchKeystroke5000(b *testing.B) {
 		b.Fatal("the search field does not have the focus")
 	}
 	times, floor := make([]time.Duration, 0, b.N), make([]time.Duration, 0, b.N)
-	var want []store.CensusRow
+	var want []clinical.CensusRow
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		s := script[i%len(script)]

@@ -15,6 +15,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -34,21 +35,21 @@ type censusView struct {
 	count    *widget.Label
 	hint     *widget.Label
 	register *widget.Button
-	snapRows []store.CensusRow // the snapshot's census
-	all      []store.CensusRow // and the patients registered during downtime
+	snapRows []clinical.CensusRow // the snapshot's census
+	all      []clinical.CensusRow // and the patients registered during downtime
 	facts    map[string]downtimeFacts
 	// similar are, by patient, the others on the ward with a look-alike
-	// name (store.LookAlikes), found again off the UI thread whenever the
+	// name (clinical.LookAlikes), found again off the UI thread whenever the
 	// census is read (findLookAlikes); similarRound numbers the searches,
 	// so that only the newest one's answer is taken.
-	similar      map[string][]store.CensusRow
+	similar      map[string][]clinical.CensusRow
 	similarRound uint64
 	// byPatient are the downtime entries by patient, for the doses.
 	byPatient map[string][]store.JournalEntry
 	// matched are the rows the search matches, shown those of them that
 	// pass the filter, in the order chosen (census_sort.go).
-	matched []store.CensusRow
-	shown   []store.CensusRow
+	matched []clinical.CensusRow
+	shown   []clinical.CensusRow
 	k       *Kiosk
 	// The medication columns, the sort and the filter (census_sort.go).
 	meds                   censusMeds
@@ -116,7 +117,7 @@ func newCensusView(k *Kiosk) *censusView {
 
 // bindRow shows patient r in census row o (newCensusRow), which may have
 // shown another patient before: every cell is set.
-func (v *censusView) bindRow(r store.CensusRow, o fyne.CanvasObject) {
+func (v *censusView) bindRow(r clinical.CensusRow, o fyne.CanvasObject) {
 	k := v.k
 	outer := o.(*fyne.Container)
 	c := outer.Objects[0].(*fyne.Container)
@@ -198,13 +199,13 @@ func (v *censusView) merge() {
 	}
 	for _, r := range temporaryRows(entries) {
 		if n := v.facts[r.ID].allergies; n > 0 {
-			r.Allergies, r.AllergyStatus = n, store.Recorded
+			r.Allergies, r.AllergyStatus = n, clinical.Recorded
 		}
 		v.all = append(v.all, r)
 	}
 	// A code status stated during downtime is the newest.
 	for i, r := range v.all {
-		if a, ok := store.CodeStatusAlert(v.byPatient[r.ID]); ok {
+		if a, ok := clinical.CodeStatusAlert(v.byPatient[r.ID]); ok {
 			v.all[i].CodeStatus, v.all[i].DNR, v.all[i].Resus = a.Text, a.NotForResuscitation(), a.Resuscitation()
 		}
 	}
@@ -212,7 +213,7 @@ func (v *censusView) merge() {
 
 // lookAlikes finds the look-alike names of a census; tests hold it to
 // catch the work in flight.
-var lookAlikes = store.LookAlikes
+var lookAlikes = clinical.LookAlikes
 
 // findLookAlikes finds the look-alike names of the census (v.all) in the
 // background, once per reading of the snapshot or the journal: comparing
@@ -235,7 +236,7 @@ func (v *censusView) findLookAlikes() {
 // the UI thread: the rows are drawn again, and the open chart is shown
 // again when its banner changes (unless a form or a registration is on
 // screen, which a new chart would push aside).
-func (v *censusView) takeLookAlikes(round, session uint64, similar map[string][]store.CensusRow) {
+func (v *censusView) takeLookAlikes(round, session uint64, similar map[string][]clinical.CensusRow) {
 	k := v.k
 	if k.session != session || k.census != v || v.similarRound != round {
 		return
@@ -262,24 +263,24 @@ func (v *censusView) reload() {
 // earlyWarning is the NEWS2 of the patient's newest set of vital signs
 // recorded during downtime (Incomplete when that set is not complete),
 // worked out when the journal was read (factsOf).
-func (v *censusView) earlyWarning(id string) (store.EarlyWarning, bool) {
+func (v *censusView) earlyWarning(id string) (clinical.EarlyWarning, bool) {
 	if w := v.facts[id].news2; w != nil {
 		return *w, true
 	}
-	return store.EarlyWarning{}, false
+	return clinical.EarlyWarning{}, false
 }
 
 // newAllergyFlag flags an allergy recorded during downtime for a patient
 // of the snapshot (a temporary patient's count as their allergies).
-func (v *censusView) newAllergyFlag(r store.CensusRow) string {
-	if v.facts[r.ID].allergies > 0 && !store.IsTemporaryID(r.ID) {
+func (v *censusView) newAllergyFlag(r clinical.CensusRow) string {
+	if v.facts[r.ID].allergies > 0 && !clinical.IsTemporaryID(r.ID) {
 		return i18n.T("NEW ALLERGY")
 	}
 	return ""
 }
 
 // similarFlag flags a patient with a look-alike name on the ward.
-func (v *censusView) similarFlag(r store.CensusRow) string {
+func (v *censusView) similarFlag(r clinical.CensusRow) string {
 	if len(v.similar[r.ID]) > 0 {
 		return i18n.T(present.SimilarNameFlag)
 	}
@@ -288,9 +289,9 @@ func (v *censusView) similarFlag(r store.CensusRow) string {
 
 // note is the second line of a row: registered, moved or discharged
 // during downtime; "" for none.
-func (v *censusView) note(r store.CensusRow) string {
+func (v *censusView) note(r clinical.CensusRow) string {
 	var parts []string
-	if store.IsTemporaryID(r.ID) {
+	if clinical.IsTemporaryID(r.ID) {
 		parts = append(parts, i18n.T(present.RegisteredFlag)+" · "+r.ID)
 	}
 	f := v.facts[r.ID]
@@ -344,7 +345,7 @@ func newCensusRow() fyne.CanvasObject {
 }
 
 // censusLine is a census row's name cell: the name, then sex and age.
-func censusLine(r store.CensusRow, now func() time.Time) string {
+func censusLine(r clinical.CensusRow, now func() time.Time) string {
 	s := r.Name + "  " + present.Sex(r.Sex)
 	if a := present.AgeYears(r.BirthDate, now()); a >= 0 {
 		s += i18n.F(" %d y", a)
@@ -355,7 +356,7 @@ func censusLine(r store.CensusRow, now func() time.Time) string {
 // censusFlags are the short warnings of a census row that may be cut; the
 // code status and the allergy state have cells of their own, never cut
 // (censusCodeStatus, censusAllergy).
-func censusFlags(r store.CensusRow) string {
+func censusFlags(r clinical.CensusRow) string {
 	var f []string
 	if r.Isolation != "" {
 		f = append(f, i18n.T("ISOLATION"))
@@ -368,13 +369,13 @@ func censusFlags(r store.CensusRow) string {
 // recorded during downtime (newAllergy, newest), an active allergy, no
 // known allergies (the record says so), and otherwise "allergies ?": none
 // recorded (or none active) is never shown as none known.
-func censusAllergy(r store.CensusRow, newAllergy string) (string, widget.Importance) {
+func censusAllergy(r clinical.CensusRow, newAllergy string) (string, widget.Importance) {
 	switch {
 	case newAllergy != "":
 		return newAllergy, widget.DangerImportance
 	case r.Allergies > 0:
 		return i18n.T("ALLERGY"), widget.DangerImportance
-	case r.AllergyStatus == store.NoneKnown:
+	case r.AllergyStatus == clinical.NoneKnown:
 		return i18n.T("NKA"), widget.MediumImportance
 	}
 	return i18n.T("allergies ?"), widget.WarningImportance
@@ -383,15 +384,15 @@ func censusAllergy(r store.CensusRow, newAllergy string) (string, widget.Importa
 // censusCodeStatus is the census row's code status cell: the level's
 // short words and the colour of the chart's banner for the same level
 // (resusColours), both from the level sealed with the row
-// (store.CensusRow.Resuscitation); bold when it is an order not to
+// (clinical.CensusRow.Resuscitation); bold when it is an order not to
 // resuscitate. No code status recorded is said too: "code ?".
-func censusCodeStatus(r store.CensusRow) (words string, bg color.Color, bold bool) {
+func censusCodeStatus(r clinical.CensusRow) (words string, bg color.Color, bold bool) {
 	level := r.Resuscitation()
 	words = present.ResusCell(level)
 	if words == "" {
 		words = i18n.T("code ?")
 	}
-	return words, resusColour(level), store.NotResuscitated(level)
+	return words, resusColour(level), clinical.NotResuscitated(level)
 }
 
 // newCodeStatusCell is a census row's code status cell: a coloured box
@@ -402,7 +403,7 @@ func newCodeStatusCell() fyne.CanvasObject {
 	return container.NewStack(canvas.NewRectangle(colourUnknown), l)
 }
 
-func setCodeStatusCell(o fyne.CanvasObject, r store.CensusRow) {
+func setCodeStatusCell(o fyne.CanvasObject, r clinical.CensusRow) {
 	cell := o.(*fyne.Container)
 	words, bg, bold := censusCodeStatus(r)
 	rect, l := cell.Objects[0].(*canvas.Rectangle), cell.Objects[1].(*widget.Label)
@@ -423,7 +424,7 @@ const (
 	exactID         // the whole MRN (any case) or the whole id
 )
 
-func matchOf(r store.CensusRow, q string) match {
+func matchOf(r clinical.CensusRow, q string) match {
 	q = strings.TrimSpace(q)
 	lq := strings.ToLower(q)
 	switch {
@@ -438,7 +439,7 @@ func matchOf(r store.CensusRow, q string) match {
 	}
 	// A temporary id as written by hand: any case, O for 0, I or L for 1,
 	// hyphens and spaces optional; its check character must still match.
-	switch exact, partial := store.MatchTemporaryID(r.ID, q); {
+	switch exact, partial := clinical.MatchTemporaryID(r.ID, q); {
 	case exact:
 		return exactID
 	case partial:
@@ -490,9 +491,9 @@ func (v *censusView) openFirst() {
 		v.openPack(id, hash)
 		return
 	}
-	if id, ok := store.ParseTemporaryID(q); ok && id != q && !slices.ContainsFunc(v.all, func(r store.CensusRow) bool {
+	if id, ok := clinical.ParseTemporaryID(q); ok && id != q && !slices.ContainsFunc(v.all, func(r clinical.CensusRow) bool {
 		return matchOf(r, q) == exactID
-	}) && slices.ContainsFunc(v.all, func(r store.CensusRow) bool { return r.ID == id }) {
+	}) && slices.ContainsFunc(v.all, func(r clinical.CensusRow) bool { return r.ID == id }) {
 		// A temporary identifier typed without its hyphens, or in lower case.
 		v.search.SetText(id)
 		q = id
@@ -545,7 +546,7 @@ func (v *censusView) openPack(id, hash string) {
 			v.reveal(r.ID) // a filter never hides the patient scanned
 		}
 	}
-	i := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id })
+	i := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == id })
 	if i < 0 {
 		// A scanner left in caps lock: the id in another case, when it
 		// fits one patient only.

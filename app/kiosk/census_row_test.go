@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -27,19 +28,19 @@ func TestAReusedCensusRowNeverShowsThePreviousPatientsFacts(t *testing.T) {
 	now := time.Now()
 	nka := src("List", "nka")
 	dir := sealedWard(t, now.Add(-time.Hour), 0,
-		store.Chart{
-			Patient: store.Patient{ID: "pa", Name: "Aerts, Anna", Sex: "female", Bed: "1", Source: src("Patient", "pa")},
-			Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertIsolation, Text: "Contact isolation",
+		clinical.Chart{
+			Patient: clinical.Patient{ID: "pa", Name: "Aerts, Anna", Sex: "female", Bed: "1", Source: src("Patient", "pa")},
+			Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertIsolation, Text: "Contact isolation",
 				Status: "active", Source: src("Flag", "fa")}}},
 		},
-		store.Chart{Patient: store.Patient{ID: "pb", Name: "Bos, Bert", Sex: "male", Bed: "2", Source: src("Patient", "pb")},
-			Allergies: store.Section[store.Allergy]{Assertion: &nka}},
+		clinical.Chart{Patient: clinical.Patient{ID: "pb", Name: "Bos, Bert", Sex: "male", Bed: "2", Source: src("Patient", "pb")},
+			Allergies: clinical.Section[clinical.Allergy]{Assertion: &nka}},
 	)
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
 	v := k.census
-	a := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == "pa" })
-	b := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == "pb" })
+	a := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == "pa" })
+	b := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == "pb" })
 	if a < 0 || b < 0 || censusRowOf(t, v, "pa").Isolation == "" {
 		t.Fatalf("rows %v", censusShownIDs(v))
 	}
@@ -77,7 +78,7 @@ func TestTheNEWS2CellIsNeverCutInsideTheScore(t *testing.T) {
 	}
 	cells[0].(*widget.Label).SetText("12")
 	lay.setName("Li, Bo")
-	set(1, censusLine(store.CensusRow{Name: "Li, Bo", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
+	set(1, censusLine(clinical.CensusRow{Name: "Li, Bo", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
 	set(2, "")
 	set(4, "")
 	set(censusNewsCell, "NEWS2 14 · 08:00")
@@ -104,19 +105,19 @@ func TestAllergyStateAndCodeStatusAreNeverCutFromARow(t *testing.T) {
 	now := time.Now()
 	nka := src("List", "nka")
 	dir := sealedWard(t, now.Add(-time.Hour), 0,
-		store.Chart{
-			Patient: store.Patient{ID: "pa", Name: "Aerts, Anna", Sex: "female", Bed: "1", Source: src("Patient", "pa")},
-			Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertIsolation, Text: "Contact isolation",
+		clinical.Chart{
+			Patient: clinical.Patient{ID: "pa", Name: "Aerts, Anna", Sex: "female", Bed: "1", Source: src("Patient", "pa")},
+			Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertIsolation, Text: "Contact isolation",
 				Status: "active", Source: src("Flag", "fa")}}},
 		},
-		store.Chart{Patient: store.Patient{ID: "pb", Name: "Bos, Bert", Sex: "male", Bed: "2", Source: src("Patient", "pb")},
-			Allergies: store.Section[store.Allergy]{Assertion: &nka}},
+		clinical.Chart{Patient: clinical.Patient{ID: "pb", Name: "Bos, Bert", Sex: "male", Bed: "2", Source: src("Patient", "pb")},
+			Allergies: clinical.Section[clinical.Allergy]{Assertion: &nka}},
 	)
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
 	v := k.census
 	for id, want := range map[string]string{"pa": "allergies ?", "pb": "NKA"} {
-		i := slices.IndexFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id })
+		i := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == id })
 		item := v.list.CreateItem()
 		row, cells := censusCells(item)
 		v.list.UpdateItem(i, item)
@@ -144,7 +145,7 @@ func TestANameWithTwoSpacesIsKeptWhole(t *testing.T) {
 	test.NewTempApp(t)
 	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
 	cells, lay := row.Objects, row.Layout.(*censusRowLayout)
-	r := store.CensusRow{Name: "Van  Damme, Jean Claude", Sex: "male", BirthDate: "1948-02-11"}
+	r := clinical.CensusRow{Name: "Van  Damme, Jean Claude", Sex: "male", BirthDate: "1948-02-11"}
 	cells[0].(*widget.Label).SetText("101-A")
 	lay.setName(r.Name)
 	lay.setText(cells[1].(*widget.Label), censusLine(r, time.Now))
@@ -177,7 +178,7 @@ func TestTheCensusWorksNEWS2OutOncePerReadingOfTheJournal(t *testing.T) {
 	}
 	calls := 0
 	old := latestEarlyWarning
-	latestEarlyWarning = func(e []store.JournalEntry) (store.EarlyWarning, bool) {
+	latestEarlyWarning = func(e []store.JournalEntry) (clinical.EarlyWarning, bool) {
 		calls++
 		return old(e)
 	}

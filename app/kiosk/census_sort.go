@@ -17,6 +17,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -24,9 +25,9 @@ import (
 //
 // Each row says when the patient's next dose is due and how many are
 // overdue, from the same schedule as the chart's MAR
-// (present.CensusDosesOf). The census rows come from the snapshot's
+// (clinical.CensusDosesOf). The census rows come from the snapshot's
 // index, without medications; the dose facts kept beside them in the
-// census table (store.DoseFacts) say the doses of every patient in a few
+// census table (clinical.DoseFacts) say the doses of every patient in a few
 // tens of milliseconds at 5,000 patients, adjusted for the downtime
 // entries and the clock. A snapshot sealed before the facts were kept,
 // a patient stored by an older delta, or a clock so far behind the
@@ -41,7 +42,7 @@ import (
 // round (a newer round number): the context is cancelled and the
 // goroutine stops at the next chart. A new round reads only the patients
 // whose downtime entries changed, who are not read yet, or whose doses
-// are about to go stale (known a day ahead: present.CensusDoses.Stale).
+// are about to go stale (known a day ahead: clinical.CensusDoses.Stale).
 //
 // What is undocumented is decided once per round; due and overdue are
 // decided at the clock's time whenever a row is drawn, and a ticker
@@ -55,13 +56,13 @@ import (
 
 // chartForMeds reads a chart for the census's medication columns; tests
 // hold it to catch the work in flight.
-var chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) {
+var chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*clinical.Chart, error) {
 	return s.Chart(ctx, id)
 }
 
 // factsForMeds reads the dose facts of a snapshot's census table; tests
 // replace it to stand for a snapshot sealed before they were kept.
-var factsForMeds = func(ctx context.Context, s *store.Snapshot) (map[string]store.DoseFacts, bool, error) {
+var factsForMeds = func(ctx context.Context, s *store.Snapshot) (map[string]clinical.DoseFacts, bool, error) {
 	return s.DoseFacts(ctx)
 }
 
@@ -71,12 +72,12 @@ type medsFacts struct {
 	mu     sync.Mutex
 	snap   *store.Snapshot
 	loaded bool
-	facts  map[string]store.DoseFacts // nil: none kept
+	facts  map[string]clinical.DoseFacts // nil: none kept
 }
 
 // get reads the facts, unless read already; a reading that fails (the
 // round was abandoned) is tried again by the next round.
-func (f *medsFacts) get(ctx context.Context) map[string]store.DoseFacts {
+func (f *medsFacts) get(ctx context.Context) map[string]clinical.DoseFacts {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.loaded {
@@ -100,11 +101,11 @@ const (
 
 // censusMeds are the census's medication columns.
 type censusMeds struct {
-	doses   map[string]present.CensusDoses // by patient id
-	sig     map[string]string              // the entries the doses were read with
-	failed  map[string]bool                // charts that could not be read
-	facts   *medsFacts                     // the snapshot's dose facts
-	round   uint64                         // the round under way, or the last
+	doses   map[string]clinical.CensusDoses // by patient id
+	sig     map[string]string               // the entries the doses were read with
+	failed  map[string]bool                 // charts that could not be read
+	facts   *medsFacts                      // the snapshot's dose facts
+	round   uint64                          // the round under way, or the last
 	cancel  context.CancelFunc
 	running bool
 	todo    int // patients of the round…
@@ -114,7 +115,7 @@ type censusMeds struct {
 // medsResult is one patient's doses, read in the background.
 type medsResult struct {
 	id, sig string
-	doses   present.CensusDoses
+	doses   clinical.CensusDoses
 	failed  bool
 }
 
@@ -148,7 +149,7 @@ func (v *censusView) readMeds(fresh bool) {
 	m.round++
 	m.running = false
 	if m.doses == nil {
-		m.doses = map[string]present.CensusDoses{}
+		m.doses = map[string]clinical.CensusDoses{}
 	}
 	if fresh || m.sig == nil {
 		m.sig, m.failed = map[string]string{}, map[string]bool{}
@@ -213,7 +214,7 @@ func (v *censusView) readMeds(fresh bool) {
 			res := medsResult{id: id, sig: sigs[id]}
 			f, ok := known[id]
 			if ok {
-				res.doses, ok = present.CensusDosesOf(f, entries[id], now)
+				res.doses, ok = clinical.CensusDosesOf(f, entries[id], now)
 			}
 			if !ok {
 				charts++
@@ -223,7 +224,7 @@ func (v *censusView) readMeds(fresh bool) {
 					}
 					res.failed = true
 				} else {
-					res.doses = present.NewCensusDoses(c, entries[id], now)
+					res.doses = clinical.NewCensusDoses(c, entries[id], now)
 				}
 			}
 			batch = append(batch, res)
@@ -287,14 +288,14 @@ func (v *censusView) showMedsProgress() {
 
 // medsOf are a row's doses: ok is false until they are read (or when
 // they could not be), failed says they could not.
-func (v *censusView) medsOf(r store.CensusRow) (d present.CensusDoses, ok, failed bool) {
+func (v *censusView) medsOf(r clinical.CensusRow) (d clinical.CensusDoses, ok, failed bool) {
 	d, ok = v.meds.doses[r.ID]
 	return d, ok, v.meds.failed[r.ID]
 }
 
 // medsText is a row's "next 14:00" and "2 OVERDUE" (or "" for none).
-func (v *censusView) medsText(r store.CensusRow, now time.Time) (next, overdue string) {
-	if store.IsTemporaryID(r.ID) {
+func (v *censusView) medsText(r clinical.CensusRow, now time.Time) (next, overdue string) {
+	if clinical.IsTemporaryID(r.ID) {
 		return "", "" // registered during downtime: no orders in the snapshot
 	}
 	d, ok, failed := v.medsOf(r)
@@ -315,12 +316,12 @@ func (v *censusView) ordersByMeds() bool {
 }
 
 // keep says whether a row passes the filter.
-func (v *censusView) keep(r store.CensusRow, now time.Time) bool {
+func (v *censusView) keep(r clinical.CensusRow, now time.Time) bool {
 	switch v.show {
 	case present.ShowAllergies:
 		return r.Allergies > 0 || v.facts[r.ID].allergies > 0
 	case present.ShowDNR:
-		return store.NotResuscitated(r.Resuscitation())
+		return clinical.NotResuscitated(r.Resuscitation())
 	case present.ShowIsolation:
 		return r.Isolation != ""
 	case present.ShowOverdue:
@@ -344,11 +345,11 @@ func (v *censusView) arrange() {
 	}
 	switch v.sortBy {
 	case present.SortBed:
-		slices.SortStableFunc(v.shown, func(a, b store.CensusRow) int {
+		slices.SortStableFunc(v.shown, func(a, b clinical.CensusRow) int {
 			return cmp.Or(compareBeds(a.Bed, b.Bed), cmp.Compare(v.nameKey(a), v.nameKey(b)))
 		})
 	case present.SortName:
-		slices.SortStableFunc(v.shown, func(a, b store.CensusRow) int {
+		slices.SortStableFunc(v.shown, func(a, b clinical.CensusRow) int {
 			return cmp.Or(cmp.Compare(v.nameKey(a), v.nameKey(b)), compareBeds(a.Bed, b.Bed))
 		})
 	case present.SortNextDue, present.SortOverdue:
@@ -381,7 +382,7 @@ func (v *censusView) arrange() {
 			}
 			return a.next.Compare(b.next)
 		}
-		slices.SortStableFunc(v.shown, func(a, b store.CensusRow) int {
+		slices.SortStableFunc(v.shown, func(a, b clinical.CensusRow) int {
 			ka, kb := keys[a.ID], keys[b.ID]
 			if c := cmp.Compare(ka.known, kb.known); c != 0 {
 				return c
@@ -418,7 +419,7 @@ func (v *censusView) rearrange() {
 }
 
 // nameKey is a name as sorted: lower case, without accents.
-func (v *censusView) nameKey(r store.CensusRow) string {
+func (v *censusView) nameKey(r clinical.CensusRow) string {
 	if k, ok := v.nameKeys[r.ID]; ok {
 		return k
 	}
@@ -567,10 +568,10 @@ func (v *censusView) setShow(i int) {
 // reveal makes the patient with this id shown when the search matches
 // them and only the filter hides them: a scan always finds its patient.
 func (v *censusView) reveal(id string) {
-	if v.show == present.ShowAll || slices.ContainsFunc(v.shown, func(r store.CensusRow) bool { return r.ID == id }) {
+	if v.show == present.ShowAll || slices.ContainsFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == id }) {
 		return
 	}
-	if slices.ContainsFunc(v.matched, func(r store.CensusRow) bool { return r.ID == id }) {
+	if slices.ContainsFunc(v.matched, func(r clinical.CensusRow) bool { return r.ID == id }) {
 		v.setShow(present.ShowAll)
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/app/present"
+	"lifeboat/clinical"
+	"lifeboat/store"
 	"lifeboat/store/storetest"
 )
 
@@ -32,7 +33,7 @@ func BenchmarkCensusMeds5000(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			overdue += present.NewCensusDoses(c, nil, now).Overdue(now)
+			overdue += clinical.NewCensusDoses[store.JournalEntry](c, nil, now).Overdue(now)
 		}
 	}
 	b.ReportMetric(float64(overdue), "overdue-doses")

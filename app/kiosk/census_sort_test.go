@@ -15,6 +15,7 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -26,9 +27,9 @@ func censusShownIDs(v *censusView) []string {
 	return out
 }
 
-func censusRowOf(t *testing.T, v *censusView, id string) store.CensusRow {
+func censusRowOf(t *testing.T, v *censusView, id string) clinical.CensusRow {
 	t.Helper()
-	i := slices.IndexFunc(v.all, func(r store.CensusRow) bool { return r.ID == id })
+	i := slices.IndexFunc(v.all, func(r clinical.CensusRow) bool { return r.ID == id })
 	if i < 0 {
 		t.Fatalf("no row %s", id)
 	}
@@ -39,7 +40,7 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 	k, clock := tabsKiosk(t)
 	v, now := k.census, *clock
 	next := func(d time.Duration) string {
-		return present.CensusNextDose(present.OpenDose{Time: now.Add(d)}, true, now)
+		return present.CensusNextDose(clinical.OpenDose{Time: now.Add(d)}, true, now)
 	}
 	for id, want := range map[string][2]string{
 		"p1": {next(10 * time.Minute), "1 OVERDUE"},
@@ -84,11 +85,11 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 	}
 
 	// A patient registered during downtime has no orders: nothing to say.
-	tmp, err := store.NewTemporaryID()
+	tmp, err := clinical.NewTemporaryID()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next, overdue := v.medsText(store.CensusRow{ID: tmp}, now); next != "" || overdue != "" {
+	if next, overdue := v.medsText(clinical.CensusRow{ID: tmp}, now); next != "" || overdue != "" {
 		t.Errorf("temporary patient: %q %q", next, overdue)
 	}
 }
@@ -173,7 +174,7 @@ func TestAScanOpensThePatientAFilterHides(t *testing.T) {
 // before the dose facts were kept in its census table: from every chart.
 func oldSnapshotFacts(t *testing.T) {
 	old := factsForMeds
-	factsForMeds = func(context.Context, *store.Snapshot) (map[string]store.DoseFacts, bool, error) {
+	factsForMeds = func(context.Context, *store.Snapshot) (map[string]clinical.DoseFacts, bool, error) {
 		return nil, false, nil
 	}
 	t.Cleanup(func() { factsForMeds = old })
@@ -188,7 +189,7 @@ func holdMedsCharts(t *testing.T) (release chan struct{}, read *atomic.Int32, st
 	started.Add(1)
 	var once sync.Once
 	old := chartForMeds
-	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) {
+	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*clinical.Chart, error) {
 		once.Do(started.Done)
 		<-release
 		read.Add(1)
@@ -224,7 +225,9 @@ func TestANewRoundAbandonsTheOneUnderWay(t *testing.T) {
 	v.readMeds(true)
 	started.Wait()
 	first := v.meds.round
-	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) { return s.Chart(ctx, id) }
+	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*clinical.Chart, error) {
+		return s.Chart(ctx, id)
+	}
 	v.readMeds(true) // a newer snapshot, or a saved entry: read again
 	close(release)
 	k.work.Wait()
@@ -271,13 +274,13 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	}
 	set(0, "101-A")
 	lay.setName("De Smet, Jozef Luc")
-	set(1, censusLine(store.CensusRow{Name: "De Smet, Jozef Luc", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
+	set(1, censusLine(clinical.CensusRow{Name: "De Smet, Jozef Luc", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
 	set(2, "ISOLATION · SIMILAR NAME")
 	cells[censusAllergyCell].(*widget.Label).SetText("ALLERGY")
 	set(3, "3 OVERDUE")
 	set(4, "next 16:00")
 	set(censusNewsCell, "NEWS2 onvolledig · 14:20")
-	setCodeStatusCell(cells[censusCodeCell], store.CensusRow{Resus: store.ResusFullCode})
+	setCodeStatusCell(cells[censusCodeCell], clinical.CensusRow{Resus: clinical.ResusFullCode})
 	name := cells[1].(*widget.Label)
 	need := textWidth("De Smet, Jozef Luc…", name.TextStyle) // the name, then "…" for the age cut
 	// From 470 px: beside the bed, code status, allergy state and doses
@@ -302,7 +305,7 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 	// its texts whole again when it is wide.
 	row.Resize(fyne.NewSize(470, row.MinSize().Height))
 	flags := cells[2].(*widget.Label)
-	if !strings.HasPrefix(name.Text, "De Smet, Jozef Luc") || name.Text == censusLine(store.CensusRow{Name: "De Smet, Jozef Luc",
+	if !strings.HasPrefix(name.Text, "De Smet, Jozef Luc") || name.Text == censusLine(clinical.CensusRow{Name: "De Smet, Jozef Luc",
 		Sex: "male", BirthDate: "1948-02-11"}, time.Now) || flags.Text == "ISOLATION · SIMILAR NAME" {
 		t.Errorf("at 470 px: %q %q", name.Text, flags.Text)
 	}
@@ -318,7 +321,7 @@ func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
 func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testing.T) {
 	var read atomic.Int32
 	old := chartForMeds
-	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*store.Chart, error) {
+	chartForMeds = func(ctx context.Context, s *store.Snapshot, id string) (*clinical.Chart, error) {
 		read.Add(1)
 		return old(ctx, s, id)
 	}
@@ -336,12 +339,12 @@ func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testin
 	}
 
 	// Paracetamol, due 2 h ago, given 90 min ago: nothing overdue.
-	recordDowntimeDose(t, k, "p1", "mr-para", "Paracetamol", store.OutcomeGiven, clock.Add(-90*time.Minute))
+	recordDowntimeDose(t, k, "p1", "mr-para", "Paracetamol", clinical.OutcomeGiven, clock.Add(-90*time.Minute))
 	if got := overdue("p1"); got != "" {
 		t.Errorf("p1 after the dose was recorded: %q", got)
 	}
 	// One of p4's two, refused: one left.
-	recordDowntimeDose(t, k, "p4", "mr-amox", "Amoxicillin", store.OutcomeRefused, clock.Add(-4*time.Hour))
+	recordDowntimeDose(t, k, "p4", "mr-amox", "Amoxicillin", clinical.OutcomeRefused, clock.Add(-4*time.Hour))
 	if got := overdue("p4"); got != "1 OVERDUE" {
 		t.Errorf("p4 after a dose was refused: %q", got)
 	}
@@ -361,7 +364,7 @@ func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testin
 	if got := censusShownIDs(v); !slices.Equal(got, []string{"p1", "p4"}) {
 		t.Errorf("overdue after the clock moved: %v", got)
 	}
-	if next, _ := v.medsText(censusRowOf(t, v, "p1"), *clock); next != present.CensusNextDose(present.OpenDose{Time: clock.Add(5*time.Hour - 45*time.Minute)}, true, *clock) {
+	if next, _ := v.medsText(censusRowOf(t, v, "p1"), *clock); next != present.CensusNextDose(clinical.OpenDose{Time: clock.Add(5*time.Hour - 45*time.Minute)}, true, *clock) {
 		t.Errorf("p1's next dose %q", next)
 	}
 	if n := read.Load(); n != 0 {

@@ -14,6 +14,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -40,7 +41,7 @@ type chartView struct {
 	forms        formState
 	// current is the chart shown, or last shown under a registration;
 	// registered the temporary identifier just shown after one.
-	current    *store.Chart
+	current    *clinical.Chart
 	registered string
 	// alerts are the header's lines from the journal (new allergies,
 	// moves), for tests.
@@ -84,9 +85,9 @@ func (v *chartView) showError(s string) {
 // show lays the chart out as present does for every medium: header,
 // banners and alerts that never scroll away, then the tabs, the sections
 // on the first (Summary).
-func (v *chartView) show(c *store.Chart) {
+func (v *chartView) show(c *clinical.Chart) {
 	v.current, v.registered = c, ""
-	temporary := store.IsTemporaryID(c.Patient.ID)
+	temporary := clinical.IsTemporaryID(c.Patient.ID)
 	h := present.PatientHeader(c.Patient, v.k.opt.Now())
 	name := canvas.NewText(h.Name, nil)
 	name.TextSize = 24
@@ -109,7 +110,7 @@ func (v *chartView) show(c *store.Chart) {
 	allergyColour := colourAllergy
 	switch {
 	case active:
-	case c.Allergies.Status == store.NoneKnown:
+	case c.Allergies.Status == clinical.NoneKnown:
 		allergyColour = colourNoneKnown
 	default:
 		allergyColour = colourUnknown
@@ -118,7 +119,7 @@ func (v *chartView) show(c *store.Chart) {
 		header.Add(bannerBox(present.TemporaryPatient(c.Patient.ID), colourUnknown, true))
 	}
 	header.Add(bannerBox(v.codeText, resusColour(shown.Resuscitation()),
-		shown.CodeStatus() == "" || store.NotResuscitated(shown.Resuscitation())))
+		shown.CodeStatus() == "" || clinical.NotResuscitated(shown.Resuscitation())))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
 	v.similarText = ""
 	if v.k.census != nil {
@@ -129,7 +130,7 @@ func (v *chartView) show(c *store.Chart) {
 	}
 	// The NEWS2 of the newest set, read once: the header's banner and the
 	// Vitals tab's show the same.
-	ew, ewOK := store.LatestEarlyWarning(entries)
+	ew, ewOK := clinical.LatestEarlyWarning(entries)
 	if ewOK {
 		header.Add(earlyWarningBanner(ew))
 	}
@@ -225,12 +226,12 @@ func (k *Kiosk) journalProblems() []store.JournalProblem {
 // Colours of the code status banner, one per level: what the hospital
 // stated, never one beige for all.
 var resusColours = map[string]color.Color{
-	store.ResusFullCode: color.NRGBA{R: 0xc8, G: 0xe6, B: 0xc9, A: 0xff}, // green
-	store.ResusDNR0:     color.NRGBA{R: 0xb2, G: 0xdf, B: 0xdb, A: 0xff}, // teal
-	store.ResusDNR1:     color.NRGBA{R: 0xff, G: 0xf5, B: 0x9d, A: 0xff}, // yellow
-	store.ResusDNR2:     color.NRGBA{R: 0xff, G: 0xcc, B: 0x80, A: 0xff}, // orange
-	store.ResusDNR3:     color.NRGBA{R: 0xe1, G: 0xbe, B: 0xe7, A: 0xff}, // lilac
-	store.ResusDNR:      color.NRGBA{R: 0xff, G: 0xcd, B: 0xd2, A: 0xff}, // red, light
+	clinical.ResusFullCode: color.NRGBA{R: 0xc8, G: 0xe6, B: 0xc9, A: 0xff}, // green
+	clinical.ResusDNR0:     color.NRGBA{R: 0xb2, G: 0xdf, B: 0xdb, A: 0xff}, // teal
+	clinical.ResusDNR1:     color.NRGBA{R: 0xff, G: 0xf5, B: 0x9d, A: 0xff}, // yellow
+	clinical.ResusDNR2:     color.NRGBA{R: 0xff, G: 0xcc, B: 0x80, A: 0xff}, // orange
+	clinical.ResusDNR3:     color.NRGBA{R: 0xe1, G: 0xbe, B: 0xe7, A: 0xff}, // lilac
+	clinical.ResusDNR:      color.NRGBA{R: 0xff, G: 0xcd, B: 0xd2, A: 0xff}, // red, light
 }
 
 // resusColour is the banner colour of a code status level; not recorded,

@@ -12,39 +12,39 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // Belgian DNR codes: the census says which (never for DNR 0), and the
 // chart's banner has the code's own colour and meaning.
 func TestBelgianDNRCodesHaveTheirOwnWordsAndColours(t *testing.T) {
-	if w, bg, bold := censusCodeStatus(store.CensusRow{DNR: true, CodeStatus: "DNR code 2"}); w != "DNR 2" || bg != resusColours[store.ResusDNR2] || !bold {
+	if w, bg, bold := censusCodeStatus(clinical.CensusRow{DNR: true, CodeStatus: "DNR code 2"}); w != "DNR 2" || bg != resusColours[clinical.ResusDNR2] || !bold {
 		t.Errorf("code status = %q", w)
 	}
-	if w, bg, bold := censusCodeStatus(store.CensusRow{CodeStatus: "DNR 0", AllergyStatus: store.NoneKnown}); w != "DNR 0" || bg != resusColours[store.ResusDNR0] || bold {
+	if w, bg, bold := censusCodeStatus(clinical.CensusRow{CodeStatus: "DNR 0", AllergyStatus: clinical.NoneKnown}); w != "DNR 0" || bg != resusColours[clinical.ResusDNR0] || bold {
 		t.Errorf("DNR 0 code status = %q", w)
 	}
-	patient := func(id string) store.Patient {
-		return store.Patient{ID: id, Name: "Test, " + id, Sex: "female", Bed: id, Source: src("Patient", id)}
+	patient := func(id string) clinical.Patient {
+		return clinical.Patient{ID: id, Name: "Test, " + id, Sex: "female", Bed: id, Source: src("Patient", id)}
 	}
-	alert := func(text string) store.Section[store.Alert] {
-		return store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Text: text, Status: "active",
+	alert := func(text string) clinical.Section[clinical.Alert] {
+		return clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Text: text, Status: "active",
 			Source: src("Flag", "f-"+text)}}}
 	}
 	now := time.Now()
 	dir := sealedWard(t, now.Add(-time.Hour), 0,
-		store.Chart{Patient: patient("p1"), Alerts: alert("DNR code 2")},
-		store.Chart{Patient: patient("p2"), Alerts: alert("DNR 0")},
-		store.Chart{Patient: patient("p3"), Alerts: alert("Full code")})
+		clinical.Chart{Patient: patient("p1"), Alerts: alert("DNR code 2")},
+		clinical.Chart{Patient: patient("p2"), Alerts: alert("DNR 0")},
+		clinical.Chart{Patient: patient("p3"), Alerts: alert("Full code")})
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
 	for id, want := range map[string]struct {
 		words  string
 		colour color.Color
 	}{
-		"p1": {"CODE STATUS: DNR code 2 (DNR 2: no resuscitation, no new therapies, no ICU admission)", resusColours[store.ResusDNR2]},
-		"p2": {"CODE STATUS: DNR 0 (DNR 0: no restriction, every treatment including resuscitation)", resusColours[store.ResusDNR0]},
-		"p3": {"CODE STATUS: Full code", resusColours[store.ResusFullCode]},
+		"p1": {"CODE STATUS: DNR code 2 (DNR 2: no resuscitation, no new therapies, no ICU admission)", resusColours[clinical.ResusDNR2]},
+		"p2": {"CODE STATUS: DNR 0 (DNR 0: no restriction, every treatment including resuscitation)", resusColours[clinical.ResusDNR0]},
+		"p3": {"CODE STATUS: Full code", resusColours[clinical.ResusFullCode]},
 	} {
 		k.openPatient(id)
 		if k.chart.codeText != want.words {
@@ -92,7 +92,7 @@ func TestACodeStatusIsRecordedForADowntimePatient(t *testing.T) {
 	test.Type(text, "geen IZ volgens familie")
 	enter(k, text)
 	all := recorded(t, k)
-	if len(all) != 2 || all[1].CodeStatus == nil || all[1].CodeStatus.Level != store.ResusDNR2 || all[1].Patient != id {
+	if len(all) != 2 || all[1].CodeStatus == nil || all[1].CodeStatus.Level != clinical.ResusDNR2 || all[1].Patient != id {
 		t.Fatalf("entries %+v (%q)", all, f.message.Text)
 	}
 	want := "CODE STATUS: DNR 2 – geen IZ volgens familie (DNR 2: no resuscitation, no new therapies, no ICU admission)"
@@ -110,15 +110,15 @@ func TestACodeStatusIsRecordedForADowntimePatient(t *testing.T) {
 func TestCodeStatusCodedFullCodeWithDNRWordsIsFullCodeEverywhere(t *testing.T) {
 	const text = "DNR discussed, declined"
 	now := time.Now()
-	dir := sealedWard(t, now.Add(-time.Hour), 0, store.Chart{
-		Patient: store.Patient{ID: "p1", Name: "Test, p1", Sex: "female", Bed: "1", Source: src("Patient", "p1")},
-		Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Code: "304252001",
+	dir := sealedWard(t, now.Add(-time.Hour), 0, clinical.Chart{
+		Patient: clinical.Patient{ID: "p1", Name: "Test, p1", Sex: "female", Bed: "1", Source: src("Patient", "p1")},
+		Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Code: "304252001",
 			Text: text, Status: "active", Source: src("Flag", "f1")}}},
 	})
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
 	row := censusRowOf(t, k.census, "p1")
-	if got := row.Resuscitation(); got != store.ResusFullCode {
+	if got := row.Resuscitation(); got != clinical.ResusFullCode {
 		t.Errorf("census row reads %q, want full code", got)
 	}
 	if f, _, _ := censusCodeStatus(row); f != "Full code" {
@@ -138,7 +138,7 @@ func TestCodeStatusCodedFullCodeWithDNRWordsIsFullCodeEverywhere(t *testing.T) {
 			r, ok1 := s.Objects[0].(*canvas.Rectangle)
 			l, ok2 := s.Objects[1].(*widget.Label)
 			if ok1 && ok2 && l.Text == k.chart.codeText {
-				found = r.FillColor == resusColours[store.ResusFullCode] && l.Importance != widget.DangerImportance
+				found = r.FillColor == resusColours[clinical.ResusFullCode] && l.Importance != widget.DangerImportance
 			}
 		}
 	})
@@ -152,15 +152,15 @@ func TestCodeStatusCodedFullCodeWithDNRWordsIsFullCodeEverywhere(t *testing.T) {
 // and on the chart alike: the census keeps the level read at sealing.
 func TestABelgianDNRCodeOnlyInTheCodeIsTheSameOnCensusAndChart(t *testing.T) {
 	now := time.Now()
-	dir := sealedWard(t, now.Add(-time.Hour), 0, store.Chart{
-		Patient: store.Patient{ID: "p1", Name: "Test, p1", Sex: "female", Bed: "1", Source: src("Patient", "p1")},
-		Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Code: "DNR-code 2",
+	dir := sealedWard(t, now.Add(-time.Hour), 0, clinical.Chart{
+		Patient: clinical.Patient{ID: "p1", Name: "Test, p1", Sex: "female", Bed: "1", Source: src("Patient", "p1")},
+		Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Code: "DNR-code 2",
 			Text: "Reanimatiebeleid", Status: "active", Source: src("Flag", "f1")}}},
 	})
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
 	row := censusRowOf(t, k.census, "p1")
-	if w, bg, bold := censusCodeStatus(row); w != "DNR 2" || bg != resusColours[store.ResusDNR2] || !bold {
+	if w, bg, bold := censusCodeStatus(row); w != "DNR 2" || bg != resusColours[clinical.ResusDNR2] || !bold {
 		t.Errorf("census cell %q %v", w, bg)
 	}
 	// The row as drawn.
@@ -168,7 +168,7 @@ func TestABelgianDNRCodeOnlyInTheCodeIsTheSameOnCensusAndChart(t *testing.T) {
 	k.census.list.UpdateItem(0, item)
 	cell := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusCodeCell].(*fyne.Container)
 	if !cell.Visible() || cell.Objects[1].(*widget.Label).Text != "DNR 2" ||
-		cell.Objects[0].(*canvas.Rectangle).FillColor != resusColours[store.ResusDNR2] {
+		cell.Objects[0].(*canvas.Rectangle).FillColor != resusColours[clinical.ResusDNR2] {
 		t.Errorf("the row draws %q", cell.Objects[1].(*widget.Label).Text)
 	}
 	k.openPatient("p1")

@@ -17,6 +17,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -46,7 +47,7 @@ type formState struct {
 
 // formRow is the rows of form buttons under the banners of chart c. It also
 // parks a form left for another chart as a draft.
-func (v *chartView) formRow(c *store.Chart) fyne.CanvasObject {
+func (v *chartView) formRow(c *clinical.Chart) fyne.CanvasObject {
 	fs := &v.forms
 	v.park()
 	fs.draftNotes = map[*entryForm]*widget.Label{}
@@ -138,7 +139,7 @@ func (v *chartView) park() {
 }
 
 // resumeForm shows again a form kept for chart c, if there is one.
-func (v *chartView) resumeForm(c *store.Chart) {
+func (v *chartView) resumeForm(c *clinical.Chart) {
 	if f := v.forms.drafts[c.Patient.ID]; f != nil {
 		delete(v.forms.drafts, c.Patient.ID)
 		v.openForm(f)
@@ -205,30 +206,30 @@ func (v *chartView) closeForm(f *entryForm, saved bool) {
 // entryForm is one open form for one patient.
 type entryForm struct {
 	v     *chartView
-	chart *store.Chart
+	chart *clinical.Chart
 	keys  *formKeys
 	title string
 	// build makes the entry from the fields (patient, author and the times
 	// of typing are added by submit), or says in one sentence what cannot
 	// be read.
-	build func() (store.Entry, error)
+	build func() (clinical.Entry, error)
 	id    string // the entry's UUID, kept across attempts: saved at most once
 	// batch, instead of build, makes several entries saved together or not
 	// at all (the paper MAR sheet), with their ids and patient. A
 	// *fieldError says which part of the form is wrong.
-	batch func() ([]store.Entry, error)
+	batch func() ([]clinical.Entry, error)
 	// mark highlights the part of the form entry i came from (-1: none),
 	// and about puts a sentence about entry i in words that name it.
 	mark  func(i int)
 	about func(i int, sentence string) string
 	// notice is the "Saved" line for what was saved.
-	notice func([]store.Entry) string
+	notice func([]clinical.Entry) string
 	// stamped learns what Stamp gave the entries (the temporary
 	// identifier of a registration).
-	stamped func([]store.Entry)
+	stamped func([]clinical.Entry)
 	// register is the registration of a new patient: it has no chart yet.
 	register     bool
-	savedEntries []store.Entry
+	savedEntries []clinical.Entry
 
 	// paper is the "From paper" check box and signer who signed the paper;
 	// nil on the paper MAR sheet, which is always from paper.
@@ -244,7 +245,7 @@ type entryForm struct {
 	first    fyne.Focusable
 	message  *widget.Label
 	warnings *fyne.Container
-	warned   []store.Warning // shown, and confirmed by "Save anyway"
+	warned   []clinical.Warning // shown, and confirmed by "Save anyway"
 	save     *formButton
 	anyway   *formButton
 	// stop is the hard stop's fields, made when one is first shown: a
@@ -255,7 +256,7 @@ type entryForm struct {
 	busy    bool // a check or a save is in flight
 }
 
-func newEntryForm(v *chartView, c *store.Chart, kind func(*entryForm)) *entryForm {
+func newEntryForm(v *chartView, c *clinical.Chart, kind func(*entryForm)) *entryForm {
 	f := &entryForm{v: v, chart: c, fields: container.New(layout.NewFormLayout())}
 	f.keys = &formKeys{submit: func() { f.submit(false) }, cancel: func() { v.closeForm(f, false) }, lock: v.k.Lock}
 	f.message = widget.NewLabel("")
@@ -436,7 +437,7 @@ func (f *entryForm) submit(confirmed bool) {
 			return
 		}
 	}
-	var accept []store.Warning
+	var accept []clinical.Warning
 	if confirmed {
 		accept = f.warned
 	}
@@ -470,7 +471,7 @@ func (f *entryForm) submit(confirmed bool) {
 
 // entries makes the form's entries: the one entry of build, with its id,
 // patient and, from paper, who signed the paper; or the batch.
-func (f *entryForm) entries() ([]store.Entry, error) {
+func (f *entryForm) entries() ([]clinical.Entry, error) {
 	if f.batch != nil {
 		return f.batch()
 	}
@@ -483,16 +484,16 @@ func (f *entryForm) entries() ([]store.Entry, error) {
 		e.Patient = f.patient()
 	}
 	if f.paper != nil && f.paper.Checked {
-		e.Transcription = &store.Transcription{FromPaperSignedBy: strings.TrimSpace(f.signer.Text)}
+		e.Transcription = &clinical.Transcription{FromPaperSignedBy: strings.TrimSpace(f.signer.Text)}
 	}
-	return []store.Entry{e}, nil
+	return []clinical.Entry{e}, nil
 }
 
 // vet refuses an impossible entry before it is checked against the chart:
 // the store's validation, and first, care older than a day typed as if it
 // were live, which is paper back-entry (the form says how).
-func vet(e *store.Entry, now time.Time) error {
-	if e.Transcription == nil && e.ClinicalTime.Year() >= 2000 && now.Sub(e.ClinicalTime) > store.LiveWindow {
+func vet(e *clinical.Entry, now time.Time) error {
+	if e.Transcription == nil && e.ClinicalTime.Year() >= 2000 && now.Sub(e.ClinicalTime) > clinical.LiveWindow {
 		return errors.New(i18n.T(present.NeedsPaper))
 	}
 	return e.Validate(now)
@@ -586,11 +587,11 @@ func (f *entryForm) checked(c *check) {
 type check struct {
 	journal *store.Journal
 	ward    *store.Ward
-	entries []store.Entry
+	entries []clinical.Entry
 	now     time.Time
-	accept  []store.Warning
+	accept  []clinical.Warning
 
-	warnings  []store.Warning
+	warnings  []clinical.Warning
 	refused   error // an impossible value or correction: its sentence
 	refusedAt int   // the entry refused, from 0
 	err       error // the journal or snapshot failed
@@ -605,14 +606,14 @@ func (c *check) run(ctx context.Context) {
 		return
 	}
 	batch := slices.Clone(c.entries)
-	ws, err := store.Review(ctx, c.ward, history, batch, c.now)
+	ws, err := clinical.Review(ctx, c.ward, history, batch, c.now)
 	if err != nil {
 		c.fault(err)
 		return
 	}
 	c.entries = batch // with the versions they are based on
-	if !slices.ContainsFunc(ws, func(w store.Warning) bool { return !slices.Contains(c.accept, w) }) &&
-		len(store.Unwitnessed(batch, ws)) == 0 {
+	if !slices.ContainsFunc(ws, func(w clinical.Warning) bool { return !slices.Contains(c.accept, w) }) &&
+		len(clinical.Unwitnessed(batch, ws)) == 0 {
 		ws = nil // all confirmed, and every hard stop witnessed
 	}
 	if len(ws) > 0 {
@@ -637,8 +638,8 @@ func (c *check) run(ctx context.Context) {
 
 // recordedBefore reads the entries back from the journal, or fails when
 // one of them is not there.
-func (c *check) recordedBefore(ctx context.Context) ([]store.Entry, error) {
-	out := make([]store.Entry, len(c.entries))
+func (c *check) recordedBefore(ctx context.Context) ([]clinical.Entry, error) {
+	out := make([]clinical.Entry, len(c.entries))
 	for i, e := range c.entries {
 		got, err := c.journal.Entry(ctx, e.ID)
 		if err != nil {
@@ -652,12 +653,12 @@ func (c *check) recordedBefore(ctx context.Context) ([]store.Entry, error) {
 // fault sorts an error: an impossible value is the form's to correct,
 // anything else is the journal's or the snapshot's.
 func (c *check) fault(err error) {
-	var ee *store.EntryError
+	var ee *clinical.EntryError
 	if errors.As(err, &ee) {
 		err = ee.Err
 		c.refusedAt = ee.Index
 	}
-	if errors.Is(err, store.ErrInvalidEntry) {
+	if errors.Is(err, clinical.ErrInvalidEntry) {
 		c.refused = err
 		return
 	}

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 func TestARefusedDoseNeedsAReasonAndNamesItsOrder(t *testing.T) {
@@ -46,8 +46,8 @@ func TestARefusedDoseNeedsAReasonAndNamesItsOrder(t *testing.T) {
 		t.Fatalf("%d entries: %q", len(all), f.message.Text)
 	}
 	m := all[0].Medication
-	if m.OrderID != "m1" || m.Outcome != store.OutcomeRefused || m.Dose != nil || m.Medication != "Paracetamol 1 g tablet" ||
-		!slices.Contains(all[0].BasedOn, store.Version{Type: "MedicationRequest", ID: "m1", VersionID: "1"}) {
+	if m.OrderID != "m1" || m.Outcome != clinical.OutcomeRefused || m.Dose != nil || m.Medication != "Paracetamol 1 g tablet" ||
+		!slices.Contains(all[0].BasedOn, clinical.Version{Type: "MedicationRequest", ID: "m1", VersionID: "1"}) {
 		t.Fatalf("entry = %+v, based on %+v", m, all[0].BasedOn)
 	}
 	if l := k.chart.sections[0].Lines[0]; !strings.Contains(l, "NOT GIVEN: refused (nauseous)") {
@@ -130,7 +130,7 @@ func TestADoseOfAMedicationWithoutAnOrderNamesIt(t *testing.T) {
 	if len(all) != 1 {
 		t.Fatalf("%d entries: %q %q", len(all), f.message.Text, warningTexts(f))
 	}
-	if m := all[0].Medication; m.OrderID != "" || m.Medication != "Ondansetron 4 mg" || *m.Dose != (store.Quantity{Value: 4, Unit: "mg"}) {
+	if m := all[0].Medication; m.OrderID != "" || m.Medication != "Ondansetron 4 mg" || *m.Dose != (clinical.Quantity{Value: 4, Unit: "mg"}) {
 		t.Fatalf("entry = %+v", m)
 	}
 }

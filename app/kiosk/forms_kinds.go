@@ -10,7 +10,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The three forms: each lays out its fields in Tab order and says how to
@@ -47,14 +47,14 @@ func (f *entryForm) vitals() {
 	_, acvpu := f.choice(i18n.T(present.ConsciousnessLabel), "", present.Consciousness)
 	glucose := f.entry(i18n.T(present.GlucoseLabel), "")
 	f.first = bp
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
-		v := &store.VitalSigns{}
+		v := &clinical.VitalSigns{}
 		if v.Systolic, v.Diastolic, err = parseBloodPressure(bp.Text); err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
 		for _, n := range []struct {
 			into  **float64
@@ -71,7 +71,7 @@ func (f *entryForm) vitals() {
 			{&v.Pain, pain.Text, "pain score"},
 		} {
 			if *n.into, err = parseNumber(n.text, n.field); err != nil {
-				return store.Entry{}, err
+				return clinical.Entry{}, err
 			}
 		}
 		switch o := oxygen(); {
@@ -84,7 +84,7 @@ func (f *entryForm) vitals() {
 		}
 		v.SpO2Scale2 = target() == present.ChoiceScale2
 		v.Consciousness = acvpu()
-		return store.Entry{Kind: store.KindVitals, ClinicalTime: at, Vitals: v}, nil
+		return clinical.Entry{Kind: clinical.KindVitals, ClinicalTime: at, Vitals: v}, nil
 	}
 }
 
@@ -96,19 +96,19 @@ func (f *entryForm) note() {
 	text.OnChanged = func(string) { f.changed() }
 	f.add(i18n.T(present.NoteLabel), text)
 	f.first = text
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
-		return store.Entry{Kind: store.KindNote, ClinicalTime: at, Note: &store.NursingNote{Text: strings.TrimSpace(text.Text)}}, nil
+		return clinical.Entry{Kind: clinical.KindNote, ClinicalTime: at, Note: &clinical.NursingNote{Text: strings.TrimSpace(text.Text)}}, nil
 	}
 }
 
 // orders are the patient's medication orders, active ones first, then
 // those on hold, then the others, each in the chart's order.
-func orders(c *store.Chart) []store.Medication {
-	var out []store.Medication
+func orders(c *clinical.Chart) []clinical.Medication {
+	var out []clinical.Medication
 	for _, m := range c.Medications.Items {
 		if m.Source.Type == "MedicationRequest" && m.Source.ID != "" {
 			out = append(out, m)
@@ -131,7 +131,7 @@ func (f *entryForm) dose() {
 	}
 	options = append(options, i18n.T(present.AnotherMedication))
 	when := f.clinicalTime()
-	var order *store.Medication // nil: none chosen, or another medication
+	var order *clinical.Medication // nil: none chosen, or another medication
 	var another bool
 	var name, amount, route *formEntry
 	var prefilled struct{ dose, route string }
@@ -172,7 +172,7 @@ func (f *entryForm) dose() {
 	outcomes := newFormSelect(f.keys, labels, func(s string) {
 		outcome = present.Outcomes[slices.Index(labels, s)].Value
 		f.changed()
-		if outcome == store.OutcomeHeld || outcome == store.OutcomeRefused {
+		if outcome == clinical.OutcomeHeld || outcome == clinical.OutcomeRefused {
 			amount.Disable() // nothing was given
 		} else {
 			amount.Enable()
@@ -185,32 +185,32 @@ func (f *entryForm) dose() {
 	site := f.entry(i18n.T(present.SiteLabel), "")
 	reason := f.entry(i18n.T(present.ReasonLabel), "")
 	f.first = choice
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		switch {
 		case err != nil:
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		case order == nil && !another:
-			return store.Entry{}, errors.New(i18n.T(present.ChooseOrder))
+			return clinical.Entry{}, errors.New(i18n.T(present.ChooseOrder))
 		case outcome == "":
-			return store.Entry{}, errors.New(i18n.T(present.ChooseOutcome))
+			return clinical.Entry{}, errors.New(i18n.T(present.ChooseOutcome))
 		}
-		a := &store.Administered{Outcome: outcome, Medication: strings.TrimSpace(name.Text),
+		a := &clinical.Administered{Outcome: outcome, Medication: strings.TrimSpace(name.Text),
 			Route: strings.TrimSpace(route.Text), Site: strings.TrimSpace(site.Text), Reason: strings.TrimSpace(reason.Text)}
 		if order != nil {
 			a.OrderID = order.Source.ID
 		}
-		if outcome == store.OutcomeGiven || outcome == store.OutcomePartial {
+		if outcome == clinical.OutcomeGiven || outcome == clinical.OutcomePartial {
 			if a.Dose, err = parseDose(amount.Text); err != nil {
-				return store.Entry{}, err
+				return clinical.Entry{}, err
 			}
 		}
-		if outcome == store.OutcomePartial && order != nil && a.Dose != nil {
+		if outcome == clinical.OutcomePartial && order != nil && a.Dose != nil {
 			if whole, err := parseDose(order.Dose); err == nil && whole != nil && *whole == *a.Dose {
-				return store.Entry{}, errors.New(i18n.T(present.PartialWholeDose))
+				return clinical.Entry{}, errors.New(i18n.T(present.PartialWholeDose))
 			}
 		}
-		return store.Entry{Kind: store.KindMedication, ClinicalTime: at, Medication: a}, nil
+		return clinical.Entry{Kind: clinical.KindMedication, ClinicalTime: at, Medication: a}, nil
 	}
 }
 
@@ -228,7 +228,7 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	}
 	n := now.Local()
 	t := time.Date(n.Year(), n.Month(), n.Day(), hm.Hour(), hm.Minute(), 0, 0, time.Local)
-	if t.After(now.Add(store.ClockSkew)) {
+	if t.After(now.Add(clinical.ClockSkew)) {
 		t = t.AddDate(0, 0, -1)
 	}
 	return t, nil
@@ -266,7 +266,7 @@ func parseBloodPressure(s string) (systolic, diastolic *float64, err error) {
 }
 
 // parseDose reads "500 mg", "500mg" or "0,5 mg"; empty is no dose.
-func parseDose(s string) (*store.Quantity, error) {
+func parseDose(s string) (*clinical.Quantity, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
@@ -280,5 +280,5 @@ func parseDose(s string) (*store.Quantity, error) {
 	if err != nil || x == nil || unit == "" {
 		return nil, errors.New(i18n.T(present.DoseFormat))
 	}
-	return &store.Quantity{Value: *x, Unit: unit}, nil
+	return &clinical.Quantity{Value: *x, Unit: unit}, nil
 }

@@ -18,7 +18,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The paper MAR sheet: a whole shift of a paper medication record typed
@@ -64,7 +64,7 @@ func (f *entryForm) paperMAR() {
 // marSheet is the grid of a paper MAR sheet and what was typed in it.
 type marSheet struct {
 	f      *entryForm
-	orders []store.Medication // the active orders: the rows
+	orders []clinical.Medication // the active orders: the rows
 	date   *formEntry
 	shift  *formSelect
 	signer *formEntry
@@ -96,11 +96,11 @@ func (s *marSheet) current() present.Shift {
 
 // dueIn is when order m was due in the shift shown, within its own start
 // and end; ok is false when it has no fixed times.
-func (s *marSheet) dueIn(m store.Medication) (due []time.Time, ok bool) {
-	if _, ok := store.DailyTimes(m); !ok {
+func (s *marSheet) dueIn(m clinical.Medication) (due []time.Time, ok bool) {
+	if _, ok := clinical.DailyTimes(m); !ok {
 		return nil, false
 	}
-	for _, t := range store.ScheduledIn(m, s.from, s.to) {
+	for _, t := range clinical.ScheduledIn(m, s.from, s.to) {
 		if (m.Start.IsZero() || !t.Before(m.Start)) && (m.End.IsZero() || t.Before(m.End)) {
 			due = append(due, t)
 		}
@@ -199,12 +199,12 @@ func boldLabel(text string) *widget.Label {
 }
 
 // cellKey names a cell by its order and time, whatever the grid shown.
-func cellKey(m store.Medication, t time.Time) string {
+func cellKey(m clinical.Medication, t time.Time) string {
 	return m.Source.ID + "@" + t.UTC().Format(time.RFC3339)
 }
 
 // entries makes one entry per filled cell, or says what is wrong and where.
-func (s *marSheet) entries() ([]store.Entry, error) {
+func (s *marSheet) entries() ([]clinical.Entry, error) {
 	if _, ok := s.day(); !ok {
 		return nil, &fieldError{sentence: i18n.T(present.SheetDateFormat), mark: func() { s.f.v.k.win.Canvas().Focus(s.date) }}
 	}
@@ -216,7 +216,7 @@ func (s *marSheet) entries() ([]store.Entry, error) {
 	if len(s.orders) == 0 {
 		return nil, errors.New(i18n.T(present.NoActiveOrders))
 	}
-	var out []store.Entry
+	var out []clinical.Entry
 	s.refs = nil
 	for _, row := range s.cells {
 		for _, cell := range row {
@@ -239,17 +239,17 @@ func (s *marSheet) entries() ([]store.Entry, error) {
 }
 
 // entry is the medication entry of one filled cell.
-func (s *marSheet) entry(cell *marCell, signer string) (store.Entry, error) {
+func (s *marSheet) entry(cell *marCell, signer string) (clinical.Entry, error) {
 	outcome, reason, ok := parseCell(cell.Text)
 	if !ok {
-		return store.Entry{}, errors.New(i18n.T(present.CellFormat))
+		return clinical.Entry{}, errors.New(i18n.T(present.CellFormat))
 	}
 	m := cell.order
-	a := &store.Administered{Outcome: outcome, Medication: m.Name, OrderID: m.Source.ID, Route: strings.TrimSpace(m.Route), Reason: reason}
-	if outcome == store.OutcomeGiven {
+	a := &clinical.Administered{Outcome: outcome, Medication: m.Name, OrderID: m.Source.ID, Route: strings.TrimSpace(m.Route), Reason: reason}
+	if outcome == clinical.OutcomeGiven {
 		q, err := parseDose(m.Dose)
 		if err != nil || q == nil || !startsWithLetter(q.Unit) {
-			return store.Entry{}, errors.New(present.UnreadableOrderDose(m.Dose))
+			return clinical.Entry{}, errors.New(present.UnreadableOrderDose(m.Dose))
 		}
 		a.Dose = q
 	}
@@ -257,13 +257,13 @@ func (s *marSheet) entry(cell *marCell, signer string) (store.Entry, error) {
 	if id == "" {
 		u, err := uuid.NewRandom()
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
 		id = u.String()
 		s.ids[cell.key] = id
 	}
-	return store.Entry{ID: id, Kind: store.KindMedication, Patient: s.f.patient(), ClinicalTime: cell.at, Medication: a,
-		Transcription: &store.Transcription{FromPaperSignedBy: signer}}, nil
+	return clinical.Entry{ID: id, Kind: clinical.KindMedication, Patient: s.f.patient(), ClinicalTime: cell.at, Medication: a,
+		Transcription: &clinical.Transcription{FromPaperSignedBy: signer}}, nil
 }
 
 func startsWithLetter(s string) bool {
@@ -284,11 +284,11 @@ func parseCell(text string) (outcome, reason string, ok bool) {
 	}
 	switch strings.ToLower(code) {
 	case "g", "given":
-		outcome = store.OutcomeGiven
+		outcome = clinical.OutcomeGiven
 	case "h", "held":
-		outcome = store.OutcomeHeld
+		outcome = clinical.OutcomeHeld
 	case "r", "refused":
-		outcome = store.OutcomeRefused
+		outcome = clinical.OutcomeRefused
 	default:
 		return "", "", false
 	}
@@ -322,7 +322,7 @@ func (s *marSheet) about(i int, sentence string) string {
 	return present.InCell(s.refs[i].order.Name, s.refs[i].at, sentence)
 }
 
-func (s *marSheet) notice(saved []store.Entry) string {
+func (s *marSheet) notice(saved []clinical.Entry) string {
 	return present.SavedSheet(len(saved), s.saved, s.from, s.to)
 }
 
@@ -360,7 +360,7 @@ type marCell struct {
 	widget.Entry
 	sheet    *marSheet
 	row, col int
-	order    store.Medication
+	order    clinical.Medication
 	at       time.Time
 	key      string
 	frame    *canvas.Rectangle
@@ -368,7 +368,7 @@ type marCell struct {
 	wrong    bool
 }
 
-func newMarCell(s *marSheet, row, col int, m store.Medication, at time.Time) *marCell {
+func newMarCell(s *marSheet, row, col int, m clinical.Medication, at time.Time) *marCell {
 	c := &marCell{sheet: s, row: row, col: col, order: m, at: at, key: cellKey(m, at),
 		frame: canvas.NewRectangle(color.Transparent)}
 	c.ExtendBaseWidget(c)

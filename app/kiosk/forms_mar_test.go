@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -21,23 +22,23 @@ import (
 // enoxaparin is on hold.
 func marWard(t *testing.T, asOf time.Time) string {
 	t.Helper()
-	order := func(id, name, status, dose, route string, timing store.Timing) store.Medication {
-		return store.Medication{Name: name, Status: status, Dose: dose, Route: route, Dosage: dose + " " + route,
+	order := func(id, name, status, dose, route string, timing clinical.Timing) clinical.Medication {
+		return clinical.Medication{Name: name, Status: status, Dose: dose, Route: route, Dosage: dose + " " + route,
 			Timing: timing, Source: src("MedicationRequest", id)}
 	}
-	oxy := order("m5", "Oxycodone 5 mg capsule", "active", "5 mg", "oral", store.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"})
+	oxy := order("m5", "Oxycodone 5 mg capsule", "active", "5 mg", "oral", clinical.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"})
 	oxy.PRN = true
-	charts := []store.Chart{{
-		Patient: store.Patient{ID: "p1", Name: "Janssens, An", BirthDate: "1950-06-01", Sex: "female", Ward: "ward-4b",
-			WardName: "4B Internal medicine", Bed: "101-A", Identifiers: []store.Identifier{{Value: "MRN001", Type: "MR"}},
+	charts := []clinical.Chart{{
+		Patient: clinical.Patient{ID: "p1", Name: "Janssens, An", BirthDate: "1950-06-01", Sex: "female", Ward: "ward-4b",
+			WardName: "4B Internal medicine", Bed: "101-A", Identifiers: []clinical.Identifier{{Value: "MRN001", Type: "MR"}},
 			Source: src("Patient", "p1")},
-		Allergies: store.Section[store.Allergy]{Items: []store.Allergy{{Substance: "Penicillin", Criticality: "high",
+		Allergies: clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Penicillin", Criticality: "high",
 			ClinicalStatus: "active", Source: src("AllergyIntolerance", "a1")}}},
-		Medications: store.Section[store.Medication]{Items: []store.Medication{
-			order("m1", "Paracetamol 1 g tablet", "active", "1 g", "oral", store.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"}),
-			order("m2", "Enoxaparin 40 mg injection", "on-hold", "40 mg", "subcutaneous", store.Timing{TimesOfDay: []string{"08:00"}}),
-			order("m4", "Penicillin V 500 mg tablet", "active", "500 mg", "oral", store.Timing{TimesOfDay: []string{"08:00", "14:00"}}),
-			order("m6", "Lactulose syrup", "active", "10-20 ml", "oral", store.Timing{TimesOfDay: []string{"08:00"}}),
+		Medications: clinical.Section[clinical.Medication]{Items: []clinical.Medication{
+			order("m1", "Paracetamol 1 g tablet", "active", "1 g", "oral", clinical.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"}),
+			order("m2", "Enoxaparin 40 mg injection", "on-hold", "40 mg", "subcutaneous", clinical.Timing{TimesOfDay: []string{"08:00"}}),
+			order("m4", "Penicillin V 500 mg tablet", "active", "500 mg", "oral", clinical.Timing{TimesOfDay: []string{"08:00", "14:00"}}),
+			order("m6", "Lactulose syrup", "active", "10-20 ml", "oral", clinical.Timing{TimesOfDay: []string{"08:00"}}),
 			oxy,
 		}},
 	}}
@@ -215,7 +216,7 @@ func TestTheSheetRefusesAtomicallyAndOutlinesTheCell(t *testing.T) {
 	want := map[string]struct {
 		at      time.Time
 		outcome string
-	}{"m1": {at(12), store.OutcomeGiven}, "m4@8": {at(8), store.OutcomeRefused}, "m4@14": {at(14), store.OutcomeGiven}}
+	}{"m1": {at(12), clinical.OutcomeGiven}, "m4@8": {at(8), clinical.OutcomeRefused}, "m4@14": {at(14), clinical.OutcomeGiven}}
 	for _, e := range all {
 		key := e.Medication.OrderID
 		if key == "m4" {
@@ -223,12 +224,12 @@ func TestTheSheetRefusesAtomicallyAndOutlinesTheCell(t *testing.T) {
 		}
 		w, ok := want[key]
 		if !ok || !e.ClinicalTime.Equal(w.at) || e.Medication.Outcome != w.outcome || e.Transcription == nil ||
-			*e.Transcription != (store.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"}) {
+			*e.Transcription != (clinical.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"}) {
 			t.Fatalf("entry %s = %+v at %v, %+v", key, e.Medication, e.ClinicalTime, e.Transcription)
 		}
 		delete(want, key)
 	}
-	if all[0].Medication.Dose == nil || *all[0].Medication.Dose != (store.Quantity{Value: 1, Unit: "g"}) {
+	if all[0].Medication.Dose == nil || *all[0].Medication.Dose != (clinical.Quantity{Value: 1, Unit: "g"}) {
 		t.Fatalf("paracetamol dose = %+v", all[0].Medication.Dose)
 	}
 	if n := k.chart.forms.saved; n != "Saved: 3 administrations from the paper MAR signed by RN Claes ("+day.Format("02/01/2006")+" 07:00–15:00)." {
@@ -313,11 +314,11 @@ func TestParseCell(t *testing.T) {
 		in, outcome, reason string
 		ok                  bool
 	}{
-		{"G", store.OutcomeGiven, "", true},
-		{"g", store.OutcomeGiven, "", true},
-		{"R nauseous", store.OutcomeRefused, "nauseous", true},
-		{"h: nil by mouth", store.OutcomeHeld, "nil by mouth", true},
-		{"Held - NPO", store.OutcomeHeld, "NPO", true},
+		{"G", clinical.OutcomeGiven, "", true},
+		{"g", clinical.OutcomeGiven, "", true},
+		{"R nauseous", clinical.OutcomeRefused, "nauseous", true},
+		{"h: nil by mouth", clinical.OutcomeHeld, "nil by mouth", true},
+		{"Held - NPO", clinical.OutcomeHeld, "NPO", true},
 		{"X", "", "", false},
 		{"Rnauseous", "", "", false},
 		{"P 5 mg", "", "", false},

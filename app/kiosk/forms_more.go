@@ -11,6 +11,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -39,12 +40,12 @@ func (f *entryForm) allergy() {
 	_, severity := f.choice(i18n.T(present.SeverityLabel), "", present.Severities)
 	_, criticality := f.choice(i18n.T(present.CriticalityLabel), "", present.Criticalities)
 	f.first = substance
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
-		return store.Entry{Kind: store.KindAllergy, ClinicalTime: at, Allergy: &store.NewAllergy{
+		return clinical.Entry{Kind: clinical.KindAllergy, ClinicalTime: at, Allergy: &clinical.NewAllergy{
 			Substance: strings.TrimSpace(substance.Text), Type: typ(), Category: category(),
 			Reaction: strings.TrimSpace(reaction.Text), Severity: severity(), Criticality: criticality(),
 		}}, nil
@@ -53,9 +54,9 @@ func (f *entryForm) allergy() {
 
 // where is where the patient lies now: the last transfer recorded during
 // downtime, or the chart's ward, room and bed.
-func (f *entryForm) where() store.Transfer {
+func (f *entryForm) where() clinical.Transfer {
 	p := f.chart.Patient
-	at := store.Transfer{Ward: p.WardName, Room: p.Room, Bed: p.Bed}
+	at := clinical.Transfer{Ward: p.WardName, Room: p.Room, Bed: p.Bed}
 	if at.Ward == "" {
 		at.Ward = p.Ward
 	}
@@ -66,7 +67,7 @@ func (f *entryForm) where() store.Transfer {
 }
 
 // latestTransfer is the transfer of these entries that holds, or nil.
-func latestTransfer(entries []store.JournalEntry) *store.Transfer {
+func latestTransfer(entries []store.JournalEntry) *clinical.Transfer {
 	var last *store.JournalEntry
 	for i, e := range entries {
 		if e.Transfer != nil && !e.Superseded() && (last == nil || e.ClinicalTime.After(last.ClinicalTime)) {
@@ -91,16 +92,16 @@ func (f *entryForm) transfer() {
 	room := f.entry(i18n.T(present.RoomLabel), now.Room)
 	bed := f.entry(i18n.T(present.BedLabel), now.Bed)
 	f.first = room
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
-		t := &store.Transfer{Ward: strings.TrimSpace(ward.Text), Room: strings.TrimSpace(room.Text), Bed: strings.TrimSpace(bed.Text)}
+		t := &clinical.Transfer{Ward: strings.TrimSpace(ward.Text), Room: strings.TrimSpace(room.Text), Bed: strings.TrimSpace(bed.Text)}
 		if t.Ward != "" && strings.EqualFold(t.Ward, now.Ward) && strings.EqualFold(t.Room, now.Room) && strings.EqualFold(t.Bed, now.Bed) {
-			return store.Entry{}, errors.New(i18n.T(present.SamePlace))
+			return clinical.Entry{}, errors.New(i18n.T(present.SamePlace))
 		}
-		return store.Entry{Kind: store.KindTransfer, ClinicalTime: at, Transfer: t}, nil
+		return clinical.Entry{Kind: clinical.KindTransfer, ClinicalTime: at, Transfer: t}, nil
 	}
 }
 
@@ -110,13 +111,13 @@ func (f *entryForm) discharge() {
 	when := f.clinicalTime()
 	destination := f.entry(i18n.T(present.DestinationLabel), i18n.T(present.DestinationHint))
 	f.first = destination
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
-		return store.Entry{Kind: store.KindDischarge, ClinicalTime: at,
-			Discharge: &store.Discharge{Destination: strings.TrimSpace(destination.Text)}}, nil
+		return clinical.Entry{Kind: clinical.KindDischarge, ClinicalTime: at,
+			Discharge: &clinical.Discharge{Destination: strings.TrimSpace(destination.Text)}}, nil
 	}
 }
 
@@ -127,16 +128,16 @@ func (f *entryForm) codeStatus() {
 	level, value := f.choice(i18n.T(present.CodeStatusLevel), "", present.CodeStatusChoices)
 	text := f.entry(i18n.T(present.CodeStatusTextLabel), "")
 	f.first = level
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
 		if value() == "" {
-			return store.Entry{}, errors.New(i18n.T(present.ChooseCodeStatus))
+			return clinical.Entry{}, errors.New(i18n.T(present.ChooseCodeStatus))
 		}
-		return store.Entry{Kind: store.KindCodeStatus, ClinicalTime: at,
-			CodeStatus: &store.CodeStatus{Level: value(), Text: strings.TrimSpace(text.Text)}}, nil
+		return clinical.Entry{Kind: clinical.KindCodeStatus, ClinicalTime: at,
+			CodeStatus: &clinical.CodeStatus{Level: value(), Text: strings.TrimSpace(text.Text)}}, nil
 	}
 }
 
@@ -145,7 +146,7 @@ func (f *entryForm) codeStatus() {
 func cancellable(entries []store.JournalEntry) []store.JournalEntry {
 	var out []store.JournalEntry
 	for _, e := range entries {
-		if !e.Superseded() && e.Kind != store.KindCancellation {
+		if !e.Superseded() && e.Kind != clinical.KindCancellation {
 			out = append(out, e)
 		}
 	}
@@ -181,20 +182,20 @@ func (f *entryForm) cancellation() {
 	if len(list) == 0 {
 		f.first = reason
 	}
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		i := choice.SelectedIndex()
 		switch {
 		case len(list) == 0:
-			return store.Entry{}, errors.New(i18n.T(present.NothingToCancel))
+			return clinical.Entry{}, errors.New(i18n.T(present.NothingToCancel))
 		case i < 0 || i >= len(list):
-			return store.Entry{}, errors.New(i18n.T(present.ChooseEntryToCancel))
+			return clinical.Entry{}, errors.New(i18n.T(present.ChooseEntryToCancel))
 		}
-		f.notice = func([]store.Entry) string {
+		f.notice = func([]clinical.Entry) string {
 			return present.SavedCancellation(list[i].Entry, strings.TrimSpace(reason.Text))
 		}
 		// When it is cancelled is now, whatever the time of the entry.
-		return store.Entry{Kind: store.KindCancellation, ClinicalTime: f.v.k.opt.Now(), Supersedes: list[i].ID,
-			Cancellation: &store.Cancellation{Reason: strings.TrimSpace(reason.Text)}}, nil
+		return clinical.Entry{Kind: clinical.KindCancellation, ClinicalTime: f.v.k.opt.Now(), Supersedes: list[i].ID,
+			Cancellation: &clinical.Cancellation{Reason: strings.TrimSpace(reason.Text)}}, nil
 	}
 }
 

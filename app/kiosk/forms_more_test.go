@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 func TestANewAllergyIsRefusedWithoutItsSubstanceThenShownInTheHeaderAndCensus(t *testing.T) {
@@ -39,7 +39,7 @@ func TestANewAllergyIsRefusedWithoutItsSubstanceThenShownInTheHeaderAndCensus(t 
 	if len(all) != 1 {
 		t.Fatalf("%d entries: %q %q", len(all), f.message.Text, warningTexts(f))
 	}
-	want := store.NewAllergy{Substance: "Latex", Type: "allergy", Category: "environment", Reaction: "urticaria",
+	want := clinical.NewAllergy{Substance: "Latex", Type: "allergy", Category: "environment", Reaction: "urticaria",
 		Severity: "moderate", Criticality: "high"}
 	if a := all[0].Allergy; a == nil || *a != want || all[0].Patient != "p2" {
 		t.Fatalf("entry = %+v", all[0])
@@ -55,7 +55,7 @@ func TestANewAllergyIsRefusedWithoutItsSubstanceThenShownInTheHeaderAndCensus(t 
 	if !strings.Contains(test.RenderObjectToMarkup(k.chart.content), "NEW ALLERGY RECORDED DURING DOWNTIME") {
 		t.Fatal("the new allergy is not on screen")
 	}
-	row := k.census.all[slices.IndexFunc(k.census.all, func(r store.CensusRow) bool { return r.ID == "p2" })]
+	row := k.census.all[slices.IndexFunc(k.census.all, func(r clinical.CensusRow) bool { return r.ID == "p2" })]
 	if f := k.census.newAllergyFlag(row); f != "NEW ALLERGY" {
 		t.Fatalf("census flag = %q", f)
 	}
@@ -91,7 +91,7 @@ func TestATransferNeedsAWardRefusesTheSamePlaceAndShowsTheMove(t *testing.T) {
 	test.Type(bed, "12")
 	enter(k, bed)
 	all := recorded(t, k)
-	if len(all) != 1 || *all[0].Transfer != (store.Transfer{Ward: "5C", Bed: "12"}) {
+	if len(all) != 1 || *all[0].Transfer != (clinical.Transfer{Ward: "5C", Bed: "12"}) {
 		t.Fatalf("%d entries: %q", len(all), f.message.Text)
 	}
 	if a := k.chart.alerts; len(a) != 1 || !strings.HasPrefix(a[0], "MOVED DURING DOWNTIME") || !strings.HasSuffix(a[0], ": 5C · bed 12") {
@@ -168,7 +168,7 @@ func TestCancellingAnEntryMarksItCancelledByWhomAndWhen(t *testing.T) {
 	test.Type(reason, "wrong patient")
 	enter(k, reason)
 	all := recorded(t, k)
-	if len(all) != 2 || all[1].Kind != store.KindCancellation || all[1].Supersedes != all[0].ID || !all[0].Cancelled {
+	if len(all) != 2 || all[1].Kind != clinical.KindCancellation || all[1].Supersedes != all[0].ID || !all[0].Cancelled {
 		t.Fatalf("%d entries: %q", len(all), f.message.Text)
 	}
 	if n := k.chart.forms.saved; n != "Saved: cancelled the entry of "+present.DateTime(all[0].ClinicalTime)+
@@ -238,7 +238,7 @@ func TestFromPaperIsReachedByTabAndNeedsWhoSignedThePaper(t *testing.T) {
 	enter(k, signer)
 	all := recorded(t, k)
 	if len(all) != 1 || all[0].Transcription == nil ||
-		*all[0].Transcription != (store.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"}) {
+		*all[0].Transcription != (clinical.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"}) {
 		t.Fatalf("%d entries: %q", len(all), f.message.Text)
 	}
 	if line := k.chart.sections[0].Lines[0]; !strings.Contains(line, "HR 72 /min — transcribed by RN Peeters from paper signed by RN Claes") ||

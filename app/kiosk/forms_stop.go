@@ -10,7 +10,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // hardStopFields are what a hard stop asks before "Save anyway": the
@@ -55,7 +55,7 @@ func (f *entryForm) addStopFields() {
 // witnessed puts the witness and the reason on every entry a hard stop
 // holds back, for "Save anyway"; when one is missing or the witness is
 // who is recording, it says so under the fields and returns false.
-func (f *entryForm) witnessed(entries []store.Entry, user string) bool {
+func (f *entryForm) witnessed(entries []clinical.Entry, user string) bool {
 	if f.stop == nil {
 		return true
 	}
@@ -68,7 +68,7 @@ func (f *entryForm) witnessed(entries []store.Entry, user string) bool {
 	if len(stopped) == 0 {
 		return true
 	}
-	o := &store.Override{Witness: strings.TrimSpace(f.stop.witness.Text), Reason: strings.TrimSpace(f.stop.reason.Text)}
+	o := &clinical.Override{Witness: strings.TrimSpace(f.stop.witness.Text), Reason: strings.TrimSpace(f.stop.reason.Text)}
 	if err := o.Validate(user); err != nil {
 		f.stop.message.SetText(present.Sentence(err.Error()))
 		f.stop.message.Show()

@@ -7,7 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // anotherDose fills the dose form with a medication that has no order.
@@ -88,7 +88,7 @@ func TestAHardStopNeedsASecondPersonAndAReasonInTheWindow(t *testing.T) {
 			}
 			m := all[0].Medication
 			if want := (c.witness != ""); (m.Override != nil) != want ||
-				(want && *m.Override != (store.Override{Witness: c.witness, Reason: c.reason})) {
+				(want && *m.Override != (clinical.Override{Witness: c.witness, Reason: c.reason})) {
 				t.Fatalf("override = %+v", m.Override)
 			}
 			if l := k.chart.sections[0].Lines[0]; !strings.Contains(l, c.line) {

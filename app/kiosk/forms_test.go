@@ -14,6 +14,7 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -22,19 +23,19 @@ import (
 // active ones, one of them a penicillin.
 func formWard(t *testing.T, asOf time.Time) string {
 	t.Helper()
-	patient := func(id, name, mrn string) store.Patient {
-		return store.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: "101-A",
-			Identifiers: []store.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
+	patient := func(id, name, mrn string) clinical.Patient {
+		return clinical.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: "101-A",
+			Identifiers: []clinical.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
 	}
-	order := func(id, name, status, dose, route string) store.Medication {
-		return store.Medication{Name: name, Status: status, Dose: dose, Route: route, Dosage: dose + " " + route,
+	order := func(id, name, status, dose, route string) clinical.Medication {
+		return clinical.Medication{Name: name, Status: status, Dose: dose, Route: route, Dosage: dose + " " + route,
 			Source: src("MedicationRequest", id)}
 	}
-	charts := []store.Chart{
+	charts := []clinical.Chart{
 		{Patient: patient("p1", "Janssens, An", "MRN001"),
-			Allergies: store.Section[store.Allergy]{Items: []store.Allergy{{Substance: "Penicillin", Criticality: "high",
+			Allergies: clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Penicillin", Criticality: "high",
 				ClinicalStatus: "active", Source: src("AllergyIntolerance", "a1")}}},
-			Medications: store.Section[store.Medication]{Items: []store.Medication{
+			Medications: clinical.Section[clinical.Medication]{Items: []clinical.Medication{
 				order("m3", "Morphine 10 mg/ml injection", "stopped", "5 mg", "subcutaneous"),
 				order("m2", "Enoxaparin 40 mg injection", "on-hold", "40 mg", "subcutaneous"),
 				order("m1", "Paracetamol 1 g tablet", "active", "1 g", "oral"),
@@ -152,8 +153,8 @@ func TestAVitalSignsSetIsSavedAndShownFirstInTheChartAndAudited(t *testing.T) {
 		t.Fatalf("%d entries, form still open: %v (%q)", len(all), k.chart.forms.open != nil, f.message.Text)
 	}
 	e := all[0]
-	if e.Kind != store.KindVitals || e.Author != "RN Peeters" || e.Patient != "p1" || *e.Vitals.Temperature != 37.2 ||
-		e.Vitals.RespiratoryRate != nil || !slices.ContainsFunc(e.BasedOn, func(v store.Version) bool { return v.Type == "Patient" }) {
+	if e.Kind != clinical.KindVitals || e.Author != "RN Peeters" || e.Patient != "p1" || *e.Vitals.Temperature != 37.2 ||
+		e.Vitals.RespiratoryRate != nil || !slices.ContainsFunc(e.BasedOn, func(v clinical.Version) bool { return v.Type == "Patient" }) {
 		t.Fatalf("entry = %+v", e)
 	}
 	line := k.chart.sections[0].Lines[0]

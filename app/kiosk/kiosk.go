@@ -21,6 +21,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -244,8 +245,8 @@ func (k *Kiosk) openPatient(id string) {
 	if k.snap == nil {
 		return
 	}
-	var c *store.Chart
-	if store.IsTemporaryID(id) {
+	var c *clinical.Chart
+	if clinical.IsTemporaryID(id) {
 		if c = k.temporaryChart(id); c == nil {
 			k.chart.showError(i18n.T(present.NoRegistration))
 			return

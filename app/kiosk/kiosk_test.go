@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"lifeboat/app/ui/uitest"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 )
@@ -20,8 +21,8 @@ import (
 // unlock form.
 const passphrase = storetest.Passphrase
 
-func src(typ, id string) store.Source {
-	return store.Source{Type: typ, ID: id, VersionID: "1", JSON: json.RawMessage(`{}`)}
+func src(typ, id string) clinical.Source {
+	return clinical.Source{Type: typ, ID: id, VersionID: "1", JSON: json.RawMessage(`{}`)}
 }
 
 // ward seals four synthetic patients: one allergic and DNR, with an order
@@ -30,26 +31,26 @@ func src(typ, id string) store.Source {
 // malformed is the number of unreadable source records to declare.
 func ward(t *testing.T, asOf time.Time, malformed int) string {
 	t.Helper()
-	patient := func(id, name, mrn, bed string) store.Patient {
-		return store.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: bed, Room: "Room 1",
-			Identifiers: []store.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
+	patient := func(id, name, mrn, bed string) clinical.Patient {
+		return clinical.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: bed, Room: "Room 1",
+			Identifiers: []clinical.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
 	}
-	charts := []store.Chart{
+	charts := []clinical.Chart{
 		{Patient: patient("p1", "Janssens, An", "MRN001", "101-A"),
-			Allergies: store.Section[store.Allergy]{Items: []store.Allergy{{Substance: "Penicillin", Criticality: "high",
+			Allergies: clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Penicillin", Criticality: "high",
 				Reaction: "anaphylaxis", ClinicalStatus: "active", Source: src("AllergyIntolerance", "a1")}}},
-			Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Text: "Not for resuscitation",
+			Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Text: "Not for resuscitation",
 				Status: "active", Source: src("Flag", "f1")}}}},
 		{Patient: patient("p2", "Dubois, Claire", "MRN002", "101-B"),
-			Allergies: store.Section[store.Allergy]{Assertion: &store.Source{Type: "AllergyIntolerance", ID: "nka", JSON: json.RawMessage(`{}`)}}},
+			Allergies: clinical.Section[clinical.Allergy]{Assertion: &clinical.Source{Type: "AllergyIntolerance", ID: "nka", JSON: json.RawMessage(`{}`)}}},
 		{Patient: patient("p3", "Smith, Mary", "MRN003", "102-A")},
 		{Patient: patient("p4", "Peeters, Jan", "9123456", "102-B")},
 	}
 	p1 := &charts[0]
-	p1.Patient.Height = &store.Measure{Value: 168, Unit: "cm", Time: asOf.Add(-72 * time.Hour)}
-	p1.Medications.Items = []store.Medication{{Name: "Paracetamol", Status: "active", Dosage: "1 g oral every 6 h",
+	p1.Patient.Height = &clinical.Measure{Value: 168, Unit: "cm", Time: asOf.Add(-72 * time.Hour)}
+	p1.Medications.Items = []clinical.Medication{{Name: "Paracetamol", Status: "active", Dosage: "1 g oral every 6 h",
 		Source: src("MedicationRequest", "m1")}}
-	p1.Administrations.Items = []store.Administration{
+	p1.Administrations.Items = []clinical.Administration{
 		{Medication: "Paracetamol", Status: "completed", Dose: "1 g", Route: "oral", Time: asOf.Add(-2 * time.Hour),
 			Source: src("MedicationAdministration", "ma1")},
 		{Medication: "Paracetamol", Status: "completed", Dose: "1 g", Route: "oral", Time: asOf.Add(-30 * time.Hour),
@@ -60,7 +61,7 @@ func ward(t *testing.T, asOf time.Time, malformed int) string {
 
 // sealedWard makes a vault (ward passphrase, quick scrypt) holding one
 // snapshot of charts, as of asOf, declaring malformed unreadable records.
-func sealedWard(t *testing.T, asOf time.Time, malformed int, charts ...store.Chart) string {
+func sealedWard(t *testing.T, asOf time.Time, malformed int, charts ...clinical.Chart) string {
 	t.Helper()
 	v := storetest.NewVault(t)
 	dir, keys := v.Dir, v.Keys
@@ -301,10 +302,10 @@ func TestTwoPatientsWithTheSameMRNAreNeverOpenedByEnter(t *testing.T) {
 }
 
 func TestTheCensusFlagsDNRByTheStructuredFlagNotTheText(t *testing.T) {
-	if w, _, bold := censusCodeStatus(store.CensusRow{DNR: true, CodeStatus: "Allow natural death"}); w != "DNR" || !bold {
+	if w, _, bold := censusCodeStatus(clinical.CensusRow{DNR: true, CodeStatus: "Allow natural death"}); w != "DNR" || !bold {
 		t.Fatalf("code status = %q", w)
 	}
-	if w, _, _ := censusCodeStatus(store.CensusRow{CodeStatus: "Full code – DNR discussed, declined", AllergyStatus: store.NoneKnown}); w != "Full code" {
+	if w, _, _ := censusCodeStatus(clinical.CensusRow{CodeStatus: "Full code – DNR discussed, declined", AllergyStatus: clinical.NoneKnown}); w != "Full code" {
 		t.Fatalf("code status = %q", w)
 	}
 	now := time.Now()

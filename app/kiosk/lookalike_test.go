@@ -11,15 +11,15 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // Two patients with look-alike names are both flagged in the census, and
 // each chart names the other with their bed; a patient registered during
 // downtime is compared too.
 func TestLookAlikeNamesAreFlaggedOnBothRowsAndTheChart(t *testing.T) {
-	patient := func(id, name, bed, born string) store.Chart {
-		return store.Chart{Patient: store.Patient{ID: id, Name: name, Sex: "male", Bed: bed, BirthDate: born,
+	patient := func(id, name, bed, born string) clinical.Chart {
+		return clinical.Chart{Patient: clinical.Patient{ID: id, Name: name, Sex: "male", Bed: bed, BirthDate: born,
 			Source: src("Patient", id)}}
 	}
 	now := time.Now()
@@ -81,8 +81,8 @@ func TestLookAlikeNamesAreFlaggedOnBothRowsAndTheChart(t *testing.T) {
 // again (a saved entry) returns while the search is held, the rows keep
 // the previous answer meanwhile, and the new one is taken when handed back.
 func TestLookAlikeNamesAreFoundOffTheUIThread(t *testing.T) {
-	patient := func(id, name, bed string) store.Chart {
-		return store.Chart{Patient: store.Patient{ID: id, Name: name, Sex: "male", Bed: bed, Source: src("Patient", id)}}
+	patient := func(id, name, bed string) clinical.Chart {
+		return clinical.Chart{Patient: clinical.Patient{ID: id, Name: name, Sex: "male", Bed: bed, Source: src("Patient", id)}}
 	}
 	now := time.Now()
 	dir := sealedWard(t, now.Add(-time.Hour), 0,
@@ -95,7 +95,7 @@ func TestLookAlikeNamesAreFoundOffTheUIThread(t *testing.T) {
 	}
 	release, calls := make(chan struct{}), 0
 	old := lookAlikes
-	lookAlikes = func(rows []store.CensusRow) map[string][]store.CensusRow {
+	lookAlikes = func(rows []clinical.CensusRow) map[string][]clinical.CensusRow {
 		calls++
 		<-release
 		return nil

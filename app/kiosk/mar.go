@@ -15,6 +15,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -52,7 +53,7 @@ func marSignature(v present.MARView, now time.Time) string {
 }
 
 // marContent is the MAR tab's content.
-func marContent(c *store.Chart, v present.MARView, now time.Time, journalOK bool) fyne.CanvasObject {
+func marContent(c *clinical.Chart, v present.MARView, now time.Time, journalOK bool) fyne.CanvasObject {
 	box := container.NewVBox(tabHeading(present.MARHeading(v)))
 	if c.Medications.Unreadable || c.Administrations.Unreadable {
 		box.Add(wrappedLabel(i18n.T(present.UnreadableSection), widget.DangerImportance))
@@ -201,7 +202,7 @@ func downtimeLine(e store.JournalEntry) fyne.CanvasObject {
 type doseCell struct {
 	order    string // the order's name
 	dose     present.Dose
-	state    present.DoseState
+	state    clinical.DoseState
 	bg       *canvas.Rectangle
 	when     *widget.Label
 	what     *widget.Label
@@ -226,20 +227,20 @@ func (cs *doseCells) add(order string, d present.Dose, now time.Time) fyne.Canva
 	bg.StrokeColor = colourBorder
 	bg.StrokeWidth = 1
 	switch c.state {
-	case present.DoseOverdue:
+	case clinical.DoseOverdue:
 		bg.FillColor = colourOverdue
 		bg.StrokeColor = colourRed
 		bg.StrokeWidth = 3
 		c.what.Importance = widget.DangerImportance
 		c.what.TextStyle.Bold = true
-	case present.DoseDue:
+	case clinical.DoseDue:
 		bg.FillColor = colourDue
 		bg.StrokeColor = colourAmber
 		bg.StrokeWidth = 3
 		c.what.TextStyle.Bold = true
-	case present.DoseGiven:
+	case clinical.DoseGiven:
 		bg.FillColor = colourGiven
-	case present.DoseNotGiven:
+	case clinical.DoseNotGiven:
 		bg.FillColor = colourStruck
 		c.what.TextStyle.Italic = true
 	}

@@ -11,17 +11,17 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // recordDose records a dose of an order in the kiosk's journal, as the
 // dose form does, and has the census and the chart read it.
-func recordDowntimeDose(t *testing.T, k *Kiosk, patient, orderID, name, outcome string, when time.Time) store.Entry {
+func recordDowntimeDose(t *testing.T, k *Kiosk, patient, orderID, name, outcome string, when time.Time) clinical.Entry {
 	t.Helper()
-	e := store.Entry{Kind: store.KindMedication, Patient: patient, ClinicalTime: when,
-		Medication: &store.Administered{Outcome: outcome, Medication: name, OrderID: orderID, Route: "oral",
-			Dose: &store.Quantity{Value: 1, Unit: "tablet"}}}
-	if outcome != store.OutcomeGiven {
+	e := clinical.Entry{Kind: clinical.KindMedication, Patient: patient, ClinicalTime: when,
+		Medication: &clinical.Administered{Outcome: outcome, Medication: name, OrderID: orderID, Route: "oral",
+			Dose: &clinical.Quantity{Value: 1, Unit: "tablet"}}}
+	if outcome != clinical.OutcomeGiven {
 		e.Medication.Reason = "nauseous"
 	}
 	if err := k.journal.Stamp(&e, "RN Peeters", k.opt.Now()); err != nil {
@@ -69,17 +69,17 @@ func TestTheMARMarksOverdueDueAndUpcomingDosesAtTheKiosksClock(t *testing.T) {
 	k.openPatient("p1")
 	now := *clock
 	mar := k.chart.tabs.mar
-	states := map[string]present.DoseState{}
+	states := map[string]clinical.DoseState{}
 	for _, o := range mar.Scheduled {
 		for _, d := range o.Doses {
 			states[o.Order.Name+" "+present.ShortDateTime(d.Time)] = d.State(now)
 		}
 	}
-	for what, want := range map[string]present.DoseState{
-		"Paracetamol " + present.ShortDateTime(now.Add(-2*time.Hour)):  present.DoseOverdue,
-		"Bisoprolol " + present.ShortDateTime(now.Add(10*time.Minute)): present.DoseDue,
-		"Enoxaparin " + present.ShortDateTime(now.Add(5*time.Hour)):    present.DoseUpcoming,
-		"Paracetamol " + present.ShortDateTime(now.Add(22*time.Hour)):  present.DoseUpcoming,
+	for what, want := range map[string]clinical.DoseState{
+		"Paracetamol " + present.ShortDateTime(now.Add(-2*time.Hour)):  clinical.DoseOverdue,
+		"Bisoprolol " + present.ShortDateTime(now.Add(10*time.Minute)): clinical.DoseDue,
+		"Enoxaparin " + present.ShortDateTime(now.Add(5*time.Hour)):    clinical.DoseUpcoming,
+		"Paracetamol " + present.ShortDateTime(now.Add(22*time.Hour)):  clinical.DoseUpcoming,
 	} {
 		if got, ok := states[what]; !ok || got != want {
 			t.Errorf("%s: state %d (listed %v), want %d", what, got, ok, want)
@@ -116,13 +116,13 @@ func TestADoseRecordedDuringDowntimeClearsTheOverdueInTheChartAndTheCensus(t *te
 	if _, overdue := k.census.medsText(k.census.all[0], now); overdue != "1 OVERDUE" {
 		t.Fatalf("p1 before: %q", overdue)
 	}
-	e := recordDowntimeDose(t, k, "p1", "mr-para", "Paracetamol", store.OutcomeGiven, now.Add(-20*time.Minute))
+	e := recordDowntimeDose(t, k, "p1", "mr-para", "Paracetamol", clinical.OutcomeGiven, now.Add(-20*time.Minute))
 	mar := k.chart.tabs.mar
 	if n := mar.Overdue(now); n != 0 {
 		t.Fatalf("%d overdue after the dose was recorded given", n)
 	}
 	cell := cellsOf(t, k, "Paracetamol")[present.ShortDateTime(now.Add(-2*time.Hour))]
-	if cell == nil || cell.state != present.DoseGiven || cell.what.Text != "given "+present.Clock(e.ClinicalTime) || cell.downtime == nil {
+	if cell == nil || cell.state != clinical.DoseGiven || cell.what.Text != "given "+present.Clock(e.ClinicalTime) || cell.downtime == nil {
 		t.Fatalf("the dose's cell: %+v", cell)
 	}
 	text := tabText(k, present.TabMAR)
@@ -135,7 +135,7 @@ func TestADoseRecordedDuringDowntimeClearsTheOverdueInTheChartAndTheCensus(t *te
 		t.Errorf("census after: %q %q", next, overdue)
 	}
 	// A refused dose clears it too (it is documented), shown as not given.
-	recordDowntimeDose(t, k, "p4", "mr-amox", "Amoxicillin", store.OutcomeRefused, now.Add(-3*time.Hour))
+	recordDowntimeDose(t, k, "p4", "mr-amox", "Amoxicillin", clinical.OutcomeRefused, now.Add(-3*time.Hour))
 	if n := k.chart.tabs.mar.Overdue(now); n != 1 {
 		t.Errorf("p4: %d overdue, want 1 (one of two refused)", n)
 	}

@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The nurse's septic patient: RR 24, SpO2 86 on 2 L of oxygen, BP 98/60,
@@ -41,7 +41,7 @@ func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
 		t.Fatalf("%d entries (%q)", len(all), f.message.Text)
 	}
 	v := all[0].Vitals
-	if v.OnOxygen == nil || !*v.OnOxygen || *v.O2Flow != 2 || v.Consciousness != store.ConsciousAlert || *v.Glucose != 6.1 || v.SpO2Scale2 {
+	if v.OnOxygen == nil || !*v.OnOxygen || *v.O2Flow != 2 || v.Consciousness != clinical.ConsciousAlert || *v.Glucose != 6.1 || v.SpO2Scale2 {
 		t.Fatalf("vitals %+v", v)
 	}
 
@@ -59,7 +59,7 @@ func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
 	}
 
 	rows := k.chart.tabs.vitals
-	if len(rows) == 0 || !rows[0].Downtime || rows[0].Risk != store.RiskHigh || rows[0].Cells[6] != "14" {
+	if len(rows) == 0 || !rows[0].Downtime || rows[0].Risk != clinical.RiskHigh || rows[0].Cells[6] != "14" {
 		t.Fatalf("vitals rows %+v", rows)
 	}
 	// BP 98, HR 142, RR 24, T 39.4, SpO2 86 all score; pain is not recorded.
@@ -70,14 +70,14 @@ func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
 
 	cv := k.census
 	cv.filter()
-	i := slices.IndexFunc(cv.shown, func(r store.CensusRow) bool { return r.ID == "p1" })
+	i := slices.IndexFunc(cv.shown, func(r clinical.CensusRow) bool { return r.ID == "p1" })
 	item := cv.list.CreateItem()
 	cv.list.UpdateItem(i, item)
 	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusNewsCell].(*widget.Label)
 	if !news.Visible() || news.Text != "NEWS2 14 · "+present.Clock(all[0].ClinicalTime) || news.Importance != widget.DangerImportance {
 		t.Errorf("census: %q visible %v importance %v", news.Text, news.Visible(), news.Importance)
 	}
-	j := slices.IndexFunc(cv.shown, func(r store.CensusRow) bool { return r.ID == "p2" })
+	j := slices.IndexFunc(cv.shown, func(r clinical.CensusRow) bool { return r.ID == "p2" })
 	cv.list.UpdateItem(j, item)
 	if news.Visible() {
 		t.Errorf("a patient without a complete set shows %q", news.Text)
@@ -173,7 +173,7 @@ func TestANewerIncompleteSetHidesTheOlderScore(t *testing.T) {
 
 	cv := k.census
 	cv.filter()
-	i := slices.IndexFunc(cv.shown, func(r store.CensusRow) bool { return r.ID == "p1" })
+	i := slices.IndexFunc(cv.shown, func(r clinical.CensusRow) bool { return r.ID == "p1" })
 	item := cv.list.CreateItem()
 	cv.list.UpdateItem(i, item)
 	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusNewsCell].(*widget.Label)

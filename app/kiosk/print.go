@@ -16,6 +16,7 @@ import (
 	"lifeboat/app/pack"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -35,7 +36,7 @@ func (k *Kiosk) printPack() {
 	}
 	k.touch()
 	sel := pack.Selection{All: true, Census: true}
-	if c := k.chart.current; c != nil && !store.IsTemporaryID(c.Patient.ID) {
+	if c := k.chart.current; c != nil && !clinical.IsTemporaryID(c.Patient.ID) {
 		sel = pack.Selection{Patient: c.Patient.ID}
 	}
 	now := k.opt.Now()
@@ -65,7 +66,7 @@ func (k *Kiosk) printPack() {
 }
 
 // printLabel prints the label of a patient registered during downtime.
-func (k *Kiosk) printLabel(e store.Entry) {
+func (k *Kiosk) printLabel(e clinical.Entry) {
 	if k.snap == nil || e.Registration == nil {
 		return
 	}

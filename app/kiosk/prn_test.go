@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // An order as needed given a moment ago: the MAR tab says when the next
@@ -15,12 +15,12 @@ import (
 func TestAPRNOrderShowsItsLimitsAndADoseTooSoonWarns(t *testing.T) {
 	now := time.Now().Truncate(time.Minute)
 	given := now.Add(-10 * time.Minute)
-	ibu := store.Medication{Name: "Ibuprofen 400 mg tablet", Status: "active", PRN: true, Dose: "400 mg", Route: "oral",
-		Dosage: "400 mg oral every 8 h as needed, maximum 1200 mg per 24 hours", Timing: store.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"},
-		MaxDose: &store.MaxDose{Amount: 1200, Unit: "mg", Hours: 24}, LastGiven: given, Source: src("MedicationRequest", "ibu")}
-	c := store.Chart{Patient: store.Patient{ID: "p1", Name: "Peeters, An", Sex: "female", Bed: "102-A", Source: src("Patient", "p1")}}
-	c.Medications.Items = []store.Medication{ibu}
-	c.Administrations.Items = []store.Administration{{Medication: ibu.Name, Status: "completed", Dose: "400 mg", Time: given,
+	ibu := clinical.Medication{Name: "Ibuprofen 400 mg tablet", Status: "active", PRN: true, Dose: "400 mg", Route: "oral",
+		Dosage: "400 mg oral every 8 h as needed, maximum 1200 mg per 24 hours", Timing: clinical.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"},
+		MaxDose: &clinical.MaxDose{Amount: 1200, Unit: "mg", Hours: 24}, LastGiven: given, Source: src("MedicationRequest", "ibu")}
+	c := clinical.Chart{Patient: clinical.Patient{ID: "p1", Name: "Peeters, An", Sex: "female", Bed: "102-A", Source: src("Patient", "p1")}}
+	c.Medications.Items = []clinical.Medication{ibu}
+	c.Administrations.Items = []clinical.Administration{{Medication: ibu.Name, Status: "completed", Dose: "400 mg", Time: given,
 		OrderID: "ibu", Source: src("MedicationAdministration", "a1")}}
 	k := kioskOn(t, sealedWard(t, now.Add(-time.Hour), 0, c), now)
 	unlockWith(k, passphrase, "RN Peeters")

@@ -8,6 +8,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -74,7 +75,7 @@ func (k *Kiosk) swapSnapshot(s *store.Snapshot) {
 	old.Close()
 	k.census.readSnapshot()
 	if c := k.chart.current; c != nil && k.chart.forms.open == nil && k.chart.registered == "" &&
-		!store.IsTemporaryID(c.Patient.ID) {
+		!clinical.IsTemporaryID(c.Patient.ID) {
 		if nc, err := s.Chart(context.Background(), c.Patient.ID); err == nil {
 			k.chart.show(nc)
 		} else {

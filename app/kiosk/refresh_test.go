@@ -10,6 +10,7 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -26,7 +27,7 @@ func sealNewer(t *testing.T, dir string, asOf time.Time) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var charts []store.Chart
+	var charts []clinical.Chart
 	for _, id := range []string{"p1", "p2", "p3"} {
 		c, err := s.Chart(context.Background(), id)
 		if err != nil {

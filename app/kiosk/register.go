@@ -14,12 +14,13 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // A patient admitted during the outage has no record in the snapshot. The
 // census registers them under a temporary identifier made on this kiosk
-// (store.NewTemporaryID), shown large to be written on the wristband; from
+// (clinical.NewTemporaryID), shown large to be written on the wristband; from
 // then on they are in the census, marked, and have a downtime-only chart:
 // a header from the registration and what was recorded for them, with the
 // same forms as every other patient. Nothing of them goes into the
@@ -44,7 +45,7 @@ func (k *Kiosk) startRegistration() {
 		v.openForm(f)
 		return
 	}
-	v.openForm(newEntryForm(v, &store.Chart{}, (*entryForm).registration))
+	v.openForm(newEntryForm(v, &clinical.Chart{}, (*entryForm).registration))
 }
 
 // registration is the form of a new patient. The temporary identifier is
@@ -67,27 +68,27 @@ func (f *entryForm) registration() {
 	label := f.entry(i18n.T(present.LabelIDLabel), i18n.T(present.LabelIDHint))
 	f.first = family
 	var made string // the identifier this kiosk made at the first attempt
-	f.build = func() (store.Entry, error) {
+	f.build = func() (clinical.Entry, error) {
 		at, err := parseWhen(when.Text, f.v.k.opt.Now())
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
 		s := sex()
 		if s == "" {
-			return store.Entry{}, errors.New(i18n.T(present.ChooseSex))
+			return clinical.Entry{}, errors.New(i18n.T(present.ChooseSex))
 		}
 		birth, err := parseBirthDate(born.Text)
 		if err != nil {
-			return store.Entry{}, err
+			return clinical.Entry{}, err
 		}
-		r := &store.Registration{Family: strings.TrimSpace(family.Text), Given: strings.TrimSpace(given.Text), Sex: s,
+		r := &clinical.Registration{Family: strings.TrimSpace(family.Text), Given: strings.TrimSpace(given.Text), Sex: s,
 			BirthDate: birth, BirthDateEstimated: birth != "" && estimated.Checked, Ward: strings.TrimSpace(ward.Text),
 			Room: strings.TrimSpace(room.Text), Bed: strings.TrimSpace(bed.Text)}
-		e := store.Entry{Kind: store.KindRegistration, ClinicalTime: at, Registration: r}
+		e := clinical.Entry{Kind: clinical.KindRegistration, ClinicalTime: at, Registration: r}
 		if typed := strings.TrimSpace(label.Text); typed != "" {
-			id, ok := store.ParseTemporaryID(typed)
+			id, ok := clinical.ParseTemporaryID(typed)
 			if !ok {
-				return store.Entry{}, errors.New(i18n.T(present.LabelIDFormat))
+				return clinical.Entry{}, errors.New(i18n.T(present.LabelIDFormat))
 			}
 			r.TemporaryID, e.Patient = id, id
 		} else {
@@ -95,7 +96,7 @@ func (f *entryForm) registration() {
 		}
 		return e, nil
 	}
-	f.stamped = func(es []store.Entry) {
+	f.stamped = func(es []clinical.Entry) {
 		if strings.TrimSpace(label.Text) == "" {
 			made = es[0].Patient
 		}
@@ -155,7 +156,7 @@ func (k *Kiosk) wardName() string {
 // showRegistered shows the temporary identifier of a patient just
 // registered, large and selectable so that it can be copied, with the way
 // on to their chart.
-func (v *chartView) showRegistered(e store.Entry) {
+func (v *chartView) showRegistered(e clinical.Entry) {
 	id := e.Patient
 	v.registered = id
 	head := widget.NewLabel(i18n.T(present.RegisteredTitle))
@@ -200,12 +201,12 @@ func (v *chartView) showCurrent() {
 // during downtime: the header from the registration that holds, and
 // sections that say nothing is recorded. It is nil when no registration
 // of theirs holds (none, or cancelled).
-func (k *Kiosk) temporaryChart(id string) *store.Chart {
+func (k *Kiosk) temporaryChart(id string) *clinical.Chart {
 	r := currentRegistration(k.patientEntries(id))
 	if r == nil {
 		return nil
 	}
-	c := &store.Chart{Patient: store.Patient{ID: id, Name: present.RegistrationName(*r), Family: r.Family, Given: r.Given,
+	c := &clinical.Chart{Patient: clinical.Patient{ID: id, Name: present.RegistrationName(*r), Family: r.Family, Given: r.Given,
 		BirthDate: r.BirthDate, Sex: r.Sex, WardName: r.Ward, Room: r.Room, Bed: r.Bed}}
 	c.Settle()
 	return c
@@ -213,7 +214,7 @@ func (k *Kiosk) temporaryChart(id string) *store.Chart {
 
 // currentRegistration is the registration among a patient's entries that
 // holds: not corrected and not cancelled.
-func currentRegistration(entries []store.JournalEntry) *store.Registration {
+func currentRegistration(entries []store.JournalEntry) *clinical.Registration {
 	for _, e := range entries {
 		if e.Registration != nil && !e.Superseded() {
 			return e.Registration
@@ -224,15 +225,15 @@ func currentRegistration(entries []store.JournalEntry) *store.Registration {
 
 // temporaryRows are the patients registered during downtime on this kiosk
 // whose registration holds, as census rows, in the order registered.
-func temporaryRows(all []store.JournalEntry) []store.CensusRow {
-	var out []store.CensusRow
+func temporaryRows(all []store.JournalEntry) []clinical.CensusRow {
+	var out []clinical.CensusRow
 	for _, e := range all {
 		r := e.Registration
 		if r == nil || e.Superseded() {
 			continue
 		}
-		out = append(out, store.CensusRow{ID: e.Patient, Name: present.RegistrationName(*r), MRN: e.Patient,
-			BirthDate: r.BirthDate, Sex: r.Sex, Ward: r.Ward, Room: r.Room, Bed: r.Bed, AllergyStatus: store.NoneRecorded})
+		out = append(out, clinical.CensusRow{ID: e.Patient, Name: present.RegistrationName(*r), MRN: e.Patient,
+			BirthDate: r.BirthDate, Sex: r.Sex, Ward: r.Ward, Room: r.Room, Bed: r.Bed, AllergyStatus: clinical.NoneRecorded})
 	}
 	return out
 }
@@ -241,14 +242,14 @@ func temporaryRows(all []store.JournalEntry) []store.CensusRow {
 // shows: new allergies, a move, a discharge.
 type downtimeFacts struct {
 	allergies  int
-	moved      *store.Transfer
+	moved      *clinical.Transfer
 	discharged bool
 	// news2 is the NEWS2 of the newest set of vital signs; nil for none.
-	news2 *store.EarlyWarning
+	news2 *clinical.EarlyWarning
 }
 
 // latestEarlyWarning works a patient's NEWS2 out; tests count its calls.
-var latestEarlyWarning = store.LatestEarlyWarning
+var latestEarlyWarning = clinical.LatestEarlyWarning[store.JournalEntry]
 
 func factsOf(all []store.JournalEntry) map[string]downtimeFacts {
 	by := map[string][]store.JournalEntry{}

@@ -11,7 +11,7 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // register opens the registration form from the census.
@@ -61,7 +61,7 @@ func TestARegisteredPatientGetsATemporaryIDJoinsTheCensusAndHasADowntimeOnlyChar
 	}
 
 	id := registerJane(t, k)
-	if !store.IsTemporaryID(id) {
+	if !clinical.IsTemporaryID(id) {
 		t.Fatalf("%q is not a temporary identifier", id)
 	}
 	all := recorded(t, k)
@@ -93,7 +93,7 @@ func TestARegisteredPatientGetsATemporaryIDJoinsTheCensusAndHasADowntimeOnlyChar
 	}
 
 	// The census has her, marked.
-	i := slices.IndexFunc(k.census.all, func(r store.CensusRow) bool { return r.ID == id })
+	i := slices.IndexFunc(k.census.all, func(r clinical.CensusRow) bool { return r.ID == id })
 	if i < 0 {
 		t.Fatal("the census does not have the new patient")
 	}
@@ -143,7 +143,7 @@ func TestAPrePrintedLabelIsUsedAndAMistypedOneRefused(t *testing.T) {
 	f := register(t, k)
 	field[*formSelect](t, f, present.SexLabel).TypedRune('u')
 	label := field[*formEntry](t, f, present.LabelIDLabel)
-	want, err := store.NewTemporaryID()
+	want, err := clinical.NewTemporaryID()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestACancelledRegistrationLeavesTheCensus(t *testing.T) {
 	if all := recorded(t, k); len(all) != 2 || !all[0].Cancelled {
 		t.Fatalf("%d entries: %q", len(all), f.message.Text)
 	}
-	if slices.ContainsFunc(k.census.all, func(r store.CensusRow) bool { return r.ID == id }) {
+	if slices.ContainsFunc(k.census.all, func(r clinical.CensusRow) bool { return r.ID == id }) {
 		t.Fatal("a cancelled registration is still in the census")
 	}
 	k.openPatient(id)

@@ -12,6 +12,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -126,7 +127,7 @@ type chartTabs struct {
 // newTabs lays out chart c's tabs; summary is the Summary tab's content,
 // entries the patient's downtime entries, news the Vitals tab's NEWS2 line
 // and journalOK false when the journal could not be read.
-func (v *chartView) newTabs(c *store.Chart, entries []store.JournalEntry, news, summary fyne.CanvasObject, journalOK bool) *chartTabs {
+func (v *chartView) newTabs(c *clinical.Chart, entries []store.JournalEntry, news, summary fyne.CanvasObject, journalOK bool) *chartTabs {
 	now := v.k.opt.Now()
 	t := &chartTabs{problems: present.ProblemsSection(c), notes: present.NotesSections(c, entries),
 		labs: present.LabTable(c), vitals: present.VitalsTable(c, entries)}
@@ -221,7 +222,7 @@ func wrappedLabel(s string, importance widget.Importance) *widget.Label {
 // labsContent is the Labs tab: every result, the newest of each test
 // first and in bold, the older ones after it in italics; abnormal results
 // in red, with the reference range and the date of each.
-func labsContent(c *store.Chart, rows []present.LabRow) fyne.CanvasObject {
+func labsContent(c *clinical.Chart, rows []present.LabRow) fyne.CanvasObject {
 	box := container.NewVBox(tabHeading(i18n.T("Laboratory results")))
 
 	if c.Labs.Unreadable {

@@ -13,7 +13,7 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // tabsWard seals four patients around the clock time now (the journal
@@ -30,27 +30,27 @@ import (
 func tabsWard(t *testing.T, now time.Time) string {
 	t.Helper()
 	clock := func(d time.Duration) string { return present.Clock(now.Add(d)) }
-	at := func(id, name string, times ...string) store.Medication {
-		return store.Medication{Name: name, Status: "active", Dosage: "1 tablet at " + strings.Join(times, ", "),
-			Timing: store.Timing{TimesOfDay: times}, Source: src("MedicationRequest", id)}
+	at := func(id, name string, times ...string) clinical.Medication {
+		return clinical.Medication{Name: name, Status: "active", Dosage: "1 tablet at " + strings.Join(times, ", "),
+			Timing: clinical.Timing{TimesOfDay: times}, Source: src("MedicationRequest", id)}
 	}
-	patient := func(id, name, mrn, bed string) store.Patient {
-		return store.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: bed,
-			Identifiers: []store.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
+	patient := func(id, name, mrn, bed string) clinical.Patient {
+		return clinical.Patient{ID: id, Name: name, BirthDate: "1950-06-01", Sex: "female", Bed: bed,
+			Identifiers: []clinical.Identifier{{Value: mrn, Type: "MR"}}, Source: src("Patient", id)}
 	}
 	num := func(f float64) *float64 { return &f }
-	vital := func(code, value string, n float64, unit string, ago time.Duration) store.Observation {
-		return store.Observation{Code: code, Value: value, Number: num(n), Unit: unit, Time: now.Add(-ago),
+	vital := func(code, value string, n float64, unit string, ago time.Duration) clinical.Observation {
+		return clinical.Observation{Code: code, Value: value, Number: num(n), Unit: unit, Time: now.Add(-ago),
 			Source: src("Observation", code+value)}
 	}
-	p1 := store.Chart{Patient: patient("p1", "Janssens, An", "MRN001", "101-A"),
-		Allergies: store.Section[store.Allergy]{Items: []store.Allergy{{Substance: "Penicillin", ClinicalStatus: "active",
+	p1 := clinical.Chart{Patient: patient("p1", "Janssens, An", "MRN001", "101-A"),
+		Allergies: clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Penicillin", ClinicalStatus: "active",
 			Source: src("AllergyIntolerance", "a1")}}},
-		Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertCodeStatus, Text: "Not for resuscitation",
+		Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertCodeStatus, Text: "Not for resuscitation",
 			Status: "active", Source: src("Flag", "f1")}}}}
 	held := at("mr-furo", "Furosemide", "08:00")
 	held.Status = "on-hold"
-	p1.Medications.Items = []store.Medication{
+	p1.Medications.Items = []clinical.Medication{
 		at("mr-para", "Paracetamol", clock(-2*time.Hour)),
 		at("mr-biso", "Bisoprolol", clock(10*time.Minute)),
 		at("mr-enox", "Enoxaparin", clock(5*time.Hour)),
@@ -58,31 +58,31 @@ func tabsWard(t *testing.T, now time.Time) string {
 			LastGiven: now.Add(-7 * time.Hour), Source: src("MedicationRequest", "mr-morph")},
 		held,
 		// reported, not ordered: never a dose due, though its time is past
-		{Name: "Letrozole", Status: "active", Kind: store.MedReported, Dosage: "2.5 mg at " + clock(-time.Hour),
-			Timing: store.Timing{TimesOfDay: []string{clock(-time.Hour)}}, ReportedBy: "the patient",
+		{Name: "Letrozole", Status: "active", Kind: clinical.MedReported, Dosage: "2.5 mg at " + clock(-time.Hour),
+			Timing: clinical.Timing{TimesOfDay: []string{clock(-time.Hour)}}, ReportedBy: "the patient",
 			Source: src("MedicationStatement", "ms-letro")},
 	}
-	p1.Vitals.Items = []store.Observation{
+	p1.Vitals.Items = []clinical.Observation{
 		vital("8867-4", "92", 92, "/min", 3*time.Hour), vital("85354-9", "140/80", 140, "mm[Hg]", 3*time.Hour),
 		vital("8310-5", "38.1", 38.1, "Cel", 3*time.Hour), vital("59408-5", "95", 95, "%", 3*time.Hour),
 		vital("8867-4", "80", 80, "/min", 9*time.Hour), vital("85354-9", "130/75", 130, "mm[Hg]", 9*time.Hour),
 		vital("8310-5", "37.0", 37.0, "Cel", 9*time.Hour), vital("59408-5", "97", 97, "%", 9*time.Hour),
 	}
 	lo, hi := 3.5, 5.1
-	p1.Labs.Items = []store.Observation{{Code: "2823-3", Name: "Potassium", Value: "5.9", Unit: "mmol/L", Low: &lo, High: &hi,
+	p1.Labs.Items = []clinical.Observation{{Code: "2823-3", Name: "Potassium", Value: "5.9", Unit: "mmol/L", Low: &lo, High: &hi,
 		Abnormal: true, Flag: "H", Time: now.Add(-5 * time.Hour), Source: src("Observation", "k1")}}
-	p1.Problems.Items = []store.Problem{{Name: "Pneumonia", ClinicalStatus: "active", Onset: now.Add(-48 * time.Hour),
+	p1.Problems.Items = []clinical.Problem{{Name: "Pneumonia", ClinicalStatus: "active", Onset: now.Add(-48 * time.Hour),
 		Source: src("Condition", "c1")}}
-	p1.Notes.Items = []store.Note{{Title: "Admission note", Author: "Dr Claes", Text: "Admitted with pneumonia.",
+	p1.Notes.Items = []clinical.Note{{Title: "Admission note", Author: "Dr Claes", Text: "Admitted with pneumonia.",
 		Time: now.Add(-20 * time.Hour), Source: src("DocumentReference", "n1")}}
-	p2 := store.Chart{Patient: patient("p2", "Dubois, Claire", "MRN002", "9"),
-		Alerts: store.Section[store.Alert]{Items: []store.Alert{{Kind: store.AlertIsolation, Text: "Contact isolation",
+	p2 := clinical.Chart{Patient: patient("p2", "Dubois, Claire", "MRN002", "9"),
+		Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertIsolation, Text: "Contact isolation",
 			Status: "active", Source: src("Flag", "f2")}}}}
-	p2.Medications.Items = []store.Medication{at("mr-enox2", "Enoxaparin", clock(5*time.Hour))}
-	p3 := store.Chart{Patient: patient("p3", "Ébert, Zoé", "MRN003", "10")}
-	p4 := store.Chart{Patient: patient("p4", "Adams, Bo", "MRN004", "102-B")}
-	p4.Medications.Items = []store.Medication{at("mr-amox", "Amoxicillin", clock(-4*time.Hour), clock(-3*time.Hour))}
-	return sealedWard(t, now.Add(-time.Hour), 0, []store.Chart{p1, p2, p3, p4}...)
+	p2.Medications.Items = []clinical.Medication{at("mr-enox2", "Enoxaparin", clock(5*time.Hour))}
+	p3 := clinical.Chart{Patient: patient("p3", "Ébert, Zoé", "MRN003", "10")}
+	p4 := clinical.Chart{Patient: patient("p4", "Adams, Bo", "MRN004", "102-B")}
+	p4.Medications.Items = []clinical.Medication{at("mr-amox", "Amoxicillin", clock(-4*time.Hour), clock(-3*time.Hour))}
+	return sealedWard(t, now.Add(-time.Hour), 0, []clinical.Chart{p1, p2, p3, p4}...)
 }
 
 // tabsKiosk is a kiosk on a tabs ward, unlocked, with its clock at now

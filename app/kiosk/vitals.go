@@ -14,7 +14,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The Vitals tab: a small trend plot of heart rate, systolic pressure,
@@ -41,11 +41,11 @@ var (
 // riskColour is the background of a NEWS2 band.
 func riskColour(risk string) color.Color {
 	switch risk {
-	case store.RiskHigh:
+	case clinical.RiskHigh:
 		return colourRiskHigh
-	case store.RiskMedium:
+	case clinical.RiskMedium:
 		return colourRiskMedium
-	case store.RiskLowMedium:
+	case clinical.RiskLowMedium:
 		return colourRiskLowMedium
 	}
 	return colourRiskLow
@@ -57,18 +57,18 @@ func riskColour(risk string) color.Color {
 // a ward screen.
 func riskImportance(risk string) widget.Importance {
 	switch risk {
-	case store.RiskHigh:
+	case clinical.RiskHigh:
 		return widget.DangerImportance
-	case store.RiskMedium, store.RiskLowMedium:
+	case clinical.RiskMedium, clinical.RiskLowMedium:
 		return widget.WarningImportance
 	}
 	return widget.MediumImportance
 }
 
 // earlyWarningBox is the Vitals tab's NEWS2 line (w, ok as
-// store.LatestEarlyWarning gives them), or a plain line saying why there
+// clinical.LatestEarlyWarning gives them), or a plain line saying why there
 // is no score.
-func earlyWarningBox(w store.EarlyWarning, ok bool) fyne.CanvasObject {
+func earlyWarningBox(w clinical.EarlyWarning, ok bool) fyne.CanvasObject {
 	if !ok {
 		l := wrappedLabel(i18n.T(present.NoEarlyWarning), widget.MediumImportance)
 		l.TextStyle.Italic = true
@@ -79,15 +79,15 @@ func earlyWarningBox(w store.EarlyWarning, ok bool) fyne.CanvasObject {
 
 // earlyWarningBanner is the NEWS2 banner, coloured by its band; an
 // incomplete newest set is in the amber of the unknown.
-func earlyWarningBanner(w store.EarlyWarning) fyne.CanvasObject {
+func earlyWarningBanner(w clinical.EarlyWarning) fyne.CanvasObject {
 	if w.Incomplete {
 		return bannerBox(present.EarlyWarningLine(w), colourUnknown, false)
 	}
-	return bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == store.RiskHigh)
+	return bannerBox(present.EarlyWarningLine(w), riskColour(w.Risk), w.Risk == clinical.RiskHigh)
 }
 
 // vitalsContent is the Vitals tab's content; news is its NEWS2 line.
-func vitalsContent(c *store.Chart, news fyne.CanvasObject, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
+func vitalsContent(c *clinical.Chart, news fyne.CanvasObject, rows []present.VitalsRow, plot *trendPlot) fyne.CanvasObject {
 	box := container.NewVBox(news, tabHeading(i18n.T(present.VitalsPlotTitle)), plot,
 		tabHeading(i18n.T(present.VitalsTableTitle)))
 	if c.Vitals.Unreadable {
@@ -114,7 +114,7 @@ func vitalsContent(c *store.Chart, news fyne.CanvasObject, rows []present.Vitals
 			}
 			if r.Risk != "" && i == len(r.Cells)-2 { // the NEWS2 score
 				l.Importance = riskImportance(r.Risk)
-				l.TextStyle.Bold = r.Risk != store.RiskLow
+				l.TextStyle.Bold = r.Risk != clinical.RiskLow
 			}
 			line = append(line, l)
 		}

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 func TestTheVitalsPlotHasAPointForEachObservation(t *testing.T) {
@@ -17,8 +17,8 @@ func TestTheVitalsPlotHasAPointForEachObservation(t *testing.T) {
 	now := *clock
 	// A set taken during downtime, half an hour ago.
 	hr, sys, dia := 118.0, 165.0, 95.0
-	e := store.Entry{Kind: store.KindVitals, Patient: "p1", ClinicalTime: now.Add(-30 * time.Minute),
-		Vitals: &store.VitalSigns{HeartRate: &hr, Systolic: &sys, Diastolic: &dia}}
+	e := clinical.Entry{Kind: clinical.KindVitals, Patient: "p1", ClinicalTime: now.Add(-30 * time.Minute),
+		Vitals: &clinical.VitalSigns{HeartRate: &hr, Systolic: &sys, Diastolic: &dia}}
 	if err := k.journal.Stamp(&e, "RN Peeters", now); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestTheVitalsPlotHasAPointForEachObservation(t *testing.T) {
 
 func TestAPlotWithoutMeasurementsSaysSo(t *testing.T) {
 	now := time.Now()
-	p := newTrendPlot(present.VitalTrends(&store.Chart{}, nil), now)
+	p := newTrendPlot(present.VitalTrends(&clinical.Chart{}, nil), now)
 	if p.points() != 0 || !p.from.Before(p.to) {
 		t.Fatalf("%d points, %v to %v", p.points(), p.from, p.to)
 	}

@@ -5,19 +5,20 @@ import (
 	"errors"
 	"testing"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 func TestGatherReadsWhatTheSelectionNeedsWithEachPatientsEntries(t *testing.T) {
 	ctx := context.Background()
-	ward, err := store.BuildWard(ctx, []store.Chart{*emile(), *noneRecorded()})
+	ward, err := store.BuildWard(ctx, []clinical.Chart{*emile(), *noneRecorded()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ward.Close()
 	entries := []store.JournalEntry{
-		{Entry: store.Entry{ID: "e1", Kind: store.KindNote, Patient: "pt-claes", Note: &store.NursingNote{Text: "ok"}}},
-		{Entry: store.Entry{ID: "e2", Kind: store.KindNote, Patient: "pt-other", Note: &store.NursingNote{Text: "ok"}}},
+		{Entry: clinical.Entry{ID: "e1", Kind: clinical.KindNote, Patient: "pt-claes", Note: &clinical.NursingNote{Text: "ok"}}},
+		{Entry: clinical.Entry{ID: "e2", Kind: clinical.KindNote, Patient: "pt-other", Note: &clinical.NursingNote{Text: "ok"}}},
 	}
 	var p Pack
 	if err := Gather(ctx, ward, entries, Selection{Patient: "MRN-40417"}, &p); err != nil {
@@ -32,7 +33,7 @@ func TestGatherReadsWhatTheSelectionNeedsWithEachPatientsEntries(t *testing.T) {
 	if len(p.Census) != 2 || len(p.Patients) != 2 || len(p.Patients[1].Downtime) != 1 || p.Patients[1].Downtime[0].ID != "e1" {
 		t.Errorf("the ward: census %d, patients %d, the second's entries %+v", len(p.Census), len(p.Patients), p.Patients[1].Downtime)
 	}
-	if err := Gather(ctx, ward, nil, Selection{Patient: "nobody"}, &p); !errors.Is(err, store.ErrNoPatient) {
+	if err := Gather(ctx, ward, nil, Selection{Patient: "nobody"}, &p); !errors.Is(err, clinical.ErrNoPatient) {
 		t.Errorf("an unknown patient: %v", err)
 	}
 	empty, err := store.BuildWard(ctx, nil)

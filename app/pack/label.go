@@ -11,7 +11,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // A label for a patient registered during downtime, to stick on the
@@ -23,7 +23,7 @@ const labelW, labelH = 89.0, 36.0
 
 // Label is what a registration label shows.
 type Label struct {
-	Registration store.Registration
+	Registration clinical.Registration
 	ID           string // the temporary identifier
 	Printed      time.Time
 	PrintedBy    string
@@ -31,7 +31,7 @@ type Label struct {
 
 // WriteLabel writes one label as a PDF page of the label's size.
 func WriteLabel(w io.Writer, l Label) error {
-	if !store.IsTemporaryID(l.ID) {
+	if !clinical.IsTemporaryID(l.ID) {
 		return fmt.Errorf("not a temporary identifier")
 	}
 	f := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: labelW, Ht: labelH}})
@@ -70,7 +70,7 @@ func WriteLabel(w io.Writer, l Label) error {
 	return f.Output(w)
 }
 
-func joinPlace(r store.Registration) string {
+func joinPlace(r clinical.Registration) string {
 	var parts []string
 	for _, p := range []string{r.Ward, r.Room, r.Bed} {
 		if p = strings.TrimSpace(p); p != "" {

@@ -8,18 +8,18 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 func TestARegistrationLabelCarriesTheTemporaryIDAndThePatient(t *testing.T) {
 	needPoppler(t)
-	id, err := store.NewTemporaryID()
+	id, err := clinical.NewTemporaryID()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
 	err = WriteLabel(&b, Label{ID: id, Printed: time.Date(2026, 11, 26, 14, 5, 0, 0, time.Local), PrintedBy: "RN Claes",
-		Registration: store.Registration{TemporaryID: id, Family: "Vandenbroucke-Dehaené", Given: "Émile", Sex: "male",
+		Registration: clinical.Registration{TemporaryID: id, Family: "Vandenbroucke-Dehaené", Given: "Émile", Sex: "male",
 			BirthDate: "1950", BirthDateEstimated: true, Ward: "4B", Bed: "7"}})
 	if err != nil {
 		t.Fatal(err)

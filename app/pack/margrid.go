@@ -6,6 +6,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -90,7 +91,7 @@ func (d *doc) mar(pt Patient) {
 	}
 	if len(rows) == 0 {
 		empty := i18n.T("No active medication orders in the record.")
-		if c.Medications.Status != store.Recorded {
+		if c.Medications.Status != clinical.Recorded {
 			empty = present.EmptyOf(c.Medications, "medications")
 		}
 		d.gridNote(g, empty)
@@ -104,7 +105,7 @@ func (d *doc) mar(pt Patient) {
 			d.gridSubhead(g, i18n.T("As needed (PRN) – chart each dose given, with the reason"))
 			prnTitled = true
 		}
-		d.gridRow(g, r, present.OrderEntries(r.Order, pt.Downtime))
+		d.gridRow(g, r, clinical.OrderEntries(r.Order, pt.Downtime))
 	}
 	d.gridSubhead(g, i18n.T("Orders written during downtime (write in: drug, dose, route, times, prescriber)"))
 	for range writeIns {
@@ -249,7 +250,7 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 		}
 		for _, e := range marks[i] {
 			s := doseMark(e)
-			if a := e.Medication; a.Outcome == store.OutcomeHeld || a.Outcome == store.OutcomeRefused {
+			if a := e.Medication; a.Outcome == clinical.OutcomeHeld || a.Outcome == clinical.OutcomeRefused {
 				d.ink(darkRed[0], darkRed[1], darkRed[2])
 			}
 			// The mark is never cut short: it takes a smaller type.
@@ -273,7 +274,7 @@ func (d *doc) gridRow(g grid, r present.MARRow, recs []store.JournalEntry) {
 func shaded(due int, marks []store.JournalEntry) bool {
 	given := 0
 	for _, e := range marks {
-		if o := e.Medication.Outcome; o == store.OutcomeGiven || o == store.OutcomePartial {
+		if o := e.Medication.Outcome; o == clinical.OutcomeGiven || o == clinical.OutcomePartial {
 			given++
 		}
 	}
@@ -286,10 +287,10 @@ const markSize = 8.0
 // doseLetters are the marks of the outcomes, the letters the paper MAR
 // sheet reads back (G, H, R), and P for a partial dose.
 var doseLetters = map[string]string{
-	store.OutcomeGiven:   "G",
-	store.OutcomeHeld:    "H",
-	store.OutcomeRefused: "R",
-	store.OutcomePartial: "P",
+	clinical.OutcomeGiven:   "G",
+	clinical.OutcomeHeld:    "H",
+	clinical.OutcomeRefused: "R",
+	clinical.OutcomePartial: "P",
 }
 
 // doseMark is a recorded dose in its hour: "G 08:05", "H 08:10".
@@ -308,7 +309,7 @@ func notGiven(r present.MARRow, recs []store.JournalEntry) string {
 	var last *store.JournalEntry
 	for i, e := range recs {
 		o := e.Medication.Outcome
-		if o != store.OutcomeHeld && o != store.OutcomeRefused || !e.ClinicalTime.After(r.LastGiven) {
+		if o != clinical.OutcomeHeld && o != clinical.OutcomeRefused || !e.ClinicalTime.After(r.LastGiven) {
 			continue
 		}
 		if last == nil || e.ClinicalTime.After(last.ClinicalTime) {

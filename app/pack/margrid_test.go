@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -21,7 +22,7 @@ func TestAnHourStaysShadedUntilItsDosesAreGiven(t *testing.T) {
 	mark := func(outcome string) store.JournalEntry {
 		return dose("mr-para", "Paracetamol 1 g tablet", outcome, "", at)
 	}
-	G, P, H, R := mark(store.OutcomeGiven), mark(store.OutcomePartial), mark(store.OutcomeHeld), mark(store.OutcomeRefused)
+	G, P, H, R := mark(clinical.OutcomeGiven), mark(clinical.OutcomePartial), mark(clinical.OutcomeHeld), mark(clinical.OutcomeRefused)
 	for _, c := range []struct {
 		name  string
 		due   int
@@ -50,8 +51,8 @@ func TestAnHourStaysShadedUntilItsDosesAreGiven(t *testing.T) {
 // a dose given is not.
 func TestThePrintedMARShadesAHeldDosesHour(t *testing.T) {
 	needPoppler(t)
-	given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", store.OutcomeGiven, "", asOf.Add(110*time.Minute))         // 08:05
-	held := dose("mr-para", "Paracetamol 1 g tablet", store.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute)) // 12:10
+	given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", clinical.OutcomeGiven, "", asOf.Add(110*time.Minute))         // 08:05
+	held := dose("mr-para", "Paracetamol 1 g tablet", clinical.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute)) // 12:10
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed,
 		Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{given, held}}}})
 	ps := pages(t, path)

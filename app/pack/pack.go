@@ -54,12 +54,13 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // Patient is one patient of a pack.
 type Patient struct {
-	Chart *store.Chart
+	Chart *clinical.Chart
 	// Downtime are the entries this kiosk recorded for the patient during
 	// the outage (any order). They are printed, and a dose recorded given
 	// counts as the order's last dose.
@@ -356,10 +357,10 @@ func hashPrefix(h string) string {
 }
 
 // activeIsolation is the chart's isolation alerts, active ones only.
-func activeIsolation(c *store.Chart) []string {
+func activeIsolation(c *clinical.Chart) []string {
 	var out []string
 	for _, a := range c.Alerts.Items {
-		if a.Kind == store.AlertIsolation && (a.Status == "" || a.Status == "active") {
+		if a.Kind == clinical.AlertIsolation && (a.Status == "" || a.Status == "active") {
 			out = append(out, a.Text)
 		}
 	}
@@ -373,9 +374,9 @@ const recentNotes = 5
 // (active or on hold) without the stopped and completed ones, unless
 // there are only those, and the newest notes. It also says how many orders
 // and notes were left out, for the page to say so.
-func forPaper(c *store.Chart) (paper *store.Chart, ordersLeft, notesLeft int) {
+func forPaper(c *clinical.Chart) (paper *clinical.Chart, ordersLeft, notesLeft int) {
 	cp := *c
-	var current, reported []store.Medication
+	var current, reported []clinical.Medication
 	orders := 0
 	for _, m := range c.Medications.Items {
 		switch {
@@ -394,7 +395,7 @@ func forPaper(c *store.Chart) (paper *store.Chart, ordersLeft, notesLeft int) {
 	}
 	if len(c.Notes.Items) > recentNotes {
 		ns := slices.Clone(c.Notes.Items)
-		slices.SortStableFunc(ns, func(a, b store.Note) int { return b.Time.Compare(a.Time) })
+		slices.SortStableFunc(ns, func(a, b clinical.Note) int { return b.Time.Compare(a.Time) })
 		cp.Notes.Items = ns[:recentNotes]
 		notesLeft = len(ns) - recentNotes
 	}

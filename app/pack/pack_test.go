@@ -16,6 +16,7 @@ import (
 
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/synthetic"
@@ -36,51 +37,51 @@ func manifest() store.Manifest {
 	return store.Manifest{Generation: 12, AsOf: asOf, CipherSHA256: hash, Census: store.Census{Mode: "ward", Ward: "ward-4b"}}
 }
 
-func src(typ, id string) store.Source { return store.Source{Type: typ, ID: id} }
+func src(typ, id string) clinical.Source { return clinical.Source{Type: typ, ID: id} }
 
 // emile is a patient with what a pack must get right: a name beyond
 // Windows-1252's reach is not needed, but accents and a hyphen are, an
 // allergy, a DNR order, isolation, orders at times of day, at an interval,
 // as needed and without a schedule.
-func emile() *store.Chart {
-	c := &store.Chart{Patient: store.Patient{
+func emile() *clinical.Chart {
+	c := &clinical.Chart{Patient: clinical.Patient{
 		ID: "pt-emile", Name: "Vandenbroucke-Dehaené, Émile", Family: "Vandenbroucke-Dehaené", Given: "Émile",
-		BirthDate: "1941-03-09", Sex: "male", Identifiers: []store.Identifier{{Value: "MRN-40417", Type: "MR"}},
+		BirthDate: "1941-03-09", Sex: "male", Identifiers: []clinical.Identifier{{Value: "MRN-40417", Type: "MR"}},
 		Ward: "ward-4b", WardName: "Ward 4B", Room: "Room 412", Bed: "412-A",
 		Admitted: asOf.Add(-50 * time.Hour),
-		Weight:   &store.Measure{Value: 71.5, Unit: "kg", Time: asOf.Add(-26 * time.Hour)},
+		Weight:   &clinical.Measure{Value: 71.5, Unit: "kg", Time: asOf.Add(-26 * time.Hour)},
 		Source:   src("Patient", "pt-emile"),
 	}}
-	c.Allergies.Items = []store.Allergy{{Substance: "Penicillin", Criticality: "high", Reaction: "Anaphylaxis", ClinicalStatus: "active",
+	c.Allergies.Items = []clinical.Allergy{{Substance: "Penicillin", Criticality: "high", Reaction: "Anaphylaxis", ClinicalStatus: "active",
 		Source: src("AllergyIntolerance", "al-1")}}
-	c.Alerts.Items = []store.Alert{
-		{Kind: store.AlertCodeStatus, Text: "Do not resuscitate (DNR)", Code: "304253006", Status: "active", Source: src("Flag", "fl-1")},
-		{Kind: store.AlertIsolation, Text: "Contact isolation (MRSA)", Status: "active", Source: src("Flag", "fl-2")},
+	c.Alerts.Items = []clinical.Alert{
+		{Kind: clinical.AlertCodeStatus, Text: "Do not resuscitate (DNR)", Code: "304253006", Status: "active", Source: src("Flag", "fl-1")},
+		{Kind: clinical.AlertIsolation, Text: "Contact isolation (MRSA)", Status: "active", Source: src("Flag", "fl-2")},
 	}
-	c.Medications.Items = []store.Medication{
-		{Name: "Paracetamol 1 g tablet", Status: "active", Dosage: "1 g oral every 6 h", Timing: store.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"},
+	c.Medications.Items = []clinical.Medication{
+		{Name: "Paracetamol 1 g tablet", Status: "active", Dosage: "1 g oral every 6 h", Timing: clinical.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"},
 			LastGiven: asOf.Add(-15 * time.Minute), Source: src("MedicationRequest", "mr-para")},
 		{Name: "Enoxaparin 40 mg injection", Status: "active", Dosage: "40 mg subcutaneous daily at 18:00",
-			Timing: store.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"18:00"}}, Source: src("MedicationRequest", "mr-enox")},
+			Timing: clinical.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"18:00"}}, Source: src("MedicationRequest", "mr-enox")},
 		{Name: "Bisoprolol 2.5 mg tablet", Status: "active", Dosage: "2.5 mg oral at 08:00",
-			Timing: store.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}}, Source: src("MedicationRequest", "mr-biso")},
+			Timing: clinical.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}}, Source: src("MedicationRequest", "mr-biso")},
 		{Name: "Morphine 2.5 mg injection", Status: "active", Dosage: "2.5 mg subcutaneous every 4 h as needed for pain", PRN: true, PRNReason: "pain",
-			Timing: store.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}, LastGiven: asOf.Add(-3 * time.Hour), Source: src("MedicationRequest", "mr-morph")},
+			Timing: clinical.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}, LastGiven: asOf.Add(-3 * time.Hour), Source: src("MedicationRequest", "mr-morph")},
 		{Name: "Movicol sachet", Status: "active", Dosage: "1 sachet oral as directed", Source: src("MedicationRequest", "mr-movicol")},
 		{Name: "Amoxicillin 500 mg capsule", Status: "stopped", Dosage: "500 mg oral every 8 h", Source: src("MedicationRequest", "mr-amox")},
 	}
-	c.Problems.Items = []store.Problem{{Name: "Community-acquired pneumonia", ClinicalStatus: "active", Source: src("Condition", "c-1")}}
-	c.Vitals.Items = []store.Observation{{Code: "8867-4", Value: "92", Unit: "/min", Time: asOf.Add(-45 * time.Minute), Source: src("Observation", "o-1")}}
-	c.Labs.Items = []store.Observation{{Code: "6690-2", Name: "Leukocytes", Value: "14.2", Unit: "10*9/L", Abnormal: true, Flag: "H", Time: asOf.Add(-5 * time.Hour), Source: src("Observation", "o-2")}}
-	c.Notes.Items = []store.Note{{Title: "Nursing note", Author: "RN Peeters", Text: "Restless at night; family informed.", Time: asOf.Add(-2 * time.Hour), Source: src("DocumentReference", "n-1")}}
+	c.Problems.Items = []clinical.Problem{{Name: "Community-acquired pneumonia", ClinicalStatus: "active", Source: src("Condition", "c-1")}}
+	c.Vitals.Items = []clinical.Observation{{Code: "8867-4", Value: "92", Unit: "/min", Time: asOf.Add(-45 * time.Minute), Source: src("Observation", "o-1")}}
+	c.Labs.Items = []clinical.Observation{{Code: "6690-2", Name: "Leukocytes", Value: "14.2", Unit: "10*9/L", Abnormal: true, Flag: "H", Time: asOf.Add(-5 * time.Hour), Source: src("Observation", "o-2")}}
+	c.Notes.Items = []clinical.Note{{Title: "Nursing note", Author: "RN Peeters", Text: "Restless at night; family informed.", Time: asOf.Add(-2 * time.Hour), Source: src("DocumentReference", "n-1")}}
 	c.Settle()
 	return c
 }
 
 // noneRecorded is a patient of whom the record says nothing.
-func noneRecorded() *store.Chart {
-	c := &store.Chart{Patient: store.Patient{ID: "pt-claes", Name: "Claes, Mieke", BirthDate: "1990-12-01", Sex: "female",
-		Identifiers: []store.Identifier{{Value: "MRN-2", Type: "MR"}}, Ward: "ward-4b", WardName: "Ward 4B", Bed: "413-B",
+func noneRecorded() *clinical.Chart {
+	c := &clinical.Chart{Patient: clinical.Patient{ID: "pt-claes", Name: "Claes, Mieke", BirthDate: "1990-12-01", Sex: "female",
+		Identifiers: []clinical.Identifier{{Value: "MRN-2", Type: "MR"}}, Ward: "ward-4b", WardName: "Ward 4B", Bed: "413-B",
 		Source: src("Patient", "pt-claes")}}
 	c.Settle()
 	return c
@@ -252,13 +253,13 @@ func TestEmptyAllergiesSayNoneRecordedAsTheWindowDoes(t *testing.T) {
 	c := noneRecorded()
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: c}}})
 	all := squeeze(strings.Join(pages(t, path), "\n"))
-	for _, want := range []string{squeeze(present.AllergyBanner(c)), present.CodeStatus(c), present.Empty(store.NoneRecorded, "medications")} {
+	for _, want := range []string{squeeze(present.AllergyBanner(c)), present.CodeStatus(c), present.Empty(clinical.NoneRecorded, "medications")} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the pack lacks %q:\n%s", want, all)
 		}
 	}
 	known := noneRecorded()
-	known.Allergies.Assertion = &store.Source{Type: "AllergyIntolerance", ID: "nka"}
+	known.Allergies.Assertion = &clinical.Source{Type: "AllergyIntolerance", ID: "nka"}
 	known.Settle()
 	path, _ = writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: known}}})
 	if all := squeeze(strings.Join(pages(t, path), "\n")); !strings.Contains(all, present.AllergyBanner(known)) {
@@ -268,13 +269,13 @@ func TestEmptyAllergiesSayNoneRecordedAsTheWindowDoes(t *testing.T) {
 
 var (
 	wardOnce   sync.Once
-	wardCharts []store.Chart
+	wardCharts []clinical.Chart
 	wardErr    error
 )
 
 // syntheticWard is a 40-patient synthetic ward read through the FHIR
 // reader, as a snapshot would hold it.
-func syntheticWard(t testing.TB) []store.Chart {
+func syntheticWard(t testing.TB) []clinical.Chart {
 	t.Helper()
 	wardOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "lifeboat-pack-")
@@ -300,7 +301,7 @@ func syntheticWard(t testing.TB) []store.Chart {
 	return wardCharts
 }
 
-func patients(charts []store.Chart) []Patient {
+func patients(charts []clinical.Chart) []Patient {
 	out := make([]Patient, len(charts))
 	for i := range charts {
 		out[i] = Patient{Chart: &charts[i]}
@@ -345,7 +346,7 @@ func TestAWardPackNumbersEachPatientsPagesAndStartsEachOnANewPage(t *testing.T) 
 				}
 				continue
 			}
-			var c *store.Chart
+			var c *clinical.Chart
 			for j := range charts {
 				if charts[j].Patient.ID == s.PatientID {
 					c = &charts[j]
@@ -453,9 +454,9 @@ func equalModules(a, b [][]bool) bool {
 
 func TestWhatWasRecordedDuringDowntimeIsPrintedAndCountsAsTheLastDose(t *testing.T) {
 	needPoppler(t)
-	given := store.JournalEntry{Entry: store.Entry{ID: "e1", Kind: store.KindMedication, Patient: "pt-emile",
+	given := store.JournalEntry{Entry: clinical.Entry{ID: "e1", Kind: clinical.KindMedication, Patient: "pt-emile",
 		Author: "RN Claes", ClinicalTime: asOf.Add(90 * time.Minute), EnteredAt: asOf.Add(95 * time.Minute),
-		Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: "Bisoprolol 2.5 mg tablet", OrderID: "mr-biso"}}}
+		Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: "Bisoprolol 2.5 mg tablet", OrderID: "mr-biso"}}}
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed,
 		Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{given}}}})
 	all := squeeze(strings.Join(pages(t, path), "\n"))
@@ -471,10 +472,10 @@ func TestWhatWasRecordedDuringDowntimeIsPrintedAndCountsAsTheLastDose(t *testing
 	}
 
 	// A dose without an order, given despite a hard stop, says both.
-	stopped := store.JournalEntry{Entry: store.Entry{ID: "e2", Kind: store.KindMedication, Patient: "pt-emile",
+	stopped := store.JournalEntry{Entry: clinical.Entry{ID: "e2", Kind: clinical.KindMedication, Patient: "pt-emile",
 		Author: "RN Claes", ClinicalTime: asOf.Add(80 * time.Minute), EnteredAt: asOf.Add(85 * time.Minute),
-		Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: "Augmentin 1 g", Route: "IV",
-			Dose: &store.Quantity{Value: 1, Unit: "g"}, Override: &store.Override{Witness: "Dr Peeters", Reason: "tolerated before"}}}}
+		Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: "Augmentin 1 g", Route: "IV",
+			Dose: &clinical.Quantity{Value: 1, Unit: "g"}, Override: &clinical.Override{Witness: "Dr Peeters", Reason: "tolerated before"}}}}
 	path, _ = writePack(t, Pack{Manifest: manifest(), Printed: printed,
 		Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{stopped}}}})
 	all = squeeze(strings.Join(pages(t, path), "\n"))

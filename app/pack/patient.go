@@ -7,6 +7,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -73,7 +74,7 @@ func (d *doc) banners(pt Patient, size float64, first bool) {
 
 // identity is the running header's second line: born, sex and MRN, then
 // where the patient lies.
-func identity(p store.Patient, h present.Header) string {
+func identity(p clinical.Patient, h present.Header) string {
 	parts := []string{}
 	if len(h.Lines) > 0 {
 		parts = append(parts, h.Lines[0])
@@ -164,17 +165,17 @@ func leftOut(n int, one, many string) string {
 // treatment is filled; DNR without a Belgian code stays black as before.
 func resusInk(level string) (rgb [3]int, fill bool) {
 	switch level {
-	case store.ResusFullCode:
+	case clinical.ResusFullCode:
 		return [3]int{27, 94, 32}, false // green
-	case store.ResusDNR0:
+	case clinical.ResusDNR0:
 		return [3]int{0, 105, 92}, false // teal
-	case store.ResusDNR1:
+	case clinical.ResusDNR1:
 		return [3]int{130, 100, 0}, true // dark yellow
-	case store.ResusDNR2:
+	case clinical.ResusDNR2:
 		return [3]int{191, 54, 12}, true // deep orange
-	case store.ResusDNR3:
+	case clinical.ResusDNR3:
 		return [3]int{106, 27, 154}, true // purple
-	case store.ResusDNR:
+	case clinical.ResusDNR:
 		return black, true
 	}
 	return black, false

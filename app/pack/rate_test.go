@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // An infusion's volume and rate as ordered are printed where the bag is
@@ -12,7 +12,7 @@ import (
 func TestTheInfusionRateIsPrinted(t *testing.T) {
 	needPoppler(t)
 	c := emile()
-	c.Medications.Items = append(c.Medications.Items, store.Medication{Name: "NaCl 0.9 %", Status: "active",
+	c.Medications.Items = append(c.Medications.Items, clinical.Medication{Name: "NaCl 0.9 %", Status: "active",
 		Dosage: "1000 mL IV", Dose: "1000 mL", Route: "IV", Rate: "125 mL/h", Source: src("MedicationRequest", "mr-nacl")})
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: c}}})
 	var mar, other bool

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // A reported medication is printed in its own section of the summary and
@@ -13,10 +13,10 @@ import (
 func TestReportedMedicationsArePrintedApartAndNotOnTheMAR(t *testing.T) {
 	needPoppler(t)
 	c := emile()
-	c.Medications.Items = append(c.Medications.Items, store.Medication{Name: "Letrozole 2.5 mg tablet", Status: "active",
-		Kind: store.MedReported, Dosage: "1 tablet Oral use daily", ReportedBy: "the patient",
-		Timing: store.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}},
-		Source: store.Source{Type: "MedicationStatement", ID: "ms-1"}})
+	c.Medications.Items = append(c.Medications.Items, clinical.Medication{Name: "Letrozole 2.5 mg tablet", Status: "active",
+		Kind: clinical.MedReported, Dosage: "1 tablet Oral use daily", ReportedBy: "the patient",
+		Timing: clinical.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}},
+		Source: clinical.Source{Type: "MedicationStatement", ID: "ms-1"}})
 	c.Settle()
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, PrintedBy: "RN Hanne Verbruggen",
 		Patients: []Patient{{Chart: c}}})

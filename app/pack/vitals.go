@@ -7,7 +7,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The vitals chart: a blank grid of the same hours as the MAR, a row per
@@ -71,24 +71,24 @@ func bandText(bs []band, decimals int) string {
 // vitalsRows are the chart's rows, in the order of the NEWS2 chart.
 func vitalsRows() []vitalsRow {
 	spo2 := func(onOxygen, scale2 bool) func(float64) int {
-		return func(x float64) int { return store.ScoreSpO2(x, onOxygen, scale2) }
+		return func(x float64) int { return clinical.ScoreSpO2(x, onOxygen, scale2) }
 	}
 	return []vitalsRow{
-		{i18n.T(present.RespiratoryRate), bandText(bands(store.ScoreRespiration, 4, 40, 1), 0)},
+		{i18n.T(present.RespiratoryRate), bandText(bands(clinical.ScoreRespiration, 4, 40, 1), 0)},
 		{i18n.T("SpO2 scale 1 (%)"), bandText(bands(spo2(false, false), 80, 100, 1), 0)},
 		{i18n.T("SpO2 scale 2 (%), only if prescribed"),
 			i18n.T("on air") + " " + bandText(bands(spo2(false, true), 80, 100, 1), 0) + "; " +
 				i18n.T("on oxygen") + " " + bandText(bands(spo2(true, true), 80, 100, 1), 0)},
-		{i18n.T(present.OxygenLabel), i18n.T("air") + ": " + strconv.Itoa(store.ScoreOxygen(false)) + " · " +
-			i18n.T("oxygen") + ": " + strconv.Itoa(store.ScoreOxygen(true))},
-		{i18n.T("Systolic (mmHg)"), bandText(bands(store.ScoreSystolic, 60, 250, 1), 0)},
-		{i18n.T(present.HeartRate), bandText(bands(store.ScorePulse, 30, 160, 1), 0)},
-		{i18n.T(present.ConsciousnessLabel), "A: " + strconv.Itoa(store.ScoreConsciousness(store.ConsciousAlert)) +
-			" · C, V, P, U: " + strconv.Itoa(store.ScoreConsciousness(store.ConsciousUnresponsive))},
-		{i18n.T(present.TemperatureLabel), bandText(bands(store.ScoreTemperature, 33, 42, 0.1), 1)},
-		{i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(store.RiskLow) + " · " +
-			present.RiskWords(store.RiskLowMedium) + " · 5–6: " + present.RiskWords(store.RiskMedium) +
-			" · ≥7: " + present.RiskWords(store.RiskHigh)},
+		{i18n.T(present.OxygenLabel), i18n.T("air") + ": " + strconv.Itoa(clinical.ScoreOxygen(false)) + " · " +
+			i18n.T("oxygen") + ": " + strconv.Itoa(clinical.ScoreOxygen(true))},
+		{i18n.T("Systolic (mmHg)"), bandText(bands(clinical.ScoreSystolic, 60, 250, 1), 0)},
+		{i18n.T(present.HeartRate), bandText(bands(clinical.ScorePulse, 30, 160, 1), 0)},
+		{i18n.T(present.ConsciousnessLabel), "A: " + strconv.Itoa(clinical.ScoreConsciousness(clinical.ConsciousAlert)) +
+			" · C, V, P, U: " + strconv.Itoa(clinical.ScoreConsciousness(clinical.ConsciousUnresponsive))},
+		{i18n.T(present.TemperatureLabel), bandText(bands(clinical.ScoreTemperature, 33, 42, 0.1), 1)},
+		{i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(clinical.RiskLow) + " · " +
+			present.RiskWords(clinical.RiskLowMedium) + " · 5–6: " + present.RiskWords(clinical.RiskMedium) +
+			" · ≥7: " + present.RiskWords(clinical.RiskHigh)},
 		{i18n.T("Initials"), ""},
 	}
 }

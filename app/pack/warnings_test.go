@@ -9,6 +9,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -34,7 +35,7 @@ func TestEveryPageOfAPatientCarriesTheCodeStatusAndAllergyBanners(t *testing.T) 
 		c := emile()
 		// Enough problems that the summary goes on to a second page.
 		for i := range 60 {
-			c.Problems.Items = append(c.Problems.Items, store.Problem{Name: fmt.Sprintf("Problem %d", i+1), ClinicalStatus: "active", Source: src("Condition", fmt.Sprintf("c-%d", i+2))})
+			c.Problems.Items = append(c.Problems.Items, clinical.Problem{Name: fmt.Sprintf("Problem %d", i+1), ClinicalStatus: "active", Source: src("Condition", fmt.Sprintf("c-%d", i+2))})
 		}
 		c.Settle()
 		path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: c}, {Chart: noneRecorded()}}})
@@ -64,7 +65,7 @@ func TestEveryPageOfAPatientCarriesTheCodeStatusAndAllergyBanners(t *testing.T) 
 func TestABelgianDNRCodeIsOnEveryPage(t *testing.T) {
 	needPoppler(t)
 	c := emile()
-	c.Alerts.Items[0] = store.Alert{Kind: store.AlertCodeStatus, Text: "DNR 2", Status: "active", Source: src("Flag", "fl-1")}
+	c.Alerts.Items[0] = clinical.Alert{Kind: clinical.AlertCodeStatus, Text: "DNR 2", Status: "active", Source: src("Flag", "fl-1")}
 	c.Settle()
 	path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed, Patients: []Patient{{Chart: c}}})
 	want := squeeze(present.CodeStatus(c))
@@ -77,8 +78,8 @@ func TestABelgianDNRCodeIsOnEveryPage(t *testing.T) {
 
 // dose is a downtime entry of a dose of order id.
 func dose(id, order, outcome, reason string, at time.Time) store.JournalEntry {
-	a := &store.Administered{Outcome: outcome, Medication: order, OrderID: id, Reason: reason}
-	return store.JournalEntry{Entry: store.Entry{ID: "e-" + id + outcome, Kind: store.KindMedication, Patient: "pt-emile",
+	a := &clinical.Administered{Outcome: outcome, Medication: order, OrderID: id, Reason: reason}
+	return store.JournalEntry{Entry: clinical.Entry{ID: "e-" + id + outcome, Kind: clinical.KindMedication, Patient: "pt-emile",
 		Author: "RN Claes", ClinicalTime: at, EnteredAt: at.Add(2 * time.Minute), Medication: a}}
 }
 
@@ -112,9 +113,9 @@ func marPage(t *testing.T, ps []string) string {
 func TestTheMARMarksTheDosesRecordedAtTheKioskAndAHeldDoseIsNotGiven(t *testing.T) {
 	needPoppler(t)
 	inLanguages(t, func(t *testing.T) {
-		given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", store.OutcomeGiven, "", asOf.Add(110*time.Minute))                       // 08:05
-		held := dose("mr-para", "Paracetamol 1 g tablet", store.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute))               // 12:10
-		refused := dose("mr-enox", "Enoxaparin 40 mg injection", store.OutcomeRefused, "patient declines", asOf.Add(707*time.Minute)) // 18:02
+		given := dose("mr-biso", "Bisoprolol 2.5 mg tablet", clinical.OutcomeGiven, "", asOf.Add(110*time.Minute))                       // 08:05
+		held := dose("mr-para", "Paracetamol 1 g tablet", clinical.OutcomeHeld, "nil by mouth", asOf.Add(355*time.Minute))               // 12:10
+		refused := dose("mr-enox", "Enoxaparin 40 mg injection", clinical.OutcomeRefused, "patient declines", asOf.Add(707*time.Minute)) // 18:02
 		path, _ := writePack(t, Pack{Manifest: manifest(), Printed: printed,
 			Patients: []Patient{{Chart: emile(), Downtime: []store.JournalEntry{given, held, refused}}}})
 		mar := marPage(t, pages(t, path))
@@ -175,7 +176,7 @@ func TestTheVitalsChartHasARowPerNEWS2ParameterWithItsBands(t *testing.T) {
 			i18n.T("Heart rate (/min)"), "≤40: 3 · 41–50: 1 · 51–90: 0 · 91–110: 1 · 111–130: 2 · ≥131: 3",
 			i18n.T("Consciousness (ACVPU)"), "A: 0 · C, V, P, U: 3",
 			i18n.T("Temperature (°C)"), "≤35.0: 3 · 35.1–36.0: 1 · 36.1–38.0: 0 · 38.1–39.0: 1 · ≥39.1: 2",
-			i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(store.RiskLow), "≥7: " + present.RiskWords(store.RiskHigh),
+			i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(clinical.RiskLow), "≥7: " + present.RiskWords(clinical.RiskHigh),
 		} {
 			if want = squeeze(paper.Printable(want)); !strings.Contains(chart, want) {
 				t.Errorf("the vitals chart lacks %q:\n%s", want, chart)

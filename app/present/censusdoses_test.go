@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 )
@@ -40,10 +41,10 @@ func TestCensusDosesFromTheCensusTableAreTheMARs(t *testing.T) {
 				}
 			}
 			for i, d := range open[:min(len(open), 3)] {
-				outcome := []string{store.OutcomeGiven, store.OutcomeHeld, store.OutcomeGiven}[i]
-				e := store.JournalEntry{Entry: store.Entry{Kind: store.KindMedication, Patient: id,
+				outcome := []string{clinical.OutcomeGiven, clinical.OutcomeHeld, clinical.OutcomeGiven}[i]
+				e := store.JournalEntry{Entry: clinical.Entry{Kind: clinical.KindMedication, Patient: id,
 					ClinicalTime: d.Time.Add(40 * time.Minute),
-					Medication:   &store.Administered{Outcome: outcome, OrderID: o.Order.Source.ID}}}
+					Medication:   &clinical.Administered{Outcome: outcome, OrderID: o.Order.Source.ID}}}
 				if i == 2 {
 					e.SupersededBy = "cancelled"
 				}
@@ -54,7 +55,7 @@ func TestCensusDosesFromTheCensusTableAreTheMARs(t *testing.T) {
 		for _, with := range [][]store.JournalEntry{nil, entries} {
 			for _, h := range []time.Duration{0, time.Hour, 7 * time.Hour, 20 * time.Hour, 30 * time.Hour} {
 				now := asOf.Add(h)
-				got, ok := CensusDosesOf(facts[id], with, now)
+				got, ok := clinical.CensusDosesOf(facts[id], with, now)
 				if !ok {
 					t.Fatalf("%s: the facts do not reach %v", id, now)
 				}
@@ -68,7 +69,7 @@ func TestCensusDosesFromTheCensusTableAreTheMARs(t *testing.T) {
 				if gok != wok || (gok && !gn.Time.Equal(wn.Time)) {
 					t.Errorf("%s at +%v: next %v %v, the MAR says %v %v", id, h, gn.Time, gok, wn.Time, wok)
 				}
-				if n := NewCensusDoses(chart, with, now); n.Overdue(now) != got.Overdue(now) {
+				if n := clinical.NewCensusDoses(chart, with, now); n.Overdue(now) != got.Overdue(now) {
 					t.Errorf("%s at +%v: from the chart %d overdue, from the facts %d", id, h, n.Overdue(now), got.Overdue(now))
 				}
 				compared++
@@ -84,7 +85,7 @@ func TestCensusDosesFromTheCensusTableAreTheMARs(t *testing.T) {
 	for _, f := range facts {
 		for _, o := range f.Orders {
 			if !o.Since.IsZero() {
-				if _, ok := CensusDosesOf(f, nil, o.Since); ok {
+				if _, ok := clinical.CensusDosesOf[store.JournalEntry](f, nil, o.Since); ok {
 					t.Fatal("facts read before they were kept")
 				}
 				return

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The chart layout is built here once and rendered alike by the window,
@@ -33,7 +33,7 @@ func MRN(number string) string {
 }
 
 // PatientHeader lays out the header of a chart; now gives the age.
-func PatientHeader(p store.Patient, now time.Time) Header {
+func PatientHeader(p clinical.Patient, now time.Time) Header {
 	h := Header{Name: p.Name}
 	if strings.TrimSpace(h.Name) == "" {
 		h.Name = i18n.T("Name not recorded")
@@ -99,7 +99,7 @@ func sexWord(gender string) string {
 
 // measure is "Weight 72.5 kg (26/11/2026 06:00)": a value never without
 // its date, so an old weight cannot pass for today's.
-func measure(what string, m *store.Measure) string {
+func measure(what string, m *clinical.Measure) string {
 	what = i18n.T(what)
 	if m == nil {
 		return i18n.F("%s not recorded", what)
@@ -113,10 +113,10 @@ func measure(what string, m *store.Measure) string {
 
 // Alerts are the alert lines other than code status (which has its own
 // banner): isolation, fall risk and the like, active ones only.
-func Alerts(c *store.Chart) []string {
+func Alerts(c *clinical.Chart) []string {
 	var out []string
 	for _, a := range c.Alerts.Items {
-		if a.Kind != store.AlertCodeStatus && (a.Status == "" || a.Status == "active") {
+		if a.Kind != clinical.AlertCodeStatus && (a.Status == "" || a.Status == "active") {
 			out = append(out, i18n.T("ALERT: ")+a.Text)
 		}
 	}
@@ -152,7 +152,7 @@ const AdministrationWindow = 24 * time.Hour
 // the snapshot, so a window ending now would empty itself during a long
 // outage and read as "nothing given". A zero asOf lists every
 // administration.
-func Sections(c *store.Chart, asOf time.Time) []Section {
+func Sections(c *clinical.Chart, asOf time.Time) []Section {
 	out := []Section{
 		medications(c),
 		administrations(c, asOf),
@@ -185,8 +185,8 @@ const ReportedTitle = "Reported (home) medications"
 const ReportedNote = "As reported (taken at home, or by the patient's own account): not orders, and never on the MAR. Give one only with an order."
 
 // Reported are the chart's reported medications, current first.
-func Reported(c *store.Chart) []store.Medication {
-	var out []store.Medication
+func Reported(c *clinical.Chart) []clinical.Medication {
+	var out []clinical.Medication
 	for _, m := range ActiveFirst(c.Medications.Items) {
 		if m.Reported() {
 			out = append(out, m)
@@ -197,7 +197,7 @@ func Reported(c *store.Chart) []store.Medication {
 
 // ReportedSection lists the reported medications; ok is false when the
 // chart has none.
-func ReportedSection(c *store.Chart) (s Section, ok bool) {
+func ReportedSection(c *clinical.Chart) (s Section, ok bool) {
 	meds := Reported(c)
 	if len(meds) == 0 {
 		return Section{}, false
@@ -214,7 +214,7 @@ func ReportedSection(c *store.Chart) (s Section, ok bool) {
 
 // ReportedLine is one reported medication: what and how, then since when,
 // until when, by whom and when it was reported.
-func ReportedLine(m store.Medication) string {
+func ReportedLine(m clinical.Medication) string {
 	s := MedicationLine(m)
 	if !m.Start.IsZero() {
 		s += i18n.F("; since %s", day(m.Start))
@@ -237,7 +237,7 @@ func ReportedLine(m store.Medication) string {
 func day(t time.Time) string { return t.Local().Format("02/01/2006") }
 
 // section fills Empty when there are no lines.
-func section(title string, lines []string, status store.SectionStatus, noun string) Section {
+func section(title string, lines []string, status clinical.SectionStatus, noun string) Section {
 	s := Section{Title: title, Lines: lines}
 	if len(lines) == 0 {
 		s.Empty = Empty(status, noun)
@@ -247,8 +247,8 @@ func section(title string, lines []string, status store.SectionStatus, noun stri
 
 // ActiveFirst returns the orders active first, then on hold, then the
 // others, each group in its given order; the input is left as it is.
-func ActiveFirst(meds []store.Medication) []store.Medication {
-	rank := func(m store.Medication) int {
+func ActiveFirst(meds []clinical.Medication) []clinical.Medication {
+	rank := func(m clinical.Medication) int {
 		switch m.Status {
 		case "active":
 			return 0
@@ -258,13 +258,13 @@ func ActiveFirst(meds []store.Medication) []store.Medication {
 		return 2
 	}
 	out := slices.Clone(meds)
-	slices.SortStableFunc(out, func(a, b store.Medication) int { return cmp.Compare(rank(a), rank(b)) })
+	slices.SortStableFunc(out, func(a, b clinical.Medication) int { return cmp.Compare(rank(a), rank(b)) })
 	return out
 }
 
 // medications are the orders; the reported medications have their own
 // section (ReportedSection).
-func medications(c *store.Chart) Section {
+func medications(c *clinical.Chart) Section {
 	var lines []string
 	reported := false
 	for _, m := range ActiveFirst(c.Medications.Items) {
@@ -284,20 +284,20 @@ func medications(c *store.Chart) Section {
 	return s
 }
 
-func administrations(c *store.Chart, asOf time.Time) Section {
+func administrations(c *clinical.Chart, asOf time.Time) Section {
 	all := c.Administrations.Items
 	title := i18n.F("Recent administrations (24 h up to the data time, %s)", DateTime(asOf))
 	from := asOf.Add(-AdministrationWindow)
 	if asOf.IsZero() {
 		title, from = i18n.T("Administrations (data time unknown: all recorded are shown)"), time.Time{}
 	}
-	var recent []store.Administration
+	var recent []clinical.Administration
 	for _, a := range all {
 		if !a.Time.IsZero() && !a.Time.Before(from) {
 			recent = append(recent, a)
 		}
 	}
-	slices.SortStableFunc(recent, func(a, b store.Administration) int { return b.Time.Compare(a.Time) })
+	slices.SortStableFunc(recent, func(a, b clinical.Administration) int { return b.Time.Compare(a.Time) })
 	var lines []string
 	for _, a := range recent {
 		lines = append(lines, AdministrationLine(a))
@@ -308,7 +308,7 @@ func administrations(c *store.Chart, asOf time.Time) Section {
 		if asOf.IsZero() {
 			s.Empty = i18n.T("None recorded with a time.")
 		}
-		var last *store.Administration
+		var last *clinical.Administration
 		for i, a := range all {
 			if !a.Time.IsZero() && (last == nil || a.Time.After(last.Time)) {
 				last = &all[i]
@@ -323,7 +323,7 @@ func administrations(c *store.Chart, asOf time.Time) Section {
 }
 
 // AdministrationLine is "26/11/2026 04:00 · Paracetamol · 1 g · oral · given".
-func AdministrationLine(a store.Administration) string {
+func AdministrationLine(a clinical.Administration) string {
 	parts := []string{DateTime(a.Time), a.Medication}
 	for _, p := range []string{a.Dose, a.Route} {
 		if p != "" {
@@ -333,7 +333,7 @@ func AdministrationLine(a store.Administration) string {
 	return strings.Join(append(parts, administrationStatus(a)), " · ")
 }
 
-func administrationStatus(a store.Administration) string {
+func administrationStatus(a clinical.Administration) string {
 	switch a.Status {
 	case "completed":
 		return i18n.T("given")
@@ -352,17 +352,17 @@ func administrationStatus(a store.Administration) string {
 	return a.Status
 }
 
-func vitals(c *store.Chart) Section {
+func vitals(c *clinical.Chart) Section {
 	var lines []string
-	for _, o := range store.Latest(c.Vitals.Items) {
+	for _, o := range clinical.Latest(c.Vitals.Items) {
 		lines = append(lines, fmt.Sprintf("%s: %s — %s", ObservationName(o), Observation(o), DateTime(o.Time)))
 	}
 	return section(i18n.T("Vital signs (latest)"), lines, c.Vitals.Status, "vital signs")
 }
 
-func labs(c *store.Chart) Section {
+func labs(c *clinical.Chart) Section {
 	var lines []string
-	for _, o := range store.Latest(c.Labs.Items) {
+	for _, o := range clinical.Latest(c.Labs.Items) {
 		line := ObservationName(o) + ": " + Observation(o)
 		if r := Range(o); r != "" {
 			line += i18n.F(" (ref %s)", r)
@@ -372,16 +372,16 @@ func labs(c *store.Chart) Section {
 	return section(i18n.T("Laboratory (latest)"), lines, c.Labs.Status, "laboratory results")
 }
 
-func problems(c *store.Chart) Section {
+func problems(c *clinical.Chart) Section {
 	ps := slices.Clone(c.Problems.Items)
-	rank := func(p store.Problem) int {
+	rank := func(p clinical.Problem) int {
 		switch p.ClinicalStatus {
 		case "active", "recurrence", "relapse":
 			return 0
 		}
 		return 1
 	}
-	slices.SortStableFunc(ps, func(a, b store.Problem) int { return cmp.Compare(rank(a), rank(b)) })
+	slices.SortStableFunc(ps, func(a, b clinical.Problem) int { return cmp.Compare(rank(a), rank(b)) })
 	var lines []string
 	for _, p := range ps {
 		status := problemStatus(p.ClinicalStatus)
@@ -414,9 +414,9 @@ func problemStatus(s string) string {
 	return s
 }
 
-func notes(c *store.Chart) Section {
+func notes(c *clinical.Chart) Section {
 	ns := slices.Clone(c.Notes.Items)
-	slices.SortStableFunc(ns, func(a, b store.Note) int { return b.Time.Compare(a.Time) })
+	slices.SortStableFunc(ns, func(a, b clinical.Note) int { return b.Time.Compare(a.Time) })
 	var lines []string
 	for _, n := range ns {
 		author := n.Author

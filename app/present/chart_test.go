@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -31,11 +32,11 @@ func find(t *testing.T, ss []Section, prefix string) Section {
 }
 
 func TestTheSectionsComeInTheOrderANurseNeedsThem(t *testing.T) {
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{
 		{Name: "Amoxicillin", Status: "stopped"}, {Name: "Heparin", Status: "on-hold"}, {Name: "Paracetamol", Status: "active"},
 	}
-	c.Problems.Items = []store.Problem{{Name: "Appendicitis", ClinicalStatus: "resolved"}, {Name: "Pneumonia", ClinicalStatus: "active"}}
+	c.Problems.Items = []clinical.Problem{{Name: "Appendicitis", ClinicalStatus: "resolved"}, {Name: "Pneumonia", ClinicalStatus: "active"}}
 	c.Settle()
 	ss := Sections(c, asOf)
 	want := []string{"Medications", "Recent administrations", "Vital signs", "Laboratory", "Problems", "Notes"}
@@ -57,8 +58,8 @@ func TestTheSectionsComeInTheOrderANurseNeedsThem(t *testing.T) {
 }
 
 func TestAnEmptySectionSaysWhetherNoneIsKnownOrNoneIsRecorded(t *testing.T) {
-	c := &store.Chart{}
-	c.Medications.Assertion = &store.Source{Type: "MedicationStatement", ID: "none"}
+	c := &clinical.Chart{}
+	c.Medications.Assertion = &clinical.Source{Type: "MedicationStatement", ID: "none"}
 	c.Settle()
 	ss := Sections(c, asOf)
 	meds, vitals := find(t, ss, "Medications"), find(t, ss, "Vital signs")
@@ -74,14 +75,14 @@ func TestAnEmptySectionSaysWhetherNoneIsKnownOrNoneIsRecorded(t *testing.T) {
 		}
 	}
 	// An unsettled chart must never read as "none known".
-	if s := find(t, Sections(&store.Chart{}, asOf), "Problems"); !strings.Contains(s.Empty, "does not mean there are none") {
+	if s := find(t, Sections(&clinical.Chart{}, asOf), "Problems"); !strings.Contains(s.Empty, "does not mean there are none") {
 		t.Fatalf("unsettled problems: %q", s.Empty)
 	}
 }
 
 func TestRecentAdministrationsAreThe24HoursBeforeTheDataTimeNewestFirst(t *testing.T) {
-	c := &store.Chart{}
-	c.Administrations.Items = []store.Administration{
+	c := &clinical.Chart{}
+	c.Administrations.Items = []clinical.Administration{
 		{Medication: "Enoxaparin", Status: "completed", Dose: "40 mg", Route: "subcutaneous", Time: asOf.Add(-25 * time.Hour)},
 		{Medication: "Paracetamol", Status: "not-done", Reason: "refused", Dose: "1 g", Route: "oral", Time: asOf.Add(-23 * time.Hour)},
 		{Medication: "Morphine", Status: "completed", Dose: "2.5 mg", Route: "subcutaneous", Time: asOf.Add(-time.Hour)},
@@ -101,14 +102,14 @@ func TestRecentAdministrationsAreThe24HoursBeforeTheDataTimeNewestFirst(t *testi
 }
 
 func TestNoAdministrationInThe24HoursIsSaidApartFromNoneRecorded(t *testing.T) {
-	c := &store.Chart{}
-	c.Administrations.Items = []store.Administration{{Medication: "Enoxaparin", Status: "completed", Time: asOf.Add(-30 * time.Hour)}}
+	c := &clinical.Chart{}
+	c.Administrations.Items = []clinical.Administration{{Medication: "Enoxaparin", Status: "completed", Time: asOf.Add(-30 * time.Hour)}}
 	c.Settle()
 	old := find(t, Sections(c, asOf), "Recent administrations")
 	if len(old.Lines) != 0 || old.Empty != "None recorded in these 24 h. The last recorded: Enoxaparin given at 25/11/2026 00:15." {
 		t.Fatalf("%q %q", old.Lines, old.Empty)
 	}
-	none := &store.Chart{}
+	none := &clinical.Chart{}
 	none.Settle()
 	if s := find(t, Sections(none, asOf), "Recent administrations"); s.Empty != "No administrations recorded – this does not mean there are none" {
 		t.Fatalf("%q", s.Empty)
@@ -116,11 +117,11 @@ func TestNoAdministrationInThe24HoursIsSaidApartFromNoneRecorded(t *testing.T) {
 }
 
 func TestTheHeaderShowsWhereWeightAndHeightWithTheirDates(t *testing.T) {
-	p := store.Patient{Name: "Janssens, An", BirthDate: "1950-06-01", Sex: "female", WardName: "Ward 4B", Room: "Room 12", Bed: "12-A",
+	p := clinical.Patient{Name: "Janssens, An", BirthDate: "1950-06-01", Sex: "female", WardName: "Ward 4B", Room: "Room 12", Bed: "12-A",
 		Admitted:    time.Date(2026, 11, 20, 14, 0, 0, 0, time.Local),
-		Weight:      &store.Measure{Value: 72.5, Unit: "kg", Time: time.Date(2026, 11, 25, 6, 0, 0, 0, time.Local)},
-		Height:      &store.Measure{Value: 168, Unit: "cm", Time: time.Date(2026, 11, 20, 15, 0, 0, 0, time.Local)},
-		Identifiers: []store.Identifier{{Value: "MRN001", Type: "MR"}}}
+		Weight:      &clinical.Measure{Value: 72.5, Unit: "kg", Time: time.Date(2026, 11, 25, 6, 0, 0, 0, time.Local)},
+		Height:      &clinical.Measure{Value: 168, Unit: "cm", Time: time.Date(2026, 11, 20, 15, 0, 0, 0, time.Local)},
+		Identifiers: []clinical.Identifier{{Value: "MRN001", Type: "MR"}}}
 	h := PatientHeader(p, asOf)
 	want := []string{
 		"Born 01/06/1950 (76 y) · female · MRN001", // the number starts with its label: not said twice
@@ -130,7 +131,7 @@ func TestTheHeaderShowsWhereWeightAndHeightWithTheirDates(t *testing.T) {
 	if h.Name != "Janssens, An" || !slices.Equal(h.Lines, want) || h.Deceased != "" {
 		t.Fatalf("got  %q %q %q\nwant %q", h.Name, h.Lines, h.Deceased, want)
 	}
-	h = PatientHeader(store.Patient{Deceased: true}, asOf)
+	h = PatientHeader(clinical.Patient{Deceased: true}, asOf)
 	if h.Deceased != "DECEASED (date of death not recorded)" || h.Lines[2] != "Weight not recorded · Height not recorded" ||
 		!strings.HasPrefix(h.Lines[0], "Date of birth not recorded · sex not recorded · MRN not recorded") {
 		t.Fatalf("%q %q", h.Lines, h.Deceased)
@@ -154,8 +155,8 @@ func TestUnreadableSourceRecordsAreSaidUnderTheBanner(t *testing.T) {
 }
 
 func TestAnAllergyWithoutClinicalStatusCountsAsActive(t *testing.T) {
-	c := &store.Chart{}
-	c.Allergies.Items = []store.Allergy{{Substance: "Latex"}, {Substance: "Nuts", ClinicalStatus: "inactive"}}
+	c := &clinical.Chart{}
+	c.Allergies.Items = []clinical.Allergy{{Substance: "Latex"}, {Substance: "Nuts", ClinicalStatus: "inactive"}}
 	if a := ActiveAllergies(c); len(a) != 1 || a[0].Substance != "Latex" {
 		t.Fatalf("%+v", a)
 	}

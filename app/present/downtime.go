@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -70,7 +71,7 @@ func DowntimeEntries(entries []store.JournalEntry) Section {
 
 // CancelledBy says who withdrew an entry, when and why: "cancelled by RN
 // Peeters at 26/11/2026 08:40: wrong patient".
-func CancelledBy(c store.Entry) string {
+func CancelledBy(c clinical.Entry) string {
 	who := c.Author
 	if t := c.Transcription; t != nil {
 		who = i18n.F("%s (on paper, transcribed by %s)", t.FromPaperSignedBy, t.By)
@@ -94,7 +95,7 @@ func EntryLine(e store.JournalEntry) string {
 // EntryAttribution says who recorded an entry and when it was typed:
 // "RN Peeters, entered 26/11/2026 08:07", or for paper back-entry
 // "transcribed by RN Peeters from paper signed by RN Claes, 27/11/2026 10:00".
-func EntryAttribution(e store.Entry) string {
+func EntryAttribution(e clinical.Entry) string {
 	if t := e.Transcription; t != nil {
 		return i18n.F("transcribed by %s from paper signed by %s, %s", t.By, t.FromPaperSignedBy, DateTime(e.EnteredAt))
 	}
@@ -102,7 +103,7 @@ func EntryAttribution(e store.Entry) string {
 }
 
 // EntrySummary is what an entry documents, in a nurse's words.
-func EntrySummary(e store.Entry) string {
+func EntrySummary(e clinical.Entry) string {
 	switch {
 	case e.Medication != nil:
 		return administered(e.Medication)
@@ -133,18 +134,18 @@ func EntrySummary(e store.Entry) string {
 	return string(e.Kind)
 }
 
-func administered(m *store.Administered) string {
+func administered(m *clinical.Administered) string {
 	dose := ""
 	if m.Dose != nil {
 		dose = trimFloat(m.Dose.Value) + " " + m.Dose.Unit
 	}
 	outcome := m.Outcome
 	switch m.Outcome {
-	case store.OutcomeGiven:
+	case clinical.OutcomeGiven:
 		outcome = i18n.T("given")
-	case store.OutcomeHeld, store.OutcomeRefused:
+	case clinical.OutcomeHeld, clinical.OutcomeRefused:
 		outcome = i18n.F("NOT GIVEN: %s (%s)", i18n.T(m.Outcome), m.Reason)
-	case store.OutcomePartial:
+	case clinical.OutcomePartial:
 		outcome = i18n.F("partly given (%s)", m.Reason)
 	}
 	return joinSome(" · ", m.Medication, dose, m.Route, m.Site, outcome, DoseMarks(m))
@@ -153,9 +154,9 @@ func administered(m *store.Administered) string {
 // DoseMarks is what a dose needs said next to it: "no order" for one given
 // without an order of the snapshot, and the witness and the reason of a
 // hard stop ("hard stop witnessed by Dr Claes: tolerated before").
-func DoseMarks(m *store.Administered) string {
+func DoseMarks(m *clinical.Administered) string {
 	var marks []string
-	if m.NoOrder() && (m.Outcome == store.OutcomeGiven || m.Outcome == store.OutcomePartial) {
+	if m.NoOrder() && (m.Outcome == clinical.OutcomeGiven || m.Outcome == clinical.OutcomePartial) {
 		marks = append(marks, i18n.T(NoOrderMark))
 	}
 	if o := m.Override; o != nil {
@@ -167,7 +168,7 @@ func DoseMarks(m *store.Administered) string {
 // NoOrderMark marks a dose given without an order.
 const NoOrderMark = "no order"
 
-func vitalSigns(v *store.VitalSigns) string {
+func vitalSigns(v *clinical.VitalSigns) string {
 	var parts []string
 	add := func(p *float64, format string) {
 		if p != nil {
@@ -189,7 +190,7 @@ func vitalSigns(v *store.VitalSigns) string {
 	return strings.Join(parts, " · ")
 }
 
-func newAllergy(a *store.NewAllergy) string {
+func newAllergy(a *clinical.NewAllergy) string {
 	if a.Type == "intolerance" {
 		return i18n.T("New intolerance: ") + allergyText(a)
 	}
@@ -197,7 +198,7 @@ func newAllergy(a *store.NewAllergy) string {
 }
 
 // allergyText is "Latex (rash; severe; HIGH RISK)".
-func allergyText(a *store.NewAllergy) string {
+func allergyText(a *clinical.NewAllergy) string {
 	severity := a.Severity
 	switch severity {
 	case "mild", "moderate", "severe":
@@ -211,7 +212,7 @@ func allergyText(a *store.NewAllergy) string {
 	return a.Substance
 }
 
-func registration(r *store.Registration) string {
+func registration(r *clinical.Registration) string {
 	name := strings.TrimSpace(joinSome(", ", r.Family, r.Given))
 	if name == "" {
 		name = i18n.T("name unknown")

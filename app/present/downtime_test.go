@@ -5,22 +5,23 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 func TestADowntimeEntryReadsWhatWhenAndWho(t *testing.T) {
 	at := time.Date(2026, 11, 26, 8, 5, 0, 0, time.Local)
 	hr, spo2 := 72.0, 97.0
-	dose := store.JournalEntry{Entry: store.Entry{Kind: store.KindMedication, Author: "RN Peeters", ClinicalTime: at,
-		EnteredAt: at.Add(2 * time.Minute), Medication: &store.Administered{Outcome: store.OutcomeHeld,
+	dose := store.JournalEntry{Entry: clinical.Entry{Kind: clinical.KindMedication, Author: "RN Peeters", ClinicalTime: at,
+		EnteredAt: at.Add(2 * time.Minute), Medication: &clinical.Administered{Outcome: clinical.OutcomeHeld,
 			Medication: "Paracetamol 1 g tablet", Route: "oral", Reason: "nil by mouth"}}}
-	vitals := store.JournalEntry{Entry: store.Entry{Kind: store.KindVitals, Author: "RN Peeters", ClinicalTime: at,
-		EnteredAt: at.Add(30 * time.Hour), Transcription: &store.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"},
-		Vitals: &store.VitalSigns{HeartRate: &hr, SpO2: &spo2}}, SupersededBy: "x"}
-	stopped := store.JournalEntry{Entry: store.Entry{Kind: store.KindMedication, Author: "RN Peeters", ClinicalTime: at,
-		EnteredAt: at.Add(2 * time.Minute), Medication: &store.Administered{Outcome: store.OutcomeGiven,
-			Medication: "Augmentin 1 g", Dose: &store.Quantity{Value: 1, Unit: "g"}, Route: "IV",
-			Override: &store.Override{Witness: "Dr Claes", Reason: "tolerated before"}}}}
+	vitals := store.JournalEntry{Entry: clinical.Entry{Kind: clinical.KindVitals, Author: "RN Peeters", ClinicalTime: at,
+		EnteredAt: at.Add(30 * time.Hour), Transcription: &clinical.Transcription{By: "RN Peeters", FromPaperSignedBy: "RN Claes"},
+		Vitals: &clinical.VitalSigns{HeartRate: &hr, SpO2: &spo2}}, SupersededBy: "x"}
+	stopped := store.JournalEntry{Entry: clinical.Entry{Kind: clinical.KindMedication, Author: "RN Peeters", ClinicalTime: at,
+		EnteredAt: at.Add(2 * time.Minute), Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven,
+			Medication: "Augmentin 1 g", Dose: &clinical.Quantity{Value: 1, Unit: "g"}, Route: "IV",
+			Override: &clinical.Override{Witness: "Dr Claes", Reason: "tolerated before"}}}}
 	cases := []struct {
 		e    store.JournalEntry
 		want string
@@ -42,11 +43,11 @@ func TestADowntimeEntryReadsWhatWhenAndWho(t *testing.T) {
 
 func TestACancelledEntrySaysByWhomWhenAndWhyAndIsStruck(t *testing.T) {
 	at := time.Date(2026, 11, 26, 8, 5, 0, 0, time.Local)
-	note := store.JournalEntry{Entry: store.Entry{ID: "n", Kind: store.KindNote, Patient: "p1", Author: "RN Peeters",
-		ClinicalTime: at, EnteredAt: at, Note: &store.NursingNote{Text: "Fell."}}, SupersededBy: "c", Cancelled: true}
-	cancel := store.JournalEntry{Entry: store.Entry{ID: "c", Kind: store.KindCancellation, Patient: "p1", Author: "RN Claes",
+	note := store.JournalEntry{Entry: clinical.Entry{ID: "n", Kind: clinical.KindNote, Patient: "p1", Author: "RN Peeters",
+		ClinicalTime: at, EnteredAt: at, Note: &clinical.NursingNote{Text: "Fell."}}, SupersededBy: "c", Cancelled: true}
+	cancel := store.JournalEntry{Entry: clinical.Entry{ID: "c", Kind: clinical.KindCancellation, Patient: "p1", Author: "RN Claes",
 		ClinicalTime: at.Add(time.Hour), EnteredAt: at.Add(time.Hour), Supersedes: "n",
-		Cancellation: &store.Cancellation{Reason: "wrong patient"}}}
+		Cancellation: &clinical.Cancellation{Reason: "wrong patient"}}}
 	s := DowntimeEntries([]store.JournalEntry{cancel, note})
 	want := "[CANCELLED] 26/11/2026 08:05 · Note: Fell. — RN Peeters, entered 26/11/2026 08:05 — cancelled by RN Claes at 26/11/2026 09:05: wrong patient"
 	if s.Lines[1] != want || !s.Struck[1] || s.Struck[0] {
@@ -56,7 +57,7 @@ func TestACancelledEntrySaysByWhomWhenAndWhyAndIsStruck(t *testing.T) {
 
 func TestDowntimeAlertsSayNewAllergiesAndTheLastMove(t *testing.T) {
 	at := time.Date(2026, 11, 26, 8, 5, 0, 0, time.Local)
-	e := func(x store.Entry, superseded bool) store.JournalEntry {
+	e := func(x clinical.Entry, superseded bool) store.JournalEntry {
 		j := store.JournalEntry{Entry: x}
 		if superseded {
 			j.SupersededBy = "later"
@@ -64,11 +65,11 @@ func TestDowntimeAlertsSayNewAllergiesAndTheLastMove(t *testing.T) {
 		return j
 	}
 	entries := []store.JournalEntry{
-		e(store.Entry{ClinicalTime: at, Transfer: &store.Transfer{Ward: "5C", Bed: "3"}}, false),
-		e(store.Entry{ClinicalTime: at.Add(time.Hour), Transfer: &store.Transfer{Ward: "ICU"}}, true),
-		e(store.Entry{ClinicalTime: at, Allergy: &store.NewAllergy{Substance: "Latex", Type: "intolerance", Reaction: "rash"}}, false),
-		e(store.Entry{ClinicalTime: at, Allergy: &store.NewAllergy{Substance: "Peanut"}}, true),
-		e(store.Entry{ClinicalTime: at.Add(2 * time.Hour), Discharge: &store.Discharge{Destination: "home"}}, false),
+		e(clinical.Entry{ClinicalTime: at, Transfer: &clinical.Transfer{Ward: "5C", Bed: "3"}}, false),
+		e(clinical.Entry{ClinicalTime: at.Add(time.Hour), Transfer: &clinical.Transfer{Ward: "ICU"}}, true),
+		e(clinical.Entry{ClinicalTime: at, Allergy: &clinical.NewAllergy{Substance: "Latex", Type: "intolerance", Reaction: "rash"}}, false),
+		e(clinical.Entry{ClinicalTime: at, Allergy: &clinical.NewAllergy{Substance: "Peanut"}}, true),
+		e(clinical.Entry{ClinicalTime: at.Add(2 * time.Hour), Discharge: &clinical.Discharge{Destination: "home"}}, false),
 	}
 	got := DowntimeAlerts(entries)
 	want := []string{"NEW INTOLERANCE RECORDED DURING DOWNTIME: Latex (rash)",

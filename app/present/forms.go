@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The words of the kiosk's entry forms: vital signs, a nursing note and a
@@ -92,10 +92,10 @@ const (
 // Outcomes offers the outcomes of a dose, in the order of the list, with
 // the words shown for each.
 var Outcomes = []struct{ Value, Label string }{
-	{store.OutcomeGiven, "Given"},
-	{store.OutcomeHeld, "Held"},
-	{store.OutcomeRefused, "Refused"},
-	{store.OutcomePartial, "Partly given"},
+	{clinical.OutcomeGiven, "Given"},
+	{clinical.OutcomeHeld, "Held"},
+	{clinical.OutcomeRefused, "Refused"},
+	{clinical.OutcomePartial, "Partly given"},
 }
 
 // Messages of a form while it works.
@@ -150,7 +150,7 @@ func NotChecked(err error) string {
 }
 
 // Saved confirms a durable entry: "Saved: HR 72 /min (26/11/2026 08:05)".
-func Saved(e store.Entry) string {
+func Saved(e clinical.Entry) string {
 	return i18n.F("Saved: %s (%s).", EntrySummary(e), DateTime(e.ClinicalTime))
 }
 
@@ -162,7 +162,7 @@ func UnsavedForm(title, patient string) string {
 
 // OrderChoice is an order as the dose form lists it: "Paracetamol 1 g
 // tablet — 1 g oral every 6 h", its status in capitals unless active.
-func OrderChoice(m store.Medication) string {
+func OrderChoice(m clinical.Medication) string {
 	s := m.Name
 	if d := Dosage(m); d != "" {
 		s += " — " + d

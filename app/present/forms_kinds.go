@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -159,12 +160,12 @@ const RegisteredFlag = "REGISTERED IN DOWNTIME"
 const DischargedFlag = "DISCHARGED"
 
 // MovedFlag marks a patient moved during downtime in the census.
-func MovedFlag(t store.Transfer) string {
+func MovedFlag(t clinical.Transfer) string {
 	return i18n.F("MOVED to %s", joinSome(" · ", t.Ward, t.Room, bedOf(t.Bed)))
 }
 
 // RegistrationName is how a registered patient is named in lists.
-func RegistrationName(r store.Registration) string {
+func RegistrationName(r clinical.Registration) string {
 	name := strings.TrimSpace(joinSome(", ", strings.TrimSpace(r.Family), strings.TrimSpace(r.Given)))
 	if name == "" {
 		return i18n.T("Name unknown")
@@ -199,7 +200,7 @@ const ChoosePatient = "Choose a patient from the list, or scan a wristband."
 // SavedCancellation confirms a cancellation, naming what it withdrew:
 // "Saved: cancelled the entry of 26/11/2026 08:05 (HR 72 /min): wrong
 // patient."
-func SavedCancellation(target store.Entry, reason string) string {
+func SavedCancellation(target clinical.Entry, reason string) string {
 	return i18n.F("Saved: cancelled the entry of %s (%s): %s.", DateTime(target.ClinicalTime), EntrySummary(target),
 		strings.TrimSuffix(strings.TrimSpace(reason), "."))
 

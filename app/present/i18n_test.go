@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -33,7 +34,7 @@ func TestWordsInCatalogue(t *testing.T) {
 		words = append(words, n)
 	}
 	words = append(words, TrendHeartRate, TrendSystolic, TrendTemperature, TrendSpO2, "Weight", "Height")
-	words = append(words, store.OutcomeHeld, store.OutcomeRefused)
+	words = append(words, clinical.OutcomeHeld, clinical.OutcomeRefused)
 	for _, s := range []string{"active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"} {
 		words = append(words, "order status|"+s)
 	}
@@ -51,7 +52,7 @@ func TestWordsInCatalogue(t *testing.T) {
 	}
 	for _, noun := range []string{"allergies", "medications", "administrations", "vital signs", "laboratory results",
 		"problems", "notes"} {
-		for _, st := range []store.SectionStatus{store.NoneKnown, store.NoneRecorded} {
+		for _, st := range []clinical.SectionStatus{clinical.NoneKnown, clinical.NoneRecorded} {
 			words = append(words, Empty(st, noun))
 		}
 	}
@@ -73,7 +74,7 @@ func TestDutchAndFrench(t *testing.T) {
 	asOf := time.Date(2026, 11, 26, 6, 15, 0, 0, time.Local)
 	m := store.Manifest{AsOf: asOf, Generation: 12}
 	now := asOf.Add(2*time.Hour + 17*time.Minute)
-	none := &store.Chart{Allergies: store.Section[store.Allergy]{Status: store.NoneKnown}}
+	none := &clinical.Chart{Allergies: clinical.Section[clinical.Allergy]{Status: clinical.NoneKnown}}
 	for _, tc := range []struct {
 		lang              i18n.Lang
 		banner, allergies string

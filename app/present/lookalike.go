@@ -4,18 +4,18 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // SimilarNameFlag marks a census row whose patient has a look-alike name
-// on the ward (store.LookAlikes).
+// on the ward (clinical.LookAlikes).
 const SimilarNameFlag = "SIMILAR NAME"
 
 // SimilarNameBanner is the chart's warning of the patients on the ward
 // with names like this one's, each with their bed (or id): "Similar name
 // on this ward: De Smet, Jozef Luc (101-B) — check the wristband". "" for
 // none.
-func SimilarNameBanner(others []store.CensusRow) string {
+func SimilarNameBanner(others []clinical.CensusRow) string {
 	if len(others) == 0 {
 		return ""
 	}

@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // The medication administration record of a window after the data time:
 // each active order with its doses due in the window and its last dose.
 // The printed pack uses the 12 h after the data time; the window's MAR tab
-// can use the same rows for its 24 h. The times are those of store.ScheduledIn, so that what is printed, charted on paper and transcribed
+// can use the same rows for its 24 h. The times are those of clinical.ScheduledIn, so that what is printed, charted on paper and transcribed
 // back is one grid. An order whose times cannot be laid on it is listed
 // without times and with the reason: a MAR never makes up a time.
 
@@ -21,7 +22,7 @@ const PackMARWindow = 12 * time.Hour
 
 // MARRow is one active order on a MAR.
 type MARRow struct {
-	Order store.Medication
+	Order clinical.Medication
 	// Due are the scheduled doses in the window, in time order; none for
 	// an as-needed order.
 	Due []time.Time
@@ -59,14 +60,14 @@ func (r MARRow) Line() string {
 // scheduled orders by their first dose due (then those with none in the
 // window), then the as-needed orders. entries are the patient's downtime
 // entries, or nil: a dose recorded given during downtime is the last dose.
-func MAR(c *store.Chart, entries []store.JournalEntry, from, to time.Time) []MARRow {
+func MAR(c *clinical.Chart, entries []store.JournalEntry, from, to time.Time) []MARRow {
 	var rows []MARRow
 	for _, m := range c.Medications.Items {
 		if m.Status != "active" || m.Reported() { // a reported medication is never a dose due
 			continue
 		}
 		r := MARRow{Order: m}
-		r.LastGiven, r.LastGivenInDowntime = LastGiven(m, entries)
+		r.LastGiven, r.LastGivenInDowntime = clinical.LastGiven(m, entries)
 		if !m.PRN {
 			r.Due, r.Unscheduled = Due(m, from, to)
 		}
@@ -91,23 +92,23 @@ func MAR(c *store.Chart, entries []store.JournalEntry, from, to time.Time) []MAR
 }
 
 // Due is when a scheduled order's doses fall in [from, to), within the
-// order's own start and end (store.DueIn), or why they are not known.
-func Due(m store.Medication, from, to time.Time) ([]time.Time, string) {
-	due, gap := store.DueIn(m, from, to)
+// order's own start and end (clinical.DueIn), or why they are not known.
+func Due(m clinical.Medication, from, to time.Time) ([]time.Time, string) {
+	due, gap := clinical.DueIn(m, from, to)
 	return due, unscheduled[gap]
 }
 
-// unscheduled says each store.ScheduleGap.
-var unscheduled = map[store.ScheduleGap]string{
-	store.ScheduleNoTiming: NoTiming,
-	store.ScheduleOffGrid:  OffTheGrid,
-	store.ScheduleEnded:    OrderEnded,
-	store.ScheduleNotBegun: OrderStarts,
+// unscheduled says each clinical.ScheduleGap.
+var unscheduled = map[clinical.ScheduleGap]string{
+	clinical.ScheduleNoTiming: NoTiming,
+	clinical.ScheduleOffGrid:  OffTheGrid,
+	clinical.ScheduleEnded:    OrderEnded,
+	clinical.ScheduleNotBegun: OrderStarts,
 }
 
 // NextDue is the first dose due in [from, to) of the chart's active
 // orders, with its order; ok is false when none is due in the window.
-func NextDue(c *store.Chart, entries []store.JournalEntry, from, to time.Time) (due time.Time, order store.Medication, ok bool) {
+func NextDue(c *clinical.Chart, entries []store.JournalEntry, from, to time.Time) (due time.Time, order clinical.Medication, ok bool) {
 	for _, r := range MAR(c, entries, from, to) {
 		if len(r.Due) > 0 && (!ok || r.Due[0].Before(due)) {
 			due, order, ok = r.Due[0], r.Order, true
@@ -119,7 +120,7 @@ func NextDue(c *store.Chart, entries []store.JournalEntry, from, to time.Time) (
 // NextDueLine is the census's "next dose due": "08:00 Paracetamol 1 g
 // tablet", with the date when it is not the day of from, or "none due by
 // dd/mm/yyyy hh:mm".
-func NextDueLine(c *store.Chart, entries []store.JournalEntry, from, to time.Time) string {
+func NextDueLine(c *clinical.Chart, entries []store.JournalEntry, from, to time.Time) string {
 	due, m, ok := NextDue(c, entries, from, to)
 	if !ok {
 		return i18n.F("none due by %s", DateTime(to))
@@ -129,41 +130,6 @@ func NextDueLine(c *store.Chart, entries []store.JournalEntry, from, to time.Tim
 		when = DateTime(due)
 	}
 	return when + " " + m.Name
-}
-
-// LastGiven is when an order was last given: the snapshot's last dose, or
-// a later dose recorded given (in full or in part) on this kiosk during
-// downtime, matched by the order's id; inDowntime says the journal's was
-// the newer. Corrected and cancelled entries do not count.
-func LastGiven(m store.Medication, entries []store.JournalEntry) (last time.Time, inDowntime bool) {
-	last = m.LastGiven
-	for _, e := range OrderEntries(m, entries) {
-		a := e.Medication
-		if a.Outcome != store.OutcomeGiven && a.Outcome != store.OutcomePartial {
-			continue
-		}
-		if e.ClinicalTime.After(last) {
-			last, inDowntime = e.ClinicalTime, true
-		}
-	}
-	return last, inDowntime
-}
-
-// OrderEntries are the downtime entries that document a dose of order m,
-// whatever its outcome: medication entries naming the order's id that
-// still hold (corrected and cancelled ones do not). An order without an id
-// has none: a dose is never matched to an order by its name alone.
-func OrderEntries(m store.Medication, entries []store.JournalEntry) []store.JournalEntry {
-	if m.Source.ID == "" {
-		return nil
-	}
-	var out []store.JournalEntry
-	for _, e := range entries {
-		if a := e.Medication; a != nil && !e.Superseded() && a.OrderID == m.Source.ID {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // MARTitle heads the MAR of the window [from, to).

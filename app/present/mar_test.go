@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -12,8 +13,8 @@ var marAsOf = time.Date(2026, 11, 26, 6, 15, 0, 0, time.Local)
 
 func at(h, m int) time.Time { return time.Date(2026, 11, 26, h, m, 0, 0, time.Local) }
 
-func order(id, name string, t store.Timing) store.Medication {
-	return store.Medication{Name: name, Status: "active", Timing: t, Source: store.Source{Type: "MedicationRequest", ID: id}}
+func order(id, name string, t clinical.Timing) clinical.Medication {
+	return clinical.Medication{Name: name, Status: "active", Timing: t, Source: clinical.Source{Type: "MedicationRequest", ID: id}}
 }
 
 func clocks(ts []time.Time) []string {
@@ -25,13 +26,13 @@ func clocks(ts []time.Time) []string {
 }
 
 func TestTheMARListsTheDosesOfTheWindowFromEachOrdersTiming(t *testing.T) {
-	c := &store.Chart{}
-	daily := store.Timing{Frequency: 2, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00", "20:00"}}
-	c.Medications.Items = []store.Medication{
-		order("mr-evening", "Enoxaparin", store.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"18:00"}}),
+	c := &clinical.Chart{}
+	daily := clinical.Timing{Frequency: 2, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00", "20:00"}}
+	c.Medications.Items = []clinical.Medication{
+		order("mr-evening", "Enoxaparin", clinical.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"18:00"}}),
 		order("mr-twice", "Bisoprolol", daily),
-		order("mr-8h", "Piperacillin", store.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"}),
-		{Name: "Morphine", Status: "active", PRN: true, Timing: store.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}},
+		order("mr-8h", "Piperacillin", clinical.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"}),
+		{Name: "Morphine", Status: "active", PRN: true, Timing: clinical.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}},
 		{Name: "Movicol", Status: "active"},
 		{Name: "Amoxicillin", Status: "stopped", Timing: daily},
 		{Name: "Furosemide", Status: "on-hold", Timing: daily},
@@ -56,7 +57,7 @@ func TestTheMARListsTheDosesOfTheWindowFromEachOrdersTiming(t *testing.T) {
 }
 
 func TestNoDoseFallsOutsideTheOrdersOwnStartAndEnd(t *testing.T) {
-	m := order("mr-1", "Paracetamol", store.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"})
+	m := order("mr-1", "Paracetamol", clinical.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"})
 	from, to := marAsOf, marAsOf.Add(PackMARWindow)
 	m.End = at(13, 0)
 	if due, why := Due(m, from, to); !slices.Equal(clocks(due), []string{"12:00"}) || why != "" {
@@ -74,36 +75,36 @@ func TestNoDoseFallsOutsideTheOrdersOwnStartAndEnd(t *testing.T) {
 	if due, _ := Due(m, from, to); !slices.Equal(clocks(due), []string{"18:00"}) {
 		t.Errorf("starting at 12:30: %v", clocks(due))
 	}
-	m = order("mr-2", "Something", store.Timing{Frequency: 1, Period: 5, PeriodUnit: "h"})
+	m = order("mr-2", "Something", clinical.Timing{Frequency: 1, Period: 5, PeriodUnit: "h"})
 	if due, why := Due(m, from, to); due != nil || why != OffTheGrid {
 		t.Errorf("every 5 h: %v %q", clocks(due), why)
 	}
 }
 
 func TestADoseRecordedGivenDuringDowntimeIsTheLastDose(t *testing.T) {
-	m := order("mr-1", "Paracetamol", store.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"})
+	m := order("mr-1", "Paracetamol", clinical.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"})
 	m.LastGiven = at(0, 10)
 	given := func(id, orderID, outcome string, when time.Time) store.JournalEntry {
-		return store.JournalEntry{Entry: store.Entry{ID: id, Kind: store.KindMedication, ClinicalTime: when,
-			Medication: &store.Administered{Outcome: outcome, OrderID: orderID}}}
+		return store.JournalEntry{Entry: clinical.Entry{ID: id, Kind: clinical.KindMedication, ClinicalTime: when,
+			Medication: &clinical.Administered{Outcome: outcome, OrderID: orderID}}}
 	}
-	cancelled := given("e3", "mr-1", store.OutcomeGiven, at(9, 0))
+	cancelled := given("e3", "mr-1", clinical.OutcomeGiven, at(9, 0))
 	cancelled.SupersededBy, cancelled.Cancelled = "e4", true
 	entries := []store.JournalEntry{
-		given("e1", "mr-1", store.OutcomeGiven, at(6, 5)),
-		given("e2", "mr-1", store.OutcomeRefused, at(8, 0)),
+		given("e1", "mr-1", clinical.OutcomeGiven, at(6, 5)),
+		given("e2", "mr-1", clinical.OutcomeRefused, at(8, 0)),
 		cancelled,
-		given("e5", "mr-other", store.OutcomeGiven, at(10, 0)),
+		given("e5", "mr-other", clinical.OutcomeGiven, at(10, 0)),
 	}
-	last, inDowntime := LastGiven(m, entries)
+	last, inDowntime := clinical.LastGiven(m, entries)
 	if !last.Equal(at(6, 5)) || !inDowntime {
 		t.Errorf("last given %v (downtime %v), want 06:05 from the journal", last, inDowntime)
 	}
-	if last, inDowntime := LastGiven(m, nil); !last.Equal(at(0, 10)) || inDowntime {
+	if last, inDowntime := clinical.LastGiven[store.JournalEntry](m, nil); !last.Equal(at(0, 10)) || inDowntime {
 		t.Errorf("without entries: %v %v", last, inDowntime)
 	}
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{m}
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{m}
 	r := MAR(c, entries, marAsOf, marAsOf.Add(PackMARWindow))[0]
 	if want := "Paracetamol; last given " + DateTime(at(6, 5)) + " (recorded during downtime)"; r.Line() != want {
 		t.Errorf("line %q, want %q", r.Line(), want)
@@ -111,10 +112,10 @@ func TestADoseRecordedGivenDuringDowntimeIsTheLastDose(t *testing.T) {
 }
 
 func TestNextDueNamesTheFirstDoseOfAnyOrder(t *testing.T) {
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{
-		order("a", "Enoxaparin", store.Timing{TimesOfDay: []string{"18:00"}}),
-		order("b", "Bisoprolol", store.Timing{TimesOfDay: []string{"08:00"}}),
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{
+		order("a", "Enoxaparin", clinical.Timing{TimesOfDay: []string{"18:00"}}),
+		order("b", "Bisoprolol", clinical.Timing{TimesOfDay: []string{"08:00"}}),
 	}
 	from := marAsOf
 	if got := NextDueLine(c, nil, from, from.Add(PackMARWindow)); got != "08:00 Bisoprolol" {
@@ -124,7 +125,7 @@ func TestNextDueNamesTheFirstDoseOfAnyOrder(t *testing.T) {
 	if got := NextDueLine(c, nil, late, late.Add(PackMARWindow)); got != DateTime(at(8, 0).AddDate(0, 0, 1))+" Bisoprolol" {
 		t.Errorf("next due after 21:00 %q", got)
 	}
-	if got := NextDueLine(&store.Chart{}, nil, from, from.Add(time.Hour)); got != "none due by "+DateTime(from.Add(time.Hour)) {
+	if got := NextDueLine(&clinical.Chart{}, nil, from, from.Add(time.Hour)); got != "none due by "+DateTime(from.Add(time.Hour)) {
 		t.Errorf("no orders: %q", got)
 	}
 }

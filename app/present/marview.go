@@ -6,51 +6,18 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // The MAR of the chart window and the census's "next dose" and "overdue"
-// are read at the kiosk's clock, not at the data time: during an outage a
-// nurse needs what is due now. The scheduled times come from Due (and so
-// from store.DailyTimes and store.ScheduledIn), the times the printed MAR uses.
-//
-// A scheduled dose is documented by the administration nearest to it of
-// the same order: an administration in the snapshot, the order's last
-// dose, or a dose recorded during downtime on this kiosk (given, partly
-// given, held or refused; a corrected or cancelled entry documents
-// nothing). An administration is matched by the order's id only, never by
-// the medication's name, and to one dose at most: the nearest (the
-// earlier of two at the same distance, a late dose being likelier than an
-// early one), when it is within store.DoseMatchSpan (store.DocumentedDose). A dose given is never
-// overdue; a dose documented held or refused is not overdue either (it is
-// shown as not given: someone decided, and giving it now could be wrong).
-//
-// An undocumented dose is then, at the clock's time now:
-//   - due: within DueWindow of now, before or after (the usual rule that a
-//     dose may be given half an hour either side of its time);
-//   - overdue: more than DueWindow in the past, and at most
-//     OverdueLookback ago (older missed doses are the next dose's concern);
-//   - upcoming: more than DueWindow ahead.
-
-// DueWindow is how far either side of its time a dose counts as due.
-const DueWindow = 30 * time.Minute
-
-// OverdueLookback is how far back the MAR looks for doses not documented.
-const OverdueLookback = 12 * time.Hour
-
-// MARAhead is how far ahead of now the MAR shows the scheduled doses.
-const MARAhead = 24 * time.Hour
-
-// DoseState is where a scheduled dose stands at a given time.
-type DoseState int
-
-const (
-	DoseUpcoming DoseState = iota
-	DoseDue
-	DoseOverdue
-	DoseGiven
-	DoseNotGiven // documented held, refused or not done
-)
+// are read at the kiosk's clock, not at the data time. When a dose is
+// due, overdue or upcoming, and which administration documents it, are
+// clinical's (schedule.go: StateOfDose, DocumentingRecords); the times
+// are those of Due, the times the printed MAR uses. A dose is documented
+// by an administration in the snapshot, the order's last dose, or a dose
+// recorded during downtime on this kiosk (given, partly given, held or
+// refused; a corrected or cancelled entry documents nothing).
 
 // DoseRecord is what documents a dose.
 type DoseRecord struct {
@@ -68,19 +35,9 @@ type Dose struct {
 	Record *DoseRecord
 }
 
-// State is where the dose stands at now.
-func (d Dose) State(now time.Time) DoseState {
-	switch {
-	case d.Record != nil && d.Record.Given:
-		return DoseGiven
-	case d.Record != nil:
-		return DoseNotGiven
-	case d.Time.Before(now.Add(-DueWindow)):
-		return DoseOverdue
-	case !d.Time.After(now.Add(DueWindow)):
-		return DoseDue
-	}
-	return DoseUpcoming
+// State is where the dose stands at now (clinical.StateOfDose).
+func (d Dose) State(now time.Time) clinical.DoseState {
+	return clinical.StateOfDose(d.Time, d.Record != nil, d.Record != nil && d.Record.Given, now)
 }
 
 // MAROrder is an active order on the window's MAR with its doses.
@@ -94,11 +51,11 @@ type MAROrder struct {
 	Downtime []store.JournalEntry
 	// Limits are an order as needed's next allowed time and doses in its
 	// maximum's period, at the MAR's Now (PRNLines says them).
-	Limits store.PRNLimits
+	Limits clinical.PRNLimits
 }
 
 // MARView is the MAR of a chart at the clock's time Now, over [From, To):
-// OverdueLookback before now to MARAhead after.
+// clinical.OverdueLookback before now to clinical.MARAhead after.
 type MARView struct {
 	Now, From, To time.Time
 	// Scheduled are the active orders that are not as needed: those with a
@@ -106,11 +63,11 @@ type MARView struct {
 	// then those with none in the window, then those whose times are not
 	// known (Unscheduled says why).
 	Scheduled []MAROrder
-	PRN       []MAROrder         // active orders as needed
-	Inactive  []store.Medication // on hold, stopped, completed…: not to give
+	PRN       []MAROrder            // active orders as needed
+	Inactive  []clinical.Medication // on hold, stopped, completed…: not to give
 	// Reported are the medications the patient is reported to take
 	// (MedicationStatements): not orders, never doses due.
-	Reported []store.Medication
+	Reported []clinical.Medication
 	// Other are the medication entries recorded during downtime that do
 	// not document an active order (no order named, or one no longer
 	// active), newest first; corrected and cancelled ones too, to be shown
@@ -120,11 +77,11 @@ type MARView struct {
 
 // NewMARView lays out the MAR of chart c at now; entries are the patient's
 // downtime entries (any order), or nil.
-func NewMARView(c *store.Chart, entries []store.JournalEntry, now time.Time) MARView {
-	return marView(c, entries, now, now.Add(-OverdueLookback), now.Add(MARAhead))
+func NewMARView(c *clinical.Chart, entries []store.JournalEntry, now time.Time) MARView {
+	return marView(c, entries, now, now.Add(-clinical.OverdueLookback), now.Add(clinical.MARAhead))
 }
 
-func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Time) MARView {
+func marView(c *clinical.Chart, entries []store.JournalEntry, now, from, to time.Time) MARView {
 	v := MARView{Now: now, From: from, To: to}
 	used := map[string]bool{}
 	for _, r := range MAR(c, entries, from, to) {
@@ -141,13 +98,13 @@ func marView(c *store.Chart, entries []store.JournalEntry, now, from, to time.Ti
 			used[e.ID] = true
 		}
 		if r.Order.PRN {
-			var standing []store.Entry
+			var standing []clinical.Entry
 			for _, e := range o.Downtime {
 				if !e.Superseded() {
 					standing = append(standing, e.Entry)
 				}
 			}
-			o.Limits = store.PRNLimitsAt(r.Order, store.PRNGiven(r.Order, c, standing), now)
+			o.Limits = clinical.PRNLimitsAt(r.Order, clinical.PRNGiven(r.Order, c, standing), now)
 			v.PRN = append(v.PRN, o)
 			continue
 		}
@@ -200,31 +157,28 @@ func sortNewestFirst(entries []store.JournalEntry) {
 }
 
 // scheduledDoses are order m's doses in [from, to), each with what
-// documents it. The schedule is laid a day wider on both sides so that an
+// documents it (clinical.DocumentingRecords). The schedule is laid a day wider on both sides so that an
 // administration is matched to the dose it belongs to even when that dose
 // falls outside the window.
-func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalEntry, from, to time.Time) []Dose {
+func scheduledDoses(m clinical.Medication, c *clinical.Chart, entries []store.JournalEntry, from, to time.Time) []Dose {
 	times, _ := Due(m, from.Add(-24*time.Hour), to.Add(24*time.Hour))
 	if len(times) == 0 {
 		return nil
 	}
 	records := doseRecords(m, c, entries)
-	documented := make([]*DoseRecord, len(times))
-	for i := range records {
-		r := &records[i]
-		j := store.DocumentedDose(times, r.Time)
-		if j < 0 {
-			continue
-		}
-		if old := documented[j]; old == nil || (r.Given && !old.Given) ||
-			(r.Given == old.Given && r.Time.Sub(times[j]).Abs() < old.Time.Sub(times[j]).Abs()) {
-			documented[j] = r
-		}
+	facts := make([]clinical.DoseDocument, len(records))
+	for i, r := range records {
+		facts[i] = clinical.DoseDocument{Time: r.Time, Given: r.Given}
 	}
+	documented := clinical.DocumentingRecords(times, facts)
 	var out []Dose
 	for i, t := range times {
 		if !t.Before(from) && t.Before(to) {
-			out = append(out, Dose{Time: t, Record: documented[i]})
+			d := Dose{Time: t}
+			if k := documented[i]; k >= 0 {
+				d.Record = &records[k]
+			}
+			out = append(out, d)
 		}
 	}
 	return out
@@ -232,8 +186,8 @@ func scheduledDoses(m store.Medication, c *store.Chart, entries []store.JournalE
 
 // doseRecords are the administrations of order m: the snapshot's (the
 // order's last dose, and those naming the order: store's DoseDocuments),
-// and those recorded during downtime (store.EntryDocumentsDose).
-func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntry) []DoseRecord {
+// and those recorded during downtime (clinical.EntryDocumentsDose).
+func doseRecords(m clinical.Medication, c *clinical.Chart, entries []store.JournalEntry) []DoseRecord {
 	var out []DoseRecord
 	for _, d := range c.DoseDocuments(m) {
 		r := DoseRecord{Time: d.Time, Given: d.Given, What: i18n.T("given")}
@@ -242,16 +196,16 @@ func doseRecords(m store.Medication, c *store.Chart, entries []store.JournalEntr
 		}
 		out = append(out, r)
 	}
-	for _, e := range OrderEntries(m, entries) {
-		documents, given := store.EntryDocumentsDose(e, m.Source.ID)
+	for _, e := range clinical.OrderEntries(m, entries) {
+		documents, given := clinical.EntryDocumentsDose(e, m.Source.ID)
 		if !documents {
 			continue
 		}
 		r := DoseRecord{Time: e.ClinicalTime, Given: given, Entry: &e, What: i18n.T(e.Medication.Outcome)}
 		switch e.Medication.Outcome {
-		case store.OutcomeGiven:
+		case clinical.OutcomeGiven:
 			r.What = i18n.T("given")
-		case store.OutcomePartial:
+		case clinical.OutcomePartial:
 			r.What = i18n.T("partly given")
 		}
 		out = append(out, r)
@@ -264,7 +218,7 @@ func (v MARView) Overdue(now time.Time) int {
 	n := 0
 	for _, o := range v.Scheduled {
 		for _, d := range o.Doses {
-			if d.State(now) == DoseOverdue {
+			if d.State(now) == clinical.DoseOverdue {
 				n++
 			}
 		}
@@ -274,102 +228,15 @@ func (v MARView) Overdue(now time.Time) int {
 
 // Next is the first dose due or upcoming at now, with its order; ok is
 // false when none is left in the window.
-func (v MARView) Next(now time.Time) (d Dose, order store.Medication, ok bool) {
+func (v MARView) Next(now time.Time) (d Dose, order clinical.Medication, ok bool) {
 	for _, o := range v.Scheduled {
 		for _, x := range o.Doses {
-			if s := x.State(now); (s == DoseDue || s == DoseUpcoming) && (!ok || x.Time.Before(d.Time)) {
+			if s := x.State(now); (s == clinical.DoseDue || s == clinical.DoseUpcoming) && (!ok || x.Time.Before(d.Time)) {
 				d, order, ok = x, o.Order, true
 			}
 		}
 	}
 	return d, order, ok
-}
-
-// CensusDoses are one patient's scheduled doses that nothing documents,
-// for the census: computed once, in the background, and read at any time
-// until Until nears (Stale).
-type CensusDoses struct {
-	Open  []OpenDose // in time order
-	Until time.Time  // the doses are known up to here
-}
-
-// OpenDose is a scheduled dose that nothing documents.
-type OpenDose struct {
-	Time  time.Time
-	Order string // the order's name
-}
-
-// NewCensusDoses finds the undocumented doses of chart c from
-// OverdueLookback before now to twice MARAhead after, so that they can be
-// read for a day before they go stale: CensusDosesOf its dose facts.
-func NewCensusDoses(c *store.Chart, entries []store.JournalEntry, now time.Time) CensusDoses {
-	d, _ := CensusDosesOf(store.DoseFactsOf(c, 0), entries, now)
-	return d
-}
-
-// CensusDosesOf are NewCensusDoses from a patient's dose facts (kept in
-// the snapshot's census table) instead of the chart, with the same rules
-// as the MAR's (scheduledDoses): the order's doses laid a day wider than
-// the window, each documented when the snapshot documents it or a
-// downtime entry's time is nearest to it (store.DocumentedDose). ok is
-// false when the facts do not reach back to the window (a clock far
-// behind the snapshot): the chart says the doses then.
-func CensusDosesOf(f store.DoseFacts, entries []store.JournalEntry, now time.Time) (d CensusDoses, ok bool) {
-	from := now.Add(-OverdueLookback)
-	d.Until = now.Add(2 * MARAhead)
-	for _, o := range f.Orders {
-		if o.Since.After(from) {
-			return CensusDoses{}, false
-		}
-	}
-	for _, o := range f.Orders {
-		times := o.Due(from.Add(-24*time.Hour), d.Until.Add(24*time.Hour))
-		if len(times) == 0 {
-			continue
-		}
-		var byEntry map[int]bool
-		for _, e := range entries {
-			if documents, _ := store.EntryDocumentsDose(e, o.ID); documents {
-				if j := store.DocumentedDose(times, e.ClinicalTime); j >= 0 {
-					if byEntry == nil {
-						byEntry = map[int]bool{}
-					}
-					byEntry[j] = true
-				}
-			}
-		}
-		for i, t := range times {
-			if !t.Before(from) && t.Before(d.Until) && !byEntry[i] && !o.IsDocumented(t) {
-				d.Open = append(d.Open, OpenDose{Time: t, Order: o.Name})
-			}
-		}
-	}
-	slices.SortStableFunc(d.Open, func(a, b OpenDose) int { return a.Time.Compare(b.Time) })
-	return d, true
-}
-
-// Stale says that the doses are not known far enough ahead of now.
-func (d CensusDoses) Stale(now time.Time) bool { return d.Until.Before(now.Add(MARAhead)) }
-
-// Overdue counts the doses overdue at now, as the MAR does.
-func (d CensusDoses) Overdue(now time.Time) int {
-	n := 0
-	for _, x := range d.Open {
-		if (Dose{Time: x.Time}).State(now) == DoseOverdue && !x.Time.Before(now.Add(-OverdueLookback)) {
-			n++
-		}
-	}
-	return n
-}
-
-// Next is the first dose due or upcoming at now, within MARAhead.
-func (d CensusDoses) Next(now time.Time) (OpenDose, bool) {
-	for _, x := range d.Open {
-		if s := (Dose{Time: x.Time}).State(now); (s == DoseDue || s == DoseUpcoming) && x.Time.Before(now.Add(MARAhead)) {
-			return x, true
-		}
-	}
-	return OpenDose{}, false
 }
 
 // ShortDateTime is a time within a day or two of now, as the MAR and the
@@ -420,7 +287,7 @@ func MARSummary(v MARView, now time.Time) string {
 
 // OrderTitle is what a nurse reads of an order on the MAR, without its
 // last dose (LastGivenLine says it).
-func OrderTitle(m store.Medication) string {
+func OrderTitle(m clinical.Medication) string {
 	m.LastGiven = time.Time{}
 	return MedicationLine(m)
 }
@@ -450,11 +317,11 @@ const DoseDowntime = "downtime entry"
 // during downtime also says DoseDowntime).
 func DoseStateWord(d Dose, now time.Time) string {
 	switch d.State(now) {
-	case DoseOverdue:
+	case clinical.DoseOverdue:
 		return i18n.T("OVERDUE")
-	case DoseDue:
+	case clinical.DoseDue:
 		return i18n.T("DUE NOW")
-	case DoseUpcoming:
+	case clinical.DoseUpcoming:
 		return i18n.T("upcoming")
 	}
 	when := Clock(d.Record.Time)
@@ -473,4 +340,4 @@ func DowntimeDoseLine(e store.JournalEntry) string {
 }
 
 // InactiveLine is an order not to give: its line, with its status.
-func InactiveLine(m store.Medication) string { return MedicationLine(m) }
+func InactiveLine(m clinical.Medication) string { return MedicationLine(m) }

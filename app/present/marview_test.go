@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 // every6h is Paracetamol every 6 h: 00:00, 06:00, 12:00 and 18:00.
-func every6h() store.Medication {
-	return order("mr-para", "Paracetamol", store.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"})
+func every6h() clinical.Medication {
+	return order("mr-para", "Paracetamol", clinical.Timing{Frequency: 1, Period: 6, PeriodUnit: "h"})
 }
 
 func doseAt(v MARView, order string, t time.Time) (Dose, bool) {
@@ -28,15 +29,15 @@ func doseAt(v MARView, order string, t time.Time) (Dose, bool) {
 }
 
 func entryGiven(id, orderID, outcome string, when time.Time) store.JournalEntry {
-	return store.JournalEntry{Entry: store.Entry{ID: id, Kind: store.KindMedication, ClinicalTime: when, Author: "RN Peeters",
-		EnteredAt: when.Add(2 * time.Minute), Medication: &store.Administered{Outcome: outcome, OrderID: orderID, Medication: "Paracetamol"}}}
+	return store.JournalEntry{Entry: clinical.Entry{ID: id, Kind: clinical.KindMedication, ClinicalTime: when, Author: "RN Peeters",
+		EnteredAt: when.Add(2 * time.Minute), Medication: &clinical.Administered{Outcome: outcome, OrderID: orderID, Medication: "Paracetamol"}}}
 }
 
 func TestTheMARMarksDosesDueOverdueAndUpcomingAtTheClock(t *testing.T) {
 	m := every6h()
 	m.LastGiven = at(0, 5) // the 00:00 dose, in the snapshot
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{m}
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{m}
 	now := at(12, 10)
 	v := NewMARView(c, nil, now)
 	if !v.From.Equal(at(0, 10)) || !v.To.Equal(at(12, 10).AddDate(0, 0, 1)) {
@@ -61,9 +62,9 @@ func TestTheMARMarksDosesDueOverdueAndUpcomingAtTheClock(t *testing.T) {
 	noon, _ := doseAt(v, "Paracetamol", at(12, 0))
 	for _, c := range []struct {
 		now  time.Time
-		want DoseState
+		want clinical.DoseState
 	}{
-		{at(11, 29), DoseUpcoming}, {at(11, 30), DoseDue}, {at(12, 30), DoseDue}, {at(12, 31), DoseOverdue},
+		{at(11, 29), clinical.DoseUpcoming}, {at(11, 30), clinical.DoseDue}, {at(12, 30), clinical.DoseDue}, {at(12, 31), clinical.DoseOverdue},
 	} {
 		if s := noon.State(c.now); s != c.want {
 			t.Errorf("the 12:00 dose at %s: state %d, want %d", Clock(c.now), s, c.want)
@@ -75,16 +76,16 @@ func TestTheMARMarksDosesDueOverdueAndUpcomingAtTheClock(t *testing.T) {
 }
 
 func TestADoseRecordedGivenDuringDowntimeClearsTheOverdue(t *testing.T) {
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{every6h()}
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{every6h()}
 	now := at(9, 0)
 	if n := NewMARView(c, nil, now).Overdue(now); n != 2 {
 		t.Fatalf("%d overdue without any dose documented, want 2 (00:00 and 06:00)", n)
 	}
-	given := entryGiven("e1", "mr-para", store.OutcomeGiven, at(6, 40))
+	given := entryGiven("e1", "mr-para", clinical.OutcomeGiven, at(6, 40))
 	v := NewMARView(c, []store.JournalEntry{given}, now)
 	d, _ := doseAt(v, "Paracetamol", at(6, 0))
-	if d.State(now) != DoseGiven || d.Record == nil || d.Record.Entry == nil || d.Record.Entry.ID != "e1" {
+	if d.State(now) != clinical.DoseGiven || d.Record == nil || d.Record.Entry == nil || d.Record.Entry.ID != "e1" {
 		t.Fatalf("the 06:00 dose: state %d, record %+v; want given by the downtime entry", d.State(now), d.Record)
 	}
 	if w := DoseStateWord(d, now); w != "given 06:40" {
@@ -103,7 +104,7 @@ func TestADoseRecordedGivenDuringDowntimeClearsTheOverdue(t *testing.T) {
 	// A cancelled entry documents nothing; another order's dose neither.
 	cancelled := given
 	cancelled.SupersededBy, cancelled.Cancelled = "e9", true
-	other := entryGiven("e2", "mr-other", store.OutcomeGiven, at(6, 40))
+	other := entryGiven("e2", "mr-other", clinical.OutcomeGiven, at(6, 40))
 	v = NewMARView(c, []store.JournalEntry{cancelled, other}, now)
 	if n := v.Overdue(now); n != 2 {
 		t.Errorf("%d overdue with a cancelled entry and another order's, want 2", n)
@@ -113,26 +114,26 @@ func TestADoseRecordedGivenDuringDowntimeClearsTheOverdue(t *testing.T) {
 	}
 
 	// A dose refused is not given, and not overdue: someone decided.
-	refused := entryGiven("e3", "mr-para", store.OutcomeRefused, at(6, 10))
+	refused := entryGiven("e3", "mr-para", clinical.OutcomeRefused, at(6, 10))
 	refused.Medication.Reason = "nauseous"
 	v = NewMARView(c, []store.JournalEntry{refused}, now)
 	d, _ = doseAt(v, "Paracetamol", at(6, 0))
-	if d.State(now) != DoseNotGiven || DoseStateWord(d, now) != "refused 06:10" || v.Overdue(now) != 1 {
+	if d.State(now) != clinical.DoseNotGiven || DoseStateWord(d, now) != "refused 06:10" || v.Overdue(now) != 1 {
 		t.Errorf("refused: state %d %q, %d overdue", d.State(now), DoseStateWord(d, now), v.Overdue(now))
 	}
 }
 
 func TestAnAdministrationDocumentsTheDoseNearestToIt(t *testing.T) {
-	m := order("mr-bid", "Bisoprolol", store.Timing{TimesOfDay: []string{"02:00", "08:00"}})
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{m}
+	m := order("mr-bid", "Bisoprolol", clinical.Timing{TimesOfDay: []string{"02:00", "08:00"}})
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{m}
 	// Given 40 min early for 08:00: the 08:00 dose, not the 02:00 one.
-	c.Administrations.Items = []store.Administration{{Medication: "Bisoprolol", Status: "completed", Time: at(7, 20), OrderID: "mr-bid"}}
+	c.Administrations.Items = []clinical.Administration{{Medication: "Bisoprolol", Status: "completed", Time: at(7, 20), OrderID: "mr-bid"}}
 	now := at(8, 45)
 	v := NewMARView(c, nil, now)
 	two, _ := doseAt(v, "Bisoprolol", at(2, 0))
 	eight, _ := doseAt(v, "Bisoprolol", at(8, 0))
-	if two.State(now) != DoseOverdue || eight.State(now) != DoseGiven {
+	if two.State(now) != clinical.DoseOverdue || eight.State(now) != clinical.DoseGiven {
 		t.Fatalf("02:00 %d, 08:00 %d: the early dose belongs to 08:00", two.State(now), eight.State(now))
 	}
 	// An administration without the order's id documents nothing, even of
@@ -144,13 +145,13 @@ func TestAnAdministrationDocumentsTheDoseNearestToIt(t *testing.T) {
 }
 
 func TestAsNeededAndInactiveOrdersAreListedApart(t *testing.T) {
-	prn := store.Medication{Name: "Morphine", Status: "active", PRN: true, PRNReason: "pain", LastGiven: at(3, 0),
-		Timing: store.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}, Source: store.Source{ID: "mr-morph"}}
-	held := order("mr-held", "Furosemide", store.Timing{TimesOfDay: []string{"08:00"}})
+	prn := clinical.Medication{Name: "Morphine", Status: "active", PRN: true, PRNReason: "pain", LastGiven: at(3, 0),
+		Timing: clinical.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}, Source: clinical.Source{ID: "mr-morph"}}
+	held := order("mr-held", "Furosemide", clinical.Timing{TimesOfDay: []string{"08:00"}})
 	held.Status = "on-hold"
-	loose := store.Medication{Name: "Movicol", Status: "active", Source: store.Source{ID: "mr-mov"}}
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{prn, held, every6h(), loose}
+	loose := clinical.Medication{Name: "Movicol", Status: "active", Source: clinical.Source{ID: "mr-mov"}}
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{prn, held, every6h(), loose}
 	now := at(8, 0)
 	v := NewMARView(c, nil, now)
 	if len(v.PRN) != 1 || v.PRN[0].Order.Name != "Morphine" || len(v.PRN[0].Doses) != 0 {
@@ -175,12 +176,12 @@ func TestAsNeededAndInactiveOrdersAreListedApart(t *testing.T) {
 }
 
 func TestTheCensusReadsTheSameDosesAsTheMARAtAnyLaterTime(t *testing.T) {
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{every6h(),
-		order("mr-eve", "Enoxaparin", store.Timing{TimesOfDay: []string{"18:00"}})}
-	entries := []store.JournalEntry{entryGiven("e1", "mr-para", store.OutcomeGiven, at(6, 5))}
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{every6h(),
+		order("mr-eve", "Enoxaparin", clinical.Timing{TimesOfDay: []string{"18:00"}})}
+	entries := []store.JournalEntry{entryGiven("e1", "mr-para", clinical.OutcomeGiven, at(6, 5))}
 	read := at(9, 0)
-	d := NewCensusDoses(c, entries, read)
+	d := clinical.NewCensusDoses(c, entries, read)
 	for _, now := range []time.Time{read, at(12, 45), at(18, 10), at(23, 0), read.Add(20 * time.Hour)} {
 		v := NewMARView(c, entries, now)
 		next, ok := d.Next(now)
@@ -193,10 +194,10 @@ func TestTheCensusReadsTheSameDosesAsTheMARAtAnyLaterTime(t *testing.T) {
 	if d.Stale(read.Add(20*time.Hour)) || !d.Stale(read.Add(25*time.Hour)) {
 		t.Error("the doses read are good for a day")
 	}
-	if got := CensusNextDose(OpenDose{Time: at(18, 0)}, true, at(9, 0)); got != "next 18:00" {
+	if got := CensusNextDose(clinical.OpenDose{Time: at(18, 0)}, true, at(9, 0)); got != "next 18:00" {
 		t.Errorf("today %q", got)
 	}
-	if got := CensusNextDose(OpenDose{Time: at(6, 0).AddDate(0, 0, 1)}, true, at(21, 0)); got != "next 27/11 06:00" {
+	if got := CensusNextDose(clinical.OpenDose{Time: at(6, 0).AddDate(0, 0, 1)}, true, at(21, 0)); got != "next 27/11 06:00" {
 		t.Errorf("tomorrow %q", got)
 	}
 	if got := CensusOverdue(2); got != "2 OVERDUE" {

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // How the NEWS2 early-warning score reads (store/news2.go scores it): a
@@ -44,11 +44,11 @@ var (
 // Consciousness offers the ACVPU levels, in the order of the list, with
 // the words shown for each.
 var Consciousness = []Choice{
-	{store.ConsciousAlert, "A – Alert"},
-	{store.ConsciousNewConfusion, "C – New confusion"},
-	{store.ConsciousVoice, "V – Responds to voice"},
-	{store.ConsciousPain, "P – Responds to pain"},
-	{store.ConsciousUnresponsive, "U – Unresponsive"},
+	{clinical.ConsciousAlert, "A – Alert"},
+	{clinical.ConsciousNewConfusion, "C – New confusion"},
+	{clinical.ConsciousVoice, "V – Responds to voice"},
+	{clinical.ConsciousPain, "P – Responds to pain"},
+	{clinical.ConsciousUnresponsive, "U – Unresponsive"},
 }
 
 // ConsciousnessLetter is the ACVPU letter of a level ("" for none).
@@ -63,10 +63,10 @@ func ConsciousnessLetter(level string) string {
 
 // Risk bands as words.
 var riskWords = map[string]string{
-	store.RiskLow:       "low risk",
-	store.RiskLowMedium: "low-medium risk (3 in one parameter)",
-	store.RiskMedium:    "medium risk",
-	store.RiskHigh:      "HIGH RISK",
+	clinical.RiskLow:       "low risk",
+	clinical.RiskLowMedium: "low-medium risk (3 in one parameter)",
+	clinical.RiskMedium:    "medium risk",
+	clinical.RiskHigh:      "HIGH RISK",
 }
 
 // The responses of the RCP's NEWS2 chart (2017), in short.
@@ -79,13 +79,13 @@ const (
 )
 
 // Escalation is the response a score's band calls for.
-func Escalation(w store.EarlyWarning) string {
+func Escalation(w clinical.EarlyWarning) string {
 	switch {
-	case w.Risk == store.RiskHigh:
+	case w.Risk == clinical.RiskHigh:
 		return i18n.T(EscalateHigh)
-	case w.Risk == store.RiskMedium:
+	case w.Risk == clinical.RiskMedium:
 		return i18n.T(EscalateMedium)
-	case w.Risk == store.RiskLowMedium:
+	case w.Risk == clinical.RiskLowMedium:
 		return i18n.T(EscalateLowMedium)
 	case w.Score == 0:
 		return i18n.T(EscalateZero)
@@ -98,7 +98,7 @@ func RiskWords(risk string) string { return i18n.T(riskWords[risk]) }
 
 // EarlyWarningLine is the chart's NEWS2 line: "NEWS2 14 – HIGH RISK
 // (06/12/2026 08:00): EMERGENCY: …".
-func EarlyWarningLine(w store.EarlyWarning) string {
+func EarlyWarningLine(w clinical.EarlyWarning) string {
 	if w.Incomplete {
 		return i18n.F(EarlyWarningIncomplete, DateTime(w.At))
 	}
@@ -119,7 +119,7 @@ const EarlyWarningIncomplete = "NEWS2 incomplete (%s): the newest set of vital s
 // EarlyWarningShort is the census row's NEWS2 with the time of its set:
 // "NEWS2 14 · 08:00", "NEWS2 incomplete · 08:00", with the date when the
 // set is not of today ("NEWS2 3 · 05/12 22:00").
-func EarlyWarningShort(w store.EarlyWarning, now time.Time) string {
+func EarlyWarningShort(w clinical.EarlyWarning, now time.Time) string {
 	at := ShortDateTime(w.At)
 	if sameDay(w.At, now) {
 		at = Clock(w.At)
@@ -131,7 +131,7 @@ func EarlyWarningShort(w store.EarlyWarning, now time.Time) string {
 }
 
 // oxygenText is "O2 2 L/min, FiO2 28 %", "air", or "".
-func oxygenText(v *store.VitalSigns) string {
+func oxygenText(v *clinical.VitalSigns) string {
 	if v.OnOxygen == nil {
 		return ""
 	}
@@ -153,7 +153,7 @@ func oxygenText(v *store.VitalSigns) string {
 
 // newsExtras are the NEWS2 fields of a set besides the classic vital signs:
 // oxygen, ACVPU, glucose.
-func newsExtras(v *store.VitalSigns) []string {
+func newsExtras(v *clinical.VitalSigns) []string {
 	var parts []string
 	if o := oxygenText(v); o != "" {
 		parts = append(parts, o)
@@ -167,26 +167,10 @@ func newsExtras(v *store.VitalSigns) []string {
 	return parts
 }
 
-// scores says which of a set's values score on their own in NEWS2 (1 or
-// more: outside the normal band), in the columns of the vitals table: BP,
-// HR, RR, T, SpO2. An unknown oxygen counts as air.
-func scores(v *store.VitalSigns) [5]bool {
-	var out [5]bool
-	onO2 := v.OnOxygen != nil && *v.OnOxygen
-	if v.Systolic != nil {
-		out[0] = store.ScoreSystolic(*v.Systolic) > 0
-	}
-	if v.HeartRate != nil {
-		out[1] = store.ScorePulse(*v.HeartRate) > 0
-	}
-	if v.RespiratoryRate != nil {
-		out[2] = store.ScoreRespiration(*v.RespiratoryRate) > 0
-	}
-	if v.Temperature != nil {
-		out[3] = store.ScoreTemperature(*v.Temperature) > 0
-	}
-	if v.SpO2 != nil {
-		out[4] = store.ScoreSpO2(*v.SpO2, onO2, v.SpO2Scale2) > 0
-	}
-	return out
+// scores says which of a set's values score on their own in NEWS2
+// (clinical.OutOfBandOf), in the columns of the vitals table: BP, HR, RR,
+// T, SpO2.
+func scores(v *clinical.VitalSigns) [5]bool {
+	o := clinical.OutOfBandOf(v)
+	return [5]bool{o.Systolic, o.Pulse, o.Respiration, o.Temperature, o.SpO2}
 }

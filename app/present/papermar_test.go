@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 func TestScheduledInANightShiftCrossesMidnight(t *testing.T) {
@@ -14,9 +14,9 @@ func TestScheduledInANightShiftCrossesMidnight(t *testing.T) {
 	if from != time.Date(2026, 11, 26, 23, 0, 0, 0, time.Local) || to != time.Date(2026, 11, 27, 7, 0, 0, 0, time.Local) {
 		t.Fatalf("span %v – %v", from, to)
 	}
-	m := store.Medication{Timing: store.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}}
+	m := clinical.Medication{Timing: clinical.Timing{Frequency: 1, Period: 4, PeriodUnit: "h"}}
 	var got []string
-	for _, t := range store.ScheduledIn(m, from, to) {
+	for _, t := range clinical.ScheduledIn(m, from, to) {
 		got = append(got, t.Format("02 15:04"))
 	}
 	if !slices.Equal(got, []string{"27 02:00", "27 06:00"}) {

@@ -2,6 +2,10 @@
 // the terminal and the printed pack alike: dates as dd/mm/yyyy and 24 h,
 // ages, the allergy banner, and the words that keep "none known" apart
 // from "none recorded". It holds no state and touches no disk.
+//
+// It says things; it decides nothing clinical. When a dose is due or
+// overdue, which record documents it, NEWS2 and its scores, PRN limits
+// and every check of an entry are package clinical's, which present calls.
 package present
 
 import (
@@ -11,6 +15,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -141,8 +146,8 @@ func Freshness(m store.Manifest, now time.Time) string {
 // section must never look like the source said there is nothing. The
 // sentence is looked up whole (the catalogue has it for each noun used), so
 // that each language can agree its words with the noun.
-func Empty(status store.SectionStatus, noun string) string {
-	if status == store.NoneKnown {
+func Empty(status clinical.SectionStatus, noun string) string {
+	if status == clinical.NoneKnown {
 		return i18n.T("No known " + noun + " (stated in the record)")
 	}
 	return i18n.T("No " + noun + " recorded – this does not mean there are none")
@@ -152,9 +157,9 @@ func Empty(status store.SectionStatus, noun string) string {
 // empty when it says so without asserting there is nothing (an IPS
 // section's empty reason): "No problems recorded – this does not mean
 // there are none (not available in the source)".
-func EmptyOf[T any](s store.Section[T], noun string) string {
+func EmptyOf[T any](s clinical.Section[T], noun string) string {
 	e := Empty(s.Status, noun)
-	if s.Status == store.NoneRecorded && s.EmptyReason != "" {
+	if s.Status == clinical.NoneRecorded && s.EmptyReason != "" {
 		e += " (" + EmptyReason(s.EmptyReason) + ")"
 	}
 	return e
@@ -180,8 +185,8 @@ func EmptyReason(code string) string {
 
 // ActiveAllergies are the allergies a nurse must see first: the active
 // ones and those with no clinical status (which may be active).
-func ActiveAllergies(c *store.Chart) []store.Allergy {
-	var out []store.Allergy
+func ActiveAllergies(c *clinical.Chart) []clinical.Allergy {
+	var out []clinical.Allergy
 	for _, a := range c.Allergies.Items {
 		if a.Active() {
 			out = append(out, a)
@@ -192,7 +197,7 @@ func ActiveAllergies(c *store.Chart) []store.Allergy {
 
 // AllergyBanner is the one-line allergy banner: the active allergies, or
 // the honest statement of why there are none to show.
-func AllergyBanner(c *store.Chart) string {
+func AllergyBanner(c *clinical.Chart) string {
 	banner := allergyBanner(c)
 	if c.Allergies.Unreadable {
 		banner += i18n.T(" – SOME ALLERGY RECORDS COULD NOT BE READ")
@@ -200,10 +205,10 @@ func AllergyBanner(c *store.Chart) string {
 	return banner
 }
 
-func allergyBanner(c *store.Chart) string {
+func allergyBanner(c *clinical.Chart) string {
 	active := ActiveAllergies(c)
 	if len(active) == 0 {
-		if c.Allergies.Status == store.Recorded {
+		if c.Allergies.Status == clinical.Recorded {
 			return AllergiesPrefix() + i18n.T("none active (only resolved or inactive allergies recorded)")
 		}
 		return AllergiesPrefix() + strings.ToUpper(EmptyOf(c.Allergies, "allergies"))
@@ -237,7 +242,7 @@ func CodeStatusPrefix() string { return i18n.T("CODE STATUS: ") }
 
 // CodeStatus is the code status line; "not recorded" is said out loud
 // because a missing DNR order must not read as "full code".
-func CodeStatus(c *store.Chart) string {
+func CodeStatus(c *clinical.Chart) string {
 	if s := c.CodeStatus(); s != "" {
 		if m := ResusMeaning(c.Resuscitation()); m != "" {
 			s += " (" + m + ")"
@@ -253,20 +258,15 @@ func CodeStatus(c *store.Chart) string {
 // resusMeanings say what each Belgian DNR code means, beside the words
 // the source used.
 var resusMeanings = map[string]string{
-	store.ResusDNR0: "DNR 0: no restriction, every treatment including resuscitation",
-	store.ResusDNR1: "DNR 1: no resuscitation; every other treatment goes on",
-	store.ResusDNR2: "DNR 2: no resuscitation, no new therapies, no ICU admission",
-	store.ResusDNR3: "DNR 3: comfort care only",
+	clinical.ResusDNR0: "DNR 0: no restriction, every treatment including resuscitation",
+	clinical.ResusDNR1: "DNR 1: no resuscitation; every other treatment goes on",
+	clinical.ResusDNR2: "DNR 2: no resuscitation, no new therapies, no ICU admission",
+	clinical.ResusDNR3: "DNR 3: comfort care only",
 }
 
 // ResusMeaning is what a Belgian DNR code means; "" for other levels,
 // whose words say it.
-func ResusMeaning(level string) string {
-	if m, ok := resusMeanings[level]; ok {
-		return i18n.T(m)
-	}
-	return ""
-}
+func ResusMeaning(level string) string { return i18n.Word(resusMeanings, level, "") }
 
 // ResusCell is the census row's code status cell, in the chart banner's
 // terms: "Full code", "DNR 0" (no restriction: not an order not to
@@ -274,11 +274,11 @@ func ResusMeaning(level string) string {
 // its words are not read here (the chart's banner says them).
 func ResusCell(level string) string {
 	switch level {
-	case store.ResusFullCode:
+	case clinical.ResusFullCode:
 		return i18n.X("census cell", "Full code") // short: the name beside it stays whole
-	case store.ResusDNR:
+	case clinical.ResusDNR:
 		return "DNR"
-	case store.ResusDNR0, store.ResusDNR1, store.ResusDNR2, store.ResusDNR3:
+	case clinical.ResusDNR0, clinical.ResusDNR1, clinical.ResusDNR2, clinical.ResusDNR3:
 		return "DNR " + level[len(level)-1:]
 	}
 	return ""
@@ -293,7 +293,7 @@ var vitalNames = map[string]string{
 }
 
 // ObservationName is the name to show for an observation.
-func ObservationName(o store.Observation) string {
+func ObservationName(o clinical.Observation) string {
 	if n, ok := vitalNames[o.Code]; ok {
 		return i18n.T(n)
 	}
@@ -333,7 +333,7 @@ func Unit(u string) string {
 }
 
 // Observation is "72 /min" or "120/80 mmHg", with the abnormal flag.
-func Observation(o store.Observation) string {
+func Observation(o clinical.Observation) string {
 	s := o.Value
 	if u := Unit(o.Unit); u != "" {
 		s += " " + u
@@ -349,7 +349,7 @@ func Observation(o store.Observation) string {
 }
 
 // Range is the reference range as "3.5–5.1", or "".
-func Range(o store.Observation) string {
+func Range(o clinical.Observation) string {
 	switch {
 	case o.RangeText != "":
 		return o.RangeText
@@ -366,7 +366,7 @@ func Range(o store.Observation) string {
 func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // MedicationLine is what a nurse reads of an order.
-func MedicationLine(m store.Medication) string {
+func MedicationLine(m clinical.Medication) string {
 	s := m.Name
 	if d := Dosage(m); d != "" {
 		s += " — " + d
@@ -389,7 +389,7 @@ func MedicationLine(m store.Medication) string {
 
 // Dosage is an order's dosage as written, with the infusion's rate as
 // ordered when the words do not already say it: "1000 mL IV at 125 mL/h".
-func Dosage(m store.Medication) string {
+func Dosage(m clinical.Medication) string {
 	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
 	if m.Rate == "" || strings.Contains(squash(m.Dosage), squash(m.Rate)) {
 		return m.Dosage
@@ -400,7 +400,7 @@ func Dosage(m store.Medication) string {
 // DoseAndRoute is the dose, route and (for an infusion) rate of an
 // order, as the form recording its dose shows them: "1000 mL IV at 125
 // mL/h".
-func DoseAndRoute(m store.Medication) string {
+func DoseAndRoute(m clinical.Medication) string {
 	s := strings.TrimSpace(m.Dose + " " + m.Route)
 	if m.Rate != "" {
 		s = strings.TrimSpace(s + i18n.F(" at %s", m.Rate))
@@ -548,7 +548,7 @@ const (
 	PrintLabelButton = "Print label"
 )
 
-// The code status form (a new entry kind: store.KindCodeStatus).
+// The code status form (a new entry kind: clinical.KindCodeStatus).
 const (
 	CodeStatusButton    = "Record code status"
 	CodeStatusTitle     = "Code status"
@@ -558,14 +558,14 @@ const (
 )
 
 // CodeStatusChoices are the levels the form offers, with their words:
-// store.ResusWords, the one table of code status words, which the journal
+// clinical.ResusWords, the one table of code status words, which the journal
 // and the EHR get too.
 var CodeStatusChoices = codeStatusChoices()
 
 func codeStatusChoices() []Choice {
-	cs := make([]Choice, 0, len(store.ResusLevels))
-	for _, level := range store.ResusLevels {
-		cs = append(cs, Choice{level, store.ResusWords[level]})
+	cs := make([]Choice, 0, len(clinical.ResusLevels))
+	for _, level := range clinical.ResusLevels {
+		cs = append(cs, Choice{level, clinical.ResusWords[level]})
 	}
 	return cs
 }
@@ -573,13 +573,13 @@ func codeStatusChoices() []Choice {
 // WithDowntimeCodeStatus is c with the newest code status recorded during
 // downtime (if any) in front of its alerts, so that the banners, the
 // census and the pack show what was stated last; c itself is unchanged.
-func WithDowntimeCodeStatus(c *store.Chart, entries []store.JournalEntry) *store.Chart {
-	a, ok := store.CodeStatusAlert(entries)
+func WithDowntimeCodeStatus(c *clinical.Chart, entries []store.JournalEntry) *clinical.Chart {
+	a, ok := clinical.CodeStatusAlert(entries)
 	if !ok {
 		return c
 	}
 	cc := *c
-	cc.Alerts.Items = append([]store.Alert{a}, c.Alerts.Items...)
+	cc.Alerts.Items = append([]clinical.Alert{a}, c.Alerts.Items...)
 	return &cc
 }
 

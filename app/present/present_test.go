@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -20,21 +21,21 @@ func TestAgeCountsWholeYearsOnTheDay(t *testing.T) {
 }
 
 func TestNoneKnownAndNoneRecordedNeverReadAlike(t *testing.T) {
-	known, recorded := Empty(store.NoneKnown, "allergies"), Empty(store.NoneRecorded, "allergies")
+	known, recorded := Empty(clinical.NoneKnown, "allergies"), Empty(clinical.NoneRecorded, "allergies")
 	if known == recorded || !strings.Contains(known, "No known allergies") || !strings.Contains(recorded, "does not mean there are none") {
 		t.Fatalf("%q / %q", known, recorded)
 	}
-	c := &store.Chart{}
+	c := &clinical.Chart{}
 	c.Settle()
 	if b := AllergyBanner(c); !strings.Contains(b, "NO ALLERGIES RECORDED") {
 		t.Fatalf("banner = %q", b)
 	}
-	c.Allergies = store.Section[store.Allergy]{Items: []store.Allergy{{Substance: "Latex", ClinicalStatus: "resolved"}}}
+	c.Allergies = clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Latex", ClinicalStatus: "resolved"}}}
 	c.Settle()
 	if b := AllergyBanner(c); !strings.Contains(b, "none active") {
 		t.Fatalf("banner = %q", b)
 	}
-	c.Allergies.Items = append(c.Allergies.Items, store.Allergy{Substance: "Penicillin", Criticality: "high",
+	c.Allergies.Items = append(c.Allergies.Items, clinical.Allergy{Substance: "Penicillin", Criticality: "high",
 		Reaction: "anaphylaxis", ClinicalStatus: "active", VerificationStatus: "unconfirmed"})
 	if b := AllergyBanner(c); b != "ALLERGIES: Penicillin (HIGH RISK, anaphylaxis, unconfirmed)" {
 		t.Fatalf("banner = %q", b)
@@ -42,7 +43,7 @@ func TestNoneKnownAndNoneRecordedNeverReadAlike(t *testing.T) {
 }
 
 func TestAMissingCodeStatusIsSaidOutLoud(t *testing.T) {
-	if s := CodeStatus(&store.Chart{}); s != "CODE STATUS: not recorded" {
+	if s := CodeStatus(&clinical.Chart{}); s != "CODE STATUS: not recorded" {
 		t.Fatal(s)
 	}
 }
@@ -62,22 +63,22 @@ func TestFreshnessTurnsAmberAfter15MinutesAndRedAfterAnHour(t *testing.T) {
 }
 
 func TestObservationsReadAsOnTheWard(t *testing.T) {
-	bp := store.Observation{Code: "85354-9", Name: "Blood pressure panel with all children optional", Value: "150/95", Unit: "mm[Hg]", Abnormal: true, Flag: "H"}
+	bp := clinical.Observation{Code: "85354-9", Name: "Blood pressure panel with all children optional", Value: "150/95", Unit: "mm[Hg]", Abnormal: true, Flag: "H"}
 	if n, v := ObservationName(bp), Observation(bp); n != "Blood pressure" || v != "150/95 mmHg [H]" {
 		t.Fatalf("%q %q", n, v)
 	}
-	pain := store.Observation{Code: "72514-3", Value: "3", Unit: "{score}"}
+	pain := clinical.Observation{Code: "72514-3", Value: "3", Unit: "{score}"}
 	if v := Observation(pain); v != "3" {
 		t.Fatalf("%q", v)
 	}
 	lo, hi := 3.5, 5.1
-	if r := Range(store.Observation{Low: &lo, High: &hi}); r != "3.5–5.1" {
+	if r := Range(clinical.Observation{Low: &lo, High: &hi}); r != "3.5–5.1" {
 		t.Fatal(r)
 	}
 }
 
 func TestAnOrderLineSaysPRNStatusAndLastDose(t *testing.T) {
-	m := store.Medication{Name: "Morphine 10 mg/mL", Dosage: "2.5 mg subcutaneous every 4 h", PRN: true, PRNReason: "pain",
+	m := clinical.Medication{Name: "Morphine 10 mg/mL", Dosage: "2.5 mg subcutaneous every 4 h", PRN: true, PRNReason: "pain",
 		Status: "on-hold", LastGiven: time.Date(2026, 11, 26, 4, 0, 0, 0, time.Local)}
 	want := "Morphine 10 mg/mL — 2.5 mg subcutaneous every 4 h (as needed for pain) [ON-HOLD]; last given 26/11/2026 04:00"
 	if got := MedicationLine(m); got != want {
@@ -109,7 +110,7 @@ func TestTheWarningSaysWhichGenerationOpenedAndWhy(t *testing.T) {
 }
 
 func TestUnreadableRecordsAreSaidOnTheBannersAndSections(t *testing.T) {
-	c := &store.Chart{}
+	c := &clinical.Chart{}
 	c.Allergies.Unreadable, c.Alerts.Unreadable, c.Labs.Unreadable = true, true, true
 	c.Settle()
 	if b := AllergyBanner(c); !strings.Contains(b, "NO ALLERGIES RECORDED") || !strings.HasSuffix(b, "SOME ALLERGY RECORDS COULD NOT BE READ") {

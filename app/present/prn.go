@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // PRNLines are what the MAR says of an order as needed besides its last
@@ -13,12 +13,12 @@ import (
 // (every 8 h)", or "now") and its maximum with what was given in that
 // period ("Maximum 1200 mg per 24 h: 400 mg given in that time"); soon
 // says the next is not yet allowed, over that the maximum is reached or
-// cannot be checked (a dose of unknown amount in the period).
+// cannot be checked (clinical.PRNLimits' TooSoon and AtMaximum).
 func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 	l := o.Limits
 	if iv := o.Order.Timing.Interval(); iv > 0 {
 		switch {
-		case l.NextAllowed.After(now):
+		case l.TooSoon(now):
 			lines = append(lines, i18n.F("Next allowed from %s (every %s)", DateTime(l.NextAllowed), everyHours(iv)))
 			soon = true
 		case !l.NextAllowed.IsZero():
@@ -30,7 +30,6 @@ func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 		switch {
 		case x.Doses > 0:
 			lines = append(lines, i18n.F("Maximum %d doses per %s: %d given in that time", x.Doses, per, l.InPeriod))
-			over = l.InPeriod >= x.Doses
 		case x.Amount > 0 && l.Unknown > 0:
 			// A dose of unknown amount: the total is not known.
 			if l.Unknown == 1 {
@@ -40,15 +39,13 @@ func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 				lines = append(lines, i18n.F("Maximum %s per %s: %s given in that time, and %d doses of unknown amount: check the total",
 					amountText(x.Amount, x.Unit), per, amountText(l.Amount, x.Unit), l.Unknown))
 			}
-			over = true
 		case x.Amount > 0:
 			lines = append(lines, i18n.F("Maximum %s per %s: %s given in that time", amountText(x.Amount, x.Unit), per, amountText(l.Amount, x.Unit)))
-			over = l.Amount >= x.Amount
 		}
 	} else {
 		lines = append(lines, i18n.T("No maximum per 24 h stated in the order"))
 	}
-	return lines, soon, over
+	return lines, soon, l.AtMaximum()
 }
 
 func amountText(n float64, unit string) string {
@@ -56,4 +53,4 @@ func amountText(n float64, unit string) string {
 }
 
 // everyHours is a PRN order's interval or period in hours: "4 h".
-func everyHours(d time.Duration) string { return i18n.F("%s h", store.Hours(d)) }
+func everyHours(d time.Duration) string { return i18n.F("%s h", clinical.Hours(d)) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -13,12 +14,12 @@ import (
 // per 24 h with what was given, counting the snapshot and the journal.
 func TestTheMARSaysWhenTheNextPRNDoseIsAllowedAndItsMaximum(t *testing.T) {
 	now := at(14, 0)
-	ibu := store.Medication{Name: "Ibuprofen 400 mg", Status: "active", PRN: true, LastGiven: at(14, 0),
-		Timing: store.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"}, MaxDose: &store.MaxDose{Amount: 1200, Unit: "mg", Hours: 24},
-		Source: store.Source{ID: "mr-ibu"}}
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{ibu}
-	c.Administrations.Items = []store.Administration{{Medication: "Ibuprofen", Status: "completed", Dose: "400 mg", Time: at(14, 0), OrderID: "mr-ibu"}}
+	ibu := clinical.Medication{Name: "Ibuprofen 400 mg", Status: "active", PRN: true, LastGiven: at(14, 0),
+		Timing: clinical.Timing{Frequency: 1, Period: 8, PeriodUnit: "h"}, MaxDose: &clinical.MaxDose{Amount: 1200, Unit: "mg", Hours: 24},
+		Source: clinical.Source{ID: "mr-ibu"}}
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{ibu}
+	c.Administrations.Items = []clinical.Administration{{Medication: "Ibuprofen", Status: "completed", Dose: "400 mg", Time: at(14, 0), OrderID: "mr-ibu"}}
 	v := NewMARView(c, nil, now)
 	lines, soon, over := PRNLines(v.PRN[0], now)
 	want := []string{"Next allowed from " + DateTime(at(22, 0)) + " (every 8 h)", "Maximum 1200 mg per 24 h: 400 mg given in that time"}
@@ -28,8 +29,8 @@ func TestTheMARSaysWhenTheNextPRNDoseIsAllowedAndItsMaximum(t *testing.T) {
 	// Two more recorded during downtime reach the maximum; one cancelled
 	// does not count.
 	dose := func(id string, h int) store.JournalEntry {
-		return store.JournalEntry{Entry: store.Entry{ID: id, Kind: store.KindMedication, ClinicalTime: at(h, 0),
-			Medication: &store.Administered{Outcome: store.OutcomeGiven, OrderID: "mr-ibu", Dose: &store.Quantity{Value: 400, Unit: "mg"}}}}
+		return store.JournalEntry{Entry: clinical.Entry{ID: id, Kind: clinical.KindMedication, ClinicalTime: at(h, 0),
+			Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, OrderID: "mr-ibu", Dose: &clinical.Quantity{Value: 400, Unit: "mg"}}}}
 	}
 	c.Administrations.Items[0].Time, ibu.LastGiven = at(0, 0), at(0, 0)
 	c.Medications.Items[0] = ibu

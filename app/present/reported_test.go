@@ -5,23 +5,23 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // reportedChart has one order and two reported medications, one of them
 // with a schedule that would put it on the MAR were it an order.
-func reportedChart() *store.Chart {
-	c := &store.Chart{}
-	c.Medications.Items = []store.Medication{
+func reportedChart() *clinical.Chart {
+	c := &clinical.Chart{}
+	c.Medications.Items = []clinical.Medication{
 		{Name: "Paracetamol 1 g", Status: "active", Dosage: "1 g oral at 08:00",
-			Timing: store.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}},
-			Source: store.Source{Type: "MedicationRequest", ID: "mr1"}},
-		{Name: "Anastrozole 1 mg tablet", Status: "active", Kind: store.MedReported, Dosage: "1 tablet Oral use once a day",
-			Timing:     store.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}},
+			Timing: clinical.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}},
+			Source: clinical.Source{Type: "MedicationRequest", ID: "mr1"}},
+		{Name: "Anastrozole 1 mg tablet", Status: "active", Kind: clinical.MedReported, Dosage: "1 tablet Oral use once a day",
+			Timing:     clinical.Timing{Frequency: 1, Period: 1, PeriodUnit: "d", TimesOfDay: []string{"08:00"}},
 			Start:      time.Date(2025, 6, 1, 12, 0, 0, 0, time.Local),
 			ReportedBy: "Dr. Synthetic GP", Asserted: time.Date(2026, 11, 20, 12, 0, 0, 0, time.Local),
-			Source: store.Source{Type: "MedicationStatement", ID: "ms1"}},
-		{Name: "Metoprolol", Status: "intended", Kind: store.MedReported, Source: store.Source{Type: "MedicationStatement", ID: "ms2"}},
+			Source: clinical.Source{Type: "MedicationStatement", ID: "ms1"}},
+		{Name: "Metoprolol", Status: "intended", Kind: clinical.MedReported, Source: clinical.Source{Type: "MedicationStatement", ID: "ms2"}},
 	}
 	c.Settle()
 	return c
@@ -50,7 +50,7 @@ func TestReportedMedicationsAreShownApartFromTheOrders(t *testing.T) {
 		t.Fatalf("orders section %+v", s)
 	}
 	// No reported medication: no section for them.
-	if ss := Sections(&store.Chart{}, asOf); len(ss) != 6 {
+	if ss := Sections(&clinical.Chart{}, asOf); len(ss) != 6 {
 		t.Fatalf("sections %q", titles(ss))
 	}
 }
@@ -69,7 +69,7 @@ func TestAReportedMedicationIsNeverADoseDue(t *testing.T) {
 }
 
 func TestAnEmptyReasonIsShownWithNoneRecorded(t *testing.T) {
-	c := &store.Chart{}
+	c := &clinical.Chart{}
 	c.Problems.EmptyReason = "unavailable"
 	c.Allergies.EmptyReason = "withheld"
 	c.Medications.EmptyReason = "notasked"
@@ -84,7 +84,7 @@ func TestAnEmptyReasonIsShownWithNoneRecorded(t *testing.T) {
 		t.Errorf("allergy banner: %q", b)
 	}
 	// An assertion wins: none known has no reason.
-	c.Problems.Assertion = &store.Source{Type: "Composition", ID: "c"}
+	c.Problems.Assertion = &clinical.Source{Type: "Composition", ID: "c"}
 	c.Settle()
 	if s := find(t, Sections(c, asOf), "Problems"); strings.Contains(s.Empty, "source") || c.Problems.EmptyReason != "" {
 		t.Errorf("problems: %q, reason %q", s.Empty, c.Problems.EmptyReason)

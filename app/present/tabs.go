@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -42,7 +43,7 @@ const ChartTabKeys = "Tabs by keyboard: Ctrl+1 Summary · Ctrl+2 MAR · Ctrl+3 V
 	"Ctrl+6 Notes · Ctrl+PgUp / Ctrl+PgDn: previous / next"
 
 // ProblemsSection is the Problems tab: the problem list, active ones first.
-func ProblemsSection(c *store.Chart) Section {
+func ProblemsSection(c *clinical.Chart) Section {
 	s := problems(c)
 	if c.Problems.Unreadable {
 		s.Warning = i18n.T(UnreadableSection)
@@ -52,7 +53,7 @@ func ProblemsSection(c *store.Chart) Section {
 
 // NotesSections are the Notes tab: the notes written during downtime on
 // this kiosk (entries may be nil), then the record's notes, newest first.
-func NotesSections(c *store.Chart, entries []store.JournalEntry) []Section {
+func NotesSections(c *clinical.Chart, entries []store.JournalEntry) []Section {
 	d := Section{Title: i18n.T("Notes written during downtime on this kiosk")}
 	sorted := append([]store.JournalEntry(nil), entries...)
 	sortNewestFirst(sorted)
@@ -123,7 +124,7 @@ func CensusCount(shown, all, filter int) string {
 
 // CensusNextDose is a census row's next dose: "next 14:00", or with its
 // date when it is not today "next 27/11 08:00"; "none due in 24 h".
-func CensusNextDose(d OpenDose, ok bool, now time.Time) string {
+func CensusNextDose(d clinical.OpenDose, ok bool, now time.Time) string {
 	if !ok {
 		return i18n.T("none due in 24 h")
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -52,7 +53,7 @@ var newsColumn = len(VitalColumns) - 3
 // VitalsTable lays out the chart's vital signs and those recorded during
 // downtime (entries may be nil), newest first; at the same time the
 // downtime row comes first.
-func VitalsTable(c *store.Chart, entries []store.JournalEntry) []VitalsRow {
+func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 	n := len(VitalColumns) - 1
 	byTime := map[time.Time]*VitalsRow{}
 	var rows []*VitalsRow
@@ -67,7 +68,7 @@ func VitalsTable(c *store.Chart, entries []store.JournalEntry) []VitalsRow {
 		col := slices.IndexFunc(vitalColumnCodes, func(codes []string) bool { return slices.Contains(codes, o.Code) })
 		value := o.Value
 		if o.Abnormal {
-			value = Observation(store.Observation{Value: o.Value, Abnormal: true, Flag: o.Flag})
+			value = Observation(clinical.Observation{Value: o.Value, Abnormal: true, Flag: o.Flag})
 		}
 		if col < 0 {
 			col, value = n-1, ObservationName(o)+" "+Observation(o) // after the NEWS2 column
@@ -94,10 +95,10 @@ func VitalsTable(c *store.Chart, entries []store.JournalEntry) []VitalsRow {
 		for i, out := range scores(v) {
 			r.Abnormal[i] = out
 		}
-		if w, ok := store.EarlyWarningOf(e.Entry); ok {
+		if w, ok := clinical.EarlyWarningOf(e.Entry); ok {
 			r.Cells[newsColumn] = trimFloat(float64(w.Score))
 			r.Risk = w.Risk
-			r.Abnormal[newsColumn] = w.Risk != store.RiskLow
+			r.Abnormal[newsColumn] = w.Risk != clinical.RiskLow
 		}
 		r.Cells[n-1] = joinSome("; ", strings.Join(newsExtras(v), ", "), DowntimeRecordedBy(e))
 		rows = append(rows, r)
@@ -149,7 +150,7 @@ const (
 // and SpO2 of the chart and of the downtime entries that hold, oldest
 // first, always these four in this order (a trend may have no points).
 // Values without a number (a measurement not taken) are left out.
-func VitalTrends(c *store.Chart, entries []store.JournalEntry) []VitalTrend {
+func VitalTrends(c *clinical.Chart, entries []store.JournalEntry) []VitalTrend {
 	trends := []VitalTrend{
 		{Name: TrendHeartRate, Unit: "/min"},
 		{Name: TrendSystolic, Unit: "mmHg"},
@@ -220,15 +221,15 @@ var LabColumns = []string{"Test", "Result", "Reference range", "Date/time"}
 
 // LabTable lists every laboratory result of the chart: the tests in the
 // order of their newest result, each with its results newest first.
-func LabTable(c *store.Chart) []LabRow {
-	byCode := map[string][]store.Observation{}
+func LabTable(c *clinical.Chart) []LabRow {
+	byCode := map[string][]clinical.Observation{}
 	for _, o := range c.Labs.Items {
 		byCode[o.Code] = append(byCode[o.Code], o)
 	}
 	var out []LabRow
-	for _, latest := range store.Latest(c.Labs.Items) {
+	for _, latest := range clinical.Latest(c.Labs.Items) {
 		results := slices.Clone(byCode[latest.Code])
-		slices.SortStableFunc(results, func(a, b store.Observation) int { return b.Time.Compare(a.Time) })
+		slices.SortStableFunc(results, func(a, b clinical.Observation) int { return b.Time.Compare(a.Time) })
 		for i, o := range results {
 			r := Range(o)
 			if r == "" {
@@ -242,10 +243,10 @@ func LabTable(c *store.Chart) []LabRow {
 }
 
 // LabsEmpty says why there are no results to show.
-func LabsEmpty(c *store.Chart) string { return Empty(c.Labs.Status, "laboratory results") }
+func LabsEmpty(c *clinical.Chart) string { return Empty(c.Labs.Status, "laboratory results") }
 
 // VitalsEmpty says why there are no vital signs to show.
-func VitalsEmpty(c *store.Chart) string { return Empty(c.Vitals.Status, "vital signs") }
+func VitalsEmpty(c *clinical.Chart) string { return Empty(c.Vitals.Status, "vital signs") }
 
 // DowntimeRecordedBy says who recorded an entry during downtime, and when:
 // "Recorded during downtime: RN Peeters, entered 26/11/2026 08:07", marked

@@ -5,17 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
 func num(f float64) *float64 { return &f }
 
-func vitalsChart() *store.Chart {
-	c := &store.Chart{}
-	obs := func(code, value string, n float64, unit string, when time.Time) store.Observation {
-		return store.Observation{Code: code, Value: value, Number: num(n), Unit: unit, Time: when}
+func vitalsChart() *clinical.Chart {
+	c := &clinical.Chart{}
+	obs := func(code, value string, n float64, unit string, when time.Time) clinical.Observation {
+		return clinical.Observation{Code: code, Value: value, Number: num(n), Unit: unit, Time: when}
 	}
-	c.Vitals.Items = []store.Observation{ // newest first, as the store keeps them
+	c.Vitals.Items = []clinical.Observation{
 		obs("8867-4", "112", 112, "/min", at(6, 0)),
 		obs("85354-9", "150/90", 150, "mm[Hg]", at(6, 0)),
 		obs("29463-7", "72", 72, "kg", at(6, 0)),
@@ -31,8 +32,8 @@ func TestVitalTrendsComeFromTheChartAndTheDowntimeEntries(t *testing.T) {
 	c := vitalsChart()
 	hr, spo2 := 96.0, 93.0
 	entries := []store.JournalEntry{
-		{Entry: store.Entry{ID: "v1", Kind: store.KindVitals, ClinicalTime: at(8, 0), Vitals: &store.VitalSigns{HeartRate: &hr, SpO2: &spo2}}},
-		{Entry: store.Entry{ID: "v0", Kind: store.KindVitals, ClinicalTime: at(7, 0), Vitals: &store.VitalSigns{HeartRate: &hr}},
+		{Entry: clinical.Entry{ID: "v1", Kind: clinical.KindVitals, ClinicalTime: at(8, 0), Vitals: &clinical.VitalSigns{HeartRate: &hr, SpO2: &spo2}}},
+		{Entry: clinical.Entry{ID: "v0", Kind: clinical.KindVitals, ClinicalTime: at(7, 0), Vitals: &clinical.VitalSigns{HeartRate: &hr}},
 			SupersededBy: "v9", Cancelled: true},
 	}
 	trends := VitalTrends(c, entries)
@@ -70,9 +71,9 @@ func TestVitalTrendsComeFromTheChartAndTheDowntimeEntries(t *testing.T) {
 }
 
 func TestLabsListEveryResultNewestFirstWithRanges(t *testing.T) {
-	c := &store.Chart{}
+	c := &clinical.Chart{}
 	lo, hi := 3.5, 5.1
-	c.Labs.Items = []store.Observation{
+	c.Labs.Items = []clinical.Observation{
 		{Code: "2823-3", Name: "Potassium", Value: "5.9", Unit: "mmol/L", Time: at(6, 0), Low: &lo, High: &hi, Abnormal: true, Flag: "H"},
 		{Code: "2951-2", Name: "Sodium", Value: "139", Unit: "mmol/L", Time: at(5, 0)},
 		{Code: "2823-3", Name: "Potassium", Value: "4.2", Unit: "mmol/L", Time: at(6, 0).AddDate(0, 0, -1), Low: &lo, High: &hi},
@@ -85,7 +86,7 @@ func TestLabsListEveryResultNewestFirstWithRanges(t *testing.T) {
 	if rows[0].Result != "5.9 mmol/L [H]" || !rows[0].Abnormal || rows[0].Range != "3.5–5.1" || rows[2].Range != "–" {
 		t.Errorf("first %+v, last range %q", rows[0], rows[2].Range)
 	}
-	if LabsEmpty(&store.Chart{}) != "No laboratory results recorded – this does not mean there are none" {
-		t.Errorf("empty %q", LabsEmpty(&store.Chart{}))
+	if LabsEmpty(&clinical.Chart{}) != "No laboratory results recorded – this does not mean there are none" {
+		t.Errorf("empty %q", LabsEmpty(&clinical.Chart{}))
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"lifeboat/app/paper"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -253,15 +254,15 @@ func (p *printer) totals() {
 }
 
 var kindOrder = []string{
-	string(store.KindMedication), string(store.KindVitals), string(store.KindNote), string(store.KindAllergy),
-	string(store.KindRegistration), string(store.KindTransfer), string(store.KindDischarge),
-	string(store.KindCancellation), string(store.KindDecision),
+	string(clinical.KindMedication), string(clinical.KindVitals), string(clinical.KindNote), string(clinical.KindAllergy),
+	string(clinical.KindRegistration), string(clinical.KindTransfer), string(clinical.KindDischarge),
+	string(clinical.KindCancellation), string(clinical.KindDecision),
 }
 
 var kindWords = map[string]string{
-	string(store.KindMedication): "Medication", string(store.KindVitals): "Vital signs", string(store.KindNote): "Note",
-	string(store.KindAllergy): "Allergy", string(store.KindRegistration): "Registration", string(store.KindTransfer): "Transfer",
-	string(store.KindDischarge): "Discharge", string(store.KindCancellation): "Cancellation", string(store.KindDecision): "Decision",
+	string(clinical.KindMedication): "Medication", string(clinical.KindVitals): "Vital signs", string(clinical.KindNote): "Note",
+	string(clinical.KindAllergy): "Allergy", string(clinical.KindRegistration): "Registration", string(clinical.KindTransfer): "Transfer",
+	string(clinical.KindDischarge): "Discharge", string(clinical.KindCancellation): "Cancellation", string(clinical.KindDecision): "Decision",
 }
 
 func kindWord(k string) string { return cmp.Or(kindWords[k], k) }
@@ -323,8 +324,8 @@ var conflictWords = map[string]string{
 }
 
 var actionWords = map[string]string{
-	store.DecisionPush: "push anyway as a new record", store.DecisionSkip: "skip",
-	store.DecisionLink: "link to an EHR patient", store.DecisionNewPatient: "create as a new patient",
+	clinical.DecisionPush: "push anyway as a new record", clinical.DecisionSkip: "skip",
+	clinical.DecisionLink: "link to an EHR patient", clinical.DecisionNewPatient: "create as a new patient",
 }
 
 func actionWord(a, linkTo string) string {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/reconcile"
@@ -56,32 +57,32 @@ func syntheticReport() *reconcile.Report {
 		},
 	}
 	rep.Items = []reconcile.Item{
-		{Entry: "3f6e2a10-1c2d-4e5f-8a9b-0c1d2e3f4a5b", Kind: store.KindMedication, Patient: "pat-1042", EHRPatient: "Patient/pat-1042",
+		{Entry: "3f6e2a10-1c2d-4e5f-8a9b-0c1d2e3f4a5b", Kind: clinical.KindMedication, Patient: "pat-1042", EHRPatient: "Patient/pat-1042",
 			Author: "Zoë Dubois", ClinicalTime: at(12, 2, 0), Outcome: reconcile.Conflict, Conflict: reconcile.ConflictOrderStopped,
 			Reason:   "the order was stopped in the EHR after the snapshot was taken",
 			Downtime: "Paracetamol 1 g PO given at 02:00",
 			Server:   &reconcile.Side{Reference: "MedicationRequest/mr-77", Value: "Paracetamol 1 g PO q6h: stopped", By: "Dr François Lefèvre", At: "2024-03-12T01:30:00+01:00"}},
-		{Entry: "9b2c1f0e-7d4a-4c3b-9a8e-2f1d0c9b8a71", Kind: store.KindMedication, Patient: "pat-1042",
+		{Entry: "9b2c1f0e-7d4a-4c3b-9a8e-2f1d0c9b8a71", Kind: clinical.KindMedication, Patient: "pat-1042",
 			Author: "Zoë Dubois", ClinicalTime: at(12, 4, 0), Outcome: reconcile.Create, Conflict: reconcile.ConflictOrderChanged,
 			Downtime: "Amoxicilline 1 g IV given", Server: &reconcile.Side{Reference: "MedicationRequest/mr-80", Value: "Amoxicilline 2 g IV q8h", By: "Dr François Lefèvre", At: "2024-03-11"},
-			Decision: &reconcile.Decided{Entry: "d-1", Action: store.DecisionPush, By: "Noël Garçon", At: at(12, 7, 30), Reason: "dose given as charted on paper; the pharmacist confirmed"}},
-		{Entry: "temp-77c1", Kind: store.KindRegistration, Patient: "TEMP-0003", Author: "Hélène Vandenbroucke-Dehaené",
+			Decision: &reconcile.Decided{Entry: "d-1", Action: clinical.DecisionPush, By: "Noël Garçon", At: at(12, 7, 30), Reason: "dose given as charted on paper; the pharmacist confirmed"}},
+		{Entry: "temp-77c1", Kind: clinical.KindRegistration, Patient: "TEMP-0003", Author: "Hélène Vandenbroucke-Dehaené",
 			ClinicalTime: at(11, 23, 10), Outcome: reconcile.NeedsLink, Reason: "a temporary patient registered during downtime",
 			Downtime: "Françoise Müller-Ängström, born 04/07/1951, F",
 			Candidates: []reconcile.Match{
 				{Patient: "pat-2201", Name: "Françoise Muller", BirthDate: "1951-07-04", Sex: "female", Score: 90, Why: "same birth date and sex; name alike"},
 				{Patient: "pat-3310", Name: "Françoise Martin", BirthDate: "1951-07-14", Sex: "female", Score: 40, Why: "sex; birth year"},
 			}},
-		{Entry: "note-5512", Kind: store.KindNote, Patient: "pat-1042", Author: "Hélène Vandenbroucke-Dehaené",
+		{Entry: "note-5512", Kind: clinical.KindNote, Patient: "pat-1042", Author: "Hélène Vandenbroucke-Dehaené",
 			ClinicalTime: at(12, 3, 15), Outcome: reconcile.Failed, Reason: "the server refused it: DocumentReference.content is required",
 			Downtime: longNote},
 	}
 	rep.Decisions = []reconcile.DecisionRecord{
-		{Decision: "d-1", Entry: "9b2c1f0e-7d4a-4c3b-9a8e-2f1d0c9b8a71", Action: store.DecisionPush, By: "Noël Garçon", At: at(12, 7, 30),
+		{Decision: "d-1", Entry: "9b2c1f0e-7d4a-4c3b-9a8e-2f1d0c9b8a71", Action: clinical.DecisionPush, By: "Noël Garçon", At: at(12, 7, 30),
 			Reason: "dose given as charted on paper; the pharmacist confirmed"},
-		{Decision: "d-2", Entry: "reg-0001", Action: store.DecisionLink, LinkTo: "pat-2044", By: "Noël Garçon", At: at(12, 7, 31),
+		{Decision: "d-2", Entry: "reg-0001", Action: clinical.DecisionLink, LinkTo: "pat-2044", By: "Noël Garçon", At: at(12, 7, 31),
 			Reason: "same person: checked the identity bracelet"},
-		{Decision: "d-3", Entry: "med-0409", Action: store.DecisionSkip, By: "Zoë Dubois", At: at(12, 7, 33),
+		{Decision: "d-3", Entry: "med-0409", Action: clinical.DecisionSkip, By: "Zoë Dubois", At: at(12, 7, 33),
 			Reason: "duplicate of the dose recorded by the night pharmacist"},
 	}
 	return rep

@@ -11,6 +11,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -103,7 +104,7 @@ func newDetailView(m *mainView, r *row) *detailView {
 // actions adds the actions that fit the item's kind and outcome.
 func (d *detailView) actions() {
 	it := d.r.it
-	registration := it.Kind == store.KindRegistration
+	registration := it.Kind == clinical.KindRegistration
 	link := it.Outcome == reconcile.NeedsLink ||
 		it.Conflict == reconcile.ConflictPatientMerged || it.Conflict == reconcile.ConflictPatientMissing
 
@@ -114,7 +115,7 @@ func (d *detailView) actions() {
 			d.body.Add(wrapped(i18n.T("The EHR proposed no patient: search for the record in the EHR and link it by its id, or create a new patient.")))
 		}
 		for i, c := range it.Candidates {
-			b := widget.NewButton(i18n.T("Link to this patient"), func() { d.decide(store.DecisionLink, c.Patient) })
+			b := widget.NewButton(i18n.T("Link to this patient"), func() { d.decide(clinical.DecisionLink, c.Patient) })
 			d.links = append(d.links, b)
 			d.body.Add(container.NewBorder(nil, nil, nil, b, wrapped(candidateLine(i, c))))
 		}
@@ -138,18 +139,18 @@ func (d *detailView) actions() {
 
 	row := container.NewHBox()
 	if registration && it.Outcome == reconcile.NeedsLink {
-		d.newPatient = widget.NewButton(i18n.T("Create as new patient"), func() { d.decide(store.DecisionNewPatient, "") })
+		d.newPatient = widget.NewButton(i18n.T("Create as new patient"), func() { d.decide(clinical.DecisionNewPatient, "") })
 		row.Add(d.newPatient)
 	}
 	if it.Outcome != reconcile.NeedsLink {
-		d.push = widget.NewButton(i18n.T("Push anyway"), func() { d.decide(store.DecisionPush, "") })
+		d.push = widget.NewButton(i18n.T("Push anyway"), func() { d.decide(clinical.DecisionPush, "") })
 		row.Add(d.push)
 		if editable(it.Kind) {
 			d.edit = widget.NewButton(i18n.T("Edit then push…"), d.openEdit)
 			row.Add(d.edit)
 		}
 	}
-	d.skip = widget.NewButton(i18n.T("Skip"), func() { d.decide(store.DecisionSkip, "") })
+	d.skip = widget.NewButton(i18n.T("Skip"), func() { d.decide(clinical.DecisionSkip, "") })
 	row.Add(d.skip)
 	d.body.Add(row)
 
@@ -223,7 +224,7 @@ func (d *detailView) linkByID() {
 		d.m.w.focus(d.linkID)
 		return
 	}
-	d.decide(store.DecisionLink, id)
+	d.decide(clinical.DecisionLink, id)
 }
 
 // decide records the decision; push and skip need a reason.
@@ -232,9 +233,9 @@ func (d *detailView) decide(action, linkTo string) {
 		return
 	}
 	reason := strings.TrimSpace(d.reason.Text)
-	if reason == "" && (action == store.DecisionPush || action == store.DecisionSkip) {
+	if reason == "" && (action == clinical.DecisionPush || action == clinical.DecisionSkip) {
 		msg := i18n.T("Say why it is skipped: type the reason first.")
-		if action == store.DecisionPush {
+		if action == clinical.DecisionPush {
 			msg = i18n.T("Say why it is pushed anyway: type the reason first.")
 		}
 		d.say(msg, widget.DangerImportance)
@@ -273,9 +274,9 @@ func (d *detailView) closeEdit() {
 }
 
 // editable says whether edit then push fits entries of kind k.
-func editable(k store.Kind) bool {
+func editable(k clinical.Kind) bool {
 	switch k {
-	case store.KindMedication, store.KindVitals, store.KindNote, store.KindAllergy:
+	case clinical.KindMedication, clinical.KindVitals, clinical.KindNote, clinical.KindAllergy:
 		return true
 	}
 	return false

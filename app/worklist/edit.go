@@ -12,7 +12,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // editForm corrects an entry before it is pushed: a form prefilled from
@@ -30,7 +30,7 @@ type editForm struct {
 	cancel  *widget.Button
 	first   fyne.Focusable
 	// build puts the form's values into a payload of the entry's kind.
-	build func(*store.Entry) error
+	build func(*clinical.Entry) error
 }
 
 func newEditForm(d *detailView) *editForm {
@@ -68,7 +68,7 @@ func newEditForm(d *detailView) *editForm {
 	}
 
 	switch orig.Kind {
-	case store.KindMedication:
+	case clinical.KindMedication:
 		m := orig.Medication
 		value, unit := "", ""
 		if m.Dose != nil {
@@ -78,7 +78,7 @@ func newEditForm(d *detailView) *editForm {
 		field(doseUnitLabel, unit)
 		field(routeLabel, m.Route)
 		field(siteLabel, m.Site)
-		f.build = func(e *store.Entry) error {
+		f.build = func(e *clinical.Entry) error {
 			c := *m
 			c.Route, c.Site, c.Dose = text(routeLabel), text(siteLabel), nil
 			if v := text(doseValueLabel); v != "" {
@@ -86,12 +86,12 @@ func newEditForm(d *detailView) *editForm {
 				if err != nil {
 					return err
 				}
-				c.Dose = &store.Quantity{Value: x, Unit: text(doseUnitLabel)}
+				c.Dose = &clinical.Quantity{Value: x, Unit: text(doseUnitLabel)}
 			}
 			e.Medication = &c
 			return nil
 		}
-	case store.KindVitals:
+	case clinical.KindVitals:
 		v := orig.Vitals
 		vitals := []struct {
 			label string
@@ -105,7 +105,7 @@ func newEditForm(d *detailView) *editForm {
 			}
 			field(x.label, s)
 		}
-		f.build = func(e *store.Entry) error {
+		f.build = func(e *clinical.Entry) error {
 			c := *v // oxygen, ACVPU, glucose and the SpO2 scale are kept as recorded
 			for _, x := range []struct {
 				label string
@@ -124,17 +124,17 @@ func newEditForm(d *detailView) *editForm {
 			e.Vitals = &c
 			return nil
 		}
-	case store.KindNote:
+	case clinical.KindNote:
 		note := newTextArea(5)
 		note.SetText(orig.Note.Text)
 		f.fields[noteLabel] = &note.Entry
 		form.Append(i18n.T("Note"), note)
 		f.first = note
-		f.build = func(e *store.Entry) error {
-			e.Note = &store.NursingNote{Text: strings.TrimSpace(note.Text)}
+		f.build = func(e *clinical.Entry) error {
+			e.Note = &clinical.NursingNote{Text: strings.TrimSpace(note.Text)}
 			return nil
 		}
-	case store.KindAllergy:
+	case clinical.KindAllergy:
 		a := orig.Allergy
 		field(substanceLabel, a.Substance)
 		field(reactionLabel, a.Reaction)
@@ -142,8 +142,8 @@ func newEditForm(d *detailView) *editForm {
 		choice(categoryLabel, allergyCategories, a.Category)
 		choice(severityLabel, allergySeverities, a.Severity)
 		choice(critLabel, allergyCriticities, a.Criticality)
-		f.build = func(e *store.Entry) error {
-			e.Allergy = &store.NewAllergy{Substance: text(substanceLabel), Reaction: text(reactionLabel),
+		f.build = func(e *clinical.Entry) error {
+			e.Allergy = &clinical.NewAllergy{Substance: text(substanceLabel), Reaction: text(reactionLabel),
 				Type: picked(typeLabel, allergyTypes), Category: picked(categoryLabel, allergyCategories),
 				Severity: picked(severityLabel, allergySeverities), Criticality: picked(critLabel, allergyCriticities)}
 			return nil
@@ -182,7 +182,7 @@ func (f *editForm) submit() {
 		return
 	}
 	orig := d.r.entry.Entry
-	var p store.Entry
+	var p clinical.Entry
 	if err := f.build(&p); err != nil {
 		d.say(err.Error(), widget.DangerImportance)
 		return
@@ -199,7 +199,7 @@ func (f *editForm) submit() {
 	}
 	d.say(i18n.T("Recording the decision…"), widget.MediumImportance)
 	d.setBusy(true)
-	edit := func(c *store.Entry) error {
+	edit := func(c *clinical.Entry) error {
 		c.Medication, c.Vitals, c.Note, c.Allergy = p.Medication, p.Vitals, p.Note, p.Allergy
 		return nil
 	}
@@ -217,7 +217,7 @@ func (f *editForm) submit() {
 }
 
 // samePayload says whether the form changed nothing.
-func samePayload(orig, p store.Entry) bool {
+func samePayload(orig, p clinical.Entry) bool {
 	a, _ := json.Marshal([]any{orig.Medication, orig.Vitals, orig.Note, orig.Allergy})
 	b, _ := json.Marshal([]any{p.Medication, p.Vitals, p.Note, p.Allergy})
 	return string(a) == string(b)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"lifeboat/app/i18n"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -47,25 +48,20 @@ const (
 	critLabel      = "Criticality"
 )
 
-var kindWords = map[store.Kind]string{
-	store.KindMedication:   "medication",
-	store.KindVitals:       "vital signs",
-	store.KindNote:         "note",
-	store.KindAllergy:      "allergy",
-	store.KindRegistration: "registration",
-	store.KindTransfer:     "transfer",
-	store.KindDischarge:    "discharge",
-	store.KindCancellation: "cancellation",
-	store.KindDecision:     "decision",
-	store.KindCodeStatus:   "code status",
+var kindWords = map[clinical.Kind]string{
+	clinical.KindMedication:   "medication",
+	clinical.KindVitals:       "vital signs",
+	clinical.KindNote:         "note",
+	clinical.KindAllergy:      "allergy",
+	clinical.KindRegistration: "registration",
+	clinical.KindTransfer:     "transfer",
+	clinical.KindDischarge:    "discharge",
+	clinical.KindCancellation: "cancellation",
+	clinical.KindDecision:     "decision",
+	clinical.KindCodeStatus:   "code status",
 }
 
-func kindWord(k store.Kind) string {
-	if w, ok := kindWords[k]; ok {
-		return i18n.T(w)
-	}
-	return string(k)
-}
+func kindWord(k clinical.Kind) string { return i18n.Word(kindWords, k, string(k)) }
 
 var outcomeWords = map[reconcile.Outcome]string{
 	reconcile.Conflict:     "CONFLICT",
@@ -77,12 +73,7 @@ var outcomeWords = map[reconcile.Outcome]string{
 	reconcile.Nothing:      "NOTHING TO PUSH",
 }
 
-func outcomeWord(o reconcile.Outcome) string {
-	if w, ok := outcomeWords[o]; ok {
-		return i18n.T(w)
-	}
-	return string(o)
-}
+func outcomeWord(o reconcile.Outcome) string { return i18n.Word(outcomeWords, o, string(o)) }
 
 var conflictWords = map[string]string{
 	reconcile.ConflictOrderStopped:    "the order was stopped",
@@ -95,12 +86,7 @@ var conflictWords = map[string]string{
 	reconcile.ConflictCorrectsPushed:  "it corrects an entry already pushed",
 }
 
-func conflictWord(c string) string {
-	if w, ok := conflictWords[c]; ok {
-		return i18n.T(w)
-	}
-	return c
-}
+func conflictWord(c string) string { return i18n.Word(conflictWords, c, c) }
 
 var stateWords = map[string]string{
 	store.StateCreated:      "created in the EHR",
@@ -111,12 +97,7 @@ var stateWords = map[string]string{
 	store.StateLocal:        "kept on the kiosk",
 }
 
-func stateWord(s string) string {
-	if w, ok := stateWords[s]; ok {
-		return i18n.T(w)
-	}
-	return s
-}
+func stateWord(s string) string { return i18n.Word(stateWords, s, s) }
 
 // The plan's own words: sync/reconcile writes them in English into the
 // report (an item's reason, the EHR side's value, why a patient is

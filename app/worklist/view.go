@@ -11,6 +11,7 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -254,13 +255,13 @@ func actionWord(d *reconcile.Decided, edited bool) string {
 	switch {
 	case edited:
 		return i18n.T("corrected, the correction pushed")
-	case d.Action == store.DecisionPush:
+	case d.Action == clinical.DecisionPush:
 		return i18n.T("push anyway")
-	case d.Action == store.DecisionSkip:
+	case d.Action == clinical.DecisionSkip:
 		return i18n.T("skip")
-	case d.Action == store.DecisionLink:
+	case d.Action == clinical.DecisionLink:
 		return i18n.F("link to EHR patient %s", d.LinkTo)
-	case d.Action == store.DecisionNewPatient:
+	case d.Action == clinical.DecisionNewPatient:
 		return i18n.T("create as a new patient")
 	}
 	return d.Action

@@ -29,6 +29,7 @@ import (
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -219,7 +220,7 @@ func patientNames(ctx context.Context, dir string, keys *store.Keys, rep *reconc
 	names := map[string]string{}
 	need := false
 	for _, it := range rep.Items {
-		if !store.IsTemporaryID(it.Patient) {
+		if !clinical.IsTemporaryID(it.Patient) {
 			need = true
 		}
 	}
@@ -252,10 +253,10 @@ func buildRows(ctx context.Context, j *store.Journal, rep *reconcile.Report, nam
 	decisions := map[string]store.JournalEntry{} // the latest decision on each entry
 	for _, e := range entries {
 		byID[e.ID] = e
-		if e.Kind == store.KindDecision && e.Decision != nil {
+		if e.Kind == clinical.KindDecision && e.Decision != nil {
 			decisions[e.Decision.Entry] = e
 		}
-		if e.Kind == store.KindRegistration && e.Registration != nil && !e.Cancelled {
+		if e.Kind == clinical.KindRegistration && e.Registration != nil && !e.Cancelled {
 			names[e.Patient] = present.RegistrationName(*e.Registration)
 		}
 	}
@@ -286,7 +287,7 @@ func buildRows(ctx context.Context, j *store.Journal, rep *reconcile.Report, nam
 	return rows, nil
 }
 
-func decidedOf(d store.Entry) *reconcile.Decided {
+func decidedOf(d clinical.Entry) *reconcile.Decided {
 	return &reconcile.Decided{Entry: d.ID, Action: d.Decision.Action, Reason: d.Decision.Reason,
 		LinkTo: d.Decision.LinkTo, By: d.Author, At: d.ClinicalTime}
 }
@@ -360,7 +361,7 @@ func (w *Worklist) decide(r *row, action, linkTo, reason string, done func(error
 // correct records a correction of r's entry (made by edit from the
 // original) and a decision to push it, in one transaction, off the UI
 // thread: the original is then superseded and not pushed.
-func (w *Worklist) correct(r *row, edit func(*store.Entry) error, careBy, reason string, done func(error)) {
+func (w *Worklist) correct(r *row, edit func(*clinical.Entry) error, careBy, reason string, done func(error)) {
 	session, j, user, now := w.session, w.journal, w.user, w.opt.Now()
 	w.work.Add(1)
 	go func() {
@@ -381,7 +382,7 @@ func (w *Worklist) correct(r *row, edit func(*store.Entry) error, careBy, reason
 
 // refusal is the one sentence of a decision or correction refused.
 func refusal(err error) string {
-	var inv *store.InvalidEntryError
+	var inv *clinical.InvalidEntryError
 	switch {
 	case errors.As(err, &inv):
 		return i18n.F("Not recorded: %s", inv.Reason)

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/ui/uitest"
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/reconcile"
@@ -27,7 +28,7 @@ func init() { uitest.Hold() }
 // sealed report that left each for a person.
 type fixture struct {
 	dir, keyFile, key string
-	reg, med, allergy store.Entry
+	reg, med, allergy clinical.Entry
 	plan              time.Time
 }
 
@@ -43,15 +44,15 @@ func newFixture(t *testing.T) *fixture {
 	defer j.Close()
 	now := time.Now()
 	f := &fixture{dir: dir, key: v.Recovery, plan: now.Add(-10 * time.Minute)}
-	f.reg = store.Entry{Kind: store.KindRegistration, ClinicalTime: now.Add(-3 * time.Hour),
-		Registration: &store.Registration{Family: "Doe", Given: "Jane", Sex: "female", BirthDate: "1961-04-02", Ward: "4B"}}
-	f.med = store.Entry{Kind: store.KindMedication, Patient: "p1", ClinicalTime: now.Add(-2 * time.Hour),
-		BasedOn: []store.Version{{Type: "MedicationRequest", ID: "m1", VersionID: "1"}},
-		Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: "Amoxicillin", OrderID: "m1",
-			Dose: &store.Quantity{Value: 500, Unit: "mg"}, Route: "oral"}}
-	f.allergy = store.Entry{Kind: store.KindAllergy, Patient: "p1", ClinicalTime: now.Add(-time.Hour),
-		Allergy: &store.NewAllergy{Substance: "Latex", Reaction: "rash", Severity: "mild"}}
-	for _, e := range []*store.Entry{&f.reg, &f.med, &f.allergy} {
+	f.reg = clinical.Entry{Kind: clinical.KindRegistration, ClinicalTime: now.Add(-3 * time.Hour),
+		Registration: &clinical.Registration{Family: "Doe", Given: "Jane", Sex: "female", BirthDate: "1961-04-02", Ward: "4B"}}
+	f.med = clinical.Entry{Kind: clinical.KindMedication, Patient: "p1", ClinicalTime: now.Add(-2 * time.Hour),
+		BasedOn: []clinical.Version{{Type: "MedicationRequest", ID: "m1", VersionID: "1"}},
+		Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: "Amoxicillin", OrderID: "m1",
+			Dose: &clinical.Quantity{Value: 500, Unit: "mg"}, Route: "oral"}}
+	f.allergy = clinical.Entry{Kind: clinical.KindAllergy, Patient: "p1", ClinicalTime: now.Add(-time.Hour),
+		Allergy: &clinical.NewAllergy{Substance: "Latex", Reaction: "rash", Severity: "mild"}}
+	for _, e := range []*clinical.Entry{&f.reg, &f.med, &f.allergy} {
 		author := "RN Peeters"
 		if err := j.Stamp(e, author, now.Add(-30*time.Minute)); err != nil {
 			t.Fatal(err)
@@ -64,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 		Started: f.plan.Add(-time.Minute), Finished: f.plan,
 		Totals: reconcile.Totals{Created: 12, AlreadyThere: 3, Conflict: 1, NeedsLink: 1, Failed: 1},
 		Items: []reconcile.Item{
-			{Entry: f.reg.ID, Seq: 1, Kind: store.KindRegistration, Patient: f.reg.Patient, Author: "RN Peeters",
+			{Entry: f.reg.ID, Seq: 1, Kind: clinical.KindRegistration, Patient: f.reg.Patient, Author: "RN Peeters",
 				ClinicalTime: f.reg.ClinicalTime, Outcome: reconcile.NeedsLink,
 				Reason:   "a patient registered during downtime: link to an EHR record or create a new one",
 				Downtime: "Registered as " + f.reg.Patient + ": Doe, Jane · female · born 02/04/1961 · 4B",
@@ -72,12 +73,12 @@ func newFixture(t *testing.T) *fixture {
 					{Patient: "pat-77", Name: "Doe, Jane", BirthDate: "1961-04-02", Sex: "female", Score: 95, Why: "name, birth date and sex match"},
 					{Patient: "pat-78", Name: "Doe, Janet", BirthDate: "1961-04-20", Sex: "female", Score: 60, Why: "family name and sex match"},
 				}},
-			{Entry: f.med.ID, Seq: 2, Kind: store.KindMedication, Patient: "p1", EHRPatient: "Patient/p1", Author: "RN Peeters",
+			{Entry: f.med.ID, Seq: 2, Kind: clinical.KindMedication, Patient: "p1", EHRPatient: "Patient/p1", Author: "RN Peeters",
 				ClinicalTime: f.med.ClinicalTime, Outcome: reconcile.Conflict, Conflict: reconcile.ConflictOrderStopped,
 				Reason: "the order is stopped in the EHR now", Downtime: "Amoxicillin · 500 mg · oral · given",
 				Server: &reconcile.Side{Reference: "MedicationRequest/m1", Value: "Amoxicillin 500 mg, three times a day (stopped)",
 					By: "Dr Claes", At: now.Add(-5 * time.Hour).UTC().Format(time.RFC3339)}},
-			{Entry: f.allergy.ID, Seq: 3, Kind: store.KindAllergy, Patient: "p1", EHRPatient: "Patient/p1", Author: "RN Peeters",
+			{Entry: f.allergy.ID, Seq: 3, Kind: clinical.KindAllergy, Patient: "p1", EHRPatient: "Patient/p1", Author: "RN Peeters",
 				ClinicalTime: f.allergy.ClinicalTime, Outcome: reconcile.Failed,
 				Reason: "the server refused it: 422 the substance code is unknown", Downtime: "New allergy: Latex (rash; mild)"},
 		}}
@@ -158,7 +159,7 @@ func decisions(t *testing.T, f *fixture) []store.JournalEntry {
 	return all
 }
 
-func ofKind(all []store.JournalEntry, k store.Kind) []store.JournalEntry {
+func ofKind(all []store.JournalEntry, k clinical.Kind) []store.JournalEntry {
 	var out []store.JournalEntry
 	for _, e := range all {
 		if e.Kind == k {
@@ -255,19 +256,19 @@ func TestSkipNeedsAReasonAndIsJournaled(t *testing.T) {
 	if d.message.Text != "Say why it is skipped: type the reason first." {
 		t.Fatalf("message %q", d.message.Text)
 	}
-	if n := len(ofKind(decisions(t, f), store.KindDecision)); n != 0 {
+	if n := len(ofKind(decisions(t, f), clinical.KindDecision)); n != 0 {
 		t.Fatalf("%d decisions recorded without a reason", n)
 	}
 	test.Type(d.reason, "recorded by hand in the EHR by the pharmacist")
 	test.Tap(d.skip)
 	w.Wait()
 	uitest.Drain()
-	ds := ofKind(decisions(t, f), store.KindDecision)
+	ds := ofKind(decisions(t, f), clinical.KindDecision)
 	if len(ds) != 1 {
 		t.Fatalf("%d decisions, want 1 (message %q)", len(ds), d.message.Text)
 	}
 	got := ds[0]
-	if got.Decision.Entry != f.allergy.ID || got.Decision.Action != store.DecisionSkip ||
+	if got.Decision.Entry != f.allergy.ID || got.Decision.Action != clinical.DecisionSkip ||
 		got.Decision.Reason != "recorded by hand in the EHR by the pharmacist" || got.Author != "HIM Janssens" {
 		t.Fatalf("decision %+v by %q", got.Decision, got.Author)
 	}
@@ -301,8 +302,8 @@ func TestLinkingToACandidateRecordsTheLink(t *testing.T) {
 	test.Tap(d.links[0])
 	w.Wait()
 	uitest.Drain()
-	ds := ofKind(decisions(t, f), store.KindDecision)
-	if len(ds) != 1 || ds[0].Decision.Action != store.DecisionLink || ds[0].Decision.LinkTo != "pat-77" ||
+	ds := ofKind(decisions(t, f), clinical.KindDecision)
+	if len(ds) != 1 || ds[0].Decision.Action != clinical.DecisionLink || ds[0].Decision.LinkTo != "pat-77" ||
 		ds[0].Decision.Entry != f.reg.ID {
 		t.Fatalf("decisions %+v (message %q)", ds, d.message.Text)
 	}
@@ -334,7 +335,7 @@ func TestEditThenPushRecordsACorrectionAndItsPush(t *testing.T) {
 	w.Wait()
 	uitest.Drain()
 	all := decisions(t, f)
-	meds := ofKind(all, store.KindMedication)
+	meds := ofKind(all, clinical.KindMedication)
 	if len(meds) != 2 {
 		t.Fatalf("%d medication entries, want the original and its correction (message %q)", len(meds), d.message.Text)
 	}
@@ -344,8 +345,8 @@ func TestEditThenPushRecordsACorrectionAndItsPush(t *testing.T) {
 		len(corr.BasedOn) != 1 || corr.Author != "HIM Janssens" {
 		t.Fatalf("correction %+v", corr)
 	}
-	ds := ofKind(all, store.KindDecision)
-	if len(ds) != 1 || ds[0].Decision.Entry != corr.ID || ds[0].Decision.Action != store.DecisionPush ||
+	ds := ofKind(all, clinical.KindDecision)
+	if len(ds) != 1 || ds[0].Decision.Entry != corr.ID || ds[0].Decision.Action != clinical.DecisionPush ||
 		ds[0].Decision.Reason != "the paper MAR says 1000 mg" {
 		t.Fatalf("decisions %+v", ds)
 	}
@@ -371,8 +372,8 @@ func TestPushAnywayAndNewPatientLeaveTheList(t *testing.T) {
 	test.Tap(d.newPatient)
 	w.Wait()
 	uitest.Drain()
-	ds := ofKind(decisions(t, f), store.KindDecision)
-	if len(ds) != 2 || ds[0].Decision.Action != store.DecisionPush || ds[1].Decision.Action != store.DecisionNewPatient {
+	ds := ofKind(decisions(t, f), clinical.KindDecision)
+	if len(ds) != 2 || ds[0].Decision.Action != clinical.DecisionPush || ds[1].Decision.Action != clinical.DecisionNewPatient {
 		t.Fatalf("decisions %+v", ds)
 	}
 	if len(w.main.shown) != 1 || w.main.current != w.main.shown[0] {

@@ -16,6 +16,7 @@ import (
 	"filippo.io/age"
 	_ "modernc.org/sqlite" // the journal is SQLite
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -23,7 +24,7 @@ import (
 // inserts it into the journal after its last entry, without a signature
 // (no one without the passphrase can make one). It returns the sequence
 // number it took.
-func ForgeEntry(dir string, e store.Entry) (int64, error) {
+func ForgeEntry(dir string, e clinical.Entry) (int64, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
 	if err != nil {
 		return 0, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/synthetic"
@@ -13,7 +14,7 @@ import (
 
 // SyntheticCharts are the charts of a synthetic ward of n patients (seed,
 // data time asOf), read through sync/fhir as any FHIR input is.
-func SyntheticCharts(t testing.TB, n int, seed uint64, asOf time.Time) []store.Chart {
+func SyntheticCharts(t testing.TB, n int, seed uint64, asOf time.Time) []clinical.Chart {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "ndjson")
 	if _, err := synthetic.WriteNDJSON(dir, synthetic.Options{Patients: n, Seed: seed, AsOf: asOf}); err != nil {
@@ -32,7 +33,7 @@ func SyntheticCharts(t testing.TB, n int, seed uint64, asOf time.Time) []store.C
 
 // SyntheticWard is SyntheticCharts built into a ward (closed when the test
 // ends), with its charts.
-func SyntheticWard(t testing.TB, n int, seed uint64, asOf time.Time) (*store.Ward, []store.Chart) {
+func SyntheticWard(t testing.TB, n int, seed uint64, asOf time.Time) (*store.Ward, []clinical.Chart) {
 	t.Helper()
 	charts := SyntheticCharts(t, n, seed, asOf)
 	w, err := store.BuildWard(context.Background(), charts)

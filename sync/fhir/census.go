@@ -7,7 +7,7 @@ import (
 	"time"
 	"unicode"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // Selection says which patients a census holds. Exactly one field must be
@@ -24,7 +24,7 @@ type Selection struct {
 // room, bed, then name (patients without a place last). A selection that
 // finds nobody is an error (ErrEmptyCensus): an empty census must never
 // pass for a good one.
-func (im *Import) Census(sel Selection) ([]store.Chart, error) {
+func (im *Import) Census(sel Selection) ([]clinical.Chart, error) {
 	set := 0
 	for _, b := range []bool{sel.Ward != "", len(sel.Patients) > 0, sel.All} {
 		if b {
@@ -65,10 +65,10 @@ func (im *Import) Census(sel Selection) ([]store.Chart, error) {
 // Charts builds the charts of the patients with the given Patient ids,
 // placed on ward when it is set (see Selection), in census order. A live
 // sync uses it to rebuild only the patients whose data changed.
-func (im *Import) Charts(ids []string, ward string) ([]store.Chart, error) {
+func (im *Import) Charts(ids []string, ward string) ([]clinical.Chart, error) {
 	f := &fetcher{im: im}
 	defer f.close()
-	charts := make([]store.Chart, 0, len(ids))
+	charts := make([]clinical.Chart, 0, len(ids))
 	for _, id := range ids {
 		if im.patients[id] == nil {
 			return nil, sentence(ErrPatientsNotFound, "A patient of the census is not in the FHIR input.")
@@ -78,13 +78,13 @@ func (im *Import) Charts(ids []string, ward string) ([]store.Chart, error) {
 			return nil, f.err
 		}
 	}
-	slices.SortFunc(charts, func(a, b store.Chart) int { return ComparePlace(&a.Patient, &b.Patient) })
+	slices.SortFunc(charts, func(a, b clinical.Chart) int { return ComparePlace(&a.Patient, &b.Patient) })
 	return charts, nil
 }
 
 // ComparePlace is census order: by ward, room, bed (numbers within them
 // compared as numbers), then name and id; patients without a place last.
-func ComparePlace(pa, pb *store.Patient) int {
+func ComparePlace(pa, pb *clinical.Patient) int {
 	if (pa.Ward == "") != (pb.Ward == "") {
 		if pa.Ward == "" {
 			return 1
@@ -183,7 +183,7 @@ func (im *Import) bestLocation(enc encounterRow, ward string) ([]string, bool) {
 
 // place fills the patient's ward, room, bed and admission from the latest
 // in-progress (or on-leave) encounter (at the ward, when one is selected).
-func (im *Import) place(p *store.Patient, encs []encounterRow, ward string) {
+func (im *Import) place(p *clinical.Patient, encs []encounterRow, ward string) {
 	var enc *encounterRow
 	var chain []string
 	for i := range encs {

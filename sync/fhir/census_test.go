@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 const bertID = "00000002-0000-4000-8000-000000000002" // from his urn:uuid fullUrl
@@ -22,7 +22,7 @@ func TestAWardSelectsOnlyInProgressEncountersAtItsBeds(t *testing.T) {
 		}
 		// Dina was discharged from 104-B, Carl lies on ward 2: neither is here.
 		// Room 9 sorts before Room 104.
-		got := names(charts, func(c store.Chart) string { return c.Patient.ID })
+		got := names(charts, func(c clinical.Chart) string { return c.Patient.ID })
 		if !slices.Equal(got, []string{bertID, "pat-anna"}) {
 			t.Fatalf("census of %s = %v", ward, got)
 		}
@@ -86,7 +86,7 @@ func TestPatientsAreSelectedByIdOrByAnyIdentifier(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := names(charts, func(c store.Chart) string { return c.Patient.ID })
+	got := names(charts, func(c clinical.Chart) string { return c.Patient.ID })
 	// placed patients first (ward 1, then ward 2), then Dina who is nowhere
 	if !slices.Equal(got, []string{"pat-anna", "pat-carl", "pat-dina"}) {
 		t.Errorf("selected %v", got)
@@ -117,7 +117,7 @@ func TestAllSelectsEveryPatientSortedByWardRoomBedThenName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := names(charts, func(c store.Chart) string { return c.Patient.Name })
+	got := names(charts, func(c clinical.Chart) string { return c.Patient.Name })
 	want := []string{"Janssens, Bert", "Peeters, Anna Maria", "Maes, Carl", "Claes, Dina"}
 	if !slices.Equal(got, want) {
 		t.Errorf("all = %v, want %v", got, want)

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // chart builds one patient's essential record, with the raw JSON of every
 // row fetched by f. It copies what it sorts, so the Import stays
 // unchanged.
-func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
+func (im *Import) chart(f *fetcher, id, ward string) clinical.Chart {
 	pr := im.patients[id]
 	p := pr.Patient
 	p.Identifiers = slices.Clone(p.Identifiers)
@@ -21,7 +21,7 @@ func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
 	if b == nil {
 		b = &bucket{}
 	}
-	c := store.Chart{Patient: p}
+	c := clinical.Chart{Patient: p}
 	im.place(&c.Patient, b.encounters, ward)
 	c.Allergies = allergies(f, b)
 	c.Problems = problems(f, b)
@@ -56,7 +56,7 @@ func (im *Import) chart(f *fetcher, id, ward string) store.Chart {
 }
 
 // assertionFor is the newest "none known" assertion for the section.
-func (b *bucket) assertionFor(f *fetcher, sec section) *store.Source {
+func (b *bucket) assertionFor(f *fetcher, sec section) *clinical.Source {
 	var best *assertion
 	for i := range b.asserts {
 		a := &b.asserts[i]
@@ -73,7 +73,7 @@ func (b *bucket) assertionFor(f *fetcher, sec section) *store.Source {
 }
 
 // inactive says whether a Condition's clinical status puts it off the
-// active problem list. (Allergies use store.Allergy.Active.)
+// active problem list. (Allergies use clinical.Allergy.Active.)
 func inactive(clinical string) bool {
 	switch clinical {
 	case "inactive", "resolved", "remission":
@@ -84,11 +84,11 @@ func inactive(clinical string) bool {
 
 var criticalityRank = map[string]int{"high": 0, "unable-to-assess": 1, "": 2, "low": 3}
 
-// allergies: active first (store.Allergy.Active), high criticality
+// allergies: active first (clinical.Allergy.Active), high criticality
 // first, newest first; the others after them. A "none known" assertion
 // stays only when no allergy is active: a real active allergy contradicts
 // it.
-func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
+func allergies(f *fetcher, b *bucket) clinical.Section[clinical.Allergy] {
 	rows := shown(slices.Clone(b.allergies), hiddenAllergy)
 	slices.SortStableFunc(rows, func(x, y allergyRow) int {
 		if r := cmpBool(!x.Active(), !y.Active()); r != 0 {
@@ -102,19 +102,19 @@ func allergies(f *fetcher, b *bucket) store.Section[store.Allergy] {
 		}
 		return cmp.Or(natural(x.Substance, y.Substance), bySource(&x.Source, &y.Source))
 	})
-	s := store.Section[store.Allergy]{}
+	s := clinical.Section[clinical.Allergy]{}
 	for _, r := range rows {
 		f.fill(&r.Source, r.raw)
 		s.Items = append(s.Items, r.Allergy)
 	}
-	if !slices.ContainsFunc(s.Items, store.Allergy.Active) {
+	if !slices.ContainsFunc(s.Items, clinical.Allergy.Active) {
 		s.Assertion = b.assertionFor(f, secAllergies)
 	}
 	return s
 }
 
 // problems: active first, newest onset first.
-func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
+func problems(f *fetcher, b *bucket) clinical.Section[clinical.Problem] {
 	rows := shown(slices.Clone(b.problems), hiddenProblem)
 	slices.SortStableFunc(rows, func(x, y problemRow) int {
 		if r := cmpBool(inactive(x.ClinicalStatus), inactive(y.ClinicalStatus)); r != 0 {
@@ -125,12 +125,12 @@ func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
 		}
 		return cmp.Or(natural(x.Name, y.Name), bySource(&x.Source, &y.Source))
 	})
-	s := store.Section[store.Problem]{}
+	s := clinical.Section[clinical.Problem]{}
 	for _, r := range rows {
 		f.fill(&r.Source, r.raw)
 		s.Items = append(s.Items, r.Problem)
 	}
-	if !slices.ContainsFunc(s.Items, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) }) {
+	if !slices.ContainsFunc(s.Items, func(p clinical.Problem) bool { return !inactive(p.ClinicalStatus) }) {
 		s.Assertion = b.assertionFor(f, secProblems)
 	}
 	return s
@@ -138,7 +138,7 @@ func problems(f *fetcher, b *bucket) store.Section[store.Problem] {
 
 var medStatusRank = map[string]int{"active": 0, "on-hold": 1}
 
-func medRank(m store.Medication) int {
+func medRank(m clinical.Medication) int {
 	if r, ok := medStatusRank[m.Status]; ok {
 		return r
 	}
@@ -153,7 +153,7 @@ func medRank(m store.Medication) int {
 // given. Then the reported medications (MedicationStatements) that may be
 // current, in the same order; those that are history are left out.
 // Administrations newest first, the newest keepAdmins.
-func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], store.Section[store.Administration]) {
+func (im *Import) meds(f *fetcher, b *bucket) (clinical.Section[clinical.Medication], clinical.Section[clinical.Administration]) {
 	admins := shown(slices.Clone(b.admins), hiddenAdmin)
 	for i := range admins {
 		a := &admins[i]
@@ -174,7 +174,7 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 	})
 
 	rows := shown(slices.Clone(b.meds), hiddenMed)
-	meds := store.Section[store.Medication]{}
+	meds := clinical.Section[clinical.Medication]{}
 	for _, m := range rows {
 		if m.medRef != "" {
 			name, codes := im.medicine(m.medRef)
@@ -201,7 +201,7 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		f.fill(&m.Source, m.raw)
 		meds.Items = append(meds.Items, m.Medication)
 	}
-	slices.SortStableFunc(meds.Items, func(x, y store.Medication) int {
+	slices.SortStableFunc(meds.Items, func(x, y clinical.Medication) int {
 		if r := cmpBool(x.Reported(), y.Reported()); r != 0 {
 			return r
 		}
@@ -215,11 +215,11 @@ func (im *Import) meds(f *fetcher, b *bucket) (store.Section[store.Medication], 
 		}
 		return cmp.Or(natural(x.Name, y.Name), bySource(&x.Source, &y.Source))
 	})
-	if !slices.ContainsFunc(meds.Items, store.Medication.Current) {
+	if !slices.ContainsFunc(meds.Items, clinical.Medication.Current) {
 		meds.Assertion = b.assertionFor(f, secMedications)
 	}
 
-	given := store.Section[store.Administration]{}
+	given := clinical.Section[clinical.Administration]{}
 	for i, a := range admins {
 		if i == keepAdmins {
 			break
@@ -283,7 +283,7 @@ func (im *Import) medicationCode(ref string) string {
 }
 
 // observations flattens the kept vitals and labs, newest first.
-func observations(f *fetcher, b *bucket) (vitals, labs store.Section[store.Observation]) {
+func observations(f *fetcher, b *bucket) (vitals, labs clinical.Section[clinical.Observation]) {
 	keys := make([]obsKey, 0, len(b.obs))
 	for k := range b.obs {
 		keys = append(keys, k)
@@ -299,7 +299,7 @@ func observations(f *fetcher, b *bucket) (vitals, labs store.Section[store.Obser
 			}
 		}
 	}
-	newestFirst := func(x, y store.Observation) int {
+	newestFirst := func(x, y clinical.Observation) int {
 		return cmp.Or(y.Time.Compare(x.Time), bySource(&x.Source, &y.Source))
 	}
 	slices.SortStableFunc(vitals.Items, newestFirst)
@@ -307,10 +307,10 @@ func observations(f *fetcher, b *bucket) (vitals, labs store.Section[store.Obser
 	return vitals, labs
 }
 
-func latestMeasure(list []obsRow) *store.Measure {
+func latestMeasure(list []obsRow) *clinical.Measure {
 	for _, o := range list {
 		if o.Number != nil {
-			return &store.Measure{Value: *o.Number, Unit: o.Unit, Time: o.Time}
+			return &clinical.Measure{Value: *o.Number, Unit: o.Unit, Time: o.Time}
 		}
 	}
 	return nil
@@ -318,7 +318,7 @@ func latestMeasure(list []obsRow) *store.Measure {
 
 // alerts: code status first, then isolation, fall risk, others; newest
 // first within each kind.
-func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
+func alerts(f *fetcher, b *bucket) clinical.Section[clinical.Alert] {
 	rows := shown(slices.Clone(b.alerts), hiddenAlert)
 	slices.SortStableFunc(rows, func(x, y alertRow) int {
 		if r := cmpInt(alertRank[x.Kind], alertRank[y.Kind]); r != 0 {
@@ -326,7 +326,7 @@ func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
 		}
 		return cmp.Or(y.Start.Compare(x.Start), bySource(&x.Source, &y.Source))
 	})
-	s := store.Section[store.Alert]{}
+	s := clinical.Section[clinical.Alert]{}
 	for _, r := range rows {
 		f.fill(&r.Source, r.raw)
 		s.Items = append(s.Items, r.Alert)
@@ -336,8 +336,8 @@ func alerts(f *fetcher, b *bucket) store.Section[store.Alert] {
 
 // notes are kept newest first already; authors without a display get the
 // referenced Practitioner's name.
-func (im *Import) notes(f *fetcher, b *bucket) store.Section[store.Note] {
-	s := store.Section[store.Note]{}
+func (im *Import) notes(f *fetcher, b *bucket) clinical.Section[clinical.Note] {
+	s := clinical.Section[clinical.Note]{}
 	for _, n := range b.notes {
 		f.fill(&n.Source, n.raw)
 		if n.Author == "" {
@@ -361,6 +361,6 @@ func cmpBool(a, b bool) int {
 // bySource breaks ties by the source resource, so that a chart does not
 // depend on the order its resources were read in (files, or a server's
 // pages).
-func bySource(x, y *store.Source) int {
+func bySource(x, y *clinical.Source) int {
 	return cmp.Or(strings.Compare(x.Type, y.Type), strings.Compare(x.ID, y.ID))
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -14,7 +14,7 @@ func TestThePatientShowsNameIdentifiersAndTheNewestWeightAndHeight(t *testing.T)
 	if p.Name != "Peeters, Anna Maria" || p.Family != "Peeters" || p.Given != "Anna Maria" || p.Sex != "female" || p.BirthDate != "1948-07" {
 		t.Errorf("patient = %+v", p)
 	}
-	if len(p.Identifiers) != 1 || p.Identifiers[0] != (store.Identifier{System: "https://hospital.example/mrn", Value: "MRN0001", Type: "MR"}) {
+	if len(p.Identifiers) != 1 || p.Identifiers[0] != (clinical.Identifier{System: "https://hospital.example/mrn", Value: "MRN0001", Type: "MR"}) {
 		t.Errorf("identifiers = %+v", p.Identifiers)
 	}
 	// the newest weight has no category: its LOINC code makes it a vital
@@ -29,13 +29,13 @@ func TestThePatientShowsNameIdentifiersAndTheNewestWeightAndHeight(t *testing.T)
 func TestAllergiesAreNoneKnownOnlyWhenAsserted(t *testing.T) {
 	for _, tc := range []struct {
 		patient   string
-		status    store.SectionStatus
+		status    clinical.SectionStatus
 		assertion string
 	}{
-		{"MRN0002", store.NoneKnown, "al-nka-bert"},         // SNOMED 716186003 no known allergy
-		{"MRN0004", store.NoneKnown, "list-allergies-dina"}, // List 48765-2 emptyReason nilknown
-		{"MRN0003", store.NoneRecorded, ""},                 // IPS no-allergy-info means unknown
-		{"MRN0001", store.Recorded, ""},                     // a real active allergy beats an old NKA
+		{"MRN0002", clinical.NoneKnown, "al-nka-bert"},         // SNOMED 716186003 no known allergy
+		{"MRN0004", clinical.NoneKnown, "list-allergies-dina"}, // List 48765-2 emptyReason nilknown
+		{"MRN0003", clinical.NoneRecorded, ""},                 // IPS no-allergy-info means unknown
+		{"MRN0001", clinical.Recorded, ""},                     // a real active allergy beats an old NKA
 	} {
 		a := wardChart(t, tc.patient).Allergies
 		if a.Status != tc.status {
@@ -48,7 +48,7 @@ func TestAllergiesAreNoneKnownOnlyWhenAsserted(t *testing.T) {
 		if got != tc.assertion {
 			t.Errorf("%s: assertion %q, want %q", tc.patient, got, tc.assertion)
 		}
-		if tc.status != store.Recorded && len(a.Items) != 0 {
+		if tc.status != clinical.Recorded && len(a.Items) != 0 {
 			t.Errorf("%s: an assertion became an item: %+v", tc.patient, a.Items)
 		}
 	}
@@ -56,7 +56,7 @@ func TestAllergiesAreNoneKnownOnlyWhenAsserted(t *testing.T) {
 
 func TestAllergiesListActiveHighCriticalityFirstAndSkipEnteredInError(t *testing.T) {
 	a := wardChart(t, "pat-anna").Allergies.Items
-	got := names(a, func(x store.Allergy) string { return x.Substance + "/" + x.ClinicalStatus })
+	got := names(a, func(x clinical.Allergy) string { return x.Substance + "/" + x.ClinicalStatus })
 	if !slices.Equal(got, []string{"Penicillin/active", "Latex/active", "Egg/resolved"}) {
 		t.Fatalf("allergies = %v", got)
 	}
@@ -70,43 +70,43 @@ func TestAllergiesListActiveHighCriticalityFirstAndSkipEnteredInError(t *testing
 
 func TestProblemsAreActiveFirstNewestOnsetFirstAndRespectAssertions(t *testing.T) {
 	anna := wardChart(t, "pat-anna").Problems
-	got := names(anna.Items, func(x store.Problem) string { return x.Name })
+	got := names(anna.Items, func(x clinical.Problem) string { return x.Name })
 	if !slices.Equal(got, []string{"Community-acquired pneumonia", "Hypertension", "Appendicitis"}) {
 		t.Errorf("problems = %v (entered-in-error must be gone)", got)
 	}
 	if p := anna.Items[2]; p.ClinicalStatus != "resolved" || !p.Onset.Equal(time.Date(1990, 6, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("appendicitis = %+v", p)
 	}
-	if s := wardChart(t, "MRN0002").Problems; s.Status != store.NoneKnown || s.Assertion.ID != "co-none-bert" {
+	if s := wardChart(t, "MRN0002").Problems; s.Status != clinical.NoneKnown || s.Assertion.ID != "co-none-bert" {
 		t.Errorf("bert's problems = %s", s.Status)
 	}
-	if s := wardChart(t, "MRN0003").Problems.Status; s != store.NoneRecorded {
+	if s := wardChart(t, "MRN0003").Problems.Status; s != clinical.NoneRecorded {
 		t.Errorf("carl's IPS no-problem-info gave %s, want none-recorded", s)
 	}
 }
 
 func TestMedicationsAreNoneKnownOnlyWhenAsserted(t *testing.T) {
-	if s := wardChart(t, "MRN0002").Medications; s.Status != store.NoneKnown || s.Assertion.ID != "ms-none-bert" {
+	if s := wardChart(t, "MRN0002").Medications; s.Status != clinical.NoneKnown || s.Assertion.ID != "ms-none-bert" {
 		t.Errorf("bert: %s", s.Status)
 	}
-	if s := wardChart(t, "MRN0003").Medications.Status; s != store.NoneRecorded {
+	if s := wardChart(t, "MRN0003").Medications.Status; s != clinical.NoneRecorded {
 		t.Errorf("carl's IPS no-medication-info gave %s, want none-recorded", s)
 	}
-	if s := wardChart(t, "MRN0004").Medications.Status; s != store.NoneRecorded {
+	if s := wardChart(t, "MRN0004").Medications.Status; s != clinical.NoneRecorded {
 		t.Errorf("dina said nothing about medications, got %s", s)
 	}
 }
 
 func TestMedicationOrdersReadAsANurseReadsThem(t *testing.T) {
 	meds := wardChart(t, "pat-anna").Medications.Items
-	got := names(meds, func(m store.Medication) string { return m.Source.ID + "/" + m.Status })
+	got := names(meds, func(m clinical.Medication) string { return m.Source.ID + "/" + m.Status })
 	// active by name, then on-hold, then the rest; entered-in-error, draft
 	// and proposals are gone
 	want := []string{"mr-para/active", "mr-amox/active", "mr-meto/active", "mr-enox/on-hold", "mr-ceft/stopped"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("medications = %v, want %v", got, want)
 	}
-	by := map[string]store.Medication{}
+	by := map[string]clinical.Medication{}
 	for _, m := range meds {
 		by[m.Source.ID] = m
 	}
@@ -143,7 +143,7 @@ func TestMedicationOrdersReadAsANurseReadsThem(t *testing.T) {
 
 func TestLastGivenIsTheNewestCompletedAdministrationOfTheOrderOrElseOfTheSameDrug(t *testing.T) {
 	c := wardChart(t, "pat-anna")
-	by := map[string]store.Medication{}
+	by := map[string]clinical.Medication{}
 	for _, m := range c.Medications.Items {
 		by[m.Source.ID] = m
 	}
@@ -158,7 +158,7 @@ func TestLastGivenIsTheNewestCompletedAdministrationOfTheOrderOrElseOfTheSameDru
 	if got := by["mr-ceft"].LastGiven; !got.IsZero() {
 		t.Errorf("ceftriaxone was never given, last given %v", got)
 	}
-	got := names(c.Administrations.Items, func(a store.Administration) string { return a.Source.ID + "/" + a.Status + "/" + a.OrderID })
+	got := names(c.Administrations.Items, func(a clinical.Administration) string { return a.Source.ID + "/" + a.Status + "/" + a.OrderID })
 	want := []string{"ma-3/not-done/mr-amox", "ma-4/completed/", "ma-2/completed/mr-amox", "ma-1/completed/mr-amox"}
 	if !slices.Equal(got, want) {
 		t.Errorf("administrations = %v, want %v", got, want)
@@ -170,7 +170,7 @@ func TestLastGivenIsTheNewestCompletedAdministrationOfTheOrderOrElseOfTheSameDru
 
 func TestVitalsShowBloodPressureAsOneValueAndSkipEnteredInError(t *testing.T) {
 	v := wardChart(t, "pat-anna").Vitals
-	byCode := map[string][]store.Observation{}
+	byCode := map[string][]clinical.Observation{}
 	for _, o := range v.Items {
 		byCode[o.Code] = append(byCode[o.Code], o)
 	}
@@ -211,7 +211,7 @@ func TestSyntheaBloodPressurePanelsAreTheSameVital(t *testing.T) {
 
 func TestLabsAreFlaggedAbnormalByInterpretationOrByRange(t *testing.T) {
 	labs := wardChart(t, "pat-anna").Labs.Items
-	by := map[string][]store.Observation{}
+	by := map[string][]clinical.Observation{}
 	for _, o := range labs {
 		by[o.Name] = append(by[o.Name], o)
 	}
@@ -264,7 +264,7 @@ func TestOnlyTheNewestObservationsOfEachCodeAreKept(t *testing.T) {
 
 func TestAlertsPutCodeStatusFirstAndLeaveInactiveFlagsOut(t *testing.T) {
 	c := wardChart(t, "pat-anna")
-	got := names(c.Alerts.Items, func(a store.Alert) string { return a.Kind + ":" + a.Text })
+	got := names(c.Alerts.Items, func(a clinical.Alert) string { return a.Kind + ":" + a.Text })
 	want := []string{"code-status:DNR – do not resuscitate", "isolation:Contact isolation (MRSA)", "fall-risk:At risk for falls"}
 	if !slices.Equal(got, want) {
 		t.Errorf("alerts = %v, want %v", got, want)
@@ -279,12 +279,12 @@ func TestAlertKindsComeFromCodesThenFromWords(t *testing.T) {
 		c    r4.CodeableConcept
 		kind string
 	}{
-		{r4.CodeableConcept{Coding: []r4.Coding{{System: sysSNOMED, Code: "450476008"}}}, store.AlertCodeStatus},
-		{r4.CodeableConcept{Text: "Full code"}, store.AlertCodeStatus},
-		{r4.CodeableConcept{Text: "Fall precautions"}, store.AlertFallRisk},
-		{r4.CodeableConcept{Text: "Droplet isolation"}, store.AlertIsolation},
-		{r4.CodeableConcept{Text: "Neutropenic precautions"}, store.AlertIsolation},
-		{r4.CodeableConcept{Text: "Difficult airway"}, store.AlertOther},
+		{r4.CodeableConcept{Coding: []r4.Coding{{System: sysSNOMED, Code: "450476008"}}}, clinical.AlertCodeStatus},
+		{r4.CodeableConcept{Text: "Full code"}, clinical.AlertCodeStatus},
+		{r4.CodeableConcept{Text: "Fall precautions"}, clinical.AlertFallRisk},
+		{r4.CodeableConcept{Text: "Droplet isolation"}, clinical.AlertIsolation},
+		{r4.CodeableConcept{Text: "Neutropenic precautions"}, clinical.AlertIsolation},
+		{r4.CodeableConcept{Text: "Difficult airway"}, clinical.AlertOther},
 	} {
 		if got := alertKind(tc.c); got != tc.kind {
 			t.Errorf("%+v: %s, want %s", tc.c, got, tc.kind)

@@ -3,7 +3,7 @@ package fhir
 import (
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -209,10 +209,10 @@ var normalFlags = map[string]bool{"": true, "N": true, "NEG": true, "ND": true, 
 
 // alertCodes classifies Flag codes (SNOMED CT).
 var alertCodes = map[string]string{
-	"304253006": store.AlertCodeStatus, // not for resuscitation
-	"304252001": store.AlertCodeStatus, // for resuscitation
-	"450476008": store.AlertCodeStatus, // not for attempted CPR
-	"129839007": store.AlertFallRisk,   // at risk for falls
+	"304253006": clinical.AlertCodeStatus,
+	"304252001": clinical.AlertCodeStatus,
+	"450476008": clinical.AlertCodeStatus,
+	"129839007": clinical.AlertFallRisk,
 }
 
 // alertKind classifies a Flag: by code first, then by keywords in its text.
@@ -237,9 +237,9 @@ func alertKind(c r4.CodeableConcept) string {
 		kind  string
 		words []string
 	}{
-		{store.AlertCodeStatus, []string{"resuscitat", "dnr", "dnar", "dnacpr", "full code", "cpr", "allow natural death"}},
-		{store.AlertFallRisk, []string{"fall"}},
-		{store.AlertIsolation, []string{"isolation", "precaution"}},
+		{clinical.AlertCodeStatus, []string{"resuscitat", "dnr", "dnar", "dnacpr", "full code", "cpr", "allow natural death"}},
+		{clinical.AlertFallRisk, []string{"fall"}},
+		{clinical.AlertIsolation, []string{"isolation", "precaution"}},
 	} {
 		for _, w := range k.words {
 			if strings.Contains(text, w) {
@@ -247,11 +247,11 @@ func alertKind(c r4.CodeableConcept) string {
 			}
 		}
 	}
-	return store.AlertOther
+	return clinical.AlertOther
 }
 
 var alertRank = map[string]int{
-	store.AlertCodeStatus: 0, store.AlertIsolation: 1, store.AlertFallRisk: 2, store.AlertOther: 3,
+	clinical.AlertCodeStatus: 0, clinical.AlertIsolation: 1, clinical.AlertFallRisk: 2, clinical.AlertOther: 3,
 }
 
 // conceptText is what a person reads for a concept: its text, else the

@@ -4,18 +4,18 @@ import (
 	"strings"
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 func TestIPSCompositionSections(t *testing.T) {
 	im, c := ipsChart(t)
 	// The fixture's allergies section is empty with "nilknown": none known.
-	if c.Allergies.Status != store.NoneKnown || c.Allergies.Assertion == nil || c.Allergies.Assertion.Type != "Composition" ||
+	if c.Allergies.Status != clinical.NoneKnown || c.Allergies.Assertion == nil || c.Allergies.Assertion.Type != "Composition" ||
 		len(c.Allergies.Assertion.JSON) == 0 {
 		t.Errorf("allergies %s, assertion %+v", c.Allergies.Status, c.Allergies.Assertion)
 	}
 	// Its problems section is empty as "unavailable": none recorded, and why.
-	if c.Problems.Status != store.NoneRecorded || c.Problems.EmptyReason != "unavailable" || c.Problems.Assertion != nil {
+	if c.Problems.Status != clinical.NoneRecorded || c.Problems.EmptyReason != "unavailable" || c.Problems.Assertion != nil {
 		t.Errorf("problems %s, reason %q", c.Problems.Status, c.Problems.EmptyReason)
 	}
 	if c.Medications.EmptyReason != "" {
@@ -58,9 +58,9 @@ func TestCompositionEmptyReasons(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := charts[0]
-			want, wantReason := store.NoneRecorded, reason
+			want, wantReason := clinical.NoneRecorded, reason
 			if reason == "nilknown" {
-				want, wantReason = store.NoneKnown, ""
+				want, wantReason = clinical.NoneKnown, ""
 			}
 			for name, got := range map[string][2]string{
 				"medications": {string(c.Medications.Status), c.Medications.EmptyReason},
@@ -84,7 +84,7 @@ func TestCompositionNilKnownYieldsToData(t *testing.T) {
 		t.Fatal(err)
 	}
 	charts, _ := im.Census(Selection{All: true})
-	if m := charts[0].Medications; m.Status != store.Recorded || m.Assertion != nil {
+	if m := charts[0].Medications; m.Status != clinical.Recorded || m.Assertion != nil {
 		t.Errorf("medications %s, assertion %+v", m.Status, m.Assertion)
 	}
 	bad := `{"resourceType":"MedicationStatement","id":"ms","status":"active","subject":{"reference":"urn:uuid:p1"},"dosage":"not an array","medicationCodeableConcept":{"text":"Home drug"}}`
@@ -93,7 +93,7 @@ func TestCompositionNilKnownYieldsToData(t *testing.T) {
 		t.Fatal(err)
 	}
 	charts, _ = im.Census(Selection{All: true})
-	if m := charts[0].Medications; m.Status != store.NoneRecorded || !m.Unreadable {
+	if m := charts[0].Medications; m.Status != clinical.NoneRecorded || !m.Unreadable {
 		t.Errorf("medications %s, unreadable %v", m.Status, m.Unreadable)
 	}
 }
@@ -143,7 +143,7 @@ func TestCompositionNewestDecides(t *testing.T) {
 					t.Fatalf("%d charts, %v", len(charts), err)
 				}
 				s := charts[0].Allergies
-				if s.Status != store.NoneRecorded || s.Assertion != nil || s.EmptyReason != tc.wantReason {
+				if s.Status != clinical.NoneRecorded || s.Assertion != nil || s.EmptyReason != tc.wantReason {
 					t.Errorf("allergies %s, reason %q, assertion %v; want none recorded, reason %q", s.Status, s.EmptyReason, s.Assertion != nil, tc.wantReason)
 				}
 			})

@@ -1,5 +1,5 @@
 // Package fhir reads FHIR R4 JSON, from files or memory, into Lifeboat's essential
-// records (store.Chart), for the snapshot a ward kiosk opens when the EHR
+// records (clinical.Chart), for the snapshot a ward kiosk opens when the EHR
 // is down.
 //
 // Read takes files and folders, ReadBytes data held in memory; both go
@@ -63,6 +63,6 @@
 // export small, the Import remembers where each resource's JSON is (which
 // input, which bytes) and Census reads it back for the selected patients
 // only; an input changed in between is an error (ErrInputChanged), never
-// wrong data. Patient.deceased[x] fills store.Patient.Deceased and
+// wrong data. Patient.deceased[x] fills clinical.Patient.Deceased and
 // DeceasedAt.
 package fhir

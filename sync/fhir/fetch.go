@@ -6,7 +6,7 @@ import (
 	"hash/maphash"
 	"io"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhirjson"
 )
 
@@ -24,7 +24,7 @@ type fetcher struct {
 	err     error
 }
 
-func (f *fetcher) fill(s *store.Source, at rawAt) {
+func (f *fetcher) fill(s *clinical.Source, at rawAt) {
 	if f.err != nil {
 		return
 	}

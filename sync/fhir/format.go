@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -247,11 +247,11 @@ func rateText(d r4.Dosage) string {
 	return ""
 }
 
-func timingOf(r *r4.TimingRepeat) store.Timing {
+func timingOf(r *r4.TimingRepeat) clinical.Timing {
 	if r == nil {
-		return store.Timing{}
+		return clinical.Timing{}
 	}
-	t := store.Timing{Frequency: int(math.Round(r.Frequency)), Period: r.Period, PeriodUnit: r.PeriodUnit}
+	t := clinical.Timing{Frequency: int(math.Round(r.Frequency)), Period: r.Period, PeriodUnit: r.PeriodUnit}
 	for _, s := range r.TimeOfDay {
 		t.TimesOfDay = append(t.TimesOfDay, clock(s))
 	}

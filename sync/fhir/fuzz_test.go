@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/synthetic"
 )
 
@@ -56,7 +56,7 @@ func checkReads(t *testing.T, data []byte) {
 		if err != nil {
 			t.Fatalf("chart %d does not serialise: %v", i, err)
 		}
-		var back store.Chart
+		var back clinical.Chart
 		if err := json.Unmarshal(once, &back); err != nil {
 			t.Fatalf("chart %d does not read back: %v", i, err)
 		}

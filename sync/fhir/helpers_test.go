@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 const wardFixture = "testdata/ward.json"
@@ -25,7 +25,7 @@ func readWard(t *testing.T) *Import {
 
 // wardChart returns the chart of one fixture patient, from an all-patients
 // census.
-func wardChart(t *testing.T, id string) store.Chart {
+func wardChart(t *testing.T, id string) clinical.Chart {
 	t.Helper()
 	charts, err := readWard(t).Census(Selection{Patients: []string{id}})
 	if err != nil {

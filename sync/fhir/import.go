@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // Import is everything read from the FHIR input, ready for census selection.
@@ -139,30 +139,14 @@ func (im *Import) Summary() string {
 		thousands(sumCounts(im.Skipped)) + " of other types skipped, ")
 	if im.TooLarge > 0 {
 		sb.WriteString(fmt.Sprintf("%s larger than %d MiB skipped (", thousands(im.TooLarge), MaxResource>>20))
-		for i, m := range im.tooLargeAt {
-			if i > 0 {
-				sb.WriteString("; ")
-			}
-			sb.WriteString(joinNonEmpty(", ", m.File, m.Position))
-		}
-		if more := im.TooLarge - len(im.tooLargeAt); more > 0 {
-			sb.WriteString("; and " + thousands(more) + " more")
-		}
+		writeExamples(&sb, im.tooLargeAt, im.TooLarge, func(m Malformed) string { return joinNonEmpty(", ", m.File, m.Position) })
 		sb.WriteString("), ")
 	}
 	if im.MalformedTotal == 0 {
 		sb.WriteString("none malformed.")
 	} else {
 		sb.WriteString(thousands(im.MalformedTotal) + " malformed skipped (")
-		for i, m := range im.Malformed[:min(len(im.Malformed), summaryExamples)] {
-			if i > 0 {
-				sb.WriteString("; ")
-			}
-			sb.WriteString(m.String())
-		}
-		if more := im.MalformedTotal - min(len(im.Malformed), summaryExamples); more > 0 {
-			sb.WriteString("; and " + thousands(more) + " more")
-		}
+		writeExamples(&sb, im.Malformed, im.MalformedTotal, Malformed.String)
 		sb.WriteString(").")
 	}
 	if im.EmptyEntries > 0 {
@@ -174,15 +158,7 @@ func (im *Import) Summary() string {
 	}
 	if im.Ignored > 0 {
 		sb.WriteString(" " + plural(im.Ignored, "resource was", "resources were") + " used without members of the wrong type that Lifeboat does not read (")
-		for i, m := range im.IgnoredAt[:min(len(im.IgnoredAt), summaryExamples)] {
-			if i > 0 {
-				sb.WriteString("; ")
-			}
-			sb.WriteString(m.String())
-		}
-		if more := im.Ignored - min(len(im.IgnoredAt), summaryExamples); more > 0 {
-			sb.WriteString("; and " + thousands(more) + " more")
-		}
+		writeExamples(&sb, im.IgnoredAt, im.Ignored, Malformed.String)
 		sb.WriteString(").")
 	}
 	if im.Unlinked > 0 {
@@ -190,6 +166,21 @@ func (im *Import) Summary() string {
 			map[bool]string{true: "is", false: "are"}[im.Unlinked == 1] + " in no chart.")
 	}
 	return sb.String()
+}
+
+// writeExamples writes the first summaryExamples of at, each as say puts
+// it, "; " between them, and "; and N more" for the rest of total.
+func writeExamples(sb *strings.Builder, at []Malformed, total int, say func(Malformed) string) {
+	shown := at[:min(len(at), summaryExamples)]
+	for i, m := range shown {
+		if i > 0 {
+			sb.WriteString("; ")
+		}
+		sb.WriteString(say(m))
+	}
+	if more := total - len(shown); more > 0 {
+		sb.WriteString("; and " + thousands(more) + " more")
+	}
 }
 
 func sumCounts(m map[string]int) int {
@@ -250,17 +241,17 @@ type rawAt struct {
 }
 
 type patientRow struct {
-	store.Patient
+	clinical.Patient
 	raw rawAt
 }
 
 type allergyRow struct {
-	store.Allergy
+	clinical.Allergy
 	raw rawAt
 }
 
 type alertRow struct {
-	store.Alert
+	clinical.Alert
 	raw rawAt
 }
 
@@ -283,45 +274,45 @@ type encounterRow struct {
 	start time.Time
 	seq   int
 	locs  []encLocation
-	src   store.Source // its version, without JSON
+	src   clinical.Source // its version, without JSON
 	raw   rawAt
 }
 
 type assertion struct {
 	sec  section
-	src  store.Source
+	src  clinical.Source
 	when time.Time
 	raw  rawAt
 }
 
 type problemRow struct {
-	store.Problem
+	clinical.Problem
 	sortAt time.Time // onset, else recorded date
 	raw    rawAt
 }
 
 type medRow struct {
-	store.Medication
+	clinical.Medication
 	medRef string
 	codes  []string
 	raw    rawAt
 }
 
 type adminRow struct {
-	store.Administration
+	clinical.Administration
 	medRef, request string
 	codes           []string
 	raw             rawAt
 }
 
 type obsRow struct {
-	store.Observation
+	clinical.Observation
 	lab bool
 	raw rawAt
 }
 
 type noteRow struct {
-	store.Note
+	clinical.Note
 	authorRef string
 	raw       rawAt
 }
@@ -355,14 +346,14 @@ type bucket struct {
 
 // droppedRow is a resource left out as it was read, and why.
 type droppedRow struct {
-	src    store.Source
+	src    clinical.Source
 	at     rawAt
 	reason string
 }
 
 // drop files a resource left out as it was read; of two versions, the
 // newest says why.
-func (b *bucket) drop(src store.Source, at rawAt, reason string) {
+func (b *bucket) drop(src clinical.Source, at rawAt, reason string) {
 	if b.dropped == nil {
 		b.dropped = map[string]droppedRow{}
 	}
@@ -418,14 +409,14 @@ func (b *bucket) addObs(k obsKey, o obsRow) (dup int) {
 		n, why = keepLabs, olderLabs
 	}
 	var out int
-	b.obs[k], dup, out = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *store.Source, rawAt) { return o.Time, &o.Source, o.raw })
+	b.obs[k], dup, out = keepNewest(b.obs[k], o, n, func(o *obsRow) (time.Time, *clinical.Source, rawAt) { return o.Time, &o.Source, o.raw })
 	b.countOlder("Observation", why, out)
 	return dup
 }
 
 func (b *bucket) addNote(n noteRow) (dup int) {
 	var out int
-	b.notes, dup, out = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *store.Source, rawAt) { return n.Time, &n.Source, n.raw })
+	b.notes, dup, out = keepNewest(b.notes, n, keepNotes, func(n *noteRow) (time.Time, *clinical.Source, rawAt) { return n.Time, &n.Source, n.raw })
 	b.countOlder("DocumentReference", olderNotes, out)
 	return dup
 }
@@ -467,15 +458,15 @@ func (b *bucket) merge(o *bucket) (dups int) {
 // duplicates counts the rows of b whose resource (type and id) came
 // before with other content; the charts keep the newest (see bucket.settle).
 func (b *bucket) duplicates() int {
-	return countDuplicates(b.allergies, func(a *allergyRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
-		countDuplicates(b.problems, func(p *problemRow) (*store.Source, uint64) { return &p.Source, p.raw.sum }) +
-		countDuplicates(b.meds, func(m *medRow) (*store.Source, uint64) { return &m.Source, m.raw.sum }) +
-		countDuplicates(b.admins, func(a *adminRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
-		countDuplicates(b.alerts, func(a *alertRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
-		countDuplicates(b.asserts, func(a *assertion) (*store.Source, uint64) { return &a.src, a.raw.sum })
+	return countDuplicates(b.allergies, func(a *allergyRow) (*clinical.Source, uint64) { return &a.Source, a.raw.sum }) +
+		countDuplicates(b.problems, func(p *problemRow) (*clinical.Source, uint64) { return &p.Source, p.raw.sum }) +
+		countDuplicates(b.meds, func(m *medRow) (*clinical.Source, uint64) { return &m.Source, m.raw.sum }) +
+		countDuplicates(b.admins, func(a *adminRow) (*clinical.Source, uint64) { return &a.Source, a.raw.sum }) +
+		countDuplicates(b.alerts, func(a *alertRow) (*clinical.Source, uint64) { return &a.Source, a.raw.sum }) +
+		countDuplicates(b.asserts, func(a *assertion) (*clinical.Source, uint64) { return &a.src, a.raw.sum })
 }
 
-func countDuplicates[T any](list []T, key func(*T) (*store.Source, uint64)) int {
+func countDuplicates[T any](list []T, key func(*T) (*clinical.Source, uint64)) int {
 	if len(list) < 2 {
 		return 0
 	}
@@ -634,7 +625,7 @@ func (im *Import) idOf(ref, typ string) string {
 
 // compareVersions orders two versions of a resource by lastUpdated, then
 // by a numeric versionId; it is 0 when neither tells.
-func compareVersions(a, b *store.Source) int {
+func compareVersions(a, b *clinical.Source) int {
 	ta, oka := parseTime(a.LastUpdated)
 	tb, okb := parseTime(b.LastUpdated)
 	if oka && okb && !ta.Equal(tb) {
@@ -653,7 +644,7 @@ func compareVersions(a, b *store.Source) int {
 // It also says whether x met a version of itself with other content, and
 // whether a row (x or one kept before) was left out for being older than
 // the n kept (out, 0 or 1).
-func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *store.Source, rawAt)) (_ []T, dup, out int) {
+func keepNewest[T any](list []T, x T, n int, key func(*T) (time.Time, *clinical.Source, rawAt)) (_ []T, dup, out int) {
 	xt, xs, xat := key(&x)
 	for i := range list {
 		_, s, at := key(&list[i])

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // sameImport checks that two imports of the same bytes found the same
@@ -255,7 +255,7 @@ func TestDeceasedComesFromDeceasedBooleanOrDeceasedDateTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]store.Patient{}
+	got := map[string]clinical.Patient{}
 	for _, c := range charts {
 		got[c.Patient.ID] = c.Patient
 	}

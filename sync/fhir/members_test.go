@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // fixtureBundle is a fixture as its entries' resources, each as members.
@@ -216,7 +216,7 @@ func TestAWrongTypeMemberNotReadLeavesTheResourceUsed(t *testing.T) {
 		t.Errorf("Summary %q\nwant it to hold %q", im.Summary(), want)
 	}
 	charts, err := im.Census(Selection{Ward: "ward-1"})
-	if err != nil || !slices.ContainsFunc(charts, func(c store.Chart) bool { return c.Patient.ID == "pat-anna" }) {
+	if err != nil || !slices.ContainsFunc(charts, func(c clinical.Chart) bool { return c.Patient.ID == "pat-anna" }) {
 		t.Errorf("pat-anna left the ward census: %v", err)
 	}
 

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // notShownKey is a resource type and why its resources are not shown.
@@ -113,7 +113,7 @@ func NotShownLines(counts ...[]NotShownCount) []string {
 // notShown counts one patient's resources not shown.
 func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 	counts := map[notShownKey]int{}
-	count := func(src *store.Source, why string) {
+	count := func(src *clinical.Source, why string) {
 		if why != "" {
 			counts[notShownKey{src.Type, why}]++
 		}
@@ -189,7 +189,7 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 // resource left out in one version and kept in another is not counted.
 func (b *bucket) keptKeys() map[string]bool {
 	kept := map[string]bool{}
-	b.eachRow(func(s *store.Source, _ rawAt) { kept[s.Type+"/"+s.ID] = true })
+	b.eachRow(func(s *clinical.Source, _ rawAt) { kept[s.Type+"/"+s.ID] = true })
 	return kept
 }
 

@@ -8,7 +8,7 @@ import (
 	"reflect"
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -288,8 +288,8 @@ func (e *entry) needSubject(r r4.Reference, field string) bool {
 }
 
 // source is the resource's identity; its JSON is fetched by Census.
-func (e *entry) source() store.Source {
-	return store.Source{Type: e.rtype, ID: e.id, VersionID: e.meta.VersionID, LastUpdated: e.meta.LastUpdated}
+func (e *entry) source() clinical.Source {
+	return clinical.Source{Type: e.rtype, ID: e.id, VersionID: e.meta.VersionID, LastUpdated: e.meta.LastUpdated}
 }
 
 func (e *entry) patient() any {
@@ -298,13 +298,13 @@ func (e *entry) patient() any {
 		return nil
 	}
 	n := pickName(j.Name)
-	p := &patientRow{raw: e.at, Patient: store.Patient{
+	p := &patientRow{raw: e.at, Patient: clinical.Patient{
 		ID:          e.id,
 		Family:      strings.TrimSpace(n.Family),
 		Given:       strings.Join(strings.Fields(strings.Join(n.Given, " ")), " "),
 		BirthDate:   j.BirthDate,
 		Sex:         j.Gender,
-		Identifiers: []store.Identifier{},
+		Identifiers: []clinical.Identifier{},
 		Source:      e.source(),
 	}}
 	// deceased[x]: a date of death says deceased too, even one that
@@ -324,7 +324,7 @@ func (e *entry) patient() any {
 	}
 	for _, id := range j.Identifier {
 		if v := strings.TrimSpace(id.Value); v != "" {
-			p.Identifiers = append(p.Identifiers, store.Identifier{System: id.System, Value: v, Type: firstCode(id.Type, sysV2_0203)})
+			p.Identifiers = append(p.Identifiers, clinical.Identifier{System: id.System, Value: v, Type: firstCode(id.Type, sysV2_0203)})
 		}
 	}
 	return p
@@ -420,7 +420,7 @@ func (e *entry) allergy() any {
 	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
 	if ver == "entered-in-error" || ver == "refuted" {
 		// kept to be counted, never shown (see hiddenAllergy)
-		return allergyRow{Allergy: store.Allergy{VerificationStatus: ver, Source: e.source()}}
+		return allergyRow{Allergy: clinical.Allergy{VerificationStatus: ver, Source: e.source()}}
 	}
 	switch absenceOf(j.Code, secAllergies) {
 	case absentNoneKnown:
@@ -436,7 +436,7 @@ func (e *entry) allergy() any {
 		e.dropped = unknownOnly
 		return nil
 	}
-	a := allergyRow{raw: e.at, Allergy: store.Allergy{
+	a := allergyRow{raw: e.at, Allergy: clinical.Allergy{
 		Substance:          conceptText(j.Code),
 		Code:               firstCode(j.Code, sysSNOMED),
 		Codes:              codeKeys(j.Code),
@@ -483,7 +483,7 @@ func (e *entry) condition() any {
 	ver, clin := firstCode(j.VerificationStatus, ""), firstCode(j.ClinicalStatus, "")
 	if ver == "entered-in-error" || ver == "refuted" {
 		// kept to be counted, never shown (see hiddenProblem)
-		return problemRow{Problem: store.Problem{VerificationStatus: ver, Source: e.source()}}
+		return problemRow{Problem: clinical.Problem{VerificationStatus: ver, Source: e.source()}}
 	}
 	switch absenceOf(j.Code, secProblems) {
 	case absentNoneKnown:
@@ -492,7 +492,7 @@ func (e *entry) condition() any {
 		e.dropped = unknownOnly
 		return nil
 	}
-	p := problemRow{raw: e.at, Problem: store.Problem{
+	p := problemRow{raw: e.at, Problem: clinical.Problem{
 		Name:               conceptText(j.Code),
 		Code:               firstCode(j.Code, sysSNOMED),
 		ClinicalStatus:     clin,
@@ -549,9 +549,9 @@ func (e *entry) flag() any {
 	}
 	if j.Status != "active" {
 		// kept to be counted, never shown (see hiddenAlert)
-		return alertRow{Alert: store.Alert{Status: j.Status, Source: e.source()}}
+		return alertRow{Alert: clinical.Alert{Status: j.Status, Source: e.source()}}
 	}
-	return alertRow{raw: e.at, Alert: store.Alert{
+	return alertRow{raw: e.at, Alert: clinical.Alert{
 		Kind:   alertKind(j.Code),
 		Text:   text,
 		Code:   firstCode(j.Code, sysSNOMED),

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -67,9 +67,9 @@ func (e *entry) medicationRequest() any {
 	switch {
 	case j.Status == "entered-in-error" || j.Status == "draft":
 		// kept to be counted, never shown (see hiddenMed)
-		return medRow{Medication: store.Medication{Status: j.Status, Source: e.source()}}
+		return medRow{Medication: clinical.Medication{Status: j.Status, Source: e.source()}}
 	case j.Intent == "proposal":
-		return medRow{Medication: store.Medication{Status: intentProposal, Source: e.source()}}
+		return medRow{Medication: clinical.Medication{Status: intentProposal, Source: e.source()}}
 	case j.MedicationCodeableConcept != nil:
 		switch absenceOf(*j.MedicationCodeableConcept, secMedications) {
 		case absentNoneKnown:
@@ -79,7 +79,7 @@ func (e *entry) medicationRequest() any {
 			return nil
 		}
 	}
-	m := medRow{Medication: store.Medication{Name: name, Code: code, Status: j.Status, Source: e.source()}, medRef: medRef, codes: codes, raw: e.at}
+	m := medRow{Medication: clinical.Medication{Name: name, Code: code, Status: j.Status, Source: e.source()}, medRef: medRef, codes: codes, raw: e.at}
 	var start, end string
 	if d := dosageOf(&m.Medication, j.DosageInstruction); d != nil {
 		m.MaxDose = maxDoseOf(*d)
@@ -88,7 +88,7 @@ func (e *entry) medicationRequest() any {
 		}
 	}
 	if m.MaxDose == nil {
-		m.MaxDose = store.ParseMaxDose(m.Dosage) // "max 3 per 24 h" in the text
+		m.MaxDose = clinical.ParseMaxDose(m.Dosage) // "max 3 per 24 h" in the text
 	}
 	m.Start = when(start, j.AuthoredOn)
 	m.End = when(end, j.DispenseRequest.ValidityPeriod.End)
@@ -106,9 +106,9 @@ func (e *entry) medicationAdministration() any {
 	}
 	if j.Status == "entered-in-error" {
 		// kept to be counted, never shown nor counted as given (see hiddenAdmin)
-		return adminRow{Administration: store.Administration{Status: j.Status, Source: e.source()}}
+		return adminRow{Administration: clinical.Administration{Status: j.Status, Source: e.source()}}
 	}
-	a := adminRow{Administration: store.Administration{
+	a := adminRow{Administration: clinical.Administration{
 		Medication: name,
 		Status:     j.Status,
 		Time:       when(j.EffectiveDateTime, j.EffectivePeriod.Start),
@@ -151,7 +151,7 @@ func (e *entry) observation() any {
 		e.dropped = categoryReason(j.Category)
 		return nil
 	}
-	o := store.Observation{
+	o := clinical.Observation{
 		Code: code,
 		Name: conceptText(j.Code),
 		Time: when(j.EffectiveDateTime, j.EffectivePeriod.Start, j.EffectiveInstant, j.Issued),
@@ -203,7 +203,7 @@ func (e *entry) observation() any {
 
 // setValue fills Value (and Number, Unit) from value[x], or from
 // dataAbsentReason in parentheses. It reports false when there is none.
-func setValue(o *store.Observation, v r4.ObservationValue) bool {
+func setValue(o *clinical.Observation, v r4.ObservationValue) bool {
 	switch {
 	case v.ValueQuantity != nil && v.ValueQuantity.Value != nil:
 		n := rounded(*v.ValueQuantity.Value, o.Code)
@@ -239,7 +239,7 @@ func (e *entry) documentReference() any {
 		e.dropped = "docStatus entered-in-error"
 		return nil
 	}
-	n := noteRow{raw: e.at, Note: store.Note{
+	n := noteRow{raw: e.at, Note: clinical.Note{
 		Title: joinNonEmpty("", j.Description),
 		Time:  when(j.Date, j.Context.Period.Start),
 	}}
@@ -330,8 +330,8 @@ func stripTags(s string) string {
 
 // maxDoseOf reads a dosage's maxDosePerPeriod (a Ratio: "1200 mg" per
 // "24 h", or "3" doses per "1 d"); nil when absent, unreadable or out of
-// bounds (see store.MaxDoseOf), and the order's text is read instead.
-func maxDoseOf(d r4.Dosage) *store.MaxDose {
+// bounds (see clinical.MaxDoseOf), and the order's text is read instead.
+func maxDoseOf(d r4.Dosage) *clinical.MaxDose {
 	r := d.MaxDosePerPeriod
 	if r == nil || r.Numerator == nil || r.Numerator.Value == nil {
 		return nil
@@ -341,15 +341,15 @@ func maxDoseOf(d r4.Dosage) *store.MaxDose {
 	if den.Value != nil {
 		per = *den.Value
 	}
-	hours := per * store.PeriodHours(cmp.Or(strings.TrimSpace(den.Code), den.Unit))
-	return store.MaxDoseOf(*num.Value, cmp.Or(strings.TrimSpace(num.Unit), num.Code), hours)
+	hours := per * clinical.PeriodHours(cmp.Or(strings.TrimSpace(den.Code), den.Unit))
+	return clinical.MaxDoseOf(*num.Value, cmp.Or(strings.TrimSpace(num.Unit), num.Code), hours)
 }
 
 // dosageOf fills a medication's dose, route, frequency, PRN and timing
 // from its first dosage, and its dosage text from all of them (each one's
 // own text, else its parts in words), and returns the first, if any. Orders
 // and reported medications read their dosages alike.
-func dosageOf(m *store.Medication, ds []r4.Dosage) *r4.Dosage {
+func dosageOf(m *clinical.Medication, ds []r4.Dosage) *r4.Dosage {
 	var texts []string
 	for i, d := range ds {
 		prn := (d.AsNeededBoolean != nil && *d.AsNeededBoolean) || d.AsNeededCodeableConcept != nil

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -84,7 +84,7 @@ const sysListEmpty = "http://terminology.hl7.org/CodeSystem/list-empty-reason"
 // assertion of none known (held to the same rules as any other: a
 // current item contradicts it), any other reason is kept as the
 // section's EmptyReason (none recorded, and why).
-func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
+func (im *Import) compositions(f *fetcher, b *bucket, c *clinical.Chart) {
 	var comps []assertion
 	for _, a := range b.asserts {
 		if a.sec == secComposition {
@@ -123,11 +123,11 @@ func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
 			}
 			switch sec {
 			case secAllergies:
-				applyEmpty(&c.Allergies, reason, &src, store.Allergy.Active)
+				applyEmpty(&c.Allergies, reason, &src, clinical.Allergy.Active)
 			case secProblems:
-				applyEmpty(&c.Problems, reason, &src, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) })
+				applyEmpty(&c.Problems, reason, &src, func(p clinical.Problem) bool { return !inactive(p.ClinicalStatus) })
 			case secMedications:
-				applyEmpty(&c.Medications, reason, &src, store.Medication.Current)
+				applyEmpty(&c.Medications, reason, &src, clinical.Medication.Current)
 			}
 		}
 	}
@@ -138,7 +138,7 @@ const hasEntries = "\x00entries"
 
 // applyEmpty applies one section's empty reason: "nilknown" asserts
 // none known unless the chart has a current item in the section.
-func applyEmpty[T any](s *store.Section[T], reason string, src *store.Source, current func(T) bool) {
+func applyEmpty[T any](s *clinical.Section[T], reason string, src *clinical.Source, current func(T) bool) {
 	if reason == "nilknown" {
 		if !slices.ContainsFunc(s.Items, current) {
 			s.Assertion = src

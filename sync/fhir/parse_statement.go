@@ -3,7 +3,7 @@ package fhir
 import (
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -31,8 +31,8 @@ func (e *entry) medicationStatement() any {
 			return nil
 		}
 	}
-	m := medRow{raw: e.at, Medication: store.Medication{
-		Kind:       store.MedReported,
+	m := medRow{raw: e.at, Medication: clinical.Medication{
+		Kind:       clinical.MedReported,
 		Status:     strings.TrimSpace(j.Status),
 		Asserted:   when(j.DateAsserted),
 		ReportedBy: strings.TrimSpace(j.InformationSource.Display),

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/synthetic"
 )
 
@@ -22,14 +22,14 @@ func TestAPRNOrderKeepsItsMaximum(t *testing.T) {
 		t.Fatal(err)
 	}
 	charts, _ := im.Census(Selection{All: true})
-	by := map[string]store.Medication{}
+	by := map[string]clinical.Medication{}
 	for _, m := range charts[0].Medications.Items {
 		by[m.Source.ID] = m
 	}
-	if m := by["ibu"].MaxDose; m == nil || *m != (store.MaxDose{Amount: 1200, Unit: "mg", Hours: 24}) {
+	if m := by["ibu"].MaxDose; m == nil || *m != (clinical.MaxDose{Amount: 1200, Unit: "mg", Hours: 24}) {
 		t.Errorf("ibuprofen max %+v", m)
 	}
-	if m := by["para"].MaxDose; m == nil || *m != (store.MaxDose{Doses: 3, Hours: 24}) {
+	if m := by["para"].MaxDose; m == nil || *m != (clinical.MaxDose{Doses: 3, Hours: 24}) {
 		t.Errorf("paracetamol max %+v", m)
 	}
 	if m := by["plain"].MaxDose; m != nil {
@@ -72,14 +72,14 @@ func TestTheSyntheticWardsPRNOrdersHaveAMaximum(t *testing.T) {
 // is read instead: half a dose a day, a count or period too large to be
 // meant, a month or a year (of no fixed length). A week is a period.
 func TestMaxDosePerPeriodOutOfBounds(t *testing.T) {
-	textMax := &store.MaxDose{Doses: 3, Hours: 24}
+	textMax := &clinical.MaxDose{Doses: 3, Hours: 24}
 	for _, c := range []struct {
 		ratio string
-		want  *store.MaxDose
+		want  *clinical.MaxDose
 	}{
-		{`{"numerator":{"value":2},"denominator":{"value":1,"code":"wk"}}`, &store.MaxDose{Doses: 2, Hours: 168}},
-		{`{"numerator":{"value":2},"denominator":{"value":1,"unit":"week"}}`, &store.MaxDose{Doses: 2, Hours: 168}},
-		{`{"numerator":{"value":4,"unit":"g"},"denominator":{"value":1,"code":"d"}}`, &store.MaxDose{Amount: 4, Unit: "g", Hours: 24}},
+		{`{"numerator":{"value":2},"denominator":{"value":1,"code":"wk"}}`, &clinical.MaxDose{Doses: 2, Hours: 168}},
+		{`{"numerator":{"value":2},"denominator":{"value":1,"unit":"week"}}`, &clinical.MaxDose{Doses: 2, Hours: 168}},
+		{`{"numerator":{"value":4,"unit":"g"},"denominator":{"value":1,"code":"d"}}`, &clinical.MaxDose{Amount: 4, Unit: "g", Hours: 24}},
 		{`{"numerator":{"value":0.5},"denominator":{"value":1,"code":"d"}}`, textMax},
 		{`{"numerator":{"value":1e300},"denominator":{"value":24,"code":"h"}}`, textMax},
 		{`{"numerator":{"value":500},"denominator":{"value":24,"code":"h"}}`, textMax},

@@ -3,7 +3,7 @@ package fhir
 import (
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // An infusion keeps its rate as ordered: rateQuantity, rateRatio (per one
@@ -27,7 +27,7 @@ func TestAnInfusionKeepsItsRate(t *testing.T) {
 		t.Fatal(err)
 	}
 	charts, _ := im.Census(Selection{All: true})
-	by := map[string]store.Medication{}
+	by := map[string]clinical.Medication{}
 	for _, m := range charts[0].Medications.Items {
 		by[m.Source.ID] = m
 	}

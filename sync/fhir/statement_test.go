@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
 const ipsFixture = "testdata/ips-meds.json"
 
 // ipsChart reads the synthetic IPS document and charts its one patient.
-func ipsChart(t *testing.T) (*Import, store.Chart) {
+func ipsChart(t *testing.T) (*Import, clinical.Chart) {
 	t.Helper()
 	im, err := Read(ipsFixture)
 	if err != nil {
@@ -28,10 +28,10 @@ func ipsChart(t *testing.T) (*Import, store.Chart) {
 
 func TestReportedMedications(t *testing.T) {
 	im, c := ipsChart(t)
-	if c.Medications.Status != store.Recorded {
+	if c.Medications.Status != clinical.Recorded {
 		t.Fatalf("medications status %s, want recorded", c.Medications.Status)
 	}
-	got := names(c.Medications.Items, func(m store.Medication) string {
+	got := names(c.Medications.Items, func(m clinical.Medication) string {
 		return m.Kind + "|" + m.Status + "|" + m.Name
 	})
 	want := []string{
@@ -96,13 +96,13 @@ func TestStatementAssertionAndReported(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		resources []string
-		status    store.SectionStatus
+		status    clinical.SectionStatus
 		items     int
 	}{
-		{"assertion alone", []string{pat, nkm}, store.NoneKnown, 0},
-		{"assertion and history", []string{pat, nkm, stopped}, store.NoneKnown, 0},
-		{"assertion and a current one", []string{pat, nkm, active}, store.Recorded, 1},
-		{"history alone", []string{pat, stopped}, store.NoneRecorded, 0},
+		{"assertion alone", []string{pat, nkm}, clinical.NoneKnown, 0},
+		{"assertion and history", []string{pat, nkm, stopped}, clinical.NoneKnown, 0},
+		{"assertion and a current one", []string{pat, nkm, active}, clinical.Recorded, 1},
+		{"history alone", []string{pat, stopped}, clinical.NoneRecorded, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			im, err := ReadBytes("test", []byte(ndjson(tc.resources...)))
@@ -172,7 +172,7 @@ func TestANewerVersionEnteredInErrorHidesTheOlder(t *testing.T) {
 		t.Fatal(err)
 	}
 	charts, _ := im.Census(Selection{All: true})
-	if a := charts[0].Allergies; len(a.Items) != 0 || a.Status != store.NoneRecorded {
+	if a := charts[0].Allergies; len(a.Items) != 0 || a.Status != clinical.NoneRecorded {
 		t.Errorf("allergies %s %+v", a.Status, a.Items)
 	}
 	if got := im.NotShown(); !slices.Equal(got, []string{"1 AllergyIntolerance not shown: verification entered-in-error"}) {
@@ -202,7 +202,7 @@ func TestEveryMedicationResourceResolvesItsMedicationAlike(t *testing.T) {
 	if err != nil || len(charts) != 1 {
 		t.Fatalf("%d charts, %v", len(charts), err)
 	}
-	by := map[string]store.Medication{}
+	by := map[string]clinical.Medication{}
 	for _, m := range charts[0].Medications.Items {
 		by[m.Source.ID] = m
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The Synthea sample: twelve transaction Bundles written by someone else
@@ -56,7 +56,7 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 	if len(charts) != 12 {
 		t.Fatalf("--all gave %d charts, want 12", len(charts))
 	}
-	byID := map[string]store.Chart{}
+	byID := map[string]clinical.Chart{}
 	for _, c := range charts {
 		byID[c.Patient.ID] = c
 	}
@@ -95,7 +95,7 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 	if edu.Patient.Name != "Treviño, Eduardo" || !strings.Contains(string(edu.Patient.Source.JSON), "Treviño") {
 		t.Errorf("name = %q", edu.Patient.Name)
 	}
-	if a := edu.Allergies; a.Status != store.Recorded || a.Items[0].Substance != "Shellfish allergy" || a.Items[0].Criticality != "low" {
+	if a := edu.Allergies; a.Status != clinical.Recorded || a.Items[0].Substance != "Shellfish allergy" || a.Items[0].Criticality != "low" {
 		t.Errorf("Eduardo's allergies = %+v", a.Items)
 	}
 	if edu.Patient.MRN() != "6933f29b-28f2-4e69-9fee-b73267b0afb6" {
@@ -105,7 +105,7 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 	// The patient with no allergies and no medications: nothing was said,
 	// so nothing is known.
 	cle := byID["d78af07c-9cb9-4f31-9b11-c45a28f2eec8"]
-	if cle.Patient.Family != "Kreiger" || cle.Allergies.Status != store.NoneRecorded || cle.Medications.Status != store.NoneRecorded {
+	if cle.Patient.Family != "Kreiger" || cle.Allergies.Status != clinical.NoneRecorded || cle.Medications.Status != clinical.NoneRecorded {
 		t.Errorf("%s: allergies %s, medications %s, want none-recorded for both", cle.Patient.Name, cle.Allergies.Status, cle.Medications.Status)
 	}
 
@@ -134,7 +134,7 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 			t.Errorf("%s: no dated weight", c.Patient.Name)
 		}
 		meds := c.Medications.Items
-		if !slices.IsSortedFunc(meds, func(a, b store.Medication) int { return medRank(a) - medRank(b) }) {
+		if !slices.IsSortedFunc(meds, func(a, b clinical.Medication) int { return medRank(a) - medRank(b) }) {
 			t.Errorf("%s: medications are not active first", c.Patient.Name)
 		}
 		for _, o := range c.Vitals.Items {

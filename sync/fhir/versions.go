@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // The newest version of a resource decides whether it is shown. A chart
@@ -19,7 +19,7 @@ import (
 
 // version is one version of a resource, and where it was read.
 type version struct {
-	src store.Source // without JSON
+	src clinical.Source // without JSON
 	at  rawAt
 }
 
@@ -41,9 +41,9 @@ func laterVersion(a, b version) int {
 // for being older than those kept are not changed.
 func (b *bucket) settle() {
 	newest := map[string]version{}
-	see := func(src *store.Source, at rawAt) {
+	see := func(src *clinical.Source, at rawAt) {
 		k := src.Type + "/" + src.ID
-		v := version{store.Source{Type: src.Type, ID: src.ID, VersionID: src.VersionID, LastUpdated: src.LastUpdated}, at}
+		v := version{clinical.Source{Type: src.Type, ID: src.ID, VersionID: src.VersionID, LastUpdated: src.LastUpdated}, at}
 		if n, ok := newest[k]; !ok || laterVersion(v, n) > 0 {
 			newest[k] = v
 		}
@@ -53,19 +53,19 @@ func (b *bucket) settle() {
 		see(&d.src, d.at)
 	}
 	b.eachRow(see)
-	superseded := func(src *store.Source, at rawAt) bool {
+	superseded := func(src *clinical.Source, at rawAt) bool {
 		return laterVersion(newest[src.Type+"/"+src.ID], version{*src, at}) > 0
 	}
-	b.allergies = slices.DeleteFunc(b.allergies, func(r allergyRow) bool { return superseded(&r.Source, r.raw) })
-	b.problems = slices.DeleteFunc(b.problems, func(r problemRow) bool { return superseded(&r.Source, r.raw) })
-	b.meds = slices.DeleteFunc(b.meds, func(r medRow) bool { return superseded(&r.Source, r.raw) })
-	b.admins = slices.DeleteFunc(b.admins, func(r adminRow) bool { return superseded(&r.Source, r.raw) })
-	b.asserts = slices.DeleteFunc(b.asserts, func(r assertion) bool { return superseded(&r.src, r.raw) })
-	b.alerts = slices.DeleteFunc(b.alerts, func(r alertRow) bool { return superseded(&r.Source, r.raw) })
-	b.notes = slices.DeleteFunc(b.notes, func(r noteRow) bool { return superseded(&r.Source, r.raw) })
-	b.encounters = slices.DeleteFunc(b.encounters, func(r encounterRow) bool { return superseded(&r.src, r.raw) })
+	b.allergies = withoutSuperseded(b.allergies, superseded)
+	b.problems = withoutSuperseded(b.problems, superseded)
+	b.meds = withoutSuperseded(b.meds, superseded)
+	b.admins = withoutSuperseded(b.admins, superseded)
+	b.asserts = withoutSuperseded(b.asserts, superseded)
+	b.alerts = withoutSuperseded(b.alerts, superseded)
+	b.notes = withoutSuperseded(b.notes, superseded)
+	b.encounters = withoutSuperseded(b.encounters, superseded)
 	for k, list := range b.obs {
-		list = slices.DeleteFunc(list, func(r obsRow) bool { return superseded(&r.Source, r.raw) })
+		list = withoutSuperseded(list, superseded)
 		if len(list) == 0 {
 			delete(b.obs, k)
 		} else {
@@ -75,34 +75,44 @@ func (b *bucket) settle() {
 }
 
 // eachRow calls fn with the source and place of every row of the bucket.
-func (b *bucket) eachRow(fn func(*store.Source, rawAt)) {
-	for i := range b.allergies {
-		fn(&b.allergies[i].Source, b.allergies[i].raw)
-	}
-	for i := range b.problems {
-		fn(&b.problems[i].Source, b.problems[i].raw)
-	}
-	for i := range b.meds {
-		fn(&b.meds[i].Source, b.meds[i].raw)
-	}
-	for i := range b.admins {
-		fn(&b.admins[i].Source, b.admins[i].raw)
-	}
-	for i := range b.asserts {
-		fn(&b.asserts[i].src, b.asserts[i].raw)
-	}
-	for i := range b.alerts {
-		fn(&b.alerts[i].Source, b.alerts[i].raw)
-	}
-	for i := range b.notes {
-		fn(&b.notes[i].Source, b.notes[i].raw)
-	}
-	for i := range b.encounters {
-		fn(&b.encounters[i].src, b.encounters[i].raw)
-	}
+func (b *bucket) eachRow(fn func(*clinical.Source, rawAt)) {
+	eachPlaced(b.allergies, fn)
+	eachPlaced(b.problems, fn)
+	eachPlaced(b.meds, fn)
+	eachPlaced(b.admins, fn)
+	eachPlaced(b.asserts, fn)
+	eachPlaced(b.alerts, fn)
+	eachPlaced(b.notes, fn)
+	eachPlaced(b.encounters, fn)
 	for _, list := range b.obs {
-		for i := range list {
-			fn(&list[i].Source, list[i].raw)
-		}
+		eachPlaced(list, fn)
 	}
+}
+
+// placed is a row of a bucket: its source, and where it was read.
+type placed[T any] interface {
+	*T
+	place() (*clinical.Source, rawAt)
+}
+
+func (r *allergyRow) place() (*clinical.Source, rawAt)   { return &r.Source, r.raw }
+func (r *problemRow) place() (*clinical.Source, rawAt)   { return &r.Source, r.raw }
+func (r *medRow) place() (*clinical.Source, rawAt)       { return &r.Source, r.raw }
+func (r *adminRow) place() (*clinical.Source, rawAt)     { return &r.Source, r.raw }
+func (r *assertion) place() (*clinical.Source, rawAt)    { return &r.src, r.raw }
+func (r *alertRow) place() (*clinical.Source, rawAt)     { return &r.Source, r.raw }
+func (r *noteRow) place() (*clinical.Source, rawAt)      { return &r.Source, r.raw }
+func (r *encounterRow) place() (*clinical.Source, rawAt) { return &r.src, r.raw }
+func (r *obsRow) place() (*clinical.Source, rawAt)       { return &r.Source, r.raw }
+
+// eachPlaced calls fn with the source and place of each row.
+func eachPlaced[T any, P placed[T]](rows []T, fn func(*clinical.Source, rawAt)) {
+	for i := range rows {
+		fn(P(&rows[i]).place())
+	}
+}
+
+// withoutSuperseded are the rows that superseded does not drop.
+func withoutSuperseded[T any, P placed[T]](rows []T, superseded func(*clinical.Source, rawAt) bool) []T {
+	return slices.DeleteFunc(rows, func(r T) bool { return superseded(P(&r).place()) })
 }

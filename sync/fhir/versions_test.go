@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // versionPair is two versions of one resource, the older first, and what
@@ -13,7 +13,7 @@ import (
 type versionPair struct {
 	name         string
 	older, newer string
-	shown        func(c store.Chart) bool // whether the resource is shown
+	shown        func(c clinical.Chart) bool // whether the resource is shown
 	wantShown    bool
 	notShown     []string // NotShown, whatever the input order
 }
@@ -32,59 +32,61 @@ var versionPairs = []versionPair{
 	{
 		name:  "an observation entered in error",
 		older: sprintf(vHR, "1", "final"), newer: sprintf(vHR, "2", "entered-in-error"),
-		shown:    func(c store.Chart) bool { return len(c.Vitals.Items) > 0 || c.Vitals.Status != store.NoneRecorded },
+		shown: func(c clinical.Chart) bool {
+			return len(c.Vitals.Items) > 0 || c.Vitals.Status != clinical.NoneRecorded
+		},
 		notShown: []string{"1 Observation not shown: status entered-in-error"},
 	},
 	{
 		name:  "an observation entered in error, then corrected",
 		older: sprintf(vHR, "1", "entered-in-error"), newer: sprintf(vHR, "2", "final"),
-		shown:     func(c store.Chart) bool { return len(c.Vitals.Items) == 1 },
+		shown:     func(c clinical.Chart) bool { return len(c.Vitals.Items) == 1 },
 		wantShown: true,
 	},
 	{
 		name:  "a note entered in error",
 		older: sprintf(vNote, "2026-12-01T09:00:00Z", "final"), newer: sprintf(vNote, "2026-12-01T10:00:00Z", "entered-in-error"),
-		shown:    func(c store.Chart) bool { return len(c.Notes.Items) > 0 },
+		shown:    func(c clinical.Chart) bool { return len(c.Notes.Items) > 0 },
 		notShown: []string{"1 DocumentReference not shown: docStatus entered-in-error"},
 	},
 	{
 		name:  "a note entered in error, then corrected",
 		older: sprintf(vNote, "2026-12-01T09:00:00Z", "entered-in-error"), newer: sprintf(vNote, "2026-12-01T10:00:00Z", "final"),
-		shown:     func(c store.Chart) bool { return len(c.Notes.Items) == 1 },
+		shown:     func(c clinical.Chart) bool { return len(c.Notes.Items) == 1 },
 		wantShown: true,
 	},
 	{
 		name:  "an encounter entered in error",
 		older: sprintf(vEnc, "1", "in-progress"), newer: sprintf(vEnc, "2", "entered-in-error"),
-		shown:    func(c store.Chart) bool { return c.Patient.EncounterID != "" || c.Patient.Ward != "" },
+		shown:    func(c clinical.Chart) bool { return c.Patient.EncounterID != "" || c.Patient.Ward != "" },
 		notShown: []string{"1 Encounter not shown: status entered-in-error"},
 	},
 	{
 		name:  "an encounter entered in error, then corrected",
 		older: sprintf(vEnc, "1", "entered-in-error"), newer: sprintf(vEnc, "2", "in-progress"),
-		shown:     func(c store.Chart) bool { return c.Patient.EncounterID == "e1" && c.Patient.Ward == "w" },
+		shown:     func(c clinical.Chart) bool { return c.Patient.EncounterID == "e1" && c.Patient.Ward == "w" },
 		wantShown: true,
 	},
 	{
 		name:  "a no known allergies list entered in error",
 		older: sprintf(vNoneList, "1", "2026-12-01T09:00:00Z", "current"), newer: sprintf(vNoneList, "2", "2026-12-01T10:00:00Z", "entered-in-error"),
-		shown: func(c store.Chart) bool {
-			return c.Allergies.Status != store.NoneRecorded || c.Allergies.Assertion != nil
+		shown: func(c clinical.Chart) bool {
+			return c.Allergies.Status != clinical.NoneRecorded || c.Allergies.Assertion != nil
 		},
 		notShown: []string{"1 List not shown: status entered-in-error"},
 	},
 	{
 		name:  "a no known allergies list retired",
 		older: sprintf(vNoneList, "1", "", "current"), newer: sprintf(vNoneList, "2", "", "retired"),
-		shown: func(c store.Chart) bool {
-			return c.Allergies.Status != store.NoneRecorded || c.Allergies.Assertion != nil
+		shown: func(c clinical.Chart) bool {
+			return c.Allergies.Status != clinical.NoneRecorded || c.Allergies.Assertion != nil
 		},
 		notShown: []string{"1 List not shown: status retired"},
 	},
 	{
 		name:  "a no known allergies list entered in error, then corrected",
 		older: sprintf(vNoneList, "1", "2026-12-01T09:00:00Z", "entered-in-error"), newer: sprintf(vNoneList, "2", "2026-12-01T10:00:00Z", "current"),
-		shown:     func(c store.Chart) bool { return c.Allergies.Status == store.NoneKnown },
+		shown:     func(c clinical.Chart) bool { return c.Allergies.Status == clinical.NoneKnown },
 		wantShown: true,
 	},
 }

@@ -12,51 +12,47 @@ import "encoding/json"
 // the raw key (without quotes) and the span of its value; fn returns false
 // to stop. ok is false when data[i:] is not a walkable object.
 func Fields(data []byte, i int, fn func(key []byte, start, end int) bool) (ok bool) {
-	i = skipSpace(data, i)
-	if i >= len(data) || data[i] != '{' {
-		return false
-	}
-	i++
-	for {
-		i = skipSpace(data, i)
-		if i >= len(data) {
-			return false
-		}
-		switch data[i] {
-		case '}':
-			return true
-		case ',':
-			i++
-			continue
-		case '"':
-		default:
-			return false
+	return members(data, i, '{', '}', func(i int) (int, bool) {
+		if data[i] != '"' {
+			return -1, false
 		}
 		kEnd := skipString(data, i)
 		if kEnd < 0 {
-			return false
+			return -1, false
 		}
 		key := data[i+1 : kEnd-1]
 		i = skipSpace(data, kEnd)
 		if i >= len(data) || data[i] != ':' {
-			return false
+			return -1, false
 		}
 		start := skipSpace(data, i+1)
 		end := skipValue(data, start)
 		if end < 0 {
-			return false
+			return -1, false
 		}
-		if !fn(key, start, end) {
-			return true
-		}
-		i = end
-	}
+		return end, fn(key, start, end)
+	})
 }
 
 // Items calls fn with the span of each element of the array at data[i].
 func Items(data []byte, i int, fn func(start, end int)) bool {
+	return members(data, i, '[', ']', func(i int) (int, bool) {
+		end := skipValue(data, i)
+		if end >= 0 {
+			fn(i, end)
+		}
+		return end, true
+	})
+}
+
+// members walks the object or array that opening starts at data[i] (after
+// any space) up to its closing, skipping the commas between its members:
+// member reads the one starting at data[i] and says where it ends (below
+// 0 when it cannot be read: the walk fails) and whether to go on (false
+// ends the walk, which then succeeds).
+func members(data []byte, i int, opening, closing byte, member func(i int) (end int, more bool)) bool {
 	i = skipSpace(data, i)
-	if i >= len(data) || data[i] != '[' {
+	if i >= len(data) || data[i] != opening {
 		return false
 	}
 	i++
@@ -66,17 +62,19 @@ func Items(data []byte, i int, fn func(start, end int)) bool {
 			return false
 		}
 		switch data[i] {
-		case ']':
+		case closing:
 			return true
 		case ',':
 			i++
 			continue
 		}
-		end := skipValue(data, i)
-		if end < 0 {
+		end, more := member(i)
+		switch {
+		case end < 0:
 			return false
+		case !more:
+			return true
 		}
-		fn(i, end)
 		i = end
 	}
 }

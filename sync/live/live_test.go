@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/fhir"
@@ -79,14 +80,14 @@ func open(t testing.TB, dir string, keys *store.Keys) *store.Snapshot {
 }
 
 // chartJSON is a chart as JSON with its sources' raw JSON, for comparing.
-func chartJSON(t testing.TB, c *store.Chart) string {
+func chartJSON(t testing.TB, c *clinical.Chart) string {
 	t.Helper()
 	b, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var raw []string
-	store.EachSource(c, func(s *store.Source) { raw = append(raw, string(s.JSON)) })
+	clinical.EachSource(c, func(s *clinical.Source) { raw = append(raw, string(s.JSON)) })
 	return string(b) + strings.Join(raw, "\n")
 }
 
@@ -309,7 +310,7 @@ func TestARefreshSealsOnlyWhatChangedAndFollowsTheCensus(t *testing.T) {
 	if s.Manifest.Generation != m.Generation {
 		t.Fatalf("opened generation %d", s.Manifest.Generation)
 	}
-	if _, err := s.Chart(context.Background(), leave); !errors.Is(err, store.ErrNoPatient) {
+	if _, err := s.Chart(context.Background(), leave); !errors.Is(err, clinical.ErrNoPatient) {
 		t.Fatalf("the discharged patient is still there: %v", err)
 	}
 	if _, err := s.Chart(context.Background(), arriving); err != nil {

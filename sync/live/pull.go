@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/fhirjson"
@@ -83,10 +84,10 @@ type state struct {
 	mu      sync.RWMutex // over res and owner: a full pull builds batches while it fetches the next
 	res     map[string]json.RawMessage
 	owner   map[string]string
-	census  []string                  // patient ids, in no particular order
-	place   map[string]*store.Patient // id -> the patient's chart header, for census order
-	hash    map[string][32]byte       // id -> hash of the chart as sealed
-	started time.Time                 // when the pull that led here began (local clock)
+	census  []string                     // patient ids, in no particular order
+	place   map[string]*clinical.Patient // id -> the patient's chart header, for census order
+	hash    map[string][32]byte          // id -> hash of the chart as sealed
+	started time.Time                    // when the pull that led here began (local clock)
 	// notShown is, for each patient of the census, what was read of
 	// theirs but is not shown, as counted when their chart was last
 	// built: a refresh rebuilds the changed patients only, and keeps the
@@ -95,7 +96,7 @@ type state struct {
 }
 
 func newState() *state {
-	return &state{res: map[string]json.RawMessage{}, owner: map[string]string{}, place: map[string]*store.Patient{},
+	return &state{res: map[string]json.RawMessage{}, owner: map[string]string{}, place: map[string]*clinical.Patient{},
 		hash: map[string][32]byte{}, notShown: map[string][]fhir.NotShownCount{}}
 }
 
@@ -256,11 +257,11 @@ func compartmentJobs(c *collector, client *rest.Client, ids []string, extra url.
 }
 
 // chartHash identifies a chart's content, sources included.
-func chartHash(c *store.Chart) [32]byte {
+func chartHash(c *clinical.Chart) [32]byte {
 	h := sha256.New()
 	j, _ := json.Marshal(c)
 	h.Write(j)
-	store.EachSource(c, func(s *store.Source) { h.Write(s.JSON) })
+	clinical.EachSource(c, func(s *clinical.Source) { h.Write(s.JSON) })
 	var out [32]byte
 	copy(out[:], h.Sum(nil))
 	return out
@@ -268,7 +269,7 @@ func chartHash(c *store.Chart) [32]byte {
 
 // build reads the resources of the given patients (and every shared one)
 // as the file reader would, and returns their charts in census order.
-func (s *state) build(ids []string, ward string) ([]store.Chart, *fhir.Import, error) {
+func (s *state) build(ids []string, ward string) ([]clinical.Chart, *fhir.Import, error) {
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/fhirjson"
@@ -460,7 +461,7 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 
 // builtPart is one batch of a full pull, built and packed.
 type builtPart struct {
-	charts    []store.Chart
+	charts    []clinical.Chart
 	hashes    [][32]byte // of charts, in order
 	prepared  []*store.Prepared
 	malformed int
@@ -555,10 +556,10 @@ func (s *state) present(ids []string) []string {
 // remember keeps each chart's place and hash (hashes[i] is charts[i]'s),
 // to order the census and to tell changed charts from rebuilt but equal
 // ones.
-func (s *state) remember(charts []store.Chart, hashes [][32]byte) {
+func (s *state) remember(charts []clinical.Chart, hashes [][32]byte) {
 	for i := range charts {
 		p := charts[i].Patient
-		p.Source, p.Identifiers = store.Source{}, nil
+		p.Source, p.Identifiers = clinical.Source{}, nil
 		s.place[p.ID], s.hash[p.ID] = &p, hashes[i]
 	}
 }
@@ -645,7 +646,7 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 			rebuild = append(rebuild, id)
 		}
 	}
-	var upsert []store.Chart
+	var upsert []clinical.Chart
 	var im *fhir.Import
 	if len(rebuild) > 0 {
 		charts, imp, err := st.build(rebuild, p.wardID())

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/internal/benchenv"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
@@ -226,19 +227,19 @@ func newBenchJournal(b *testing.B, n int) *benchJournal {
 	orders := benchOrders(b, ndjson)
 	dir, _, j := testJournal(b)
 	at := time.Now().Add(-time.Hour)
-	var batch []store.Entry
+	var batch []clinical.Entry
 	for i := range n {
 		o := orders[i%len(orders)]
-		e := store.Entry{Patient: o.patient, ClinicalTime: at.Add(-time.Duration(i) * time.Second)}
+		e := clinical.Entry{Patient: o.patient, ClinicalTime: at.Add(-time.Duration(i) * time.Second)}
 		switch i % 10 {
 		case 0, 1, 2, 3:
-			e.Kind, e.BasedOn = store.KindMedication, []store.Version{{Type: "MedicationRequest", ID: o.id, VersionID: o.version}}
-			e.Medication = &store.Administered{Outcome: store.OutcomeGiven, Medication: o.name, OrderID: o.id,
-				Dose: &store.Quantity{Value: 1, Unit: "g"}, Route: "oral"}
+			e.Kind, e.BasedOn = clinical.KindMedication, []clinical.Version{{Type: "MedicationRequest", ID: o.id, VersionID: o.version}}
+			e.Medication = &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: o.name, OrderID: o.id,
+				Dose: &clinical.Quantity{Value: 1, Unit: "g"}, Route: "oral"}
 		case 4, 5, 6:
-			e.Kind, e.Vitals = store.KindVitals, &store.VitalSigns{HeartRate: f(float64(60 + i%40)), SpO2: f(97)}
+			e.Kind, e.Vitals = clinical.KindVitals, &clinical.VitalSigns{HeartRate: f(float64(60 + i%40)), SpO2: f(97)}
 		default:
-			e.Kind, e.Note = store.KindNote, &store.NursingNote{Text: fmt.Sprintf("Round %d: comfortable, no complaints.", i)}
+			e.Kind, e.Note = clinical.KindNote, &clinical.NursingNote{Text: fmt.Sprintf("Round %d: comfortable, no complaints.", i)}
 		}
 		if err := j.Stamp(&e, "RN Bench", time.Now()); err != nil {
 			b.Fatal(err)

@@ -3,7 +3,7 @@ package reconcile
 import (
 	"testing"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 )
 
 // A code status stated during downtime becomes an active Flag that the
@@ -12,14 +12,14 @@ import (
 func TestACodeStatusEntryBecomesAFlag(t *testing.T) {
 	c := Context{Patient: "Patient/rq-p1"}
 	for _, tc := range []struct {
-		cs           store.CodeStatus
+		cs           clinical.CodeStatus
 		text, snomed string
 	}{
-		{store.CodeStatus{Level: store.ResusDNR2, Text: "geen IZ"}, "DNR 2 – geen IZ", "304253006"},
-		{store.CodeStatus{Level: store.ResusDNR0}, "DNR 0 – no restriction", ""},
-		{store.CodeStatus{Level: store.ResusFullCode}, "Full code (for resuscitation)", "304252001"},
+		{clinical.CodeStatus{Level: clinical.ResusDNR2, Text: "geen IZ"}, "DNR 2 – geen IZ", "304253006"},
+		{clinical.CodeStatus{Level: clinical.ResusDNR0}, "DNR 0 – no restriction", ""},
+		{clinical.CodeStatus{Level: clinical.ResusFullCode}, "Full code (for resuscitation)", "304252001"},
 	} {
-		e := rqEntry(t, store.KindCodeStatus, func(e *store.Entry) { cs := tc.cs; e.CodeStatus = &cs })
+		e := rqEntry(t, clinical.KindCodeStatus, func(e *clinical.Entry) { cs := tc.cs; e.CodeStatus = &cs })
 		reqs, err := Requests(e, c, Config{})
 		if err != nil {
 			t.Fatal(err)
@@ -35,7 +35,7 @@ func TestACodeStatusEntryBecomesAFlag(t *testing.T) {
 		if got, _ := rqField(t, f, "code", "coding", "0", "code").(string); got != tc.snomed {
 			t.Errorf("%s: SNOMED %q, want %q", tc.cs.Level, got, tc.snomed)
 		}
-		level := store.ResuscitationOf(tc.snomed, tc.text)
+		level := clinical.ResuscitationOf(tc.snomed, tc.text)
 		if level != tc.cs.Level {
 			t.Errorf("read back as %s, was %s", level, tc.cs.Level)
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir/r4"
 )
@@ -54,11 +55,11 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 		}
 	}
 	switch e.Kind {
-	case store.KindMedication:
+	case clinical.KindMedication:
 		if id := e.Medication.OrderID; id != "" {
 			r.orderConflict(ctx, rd, e, orders[id], conflict)
 		}
-	case store.KindAllergy:
+	case clinical.KindAllergy:
 		for _, f := range allergies {
 			a := f.R
 			if a.Patient.Reference == "" || a.Patient.Reference != it.EHRPatient || entryIdentified(a.Identifier, nil, r.Config.entrySystem(), e.ID, false) {
@@ -67,7 +68,7 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 			if a.VerificationStatus.HasCode("entered-in-error") || a.VerificationStatus.HasCode("refuted") {
 				continue
 			}
-			if store.SameSubstance(conceptText(&a.Code), e.Allergy.Substance) {
+			if clinical.SameSubstance(conceptText(&a.Code), e.Allergy.Substance) {
 				val := conceptText(&a.Code)
 				if a.Criticality != "" {
 					val += ", criticality " + a.Criticality
@@ -77,7 +78,7 @@ func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalE
 				break
 			}
 		}
-	case store.KindTransfer, store.KindDischarge:
+	case clinical.KindTransfer, clinical.KindDischarge:
 		if current[it.EHRPatient] == nil {
 			side := &Side{Value: "no current encounter"}
 			for _, enc := range encounters {
@@ -110,7 +111,7 @@ func (r *Reconciler) orderConflict(ctx context.Context, rd reader, e *store.Jour
 		return
 	}
 	o := &now.R.MedicationRequest
-	var was store.Version
+	var was clinical.Version
 	for _, b := range e.BasedOn {
 		if b.Type == "MedicationRequest" && b.ID == o.ID {
 			was = b

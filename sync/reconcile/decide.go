@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -19,24 +20,24 @@ var ErrCannotDecide = errors.New("that decision cannot be taken")
 // a decision entry in the journal: who (by), when (now), what and why.
 // The next run applies it. The command line and the worklist both decide
 // through here.
-func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason, by string, now time.Time) (store.Entry, error) {
+func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason, by string, now time.Time) (clinical.Entry, error) {
 	target, err := pending(ctx, j, entry)
 	if err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	switch {
-	case action == store.DecisionNewPatient && target.Kind != store.KindRegistration:
-		return store.Entry{}, refuse("only a registration can be created as a new patient")
+	case action == clinical.DecisionNewPatient && target.Kind != clinical.KindRegistration:
+		return clinical.Entry{}, refuse("only a registration can be created as a new patient")
 	case strings.TrimSpace(by) == "":
-		return store.Entry{}, refuse("say who decides")
+		return clinical.Entry{}, refuse("say who decides")
 	}
-	d := store.Entry{Kind: store.KindDecision, Patient: target.Patient, ClinicalTime: now,
-		Decision: &store.Decision{Entry: target.ID, Action: action, Reason: strings.TrimSpace(reason), LinkTo: strings.TrimSpace(linkTo)}}
+	d := clinical.Entry{Kind: clinical.KindDecision, Patient: target.Patient, ClinicalTime: now,
+		Decision: &clinical.Decision{Entry: target.ID, Action: action, Reason: strings.TrimSpace(reason), LinkTo: strings.TrimSpace(linkTo)}}
 	if err := j.Stamp(&d, strings.TrimSpace(by), now); err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	if err := j.Record(ctx, d); err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	return d, nil
 }
@@ -47,34 +48,34 @@ func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason
 // patient, clinical time, what it was based on). Care typed now for a
 // time more than 24 h ago is vouched for by careBy, as paper back-entry
 // is. It returns the decision.
-func EditThenPush(ctx context.Context, j *store.Journal, entry string, edit func(*store.Entry) error,
-	careBy, reason, by string, now time.Time) (store.Entry, error) {
+func EditThenPush(ctx context.Context, j *store.Journal, entry string, edit func(*clinical.Entry) error,
+	careBy, reason, by string, now time.Time) (clinical.Entry, error) {
 	target, err := pending(ctx, j, entry)
 	if err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	orig := target.Entry
-	c := store.Entry{Kind: orig.Kind, Patient: orig.Patient, ClinicalTime: orig.ClinicalTime,
+	c := clinical.Entry{Kind: orig.Kind, Patient: orig.Patient, ClinicalTime: orig.ClinicalTime,
 		BasedOn: slices.Clone(orig.BasedOn), Supersedes: orig.ID}
 	if err := edit(&c); err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	switch {
 	case orig.Transcription != nil:
-		c.Transcription = &store.Transcription{FromPaperSignedBy: orig.Transcription.FromPaperSignedBy}
-	case now.Sub(orig.ClinicalTime) > store.LiveWindow:
-		c.Transcription = &store.Transcription{FromPaperSignedBy: strings.TrimSpace(careBy)}
+		c.Transcription = &clinical.Transcription{FromPaperSignedBy: orig.Transcription.FromPaperSignedBy}
+	case now.Sub(orig.ClinicalTime) > clinical.LiveWindow:
+		c.Transcription = &clinical.Transcription{FromPaperSignedBy: strings.TrimSpace(careBy)}
 	}
 	if err := j.Stamp(&c, strings.TrimSpace(by), now); err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
-	d := store.Entry{Kind: store.KindDecision, Patient: c.Patient, ClinicalTime: now,
-		Decision: &store.Decision{Entry: c.ID, Action: store.DecisionPush, Reason: strings.TrimSpace(reason)}}
+	d := clinical.Entry{Kind: clinical.KindDecision, Patient: c.Patient, ClinicalTime: now,
+		Decision: &clinical.Decision{Entry: c.ID, Action: clinical.DecisionPush, Reason: strings.TrimSpace(reason)}}
 	if err := j.Stamp(&d, strings.TrimSpace(by), now); err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	if err := j.Record(ctx, c, d); err != nil {
-		return store.Entry{}, err
+		return clinical.Entry{}, err
 	}
 	return d, nil
 }
@@ -90,7 +91,7 @@ func pending(ctx context.Context, j *store.Journal, entry string) (*store.Journa
 	switch {
 	case i < 0:
 		return nil, refuse("no entry with that id in the journal")
-	case all[i].Kind == store.KindDecision:
+	case all[i].Kind == clinical.KindDecision:
 		return nil, refuse("a decision is not itself decided on")
 	case all[i].State != store.StatePending:
 		return nil, refuse("that entry is already reconciled (%s)", all[i].State)

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhirtest"
 	"lifeboat/sync/rest"
@@ -56,7 +57,7 @@ func faultSeed(t *testing.T) uint64 {
 // a Provenance, its tag), and the outcome the plan leaves it in when it
 // waits for a person ("" when it must be in a final state).
 type expected struct {
-	entry   store.Entry
+	entry   clinical.Entry
 	counts  map[string]int
 	waits   Outcome
 	changes string // the Encounter a transfer changes (Type/id)
@@ -98,7 +99,7 @@ func newFaultScenario(t *testing.T, srv *fhirtest.Server, rng *rand.Rand, clk *c
 	t.Helper()
 	at := time.Now().Add(-50 * time.Minute).Truncate(time.Second)
 	var todo []expected
-	add := func(e store.Entry, counts map[string]int, waits Outcome) {
+	add := func(e clinical.Entry, counts map[string]int, waits Outcome) {
 		todo = append(todo, expected{entry: e, counts: counts, waits: waits})
 	}
 	one := func(typ string) map[string]int { return map[string]int{typ: 1, "Provenance": 1} }
@@ -106,45 +107,45 @@ func newFaultScenario(t *testing.T, srv *fhirtest.Server, rng *rand.Rand, clk *c
 		pid := fmt.Sprintf("f%d", p)
 		for _, o := range []struct {
 			suffix, name string
-			dose         store.Quantity
-		}{{"a", "Paracetamol 1 g", store.Quantity{Value: 1, Unit: "g"}}, {"b", "Pantoprazole 40 mg", store.Quantity{Value: 40, Unit: "mg"}}} {
+			dose         clinical.Quantity
+		}{{"a", "Paracetamol 1 g", clinical.Quantity{Value: 1, Unit: "g"}}, {"b", "Pantoprazole 40 mg", clinical.Quantity{Value: 40, Unit: "mg"}}} {
 			order := fmt.Sprintf("fmr%d%s", p, o.suffix)
 			for range 2 {
 				q := o.dose
-				add(store.Entry{Kind: store.KindMedication, Patient: pid, ClinicalTime: at,
-					BasedOn:    []store.Version{v1("Patient", pid), v1("MedicationRequest", order)},
-					Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: o.name, OrderID: order, Dose: &q, Route: "oral"}},
+				add(clinical.Entry{Kind: clinical.KindMedication, Patient: pid, ClinicalTime: at,
+					BasedOn:    []clinical.Version{v1("Patient", pid), v1("MedicationRequest", order)},
+					Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: o.name, OrderID: order, Dose: &q, Route: "oral"}},
 					one("MedicationAdministration"), "")
 			}
 		}
-		add(store.Entry{Kind: store.KindVitals, Patient: pid, ClinicalTime: at, Vitals: &store.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40)))}},
+		add(clinical.Entry{Kind: clinical.KindVitals, Patient: pid, ClinicalTime: at, Vitals: &clinical.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40)))}},
 			one("Observation"), "")
-		add(store.Entry{Kind: store.KindVitals, Patient: pid, ClinicalTime: at,
-			Vitals: &store.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40))), SpO2: f(float64(92 + rng.IntN(8)))}},
+		add(clinical.Entry{Kind: clinical.KindVitals, Patient: pid, ClinicalTime: at,
+			Vitals: &clinical.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40))), SpO2: f(float64(92 + rng.IntN(8)))}},
 			map[string]int{"Observation": 2, "Provenance": 1}, "")
 		for k := range 2 {
-			add(store.Entry{Kind: store.KindNote, Patient: pid, ClinicalTime: at,
-				Note: &store.NursingNote{Text: fmt.Sprintf("Synthetic note %d of scenario %d.", k+1, n)}}, one("DocumentReference"), "")
+			add(clinical.Entry{Kind: clinical.KindNote, Patient: pid, ClinicalTime: at,
+				Note: &clinical.NursingNote{Text: fmt.Sprintf("Synthetic note %d of scenario %d.", k+1, n)}}, one("DocumentReference"), "")
 		}
-		add(store.Entry{Kind: store.KindAllergy, Patient: pid, ClinicalTime: at,
-			Allergy: &store.NewAllergy{Substance: fmt.Sprintf("Synthazol%dx%dx%d", n, p, rng.IntN(1_000_000)), Reaction: "rash", Severity: "mild"}},
+		add(clinical.Entry{Kind: clinical.KindAllergy, Patient: pid, ClinicalTime: at,
+			Allergy: &clinical.NewAllergy{Substance: fmt.Sprintf("Synthazol%dx%dx%d", n, p, rng.IntN(1_000_000)), Reaction: "rash", Severity: "mild"}},
 			one("AllergyIntolerance"), "")
 	}
 	// Two transfers, of two patients that change with the scenario.
 	for k := range 2 {
 		pid := fmt.Sprintf("f%d", 1+(n*2+k)%4)
-		add(store.Entry{Kind: store.KindTransfer, Patient: pid, ClinicalTime: clk.tick(),
-			BasedOn: []store.Version{v1("Patient", pid)}, Transfer: &store.Transfer{Ward: "6A", Room: strconv.Itoa(600 + n), Bed: strconv.Itoa(k + 1)}},
+		add(clinical.Entry{Kind: clinical.KindTransfer, Patient: pid, ClinicalTime: clk.tick(),
+			BasedOn: []clinical.Version{v1("Patient", pid)}, Transfer: &clinical.Transfer{Ward: "6A", Room: strconv.Itoa(600 + n), Bed: strconv.Itoa(k + 1)}},
 			one("Encounter"), "")
 		todo[len(todo)-1].changes = "Encounter/fe" + pid[1:]
 	}
-	add(store.Entry{Kind: store.KindMedication, Patient: "f1", ClinicalTime: at,
-		BasedOn: []store.Version{v1("Patient", "f1"), v1("MedicationRequest", "fmr-stopped")},
-		Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: "Ceftriaxone 2 g", OrderID: "fmr-stopped",
-			Dose: &store.Quantity{Value: 2, Unit: "g"}, Route: "intravenous"}},
+	add(clinical.Entry{Kind: clinical.KindMedication, Patient: "f1", ClinicalTime: at,
+		BasedOn: []clinical.Version{v1("Patient", "f1"), v1("MedicationRequest", "fmr-stopped")},
+		Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: "Ceftriaxone 2 g", OrderID: "fmr-stopped",
+			Dose: &clinical.Quantity{Value: 2, Unit: "g"}, Route: "intravenous"}},
 		map[string]int{"MedicationAdministration": 0, "Provenance": 0}, Conflict)
-	add(store.Entry{Kind: store.KindRegistration, ClinicalTime: at,
-		Registration: &store.Registration{Family: "Synthetic", Given: fmt.Sprintf("Case%d", n), Sex: "female", BirthDate: "1980", BirthDateEstimated: true, Ward: "5C", Bed: "9"}},
+	add(clinical.Entry{Kind: clinical.KindRegistration, ClinicalTime: at,
+		Registration: &clinical.Registration{Family: "Synthetic", Given: fmt.Sprintf("Case%d", n), Sex: "female", BirthDate: "1980", BirthDateEstimated: true, Ward: "5C", Bed: "9"}},
 		map[string]int{"Patient": 0, "Provenance": 0}, NeedsLink)
 
 	return recordScenario(t, srv, rng, todo)
@@ -162,16 +163,16 @@ func newVitalsScenario(t testing.TB, srv *fhirtest.Server, rng *rand.Rand, patie
 		var x expected
 		switch i % 3 {
 		case 0:
-			x = expected{entry: store.Entry{Kind: store.KindVitals, Patient: pid, ClinicalTime: at,
-				Vitals: &store.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40)))}},
+			x = expected{entry: clinical.Entry{Kind: clinical.KindVitals, Patient: pid, ClinicalTime: at,
+				Vitals: &clinical.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40)))}},
 				counts: map[string]int{"Observation": 1, "Provenance": 1}}
 		case 1:
-			x = expected{entry: store.Entry{Kind: store.KindVitals, Patient: pid, ClinicalTime: at,
-				Vitals: &store.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40))), SpO2: f(float64(92 + rng.IntN(8)))}},
+			x = expected{entry: clinical.Entry{Kind: clinical.KindVitals, Patient: pid, ClinicalTime: at,
+				Vitals: &clinical.VitalSigns{HeartRate: f(float64(60 + rng.IntN(40))), SpO2: f(float64(92 + rng.IntN(8)))}},
 				counts: map[string]int{"Observation": 2, "Provenance": 1}}
 		default:
-			x = expected{entry: store.Entry{Kind: store.KindNote, Patient: pid, ClinicalTime: at,
-				Note: &store.NursingNote{Text: fmt.Sprintf("Synthetic note %d, %d.", i, rng.IntN(1_000_000))}},
+			x = expected{entry: clinical.Entry{Kind: clinical.KindNote, Patient: pid, ClinicalTime: at,
+				Note: &clinical.NursingNote{Text: fmt.Sprintf("Synthetic note %d, %d.", i, rng.IntN(1_000_000))}},
 				counts: map[string]int{"DocumentReference": 1, "Provenance": 1}}
 		}
 		todo = append(todo, x)

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -20,10 +20,10 @@ const maxCandidates = 5
 // a person chooses.
 func (r *Reconciler) candidates(ctx context.Context, v *journalView, open []*Item) (map[string][]Match, error) {
 	var families, births []string
-	regs := map[string]*store.Registration{}
+	regs := map[string]*clinical.Registration{}
 	for _, it := range open {
 		e := v.byID[it.Entry]
-		if it.Outcome != NeedsLink || e.Kind != store.KindRegistration {
+		if it.Outcome != NeedsLink || e.Kind != clinical.KindRegistration {
 			continue
 		}
 		reg := e.Registration
@@ -76,7 +76,7 @@ func (r *Reconciler) candidates(ctx context.Context, v *journalView, open []*Ite
 // score weighs how well an EHR patient matches a registration: family
 // name 4, given name 2 (1 for a first letter), full birth date 4 (1 for
 // the year alone), sex 1. A candidate needs a name or birth date match.
-func score(reg *store.Registration, p *r4.Patient) (Match, bool) {
+func score(reg *clinical.Registration, p *r4.Patient) (Match, bool) {
 	var family, given string
 	if len(p.Name) > 0 {
 		family, given = p.Name[0].Family, strings.Join(p.Name[0].Given, " ")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir/r4"
 )
@@ -31,7 +32,7 @@ const (
 type Item struct {
 	Entry        string            `json:"entry"`
 	Seq          int64             `json:"seq"`
-	Kind         store.Kind        `json:"kind"`
+	Kind         clinical.Kind     `json:"kind"`
 	Patient      string            `json:"patient"`              // as the journal names it: a snapshot id or a temporary id
 	EHRPatient   string            `json:"ehrPatient,omitempty"` // Patient/… in the EHR, once known
 	Author       string            `json:"author"`               // who documented it
@@ -121,9 +122,9 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 		e := &entries[i]
 		v.byID[e.ID] = e
 		switch {
-		case e.Kind == store.KindDecision:
+		case e.Kind == clinical.KindDecision:
 			v.decisions[e.Decision.Entry] = e // in sequence order: the latest wins
-		case e.Kind == store.KindRegistration && !e.Cancelled:
+		case e.Kind == clinical.KindRegistration && !e.Cancelled:
 			if p := v.regs[e.Patient]; p == nil || p.Superseded() {
 				v.regs[e.Patient] = e
 			}
@@ -148,10 +149,10 @@ func pushed(state string) bool {
 
 // ehrPatient is the EHR patient an entry is for, or why it is not known yet.
 func (v *journalView) ehrPatient(e *store.JournalEntry) (string, string) {
-	if d := v.decided(e.ID); d != nil && d.Action == store.DecisionLink {
+	if d := v.decided(e.ID); d != nil && d.Action == clinical.DecisionLink {
 		return "Patient/" + d.LinkTo, ""
 	}
-	if !store.IsTemporaryID(e.Patient) {
+	if !clinical.IsTemporaryID(e.Patient) {
 		return "Patient/" + e.Patient, ""
 	}
 	reg := v.regs[e.Patient]
@@ -161,7 +162,7 @@ func (v *journalView) ehrPatient(e *store.JournalEntry) (string, string) {
 	case reg.ID == e.ID:
 		return "", "the temporary patient is not linked to an EHR record yet"
 	case reg.State == store.StateLinked:
-		if d := v.decided(reg.ID); d != nil && d.Action == store.DecisionLink {
+		if d := v.decided(reg.ID); d != nil && d.Action == clinical.DecisionLink {
 			return "Patient/" + d.LinkTo, ""
 		}
 	case pushed(reg.State):
@@ -214,7 +215,7 @@ func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string
 	}
 	var links []*Item
 	for i := range p.Items {
-		if it := &p.Items[i]; it.Outcome == NeedsLink && it.Kind == store.KindRegistration {
+		if it := &p.Items[i]; it.Outcome == NeedsLink && it.Kind == clinical.KindRegistration {
 			links = append(links, it)
 		}
 	}
@@ -240,36 +241,36 @@ func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string
 func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
 	d := it.Decision
 	switch {
-	case e.Kind == store.KindDecision:
+	case e.Kind == clinical.KindDecision:
 		it.Outcome, it.state = Nothing, store.StateLocal
 		return
 	case e.Superseded():
 		it.Outcome, it.state, it.Reason = Nothing, store.StateSuperseded, "corrected or cancelled before it was pushed"
 		return
-	case d != nil && d.Action == store.DecisionSkip:
+	case d != nil && d.Action == clinical.DecisionSkip:
 		it.Outcome, it.state, it.Reason = Skip, store.StateSkipped, d.Reason
 		return
 	}
-	if e.Kind == store.KindCancellation {
+	if e.Kind == clinical.KindCancellation {
 		t := v.byID[e.Supersedes]
 		if t == nil || !pushed(t.State) {
 			it.Outcome, it.state, it.Reason = Nothing, store.StateLocal, "the entry it cancels was never pushed"
 			return
 		}
 	}
-	if t := v.byID[e.Supersedes]; t != nil && e.Kind != store.KindCancellation && pushed(t.State) && (d == nil || d.Action != store.DecisionPush) {
+	if t := v.byID[e.Supersedes]; t != nil && e.Kind != clinical.KindCancellation && pushed(t.State) && (d == nil || d.Action != clinical.DecisionPush) {
 		// A correction whose original is in the EHR: pushed, it is a second
 		// record beside the first, which a person must mark in error there.
 		it.Outcome, it.Conflict = Conflict, ConflictCorrectsPushed
 		it.Reason = "it corrects an entry already in the EHR: push it as a new record and mark the first in error there, or skip it"
 		return
 	}
-	if e.Kind == store.KindRegistration {
+	if e.Kind == clinical.KindRegistration {
 		switch {
-		case d == nil || d.Action == store.DecisionPush:
+		case d == nil || d.Action == clinical.DecisionPush:
 			it.Outcome, it.Reason = NeedsLink, "a patient registered during downtime: link to an EHR record or create a new one"
 			return
-		case d.Action == store.DecisionLink:
+		case d.Action == clinical.DecisionLink:
 			it.EHRPatient = "Patient/" + d.LinkTo
 		}
 		return
@@ -314,7 +315,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 		return err
 	}
 	allergies, err := search[r4.AllergyIntolerance](ctx, rd, "AllergyIntolerance", "patient", ids(func(it *Item) string {
-		if it.Kind == store.KindAllergy {
+		if it.Kind == clinical.KindAllergy {
 			return it.EHRPatient
 		}
 		return ""
@@ -323,7 +324,7 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 		return err
 	}
 	encounters, err := search[r4.Encounter](ctx, rd, "Encounter", "subject", ids(func(it *Item) string {
-		if it.EHRPatient != "" && it.Kind != store.KindRegistration {
+		if it.EHRPatient != "" && it.Kind != clinical.KindRegistration {
 			return it.EHRPatient
 		}
 		return ""
@@ -344,15 +345,15 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 		if enc != nil {
 			c.Encounter = enc.server()
 		}
-		if e.Kind == store.KindCancellation {
+		if e.Kind == clinical.KindCancellation {
 			c.Cancelled = cancelled[e.ID]
 		}
-		if e.Kind == store.KindRegistration && it.EHRPatient != "" {
+		if e.Kind == clinical.KindRegistration && it.EHRPatient != "" {
 			it.state = store.StateLinked
-		} else if e.Kind == store.KindRegistration {
+		} else if e.Kind == clinical.KindRegistration {
 			c.Patient = "" // a new Patient is made
 		}
-		if it.Decision == nil || it.Decision.Action != store.DecisionPush {
+		if it.Decision == nil || it.Decision.Action != clinical.DecisionPush {
 			r.conflicts(ctx, rd, e, it, patients, orders, allergies, encounters, current)
 		}
 		if enc != nil && e.ID != "" && entryIdentified(enc.R.Identifier, enc.R.Meta.Tag, r.Config.entrySystem(), e.ID, true) {
@@ -389,7 +390,7 @@ func (r *Reconciler) probes(it *Item) []probe {
 			out = append(out, probe{q.Type, "identifier", tok, q.URL})
 		}
 	}
-	if len(it.requests) == 0 && (it.Kind == store.KindTransfer || it.Kind == store.KindDischarge) {
+	if len(it.requests) == 0 && (it.Kind == clinical.KindTransfer || it.Kind == clinical.KindDischarge) {
 		// No request could be built (the encounter is closed): the change
 		// may be what closed it.
 		out = append(out, probe{"Encounter", "identifier", tok, ""}, probe{"Provenance", "_tag", tok, ""})
@@ -521,7 +522,7 @@ func currentEncounters(all []*found[r4.Encounter]) map[string]*found[r4.Encounte
 func (r *Reconciler) cancelledResources(ctx context.Context, v *journalView, open []*Item) (map[string][]ServerResource, error) {
 	byType := map[string][]string{}
 	for _, it := range open {
-		if it.Kind != store.KindCancellation {
+		if it.Kind != clinical.KindCancellation {
 			continue
 		}
 		for _, ref := range v.resources[v.byID[it.Entry].Supersedes] {
@@ -542,7 +543,7 @@ func (r *Reconciler) cancelledResources(ctx context.Context, v *journalView, ope
 	}
 	out := map[string][]ServerResource{}
 	for _, it := range open {
-		if it.Kind != store.KindCancellation {
+		if it.Kind != clinical.KindCancellation {
 			continue
 		}
 		for _, ref := range v.resources[v.byID[it.Entry].Supersedes] {

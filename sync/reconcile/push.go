@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/sync/fhir/r4"
 	"lifeboat/sync/rest"
@@ -35,7 +36,7 @@ type Reconciler struct {
 	Batch int
 	// Describe, when set, puts an entry in words for the plan (the
 	// downtime side of a conflict).
-	Describe func(store.Entry) string
+	Describe func(clinical.Entry) string
 	// Progress, when set, is told after every Bundle and every plan.
 	Progress func(Progress)
 	// Wait is the first pause after a failed round before planning again;

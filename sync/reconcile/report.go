@@ -3,6 +3,7 @@ package reconcile
 import (
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 )
 
@@ -109,7 +110,7 @@ func NewReport(entries []store.JournalEntry, resources map[string][]store.Server
 		k.add(e.State, o)
 		a.add(e.State, o)
 		rep.ByKind[string(e.Kind)], rep.ByAuthor[e.Author] = k, a
-		if e.Kind == store.KindDecision {
+		if e.Kind == clinical.KindDecision {
 			d := e.Decision
 			rep.Decisions = append(rep.Decisions, DecisionRecord{Decision: e.ID, Entry: d.Entry, Action: d.Action,
 				Reason: d.Reason, LinkTo: d.LinkTo, By: e.Author, At: e.ClinicalTime})

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
 )
 
@@ -78,7 +78,7 @@ func RegistrationFullURLs(entryID string) (patient, encounter string) {
 type vitalSpec struct {
 	code, display    string
 	unit, ucum       string
-	value            func(*store.VitalSigns) *float64
+	value            func(*clinical.VitalSigns) *float64
 	extraCode, extra string // a second coding, when the profile asks for one
 }
 
@@ -87,23 +87,23 @@ type vitalSpec struct {
 // (85354-9) is made separately, with its two components.
 var vitalSpecs = []vitalSpec{
 	{code: "8867-4", display: "Heart rate", unit: "/min", ucum: "/min",
-		value: func(v *store.VitalSigns) *float64 { return v.HeartRate }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.HeartRate }},
 	{code: "9279-1", display: "Respiratory rate", unit: "/min", ucum: "/min",
-		value: func(v *store.VitalSigns) *float64 { return v.RespiratoryRate }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.RespiratoryRate }},
 	{code: "8310-5", display: "Body temperature", unit: "°C", ucum: "Cel",
-		value: func(v *store.VitalSigns) *float64 { return v.Temperature }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.Temperature }},
 	{code: "59408-5", display: "Oxygen saturation in Arterial blood by Pulse oximetry", unit: "%", ucum: "%",
-		value:     func(v *store.VitalSigns) *float64 { return v.SpO2 },
+		value:     func(v *clinical.VitalSigns) *float64 { return v.SpO2 },
 		extraCode: "2708-6", extra: "Oxygen saturation in Arterial blood"},
 	{code: "72514-3", display: "Pain severity - 0-10 verbal numeric rating [Score] - Reported", unit: "{score}", ucum: "{score}",
-		value: func(v *store.VitalSigns) *float64 { return v.Pain }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.Pain }},
 	// Recorded for NEWS2 (with ACVPU, made separately).
 	{code: "3151-8", display: "Inhaled oxygen flow rate", unit: "L/min", ucum: "L/min",
-		value: func(v *store.VitalSigns) *float64 { return v.O2Flow }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.O2Flow }},
 	{code: "3150-0", display: "Inhaled oxygen concentration", unit: "%", ucum: "%",
-		value: func(v *store.VitalSigns) *float64 { return v.FiO2 }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.FiO2 }},
 	{code: "15074-8", display: "Glucose [Moles/volume] in Blood", unit: "mmol/L", ucum: "mmol/L",
-		value: func(v *store.VitalSigns) *float64 { return v.Glucose }},
+		value: func(v *clinical.VitalSigns) *float64 { return v.Glucose }},
 }
 
 // consciousness is the LOINC code of the level of responsiveness (ACVPU),
@@ -112,8 +112,8 @@ const consciousness = "67775-7"
 
 // acvpuWords are the ACVPU levels as sent.
 var acvpuWords = map[string]string{
-	store.ConsciousAlert: "Alert", store.ConsciousNewConfusion: "New confusion", store.ConsciousVoice: "Responds to voice",
-	store.ConsciousPain: "Responds to pain", store.ConsciousUnresponsive: "Unresponsive",
+	clinical.ConsciousAlert: "Alert", clinical.ConsciousNewConfusion: "New confusion", clinical.ConsciousVoice: "Responds to voice",
+	clinical.ConsciousPain: "Responds to pain", clinical.ConsciousUnresponsive: "Unresponsive",
 }
 
 const (
@@ -189,7 +189,7 @@ func tokenOf(system, code string) string {
 
 // builder makes the requests of one entry.
 type builder struct {
-	e   store.Entry
+	e   clinical.Entry
 	c   Context
 	cfg Config
 	out []Request
@@ -203,39 +203,39 @@ type builder struct {
 // the resources it creates (conditional creates) or changes (PUTs with
 // If-Match) and its Provenance, last. A cancellation with nothing to
 // withdraw (c.Cancelled empty) gives none.
-func Requests(e store.Entry, c Context, cfg Config) ([]Request, error) {
+func Requests(e clinical.Entry, c Context, cfg Config) ([]Request, error) {
 	if u, err := uuid.Parse(e.ID); err != nil || u.String() != e.ID {
 		return nil, errors.New("the entry's id is not a UUID")
 	}
 	if e.ClinicalTime.IsZero() || e.EnteredAt.IsZero() {
 		return nil, errors.New("the entry has no clinical or entry time")
 	}
-	needsPatient := e.Kind != store.KindRegistration && e.Kind != store.KindCancellation && e.Kind != store.KindDecision
+	needsPatient := e.Kind != clinical.KindRegistration && e.Kind != clinical.KindCancellation && e.Kind != clinical.KindDecision
 	if needsPatient && c.Patient == "" {
 		return nil, errors.New("the entry's patient has no record on the server yet")
 	}
 	b := &builder{e: e, c: c, cfg: cfg, activity: "CREATE"}
 	var err error
 	switch e.Kind {
-	case store.KindMedication:
+	case clinical.KindMedication:
 		err = needPayload(e.Medication != nil, e.Kind, b.medication)
-	case store.KindVitals:
+	case clinical.KindVitals:
 		err = needPayload(e.Vitals != nil, e.Kind, b.vitals)
-	case store.KindNote:
+	case clinical.KindNote:
 		err = needPayload(e.Note != nil, e.Kind, b.note)
-	case store.KindAllergy:
+	case clinical.KindAllergy:
 		err = needPayload(e.Allergy != nil, e.Kind, b.allergy)
-	case store.KindRegistration:
+	case clinical.KindRegistration:
 		err = needPayload(e.Registration != nil, e.Kind, b.registration)
-	case store.KindTransfer:
+	case clinical.KindTransfer:
 		err = needPayload(e.Transfer != nil, e.Kind, b.transfer)
-	case store.KindDischarge:
+	case clinical.KindDischarge:
 		err = needPayload(e.Discharge != nil, e.Kind, b.discharge)
-	case store.KindCancellation:
+	case clinical.KindCancellation:
 		err = needPayload(e.Cancellation != nil, e.Kind, b.cancellation)
-	case store.KindCodeStatus:
+	case clinical.KindCodeStatus:
 		err = needPayload(e.CodeStatus != nil, e.Kind, b.codeStatus)
-	case store.KindDecision:
+	case clinical.KindDecision:
 		return nil, errors.New("a decision is not sent to the EHR")
 	default:
 		return nil, fmt.Errorf("an entry of kind %q cannot be sent to the EHR", e.Kind)
@@ -252,7 +252,7 @@ func Requests(e store.Entry, c Context, cfg Config) ([]Request, error) {
 	return b.out, nil
 }
 
-func needPayload(ok bool, kind store.Kind, build func() error) error {
+func needPayload(ok bool, kind clinical.Kind, build func() error) error {
 	if !ok {
 		return fmt.Errorf("the %s entry has no %s details", kind, kind)
 	}
@@ -344,7 +344,7 @@ var ucumUnits = map[string]string{
 	"IU": "[iU]", "iu": "[iU]", "[iU]": "[iU]", "[IU]": "[IU]",
 }
 
-func doseQuantity(q *store.Quantity) *r4.Quantity {
+func doseQuantity(q *clinical.Quantity) *r4.Quantity {
 	out := &r4.Quantity{Value: new(q.Value), Unit: q.Unit}
 	if code, ok := ucumUnits[strings.TrimSpace(q.Unit)]; ok {
 		out.System, out.Code = ucumSystem, code
@@ -376,14 +376,14 @@ func (b *builder) medication() error {
 		return d
 	}
 	switch m.Outcome {
-	case store.OutcomeGiven:
+	case clinical.OutcomeGiven:
 		r.Status = "completed"
-	case store.OutcomePartial:
+	case clinical.OutcomePartial:
 		r.Status = "stopped"
 		if m.Reason != "" {
 			r.Note = append(r.Note, annotation(m.Reason))
 		}
-	case store.OutcomeHeld, store.OutcomeRefused:
+	case clinical.OutcomeHeld, clinical.OutcomeRefused:
 		r.Status = "not-done"
 		reason := m.Outcome
 		if m.Reason != "" {
@@ -514,18 +514,18 @@ func (b *builder) codeStatus() error {
 	cs := b.e.CodeStatus
 	text := strings.TrimSpace(cs.Text)
 	if text == "" {
-		text = store.ResusWords[cs.Level]
+		text = clinical.ResusWords[cs.Level]
 	}
 	if n := strings.TrimPrefix(cs.Level, "dnr-"); n != cs.Level {
-		if _, ok := store.BelgianDNRCode(text); !ok {
+		if _, ok := clinical.BelgianDNRCode(text); !ok {
 			text = "DNR " + n + " – " + text
 		}
 	}
 	code := ccText(text)
 	switch {
-	case cs.Level == store.ResusFullCode:
+	case cs.Level == clinical.ResusFullCode:
 		code.Coding = []r4.Coding{{System: snomedSystem, Code: "304252001", Display: "For resuscitation"}}
-	case store.NotResuscitated(cs.Level):
+	case clinical.NotResuscitated(cs.Level):
 		code.Coding = []r4.Coding{{System: snomedSystem, Code: "304253006", Display: "Not for resuscitation"}}
 	}
 	r := r4.Flag{

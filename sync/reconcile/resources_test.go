@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"lifeboat/store"
+	"lifeboat/clinical"
 	"lifeboat/sync/fhirtest"
 )
 
@@ -28,9 +28,9 @@ var (
 func rqNum(x float64) *float64 { return &x }
 
 // rqEntry is a valid entry of kind with payload set by set.
-func rqEntry(t *testing.T, kind store.Kind, set func(*store.Entry)) store.Entry {
+func rqEntry(t *testing.T, kind clinical.Kind, set func(*clinical.Entry)) clinical.Entry {
 	t.Helper()
-	e := store.Entry{ID: uuid.NewString(), Kind: kind, Patient: "rq-p1", Author: "Nurse Nora Example",
+	e := clinical.Entry{ID: uuid.NewString(), Kind: kind, Patient: "rq-p1", Author: "Nurse Nora Example",
 		KioskID: "ward3-kiosk1", ClinicalTime: rqAt, EnteredAt: rqAt.Add(10 * time.Minute)}
 	set(&e)
 	if err := e.Validate(rqNow); err != nil {
@@ -41,7 +41,7 @@ func rqEntry(t *testing.T, kind store.Kind, set func(*store.Entry)) store.Entry 
 
 func rqTempID(t *testing.T) string {
 	t.Helper()
-	id, err := store.NewTemporaryID()
+	id, err := clinical.NewTemporaryID()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,52 +49,52 @@ func rqTempID(t *testing.T) string {
 }
 
 // The kinds of entry that create resources, one entry or more each.
-func rqCreatingEntries(t *testing.T) map[string]store.Entry {
+func rqCreatingEntries(t *testing.T) map[string]clinical.Entry {
 	t.Helper()
-	return map[string]store.Entry{
-		"medication given": rqEntry(t, store.KindMedication, func(e *store.Entry) {
-			e.Medication = &store.Administered{Outcome: store.OutcomeGiven, Medication: "Paracetamol 500 mg tablet",
-				OrderID: "rq-mr1", Dose: &store.Quantity{Value: 500, Unit: "mg"}, Route: "oral"}
+	return map[string]clinical.Entry{
+		"medication given": rqEntry(t, clinical.KindMedication, func(e *clinical.Entry) {
+			e.Medication = &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: "Paracetamol 500 mg tablet",
+				OrderID: "rq-mr1", Dose: &clinical.Quantity{Value: 500, Unit: "mg"}, Route: "oral"}
 		}),
-		"medication held": rqEntry(t, store.KindMedication, func(e *store.Entry) {
-			e.Medication = &store.Administered{Outcome: store.OutcomeHeld, Medication: "Paracetamol 500 mg tablet",
-				OrderID: "rq-mr1", Dose: &store.Quantity{Value: 500, Unit: "mg"}, Route: "oral", Reason: "nil by mouth"}
+		"medication held": rqEntry(t, clinical.KindMedication, func(e *clinical.Entry) {
+			e.Medication = &clinical.Administered{Outcome: clinical.OutcomeHeld, Medication: "Paracetamol 500 mg tablet",
+				OrderID: "rq-mr1", Dose: &clinical.Quantity{Value: 500, Unit: "mg"}, Route: "oral", Reason: "nil by mouth"}
 		}),
-		"medication partial": rqEntry(t, store.KindMedication, func(e *store.Entry) {
-			e.Medication = &store.Administered{Outcome: store.OutcomePartial, Medication: "Amoxicillin 1 g IV",
-				Dose: &store.Quantity{Value: 0.5, Unit: "g"}, Route: "intravenous", Site: "left forearm", Reason: "line occluded"}
+		"medication partial": rqEntry(t, clinical.KindMedication, func(e *clinical.Entry) {
+			e.Medication = &clinical.Administered{Outcome: clinical.OutcomePartial, Medication: "Amoxicillin 1 g IV",
+				Dose: &clinical.Quantity{Value: 0.5, Unit: "g"}, Route: "intravenous", Site: "left forearm", Reason: "line occluded"}
 		}),
-		"medication refused, odd unit": rqEntry(t, store.KindMedication, func(e *store.Entry) {
-			e.Medication = &store.Administered{Outcome: store.OutcomeRefused, Medication: "Lactulose",
-				Dose: &store.Quantity{Value: 2, Unit: "sachets"}, Reason: "patient refused"}
+		"medication refused, odd unit": rqEntry(t, clinical.KindMedication, func(e *clinical.Entry) {
+			e.Medication = &clinical.Administered{Outcome: clinical.OutcomeRefused, Medication: "Lactulose",
+				Dose: &clinical.Quantity{Value: 2, Unit: "sachets"}, Reason: "patient refused"}
 		}),
-		"vitals": rqEntry(t, store.KindVitals, func(e *store.Entry) {
-			e.Vitals = &store.VitalSigns{Systolic: rqNum(128), Diastolic: rqNum(76), HeartRate: rqNum(88),
+		"vitals": rqEntry(t, clinical.KindVitals, func(e *clinical.Entry) {
+			e.Vitals = &clinical.VitalSigns{Systolic: rqNum(128), Diastolic: rqNum(76), HeartRate: rqNum(88),
 				RespiratoryRate: rqNum(16), Temperature: rqNum(37.8), SpO2: rqNum(96), Pain: rqNum(3)}
 		}),
-		"note": rqEntry(t, store.KindNote, func(e *store.Entry) {
-			e.Note = &store.NursingNote{Text: "Slept well. Mobilised with one assist — no pain.\nFamily informed."}
+		"note": rqEntry(t, clinical.KindNote, func(e *clinical.Entry) {
+			e.Note = &clinical.NursingNote{Text: "Slept well. Mobilised with one assist — no pain.\nFamily informed."}
 		}),
-		"note transcribed": rqEntry(t, store.KindNote, func(e *store.Entry) {
+		"note transcribed": rqEntry(t, clinical.KindNote, func(e *clinical.Entry) {
 			e.EnteredAt = rqAt.Add(30 * time.Hour)
-			e.Transcription = &store.Transcription{By: e.Author, FromPaperSignedBy: "Nurse Paula Paper"}
-			e.Note = &store.NursingNote{Text: "Night round from the paper form."}
+			e.Transcription = &clinical.Transcription{By: e.Author, FromPaperSignedBy: "Nurse Paula Paper"}
+			e.Note = &clinical.NursingNote{Text: "Night round from the paper form."}
 		}),
-		"allergy": rqEntry(t, store.KindAllergy, func(e *store.Entry) {
-			e.Allergy = &store.NewAllergy{Substance: "Penicillin", Type: "allergy", Category: "medication",
+		"allergy": rqEntry(t, clinical.KindAllergy, func(e *clinical.Entry) {
+			e.Allergy = &clinical.NewAllergy{Substance: "Penicillin", Type: "allergy", Category: "medication",
 				Reaction: "urticaria", Severity: "moderate", Criticality: "high"}
 		}),
-		"allergy, severity only": rqEntry(t, store.KindAllergy, func(e *store.Entry) {
-			e.Allergy = &store.NewAllergy{Substance: "Latex", Severity: "mild"}
+		"allergy, severity only": rqEntry(t, clinical.KindAllergy, func(e *clinical.Entry) {
+			e.Allergy = &clinical.NewAllergy{Substance: "Latex", Severity: "mild"}
 		}),
-		"registration": rqEntry(t, store.KindRegistration, func(e *store.Entry) {
+		"registration": rqEntry(t, clinical.KindRegistration, func(e *clinical.Entry) {
 			e.Patient = rqTempID(t)
-			e.Registration = &store.Registration{TemporaryID: e.Patient, Family: "Doe", Given: "Jane Marie",
+			e.Registration = &clinical.Registration{TemporaryID: e.Patient, Family: "Doe", Given: "Jane Marie",
 				Sex: "female", BirthDate: "1961-04", BirthDateEstimated: true, Ward: "Ward 3", Room: "14", Bed: "B"}
 		}),
-		"registration, unknown": rqEntry(t, store.KindRegistration, func(e *store.Entry) {
+		"registration, unknown": rqEntry(t, clinical.KindRegistration, func(e *clinical.Entry) {
 			e.Patient = rqTempID(t)
-			e.Registration = &store.Registration{TemporaryID: e.Patient, Sex: "unknown", Ward: "Emergency"}
+			e.Registration = &clinical.Registration{TemporaryID: e.Patient, Sex: "unknown", Ward: "Emergency"}
 		}),
 	}
 }
@@ -357,7 +357,7 @@ func TestRequestsCreateValidResourcesOnceAgainstTheEngine(t *testing.T) {
 	for name, e := range rqCreatingEntries(t) {
 		t.Run(name, func(t *testing.T) {
 			c := Context{Patient: "Patient/rq-p1", Encounter: &enc}
-			if e.Kind == store.KindRegistration {
+			if e.Kind == clinical.KindRegistration {
 				c = Context{}
 			}
 			reqs, err := Requests(e, c, Config{})
@@ -378,7 +378,7 @@ func TestRequestsCreateValidResourcesOnceAgainstTheEngine(t *testing.T) {
 			if got := rqProvenanceTargets(t, srv, e.ID); !slices.Equal(got, made) {
 				t.Errorf("the Provenance targets %v, want %v", got, made)
 			}
-			if e.Kind == store.KindRegistration {
+			if e.Kind == clinical.KindRegistration {
 				// The Encounter's subject is the Patient just made.
 				if got := rqField(t, first[1].Resource, "subject", "reference"); got != first[0].Location {
 					t.Errorf("the registration's Encounter is of %v, want %s", got, first[0].Location)
@@ -419,7 +419,7 @@ func TestRequestsProvenanceFindsResourcesAnEarlierAttemptCreated(t *testing.T) {
 	for _, name := range []string{"note", "vitals", "registration"} {
 		t.Run(name, func(t *testing.T) {
 			e := entries[name]
-			if e.Kind == store.KindRegistration {
+			if e.Kind == clinical.KindRegistration {
 				c = Context{}
 			}
 			reqs, err := Requests(e, c, Config{})
@@ -459,13 +459,13 @@ func TestRequestsProvenanceFindsResourcesAnEarlierAttemptCreated(t *testing.T) {
 // from the server.
 func TestRequestsTransferAndDischargeUpdateTheEncounterOnce(t *testing.T) {
 	srv := rqServer(t)
-	transfer := rqEntry(t, store.KindTransfer, func(e *store.Entry) {
-		e.Transfer = &store.Transfer{Ward: "ICU", Room: "2", Bed: "1"}
+	transfer := rqEntry(t, clinical.KindTransfer, func(e *clinical.Entry) {
+		e.Transfer = &clinical.Transfer{Ward: "ICU", Room: "2", Bed: "1"}
 	})
-	discharge := rqEntry(t, store.KindDischarge, func(e *store.Entry) {
+	discharge := rqEntry(t, clinical.KindDischarge, func(e *clinical.Entry) {
 		e.ClinicalTime = rqAt.Add(time.Hour)
 		e.EnteredAt = rqAt.Add(time.Hour + time.Minute)
-		e.Discharge = &store.Discharge{Destination: "home"}
+		e.Discharge = &clinical.Discharge{Destination: "home"}
 	})
 
 	if _, err := Requests(transfer, Context{Patient: "Patient/rq-p1"}, Config{}); err == nil ||
@@ -546,7 +546,7 @@ func TestRequestsTransferAndDischargeUpdateTheEncounterOnce(t *testing.T) {
 	}
 
 	// Another patient's encounter is never changed.
-	other := rqEntry(t, store.KindTransfer, func(e *store.Entry) { e.Transfer = &store.Transfer{Ward: "ICU"} })
+	other := rqEntry(t, clinical.KindTransfer, func(e *clinical.Entry) { e.Transfer = &clinical.Transfer{Ward: "ICU"} })
 	if _, err := Requests(other, Context{Patient: "Patient/someone-else", Encounter: &gone}, Config{}); err == nil {
 		t.Error("a transfer of another patient's encounter was accepted")
 	}
@@ -562,7 +562,7 @@ func TestRequestsCancellationMarksResourcesEnteredInError(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := entries[name]
 			c := Context{Patient: "Patient/rq-p1", Encounter: &enc}
-			if e.Kind == store.KindRegistration {
+			if e.Kind == clinical.KindRegistration {
 				c = Context{}
 			}
 			reqs, err := Requests(e, c, Config{})
@@ -571,12 +571,12 @@ func TestRequestsCancellationMarksResourcesEnteredInError(t *testing.T) {
 			}
 			rqPush(t, srv, 201, reqs...)
 
-			cancel := rqEntry(t, store.KindCancellation, func(x *store.Entry) {
+			cancel := rqEntry(t, clinical.KindCancellation, func(x *clinical.Entry) {
 				x.Patient = e.Patient
 				x.Supersedes = e.ID
 				x.ClinicalTime = rqAt.Add(time.Minute)
 				x.EnteredAt = rqAt.Add(20 * time.Minute)
-				x.Cancellation = &store.Cancellation{Reason: "documented for the wrong patient"}
+				x.Cancellation = &clinical.Cancellation{Reason: "documented for the wrong patient"}
 			})
 			if reqs, err := Requests(cancel, Context{}, Config{}); err != nil || len(reqs) != 0 {
 				t.Fatalf("a cancellation with nothing to withdraw gave %d requests, %v", len(reqs), err)
@@ -706,8 +706,8 @@ func TestRequestsShape(t *testing.T) {
 	// glucose and ACVPU each become an Observation.
 	news := vitals
 	on := true
-	news.Vitals = &store.VitalSigns{OnOxygen: &on, O2Flow: rqNum(2), FiO2: rqNum(28), Glucose: rqNum(6.1),
-		Consciousness: store.ConsciousVoice}
+	news.Vitals = &clinical.VitalSigns{OnOxygen: &on, O2Flow: rqNum(2), FiO2: rqNum(28), Glucose: rqNum(6.1),
+		Consciousness: clinical.ConsciousVoice}
 	reqs, err = Requests(news, c, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -731,9 +731,9 @@ func TestRequestsShape(t *testing.T) {
 	}
 
 	// A dose without an order, given despite a hard stop, says both.
-	stopped := rqEntry(t, store.KindMedication, func(e *store.Entry) {
-		e.Medication = &store.Administered{Outcome: store.OutcomeGiven, Medication: "Augmentin 1 g", Route: "IV",
-			Dose: &store.Quantity{Value: 1, Unit: "g"}, Override: &store.Override{Witness: "Dr Claes", Reason: "tolerated before"}}
+	stopped := rqEntry(t, clinical.KindMedication, func(e *clinical.Entry) {
+		e.Medication = &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: "Augmentin 1 g", Route: "IV",
+			Dose: &clinical.Quantity{Value: 1, Unit: "g"}, Override: &clinical.Override{Witness: "Dr Claes", Reason: "tolerated before"}}
 	})
 	reqs, err = Requests(stopped, c, cfg)
 	if err != nil {
@@ -797,14 +797,14 @@ func TestRequestsShape(t *testing.T) {
 	// Refusals, in one sentence and without patient data.
 	med := entries["medication given"]
 	for name, tc := range map[string]struct {
-		e store.Entry
+		e clinical.Entry
 		c Context
 	}{
 		"no patient record":     {med, Context{}},
-		"a decision":            {store.Entry{ID: med.ID, Kind: store.KindDecision, ClinicalTime: rqAt, EnteredAt: rqAt}, c},
-		"no payload":            {store.Entry{ID: med.ID, Kind: store.KindNote, ClinicalTime: rqAt, EnteredAt: rqAt}, c},
-		"a stale encounter":     {rqEntry(t, store.KindDischarge, func(e *store.Entry) { e.Discharge = &store.Discharge{} }), Context{Patient: "Patient/rq-p1", Encounter: &ServerResource{Type: "Encounter", ID: "rq-e1", Body: enc.Body}}},
-		"a discharge too early": {rqEntry(t, store.KindDischarge, func(e *store.Entry) { e.Discharge = &store.Discharge{} }), Context{Patient: "Patient/rq-p1", Encounter: &ServerResource{Type: "Encounter", ID: "rq-e1", Version: "1", Body: json.RawMessage(`{"resourceType":"Encounter","id":"rq-e1","status":"in-progress","subject":{"reference":"Patient/rq-p1"},"period":{"start":"2025-03-10T09:00:00+01:00"}}`)}}},
+		"a decision":            {clinical.Entry{ID: med.ID, Kind: clinical.KindDecision, ClinicalTime: rqAt, EnteredAt: rqAt}, c},
+		"no payload":            {clinical.Entry{ID: med.ID, Kind: clinical.KindNote, ClinicalTime: rqAt, EnteredAt: rqAt}, c},
+		"a stale encounter":     {rqEntry(t, clinical.KindDischarge, func(e *clinical.Entry) { e.Discharge = &clinical.Discharge{} }), Context{Patient: "Patient/rq-p1", Encounter: &ServerResource{Type: "Encounter", ID: "rq-e1", Body: enc.Body}}},
+		"a discharge too early": {rqEntry(t, clinical.KindDischarge, func(e *clinical.Entry) { e.Discharge = &clinical.Discharge{} }), Context{Patient: "Patient/rq-p1", Encounter: &ServerResource{Type: "Encounter", ID: "rq-e1", Version: "1", Body: json.RawMessage(`{"resourceType":"Encounter","id":"rq-e1","status":"in-progress","subject":{"reference":"Patient/rq-p1"},"period":{"start":"2025-03-10T09:00:00+01:00"}}`)}}},
 	} {
 		_, err := Requests(tc.e, tc.c, cfg)
 		if err == nil {
@@ -819,9 +819,9 @@ func TestRequestsShape(t *testing.T) {
 	// A transfer's change cannot be withdrawn by a cancellation.
 	changed := ServerResource{Type: "Encounter", ID: "rq-e1", Version: "4", Body: json.RawMessage(`{"resourceType":"Encounter","id":"rq-e1","status":"in-progress",` +
 		`"identifier":[{"system":"urn:lifeboat:downtime-entry","value":"` + med.ID + `","type":{"text":"` + changeMark + `"}}]}`)}
-	cancel := rqEntry(t, store.KindCancellation, func(e *store.Entry) {
+	cancel := rqEntry(t, clinical.KindCancellation, func(e *clinical.Entry) {
 		e.Supersedes = med.ID
-		e.Cancellation = &store.Cancellation{Reason: "wrong bed"}
+		e.Cancellation = &clinical.Cancellation{Reason: "wrong bed"}
 	})
 	if _, err := Requests(cancel, Context{Cancelled: []ServerResource{changed}}, Config{}); err == nil {
 		t.Error("a cancellation withdrew a transfer's change of an encounter")

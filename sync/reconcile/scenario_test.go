@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
@@ -28,7 +29,7 @@ func testJournal(t testing.TB) (string, *store.Keys, *store.Journal) {
 }
 
 // recordAs stamps and records one entry as author and returns it.
-func recordAs(t *testing.T, j *store.Journal, author string, e store.Entry) store.Entry {
+func recordAs(t *testing.T, j *store.Journal, author string, e clinical.Entry) clinical.Entry {
 	t.Helper()
 	if err := j.Stamp(&e, author, time.Now()); err != nil {
 		t.Fatal(err)
@@ -48,8 +49,8 @@ func testClient(t testing.TB, base string) *rest.Client {
 	return c
 }
 
-func v1(typ, id string) store.Version {
-	return store.Version{Type: typ, ID: id, VersionID: "1", LastUpdated: "2026-11-25T06:00:00Z"}
+func v1(typ, id string) clinical.Version {
+	return clinical.Version{Type: typ, ID: id, VersionID: "1", LastUpdated: "2026-11-25T06:00:00Z"}
 }
 
 func f(x float64) *float64 { return &x }
@@ -103,34 +104,34 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	at := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
 	nurse, other := "RN Peeters", "RN Wouters"
 
-	dose := func(order, name string, q store.Quantity) store.Entry {
-		return store.Entry{Kind: store.KindMedication, Patient: "p1", ClinicalTime: at,
-			BasedOn:    []store.Version{v1("Patient", "p1"), v1("MedicationRequest", order)},
-			Medication: &store.Administered{Outcome: store.OutcomeGiven, Medication: name, OrderID: order, Dose: &q, Route: "oral"}}
+	dose := func(order, name string, q clinical.Quantity) clinical.Entry {
+		return clinical.Entry{Kind: clinical.KindMedication, Patient: "p1", ClinicalTime: at,
+			BasedOn:    []clinical.Version{v1("Patient", "p1"), v1("MedicationRequest", order)},
+			Medication: &clinical.Administered{Outcome: clinical.OutcomeGiven, Medication: name, OrderID: order, Dose: &q, Route: "oral"}}
 	}
-	enoxaparin := recordAs(t, j, nurse, dose("mr3", "Enoxaparin 40 mg", store.Quantity{Value: 40, Unit: "mg"}))
-	amoxicillin := recordAs(t, j, nurse, dose("mr1", "Amoxicillin 500 mg", store.Quantity{Value: 500, Unit: "mg"}))
-	paracetamol := recordAs(t, j, other, dose("mr2", "Paracetamol 1 g", store.Quantity{Value: 1, Unit: "g"}))
-	vitals := recordAs(t, j, nurse, store.Entry{Kind: store.KindVitals, Patient: "p1", ClinicalTime: at,
-		Vitals: &store.VitalSigns{Systolic: f(128), Diastolic: f(76), HeartRate: f(88), Temperature: f(37.4)}})
-	note := recordAs(t, j, other, store.Entry{Kind: store.KindNote, Patient: "p2", ClinicalTime: at,
-		Note: &store.NursingNote{Text: "Slept well, no complaints."}})
-	latex := recordAs(t, j, other, store.Entry{Kind: store.KindAllergy, Patient: "p2", ClinicalTime: at,
-		Allergy: &store.NewAllergy{Substance: "latex", Reaction: "rash", Severity: "mild"}})
-	penicillin := recordAs(t, j, nurse, store.Entry{Kind: store.KindAllergy, Patient: "p2", ClinicalTime: at,
-		Allergy: &store.NewAllergy{Substance: "penicillin", Reaction: "hives", Criticality: "high"}})
-	claes := recordAs(t, j, nurse, store.Entry{Kind: store.KindRegistration, ClinicalTime: at,
-		Registration: &store.Registration{Family: "Claes", Given: "Jan", Sex: "male", BirthDate: "1948-05-02", Ward: "3B", Bed: "4"}})
-	claesVitals := recordAs(t, j, nurse, store.Entry{Kind: store.KindVitals, Patient: claes.Patient, ClinicalTime: at.Add(10 * time.Minute),
-		Vitals: &store.VitalSigns{HeartRate: f(92), SpO2: f(95)}})
-	unknown := recordAs(t, j, other, store.Entry{Kind: store.KindRegistration, ClinicalTime: at,
-		Registration: &store.Registration{Sex: "female", BirthDate: "1990", BirthDateEstimated: true, Ward: "3B", Bed: "5"}})
-	transfer := recordAs(t, j, nurse, store.Entry{Kind: store.KindTransfer, Patient: "p3", ClinicalTime: at.Add(30 * time.Minute),
-		BasedOn: []store.Version{v1("Patient", "p3")}, Transfer: &store.Transfer{Ward: "4A", Room: "412", Bed: "2"}})
-	mistake := recordAs(t, j, nurse, store.Entry{Kind: store.KindNote, Patient: "p3", ClinicalTime: at,
-		Note: &store.NursingNote{Text: "Wrong patient."}})
-	cancel := recordAs(t, j, nurse, store.Entry{Kind: store.KindCancellation, Patient: "p3", ClinicalTime: at, Supersedes: mistake.ID,
-		Cancellation: &store.Cancellation{Reason: "written on the wrong chart"}})
+	enoxaparin := recordAs(t, j, nurse, dose("mr3", "Enoxaparin 40 mg", clinical.Quantity{Value: 40, Unit: "mg"}))
+	amoxicillin := recordAs(t, j, nurse, dose("mr1", "Amoxicillin 500 mg", clinical.Quantity{Value: 500, Unit: "mg"}))
+	paracetamol := recordAs(t, j, other, dose("mr2", "Paracetamol 1 g", clinical.Quantity{Value: 1, Unit: "g"}))
+	vitals := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindVitals, Patient: "p1", ClinicalTime: at,
+		Vitals: &clinical.VitalSigns{Systolic: f(128), Diastolic: f(76), HeartRate: f(88), Temperature: f(37.4)}})
+	note := recordAs(t, j, other, clinical.Entry{Kind: clinical.KindNote, Patient: "p2", ClinicalTime: at,
+		Note: &clinical.NursingNote{Text: "Slept well, no complaints."}})
+	latex := recordAs(t, j, other, clinical.Entry{Kind: clinical.KindAllergy, Patient: "p2", ClinicalTime: at,
+		Allergy: &clinical.NewAllergy{Substance: "latex", Reaction: "rash", Severity: "mild"}})
+	penicillin := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindAllergy, Patient: "p2", ClinicalTime: at,
+		Allergy: &clinical.NewAllergy{Substance: "penicillin", Reaction: "hives", Criticality: "high"}})
+	claes := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindRegistration, ClinicalTime: at,
+		Registration: &clinical.Registration{Family: "Claes", Given: "Jan", Sex: "male", BirthDate: "1948-05-02", Ward: "3B", Bed: "4"}})
+	claesVitals := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindVitals, Patient: claes.Patient, ClinicalTime: at.Add(10 * time.Minute),
+		Vitals: &clinical.VitalSigns{HeartRate: f(92), SpO2: f(95)}})
+	unknown := recordAs(t, j, other, clinical.Entry{Kind: clinical.KindRegistration, ClinicalTime: at,
+		Registration: &clinical.Registration{Sex: "female", BirthDate: "1990", BirthDateEstimated: true, Ward: "3B", Bed: "5"}})
+	transfer := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindTransfer, Patient: "p3", ClinicalTime: at.Add(30 * time.Minute),
+		BasedOn: []clinical.Version{v1("Patient", "p3")}, Transfer: &clinical.Transfer{Ward: "4A", Room: "412", Bed: "2"}})
+	mistake := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindNote, Patient: "p3", ClinicalTime: at,
+		Note: &clinical.NursingNote{Text: "Wrong patient."}})
+	cancel := recordAs(t, j, nurse, clinical.Entry{Kind: clinical.KindCancellation, Patient: "p3", ClinicalTime: at, Supersedes: mistake.ID,
+		Cancellation: &clinical.Cancellation{Reason: "written on the wrong chart"}})
 
 	// Meanwhile, in the EHR.
 	var mr1, mr2 map[string]any
@@ -189,7 +190,7 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	}
 	for _, c := range []struct {
 		typ   string
-		entry store.Entry
+		entry clinical.Entry
 		n     int
 	}{
 		{"MedicationAdministration", enoxaparin, 1}, {"MedicationAdministration", amoxicillin, 0},
@@ -205,29 +206,29 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	// People decide; every decision is a journal entry.
 	now := time.Now()
 	him := "HIM Claes"
-	decide := func(e store.Entry, action, linkTo, reason string) {
+	decide := func(e clinical.Entry, action, linkTo, reason string) {
 		t.Helper()
 		if _, err := Decide(ctx, j, e.ID, action, linkTo, reason, him, now); err != nil {
 			t.Fatalf("deciding %s on the %s entry: %v", action, e.Kind, err)
 		}
 	}
-	if _, err := Decide(ctx, j, amoxicillin.ID, store.DecisionSkip, "", "", him, now); err == nil {
+	if _, err := Decide(ctx, j, amoxicillin.ID, clinical.DecisionSkip, "", "", him, now); err == nil {
 		t.Error("a skip without a reason was recorded")
 	}
-	if _, err := Decide(ctx, j, enoxaparin.ID, store.DecisionSkip, "", "late", him, now); err == nil {
+	if _, err := Decide(ctx, j, enoxaparin.ID, clinical.DecisionSkip, "", "late", him, now); err == nil {
 		t.Error("a decision on an entry already reconciled was recorded")
 	}
-	decide(amoxicillin, store.DecisionSkip, "", "the order was stopped before the dose; pharmacy informed")
-	decide(paracetamol, store.DecisionPush, "", "given as documented on paper; the EHR dose change came later")
+	decide(amoxicillin, clinical.DecisionSkip, "", "the order was stopped before the dose; pharmacy informed")
+	decide(paracetamol, clinical.DecisionPush, "", "given as documented on paper; the EHR dose change came later")
 	// Edit then push: a correction of the allergy, pushed by decision; the
 	// original is superseded and never pushed.
 	edited := penicillin
 	edited.ID, edited.Supersedes = "", penicillin.ID
-	edited.Allergy = &store.NewAllergy{Substance: "penicillin", Reaction: "hives and wheeze", Severity: "moderate", Criticality: "high"}
+	edited.Allergy = &clinical.NewAllergy{Substance: "penicillin", Reaction: "hives and wheeze", Severity: "moderate", Criticality: "high"}
 	edited = recordAs(t, j, him, edited)
-	decide(edited, store.DecisionPush, "", "adds the wheeze the physician's record lacks")
-	decide(claes, store.DecisionLink, "claes-real", "wristband and birth date checked")
-	decide(unknown, store.DecisionNewPatient, "", "no record found; identity still unknown")
+	decide(edited, clinical.DecisionPush, "", "adds the wheeze the physician's record lacks")
+	decide(claes, clinical.DecisionLink, "claes-real", "wristband and birth date checked")
+	decide(unknown, clinical.DecisionNewPatient, "", "no record found; identity still unknown")
 
 	res, err = r.Run(ctx)
 	if err != nil {
@@ -244,7 +245,7 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 	decisions := 0
 	for _, e := range entries {
 		states[e.ID] = e.State
-		if e.Kind == store.KindDecision {
+		if e.Kind == clinical.KindDecision {
 			decisions++
 			if e.Author != him || e.State != store.StateLocal {
 				t.Errorf("a decision by %q in state %s", e.Author, e.State)
@@ -285,8 +286,8 @@ func TestADowntimeScenarioIsPlannedPushedAndDecidedExactlyOnce(t *testing.T) {
 
 	// A note cancelled after it was pushed is marked entered in error in
 	// the EHR.
-	withdraw := recordAs(t, j, other, store.Entry{Kind: store.KindCancellation, Patient: "p2", ClinicalTime: time.Now(),
-		Supersedes: note.ID, Cancellation: &store.Cancellation{Reason: "written for another patient"}})
+	withdraw := recordAs(t, j, other, clinical.Entry{Kind: clinical.KindCancellation, Patient: "p2", ClinicalTime: time.Now(),
+		Supersedes: note.ID, Cancellation: &clinical.Cancellation{Reason: "written for another patient"}})
 	if res, err = r.Run(ctx); err != nil || res.Created != 1 {
 		t.Fatalf("the cancellation run created %d (%v)", res.Created, err)
 	}
@@ -314,8 +315,8 @@ func TestAnEntryForAMergedPatientWaitsAndGoesToTheSurvivingRecordOnceLinked(t *t
 	srv := fhirtest.Start(t, fhirtest.Options{}, "testdata/scenario/ward.ndjson")
 	ctx := context.Background()
 	_, _, j := testJournal(t)
-	note := recordAs(t, j, "RN Peeters", store.Entry{Kind: store.KindNote, Patient: "p3", ClinicalTime: time.Now().Add(-time.Hour),
-		BasedOn: []store.Version{v1("Patient", "p3")}, Note: &store.NursingNote{Text: "Mobilised twice."}})
+	note := recordAs(t, j, "RN Peeters", clinical.Entry{Kind: clinical.KindNote, Patient: "p3", ClinicalTime: time.Now().Add(-time.Hour),
+		BasedOn: []clinical.Version{v1("Patient", "p3")}, Note: &clinical.NursingNote{Text: "Mobilised twice."}})
 	srv.Put(json.RawMessage(`{"resourceType":"Patient","id":"p3","active":false,"name":[{"family":"Maes","given":["Lotte"]}],
 		"gender":"female","birthDate":"1985-03-03","link":[{"other":{"reference":"Patient/claes-other"},"type":"replaced-by"}]}`))
 	client := testClient(t, srv.URL)
@@ -328,7 +329,7 @@ func TestAnEntryForAMergedPatientWaitsAndGoesToTheSurvivingRecordOnceLinked(t *t
 	if it.Outcome != Conflict || it.Conflict != ConflictPatientMerged || it.Server == nil || it.Server.Value != "merged into Patient/claes-other" {
 		t.Fatalf("the note for a merged patient: %s %s %+v", it.Outcome, it.Conflict, it.Server)
 	}
-	if _, err := Decide(ctx, j, note.ID, store.DecisionLink, "claes-other", "merged record checked", "HIM Claes", time.Now()); err != nil {
+	if _, err := Decide(ctx, j, note.ID, clinical.DecisionLink, "claes-other", "merged record checked", "HIM Claes", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if res, err = r.Run(ctx); err != nil || res.Created != 1 {

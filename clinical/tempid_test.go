@@ -1,6 +1,9 @@
-package store
+package clinical
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // Temporary ids as nurses write them by hand: Crockford's reading (any
 // case, O for 0, I and L for 1, hyphens and spaces optional), while the
@@ -60,5 +63,49 @@ func TestTemporaryIDsAreReadAsNursesWriteThem(t *testing.T) {
 	}
 	if exact, partial := MatchTemporaryID("p1", "p1"); exact || partial {
 		t.Error("a snapshot id is not a temporary id")
+	}
+}
+
+func TestTemporaryIdentifiersAreUniqueReadableAndCatchTypingErrors(t *testing.T) {
+	seen := map[string]bool{}
+	for range 20000 {
+		id, err := NewTemporaryID()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen[id] || !IsTemporaryID(id) || len(id) != len("T-XXXX-XXXX-XXXX") || strings.ContainsAny(id[2:], "ILOU") {
+			t.Fatalf("%q", id)
+		}
+		seen[id] = true
+	}
+	id, _ := NewTemporaryID()
+	code := strings.ReplaceAll(id[2:], "-", "")
+	if got, ok := ParseTemporaryID(" t" + strings.ToLower(code) + " "); !ok || got != id {
+		t.Fatalf("typed in lower case without hyphens: %q %v", got, ok)
+	}
+	for i := range code {
+		for _, s := range tempSymbols {
+			if byte(s) == code[i] {
+				continue
+			}
+			typo := "T-" + code[:i] + string(s) + code[i+1:]
+			if _, ok := ParseTemporaryID(typo); ok {
+				t.Fatalf("the typo %q of %q was accepted", typo, id)
+			}
+		}
+	}
+	swapsCaught := 0
+	for i := 0; i+1 < len(code); i++ {
+		if code[i] == code[i+1] {
+			swapsCaught++
+			continue
+		}
+		swapped := code[:i] + string(code[i+1]) + string(code[i]) + code[i+2:]
+		if _, ok := ParseTemporaryID("T-" + swapped); !ok {
+			swapsCaught++
+		}
+	}
+	if swapsCaught < len(code)-2 {
+		t.Fatalf("only %d of %d swaps caught in %q", swapsCaught, len(code)-1, id)
 	}
 }

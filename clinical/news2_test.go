@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"encoding/json"
@@ -122,24 +122,24 @@ func TestNEWS2NeedsEverySevenParameters(t *testing.T) {
 	high := full
 	high.HeartRate = f(142)
 	partial := VitalSigns{HeartRate: f(60)}
-	sets := []JournalEntry{
+	sets := []journaled{
 		{Entry: Entry{Kind: KindVitals, ClinicalTime: t0, Vitals: &full}},
-		{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(time.Hour), Vitals: &high}, SupersededBy: "x"},
+		{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(time.Hour), Vitals: &high}, superseded: true},
 	}
 	if w, ok := LatestEarlyWarning(sets); !ok || w.Incomplete || w.Score != 0 || !w.At.Equal(t0) {
 		t.Errorf("latest complete: %+v %v", w, ok)
 	}
-	sets = append(sets, JournalEntry{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &partial}})
+	sets = append(sets, journaled{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &partial}})
 	w, ok := LatestEarlyWarning(sets)
 	if !ok || !w.Incomplete || w.Score != 0 || w.Risk != "" || !w.At.Equal(t0.Add(2*time.Hour)) {
 		t.Errorf("latest incomplete: %+v %v", w, ok)
 	}
 	// At the same time, the complete set counts.
-	sets = append(sets, JournalEntry{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &high}})
+	sets = append(sets, journaled{Entry: Entry{Kind: KindVitals, ClinicalTime: t0.Add(2 * time.Hour), Vitals: &high}})
 	if w, ok := LatestEarlyWarning(sets); !ok || w.Incomplete || w.Score != 3 {
 		t.Errorf("same time: %+v %v", w, ok)
 	}
-	if _, ok := LatestEarlyWarning(nil); ok {
+	if _, ok := LatestEarlyWarning[journaled](nil); ok {
 		t.Error("a score without any set")
 	}
 }

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"testing"
@@ -75,25 +75,26 @@ func TestACodeStatusEntryIsCheckedAndTheNewestHolds(t *testing.T) {
 		{&CodeStatus{Level: "maybe"}, false},
 		{&CodeStatus{Level: ResusDNR1, Text: "DNR 2"}, false}, // the text says another code
 	} {
-		e := validEntries(t)[KindCodeStatus]
-		e.CodeStatus = tc.cs
+		now := time.Now()
+		e := Entry{ID: "6f1c2d9e-0b7a-4c3e-9d51-3f0e8a2b1c4d", Kind: KindCodeStatus, Patient: "p1", Author: "RN Peeters",
+			KioskID: "kiosk-1", ClinicalTime: now.Add(-20 * time.Minute), EnteredAt: now, CodeStatus: tc.cs}
 		err := e.Validate(time.Now())
 		if (err == nil) != tc.ok {
 			t.Errorf("%+v: %v", tc.cs, err)
 		}
 	}
 	t0 := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
-	entries := []JournalEntry{
+	entries := []journaled{
 		{Entry: Entry{ID: "a", Kind: KindCodeStatus, ClinicalTime: t0, CodeStatus: &CodeStatus{Level: ResusFullCode}}},
 		{Entry: Entry{ID: "b", Kind: KindCodeStatus, ClinicalTime: t0.Add(2 * time.Hour), CodeStatus: &CodeStatus{Level: ResusDNR3}},
-			SupersededBy: "c"},
+			superseded: true},
 		{Entry: Entry{ID: "c", Kind: KindCodeStatus, ClinicalTime: t0.Add(time.Hour), CodeStatus: &CodeStatus{Level: ResusDNR2, Text: "geen IZ"}}},
 	}
 	a, ok := CodeStatusAlert(entries)
 	if !ok || a.Text != "DNR 2 – geen IZ" || a.Resuscitation() != ResusDNR2 || !a.NotForResuscitation() {
 		t.Errorf("alert %+v %v", a, ok)
 	}
-	if _, ok := CodeStatusAlert(nil); ok {
+	if _, ok := CodeStatusAlert[journaled](nil); ok {
 		t.Error("a code status from nothing")
 	}
 }

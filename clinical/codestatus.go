@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"regexp"
@@ -159,14 +159,15 @@ func (r CensusRow) Resuscitation() string {
 // CodeStatusAlert is the chart alert of the newest code status recorded
 // during downtime among entries (superseded ones left out); ok is false
 // when there is none.
-func CodeStatusAlert(entries []JournalEntry) (a Alert, ok bool) {
-	var newest *JournalEntry
-	for i, e := range entries {
-		if e.CodeStatus == nil || e.Kind != KindCodeStatus || e.Superseded() {
+func CodeStatusAlert[J any, P Journaled[J]](entries []J) (a Alert, ok bool) {
+	var newest *Entry
+	for i := range entries {
+		e := P(&entries[i]).Documented()
+		if e.CodeStatus == nil || e.Kind != KindCodeStatus || P(&entries[i]).Superseded() {
 			continue
 		}
 		if newest == nil || e.ClinicalTime.After(newest.ClinicalTime) {
-			newest = &entries[i]
+			newest = e
 		}
 	}
 	if newest == nil {

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 // row is a pointer to a chart row type, which carries its source.
 type row[T any] interface {
@@ -14,9 +14,9 @@ func (o *Observation) source() *Source    { return &o.Source }
 func (a *Alert) source() *Source          { return &a.Source }
 func (n *Note) source() *Source           { return &n.Source }
 
-// eachSource calls fn for every source resource a chart keeps, with the
+// EachSectionSource calls fn for every source resource a chart keeps, with the
 // section it feeds ("patient" for the patient itself).
-func eachSource(c *Chart, fn func(section string, src *Source)) {
+func EachSectionSource(c *Chart, fn func(section string, src *Source)) {
 	fn("patient", &c.Patient.Source)
 	walk[Allergy]("allergies", &c.Allergies, fn)
 	walk[Medication]("medications", &c.Medications, fn)
@@ -37,8 +37,8 @@ func walk[T any, P row[T]](name string, s *Section[T], fn func(string, *Source))
 	}
 }
 
-// sizes counts the rows of each section, for the manifest.
-func (c *Chart) sizes() map[string]int {
+// SectionSizes counts the rows of each section, for the manifest.
+func (c *Chart) SectionSizes() map[string]int {
 	return map[string]int{
 		"allergies": len(c.Allergies.Items), "medications": len(c.Medications.Items),
 		"administrations": len(c.Administrations.Items), "problems": len(c.Problems.Items),
@@ -49,5 +49,5 @@ func (c *Chart) sizes() map[string]int {
 
 // EachSource calls fn with every source resource of a chart's rows.
 func EachSource(c *Chart, fn func(*Source)) {
-	eachSource(c, func(_ string, s *Source) { fn(s) })
+	EachSectionSource(c, func(_ string, s *Source) { fn(s) })
 }

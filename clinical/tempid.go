@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"crypto/rand"
@@ -102,6 +102,11 @@ func MatchTemporaryID(id, typed string) (exact, partial bool) {
 	code, _ := crockford(id) // "T" and the 12 symbols
 	return false, strings.Contains(string(code), string(q))
 }
+
+// LooksTemporary says whether s is written in a temporary identifier's
+// printed shape (T-XXXX-XXXX-XXXX, in any case), as a nurse types one:
+// a FHIR id that only parses as one ("t4gq72mxka9wr") is not.
+func LooksTemporary(s string) bool { return looksTemporary.MatchString(s) }
 
 // IsTemporaryID says whether s is a temporary identifier in its printed form.
 func IsTemporaryID(s string) bool {

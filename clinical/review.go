@@ -1,9 +1,10 @@
-package store
+package clinical
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -60,16 +61,54 @@ func Unwitnessed(batch []Entry, warnings []Warning) []int {
 	return out
 }
 
+// Charts is what review reads of the ward's snapshot: *store.Ward is the
+// one the kiosk and the command line give it.
+type Charts interface {
+	// Find returns the FHIR id of the patient whose id or identifier
+	// value (the MRN) is key: ErrNoPatient when none has it,
+	// ErrAmbiguousPatient when more than one has.
+	Find(ctx context.Context, key string) (string, error)
+	// ChartByID reads the chart of the patient with that FHIR id.
+	ChartByID(ctx context.Context, patientID string) (*Chart, error)
+	// Resource returns a source resource the snapshot holds, and an
+	// error when it holds none of that type and id.
+	Resource(ctx context.Context, typ, id string) (Source, error)
+}
+
+// Errors of looking a patient up (Charts.Find).
+var (
+	ErrNoPatient        = errors.New("no patient with that id or identifier in this snapshot")
+	ErrAmbiguousPatient = errors.New("more than one patient has that identifier; use the patient's FHIR id")
+)
+
+// journaled is an entry of the journal or of the batch as review keeps
+// them, with whether a later one superseded it.
+type journaled struct {
+	Entry
+	superseded bool
+}
+
+func (e *journaled) Documented() *Entry { return &e.Entry }
+func (e *journaled) Superseded() bool   { return e.superseded }
+func (e *journaled) SupersedeBy(*Entry) { e.superseded = true }
+
 // Review prepares a batch of stamped entries for recording and checks it.
 // It resolves each patient in the snapshot (by FHIR id or identifier, such
 // as the MRN) to the FHIR id, adds the versions of the patient and of the
 // named order that the entry is based on, and fills a medication's name
 // from its order. Then it refuses the first entry with an impossible value
 // or an impossible correction (an *EntryError), and returns the warnings of
-// all of them. ward is the snapshot, or nil when none could be opened;
-// history is the journal so far. Nothing is recorded.
-func Review(ctx context.Context, ward *Ward, history []JournalEntry, batch []Entry, now time.Time) ([]Warning, error) {
-	known := slices.Clone(history)
+// all of them. ward is the snapshot, or nil when none could be opened (a
+// nil *store.Ward reads as nil too); history is the journal so far, as
+// the journal lists it. Nothing is recorded.
+func Review[J any, P Journaled[J]](ctx context.Context, ward Charts, history []J, batch []Entry, now time.Time) ([]Warning, error) {
+	if v := reflect.ValueOf(ward); ward != nil && v.Kind() == reflect.Pointer && v.IsNil() {
+		ward = nil // no snapshot, not one to read
+	}
+	known := make([]journaled, len(history), len(history)+len(batch))
+	for i := range history {
+		known[i] = journaled{Entry: *P(&history[i]).Documented(), superseded: P(&history[i]).Superseded()}
+	}
 	var out []Warning
 	for i := range batch {
 		ws, err := review(ctx, ward, known, &batch[i], now)
@@ -83,14 +122,14 @@ func Review(ctx context.Context, ward *Ward, history []JournalEntry, batch []Ent
 			}
 			out = append(out, Warning{Entry: i, Rule: w[0], Text: w[1]})
 		}
-		known = append(known, JournalEntry{Entry: batch[i]})
-		markSuperseded(known)
+		known = append(known, journaled{Entry: batch[i]})
+		MarkSuperseded(known)
 	}
 	return out, nil
 }
 
 // review checks one entry; warnings are (rule, text) pairs.
-func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now time.Time) ([][2]string, error) {
+func review(ctx context.Context, ward Charts, known []journaled, e *Entry, now time.Time) ([][2]string, error) {
 	target := -1
 	for k, p := range known {
 		if e.Supersedes != "" && p.ID == e.Supersedes {
@@ -122,7 +161,7 @@ func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now
 		if target >= 0 {
 			t = known[target].Entry
 		}
-		if err := supersession(e, t, target >= 0, target >= 0 && known[target].Superseded()); err != nil {
+		if err := CheckSupersession(e, t, target >= 0, target >= 0 && known[target].Superseded()); err != nil {
 			return nil, err
 		}
 	}
@@ -144,7 +183,7 @@ func review(ctx context.Context, ward *Ward, known []JournalEntry, e *Entry, now
 // checkedAgainst says when the entry could not be checked against a chart:
 // no snapshot, or a patient the snapshot does not have. A chart found
 // gives the entry the version of the patient it was based on.
-func checkedAgainst(ward *Ward, chart *Chart, e *Entry, temporary bool) [][2]string {
+func checkedAgainst(ward Charts, chart *Chart, e *Entry, temporary bool) [][2]string {
 	switch {
 	case chart != nil:
 		addVersion(e, chart.Patient.Source)
@@ -160,7 +199,7 @@ func checkedAgainst(ward *Ward, chart *Chart, e *Entry, temporary bool) [][2]str
 // orderOf finds the order a dose names, gives the entry its version and,
 // when the dose names no medication, the order's; it warns of an order
 // not active or not in the snapshot.
-func orderOf(ctx context.Context, ward *Ward, chart *Chart, e *Entry) (*Medication, [][2]string, error) {
+func orderOf(ctx context.Context, ward Charts, chart *Chart, e *Entry) (*Medication, [][2]string, error) {
 	if e.Medication == nil || e.Medication.OrderID == "" || ward == nil {
 		return nil, nil, nil
 	}
@@ -184,7 +223,7 @@ func orderOf(ctx context.Context, ward *Ward, chart *Chart, e *Entry) (*Medicati
 
 // activeFor is what the journal says about the entry's patient, without
 // what was corrected or cancelled, and without what the entry corrects.
-func activeFor(known []JournalEntry, e *Entry) []Entry {
+func activeFor(known []journaled, e *Entry) []Entry {
 	var active []Entry
 	for _, p := range known {
 		if p.Patient == e.Patient && !p.Superseded() && p.Kind != KindCancellation && p.ID != e.Supersedes {
@@ -197,13 +236,13 @@ func activeFor(known []JournalEntry, e *Entry) []Entry {
 // patientWarnings are about the patient rather than the entry: a
 // temporary patient registered twice (refused) or never on this kiosk,
 // care before the admission, a patient deceased or discharged.
-func patientWarnings(e *Entry, chart *Chart, known []JournalEntry, active []Entry, temporary bool) ([][2]string, error) {
+func patientWarnings(e *Entry, chart *Chart, known []journaled, active []Entry, temporary bool) ([][2]string, error) {
 	var warn [][2]string
 	if e.Kind == KindRegistration {
 		if slices.ContainsFunc(active, func(p Entry) bool { return p.Kind == KindRegistration }) {
 			return nil, invalid("this temporary identifier is already registered; correct that registration instead")
 		}
-	} else if temporary && !slices.ContainsFunc(known, func(p JournalEntry) bool {
+	} else if temporary && !slices.ContainsFunc(known, func(p journaled) bool {
 		return p.Patient == e.Patient && p.Kind == KindRegistration
 	}) {
 		warn = append(warn, [2]string{"patient", "this temporary patient was not registered on this kiosk"})
@@ -249,7 +288,7 @@ func newAllergyWarnings(e *Entry, chart *Chart, active []Entry) [][2]string {
 
 // patientChart finds the entry's patient in the snapshot and puts the FHIR
 // id in the entry; it is nil for a patient the snapshot does not have.
-func patientChart(ctx context.Context, ward *Ward, e *Entry, temporary bool) (*Chart, error) {
+func patientChart(ctx context.Context, ward Charts, e *Entry, temporary bool) (*Chart, error) {
 	if ward == nil || temporary || e.Kind == KindRegistration || e.Patient == "" {
 		return nil, nil
 	}
@@ -263,13 +302,13 @@ func patientChart(ctx context.Context, ward *Ward, e *Entry, temporary bool) (*C
 		return nil, err
 	}
 	e.Patient = id
-	return ward.chart(ctx, id)
+	return ward.ChartByID(ctx, id)
 }
 
 // findOrder finds a MedicationRequest in the patient's chart. An order
 // that is in the snapshot but on another patient's chart is refused: it is
 // the wrong patient or the wrong order.
-func findOrder(ctx context.Context, ward *Ward, chart *Chart, id string) (*Medication, error) {
+func findOrder(ctx context.Context, ward Charts, chart *Chart, id string) (*Medication, error) {
 	if chart != nil {
 		for i, m := range chart.Medications.Items {
 			if m.Source.Type == "MedicationRequest" && m.Source.ID == id {
@@ -295,10 +334,11 @@ func addVersion(e *Entry, s Source) {
 	e.BasedOn = append(e.BasedOn, Version{Type: s.Type, ID: s.ID, VersionID: s.VersionID, LastUpdated: s.LastUpdated})
 }
 
-// supersession refuses a correction or cancellation that cannot be: of an
-// entry not in the journal, already superseded, itself a cancellation, of
-// another patient or (for a correction) of another kind.
-func supersession(e *Entry, target Entry, found, already bool) error {
+// CheckSupersession refuses a correction or cancellation that cannot be:
+// of an entry not in the journal, already superseded, itself a
+// cancellation, of another patient or (for a correction) of another kind.
+// Review checks it, and the journal again under its write lock.
+func CheckSupersession(e *Entry, target Entry, found, already bool) error {
 	switch {
 	case !found:
 		return invalid("the entry it supersedes is not in this journal")

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"math"
@@ -9,7 +9,7 @@ import (
 // NEWS2 is the National Early Warning Score 2 of the Royal College of
 // Physicians (London, 2017): seven bedside parameters, each scored 0 to 3,
 // added up, and the sum read as a clinical risk with the response it
-// calls for. It lives in the store, beside the vital signs' own checks
+// calls for. It lives in clinical, beside the vital signs' own checks
 // (validate.go), because it is a rule about the record itself: the window,
 // the printed pack and `chart --json` all read it from here, and none of
 // them may score a set differently.
@@ -244,25 +244,55 @@ func EarlyWarningOf(e Entry) (EarlyWarning, bool) {
 // an older set's score, which would reassure about a patient measured
 // since. Of sets at the same time a complete one counts. ok is false when
 // there is no set at all.
-func LatestEarlyWarning(entries []JournalEntry) (EarlyWarning, bool) {
-	var newest *JournalEntry
-	for i, e := range entries {
-		if e.Kind != KindVitals || e.Vitals == nil || e.Superseded() {
+func LatestEarlyWarning[J any, P Journaled[J]](entries []J) (EarlyWarning, bool) {
+	var newest *Entry
+	for i := range entries {
+		e := P(&entries[i]).Documented()
+		if e.Kind != KindVitals || e.Vitals == nil || P(&entries[i]).Superseded() {
 			continue
 		}
 		if newest == nil || e.ClinicalTime.After(newest.ClinicalTime) {
-			newest = &entries[i]
+			newest = e
 			continue
 		}
-		if _, ok := EarlyWarningOf(newest.Entry); !ok && e.ClinicalTime.Equal(newest.ClinicalTime) {
-			newest = &entries[i]
+		if _, ok := EarlyWarningOf(*newest); !ok && e.ClinicalTime.Equal(newest.ClinicalTime) {
+			newest = e
 		}
 	}
 	if newest == nil {
 		return EarlyWarning{}, false
 	}
-	if w, ok := EarlyWarningOf(newest.Entry); ok {
+	if w, ok := EarlyWarningOf(*newest); ok {
 		return w, true
 	}
 	return EarlyWarning{Scale: "NEWS2", At: newest.ClinicalTime, Incomplete: true}, true
+}
+
+// OutOfBand says which of a set's values score on their own in NEWS2 (1
+// or more: outside the normal band); a value not measured does not. An
+// unknown oxygen counts as air.
+type OutOfBand struct {
+	Systolic, Pulse, Respiration, Temperature, SpO2 bool
+}
+
+// OutOfBandOf is OutOfBand of the set v.
+func OutOfBandOf(v *VitalSigns) OutOfBand {
+	var out OutOfBand
+	onO2 := v.OnOxygen != nil && *v.OnOxygen
+	if v.Systolic != nil {
+		out.Systolic = ScoreSystolic(*v.Systolic) > 0
+	}
+	if v.HeartRate != nil {
+		out.Pulse = ScorePulse(*v.HeartRate) > 0
+	}
+	if v.RespiratoryRate != nil {
+		out.Respiration = ScoreRespiration(*v.RespiratoryRate) > 0
+	}
+	if v.Temperature != nil {
+		out.Temperature = ScoreTemperature(*v.Temperature) > 0
+	}
+	if v.SpO2 != nil {
+		out.SpO2 = ScoreSpO2(*v.SpO2, onO2, v.SpO2Scale2) > 0
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"fmt"
@@ -186,4 +186,117 @@ func DocumentedDose(times []time.Time, t time.Time) int {
 		return -1
 	}
 	return i
+}
+
+// When a scheduled dose is due, and when it is overdue, at the kiosk's
+// clock (during an outage a nurse needs what is due now, not what was due
+// at the data time). A dose documented given is given; one documented
+// held, refused or not done is not given, and never overdue (someone
+// decided, and giving it now could be wrong). A dose nothing documents
+// is, at now:
+//   - due: within DueWindow of now, before or after (the usual rule that a
+//     dose may be given half an hour either side of its time);
+//   - overdue: more than DueWindow in the past; the MAR and the census
+//     look OverdueLookback back (older missed doses are the next dose's
+//     concern);
+//   - upcoming: more than DueWindow ahead.
+// Which record documents a dose is DocumentingRecords'.
+
+// DueWindow is how far either side of its time a dose counts as due.
+const DueWindow = 30 * time.Minute
+
+// OverdueLookback is how far back the MAR and the census look for doses
+// not documented.
+const OverdueLookback = 12 * time.Hour
+
+// MARAhead is how far ahead of now the MAR shows the scheduled doses, and
+// the census looks for the next one.
+const MARAhead = 24 * time.Hour
+
+// DoseState is where a scheduled dose stands at a given time.
+type DoseState int
+
+const (
+	DoseUpcoming DoseState = iota
+	DoseDue
+	DoseOverdue
+	DoseGiven
+	DoseNotGiven // documented held, refused or not done
+)
+
+// StateOfDose is where the dose scheduled at t stands at now: documented
+// says that a record documents it, given that the record says it was
+// given (in full or in part).
+func StateOfDose(t time.Time, documented, given bool, now time.Time) DoseState {
+	switch {
+	case documented && given:
+		return DoseGiven
+	case documented:
+		return DoseNotGiven
+	case t.Before(now.Add(-DueWindow)):
+		return DoseOverdue
+	case !t.After(now.Add(DueWindow)):
+		return DoseDue
+	}
+	return DoseUpcoming
+}
+
+// DocumentingRecords says which of records documents each dose of times
+// (an order's schedule, in time order): a record documents the dose
+// nearest to it, if any (DocumentedDose), and of several records of one
+// dose, one given counts before one not given, then the nearest to the
+// dose's time (the first of equals). For each time it gives the index of
+// its record, or -1.
+func DocumentingRecords(times []time.Time, records []DoseDocument) []int {
+	documented := make([]int, len(times))
+	for j := range documented {
+		documented[j] = -1
+	}
+	for i, r := range records {
+		j := DocumentedDose(times, r.Time)
+		if j < 0 {
+			continue
+		}
+		if k := documented[j]; k < 0 || (r.Given && !records[k].Given) ||
+			(r.Given == records[k].Given && r.Time.Sub(times[j]).Abs() < records[k].Time.Sub(times[j]).Abs()) {
+			documented[j] = i
+		}
+	}
+	return documented
+}
+
+// LastGiven is when an order was last given: the snapshot's last dose, or
+// a later dose recorded given (in full or in part) during downtime,
+// matched by the order's id; inDowntime says the journal's was the newer.
+// Corrected and cancelled entries do not count.
+func LastGiven[J any, P Journaled[J]](m Medication, entries []J) (last time.Time, inDowntime bool) {
+	last = m.LastGiven
+	for _, e := range OrderEntries[J, P](m, entries) {
+		d := P(&e).Documented()
+		if a := d.Medication; a.Outcome != OutcomeGiven && a.Outcome != OutcomePartial {
+			continue
+		}
+		if d.ClinicalTime.After(last) {
+			last, inDowntime = d.ClinicalTime, true
+		}
+	}
+	return last, inDowntime
+}
+
+// OrderEntries are the downtime entries that document a dose of order m,
+// whatever its outcome: medication entries naming the order's id that
+// still hold (corrected and cancelled ones do not). An order without an id
+// has none: a dose is never matched to an order by its name alone.
+func OrderEntries[J any, P Journaled[J]](m Medication, entries []J) []J {
+	if m.Source.ID == "" {
+		return nil
+	}
+	var out []J
+	for i := range entries {
+		p := P(&entries[i])
+		if a := p.Documented().Medication; a != nil && !p.Superseded() && a.OrderID == m.Source.ID {
+			out = append(out, entries[i])
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 // The drug classes that matter when a dose is checked against the
 // patient's allergies at the bedside, and how a medication or an allergy

@@ -1,7 +1,6 @@
-package store
+package clinical
 
 import (
-	"context"
 	"math"
 	"slices"
 	"strings"
@@ -86,48 +85,6 @@ func TestPRNWarnings(t *testing.T) {
 	l := PRNLimitsAt(ibuprofen, given(2, 10), at)
 	if !l.NextAllowed.Equal(at.Add(6*time.Hour)) || l.InPeriod != 2 || l.Amount != 800 {
 		t.Errorf("limits %+v", l)
-	}
-}
-
-// A PRN dose before the next allowed time, or over the 24 h maximum,
-// counting the snapshot's administrations and the journal, is warned
-// about (the form's "Save anyway").
-func TestReviewWarnsOfAPRNDoseTooSoonOrOverTheMaximum(t *testing.T) {
-	now := time.Now()
-	p1 := testChart("p1", "Peeters, Maria", "MRN0000001")
-	p1.Medications.Items = []Medication{{Name: "Ibuprofen 400 mg", Status: "active", PRN: true,
-		Dosage: "400 mg oral every 8 h as needed, max 3 per 24 h", Timing: Timing{Frequency: 1, Period: 8, PeriodUnit: "h"},
-		MaxDose: &MaxDose{Doses: 3, Hours: 24}, LastGiven: now.Add(-20 * time.Hour),
-		Source: Source{Type: "MedicationRequest", ID: "p1-ibu", JSON: []byte(`{}`)}}}
-	p1.Administrations.Items = []Administration{{Medication: "Ibuprofen 400 mg", Status: "completed", Dose: "400 mg",
-		Time: now.Add(-20 * time.Hour), OrderID: "p1-ibu", Source: Source{Type: "MedicationAdministration", ID: "p1-a1", JSON: []byte(`{}`)}}}
-	w, err := BuildWard(context.Background(), []Chart{p1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	dir, keys := testVault(t)
-	j := openJournal(t, dir, keys)
-	dose := func(at time.Time) Entry {
-		return Entry{Kind: KindMedication, Patient: "p1", ClinicalTime: at, Medication: &Administered{Outcome: OutcomeGiven,
-			Medication: "Ibuprofen 400 mg", OrderID: "p1-ibu", Dose: &Quantity{400, "mg"}, Route: "oral"}}
-	}
-	if _, ws, err := reviewOne(t, w, j, nil, dose(now)); err != nil || len(ws) != 0 {
-		t.Fatalf("an allowed dose: err %v, warnings %s", err, rules(ws))
-	}
-	// One given in the journal 2 h ago: too soon.
-	earlier := JournalEntry{Entry: draft(t, j, dose(now.Add(-2*time.Hour))), Seq: 1}
-	_, ws, _ := reviewOne(t, w, j, []JournalEntry{earlier}, dose(now))
-	if !strings.Contains(rules(ws), "prn-interval: as needed every 8 h: the last dose was given") {
-		t.Fatalf("too soon: %s", rules(ws))
-	}
-	// Two in the journal 10 h and 18 h ago plus the snapshot's 20 h ago:
-	// a fourth in 24 h.
-	a := JournalEntry{Entry: draft(t, j, dose(now.Add(-10*time.Hour))), Seq: 1}
-	b := JournalEntry{Entry: draft(t, j, dose(now.Add(-18*time.Hour))), Seq: 2}
-	_, ws, _ = reviewOne(t, w, j, []JournalEntry{a, b}, dose(now))
-	if got := rules(ws); got != "prn-max: this would be dose 4 in 24 h; the order allows at most 3" {
-		t.Fatalf("fourth dose: %s", got)
 	}
 }
 

@@ -1,4 +1,4 @@
-package store
+package clinical
 
 import (
 	"fmt"
@@ -148,7 +148,7 @@ func PRNGiven(order Medication, chart *Chart, journal []Entry) []GivenDose {
 		}
 	}
 	for _, p := range journal {
-		if _, given := EntryDocumentsDose(JournalEntry{Entry: p}, order.Source.ID); !given {
+		if _, given := EntryDocumentsDose(journaled{Entry: p}, order.Source.ID); !given {
 			continue
 		}
 		g := GivenDose{Time: p.ClinicalTime}
@@ -226,6 +226,26 @@ type PRNLimits struct {
 	InPeriod int
 	Amount   float64
 	Unknown  int
+}
+
+// TooSoon says that at now the next dose is not yet allowed.
+func (l PRNLimits) TooSoon(now time.Time) bool { return l.NextAllowed.After(now) }
+
+// AtMaximum says that the order's maximum per period is reached, or cannot
+// be checked (a dose of unknown amount in the period); false when the
+// order states none.
+func (l PRNLimits) AtMaximum() bool {
+	switch x := l.Max; {
+	case x == nil:
+		return false
+	case x.Doses > 0:
+		return l.InPeriod >= x.Doses
+	case x.Amount > 0 && l.Unknown > 0:
+		return true
+	case x.Amount > 0:
+		return l.Amount >= x.Amount
+	}
+	return false
 }
 
 // PRNLimitsAt are order m's limits at time at, given the doses given.
