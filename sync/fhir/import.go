@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhir/r4"
 )
 
 // Import is everything read from the FHIR input, ready for census selection.
@@ -58,6 +59,7 @@ type Import struct {
 	patients     map[string]*patientRow
 	locations    map[string]*locationRow
 	medications  map[string]*medicationRow
+	devices      map[string]*deviceRow
 	practitioner map[string]string // id -> display name
 	// inputKeys are hashes (seed) of the "Type/id" and fullUrl of every
 	// resource of the input, sorted once read, to tell a Composition's
@@ -231,6 +233,7 @@ func newImport() *Import {
 		patients:     map[string]*patientRow{},
 		locations:    map[string]*locationRow{},
 		medications:  map[string]*medicationRow{},
+		devices:      map[string]*deviceRow{},
 		practitioner: map[string]string{},
 		buckets:      map[string]*bucket{},
 	}
@@ -251,7 +254,16 @@ type rawAt struct {
 
 type patientRow struct {
 	store.Patient
-	raw rawAt
+	contacts []store.Contact // Patient.contact and communication
+	gp       []r4.Reference  // Patient.generalPractitioner
+	raw      rawAt
+}
+
+// careRef is a care team member to be named by a reference's resource
+// when it has no display.
+type careRef struct {
+	ref    string
+	member store.CareMember
 }
 
 type allergyRow struct {
@@ -283,6 +295,7 @@ type encounterRow struct {
 	start time.Time
 	seq   int
 	locs  []encLocation
+	team  []careRef    // participants
 	src   store.Source // its version, without JSON
 	raw   rawAt
 }
@@ -344,6 +357,7 @@ type bucket struct {
 	alerts     []alertRow
 	notes      []noteRow
 	encounters []encounterRow
+	records    []recordRow // the rest of the record (parse_record.go)
 	// What is read but in no row, to be counted (see Import.NotShown):
 	// resources left out as they are read, newest version by "Type/id";
 	// versions beyond what is kept (keepVitals...); and resources of
@@ -402,7 +416,7 @@ func (im *Import) bucket(key string) *bucket {
 
 func (b *bucket) size() int {
 	n := len(b.allergies) + len(b.problems) + len(b.meds) + len(b.admins) + len(b.asserts) +
-		len(b.alerts) + len(b.notes) + len(b.encounters)
+		len(b.alerts) + len(b.notes) + len(b.encounters) + len(b.records)
 	for _, o := range b.obs {
 		n += len(o)
 	}
@@ -441,6 +455,7 @@ func (b *bucket) merge(o *bucket) (dups int) {
 	b.asserts = append(b.asserts, o.asserts...)
 	b.alerts = append(b.alerts, o.alerts...)
 	b.encounters = append(b.encounters, o.encounters...)
+	b.records = append(b.records, o.records...)
 	for _, d := range o.dropped {
 		b.drop(d.src, d.at, d.reason)
 	}
@@ -472,7 +487,8 @@ func (b *bucket) duplicates() int {
 		countDuplicates(b.meds, func(m *medRow) (*store.Source, uint64) { return &m.Source, m.raw.sum }) +
 		countDuplicates(b.admins, func(a *adminRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
 		countDuplicates(b.alerts, func(a *alertRow) (*store.Source, uint64) { return &a.Source, a.raw.sum }) +
-		countDuplicates(b.asserts, func(a *assertion) (*store.Source, uint64) { return &a.src, a.raw.sum })
+		countDuplicates(b.asserts, func(a *assertion) (*store.Source, uint64) { return &a.src, a.raw.sum }) +
+		countDuplicates(b.records, func(r *recordRow) (*store.Source, uint64) { return &r.src, r.raw.sum })
 }
 
 func countDuplicates[T any](list []T, key func(*T) (*store.Source, uint64)) int {
@@ -540,6 +556,18 @@ func (im *Import) store(e *entry, item any) {
 		im.bucket(subject).alerts = append(im.bucket(subject).alerts, v)
 	case noteRow:
 		im.Duplicates += im.bucket(subject).addNote(v)
+	case recordRow:
+		im.bucket(subject).records = append(im.bucket(subject).records, v)
+	case []recordRow:
+		im.bucket(subject).records = append(im.bucket(subject).records, v...)
+	case *deviceRow:
+		if old, ok := im.devices[e.id]; ok && (old.name != v.name || old.code != v.code) {
+			im.Duplicates++
+		}
+		im.devices[e.id] = v
+		if v.row != nil {
+			im.bucket(subject).records = append(im.bucket(subject).records, *v.row)
+		}
 	case encounterRow:
 		im.seq++
 		v.seq = im.seq

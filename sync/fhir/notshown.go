@@ -141,6 +141,13 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 	for _, r := range b.alerts {
 		count(&r.Source, hiddenAlert(&r))
 	}
+	seenRec := map[string]bool{} // a CareTeam is one resource, of many rows
+	for _, r := range b.records {
+		if k := r.src.Type + "/" + r.src.ID; r.hidden != "" && !seenRec[k] {
+			seenRec[k] = true
+			count(&r.src, r.hidden)
+		}
+	}
 	if len(b.dropped) > 0 {
 		kept := b.keptKeys()
 		for k, d := range b.dropped {

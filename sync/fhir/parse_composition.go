@@ -128,10 +128,21 @@ func (im *Import) compositions(f *fetcher, b *bucket, c *store.Chart) {
 				applyEmpty(&c.Problems, reason, &src, func(p store.Problem) bool { return !inactive(p.ClinicalStatus) })
 			case secMedications:
 				applyEmpty(&c.Medications, reason, &src, store.Medication.Current)
+			case secDirectives:
+				applyEmpty(&c.AdvanceDirectives, reason, &src, anyItem[store.Directive])
+			case secDevices:
+				applyEmpty(&c.Devices, reason, &src, anyItem[store.Device])
+			case secProcedures:
+				applyEmpty(&c.Procedures, reason, &src, anyItem[store.Procedure])
+			case secImmunizations:
+				applyEmpty(&c.Immunizations, reason, &src, anyItem[store.Immunization])
 			}
 		}
 	}
 }
+
+// anyItem says that any item of the section contradicts a "none known".
+func anyItem[T any](T) bool { return true }
 
 // hasEntries marks a section with entries (no empty reason applies).
 const hasEntries = "\x00entries"

@@ -64,6 +64,7 @@ func (b *bucket) settle() {
 	b.alerts = slices.DeleteFunc(b.alerts, func(r alertRow) bool { return superseded(&r.Source, r.raw) })
 	b.notes = slices.DeleteFunc(b.notes, func(r noteRow) bool { return superseded(&r.Source, r.raw) })
 	b.encounters = slices.DeleteFunc(b.encounters, func(r encounterRow) bool { return superseded(&r.src, r.raw) })
+	b.records = slices.DeleteFunc(b.records, func(r recordRow) bool { return superseded(&r.src, r.raw) })
 	for k, list := range b.obs {
 		list = slices.DeleteFunc(list, func(r obsRow) bool { return superseded(&r.Source, r.raw) })
 		if len(list) == 0 {
@@ -99,6 +100,9 @@ func (b *bucket) eachRow(fn func(*store.Source, rawAt)) {
 	}
 	for i := range b.encounters {
 		fn(&b.encounters[i].src, b.encounters[i].raw)
+	}
+	for i := range b.records {
+		fn(&b.records[i].src, b.records[i].raw)
 	}
 	for _, list := range b.obs {
 		for i := range list {
