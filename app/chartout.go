@@ -24,6 +24,9 @@ type chartJSON struct {
 	Labs            store.Section[store.Observation]    `json:"labs"`
 	Alerts          store.Section[store.Alert]          `json:"alerts"`
 	Notes           store.Section[store.Note]           `json:"notes"`
+	// contacts, careTeam, advanceDirectives, orders, diet, devices,
+	// procedures, immunizations, bloodGroup, pregnancy
+	store.RecordSections
 	// DowntimeEntries are what this kiosk recorded for the patient during
 	// the outage, newest first; null when the journal could not be read.
 	DowntimeEntries []downtimeEntryJSON `json:"downtimeEntries"`
@@ -52,6 +55,7 @@ func writeChartJSON(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 			Unreadable: snap.Manifest.Malformed},
 		Allergies: c.Allergies, Medications: c.Medications, Administrations: c.Administrations,
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
+		RecordSections:  c.RecordSections,
 		DowntimeEntries: d.json(),
 	}
 	if w, ok := store.LatestEarlyWarning(d.entries); ok {
@@ -94,7 +98,8 @@ func writeChartText(w io.Writer, c *store.Chart, snap *store.Snapshot, d downtim
 		fmt.Fprintln(w, present.EarlyWarningLine(ew))
 	}
 	// What was recorded here is newer than anything in the snapshot.
-	for _, s := range append([]present.Section{d.section()}, present.Sections(c, snap.Manifest.AsOf)...) {
+	sections := append([]present.Section{d.section()}, present.Sections(c, snap.Manifest.AsOf)...)
+	for _, s := range append(sections, present.RecordSections(c, snap.Manifest.AsOf)...) {
 		fmt.Fprintln(w, s.Title+":")
 		if s.Warning != "" {
 			fmt.Fprintln(w, "  ! "+s.Warning)
