@@ -299,8 +299,20 @@ cats:
 	return e.record(secOrders, o, when(j.AuthoredOn))
 }
 
-// nilByMouth are the SNOMED CT codes of "nothing by mouth" diets.
-var nilByMouth = map[string]bool{"182923009": true, "226208002": true}
+// nilByMouth says whether a diet's words say nothing by mouth: "nil by
+// mouth", "nothing by mouth", or NPO or NBM as a word.
+func nilByMouth(text string) bool {
+	t := strings.ToLower(text)
+	if strings.Contains(t, "nil by mouth") || strings.Contains(t, "nothing by mouth") {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return (r < 'a' || r > 'z') }) {
+		if w == "npo" || w == "nbm" {
+			return true
+		}
+	}
+	return false
+}
 
 func (e *entry) nutritionOrder() any {
 	var j r4.NutritionOrder
@@ -315,13 +327,9 @@ func (e *entry) nutritionOrder() any {
 	if od := j.OralDiet; od != nil {
 		for _, t := range od.Type {
 			for _, cd := range t.Coding {
-				if nilByMouth[cd.Code] {
-					d.NilByMouth = true
-				}
+				d.NilByMouth = d.NilByMouth || nilByMouth(cd.Display)
 			}
-			if strings.Contains(strings.ToLower(conceptText(t)), "nil by mouth") || strings.Contains(strings.ToLower(conceptText(t)), "nothing by mouth") {
-				d.NilByMouth = true
-			}
+			d.NilByMouth = d.NilByMouth || nilByMouth(conceptText(t))
 		}
 		words = append(words, concepts(od.Type))
 		d.Fluids = concepts(od.FluidConsistencyType)

@@ -229,7 +229,7 @@ func TestRecordResourcesNoLongerInForceAreCountedNotShown(t *testing.T) {
 		`{"resourceType":"RelatedPerson","id":"r1","active":false,"patient":{"reference":"Patient/p1"},"name":[{"text":"Ex"}]}`,
 		`{"resourceType":"CareTeam","id":"t1","status":"inactive","subject":{"reference":"Patient/p1"},"participant":[{"member":{"display":"Dr A"}},{"member":{"display":"Dr B"}}]}`,
 		`{"resourceType":"Consent","id":"c1","status":"entered-in-error","patient":{"reference":"Patient/p1"}}`,
-		`{"resourceType":"NutritionOrder","id":"n2","status":"active","intent":"order","patient":{"reference":"Patient/p1"},"oralDiet":{"type":[{"coding":[{"system":"http://snomed.info/sct","code":"182923009"}],"text":"NPO"}]}}`,
+		`{"resourceType":"NutritionOrder","id":"n2","status":"active","intent":"order","patient":{"reference":"Patient/p1"},"oralDiet":{"type":[{"text":"NPO from midnight"}]}}`,
 	)
 	want := []string{
 		"1 CareTeam not shown: status inactive",
@@ -246,7 +246,7 @@ func TestRecordResourcesNoLongerInForceAreCountedNotShown(t *testing.T) {
 	if len(c.Orders.Items)+len(c.Devices.Items)+len(c.Contacts.Items)+len(c.CareTeam.Items)+len(c.AdvanceDirectives.Items) != 0 {
 		t.Errorf("shown: %+v", c.RecordSections)
 	}
-	if d := c.Diet.Items; len(d) != 1 || !d[0].NilByMouth || d[0].Text != "NPO" {
+	if d := c.Diet.Items; len(d) != 1 || !d[0].NilByMouth || d[0].Text != "NPO from midnight" {
 		t.Errorf("diet %+v", d)
 	}
 }
