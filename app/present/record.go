@@ -1,7 +1,6 @@
 package present
 
 import (
-	"strings"
 	"time"
 
 	"lifeboat/store"
@@ -24,25 +23,25 @@ func RecordSections(c *store.Chart, asOf time.Time) []Section {
 	return []Section{
 		recordSection("Contacts and language", r.Contacts, "contacts", contactLine),
 		recordSection("Care team", r.CareTeam, "care team members", func(m store.CareMember) string {
-			return join(" – ", m.Name, m.Role, m.Team)
+			return joinSome(" – ", m.Name, m.Role, m.Team)
 		}),
 		recordSection("Advance directives and treatment limitations", r.AdvanceDirectives, "advance directives", func(d store.Directive) string {
-			return join("; ", d.Text, since("dated", d.Date))
+			return joinSome("; ", d.Text, since("dated", d.Date))
 		}),
 		recordSection("Orders (besides medications)", r.Orders, "orders", orderLine),
 		recordSection("Diet", r.Diet, "diet orders", dietLine),
 		recordSection("Lines, drains and devices", r.Devices, "devices", func(d store.Device) string {
-			return join("; ", d.Name, d.Site, since("inserted", d.Inserted))
+			return joinSome("; ", d.Name, d.Site, since("inserted", d.Inserted))
 		}),
 		recordSection("Procedures", r.Procedures, "procedures", func(p store.Procedure) string {
-			s := join("; ", p.Name, since("on", p.Performed))
+			s := joinSome("; ", p.Name, since("on", p.Performed))
 			if !asOf.IsZero() && !p.Performed.IsZero() && asOf.Sub(p.Performed) <= RecentProcedures && !p.Performed.After(asOf.Add(24*time.Hour)) {
 				s = "RECENT: " + s
 			}
 			return s
 		}),
 		recordSection("Immunizations", r.Immunizations, "immunizations", func(i store.Immunization) string {
-			s := join("; ", i.Vaccine, since("on", i.Date))
+			s := joinSome("; ", i.Vaccine, since("on", i.Date))
 			if i.Status != "" && i.Status != "completed" {
 				s += " (" + i.Status + ")"
 			}
@@ -90,11 +89,11 @@ func contactLine(k store.Contact) string {
 		}
 		return s
 	}
-	return join(" – ", k.Name, k.Relationship, k.Phone)
+	return joinSome(" – ", k.Name, k.Relationship, k.Phone)
 }
 
 func orderLine(o store.Order) string {
-	s := join("; ", o.Kind+": "+o.Text, o.Priority, o.Note, since("due", o.Due))
+	s := joinSome("; ", o.Kind+": "+o.Text, o.Priority, o.Note, since("due", o.Due))
 	if o.Status != "active" {
 		s += " (" + o.Status + ")"
 	}
@@ -109,7 +108,7 @@ func dietLine(d store.Diet) string {
 	if d.Fluids != "" {
 		s += "; fluids: " + d.Fluids
 	}
-	s = join("; ", s, since("since", d.Since))
+	s = joinSome("; ", s, since("since", d.Since))
 	if d.Status != "active" {
 		s += " (" + d.Status + ")"
 	}
@@ -117,7 +116,7 @@ func dietLine(d store.Diet) string {
 }
 
 func observationLine(o store.Observation) string {
-	return join("; ", o.Name+": "+o.Value, since("on", o.Time))
+	return joinSome("; ", o.Name+": "+o.Value, since("on", o.Time))
 }
 
 // since is "inserted 28/11/2026 11:00", or "" for no time.
@@ -129,14 +128,4 @@ func since(word string, t time.Time) string {
 		return word + " " + u.Format("02/01/2006") // a FHIR date, without a time of day
 	}
 	return word + " " + DateTime(t)
-}
-
-func join(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }

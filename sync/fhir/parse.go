@@ -563,17 +563,27 @@ func (e *entry) list() any {
 	return nil
 }
 
+// named is what names a coded thing (a flag, an order): the concept's
+// text or a display, else its first code; with neither, the entry is bad.
+func (e *entry) named(c r4.CodeableConcept) (string, bool) {
+	text := conceptText(c)
+	if text == "" {
+		text = firstCode(c, "")
+	}
+	if text == "" {
+		e.bad = e.rtype + ": missing code"
+		return "", false
+	}
+	return text, true
+}
+
 func (e *entry) flag() any {
 	var j r4.Flag
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	text := conceptText(j.Code)
-	if text == "" {
-		text = firstCode(j.Code, "")
-	}
-	if text == "" {
-		e.bad = "Flag: missing code"
+	text, ok := e.named(j.Code)
+	if !ok {
 		return nil
 	}
 	if j.Status != "active" {

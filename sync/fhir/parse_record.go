@@ -251,12 +251,8 @@ func (e *entry) serviceRequest() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	text := conceptText(j.Code)
-	if text == "" {
-		text = firstCode(j.Code, "")
-	}
-	if text == "" {
-		e.bad = "ServiceRequest: missing code"
+	text, ok := e.named(j.Code)
+	if !ok {
 		return nil
 	}
 	switch {

@@ -23,10 +23,10 @@ func recordChart(t *testing.T, lines ...string) (store.Chart, *Import) {
 	return charts[0], im
 }
 
-// The fixture has one resource of each kind read: each reaches its
-// section, worded as a nurse reads it, with its source.
-func TestTheRestOfTheRecordReachesItsSections(t *testing.T) {
-	im, err := Read("testdata/record.json")
+// readCharts reads the inputs and gives every patient's chart.
+func readCharts(t *testing.T, paths ...string) (*Import, []store.Chart) {
+	t.Helper()
+	im, err := Read(paths...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,6 +34,13 @@ func TestTheRestOfTheRecordReachesItsSections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return im, charts
+}
+
+// The fixture has one resource of each kind read: each reaches its
+// section, worded as a nurse reads it, with its source.
+func TestTheRestOfTheRecordReachesItsSections(t *testing.T) {
+	im, charts := readCharts(t, "testdata/record.json")
 	c := charts[0]
 	if im.MalformedTotal != 0 || len(im.NotShown()) != 0 {
 		t.Fatalf("malformed %v, not shown %q", im.Malformed, im.NotShown())

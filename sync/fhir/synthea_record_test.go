@@ -99,14 +99,7 @@ func TestTheSyntheaSampleRestOfTheRecordMatchesItsSource(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("the Synthea sample is not here")
 	}
-	im, err := Read(syntheaDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	charts, err := im.Census(Selection{All: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	im, charts := readCharts(t, syntheaDir)
 	byID := map[string]store.Chart{}
 	for _, c := range charts {
 		byID[c.Patient.ID] = c

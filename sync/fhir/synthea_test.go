@@ -1,8 +1,6 @@
 package fhir
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -61,30 +59,12 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 
 	// Patient.id is the urn:uuid of the Patient entry, not the file's uuid.
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+		id := readSyntheaSource(t, f).patient
+		if _, ok := byID[id]; !ok {
+			t.Errorf("%s: no chart with the patient's urn:uuid", filepath.Base(f))
 		}
-		var b struct {
-			Entry []struct {
-				FullURL  string `json:"fullUrl"`
-				Resource struct{ ResourceType string }
-			}
-		}
-		if err := json.Unmarshal(raw, &b); err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range b.Entry {
-			if e.Resource.ResourceType != "Patient" {
-				continue
-			}
-			id := strings.TrimPrefix(e.FullURL, "urn:uuid:")
-			if _, ok := byID[id]; !ok {
-				t.Errorf("%s: no chart with the patient's urn:uuid", filepath.Base(f))
-			}
-			if strings.Contains(filepath.Base(f), id) {
-				t.Errorf("%s: the sample changed, the file name now holds the patient id", filepath.Base(f))
-			}
+		if strings.Contains(filepath.Base(f), id) {
+			t.Errorf("%s: the sample changed, the file name now holds the patient id", filepath.Base(f))
 		}
 	}
 

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"lifeboat/store"
-	"lifeboat/sync/fhir"
 )
 
 // TestTheRestOfTheRecordComesFromTheServerAsFromFiles adds to a ward
@@ -19,15 +18,7 @@ import (
 // Practitioner, and pulls: every section arrives, as the files give it.
 func TestTheRestOfTheRecordComesFromTheServerAsFromFiles(t *testing.T) {
 	files := ward(t, 12)
-	im, err := fhir.Read(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	census, err := im.Census(fhir.Selection{Ward: "ward-1"})
-	if err != nil || len(census) == 0 {
-		t.Fatalf("census: %v", err)
-	}
-	patient := census[0].Patient.ID
+	patient := firstOnWard(t, files)
 	raw, err := os.ReadFile("../fhir/testdata/record.json")
 	if err != nil {
 		t.Fatal(err)
