@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"lifeboat/store"
+	"lifeboat/sync/fhirtest"
+	"lifeboat/sync/live"
+	"lifeboat/sync/rest"
 )
 
 // TestTheRestOfTheRecordComesFromTheServerAsFromFiles adds to a ward
@@ -86,4 +90,57 @@ func count[T any](s store.Section[T]) int {
 		return 0
 	}
 	return len(s.Items)
+}
+
+// A refresh follows the rest of the record too: an immunization entered
+// in error and a catheter removed on the server leave the chart in the
+// next delta, counted as not shown.
+func TestARefreshWithdrawsWhatTheServerWithdrew(t *testing.T) {
+	files := ward(t, 12)
+	srv := fhirtest.Start(t, fhirtest.Options{}, files)
+	dir, keys := vault(t)
+	p := puller(t, srv, dir, keys, live.Census{Ward: "ward-1"}, rest.Options{})
+	step(t, p)
+	c := p.Client
+	imm := first(t, c, "Immunization", map[string]string{"status": "completed"})
+	dus := first(t, c, "DeviceUseStatement", map[string]string{})
+	owner := func(typ, id, field string) string {
+		ref := resource(t, c, typ, id)[field].(map[string]any)["reference"].(string)
+		return ref[len("Patient/"):]
+	}
+	immOf, dusOf := owner("Immunization", imm, "patient"), owner("DeviceUseStatement", dus, "subject")
+	before := open(t, dir, keys)
+	if !shows(t, before, immOf, imm) || !shows(t, before, dusOf, dus) {
+		t.Skip("the first immunization or statement found is of a patient off ward-1")
+	}
+	m := resource(t, c, "Immunization", imm)
+	m["status"] = "entered-in-error"
+	put(t, srv, m)
+	m = resource(t, c, "DeviceUseStatement", dus)
+	m["status"] = "completed"
+	put(t, srv, m)
+	if res := step(t, p); res.Full {
+		t.Fatalf("the second step was a full pull: %+v", res)
+	}
+	after := open(t, dir, keys)
+	if shows(t, after, immOf, imm) || shows(t, after, dusOf, dus) {
+		t.Errorf("the withdrawn immunization or device is still shown")
+	}
+	for _, want := range []string{"1 Immunization not shown: status entered-in-error", "1 DeviceUseStatement not shown: status completed"} {
+		if !slices.Contains(after.Manifest.NotShown, want) {
+			t.Errorf("notShown %q lacks %q", after.Manifest.NotShown, want)
+		}
+	}
+}
+
+// shows says whether the patient's chart has a row from the resource.
+func shows(t *testing.T, s *store.Snapshot, patient, id string) bool {
+	t.Helper()
+	c, err := s.Chart(context.Background(), patient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	store.EachSource(c, func(src *store.Source) { found = found || src.ID == id })
+	return found
 }
