@@ -88,7 +88,7 @@ func (im *Import) record(f *fetcher, b *bucket, pr *patientRow, c *store.Chart) 
 	}
 }
 
-// unreadable marks the sections with data that could not be read: they
+// unreadableRecord marks the sections with data that could not be read: they
 // say so, and lose their "none known" assertion.
 func unreadableRecord(r *store.RecordSections, secs sections) {
 	for _, s := range []struct {

@@ -208,11 +208,11 @@ func TestAnUnreadableRecordResourceIsNeverNoneKnown(t *testing.T) {
 		return c.AdvanceDirectives.Status, c.AdvanceDirectives.Unreadable, c.AdvanceDirectives.Assertion
 	}
 	for name, bad := range broken {
-		c, im := recordChart(t, asserts[name])
+		c, _ := recordChart(t, asserts[name])
 		if s, _, _ := sec(c, name); s != store.NoneKnown {
 			t.Errorf("%s: %s without the broken resource, want none-known", name, s)
 		}
-		c, im = recordChart(t, asserts[name], bad)
+		c, im := recordChart(t, asserts[name], bad)
 		if s, u, a := sec(c, name); s != store.NoneRecorded || !u || a != nil || im.MalformedTotal != 1 {
 			t.Errorf("%s: %s, unreadable %v, assertion %v, malformed %d", name, s, u, a, im.MalformedTotal)
 		}
