@@ -9,7 +9,8 @@ import (
 
 // record builds the sections of the rest of the record. The patient's
 // own contacts and general practitioner come first, from the Patient;
-// then the rows of each section, newest first. A section with data that
+// then the rows of each section, newest first (the care team's members
+// before the stay's other participants). A section with data that
 // could not be read says so, and loses its "none known" assertion.
 func (im *Import) record(f *fetcher, b *bucket, pr *patientRow, c *store.Chart) {
 	r := &c.RecordSections
@@ -25,6 +26,13 @@ func (im *Import) record(f *fetcher, b *bucket, pr *patientRow, c *store.Chart) 
 			r.CareTeam.Items = append(r.CareTeam.Items, m)
 		}
 	}
+	r.CareTeam.Items = append(r.CareTeam.Items, records(f, b, secCareTeam, func(m *store.CareMember, row *recordRow) {
+		if m.Name == "" {
+			m.Name = cmpOr(im.nameOf(row.ref, ""), "unnamed member")
+		}
+	}).Items...)
+	// The stay's participants, but for those a care team already lists
+	// in the same role.
 	for _, e := range b.encounters {
 		for _, p := range e.team {
 			m := p.member
@@ -34,16 +42,14 @@ func (im *Import) record(f *fetcher, b *bucket, pr *patientRow, c *store.Chart) 
 			if m.Name == "" {
 				m.Name = "unnamed participant"
 			}
+			if slices.ContainsFunc(r.CareTeam.Items, func(x store.CareMember) bool { return x.Name == m.Name && x.Role == m.Role }) {
+				continue
+			}
 			m.Source = e.src
 			f.fill(&m.Source, e.raw)
 			r.CareTeam.Items = append(r.CareTeam.Items, m)
 		}
 	}
-	r.CareTeam.Items = append(r.CareTeam.Items, records(f, b, secCareTeam, func(m *store.CareMember, row *recordRow) {
-		if m.Name == "" {
-			m.Name = cmpOr(im.nameOf(row.ref, ""), "unnamed member")
-		}
-	}).Items...)
 
 	r.AdvanceDirectives = records[store.Directive](f, b, secDirectives, nil)
 	r.Orders = records[store.Order](f, b, secOrders, nil)

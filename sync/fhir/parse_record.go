@@ -63,10 +63,7 @@ func patientContacts(j *r4.Patient) []store.Contact {
 		}
 	}
 	for _, c := range j.Communication {
-		if l := conceptText(c.Language); l != "" || firstCode(c.Language, "") != "" {
-			if l == "" {
-				l = firstCode(c.Language, "")
-			}
+		if l := languageName(c.Language); l != "" {
 			out = append(out, store.Contact{Kind: store.ContactLanguage, Language: l, Preferred: c.Preferred, Interpreter: interpreter})
 		}
 	}
@@ -74,6 +71,28 @@ func patientContacts(j *r4.Patient) []store.Contact {
 		out = append(out, store.Contact{Kind: store.ContactLanguage, Language: "language not recorded", Interpreter: true})
 	}
 	return out
+}
+
+// languages are the English names of common languages, by their BCP 47
+// primary subtag, for a language coded without text or display.
+var languages = map[string]string{
+	"nl": "Dutch", "fr": "French", "de": "German", "en": "English", "tr": "Turkish", "ar": "Arabic", "es": "Spanish",
+	"it": "Italian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "uk": "Ukrainian",
+	"zh": "Chinese", "bg": "Bulgarian", "fa": "Persian", "ti": "Tigrinya", "so": "Somali", "ber": "Berber",
+}
+
+// languageName is a language's text or display, else the name of its
+// code's language with the code ("Turkish (tr)"), else the code.
+func languageName(c r4.CodeableConcept) string {
+	if t := conceptText(c); t != "" {
+		return t
+	}
+	code := firstCode(c, "")
+	primary, _, _ := strings.Cut(strings.ToLower(code), "-")
+	if n, ok := languages[primary]; ok {
+		return n + " (" + code + ")"
+	}
+	return code
 }
 
 // personName is "Given Family", else the name's text.

@@ -55,8 +55,8 @@ func TestTheRestOfTheRecordReachesItsSections(t *testing.T) {
 		t.Errorf("language %+v: want preferred, interpreter needed", l)
 	}
 	team := names(c.CareTeam.Items, func(m store.CareMember) string { return m.Kind + "|" + m.Name + "|" + m.Role })
-	if want := []string{"general-practitioner|Jan Huisarts|general practitioner", "encounter|Nurse Bram|Primary nurse",
-		"care-team|Dr. Eva Internist|Attending physician"}; !slices.Equal(team, want) {
+	if want := []string{"general-practitioner|Jan Huisarts|general practitioner", "care-team|Dr. Eva Internist|Attending physician",
+		"encounter|Nurse Bram|Primary nurse"}; !slices.Equal(team, want) {
 		t.Errorf("care team\n got %q\nwant %q", team, want)
 	}
 	dirs := names(c.AdvanceDirectives.Items, func(d store.Directive) string { return d.Kind + "|" + d.Text })
@@ -100,6 +100,29 @@ func TestTheRestOfTheRecordReachesItsSections(t *testing.T) {
 			t.Errorf("%s/%s without its JSON", s.Type, s.ID)
 		}
 	})
+}
+
+// The stay's attending physician, also on the care team in that role, is
+// listed once; a language coded only is named.
+func TestACareTeamMemberIsListedOnceAndALanguageCodedOnlyIsNamed(t *testing.T) {
+	im, err := ReadBytes("test", []byte(ndjson(
+		`{"resourceType":"Patient","id":"p1","communication":[{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"tr"}]}}]}`,
+		`{"resourceType":"Encounter","id":"e1","status":"in-progress","subject":{"reference":"Patient/p1"},"participant":[`+
+			`{"type":[{"text":"Attending physician"}],"individual":{"display":"Dr. A"}},{"type":[{"text":"Resident"}],"individual":{"display":"Dr. B"}}]}`,
+		`{"resourceType":"CareTeam","id":"t1","status":"active","subject":{"reference":"Patient/p1"},"participant":[`+
+			`{"role":[{"text":"Attending physician"}],"member":{"display":"Dr. A"}}]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, _ := im.Census(Selection{All: true})
+	c := charts[0]
+	team := names(c.CareTeam.Items, func(m store.CareMember) string { return m.Kind + "|" + m.Name })
+	if want := []string{"care-team|Dr. A", "encounter|Dr. B"}; !slices.Equal(team, want) {
+		t.Errorf("care team %q, want %q", team, want)
+	}
+	if l := c.Contacts.Items; len(l) != 1 || l[0].Language != "Turkish (tr)" {
+		t.Errorf("contacts %+v", l)
+	}
 }
 
 const (
