@@ -25,6 +25,9 @@ type chartJSON struct {
 	Labs            clinical.Section[clinical.Observation]    `json:"labs"`
 	Alerts          clinical.Section[clinical.Alert]          `json:"alerts"`
 	Notes           clinical.Section[clinical.Note]           `json:"notes"`
+	// contacts, careTeam, advanceDirectives, orders, diet, devices,
+	// procedures, immunizations, bloodGroup, pregnancy
+	clinical.RecordSections
 	// DowntimeEntries are what this kiosk recorded for the patient during
 	// the outage, newest first; null when the journal could not be read.
 	DowntimeEntries []downtimeEntryJSON `json:"downtimeEntries"`
@@ -53,6 +56,7 @@ func writeChartJSON(w io.Writer, c *clinical.Chart, snap *store.Snapshot, d down
 			Unreadable: snap.Manifest.Malformed},
 		Allergies: c.Allergies, Medications: c.Medications, Administrations: c.Administrations,
 		Problems: c.Problems, Vitals: c.Vitals, Labs: c.Labs, Alerts: c.Alerts, Notes: c.Notes,
+		RecordSections:  c.RecordSections,
 		DowntimeEntries: d.json(),
 	}
 	if w, ok := clinical.LatestEarlyWarning(d.entries); ok {
@@ -95,7 +99,8 @@ func writeChartText(w io.Writer, c *clinical.Chart, snap *store.Snapshot, d down
 		fmt.Fprintln(w, present.EarlyWarningLine(ew))
 	}
 	// What was recorded here is newer than anything in the snapshot.
-	for _, s := range append([]present.Section{d.section()}, present.Sections(c, snap.Manifest.AsOf)...) {
+	sections := append([]present.Section{d.section()}, present.Sections(c, snap.Manifest.AsOf)...)
+	for _, s := range append(sections, present.RecordSections(c, snap.Manifest.AsOf)...) {
 		fmt.Fprintln(w, s.Title+":")
 		if s.Warning != "" {
 			fmt.Fprintln(w, "  ! "+s.Warning)

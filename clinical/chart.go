@@ -295,6 +295,7 @@ type Chart struct {
 	Labs            Section[Observation]    `json:"labs"`
 	Alerts          Section[Alert]          `json:"alerts"`
 	Notes           Section[Note]           `json:"notes"`
+	RecordSections                          // contacts, care team, directives, orders, diet, devices... (record.go)
 }
 
 // Settle settles every section's status.
@@ -307,6 +308,7 @@ func (c *Chart) Settle() {
 	c.Labs.Settle()
 	c.Alerts.Settle()
 	c.Notes.Settle()
+	c.RecordSections.settle()
 }
 
 // CodeStatus is the patient's current code status alert text, or "" when

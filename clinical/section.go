@@ -26,6 +26,7 @@ func EachSectionSource(c *Chart, fn func(section string, src *Source)) {
 	walk[Observation]("labs", &c.Labs, fn)
 	walk[Alert]("alerts", &c.Alerts, fn)
 	walk[Note]("notes", &c.Notes, fn)
+	c.RecordSections.walk(fn)
 }
 
 func walk[T any, P row[T]](name string, s *Section[T], fn func(string, *Source)) {
@@ -39,12 +40,14 @@ func walk[T any, P row[T]](name string, s *Section[T], fn func(string, *Source))
 
 // SectionSizes counts the rows of each section, for the manifest.
 func (c *Chart) SectionSizes() map[string]int {
-	return map[string]int{
+	m := map[string]int{
 		"allergies": len(c.Allergies.Items), "medications": len(c.Medications.Items),
 		"administrations": len(c.Administrations.Items), "problems": len(c.Problems.Items),
 		"vitals": len(c.Vitals.Items), "labs": len(c.Labs.Items), "alerts": len(c.Alerts.Items),
 		"notes": len(c.Notes.Items),
 	}
+	c.RecordSections.sizes(m)
+	return m
 }
 
 // EachSource calls fn with every source resource of a chart's rows.

@@ -31,12 +31,14 @@ func (im *Import) chart(f *fetcher, id, ward string) clinical.Chart {
 	c.Patient.Height = latestMeasure(b.obs[obsKey{false, loincHeight}])
 	c.Alerts = alerts(f, b)
 	c.Notes = im.notes(f, b)
+	unreadable := b.unreadable | im.unreadableAll
+	im.record(f, b, pr, &c)
 	im.compositions(f, b, &c)
+	unreadableRecord(&c.RecordSections, unreadable)
 	// A section with data that could not be read is not known to be
 	// empty: its "none known" assertion goes, whatever the readable
 	// resources say. Only these three sections take assertions.
 	// Every section with unreadable data says so.
-	unreadable := b.unreadable | im.unreadableAll
 	if unreadable.has(secAllergies) {
 		c.Allergies.Assertion, c.Allergies.Unreadable = nil, true
 	}

@@ -29,6 +29,11 @@ const (
 	loincListAllergy  = "48765-2"
 	loincListProblems = "11450-4"
 	loincListMeds     = "10160-0"
+	// IPS sections of the rest of the record
+	loincListProcedures    = "47519-4"
+	loincListDevices       = "46264-8"
+	loincListImmunizations = "11369-6"
+	loincListDirectives    = "42348-3"
 )
 
 // section names a chart section. The first three can be asserted empty
@@ -44,6 +49,18 @@ const (
 	secLabs
 	secAlerts
 	secNotes
+	// The rest of the record (record.go); of them, directives,
+	// devices, procedures and immunizations can be asserted empty.
+	secContacts
+	secCareTeam
+	secDirectives
+	secOrders
+	secDiet
+	secDevices
+	secProcedures
+	secImmunizations
+	secBloodGroup
+	secPregnancy
 	// secComposition is not a chart section: it files an IPS
 	// Composition among a patient's assertions, to be read when the
 	// chart is built (see Import.compositions).
@@ -51,7 +68,7 @@ const (
 )
 
 // sections is a set of sections.
-type sections uint16
+type sections uint32
 
 func sectionSet(secs ...section) sections {
 	var s sections
@@ -65,13 +82,12 @@ func (s sections) has(sec section) bool { return s&(1<<sec) != 0 }
 
 // allSections is every section: what a resource whose type cannot be
 // read might have fed.
-const allSections = sections(1<<(secNotes+1) - 1)
+const allSections = sections(1<<(secPregnancy+1) - 1)
 
 // feeds maps each patient-scoped type to the sections it fills and the
 // field holding its patient reference, so that a resource of that type
 // which cannot be read still tells which patient's sections are
-// incomplete (see reader.unreadable). Encounter and List are left out:
-// an unreadable Encounter loses a placement, not a section's data, and an
+// incomplete (see reader.unreadable). List is left out: an
 // unreadable List can only lose an assertion, never add one.
 var feeds = map[string]struct {
 	secs  sections
@@ -82,9 +98,19 @@ var feeds = map[string]struct {
 	"MedicationRequest":        {sectionSet(secMedications), "subject"},
 	"MedicationStatement":      {sectionSet(secMedications), "subject"},
 	"MedicationAdministration": {sectionSet(secAdministrations), "subject"},
-	"Observation":              {sectionSet(secVitals, secLabs), "subject"}, // which of the two is in what could not be read
+	"Observation":              {sectionSet(secVitals, secLabs, secBloodGroup, secPregnancy), "subject"}, // which is in what could not be read
 	"Flag":                     {sectionSet(secAlerts), "subject"},
-	"DocumentReference":        {sectionSet(secNotes), "subject"},
+	"DocumentReference":        {sectionSet(secNotes, secDirectives), "subject"},
+	"RelatedPerson":            {sectionSet(secContacts), "patient"},
+	"Encounter":                {sectionSet(secCareTeam), "subject"}, // its participants; a placement is no section
+	"CareTeam":                 {sectionSet(secCareTeam), "subject"},
+	"Consent":                  {sectionSet(secDirectives), "patient"},
+	"ServiceRequest":           {sectionSet(secOrders, secDirectives), "subject"}, // a do-not-perform order is a limitation
+	"NutritionOrder":           {sectionSet(secDiet), "patient"},
+	"Device":                   {sectionSet(secDevices), "patient"},
+	"DeviceUseStatement":       {sectionSet(secDevices), "subject"},
+	"Procedure":                {sectionSet(secProcedures), "subject"},
+	"Immunization":             {sectionSet(secImmunizations), "patient"},
 }
 
 // absence is what a coded "nothing" says: nothing is known (an assertion)
@@ -114,12 +140,18 @@ var noneKnownCodes = map[section][]sysCode{
 	secMedications: {
 		{sysIPSAbsent, "no-known-medications"},
 	},
+	secProcedures:    {{sysIPSAbsent, "no-known-procedures"}},
+	secDevices:       {{sysIPSAbsent, "no-known-devices"}},
+	secImmunizations: {{sysIPSAbsent, "no-known-immunizations"}},
 }
 
 var unknownCodes = map[section][]sysCode{
-	secAllergies:   {{sysIPSAbsent, "no-allergy-info"}},
-	secProblems:    {{sysIPSAbsent, "no-problem-info"}},
-	secMedications: {{sysIPSAbsent, "no-medication-info"}},
+	secAllergies:     {{sysIPSAbsent, "no-allergy-info"}},
+	secProblems:      {{sysIPSAbsent, "no-problem-info"}},
+	secMedications:   {{sysIPSAbsent, "no-medication-info"}},
+	secProcedures:    {{sysIPSAbsent, "no-procedure-info"}},
+	secDevices:       {{sysIPSAbsent, "no-device-info"}},
+	secImmunizations: {{sysIPSAbsent, "no-immunization-info"}},
 }
 
 // hasCode reports whether c carries one of the codes. A coding without a
@@ -158,6 +190,14 @@ func listSection(c r4.CodeableConcept) (section, bool) {
 			return secProblems, true
 		case loincListMeds:
 			return secMedications, true
+		case loincListProcedures:
+			return secProcedures, true
+		case loincListDevices:
+			return secDevices, true
+		case loincListImmunizations:
+			return secImmunizations, true
+		case loincListDirectives:
+			return secDirectives, true
 		}
 	}
 	return 0, false

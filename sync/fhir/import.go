@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lifeboat/clinical"
+	"lifeboat/sync/fhir/r4"
 )
 
 // Import is everything read from the FHIR input, ready for census selection.
@@ -58,6 +59,7 @@ type Import struct {
 	patients     map[string]*patientRow
 	locations    map[string]*locationRow
 	medications  map[string]*medicationRow
+	devices      map[string]*deviceRow
 	practitioner map[string]string // id -> display name
 	// inputKeys are hashes (seed) of the "Type/id" and fullUrl of every
 	// resource of the input, sorted once read, to tell a Composition's
@@ -222,6 +224,7 @@ func newImport() *Import {
 		patients:     map[string]*patientRow{},
 		locations:    map[string]*locationRow{},
 		medications:  map[string]*medicationRow{},
+		devices:      map[string]*deviceRow{},
 		practitioner: map[string]string{},
 		buckets:      map[string]*bucket{},
 	}
@@ -242,7 +245,16 @@ type rawAt struct {
 
 type patientRow struct {
 	clinical.Patient
-	raw rawAt
+	contacts []clinical.Contact // Patient.contact and communication
+	gp       []r4.Reference     // Patient.generalPractitioner
+	raw      rawAt
+}
+
+// careRef is a care team member to be named by a reference's resource
+// when it has no display.
+type careRef struct {
+	ref    string
+	member clinical.CareMember
 }
 
 type allergyRow struct {
@@ -274,6 +286,7 @@ type encounterRow struct {
 	start time.Time
 	seq   int
 	locs  []encLocation
+	team  []careRef       // participants
 	src   clinical.Source // its version, without JSON
 	raw   rawAt
 }
@@ -335,6 +348,7 @@ type bucket struct {
 	alerts     []alertRow
 	notes      []noteRow
 	encounters []encounterRow
+	records    []recordRow // the rest of the record (parse_record.go)
 	// What is read but in no row, to be counted (see Import.NotShown):
 	// resources left out as they are read, newest version by "Type/id";
 	// versions beyond what is kept (keepVitals...); and resources of
@@ -393,7 +407,7 @@ func (im *Import) bucket(key string) *bucket {
 
 func (b *bucket) size() int {
 	n := len(b.allergies) + len(b.problems) + len(b.meds) + len(b.admins) + len(b.asserts) +
-		len(b.alerts) + len(b.notes) + len(b.encounters)
+		len(b.alerts) + len(b.notes) + len(b.encounters) + len(b.records)
 	for _, o := range b.obs {
 		n += len(o)
 	}
@@ -432,6 +446,7 @@ func (b *bucket) merge(o *bucket) (dups int) {
 	b.asserts = append(b.asserts, o.asserts...)
 	b.alerts = append(b.alerts, o.alerts...)
 	b.encounters = append(b.encounters, o.encounters...)
+	b.records = append(b.records, o.records...)
 	for _, d := range o.dropped {
 		b.drop(d.src, d.at, d.reason)
 	}
@@ -463,7 +478,8 @@ func (b *bucket) duplicates() int {
 		countDuplicates(b.meds, func(m *medRow) (*clinical.Source, uint64) { return &m.Source, m.raw.sum }) +
 		countDuplicates(b.admins, func(a *adminRow) (*clinical.Source, uint64) { return &a.Source, a.raw.sum }) +
 		countDuplicates(b.alerts, func(a *alertRow) (*clinical.Source, uint64) { return &a.Source, a.raw.sum }) +
-		countDuplicates(b.asserts, func(a *assertion) (*clinical.Source, uint64) { return &a.src, a.raw.sum })
+		countDuplicates(b.asserts, func(a *assertion) (*clinical.Source, uint64) { return &a.src, a.raw.sum }) +
+		countDuplicates(b.records, func(r *recordRow) (*clinical.Source, uint64) { return &r.src, r.raw.sum })
 }
 
 func countDuplicates[T any](list []T, key func(*T) (*clinical.Source, uint64)) int {
@@ -531,6 +547,18 @@ func (im *Import) store(e *entry, item any) {
 		im.bucket(subject).alerts = append(im.bucket(subject).alerts, v)
 	case noteRow:
 		im.Duplicates += im.bucket(subject).addNote(v)
+	case recordRow:
+		im.bucket(subject).records = append(im.bucket(subject).records, v)
+	case []recordRow:
+		im.bucket(subject).records = append(im.bucket(subject).records, v...)
+	case *deviceRow:
+		if old, ok := im.devices[e.id]; ok && (old.name != v.name || old.code != v.code) {
+			im.Duplicates++
+		}
+		im.devices[e.id] = v
+		if v.row != nil {
+			im.bucket(subject).records = append(im.bucket(subject).records, *v.row)
+		}
 	case encounterRow:
 		im.seq++
 		v.seq = im.seq

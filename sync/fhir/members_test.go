@@ -128,7 +128,7 @@ func TestReadMembersMatchTheConverters(t *testing.T) {
 		t.Skip("reads the fixtures some thousand times")
 	}
 	seen := map[string]bool{}
-	for _, file := range []string{wardFixture, "testdata/ips-meds.json"} {
+	for _, file := range []string{wardFixture, "testdata/ips-meds.json", "testdata/record.json"} {
 		b := loadFixtureBundle(t, file)
 		base, im0 := chartsOf(t, "fixture", mustJSON(t, b.top))
 		if im0.MalformedTotal != 0 || im0.Ignored != 0 {

@@ -48,7 +48,7 @@ type NotShownCount struct {
 //   - rows older than the newest kept: vitals beyond the newest 24 of a
 //     code, labs beyond 10, notes beyond 20, administrations beyond 60;
 //   - resources of the clinical types this package does not read
-//     (Immunization, Procedure, CarePlan...): "not read by Lifeboat";
+//     (CarePlan, DiagnosticReport, Goal...): "not read by Lifeboat";
 //   - the entries of a Composition's allergy, problem or medication
 //     sections that are not in the input: "1 Composition entry not
 //     shown: unresolved reference". An entry for a resource that is in
@@ -140,6 +140,13 @@ func (im *Import) notShown(f *fetcher, b *bucket) []NotShownCount {
 	}
 	for _, r := range b.alerts {
 		count(&r.Source, hiddenAlert(&r))
+	}
+	seenRec := map[string]bool{} // a CareTeam is one resource, of many rows
+	for _, r := range b.records {
+		if k := r.src.Type + "/" + r.src.ID; r.hidden != "" && !seenRec[k] {
+			seenRec[k] = true
+			count(&r.src, r.hidden)
+		}
 	}
 	if len(b.dropped) > 0 {
 		kept := b.keptKeys()

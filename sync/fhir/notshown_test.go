@@ -12,13 +12,13 @@ import (
 func TestCompositionEntriesNotInTheInputAreUnresolvedAndTheOthersCountedOnce(t *testing.T) {
 	meds := `{"code":{"coding":[{"system":"http://loinc.org","code":"10160-0"}]},"entry":[` +
 		`{"reference":"MedicationStatement/ms-done"},{"reference":"urn:uuid:r1"},{"reference":"MedicationStatement/ms-now"},` +
-		`{"reference":"MedicationStatement/not-here"},{"reference":"urn:uuid:nowhere"},{"reference":"Immunization/imm"},{"reference":"#contained"}]}`
+		`{"reference":"MedicationStatement/not-here"},{"reference":"urn:uuid:nowhere"},{"reference":"Goal/imm"},{"reference":"#contained"}]}`
 	problems := `{"code":{"coding":[{"system":"http://loinc.org","code":"11450-4"}]},"entry":[{"reference":"Observation/obs-gone"},{"reference":"Condition/c-wrong"}]}`
 	doc := compositionDoc(meds+","+problems,
 		`{"resourceType":"MedicationStatement","id":"ms-done","status":"completed","medicationCodeableConcept":{"text":"Omeprazole"},"subject":{"reference":"urn:uuid:p1"}}`,
 		`{"resourceType":"MedicationStatement","id":"ms-old","status":"stopped","medicationCodeableConcept":{"text":"Aspirin"},"subject":{"reference":"urn:uuid:p1"}}`,
 		`{"resourceType":"MedicationStatement","id":"ms-now","status":"active","medicationCodeableConcept":{"text":"Anastrozole 1 mg"},"subject":{"reference":"urn:uuid:p1"}}`,
-		`{"resourceType":"Immunization","id":"imm","status":"completed","patient":{"reference":"urn:uuid:p1"}}`,
+		`{"resourceType":"Goal","id":"imm","lifecycleStatus":"active","subject":{"reference":"urn:uuid:p1"}}`,
 		`{"resourceType":"Condition","id":"c-wrong","subject":{"reference":"urn:uuid:p1"},"code":{"text":"Asthma"},"verificationStatus":{"coding":[{"code":"entered-in-error"}]}}`,
 		`{"resourceType":"Claim","id":"cl","patient":{"reference":"urn:uuid:p1"}}`,
 	)
@@ -29,7 +29,7 @@ func TestCompositionEntriesNotInTheInputAreUnresolvedAndTheOthersCountedOnce(t *
 	want := []string{
 		"3 Composition entry not shown: unresolved reference", // not-here, nowhere, obs-gone
 		"1 Condition not shown: verification entered-in-error",
-		"1 Immunization not shown: not read by Lifeboat",
+		"1 Goal not shown: not read by Lifeboat",
 		"1 MedicationStatement not shown: status completed",
 		"1 MedicationStatement not shown: status stopped",
 	}
@@ -96,7 +96,7 @@ func TestNotShownByPatientAddsUpToNotShown(t *testing.T) {
 	}
 }
 
-// An Immunization too large or nested too deep is refused before it is
+// A Goal too large or nested too deep is refused before it is
 // walked: skipped, never counted as its patient's resource not read.
 func TestATooLargeOrTooDeepResourceNotReadIsRefusedBeforeItIsCounted(t *testing.T) {
 	deep := strings.Repeat(`{"a":`, 5000) + `1` + strings.Repeat(`}`, 5000)
@@ -105,12 +105,12 @@ func TestATooLargeOrTooDeepResourceNotReadIsRefusedBeforeItIsCounted(t *testing.
 		"too deep":  `"x":` + deep,
 	} {
 		data := ndjson(`{"resourceType":"Patient","id":"p1"}`,
-			`{"resourceType":"Immunization","id":"imm","status":"completed","patient":{"reference":"Patient/p1"},`+extra+`}`)
+			`{"resourceType":"Goal","id":"imm","lifecycleStatus":"active","subject":{"reference":"Patient/p1"},`+extra+`}`)
 		im, err := ReadBytes("test", []byte(data))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := im.NotShown(); len(got) != 0 || im.Skipped["Immunization"] != 1 || im.Counts["Patient"] != 1 {
+		if got := im.NotShown(); len(got) != 0 || im.Skipped["Goal"] != 1 || im.Counts["Patient"] != 1 {
 			t.Errorf("%s: NotShown %q, skipped %v, counts %v", name, got, im.Skipped, im.Counts)
 		}
 	}

@@ -58,6 +58,15 @@ var converters = map[string]func(*entry) any{
 	"DocumentReference":        (*entry).documentReference,
 	"List":                     (*entry).list,
 	"Composition":              (*entry).composition,
+	"RelatedPerson":            (*entry).relatedPerson,
+	"CareTeam":                 (*entry).careTeam,
+	"Consent":                  (*entry).consent,
+	"ServiceRequest":           (*entry).serviceRequest,
+	"NutritionOrder":           (*entry).nutritionOrder,
+	"Device":                   (*entry).device,
+	"DeviceUseStatement":       (*entry).deviceUseStatement,
+	"Procedure":                (*entry).procedure,
+	"Immunization":             (*entry).immunization,
 }
 
 // read are the members each converter reads, by JSON path: top-level
@@ -68,10 +77,11 @@ var converters = map[string]func(*entry) any{
 // it in step with the converters: TestReadMembersMatchTheConverters
 // fails when a converter reads a member that is not here.
 var read = map[string][]string{
-	"Patient":                  {"identifier", "name", "gender", "birthDate", "deceasedBoolean", "deceasedDateTime"},
+	"Patient": {"identifier", "name", "gender", "birthDate", "deceasedBoolean", "deceasedDateTime", "contact", "communication",
+		"generalPractitioner", "extension"},
 	"Practitioner":             {"name"},
 	"Location":                 {"name", "physicalType", "partOf"},
-	"Encounter":                {"status", "subject", "period", "location"},
+	"Encounter":                {"status", "subject", "period", "location", "participant"},
 	"AllergyIntolerance":       {"clinicalStatus", "verificationStatus", "type", "category", "criticality", "code", "patient", "recordedDate", "reaction"},
 	"Condition":                {"clinicalStatus", "verificationStatus", "code", "subject", "onsetDateTime", "onsetPeriod", "recordedDate"},
 	"MedicationRequest":        {"contained", "status", "intent", "medicationCodeableConcept", "medicationReference", "subject", "authoredOn", "dosageInstruction", "dispenseRequest"},
@@ -79,12 +89,22 @@ var read = map[string][]string{
 	"MedicationStatement":      {"contained", "status", "medicationCodeableConcept", "medicationReference", "subject", "effectiveDateTime", "effectivePeriod", "dateAsserted", "informationSource", "dosage"},
 	"Medication":               {"code"},
 	"Observation": {"status", "category", "code", "subject", "effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued",
-		"valueQuantity", "valueCodeableConcept", "valueString", "valueBoolean", "valueInteger", "dataAbsentReason",
+		"valueQuantity", "valueCodeableConcept", "valueString", "valueBoolean", "valueInteger", "valueDateTime", "dataAbsentReason",
 		"interpretation", "referenceRange", "component"},
 	"Flag":              {"status", "code", "subject", "period"},
 	"DocumentReference": {"status", "docStatus", "type", "subject", "date", "author", "description", "content", "context.period"},
 	"List":              {"status", "code", "subject", "date", "entry", "emptyReason"},
 	"Composition":       {"status", "subject", "date", "section"},
+	"RelatedPerson":     {"active", "patient", "relationship", "name", "telecom", "period"},
+	"CareTeam":          {"status", "name", "subject", "period", "participant"},
+	"Consent":           {"status", "scope", "category", "patient", "dateTime", "provision"},
+	"ServiceRequest": {"status", "intent", "category", "priority", "doNotPerform", "code", "subject", "occurrenceDateTime",
+		"occurrencePeriod", "occurrenceTiming", "authoredOn", "patientInstruction", "note"},
+	"NutritionOrder":     {"status", "patient", "dateTime", "foodPreferenceModifier", "excludeFoodModifier", "oralDiet", "note"},
+	"Device":             {"status", "deviceName", "type", "patient"},
+	"DeviceUseStatement": {"status", "subject", "timingDateTime", "timingPeriod", "device", "bodySite"},
+	"Procedure":          {"status", "code", "subject", "performedDateTime", "performedPeriod"},
+	"Immunization":       {"status", "vaccineCode", "patient", "occurrenceDateTime"},
 }
 
 // readByAll are the members every converter reads (entry.decode, the
@@ -176,6 +196,8 @@ var referenced = map[string]bool{
 	// what an IPS Composition's sections list, to tell the entries that
 	// are not in the input (see Import.NotShown)
 	"AllergyIntolerance": true, "Condition": true, "MedicationStatement": true,
+	// what a DeviceUseStatement points at
+	"Device": true,
 }
 
 // decode decodes the resource into v. A member of the wrong type that
@@ -322,6 +344,7 @@ func (e *entry) patient() any {
 	default:
 		p.Name = strings.TrimSpace(n.Text)
 	}
+	p.contacts, p.gp = patientContacts(&j), j.GeneralPractitioner
 	for _, id := range j.Identifier {
 		if v := strings.TrimSpace(id.Value); v != "" {
 			p.Identifiers = append(p.Identifiers, clinical.Identifier{System: id.System, Value: v, Type: firstCode(id.Type, sysV2_0203)})
@@ -389,6 +412,12 @@ func (e *entry) encounter() any {
 	for _, l := range j.Location {
 		if l.Location.Reference != "" {
 			r.locs = append(r.locs, encLocation{ref: l.Location.Reference, status: l.Status, start: when(l.Period.Start)})
+		}
+	}
+	for _, p := range j.Participant {
+		if p.Individual.Reference != "" || strings.TrimSpace(p.Individual.Display) != "" {
+			r.team = append(r.team, careRef{ref: p.Individual.Reference, member: clinical.CareMember{Kind: clinical.CareEncounter,
+				Name: strings.TrimSpace(p.Individual.Display), Role: concepts(p.Type), Since: when(p.Period.Start)}})
 		}
 	}
 	return r
@@ -534,17 +563,27 @@ func (e *entry) list() any {
 	return nil
 }
 
+// named is what names a coded thing (a flag, an order): the concept's
+// text or a display, else its first code; with neither, the entry is bad.
+func (e *entry) named(c r4.CodeableConcept) (string, bool) {
+	text := conceptText(c)
+	if text == "" {
+		text = firstCode(c, "")
+	}
+	if text == "" {
+		e.bad = e.rtype + ": missing code"
+		return "", false
+	}
+	return text, true
+}
+
 func (e *entry) flag() any {
 	var j r4.Flag
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	text := conceptText(j.Code)
-	if text == "" {
-		text = firstCode(j.Code, "")
-	}
-	if text == "" {
-		e.bad = "Flag: missing code"
+	text, ok := e.named(j.Code)
+	if !ok {
 		return nil
 	}
 	if j.Status != "active" {

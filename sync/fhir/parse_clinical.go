@@ -142,7 +142,9 @@ func (e *entry) observation() any {
 		return nil
 	}
 	var lab bool
+	rec, isRec := recordObservations[code]
 	switch {
+	case isRec:
 	case hasCategory(j.Category, "vital-signs"):
 	case hasCategory(j.Category, "laboratory"):
 		lab = true
@@ -198,6 +200,9 @@ func (e *entry) observation() any {
 		(o.Number != nil && ((o.Low != nil && *o.Number < *o.Low) || (o.High != nil && *o.Number > *o.High)))
 	o.Source = e.source()
 	o.Code, o.Name, o.Unit, o.Flag, o.RangeText = e.intern(o.Code), e.intern(o.Name), e.intern(o.Unit), e.intern(o.Flag), e.intern(o.RangeText)
+	if isRec {
+		return e.record(rec, &o, o.Time)
+	}
 	return obsRow{lab: lab, Observation: o, raw: e.at}
 }
 
@@ -216,6 +221,8 @@ func setValue(o *clinical.Observation, v r4.ObservationValue) bool {
 	case v.ValueInteger != nil:
 		n := *v.ValueInteger
 		o.Number, o.Value = &n, plainNumber(n)
+	case v.ValueDateTime != nil && strings.TrimSpace(*v.ValueDateTime) != "":
+		o.Value = strings.TrimSpace(*v.ValueDateTime)
 	case v.ValueBoolean != nil:
 		o.Value = map[bool]string{true: "yes", false: "no"}[*v.ValueBoolean]
 	case v.DataAbsentReason != nil && conceptText(*v.DataAbsentReason) != "":
@@ -238,6 +245,8 @@ func (e *entry) documentReference() any {
 	case j.DocStatus == "entered-in-error":
 		e.dropped = "docStatus entered-in-error"
 		return nil
+	case isDirectiveDocument(j.Type):
+		return e.directiveDocument(&j)
 	}
 	n := noteRow{raw: e.at, Note: clinical.Note{
 		Title: joinNonEmpty("", j.Description),

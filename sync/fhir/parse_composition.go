@@ -128,10 +128,21 @@ func (im *Import) compositions(f *fetcher, b *bucket, c *clinical.Chart) {
 				applyEmpty(&c.Problems, reason, &src, func(p clinical.Problem) bool { return !inactive(p.ClinicalStatus) })
 			case secMedications:
 				applyEmpty(&c.Medications, reason, &src, clinical.Medication.Current)
+			case secDirectives:
+				applyEmpty(&c.AdvanceDirectives, reason, &src, anyItem[clinical.Directive])
+			case secDevices:
+				applyEmpty(&c.Devices, reason, &src, anyItem[clinical.Device])
+			case secProcedures:
+				applyEmpty(&c.Procedures, reason, &src, anyItem[clinical.Procedure])
+			case secImmunizations:
+				applyEmpty(&c.Immunizations, reason, &src, anyItem[clinical.Immunization])
 			}
 		}
 	}
 }
+
+// anyItem says that any item of the section contradicts a "none known".
+func anyItem[T any](T) bool { return true }
 
 // hasEntries marks a section with entries (no empty reason applies).
 const hasEntries = "\x00entries"

@@ -64,6 +64,7 @@ func (b *bucket) settle() {
 	b.alerts = withoutSuperseded(b.alerts, superseded)
 	b.notes = withoutSuperseded(b.notes, superseded)
 	b.encounters = withoutSuperseded(b.encounters, superseded)
+	b.records = withoutSuperseded(b.records, superseded)
 	for k, list := range b.obs {
 		list = withoutSuperseded(list, superseded)
 		if len(list) == 0 {
@@ -84,6 +85,7 @@ func (b *bucket) eachRow(fn func(*clinical.Source, rawAt)) {
 	eachPlaced(b.alerts, fn)
 	eachPlaced(b.notes, fn)
 	eachPlaced(b.encounters, fn)
+	eachPlaced(b.records, fn)
 	for _, list := range b.obs {
 		eachPlaced(list, fn)
 	}
@@ -103,6 +105,7 @@ func (r *assertion) place() (*clinical.Source, rawAt)    { return &r.src, r.raw 
 func (r *alertRow) place() (*clinical.Source, rawAt)     { return &r.Source, r.raw }
 func (r *noteRow) place() (*clinical.Source, rawAt)      { return &r.Source, r.raw }
 func (r *encounterRow) place() (*clinical.Source, rawAt) { return &r.src, r.raw }
+func (r *recordRow) place() (*clinical.Source, rawAt)    { return &r.src, r.raw }
 func (r *obsRow) place() (*clinical.Source, rawAt)       { return &r.Source, r.raw }
 
 // eachPlaced calls fn with the source and place of each row.

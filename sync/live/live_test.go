@@ -100,15 +100,7 @@ func TestAFullPullGivesTheChartsThatTheSameFilesGive(t *testing.T) {
 // Medication coded in ATC only; one stopped), and pulls.
 func TestReportedMedicationsComeFromTheServerAsFromFiles(t *testing.T) {
 	files := ward(t, 12)
-	im, err := fhir.Read(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	census, err := im.Census(fhir.Selection{Ward: "ward-1"})
-	if err != nil || len(census) == 0 {
-		t.Fatalf("census: %v", err)
-	}
-	patient := census[0].Patient.ID
+	patient := firstOnWard(t, files)
 	extra := fmt.Sprintf(`{"resourceType":"Medication","id":"home-med-1","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"code":{"coding":[{"system":"http://www.whocc.no/atc","code":"B01AF01","display":"rivaroxaban"}]}}
 {"resourceType":"MedicationStatement","id":"home-1","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"active","medicationReference":{"reference":"Medication/home-med-1"},"subject":{"reference":"Patient/%[1]s"},"dateAsserted":"2026-11-20","dosage":[{"text":"20 mg once daily with the evening meal"}]}
 {"resourceType":"MedicationStatement","id":"home-2","meta":{"versionId":"1","lastUpdated":"2026-11-20T08:00:00Z"},"status":"stopped","medicationCodeableConcept":{"text":"Omeprazole 20 mg"},"subject":{"reference":"Patient/%[1]s"}}
@@ -138,6 +130,20 @@ func TestReportedMedicationsComeFromTheServerAsFromFiles(t *testing.T) {
 			t.Errorf("notShown %q lacks %q", s.Manifest.NotShown, want)
 		}
 	}
+}
+
+// firstOnWard is the id of the first patient of ward-1 in the files.
+func firstOnWard(t *testing.T, files string) string {
+	t.Helper()
+	im, err := fhir.Read(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	census, err := im.Census(fhir.Selection{Ward: "ward-1"})
+	if err != nil || len(census) == 0 {
+		t.Fatalf("census: %v", err)
+	}
+	return census[0].Patient.ID
 }
 
 // samePullAsFiles pulls ward-1 from a server loaded with files and

@@ -70,9 +70,21 @@ var compartment = []struct{ typ, param string }{
 	{"Flag", "subject"},
 	{"DocumentReference", "subject"},
 	{"List", "subject"},
+	// the rest of the record
+	{"RelatedPerson", "patient"},
+	{"CareTeam", "subject"},
+	{"Consent", "patient"},
+	{"ServiceRequest", "subject"},
+	{"NutritionOrder", "patient"},
+	{"Device", "patient"},
+	{"DeviceUseStatement", "subject"},
+	{"Procedure", "subject"},
+	{"Immunization", "patient"},
 }
 
 // shared are the types that belong to no patient but that charts read.
+// A Device is shared while it is in or on no patient (a statement of use
+// names it), and its patient's when it is.
 var shared = []string{"Location", "Medication", "Practitioner"}
 
 // batch is how many patients one search names.
@@ -161,7 +173,8 @@ type resInfo struct {
 
 // pointers are the types whose references to shared resources are read.
 var pointers = map[string]bool{"Location": true, "DocumentReference": true, "Encounter": true,
-	"MedicationRequest": true, "MedicationAdministration": true, "MedicationStatement": true}
+	"MedicationRequest": true, "MedicationAdministration": true, "MedicationStatement": true,
+	"Patient": true, "CareTeam": true, "DeviceUseStatement": true}
 
 func newCollector() *collector {
 	return &collector{got: map[string]json.RawMessage{}, info: map[string]resInfo{}}
@@ -173,7 +186,7 @@ func (c *collector) add(raw json.RawMessage) error {
 		return fmt.Errorf("%w: a search returned a resource without type or id", rest.ErrNotFHIR)
 	}
 	ri := resInfo{typ: typ, patient: patient}
-	if slices.Contains(shared, typ) {
+	if slices.Contains(shared, typ) || (typ == "Device" && patient == "") {
 		ri.patient = ""
 	} else if patient == "" {
 		return nil // of no patient (a Group's observation, say): in no chart

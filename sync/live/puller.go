@@ -350,7 +350,9 @@ func (p *Puller) referenced(ctx context.Context, c *collector, have *state) erro
 
 // references are the shared resources a resource of type typ points at,
 // by type: a medication, a Location's parent, a document's authors, an
-// encounter's locations. The resource is walked, not decoded.
+// encounter's locations and participants, a patient's general
+// practitioner, a care team's members, the device a statement of use
+// names. The resource is walked, not decoded.
 func references(typ string, raw []byte) map[string][]string {
 	out := map[string][]string{}
 	add := func(t string, i int) {
@@ -375,6 +377,19 @@ func references(typ string, raw []byte) map[string][]string {
 					return true
 				})
 			})
+		case key == "participant" && (typ == "Encounter" || typ == "CareTeam"):
+			fhirjson.Items(raw, start, func(s, _ int) {
+				fhirjson.Fields(raw, s, func(k []byte, start, _ int) bool {
+					if string(k) == "individual" || string(k) == "member" {
+						add("Practitioner", start)
+					}
+					return true
+				})
+			})
+		case key == "generalPractitioner" && typ == "Patient":
+			fhirjson.Items(raw, start, func(s, _ int) { add("Practitioner", s) })
+		case key == "device" && typ == "DeviceUseStatement":
+			add("Device", start)
 		}
 		return true
 	})

@@ -339,7 +339,12 @@ func TestFlagsNotesAndProblemsAreThereInRealisticShares(t *testing.T) {
 		if len(ofType(prs, "Condition")) == 0 {
 			count["no problems"]++
 		}
-		notes := ofType(prs, "DocumentReference")
+		var notes []resource
+		for _, n := range ofType(prs, "DocumentReference") {
+			if !strings.HasPrefix(n.id(), "advdoc-") { // an advance directive, not a note
+				notes = append(notes, n)
+			}
+		}
 		if len(notes) < 1 || len(notes) > 4 {
 			t.Fatalf("%s has %d notes", pat, len(notes))
 		}

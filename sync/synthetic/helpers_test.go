@@ -180,6 +180,8 @@ func isVital(r resource) bool {
 	return r.typ == "Observation" && strings.Contains(string(r.raw), `"vital-signs"`)
 }
 
+// isLab says whether r is a numeric lab result: a laboratory
+// Observation, not the blood group or antibody screen (coded results).
 func isLab(r resource) bool {
-	return r.typ == "Observation" && strings.Contains(string(r.raw), `"laboratory"`)
+	return r.typ == "Observation" && strings.Contains(string(r.raw), `"laboratory"`) && !strings.HasPrefix(r.id(), "bg-")
 }

@@ -36,6 +36,7 @@ type patient struct {
 	classes  []string // medication classes ruled out by allergies
 	orders   []order
 	nObs     int // Observations written so far
+	rec      record
 }
 
 // problem is a Condition of the patient.
@@ -83,8 +84,9 @@ func (g *generator) patient(n int) error {
 	p.demographics()
 	p.doctor = staff("Dr.", p.r)
 	p.drawProblems()
+	p.drawRecord()
 	for _, step := range []func() error{p.writePatient, p.writeEncounter, p.writeAllergies, p.writeProblems,
-		p.writeFlags, p.writeOrders, p.writeAdministrations, p.writeVitals, p.writeLabs, p.writeNotes} {
+		p.writeFlags, p.writeOrders, p.writeAdministrations, p.writeVitals, p.writeLabs, p.writeNotes, p.writeRecord} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -282,7 +284,7 @@ func (p *patient) writePatient() error {
 		System: sysMRN,
 		Value:  p.g.mrn(p.n),
 	}}
-	return p.g.put("Patient", p.id, r4.Patient{
+	pt := r4.Patient{
 		Resource:      header("Patient", p.id, "1", stamp(p.notAfterNow(p.admitted.Add(minutes(p.r, 3, 40))))),
 		Identifier:    id,
 		Active:        new(true),
@@ -291,7 +293,9 @@ func (p *patient) writePatient() error {
 		BirthDate:     day(p.birth),
 		Address:       []r4.Address{{City: place.city, PostalCode: place.postal, Country: "BE"}},
 		Communication: []r4.PatientCommunication{{Language: code(sysBCP47, p.lang, ""), Preferred: true}},
-	})
+	}
+	p.patientRecord(&pt)
+	return p.g.put("Patient", p.id, pt)
 }
 
 // mrn is patient n's medical record number: "MRN" and seven digits, unique
@@ -314,6 +318,10 @@ func (p *patient) writeEncounter() error {
 		Location: []r4.EncounterLocation{{
 			Location: r4.Reference{Reference: "Location/bed-" + p.bed, Display: p.bed},
 			Status:   "active",
+		}},
+		Participant: []r4.EncounterParticipant{{
+			Type:       []r4.CodeableConcept{codeText(sysPartType, "ATND", "attender", "Attending physician")},
+			Individual: r4.Reference{Display: p.doctor},
 		}},
 	}
 	for _, pr := range p.problems {

@@ -246,6 +246,7 @@ const (
 	streamAdmission = iota + 1
 	streamPatient
 	streamLocations
+	streamRecord // the rest of the record (record.go)
 )
 
 func (g *generator) rng(n int, stream uint64) *rand.Rand {

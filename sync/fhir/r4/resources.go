@@ -134,6 +134,7 @@ type Encounter struct {
 	ReasonReference []Reference              `json:"reasonReference,omitempty"`
 	Hospitalization EncounterHospitalization `json:"hospitalization,omitzero"`
 	Location        []EncounterLocation      `json:"location,omitempty"`
+	Participant     []EncounterParticipant   `json:"participant,omitempty"`
 }
 
 // EncounterHospitalization is the admission's details.
@@ -308,6 +309,7 @@ type ObservationValue struct {
 	ValueString          *string          `json:"valueString,omitempty"`
 	ValueBoolean         *bool            `json:"valueBoolean,omitempty"`
 	ValueInteger         *float64         `json:"valueInteger,omitempty"`
+	ValueDateTime        *string          `json:"valueDateTime,omitempty"`
 	DataAbsentReason     *CodeableConcept `json:"dataAbsentReason,omitempty"`
 }
 
@@ -328,16 +330,19 @@ type ObservationComponent struct {
 // Patient is a person receiving care.
 type Patient struct {
 	Resource
-	Identifier       []Identifier           `json:"identifier,omitempty"`
-	Active           *bool                  `json:"active,omitempty"`
-	Name             []HumanName            `json:"name,omitempty"`
-	Gender           string                 `json:"gender,omitempty"`
-	BirthDate        string                 `json:"birthDate,omitempty"`
-	DeceasedBoolean  *bool                  `json:"deceasedBoolean,omitempty"`
-	DeceasedDateTime string                 `json:"deceasedDateTime,omitempty"`
-	Address          []Address              `json:"address,omitempty"`
-	Communication    []PatientCommunication `json:"communication,omitempty"`
-	Link             []PatientLink          `json:"link,omitempty"`
+	Identifier          []Identifier           `json:"identifier,omitempty"`
+	Active              *bool                  `json:"active,omitempty"`
+	Name                []HumanName            `json:"name,omitempty"`
+	Gender              string                 `json:"gender,omitempty"`
+	BirthDate           string                 `json:"birthDate,omitempty"`
+	DeceasedBoolean     *bool                  `json:"deceasedBoolean,omitempty"`
+	DeceasedDateTime    string                 `json:"deceasedDateTime,omitempty"`
+	Address             []Address              `json:"address,omitempty"`
+	Communication       []PatientCommunication `json:"communication,omitempty"`
+	Link                []PatientLink          `json:"link,omitempty"`
+	Contact             []PatientContact       `json:"contact,omitempty"`
+	GeneralPractitioner []Reference            `json:"generalPractitioner,omitempty"`
+	Extension           []Extension            `json:"extension,omitempty"`
 }
 
 // PatientCommunication is a language the patient speaks.

@@ -1,0 +1,131 @@
+package present
+
+import (
+	"time"
+
+	"lifeboat/clinical"
+)
+
+// The rest of the record as `lifeboat chart` prints it, in English (the
+// window's Summary and orders tabs, in three languages, come later).
+
+// RecentProcedures is how far before the data time a procedure counts as
+// recent (recent surgery).
+const RecentProcedures = 30 * 24 * time.Hour
+
+// RecordSections lays out the rest of the record: whom to call, the care
+// team, advance directives and limitations, orders, diet, devices,
+// procedures (those of the 30 days before asOf marked), immunizations,
+// blood group and pregnancy. Each section keeps "none known" apart from
+// "none recorded", and says when some of it could not be read.
+func RecordSections(c *clinical.Chart, asOf time.Time) []Section {
+	r := &c.RecordSections
+	return []Section{
+		recordSection("Contacts and language", r.Contacts, "contacts", contactLine),
+		recordSection("Care team", r.CareTeam, "care team members", func(m clinical.CareMember) string {
+			return joinSome(" – ", m.Name, m.Role, m.Team)
+		}),
+		recordSection("Advance directives and treatment limitations", r.AdvanceDirectives, "advance directives", func(d clinical.Directive) string {
+			return joinSome("; ", d.Text, since("dated", d.Date))
+		}),
+		recordSection("Orders (besides medications)", r.Orders, "orders", orderLine),
+		recordSection("Diet", r.Diet, "diet orders", dietLine),
+		recordSection("Lines, drains and devices", r.Devices, "devices", func(d clinical.Device) string {
+			return joinSome("; ", d.Name, d.Site, since("inserted", d.Inserted))
+		}),
+		recordSection("Procedures", r.Procedures, "procedures", func(p clinical.Procedure) string {
+			s := joinSome("; ", p.Name, since("on", p.Performed))
+			if !asOf.IsZero() && !p.Performed.IsZero() && asOf.Sub(p.Performed) <= RecentProcedures && !p.Performed.After(asOf.Add(24*time.Hour)) {
+				s = "RECENT: " + s
+			}
+			return s
+		}),
+		recordSection("Immunizations", r.Immunizations, "immunizations", func(i clinical.Immunization) string {
+			s := joinSome("; ", i.Vaccine, since("on", i.Date))
+			if i.Status != "" && i.Status != "completed" {
+				s += " (" + i.Status + ")"
+			}
+			return s
+		}),
+		recordSection("Blood group and antibodies", withLatest(r.BloodGroup), "blood group results", observationLine),
+		recordSection("Pregnancy", withLatest(r.Pregnancy), "pregnancy status", observationLine),
+	}
+}
+
+func withLatest(s clinical.Section[clinical.Observation]) clinical.Section[clinical.Observation] {
+	s.Items = clinical.Latest(s.Items)
+	return s
+}
+
+func recordSection[T any](title string, s clinical.Section[T], noun string, line func(T) string) Section {
+	out := Section{Title: title}
+	for _, it := range s.Items {
+		out.Lines = append(out.Lines, line(it))
+	}
+	if len(out.Lines) == 0 {
+		if s.Status == clinical.NoneKnown {
+			out.Empty = "No known " + noun + " (stated in the record)"
+		} else {
+			out.Empty = "No " + noun + " recorded – this does not mean there are none"
+			if s.EmptyReason != "" {
+				out.Empty += " (" + EmptyReason(s.EmptyReason) + ")"
+			}
+		}
+	}
+	if s.Unreadable {
+		out.Warning = UnreadableSection
+	}
+	return out
+}
+
+func contactLine(k clinical.Contact) string {
+	if k.Kind == clinical.ContactLanguage {
+		s := "Language: " + k.Language
+		if k.Preferred {
+			s += " (preferred)"
+		}
+		if k.Interpreter {
+			s += " – INTERPRETER NEEDED"
+		}
+		return s
+	}
+	return joinSome(" – ", k.Name, k.Relationship, k.Phone)
+}
+
+func orderLine(o clinical.Order) string {
+	s := joinSome("; ", o.Kind+": "+o.Text, o.Priority, o.Note, since("due", o.Due))
+	if o.Status != "active" {
+		s += " (" + o.Status + ")"
+	}
+	return s
+}
+
+func dietLine(d clinical.Diet) string {
+	s := d.Text
+	if d.NilByMouth {
+		s = "NIL BY MOUTH – " + s
+	}
+	if d.Fluids != "" {
+		s += "; fluids: " + d.Fluids
+	}
+	s = joinSome("; ", s, since("since", d.Since))
+	if d.Status != "active" {
+		s += " (" + d.Status + ")"
+	}
+	return s
+}
+
+func observationLine(o clinical.Observation) string {
+	return joinSome("; ", o.Name+": "+o.Value, since("on", o.Time))
+}
+
+// since is "inserted 28/11/2026 11:00", or "" for no time.
+func since(word string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if u := t.UTC(); u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 {
+		return word + " " + u.Format("02/01/2006") // a FHIR date, without a time of day
+	}
+	return word + " " + DateTime(t)
+}
