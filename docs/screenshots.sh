@@ -221,3 +221,10 @@ sleep 0.3
 xdotool type --delay 20 'Dr Claes'
 sleep 0.5
 scene hard-stop
+
+# What the pictures were taken with: the window's words and these scenes
+# (docs/screenshots.sum; a test fails when either changes afterwards).
+if [ "$out" = docs ]; then
+	UPDATE_SCREENSHOTS=1 go test -count=1 ./app/i18n -run '^TestScreenshotsCurrent$' >/dev/null
+	echo docs/screenshots.sum
+fi
