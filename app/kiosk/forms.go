@@ -556,7 +556,7 @@ func (f *entryForm) checked(c *check) {
 		f.warnings.Add(head)
 		stop := false
 		for _, w := range c.warnings {
-			text := present.Sentence(w.Text)
+			text := present.Sentence(present.Message(w.Msg))
 			if f.about != nil {
 				text = f.about(w.Entry, text)
 			}
@@ -611,7 +611,7 @@ func (c *check) run(ctx context.Context) {
 		return
 	}
 	c.entries = batch // with the versions they are based on
-	if !slices.ContainsFunc(ws, func(w store.Warning) bool { return !slices.Contains(c.accept, w) }) &&
+	if !slices.ContainsFunc(ws, func(w store.Warning) bool { return !slices.ContainsFunc(c.accept, w.Same) }) &&
 		len(store.Unwitnessed(batch, ws)) == 0 {
 		ws = nil // all confirmed, and every hard stop witnessed
 	}

@@ -3,7 +3,6 @@ package kiosk
 import (
 	"image/color"
 	"math"
-	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -330,9 +329,9 @@ func extremes(points []present.VitalPoint) (lo, hi float64) {
 // valueLabel prints an axis value, with a decimal when the range is narrow.
 func valueLabel(v, span float64) string {
 	if span < 10 {
-		return strconv.FormatFloat(v, 'f', 1, 64)
+		return i18n.Fixed(v, 1)
 	}
-	return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	return i18n.Fixed(math.Round(v), 0)
 }
 
 func (p *trendPlot) MinSize() fyne.Size {

@@ -65,7 +65,7 @@ func VitalsTable(c *store.Chart, entries []store.JournalEntry) []VitalsRow {
 			rows = append(rows, r)
 		}
 		col := slices.IndexFunc(vitalColumnCodes, func(codes []string) bool { return slices.Contains(codes, o.Code) })
-		value := o.Value
+		value := i18n.Decimals(o.Value)
 		if o.Abnormal {
 			value = Observation(store.Observation{Value: o.Value, Abnormal: true, Flag: o.Flag})
 		}
