@@ -133,9 +133,11 @@ func vitalsContent(c *store.Chart, news fyne.CanvasObject, rows []present.Vitals
 		bgs = append(bgs, bg)
 	}
 	grid, t := newTabTable(cells, bgs, len(present.VitalColumns)-1)
-	box.Add(grid)
-	// Both ways: with large text the table may be wider than the chart.
-	scroll := container.NewScroll(container.NewPadded(box))
+	// With large text the table may be wider than the chart: it scrolls
+	// sideways on its own, and the NEWS2 line and the headings above it
+	// keep the chart's width (wrapped, never cut at its edge).
+	box.Add(container.NewHScroll(grid))
+	scroll := container.NewVScroll(container.NewPadded(box))
 	t.reflow = scroll.Refresh
 	return scroll
 }

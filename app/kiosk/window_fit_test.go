@@ -85,7 +85,8 @@ func renderedCensusRows(k *Kiosk) []*fyne.Container {
 }
 
 // TestTheCensusAtAWardScreenShowsSafetyTextWhole: at 1366×768, in every
-// language and with large text, the window fits, and every census row the
+// language and with large text, the window fits (the census, and a chart
+// beside it on each of its tabs), and every census row the
 // window draws shows its code status and allergy state whole and the
 // patient's whole name, read back from the widgets: with the census alone
 // and beside an open chart.
@@ -95,16 +96,28 @@ func TestTheCensusAtAWardScreenShowsSafetyTextWhole(t *testing.T) {
 	for _, c := range windowCases {
 		t.Run(fmt.Sprintf("%s large=%v", c.lang, c.large), func(t *testing.T) {
 			k := kioskAt(t, dir, now, c.lang, c.large)
-			if min := k.win.Content().MinSize(); min.Width > wardScreen.Width || min.Height > wardScreen.Height {
-				t.Errorf("the window needs %v, more than the screen's %v", min, wardScreen)
+			fits := func(what string) {
+				t.Helper()
+				if min := k.win.Content().MinSize(); min.Width > wardScreen.Width || min.Height > wardScreen.Height {
+					t.Errorf("%s: the window needs %v, more than the screen's %v", what, min, wardScreen)
+				}
 			}
+			fits("the census")
 			names := map[string]store.CensusRow{}
 			for _, r := range k.census.shown {
 				names[r.Name] = r
 			}
 			for _, when := range []string{"census alone", "beside a chart"} {
 				if when == "beside a chart" {
-					k.openPatient("p5")
+					k.openPatient("p1")
+					for i := range k.chart.tabs.tabs.Items {
+						k.chart.tabs.tabs.SelectIndex(i)
+						fits(fmt.Sprintf("the chart's tab %q", k.chart.tabs.tabs.Items[i].Text))
+					}
+					k.chart.tabs.tabs.SelectIndex(0)
+					if h := k.chart.body.Size().Height; h < chartTabsHeight {
+						t.Errorf("the chart's tabs have %v px of height under its header, less than %v", h, chartTabsHeight)
+					}
 				}
 				rows := renderedCensusRows(k)
 				if len(rows) < len(names) {
