@@ -27,16 +27,20 @@ cleanup() {
 trap cleanup EXIT
 export DISPLAY=$display
 sleep 1
+# wait_window WHAT: waits for the window of $app (up to 30 s) and puts
+# its id in $win.
+wait_window() {
+	win=
+	for _ in $(seq 60); do
+		win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
+		[ -n "$win" ] && break
+		sleep 0.5
+	done
+	[ -n "$win" ] || { echo "the $1 window did not appear" >&2; exit 1; }
+}
 ./lifeboat demo >/dev/null &
 app=$!
-
-# Wait for the window.
-for _ in $(seq 60); do
-	win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
-	[ -n "$win" ] && break
-	sleep 0.5
-done
-[ -n "$win" ] || { echo "the demo window did not appear" >&2; exit 1; }
+wait_window demo
 xdotool windowmove "$win" 0 0 windowsize "$win" 1280 860
 sleep 2
 # The window is sized again before each picture: Fyne may resize it to
@@ -150,13 +154,7 @@ kiosk_at_102A() {
 	fi
 	./lifeboat kiosk --data "$scenes/data" "$@" >/dev/null 2>&1 &
 	app=$!
-	win=
-	for _ in $(seq 60); do
-		win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
-		[ -n "$win" ] && break
-		sleep 0.5
-	done
-	[ -n "$win" ] || { echo "the kiosk window did not appear" >&2; exit 1; }
+	wait_window kiosk
 	xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
 	sleep 2
 	xdotool type --delay 20 'scene-passphrase'
