@@ -11,7 +11,7 @@ GO ?= go
 # because they use Fyne's software driver (-tags ci).
 WINDOW_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev
 TEST_PKGS := gcc poppler-utils zbar-tools
-SHOT_PKGS := xvfb imagemagick xdotool
+SHOT_PKGS := xvfb imagemagick xdotool poppler-utils curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 define apt_install
@@ -64,8 +64,10 @@ bench: test-deps fhir-server-deps
 
 # The demo window's pictures under Xvfb, then the bedside-safety scenes
 # (code status, NEWS2, the hard stop, an infusion's rate) in the real
-# window at 1366x768, from a ward made up for them (docs/scenes/ward.json).
-screenshots: build
+# window at 1366x768, from a ward made up for them (docs/scenes/ward.json),
+# then a printed pack's page 1, the reconciliation worklist and a report's
+# page 1 from a reconciliation against the test FHIR server (sync/fhirtest).
+screenshots: build fhir-server-deps
 	$(call apt_install,$(SHOT_PKGS))
 	./docs/screenshots.sh
 

@@ -4,7 +4,12 @@
 # screen to Dutch. Then the bedside-safety scenes at a ward laptop's
 # 1366x768: a made-up ward (docs/scenes/ward.json) is sealed into a data
 # folder of its own with the real commands, and the kiosk window is driven
-# as a nurse would. Needs: a built ./lifeboat, Xvfb, xdotool, imagemagick.
+# as a nurse would. Then a reconciliation against the test FHIR server
+# (sync/fhirtest): page 1 of a printed pack, the worklist window and page 1
+# of the report. Every picture in docs/ must be one this script writes: it
+# ends by checking so. Needs: a built ./lifeboat, Xvfb, xdotool,
+# imagemagick, pdftoppm (poppler-utils), Node.js with sync/fhirtest/server's
+# modules (make fhir-server-deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
@@ -18,10 +23,10 @@ display=:${SCREENSHOT_DISPLAY:-97}
 Xvfb "$display" -screen 0 1280x860x24 >/dev/null 2>&1 &
 xvfb=$!
 scenes=$(mktemp -d)
-app= xvfb2=
+app= xvfb2= fhir=
 cleanup() {
-	kill $app $xvfb $xvfb2 2>/dev/null || true
-	wait $app 2>/dev/null || true
+	kill $app $fhir $xvfb $xvfb2 2>/dev/null || true
+	wait $app $fhir 2>/dev/null || true
 	rm -rf "$prefs" "$scenes"
 }
 trap cleanup EXIT
@@ -43,12 +48,16 @@ app=$!
 wait_window demo
 xdotool windowmove "$win" 0 0 windowsize "$win" 1280 860
 sleep 2
+# The pictures written, by name: the check at the end compares them with
+# the folder.
+written=()
 # The window is sized again before each picture: Fyne may resize it to
 # its content (a longer banner in another language).
 shot() {
 	xdotool windowmove "$win" 0 0 windowsize "$win" 1280 860
 	sleep 1
 	import -window root "$out/$1.png"
+	written+=("$1.png")
 	echo "$out/$1.png"
 }
 
@@ -83,6 +92,43 @@ shot demo-recorded
 xdotool key ctrl+2
 sleep 2
 shot chart-mar
+
+# The Vitals tab (Ctrl+3): the set just saved among the trends.
+xdotool key ctrl+3
+sleep 2
+shot chart-vitals
+
+# High contrast: the banner's Contrast button, on the Summary tab
+# (Ctrl+1); pressed again afterwards, so that the rest is in the usual
+# colours.
+xdotool key ctrl+1
+sleep 1
+xdotool mousemove 1125 26 click 1
+sleep 2
+shot chart-contrast
+xdotool mousemove 1125 26 click 1
+sleep 2
+
+# The paper MAR sheet: a shift of a paper medication record typed in,
+# opened by its button under the chart's header (lower now, under the
+# NEWS2 and saved-entry notes); Esc cancels it.
+xdotool mousemove 974 386 click 1
+sleep 2
+shot demo-paper-mar
+xdotool key Escape
+sleep 1
+
+# Downtime registration: the census's "Register a new patient" button;
+# the form opens on the family name (the time is filled in).
+xdotool mousemove 511 148 click 1
+sleep 2
+xdotool type --delay 20 'Doe'
+xdotool key Tab
+xdotool type --delay 20 'Jane'
+sleep 0.5
+shot demo-registration
+xdotool key Escape
+sleep 1
 
 # Lock (Ctrl+L), then choose Nederlands on the unlock screen from the
 # keyboard: Shift+Tab from the passphrase goes back over Français to
@@ -172,6 +218,7 @@ scene() {
 	xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
 	sleep 1
 	import -window root "$out/$1.png"
+	written+=("$1.png")
 	echo "$out/$1.png"
 }
 nurse='RN Peeters'
@@ -231,6 +278,112 @@ mkdir -p "$scenes/prefs/fyne/org.lifeboat.kiosk/window"
 echo '{"largeText": true}' >"$scenes/prefs/fyne/org.lifeboat.kiosk/window/preferences.json"
 kiosk_at_102A --lang fr
 scene census-chart-fr-large
+kill $app
+wait $app 2>/dev/null || true
+app=
+
+# Reconciliation, against the test FHIR server (sync/fhirtest) loaded with
+# a synthetic ward of lifeboat gen: the kiosk's snapshot is pulled from it,
+# a downtime shift is recorded, and meanwhile the EHR stops an order a dose
+# was given on and records an allergy the kiosk recorded too. The run
+# pushes what it can and leaves the rest to a person; one decision is
+# taken with the recovery key and the run repeated, as IT would.
+export LIFEBOAT_PASSPHRASE='scene-passphrase'
+quiet ./lifeboat gen --patients 6 --seed 11 --out "$scenes/gen"
+mkfifo "$scenes/fhir.in"
+# The server ends when its standard input closes: a pipe held open here.
+(cd sync/fhirtest/server && exec node server.mjs "$scenes/gen" <"$scenes/fhir.in" >"$scenes/fhir.out" 2>"$scenes/fhir.log") &
+fhir=$!
+exec 3>"$scenes/fhir.in"
+url=
+for _ in $(seq 120); do
+	url=$(sed -n 's/^listening //p' "$scenes/fhir.out")
+	[ -n "$url" ] && break
+	sleep 0.5
+done
+[ -n "$url" ] || { cat "$scenes/fhir.log" >&2; echo "the test FHIR server did not start (make fhir-server-deps)" >&2; exit 1; }
+base=${url%/fhir/R4}
+quiet ./lifeboat init --data "$scenes/rdata" --recovery-out "$scenes/rkey"
+quiet ./lifeboat snapshot --data "$scenes/rdata" --fhir "$url" --all
+
+# Page 1 of a printed pack: the first patient, as lifeboat print writes it.
+quiet ./lifeboat print --data "$scenes/rdata" --patient pat-000001 --out "$scenes/pack.pdf"
+# page NAME PDF: page 1 of PDF, at 80 dpi.
+page() {
+	pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$2" "$out/$1"
+	written+=("$1.png")
+	echo "$out/$1.png"
+}
+page pack-page1 "$scenes/pack.pdf"
+
+at=$(date -Iseconds -d '-40 minutes')
+cat >"$scenes/shift.json" <<JSON
+[{"kind": "medication", "patient": "pat-000001", "clinicalTime": "$at",
+  "medication": {"outcome": "given", "medication": "Bisoprolol 2.5 mg tablet", "orderId": "mrq-000001-2",
+                 "dose": {"value": 2.5, "unit": "mg"}, "route": "oral"}},
+ {"kind": "allergy", "patient": "pat-000002", "clinicalTime": "$at",
+  "allergy": {"substance": "Codeine", "reaction": "nausea", "severity": "moderate", "criticality": "low"}},
+ {"kind": "note", "patient": "pat-000003", "clinicalTime": "$at", "note": {"text": "Comfortable night, no pain."}},
+ {"kind": "vitals", "patient": "pat-000004", "clinicalTime": "$at",
+  "vitals": {"systolicMmHg": 132, "diastolicMmHg": 78, "heartRatePerMin": 84, "spo2Percent": 96}},
+ {"kind": "registration", "clinicalTime": "$at",
+  "registration": {"family": "Maes", "given": "Lotte", "sex": "female", "birthDate": "1961-05-02", "ward": "ward-1", "bed": "9"}}]
+JSON
+./lifeboat record --data "$scenes/rdata" --json "$scenes/shift.json" --user 'RN Peeters' >"$scenes/ids" 2>&1 ||
+	{ cat "$scenes/ids" >&2; exit 1; }
+allergy=$(grep -E '^[0-9a-f-]{36}$' "$scenes/ids" | sed -n 2p)
+# The EHR meanwhile: the order stopped, the same allergy recorded.
+put() {
+	curl -sf -X POST -H 'Content-Type: application/fhir+json' --data-binary @- "$base/_test/put" >/dev/null
+}
+grep -h '"id":"mrq-000001-2"' "$scenes/gen/MedicationRequest.ndjson" |
+	sed 's/"status":"active"/"status":"stopped"/' | put
+put <<JSON
+{"resourceType": "AllergyIntolerance", "id": "alg-000002-9", "patient": {"reference": "Patient/pat-000002"},
+ "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
+ "verificationStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "code": "confirmed"}]},
+ "code": {"text": "Codeine"}, "criticality": "low", "recordedDate": "$(date -Iseconds -d '-10 minutes')", "recorder": {"display": "Dr Claes"}}
+JSON
+# reconcile_waiting ARGS: a run that ends with entries waiting for a
+# person (exit 8), as this one must.
+reconcile_waiting() {
+	local code=0
+	./lifeboat reconcile --data "$scenes/rdata" --fhir "$url" "$@" >"$scenes/log" 2>&1 || code=$?
+	[ "$code" = 8 ] || { cat "$scenes/log" >&2; echo "reconcile: exit $code, want 8" >&2; exit 1; }
+}
+reconcile_waiting
+quiet ./lifeboat reconcile decide --data "$scenes/rdata" --recovery-key "$scenes/rkey" --entry "$allergy" \
+	--action skip --reason 'already in the EHR, same reaction' --by 'HIM Janssens'
+reconcile_waiting --recovery-key "$scenes/rkey"
+quiet ./lifeboat reconcile report --data "$scenes/rdata" --recovery-key "$scenes/rkey" --out "$scenes/report.pdf"
+page reconcile-report "$scenes/report.pdf"
+unset LIFEBOAT_PASSPHRASE
+exec 3>&-
+wait $fhir 2>/dev/null || true
+fhir=
+
+# The worklist window, unlocked with the recovery key's file by HIM
+# Janssens: what the run left for a person.
+./lifeboat reconcile worklist --data "$scenes/rdata" >/dev/null 2>&1 &
+app=$!
+wait_window worklist
+xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
+sleep 2
+xdotool type --delay 10 "$scenes/rkey"
+xdotool key Tab Tab
+xdotool type --delay 20 'HIM Janssens'
+xdotool key Return
+sleep 3
+scene worklist
+
+# Every picture in docs/ is one this script wrote: a picture no scene
+# makes any more cannot stay behind, stale.
+stale=
+for f in "$out"/*.png; do
+	name=${f##*/}
+	[[ " ${written[*]} " == *" $name "* ]] || { echo "$f: not made by docs/screenshots.sh (remove it, or add its scene)" >&2; stale=1; }
+done
+[ -z "$stale" ] || exit 1
 
 # What the pictures were taken with: the window's words and these scenes
 # (docs/screenshots.sum; a test fails when either changes afterwards).
