@@ -81,3 +81,31 @@ func TestScreenshotsCurrent(t *testing.T) {
 		t.Errorf("the screenshot scenes (docs/screenshots.sh, docs/scenes/) changed since the screenshots were taken: run make screenshots")
 	}
 }
+
+// TestScreenshotsMade fails when a picture in docs/ is not one that
+// docs/screenshots.sh takes (a line "shot NAME", "scene NAME" or "page NAME
+// PDF"): make screenshots would leave it behind, stale.
+func TestScreenshotsMade(t *testing.T) {
+	script, err := os.ReadFile("../../docs/screenshots.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := map[string]bool{}
+	for _, line := range strings.Split(string(script), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && (f[0] == "shot" || f[0] == "scene" || f[0] == "page") {
+			made[f[1]+".png"] = true
+		}
+	}
+	pictures, err := filepath.Glob("../../docs/*.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pictures) == 0 {
+		t.Fatal("no pictures in docs/")
+	}
+	for _, p := range pictures {
+		if !made[filepath.Base(p)] {
+			t.Errorf("docs/%s is not taken by docs/screenshots.sh: remove it, or add its scene", filepath.Base(p))
+		}
+	}
+}
