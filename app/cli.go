@@ -72,6 +72,7 @@ func commands() []command {
 		{"record", (*cli).recordCmd},
 		{"journal", (*cli).journalCmd},
 		{"print", (*cli).printCmd},
+		{"summary", (*cli).summaryCmd},
 		{"reconcile", (*cli).reconcileCmd},
 		{"gen", (*cli).genCmd},
 		{"demo", (*cli).demoCmd},
