@@ -112,6 +112,8 @@ func (p *patient) writeRecord() error {
 			Scope:    codeText("http://terminology.hl7.org/CodeSystem/consentscope", "adr", "Advanced Care Directive", "Advance care directive"),
 			Category: []r4.CodeableConcept{codeText(sysLOINC, "59284-0", "Patient Consent", "Advance directive")},
 			Patient:  p.ref, DateTime: day(p.admitted.AddDate(-1-r.IntN(4), -r.IntN(12), 0)),
+			// R4 asks a Consent for a policy or a policy rule (ppc-1).
+			PolicyRule: r4.CodeableConcept{Text: "The patient's own advance directive"},
 			Provision: &r4.ConsentProvision{Type: "deny", Code: []r4.CodeableConcept{
 				pick(r, []r4.CodeableConcept{{Text: "ICU admission"}, {Text: "Intubation and mechanical ventilation"}, {Text: "Dialysis"}}),
 			}}}

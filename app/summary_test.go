@@ -1,0 +1,245 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"lifeboat/sync/fhirtest"
+	"lifeboat/sync/synthetic"
+)
+
+// summaryWard is a synthetic ward sealed in a vault, with a dose given and
+// a new allergy recorded during the downtime for its first patient.
+func summaryWard(t *testing.T) (root string, env map[string]string) {
+	t.Helper()
+	root = t.TempDir()
+	input, data := filepath.Join(root, "input"), filepath.Join(root, "data")
+	now := time.Now().UTC()
+	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 4, Seed: 17, AsOf: now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	env = map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10",
+		"LIFEBOAT_USER": "RN Peeters"}
+	entries := fmt.Sprintf(`[
+ {"kind": "allergy", "patient": "pat-000001", "clinicalTime": %q,
+  "allergy": {"substance": "Latex", "type": "allergy", "category": "environment", "reaction": "urticaria", "severity": "moderate", "criticality": "low"}},
+ {"kind": "medication", "patient": "pat-000001", "clinicalTime": %q,
+  "medication": {"outcome": "given", "medication": "Ondansetron 4 mg/2 mL injection", "dose": {"value": 4, "unit": "mg"}, "route": "IV"}}]`,
+		now.Add(-30*time.Minute).Format(time.RFC3339), now.Add(-20*time.Minute).Format(time.RFC3339))
+	if err := os.WriteFile(filepath.Join(root, "entries.json"), []byte(entries), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"init", "--data", data, "--recovery-out", filepath.Join(root, "recovery.key")},
+		{"snapshot", "--data", data, "--from", input, "--all"},
+		{"record", "--data", data, "--json", filepath.Join(root, "entries.json"), "--user", "RN Peeters", "--force"},
+	} {
+		if _, errOut, code := runCLI(t, env, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	return root, env
+}
+
+// ipsBundle is what the tests read of a summary.
+type ipsBundle struct {
+	ResourceType string `json:"resourceType"`
+	Type         string `json:"type"`
+	Identifier   struct {
+		System, Value string
+	} `json:"identifier"`
+	Entry []struct {
+		FullURL  string          `json:"fullUrl"`
+		Resource json.RawMessage `json:"resource"`
+	} `json:"entry"`
+}
+
+type ipsComposition struct {
+	ResourceType string `json:"resourceType"`
+	Type         struct {
+		Coding []struct{ System, Code string }
+	} `json:"type"`
+	Subject struct{ Reference string } `json:"subject"`
+	Section []struct {
+		Title string
+		Code  struct {
+			Coding []struct{ Code string }
+		}
+		Text        struct{ Status, Div string }
+		Entry       []struct{ Reference string }
+		EmptyReason *struct {
+			Coding []struct{ Code string }
+		}
+	} `json:"section"`
+}
+
+func TestTheSummaryIsAnIPSDocumentWithTheDowntimeEntriesAndValidatesAsFHIRR4(t *testing.T) {
+	root, env := summaryWard(t)
+	out := filepath.Join(root, "transfer.json")
+	stdout, stderr, code := runCLI(t, env, "summary", "--data", filepath.Join(root, "data"), "--patient", "pat-000001", "--out", out)
+	if code != 0 {
+		t.Fatalf("summary: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "plaintext") || !strings.Contains(stdout, "transfer.pdf") {
+		t.Errorf("stdout %q stderr %q: want the PDF named and the plaintext said", stdout, stderr)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b ipsBundle
+	if err := json.Unmarshal(raw, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.ResourceType != "Bundle" || b.Type != "document" || b.Identifier.Value == "" || len(b.Entry) < 10 {
+		t.Fatalf("bundle %s/%s, identifier %q, %d entries", b.ResourceType, b.Type, b.Identifier.Value, len(b.Entry))
+	}
+	var comp ipsComposition
+	if err := json.Unmarshal(b.Entry[0].Resource, &comp); err != nil || comp.ResourceType != "Composition" ||
+		len(comp.Type.Coding) == 0 || comp.Type.Coding[0].Code != "60591-5" {
+		t.Fatalf("first entry: %s (%v)", b.Entry[0].Resource[:min(200, len(b.Entry[0].Resource))], err)
+	}
+	byURL := map[string]json.RawMessage{}
+	for _, e := range b.Entry {
+		if !strings.HasPrefix(e.FullURL, "urn:uuid:") {
+			t.Errorf("fullUrl %q is not a urn:uuid", e.FullURL)
+		}
+		if _, dup := byURL[e.FullURL]; dup {
+			t.Errorf("fullUrl %s twice", e.FullURL)
+		}
+		byURL[e.FullURL] = e.Resource
+	}
+	var subject struct{ ResourceType string }
+	if json.Unmarshal(byURL[comp.Subject.Reference], &subject); subject.ResourceType != "Patient" {
+		t.Errorf("the subject %q is not the Bundle's Patient", comp.Subject.Reference)
+	}
+	codes := map[string]string{}
+	for _, s := range comp.Section {
+		code := s.Code.Coding[0].Code
+		if s.Text.Status != "generated" || !strings.HasPrefix(s.Text.Div, `<div xmlns="http://www.w3.org/1999/xhtml">`) {
+			t.Errorf("section %s has no narrative: %+v", code, s.Text)
+		}
+		if len(s.Entry) == 0 && s.EmptyReason == nil {
+			t.Errorf("section %s is empty without saying why", code)
+		}
+		var kinds []string
+		for _, e := range s.Entry {
+			r, ok := byURL[e.Reference]
+			if !ok {
+				t.Errorf("section %s: entry %s is not in the Bundle", code, e.Reference)
+				continue
+			}
+			var h struct{ ResourceType string }
+			json.Unmarshal(r, &h)
+			kinds = append(kinds, h.ResourceType)
+		}
+		codes[code] = strings.Join(kinds, ",") + " " + s.Text.Div
+	}
+	for _, want := range []string{"48765-2", "10160-0", "11450-4", "8716-3"} {
+		if _, ok := codes[want]; !ok {
+			t.Errorf("no section %s; sections: %v", want, slices.Sorted(maps.Keys(codes)))
+		}
+	}
+	// What was documented during the downtime is in it.
+	if s := codes["48765-2"]; !strings.Contains(s, "AllergyIntolerance") || !strings.Contains(s, "Latex") {
+		t.Errorf("the allergy section lacks the new allergy: %s", s)
+	}
+	if s := codes["10160-0"]; !strings.Contains(s, "MedicationAdministration") || !strings.Contains(s, "Ondansetron") {
+		t.Errorf("the medication section lacks the dose given: %s", s)
+	}
+	if !strings.Contains(string(raw), `"Latex"`) || !strings.Contains(string(raw), "urn:lifeboat:downtime-entry") {
+		t.Errorf("the downtime resources are not in the Bundle")
+	}
+
+	issues, ok := fhirtest.Validate(t, out)
+	for _, i := range issues {
+		if strings.HasPrefix(i, "error") || strings.HasPrefix(i, "fatal") {
+			t.Errorf("validation: %s", i)
+		}
+	}
+	if !ok {
+		t.Errorf("Medplum's validator refused the Bundle")
+	}
+	t.Logf("%d validation issues (warnings and information): %v", len(issues), issues)
+}
+
+// TestASummaryReadBackGivesTheSameChart seals the summary Bundle into a new
+// vault and compares the chart it gives with the chart it was made from,
+// section by section, plus the allergy recorded during the downtime.
+func TestASummaryReadBackGivesTheSameChart(t *testing.T) {
+	root, env := summaryWard(t)
+	data, out := filepath.Join(root, "data"), filepath.Join(root, "transfer.json")
+	if _, stderr, code := runCLI(t, env, "summary", "--data", data, "--patient", "pat-000001", "--out", out); code != 0 {
+		t.Fatalf("summary: exit %d: %s", code, stderr)
+	}
+	fresh := filepath.Join(root, "receiving")
+	for _, args := range [][]string{
+		{"init", "--data", fresh, "--recovery-out", filepath.Join(root, "recovery2.key")},
+		{"snapshot", "--data", fresh, "--from", out, "--all"},
+	} {
+		if _, errOut, code := runCLI(t, env, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+	}
+	before, after := chartSections(t, env, data), chartSections(t, env, fresh)
+	// The allergy recorded during the downtime is one more, and makes the
+	// section recorded.
+	i := slices.IndexFunc(after["allergies"], func(r string) bool { return strings.Contains(r, "substance=Latex") })
+	if i < 0 {
+		t.Errorf("the allergy recorded during the downtime is not read back: %q", after["allergies"])
+	} else {
+		after["allergies"] = slices.Delete(after["allergies"], i, i+1)
+		before["allergies"][0] = "status recorded"
+		slices.Sort(before["allergies"])
+	}
+	for _, k := range []string{"allergies", "medications", "problems", "alerts", "immunizations", "procedures", "devices",
+		"advanceDirectives", "orders", "diet", "labs", "bloodGroup", "pregnancy", "contacts"} {
+		if !slices.Equal(before[k], after[k]) {
+			t.Errorf("%s:\n made from %q\n read back %q", k, before[k], after[k])
+		}
+	}
+}
+
+// chartSections is each section of pat-000001's chart --json as its
+// status and its rows' names, sorted.
+func chartSections(t *testing.T, env map[string]string, data string) map[string][]string {
+	t.Helper()
+	stdout, stderr, code := runCLI(t, env, "chart", "--data", data, "--patient", "pat-000001", "--json")
+	if code != 0 {
+		t.Fatalf("chart: exit %d: %s", code, stderr)
+	}
+	var c map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(stdout), &c); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for k, raw := range c {
+		var s struct {
+			Status string
+			Items  []map[string]any
+		}
+		if json.Unmarshal(raw, &s) != nil || s.Status == "" {
+			continue
+		}
+		rows := []string{"status " + s.Status}
+		for _, it := range s.Items {
+			var name []string
+			for _, f := range []string{"substance", "name", "vaccine", "text", "medication", "value", "language", "status", "kind"} {
+				if v, ok := it[f].(string); ok && v != "" {
+					name = append(name, f+"="+v)
+				}
+			}
+			rows = append(rows, strings.Join(name, " "))
+		}
+		slices.Sort(rows)
+		out[k] = rows
+	}
+	return out
+}
