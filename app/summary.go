@@ -78,12 +78,20 @@ func (c *cli) summaryCmd(args []string) error {
 		return err
 	}
 	now := c.now()
-	// A journal that cannot be read, or whose entries for the patient
-	// failed verification, would leave out what was done during the
-	// downtime: a summary is not made without it.
+	// A journal that cannot be read whole does not stop a transfer: the
+	// summary is made with the entries that verified, says on its first
+	// lines (and in the Composition's text) that others are not shown, and
+	// the command ends with the journal's error, as print does.
 	d := downtimeFor(ctx, dir, keys, chart.Patient.ID)
-	if d.err != nil {
-		return fmt.Errorf("the summary was not made: %w", d.err)
+	var warnings []string
+	if w := present.BannerWarning(snap, now); w != "" {
+		warnings = append(warnings, w)
+	}
+	switch {
+	case len(d.problems) > 0:
+		warnings = append(warnings, present.JournalProblems(d.problems))
+	case d.err != nil:
+		warnings = append(warnings, present.JournalUnreadable)
 	}
 	var entries []clinical.Entry
 	for _, e := range d.entries {
@@ -91,16 +99,14 @@ func (c *cli) summaryCmd(args []string) error {
 			entries = append(entries, e.Entry)
 		}
 	}
-	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: c.auditActor()})
+	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: c.auditActor(),
+		Warnings: warnings})
 	if err != nil {
 		return fmt.Errorf("the summary could not be made: %w", err)
 	}
 	h := present.PatientHeader(chart.Patient, now)
 	page := ips.Page{Patient: h.Name, Header: h.Lines, Freshness: present.Freshness(snap.Manifest, now), Made: now, By: c.auditActor(),
-		Warnings: []string{present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart)}}
-	if w := present.BannerWarning(snap, now); w != "" {
-		page.Warnings = append([]string{w}, page.Warnings...)
-	}
+		Warnings: append(warnings, present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart))}
 	var pdfBytes bytes.Buffer
 	pages, err := ips.WritePDF(&pdfBytes, sum, page)
 	if err != nil {
@@ -120,6 +126,9 @@ func (c *cli) summaryCmd(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "Wrote the patient summary to %s (%d resources) and its PDF to %s (%d %s), %s; data as of %s.\n",
 		*out, sum.Entries, *pdf, pages, auditPlural(pages, "page", "pages"), encryptedHow(*to, *withPass), present.DateTime(snap.Manifest.AsOf))
+	if d.err != nil {
+		return fmt.Errorf("the summary was written without the downtime entries that could not be read: %w", d.err)
+	}
 	return nil
 }
 

@@ -50,6 +50,10 @@ type Input struct {
 	AsOf    time.Time // the snapshot's data time
 	Now     time.Time // when the summary is made
 	By      string    // who made it (the audit trail's actor)
+	// Warnings are said first, in the Composition's own text and on
+	// paper: a snapshot past its freshness threshold, a journal that could
+	// not be read whole.
+	Warnings []string
 }
 
 // Section is one section of the summary in words, as in the Composition's
@@ -156,7 +160,7 @@ func Build(in Input) (*Summary, error) {
 	sec(secMeds, concat(dr, refs, ar), concat(dl, lines, al), c.Medications.Status, c.Medications.EmptyReason, "medications")
 
 	refs, lines = rows(b, c.Problems.Items, func(p clinical.Problem) (clinical.Source, string) {
-		return p.Source, joinSome("; ", p.Name, since("since", p.Onset))
+		return p.Source, present.JoinSome("; ", p.Name, present.Since("since", p.Onset))
 	})
 	sec(secProblems, refs, lines, c.Problems.Status, c.Problems.EmptyReason, "problems")
 
@@ -169,12 +173,12 @@ func Build(in Input) (*Summary, error) {
 
 	r := &c.RecordSections
 	refs, lines = rows(b, r.AdvanceDirectives.Items, func(d clinical.Directive) (clinical.Source, string) {
-		return d.Source, joinSome("; ", d.Text, since("dated", d.Date))
+		return d.Source, present.JoinSome("; ", d.Text, present.Since("dated", d.Date))
 	})
 	sec(secDirectives, refs, lines, r.AdvanceDirectives.Status, r.AdvanceDirectives.EmptyReason, "advance directives")
 
 	refs, lines = rows(b, r.Immunizations.Items, func(i clinical.Immunization) (clinical.Source, string) {
-		s := joinSome("; ", i.Vaccine, since("on", i.Date))
+		s := present.JoinSome("; ", i.Vaccine, present.Since("on", i.Date))
 		if i.Status != "" && i.Status != "completed" {
 			s += " (" + i.Status + ")"
 		}
@@ -183,21 +187,24 @@ func Build(in Input) (*Summary, error) {
 	sec(secImmunize, refs, lines, r.Immunizations.Status, r.Immunizations.EmptyReason, "immunizations")
 
 	refs, lines = rows(b, r.Procedures.Items, func(p clinical.Procedure) (clinical.Source, string) {
-		return p.Source, joinSome("; ", p.Name, since("on", p.Performed))
+		return p.Source, present.JoinSome("; ", p.Name, present.Since("on", p.Performed))
 	})
 	sec(secProcedures, refs, lines, r.Procedures.Status, r.Procedures.EmptyReason, "procedures")
 
 	refs, lines = rows(b, r.Devices.Items, func(d clinical.Device) (clinical.Source, string) {
 		b.deviceOf(d)
-		return d.Source, joinSome("; ", d.Name, d.Site, since("inserted", d.Inserted))
+		return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since("inserted", d.Inserted))
 	})
 	sec(secDevices, refs, lines, r.Devices.Status, r.Devices.EmptyReason, "devices")
 
+	// Vital signs and results as the chart says them, with their units;
+	// blood group and pregnancy as its record sections do.
 	obs := func(o clinical.Observation) (clinical.Source, string) {
-		return o.Source, joinSome("; ", strings.TrimSpace(o.Name+": "+o.Value+" "+o.Unit), since("on", o.Time))
+		return o.Source, present.ObservationName(o) + ": " + present.Observation(o) + " — " + present.DateTime(o.Time)
 	}
+	fact := func(o clinical.Observation) (clinical.Source, string) { return o.Source, present.ObservationLine(o) }
 	refs, lines = rows(b, c.Labs.Items, obs)
-	br, bl := rows(b, r.BloodGroup.Items, obs)
+	br, bl := rows(b, r.BloodGroup.Items, fact)
 	status := c.Labs.Status
 	if len(br) > 0 {
 		status = clinical.Recorded
@@ -211,14 +218,14 @@ func Build(in Input) (*Summary, error) {
 	}
 	sec(secVitals, append(dr, refs...), append(dl, lines...), c.Vitals.Status, c.Vitals.EmptyReason, "vital signs")
 
-	refs, lines = rows(b, r.Pregnancy.Items, obs)
+	refs, lines = rows(b, r.Pregnancy.Items, fact)
 	sec(secPregnancy, refs, lines, r.Pregnancy.Status, r.Pregnancy.EmptyReason, "pregnancy status")
 
 	refs, lines = rows(b, r.Orders.Items, func(o clinical.Order) (clinical.Source, string) {
-		return o.Source, joinSome("; ", o.Text, o.Priority, since("due", o.Due))
+		return o.Source, present.OrderLine(o)
 	})
 	tr, tl := rows(b, r.Diet.Items, func(d clinical.Diet) (clinical.Source, string) {
-		return d.Source, joinSome("; ", "Diet: "+d.Text, d.Fluids)
+		return d.Source, "Diet: " + present.DietLine(d)
 	})
 	status = r.Orders.Status
 	if len(tr) > 0 {
@@ -227,7 +234,7 @@ func Build(in Input) (*Summary, error) {
 	sec(secPlan, concat(refs, tr), concat(lines, tl), status, "", "orders")
 
 	refs, lines = rows(b, c.Notes.Items, func(n clinical.Note) (clinical.Source, string) {
-		return n.Source, joinSome(" – ", n.Title, since("on", n.Time), n.Author) + ": " + n.Text
+		return n.Source, present.JoinSome(" – ", n.Title, present.Since("on", n.Time), n.Author) + ": " + n.Text
 	})
 	dr, dl, err = b.downtime(in.Entries, clinical.KindNote)
 	if err != nil {
@@ -289,6 +296,7 @@ func composition(c *clinical.Chart, b *builder, secs []builtSection, in Input) (
 		Author:     []r4.Reference{{Display: Generator}},
 		Title:      "Patient summary (transfer during a downtime), data as of " + fhirTime(in.AsOf),
 	}
+	comp.Text = narrative(Section{Lines: append([]string{comp.Title}, in.Warnings...)})
 	var words []Section
 	for _, s := range secs {
 		if len(s.refs) == 0 && !s.required && s.status != clinical.NoneKnown {
@@ -517,7 +525,7 @@ func refPath(ref string) string {
 }
 
 func allergyLine(a clinical.Allergy) string {
-	s := joinSome(" – ", a.Substance, a.Reaction, a.Severity)
+	s := present.JoinSome(" – ", a.Substance, a.Reaction, a.Severity)
 	if a.Criticality == "high" {
 		s += " (high criticality)"
 	}
@@ -533,24 +541,4 @@ func concat(parts ...[]string) []string {
 		out = append(out, p...)
 	}
 	return out
-}
-
-func joinSome(sep string, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
-			keep = append(keep, p)
-		}
-	}
-	return strings.Join(keep, sep)
-}
-
-func since(word string, t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	if u := t.UTC(); u.Hour() == 0 && u.Minute() == 0 && u.Second() == 0 {
-		return word + " " + u.Format("02/01/2006") // a FHIR date, without a time of day
-	}
-	return word + " " + present.DateTime(t)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,27 +17,7 @@ import (
 // does.
 func Validate(t testing.TB, files ...string) (issues []string, ok bool) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("fhirtest: node is not on PATH, so FHIR validation cannot run; install Node.js 20.19 or later (make fhir-server-deps)")
-	}
-	dir, err := serverDir()
-	if err != nil {
-		t.Fatalf("fhirtest: %v", err)
-	}
-	if !installed(dir) {
-		t.Fatalf("fhirtest: the validator's npm packages are not installed in %s: run make fhir-server-deps (npm ci there)", dir)
-	}
-	args := []string{"validate.mjs"}
-	for _, f := range files {
-		abs, err := filepath.Abs(f)
-		if err != nil {
-			t.Fatalf("fhirtest: %v", err)
-		}
-		args = append(args, abs)
-	}
-	cmd := exec.Command(node, args...)
-	cmd.Dir = dir
+	cmd := nodeScript(t, "FHIR validation", "validate.mjs", files)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
