@@ -22,7 +22,7 @@ func summaryWard(t *testing.T) (root string, env map[string]string) {
 	root = t.TempDir()
 	input, data := filepath.Join(root, "input"), filepath.Join(root, "data")
 	now := time.Now().UTC()
-	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 4, Seed: 17, AsOf: now.Add(-time.Hour)}); err != nil {
+	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 6, Seed: 17, AsOf: now.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	env = map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10",
@@ -170,48 +170,79 @@ func TestTheSummaryIsAnIPSDocumentWithTheDowntimeEntriesAndValidatesAsFHIRR4(t *
 	t.Logf("%d validation issues (warnings and information): %v", len(issues), issues)
 }
 
-// TestASummaryReadBackGivesTheSameChart seals the summary Bundle into a new
-// vault and compares the chart it gives with the chart it was made from,
-// section by section, plus the allergy recorded during the downtime.
+// TestASummaryReadBackGivesTheSameChart seals the summary Bundles of a
+// ward's patients into a new vault and compares the chart each gives with
+// the chart it was made from, section by section (status and rows), plus
+// the allergy recorded during the downtime.
 func TestASummaryReadBackGivesTheSameChart(t *testing.T) {
 	root, env := summaryWard(t)
-	data, out := filepath.Join(root, "data"), filepath.Join(root, "transfer.json")
-	if _, stderr, code := runCLI(t, env, "summary", "--data", data, "--patient", "pat-000001", "--out", out); code != 0 {
-		t.Fatalf("summary: exit %d: %s", code, stderr)
+	data, sent := filepath.Join(root, "data"), filepath.Join(root, "sent")
+	patients := []string{"pat-000001", "pat-000002", "pat-000003", "pat-000004", "pat-000005", "pat-000006"}
+	if err := os.Mkdir(sent, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range patients {
+		out := filepath.Join(sent, p+".json")
+		if _, stderr, code := runCLI(t, env, "summary", "--data", data, "--patient", p, "--out", out, "--pdf", filepath.Join(root, p+".pdf")); code != 0 {
+			t.Fatalf("summary %s: exit %d: %s", p, code, stderr)
+		}
+	}
+	// Every patient's Bundle is valid FHIR R4, whatever its sections.
+	files, _ := filepath.Glob(filepath.Join(sent, "*.json"))
+	issues, ok := fhirtest.Validate(t, files...)
+	if !ok {
+		t.Errorf("Medplum's validator refused a Bundle: %q", issues)
 	}
 	fresh := filepath.Join(root, "receiving")
 	for _, args := range [][]string{
 		{"init", "--data", fresh, "--recovery-out", filepath.Join(root, "recovery2.key")},
-		{"snapshot", "--data", fresh, "--from", out, "--all"},
+		{"snapshot", "--data", fresh, "--from", sent, "--all"},
 	} {
 		if _, errOut, code := runCLI(t, env, args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
 	}
-	before, after := chartSections(t, env, data), chartSections(t, env, fresh)
-	// The allergy recorded during the downtime is one more, and makes the
-	// section recorded.
-	i := slices.IndexFunc(after["allergies"], func(r string) bool { return strings.Contains(r, "substance=Latex") })
-	if i < 0 {
-		t.Errorf("the allergy recorded during the downtime is not read back: %q", after["allergies"])
-	} else {
-		after["allergies"] = slices.Delete(after["allergies"], i, i+1)
-		before["allergies"][0] = "status recorded"
-		slices.Sort(before["allergies"])
+	statuses := map[string]int{}
+	for _, p := range patients {
+		before, after := chartSections(t, env, data, p), chartSections(t, env, fresh, p)
+		if p == "pat-000001" {
+			// The allergy recorded during the downtime is one more, and
+			// makes the section recorded.
+			i := slices.IndexFunc(after["allergies"], func(r string) bool { return strings.Contains(r, "substance=Latex") })
+			if i < 0 {
+				t.Errorf("the allergy recorded during the downtime is not read back: %q", after["allergies"])
+			} else {
+				after["allergies"] = slices.Delete(after["allergies"], i, i+1)
+				before["allergies"] = slices.DeleteFunc(before["allergies"], func(r string) bool { return strings.HasPrefix(r, "status ") })
+				before["allergies"] = append(before["allergies"], "status recorded")
+				slices.Sort(before["allergies"])
+			}
+		}
+		for _, k := range []string{"allergies", "medications", "problems", "alerts", "immunizations", "procedures", "devices",
+			"advanceDirectives", "orders", "diet", "labs", "bloodGroup", "pregnancy", "contacts"} {
+			if !slices.Equal(before[k], after[k]) {
+				t.Errorf("%s %s:\n made from %q\n read back %q", p, k, before[k], after[k])
+			}
+			for _, r := range before[k] {
+				if strings.HasPrefix(r, "status ") {
+					statuses[r]++
+				}
+			}
+		}
 	}
-	for _, k := range []string{"allergies", "medications", "problems", "alerts", "immunizations", "procedures", "devices",
-		"advanceDirectives", "orders", "diet", "labs", "bloodGroup", "pregnancy", "contacts"} {
-		if !slices.Equal(before[k], after[k]) {
-			t.Errorf("%s:\n made from %q\n read back %q", k, before[k], after[k])
+	// The ward has each kind of section, so that each is compared.
+	for _, s := range []string{"status recorded", "status none-known", "status none-recorded"} {
+		if statuses[s] == 0 {
+			t.Errorf("no section is %q: %v", s, statuses)
 		}
 	}
 }
 
-// chartSections is each section of pat-000001's chart --json as its
+// chartSections is each section of a patient's chart --json as its
 // status and its rows' names, sorted.
-func chartSections(t *testing.T, env map[string]string, data string) map[string][]string {
+func chartSections(t *testing.T, env map[string]string, data, patient string) map[string][]string {
 	t.Helper()
-	stdout, stderr, code := runCLI(t, env, "chart", "--data", data, "--patient", "pat-000001", "--json")
+	stdout, stderr, code := runCLI(t, env, "chart", "--data", data, "--patient", patient, "--json")
 	if code != 0 {
 		t.Fatalf("chart: exit %d: %s", code, stderr)
 	}
