@@ -121,7 +121,10 @@ func (p *patient) writeRecord() error {
 		if chance(r, 0.5) {
 			d := r4.DocumentReference{Resource: hdr("DocumentReference", "advdoc", 1, 3*time.Hour), Status: "current",
 				Type:    code(sysLOINC, "75320-2", "Advance directive"),
-				Subject: p.ref, Date: stamp(p.admitted.AddDate(-1, 0, 0)), Description: "Living will (scanned, in the paper file)"}
+				Subject: p.ref, Date: stamp(p.admitted.AddDate(-1, 0, 0)), Description: "Living will (scanned, in the paper file)",
+				// R4 asks a DocumentReference for its content (1..*): here
+				// the paper, by its title.
+				Content: []r4.DocumentContent{{Attachment: r4.Attachment{Title: "Living will (paper file)"}}}}
 			put("DocumentReference", d.ID, d)
 		}
 	case x < 0.2:
