@@ -59,10 +59,11 @@ type Input struct {
 // Section is one section of the summary in words, as in the Composition's
 // narrative and on paper.
 type Section struct {
-	Title string
-	Code  string // LOINC
-	Lines []string
-	Empty string // what an empty section says
+	Title   string
+	Code    string // LOINC
+	Lines   []string
+	Empty   string // what an empty section says
+	Warning string // that some of its records could not be read
 }
 
 // Summary is a made summary: the Bundle's JSON and its sections in words.
@@ -128,119 +129,93 @@ func Build(in Input) (*Summary, error) {
 	}
 	b.patient = b.add(pat)
 
+	// What was documented during the downtime, by kind, goes first in its
+	// section: it is newer than anything in the snapshot.
+	dt, err := b.downtime(in.Entries)
+	if err != nil {
+		return nil, err
+	}
 	var secs []builtSection
-	sec := func(s ipsSection, refs []string, lines []string, status clinical.SectionStatus, reason, noun string) {
-		secs = append(secs, builtSection{ipsSection: s, refs: refs, lines: lines, status: status, reason: reason, noun: noun})
+	sec := func(s ipsSection, status clinical.SectionStatus, reason, noun string, unreadable bool, parts ...part) {
+		bs := builtSection{ipsSection: s, status: status, reason: reason, noun: noun, unreadable: unreadable}
+		for _, p := range parts {
+			bs.refs, bs.lines = append(bs.refs, p.refs...), append(bs.lines, p.lines...)
+			if len(p.refs) > 0 {
+				bs.status = clinical.Recorded
+			}
+		}
+		secs = append(secs, bs)
 	}
-	// Allergies: the chart's, then the new ones.
-	refs, lines := rows(b, c.Allergies.Items, func(a clinical.Allergy) (clinical.Source, string) { return a.Source, allergyLine(a) })
-	dr, dl, err := b.downtime(in.Entries, clinical.KindAllergy)
-	if err != nil {
-		return nil, err
-	}
-	sec(secAllergies, append(dr, refs...), append(dl, lines...), c.Allergies.Status, c.Allergies.EmptyReason, "allergies")
+	sec(secAllergies, c.Allergies.Status, c.Allergies.EmptyReason, "allergies", c.Allergies.Unreadable, dt[clinical.KindAllergy],
+		rows(b, c.Allergies.Items, func(a clinical.Allergy) (clinical.Source, string) { return a.Source, allergyLine(a) }))
 
-	refs, lines = rows(b, c.Medications.Items, func(m clinical.Medication) (clinical.Source, string) {
-		b.medicationOf(m)
-		return m.Source, present.MedicationLine(m)
-	})
-	dr, dl, err = b.downtime(in.Entries, clinical.KindMedication)
-	if err != nil {
-		return nil, err
-	}
+	// Medications: the doses given during the downtime, the orders and
+	// reported medications, the doses of the day before the data time.
 	var recent []clinical.Administration
 	for _, a := range c.Administrations.Items {
 		if in.AsOf.IsZero() || !a.Time.Before(in.AsOf.Add(-24*time.Hour)) {
 			recent = append(recent, a)
 		}
 	}
-	ar, al := rows(b, recent, func(a clinical.Administration) (clinical.Source, string) {
-		return a.Source, present.AdministrationLine(a)
-	})
-	sec(secMeds, concat(dr, refs, ar), concat(dl, lines, al), c.Medications.Status, c.Medications.EmptyReason, "medications")
+	sec(secMeds, c.Medications.Status, c.Medications.EmptyReason, "medications", c.Medications.Unreadable, dt[clinical.KindMedication],
+		rows(b, c.Medications.Items, func(m clinical.Medication) (clinical.Source, string) {
+			b.medicationOf(m)
+			return m.Source, present.MedicationLine(m)
+		}),
+		rows(b, recent, func(a clinical.Administration) (clinical.Source, string) {
+			return a.Source, present.AdministrationLine(a)
+		}))
 
-	refs, lines = rows(b, c.Problems.Items, func(p clinical.Problem) (clinical.Source, string) {
-		return p.Source, present.JoinSome("; ", p.Name, present.Since("since", p.Onset))
-	})
-	sec(secProblems, refs, lines, c.Problems.Status, c.Problems.EmptyReason, "problems")
-
-	refs, lines = rows(b, c.Alerts.Items, func(a clinical.Alert) (clinical.Source, string) { return a.Source, a.Text })
-	dr, dl, err = b.downtime(in.Entries, clinical.KindCodeStatus)
-	if err != nil {
-		return nil, err
-	}
-	sec(secAlerts, append(dr, refs...), append(dl, lines...), c.Alerts.Status, c.Alerts.EmptyReason, "alerts")
+	sec(secProblems, c.Problems.Status, c.Problems.EmptyReason, "problems", c.Problems.Unreadable,
+		rows(b, c.Problems.Items, func(p clinical.Problem) (clinical.Source, string) {
+			return p.Source, present.JoinSome("; ", p.Name, present.Since("since", p.Onset))
+		}))
+	sec(secAlerts, c.Alerts.Status, c.Alerts.EmptyReason, "alerts", c.Alerts.Unreadable, dt[clinical.KindCodeStatus],
+		rows(b, c.Alerts.Items, func(a clinical.Alert) (clinical.Source, string) { return a.Source, a.Text }))
 
 	r := &c.RecordSections
-	refs, lines = rows(b, r.AdvanceDirectives.Items, func(d clinical.Directive) (clinical.Source, string) {
-		return d.Source, present.JoinSome("; ", d.Text, present.Since("dated", d.Date))
-	})
-	sec(secDirectives, refs, lines, r.AdvanceDirectives.Status, r.AdvanceDirectives.EmptyReason, "advance directives")
+	sec(secDirectives, r.AdvanceDirectives.Status, r.AdvanceDirectives.EmptyReason, "advance directives", r.AdvanceDirectives.Unreadable,
+		rows(b, r.AdvanceDirectives.Items, func(d clinical.Directive) (clinical.Source, string) {
+			return d.Source, present.JoinSome("; ", d.Text, present.Since("dated", d.Date))
+		}))
+	sec(secImmunize, r.Immunizations.Status, r.Immunizations.EmptyReason, "immunizations", r.Immunizations.Unreadable,
+		rows(b, r.Immunizations.Items, func(i clinical.Immunization) (clinical.Source, string) {
+			s := present.JoinSome("; ", i.Vaccine, present.Since("on", i.Date))
+			if i.Status != "" && i.Status != "completed" {
+				s += " (" + i.Status + ")"
+			}
+			return i.Source, s
+		}))
+	sec(secProcedures, r.Procedures.Status, r.Procedures.EmptyReason, "procedures", r.Procedures.Unreadable,
+		rows(b, r.Procedures.Items, func(p clinical.Procedure) (clinical.Source, string) {
+			return p.Source, present.JoinSome("; ", p.Name, present.Since("on", p.Performed))
+		}))
+	sec(secDevices, r.Devices.Status, r.Devices.EmptyReason, "devices", r.Devices.Unreadable,
+		rows(b, r.Devices.Items, func(d clinical.Device) (clinical.Source, string) {
+			b.deviceOf(d)
+			return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since("inserted", d.Inserted))
+		}))
 
-	refs, lines = rows(b, r.Immunizations.Items, func(i clinical.Immunization) (clinical.Source, string) {
-		s := present.JoinSome("; ", i.Vaccine, present.Since("on", i.Date))
-		if i.Status != "" && i.Status != "completed" {
-			s += " (" + i.Status + ")"
-		}
-		return i.Source, s
-	})
-	sec(secImmunize, refs, lines, r.Immunizations.Status, r.Immunizations.EmptyReason, "immunizations")
-
-	refs, lines = rows(b, r.Procedures.Items, func(p clinical.Procedure) (clinical.Source, string) {
-		return p.Source, present.JoinSome("; ", p.Name, present.Since("on", p.Performed))
-	})
-	sec(secProcedures, refs, lines, r.Procedures.Status, r.Procedures.EmptyReason, "procedures")
-
-	refs, lines = rows(b, r.Devices.Items, func(d clinical.Device) (clinical.Source, string) {
-		b.deviceOf(d)
-		return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since("inserted", d.Inserted))
-	})
-	sec(secDevices, refs, lines, r.Devices.Status, r.Devices.EmptyReason, "devices")
-
-	// Vital signs and results as the chart says them, with their units;
-	// blood group and pregnancy as its record sections do.
+	// Vital signs and results as the chart says them, the newest of each
+	// code, with their units; blood group and pregnancy as its record
+	// sections do.
 	obs := func(o clinical.Observation) (clinical.Source, string) {
 		return o.Source, present.ObservationName(o) + ": " + present.Observation(o) + " — " + present.DateTime(o.Time)
 	}
 	fact := func(o clinical.Observation) (clinical.Source, string) { return o.Source, present.ObservationLine(o) }
-	refs, lines = rows(b, c.Labs.Items, obs)
-	br, bl := rows(b, r.BloodGroup.Items, fact)
-	status := c.Labs.Status
-	if len(br) > 0 {
-		status = clinical.Recorded
-	}
-	sec(secResults, concat(br, refs), concat(bl, lines), status, c.Labs.EmptyReason, "results")
-
-	refs, lines = rows(b, c.Vitals.Items, obs)
-	dr, dl, err = b.downtime(in.Entries, clinical.KindVitals)
-	if err != nil {
-		return nil, err
-	}
-	sec(secVitals, append(dr, refs...), append(dl, lines...), c.Vitals.Status, c.Vitals.EmptyReason, "vital signs")
-
-	refs, lines = rows(b, r.Pregnancy.Items, fact)
-	sec(secPregnancy, refs, lines, r.Pregnancy.Status, r.Pregnancy.EmptyReason, "pregnancy status")
-
-	refs, lines = rows(b, r.Orders.Items, func(o clinical.Order) (clinical.Source, string) {
-		return o.Source, present.OrderLine(o)
-	})
-	tr, tl := rows(b, r.Diet.Items, func(d clinical.Diet) (clinical.Source, string) {
-		return d.Source, "Diet: " + present.DietLine(d)
-	})
-	status = r.Orders.Status
-	if len(tr) > 0 {
-		status = clinical.Recorded
-	}
-	sec(secPlan, concat(refs, tr), concat(lines, tl), status, "", "orders")
-
-	refs, lines = rows(b, c.Notes.Items, func(n clinical.Note) (clinical.Source, string) {
-		return n.Source, present.JoinSome(" – ", n.Title, present.Since("on", n.Time), n.Author) + ": " + n.Text
-	})
-	dr, dl, err = b.downtime(in.Entries, clinical.KindNote)
-	if err != nil {
-		return nil, err
-	}
-	sec(secNotes, append(dr, refs...), append(dl, lines...), c.Notes.Status, "", "notes")
+	sec(secResults, c.Labs.Status, c.Labs.EmptyReason, "results", c.Labs.Unreadable || r.BloodGroup.Unreadable,
+		rows(b, clinical.Latest(r.BloodGroup.Items), fact), rows(b, clinical.Latest(c.Labs.Items), obs))
+	sec(secVitals, c.Vitals.Status, c.Vitals.EmptyReason, "vital signs", c.Vitals.Unreadable, dt[clinical.KindVitals],
+		rows(b, clinical.Latest(c.Vitals.Items), obs))
+	sec(secPregnancy, r.Pregnancy.Status, r.Pregnancy.EmptyReason, "pregnancy status", r.Pregnancy.Unreadable,
+		rows(b, clinical.Latest(r.Pregnancy.Items), fact))
+	sec(secPlan, r.Orders.Status, r.Orders.EmptyReason, "orders", r.Orders.Unreadable || r.Diet.Unreadable,
+		rows(b, r.Orders.Items, func(o clinical.Order) (clinical.Source, string) { return o.Source, present.OrderLine(o) }),
+		rows(b, r.Diet.Items, func(d clinical.Diet) (clinical.Source, string) { return d.Source, "Diet: " + present.DietLine(d) }))
+	sec(secNotes, c.Notes.Status, "", "notes", c.Notes.Unreadable, dt[clinical.KindNote],
+		rows(b, c.Notes.Items, func(n clinical.Note) (clinical.Source, string) {
+			return n.Source, present.JoinSome(" – ", n.Title, present.Since("on", n.Time), n.Author) + ": " + n.Text
+		}))
 
 	// Whom to call: the Patient holds its contacts; RelatedPersons and care
 	// teams go in as they are, in no section of the IPS.
@@ -277,12 +252,16 @@ func Build(in Input) (*Summary, error) {
 
 type builtSection struct {
 	ipsSection
-	refs   []string
-	lines  []string
-	status clinical.SectionStatus
-	reason string
-	noun   string
+	refs       []string
+	lines      []string
+	status     clinical.SectionStatus
+	reason     string
+	noun       string
+	unreadable bool // some of the section's source could not be read
 }
+
+// part is some of a section's resources (fullUrls) and their lines.
+type part struct{ refs, lines []string }
 
 // composition is the document's Composition and its sections in words.
 func composition(c *clinical.Chart, b *builder, secs []builtSection, in Input) (r4.Composition, []Section) {
@@ -299,11 +278,14 @@ func composition(c *clinical.Chart, b *builder, secs []builtSection, in Input) (
 	comp.Text = narrative(Section{Lines: append([]string{comp.Title}, in.Warnings...)})
 	var words []Section
 	for _, s := range secs {
-		if len(s.refs) == 0 && !s.required && s.status != clinical.NoneKnown {
+		if len(s.refs) == 0 && !s.required && s.status != clinical.NoneKnown && !s.unreadable {
 			continue // an optional section with nothing to say is left out
 		}
 		cs := r4.CompositionSection{Title: s.title, Code: concept(loinc, s.code, s.title)}
 		w := Section{Title: s.title, Code: s.code, Lines: s.lines}
+		if s.unreadable {
+			w.Warning = present.UnreadableSection
+		}
 		for _, ref := range s.refs {
 			cs.Entry = append(cs.Entry, r4.Reference{Reference: ref})
 		}
@@ -330,6 +312,9 @@ func composition(c *clinical.Chart, b *builder, secs []builtSection, in Input) (
 func narrative(s Section) *r4.Narrative {
 	var d strings.Builder
 	d.WriteString(xhtml)
+	if s.Warning != "" {
+		d.WriteString("<p><b>" + html.EscapeString(s.Warning) + "</b></p>")
+	}
 	if len(s.Lines) == 0 {
 		d.WriteString("<p>" + html.EscapeString(s.Empty) + "</p>")
 	} else {
@@ -345,15 +330,16 @@ func narrative(s Section) *r4.Narrative {
 
 // rows adds the source of each row and returns their fullUrls and lines;
 // a row whose source the snapshot did not keep is shown, not listed.
-func rows[T any](b *builder, items []T, of func(T) (clinical.Source, string)) (refs, lines []string) {
+func rows[T any](b *builder, items []T, of func(T) (clinical.Source, string)) part {
+	var p part
 	for _, it := range items {
 		src, line := of(it)
 		if u := b.add(src); u != "" {
-			refs = append(refs, u)
-			lines = append(lines, line)
+			p.refs = append(p.refs, u)
+			p.lines = append(p.lines, line)
 		}
 	}
-	return refs, lines
+	return p
 }
 
 // add adds a source resource once and returns its fullUrl ("" without
@@ -454,40 +440,35 @@ func (b *builder) deviceOf(d clinical.Device) {
 		Patient: r4.Reference{Reference: b.patient}})
 }
 
-// downtime adds the resources of the entries of kind, as reconciliation
-// makes them (its Provenance aside), and returns their fullUrls and lines.
-func (b *builder) downtime(entries []clinical.Entry, kind clinical.Kind) (refs, lines []string, err error) {
+// downtime adds the resources of the entries, as reconciliation makes
+// them (its Provenance aside), and returns their fullUrls and lines by
+// the entry's kind. An entry that makes several resources (a set of
+// vital signs) has one line.
+func (b *builder) downtime(entries []clinical.Entry) (map[clinical.Kind]part, error) {
+	out := map[clinical.Kind]part{}
 	for _, e := range entries {
-		if e.Kind != kind {
-			continue
+		switch e.Kind {
+		case clinical.KindAllergy, clinical.KindMedication, clinical.KindCodeStatus, clinical.KindVitals, clinical.KindNote:
+		default:
+			continue // registrations, moves and cancellations are no section of a summary
 		}
 		reqs, err := reconcile.Requests(e, reconcile.Context{Patient: b.patient}, reconcile.Config{})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		line := present.EntrySummary(e) + " (documented during the downtime, " + present.EntryAttribution(e) + ")"
+		p := out[e.Kind]
+		p.lines = append(p.lines, present.EntrySummary(e)+" (documented during the downtime, "+present.EntryAttribution(e)+")")
 		for _, r := range reqs {
 			if r.Method != "POST" || r.Type == "Provenance" {
 				continue
 			}
 			b.urls[r.FullURL] = r.FullURL
 			b.items = append(b.items, item{fullURL: r.FullURL, json: r.Resource})
-			refs = append(refs, r.FullURL)
-			lines = append(lines, line)
-			line = "" // one line per entry
+			p.refs = append(p.refs, r.FullURL)
 		}
+		out[e.Kind] = p
 	}
-	return refs, compactLines(lines), nil
-}
-
-func compactLines(lines []string) []string {
-	out := lines[:0]
-	for _, l := range lines {
-		if l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
+	return out, nil
 }
 
 // patientOf is a Patient made from the chart, for a patient whose source
@@ -533,12 +514,4 @@ func allergyLine(a clinical.Allergy) string {
 		s += " (" + a.VerificationStatus + ")"
 	}
 	return s
-}
-
-func concat(parts ...[]string) []string {
-	var out []string
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
 }

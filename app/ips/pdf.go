@@ -49,6 +49,9 @@ func WritePDF(w io.Writer, s *Summary, p Page) (pages int, err error) {
 	for _, sec := range s.Sections {
 		f.Ln(2)
 		text(sec.Title, 12, true)
+		if sec.Warning != "" {
+			text(sec.Warning, 10, true)
+		}
 		if len(sec.Lines) == 0 {
 			text(sec.Empty, 10, false)
 		}
