@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -61,23 +62,24 @@ func Main(args []string) int {
 type command struct {
 	name string
 	run  func(c *cli, args []string) error
+	subs []string // its subcommands, named in its errors too
 }
 
 func commands() []command {
 	return []command{
-		{"init", (*cli).initCmd},
-		{"snapshot", (*cli).snapshotCmd},
-		{"status", (*cli).statusCmd},
-		{"chart", (*cli).chartCmd},
-		{"record", (*cli).recordCmd},
-		{"journal", (*cli).journalCmd},
-		{"print", (*cli).printCmd},
-		{"summary", (*cli).summaryCmd},
-		{"reconcile", (*cli).reconcileCmd},
-		{"gen", (*cli).genCmd},
-		{"demo", (*cli).demoCmd},
-		{"audit", (*cli).auditCmd},
-		{"kiosk", (*cli).kioskCmd},
+		{"init", (*cli).initCmd, nil},
+		{"snapshot", (*cli).snapshotCmd, nil},
+		{"status", (*cli).statusCmd, nil},
+		{"chart", (*cli).chartCmd, nil},
+		{"record", (*cli).recordCmd, nil},
+		{"journal", (*cli).journalCmd, nil},
+		{"print", (*cli).printCmd, nil},
+		{"summary", (*cli).summaryCmd, nil},
+		{"reconcile", (*cli).reconcileCmd, []string{"decide", "report", "worklist"}},
+		{"gen", (*cli).genCmd, nil},
+		{"demo", (*cli).demoCmd, nil},
+		{"audit", (*cli).auditCmd, []string{"verify", "export"}},
+		{"kiosk", (*cli).kioskCmd, nil},
 	}
 }
 
@@ -103,13 +105,27 @@ func (c *cli) run(args []string) int {
 			if errors.Is(err, flag.ErrHelp) {
 				return ExitOK
 			}
-			fmt.Fprintln(c.stderr, "lifeboat "+name+": "+sentence(err))
+			if len(args) > 1 && slices.Contains(cmd.subs, args[1]) {
+				name += " " + args[1]
+			}
+			c.fail(name, err)
 			return exitStatus(err)
 		}
 	}
-	fmt.Fprintf(c.stderr, "lifeboat: unknown command %q.\n", name)
-	c.usage(c.stderr)
+	c.fail("", fmt.Errorf("unknown command %q (see lifeboat --help)", name))
 	return ExitUsage
+}
+
+// fail says what went wrong, the one way every command does: one line on
+// stderr, "lifeboat COMMAND: Sentence." ("lifeboat reconcile decide: …"
+// for a subcommand, "lifeboat: …" when there is no command). Warnings
+// that do not stop a command begin "Warning: " instead.
+func (c *cli) fail(command string, err error) {
+	prefix := "lifeboat: "
+	if command != "" {
+		prefix = "lifeboat " + command + ": "
+	}
+	fmt.Fprintln(c.stderr, prefix+sentence(err))
 }
 
 func (c *cli) usage(w io.Writer) {

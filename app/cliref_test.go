@@ -33,8 +33,10 @@ func cliReference(t *testing.T) string {
 	b.WriteString("<!-- Made from the commands' own --help by TestCLIReference (app/cliref_test.go);\n")
 	b.WriteString("     do not edit: UPDATE_DOCS=1 go test -tags ci ./app -run TestCLIReference -->\n\n")
 	b.WriteString("One binary, `lifeboat`. The ward passphrase comes from `LIFEBOAT_PASSPHRASE` or is asked\n")
-	b.WriteString("for, never an argument. An error is one sentence on standard error; the exit statuses are\n")
-	b.WriteString("listed in [the IT guide](it.md#exit-statuses).\n\n")
+	b.WriteString("for, never an argument. An error is one line on standard error, `lifeboat COMMAND: Sentence.`\n")
+	b.WriteString("(`lifeboat reconcile decide: …` for a subcommand, `lifeboat: …` for an unknown command), and a\n")
+	b.WriteString("warning that does not stop the command begins `Warning: `; the exit statuses are listed in\n")
+	b.WriteString("[the IT guide](it.md#exit-statuses).\n\n")
 	b.WriteString("```text\n$ lifeboat --help\n" + helpOf(t) + "```\n")
 	for _, tp := range topics {
 		fmt.Fprintf(&b, "\n## lifeboat %s\n\n```text\n%s```\n", tp.name, helpOf(t, strings.Fields(tp.name)...))

@@ -140,7 +140,7 @@ func (c *cli) liveSnapshot(dir, base string, census live.Census, lf *liveFlags) 
 	return live.Run(ctx, p, *lf.every, func(res *live.Result, err error) {
 		if err != nil {
 			if *lf.every != 0 {
-				fmt.Fprintf(c.stderr, "%s  refresh failed, the last good snapshot stays: %s\n", present.DateTime(c.now()), sentence(err))
+				c.fail("snapshot", fmt.Errorf("the refresh of %s failed and the last good snapshot stays: %s", present.DateTime(c.now()), strings.TrimSuffix(strings.TrimSpace(err.Error()), ".")))
 			}
 			return
 		}

@@ -379,7 +379,7 @@ func (c *cli) reportCmd(args []string) error {
 		return err
 	}
 	c.audit(dir, keys, store.AuditExport, "reconciliation report (PDF)")
-	fmt.Fprintln(c.stderr, "The PDF holds the report and the audit trail unencrypted: move it off this kiosk.")
+	fmt.Fprintln(c.stderr, "Warning: the PDF holds the report and the audit trail unencrypted: move it off this kiosk.")
 	if p := check.First(); p != nil {
 		return fmt.Errorf("%w: %s (the report was written; the PDF shows each record's status)", store.ErrAuditAltered, p.Text)
 	}

@@ -61,29 +61,29 @@ type drugClass struct {
 
 // drugClasses is the table.
 var drugClasses = []drugClass{
-	{id: "penicillin", member: "a penicillin", plural: "penicillins",
+	{id: "penicillin", member: tr("a penicillin"), plural: tr("penicillins"),
 		atc: []string{"J01C"},
 		stems: []string{"penicil", "amoxicil", "amoxicl", "coamoxicl", "ampicil", "flucloxacil", "cloxacil",
 			"oxacillin", "piperacil", "temocil", "benzylpenicil", "phenoxymethylpenicil", "mecillinam", "pivmecillinam",
 			"augmentin", "clamoxyl", "tazocin", "tazocil", "floxapen", "staphycid", "penadur", "selexid", "negaban"},
 		cross: []string{"cephalosporin", "carbapenem"}},
-	{id: "cephalosporin", member: "a cephalosporin", plural: "cephalosporins",
+	{id: "cephalosporin", member: tr("a cephalosporin"), plural: tr("cephalosporins"),
 		atc: []string{"J01DB", "J01DC", "J01DD", "J01DE", "J01DI"},
 		// Brands in "kef" are whole stems: "kef" alone is kefir, a food.
 		stems: []string{"cef", "ceph", "keflex", "keforal", "kefzol", "zinnat", "zinacef", "rocephin", "fortum", "glazidim", "maxipime", "zinforo"},
 		cross: []string{"penicillin", "carbapenem"}},
-	{id: "carbapenem", member: "a carbapenem", plural: "carbapenems",
+	{id: "carbapenem", member: tr("a carbapenem"), plural: tr("carbapenems"),
 		atc:      []string{"J01DH"},
 		stems:    []string{"carbapenem", "meronem", "tienam", "invanz"},
 		suffixes: []string{"penem"},
 		cross:    []string{"penicillin", "cephalosporin"}},
-	{id: "sulfonamide", member: "a sulfonamide antibiotic", plural: "sulfonamide antibiotics",
+	{id: "sulfonamide", member: tr("a sulfonamide antibiotic"), plural: tr("sulfonamide antibiotics"),
 		// J01EA (trimethoprim alone) is not a sulfonamide.
 		atc:   []string{"J01EB", "J01EC", "J01ED", "J01EE"},
 		words: []string{"sulfa", "sulpha"},
 		stems: []string{"sulfonamid", "sulphonamid", "sulfamid", "sulfamethox", "sulphamethox", "sulfadiazin",
 			"cotrimoxazol", "bactrim", "eusaprim"}},
-	{id: "nsaid", member: "an NSAID", plural: "NSAIDs",
+	{id: "nsaid", member: tr("an NSAID"), plural: tr("NSAIDs"),
 		// Aspirin is an NSAID also as an antiplatelet (B01AC06, Asaflow).
 		// M01AX, "other" non-steroids, holds glucosamine, chondroitin and
 		// diacerein too: only its NSAIDs are listed (nabumetone, niflumic
@@ -99,7 +99,7 @@ var drugClasses = []drugClass{
 			"apranax", "aleve", "feldene", "mobic", "celebrex", "arcoxia", "taradyl", "dynastat",
 			"spidifen", "ponstan", "biofenac", "antiinflammatoire",
 			"ontstekingsremmer"}},
-	{id: "opioid", member: "an opioid", plural: "opioids",
+	{id: "opioid", member: tr("an opioid"), plural: tr("opioids"),
 		// N07BC (opioid dependence) holds lofexidine, no opioid; R05DA
 		// (cough suppressants from opium) holds noscapine, dextromethorphan
 		// and dimemorfan, none an opioid in the allergy sense: only the
@@ -112,15 +112,15 @@ var drugClasses = []drugClass{
 			"palladone", "piritramid", "dipidolor", "pethidin", "meperidin", "methadon", "metadon", "buprenorph",
 			"temgesic", "transtec", "tapentadol", "palexia", "sufentanil", "remifentanil", "alfentanil", "tilidin",
 			"valtran", "nalbuphin", "targinact", "mscontin"}},
-	{id: "macrolide", member: "a macrolide", plural: "macrolides",
+	{id: "macrolide", member: tr("a macrolide"), plural: tr("macrolides"),
 		atc: []string{"J01FA"},
 		stems: []string{"macrolid", "azithromy", "clarithromy", "erythromy", "roxithromy", "zithromax", "biclar",
 			"rulid", "erythrocin"}},
-	{id: "fluoroquinolone", member: "a fluoroquinolone", plural: "fluoroquinolones",
+	{id: "fluoroquinolone", member: tr("a fluoroquinolone"), plural: tr("fluoroquinolones"),
 		atc:      []string{"J01MA"},
 		stems:    []string{"fluoroquinolon", "fluorochinolon", "quinolon", "chinolon", "ciproxin", "tavanic", "avelox"},
 		suffixes: []string{"floxacin", "floxacine", "floxacino"}},
-	{id: "contrast", member: "an iodinated contrast medium", plural: "iodinated contrast media",
+	{id: "contrast", member: tr("an iodinated contrast medium"), plural: tr("iodinated contrast media"),
 		atc: []string{"V08A"},
 		// An allergy to iodine (povidone-iodine, shellfish) is not read as
 		// one to contrast media: that link is a myth (see the docs).
@@ -128,9 +128,9 @@ var drugClasses = []drugClass{
 		stems: []string{"contrastmiddel", "contrastvloeistof", "contraststof", "produitdecontraste", "iohexol",
 			"iopamidol", "iodixanol", "iomeprol", "iopromid", "ioversol", "iobitridol", "omnipaque", "visipaque",
 			"iomeron", "ultravist", "optiray", "xenetix", "iopamiro"}},
-	{id: "latex", member: "latex", plural: "latex",
+	{id: "latex", member: tr("latex"), plural: tr("latex"),
 		words: []string{"latex"}},
-	{id: "heparin", member: "a heparin", plural: "heparins",
+	{id: "heparin", member: tr("a heparin"), plural: tr("heparins"),
 		atc: []string{"B01AB"},
 		stems: []string{"heparin", "enoxaparin", "nadroparin", "dalteparin", "tinzaparin", "clexane",
 			"fraxiparin", "fraxodi", "fragmin", "innohep", "lovenox"}},
@@ -310,23 +310,25 @@ func (a allergyFact) anaphylaxis() bool {
 
 // risk says why the allergy is a hard stop: "high criticality",
 // "anaphylaxis" or both.
-func (a allergyFact) risk() string {
-	var r []string
-	if a.Criticality == "high" {
-		r = append(r, "high criticality")
+func (a allergyFact) risk() Message {
+	high, ana := a.Criticality == "high", a.anaphylaxis()
+	switch {
+	case high && ana:
+		return msg("high criticality, anaphylaxis")
+	case high:
+		return msg("high criticality")
+	case ana:
+		return msg("anaphylaxis")
 	}
-	if a.anaphylaxis() {
-		r = append(r, "anaphylaxis")
-	}
-	return strings.Join(r, ", ")
+	return msg("")
 }
 
 // allergyClassMatch says whether a medication (its name and codes) matches
 // an allergy, at which level, and why, in one phrase without the patient:
 // "amoxicillin is a penicillin". Level 0 is no match.
-func allergyClassMatch(a allergyFact, medName string, medCodes []string) (level int, why string) {
+func allergyClassMatch(a allergyFact, medName string, medCodes []string) (level int, why Message) {
 	if allergyMatches(a.Substance, medName) {
-		return matchSame, "the medication's name matches it"
+		return matchSame, msg("the medication's name matches it")
 	}
 	if a.Code != "" && slices.ContainsFunc(medCodes, func(c string) bool {
 		_, code, found := strings.Cut(c, "|")
@@ -335,7 +337,7 @@ func allergyClassMatch(a allergyFact, medName string, medCodes []string) (level 
 		}
 		return code == a.Code
 	}) {
-		return matchSame, "the medication has the allergy's code " + a.Code
+		return matchSame, msg("the medication has the allergy's code %s", a.Code)
 	}
 	codes := a.Codes
 	if a.Code != "" {
@@ -343,22 +345,22 @@ func allergyClassMatch(a allergyFact, medName string, medCodes []string) (level 
 	}
 	allergic := classMatches(a.Substance, codes, false)
 	if len(allergic) == 0 {
-		return 0, ""
+		return 0, Message{}
 	}
 	med := classMatches(medName, medCodes, true)
 	for _, m := range med {
 		for _, al := range allergic {
 			if m.class == al.class {
-				return matchSame, m.by + " is " + m.class.member
+				return matchSame, msg("%s is %s", m.by, msg(m.class.member))
 			}
 		}
 	}
 	for _, m := range med {
 		for _, al := range allergic {
 			if slices.Contains(al.class.cross, m.class.id) {
-				return matchCross, m.by + " is " + m.class.member + ", which can cross-react with " + al.class.plural
+				return matchCross, msg("%s is %s, which can cross-react with %s", m.by, msg(m.class.member), msg(al.class.plural))
 			}
 		}
 	}
-	return 0, ""
+	return 0, Message{}
 }

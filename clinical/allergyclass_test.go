@@ -79,8 +79,8 @@ func TestAllergyClassMatch(t *testing.T) {
 		{allergy: "Penicillin", med: "Keforal 500 mg", level: matchCross},
 		{allergy: "drug allergy", code: "M01A", med: "Unknown brand", medCodes: []string{"M01AE01"}, level: matchSame},
 	} {
-		level, why := allergyClassMatch(allergyFact{Substance: c.allergy, Code: c.code}, c.med, c.medCodes)
-		if level != c.level || !strings.Contains(why, c.why) {
+		level, m := allergyClassMatch(allergyFact{Substance: c.allergy, Code: c.code}, c.med, c.medCodes)
+		if why := m.English(); level != c.level || !strings.Contains(why, c.why) {
 			t.Errorf("allergy %q, medication %q: level %d (%q), want %d (%q)", c.allergy, c.med, level, why, c.level, c.why)
 		}
 	}
@@ -88,7 +88,7 @@ func TestAllergyClassMatch(t *testing.T) {
 
 func TestAnAllergysEveryCodingIsReadForItsClass(t *testing.T) {
 	a := allergyFact{Substance: "Antibiotic", Code: "999999", Codes: []string{"http://snomed.info/sct|999999", "http://www.whocc.no/atc|J01C"}}
-	if level, why := allergyClassMatch(a, "Local product 1 g", []string{"http://www.whocc.no/atc|J01CR02"}); level != matchSame || why != "ATC J01CR02 is a penicillin" {
+	if level, why := allergyClassMatch(a, "Local product 1 g", []string{"http://www.whocc.no/atc|J01CR02"}); level != matchSame || why.English() != "ATC J01CR02 is a penicillin" {
 		t.Fatalf("level %d, %q", level, why)
 	}
 	if level, _ := allergyClassMatch(a, "Local product 1 g", []string{"http://www.whocc.no/atc|J01DD04"}); level != matchCross {
@@ -133,7 +133,7 @@ func TestAllergyWarningsStopAndCross(t *testing.T) {
 		switch {
 		case c.rule == "" && len(ws) != 0:
 			t.Errorf("%s: %v, want no warning", c.med, ws)
-		case c.rule != "" && (len(ws) != 1 || ws[0][0] != c.rule || !strings.Contains(ws[0][1], c.text)):
+		case c.rule != "" && (len(ws) != 1 || ws[0].rule != c.rule || !strings.Contains(ws[0].msg.English(), c.text)):
 			t.Errorf("%s: %v, want %s %q", c.med, ws, c.rule, c.text)
 		}
 	}

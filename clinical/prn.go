@@ -1,7 +1,6 @@
 package clinical
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -278,23 +277,23 @@ func PRNLimitsAt(m Medication, given []GivenDose, at time.Time) PRNLimits {
 	return l
 }
 
-// PRNWarnings are the warnings for one more dose of amount (of unit) at
+// prnWarnings are the warnings for one more dose of amount (of unit) at
 // time at: before the next allowed time, or over the maximum, or the
 // maximum cannot be checked (a dose of unknown amount).
-func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, unit string) [][2]string {
+func prnWarnings(m Medication, given []GivenDose, at time.Time, amount float64, unit string) []finding {
 	l := PRNLimitsAt(m, given, at)
-	var warn [][2]string
+	var warn []finding
 	if !l.NextAllowed.IsZero() && at.Before(l.NextAllowed) {
-		warn = append(warn, [2]string{"prn-interval", fmt.Sprintf("as needed every %s: the last dose was given %s, so the next is allowed from %s",
-			Hours(m.Timing.Interval())+" h", l.Last.Format("02/01 15:04"), l.NextAllowed.Format("02/01 15:04"))})
+		warn = append(warn, finding{"prn-interval", msg("as needed every %s: the last dose was given %s, so the next is allowed from %s",
+			hoursMessage(m.Timing.Interval()), l.Last.Format("02/01 15:04"), l.NextAllowed.Format("02/01 15:04"))})
 	}
 	x := l.Max
 	if x == nil || x.Period() <= 0 {
 		return warn
 	}
-	per := Hours(x.Period()) + " h"
+	per := hoursMessage(x.Period())
 	if x.Doses > 0 && l.InPeriod+1 > x.Doses {
-		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would be dose %d in %s; the order allows at most %d",
+		warn = append(warn, finding{"prn-max", msg("this would be dose %d in %s; the order allows at most %d",
 			l.InPeriod+1, per, x.Doses)})
 	}
 	if x.Amount <= 0 {
@@ -303,21 +302,25 @@ func PRNWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 	add, ok := convertAmount(amount, unit, x.Unit)
 	switch {
 	case !ok || add <= 0:
-		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this dose's amount cannot be counted in %s; the order allows at most %s %s in %s: check the total",
-			x.Unit, num(x.Amount), x.Unit, per)})
+		warn = append(warn, finding{"prn-max", msg("this dose's amount cannot be counted in %s; the order allows at most %s %s in %s: check the total",
+			x.Unit, Number(x.Amount), x.Unit, per)})
 	case l.Amount+add > x.Amount:
-		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("this would make %s %s in %s; the order allows at most %s %s",
-			num(roundAmount(l.Amount+add)), x.Unit, per, num(x.Amount), x.Unit)})
+		warn = append(warn, finding{"prn-max", msg("this would make %s %s in %s; the order allows at most %s %s",
+			Number(roundAmount(l.Amount+add)), x.Unit, per, Number(x.Amount), x.Unit)})
 	case l.Unknown > 0:
-		doses := "1 dose"
+		doses := msg("1 dose")
 		if l.Unknown > 1 {
-			doses = strconv.Itoa(l.Unknown) + " doses"
+			doses = msg("%d doses", l.Unknown)
 		}
-		warn = append(warn, [2]string{"prn-max", fmt.Sprintf("%s of unknown amount in the last %s (%s %s known); the order allows at most %s %s: check the total",
-			doses, per, num(l.Amount), x.Unit, num(x.Amount), x.Unit)})
+		warn = append(warn, finding{"prn-max", msg("%s of unknown amount in the last %s (%s %s known); the order allows at most %s %s: check the total",
+			doses, per, Number(l.Amount), x.Unit, Number(x.Amount), x.Unit)})
 	}
 	return warn
 }
+
+// hoursMessage is a duration in hours ("8 h", "1.5 h"), its number
+// written in the window's language.
+func hoursMessage(d time.Duration) Message { return msg("%s h", Number(d.Hours())) }
 
 // Hours is a duration in hours, as a number ("8", "1.5"): the kiosk
 // says it "8 h" in its language, the review's warnings in English.

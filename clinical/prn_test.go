@@ -55,31 +55,25 @@ func TestPRNWarnings(t *testing.T) {
 		}
 		return out
 	}
-	text := func(w [][2]string) string {
-		var s []string
-		for _, x := range w {
-			s = append(s, x[0]+": "+x[1])
-		}
-		return strings.Join(s, "\n")
-	}
-	if w := PRNWarnings(ibuprofen, given(9, 20), at, 400, "mg"); len(w) != 0 {
+	text := findingsText
+	if w := prnWarnings(ibuprofen, given(9, 20), at, 400, "mg"); len(w) != 0 {
 		t.Errorf("allowed dose warned: %s", text(w))
 	}
-	w := PRNWarnings(ibuprofen, given(0), at, 400, "mg")
+	w := prnWarnings(ibuprofen, given(0), at, 400, "mg")
 	if got := text(w); got != "prn-interval: as needed every 8 h: the last dose was given 06/12 14:00, so the next is allowed from 06/12 22:00" {
 		t.Errorf("dose again at once: %s", got)
 	}
-	w = PRNWarnings(ibuprofen, given(8, 16, 23), at, 400, "mg")
+	w = prnWarnings(ibuprofen, given(8, 16, 23), at, 400, "mg")
 	if got := text(w); got != "prn-max: this would make 1600 mg in 24 h; the order allows at most 1200 mg" {
 		t.Errorf("fourth dose: %s", got)
 	}
 	// A dose 25 h ago is outside the day.
-	if w := PRNWarnings(ibuprofen, given(8, 16, 25), at, 400, "mg"); len(w) != 0 {
+	if w := prnWarnings(ibuprofen, given(8, 16, 25), at, 400, "mg"); len(w) != 0 {
 		t.Errorf("three in 25 h: %s", text(w))
 	}
 	byCount := ibuprofen
 	byCount.MaxDose = &MaxDose{Doses: 2, Hours: 24}
-	if got := text(PRNWarnings(byCount, given(8, 16), at, 0, "")); got != "prn-max: this would be dose 3 in 24 h; the order allows at most 2" {
+	if got := text(prnWarnings(byCount, given(8, 16), at, 0, "")); got != "prn-max: this would be dose 3 in 24 h; the order allows at most 2" {
 		t.Errorf("by count: %s", got)
 	}
 	l := PRNLimitsAt(ibuprofen, given(2, 10), at)
@@ -151,39 +145,33 @@ func TestPRNMaximumCountsEveryDose(t *testing.T) {
 	dose := func(hoursAgo float64, amount float64, unit string) GivenDose {
 		return GivenDose{Time: at.Add(-time.Duration(hoursAgo * float64(time.Hour))), Amount: amount, Unit: unit}
 	}
-	text := func(w [][2]string) string {
-		var s []string
-		for _, x := range w {
-			s = append(s, x[0]+": "+x[1])
-		}
-		return strings.Join(s, "\n")
-	}
+	text := findingsText
 	given := []GivenDose{dose(2, 1, "g"), dose(8, 1000, "mg"), dose(14, 1, "G")}
 	if l := PRNLimitsAt(para, given, at); l.Amount != 3000 || l.Unknown != 0 {
 		t.Errorf("limits %+v", l)
 	}
-	if w := PRNWarnings(para, given, at, 1000, "mg"); len(w) != 0 {
+	if w := prnWarnings(para, given, at, 1000, "mg"); len(w) != 0 {
 		t.Errorf("the fourth gram: %s", text(w))
 	}
-	if got := text(PRNWarnings(para, given, at, 1.5, "g")); got != "prn-max: this would make 4500 mg in 24 h; the order allows at most 4000 mg" {
+	if got := text(prnWarnings(para, given, at, 1.5, "g")); got != "prn-max: this would make 4500 mg in 24 h; the order allows at most 4000 mg" {
 		t.Errorf("a fifth gram: %s", got)
 	}
 	unknown := append(slices.Clone(given), dose(20, 0, ""), dose(22, 2, "tablets"))
 	if l := PRNLimitsAt(para, unknown, at); l.Amount != 3000 || l.Unknown != 2 {
 		t.Errorf("limits with unknown doses %+v", l)
 	}
-	if got := text(PRNWarnings(para, unknown, at, 500, "mg")); got != "prn-max: 2 doses of unknown amount in the last 24 h (3000 mg known); the order allows at most 4000 mg: check the total" {
+	if got := text(prnWarnings(para, unknown, at, 500, "mg")); got != "prn-max: 2 doses of unknown amount in the last 24 h (3000 mg known); the order allows at most 4000 mg: check the total" {
 		t.Errorf("unknown amounts: %s", got)
 	}
-	if got := text(PRNWarnings(para, given[:1], at, 2, "tablets")); got != "prn-max: this dose's amount cannot be counted in mg; the order allows at most 4000 mg in 24 h: check the total" {
+	if got := text(prnWarnings(para, given[:1], at, 2, "tablets")); got != "prn-max: this dose's amount cannot be counted in mg; the order allows at most 4000 mg in 24 h: check the total" {
 		t.Errorf("a dose in tablets: %s", got)
 	}
 	fent := Medication{Name: "Fentanyl", PRN: true, MaxDose: &MaxDose{Amount: 100, Unit: "mcg", Hours: 24}}
-	if got := text(PRNWarnings(fent, []GivenDose{dose(1, 50, "µg"), dose(3, 0.03, "mg")}, at, 25, "ug")); got != "prn-max: this would make 105 mcg in 24 h; the order allows at most 100 mcg" {
+	if got := text(prnWarnings(fent, []GivenDose{dose(1, 50, "µg"), dose(3, 0.03, "mg")}, at, 25, "ug")); got != "prn-max: this would make 105 mcg in 24 h; the order allows at most 100 mcg" {
 		t.Errorf("micrograms: %s", got)
 	}
 	lax := Medication{Name: "Lactulose", PRN: true, MaxDose: &MaxDose{Amount: 0.045, Unit: "l", Hours: 24}}
-	if got := text(PRNWarnings(lax, []GivenDose{dose(1, 30, "ml")}, at, 20, "mL")); got != "prn-max: this would make 0.05 l in 24 h; the order allows at most 0.045 l" {
+	if got := text(prnWarnings(lax, []GivenDose{dose(1, 30, "ml")}, at, 20, "mL")); got != "prn-max: this would make 0.05 l in 24 h; the order allows at most 0.045 l" {
 		t.Errorf("volume: %s", got)
 	}
 }
@@ -241,4 +229,13 @@ func TestPRNGiven(t *testing.T) {
 	if got := PRNGiven(order, c, []Entry{{Kind: KindMedication, Medication: &Administered{Outcome: OutcomeGiven}}}); len(got) != 0 {
 		t.Errorf("an order without an id: %+v", got)
 	}
+}
+
+// findingsText is the findings of a review in English, "rule: text" a line.
+func findingsText(w []finding) string {
+	var s []string
+	for _, x := range w {
+		s = append(s, x.rule+": "+x.msg.English())
+	}
+	return strings.Join(s, "\n")
 }

@@ -40,6 +40,13 @@ type Warning struct {
 	// criticality or with anaphylaxis. Confirming is not enough: the
 	// entry needs a witness and a reason (Administered.Override).
 	Stop bool `json:"stop,omitempty"`
+	// Msg is Text in words the window translates; Text is Msg in English.
+	Msg Message `json:"-"`
+}
+
+// Same says whether two warnings are the same warning of the same entry.
+func (w Warning) Same(o Warning) bool {
+	return w.Entry == o.Entry && w.Rule == o.Rule && w.Text == o.Text && w.Stop == o.Stop && w.Msg.Equal(o.Msg)
 }
 
 // ruleStop is review's rule for a hard stop, reported as an allergy
@@ -116,11 +123,11 @@ func Review[J any, P Journaled[J]](ctx context.Context, ward Charts, history []J
 			return nil, &EntryError{Index: i, Err: err}
 		}
 		for _, w := range ws {
-			if w[0] == ruleStop {
-				out = append(out, Warning{Entry: i, Rule: "allergy", Text: w[1], Stop: true})
+			if w.rule == ruleStop {
+				out = append(out, Warning{Entry: i, Rule: "allergy", Text: w.msg.English(), Stop: true, Msg: w.msg})
 				continue
 			}
-			out = append(out, Warning{Entry: i, Rule: w[0], Text: w[1]})
+			out = append(out, Warning{Entry: i, Rule: w.rule, Text: w.msg.English(), Msg: w.msg})
 		}
 		known = append(known, journaled{Entry: batch[i]})
 		MarkSuperseded(known)
@@ -128,8 +135,8 @@ func Review[J any, P Journaled[J]](ctx context.Context, ward Charts, history []J
 	return out, nil
 }
 
-// review checks one entry; warnings are (rule, text) pairs.
-func review(ctx context.Context, ward Charts, known []journaled, e *Entry, now time.Time) ([][2]string, error) {
+// review checks one entry and gives its findings.
+func review(ctx context.Context, ward Charts, known []journaled, e *Entry, now time.Time) ([]finding, error) {
 	target := -1
 	for k, p := range known {
 		if e.Supersedes != "" && p.ID == e.Supersedes {
@@ -153,8 +160,8 @@ func review(ctx context.Context, ward Charts, known []journaled, e *Entry, now t
 	if err := e.Validate(now); err != nil {
 		return nil, err
 	}
-	for _, u := range e.Unusual() {
-		warn = append(warn, [2]string{"unusual", u})
+	for _, u := range e.unusual() {
+		warn = append(warn, finding{"unusual", u})
 	}
 	if e.Supersedes != "" {
 		var t Entry
@@ -183,15 +190,15 @@ func review(ctx context.Context, ward Charts, known []journaled, e *Entry, now t
 // checkedAgainst says when the entry could not be checked against a chart:
 // no snapshot, or a patient the snapshot does not have. A chart found
 // gives the entry the version of the patient it was based on.
-func checkedAgainst(ward Charts, chart *Chart, e *Entry, temporary bool) [][2]string {
+func checkedAgainst(ward Charts, chart *Chart, e *Entry, temporary bool) []finding {
 	switch {
 	case chart != nil:
 		addVersion(e, chart.Patient.Source)
 	case temporary || e.Kind == KindRegistration:
 	case ward == nil:
-		return [][2]string{{"snapshot", "no snapshot could be opened, so the chart (allergies, orders, earlier doses) was not checked"}}
+		return []finding{{"snapshot", msg("no snapshot could be opened, so the chart (allergies, orders, earlier doses) was not checked")}}
 	default:
-		return [][2]string{{"patient", "the patient is not in this kiosk's snapshot, so the chart could not be checked"}}
+		return []finding{{"patient", msg("the patient is not in this kiosk's snapshot, so the chart could not be checked")}}
 	}
 	return nil
 }
@@ -199,7 +206,7 @@ func checkedAgainst(ward Charts, chart *Chart, e *Entry, temporary bool) [][2]st
 // orderOf finds the order a dose names, gives the entry its version and,
 // when the dose names no medication, the order's; it warns of an order
 // not active or not in the snapshot.
-func orderOf(ctx context.Context, ward Charts, chart *Chart, e *Entry) (*Medication, [][2]string, error) {
+func orderOf(ctx context.Context, ward Charts, chart *Chart, e *Entry) (*Medication, []finding, error) {
 	if e.Medication == nil || e.Medication.OrderID == "" || ward == nil {
 		return nil, nil, nil
 	}
@@ -213,10 +220,10 @@ func orderOf(ctx context.Context, ward Charts, chart *Chart, e *Entry) (*Medicat
 			e.Medication.Medication = order.Name
 		}
 		if order.Status != "active" {
-			return order, [][2]string{{"order", fmt.Sprintf("the order was %s in the snapshot, not active", orNotStated(order.Status))}}, nil
+			return order, []finding{{"order", msg("the order was %s in the snapshot, not active", orNotStated(order.Status))}}, nil
 		}
 	case chart != nil:
-		return nil, [][2]string{{"order", "the order is not in the snapshot"}}, nil
+		return nil, []finding{{"order", msg("the order is not in the snapshot")}}, nil
 	}
 	return order, nil, nil
 }
@@ -236,8 +243,8 @@ func activeFor(known []journaled, e *Entry) []Entry {
 // patientWarnings are about the patient rather than the entry: a
 // temporary patient registered twice (refused) or never on this kiosk,
 // care before the admission, a patient deceased or discharged.
-func patientWarnings(e *Entry, chart *Chart, known []journaled, active []Entry, temporary bool) ([][2]string, error) {
-	var warn [][2]string
+func patientWarnings(e *Entry, chart *Chart, known []journaled, active []Entry, temporary bool) ([]finding, error) {
+	var warn []finding
 	if e.Kind == KindRegistration {
 		if slices.ContainsFunc(active, func(p Entry) bool { return p.Kind == KindRegistration }) {
 			return nil, invalid("this temporary identifier is already registered; correct that registration instead")
@@ -245,22 +252,22 @@ func patientWarnings(e *Entry, chart *Chart, known []journaled, active []Entry, 
 	} else if temporary && !slices.ContainsFunc(known, func(p journaled) bool {
 		return p.Patient == e.Patient && p.Kind == KindRegistration
 	}) {
-		warn = append(warn, [2]string{"patient", "this temporary patient was not registered on this kiosk"})
+		warn = append(warn, finding{"patient", msg("this temporary patient was not registered on this kiosk")})
 	}
 	if e.Kind == KindCancellation {
 		return warn, nil
 	}
 	if chart != nil && e.Kind != KindRegistration {
 		if a := chart.Patient.Admitted; !a.IsZero() && e.ClinicalTime.Before(a) {
-			warn = append(warn, [2]string{"time", "the clinical time is before the patient's admission"})
+			warn = append(warn, finding{"time", msg("the clinical time is before the patient's admission")})
 		}
 		if chart.Patient.Deceased {
-			warn = append(warn, [2]string{"patient", "the snapshot records this patient as deceased"})
+			warn = append(warn, finding{"patient", msg("the snapshot records this patient as deceased")})
 		}
 	}
 	for _, p := range active {
 		if p.Kind == KindDischarge && p.ClinicalTime.Before(e.ClinicalTime) {
-			warn = append(warn, [2]string{"patient", "the patient was discharged earlier in this journal"})
+			warn = append(warn, finding{"patient", msg("the patient was discharged earlier in this journal")})
 			break
 		}
 	}
@@ -269,19 +276,19 @@ func patientWarnings(e *Entry, chart *Chart, known []journaled, active []Entry, 
 
 // newAllergyWarnings: the allergy is already recorded, or the patient
 // takes a medication it matches.
-func newAllergyWarnings(e *Entry, chart *Chart, active []Entry) [][2]string {
-	var warn [][2]string
+func newAllergyWarnings(e *Entry, chart *Chart, active []Entry) []finding {
+	var warn []finding
 	if matchingAllergy(chart, active, func(substance, _ string) bool {
 		return sameWords(substance, e.Allergy.Substance)
 	}) != "" {
-		warn = append(warn, [2]string{"allergy", "this allergy is already recorded for the patient"})
+		warn = append(warn, finding{"allergy", msg("this allergy is already recorded for the patient")})
 	}
 	if m := currentMedicationMatching(chart, e.Allergy.Substance); m != nil {
-		what := "an active order"
+		what := msg("an active order")
 		if m.Reported() {
-			what = "a reported (home) medication"
+			what = msg("a reported (home) medication")
 		}
-		warn = append(warn, [2]string{"allergy", fmt.Sprintf("the patient has %s, %s, which matches this allergy", what, m.Name)})
+		warn = append(warn, finding{"allergy", msg("the patient has %s, %s, which matches this allergy", what, m.Name)})
 	}
 	return warn
 }
@@ -354,14 +361,14 @@ func CheckSupersession(e *Entry, target Entry, found, already bool) error {
 	return nil
 }
 
-func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entry) [][2]string {
+func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entry) []finding {
 	m := e.Medication
 	if m.Outcome != OutcomeGiven && m.Outcome != OutcomePartial {
 		return nil
 	}
-	var warn [][2]string
+	var warn []finding
 	if m.OrderID == "" {
-		warn = append(warn, [2]string{"order", "this dose has no order, and will be marked \"no order\": check that it was prescribed"})
+		warn = append(warn, finding{"order", msg("this dose has no order, and will be marked \"no order\": check that it was prescribed")})
 	}
 	var codes []string
 	if order != nil {
@@ -380,7 +387,7 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 			continue
 		}
 		if sameDrug(q.OrderID, q.Medication) && sameDose(m.Dose, q.Dose) && near(p.ClinicalTime, e.ClinicalTime) {
-			warn = append(warn, [2]string{"duplicate", "the same dose is already recorded in this journal " + apart(p.ClinicalTime, e.ClinicalTime)})
+			warn = append(warn, finding{"duplicate", msg("the same dose is already recorded in this journal %s", apart(p.ClinicalTime, e.ClinicalTime))})
 			break
 		}
 	}
@@ -388,7 +395,7 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 		for _, a := range chart.Administrations.Items {
 			if a.Status == "completed" && sameDrug(a.OrderID, a.Medication) && near(a.Time, e.ClinicalTime) &&
 				(a.Dose == "" || m.Dose == nil || sameWords(a.Dose, num(m.Dose.Value)+" "+m.Dose.Unit)) {
-				warn = append(warn, [2]string{"duplicate", "the snapshot already records this medication as given " + apart(a.Time, e.ClinicalTime)})
+				warn = append(warn, finding{"duplicate", msg("the snapshot already records this medication as given %s", apart(a.Time, e.ClinicalTime))})
 				break
 			}
 		}
@@ -400,7 +407,7 @@ func medicationWarnings(e *Entry, chart *Chart, order *Medication, active []Entr
 			amount, unit = m.Dose.Value, m.Dose.Unit
 		}
 		others := slices.DeleteFunc(slices.Clone(active), func(p Entry) bool { return p.ID == e.ID }) // this entry apart
-		warn = append(warn, PRNWarnings(*order, PRNGiven(*order, chart, others), e.ClinicalTime, amount, unit)...)
+		warn = append(warn, prnWarnings(*order, PRNGiven(*order, chart, others), e.ClinicalTime, amount, unit)...)
 	}
 	return warn
 }
@@ -457,18 +464,18 @@ func allergyFacts(chart *Chart, active []Entry) []allergyFact {
 // substance or class, a hard stop when that allergy is of high
 // criticality or with anaphylaxis; otherwise one for the first that can
 // cross-react.
-func allergyWarnings(name string, codes []string, allergies []allergyFact) [][2]string {
-	var cross [][2]string
-	var same [][2]string
+func allergyWarnings(name string, codes []string, allergies []allergyFact) []finding {
+	var cross []finding
+	var same []finding
 	for _, a := range allergies {
 		level, why := allergyClassMatch(a, name, codes)
 		switch {
 		case level == matchSame && a.hardStop():
-			return [][2]string{{ruleStop, fmt.Sprintf("hard stop: allergy to %s (%s): %s; a second person must witness the dose and a reason be given", a.Substance, a.risk(), why)}}
+			return []finding{{ruleStop, msg("hard stop: allergy to %s (%s): %s; a second person must witness the dose and a reason be given", a.Substance, a.risk(), why)}}
 		case level == matchSame && same == nil:
-			same = [][2]string{{"allergy", fmt.Sprintf("the patient has an active allergy to %s, which matches this medication: %s", a.Substance, why)}}
+			same = []finding{{"allergy", msg("the patient has an active allergy to %s, which matches this medication: %s", a.Substance, why)}}
 		case level == matchCross && cross == nil:
-			cross = [][2]string{{"allergy", fmt.Sprintf("possible cross-reactivity with the allergy to %s: %s", a.Substance, why)}}
+			cross = []finding{{"allergy", msg("possible cross-reactivity with the allergy to %s: %s", a.Substance, why)}}
 		}
 	}
 	if same != nil {
@@ -490,22 +497,23 @@ func near(a, b time.Time) bool {
 }
 
 // apart says when the earlier one was, relative to this entry's time.
-func apart(earlier, t time.Time) string {
+func apart(earlier, t time.Time) Message {
 	d := t.Sub(earlier).Round(time.Minute)
 	switch {
 	case d > 0:
-		return fmt.Sprintf("%d min before", int(d.Minutes()))
+		return msg("%d min before", int(d.Minutes()))
 	case d < 0:
-		return fmt.Sprintf("%d min after", int(-d.Minutes()))
+		return msg("%d min after", int(-d.Minutes()))
 	}
-	return "at the same time"
+	return msg("at the same time")
 }
 
-func orNotStated(s string) string {
+// orNotStated is an order's status, in the words the window gives it.
+func orNotStated(s string) Message {
 	if s == "" {
-		return "without a status"
+		return msg("without a status")
 	}
-	return s
+	return inContext("order status", s)
 }
 
 // notSubstance are words of an allergy's name that name no substance.

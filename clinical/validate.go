@@ -289,16 +289,16 @@ type vital struct {
 
 func (v *VitalSigns) vitals() []vital {
 	return []vital{
-		{"systolic pressure", "mmHg", v.Systolic, 20, 300, 90, 180},
-		{"diastolic pressure", "mmHg", v.Diastolic, 10, 200, 40, 110},
-		{"heart rate", "/min", v.HeartRate, 0, 300, 40, 130},
-		{"respiratory rate", "/min", v.RespiratoryRate, 0, 100, 8, 30},
-		{"temperature", "°C", v.Temperature, 25, 45, 35, 39},
-		{"SpO2", "%", v.SpO2, 0, 100, 90, 100},
-		{"pain score", "", v.Pain, 0, 10, 0, 10},
-		{"oxygen flow", "L/min", v.O2Flow, 0, 60, 0, 15},
-		{"FiO2", "%", v.FiO2, 21, 100, 21, 60},
-		{"blood glucose", "mmol/L", v.Glucose, 0.5, 50, 4, 11},
+		{tr("systolic pressure"), "mmHg", v.Systolic, 20, 300, 90, 180},
+		{tr("diastolic pressure"), "mmHg", v.Diastolic, 10, 200, 40, 110},
+		{tr("heart rate"), "/min", v.HeartRate, 0, 300, 40, 130},
+		{tr("respiratory rate"), "/min", v.RespiratoryRate, 0, 100, 8, 30},
+		{tr("temperature"), "°C", v.Temperature, 25, 45, 35, 39},
+		{tr("SpO2"), "%", v.SpO2, 0, 100, 90, 100},
+		{tr("pain score"), "", v.Pain, 0, 10, 0, 10},
+		{tr("oxygen flow"), "L/min", v.O2Flow, 0, 60, 0, 15},
+		{tr("FiO2"), "%", v.FiO2, 21, 100, 21, 60},
+		{tr("blood glucose"), "mmol/L", v.Glucose, 0.5, 50, 4, 11},
 	}
 }
 
@@ -409,10 +409,19 @@ func parsePartialDate(s string) (time.Time, error) {
 // Unusual lists the values of an entry that are possible but unusual
 // enough to ask "are you sure?": one sentence each.
 func (e *Entry) Unusual() []string {
+	var out []string
+	for _, m := range e.unusual() {
+		out = append(out, m.English())
+	}
+	return out
+}
+
+// unusual is Unusual in words the window translates.
+func (e *Entry) unusual() []Message {
 	if e.Vitals == nil {
 		return nil
 	}
-	var out []string
+	var out []Message
 	for _, s := range e.Vitals.vitals() {
 		if s.value == nil {
 			continue
@@ -420,9 +429,9 @@ func (e *Entry) Unusual() []string {
 		x := *s.value
 		switch {
 		case x > s.unusualHigh:
-			out = append(out, fmt.Sprintf("the %s of %s %s is unusually high (above %s)", s.name, num(x), s.unit, num(s.unusualHigh)))
+			out = append(out, msg("the %s of %s %s is unusually high (above %s)", msg(s.name), Number(x), s.unit, Number(s.unusualHigh)))
 		case x < s.unusualLow:
-			out = append(out, fmt.Sprintf("the %s of %s %s is unusually low (below %s)", s.name, num(x), s.unit, num(s.unusualLow)))
+			out = append(out, msg("the %s of %s %s is unusually low (below %s)", msg(s.name), Number(x), s.unit, Number(s.unusualLow)))
 		}
 	}
 	return out

@@ -27,16 +27,20 @@ cleanup() {
 trap cleanup EXIT
 export DISPLAY=$display
 sleep 1
+# wait_window WHAT: waits for the window of $app (up to 30 s) and puts
+# its id in $win.
+wait_window() {
+	win=
+	for _ in $(seq 60); do
+		win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
+		[ -n "$win" ] && break
+		sleep 0.5
+	done
+	[ -n "$win" ] || { echo "the $1 window did not appear" >&2; exit 1; }
+}
 ./lifeboat demo >/dev/null &
 app=$!
-
-# Wait for the window.
-for _ in $(seq 60); do
-	win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
-	[ -n "$win" ] && break
-	sleep 0.5
-done
-[ -n "$win" ] || { echo "the demo window did not appear" >&2; exit 1; }
+wait_window demo
 xdotool windowmove "$win" 0 0 windowsize "$win" 1280 860
 sleep 2
 # The window is sized again before each picture: Fyne may resize it to
@@ -65,7 +69,7 @@ shot demo-chart
 
 # Record a vital-signs set from the keyboard: the form opens on blood
 # pressure; Enter saves, and the entry shows first in the chart.
-xdotool mousemove 565 267 click 1
+xdotool mousemove 680 268 click 1
 sleep 1
 shot demo-form
 xdotool type --delay 20 '128/76'
@@ -139,44 +143,39 @@ Xvfb "$display2" -screen 0 1366x768x24 >/dev/null 2>&1 &
 xvfb2=$!
 export DISPLAY=$display2
 sleep 1
-./lifeboat kiosk --data "$scenes/data" >/dev/null 2>&1 &
-app=$!
-win=
-for _ in $(seq 60); do
-	win=$(xdotool search --name 'Lifeboat' 2>/dev/null | head -1 || true)
-	[ -n "$win" ] && break
-	sleep 0.5
-done
-[ -n "$win" ] || { echo "the kiosk window did not appear" >&2; exit 1; }
+# kiosk_at_102A [FLAGS]: the kiosk (again) on the scene ward with FLAGS,
+# unlocked by user $nurse, on bed 102-A (DNR 2, NEWS2 14) found by its
+# number; the search is then emptied, so that the census shows every row
+# beside the chart.
+kiosk_at_102A() {
+	if [ -n "$app" ]; then
+		kill $app 2>/dev/null || true
+		wait $app 2>/dev/null || true
+	fi
+	./lifeboat kiosk --data "$scenes/data" "$@" >/dev/null 2>&1 &
+	app=$!
+	wait_window kiosk
+	xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
+	sleep 2
+	xdotool type --delay 20 'scene-passphrase'
+	xdotool key Tab
+	xdotool type --delay 20 "$nurse"
+	xdotool key Return
+	sleep 3
+	xdotool type --delay 20 '102-A'
+	xdotool key Return
+	sleep 2
+	xdotool key --delay 50 --repeat 6 BackSpace
+	sleep 1
+}
 scene() {
 	xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
 	sleep 1
 	import -window root "$out/$1.png"
 	echo "$out/$1.png"
 }
-xdotool windowmove "$win" 0 0 windowsize "$win" 1366 768
-sleep 2
-xdotool type --delay 20 'scene-passphrase'
-xdotool key Tab
-xdotool type --delay 20 'RN Peeters'
-xdotool key Return
-sleep 3
-# Bed 102-A (DNR 2, NEWS2 14) by its number; the search is then emptied,
-# so that the census shows every row beside the chart, and the divider is
-# dragged to the right so that each row has room for the whole name.
-xdotool type --delay 20 '102-A'
-xdotool key Return
-sleep 2
-xdotool key --delay 50 --repeat 6 BackSpace
-sleep 1
-xdotool mousemove 521 407 mousedown 1
-sleep 0.3
-xdotool mousemove 600 407
-sleep 0.3
-xdotool mousemove 660 407
-sleep 0.3
-xdotool mouseup 1
-sleep 1
+nurse='RN Peeters'
+kiosk_at_102A
 scene codestatus-census-chart
 # The Vitals tab (Ctrl+3): NEWS2 14 on the census, the banner and the tab.
 xdotool key ctrl+3
@@ -221,3 +220,21 @@ sleep 0.3
 xdotool type --delay 20 'Dr Claes'
 sleep 0.5
 scene hard-stop
+
+# The same ward in French at 1366x768, then in French with large text
+# (the preference the A+ / A− button keeps): the census and the chart of
+# bed 102-A, for the French nurses' guide.
+nurse='Inf. Peeters'
+kiosk_at_102A --lang fr
+scene census-chart-fr
+mkdir -p "$scenes/prefs/fyne/org.lifeboat.kiosk/window"
+echo '{"largeText": true}' >"$scenes/prefs/fyne/org.lifeboat.kiosk/window/preferences.json"
+kiosk_at_102A --lang fr
+scene census-chart-fr-large
+
+# What the pictures were taken with: the window's words and these scenes
+# (docs/screenshots.sum; a test fails when either changes afterwards).
+if [ "$out" = docs ]; then
+	UPDATE_SCREENSHOTS=1 go test -count=1 ./app/i18n -run '^TestScreenshotsCurrent$' >/dev/null
+	echo docs/screenshots.sum
+fi

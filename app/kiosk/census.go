@@ -70,10 +70,7 @@ func newCensusView(k *Kiosk) *censusView {
 	v.hint.Wrapping = fyne.TextWrapWord // a long hint must not push the chart aside
 	v.hint.Hide()
 	v.search.SetPlaceHolder(i18n.T("Search name, MRN or bed — or scan a wristband"))
-	sample := newCensusRow().(*fyne.Container)
-	v.rowHeight = sample.MinSize().Height
-	sample.Objects[1].Show()
-	v.noteHeight = sample.MinSize().Height
+	v.measureRows()
 	v.list = widget.NewList(
 		func() int { return len(v.shown) },
 		newCensusRow,
@@ -461,8 +458,18 @@ func (v *censusView) filter() {
 	v.showRows()
 }
 
+// measureRows measures a row without and with its second line, in the
+// theme in use (large text makes rows taller, and of two lines).
+func (v *censusView) measureRows() {
+	sample := newCensusRow().(*fyne.Container)
+	v.rowHeight = sample.MinSize().Height
+	sample.Objects[1].Show()
+	v.noteHeight = sample.MinSize().Height
+}
+
 // showRows shows the rows of v.shown and their count.
 func (v *censusView) showRows() {
+	v.measureRows()
 	v.count.SetText(present.CensusCount(len(v.shown), len(v.all), v.show))
 	// Rows with a second line are taller; a list has no way back to the
 	// default height, so rows that were tall get the usual one again.

@@ -796,22 +796,60 @@ type cutKey struct {
 // cutTexts are the texts cutText cut; used on the UI thread only.
 var cutTexts = map[cutKey]string{}
 
+// twoLineRows says whether census rows take two lines: with large text,
+// where a ward screen's census cannot hold a long name beside the code
+// status and the allergy state (French "pas d'allergie connue") on one.
+// The first line has the bed, the whole name and the flags; the second,
+// under the name, the NEWS2 score, the code status, the allergy state and
+// the doses.
+func twoLineRows() bool {
+	return theme.TextSize() > 1.2*theme.DefaultTheme().Size(theme.SizeNameText)
+}
+
 func (l *censusRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
+	two := twoLineRows()
 	for i, o := range objects {
 		m := o.MinSize()
 		if _, cut := censusCuts[i]; cut { // they shrink
 			m.Width = 0
 		}
-		if o.Visible() {
+		if o.Visible() && (!two || i != 1) {
 			s.Width += m.Width
 		}
 		s.Height = max(s.Height, m.Height)
 	}
+	if two {
+		s.Height *= 2
+	}
 	return s
 }
 
+// widthsOnTwoLines shares the width of a two-line row (twoLineRows): the
+// name has the first line but the bed, and the flags what it leaves; the
+// second line holds the cells drawn whole, the NEWS2 cell in whole parts
+// and the next dose if there is room.
+func (l *censusRowLayout) widthsOnTwoLines(objects []fyne.CanvasObject, width float32) rowWidths {
+	w := l.widths(objects, 1e6) // every cell whole
+	first := max(width-w.bed, 0)
+	w.name = min(w.name, first)
+	w.flags = min(w.flags, first-w.name)
+	second := max(width-w.bed-w.code-w.allergy-w.overdue, 0)
+	if w.news > second {
+		news := objects[censusNewsCell].(*widget.Label)
+		w.news = textWidth(wholeParts(l.text(news), second, news.TextStyle), news.TextStyle)
+	}
+	if w.next > second-w.news {
+		w.next = 0
+	}
+	return w
+}
+
 func (l *censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	if twoLineRows() {
+		l.layoutTwoLines(objects, size)
+		return
+	}
 	w := l.widths(objects, size.Width)
 	if size.Width > 0 { // a row not laid out yet is not drawn: nothing to cut
 		l.cutWhereNeeded(objects, w)
@@ -831,4 +869,25 @@ func (l *censusRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	place(4, size.Width-w.next, w.next)
 	place(3, size.Width-w.next-w.overdue, w.overdue)
 	place(2, size.Width-w.next-w.overdue-w.flags, w.flags)
+}
+
+// layoutTwoLines lays a row out on two lines (twoLineRows).
+func (l *censusRowLayout) layoutTwoLines(objects []fyne.CanvasObject, size fyne.Size) {
+	w := l.widthsOnTwoLines(objects, size.Width)
+	if size.Width > 0 {
+		l.cutWhereNeeded(objects, w)
+	}
+	line := size.Height / 2
+	place := func(i int, x, y, width float32) {
+		objects[i].Move(fyne.NewPos(x, y))
+		objects[i].Resize(fyne.NewSize(width, line))
+	}
+	place(0, 0, 0, w.bed)
+	place(1, w.bed, 0, w.name)
+	place(2, size.Width-w.flags, 0, w.flags)
+	place(censusNewsCell, w.bed, line, w.news)
+	place(censusCodeCell, w.bed+w.news, line, w.code)
+	place(censusAllergyCell, w.bed+w.news+w.code, line, w.allergy)
+	place(4, size.Width-w.next, line, w.next)
+	place(3, size.Width-w.next-w.overdue, line, w.overdue)
 }

@@ -166,9 +166,9 @@ func (v *chartView) show(c *clinical.Chart) {
 	v.body = container.NewStack(v.sectionsView)
 	keys := widget.NewLabel(i18n.T(present.ChartTabKeys))
 	keys.TextStyle.Italic = true
-	keys.Truncation = fyne.TextTruncateEllipsis
+	keys.Wrapping = fyne.TextWrapWord // whole in French at a ward screen, on two lines
 	keys.SizeName = theme.SizeNameCaptionText
-	v.stack.Objects = []fyne.CanvasObject{container.NewBorder(container.NewPadded(header), keys, nil, nil, v.body)}
+	v.stack.Objects = []fyne.CanvasObject{container.New(chartLayout{}, container.NewVScroll(container.NewPadded(header)), keys, v.body)}
 	v.stack.Refresh()
 	v.dropStaleFocus()
 	v.resumeForm(c)
@@ -257,6 +257,7 @@ func bannerBox(text string, bg color.Color, danger bool) fyne.CanvasObject {
 func addSection(box *fyne.Container, s present.Section) {
 	h := widget.NewLabel(s.Title)
 	h.TextStyle.Bold = true
+	h.Wrapping = fyne.TextWrapWord // a long title in French must not widen the chart
 	box.Add(h)
 	if s.Warning != "" {
 		w := widget.NewLabel(s.Warning)
@@ -283,4 +284,35 @@ func addSection(box *fyne.Container, s present.Section) {
 		}
 		box.Add(l)
 	}
+}
+
+// chartTabsHeight is the least height the chart's tabs keep under its
+// header on a short screen.
+const chartTabsHeight = 240
+
+// chartLayout lays out a chart: its header (a scroll: the name, the
+// banners and the form buttons) at the top, the keyboard hint at the
+// bottom, the tabs between. The header has its whole height when the
+// window has room for it and chartTabsHeight of tabs; otherwise (French
+// and large text at 1366x768) it keeps what that leaves, at least 55% of
+// the height, and scrolls, the code status banner first. The chart never
+// makes the window taller than the screen.
+type chartLayout struct{}
+
+func (chartLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	header := objects[0].(*container.Scroll)
+	w := max(header.Content.MinSize().Width, objects[1].MinSize().Width, objects[2].MinSize().Width)
+	return fyne.NewSize(w, objects[1].MinSize().Height+chartTabsHeight)
+}
+
+func (chartLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	header, keys, body := objects[0].(*container.Scroll), objects[1], objects[2]
+	keysH := keys.MinSize().Height
+	headerH := min(header.Content.MinSize().Height, max(size.Height*0.55, size.Height-keysH-chartTabsHeight))
+	header.Move(fyne.NewPos(0, 0))
+	header.Resize(fyne.NewSize(size.Width, headerH))
+	body.Move(fyne.NewPos(0, headerH))
+	body.Resize(fyne.NewSize(size.Width, max(size.Height-headerH-keysH, 0)))
+	keys.Move(fyne.NewPos(0, size.Height-keysH))
+	keys.Resize(fyne.NewSize(size.Width, keysH))
 }

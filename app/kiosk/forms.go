@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
@@ -45,6 +46,10 @@ type formState struct {
 	savedLabel      *widget.Label
 }
 
+// formRowWidth is the widest a row of form buttons may be: the chart's
+// share of a 1366 px ward screen, less its padding.
+const formRowWidth = 680
+
 // formRow is the rows of form buttons under the banners of chart c. It also
 // parks a form left for another chart as a draft.
 func (v *chartView) formRow(c *clinical.Chart) fyne.CanvasObject {
@@ -76,14 +81,23 @@ func (v *chartView) formRow(c *clinical.Chart) fyne.CanvasObject {
 			{i18n.T(present.CodeStatusButton), (*entryForm).codeStatus},
 		},
 	} {
-		row := container.NewHBox()
+		// A group's buttons go in rows no wider than formRowWidth, so that
+		// the chart fits beside the census at a ward screen in every
+		// language and with large text.
+		row, width := container.NewHBox(), float32(0)
 		for _, b := range group {
 			button := widget.NewButton(b.label, func() { v.openForm(newEntryForm(v, c, b.make)) })
 			if v.k.journal == nil {
 				button.Disable()
 			}
 			fs.buttons = append(fs.buttons, button)
+			w := button.MinSize().Width + theme.Padding()
+			if len(row.Objects) > 0 && width+w > formRowWidth {
+				rows.Add(row)
+				row, width = container.NewHBox(), 0
+			}
 			row.Add(button)
+			width += w
 		}
 		rows.Add(row)
 	}
@@ -557,7 +571,7 @@ func (f *entryForm) checked(c *check) {
 		f.warnings.Add(head)
 		stop := false
 		for _, w := range c.warnings {
-			text := present.Sentence(w.Text)
+			text := present.Sentence(present.Message(w.Msg))
 			if f.about != nil {
 				text = f.about(w.Entry, text)
 			}
@@ -612,7 +626,7 @@ func (c *check) run(ctx context.Context) {
 		return
 	}
 	c.entries = batch // with the versions they are based on
-	if !slices.ContainsFunc(ws, func(w clinical.Warning) bool { return !slices.Contains(c.accept, w) }) &&
+	if !slices.ContainsFunc(ws, func(w clinical.Warning) bool { return !slices.ContainsFunc(c.accept, w.Same) }) &&
 		len(clinical.Unwitnessed(batch, ws)) == 0 {
 		ws = nil // all confirmed, and every hard stop witnessed
 	}

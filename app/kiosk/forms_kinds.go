@@ -3,10 +3,10 @@ package kiosk
 import (
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/present"
@@ -151,8 +151,8 @@ func (f *entryForm) dose() {
 		name.Disable()
 		// The order's dose and route, unless something else was typed.
 		if amount.Text == "" || amount.Text == prefilled.dose {
-			amount.SetText(order.Dose)
-			prefilled.dose = order.Dose
+			prefilled.dose = i18n.Decimals(order.Dose) // 0,5 mg in Dutch and French
+			amount.SetText(prefilled.dose)
 		}
 		if route.Text == "" || route.Text == prefilled.route {
 			route.SetText(order.Route)
@@ -234,15 +234,19 @@ func parseWhen(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// parseNumber reads a measurement, with a decimal comma or point; empty is
-// "not measured".
+// parseNumber reads a measurement, with a decimal comma or point in any
+// language (i18n.ParseNumber); empty is "not measured". A number that
+// could be read with a thousands separator ("1,000") is refused with a
+// sentence that says so.
 func parseNumber(s, field string) (*float64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || strings.ContainsFunc(s, unicode.IsLetter) { // no "NaN", "Inf" or "1e3"
+	x, err := i18n.ParseNumber(s)
+	switch {
+	case errors.Is(err, i18n.ErrThousands):
+		return nil, errors.New(i18n.F(present.ThousandsNumber, strings.TrimSpace(s)))
+	case err != nil:
 		return nil, errors.New(present.NotANumber(field))
 	}
 	return &x, nil
@@ -275,10 +279,15 @@ func parseDose(s string) (*clinical.Quantity, error) {
 	if i <= 0 {
 		return nil, errors.New(i18n.T(present.DoseFormat))
 	}
-	x, err := parseNumber(s[:i], "dose")
+	x, err := i18n.ParseNumber(s[:i])
+	if errors.Is(err, i18n.ErrThousands) {
+		return nil, errors.New(i18n.F(present.ThousandsNumber, s[:i]))
+	}
+	// A unit begins with a letter or a sign (µg, %): "1 000 mg" is not a
+	// dose of 1 in "000 mg".
 	unit := strings.TrimSpace(s[i:])
-	if err != nil || x == nil || unit == "" {
+	if r, _ := utf8.DecodeRuneInString(unit); err != nil || unit == "" || unicode.IsDigit(r) || strings.ContainsRune(".,'’", r) {
 		return nil, errors.New(i18n.T(present.DoseFormat))
 	}
-	return &clinical.Quantity{Value: *x, Unit: unit}, nil
+	return &clinical.Quantity{Value: x, Unit: unit}, nil
 }

@@ -308,7 +308,7 @@ func TestWithoutAJournalTheFormButtonsAreDisabledWithTheReason(t *testing.T) {
 	if k.chart.forms.open != nil {
 		t.Fatal("a registration opened without a journal")
 	}
-	if !strings.Contains(test.RenderObjectToMarkup(k.chart.content), "the downtime journal could not be read. Use the paper") {
+	if !showsText(k.chart.content, "the downtime journal could not be read. Use the paper") {
 		t.Fatal("the reason is not shown")
 	}
 }

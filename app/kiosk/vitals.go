@@ -3,7 +3,6 @@ package kiosk
 import (
 	"image/color"
 	"math"
-	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -134,9 +133,11 @@ func vitalsContent(c *clinical.Chart, news fyne.CanvasObject, rows []present.Vit
 		bgs = append(bgs, bg)
 	}
 	grid, t := newTabTable(cells, bgs, len(present.VitalColumns)-1)
-	box.Add(grid)
-	// Both ways: with large text the table may be wider than the chart.
-	scroll := container.NewScroll(container.NewPadded(box))
+	// With large text the table may be wider than the chart: it scrolls
+	// sideways on its own, and the NEWS2 line and the headings above it
+	// keep the chart's width (wrapped, never cut at its edge).
+	box.Add(container.NewHScroll(grid))
+	scroll := container.NewVScroll(container.NewPadded(box))
 	t.reflow = scroll.Refresh
 	return scroll
 }
@@ -330,9 +331,9 @@ func extremes(points []present.VitalPoint) (lo, hi float64) {
 // valueLabel prints an axis value, with a decimal when the range is narrow.
 func valueLabel(v, span float64) string {
 	if span < 10 {
-		return strconv.FormatFloat(v, 'f', 1, 64)
+		return i18n.Fixed(v, 1)
 	}
-	return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	return i18n.Fixed(math.Round(v), 0)
 }
 
 func (p *trendPlot) MinSize() fyne.Size {

@@ -49,7 +49,7 @@ func bands(score func(float64) int, lo, hi, step float64) []band {
 // bandText is "≤8: 3 · 9–11: 1 · … · ≥25: 3", the first band open below
 // and the last open above.
 func bandText(bs []band, decimals int) string {
-	num := func(x float64) string { return strconv.FormatFloat(x, 'f', decimals, 64) }
+	num := func(x float64) string { return i18n.Fixed(x, decimals) }
 	parts := make([]string, len(bs))
 	for i, b := range bs {
 		var r string

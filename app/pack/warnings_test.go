@@ -21,7 +21,7 @@ import (
 func inLanguages(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	defer i18n.Set(i18n.English)
-	for _, l := range []i18n.Lang{i18n.English, i18n.Dutch} {
+	for _, l := range i18n.Langs {
 		t.Run(string(l), func(t *testing.T) {
 			i18n.Set(l)
 			f(t)
@@ -175,12 +175,17 @@ func TestTheVitalsChartHasARowPerNEWS2ParameterWithItsBands(t *testing.T) {
 			i18n.T("Systolic (mmHg)"), "≤90: 3 · 91–100: 2 · 101–110: 1 · 111–219: 0 · ≥220: 3",
 			i18n.T("Heart rate (/min)"), "≤40: 3 · 41–50: 1 · 51–90: 0 · 91–110: 1 · 111–130: 2 · ≥131: 3",
 			i18n.T("Consciousness (ACVPU)"), "A: 0 · C, V, P, U: 3",
-			i18n.T("Temperature (°C)"), "≤35.0: 3 · 35.1–36.0: 1 · 36.1–38.0: 0 · 38.1–39.0: 1 · ≥39.1: 2",
+			i18n.T("Temperature (°C)"), "≤" + i18n.Fixed(35, 1) + ": 3 · " + i18n.Fixed(35.1, 1) + "–" + i18n.Fixed(36, 1) + ": 1 · " +
+				i18n.Fixed(36.1, 1) + "–" + i18n.Fixed(38, 1) + ": 0 · " + i18n.Fixed(38.1, 1) + "–" + i18n.Fixed(39, 1) + ": 1 · ≥" + i18n.Fixed(39.1, 1) + ": 2",
 			i18n.T("NEWS2 total"), "0–4: " + present.RiskWords(clinical.RiskLow), "≥7: " + present.RiskWords(clinical.RiskHigh),
 		} {
 			if want = squeeze(paper.Printable(want)); !strings.Contains(chart, want) {
 				t.Errorf("the vitals chart lacks %q:\n%s", want, chart)
 			}
+		}
+		// Belgian usage in Dutch and French: the decimal comma.
+		if sep := map[i18n.Lang]string{i18n.English: "38.1", i18n.Dutch: "38,1", i18n.French: "38,1"}[i18n.Current()]; !strings.Contains(chart, sep) {
+			t.Errorf("%s: the vitals chart lacks %q", i18n.Current(), sep)
 		}
 		// The hours of the MAR, 06 to 18.
 		if !strings.Contains(chart, "06 07 08 09 10 11 12 13 14 15 16 17 18") {

@@ -325,7 +325,7 @@ func administrations(c *clinical.Chart, asOf time.Time) Section {
 // AdministrationLine is "26/11/2026 04:00 · Paracetamol · 1 g · oral · given".
 func AdministrationLine(a clinical.Administration) string {
 	parts := []string{DateTime(a.Time), a.Medication}
-	for _, p := range []string{a.Dose, a.Route} {
+	for _, p := range []string{i18n.Decimals(a.Dose), a.Route} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -113,7 +113,16 @@ const (
 	ChooseOrder        = "Choose the order, or “" + AnotherMedication + "” and write the medication."
 	ChooseOutcome      = "Choose what happened: given, held, refused or partly given."
 	PartialWholeDose   = "For a partly given dose, write the part that went in, not the whole ordered dose."
+	// ThousandsNumber is a number such as "1,000": a decimal in Belgian
+	// usage, a thousand in English usage; it is asked again, never guessed.
+	ThousandsNumber = "“%s” can be read two ways: a comma or point before three digits may separate thousands. Write a thousand as 1000, and a decimal with fewer digits after the comma or in a smaller unit."
 )
+
+// Message is a review's message (a warning) in the language in use, its
+// numbers written as the language writes them; names stay as written.
+func Message(m clinical.Message) string {
+	return m.Render(i18n.T, i18n.Num)
+}
 
 // NotANumber is the sentence for a field that is not a number; it is
 // looked up whole, so that each language can agree its words with the

@@ -334,7 +334,7 @@ func Unit(u string) string {
 
 // Observation is "72 /min" or "120/80 mmHg", with the abnormal flag.
 func Observation(o clinical.Observation) string {
-	s := o.Value
+	s := i18n.Decimals(o.Value)
 	if u := Unit(o.Unit); u != "" {
 		s += " " + u
 	}
@@ -363,7 +363,8 @@ func Range(o clinical.Observation) string {
 	return ""
 }
 
-func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+// trimFloat is a number as the language in use writes it (i18n.Num).
+func trimFloat(f float64) string { return i18n.Num(f) }
 
 // MedicationLine is what a nurse reads of an order.
 func MedicationLine(m clinical.Medication) string {
@@ -392,9 +393,9 @@ func MedicationLine(m clinical.Medication) string {
 func Dosage(m clinical.Medication) string {
 	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
 	if m.Rate == "" || strings.Contains(squash(m.Dosage), squash(m.Rate)) {
-		return m.Dosage
+		return i18n.Decimals(m.Dosage)
 	}
-	return strings.TrimSpace(m.Dosage + i18n.F(" at %s", m.Rate))
+	return i18n.Decimals(strings.TrimSpace(m.Dosage + i18n.F(" at %s", m.Rate)))
 }
 
 // DoseAndRoute is the dose, route and (for an infusion) rate of an
@@ -405,7 +406,7 @@ func DoseAndRoute(m clinical.Medication) string {
 	if m.Rate != "" {
 		s = strings.TrimSpace(s + i18n.F(" at %s", m.Rate))
 	}
-	return s
+	return i18n.Decimals(s)
 }
 
 // OrderStatus is a medication order's FHIR status in words: "on hold",

@@ -1,11 +1,9 @@
 package present
 
 import (
-	"strconv"
 	"time"
 
 	"lifeboat/app/i18n"
-	"lifeboat/clinical"
 )
 
 // PRNLines are what the MAR says of an order as needed besides its last
@@ -49,8 +47,8 @@ func PRNLines(o MAROrder, now time.Time) (lines []string, soon, over bool) {
 }
 
 func amountText(n float64, unit string) string {
-	return strconv.FormatFloat(n, 'f', -1, 64) + " " + unit
+	return i18n.Num(n) + " " + unit
 }
 
 // everyHours is a PRN order's interval or period in hours: "4 h".
-func everyHours(d time.Duration) string { return i18n.F("%s h", clinical.Hours(d)) }
+func everyHours(d time.Duration) string { return i18n.F("%s h", i18n.Num(d.Hours())) }

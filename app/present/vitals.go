@@ -66,7 +66,7 @@ func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 			rows = append(rows, r)
 		}
 		col := slices.IndexFunc(vitalColumnCodes, func(codes []string) bool { return slices.Contains(codes, o.Code) })
-		value := o.Value
+		value := i18n.Decimals(o.Value)
 		if o.Abnormal {
 			value = Observation(clinical.Observation{Value: o.Value, Abnormal: true, Flag: o.Flag})
 		}
