@@ -30,8 +30,8 @@ func (c *cli) summaryCmd(args []string) error {
 	f := c.vaultFlags("summary")
 	patient := f.String("patient", "", "FHIR id or identifier (e.g. MRN)")
 	out := f.String("out", "", "the IPS Bundle to write (FHIR R4 JSON)")
-	pdf := f.String("pdf", "", "the printed copy, a `FILE` (default: beside --out, ending .pdf, or .pdf.age when encrypted)")
-	to := f.String("to", "", "encrypt both files to the receiving hospital's age `RECIPIENT` (age1pq1… or age1…)")
+	pdf := f.String("pdf", "", "its PDF (default: beside --out, .pdf, or .pdf.age encrypted)")
+	to := f.String("to", "", "encrypt both files to the receiving hospital's age recipient (age1pq1… or age1…)")
 	withPass := f.Bool("passphrase", false, "encrypt both files to the passphrase in LIFEBOAT_SUMMARY_PASSPHRASE")
 	dir, err := f.parseVault(args)
 	if err != nil {
