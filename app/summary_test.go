@@ -15,14 +15,14 @@ import (
 	"lifeboat/sync/synthetic"
 )
 
-// summaryWard is a synthetic ward sealed in a vault, with a dose given and
+// summaryWard is a synthetic ward of patients sealed in a vault, with a dose given and
 // a new allergy recorded during the downtime for its first patient.
-func summaryWard(t *testing.T) (root string, env map[string]string) {
+func summaryWard(t *testing.T, patients int) (root string, env map[string]string) {
 	t.Helper()
 	root = t.TempDir()
 	input, data := filepath.Join(root, "input"), filepath.Join(root, "data")
 	now := time.Now().UTC()
-	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: 6, Seed: 17, AsOf: now.Add(-time.Hour)}); err != nil {
+	if _, err := synthetic.WriteNDJSON(input, synthetic.Options{Patients: patients, Seed: 17, AsOf: now.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	env = map[string]string{"LIFEBOAT_PASSPHRASE": "ward 4B passphrase", "LIFEBOAT_SCRYPT_WORK_FACTOR": "10",
@@ -81,7 +81,7 @@ type ipsComposition struct {
 }
 
 func TestTheSummaryIsAnIPSDocumentWithTheDowntimeEntriesAndValidatesAsFHIRR4(t *testing.T) {
-	root, env := summaryWard(t)
+	root, env := summaryWard(t, 6)
 	out := filepath.Join(root, "transfer.json")
 	stdout, stderr, code := runCLI(t, env, "summary", "--data", filepath.Join(root, "data"), "--patient", "pat-000001", "--out", out)
 	if code != 0 {
@@ -175,7 +175,7 @@ func TestTheSummaryIsAnIPSDocumentWithTheDowntimeEntriesAndValidatesAsFHIRR4(t *
 // the chart it was made from, section by section (status and rows), plus
 // the allergy recorded during the downtime.
 func TestASummaryReadBackGivesTheSameChart(t *testing.T) {
-	root, env := summaryWard(t)
+	root, env := summaryWard(t, 6)
 	data, sent := filepath.Join(root, "data"), filepath.Join(root, "sent")
 	patients := []string{"pat-000001", "pat-000002", "pat-000003", "pat-000004", "pat-000005", "pat-000006"}
 	if err := os.Mkdir(sent, 0o700); err != nil {
@@ -278,4 +278,31 @@ func chartSections(t *testing.T, env map[string]string, data, patient string) ma
 		out[k] = rows
 	}
 	return out
+}
+
+// TestAnEncryptedSummaryHoldsNoPlaintextAndLeavesNoneBehind writes a
+// summary encrypted to a recipient, then searches it, its PDF, the data
+// folder and the temporary folder for every name and MRN of the ward.
+func TestAnEncryptedSummaryHoldsNoPlaintextAndLeavesNoneBehind(t *testing.T) {
+	tmp := filepath.Join(t.TempDir(), "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	root, env := summaryWard(t, 30) // enough names to search for
+	secrets := patientSecrets(t, filepath.Join(root, "input", "Patient.ndjson"))
+	sent := filepath.Join(root, "sent")
+	if err := os.Mkdir(sent, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const recipient = "age1se8ep745azuyuuckqctsmrpprvwxtl7ac5jtvfsrepxtnn8rcvrs5n4495" // a test key's
+	_, stderr, code := runCLI(t, env, "summary", "--data", filepath.Join(root, "data"), "--patient", "pat-000001",
+		"--out", filepath.Join(sent, "transfer.json.age"), "--to", recipient)
+	if code != 0 || strings.Contains(stderr, "plaintext") {
+		t.Fatalf("summary: exit %d: %s", code, stderr)
+	}
+	if names, _ := os.ReadDir(sent); len(names) != 2 {
+		t.Fatalf("wrote %v, want the Bundle and the PDF", names)
+	}
+	assertNoPlaintext(t, secrets, sent, filepath.Join(root, "data"), tmp)
 }
