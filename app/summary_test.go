@@ -48,6 +48,27 @@ func summaryWard(t *testing.T, patients int) (root string, env map[string]string
 	return root, env
 }
 
+// assertValidFHIR validates files with Medplum's validator: no error, and
+// no warning but the one it gives for every urn:uuid reference (whose
+// target type it cannot check: "Invalid reference: got "urn:uuid:…",
+// expected …Patient").
+func assertValidFHIR(t *testing.T, files ...string) {
+	t.Helper()
+	issues, ok := fhirtest.Validate(t, files...)
+	urnWarnings := 0
+	for _, i := range issues {
+		if strings.HasPrefix(i, "warning: ") && strings.Contains(i, `Invalid reference: got "urn:uuid:`) {
+			urnWarnings++
+			continue
+		}
+		t.Errorf("validation: %s", i)
+	}
+	if !ok {
+		t.Errorf("Medplum's validator refused a Bundle")
+	}
+	t.Logf("valid FHIR R4: %d files, %d warnings that a urn:uuid reference's type cannot be checked", len(files), urnWarnings)
+}
+
 // ipsBundle is what the tests read of a summary.
 type ipsBundle struct {
 	ResourceType string `json:"resourceType"`
@@ -158,16 +179,7 @@ func TestTheSummaryIsAnIPSDocumentWithTheDowntimeEntriesAndValidatesAsFHIRR4(t *
 		t.Errorf("the downtime resources are not in the Bundle")
 	}
 
-	issues, ok := fhirtest.Validate(t, out)
-	for _, i := range issues {
-		if strings.HasPrefix(i, "error") || strings.HasPrefix(i, "fatal") {
-			t.Errorf("validation: %s", i)
-		}
-	}
-	if !ok {
-		t.Errorf("Medplum's validator refused the Bundle")
-	}
-	t.Logf("%d validation issues (warnings and information): %v", len(issues), issues)
+	assertValidFHIR(t, out)
 }
 
 // TestASummaryReadBackGivesTheSameChart seals the summary Bundles of a
@@ -189,15 +201,7 @@ func TestASummaryReadBackGivesTheSameChart(t *testing.T) {
 	}
 	// Every patient's Bundle is valid FHIR R4, whatever its sections.
 	files, _ := filepath.Glob(filepath.Join(sent, "*.json"))
-	issues, ok := fhirtest.Validate(t, files...)
-	for _, i := range issues {
-		if strings.HasPrefix(i, "error") || strings.HasPrefix(i, "fatal") {
-			t.Errorf("validation: %s", i)
-		}
-	}
-	if !ok {
-		t.Errorf("Medplum's validator refused a Bundle")
-	}
+	assertValidFHIR(t, files...)
 	fresh := filepath.Join(root, "receiving")
 	for _, args := range [][]string{
 		{"init", "--data", fresh, "--recovery-out", filepath.Join(root, "recovery2.key")},
