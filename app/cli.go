@@ -74,6 +74,7 @@ func commands() []command {
 		{"record", (*cli).recordCmd, nil},
 		{"journal", (*cli).journalCmd, nil},
 		{"print", (*cli).printCmd, nil},
+		{"summary", (*cli).summaryCmd, nil},
 		{"reconcile", (*cli).reconcileCmd, []string{"decide", "report", "worklist"}},
 		{"gen", (*cli).genCmd, nil},
 		{"demo", (*cli).demoCmd, nil},

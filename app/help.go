@@ -117,7 +117,8 @@ var valueNames = map[string]string{
 	"recovery-key": "FILE", "as-of": "TIME", "lang": "LANG", "amber": "DURATION", "red": "DURATION",
 	"user": "NAME", "witness": "NAME", "by": "NAME", "reason": "TEXT", "action": "ACTION", "format": "FORMAT",
 	"json": "FILE", "identifier-system": "URI", "temporary-system": "URI", "token-url": "URL",
-	"smart-client-id": "ID", "smart-kid": "ID", "smart-key": "FILE", "scope": "SCOPES",
+	"smart-client-id": "ID", "smart-kid": "ID", "smart-key": "FILE", "scope": "SCOPES", "pdf": "FILE",
+	"to": "RECIPIENT",
 }
 
 // flagValueName is what a flag's value is called in help: none for a

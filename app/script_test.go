@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"github.com/google/uuid"
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -51,12 +53,13 @@ func TestScripts(t *testing.T) {
 			return err == nil, nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":   cmdExits,
-			"corrupt": cmdCorrupt,
-			"fill":    cmdFill,
-			"forge":   cmdForge,
-			"mkfifo":  cmdMkfifo,
-			"mode":    cmdMode,
+			"exits":      cmdExits,
+			"corrupt":    cmdCorrupt,
+			"fill":       cmdFill,
+			"forge":      cmdForge,
+			"mkfifo":     cmdMkfifo,
+			"mode":       cmdMode,
+			"agedecrypt": cmdAgeDecrypt,
 		},
 	})
 }
@@ -137,5 +140,40 @@ func cmdFill(ts *testscript.TestScript, neg bool, args []string) {
 			return t.Format(time.RFC3339)
 		})
 		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(out), 0o600))
+	}
+}
+
+// agedecrypt IDENTITYFILE IN OUT decrypts an age file with the identities
+// of IDENTITYFILE, and agedecrypt -passphrase PASSPHRASE IN OUT with a
+// passphrase, as the age tool does (the same library).
+func cmdAgeDecrypt(ts *testscript.TestScript, neg bool, args []string) {
+	var ids []age.Identity
+	switch {
+	case len(args) == 4 && args[0] == "-passphrase":
+		id, err := age.NewScryptIdentity(args[1])
+		ts.Check(err)
+		ids, args = []age.Identity{id}, args[2:]
+	case len(args) == 3:
+		parsed, err := age.ParseIdentities(strings.NewReader(ts.ReadFile(args[0])))
+		ts.Check(err)
+		ids, args = parsed, args[1:]
+	default:
+		ts.Fatalf("usage: agedecrypt IDENTITYFILE|-passphrase PASSPHRASE IN OUT")
+	}
+	in, err := os.Open(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer in.Close()
+	r, err := age.Decrypt(in, ids...)
+	if err == nil {
+		var b []byte
+		if b, err = io.ReadAll(r); err == nil {
+			ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o600))
+		}
+	}
+	switch {
+	case neg && err == nil:
+		ts.Fatalf("agedecrypt: decrypted, want a failure")
+	case !neg && err != nil:
+		ts.Fatalf("agedecrypt: %v", err)
 	}
 }

@@ -26,7 +26,8 @@ const (
 	AuditLock         = "lock"
 	AuditExport       = "export"
 	AuditViewJournal  = "view-journal"
-	AuditReconcile    = "reconcile" // a reconciliation run pushed entries to the EHR (Details: the counts)
+	AuditReconcile    = "reconcile"        // a reconciliation run pushed entries to the EHR (Details: the counts)
+	AuditSummary      = "transfer-summary" // a patient's transfer summary written (Details: the document, how it was encrypted)
 	// AuditHeadRebuilt is written by the trail itself when audit.head was
 	// missing or damaged; verification reports it for ever after.
 	AuditHeadRebuilt = "audit-head-rebuilt"

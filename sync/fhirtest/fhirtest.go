@@ -153,32 +153,12 @@ const (
 // the server's packages are not installed or it cannot be started.
 func Start(t testing.TB, opts Options, files ...string) *Server {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("fhirtest: node is not on PATH, so the FHIR server tests cannot run; install Node.js 20.19 or later (make fhir-server-deps)")
-	}
-	dir, err := serverDir()
-	if err != nil {
-		t.Fatalf("fhirtest: %v", err)
-	}
-	if !installed(dir) {
-		t.Fatalf("fhirtest: the FHIR server's npm packages are not installed in %s: run make fhir-server-deps (npm ci there)", dir)
-	}
-
-	args := []string{"server.mjs"}
-	for _, f := range files {
-		abs, err := filepath.Abs(f)
-		if err != nil {
-			t.Fatalf("fhirtest: %v", err)
-		}
-		args = append(args, abs)
-	}
-	cmd := exec.Command(node, args...)
-	cmd.Dir = dir
+	cmd := nodeScript(t, "the FHIR server tests", "server.mjs", files)
 	cmd.Env = serverEnv(opts)
 	s := &Server{t: t, cmd: cmd, done: make(chan struct{}), stderr: &syncBuffer{},
 		client: &http.Client{Timeout: 60 * time.Second}}
 	cmd.Stderr = s.stderr
+	var err error
 	if s.stdin, err = cmd.StdinPipe(); err != nil {
 		t.Fatalf("fhirtest: %v", err)
 	}
@@ -416,6 +396,35 @@ func serverDir() (string, error) {
 }
 
 // installed says whether the server's npm packages are all there.
+// nodeScript is the command that runs script of server/ on files (made
+// absolute). It skips the test, saying that what cannot run, when node is
+// not on PATH, and fails it when the npm packages are not installed.
+func nodeScript(t testing.TB, what, script string, files []string) *exec.Cmd {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skipf("fhirtest: node is not on PATH, so %s cannot run; install Node.js 20.19 or later (make fhir-server-deps)", what)
+	}
+	dir, err := serverDir()
+	if err != nil {
+		t.Fatalf("fhirtest: %v", err)
+	}
+	if !installed(dir) {
+		t.Fatalf("fhirtest: the npm packages of %s are not installed in %s: run make fhir-server-deps (npm ci there)", what, dir)
+	}
+	args := []string{script}
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatalf("fhirtest: %v", err)
+		}
+		args = append(args, abs)
+	}
+	cmd := exec.Command(node, args...)
+	cmd.Dir = dir
+	return cmd
+}
+
 func installed(dir string) bool {
 	for _, f := range []string{
 		filepath.Join(dir, "node_modules", ".package-lock.json"), // npm writes it last

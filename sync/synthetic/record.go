@@ -112,6 +112,8 @@ func (p *patient) writeRecord() error {
 			Scope:    codeText("http://terminology.hl7.org/CodeSystem/consentscope", "adr", "Advanced Care Directive", "Advance care directive"),
 			Category: []r4.CodeableConcept{codeText(sysLOINC, "59284-0", "Patient Consent", "Advance directive")},
 			Patient:  p.ref, DateTime: day(p.admitted.AddDate(-1-r.IntN(4), -r.IntN(12), 0)),
+			// R4 asks a Consent for a policy or a policy rule (ppc-1).
+			PolicyRule: r4.CodeableConcept{Text: "The patient's own advance directive"},
 			Provision: &r4.ConsentProvision{Type: "deny", Code: []r4.CodeableConcept{
 				pick(r, []r4.CodeableConcept{{Text: "ICU admission"}, {Text: "Intubation and mechanical ventilation"}, {Text: "Dialysis"}}),
 			}}}
@@ -119,7 +121,10 @@ func (p *patient) writeRecord() error {
 		if chance(r, 0.5) {
 			d := r4.DocumentReference{Resource: hdr("DocumentReference", "advdoc", 1, 3*time.Hour), Status: "current",
 				Type:    code(sysLOINC, "75320-2", "Advance directive"),
-				Subject: p.ref, Date: stamp(p.admitted.AddDate(-1, 0, 0)), Description: "Living will (scanned, in the paper file)"}
+				Subject: p.ref, Date: stamp(p.admitted.AddDate(-1, 0, 0)), Description: "Living will (scanned, in the paper file)",
+				// R4 asks a DocumentReference for its content (1..*): here
+				// the paper, by its title.
+				Content: []r4.DocumentContent{{Attachment: r4.Attachment{Title: "Living will (paper file)"}}}}
 			put("DocumentReference", d.ID, d)
 		}
 	case x < 0.2:

@@ -104,6 +104,13 @@ type Address struct {
 	Country    string `json:"country,omitempty"`
 }
 
+// Narrative is a resource's or a section's human-readable text: status
+// "generated" or "additional", and an XHTML div.
+type Narrative struct {
+	Status string `json:"status,omitempty"`
+	Div    string `json:"div,omitempty"`
+}
+
 // Annotation is a note.
 type Annotation struct {
 	Text string `json:"text,omitempty"`

@@ -32,6 +32,7 @@ type Consent struct {
 	Patient      Reference         `json:"patient,omitzero"`
 	DateTime     string            `json:"dateTime,omitempty"`
 	SourceAttach *Attachment       `json:"sourceAttachment,omitempty"`
+	PolicyRule   CodeableConcept   `json:"policyRule,omitzero"`
 	Provision    *ConsentProvision `json:"provision,omitempty"`
 }
 

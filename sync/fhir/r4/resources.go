@@ -35,9 +35,10 @@ type AllergyReaction struct {
 // transaction and its response.
 type Bundle struct {
 	Resource
-	Type      string        `json:"type,omitempty"`
-	Timestamp string        `json:"timestamp,omitempty"`
-	Entry     []BundleEntry `json:"entry,omitempty"`
+	Identifier *Identifier   `json:"identifier,omitempty"`
+	Type       string        `json:"type,omitempty"`
+	Timestamp  string        `json:"timestamp,omitempty"`
+	Entry      []BundleEntry `json:"entry,omitempty"`
 }
 
 // BundleEntry is one entry of a Bundle. Its resource stays raw JSON, to
@@ -67,15 +68,22 @@ type BundleResponse struct {
 // Composition is a document's table of contents (an IPS's sections).
 type Composition struct {
 	Resource
-	Status  string               `json:"status,omitempty"`
-	Subject Reference            `json:"subject,omitzero"`
-	Date    string               `json:"date,omitempty"`
-	Section []CompositionSection `json:"section,omitempty"`
+	Text       *Narrative           `json:"text,omitempty"`
+	Identifier *Identifier          `json:"identifier,omitempty"`
+	Status     string               `json:"status,omitempty"`
+	Type       CodeableConcept      `json:"type,omitzero"`
+	Subject    Reference            `json:"subject,omitzero"`
+	Date       string               `json:"date,omitempty"`
+	Author     []Reference          `json:"author,omitempty"`
+	Title      string               `json:"title,omitempty"`
+	Section    []CompositionSection `json:"section,omitempty"`
 }
 
 // CompositionSection is a section of a Composition, with its own.
 type CompositionSection struct {
+	Title       string               `json:"title,omitempty"`
 	Code        CodeableConcept      `json:"code,omitzero"`
+	Text        *Narrative           `json:"text,omitempty"`
 	Entry       []Reference          `json:"entry,omitempty"`
 	EmptyReason *CodeableConcept     `json:"emptyReason,omitempty"`
 	Section     []CompositionSection `json:"section,omitempty"`

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"filippo.io/age"
+
+	"lifeboat/app/ips"
+	"lifeboat/app/present"
+	"lifeboat/clinical"
+	"lifeboat/store"
+)
+
+// summaryCmd writes a patient's transfer summary: an IPS document Bundle
+// (FHIR R4 JSON) from the snapshot and the downtime journal, and its
+// printed copy as PDF.
+//
+// Both files are patient data. They are never written into the data
+// folder and never replace a file; in the clear unless the nurse
+// encrypts them to the receiving hospital's age recipient (--to) or to a
+// passphrase (LIFEBOAT_SUMMARY_PASSPHRASE, --passphrase), and the command
+// says which.
+func (c *cli) summaryCmd(args []string) error {
+	f := c.vaultFlags("summary")
+	patient := f.String("patient", "", "FHIR id or identifier (e.g. MRN)")
+	out := f.String("out", "", "the IPS Bundle to write (FHIR R4 JSON)")
+	pdf := f.String("pdf", "", "its PDF (default: beside --out, .pdf, or .pdf.age encrypted)")
+	to := f.String("to", "", "encrypt both files to the receiving hospital's age recipient (age1pq1… or age1…)")
+	withPass := f.Bool("passphrase", false, "encrypt both files to the passphrase in LIFEBOAT_SUMMARY_PASSPHRASE")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *patient == "":
+		return usagef("--patient ID is required")
+	case *out == "":
+		return usagef("--out FILE is required")
+	case *to != "" && *withPass:
+		return usagef("choose --to RECIPIENT or --passphrase, not both")
+	}
+	if *pdf == "" {
+		*pdf = strings.TrimSuffix(strings.TrimSuffix(*out, ".age"), ".json") + ".pdf"
+		if *to != "" || *withPass {
+			*pdf += ".age"
+		}
+	}
+	encrypt, err := c.summaryRecipient(*to, *withPass)
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{*out, *pdf} {
+		if insideFolder(dir, p) {
+			return usagef("--out and --pdf must be outside the data folder: the summary is patient data")
+		}
+		if _, err := os.Lstat(p); err == nil {
+			return usageError{errExists.Error()}
+		}
+	}
+	if *out == *pdf {
+		return usagef("--pdf must differ from --out")
+	}
+
+	ctx := context.Background()
+	keys, snap, err := c.openSnapshot(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	chart, err := snap.Chart(ctx, *patient)
+	if err != nil {
+		return err
+	}
+	now := c.now()
+	// A journal that cannot be read whole does not stop a transfer: the
+	// summary is made with the entries that verified, says on its first
+	// lines (and in the Composition's text) that others are not shown, and
+	// the command ends with the journal's error, as print does.
+	d := downtimeFor(ctx, dir, keys, chart.Patient.ID)
+	var warnings []string
+	if w := present.BannerWarning(snap, now); w != "" {
+		warnings = append(warnings, w)
+	}
+	switch {
+	case len(d.problems) > 0:
+		warnings = append(warnings, present.JournalProblems(d.problems))
+	case d.err != nil:
+		warnings = append(warnings, present.JournalUnreadable)
+	}
+	var entries []clinical.Entry
+	for _, e := range d.entries {
+		if !e.Superseded() {
+			entries = append(entries, e.Entry)
+		}
+	}
+	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: c.auditActor(),
+		Warnings: warnings})
+	if err != nil {
+		return fmt.Errorf("the summary could not be made: %w", err)
+	}
+	h := present.PatientHeader(chart.Patient, now)
+	page := ips.Page{Patient: h.Name, Header: h.Lines, Freshness: present.Freshness(snap.Manifest, now), Made: now, By: c.auditActor(),
+		Warnings: append(warnings, present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart))}
+	var pdfBytes bytes.Buffer
+	pages, err := ips.WritePDF(&pdfBytes, sum, page)
+	if err != nil {
+		return fmt.Errorf("the summary's PDF could not be made: %w", err)
+	}
+	if err := writeNewFile(*out, encrypt(sum.Bundle)); err != nil {
+		return err
+	}
+	if err := writeNewFile(*pdf, encrypt(pdfBytes.Bytes())); err != nil {
+		os.Remove(*out) // the pair is written whole or not at all
+		return err
+	}
+	c.auditDetails(dir, keys, store.AuditSummary, chart.Patient.ID,
+		fmt.Sprintf("document %s, %d resources, PDF %d pages, %s", sum.ID, sum.Entries, pages, encryptedHow(*to, *withPass)))
+	if *to == "" && !*withPass {
+		fmt.Fprintln(c.stderr, "Warning: the summary and its PDF hold patient data in plaintext. Hand them over, then delete them here; --to RECIPIENT or --passphrase encrypts them.")
+	}
+	fmt.Fprintf(c.stdout, "Wrote the patient summary to %s (%d resources) and its PDF to %s (%d %s), %s; data as of %s.\n",
+		*out, sum.Entries, *pdf, pages, auditPlural(pages, "page", "pages"), encryptedHow(*to, *withPass), present.DateTime(snap.Manifest.AsOf))
+	if d.err != nil {
+		return fmt.Errorf("the summary was written without the downtime entries that could not be read: %w", d.err)
+	}
+	return nil
+}
+
+func encryptedHow(to string, withPass bool) string {
+	switch {
+	case to != "":
+		return "encrypted to the recipient given"
+	case withPass:
+		return "encrypted to the passphrase"
+	}
+	return "in plaintext"
+}
+
+// summaryRecipient returns how a file's bytes are written: through age to
+// the recipient or the passphrase, or as they are.
+func (c *cli) summaryRecipient(to string, withPass bool) (func([]byte) func(io.Writer) error, error) {
+	var rs []age.Recipient
+	switch {
+	case to != "":
+		parsed, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(to)))
+		if err != nil || len(parsed) != 1 {
+			return nil, usagef("--to must be one age recipient (age1pq1… or age1…)")
+		}
+		rs = parsed
+	case withPass:
+		p := c.getenv("LIFEBOAT_SUMMARY_PASSPHRASE")
+		if len([]rune(p)) < 12 {
+			return nil, usagef("--passphrase needs LIFEBOAT_SUMMARY_PASSPHRASE set to a passphrase of at least 12 characters, agreed with the receiving hospital")
+		}
+		r, err := age.NewScryptRecipient(p)
+		if err != nil {
+			return nil, err
+		}
+		rs = []age.Recipient{r}
+	}
+	return func(b []byte) func(io.Writer) error {
+		return func(w io.Writer) error {
+			if rs == nil {
+				_, err := w.Write(b)
+				return err
+			}
+			bw := bufio.NewWriter(w)
+			aw, err := age.Encrypt(bw, rs...)
+			if err != nil {
+				return err
+			}
+			if _, err := aw.Write(b); err != nil {
+				return err
+			}
+			if err := aw.Close(); err != nil {
+				return err
+			}
+			return bw.Flush()
+		}
+	}, nil
+}
