@@ -81,6 +81,8 @@ func median(xs []float64) float64 {
 // ms says a time in milliseconds as BENCHMARKS.md does.
 func ms(v float64) string {
 	switch {
+	case v >= 100000:
+		return fmt.Sprintf("%.0f s", v/1000)
 	case v >= 1000:
 		return fmt.Sprintf("%.2f s", v/1000)
 	case v >= 100:
@@ -289,8 +291,12 @@ func main() {
 		}
 		var b strings.Builder
 		t.write(r, &b)
-		fmt.Fprintf(&b, "\nMedians of %d runs, measured on commit `%s` on %s: %s, %s cores, %s; load average %s before, %s after (`%s`).\n",
-			runs(r, t.needs[0]), r.header["commit"], r.header["date"], r.header["cpu"], r.header["cores"], r.header["go"],
+		what := fmt.Sprintf("Medians of %d runs", runs(r, t.needs[0]))
+		if runs(r, t.needs[0]) == 1 {
+			what = "One run"
+		}
+		fmt.Fprintf(&b, "\n%s, measured on commit `%s` on %s: %s, %s cores, %s; load average %s before, %s after (`%s`).\n",
+			what, r.header["commit"], r.header["date"], r.header["cpu"], r.header["cores"], r.header["go"],
 			r.header["load-before"], r.header["load-after"], filepath.ToSlash(r.file))
 		text = text[:i+len(begin)] + b.String() + text[j:]
 		fmt.Printf("report: table %s regenerated from %s\n", t.name, r.file)
