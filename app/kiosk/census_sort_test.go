@@ -67,8 +67,7 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 	if !v.progress.Visible() || !strings.HasPrefix(v.progress.Text, "Reading the medication times") {
 		t.Errorf("progress %q", v.progress.Text)
 	}
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if v.progress.Visible() || v.meds.done != 4 {
 		t.Errorf("after: progress %q, %d read", v.progress.Text, v.meds.done)
 	}
@@ -78,8 +77,7 @@ func TestTheCensusReadsNextDoseAndOverdueInTheBackground(t *testing.T) {
 	if next, _ := v.medsText(censusRowOf(t, v, "p1"), now); next != present.MedsPending {
 		t.Errorf("before the doses are read: %q", next)
 	}
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if next, _ := v.medsText(censusRowOf(t, v, "p1"), now); next == present.MedsPending {
 		t.Errorf("after: %q", next)
 	}
@@ -208,8 +206,7 @@ func TestTheBackgroundReadingStopsWhenTheKioskLocks(t *testing.T) {
 	started.Wait() // on the first chart
 	k.Lock()
 	close(release)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if n := read.Load(); n != 1 {
 		t.Errorf("%d charts read after the kiosk locked, want the one under way only", n)
 	}
@@ -230,8 +227,7 @@ func TestANewRoundAbandonsTheOneUnderWay(t *testing.T) {
 	}
 	v.readMeds(true) // a newer snapshot, or a saved entry: read again
 	close(release)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if n := read.Load(); n != 1 {
 		t.Errorf("the abandoned round read %d charts, want the one under way only", n)
 	}
@@ -327,8 +323,7 @@ func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testin
 	}
 	t.Cleanup(func() { chartForMeds = old })
 	k, clock := tabsKiosk(t)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	v := k.census
 	overdue := func(id string) string {
 		_, o := v.medsText(censusRowOf(t, v, id), *clock)
@@ -356,8 +351,7 @@ func TestTheCensusDosesFollowTheJournalAndTheClockWithoutReadingCharts(t *testin
 	// Bisoprolol was due in 10 min: 45 min on, it is overdue.
 	*clock = clock.Add(45 * time.Minute)
 	v.tick()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if got := overdue("p1"); got != "1 OVERDUE" {
 		t.Errorf("p1 after Bisoprolol's time passed: %q", got)
 	}

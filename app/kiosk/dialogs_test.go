@@ -116,8 +116,7 @@ func TestEveryDialogClosesWithEscape(t *testing.T) {
 					continue
 				}
 				want := open(t, k)
-				k.work.Wait()
-				uitest.Drain()
+				uitest.Settle(k.work.Wait)
 				if got := dialogText(k); !strings.Contains(got, want) {
 					t.Fatalf("%s: the dialog reads %q, want %q", c, got, want)
 				}

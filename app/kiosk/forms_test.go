@@ -90,14 +90,12 @@ func field[T any](t *testing.T, f *entryForm, label string) T {
 
 func enter(k *Kiosk, into interface{ TypedKey(*fyne.KeyEvent) }) {
 	into.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 }
 
 func tapSave(k *Kiosk, b *formButton) {
 	test.Tap(b)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 }
 
 func recorded(t *testing.T, k *Kiosk) []store.JournalEntry {

@@ -95,8 +95,7 @@ func unlockWith(k *Kiosk, pass, user string) {
 	test.Type(k.unlock.passphrase, pass)
 	test.Type(k.unlock.user, user)
 	test.Tap(k.unlock.Button)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 }
 
 func init() { uitest.Hold() }
@@ -220,8 +219,7 @@ func TestEnterWhileUnlockingDoesNotStartASecondUnlock(t *testing.T) {
 	k.unlock.user.OnSubmitted(k.unlock.user.Text)
 	k.unlock.passphrase.OnSubmitted(k.unlock.passphrase.Text)
 	close(h.release)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if n := h.calls.Load(); n != 1 {
 		t.Fatalf("%d unlocks started, want 1", n)
 	}
@@ -239,8 +237,7 @@ func TestAnUnlockThatFinishesAfterLockIsDiscardedAndItsSnapshotClosed(t *testing
 	test.Tap(k.unlock.Button)
 	k.Lock()
 	close(h.release)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if k.Unlocked() || k.census != nil || k.banner != nil {
 		t.Fatal("an unlock started before Lock opened a session after it")
 	}

@@ -128,8 +128,7 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 	wantOnScreen(t, k, "Wachtwoord van de afdeling", "Uw naam of personeelsnummer")
 	test.Type(k.unlock.passphrase, passphrase)
 	test.Tap(k.unlock.Button)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if !k.Unlocked() {
 		t.Fatalf("not unlocked: %q", k.unlock.Message.Text)
 	}
@@ -185,8 +184,7 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 
 	// The printed pack follows too.
 	k.printPack()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 
 	if m := i18n.Missing(); len(m) > 0 {
 		t.Errorf("looked up without a translation:\n%s", strings.Join(m, "\n"))

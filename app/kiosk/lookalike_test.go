@@ -66,8 +66,7 @@ func TestLookAlikeNamesAreFlaggedOnBothRowsAndTheChart(t *testing.T) {
 
 	// "Doe, Jane" registered during downtime looks like "Doe, Janet".
 	temp := registerJane(t, k)
-	k.work.Wait()
-	uitest.Drain() // the look-alikes are found off the UI thread
+	uitest.Settle(k.work.Wait) // the look-alikes are found off the UI thread
 	if got := k.census.similarFlag(censusRowOf(t, k.census, "p5")); got != present.SimilarNameFlag {
 		t.Errorf("p5 after the registration: flag %q", got)
 	}
@@ -113,8 +112,7 @@ func TestLookAlikeNamesAreFoundOffTheUIThread(t *testing.T) {
 		t.Errorf("the previous look-alikes are gone before the new ones come: %v", v.similar)
 	}
 	close(release)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if calls != 1 || v.similar != nil {
 		t.Errorf("%d searches, look-alikes %v; want the new answer (none)", calls, v.similar)
 	}

@@ -31,8 +31,7 @@ func recordDowntimeDose(t *testing.T, k *Kiosk, patient, orderID, name, outcome 
 		t.Fatal(err)
 	}
 	k.census.reload()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	k.openPatient(patient)
 	return e
 }

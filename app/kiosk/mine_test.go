@@ -36,8 +36,7 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 		}
 		test.Tap(k.chart.mine)
 	}
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	k.census.setShow(present.ShowMine)
 	if got := shownIDs(k.census); !slices.Equal(got, []string{"p2", "p4"}) {
 		t.Fatalf("before the lock: %v", got)
@@ -62,8 +61,7 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 	}
 	k.openPatient("p3")
 	test.Tap(k.chart.mine)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	k.Lock()
 
 	// A restart: a new kiosk on the same folder.
@@ -75,8 +73,7 @@ func TestMyPatientsSurviveLockAndUnlockForTheSameUser(t *testing.T) {
 	}
 	k2.openPatient("p4")
 	test.Tap(k2.chart.mine) // taken out
-	k2.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k2.work.Wait)
 	if got := shownIDs(k2.census); !slices.Equal(got, []string{"p2"}) {
 		t.Errorf("after taking p4 out: %v", got)
 	}

@@ -26,14 +26,12 @@ func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
 
 	// From the search field, with no chart open: the census and the ward.
 	k.census.search.TypedShortcut(printShortcut)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	ward := k.lastPrint
 	// With a chart open: that patient's pack.
 	submit(k, "MRN002")
 	k.printPack()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if len(opened) != 2 || opened[0] != ward || opened[1] != k.lastPrint || ward == k.lastPrint {
 		t.Fatalf("opened %v", opened)
 	}
@@ -85,8 +83,7 @@ func TestARegistrationLabelIsPrintedAndAudited(t *testing.T) {
 		t.Fatal("no Print label button after registering")
 	}
 	test.Tap(button)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if len(opened) != 1 || !strings.Contains(filepath.Base(opened[0]), "label") {
 		t.Fatalf("opened %v", opened)
 	}
@@ -143,8 +140,7 @@ func TestThePrintDialogsCloseWithEscapeAndEnter(t *testing.T) {
 	unlockWith(k, passphrase, "RN Peeters")
 	for _, key := range []fyne.KeyName{fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter} {
 		k.census.search.TypedShortcut(printShortcut)
-		k.work.Wait()
-		uitest.Drain()
+		uitest.Settle(k.work.Wait)
 		if got := dialogText(k); !strings.Contains(got, present.OpenItYourself) {
 			t.Fatalf("after Ctrl+P the dialog reads %q", got)
 		}
@@ -156,8 +152,7 @@ func TestThePrintDialogsCloseWithEscapeAndEnter(t *testing.T) {
 	// The pack could not be written: the error closes with Escape too.
 	k.opt.PrintDir = filepath.Join(k.opt.Dir, "config.json", "print") // under a file: cannot be made
 	k.census.search.TypedShortcut(printShortcut)
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if got := dialogText(k); !strings.Contains(got, present.PrintFailed) {
 		t.Fatalf("a failed print shows %q", got)
 	}

@@ -59,8 +59,7 @@ func TestANewerGenerationIsPickedUpInTheBackground(t *testing.T) {
 	clk.advance(time.Minute)
 	sealNewer(t, k.opt.Dir, clk.now())
 	k.tick()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if !strings.Contains(k.banner.text.Text, "generation 2") || len(k.census.snapRows) != 3 {
 		t.Fatalf("banner %q, %d patients", k.banner.text.Text, len(k.census.snapRows))
 	}
@@ -73,8 +72,7 @@ func TestANewerGenerationIsPickedUpInTheBackground(t *testing.T) {
 	clk.advance(time.Minute)
 	sealNewer(t, k.opt.Dir, clk.now())
 	k.tick()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if k.chart.current != nil && k.chart.current.Patient.ID == "p4" {
 		t.Fatal("the chart of a patient who left is still shown as current")
 	}
@@ -88,8 +86,7 @@ func TestAFormBeingFilledInIsNotReplacedByANewerGeneration(t *testing.T) {
 	clk.advance(time.Minute)
 	sealNewer(t, k.opt.Dir, clk.now())
 	k.tick()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if k.chart.forms.open != f || !strings.Contains(k.banner.text.Text, "generation 2") {
 		t.Fatalf("form open=%v banner %q", k.chart.forms.open == f, k.banner.text.Text)
 	}
@@ -142,8 +139,7 @@ func TestANewerGenerationThatIsRefusedIsNamedOnTheBanner(t *testing.T) {
 		t.Fatal(err)
 	}
 	k.tick()
-	k.work.Wait()
-	uitest.Drain()
+	uitest.Settle(k.work.Wait)
 	if !strings.Contains(k.banner.text.Text, "generation 1") || !strings.Contains(k.banner.warning.Text, "generation 2") ||
 		!k.banner.warning.Visible() {
 		t.Fatalf("banner %q, warning %q", k.banner.text.Text, k.banner.warning.Text)

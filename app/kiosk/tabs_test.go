@@ -99,8 +99,7 @@ func tabsKiosk(t *testing.T) (*Kiosk, *time.Time) {
 		t.Fatalf("not unlocked: %q", k.unlock.Message.Text)
 	}
 	for k.census.meds.running { // a round started while the first was handed back
-		k.work.Wait()
-		uitest.Drain()
+		uitest.Settle(k.work.Wait)
 	}
 	return k, clock
 }

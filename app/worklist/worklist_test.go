@@ -110,8 +110,7 @@ func unlockWith(w *Worklist, keyFile, key, user string) {
 	test.Type(v.keyText, key)
 	test.Type(v.user, user)
 	test.Tap(v.Button)
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 }
 
 func unlocked(t *testing.T) (*fixture, *Worklist) {
@@ -251,8 +250,7 @@ func TestSkipNeedsAReasonAndIsJournaled(t *testing.T) {
 	f, w := unlocked(t)
 	d := choose(t, w, f.allergy.ID)
 	test.Tap(d.skip)
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 	if d.message.Text != "Say why it is skipped: type the reason first." {
 		t.Fatalf("message %q", d.message.Text)
 	}
@@ -261,8 +259,7 @@ func TestSkipNeedsAReasonAndIsJournaled(t *testing.T) {
 	}
 	test.Type(d.reason, "recorded by hand in the EHR by the pharmacist")
 	test.Tap(d.skip)
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 	ds := ofKind(decisions(t, f), clinical.KindDecision)
 	if len(ds) != 1 {
 		t.Fatalf("%d decisions, want 1 (message %q)", len(ds), d.message.Text)
@@ -300,8 +297,7 @@ func TestLinkingToACandidateRecordsTheLink(t *testing.T) {
 		t.Errorf("candidates:\n%s", texts)
 	}
 	test.Tap(d.links[0])
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 	ds := ofKind(decisions(t, f), clinical.KindDecision)
 	if len(ds) != 1 || ds[0].Decision.Action != clinical.DecisionLink || ds[0].Decision.LinkTo != "pat-77" ||
 		ds[0].Decision.Entry != f.reg.ID {
@@ -332,8 +328,7 @@ func TestEditThenPushRecordsACorrectionAndItsPush(t *testing.T) {
 	}
 	test.Type(form.reason, "the paper MAR says 1000 mg")
 	test.Tap(form.save)
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 	all := decisions(t, f)
 	meds := ofKind(all, clinical.KindMedication)
 	if len(meds) != 2 {
@@ -366,12 +361,10 @@ func TestPushAnywayAndNewPatientLeaveTheList(t *testing.T) {
 	d := choose(t, w, f.med.ID)
 	test.Type(d.reason, "confirmed with the prescriber")
 	test.Tap(d.push)
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 	d = choose(t, w, f.reg.ID)
 	test.Tap(d.newPatient)
-	w.Wait()
-	uitest.Drain()
+	uitest.Settle(w.Wait)
 	ds := ofKind(decisions(t, f), clinical.KindDecision)
 	if len(ds) != 2 || ds[0].Decision.Action != clinical.DecisionPush || ds[1].Decision.Action != clinical.DecisionNewPatient {
 		t.Fatalf("decisions %+v", ds)

@@ -53,18 +53,36 @@ func Tick() {
 }
 
 // Drain runs what was handed back to the UI thread, until nothing is
-// left; call it once the work is done (the window's Wait).
-func Drain() {
+// left; call it once the work is done (the window's Wait), or use Settle.
+func Drain() { drain() }
+
+// drain is Drain, telling whether it ran anything.
+func drain() (ran bool) {
 	for {
 		handed.Lock()
 		fns := handed.fns
 		handed.fns = nil
 		handed.Unlock()
 		if len(fns) == 0 {
-			return
+			return ran
 		}
 		for _, f := range fns {
 			f()
+		}
+		ran = true
+	}
+}
+
+// Settle waits for the window's background work (wait, such as a
+// WaitGroup's Wait) and runs what it handed back to the UI thread, again
+// until that UI work started nothing more: UI work may start background
+// work of its own (a census shown starts the search for look-alike
+// names), which one Wait and Drain would not see finish.
+func Settle(wait func()) {
+	for {
+		wait()
+		if !drain() {
+			return
 		}
 	}
 }
