@@ -3,7 +3,6 @@ package worklist
 import (
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -72,7 +71,7 @@ func newEditForm(d *detailView) *editForm {
 		m := orig.Medication
 		value, unit := "", ""
 		if m.Dose != nil {
-			value, unit = num(m.Dose.Value), m.Dose.Unit
+			value, unit = i18n.Num(m.Dose.Value), m.Dose.Unit
 		}
 		field(doseValueLabel, value)
 		field(doseUnitLabel, unit)
@@ -101,7 +100,7 @@ func newEditForm(d *detailView) *editForm {
 		for _, x := range vitals {
 			s := ""
 			if x.p != nil {
-				s = num(*x.p)
+				s = i18n.Num(*x.p)
 			}
 			field(x.label, s)
 		}
@@ -247,12 +246,15 @@ func choiceWord(options []present.Choice, v string) string {
 	return v
 }
 
-func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-// number reads a number typed with a point or a comma.
+// number reads a number typed with a point or a comma as the kiosk's
+// forms do (i18n.ParseNumber): "1,000", "NaN", "1e3" or "+5" are refused,
+// never misread.
 func number(label, s string) (float64, error) {
-	x, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	if err != nil {
+	x, err := i18n.ParseNumber(s)
+	switch {
+	case errors.Is(err, i18n.ErrThousands):
+		return 0, errors.New(i18n.F(present.ThousandsNumber, strings.TrimSpace(s)))
+	case err != nil:
 		return 0, errors.New(i18n.F("%s is not a number.", i18n.T(label)))
 	}
 	return x, nil

@@ -403,3 +403,25 @@ func labels(o fyne.CanvasObject) string {
 	walk(o)
 	return strings.Join(out, "\n")
 }
+
+// The correction form reads numbers as the kiosk's forms do: what could be
+// misread ("1,000" a thousand or one, "NaN", "1e3", "+5", hexadecimal) is
+// refused with a sentence and nothing is recorded.
+func TestEditRefusesANumberItCouldMisread(t *testing.T) {
+	f, w := unlocked(t)
+	d := choose(t, w, f.med.ID)
+	test.Tap(d.edit)
+	form := d.form
+	test.Type(form.reason, "the paper MAR says otherwise")
+	for _, s := range []string{"1,000", "2.500", "NaN", "Inf", "1e3", "+5", "0x1p3", "٣"} {
+		form.fields[doseValueLabel].SetText(s)
+		test.Tap(form.save)
+		uitest.Settle(w.Wait)
+		if !strings.Contains(d.message.Text, "not a number") && !strings.Contains(d.message.Text, "thousands") {
+			t.Errorf("%q: message %q", s, d.message.Text)
+		}
+	}
+	if meds := ofKind(decisions(t, f), clinical.KindMedication); len(meds) != 1 {
+		t.Fatalf("%d medication entries, want only the original", len(meds))
+	}
+}
