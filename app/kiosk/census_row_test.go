@@ -21,10 +21,10 @@ func censusCells(item fyne.CanvasObject) (*fyne.Container, []fyne.CanvasObject) 
 	return row, row.Objects
 }
 
-// A row cut narrow, then reused for a patient with nothing to say in the
-// cells it had cut to nothing, shows that patient's cells, never the
-// previous patient's.
-func TestAReusedCensusRowNeverShowsThePreviousPatientsFacts(t *testing.T) {
+// isolatedAndNKACensus is the census of an unlocked kiosk on a ward of two:
+// pa in contact isolation with no allergy list, pb with no known allergies.
+func isolatedAndNKACensus(t *testing.T) *censusView {
+	t.Helper()
 	now := time.Now()
 	nka := src("List", "nka")
 	dir := sealedWard(t, now.Add(-time.Hour), 0,
@@ -38,9 +38,35 @@ func TestAReusedCensusRowNeverShowsThePreviousPatientsFacts(t *testing.T) {
 	)
 	k := kioskOn(t, dir, now)
 	unlockWith(k, passphrase, "RN Peeters")
-	v := k.census
-	a := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == "pa" })
-	b := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == "pb" })
+	return k.census
+}
+
+// shownAt is where patient id's row is among the rows shown, or -1.
+func shownAt(v *censusView, id string) int {
+	return slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == id })
+}
+
+// bareCensusRow is a census row made outside a census: its cells, its
+// layout, and set, which puts a text in label cell i and shows it.
+func bareCensusRow(t *testing.T) (row *fyne.Container, lay *censusRowLayout, set func(i int, text string)) {
+	t.Helper()
+	test.NewTempApp(t)
+	row, _ = censusCells(newCensusRow())
+	lay = row.Layout.(*censusRowLayout)
+	set = func(i int, text string) {
+		l := row.Objects[i].(*widget.Label)
+		lay.setText(l, text)
+		l.Show()
+	}
+	return row, lay, set
+}
+
+// A row cut narrow, then reused for a patient with nothing to say in the
+// cells it had cut to nothing, shows that patient's cells, never the
+// previous patient's.
+func TestAReusedCensusRowNeverShowsThePreviousPatientsFacts(t *testing.T) {
+	v := isolatedAndNKACensus(t)
+	a, b := shownAt(v, "pa"), shownAt(v, "pb")
 	if a < 0 || b < 0 || censusRowOf(t, v, "pa").Isolation == "" {
 		t.Fatalf("rows %v", censusShownIDs(v))
 	}
@@ -68,14 +94,8 @@ func TestAReusedCensusRowNeverShowsThePreviousPatientsFacts(t *testing.T) {
 // The NEWS2 cell gives way in whole parts: the time first, then the whole
 // cell; its score is never cut ("NEWS2 1…" of 14 reads as 1).
 func TestTheNEWS2CellIsNeverCutInsideTheScore(t *testing.T) {
-	test.NewTempApp(t)
-	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
-	cells, lay := row.Objects, row.Layout.(*censusRowLayout)
-	set := func(i int, text string) {
-		l := cells[i].(*widget.Label)
-		lay.setText(l, text)
-		l.Show()
-	}
+	row, lay, set := bareCensusRow(t)
+	cells := row.Objects
 	cells[0].(*widget.Label).SetText("12")
 	lay.setName("Li, Bo")
 	set(1, censusLine(clinical.CensusRow{Name: "Li, Bo", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
@@ -102,22 +122,9 @@ func TestTheNEWS2CellIsNeverCutInsideTheScore(t *testing.T) {
 // never cut, also when nothing is recorded: "allergies ?" is never shown
 // as none known, and "code ?" says a code status is not recorded.
 func TestAllergyStateAndCodeStatusAreNeverCutFromARow(t *testing.T) {
-	now := time.Now()
-	nka := src("List", "nka")
-	dir := sealedWard(t, now.Add(-time.Hour), 0,
-		clinical.Chart{
-			Patient: clinical.Patient{ID: "pa", Name: "Aerts, Anna", Sex: "female", Bed: "1", Source: src("Patient", "pa")},
-			Alerts: clinical.Section[clinical.Alert]{Items: []clinical.Alert{{Kind: clinical.AlertIsolation, Text: "Contact isolation",
-				Status: "active", Source: src("Flag", "fa")}}},
-		},
-		clinical.Chart{Patient: clinical.Patient{ID: "pb", Name: "Bos, Bert", Sex: "male", Bed: "2", Source: src("Patient", "pb")},
-			Allergies: clinical.Section[clinical.Allergy]{Assertion: &nka}},
-	)
-	k := kioskOn(t, dir, now)
-	unlockWith(k, passphrase, "RN Peeters")
-	v := k.census
+	v := isolatedAndNKACensus(t)
 	for id, want := range map[string]string{"pa": "allergies ?", "pb": "NKA"} {
-		i := slices.IndexFunc(v.shown, func(r clinical.CensusRow) bool { return r.ID == id })
+		i := shownAt(v, id)
 		item := v.list.CreateItem()
 		row, cells := censusCells(item)
 		v.list.UpdateItem(i, item)
@@ -142,9 +149,8 @@ func TestAllergyStateAndCodeStatusAreNeverCutFromARow(t *testing.T) {
 // The name kept whole is the patient's, as bound, not read back from the
 // cell's line: a name with two spaces in it is kept whole too.
 func TestANameWithTwoSpacesIsKeptWhole(t *testing.T) {
-	test.NewTempApp(t)
-	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
-	cells, lay := row.Objects, row.Layout.(*censusRowLayout)
+	row, lay, _ := bareCensusRow(t)
+	cells := row.Objects
 	r := clinical.CensusRow{Name: "Van  Damme, Jean Claude", Sex: "male", BirthDate: "1948-02-11"}
 	cells[0].(*widget.Label).SetText("101-A")
 	lay.setName(r.Name)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/present"
@@ -259,15 +258,8 @@ func TestBedsSortAsNumbersAndNamesWithoutAccents(t *testing.T) {
 // flags' place to the patient's name: the name is never cut, the flags
 // and then the age are.
 func TestANarrowCensusRowNeverCutsTheName(t *testing.T) {
-	test.NewTempApp(t)
-	row := newCensusRow().(*fyne.Container).Objects[0].(*fyne.Container)
+	row, lay, set := bareCensusRow(t)
 	cells := row.Objects
-	lay := row.Layout.(*censusRowLayout)
-	set := func(i int, text string) {
-		l := cells[i].(*widget.Label)
-		lay.setText(l, text)
-		l.Show()
-	}
 	set(0, "101-A")
 	lay.setName("De Smet, Jozef Luc")
 	set(1, censusLine(clinical.CensusRow{Name: "De Smet, Jozef Luc", Sex: "male", BirthDate: "1948-02-11"}, time.Now))
