@@ -3,18 +3,32 @@ package i18n
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"lifeboat/store"
 )
 
 // shotsSum is where make screenshots records what the pictures in docs/
 // were taken with: a hash of the window's words (the catalogue) and one of
 // the scenes (docs/screenshots.sh and docs/scenes/).
 const shotsSum = "../../docs/screenshots.sum"
+
+// maxSceneFile bounds what the tests read of docs/: a scene, the script or
+// the hashes' file is a few kilobytes; a FIFO, a device or a huge file
+// planted there fails the test instead of hanging it or filling memory.
+const maxSceneFile = 1 << 20
+
+// readDocs reads a file of docs/ for the tests, as Lifeboat reads any
+// file (store.ReadRegular): a regular file of at most maxSceneFile bytes.
+func readDocs(name string) ([]byte, error) {
+	return store.ReadRegular(name, filepath.Base(name), maxSceneFile)
+}
 
 // catalogueHash is a hash of every message in the three languages, in the
 // catalogue's order: any word changed, added or removed changes it.
@@ -38,7 +52,7 @@ func scenesHash(t *testing.T) string {
 	slices.Sort(names)
 	h := sha256.New()
 	for _, name := range names {
-		b, err := os.ReadFile(name)
+		b, err := readDocs(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +78,7 @@ func TestScreenshotsCurrent(t *testing.T) {
 		}
 		return
 	}
-	b, err := os.ReadFile(shotsSum)
+	b, err := readDocs(shotsSum)
 	if err != nil {
 		t.Fatalf("the screenshots' hashes cannot be read (%v): run make screenshots", err)
 	}
@@ -86,7 +100,7 @@ func TestScreenshotsCurrent(t *testing.T) {
 // docs/screenshots.sh takes (a line "shot NAME", "scene NAME" or "page NAME
 // PDF"): make screenshots would leave it behind, stale.
 func TestScreenshotsMade(t *testing.T) {
-	script, err := os.ReadFile("../../docs/screenshots.sh")
+	script, err := readDocs("../../docs/screenshots.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,5 +121,16 @@ func TestScreenshotsMade(t *testing.T) {
 		if !made[filepath.Base(p)] {
 			t.Errorf("docs/%s is not taken by docs/screenshots.sh: remove it, or add its scene", filepath.Base(p))
 		}
+	}
+}
+
+// A huge file where a scene was is refused, not read whole.
+func TestScreenshotTestsReadBoundedFiles(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "scene.json")
+	if err := os.WriteFile(big, make([]byte, maxSceneFile+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readDocs(big); !errors.Is(err, store.ErrTooLarge) {
+		t.Errorf("a file of %d bytes: %v", maxSceneFile+1, err)
 	}
 }
