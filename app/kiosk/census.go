@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
@@ -58,9 +59,10 @@ type censusView struct {
 	sortSelect, showSelect *widget.Select
 	nameKeys               map[string]string
 	// rowHeight and noteHeight are the heights of a row without and with
-	// its second line; tall are the rows shown with one.
-	rowHeight, noteHeight float32
-	tall                  map[int]bool
+	// its second line, measured at text size rowsSize; tall are the rows
+	// shown with one.
+	rowHeight, noteHeight, rowsSize float32
+	tall                            map[int]bool
 }
 
 func newCensusView(k *Kiosk) *censusView {
@@ -459,8 +461,14 @@ func (v *censusView) filter() {
 }
 
 // measureRows measures a row without and with its second line, in the
-// theme in use (large text makes rows taller, and of two lines).
+// theme in use (large text makes rows taller, and of two lines): again
+// only when the text size changed, not at every keystroke in the search.
 func (v *censusView) measureRows() {
+	size := theme.TextSize()
+	if size == v.rowsSize {
+		return
+	}
+	v.rowsSize = size
 	sample := newCensusRow().(*fyne.Container)
 	v.rowHeight = sample.MinSize().Height
 	sample.Objects[1].Show()

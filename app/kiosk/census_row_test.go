@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/clinical"
 	"lifeboat/store"
@@ -201,5 +202,20 @@ func TestTheCensusWorksNEWS2OutOncePerReadingOfTheJournal(t *testing.T) {
 	}
 	if read == 0 || calls != read {
 		t.Errorf("NEWS2 worked out %d times on reading the journal, %d more drawing the rows", read, calls-read)
+	}
+}
+
+// The rows' heights are measured again when the text size changes, and
+// then only: large text switched on, the next keystroke in the search
+// gives the rows the height of a row in large text.
+func TestCensusRowHeightsFollowTheTextSize(t *testing.T) {
+	now := time.Now()
+	k := kioskAt(t, fitWard(t, now.Add(-time.Hour)), now, i18n.English, false)
+	v := k.census
+	small := v.rowHeight
+	k.toggleLargeText()
+	test.Type(v.search, "a")
+	if want := newCensusRow().MinSize().Height; v.rowHeight <= small || v.rowHeight != want {
+		t.Errorf("rows %v px high in large text, a row needs %v (%v in normal text)", v.rowHeight, want, small)
 	}
 }
