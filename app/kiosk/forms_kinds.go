@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -269,6 +270,10 @@ func parseBloodPressure(s string) (systolic, diastolic *float64, err error) {
 	return systolic, diastolic, nil
 }
 
+// exponent is the start of a number's exponent ("e3", "E-2") where a
+// dose's unit should begin.
+var exponent = regexp.MustCompile(`^[eE][+\-−]?\p{Nd}`)
+
 // parseDose reads "500 mg", "500mg" or "0,5 mg"; empty is no dose.
 func parseDose(s string) (*clinical.Quantity, error) {
 	s = strings.TrimSpace(s)
@@ -284,9 +289,11 @@ func parseDose(s string) (*clinical.Quantity, error) {
 		return nil, errors.New(i18n.F(present.ThousandsNumber, s[:i]))
 	}
 	// A unit begins with a letter or a sign (µg, %): "1 000 mg" is not a
-	// dose of 1 in "000 mg".
+	// dose of 1 in "000 mg", and "1.5e3 mg" not 1.5 of "e3 mg" (an
+	// exponent is refused, as in a measurement).
 	unit := strings.TrimSpace(s[i:])
-	if r, _ := utf8.DecodeRuneInString(unit); err != nil || unit == "" || unicode.IsDigit(r) || strings.ContainsRune(".,'’", r) {
+	if r, _ := utf8.DecodeRuneInString(unit); err != nil || unit == "" || unicode.IsDigit(r) || strings.ContainsRune(".,'’", r) ||
+		exponent.MatchString(unit) {
 		return nil, errors.New(i18n.T(present.DoseFormat))
 	}
 	return &clinical.Quantity{Value: x, Unit: unit}, nil

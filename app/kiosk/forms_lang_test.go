@@ -76,3 +76,18 @@ func TestAThousandsSeparatorIsNeverGuessed(t *testing.T) {
 		}
 	}
 }
+
+// TestADoseWithAnExponentIsRefused: "1.5e3 mg" is not 1.5 of a unit
+// "e3 mg"; a unit that merely begins with an e is still a unit.
+func TestADoseWithAnExponentIsRefused(t *testing.T) {
+	for _, s := range []string{"1.5e3 mg", "1,5E3mg", "2e-1 g", "5 e3 mg", "5E+2 mg"} {
+		if q, err := parseDose(s); err == nil {
+			t.Errorf("%q reads %+v", s, *q)
+		}
+	}
+	for s, want := range map[string]float64{"2 each": 2, "0,5 g": 0.5, "500 mg": 500} {
+		if q, err := parseDose(s); err != nil || q.Value != want {
+			t.Errorf("%q: %v, %v", s, q, err)
+		}
+	}
+}
