@@ -15,7 +15,6 @@ import (
 
 	"lifeboat/app/i18n"
 	"lifeboat/app/ui"
-	"lifeboat/app/ui/uitest"
 )
 
 // words are the words on screen under o: labels, texts, buttons, form
@@ -84,7 +83,7 @@ func TestTheWorklistOpensInTheKiosksLanguage(t *testing.T) {
 	a.Preferences().SetString(ui.LangKey, "nl")
 	i18n.ResetMissing()
 	w := Show(a, f.dir, Options{})
-	t.Cleanup(func() { w.Wait(); uitest.Drain(); w.Lock() })
+	lockAtEnd(t, w)
 
 	if i18n.Current() != i18n.Dutch || w.Window().Title() != "Lifeboat – reconciliatiewerklijst" {
 		t.Fatalf("the worklist opens in %s, titled %q", i18n.Current(), w.Window().Title())
@@ -165,7 +164,7 @@ func TestTheUnlockHintIsTranslated(t *testing.T) {
 	i18n.Set(i18n.Dutch)
 	test.NewTempApp(t)
 	w := NewContent(newFixture(t).dir, Options{Hint: "Demo ward of synthetic patients. The passphrase is “lifeboat-demo”; any name will do."})
-	t.Cleanup(func() { w.Wait(); uitest.Drain(); w.Lock() })
+	lockAtEnd(t, w)
 	if got := words(w.Content()); !strings.Contains(got, "Demo-afdeling met fictieve patiënten.") {
 		t.Errorf("the hint is not in Dutch: %q", got)
 	}

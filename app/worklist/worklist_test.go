@@ -100,8 +100,14 @@ func newWorklist(t *testing.T, f *fixture) *Worklist {
 	t.Helper()
 	test.NewTempApp(t)
 	w := NewContent(f.dir, Options{})
-	t.Cleanup(func() { w.Wait(); uitest.Drain(); w.Lock() })
+	lockAtEnd(t, w)
 	return w
+}
+
+// lockAtEnd locks w when the test ends, once its background work is done
+// and what that work handed back to the UI thread has run.
+func lockAtEnd(t *testing.T, w *Worklist) {
+	t.Cleanup(func() { uitest.Settle(w.Wait); w.Lock() })
 }
 
 func unlockWith(w *Worklist, keyFile, key, user string) {
