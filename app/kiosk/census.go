@@ -360,7 +360,6 @@ func censusFlags(r clinical.CensusRow) string {
 	if r.Isolation != "" {
 		f = append(f, i18n.T("ISOLATION"))
 	}
-
 	return strings.Join(f, " · ")
 }
 

@@ -655,16 +655,6 @@ func textWidth(text string, style fyne.TextStyle) float32 {
 	return fyne.MeasureText(text, theme.TextSize(), style).Width + 2*theme.InnerPadding() + theme.Padding()
 }
 
-// remember keeps v as m's value of k, and returns it; m is emptied when it
-// holds more than 4,096 (the texts of the rows on screen are far fewer).
-func remember[K comparable, V any](m map[K]V, k K, v V) V {
-	if len(m) > 4096 {
-		clear(m)
-	}
-	m[k] = v
-	return v
-}
-
 // rowWidths are the widths of a census row's cells.
 type rowWidths struct{ bed, news, code, allergy, name, flags, overdue, next float32 }
 
@@ -696,8 +686,7 @@ func (l *censusRowLayout) widths(objects []fyne.CanvasObject, width float32) row
 		w.next = 0 // the chart's MAR says it
 	}
 	if room := width - fixed - w.next - whole; w.news > room {
-		news := objects[censusNewsCell].(*widget.Label)
-		w.news = textWidth(wholeParts(l.text(news), room, news.TextStyle), news.TextStyle)
+		w.news = l.newsWithin(objects, room)
 	}
 	left := max(width-fixed-w.news-w.next, 0)
 	if w.name+w.flags > left {
@@ -724,6 +713,13 @@ func wholeParts(text string, width float32, style fyne.TextStyle) string {
 		text = text[:i]
 	}
 	return text
+}
+
+// newsWithin is the width of the NEWS2 cell's whole parts that fit in
+// room (wholeParts).
+func (l *censusRowLayout) newsWithin(objects []fyne.CanvasObject, room float32) float32 {
+	news := objects[censusNewsCell].(*widget.Label)
+	return textWidth(wholeParts(l.text(news), room, news.TextStyle), news.TextStyle)
 }
 
 // cutWhereNeeded shows each cell that may be cut whole when w holds its
@@ -757,7 +753,8 @@ func (l *censusRowLayout) cutWhereNeeded(objects []fyne.CanvasObject, w rowWidth
 }
 
 // cutText is the longest start of text that, followed by "…" when
-// ellipsis is set, fits in width; remembered, as textWidth's widths.
+// ellipsis is set, fits in width; remembered in cutTexts (Fyne remembers
+// the widths textWidth measures).
 func cutText(text string, width float32, style fyne.TextStyle, ellipsis bool) string {
 	key := cutKey{text, width, style, theme.TextSize(), ellipsis}
 	if s, ok := cutTexts[key]; ok {
@@ -782,7 +779,11 @@ func cutText(text string, width float32, style fyne.TextStyle, ellipsis bool) st
 	if lo > 0 {
 		s = strings.TrimRight(string(runes[:lo]), " ") + end
 	}
-	return remember(cutTexts, key, s)
+	if len(cutTexts) > 4096 { // the texts of the rows on screen are far fewer
+		clear(cutTexts)
+	}
+	cutTexts[key] = s
+	return s
 }
 
 type cutKey struct {
@@ -836,8 +837,7 @@ func (l *censusRowLayout) widthsOnTwoLines(objects []fyne.CanvasObject, width fl
 	w.flags = min(w.flags, first-w.name)
 	second := max(width-w.bed-w.code-w.allergy-w.overdue, 0)
 	if w.news > second {
-		news := objects[censusNewsCell].(*widget.Label)
-		w.news = textWidth(wholeParts(l.text(news), second, news.TextStyle), news.TextStyle)
+		w.news = l.newsWithin(objects, second)
 	}
 	if w.next > second-w.news {
 		w.next = 0
