@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -44,7 +45,8 @@ func TestParseNumberInAnyLanguage(t *testing.T) {
 		for in, why := range map[string]error{"1,000": ErrThousands, "1.000": ErrThousands, "12,500": ErrThousands,
 			"2.500": ErrThousands, "1.000,5": ErrNotNumber, "1,000.5": ErrNotNumber, "1 000": ErrNotNumber,
 			"1e3": ErrNotNumber, "NaN": ErrNotNumber, "-1": ErrNotNumber, "+1": ErrNotNumber, "": ErrNotNumber,
-			",": ErrNotNumber, "0x10": ErrNotNumber, "١٢": ErrNotNumber} {
+			",": ErrNotNumber, "0x10": ErrNotNumber, "١٢": ErrNotNumber, "٣": ErrNotNumber, "Inf": ErrNotNumber,
+			strings.Repeat("9", 400): ErrNotNumber, "1,5e3": ErrNotNumber, "5 ,5": ErrNotNumber} {
 			if got, err := ParseNumber(in); !errors.Is(err, why) {
 				t.Errorf("%s: %q reads %v, %v; want %v", l, in, got, err, why)
 			}
