@@ -158,6 +158,11 @@ func (c *cli) summaryRecipient(to string, withPass bool) (func([]byte) func(io.W
 		if len([]rune(p)) < 12 {
 			return nil, usagef("--passphrase needs LIFEBOAT_SUMMARY_PASSPHRASE set to a passphrase of at least 12 characters, agreed with the receiving hospital")
 		}
+		// The files leave the hospital and can be attacked offline for
+		// years: the passphrase is held to the ward passphrase's measure.
+		if err := store.CheckPassphrase(p); err != nil {
+			return nil, usagef("--passphrase: %s", err.Error())
+		}
 		r, err := age.NewScryptRecipient(p)
 		if err != nil {
 			return nil, err
