@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -51,7 +50,7 @@ func (c *cli) summaryCmd(args []string) error {
 			*pdf += ".age"
 		}
 	}
-	encrypt, err := c.summaryRecipient(*to, *withPass)
+	recipients, err := c.summaryRecipients(*to, *withPass)
 	if err != nil {
 		return err
 	}
@@ -112,10 +111,10 @@ func (c *cli) summaryCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("the summary's PDF could not be made: %w", err)
 	}
-	if err := writeNewFile(*out, encrypt(sum.Bundle)); err != nil {
+	if err := writeNewFile(*out, sealed(recipients, sum.Bundle)); err != nil {
 		return err
 	}
-	if err := writeNewFile(*pdf, encrypt(pdfBytes.Bytes())); err != nil {
+	if err := writeNewFile(*pdf, sealed(recipients, pdfBytes.Bytes())); err != nil {
 		os.Remove(*out) // the pair is written whole or not at all
 		return err
 	}
@@ -142,17 +141,16 @@ func encryptedHow(to string, withPass bool) string {
 	return "in plaintext"
 }
 
-// summaryRecipient returns how a file's bytes are written: through age to
-// the recipient or the passphrase, or as they are.
-func (c *cli) summaryRecipient(to string, withPass bool) (func([]byte) func(io.Writer) error, error) {
-	var rs []age.Recipient
+// summaryRecipients returns whom the files are encrypted to: the
+// recipient given, the passphrase, or no one (plaintext).
+func (c *cli) summaryRecipients(to string, withPass bool) ([]age.Recipient, error) {
 	switch {
 	case to != "":
-		parsed, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(to)))
-		if err != nil || len(parsed) != 1 {
+		rs, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(to)))
+		if err != nil || len(rs) != 1 {
 			return nil, usagef("--to must be one age recipient (age1pq1… or age1…)")
 		}
-		rs = parsed
+		return rs, nil
 	case withPass:
 		p := c.getenv("LIFEBOAT_SUMMARY_PASSPHRASE")
 		if len([]rune(p)) < 12 {
@@ -167,26 +165,25 @@ func (c *cli) summaryRecipient(to string, withPass bool) (func([]byte) func(io.W
 		if err != nil {
 			return nil, err
 		}
-		rs = []age.Recipient{r}
+		return []age.Recipient{r}, nil
 	}
-	return func(b []byte) func(io.Writer) error {
-		return func(w io.Writer) error {
-			if rs == nil {
-				_, err := w.Write(b)
-				return err
-			}
-			bw := bufio.NewWriter(w)
-			aw, err := age.Encrypt(bw, rs...)
-			if err != nil {
-				return err
-			}
-			if _, err := aw.Write(b); err != nil {
-				return err
-			}
-			if err := aw.Close(); err != nil {
-				return err
-			}
-			return bw.Flush()
+	return nil, nil
+}
+
+// sealed writes b through age to rs, or as it is when there are none.
+func sealed(rs []age.Recipient, b []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		if len(rs) == 0 {
+			_, err := w.Write(b)
+			return err
 		}
-	}, nil
+		aw, err := age.Encrypt(w, rs...)
+		if err != nil {
+			return err
+		}
+		if _, err := aw.Write(b); err != nil {
+			return err
+		}
+		return aw.Close()
+	}
 }
