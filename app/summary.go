@@ -54,12 +54,12 @@ func (c *cli) summaryCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range []string{*out, *pdf} {
-		if insideFolder(dir, p) {
+	for _, p := range []struct{ flag, path string }{{"--out", *out}, {"--pdf", *pdf}} {
+		if insideFolder(dir, p.path) {
 			return usagef("--out and --pdf must be outside the data folder: the summary is patient data")
 		}
-		if _, err := os.Lstat(p); err == nil {
-			return usageError{errExists.Error()}
+		if _, err := os.Lstat(p.path); err == nil {
+			return usagef("the %s file already exists; nothing was overwritten", p.flag)
 		}
 	}
 	if *out == *pdf {
