@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"filippo.io/age"
@@ -44,15 +45,16 @@ func (c *cli) summaryCmd(args []string) error {
 	case *to != "" && *withPass:
 		return usagef("choose --to RECIPIENT or --passphrase, not both")
 	}
-	if *pdf == "" {
-		*pdf = strings.TrimSuffix(strings.TrimSuffix(*out, ".age"), ".json") + ".pdf"
-		if *to != "" || *withPass {
-			*pdf += ".age"
-		}
-	}
 	recipients, err := c.summaryRecipients(*to, *withPass)
 	if err != nil {
 		return err
+	}
+	how := encryptedHow(*to, *withPass)
+	if *pdf == "" {
+		*pdf = strings.TrimSuffix(strings.TrimSuffix(*out, ".age"), ".json") + ".pdf"
+		if len(recipients) > 0 {
+			*pdf += ".age"
+		}
 	}
 	for _, p := range []struct{ flag, path string }{{"--out", *out}, {"--pdf", *pdf}} {
 		if insideFolder(dir, p.path) {
@@ -76,7 +78,7 @@ func (c *cli) summaryCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	now := c.now()
+	now, by := c.now(), c.auditActor()
 	// A journal that cannot be read whole does not stop a transfer: the
 	// summary is made with the entries that verified, says on its first
 	// lines (and in the Composition's text) that others are not shown, and
@@ -98,14 +100,14 @@ func (c *cli) summaryCmd(args []string) error {
 			entries = append(entries, e.Entry)
 		}
 	}
-	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: c.auditActor(),
+	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: by,
 		Warnings: warnings})
 	if err != nil {
 		return fmt.Errorf("the summary could not be made: %w", err)
 	}
 	h := present.PatientHeader(chart.Patient, now)
-	page := ips.Page{Patient: h.Name, Header: h.Lines, Freshness: present.Freshness(snap.Manifest, now), Made: now, By: c.auditActor(),
-		Warnings: append(warnings, present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart))}
+	page := ips.Page{Patient: h.Name, Header: h.Lines, Freshness: present.Freshness(snap.Manifest, now), Made: now, By: by,
+		Warnings: slices.Concat(warnings, []string{present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart)})}
 	var pdfBytes bytes.Buffer
 	pages, err := ips.WritePDF(&pdfBytes, sum, page)
 	if err != nil {
@@ -119,12 +121,12 @@ func (c *cli) summaryCmd(args []string) error {
 		return err
 	}
 	c.auditDetails(dir, keys, store.AuditSummary, chart.Patient.ID,
-		fmt.Sprintf("document %s, %d resources, PDF %d pages, %s", sum.ID, sum.Entries, pages, encryptedHow(*to, *withPass)))
-	if *to == "" && !*withPass {
+		fmt.Sprintf("document %s, %d resources, PDF %d pages, %s", sum.ID, sum.Entries, pages, how))
+	if len(recipients) == 0 {
 		fmt.Fprintln(c.stderr, "Warning: the summary and its PDF hold patient data in plaintext. Hand them over, then delete them here; --to RECIPIENT or --passphrase encrypts them.")
 	}
 	fmt.Fprintf(c.stdout, "Wrote the patient summary to %s (%d resources) and its PDF to %s (%d %s), %s; data as of %s.\n",
-		*out, sum.Entries, *pdf, pages, auditPlural(pages, "page", "pages"), encryptedHow(*to, *withPass), present.DateTime(snap.Manifest.AsOf))
+		*out, sum.Entries, *pdf, pages, auditPlural(pages, "page", "pages"), how, present.DateTime(snap.Manifest.AsOf))
 	if d.err != nil {
 		return fmt.Errorf("the summary was written without the downtime entries that could not be read: %w", d.err)
 	}
