@@ -152,6 +152,9 @@ func (c *cli) summaryRecipients(to string, withPass bool) ([]age.Recipient, erro
 		if err != nil || len(rs) != 1 {
 			return nil, usagef("--to must be one age recipient (age1pq1… or age1…)")
 		}
+		if _, classic := rs[0].(*age.X25519Recipient); classic {
+			fmt.Fprintln(c.stderr, "Warning: the recipient is X25519 (age1…), not post-quantum; an age1pq1… recipient keeps the summary confidential for longer.")
+		}
 		return rs, nil
 	case withPass:
 		p := c.getenv("LIFEBOAT_SUMMARY_PASSPHRASE")
