@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -100,19 +99,7 @@ func (c *cli) initCmd(args []string) error {
 // checkRecoveryOut refuses a --recovery-out inside the data folder (the
 // secret that opens everything would sit beside what it opens).
 func checkRecoveryOut(out, dir string) error {
-	absOut, err1 := filepath.Abs(out)
-	absDir, err2 := filepath.Abs(dir)
-	if err1 != nil || err2 != nil {
-		return usagef("--recovery-out: the path could not be resolved")
-	}
-	// Resolve links of what exists, so that a link cannot hide the folder.
-	if p, err := filepath.EvalSymlinks(filepath.Dir(absOut)); err == nil {
-		absOut = filepath.Join(p, filepath.Base(absOut))
-	}
-	if p, err := filepath.EvalSymlinks(absDir); err == nil {
-		absDir = p
-	}
-	if rel, err := filepath.Rel(absDir, absOut); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if insideFolder(dir, out) {
 		return usagef("--recovery-out must be outside the data folder: IT's recovery identity never stays beside what it opens")
 	}
 	return nil

@@ -1,12 +1,12 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"filippo.io/age"
@@ -45,22 +45,23 @@ func (c *cli) summaryCmd(args []string) error {
 	case *to != "" && *withPass:
 		return usagef("choose --to RECIPIENT or --passphrase, not both")
 	}
-	if *pdf == "" {
-		*pdf = strings.TrimSuffix(strings.TrimSuffix(*out, ".age"), ".json") + ".pdf"
-		if *to != "" || *withPass {
-			*pdf += ".age"
-		}
-	}
-	encrypt, err := c.summaryRecipient(*to, *withPass)
+	recipients, err := c.summaryRecipients(*to, *withPass)
 	if err != nil {
 		return err
 	}
-	for _, p := range []string{*out, *pdf} {
-		if insideFolder(dir, p) {
+	how := encryptedHow(*to, *withPass)
+	if *pdf == "" {
+		*pdf = strings.TrimSuffix(strings.TrimSuffix(*out, ".age"), ".json") + ".pdf"
+		if len(recipients) > 0 {
+			*pdf += ".age"
+		}
+	}
+	for _, p := range []struct{ flag, path string }{{"--out", *out}, {"--pdf", *pdf}} {
+		if insideFolder(dir, p.path) {
 			return usagef("--out and --pdf must be outside the data folder: the summary is patient data")
 		}
-		if _, err := os.Lstat(p); err == nil {
-			return usageError{errExists.Error()}
+		if _, err := os.Lstat(p.path); err == nil {
+			return usagef("the %s file already exists; nothing was overwritten", p.flag)
 		}
 	}
 	if *out == *pdf {
@@ -77,7 +78,7 @@ func (c *cli) summaryCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	now := c.now()
+	now, by := c.now(), c.auditActor()
 	// A journal that cannot be read whole does not stop a transfer: the
 	// summary is made with the entries that verified, says on its first
 	// lines (and in the Composition's text) that others are not shown, and
@@ -99,33 +100,33 @@ func (c *cli) summaryCmd(args []string) error {
 			entries = append(entries, e.Entry)
 		}
 	}
-	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: c.auditActor(),
+	sum, err := ips.Build(ips.Input{Chart: chart, Entries: entries, AsOf: snap.Manifest.AsOf, Now: now, By: by,
 		Warnings: warnings})
 	if err != nil {
 		return fmt.Errorf("the summary could not be made: %w", err)
 	}
 	h := present.PatientHeader(chart.Patient, now)
-	page := ips.Page{Patient: h.Name, Header: h.Lines, Freshness: present.Freshness(snap.Manifest, now), Made: now, By: c.auditActor(),
-		Warnings: append(warnings, present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart))}
+	page := ips.Page{Patient: h.Name, Header: h.Lines, Freshness: present.Freshness(snap.Manifest, now), Made: now, By: by,
+		Warnings: slices.Concat(warnings, []string{present.CodeStatus(present.WithDowntimeCodeStatus(chart, d.entries)), present.AllergyBanner(chart)})}
 	var pdfBytes bytes.Buffer
 	pages, err := ips.WritePDF(&pdfBytes, sum, page)
 	if err != nil {
 		return fmt.Errorf("the summary's PDF could not be made: %w", err)
 	}
-	if err := writeNewFile(*out, encrypt(sum.Bundle)); err != nil {
+	if err := writeNewFile(*out, sealed(recipients, sum.Bundle)); err != nil {
 		return err
 	}
-	if err := writeNewFile(*pdf, encrypt(pdfBytes.Bytes())); err != nil {
+	if err := writeNewFile(*pdf, sealed(recipients, pdfBytes.Bytes())); err != nil {
 		os.Remove(*out) // the pair is written whole or not at all
 		return err
 	}
 	c.auditDetails(dir, keys, store.AuditSummary, chart.Patient.ID,
-		fmt.Sprintf("document %s, %d resources, PDF %d pages, %s", sum.ID, sum.Entries, pages, encryptedHow(*to, *withPass)))
-	if *to == "" && !*withPass {
+		fmt.Sprintf("document %s, %d resources, PDF %d pages, %s", sum.ID, sum.Entries, pages, how))
+	if len(recipients) == 0 {
 		fmt.Fprintln(c.stderr, "Warning: the summary and its PDF hold patient data in plaintext. Hand them over, then delete them here; --to RECIPIENT or --passphrase encrypts them.")
 	}
 	fmt.Fprintf(c.stdout, "Wrote the patient summary to %s (%d resources) and its PDF to %s (%d %s), %s; data as of %s.\n",
-		*out, sum.Entries, *pdf, pages, auditPlural(pages, "page", "pages"), encryptedHow(*to, *withPass), present.DateTime(snap.Manifest.AsOf))
+		*out, sum.Entries, *pdf, pages, auditPlural(pages, "page", "pages"), how, present.DateTime(snap.Manifest.AsOf))
 	if d.err != nil {
 		return fmt.Errorf("the summary was written without the downtime entries that could not be read: %w", d.err)
 	}
@@ -142,46 +143,52 @@ func encryptedHow(to string, withPass bool) string {
 	return "in plaintext"
 }
 
-// summaryRecipient returns how a file's bytes are written: through age to
-// the recipient or the passphrase, or as they are.
-func (c *cli) summaryRecipient(to string, withPass bool) (func([]byte) func(io.Writer) error, error) {
-	var rs []age.Recipient
+// summaryRecipients returns whom the files are encrypted to: the
+// recipient given, the passphrase, or no one (plaintext).
+func (c *cli) summaryRecipients(to string, withPass bool) ([]age.Recipient, error) {
 	switch {
 	case to != "":
-		parsed, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(to)))
-		if err != nil || len(parsed) != 1 {
+		rs, err := age.ParseRecipients(strings.NewReader(strings.TrimSpace(to)))
+		if err != nil || len(rs) != 1 {
 			return nil, usagef("--to must be one age recipient (age1pq1… or age1…)")
 		}
-		rs = parsed
+		if _, classic := rs[0].(*age.X25519Recipient); classic {
+			fmt.Fprintln(c.stderr, "Warning: the recipient is X25519 (age1…), not post-quantum; an age1pq1… recipient keeps the summary confidential for longer.")
+		}
+		return rs, nil
 	case withPass:
 		p := c.getenv("LIFEBOAT_SUMMARY_PASSPHRASE")
 		if len([]rune(p)) < 12 {
 			return nil, usagef("--passphrase needs LIFEBOAT_SUMMARY_PASSPHRASE set to a passphrase of at least 12 characters, agreed with the receiving hospital")
 		}
+		// The files leave the hospital and can be attacked offline for
+		// years: the passphrase is held to the ward passphrase's measure.
+		if err := store.CheckPassphrase(p); err != nil {
+			return nil, usagef("--passphrase: %s", err.Error())
+		}
 		r, err := age.NewScryptRecipient(p)
 		if err != nil {
 			return nil, err
 		}
-		rs = []age.Recipient{r}
+		return []age.Recipient{r}, nil
 	}
-	return func(b []byte) func(io.Writer) error {
-		return func(w io.Writer) error {
-			if rs == nil {
-				_, err := w.Write(b)
-				return err
-			}
-			bw := bufio.NewWriter(w)
-			aw, err := age.Encrypt(bw, rs...)
-			if err != nil {
-				return err
-			}
-			if _, err := aw.Write(b); err != nil {
-				return err
-			}
-			if err := aw.Close(); err != nil {
-				return err
-			}
-			return bw.Flush()
+	return nil, nil
+}
+
+// sealed writes b through age to rs, or as it is when there are none.
+func sealed(rs []age.Recipient, b []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		if len(rs) == 0 {
+			_, err := w.Write(b)
+			return err
 		}
-	}, nil
+		aw, err := age.Encrypt(w, rs...)
+		if err != nil {
+			return err
+		}
+		if _, err := aw.Write(b); err != nil {
+			return err
+		}
+		return aw.Close()
+	}
 }

@@ -310,3 +310,49 @@ func TestAnEncryptedSummaryHoldsNoPlaintextAndLeavesNoneBehind(t *testing.T) {
 	}
 	assertNoPlaintext(t, secrets, sent, filepath.Join(root, "data"), tmp)
 }
+
+// TestASummaryIsNeverWrittenIntoTheDataFolderThroughALink gives --out and
+// --pdf paths that reach the data folder through a symbolic link or ".."
+// after one, and the data folder itself through a link: each is refused
+// (exit 2) and nothing is written there.
+func TestASummaryIsNeverWrittenIntoTheDataFolderThroughALink(t *testing.T) {
+	root, env := summaryWard(t, 1)
+	data := filepath.Join(root, "data")
+	sub := filepath.Join(data, "sub")
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, target := range map[string]string{"to-data": data, "to-sub": sub} {
+		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	before := dataFiles(t, data)
+	for _, args := range [][]string{
+		{"--data", data, "--out", filepath.Join(root, "to-data", "transfer.json")},
+		{"--data", data, "--out", filepath.Join(root, "transfer.json"), "--pdf", filepath.Join(root, "to-data", "transfer.pdf")},
+		{"--data", data, "--out", filepath.Join(root, "to-sub") + "/../transfer.json"},
+		{"--data", filepath.Join(root, "to-data"), "--out", filepath.Join(data, "transfer.json")},
+	} {
+		_, stderr, code := runCLI(t, env, append([]string{"summary", "--patient", "pat-000001"}, args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, "outside the data folder") {
+			t.Errorf("%v: exit %d, %q; want %d, outside the data folder", args, code, stderr, ExitUsage)
+		}
+		if after := dataFiles(t, data); !slices.Equal(after, before) {
+			t.Fatalf("%v wrote into the data folder: %v", args, after)
+		}
+	}
+}
+
+func dataFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		names = append(names, p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
