@@ -137,7 +137,7 @@ func EntrySummary(e clinical.Entry) string {
 func administered(m *clinical.Administered) string {
 	dose := ""
 	if m.Dose != nil {
-		dose = trimFloat(m.Dose.Value) + " " + m.Dose.Unit
+		dose = i18n.Num(m.Dose.Value) + " " + m.Dose.Unit
 	}
 	outcome := m.Outcome
 	switch m.Outcome {
@@ -172,11 +172,11 @@ func vitalSigns(v *clinical.VitalSigns) string {
 	var parts []string
 	add := func(p *float64, format string) {
 		if p != nil {
-			parts = append(parts, fmt.Sprintf(format, trimFloat(*p)))
+			parts = append(parts, fmt.Sprintf(format, i18n.Num(*p)))
 		}
 	}
 	if v.Systolic != nil && v.Diastolic != nil {
-		parts = append(parts, i18n.F("BP %s mmHg", trimFloat(*v.Systolic)+"/"+trimFloat(*v.Diastolic)))
+		parts = append(parts, i18n.F("BP %s mmHg", i18n.Num(*v.Systolic)+"/"+i18n.Num(*v.Diastolic)))
 	}
 	add(v.HeartRate, i18n.T("HR %s /min"))
 	add(v.RespiratoryRate, i18n.T("RR %s /min"))
