@@ -73,7 +73,7 @@ func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 		if col < 0 {
 			col, value = n-1, ObservationName(o)+" "+Observation(o) // after the NEWS2 column
 		}
-		r.Cells[col] = joinSome("; ", r.Cells[col], value)
+		r.Cells[col] = JoinSome("; ", r.Cells[col], value)
 		r.Abnormal[col] = r.Abnormal[col] || o.Abnormal
 	}
 	for _, e := range entries {
@@ -100,7 +100,7 @@ func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 			r.Risk = w.Risk
 			r.Abnormal[newsColumn] = w.Risk != clinical.RiskLow
 		}
-		r.Cells[n-1] = joinSome("; ", strings.Join(newsExtras(v), ", "), DowntimeRecordedBy(e))
+		r.Cells[n-1] = JoinSome("; ", strings.Join(newsExtras(v), ", "), DowntimeRecordedBy(e))
 		rows = append(rows, r)
 	}
 	slices.SortStableFunc(rows, func(a, b *VitalsRow) int {
