@@ -8,7 +8,7 @@ import (
 	"lifeboat/clinical"
 )
 
-// How the NEWS2 early-warning score reads (store/news2.go scores it): a
+// How the NEWS2 early-warning score reads (clinical/news2.go scores it): a
 // line with the score, the risk band and the response the Royal College of
 // Physicians' chart calls for, in short; and which values of a set of
 // vital signs score on their own (coloured in the vitals table).
