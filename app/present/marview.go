@@ -196,7 +196,7 @@ func doseRecords(m clinical.Medication, c *clinical.Chart, entries []store.Journ
 		}
 		out = append(out, r)
 	}
-	for _, e := range clinical.OrderEntries(m, entries) {
+	for _, e := range entries {
 		documents, given := clinical.EntryDocumentsDose(e, m.Source.ID)
 		if !documents {
 			continue
