@@ -329,9 +329,3 @@ func prnWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 // hoursMessage is a duration in hours ("8 h", "1.5 h"), its number
 // written in the window's language.
 func hoursMessage(d time.Duration) Message { return msg("%s h", Number(d.Hours())) }
-
-// Hours is a duration in hours, as a number ("8", "1.5"): the kiosk
-// says it "8 h" in its language, the review's warnings in English.
-func Hours(d time.Duration) string {
-	return strconv.FormatFloat(d.Hours(), 'f', -1, 64)
-}
