@@ -63,14 +63,7 @@ func recordSection[T any](title string, s clinical.Section[T], noun string, line
 		out.Lines = append(out.Lines, line(it))
 	}
 	if len(out.Lines) == 0 {
-		if s.Status == clinical.NoneKnown {
-			out.Empty = "No known " + noun + " (stated in the record)"
-		} else {
-			out.Empty = "No " + noun + " recorded – this does not mean there are none"
-			if s.EmptyReason != "" {
-				out.Empty += " (" + EmptyReason(s.EmptyReason) + ")"
-			}
-		}
+		out.Empty = EmptyOf(s, noun)
 	}
 	if s.Unreadable {
 		out.Warning = UnreadableSection
