@@ -61,9 +61,10 @@ func PeriodHours(unit string) float64 {
 // MaxDoseOf is a maximum of n of unit in hours hours: a count of doses
 // when unit is none or says doses ("3" per "24 h"), else an amount
 // ("1200 mg"). nil when out of bounds: a count not a whole number from 1
-// to 100, an amount not a positive number, a period not within 31 days.
+// to 100, an amount not a positive number up to maxAmount, a period not
+// within 31 days.
 func MaxDoseOf(n float64, unit string, hours float64) *MaxDose {
-	if !(hours > 0 && hours <= maxPeriodHours) || math.IsInf(n, 0) || !(n > 0) {
+	if !(hours > 0 && hours <= maxPeriodHours) || !(n > 0 && n <= maxAmount) {
 		return nil
 	}
 	switch unit = strings.ToLower(strings.TrimSpace(unit)); unit {
@@ -186,13 +187,20 @@ var amountUnits = map[string]struct {
 	"ml": {'v', 1}, "milliliter": {'v', 1}, "millilitre": {'v', 1}, "milliliters": {'v', 1}, "millilitres": {'v', 1},
 }
 
+// maxAmount is far beyond any real dose or maximum in any unit (24
+// million units of penicillin a day are real): an amount above it is not
+// counted, which a total could overflow (1e308 g in mg) and a warning
+// would write out in 309 digits.
+const maxAmount = 1e12
+
 // convertAmount is n of unit from in unit to: the same unit, or units of
 // mass (g, mg, mcg, µg, ug, ng) or of volume (l, ml) between them. ok is
 // false when the amount cannot be converted (no unit, units of different
-// kinds, a unit not known).
+// kinds, a unit not known) or is no real dose (not a number, above
+// maxAmount).
 func convertAmount(n float64, from, to string) (_ float64, ok bool) {
 	from, to = strings.ToLower(strings.TrimSpace(from)), strings.ToLower(strings.TrimSpace(to))
-	if from == "" || to == "" || math.IsNaN(n) || math.IsInf(n, 0) {
+	if from == "" || to == "" || math.IsNaN(n) || math.Abs(n) > maxAmount {
 		return 0, false
 	}
 	if from == to {
@@ -321,9 +329,3 @@ func prnWarnings(m Medication, given []GivenDose, at time.Time, amount float64, 
 // hoursMessage is a duration in hours ("8 h", "1.5 h"), its number
 // written in the window's language.
 func hoursMessage(d time.Duration) Message { return msg("%s h", Number(d.Hours())) }
-
-// Hours is a duration in hours, as a number ("8", "1.5"): the kiosk
-// says it "8 h" in its language, the review's warnings in English.
-func Hours(d time.Duration) string {
-	return strconv.FormatFloat(d.Hours(), 'f', -1, 64)
-}

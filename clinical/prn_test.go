@@ -112,6 +112,8 @@ func TestMaxDoseOfBounds(t *testing.T) {
 		{3, "", 1e300, nil},
 		{3, "", 0, nil},
 		{math.Inf(1), "mg", 24, nil},
+		{1e308, "mg", 24, nil},
+		{24e6, "units", 24, &MaxDose{Amount: 24e6, Unit: "units", Hours: 24}}, // benzylpenicillin
 		{math.NaN(), "mg", 24, nil},
 		{1200, "mg", math.NaN(), nil},
 	} {
@@ -238,4 +240,40 @@ func findingsText(w []finding) string {
 		s = append(s, x.rule+": "+x.msg.English())
 	}
 	return strings.Join(s, "\n")
+}
+
+// An amount beyond any real dose (1e308 g, which in mg overflows to an
+// infinity, or 1e308 mg, two of which add up to one) cannot be counted,
+// and is said so: the maximum reads as reached, and no warning writes
+// "+Inf mg" or a number of 309 digits.
+func TestPRNAmountBeyondAnyNumber(t *testing.T) {
+	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	para := Medication{Name: "Paracetamol", PRN: true, MaxDose: &MaxDose{Amount: 4000, Unit: "mg", Hours: 24}}
+	if got, ok := convertAmount(1e308, "g", "mg"); ok {
+		t.Errorf("1e308 g converts to %v mg", got)
+	}
+	hour := func(h int) time.Time { return at.Add(-time.Duration(h) * time.Hour) }
+	for _, given := range [][]GivenDose{
+		{{Time: hour(1), Amount: 1e308, Unit: "g"}},
+		{{Time: hour(1), Amount: 1e308, Unit: "mg"}, {Time: hour(2), Amount: 1e308, Unit: "mg"}},
+	} {
+		l := PRNLimitsAt(para, given, at)
+		if math.IsInf(l.Amount, 0) || l.Unknown == 0 || !l.AtMaximum() {
+			t.Errorf("%+v: limits %+v", given, l)
+		}
+		if got := findingsText(prnWarnings(para, given, at, 500, "mg")); !strings.Contains(got, "unknown amount") || strings.Contains(got, "Inf") || strings.Contains(got, "0000000") {
+			t.Errorf("%+v: %s", given, got)
+		}
+	}
+	for what, given := range map[string][]GivenDose{
+		"1e308 kg alone":          nil,
+		"1e308 kg after 1e308 mg": {{Time: hour(3), Amount: 1e308, Unit: "mg"}},
+	} {
+		if got := findingsText(prnWarnings(para, given, at, 1e308, "kg")); !strings.Contains(got, "cannot be counted") || strings.Contains(got, "Inf") {
+			t.Errorf("%s: %s", what, got)
+		}
+	}
+	if got := findingsText(prnWarnings(para, []GivenDose{{Time: hour(3), Amount: 1e308, Unit: "mg"}}, at, 1e308, "mg")); !strings.Contains(got, "cannot be counted") || strings.Contains(got, "Inf") {
+		t.Errorf("1e308 mg after 1e308 mg: %s", got)
+	}
 }

@@ -271,13 +271,11 @@ func DocumentingRecords(times []time.Time, records []DoseDocument) []int {
 // Corrected and cancelled entries do not count.
 func LastGiven[J any, P Journaled[J]](m Medication, entries []J) (last time.Time, inDowntime bool) {
 	last = m.LastGiven
-	for _, e := range OrderEntries[J, P](m, entries) {
-		d := P(&e).Documented()
-		if a := d.Medication; a.Outcome != OutcomeGiven && a.Outcome != OutcomePartial {
-			continue
-		}
-		if d.ClinicalTime.After(last) {
-			last, inDowntime = d.ClinicalTime, true
+	for _, e := range entries {
+		if _, given := EntryDocumentsDose[J, P](e, m.Source.ID); given {
+			if t := P(&e).Documented().ClinicalTime; t.After(last) {
+				last, inDowntime = t, true
+			}
 		}
 	}
 	return last, inDowntime

@@ -15,12 +15,9 @@ import (
 func Num(x float64) string { return Fixed(x, -1) }
 
 // Fixed is Num with that many decimals (-1: as many as x needs).
-func Fixed(x float64, decimals int) string { return FixedIn(Current(), x, decimals) }
-
-// FixedIn is Fixed in language l.
-func FixedIn(l Lang, x float64, decimals int) string {
+func Fixed(x float64, decimals int) string {
 	s := strconv.FormatFloat(x, 'f', decimals, 64)
-	if l == Dutch || l == French {
+	if l := Current(); l == Dutch || l == French {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s

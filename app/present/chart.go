@@ -104,7 +104,7 @@ func measure(what string, m *clinical.Measure) string {
 	if m == nil {
 		return i18n.F("%s not recorded", what)
 	}
-	s := what + " " + trimFloat(m.Value)
+	s := what + " " + i18n.Num(m.Value)
 	if u := Unit(m.Unit); u != "" {
 		s += " " + u
 	}

@@ -116,7 +116,7 @@ func EntrySummary(e clinical.Entry) string {
 	case e.Registration != nil:
 		return registration(e.Registration)
 	case e.Transfer != nil:
-		return joinSome(" · ", i18n.F("Transferred to %s", e.Transfer.Ward), e.Transfer.Room, bedOf(e.Transfer.Bed))
+		return JoinSome(" · ", i18n.F("Transferred to %s", e.Transfer.Ward), e.Transfer.Room, bedOf(e.Transfer.Bed))
 	case e.Discharge != nil:
 		if d := e.Discharge.Destination; d != "" {
 			return i18n.F("Discharged (%s)", d)
@@ -137,7 +137,7 @@ func EntrySummary(e clinical.Entry) string {
 func administered(m *clinical.Administered) string {
 	dose := ""
 	if m.Dose != nil {
-		dose = trimFloat(m.Dose.Value) + " " + m.Dose.Unit
+		dose = i18n.Num(m.Dose.Value) + " " + m.Dose.Unit
 	}
 	outcome := m.Outcome
 	switch m.Outcome {
@@ -148,7 +148,7 @@ func administered(m *clinical.Administered) string {
 	case clinical.OutcomePartial:
 		outcome = i18n.F("partly given (%s)", m.Reason)
 	}
-	return joinSome(" · ", m.Medication, dose, m.Route, m.Site, outcome, DoseMarks(m))
+	return JoinSome(" · ", m.Medication, dose, m.Route, m.Site, outcome, DoseMarks(m))
 }
 
 // DoseMarks is what a dose needs said next to it: "no order" for one given
@@ -172,11 +172,11 @@ func vitalSigns(v *clinical.VitalSigns) string {
 	var parts []string
 	add := func(p *float64, format string) {
 		if p != nil {
-			parts = append(parts, fmt.Sprintf(format, trimFloat(*p)))
+			parts = append(parts, fmt.Sprintf(format, i18n.Num(*p)))
 		}
 	}
 	if v.Systolic != nil && v.Diastolic != nil {
-		parts = append(parts, i18n.F("BP %s mmHg", trimFloat(*v.Systolic)+"/"+trimFloat(*v.Diastolic)))
+		parts = append(parts, i18n.F("BP %s mmHg", i18n.Num(*v.Systolic)+"/"+i18n.Num(*v.Diastolic)))
 	}
 	add(v.HeartRate, i18n.T("HR %s /min"))
 	add(v.RespiratoryRate, i18n.T("RR %s /min"))
@@ -204,7 +204,7 @@ func allergyText(a *clinical.NewAllergy) string {
 	case "mild", "moderate", "severe":
 		severity = i18n.X("severity", severity)
 	}
-	detail := joinSome("; ", a.Reaction, severity, i18n.T(map[string]string{"high": "HIGH RISK", "low": "low risk",
+	detail := JoinSome("; ", a.Reaction, severity, i18n.T(map[string]string{"high": "HIGH RISK", "low": "low risk",
 		"unable-to-assess": "risk not assessed"}[a.Criticality]))
 	if detail != "" {
 		return a.Substance + " (" + detail + ")"
@@ -213,7 +213,7 @@ func allergyText(a *clinical.NewAllergy) string {
 }
 
 func registration(r *clinical.Registration) string {
-	name := strings.TrimSpace(joinSome(", ", r.Family, r.Given))
+	name := strings.TrimSpace(JoinSome(", ", r.Family, r.Given))
 	if name == "" {
 		name = i18n.T("name unknown")
 	}
@@ -224,7 +224,7 @@ func registration(r *clinical.Registration) string {
 			born += " " + i18n.T(Estimated)
 		}
 	}
-	return joinSome(" · ", i18n.F("Registered as %s: %s", r.TemporaryID, name), sexWord(r.Sex), born, r.Ward, r.Room, bedOf(r.Bed))
+	return JoinSome(" · ", i18n.F("Registered as %s: %s", r.TemporaryID, name), sexWord(r.Sex), born, r.Ward, r.Room, bedOf(r.Bed))
 }
 
 func bedOf(bed string) string {
@@ -234,8 +234,9 @@ func bedOf(bed string) string {
 	return i18n.F("bed %s", bed)
 }
 
-// joinSome joins the parts that are not empty.
-func joinSome(sep string, parts ...string) string {
+// JoinSome joins the parts that are not blank with sep (the chart's rows,
+// and those of the transfer summary, app/ips).
+func JoinSome(sep string, parts ...string) string {
 	var out []string
 	for _, p := range parts {
 		if strings.TrimSpace(p) != "" {
@@ -287,7 +288,7 @@ func MoveAlerts(entries []store.JournalEntry) []string {
 	}
 	if moved != nil {
 		out = append(out, i18n.F("MOVED DURING DOWNTIME, %s: %s", DateTime(moved.ClinicalTime),
-			joinSome(" · ", moved.Transfer.Ward, moved.Transfer.Room, bedOf(moved.Transfer.Bed))))
+			JoinSome(" · ", moved.Transfer.Ward, moved.Transfer.Room, bedOf(moved.Transfer.Bed))))
 	}
 	if left != nil {
 		line := i18n.F("DISCHARGED DURING DOWNTIME, %s", DateTime(left.ClinicalTime))

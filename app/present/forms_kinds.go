@@ -161,12 +161,12 @@ const DischargedFlag = "DISCHARGED"
 
 // MovedFlag marks a patient moved during downtime in the census.
 func MovedFlag(t clinical.Transfer) string {
-	return i18n.F("MOVED to %s", joinSome(" · ", t.Ward, t.Room, bedOf(t.Bed)))
+	return i18n.F("MOVED to %s", JoinSome(" · ", t.Ward, t.Room, bedOf(t.Bed)))
 }
 
 // RegistrationName is how a registered patient is named in lists.
 func RegistrationName(r clinical.Registration) string {
-	name := strings.TrimSpace(joinSome(", ", strings.TrimSpace(r.Family), strings.TrimSpace(r.Given)))
+	name := strings.TrimSpace(JoinSome(", ", strings.TrimSpace(r.Family), strings.TrimSpace(r.Given)))
 	if name == "" {
 		return i18n.T("Name unknown")
 	}

@@ -185,7 +185,7 @@ func scheduledDoses(m clinical.Medication, c *clinical.Chart, entries []store.Jo
 }
 
 // doseRecords are the administrations of order m: the snapshot's (the
-// order's last dose, and those naming the order: store's DoseDocuments),
+// order's last dose, and those naming the order: clinical's Chart.DoseDocuments),
 // and those recorded during downtime (clinical.EntryDocumentsDose).
 func doseRecords(m clinical.Medication, c *clinical.Chart, entries []store.JournalEntry) []DoseRecord {
 	var out []DoseRecord
@@ -196,7 +196,7 @@ func doseRecords(m clinical.Medication, c *clinical.Chart, entries []store.Journ
 		}
 		out = append(out, r)
 	}
-	for _, e := range clinical.OrderEntries(m, entries) {
+	for _, e := range entries {
 		documents, given := clinical.EntryDocumentsDose(e, m.Source.ID)
 		if !documents {
 			continue

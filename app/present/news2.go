@@ -8,7 +8,7 @@ import (
 	"lifeboat/clinical"
 )
 
-// How the NEWS2 early-warning score reads (store/news2.go scores it): a
+// How the NEWS2 early-warning score reads (clinical/news2.go scores it): a
 // line with the score, the risk band and the response the Royal College of
 // Physicians' chart calls for, in short; and which values of a set of
 // vital signs score on their own (coloured in the vitals table).
@@ -140,10 +140,10 @@ func oxygenText(v *clinical.VitalSigns) string {
 	}
 	var parts []string
 	if v.O2Flow != nil {
-		parts = append(parts, trimFloat(*v.O2Flow)+" L/min")
+		parts = append(parts, i18n.Num(*v.O2Flow)+" L/min")
 	}
 	if v.FiO2 != nil {
-		parts = append(parts, "FiO2 "+trimFloat(*v.FiO2)+" %")
+		parts = append(parts, "FiO2 "+i18n.Num(*v.FiO2)+" %")
 	}
 	if len(parts) == 0 {
 		return "O2"
@@ -162,7 +162,7 @@ func newsExtras(v *clinical.VitalSigns) []string {
 		parts = append(parts, "ACVPU "+l)
 	}
 	if v.Glucose != nil {
-		parts = append(parts, i18n.F("glucose %s mmol/L", trimFloat(*v.Glucose)))
+		parts = append(parts, i18n.F("glucose %s mmol/L", i18n.Num(*v.Glucose)))
 	}
 	return parts
 }

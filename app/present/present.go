@@ -354,17 +354,14 @@ func Range(o clinical.Observation) string {
 	case o.RangeText != "":
 		return o.RangeText
 	case o.Low != nil && o.High != nil:
-		return trimFloat(*o.Low) + "–" + trimFloat(*o.High)
+		return i18n.Num(*o.Low) + "–" + i18n.Num(*o.High)
 	case o.Low != nil:
-		return "≥ " + trimFloat(*o.Low)
+		return "≥ " + i18n.Num(*o.Low)
 	case o.High != nil:
-		return "≤ " + trimFloat(*o.High)
+		return "≤ " + i18n.Num(*o.High)
 	}
 	return ""
 }
-
-// trimFloat is a number as the language in use writes it (i18n.Num).
-func trimFloat(f float64) string { return i18n.Num(f) }
 
 // MedicationLine is what a nurse reads of an order.
 func MedicationLine(m clinical.Medication) string {

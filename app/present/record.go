@@ -23,32 +23,32 @@ func RecordSections(c *clinical.Chart, asOf time.Time) []Section {
 	return []Section{
 		recordSection("Contacts and language", r.Contacts, "contacts", contactLine),
 		recordSection("Care team", r.CareTeam, "care team members", func(m clinical.CareMember) string {
-			return joinSome(" – ", m.Name, m.Role, m.Team)
+			return JoinSome(" – ", m.Name, m.Role, m.Team)
 		}),
 		recordSection("Advance directives and treatment limitations", r.AdvanceDirectives, "advance directives", func(d clinical.Directive) string {
-			return joinSome("; ", d.Text, since("dated", d.Date))
+			return JoinSome("; ", d.Text, Since("dated", d.Date))
 		}),
-		recordSection("Orders (besides medications)", r.Orders, "orders", orderLine),
-		recordSection("Diet", r.Diet, "diet orders", dietLine),
+		recordSection("Orders (besides medications)", r.Orders, "orders", OrderLine),
+		recordSection("Diet", r.Diet, "diet orders", DietLine),
 		recordSection("Lines, drains and devices", r.Devices, "devices", func(d clinical.Device) string {
-			return joinSome("; ", d.Name, d.Site, since("inserted", d.Inserted))
+			return JoinSome("; ", d.Name, d.Site, Since("inserted", d.Inserted))
 		}),
 		recordSection("Procedures", r.Procedures, "procedures", func(p clinical.Procedure) string {
-			s := joinSome("; ", p.Name, since("on", p.Performed))
+			s := JoinSome("; ", p.Name, Since("on", p.Performed))
 			if !asOf.IsZero() && !p.Performed.IsZero() && asOf.Sub(p.Performed) <= RecentProcedures && !p.Performed.After(asOf.Add(24*time.Hour)) {
 				s = "RECENT: " + s
 			}
 			return s
 		}),
 		recordSection("Immunizations", r.Immunizations, "immunizations", func(i clinical.Immunization) string {
-			s := joinSome("; ", i.Vaccine, since("on", i.Date))
+			s := JoinSome("; ", i.Vaccine, Since("on", i.Date))
 			if i.Status != "" && i.Status != "completed" {
 				s += " (" + i.Status + ")"
 			}
 			return s
 		}),
-		recordSection("Blood group and antibodies", withLatest(r.BloodGroup), "blood group results", observationLine),
-		recordSection("Pregnancy", withLatest(r.Pregnancy), "pregnancy status", observationLine),
+		recordSection("Blood group and antibodies", withLatest(r.BloodGroup), "blood group results", ObservationLine),
+		recordSection("Pregnancy", withLatest(r.Pregnancy), "pregnancy status", ObservationLine),
 	}
 }
 
@@ -63,14 +63,7 @@ func recordSection[T any](title string, s clinical.Section[T], noun string, line
 		out.Lines = append(out.Lines, line(it))
 	}
 	if len(out.Lines) == 0 {
-		if s.Status == clinical.NoneKnown {
-			out.Empty = "No known " + noun + " (stated in the record)"
-		} else {
-			out.Empty = "No " + noun + " recorded – this does not mean there are none"
-			if s.EmptyReason != "" {
-				out.Empty += " (" + EmptyReason(s.EmptyReason) + ")"
-			}
-		}
+		out.Empty = EmptyOf(s, noun)
 	}
 	if s.Unreadable {
 		out.Warning = UnreadableSection
@@ -89,18 +82,20 @@ func contactLine(k clinical.Contact) string {
 		}
 		return s
 	}
-	return joinSome(" – ", k.Name, k.Relationship, k.Phone)
+	return JoinSome(" – ", k.Name, k.Relationship, k.Phone)
 }
 
-func orderLine(o clinical.Order) string {
-	s := joinSome("; ", o.Kind+": "+o.Text, o.Priority, o.Note, since("due", o.Due))
+// OrderLine is an order row: "nursing: Fluid balance chart; routine".
+func OrderLine(o clinical.Order) string {
+	s := JoinSome("; ", o.Kind+": "+o.Text, o.Priority, o.Note, Since("due", o.Due))
 	if o.Status != "active" {
 		s += " (" + o.Status + ")"
 	}
 	return s
 }
 
-func dietLine(d clinical.Diet) string {
+// DietLine is a diet row, nil by mouth first.
+func DietLine(d clinical.Diet) string {
 	s := d.Text
 	if d.NilByMouth {
 		s = "NIL BY MOUTH – " + s
@@ -108,19 +103,22 @@ func dietLine(d clinical.Diet) string {
 	if d.Fluids != "" {
 		s += "; fluids: " + d.Fluids
 	}
-	s = joinSome("; ", s, since("since", d.Since))
+	s = JoinSome("; ", s, Since("since", d.Since))
 	if d.Status != "active" {
 		s += " (" + d.Status + ")"
 	}
 	return s
 }
 
-func observationLine(o clinical.Observation) string {
-	return joinSome("; ", o.Name+": "+o.Value, since("on", o.Time))
+// ObservationLine is a blood group, pregnancy or other observation row:
+// "ABO and Rh group: O Rh(D) positive; on 02/03/2020".
+func ObservationLine(o clinical.Observation) string {
+	return JoinSome("; ", o.Name+": "+o.Value, Since("on", o.Time))
 }
 
-// since is "inserted 28/11/2026 11:00", or "" for no time.
-func since(word string, t time.Time) string {
+// Since is "inserted 28/11/2026 11:00" (a date alone for a FHIR date), or
+// "" for no time.
+func Since(word string, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

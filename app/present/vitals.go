@@ -73,7 +73,7 @@ func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 		if col < 0 {
 			col, value = n-1, ObservationName(o)+" "+Observation(o) // after the NEWS2 column
 		}
-		r.Cells[col] = joinSome("; ", r.Cells[col], value)
+		r.Cells[col] = JoinSome("; ", r.Cells[col], value)
 		r.Abnormal[col] = r.Abnormal[col] || o.Abnormal
 	}
 	for _, e := range entries {
@@ -84,11 +84,11 @@ func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 		r := &VitalsRow{Time: e.ClinicalTime, Cells: make([]string, n), Abnormal: make([]bool, n), Downtime: true,
 			Struck: e.Superseded()}
 		if v.Systolic != nil && v.Diastolic != nil {
-			r.Cells[0] = trimFloat(*v.Systolic) + "/" + trimFloat(*v.Diastolic)
+			r.Cells[0] = i18n.Num(*v.Systolic) + "/" + i18n.Num(*v.Diastolic)
 		}
 		for i, p := range []*float64{v.HeartRate, v.RespiratoryRate, v.Temperature, v.SpO2, v.Pain} {
 			if p != nil {
-				r.Cells[i+1] = trimFloat(*p)
+				r.Cells[i+1] = i18n.Num(*p)
 			}
 		}
 		// Out of NEWS2's normal band: BP, HR, RR, T, SpO2.
@@ -96,11 +96,11 @@ func VitalsTable(c *clinical.Chart, entries []store.JournalEntry) []VitalsRow {
 			r.Abnormal[i] = out
 		}
 		if w, ok := clinical.EarlyWarningOf(e.Entry); ok {
-			r.Cells[newsColumn] = trimFloat(float64(w.Score))
+			r.Cells[newsColumn] = i18n.Num(float64(w.Score))
 			r.Risk = w.Risk
 			r.Abnormal[newsColumn] = w.Risk != clinical.RiskLow
 		}
-		r.Cells[n-1] = joinSome("; ", strings.Join(newsExtras(v), ", "), DowntimeRecordedBy(e))
+		r.Cells[n-1] = JoinSome("; ", strings.Join(newsExtras(v), ", "), DowntimeRecordedBy(e))
 		rows = append(rows, r)
 	}
 	slices.SortStableFunc(rows, func(a, b *VitalsRow) int {
@@ -200,7 +200,7 @@ func TrendLabel(t VitalTrend) string {
 	s := i18n.T(t.Name) + " (" + t.Unit + ")"
 	if n := len(t.Points); n > 0 {
 		p := t.Points[n-1]
-		s += i18n.F(" – last %s, %s", trimFloat(p.Value), ShortDateTime(p.Time))
+		s += i18n.F(" – last %s, %s", i18n.Num(p.Value), ShortDateTime(p.Time))
 	} else {
 		s += i18n.T(" – none recorded")
 	}
