@@ -121,6 +121,18 @@ func (m Malformed) String() string {
 // large (the count a snapshot's manifest shows beside its data).
 func (im *Import) Unusable() int { return im.MalformedTotal + im.TooLarge }
 
+// UnusableIn is how many resources of the part named name (see ReadParts)
+// could not be used.
+func (im *Import) UnusableIn(name string) int {
+	n := 0
+	for _, in := range im.inputs {
+		if in.label == strings.TrimSpace(name) {
+			n += in.unusable
+		}
+	}
+	return n
+}
+
 // summaryExamples is how many Malformed records Summary quotes.
 const summaryExamples = 3
 
