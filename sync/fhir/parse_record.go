@@ -387,6 +387,13 @@ func (e *entry) device() any {
 		return &d // not (yet) in or on a patient
 	}
 	e.subject = refKey(j.Patient.Reference)
+	// The status first: a "no known devices" entered in error asserts
+	// nothing.
+	if j.Status != "active" && j.Status != "" {
+		r := e.hiddenRecord(secDevices, statusReason("status", j.Status))
+		d.row = &r
+		return &d
+	}
 	switch absenceOf(j.Type, secDevices) {
 	case absentNoneKnown:
 		return e.assertion(secDevices, "")
@@ -394,12 +401,7 @@ func (e *entry) device() any {
 		e.dropped = unknownOnly
 		return nil
 	}
-	var r recordRow
-	if j.Status != "active" && j.Status != "" {
-		r = e.hiddenRecord(secDevices, statusReason("status", j.Status))
-	} else {
-		r = e.record(secDevices, &clinical.Device{Name: d.name, Code: d.code, Status: j.Status}, time.Time{})
-	}
+	r := e.record(secDevices, &clinical.Device{Name: d.name, Code: d.code, Status: j.Status}, time.Time{})
 	d.row = &r
 	return &d
 }
@@ -435,15 +437,15 @@ func (e *entry) procedure() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
+	if j.Status == "entered-in-error" || j.Status == "not-done" || j.Status == "preparation" {
+		return e.hiddenRecord(secProcedures, statusReason("status", j.Status))
+	}
 	switch absenceOf(j.Code, secProcedures) {
 	case absentNoneKnown:
 		return e.assertion(secProcedures, "")
 	case absentUnknown:
 		e.dropped = unknownOnly
 		return nil
-	}
-	if j.Status == "entered-in-error" || j.Status == "not-done" || j.Status == "preparation" {
-		return e.hiddenRecord(secProcedures, statusReason("status", j.Status))
 	}
 	p := &clinical.Procedure{Name: conceptText(j.Code), Code: firstCode(j.Code, sysSNOMED), Status: j.Status,
 		Performed: when(j.PerformedDateTime, j.PerformedPeriod.Start)}
@@ -458,15 +460,15 @@ func (e *entry) immunization() any {
 	if !e.decode(&j) || !e.needSubject(j.Patient, "patient") {
 		return nil
 	}
+	if j.Status == "entered-in-error" {
+		return e.hiddenRecord(secImmunizations, "status entered-in-error")
+	}
 	switch absenceOf(j.VaccineCode, secImmunizations) {
 	case absentNoneKnown:
 		return e.assertion(secImmunizations, "")
 	case absentUnknown:
 		e.dropped = unknownOnly
 		return nil
-	}
-	if j.Status == "entered-in-error" {
-		return e.hiddenRecord(secImmunizations, "status entered-in-error")
 	}
 	i := &clinical.Immunization{Vaccine: conceptText(j.VaccineCode), Code: firstCode(j.VaccineCode, sysCVX), Status: j.Status,
 		Date: when(j.OccurrenceDateTime)}

@@ -280,3 +280,39 @@ func TestRecordResourcesNoLongerInForceAreCountedNotShown(t *testing.T) {
 		t.Errorf("diet %+v", d)
 	}
 }
+
+// An assertion of "none known" entered in error (or no longer in force)
+// asserts nothing: the section stays none recorded, and the resource is
+// counted, not shown.
+func TestANoneKnownRecordEnteredInErrorAssertsNothing(t *testing.T) {
+	absent := func(typ, member, subject, status, code string) string {
+		return `{"resourceType":"` + typ + `","id":"none","status":"` + status + `","` + member +
+			`":{"coding":[{"system":"http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips","code":"` + code +
+			`"}]},"` + subject + `":{"reference":"Patient/p1"}}`
+	}
+	for _, k := range []struct {
+		line string
+		sec  func(clinical.Chart) (clinical.SectionStatus, *clinical.Source)
+	}{
+		{absent("Immunization", "vaccineCode", "patient", "entered-in-error", "no-known-immunizations"),
+			func(c clinical.Chart) (clinical.SectionStatus, *clinical.Source) {
+				return c.Immunizations.Status, c.Immunizations.Assertion
+			}},
+		{absent("Procedure", "code", "subject", "entered-in-error", "no-known-procedures"),
+			func(c clinical.Chart) (clinical.SectionStatus, *clinical.Source) {
+				return c.Procedures.Status, c.Procedures.Assertion
+			}},
+		{absent("Device", "type", "patient", "entered-in-error", "no-known-devices"),
+			func(c clinical.Chart) (clinical.SectionStatus, *clinical.Source) {
+				return c.Devices.Status, c.Devices.Assertion
+			}},
+	} {
+		c, im := recordChart(t, k.line)
+		if s, a := k.sec(c); s != clinical.NoneRecorded || a != nil {
+			t.Errorf("%.40s…: %s (asserted by %v), want none recorded", k.line, s, a != nil)
+		}
+		if len(im.NotShown()) != 1 {
+			t.Errorf("%.40s…: not shown %q", k.line, im.NotShown())
+		}
+	}
+}
