@@ -441,6 +441,20 @@ func (e *entry) assertion(sec section, clinical string, at ...string) any {
 	return assertion{sec: sec, src: e.source(), when: when(append(at, e.meta.LastUpdated)...), raw: e.at}
 }
 
+// absent reads a code that says the section is empty: "none known" is an
+// assertion (see assertion), "unknown" only is dropped. ok is false for
+// any other code: the resource is an item of its section.
+func (e *entry) absent(c r4.CodeableConcept, sec section, clinical string, at ...string) (row any, ok bool) {
+	switch absenceOf(c, sec) {
+	case absentNoneKnown:
+		return e.assertion(sec, clinical, at...), true
+	case absentUnknown:
+		e.dropped = unknownOnly
+		return nil, true
+	}
+	return nil, false
+}
+
 func (e *entry) allergy() any {
 	var j r4.AllergyIntolerance
 	if !e.decode(&j) || !e.needSubject(j.Patient, "patient") {
@@ -514,12 +528,8 @@ func (e *entry) condition() any {
 		// kept to be counted, never shown (see hiddenProblem)
 		return problemRow{Problem: clinical.Problem{VerificationStatus: ver, Source: e.source()}}
 	}
-	switch absenceOf(j.Code, secProblems) {
-	case absentNoneKnown:
-		return e.assertion(secProblems, clin, j.RecordedDate)
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
+	if row, ok := e.absent(j.Code, secProblems, clin, j.RecordedDate); ok {
+		return row
 	}
 	p := problemRow{raw: e.at, Problem: clinical.Problem{
 		Name:               conceptText(j.Code),

@@ -394,12 +394,8 @@ func (e *entry) device() any {
 		d.row = &r
 		return &d
 	}
-	switch absenceOf(j.Type, secDevices) {
-	case absentNoneKnown:
-		return e.assertion(secDevices, "")
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
+	if row, ok := e.absent(j.Type, secDevices, ""); ok {
+		return row
 	}
 	r := e.record(secDevices, &clinical.Device{Name: d.name, Code: d.code, Status: j.Status}, time.Time{})
 	d.row = &r
@@ -440,12 +436,8 @@ func (e *entry) procedure() any {
 	if j.Status == "entered-in-error" || j.Status == "not-done" || j.Status == "preparation" {
 		return e.hiddenRecord(secProcedures, statusReason("status", j.Status))
 	}
-	switch absenceOf(j.Code, secProcedures) {
-	case absentNoneKnown:
-		return e.assertion(secProcedures, "")
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
+	if row, ok := e.absent(j.Code, secProcedures, ""); ok {
+		return row
 	}
 	p := &clinical.Procedure{Name: conceptText(j.Code), Code: firstCode(j.Code, sysSNOMED), Status: j.Status,
 		Performed: when(j.PerformedDateTime, j.PerformedPeriod.Start)}
@@ -463,12 +455,8 @@ func (e *entry) immunization() any {
 	if j.Status == "entered-in-error" {
 		return e.hiddenRecord(secImmunizations, "status entered-in-error")
 	}
-	switch absenceOf(j.VaccineCode, secImmunizations) {
-	case absentNoneKnown:
-		return e.assertion(secImmunizations, "")
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
+	if row, ok := e.absent(j.VaccineCode, secImmunizations, ""); ok {
+		return row
 	}
 	i := &clinical.Immunization{Vaccine: conceptText(j.VaccineCode), Code: firstCode(j.VaccineCode, sysCVX), Status: j.Status,
 		Date: when(j.OccurrenceDateTime)}
