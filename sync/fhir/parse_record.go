@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -381,7 +382,7 @@ func (e *entry) device() any {
 		}
 	}
 	if d.name == "" {
-		d.name = cmpOr(d.code, "unnamed device")
+		d.name = cmp.Or(d.code, "unnamed device")
 	}
 	if strings.TrimSpace(j.Patient.Reference) == "" {
 		return &d // not (yet) in or on a patient
@@ -400,13 +401,6 @@ func (e *entry) device() any {
 	r := e.record(secDevices, &clinical.Device{Name: d.name, Code: d.code, Status: j.Status}, time.Time{})
 	d.row = &r
 	return &d
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (e *entry) deviceUseStatement() any {
@@ -442,7 +436,7 @@ func (e *entry) procedure() any {
 	p := &clinical.Procedure{Name: conceptText(j.Code), Code: firstCode(j.Code, sysSNOMED), Status: j.Status,
 		Performed: when(j.PerformedDateTime, j.PerformedPeriod.Start)}
 	if p.Name == "" {
-		p.Name = cmpOr(p.Code, "unnamed procedure")
+		p.Name = cmp.Or(p.Code, "unnamed procedure")
 	}
 	return e.record(secProcedures, p, p.Performed)
 }
@@ -461,7 +455,7 @@ func (e *entry) immunization() any {
 	i := &clinical.Immunization{Vaccine: conceptText(j.VaccineCode), Code: firstCode(j.VaccineCode, sysCVX), Status: j.Status,
 		Date: when(j.OccurrenceDateTime)}
 	if i.Vaccine == "" {
-		i.Vaccine = cmpOr(i.Code, "unnamed vaccine")
+		i.Vaccine = cmp.Or(i.Code, "unnamed vaccine")
 	}
 	return e.record(secImmunizations, i, i.Date)
 }
