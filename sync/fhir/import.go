@@ -259,7 +259,10 @@ type patientRow struct {
 	clinical.Patient
 	contacts []clinical.Contact // Patient.contact and communication
 	gp       []r4.Reference     // Patient.generalPractitioner
-	raw      rawAt
+	// unreadable are the sections fed by members of the wrong type
+	// (see partial).
+	unreadable sections
+	raw        rawAt
 }
 
 // careRef is a care team member to be named by a reference's resource

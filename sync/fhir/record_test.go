@@ -316,3 +316,40 @@ func TestANoneKnownRecordEnteredInErrorAssertsNothing(t *testing.T) {
 		}
 	}
 }
+
+// A Patient whose contacts or general practitioner are written with the
+// wrong JSON types stays on the ward: those sections say they hold what
+// could not be read. A member the header shows, of the wrong type, still
+// makes the Patient malformed.
+func TestAPatientsContactsOfTheWrongTypeCostOnlyTheirSections(t *testing.T) {
+	for _, members := range []string{
+		`"contact":{"name":{"family":"Peeters"}}`,
+		`"contact":[{"name":[{"family":"Peeters"}],"telecom":[{"system":"phone","value":"1","rank":"1"}]}]`,
+		`"communication":[{"language":"nl"}],"extension":{"url":"x"}`,
+		`"generalPractitioner":"Practitioner/gp-1"`,
+	} {
+		im, err := ReadBytes("test", []byte(`{"resourceType":"Patient","id":"p1","name":[{"family":"Janssens"}],`+members+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts, err := im.Census(Selection{All: true})
+		if err != nil || len(charts) != 1 || im.MalformedTotal != 0 || im.Ignored != 1 {
+			t.Fatalf("%s: %d charts (%v), malformed %v, ignored %d", members, len(charts), err, im.Malformed, im.Ignored)
+		}
+		c := charts[0]
+		if c.Patient.Name != "Janssens" {
+			t.Errorf("%s: name %q", members, c.Patient.Name)
+		}
+		gp := strings.Contains(members, "generalPractitioner")
+		if c.Contacts.Unreadable == gp || c.CareTeam.Unreadable != gp {
+			t.Errorf("%s: contacts unreadable %v, care team unreadable %v", members, c.Contacts.Unreadable, c.CareTeam.Unreadable)
+		}
+	}
+	im, err := ReadBytes("test", []byte(`{"resourceType":"Patient","id":"p1","gender":5,"contact":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.MalformedTotal != 1 {
+		t.Errorf("gender a number: malformed %d, want 1", im.MalformedTotal)
+	}
+}
