@@ -117,6 +117,7 @@ var read = map[string][]string{
 var partial = map[string]map[string]section{
 	"Patient": {"contact": secContacts, "communication": secContacts, "extension": secContacts,
 		"generalPractitioner": secCareTeam},
+	"Encounter": {"participant": secCareTeam}, // the stay places the patient on the ward
 }
 
 // partialMember tells whether the member at path (a decoding error's

@@ -515,6 +515,9 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	switch {
 	case item != nil:
 		r.im.store(e, item)
+		if e.unreadable != 0 && e.subject != "" {
+			r.im.bucket(e.subject).unreadable |= e.unreadable // see partial
+		}
 	case e.dropped != "" && e.subject != "":
 		r.im.bucket(e.subject).drop(e.source(), e.at, e.dropped)
 	}

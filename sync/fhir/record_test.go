@@ -353,3 +353,24 @@ func TestAPatientsContactsOfTheWrongTypeCostOnlyTheirSections(t *testing.T) {
 		t.Errorf("gender a number: malformed %d, want 1", im.MalformedTotal)
 	}
 }
+
+// An Encounter whose participants are written with the wrong JSON type
+// still places its patient on the ward; the care team says it holds what
+// could not be read.
+func TestAStayWithParticipantsOfTheWrongTypeStillPlacesThePatient(t *testing.T) {
+	im, err := ReadBytes("test", []byte(ndjson(
+		`{"resourceType":"Location","id":"ward-1","name":"Ward 1"}`,
+		`{"resourceType":"Patient","id":"p1","name":[{"family":"Janssens"}]}`,
+		`{"resourceType":"Encounter","id":"e1","status":"in-progress","subject":{"reference":"Patient/p1"},`+
+			`"location":[{"location":{"reference":"Location/ward-1"}}],"participant":[{"individual":"Practitioner/x"}]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, err := im.Census(Selection{Ward: "ward-1"})
+	if err != nil || len(charts) != 1 || im.MalformedTotal != 0 {
+		t.Fatalf("%d charts on the ward (%v), malformed %v", len(charts), err, im.Malformed)
+	}
+	if !charts[0].CareTeam.Unreadable || charts[0].Contacts.Unreadable {
+		t.Errorf("care team unreadable %v, contacts unreadable %v", charts[0].CareTeam.Unreadable, charts[0].Contacts.Unreadable)
+	}
+}
