@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -217,7 +218,7 @@ func (e *entry) consent() any {
 			deny = p.Type == "deny"
 		}
 		if deny {
-			if t := concepts(append(append([]r4.CodeableConcept{}, p.Code...), p.Action...)); t != "" {
+			if t := concepts(slices.Concat(p.Code, p.Action)); t != "" {
 				denied = append(denied, t)
 			}
 		}
@@ -285,7 +286,7 @@ func (e *entry) serviceRequest() any {
 		d := &clinical.Directive{Kind: clinical.DirectiveLimitation, Text: "Do not perform: " + text, Status: j.Status, Date: when(j.AuthoredOn)}
 		return e.record(secDirectives, d, d.Date)
 	}
-	o := &clinical.Order{Kind: clinical.OrderOther, Text: text, Code: firstCode(j.Code, ""), Status: j.Status, Priority: j.Priority,
+	o := &clinical.Order{Text: text, Code: firstCode(j.Code, ""), Status: j.Status, Priority: j.Priority,
 		Due: when(j.OccurrenceDateTime, j.OccurrencePeriod.Start), Note: joinNonEmpty("; ", strings.TrimSpace(j.PatientInstruction), notes(j.Note))}
 	if j.OccurrenceTiming != nil {
 		if r := j.OccurrenceTiming.Repeat; r != nil && o.Due.IsZero() {
@@ -295,24 +296,28 @@ func (e *entry) serviceRequest() any {
 			o.Note = joinNonEmpty("; ", f, o.Note)
 		}
 	}
-cats:
-	for _, c := range j.Category {
+	o.Kind = orderKind(j.Category)
+	return e.record(secOrders, o, when(j.AuthoredOn))
+}
+
+// orderKind is the kind of order the first telling category says: by
+// its SNOMED CT code, else by its words ("Laboratory procedure").
+func orderKind(categories []r4.CodeableConcept) string {
+	for _, c := range categories {
 		for _, cd := range c.Coding {
 			if k, ok := orderKinds[cd.Code]; ok && (cd.System == sysSNOMED || cd.System == "") {
-				o.Kind = k
-				break cats
+				return k
 			}
 		}
 		if t := strings.ToLower(conceptText(c)); t != "" {
 			for _, k := range []string{clinical.OrderLab, clinical.OrderImaging, clinical.OrderNursing} {
 				if strings.Contains(t, k[:5]) {
-					o.Kind = k
-					break cats
+					return k
 				}
 			}
 		}
 	}
-	return e.record(secOrders, o, when(j.AuthoredOn))
+	return clinical.OrderOther
 }
 
 // nilByMouth says whether a diet's words say nothing by mouth: "nil by
