@@ -47,8 +47,11 @@ type Import struct {
 	// Ignored counts resources used without members of the wrong type
 	// that Lifeboat does not read (an Encounter whose class is an array,
 	// an Observation whose meta.tag is an object): those members are
-	// left out, the rest is used. IgnoredAt says where the first
-	// MaxMalformed of them were and which members, by path only.
+	// left out, the rest is used. Those of a member read for one
+	// section only (a Patient's contacts, see partial) are counted here
+	// too, and that section says it holds data that could not be read.
+	// IgnoredAt says where the first MaxMalformed of them were and which
+	// members, by path only.
 	Ignored   int
 	IgnoredAt []Malformed
 
