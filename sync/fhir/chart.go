@@ -31,7 +31,7 @@ func (im *Import) chart(f *fetcher, id, ward string) clinical.Chart {
 	c.Patient.Height = latestMeasure(b.obs[obsKey{false, loincHeight}])
 	c.Alerts = alerts(f, b)
 	c.Notes = im.notes(f, b)
-	unreadable := b.unreadable | im.unreadableAll
+	unreadable := b.unreadable | im.unreadableAll | pr.unreadable
 	im.record(f, b, pr, &c)
 	im.compositions(f, b, &c)
 	unreadableRecord(&c.RecordSections, unreadable)

@@ -28,7 +28,7 @@ func (im *Import) record(f *fetcher, b *bucket, pr *patientRow, c *clinical.Char
 	}
 	r.CareTeam.Items = append(r.CareTeam.Items, records(f, b, secCareTeam, func(m *clinical.CareMember, row *recordRow) {
 		if m.Name == "" {
-			m.Name = cmpOr(im.nameOf(row.ref, ""), "unnamed member")
+			m.Name = cmp.Or(im.nameOf(row.ref, ""), "unnamed member")
 		}
 	}).Items...)
 	// The stay's participants, but for those a care team already lists
@@ -67,7 +67,7 @@ func (im *Import) record(f *fetcher, b *bucket, pr *patientRow, c *clinical.Char
 			return
 		}
 		if dev := im.devices[im.idOf(row.ref, "Device")]; dev != nil {
-			d.Name, d.Code = dev.name, cmpOr(d.Code, dev.code)
+			d.Name, d.Code = dev.name, cmp.Or(d.Code, dev.code)
 		}
 		if d.Name == "" {
 			d.Name = "unnamed device"

@@ -47,8 +47,11 @@ type Import struct {
 	// Ignored counts resources used without members of the wrong type
 	// that Lifeboat does not read (an Encounter whose class is an array,
 	// an Observation whose meta.tag is an object): those members are
-	// left out, the rest is used. IgnoredAt says where the first
-	// MaxMalformed of them were and which members, by path only.
+	// left out, the rest is used. Those of a member read for one
+	// section only (a Patient's contacts, see partial) are counted here
+	// too, and that section says it holds data that could not be read.
+	// IgnoredAt says where the first MaxMalformed of them were and which
+	// members, by path only.
 	Ignored   int
 	IgnoredAt []Malformed
 
@@ -120,6 +123,18 @@ func (m Malformed) String() string {
 // Unusable is how many resources could not be used: malformed or too
 // large (the count a snapshot's manifest shows beside its data).
 func (im *Import) Unusable() int { return im.MalformedTotal + im.TooLarge }
+
+// UnusableIn is how many resources of the part named name (see ReadParts)
+// could not be used.
+func (im *Import) UnusableIn(name string) int {
+	n := 0
+	for _, in := range im.inputs {
+		if in.label == strings.TrimSpace(name) {
+			n += in.unusable
+		}
+	}
+	return n
+}
 
 // summaryExamples is how many Malformed records Summary quotes.
 const summaryExamples = 3
@@ -247,7 +262,10 @@ type patientRow struct {
 	clinical.Patient
 	contacts []clinical.Contact // Patient.contact and communication
 	gp       []r4.Reference     // Patient.generalPractitioner
-	raw      rawAt
+	// unreadable are the sections fed by members of the wrong type
+	// (see partial).
+	unreadable sections
+	raw        rawAt
 }
 
 // careRef is a care team member to be named by a reference's resource

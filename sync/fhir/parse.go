@@ -22,7 +22,8 @@ type entry struct {
 	subject            string   // patient reference key, for patient-scoped rows
 	bad                string   // why it was skipped, when it was
 	dropped            string   // why a patient's resource read was left out, when it was (see Import.NotShown)
-	ignored            []string // paths of members of the wrong type left out, none of them read (see decode)
+	ignored            []string // paths of members of the wrong type left out, none of them read but by partial (see decode)
+	unreadable         sections // the sections those of partial fed (see decode)
 	strs               map[string]string
 }
 
@@ -105,6 +106,26 @@ var read = map[string][]string{
 	"DeviceUseStatement": {"status", "subject", "timingDateTime", "timingPeriod", "device", "bodySite"},
 	"Procedure":          {"status", "code", "subject", "performedDateTime", "performedPeriod"},
 	"Immunization":       {"status", "vaccineCode", "patient", "occurrenceDateTime"},
+}
+
+// partial are members read that feed one section of the chart and no
+// more, by type and top-level member: one of the wrong type is left out
+// (as one not read is), and that section says it holds data that could
+// not be read, instead of the whole resource being malformed (a
+// Patient's contacts written wrong must not take the patient off the
+// ward).
+var partial = map[string]map[string]section{
+	"Patient": {"contact": secContacts, "communication": secContacts, "extension": secContacts,
+		"generalPractitioner": secCareTeam},
+	"Encounter": {"participant": secCareTeam}, // the stay places the patient on the ward
+}
+
+// partialMember tells whether the member at path (a decoding error's
+// dotted path) is in or under a partial member, and its section.
+func partialMember(rtype, path string) (section, bool) {
+	top, _, _ := strings.Cut(path, ".")
+	sec, ok := partial[rtype][top]
+	return sec, ok
 }
 
 // readByAll are the members every converter reads (entry.decode, the
@@ -205,7 +226,8 @@ var referenced = map[string]bool{
 // resource is decoded again without it, used as it is, and the member's
 // path noted in e.ignored. One the converter reads makes the resource
 // malformed, as does any other decoding error: a value the chart shows is
-// never guessed.
+// never guessed. A partial member is left out too, and its section noted
+// in e.unreadable.
 func (e *entry) decode(v interface{ Header() *r4.Resource }) bool {
 	raw := e.raw
 	for range maxIgnored + 1 {
@@ -218,7 +240,8 @@ func (e *entry) decode(v interface{ Header() *r4.Resource }) bool {
 		if errors.As(err, &te) {
 			path = embedded.Replace(te.Field)
 		}
-		if path == "" || reads(e.rtype, path) || len(e.ignored) == maxIgnored {
+		sec, isPartial := partialMember(e.rtype, path)
+		if path == "" || (reads(e.rtype, path) && !isPartial) || len(e.ignored) == maxIgnored {
 			e.bad = decodeReason(e.rtype, err)
 			return false
 		}
@@ -228,6 +251,9 @@ func (e *entry) decode(v interface{ Header() *r4.Resource }) bool {
 			return false
 		}
 		e.ignored = append(e.ignored, path)
+		if isPartial {
+			e.unreadable |= sectionSet(sec)
+		}
 		raw = less
 		reflect.ValueOf(v).Elem().SetZero() // decode afresh, nothing left of the wrong member
 	}
@@ -344,7 +370,7 @@ func (e *entry) patient() any {
 	default:
 		p.Name = strings.TrimSpace(n.Text)
 	}
-	p.contacts, p.gp = patientContacts(&j), j.GeneralPractitioner
+	p.contacts, p.gp, p.unreadable = patientContacts(&j), j.GeneralPractitioner, e.unreadable
 	for _, id := range j.Identifier {
 		if v := strings.TrimSpace(id.Value); v != "" {
 			p.Identifiers = append(p.Identifiers, clinical.Identifier{System: id.System, Value: v, Type: firstCode(id.Type, sysV2_0203)})
@@ -441,6 +467,20 @@ func (e *entry) assertion(sec section, clinical string, at ...string) any {
 	return assertion{sec: sec, src: e.source(), when: when(append(at, e.meta.LastUpdated)...), raw: e.at}
 }
 
+// absent reads a code that says the section is empty: "none known" is an
+// assertion (see assertion), "unknown" only is dropped. ok is false for
+// any other code: the resource is an item of its section.
+func (e *entry) absent(c r4.CodeableConcept, sec section, clinical string, at ...string) (row any, ok bool) {
+	switch absenceOf(c, sec) {
+	case absentNoneKnown:
+		return e.assertion(sec, clinical, at...), true
+	case absentUnknown:
+		e.dropped = unknownOnly
+		return nil, true
+	}
+	return nil, false
+}
+
 func (e *entry) allergy() any {
 	var j r4.AllergyIntolerance
 	if !e.decode(&j) || !e.needSubject(j.Patient, "patient") {
@@ -514,12 +554,8 @@ func (e *entry) condition() any {
 		// kept to be counted, never shown (see hiddenProblem)
 		return problemRow{Problem: clinical.Problem{VerificationStatus: ver, Source: e.source()}}
 	}
-	switch absenceOf(j.Code, secProblems) {
-	case absentNoneKnown:
-		return e.assertion(secProblems, clin, j.RecordedDate)
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
+	if row, ok := e.absent(j.Code, secProblems, clin, j.RecordedDate); ok {
+		return row
 	}
 	p := problemRow{raw: e.at, Problem: clinical.Problem{
 		Name:               conceptText(j.Code),

@@ -71,12 +71,8 @@ func (e *entry) medicationRequest() any {
 	case j.Intent == "proposal":
 		return medRow{Medication: clinical.Medication{Status: intentProposal, Source: e.source()}}
 	case j.MedicationCodeableConcept != nil:
-		switch absenceOf(*j.MedicationCodeableConcept, secMedications) {
-		case absentNoneKnown:
-			return e.assertion(secMedications, "", j.AuthoredOn)
-		case absentUnknown:
-			e.dropped = unknownOnly
-			return nil
+		if row, ok := e.absent(*j.MedicationCodeableConcept, secMedications, "", j.AuthoredOn); ok {
+			return row
 		}
 	}
 	m := medRow{Medication: clinical.Medication{Name: name, Code: code, Status: j.Status, Source: e.source()}, medRef: medRef, codes: codes, raw: e.at}

@@ -1,6 +1,8 @@
 package fhir
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,7 +218,7 @@ func (e *entry) consent() any {
 			deny = p.Type == "deny"
 		}
 		if deny {
-			if t := concepts(append(append([]r4.CodeableConcept{}, p.Code...), p.Action...)); t != "" {
+			if t := concepts(slices.Concat(p.Code, p.Action)); t != "" {
 				denied = append(denied, t)
 			}
 		}
@@ -284,7 +286,7 @@ func (e *entry) serviceRequest() any {
 		d := &clinical.Directive{Kind: clinical.DirectiveLimitation, Text: "Do not perform: " + text, Status: j.Status, Date: when(j.AuthoredOn)}
 		return e.record(secDirectives, d, d.Date)
 	}
-	o := &clinical.Order{Kind: clinical.OrderOther, Text: text, Code: firstCode(j.Code, ""), Status: j.Status, Priority: j.Priority,
+	o := &clinical.Order{Text: text, Code: firstCode(j.Code, ""), Status: j.Status, Priority: j.Priority,
 		Due: when(j.OccurrenceDateTime, j.OccurrencePeriod.Start), Note: joinNonEmpty("; ", strings.TrimSpace(j.PatientInstruction), notes(j.Note))}
 	if j.OccurrenceTiming != nil {
 		if r := j.OccurrenceTiming.Repeat; r != nil && o.Due.IsZero() {
@@ -294,24 +296,28 @@ func (e *entry) serviceRequest() any {
 			o.Note = joinNonEmpty("; ", f, o.Note)
 		}
 	}
-cats:
-	for _, c := range j.Category {
+	o.Kind = orderKind(j.Category)
+	return e.record(secOrders, o, when(j.AuthoredOn))
+}
+
+// orderKind is the kind of order the first telling category says: by
+// its SNOMED CT code, else by its words ("Laboratory procedure").
+func orderKind(categories []r4.CodeableConcept) string {
+	for _, c := range categories {
 		for _, cd := range c.Coding {
 			if k, ok := orderKinds[cd.Code]; ok && (cd.System == sysSNOMED || cd.System == "") {
-				o.Kind = k
-				break cats
+				return k
 			}
 		}
 		if t := strings.ToLower(conceptText(c)); t != "" {
 			for _, k := range []string{clinical.OrderLab, clinical.OrderImaging, clinical.OrderNursing} {
 				if strings.Contains(t, k[:5]) {
-					o.Kind = k
-					break cats
+					return k
 				}
 			}
 		}
 	}
-	return e.record(secOrders, o, when(j.AuthoredOn))
+	return clinical.OrderOther
 }
 
 // nilByMouth says whether a diet's words say nothing by mouth: "nil by
@@ -381,34 +387,25 @@ func (e *entry) device() any {
 		}
 	}
 	if d.name == "" {
-		d.name = cmpOr(d.code, "unnamed device")
+		d.name = cmp.Or(d.code, "unnamed device")
 	}
 	if strings.TrimSpace(j.Patient.Reference) == "" {
 		return &d // not (yet) in or on a patient
 	}
 	e.subject = refKey(j.Patient.Reference)
-	switch absenceOf(j.Type, secDevices) {
-	case absentNoneKnown:
-		return e.assertion(secDevices, "")
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
-	}
-	var r recordRow
+	// The status first: a "no known devices" entered in error asserts
+	// nothing.
 	if j.Status != "active" && j.Status != "" {
-		r = e.hiddenRecord(secDevices, statusReason("status", j.Status))
-	} else {
-		r = e.record(secDevices, &clinical.Device{Name: d.name, Code: d.code, Status: j.Status}, time.Time{})
+		r := e.hiddenRecord(secDevices, statusReason("status", j.Status))
+		d.row = &r
+		return &d
 	}
+	if row, ok := e.absent(j.Type, secDevices, ""); ok {
+		return row
+	}
+	r := e.record(secDevices, &clinical.Device{Name: d.name, Code: d.code, Status: j.Status}, time.Time{})
 	d.row = &r
 	return &d
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (e *entry) deviceUseStatement() any {
@@ -435,20 +432,16 @@ func (e *entry) procedure() any {
 	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
 		return nil
 	}
-	switch absenceOf(j.Code, secProcedures) {
-	case absentNoneKnown:
-		return e.assertion(secProcedures, "")
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
-	}
 	if j.Status == "entered-in-error" || j.Status == "not-done" || j.Status == "preparation" {
 		return e.hiddenRecord(secProcedures, statusReason("status", j.Status))
+	}
+	if row, ok := e.absent(j.Code, secProcedures, ""); ok {
+		return row
 	}
 	p := &clinical.Procedure{Name: conceptText(j.Code), Code: firstCode(j.Code, sysSNOMED), Status: j.Status,
 		Performed: when(j.PerformedDateTime, j.PerformedPeriod.Start)}
 	if p.Name == "" {
-		p.Name = cmpOr(p.Code, "unnamed procedure")
+		p.Name = cmp.Or(p.Code, "unnamed procedure")
 	}
 	return e.record(secProcedures, p, p.Performed)
 }
@@ -458,20 +451,16 @@ func (e *entry) immunization() any {
 	if !e.decode(&j) || !e.needSubject(j.Patient, "patient") {
 		return nil
 	}
-	switch absenceOf(j.VaccineCode, secImmunizations) {
-	case absentNoneKnown:
-		return e.assertion(secImmunizations, "")
-	case absentUnknown:
-		e.dropped = unknownOnly
-		return nil
-	}
 	if j.Status == "entered-in-error" {
 		return e.hiddenRecord(secImmunizations, "status entered-in-error")
+	}
+	if row, ok := e.absent(j.VaccineCode, secImmunizations, ""); ok {
+		return row
 	}
 	i := &clinical.Immunization{Vaccine: conceptText(j.VaccineCode), Code: firstCode(j.VaccineCode, sysCVX), Status: j.Status,
 		Date: when(j.OccurrenceDateTime)}
 	if i.Vaccine == "" {
-		i.Vaccine = cmpOr(i.Code, "unnamed vaccine")
+		i.Vaccine = cmp.Or(i.Code, "unnamed vaccine")
 	}
 	return e.record(secImmunizations, i, i.Date)
 }

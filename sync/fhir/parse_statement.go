@@ -23,12 +23,8 @@ func (e *entry) medicationStatement() any {
 		return nil
 	}
 	if j.MedicationCodeableConcept != nil && j.Status != "entered-in-error" && j.Status != "not-taken" {
-		switch absenceOf(*j.MedicationCodeableConcept, secMedications) {
-		case absentNoneKnown:
-			return e.assertion(secMedications, "", j.DateAsserted)
-		case absentUnknown:
-			e.dropped = unknownOnly
-			return nil
+		if row, ok := e.absent(*j.MedicationCodeableConcept, secMedications, "", j.DateAsserted); ok {
+			return row
 		}
 	}
 	m := medRow{raw: e.at, Medication: clinical.Medication{

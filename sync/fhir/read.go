@@ -64,10 +64,28 @@ func Read(paths ...string) (*Import, error) {
 // selected patients' resources when Census runs: data must not be changed
 // afterwards (Census would notice, and fail with ErrInputChanged).
 func ReadBytes(name string, data []byte) (*Import, error) {
-	if name = strings.TrimSpace(name); name == "" {
-		name = "the in-memory input"
+	return ReadParts(Part{Name: name, Data: data})
+}
+
+// Part is data held in memory for ReadParts, named as ReadBytes names it.
+type Part struct {
+	Name string
+	Data []byte
+}
+
+// ReadParts reads several pieces of data held in memory as one input, as
+// Read reads several files; Import.UnusableIn tells how many resources of
+// each piece could not be used.
+func ReadParts(parts ...Part) (*Import, error) {
+	inputs := make([]input, len(parts))
+	for i, pt := range parts {
+		name := strings.TrimSpace(pt.Name)
+		if name == "" {
+			name = "the in-memory input"
+		}
+		inputs[i] = input{label: name, data: pt.Data, inMemory: true}
 	}
-	return readInputs([]input{{label: name, data: data, inMemory: true}})
+	return readInputs(inputs)
 }
 
 func readInputs(inputs []input) (*Import, error) {
@@ -90,6 +108,7 @@ type input struct {
 	path     string // the file; never shown
 	data     []byte // the data, when inMemory
 	inMemory bool
+	unusable int // resources of it that could not be used: malformed or too large
 }
 
 // open gives the input's bytes, their size, when a file was last
@@ -496,6 +515,9 @@ func (r *reader) resource(rtype string, raw []byte, off int64, fullURL, pos stri
 	switch {
 	case item != nil:
 		r.im.store(e, item)
+		if e.unreadable != 0 && e.subject != "" {
+			r.im.bucket(e.subject).unreadable |= e.unreadable // see partial
+		}
 	case e.dropped != "" && e.subject != "":
 		r.im.bucket(e.subject).drop(e.source(), e.at, e.dropped)
 	}
@@ -631,6 +653,7 @@ func (r *reader) tooLarge(pos, rtype string, raw []byte) {
 		return
 	}
 	r.im.TooLarge++
+	r.in.unusable++
 	if len(r.im.tooLargeAt) < summaryExamples {
 		r.im.tooLargeAt = append(r.im.tooLargeAt, Malformed{File: r.in.label, Position: pos})
 	}
@@ -648,6 +671,7 @@ func (r *reader) tooLarge(pos, rtype string, raw []byte) {
 
 func (r *reader) malformed(pos, reason string) {
 	r.im.MalformedTotal++
+	r.in.unusable++
 	if len(r.im.Malformed) < MaxMalformed {
 		r.im.Malformed = append(r.im.Malformed, Malformed{File: r.in.label, Position: pos, Reason: reason})
 	}

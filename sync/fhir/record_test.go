@@ -280,3 +280,97 @@ func TestRecordResourcesNoLongerInForceAreCountedNotShown(t *testing.T) {
 		t.Errorf("diet %+v", d)
 	}
 }
+
+// An assertion of "none known" entered in error (or no longer in force)
+// asserts nothing: the section stays none recorded, and the resource is
+// counted, not shown.
+func TestANoneKnownRecordEnteredInErrorAssertsNothing(t *testing.T) {
+	absent := func(typ, member, subject, status, code string) string {
+		return `{"resourceType":"` + typ + `","id":"none","status":"` + status + `","` + member +
+			`":{"coding":[{"system":"http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips","code":"` + code +
+			`"}]},"` + subject + `":{"reference":"Patient/p1"}}`
+	}
+	for _, k := range []struct {
+		line string
+		sec  func(clinical.Chart) (clinical.SectionStatus, *clinical.Source)
+	}{
+		{absent("Immunization", "vaccineCode", "patient", "entered-in-error", "no-known-immunizations"),
+			func(c clinical.Chart) (clinical.SectionStatus, *clinical.Source) {
+				return c.Immunizations.Status, c.Immunizations.Assertion
+			}},
+		{absent("Procedure", "code", "subject", "entered-in-error", "no-known-procedures"),
+			func(c clinical.Chart) (clinical.SectionStatus, *clinical.Source) {
+				return c.Procedures.Status, c.Procedures.Assertion
+			}},
+		{absent("Device", "type", "patient", "entered-in-error", "no-known-devices"),
+			func(c clinical.Chart) (clinical.SectionStatus, *clinical.Source) {
+				return c.Devices.Status, c.Devices.Assertion
+			}},
+	} {
+		c, im := recordChart(t, k.line)
+		if s, a := k.sec(c); s != clinical.NoneRecorded || a != nil {
+			t.Errorf("%.40s…: %s (asserted by %v), want none recorded", k.line, s, a != nil)
+		}
+		if len(im.NotShown()) != 1 {
+			t.Errorf("%.40s…: not shown %q", k.line, im.NotShown())
+		}
+	}
+}
+
+// A Patient whose contacts or general practitioner are written with the
+// wrong JSON types stays on the ward: those sections say they hold what
+// could not be read. A member the header shows, of the wrong type, still
+// makes the Patient malformed.
+func TestAPatientsContactsOfTheWrongTypeCostOnlyTheirSections(t *testing.T) {
+	for _, members := range []string{
+		`"contact":{"name":{"family":"Peeters"}}`,
+		`"contact":[{"name":[{"family":"Peeters"}],"telecom":[{"system":"phone","value":"1","rank":"1"}]}]`,
+		`"communication":[{"language":"nl"}],"extension":{"url":"x"}`,
+		`"generalPractitioner":"Practitioner/gp-1"`,
+	} {
+		im, err := ReadBytes("test", []byte(`{"resourceType":"Patient","id":"p1","name":[{"family":"Janssens"}],`+members+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		charts, err := im.Census(Selection{All: true})
+		if err != nil || len(charts) != 1 || im.MalformedTotal != 0 || im.Ignored != 1 {
+			t.Fatalf("%s: %d charts (%v), malformed %v, ignored %d", members, len(charts), err, im.Malformed, im.Ignored)
+		}
+		c := charts[0]
+		if c.Patient.Name != "Janssens" {
+			t.Errorf("%s: name %q", members, c.Patient.Name)
+		}
+		gp := strings.Contains(members, "generalPractitioner")
+		if c.Contacts.Unreadable == gp || c.CareTeam.Unreadable != gp {
+			t.Errorf("%s: contacts unreadable %v, care team unreadable %v", members, c.Contacts.Unreadable, c.CareTeam.Unreadable)
+		}
+	}
+	im, err := ReadBytes("test", []byte(`{"resourceType":"Patient","id":"p1","gender":5,"contact":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.MalformedTotal != 1 {
+		t.Errorf("gender a number: malformed %d, want 1", im.MalformedTotal)
+	}
+}
+
+// An Encounter whose participants are written with the wrong JSON type
+// still places its patient on the ward; the care team says it holds what
+// could not be read.
+func TestAStayWithParticipantsOfTheWrongTypeStillPlacesThePatient(t *testing.T) {
+	im, err := ReadBytes("test", []byte(ndjson(
+		`{"resourceType":"Location","id":"ward-1","name":"Ward 1"}`,
+		`{"resourceType":"Patient","id":"p1","name":[{"family":"Janssens"}]}`,
+		`{"resourceType":"Encounter","id":"e1","status":"in-progress","subject":{"reference":"Patient/p1"},`+
+			`"location":[{"location":{"reference":"Location/ward-1"}}],"participant":[{"individual":"Practitioner/x"}]}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts, err := im.Census(Selection{Ward: "ward-1"})
+	if err != nil || len(charts) != 1 || im.MalformedTotal != 0 {
+		t.Fatalf("%d charts on the ward (%v), malformed %v", len(charts), err, im.Malformed)
+	}
+	if !charts[0].CareTeam.Unreadable || charts[0].Contacts.Unreadable {
+		t.Errorf("care team unreadable %v, contacts unreadable %v", charts[0].CareTeam.Unreadable, charts[0].Contacts.Unreadable)
+	}
+}

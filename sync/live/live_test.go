@@ -575,3 +575,33 @@ func TestRunKeepsRefreshingUntilStoppedAndStopsCleanly(t *testing.T) {
 		t.Fatalf("the newest generation after the stop is not good: %+v", gens)
 	}
 }
+
+// TestAFullPullCountsEachUnusableResourceOnce pulls a ward of more
+// patients than one batch holds, with one unusable shared resource (a
+// Location under the ward whose name is a number, read by every batch)
+// and one unusable resource of a patient: the snapshot counts two, as
+// the files do.
+func TestAFullPullCountsEachUnusableResourceOnce(t *testing.T) {
+	files := filepath.Join(t.TempDir(), "ndjson")
+	if _, err := synthetic.WriteNDJSON(files, synthetic.Options{Patients: 180, BedsPerWard: 190, Seed: 11,
+		AsOf: time.Now().Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	patient := firstOnWard(t, files)
+	bad := `{"resourceType":"Location","id":"bad-room","name":5,"partOf":{"reference":"Location/ward-1"}}` + "\n" +
+		`{"resourceType":"AllergyIntolerance","id":"bad-allergy","patient":{"reference":"Patient/` + patient + `"},"code":"peanut"}` + "\n"
+	if err := os.WriteFile(filepath.Join(files, "zz-bad.ndjson"), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	im, err := fhir.Read(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Unusable() != 2 {
+		t.Fatalf("the files hold %d unusable resources, want 2", im.Unusable())
+	}
+	s := samePullAsFiles(t, files)
+	if s.Manifest.Malformed != 2 {
+		t.Errorf("the snapshot counts %d unusable resources, want 2", s.Manifest.Malformed)
+	}
+}

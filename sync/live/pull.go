@@ -280,31 +280,65 @@ func chartHash(c *clinical.Chart) [32]byte {
 	return out
 }
 
+// The two parts build reads: the shared resources, and the patients'.
+const (
+	sharedPart  = "the FHIR server's shared resources"
+	patientPart = "the FHIR server's answers"
+)
+
 // build reads the resources of the given patients (and every shared one)
 // as the file reader would, and returns their charts in census order.
+// The shared resources are read as a part of their own (sharedPart), so
+// that those that cannot be used can be told from the patients'.
 func (s *state) build(ids []string, ward string) ([]clinical.Chart, *fhir.Import, error) {
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true
 	}
-	var buf bytes.Buffer
-	s.mu.RLock()
-	keys := make([]string, 0, len(s.res))
-	for k := range s.res {
-		if o := s.owner[k]; o == "" || want[o] {
-			keys = append(keys, k)
+	var parts []fhir.Part
+	for _, pt := range []fhir.Part{s.part(sharedPart, func(o string) bool { return o == "" }),
+		s.part(patientPart, func(o string) bool { return o != "" && want[o] })} {
+		if len(pt.Data) > 0 { // an empty input is refused
+			parts = append(parts, pt)
 		}
 	}
-	slices.Sort(keys) // the same input gives the same charts
-	for _, k := range keys {
-		buf.Write(s.res[k])
-		buf.WriteByte('\n')
-	}
-	s.mu.RUnlock()
-	im, err := fhir.ReadBytes("the FHIR server's answers", buf.Bytes())
+	im, err := fhir.ReadParts(parts...)
 	if err != nil {
 		return nil, nil, err
 	}
 	charts, err := im.Charts(ids, ward)
 	return charts, im, err
+}
+
+// part is the resources whose owner (a patient id, "" for shared) keep
+// tells, as NDJSON in key order: the same input gives the same charts.
+func (s *state) part(name string, keep func(owner string) bool) fhir.Part {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	keys := make([]string, 0, len(s.res))
+	for k := range s.res {
+		if keep(s.owner[k]) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var buf bytes.Buffer
+	for _, k := range keys {
+		buf.Write(s.res[k])
+		buf.WriteByte('\n')
+	}
+	return fhir.Part{Name: name, Data: buf.Bytes()}
+}
+
+// sharedUnusable is how many shared resources held cannot be used.
+func (s *state) sharedUnusable() (int, error) {
+	pt := s.part(sharedPart, func(o string) bool { return o == "" })
+	if len(pt.Data) == 0 {
+		return 0, nil
+	}
+	im, err := fhir.ReadParts(pt)
+	if err != nil {
+		return 0, err
+	}
+	return im.Unusable(), nil
 }

@@ -450,6 +450,12 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	if all.err != nil {
 		return nil, all.err
 	}
+	// Each batch counted its patients' unusable resources only: the
+	// shared ones, read by every batch, are counted once.
+	sharedBad, err := st.sharedUnusable()
+	if err != nil {
+		return nil, err
+	}
 	maps.Copy(st.notShown, all.notShown)
 	st.census = st.present(ids)
 	// From here the work is local: a stop signal lets it finish.
@@ -458,7 +464,7 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: all.malformed,
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: all.malformed + sharedBad,
 		NotShown: st.notShownLines(st.census)}
 	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, req)
 	if err != nil && m == nil {
@@ -479,7 +485,7 @@ type builtPart struct {
 	charts    []clinical.Chart
 	hashes    [][32]byte // of charts, in order
 	prepared  []*store.Prepared
-	malformed int
+	malformed int                             // the batch's patients' unusable resources
 	notShown  map[string][]fhir.NotShownCount // of the batch's patients
 	err       error
 }
@@ -502,7 +508,7 @@ func (s *state) buildPart(ids []string, ward string) builtPart {
 		hashes[i] = chartHash(&charts[i])
 	}
 	return builtPart{charts: charts, hashes: hashes, prepared: []*store.Prepared{store.Prepare(charts, 1)},
-		malformed: im.Unusable(), notShown: notShown}
+		malformed: im.Unusable() - im.UnusableIn(sharedPart), notShown: notShown}
 }
 
 // joinParts is parts in order as one, with the first error.

@@ -26,14 +26,13 @@ type CareTeamParticipant struct {
 // directives and treatment limitations.
 type Consent struct {
 	Resource
-	Status       string            `json:"status,omitempty"`
-	Scope        CodeableConcept   `json:"scope,omitzero"`
-	Category     []CodeableConcept `json:"category,omitempty"`
-	Patient      Reference         `json:"patient,omitzero"`
-	DateTime     string            `json:"dateTime,omitempty"`
-	SourceAttach *Attachment       `json:"sourceAttachment,omitempty"`
-	PolicyRule   CodeableConcept   `json:"policyRule,omitzero"`
-	Provision    *ConsentProvision `json:"provision,omitempty"`
+	Status     string            `json:"status,omitempty"`
+	Scope      CodeableConcept   `json:"scope,omitzero"`
+	Category   []CodeableConcept `json:"category,omitempty"`
+	Patient    Reference         `json:"patient,omitzero"`
+	DateTime   string            `json:"dateTime,omitempty"`
+	PolicyRule CodeableConcept   `json:"policyRule,omitzero"`
+	Provision  *ConsentProvision `json:"provision,omitempty"`
 }
 
 // ConsentProvision is what the consent permits or denies.
@@ -56,11 +55,10 @@ type ContactPoint struct {
 // Device is a device used in or on the patient, or an implant.
 type Device struct {
 	Resource
-	Status          string          `json:"status,omitempty"`
-	DeviceName      []DeviceName    `json:"deviceName,omitempty"`
-	Type            CodeableConcept `json:"type,omitzero"`
-	Patient         Reference       `json:"patient,omitzero"`
-	ManufactureDate string          `json:"manufactureDate,omitempty"`
+	Status     string          `json:"status,omitempty"`
+	DeviceName []DeviceName    `json:"deviceName,omitempty"`
+	Type       CodeableConcept `json:"type,omitzero"`
+	Patient    Reference       `json:"patient,omitzero"`
 }
 
 // DeviceName is one of a device's names.
@@ -105,9 +103,7 @@ type Immunization struct {
 	VaccineCode        CodeableConcept `json:"vaccineCode,omitzero"`
 	Patient            Reference       `json:"patient,omitzero"`
 	OccurrenceDateTime string          `json:"occurrenceDateTime,omitempty"`
-	OccurrenceString   string          `json:"occurrenceString,omitempty"`
 	PrimarySource      *bool           `json:"primarySource,omitempty"`
-	LotNumber          string          `json:"lotNumber,omitempty"`
 }
 
 // NutritionOrder is a diet, a supplement or a tube feed ordered.
@@ -142,13 +138,11 @@ type PatientContact struct {
 // Procedure is something done to the patient: surgery, a line placed.
 type Procedure struct {
 	Resource
-	Status            string            `json:"status,omitempty"`
-	Category          CodeableConcept   `json:"category,omitzero"`
-	Code              CodeableConcept   `json:"code,omitzero"`
-	Subject           Reference         `json:"subject,omitzero"`
-	PerformedDateTime string            `json:"performedDateTime,omitempty"`
-	PerformedPeriod   Period            `json:"performedPeriod,omitzero"`
-	BodySite          []CodeableConcept `json:"bodySite,omitempty"`
+	Status            string          `json:"status,omitempty"`
+	Code              CodeableConcept `json:"code,omitzero"`
+	Subject           Reference       `json:"subject,omitzero"`
+	PerformedDateTime string          `json:"performedDateTime,omitempty"`
+	PerformedPeriod   Period          `json:"performedPeriod,omitzero"`
 }
 
 // RelatedPerson is someone related to the patient, with their own record.
