@@ -69,10 +69,12 @@ const (
 	OrderLab     = "laboratory"
 	OrderImaging = "imaging"
 	OrderNursing = "nursing"
+	OrderPlan    = "care plan" // a CarePlan: what the team intends, as activities
 	OrderOther   = "other"
 )
 
-// Order is an active order besides drugs (a ServiceRequest).
+// Order is an active order besides drugs (a ServiceRequest), or a care
+// plan in force (a CarePlan: its activities in Note).
 type Order struct {
 	Kind     string    `json:"kind"`
 	Text     string    `json:"text"`

@@ -106,6 +106,7 @@ var feeds = map[string]struct {
 	"CareTeam":                 {sectionSet(secCareTeam), "subject"},
 	"Consent":                  {sectionSet(secDirectives), "patient"},
 	"ServiceRequest":           {sectionSet(secOrders, secDirectives), "subject"}, // a do-not-perform order is a limitation
+	"CarePlan":                 {sectionSet(secOrders), "subject"},
 	"NutritionOrder":           {sectionSet(secDiet), "patient"},
 	"Device":                   {sectionSet(secDevices), "patient"},
 	"DeviceUseStatement":       {sectionSet(secDevices), "subject"},

@@ -48,7 +48,7 @@ type NotShownCount struct {
 //   - rows older than the newest kept: vitals beyond the newest 24 of a
 //     code, labs beyond 10, notes beyond 20, administrations beyond 60;
 //   - resources of the clinical types this package does not read
-//     (CarePlan, DiagnosticReport, Goal...): "not read by Lifeboat";
+//     (DiagnosticReport, Goal, ImagingStudy...): "not read by Lifeboat";
 //   - the entries of a Composition's allergy, problem or medication
 //     sections that are not in the input: "1 Composition entry not
 //     shown: unresolved reference". An entry for a resource that is in

@@ -300,6 +300,39 @@ func (e *entry) serviceRequest() any {
 	return e.record(secOrders, o, when(j.AuthoredOn))
 }
 
+// carePlan reads a plan of care in force as an order of kind "care plan":
+// its category or title, and the activities not yet done in its note. A
+// proposal or an option was never decided on, and is not shown.
+func (e *entry) carePlan() any {
+	var j r4.CarePlan
+	if !e.decode(&j) || !e.needSubject(j.Subject, "subject") {
+		return nil
+	}
+	switch {
+	case j.Status != "active" && j.Status != "on-hold":
+		return e.hiddenRecord(secOrders, statusReason("status", j.Status))
+	case j.Intent == "proposal" || j.Intent == "option":
+		return e.hiddenRecord(secOrders, statusReason("intent", j.Intent))
+	}
+	var activities []string
+	for _, a := range j.Activity {
+		d := a.Detail
+		if d == nil || slices.Contains([]string{"completed", "cancelled", "stopped", "entered-in-error"}, d.Status) {
+			continue
+		}
+		if t := cmp.Or(conceptText(d.Code), strings.TrimSpace(d.Description)); t != "" && !slices.Contains(activities, t) {
+			activities = append(activities, t)
+		}
+	}
+	text := cmp.Or(strings.TrimSpace(j.Title), concepts(j.Category), strings.TrimSpace(j.Description), "care plan")
+	o := &clinical.Order{Kind: clinical.OrderPlan, Text: text, Status: j.Status,
+		Note: joinNonEmpty("; ", strings.Join(activities, ", "), notes(j.Note))}
+	if len(j.Category) > 0 {
+		o.Code = firstCode(j.Category[0], sysSNOMED)
+	}
+	return e.record(secOrders, o, when(j.Period.Start))
+}
+
 // orderKind is the kind of order the first telling category says: by
 // its SNOMED CT code, else by its words ("Laboratory procedure").
 func orderKind(categories []r4.CodeableConcept) string {

@@ -558,7 +558,7 @@ var notClinical = map[string]bool{
 }
 
 // notRead counts a resource of a type this package does not read
-// (CarePlan, DiagnosticReport, Goal...) under the patient its subject
+// (DiagnosticReport, Goal, ImagingStudy...) under the patient its subject
 // or patient refers to, so that a chart's resources left unread are
 // counted, and remembers it as part of the input. Only its top-level
 // members are walked.

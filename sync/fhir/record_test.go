@@ -65,7 +65,8 @@ func TestTheRestOfTheRecordReachesItsSections(t *testing.T) {
 		t.Errorf("directives\n got %q\nwant %q", dirs, want)
 	}
 	orders := names(c.Orders.Items, func(o clinical.Order) string { return o.Kind + "|" + o.Text + "|" + o.Priority + "|" + o.Note })
-	if want := []string{"laboratory|Blood cultures x2|urgent|before antibiotics; draw from two sites", "nursing|Fluid balance chart||every 4 h"}; !slices.Equal(orders, want) {
+	if want := []string{"laboratory|Blood cultures x2|urgent|before antibiotics; draw from two sites", "nursing|Fluid balance chart||every 4 h",
+		"care plan|Pressure ulcer care||Reposition every 2 h; Air mattress in place"}; !slices.Equal(orders, want) {
 		t.Errorf("orders\n got %q\nwant %q", orders, want)
 	}
 	if d := c.Diet.Items; len(d) != 1 || d[0].Fluids != "Honey thick" || !strings.HasPrefix(d[0].Text, "Dysphagia diet") || d[0].NilByMouth {
@@ -372,5 +373,31 @@ func TestAStayWithParticipantsOfTheWrongTypeStillPlacesThePatient(t *testing.T) 
 	}
 	if !charts[0].CareTeam.Unreadable || charts[0].Contacts.Unreadable {
 		t.Errorf("care team unreadable %v, contacts unreadable %v", charts[0].CareTeam.Unreadable, charts[0].Contacts.Unreadable)
+	}
+}
+
+// A care plan in force is an order of its own kind, with the activities
+// not yet done; one completed, proposed or only an option is counted and
+// not shown.
+func TestCarePlansInForceAreOrdersWithTheirActivities(t *testing.T) {
+	c, im := recordChart(t,
+		`{"resourceType":"CarePlan","id":"a","status":"active","intent":"plan","category":[{"text":"Wound care"}],"subject":{"reference":"Patient/p1"},"period":{"start":"2026-11-30"},`+
+			`"activity":[{"detail":{"code":{"text":"Dressing change"},"status":"in-progress"}},{"detail":{"code":{"text":"Dressing change"},"status":"scheduled"}},`+
+			`{"detail":{"code":{"text":"Suture removal"},"status":"completed"}},{"detail":{"description":"Check the wound each shift","status":"not-started"}},{"reference":{"reference":"ServiceRequest/x"}}],`+
+			`"note":[{"text":"Moist dressing"}]}`,
+		`{"resourceType":"CarePlan","id":"b","status":"completed","intent":"order","category":[{"text":"Self care"}],"subject":{"reference":"Patient/p1"}}`,
+		`{"resourceType":"CarePlan","id":"c","status":"active","intent":"proposal","title":"Physiotherapy","subject":{"reference":"Patient/p1"}}`,
+		`{"resourceType":"CarePlan","id":"d","status":"on-hold","intent":"order","title":"Fall prevention","subject":{"reference":"Patient/p1"}}`,
+	)
+	got := names(c.Orders.Items, func(o clinical.Order) string { return strings.Join([]string{o.Kind, o.Text, o.Status, o.Note}, "|") })
+	want := []string{"care plan|Wound care|active|Dressing change, Check the wound each shift; Moist dressing", "care plan|Fall prevention|on-hold|"}
+	if !slices.Equal(got, want) {
+		t.Errorf("orders\n got %q\nwant %q", got, want)
+	}
+	if c.Orders.Items[0].Source.Type != "CarePlan" || len(c.Orders.Items[0].Source.JSON) == 0 {
+		t.Errorf("the care plan's source is not kept: %+v", c.Orders.Items[0].Source)
+	}
+	if got, want := im.NotShown(), []string{"1 CarePlan not shown: intent proposal", "1 CarePlan not shown: status completed"}; !slices.Equal(got, want) {
+		t.Errorf("not shown\n got %q\nwant %q", got, want)
 	}
 }

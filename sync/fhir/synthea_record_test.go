@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,8 @@ type syntheaSource struct {
 	procedures    map[string]string // id -> "name|start"
 	languages     []string
 	devices       int
-	carePlans     int
+	carePlans     map[string]string // id -> category words, those in force
+	allPlans      int
 }
 
 func readSyntheaSource(t *testing.T, file string) syntheaSource {
@@ -45,7 +47,8 @@ func readSyntheaSource(t *testing.T, file string) syntheaSource {
 				PerformedPeriod    struct {
 					Start string `json:"start"`
 				} `json:"performedPeriod"`
-				PerformedDateTime string `json:"performedDateTime"`
+				PerformedDateTime string          `json:"performedDateTime"`
+				Category          json.RawMessage `json:"category"` // strings in an AllergyIntolerance
 				Communication     []struct {
 					Language struct {
 						Text   string `json:"text"`
@@ -60,7 +63,7 @@ func readSyntheaSource(t *testing.T, file string) syntheaSource {
 	if err := json.Unmarshal(raw, &b); err != nil {
 		t.Fatal(err)
 	}
-	s := syntheaSource{immunizations: map[string]string{}, procedures: map[string]string{}}
+	s := syntheaSource{immunizations: map[string]string{}, procedures: map[string]string{}, carePlans: map[string]string{}}
 	for _, e := range b.Entry {
 		r := e.Resource
 		switch r.ResourceType {
@@ -84,7 +87,20 @@ func readSyntheaSource(t *testing.T, file string) syntheaSource {
 		case "Device", "DeviceUseStatement":
 			s.devices++
 		case "CarePlan":
-			s.carePlans++
+			s.allPlans++
+			if r.Status == "active" || r.Status == "on-hold" {
+				var cats []struct {
+					Text string `json:"text"`
+				}
+				if err := json.Unmarshal(r.Category, &cats); err != nil {
+					t.Fatal(err)
+				}
+				var words []string
+				for _, c := range cats {
+					words = append(words, c.Text)
+				}
+				s.carePlans[r.ID] = strings.Join(words, ", ")
+			}
 		}
 	}
 	return s
@@ -104,7 +120,7 @@ func TestTheSyntheaSampleRestOfTheRecordMatchesItsSource(t *testing.T) {
 	for _, c := range charts {
 		byID[c.Patient.ID] = c
 	}
-	var imms, procs, langs, devices, plans int
+	var imms, procs, langs, devices, plans, active int
 	for _, f := range files {
 		src := readSyntheaSource(t, f)
 		c, ok := byID[src.patient]
@@ -116,7 +132,8 @@ func TestTheSyntheaSampleRestOfTheRecordMatchesItsSource(t *testing.T) {
 		procs += len(src.procedures)
 		langs += len(src.languages)
 		devices += src.devices
-		plans += src.carePlans
+		plans += src.allPlans
+		active += len(src.carePlans)
 
 		got := map[string]string{}
 		for _, i := range c.Immunizations.Items {
@@ -148,6 +165,15 @@ func TestTheSyntheaSampleRestOfTheRecordMatchesItsSource(t *testing.T) {
 		if want := map[bool]clinical.SectionStatus{true: clinical.Recorded, false: clinical.NoneRecorded}[len(src.immunizations) > 0]; c.Immunizations.Status != want {
 			t.Errorf("%s: immunizations %s, want %s", name, c.Immunizations.Status, want)
 		}
+		got = map[string]string{}
+		for _, o := range c.Orders.Items {
+			if o.Kind == clinical.OrderPlan {
+				got[o.Source.ID] = o.Text
+			}
+		}
+		if !maps.Equal(got, src.carePlans) {
+			t.Errorf("%s: care plans\n got %v\nwant %v", name, got, src.carePlans)
+		}
 		if len(c.Devices.Items) != src.devices {
 			t.Errorf("%s: %d devices, the file has %d", name, len(c.Devices.Items), src.devices)
 		}
@@ -162,9 +188,9 @@ func TestTheSyntheaSampleRestOfTheRecordMatchesItsSource(t *testing.T) {
 		}
 	}
 	// What the sample holds, counted from its files (said in the report).
-	t.Logf("Synthea sample: %d immunizations, %d procedures, %d languages, %d devices, %d care plans (not read)", imms, procs, langs, devices, plans)
-	if imms == 0 || procs == 0 || langs == 0 {
-		t.Errorf("the sample changed: %d immunizations, %d procedures, %d languages", imms, procs, langs)
+	t.Logf("Synthea sample: %d immunizations, %d procedures, %d languages, %d devices, %d care plans (%d in force)", imms, procs, langs, devices, plans, active)
+	if imms == 0 || procs == 0 || langs == 0 || active == 0 {
+		t.Errorf("the sample changed: %d immunizations, %d procedures, %d languages, %d care plans in force", imms, procs, langs, active)
 	}
 	if got := im.NotShown(); slices.ContainsFunc(got, func(l string) bool {
 		return strings.Contains(l, "Immunization") || strings.Contains(l, "Procedure")

@@ -33,7 +33,7 @@ func TestTheSyntheaSampleImportsWhole(t *testing.T) {
 	// encounters that are over, the observations that are no vital sign
 	// or lab, the labs older than the newest kept.
 	if got, want := im.NotShown(), []string{
-		"33 CarePlan not shown: not read by Lifeboat",
+		"14 CarePlan not shown: status completed",
 		"74 DiagnosticReport not shown: not read by Lifeboat",
 		"231 Encounter not shown: status finished",
 		"3 Goal not shown: not read by Lifeboat",

@@ -75,6 +75,7 @@ var compartment = []struct{ typ, param string }{
 	{"CareTeam", "subject"},
 	{"Consent", "patient"},
 	{"ServiceRequest", "subject"},
+	{"CarePlan", "subject"},
 	{"NutritionOrder", "patient"},
 	{"Device", "patient"},
 	{"DeviceUseStatement", "subject"},

@@ -274,6 +274,29 @@ func (p *patient) writeRecord() error {
 			put("Observation", e.ID, e)
 		}
 	}
+	// Care plans: pressure ulcer prevention for the frail, self-management
+	// for diabetics; an earlier plan done with (not shown).
+	plan := 0
+	carePlan := func(status, category, snomed string, since time.Time, activities ...string) {
+		plan++
+		cp := r4.CarePlan{Resource: hdr("CarePlan", "plan", plan, 3*time.Hour), Status: status, Intent: "plan",
+			Category: []r4.CodeableConcept{code(sysSNOMED, snomed, category)}, Subject: p.ref, Period: r4.Period{Start: stamp(since)}}
+		for _, a := range activities {
+			cp.Activity = append(cp.Activity, r4.CarePlanActivity{Detail: &r4.CarePlanDetail{Code: r4.CodeableConcept{Text: a}, Status: "in-progress"}})
+		}
+		put("CarePlan", cp.ID, cp)
+	}
+	if (p.age >= 75 || p.has("hipfx", "stroke")) && chance(r, 0.6) {
+		carePlan("active", "Pressure ulcer prevention", "225358003", p.notAfterNow(p.admitted.Add(minutes(r, 60, 600))),
+			"Reposition every 2 h", "Skin check each shift", "Pressure-relieving mattress")
+	}
+	if p.has("t2dm") && chance(r, 0.5) {
+		carePlan("active", "Diabetes self management plan", "698360004", p.admitted.AddDate(-1-r.IntN(5), 0, 0),
+			"Blood glucose before meals", "Foot check daily")
+	}
+	if chance(r, 0.1) {
+		carePlan("completed", "Respiratory therapy", "53950000", p.admitted.AddDate(-2, 0, 0), "Breathing exercises")
+	}
 	for _, x := range out {
 		if err := p.g.put(x.typ, x.id, x.v); err != nil {
 			return err

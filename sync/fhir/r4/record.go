@@ -156,6 +156,34 @@ type RelatedPerson struct {
 	Period       Period            `json:"period,omitzero"`
 }
 
+// CarePlan is a plan of care: what the team intends to do for the
+// patient (wound care, self care, a diet), as activities.
+type CarePlan struct {
+	Resource
+	Status      string             `json:"status,omitempty"`
+	Intent      string             `json:"intent,omitempty"`
+	Category    []CodeableConcept  `json:"category,omitempty"`
+	Title       string             `json:"title,omitempty"`
+	Description string             `json:"description,omitempty"`
+	Subject     Reference          `json:"subject,omitzero"`
+	Period      Period             `json:"period,omitzero"`
+	Activity    []CarePlanActivity `json:"activity,omitempty"`
+	Note        []Annotation       `json:"note,omitempty"`
+}
+
+// CarePlanActivity is one thing a care plan does; only one described in
+// place (detail) is read, not one that names another resource.
+type CarePlanActivity struct {
+	Detail *CarePlanDetail `json:"detail,omitempty"`
+}
+
+// CarePlanDetail is what an activity is and how far it is.
+type CarePlanDetail struct {
+	Code        CodeableConcept `json:"code,omitzero"`
+	Status      string          `json:"status,omitempty"`
+	Description string          `json:"description,omitempty"`
+}
+
 // ServiceRequest is an order besides drugs: a lab test, imaging, a
 // nursing order.
 type ServiceRequest struct {
