@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
@@ -91,8 +92,8 @@ type summaryDialog struct {
 	message *widget.Label // why it cannot be written
 	write   *formButton
 	busy    bool
-	// rows shown or hidden by the choices.
-	folderRow, recipRow, passRows *fyne.Container
+	// The labels of the fields shown or hidden by the choices.
+	folderLabel, recipLabel, passLabel, againLabel *widget.Label
 }
 
 // summaryButton is the chart header's "Transfer summary".
@@ -127,16 +128,13 @@ func (k *Kiosk) openSummary(c *clinical.Chart) {
 	s.write.Importance = widget.HighImportance
 	cancel := newFormButton(s.keys, i18n.T(summaryCancel), s.close)
 
-	field := func(label string, o fyne.CanvasObject) *fyne.Container {
-		return container.NewBorder(nil, nil, widget.NewLabel(i18n.T(label)), nil, o)
-	}
-	s.folderRow = field(summaryFolderLabel, s.folder)
-	s.recipRow = field(summaryRecipient, s.recip)
-	s.passRows = container.NewVBox(field(summaryPass, s.pass), field(summaryPassAgain, s.again))
-	content := container.NewVBox(wrapped(i18n.T(summaryIntro)),
-		field(summaryWhereLabel, s.where), s.folderRow,
-		field(summaryHowLabel, s.how), s.recipRow, s.passRows,
-		s.note, s.message)
+	label := func(text string) *widget.Label { return widget.NewLabel(i18n.T(text)) }
+	s.folderLabel, s.recipLabel = label(summaryFolderLabel), label(summaryRecipient)
+	s.passLabel, s.againLabel = label(summaryPass), label(summaryPassAgain)
+	fields := container.New(layout.NewFormLayout(),
+		label(summaryWhereLabel), s.where, s.folderLabel, s.folder,
+		label(summaryHowLabel), s.how, s.recipLabel, s.recip, s.passLabel, s.pass, s.againLabel, s.again)
+	content := container.NewVBox(wrapped(i18n.T(summaryIntro)), fields, s.note, s.message)
 	s.dialog = dialog.NewCustomWithoutButtons(i18n.F(summaryTitle, c.Patient.Name), content, k.win)
 	s.dialog.SetButtons([]fyne.CanvasObject{cancel, s.write})
 	s.where.SetSelectedIndex(0)
@@ -162,22 +160,24 @@ func (s *summaryDialog) choose() {
 		return // still being made
 	}
 	s.message.SetText("")
-	show := func(o fyne.CanvasObject, on bool) {
-		if on {
-			o.Show()
-		} else {
-			o.Hide()
+	show := func(on bool, os ...fyne.CanvasObject) {
+		for _, o := range os {
+			if on {
+				o.Show()
+			} else {
+				o.Hide()
+			}
 		}
 	}
-	show(s.folderRow, s.where.SelectedIndex() == len(s.media))
+	show(s.where.SelectedIndex() == len(s.media), s.folderLabel, s.folder)
 	if s.printing() {
 		s.how.Disable()
 	} else {
 		s.how.Enable()
 	}
 	how := s.how.SelectedIndex()
-	show(s.recipRow, !s.printing() && how == 1)
-	show(s.passRows, !s.printing() && how == 2)
+	show(!s.printing() && how == 1, s.recipLabel, s.recip)
+	show(!s.printing() && how == 2, s.passLabel, s.pass, s.againLabel, s.again)
 	note := summaryPlainNote
 	switch {
 	case s.printing():
