@@ -231,9 +231,9 @@ func (s *summaryDialog) submit() {
 		s.refuse(summaryNoFolder)
 		return
 	}
-	enc, err := s.encryption()
-	if err != nil {
-		s.refuse(err.Error())
+	enc, refusal := s.encryption()
+	if refusal != "" {
+		s.refuse(refusal)
 		return
 	}
 	pair := transfer.InFolder(folder, k.opt.Now(), enc)
@@ -256,30 +256,30 @@ func (s *summaryDialog) submit() {
 	})
 }
 
-// encryption is the "how" chosen; its error is the sentence to show, in
-// English (the key of its translation).
-func (s *summaryDialog) encryption() (transfer.Encryption, error) {
+// encryption is the "how" chosen, or why it cannot be used (English, the
+// key of its translation).
+func (s *summaryDialog) encryption() (transfer.Encryption, string) {
 	switch s.how.SelectedIndex() {
 	case 1:
 		e, err := transfer.ToRecipient(s.recip.Text)
 		if err != nil {
-			return e, errors.New(summaryBadRecip)
+			return e, summaryBadRecip
 		}
-		return e, nil
+		return e, ""
 	case 2:
 		if s.pass.Text != s.again.Text {
-			return transfer.Encryption{}, errors.New(summaryPassDiffer)
+			return transfer.Encryption{}, summaryPassDiffer
 		}
 		e, err := transfer.ToPassphrase(s.pass.Text)
 		switch {
 		case errors.Is(err, transfer.ErrShortPassphrase):
-			return e, errors.New(summaryPassShort)
-		case errors.Is(err, store.ErrWeakPassphrase):
-			return e, errors.New(summaryPassWeak)
+			return e, summaryPassShort
+		case err != nil: // too easy to guess (store.ErrWeakPassphrase)
+			return e, summaryPassWeak
 		}
-		return e, err
+		return e, ""
 	}
-	return transfer.Plaintext, nil
+	return transfer.Plaintext, ""
 }
 
 // summaryRefusal is the sentence (English, the key of its translation)
