@@ -309,9 +309,9 @@ func summaryWritten(folder string, p transfer.Pair, s *transfer.Summary, e trans
 	}
 	how := summaryDonePlain
 	switch e.How() {
-	case "encrypted to the recipient given":
+	case transfer.HowRecipient:
 		how = summaryDoneRecip
-	case "encrypted to the passphrase":
+	case transfer.HowPassphrase:
 		how = summaryDonePass
 	}
 	return i18n.F(summaryDone, folder, filepath.Base(p.Bundle), s.Entries, filepath.Base(p.PDF), pages, i18n.T(how))

@@ -207,7 +207,7 @@ func TestATransferSummaryEncryptedToTheReceivingHospitalsRecipientOpensWithItsId
 	}
 	// The Bundle decrypted is the one the trail records.
 	want := "document " + doc + ", " + strconv.Itoa(entries) + " resources"
-	if got := summaryAudit(t, k); len(got) != 1 || !strings.Contains(got[0], want) || !strings.HasSuffix(got[0], "encrypted to the recipient given") {
+	if got := summaryAudit(t, k); len(got) != 1 || !strings.Contains(got[0], want) || !strings.HasSuffix(got[0], transfer.HowRecipient) {
 		t.Fatalf("audited %q, want %q", got, want)
 	}
 	if !strings.Contains(dialogText(k), summaryDoneRecip) {
@@ -244,7 +244,7 @@ func TestATransferSummaryEncryptedToAPassphraseHoldsItToTheWardsMeasure(t *testi
 		t.Fatal(err)
 	}
 	documentOf(t, decrypt(t, filepath.Join(usb, names[0]), id))
-	if got := summaryAudit(t, k); len(got) != 1 || !strings.HasSuffix(got[0], "encrypted to the passphrase") {
+	if got := summaryAudit(t, k); len(got) != 1 || !strings.HasSuffix(got[0], transfer.HowPassphrase) {
 		t.Fatalf("audited %q", got)
 	}
 }

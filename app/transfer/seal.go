@@ -23,6 +23,14 @@ var (
 	ErrShortPassphrase = errors.New("the passphrase has fewer than 12 characters")
 )
 
+// How the files were written, as the command line and the audit trail
+// say it (Encryption.How).
+const (
+	HowPlaintext  = "in plaintext"
+	HowRecipient  = "encrypted to the recipient given"
+	HowPassphrase = "encrypted to the passphrase"
+)
+
 // Encryption is how both files of a summary are written: in plaintext,
 // or with age to the receiving hospital's recipient or to a passphrase
 // agreed with it.
@@ -36,7 +44,7 @@ type Encryption struct {
 
 // Plaintext writes the files as they are: patient data in the clear,
 // which the nurse is told.
-var Plaintext = Encryption{how: "in plaintext"}
+var Plaintext = Encryption{how: HowPlaintext}
 
 // ToRecipient encrypts to one age recipient (age1pq1… or age1…);
 // ErrNotRecipient for anything else.
@@ -46,7 +54,7 @@ func ToRecipient(recipient string) (Encryption, error) {
 		return Encryption{}, ErrNotRecipient
 	}
 	_, classic := rs[0].(*age.X25519Recipient)
-	return Encryption{recipients: rs, how: "encrypted to the recipient given", Classic: classic}, nil
+	return Encryption{recipients: rs, how: HowRecipient, Classic: classic}, nil
 }
 
 // ToPassphrase encrypts to a passphrase (age's scrypt): ErrShortPassphrase
@@ -63,18 +71,17 @@ func ToPassphrase(passphrase string) (Encryption, error) {
 	if err != nil {
 		return Encryption{}, err
 	}
-	return Encryption{recipients: []age.Recipient{r}, how: "encrypted to the passphrase"}, nil
+	return Encryption{recipients: []age.Recipient{r}, how: HowPassphrase}, nil
 }
 
 // Encrypted says whether the files are encrypted.
 func (e Encryption) Encrypted() bool { return len(e.recipients) > 0 }
 
-// How says how the files are written, in English, as the command line
-// and the audit trail say it ("in plaintext", "encrypted to the
-// passphrase").
+// How says how the files are written: HowPlaintext, HowRecipient or
+// HowPassphrase.
 func (e Encryption) How() string {
 	if e.how == "" {
-		return Plaintext.how
+		return HowPlaintext
 	}
 	return e.how
 }
