@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lifeboat/app/present"
+	"lifeboat/internal/durable"
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
 	"lifeboat/sync/live"
@@ -99,7 +100,7 @@ func (c *cli) initCmd(args []string) error {
 // checkRecoveryOut refuses a --recovery-out inside the data folder (the
 // secret that opens everything would sit beside what it opens).
 func checkRecoveryOut(out, dir string) error {
-	if insideFolder(dir, out) {
+	if durable.Inside(dir, out) {
 		return usagef("--recovery-out must be outside the data folder: IT's recovery identity never stays beside what it opens")
 	}
 	return nil

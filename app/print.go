@@ -43,7 +43,7 @@ func (c *cli) printCmd(args []string) error {
 		return usagef("choose what to print: --patient ID, --all or --census")
 	case *out == "":
 		return usagef("--out FILE.pdf is required (or a folder, or - for standard output)")
-	case *out != "-" && insideFolder(dir, *out):
+	case *out != "-" && durable.Inside(dir, *out):
 		return usagef("--out must be outside the data folder: the pack is plaintext")
 	}
 	if tty, ok := c.stdout.(*os.File); ok && *out == "-" && term.IsTerminal(int(tty.Fd())) {

@@ -17,6 +17,7 @@ import (
 	"lifeboat/app/present"
 	"lifeboat/app/reportpdf"
 	"lifeboat/clinical"
+	"lifeboat/internal/durable"
 	"lifeboat/store"
 	"lifeboat/sync/reconcile"
 )
@@ -358,7 +359,7 @@ func (c *cli) reportCmd(args []string) error {
 	if *out == "-" {
 		return writeJSON(c.stdout, rep)
 	}
-	if insideFolder(dir, *out) {
+	if durable.Inside(dir, *out) {
 		return usagef("--out must be outside the data folder: the exported report is not encrypted")
 	}
 	if !strings.EqualFold(filepath.Ext(*out), ".pdf") {

@@ -268,6 +268,25 @@ xdotool type --delay 20 'Dr Claes'
 sleep 0.5
 scene hard-stop
 
+# A transfer summary for bed 102-B, from a kiosk opened again (the hard
+# stop's form left behind): the chart's "Transfer summary" opens the
+# dialog on "Another folder…" (no USB stick is mounted here), the folder
+# of the stick typed, in plaintext, said so.
+kiosk_at_102A
+xdotool key ctrl+f
+sleep 0.5
+xdotool type --delay 20 '102-B'
+xdotool key Return
+sleep 2
+xdotool mousemove 875 348 click 1
+sleep 1.5
+xdotool key Tab
+xdotool type --delay 20 '/media/nurse/KINGSTON'
+sleep 0.5
+scene transfer-summary
+xdotool key Escape
+sleep 0.5
+
 # The same ward in French at 1366x768, then in French with large text
 # (the preference the A+ / A− button keeps): the census and the chart of
 # bed 102-A, for the French nurses' guide.

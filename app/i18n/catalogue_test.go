@@ -123,13 +123,14 @@ func TestLookup(t *testing.T) {
 }
 
 // TestCodeInCatalogue reads the packages that show words (the windows and
-// what they share, how a chart reads, the printed packs) and checks that
+// what they share, how a chart reads, the printed packs, the transfer
+// summary) and checks that
 // every message they look up by a constant text (a literal, or a constant
 // of the package) is in the catalogue, and so is every text of the
 // worklist's strings.go. Texts made at run time are checked by the
 // windows' language tests (Missing).
 func TestCodeInCatalogue(t *testing.T) {
-	used := codeMessages(t, "../kiosk", "../worklist", "../ui", "../present", "../pack")
+	used := codeMessages(t, "../kiosk", "../worklist", "../ui", "../present", "../pack", "../ips", "../transfer")
 	if len(used) < 100 {
 		t.Fatalf("only %d messages found in the code: is the scan broken?", len(used))
 	}

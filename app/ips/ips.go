@@ -15,6 +15,15 @@
 // nothing in it says why: "nilknown" only when the record asserts none
 // known, otherwise the source's empty reason or "unavailable" (empty is
 // not unknown).
+//
+// # Language
+//
+// The summary's words (section titles, lines, empty sections, the PDF) are
+// in the language in use (app/i18n): the window's, or the command's
+// --lang. The Composition's narrative is made of the same lines as the
+// PDF, so it is in that language too, and the Composition says which
+// (language); the codes (LOINC, the resources' own) are what a receiving
+// system reads, and they are the same in every language.
 package ips
 
 import (
@@ -27,6 +36,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/clinical"
 	"lifeboat/sync/fhir/r4"
@@ -168,7 +178,7 @@ func Build(in Input) (*Summary, error) {
 
 	sec(secProblems, c.Problems.Status, c.Problems.EmptyReason, "problems", c.Problems.Unreadable,
 		rows(b, c.Problems.Items, func(p clinical.Problem) (clinical.Source, string) {
-			return p.Source, present.JoinSome("; ", p.Name, present.Since("since", p.Onset))
+			return p.Source, present.JoinSome("; ", p.Name, present.Since(i18n.X("summary date", "since"), p.Onset))
 		}))
 	sec(secAlerts, c.Alerts.Status, c.Alerts.EmptyReason, "alerts", c.Alerts.Unreadable, dt[clinical.KindCodeStatus],
 		rows(b, c.Alerts.Items, func(a clinical.Alert) (clinical.Source, string) { return a.Source, a.Text }))
@@ -176,11 +186,11 @@ func Build(in Input) (*Summary, error) {
 	r := &c.RecordSections
 	sec(secDirectives, r.AdvanceDirectives.Status, r.AdvanceDirectives.EmptyReason, "advance directives", r.AdvanceDirectives.Unreadable,
 		rows(b, r.AdvanceDirectives.Items, func(d clinical.Directive) (clinical.Source, string) {
-			return d.Source, present.JoinSome("; ", d.Text, present.Since("dated", d.Date))
+			return d.Source, present.JoinSome("; ", d.Text, present.Since(i18n.X("summary date", "dated"), d.Date))
 		}))
 	sec(secImmunize, r.Immunizations.Status, r.Immunizations.EmptyReason, "immunizations", r.Immunizations.Unreadable,
 		rows(b, r.Immunizations.Items, func(i clinical.Immunization) (clinical.Source, string) {
-			s := present.JoinSome("; ", i.Vaccine, present.Since("on", i.Date))
+			s := present.JoinSome("; ", i.Vaccine, present.Since(i18n.X("summary date", "on"), i.Date))
 			if i.Status != "" && i.Status != "completed" {
 				s += " (" + i.Status + ")"
 			}
@@ -188,12 +198,12 @@ func Build(in Input) (*Summary, error) {
 		}))
 	sec(secProcedures, r.Procedures.Status, r.Procedures.EmptyReason, "procedures", r.Procedures.Unreadable,
 		rows(b, r.Procedures.Items, func(p clinical.Procedure) (clinical.Source, string) {
-			return p.Source, present.JoinSome("; ", p.Name, present.Since("on", p.Performed))
+			return p.Source, present.JoinSome("; ", p.Name, present.Since(i18n.X("summary date", "on"), p.Performed))
 		}))
 	sec(secDevices, r.Devices.Status, r.Devices.EmptyReason, "devices", r.Devices.Unreadable,
 		rows(b, r.Devices.Items, func(d clinical.Device) (clinical.Source, string) {
 			b.deviceOf(d)
-			return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since("inserted", d.Inserted))
+			return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since(i18n.X("summary date", "inserted"), d.Inserted))
 		}))
 
 	// Vital signs and results as the chart says them, the newest of each
@@ -211,10 +221,12 @@ func Build(in Input) (*Summary, error) {
 		rows(b, clinical.Latest(r.Pregnancy.Items), fact))
 	sec(secPlan, r.Orders.Status, r.Orders.EmptyReason, "orders", r.Orders.Unreadable || r.Diet.Unreadable,
 		rows(b, r.Orders.Items, func(o clinical.Order) (clinical.Source, string) { return o.Source, present.OrderLine(o) }),
-		rows(b, r.Diet.Items, func(d clinical.Diet) (clinical.Source, string) { return d.Source, "Diet: " + present.DietLine(d) }))
+		rows(b, r.Diet.Items, func(d clinical.Diet) (clinical.Source, string) {
+			return d.Source, i18n.T("Diet: ") + present.DietLine(d)
+		}))
 	sec(secNotes, c.Notes.Status, "", "notes", c.Notes.Unreadable, dt[clinical.KindNote],
 		rows(b, c.Notes.Items, func(n clinical.Note) (clinical.Source, string) {
-			return n.Source, present.JoinSome(" – ", n.Title, present.Since("on", n.Time), n.Author) + ": " + n.Text
+			return n.Source, present.JoinSome(" – ", n.Title, present.Since(i18n.X("summary date", "on"), n.Time), n.Author) + ": " + n.Text
 		}))
 
 	// Whom to call: the Patient holds its contacts; RelatedPersons and care
@@ -227,7 +239,7 @@ func Build(in Input) (*Summary, error) {
 	}
 
 	comp, words := composition(c, b, secs, in)
-	compJSON, err := json.Marshal(comp)
+	compJSON, err := json.Marshal(languageComposition{Composition: comp, Language: languageTag(i18n.Current())})
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +285,7 @@ func composition(c *clinical.Chart, b *builder, secs []builtSection, in Input) (
 		Subject:    r4.Reference{Reference: b.patient, Display: c.Patient.Name},
 		Date:       fhirTime(in.Now),
 		Author:     []r4.Reference{{Display: Generator}},
-		Title:      "Patient summary (transfer during a downtime), data as of " + fhirTime(in.AsOf),
+		Title:      i18n.F("Patient summary (transfer during a downtime), data as of %s", fhirTime(in.AsOf)),
 	}
 	comp.Text = narrative(Section{Lines: append([]string{comp.Title}, in.Warnings...)})
 	var words []Section
@@ -281,10 +293,13 @@ func composition(c *clinical.Chart, b *builder, secs []builtSection, in Input) (
 		if len(s.refs) == 0 && !s.required && s.status != clinical.NoneKnown && !s.unreadable {
 			continue // an optional section with nothing to say is left out
 		}
-		cs := r4.CompositionSection{Title: s.title, Code: concept(loinc, s.code, s.title)}
-		w := Section{Title: s.title, Code: s.code, Lines: s.lines}
+		// The title in the summary's language; the code's display as LOINC
+		// has it.
+		title := i18n.X("summary section", s.title)
+		cs := r4.CompositionSection{Title: title, Code: concept(loinc, s.code, s.title)}
+		w := Section{Title: title, Code: s.code, Lines: s.lines}
 		if s.unreadable {
-			w.Warning = present.UnreadableSection
+			w.Warning = i18n.T(present.UnreadableSection)
 		}
 		for _, ref := range s.refs {
 			cs.Entry = append(cs.Entry, r4.Reference{Reference: ref})
@@ -457,7 +472,7 @@ func (b *builder) downtime(entries []clinical.Entry) (map[clinical.Kind]part, er
 			return nil, err
 		}
 		p := out[e.Kind]
-		p.lines = append(p.lines, present.EntrySummary(e)+" (documented during the downtime, "+present.EntryAttribution(e)+")")
+		p.lines = append(p.lines, present.EntrySummary(e)+i18n.F(" (documented during the downtime, %s)", present.EntryAttribution(e)))
 		for _, r := range reqs {
 			if r.Method != "POST" || r.Type == "Provenance" {
 				continue
@@ -494,6 +509,25 @@ func concept(system, code, display string) r4.CodeableConcept {
 	return r4.CodeableConcept{Coding: []r4.Coding{{System: system, Code: code, Display: display}}, Text: display}
 }
 
+// languageComposition is a Composition that says the language of its
+// words.
+type languageComposition struct {
+	r4.Composition
+	Language string `json:"language,omitempty"`
+}
+
+// languageTag is a language of the window as BCP 47, as the hospitals of
+// the catalogue speak it.
+func languageTag(l i18n.Lang) string {
+	switch l {
+	case i18n.Dutch:
+		return "nl-BE"
+	case i18n.French:
+		return "fr-BE"
+	}
+	return "en"
+}
+
 func fhirTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // refPath is the "Type/id" of a relative or absolute reference.
@@ -508,10 +542,14 @@ func refPath(ref string) string {
 func allergyLine(a clinical.Allergy) string {
 	s := present.JoinSome(" – ", a.Substance, a.Reaction, a.Severity)
 	if a.Criticality == "high" {
-		s += " (high criticality)"
+		s += i18n.T(" (high criticality)")
 	}
-	if a.VerificationStatus != "" && a.VerificationStatus != "confirmed" {
-		s += " (" + a.VerificationStatus + ")"
+	switch a.VerificationStatus {
+	case "", "confirmed":
+	case "unconfirmed":
+		s += " (" + i18n.T("unconfirmed") + ")"
+	default:
+		s += " (" + a.VerificationStatus + ")" // a code, as the record has it
 	}
 	return s
 }

@@ -2,9 +2,9 @@ package ips
 
 import (
 	"io"
-	"strconv"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/paper"
 )
 
@@ -21,9 +21,9 @@ type Page struct {
 
 // WritePDF writes the summary's human-readable copy: the same sections and
 // lines as the Composition's narrative, with the patient and the data time
-// on every page.
+// on every page, in the language in use.
 func WritePDF(w io.Writer, s *Summary, p Page) (pages int, err error) {
-	f := paper.A4("Patient summary", p.Made)
+	f := paper.A4(i18n.T("Patient summary"), p.Made)
 	f.SetMargins(15, 22, 15)
 	f.SetAutoPageBreak(true, 18)
 	f.AddPage()
@@ -35,7 +35,7 @@ func WritePDF(w io.Writer, s *Summary, p Page) (pages int, err error) {
 			f.CellFormat(width, paper.LineHeight(size, 1.28), l, "", 1, "L", false, 0, "")
 		}
 	}
-	text("Patient summary (International Patient Summary) for a transfer", 15, true)
+	text(i18n.T("Patient summary (International Patient Summary) for a transfer"), 15, true)
 	text(p.Patient, 13, true)
 	for _, l := range p.Header {
 		text(l, 10, false)
@@ -44,8 +44,8 @@ func WritePDF(w io.Writer, s *Summary, p Page) (pages int, err error) {
 	for _, l := range p.Warnings {
 		text(l, 11, true)
 	}
-	text("Document "+s.ID+", made "+p.Made.Local().Format("02/01/2006 15:04")+" by "+p.By+
-		". Its FHIR copy (a document Bundle) holds the same sections.", 9, false)
+	text(i18n.F("Document %s, made %s by %s. Its FHIR copy (a document Bundle) holds the same sections.",
+		s.ID, p.Made.Local().Format("02/01/2006 15:04"), p.By), 9, false)
 	for _, sec := range s.Sections {
 		f.Ln(2)
 		text(sec.Title, 12, true)
@@ -64,7 +64,7 @@ func WritePDF(w io.Writer, s *Summary, p Page) (pages int, err error) {
 		f.SetXY(15, 8)
 		f.CellFormat(width, 4, paper.Printable(p.Patient+" – "+p.Freshness), "", 0, "L", false, 0, "")
 		paper.Rule(f, 13)
-		paper.PageNumber(f, "page "+strconv.Itoa(page)+" of "+strconv.Itoa(total), 8, 285, 4)
+		paper.PageNumber(f, i18n.F("page %d of %d", page, total), 8, 285, 4)
 	})
 	pages = f.PageCount()
 	if err := f.Output(w); err != nil {

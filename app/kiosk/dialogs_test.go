@@ -88,6 +88,21 @@ var dialogOpeners = map[string]func(t *testing.T, k *Kiosk) string{
 		k.census.search.TypedShortcut(printShortcut)
 		return i18n.T(present.PrintFailed)
 	},
+	// A chart's Transfer summary: the dialog that asks where to and how.
+	"summary.go openSummary dialog.NewCustomWithoutButtons": func(t *testing.T, k *Kiosk) string {
+		k.openPatient("p1")
+		openSummaryDialog(t, k)
+		return i18n.T(summaryIntro)
+	},
+	// Enter in it: the summary was written, and where it went.
+	"summary.go submit ui.ShowInfo": func(t *testing.T, k *Kiosk) string {
+		k.openPatient("p1")
+		s := openSummaryDialog(t, k)
+		usb := t.TempDir()
+		s.toFolder(usb)
+		enterIn(k, s.folder)
+		return usb
+	},
 }
 
 // TestEveryDialogClosesWithEscape opens every dialog the kiosk's code can

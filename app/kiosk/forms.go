@@ -101,6 +101,9 @@ func (v *chartView) formRow(c *clinical.Chart) fyne.CanvasObject {
 		}
 		rows.Add(row)
 	}
+	// Beside the code status: the transfer summary, no entry (summary.go).
+	row := rows.Objects[len(rows.Objects)-1].(*fyne.Container)
+	row.Add(v.summaryButton(c))
 	box := container.NewVBox(rows)
 	note := func(text string, importance widget.Importance) *widget.Label {
 		l := widget.NewLabel(text)

@@ -1,7 +1,6 @@
 package kiosk
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"lifeboat/app/present"
 	"lifeboat/clinical"
-	"lifeboat/store"
 )
 
 // marWard seals one patient allergic to penicillin, on ward 4B, whose
@@ -241,16 +239,9 @@ func TestTheSheetRefusesAtomicallyAndOutlinesTheCell(t *testing.T) {
 
 	// Every entry is in the audit trail.
 	k.Lock()
-	keys, err := store.Unlock(k.opt.Dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if _, err := store.ExportAudit(k.opt.Dir, keys, &out, "jsonl"); err != nil {
-		t.Fatal(err)
-	}
+	trail := exportedTrail(t, k.opt.Dir)
 	for _, e := range all {
-		if !strings.Contains(out.String(), `"subject":"`+e.ID+`"`) {
+		if !strings.Contains(trail, `"subject":"`+e.ID+`"`) {
 			t.Fatalf("the trail lacks entry %s", e.ID)
 		}
 	}

@@ -105,6 +105,11 @@ type Kiosk struct {
 	// mine is the signed-in user's "my patients" (mine.go).
 	mine myPatients
 
+	// summary is the open "Transfer summary" dialog (summary.go); media
+	// finds the removable media it offers (tests replace it).
+	summary *summaryDialog
+	media   func() []string
+
 	work sync.WaitGroup // background work in flight (tests wait on it)
 }
 
@@ -126,7 +131,7 @@ func New(a fyne.App, opt Options) *Kiosk {
 	if opt.Thresholds == (present.Thresholds{}) {
 		opt.Thresholds = present.DefaultThresholds
 	}
-	k := &Kiosk{app: a, opt: opt}
+	k := &Kiosk{app: a, opt: opt, media: removableMedia}
 	ui.ApplyTheme(a)
 	lang, ok := i18n.Parse(string(opt.Lang))
 	if !ok {
@@ -212,6 +217,10 @@ func (k *Kiosk) Lock() {
 	k.session++
 	if k.banner != nil {
 		k.banner.stop()
+	}
+	if k.summary != nil {
+		k.summary.busy = false
+		k.summary.close()
 	}
 	if k.snap != nil {
 		k.snap.Close()

@@ -43,7 +43,7 @@ func (k *Kiosk) printPack() {
 	snap, journal := k.snap, k.journal
 	p := pack.Pack{Manifest: snap.Manifest, Warning: present.BannerWarning(snap, now), Printed: now, PrintedBy: k.user}
 	var res pack.Result
-	k.writePDF("lifeboat-pack-"+now.Local().Format("20060102-150405"), func(w io.Writer) (int, error) {
+	k.writePDF(packJob("lifeboat-pack-"+now.Local().Format("20060102-150405")), func(w io.Writer) (int, error) {
 		ctx := context.Background()
 		var entries []store.JournalEntry
 		p.JournalUnreadable = journal == nil
@@ -72,15 +72,25 @@ func (k *Kiosk) printLabel(e clinical.Entry) {
 	}
 	k.touch()
 	l := pack.Label{Registration: *e.Registration, ID: e.Patient, Printed: k.opt.Now(), PrintedBy: k.user}
-	k.writePDF("lifeboat-label-"+l.Printed.Local().Format("20060102-150405"), func(w io.Writer) (int, error) {
+	k.writePDF(packJob("lifeboat-label-"+l.Printed.Local().Format("20060102-150405")), func(w io.Writer) (int, error) {
 		return 1, pack.WriteLabel(w, l)
 	}, func() { k.recordDetails(store.AuditPrint, e.Patient, "registration label") })
+}
+
+// printJob is a PDF to print: its file name (without ".pdf"; never a
+// patient's), and the title of the dialog that says where it went and
+// what that dialog says when it could not be written.
+type printJob struct{ name, title, failed string }
+
+// packJob is a pack's or a label's print job.
+func packJob(name string) printJob {
+	return printJob{name: name, title: i18n.T(present.PrintTitle), failed: i18n.T(present.PrintFailed)}
 }
 
 // writePDF writes a PDF off the UI thread as a new file in the print
 // folder, then, on the UI thread, audits the print and opens the file in
 // the system's viewer, saying where it is.
-func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err error), audit func()) {
+func (k *Kiosk) writePDF(job printJob, write func(io.Writer) (pages int, err error), audit func()) {
 	dir, session := k.opt.PrintDir, k.session
 	k.work.Add(1)
 	go func() {
@@ -88,7 +98,7 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 		var pages int
 		path, err := "", os.MkdirAll(dir, 0o700)
 		if err == nil {
-			path, err = pack.WriteNewNamed(dir, name+".pdf", func(w io.Writer) error {
+			path, err = pack.WriteNewNamed(dir, job.name+".pdf", func(w io.Writer) error {
 				var err error
 				pages, err = write(w)
 				return err
@@ -100,7 +110,7 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 				return
 			}
 			if err != nil {
-				ui.ShowError(i18n.T(present.PrintFailed), k.win)
+				ui.ShowError(job.failed, k.win)
 				return
 			}
 			audit()
@@ -109,17 +119,17 @@ func (k *Kiosk) writePDF(name string, write func(io.Writer) (pages int, err erro
 			if err := k.opt.Open(path); err != nil {
 				msg += " " + i18n.T(present.OpenItYourself)
 			}
-			ui.ShowInfo(i18n.T(present.PrintTitle), msg, k.win)
+			ui.ShowInfo(job.title, msg, k.win)
 		})
 	}()
 }
 
-// clearPrints removes the packs and labels the kiosk wrote in its print
-// folder: patient data in the clear, kept only while the session that
+// clearPrints removes the packs, labels and summaries the kiosk wrote in
+// its print folder: patient data in the clear, kept only while the session that
 // printed them is open (the viewer and the printer have them by then).
 // The kiosk clears them when it locks, and when it starts (after a crash).
 func clearPrints(dir string) {
-	for _, pattern := range []string{"lifeboat-pack-*.pdf", "lifeboat-label-*.pdf"} {
+	for _, pattern := range []string{"lifeboat-pack-*.pdf", "lifeboat-label-*.pdf", "lifeboat-summary-*.pdf"} {
 		files, _ := filepath.Glob(filepath.Join(dir, pattern))
 		for _, f := range files {
 			os.Remove(f)

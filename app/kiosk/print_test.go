@@ -52,15 +52,7 @@ func TestPrintingWritesThePackOpensItAndAuditsIt(t *testing.T) {
 	if left, _ := os.ReadDir(k.opt.PrintDir); len(left) != 0 {
 		t.Fatalf("left in the print folder after locking: %v", left)
 	}
-	keys, err := store.Unlock(k.opt.Dir, passphrase)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if _, err := store.ExportAudit(k.opt.Dir, keys, &out, "jsonl"); err != nil {
-		t.Fatal(err)
-	}
-	trail := out.String()
+	trail := exportedTrail(t, k.opt.Dir)
 	if strings.Count(trail, `"action":"`+store.AuditPrint+`"`) != 6 || !strings.Contains(trail, `"subject":"p2"`) {
 		t.Fatalf("prints in the trail:\n%s", trail)
 	}
@@ -88,14 +80,24 @@ func TestARegistrationLabelIsPrintedAndAudited(t *testing.T) {
 		t.Fatalf("opened %v", opened)
 	}
 	k.Lock()
-	keys, _ := store.Unlock(k.opt.Dir, passphrase)
-	var out bytes.Buffer
-	if _, err := store.ExportAudit(k.opt.Dir, keys, &out, "jsonl"); err != nil {
+	if trail := exportedTrail(t, k.opt.Dir); !strings.Contains(trail, `"subject":"`+id+`","details":"registration label"`) {
+		t.Fatalf("the label print is not in the trail:\n%s", trail)
+	}
+}
+
+// exportedTrail is the audit trail of the vault in dir, as audit export
+// writes it (JSON lines).
+func exportedTrail(t *testing.T, dir string) string {
+	t.Helper()
+	keys, err := store.Unlock(dir, passphrase)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), `"subject":"`+id+`","details":"registration label"`) {
-		t.Fatalf("the label print is not in the trail:\n%s", out.String())
+	var out bytes.Buffer
+	if _, err := store.ExportAudit(dir, keys, &out, "jsonl"); err != nil {
+		t.Fatal(err)
 	}
+	return out.String()
 }
 
 // dialogText is the text of the labels of the dialog on top of k's

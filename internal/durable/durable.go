@@ -11,7 +11,9 @@
 // File.Replace); the folder is fsync'd after, so that the name survives a
 // power cut.
 //
-// Errors name the file by its base name only.
+// Errors name the file by its base name only. Inside is the check that
+// keeps what is written in the clear (packs, summaries, exports) out of
+// the data folder, whatever links lead there.
 package durable
 
 import (
