@@ -195,16 +195,8 @@ func PinHub(dir string, keys *Keys, hubID string, hubKey ed25519.PublicKey, ward
 	if keys.signing == nil {
 		return nil, ErrCannotSign
 	}
-	if _, err := keys.Hub(dir); !errors.Is(err, ErrNotEnrolled) {
-		if err == nil {
-			return nil, ErrEnrolled
-		}
+	if err := CheckEnrollable(dir, keys); err != nil {
 		return nil, err
-	}
-	if gens, err := listGenerations(dir); err != nil {
-		return nil, err
-	} else if len(gens) > 0 {
-		return nil, ErrHasGenerations
 	}
 	if hubID == keys.Config.KioskID || len(hubKey) != ed25519.PublicKeySize {
 		return nil, errors.New("the hub's key is not a valid signing key")
@@ -397,4 +389,57 @@ func (in *Incoming) Accept(keys *Keys, ward string) (*Manifest, error) {
 		return m, fmt.Errorf("generation %d was received, but old generations could not be removed: %w", in.gen, err)
 	}
 	return m, nil
+}
+
+// CheckEnrollable says whether a kiosk may enrol with a hub: not enrolled
+// yet, and no generations of its own.
+func CheckEnrollable(dir string, keys *Keys) error {
+	if _, err := keys.Hub(dir); !errors.Is(err, ErrNotEnrolled) {
+		if err == nil {
+			return ErrEnrolled
+		}
+		return err
+	}
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return err
+	}
+	if len(gens) > 0 {
+		return ErrHasGenerations
+	}
+	return nil
+}
+
+// ChainLink is one file a generation is opened from.
+type ChainLink struct {
+	Generation uint64
+	Path       string
+	Manifest   Manifest
+}
+
+// NewestChain is the chain of files of the newest generation in dir that
+// verifies (signatures, hashes, links), oldest first: what a hub
+// publishes. It decrypts nothing. Nil when there is none.
+func NewestChain(dir string, keys *Keys) ([]ChainLink, error) {
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gens {
+		chain, err := sealedChain(g, keys.trust())
+		ok := err == nil
+		var out []ChainLink
+		for _, s := range chain {
+			if ok && s.verifyHash() != nil {
+				ok = false
+			}
+			out = append(out, ChainLink{Generation: s.manifest.Generation, Path: s.f.Name(), Manifest: s.manifest})
+			s.f.Close()
+		}
+		if ok {
+			slices.Reverse(out)
+			return out, nil
+		}
+	}
+	return nil, nil
 }
