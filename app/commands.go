@@ -114,6 +114,7 @@ func (c *cli) snapshotCmd(args []string) error {
 	all := f.Bool("all", false, "every patient")
 	asOfText := f.String("as-of", "", "when the input data was taken from the EHR (RFC 3339)")
 	server := f.String("fhir", "", "FHIR R4 server base URL to pull from")
+	hubSource := f.String("hub", "", "the hub's publication to subscribe to: its URL, or a folder")
 	lf := addLiveFlags(f)
 	rest, err := f.parse(args)
 	if err != nil {
@@ -123,6 +124,15 @@ func (c *cli) snapshotCmd(args []string) error {
 	dir, err := f.folder(true)
 	if err != nil {
 		return err
+	}
+	if *hubSource != "" {
+		if *server != "" || len(from) > 0 || *ward != "" || *patients != "" || *all || *lf.group != "" {
+			return usagef("--hub takes the ward the kiosk enrolled for: no --fhir, files or census")
+		}
+		return c.hubSnapshot(dir, *hubSource, *lf.every, *lf.timeout)
+	}
+	if err := store.CheckNotFed(dir); err != nil {
+		return badInput{err}
 	}
 	if *server != "" {
 		if len(from) > 0 || *asOfText != "" {
