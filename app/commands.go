@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -46,11 +45,9 @@ func (c *cli) initCmd(args []string) error {
 	if err := store.CheckPassphrase(pass); err != nil {
 		return err
 	}
-	wf := 0
-	if s := c.getenv("LIFEBOAT_SCRYPT_WORK_FACTOR"); s != "" {
-		if wf, err = strconv.Atoi(s); err != nil || wf < 10 || wf > 22 {
-			return usagef("LIFEBOAT_SCRYPT_WORK_FACTOR must be a whole number from 10 to 22")
-		}
+	wf, err := c.workFactor()
+	if err != nil {
+		return err
 	}
 	// The recovery file is created first (0600, never over a file), so that
 	// keys are never made whose recovery identity has nowhere to go.

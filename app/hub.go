@@ -86,6 +86,22 @@ func (c *cli) hubInit(args []string) error {
 	return nil
 }
 
+// openHubFor parses the flags of a command on one ward (--ward, which
+// it checks before asking for the passphrase) and unlocks the hub.
+func (c *cli) openHubFor(f *flags, ward *string, args []string) (*hub.Hub, error) {
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return nil, err
+	}
+	if *ward == "" {
+		return nil, usagef("--ward ID is required")
+	}
+	if err := hub.CheckWardID(*ward); err != nil {
+		return nil, badInput{err}
+	}
+	return c.openHub(dir)
+}
+
 // openHub unlocks the hub's keys with the passphrase.
 func (c *cli) openHub(dir string) (*hub.Hub, error) {
 	keys, err := c.unlock(dir)
@@ -102,17 +118,7 @@ func (c *cli) hubWard(action string, args []string) error {
 	if action == "add" {
 		name = f.String("name", "", "the ward's name, as kiosks show it (such as 5C)")
 	}
-	dir, err := f.parseVault(args)
-	if err != nil {
-		return err
-	}
-	if *ward == "" {
-		return usagef("--ward ID is required")
-	}
-	if err := hub.CheckWardID(*ward); err != nil {
-		return badInput{err}
-	}
-	h, err := c.openHub(dir)
+	h, err := c.openHubFor(f, ward, args)
 	if err != nil {
 		return err
 	}
@@ -141,17 +147,7 @@ func hubErr(err error) error {
 func (c *cli) hubEnrolCode(args []string) error {
 	f := c.vaultFlags("hub enrol-code")
 	ward := f.String("ward", "", "the ward the kiosk will show")
-	dir, err := f.parseVault(args)
-	if err != nil {
-		return err
-	}
-	if *ward == "" {
-		return usagef("--ward ID is required")
-	}
-	if err := hub.CheckWardID(*ward); err != nil {
-		return badInput{err}
-	}
-	h, err := c.openHub(dir)
+	h, err := c.openHubFor(f, ward, args)
 	if err != nil {
 		return err
 	}

@@ -67,8 +67,8 @@ type Keys struct {
 	identity      age.Identity
 	signing       ed25519.PrivateKey
 	trusted       ed25519.PublicKey
-	recoveryMAC   []byte // set when opened with IT's recovery identity: authenticates its journal entries
-	hub           *signer          // the hub pinned at enrolment (hub.pin), whose generations open too
+	recoveryMAC   []byte          // set when opened with IT's recovery identity: authenticates its journal entries
+	hub           *signer         // the hub pinned at enrolment (hub.pin), whose generations open too
 	sealTo        []age.Recipient // set by SealingTo: who generations are encrypted to instead
 	sealToText    []string
 }
