@@ -24,6 +24,7 @@ import (
 	_ "lifeboat/internal/clocale" // before Fyne reads the locale: see there
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
+	"lifeboat/sync/hub"
 )
 
 // Exit statuses, for people and for monitoring scripts.
@@ -40,6 +41,8 @@ const (
 	ExitRefused    = 9  // status: the newest generation is refused, or generations seen before are gone (rollback)
 	ExitJournal    = 10 // the downtime journal failed verification: entries forged, altered or missing
 	ExitNotAFile   = 11 // an input or a file of the data folder is not a regular file (a FIFO, a device)
+	ExitHubRefused = 12 // snapshot --hub: the hub's index or a generation was forged, foreign, rolled back or altered
+	ExitEnrolCode  = 13 // enrol: the code is unknown, used, expired, malformed or another hub's
 )
 
 // cli is one run of the program, with its surroundings made explicit so
@@ -80,6 +83,8 @@ func commands() []command {
 		{"demo", (*cli).demoCmd, nil},
 		{"audit", (*cli).auditCmd, []string{"verify", "export"}},
 		{"kiosk", (*cli).kioskCmd, nil},
+		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "run"}},
+		{"enrol", (*cli).enrolCmd, nil},
 	}
 }
 
@@ -174,13 +179,18 @@ func exitStatus(err error) int {
 		return ExitNotAFile
 	case errors.Is(err, store.ErrJournalUnverified):
 		return ExitJournal
+	case errors.Is(err, hub.ErrRefused):
+		return ExitHubRefused
+	case errors.Is(err, hub.ErrCode):
+		return ExitEnrolCode
 	case errors.As(err, &ue), errors.As(err, new(badInput)),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, clinical.ErrNoPatient),
 		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
 		errors.Is(err, fhir.ErrUnknownWard), errors.Is(err, fhir.ErrPatientsNotFound),
 		errors.Is(err, fhir.ErrBadSelection), errors.Is(err, os.ErrNotExist), errors.Is(err, store.ErrTooLarge),
-		errors.Is(err, store.ErrKeyFileOpen),
+		errors.Is(err, store.ErrKeyFileOpen), errors.Is(err, store.ErrEnrolled), errors.Is(err, store.ErrHasGenerations),
+		errors.Is(err, store.ErrNotEnrolled),
 		errors.Is(err, fhir.ErrTruncated), errors.Is(err, fhir.ErrTooDeep), errors.Is(err, store.ErrUnreadableChart):
 		return ExitUsage
 	}

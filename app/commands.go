@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,11 +46,9 @@ func (c *cli) initCmd(args []string) error {
 	if err := store.CheckPassphrase(pass); err != nil {
 		return err
 	}
-	wf := 0
-	if s := c.getenv("LIFEBOAT_SCRYPT_WORK_FACTOR"); s != "" {
-		if wf, err = strconv.Atoi(s); err != nil || wf < 10 || wf > 22 {
-			return usagef("LIFEBOAT_SCRYPT_WORK_FACTOR must be a whole number from 10 to 22")
-		}
+	wf, err := c.workFactor()
+	if err != nil {
+		return err
 	}
 	// The recovery file is created first (0600, never over a file), so that
 	// keys are never made whose recovery identity has nowhere to go.
@@ -115,6 +112,7 @@ func (c *cli) snapshotCmd(args []string) error {
 	all := f.Bool("all", false, "every patient")
 	asOfText := f.String("as-of", "", "when the input data was taken from the EHR (RFC 3339)")
 	server := f.String("fhir", "", "FHIR R4 server base URL to pull from")
+	hubSource := f.String("hub", "", "the hub's publication to subscribe to: its URL, or a folder")
 	lf := addLiveFlags(f)
 	rest, err := f.parse(args)
 	if err != nil {
@@ -124,6 +122,15 @@ func (c *cli) snapshotCmd(args []string) error {
 	dir, err := f.folder(true)
 	if err != nil {
 		return err
+	}
+	if *hubSource != "" {
+		if *server != "" || len(from) > 0 || *ward != "" || *patients != "" || *all || *lf.group != "" {
+			return usagef("--hub takes the ward the kiosk enrolled for: no --fhir, files or census")
+		}
+		return c.hubSnapshot(dir, *hubSource, *lf.every, *lf.timeout)
+	}
+	if err := store.CheckNotFed(dir); err != nil {
+		return badInput{err}
 	}
 	if *server != "" {
 		if len(from) > 0 || *asOfText != "" {

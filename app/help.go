@@ -118,7 +118,7 @@ var valueNames = map[string]string{
 	"user": "NAME", "witness": "NAME", "by": "NAME", "reason": "TEXT", "action": "ACTION", "format": "FORMAT",
 	"json": "FILE", "identifier-system": "URI", "temporary-system": "URI", "token-url": "URL",
 	"smart-client-id": "ID", "smart-kid": "ID", "smart-key": "FILE", "scope": "SCOPES", "pdf": "FILE",
-	"to": "RECIPIENT",
+	"to": "RECIPIENT", "hub": "URL|DIR", "code": "CODE", "listen": "ADDR", "publish": "DIR", "name": "NAME",
 }
 
 // flagValueName is what a flag's value is called in help: none for a

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,6 +61,8 @@ func TestScripts(t *testing.T) {
 			"mkfifo":     cmdMkfifo,
 			"mode":       cmdMode,
 			"agedecrypt": cmdAgeDecrypt,
+			"waitlisten": cmdWaitListen,
+			"envfile":    cmdEnvFile,
 		},
 	})
 }
@@ -176,4 +179,33 @@ func cmdAgeDecrypt(ts *testscript.TestScript, neg bool, args []string) {
 	case !neg && err != nil:
 		ts.Fatalf("agedecrypt: %v", err)
 	}
+}
+
+// waitlisten ADDR waits until something listens on ADDR (127.0.0.1:PORT),
+// as a command started in the background takes its port.
+func cmdWaitListen(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitlisten ADDR")
+	}
+	for deadline := time.Now().Add(time.Minute); ; {
+		c, err := net.Dial("tcp", args[0])
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("nothing listens on %s", args[0])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// envfile NAME FILE sets the variable NAME to the first line of FILE (a
+// code a command printed, kept with "cp stdout FILE").
+func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: envfile NAME FILE")
+	}
+	line, _, _ := strings.Cut(ts.ReadFile(args[1]), "\n")
+	ts.Setenv(args[0], line)
 }

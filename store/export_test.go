@@ -13,7 +13,7 @@ func NewestCiphertext(dir string, keys *Keys) (io.Reader, int64, func() error, e
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	s, err := openSealed(gens[0], keys.trusted)
+	s, err := openSealed(gens[0], keys.trust())
 	if err != nil {
 		return nil, 0, nil, err
 	}

@@ -67,7 +67,10 @@ type Keys struct {
 	identity      age.Identity
 	signing       ed25519.PrivateKey
 	trusted       ed25519.PublicKey
-	recoveryMAC   []byte // set when opened with IT's recovery identity: authenticates its journal entries
+	recoveryMAC   []byte          // set when opened with IT's recovery identity: authenticates its journal entries
+	hub           *signer         // the hub pinned at enrolment (hub.pin), whose generations open too
+	sealTo        []age.Recipient // set by SealingTo: who generations are encrypted to instead
+	sealToText    []string
 }
 
 // keyring is the plaintext of keyring.age, which exists only in memory.
@@ -88,6 +91,9 @@ type InitOptions struct {
 	WorkFactor int
 	// Keep is the number of generations kept; 0 means DefaultKeep.
 	Keep int
+	// NoRecovery makes keys without an IT recovery recipient: a hub's,
+	// whose publications are encrypted to each kiosk they are for.
+	NoRecovery bool
 }
 
 // InitResult says what Init created.
@@ -120,7 +126,7 @@ func Init(dir string, passphrase string, opt InitOptions) (*InitResult, error) {
 			return nil, err
 		}
 		opt.Recovery, classic = r, c
-	} else {
+	} else if !opt.NoRecovery {
 		id, err := age.GenerateHybridIdentity()
 		if err != nil {
 			return nil, err
@@ -298,6 +304,9 @@ func Unlock(dir string, passphrase string) (*Keys, error) {
 		return nil, errors.New("the keyring is damaged")
 	}
 	keys := &Keys{Config: kr.Config, identity: ids[0], signing: ed25519.NewKeyFromSeed(kr.SigningKey), trusted: trusted}
+	if pin, err := readPin(dir, trusted, kr.Config.KioskID); err == nil {
+		keys.hub = pin.signer()
+	}
 	switch cfg, err := LoadConfig(dir); {
 	case errors.Is(err, ErrNotRegular), errors.Is(err, ErrTooLarge):
 		return nil, err // planted: say so rather than go on
@@ -338,13 +347,17 @@ func UnlockRecovery(dir string, identity string) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
+	var hub *signer
+	if pin, err := readPin(dir, trusted, cfg.KioskID); err == nil {
+		hub = pin.signer()
+	}
 	// The MAC key comes from the identity itself, not the text it was
 	// read from, which may carry comments.
 	canonical, ok := ids[0].(fmt.Stringer)
 	if !ok {
 		return nil, ErrNotRecoveryKey
 	}
-	return &Keys{Config: *cfg, identity: ids[0], trusted: trusted, recoveryMAC: recoveryMACKey(canonical.String())}, nil
+	return &Keys{Config: *cfg, identity: ids[0], trusted: trusted, hub: hub, recoveryMAC: recoveryMACKey(canonical.String())}, nil
 }
 
 func sameConfig(a, b Config) bool {

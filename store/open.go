@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -115,7 +114,7 @@ func reason(err error) string {
 }
 
 func openGeneration(ctx context.Context, g Generation, keys *Keys) (*Snapshot, error) {
-	chain, err := sealedChain(g, keys.trusted, keys.Config.KioskID)
+	chain, err := sealedChain(g, keys.trust())
 	defer func() {
 		for _, s := range chain {
 			s.f.Close()
@@ -193,11 +192,11 @@ func (e *chainError) Unwrap() error { return e.err }
 // it builds on back to its full generation: newest first, each signature
 // checked, each link bound by the parent's signed ciphertext hash. The
 // files are open on return, also with an error; the caller closes them.
-func sealedChain(g Generation, trusted ed25519.PublicKey, kioskID string) ([]*sealed, error) {
+func sealedChain(g Generation, t trust) ([]*sealed, error) {
 	var chain []*sealed
 	dir := filepath.Dir(g.Path)
 	for {
-		s, err := openSealed(g, trusted)
+		s, err := openSealed(g, t)
 		if err != nil {
 			if len(chain) == 0 {
 				return nil, err
@@ -209,7 +208,7 @@ func sealedChain(g Generation, trusted ed25519.PublicKey, kioskID string) ([]*se
 		}
 		chain = append(chain, s)
 		m := s.manifest
-		if m.KioskID != kioskID {
+		if m.KioskID != s.by.id || (len(chain) > 1 && s.by.id != chain[0].by.id) {
 			if len(chain) == 1 {
 				return chain, ErrForeign
 			}
@@ -318,6 +317,10 @@ func Inspect(dir string) (*Config, []GenerationStatus, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	t := trust{own: signer{key: trusted, id: cfg.KioskID}}
+	if pin, err := readPin(dir, trusted, cfg.KioskID); err == nil {
+		t.hub = pin.signer()
+	}
 	gens, err := listGenerations(dir)
 	if err != nil {
 		return nil, nil, err
@@ -326,7 +329,7 @@ func Inspect(dir string) (*Config, []GenerationStatus, error) {
 	byGen := map[uint64]*GenerationStatus{}
 	// Oldest first, so that a delta's parent is known before it.
 	for i := len(gens) - 1; i >= 0; i-- {
-		out[i] = inspectGeneration(gens[i], trusted, cfg.KioskID)
+		out[i] = inspectGeneration(gens[i], t)
 		gs := &out[i]
 		byGen[gs.Generation] = gs
 		if !gs.Good || gs.Manifest.Kind != KindDelta {
@@ -345,9 +348,9 @@ func Inspect(dir string) (*Config, []GenerationStatus, error) {
 	return cfg, out, nil
 }
 
-func inspectGeneration(g Generation, trusted ed25519.PublicKey, kioskID string) GenerationStatus {
+func inspectGeneration(g Generation, t trust) GenerationStatus {
 	gs := GenerationStatus{Generation: g.Generation}
-	s, err := openSealed(g, trusted)
+	s, err := openSealed(g, t)
 	if err != nil {
 		gs.Problem = reason(err)
 		return gs
@@ -355,7 +358,7 @@ func inspectGeneration(g Generation, trusted ed25519.PublicKey, kioskID string) 
 	defer s.f.Close()
 	m := s.manifest
 	gs.Manifest = &m
-	if m.KioskID != kioskID {
+	if m.KioskID != s.by.id {
 		gs.Problem = reason(ErrForeign)
 		return gs
 	}

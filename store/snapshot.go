@@ -124,7 +124,7 @@ func Seal(ctx context.Context, dir string, keys *Keys, ward *Ward, req SealReque
 	if err != nil {
 		return nil, err
 	}
-	if err := prune(dir, keys.Config.Keep, keys.trusted); err != nil {
+	if err := prune(dir, keys.Config.Keep, keys.trust()); err != nil {
 		return m, fmt.Errorf("the snapshot was written, but old generations could not be removed: %w", err)
 	}
 	return m, nil
@@ -140,7 +140,7 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 	if keys.ConfigProblem != "" {
 		return nil, fmt.Errorf("%s; no snapshot is sealed until it is restored", keys.ConfigProblem)
 	}
-	recipients, err := keys.Config.recipients()
+	recipients, err := keys.sealingRecipients()
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func sealGeneration(ctx context.Context, dir string, keys *Keys, content, result
 		return nil, err
 	}
 	// Read back what was written before counting on it.
-	if _, err := verify(g, keys.trusted); err != nil {
+	if _, err := verify(g, keys.trust()); err != nil {
 		return nil, fmt.Errorf("generation %d was written but does not verify (%v); older generations were kept", next, err)
 	}
 	if err := raiseFloor(dir, keys, next); err != nil {
@@ -303,8 +303,8 @@ func listGenerations(dir string) ([]Generation, error) {
 const maxGeneration = 1 << 53
 
 // verify checks a generation's signature and hash without decrypting it.
-func verify(g Generation, trusted ed25519.PublicKey) (*Manifest, error) {
-	s, err := openSealed(g, trusted)
+func verify(g Generation, t trust) (*Manifest, error) {
+	s, err := openSealed(g, t)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func verify(g Generation, trusted ed25519.PublicKey) (*Manifest, error) {
 // newer than the oldest of those (the deltas that build on them; refused
 // files stay as evidence), and removes the rest. It runs only after a new generation was written and
 // verified.
-func prune(dir string, keep int, trusted ed25519.PublicKey) error {
+func prune(dir string, keep int, t trust) error {
 	gens, err := listGenerations(dir)
 	if err != nil {
 		return err
@@ -331,7 +331,7 @@ func prune(dir string, keep int, trusted ed25519.PublicKey) error {
 			}
 			return durable.SyncFolder(filepath.Join(dir, snapshotDir))
 		}
-		if m, err := verify(g, trusted); err == nil && m.Kind == KindFull {
+		if m, err := verify(g, t); err == nil && m.Kind == KindFull {
 			good++
 		}
 	}
@@ -343,16 +343,17 @@ type sealed struct {
 	f        *os.File
 	manifest Manifest
 	cipher   *io.SectionReader
+	by       signer // who signed it
 }
 
 // openSealed opens a snapshot file and verifies its manifest's signature
-// against trusted, and that the manifest belongs to this file.
-func openSealed(g Generation, trusted ed25519.PublicKey) (*sealed, error) {
+// against the keys trusted, and that the manifest belongs to this file.
+func openSealed(g Generation, t trust) (*sealed, error) {
 	f, err := OpenRegular(g.Path, fmt.Sprintf("generation %d's file", g.Generation), maxSnapshotFile)
 	if err != nil {
 		return nil, err
 	}
-	s, err := readSealed(f, g, trusted)
+	s, err := readSealed(f, g, t)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -360,7 +361,7 @@ func openSealed(g Generation, trusted ed25519.PublicKey) (*sealed, error) {
 	return s, nil
 }
 
-func readSealed(f *os.File, g Generation, trusted ed25519.PublicKey) (*sealed, error) {
+func readSealed(f *os.File, g Generation, t trust) (*sealed, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err
@@ -388,7 +389,8 @@ func readSealed(f *os.File, g Generation, trusted ed25519.PublicKey) (*sealed, e
 		return nil, ErrNotSnapshot
 	}
 	mj, sig := ms[:mlen], ms[mlen:]
-	if !ed25519.Verify(trusted, append([]byte(signContext), mj...), sig) {
+	by, ok := t.verify(append([]byte(signContext), mj...), sig)
+	if !ok {
 		return nil, ErrBadSignature
 	}
 	var m Manifest
@@ -406,7 +408,7 @@ func readSealed(f *os.File, g Generation, trusted ed25519.PublicKey) (*sealed, e
 	if m.CipherSize != mStart-int64(len(magic)) {
 		return nil, ErrAltered
 	}
-	return &sealed{f: f, manifest: m, cipher: io.NewSectionReader(f, int64(len(magic)), m.CipherSize)}, nil
+	return &sealed{f: f, manifest: m, cipher: io.NewSectionReader(f, int64(len(magic)), m.CipherSize), by: by}, nil
 }
 
 // verifyHash checks the ciphertext against the signed hash without

@@ -160,7 +160,7 @@ func TestAFIFOInPlaceOfAGenerationItBuildsOnIsRefusedWithoutHanging(t *testing.T
 	path := filepath.Join(dir, snapshotDir, generationName(2))
 	plantFIFO(t, path)
 	err := returnsPromptly(t, "opening generation 2", func() error {
-		_, err := openSealed(Generation{Generation: 2, Path: path}, keys.trusted)
+		_, err := openSealed(Generation{Generation: 2, Path: path}, keys.trust())
 		return err
 	})
 	if !errors.Is(err, ErrNotRegular) {

@@ -63,32 +63,32 @@ func TestTheCensusReadsOnlyWhatItNeeds(t *testing.T) {
 		`"hospitalization":"x","subject":{"reference":"Patient/p1"}}`
 	plain := `{"resourceType":"Encounter","id":"e2","status":"in-progress","subject":{"reference":"Patient/p2"}}`
 	p := &Puller{Client: censusServer(t, map[string][]string{"Location": {ward}, "Encounter": {odd, plain}}), Census: Census{Ward: "w1"}}
-	ids, err := p.census(context.Background(), newCollector())
+	ids, err := p.census(context.Background(), p.Census, newCollector())
 	if err != nil || !slices.Equal(ids, []string{"p1", "p2"}) {
 		t.Errorf("ward census: %v, %v; want p1 and p2", ids, err)
 	}
 
 	bad := `{"resourceType":"Encounter","id":"e3","status":"in-progress","subject":"Patient/p3"}`
 	p = &Puller{Client: censusServer(t, map[string][]string{"Location": {ward}, "Encounter": {plain, bad}}), Census: Census{Ward: "w1"}}
-	if _, err := p.census(context.Background(), newCollector()); err == nil {
+	if _, err := p.census(context.Background(), p.Census, newCollector()); err == nil {
 		t.Error("an Encounter whose subject is a string did not stop the census")
 	}
 
 	patient := `{"resourceType":"Patient","id":"p1","identifier":[{"system":"urn:mrn","value":"MRN1","type":"x"}],"address":"x","link":{"other":1},"meta":{"tag":{}}}`
 	p = &Puller{Client: censusServer(t, map[string][]string{"Patient": {patient}}), Census: Census{Patients: []string{"MRN1"}}}
-	if ids, err := p.census(context.Background(), newCollector()); err != nil || !slices.Equal(ids, []string{"p1"}) {
+	if ids, err := p.census(context.Background(), p.Census, newCollector()); err != nil || !slices.Equal(ids, []string{"p1"}) {
 		t.Errorf("listed census: %v, %v; want p1", ids, err)
 	}
 	wrongMRN := `{"resourceType":"Patient","id":"p1","identifier":[{"value":{"x":1}}]}`
 	p = &Puller{Client: censusServer(t, map[string][]string{"Patient": {wrongMRN}}), Census: Census{Patients: []string{"p1"}}}
-	if _, err := p.census(context.Background(), newCollector()); err == nil {
+	if _, err := p.census(context.Background(), p.Census, newCollector()); err == nil {
 		t.Error("a Patient whose identifier value is an object did not stop the census")
 	}
 
 	group := `{"resourceType":"Group","id":"g1","type":"person","actual":true,"meta":{"tag":{}},"characteristic":"x",` +
 		`"member":[{"entity":{"reference":"Patient/p1"},"period":"x"},{"entity":{"reference":"Patient/p2"},"inactive":true}]}`
 	p = &Puller{Client: censusServer(t, map[string][]string{"Group": {group}}), Census: Census{Group: "g1"}}
-	if ids, err := p.census(context.Background(), newCollector()); err != nil || !slices.Equal(ids, []string{"p1"}) {
+	if ids, err := p.census(context.Background(), p.Census, newCollector()); err != nil || !slices.Equal(ids, []string{"p1"}) {
 		t.Errorf("group census: %v, %v; want p1", ids, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -91,49 +92,51 @@ var shared = []string{"Location", "Medication", "Practitioner"}
 // batch is how many patients one search names.
 const batch = 100
 
-// state is what the last pull knew: every resource by "Type/id", whose
-// patient each belongs to ("" for shared ones), and the census.
+// state is what the last pull knew: every resource of every census's
+// patients by "Type/id", and whose patient each belongs to ("" for shared
+// ones).
 type state struct {
 	mu      sync.RWMutex // over res and owner: a full pull builds batches while it fetches the next
 	res     map[string]json.RawMessage
 	owner   map[string]string
-	census  []string                     // patient ids, in no particular order
-	place   map[string]*clinical.Patient // id -> the patient's chart header, for census order
-	hash    map[string][32]byte          // id -> hash of the chart as sealed
-	started time.Time                    // when the pull that led here began (local clock)
-	// notShown is, for each patient of the census, what was read of
-	// theirs but is not shown, as counted when their chart was last
-	// built: a refresh rebuilds the changed patients only, and keeps the
-	// others' counts.
-	notShown map[string][]fhir.NotShownCount
+	started time.Time // when the pull that led here began (local clock)
 }
 
 func newState() *state {
-	return &state{res: map[string]json.RawMessage{}, owner: map[string]string{}, place: map[string]*clinical.Patient{},
-		hash: map[string][32]byte{}, notShown: map[string][]fhir.NotShownCount{}}
+	return &state{res: map[string]json.RawMessage{}, owner: map[string]string{}}
 }
 
 // countNotShown keeps what an Import counts as not shown for the
 // patients built from it, and forgets what was counted before for them.
-func (s *state) countNotShown(ids []string, im *fhir.Import) {
+// notShown is, for each patient of the census, what was read of theirs
+// but is not shown, as counted when their chart was last built: a
+// refresh rebuilds the changed patients only, and keeps the others'.
+func (t *target) countNotShown(ids []string, im *fhir.Import) {
 	by := im.NotShownByPatient()
 	for _, id := range ids {
 		if c := by[id]; len(c) > 0 {
-			s.notShown[id] = c
+			t.notShown[id] = c
 		} else {
-			delete(s.notShown, id)
+			delete(t.notShown, id)
 		}
 	}
 }
 
 // notShownLines adds up what is not shown of the census's patients, for
 // the generation's manifest (store.Manifest.NotShown).
-func (s *state) notShownLines(census []string) []string {
+func (t *target) notShownLines(census []string) []string {
 	all := make([][]fhir.NotShownCount, 0, len(census))
 	for _, id := range census {
-		all = append(all, s.notShown[id])
+		all = append(all, t.notShown[id])
 	}
 	return fhir.NotShownLines(all...)
+}
+
+// ownerSnapshot is a copy of whose each resource is.
+func (s *state) ownerSnapshot() map[string]string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return maps.Clone(s.owner)
 }
 
 // put stores a resource; it reports whether it is new or different.

@@ -19,12 +19,19 @@ import (
 	"lifeboat/sync/rest"
 )
 
-// Puller pulls one census from one server into a vault.
+// Puller pulls one census from one server into a vault (Census, Dir and
+// Keys), or several wards at once into a vault each (Wards): one census
+// and one set of searches for all of them, the patients then split by
+// ward, each ward sealed on its own (see sync/hub).
 type Puller struct {
 	Client *rest.Client
 	Census Census
 	Dir    string
 	Keys   *store.Keys
+	// Wards, when set, replaces Census, Dir and Keys. It may change
+	// between steps: a ward added is pulled from the next step on, and a
+	// ward whose keys seal to other recipients gets a full generation.
+	Wards []Target
 	// Margin is taken off the last pull's start for _lastUpdated=gt: it
 	// covers clock skew between kiosk and server and writes that became
 	// visible late. Changes seen twice are merged once.
@@ -40,12 +47,49 @@ type Puller struct {
 	AcceptDrop bool
 	Now        func() time.Time
 
-	st         *state
+	st       *state // the resources of every ward's patients
+	targets  []*target
+	lastFull time.Time
+}
+
+// Target is one ward of a Puller that pulls several: its Location id,
+// the vault folder its generations are sealed into, and the keys that
+// seal them.
+type Target struct {
+	Ward string
+	Dir  string
+	Keys *store.Keys
+}
+
+// target is what a puller keeps of one census between steps.
+type target struct {
+	census Census
+	dir    string
+	keys   *store.Keys
+	to     []string // the recipients keys seal to, to tell a change
+
+	ids        []string                     // the census as last pulled (nil: not yet, or unsure)
+	place      map[string]*clinical.Patient // id -> the patient's chart header, for census order
+	hash       map[string][32]byte          // id -> hash of the chart as sealed
+	notShown   map[string][]fhir.NotShownCount
 	ward       *store.Ward     // the ward of generation parent, kept to apply deltas to
-	parent     *store.Manifest // the newest generation this puller sealed
-	lastFull   time.Time
-	baseCipher int64 // bytes of the last full generation
-	deltaSum   int64 // bytes of the deltas sealed since
+	parent     *store.Manifest // the newest generation sealed for this census
+	baseCipher int64           // bytes of the last full generation
+	deltaSum   int64           // bytes of the deltas sealed since
+}
+
+func newTarget(c Census, dir string, keys *store.Keys) *target {
+	return &target{census: c, dir: dir, keys: keys, to: keys.SealsTo(), place: map[string]*clinical.Patient{},
+		hash: map[string][32]byte{}, notShown: map[string][]fhir.NotShownCount{}}
+}
+
+// reset forgets what was sealed: the next generation is a full one.
+func (t *target) reset() {
+	if t.ward != nil {
+		t.ward.Close()
+		t.ward = nil
+	}
+	t.parent = nil
 }
 
 // Result says what one pull or refresh did.
@@ -57,6 +101,14 @@ type Result struct {
 	Entered  int
 	Left     int
 	Requests int
+}
+
+// WardResult is what a step did for one ward of a Puller with Wards:
+// a Result, or the error that left that ward's last generation as it was.
+type WardResult struct {
+	Ward string
+	*Result
+	Err error
 }
 
 // ErrCensusDrop refuses a census that shrank sharply; it is the store's,
@@ -93,11 +145,10 @@ func (p *Puller) defaults() {
 	}
 }
 
-// Close releases the ward held between refreshes.
+// Close releases the wards held between refreshes.
 func (p *Puller) Close() {
-	if p.ward != nil {
-		p.ward.Close()
-		p.ward = nil
+	for _, t := range p.targets {
+		t.reset()
 	}
 }
 
@@ -106,25 +157,71 @@ func (p *Puller) Close() {
 // or when deltas piled up; a refresh otherwise. A failed step changes
 // nothing on disk.
 func (p *Puller) Step(ctx context.Context) (*Result, error) {
-	p.defaults()
+	if len(p.Wards) > 0 {
+		return nil, errors.New("a puller of several wards steps with StepWards")
+	}
 	if !p.Census.valid() {
 		return nil, errors.New("choose the census with exactly one of a ward, a group, a list of patients or all patients")
 	}
-	if p.st == nil || p.parent == nil || p.now().Sub(p.lastFull) >= p.FullEvery || p.parent.Chain >= p.MaxChain ||
-		p.deltaSum > p.baseCipher/2 {
+	if len(p.targets) == 0 {
+		p.targets = []*target{newTarget(p.Census, p.Dir, p.Keys)}
+	}
+	res, err := p.step(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return res[0].Result, res[0].Err
+}
+
+// StepWards runs one pull of every ward of Wards, as Step does, with one
+// census and one set of searches for them all. A ward whose census or
+// seal fails keeps its last generation and is said in its WardResult;
+// the error is for a failure of the whole step (the server unreachable).
+func (p *Puller) StepWards(ctx context.Context) ([]WardResult, error) {
+	if len(p.Wards) == 0 {
+		return nil, errors.New("the puller has no wards")
+	}
+	p.syncTargets()
+	return p.step(ctx)
+}
+
+// syncTargets follows Wards: new wards get a target, removed ones lose
+// theirs, and a ward whose keys seal to other recipients starts over
+// with a full generation (a delta would be unreadable to a new kiosk).
+func (p *Puller) syncTargets() {
+	var kept []*target
+	for _, w := range p.Wards {
+		c := Census{Ward: w.Ward}
+		i := slices.IndexFunc(p.targets, func(t *target) bool { return t.census.Ward == w.Ward && t.dir == w.Dir })
+		if i < 0 {
+			kept = append(kept, newTarget(c, w.Dir, w.Keys))
+			continue
+		}
+		t := p.targets[i]
+		if to := w.Keys.SealsTo(); !slices.Equal(to, t.to) {
+			t.reset()
+			t.to = to
+		}
+		t.keys = w.Keys
+		kept = append(kept, t)
+	}
+	for _, t := range p.targets {
+		if !slices.Contains(kept, t) {
+			t.reset()
+		}
+	}
+	p.targets = kept
+}
+
+func (p *Puller) step(ctx context.Context) ([]WardResult, error) {
+	p.defaults()
+	if p.st == nil || p.now().Sub(p.lastFull) >= p.FullEvery {
 		return p.full(ctx)
 	}
 	res, err := p.refresh(ctx)
-	if errors.Is(err, store.ErrStaleParent) {
-		// Another writer sealed in between: start over from the server.
-		p.invalidate()
-		return p.full(ctx)
-	}
 	if err != nil {
-		// The ward may be ahead of the vault: the next step starts over.
-		if p.st != nil && !errors.Is(err, ErrCensusDrop) {
-			p.invalidate()
-		}
+		// Wards may be ahead of their vaults: the next step starts over.
+		p.invalidate()
 		return nil, err
 	}
 	return res, nil
@@ -132,19 +229,77 @@ func (p *Puller) Step(ctx context.Context) (*Result, error) {
 
 func (p *Puller) invalidate() {
 	p.Close()
-	p.st, p.parent = nil, nil
+	p.st = nil
 }
 
-// census asks the server who is in the census now. For a ward it also
+// wardResults are empty results for every target, to be filled in.
+func (p *Puller) wardResults() []WardResult {
+	out := make([]WardResult, len(p.targets))
+	for i, t := range p.targets {
+		out[i].Ward = t.census.Ward
+	}
+	return out
+}
+
+// censuses asks the server who is in each target's census now: for
+// wards, one census for all of them. errs[i] is target i's own failure
+// (an unknown ward, an empty or sharply shrunk census); err one of the
+// whole census.
+func (p *Puller) censuses(ctx context.Context, c *collector) (ids [][]string, errs []error, err error) {
+	ids, errs = make([][]string, len(p.targets)), make([]error, len(p.targets))
+	var wards []string
+	for i, t := range p.targets {
+		if t.census.Ward == "" {
+			if ids[i], err = p.census(ctx, t.census, c); err != nil && !errors.Is(err, fhir.ErrPatientsNotFound) {
+				return nil, nil, err
+			}
+			errs[i] = err
+			continue
+		}
+		wards = append(wards, strings.TrimPrefix(t.census.Ward, "Location/"))
+	}
+	if len(wards) > 0 {
+		byWard, err := p.wardCensus(ctx, c, wards)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, t := range p.targets {
+			if w := strings.TrimPrefix(t.census.Ward, "Location/"); w != "" {
+				if got, ok := byWard[w]; ok {
+					ids[i] = got
+				} else {
+					errs[i] = fmt.Errorf("%w: ward %q is not a Location on the FHIR server", fhir.ErrUnknownWard, w)
+				}
+			}
+		}
+	}
+	for i, t := range p.targets {
+		if errs[i] == nil {
+			errs[i] = p.checkCensus(t, ids[i])
+		}
+	}
+	return ids, errs, nil
+}
+
+// census asks the server who is in one census now. For a ward it also
 // returns the ward's Locations, which charts need to place patients.
-func (p *Puller) census(ctx context.Context, c *collector) ([]string, error) {
+func (p *Puller) census(ctx context.Context, census Census, c *collector) ([]string, error) {
 	switch {
-	case p.Census.Ward != "":
-		return p.wardCensus(ctx, c, strings.TrimPrefix(p.Census.Ward, "Location/"))
-	case p.Census.Group != "":
-		return p.groupCensus(ctx)
-	case len(p.Census.Patients) > 0:
-		return p.listedCensus(ctx)
+	case census.Ward != "":
+		w := strings.TrimPrefix(census.Ward, "Location/")
+		byWard, err := p.wardCensus(ctx, c, []string{w})
+		if err != nil {
+			return nil, err
+		}
+		ids, ok := byWard[w]
+		if !ok {
+			return nil, fmt.Errorf("%w: ward %q is not a Location on the FHIR server", fhir.ErrUnknownWard, w)
+		}
+		return ids, nil
+	case census.Group != "":
+		return p.groupCensus(ctx, census.Group)
+	case len(census.Patients) > 0:
+		return p.listedCensus(ctx, census.Patients)
 	}
 	var ids []string
 	err := p.Client.Search(ctx, "Patient", url.Values{"_elements": {"id"}}, func(raw json.RawMessage) error {
@@ -172,6 +327,14 @@ type (
 	encounterSubject struct {
 		Subject reference `json:"subject"`
 	}
+	encounterLocations struct {
+		Location []struct {
+			Location reference `json:"location"`
+		} `json:"location"`
+	}
+	locationParent struct {
+		PartOf reference `json:"partOf"`
+	}
 	patientIDs struct {
 		ID         string `json:"id"`
 		Identifier []struct {
@@ -187,23 +350,35 @@ type (
 	}
 )
 
-// wardCensus is the patients of the ward's current encounters (in
-// progress or on leave) at the ward or any Location under it, eight levels
-// deep; the Locations go into c.
-func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]string, error) {
+// wardCensus is, for each ward, the patients of its current encounters
+// (in progress or on leave) at the ward or any Location under it, eight
+// levels deep; the Locations go into c. A ward that is not a Location on
+// the server is absent from the result. Several wards are asked for in
+// the same searches, and each encounter is given to the wards of the
+// Locations it names (to the one ward, when only one is asked for).
+func (p *Puller) wardCensus(ctx context.Context, c *collector, wards []string) (map[string][]string, error) {
 	client := p.Client
-	raw, err := client.Read(ctx, "Location", ward)
-	if err != nil {
-		if errors.Is(err, rest.ErrRefused) && strings.Contains(err.Error(), "answered 404") {
-			return nil, fmt.Errorf("%w: ward %q is not a Location on the FHIR server", fhir.ErrUnknownWard, ward)
+	under := map[string][]string{} // Location -> the wards it is (under)
+	var found []string
+	for _, b := range chunks(wards, batch) {
+		err := client.Search(ctx, "Location", url.Values{"_id": {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
+			var h idOnly
+			if err := json.Unmarshal(raw, &h); err != nil {
+				return err
+			}
+			if !slices.Contains(b, h.ID) || slices.Contains(found, h.ID) {
+				return nil
+			}
+			found = append(found, h.ID)
+			under[h.ID] = []string{h.ID}
+			return c.add(raw)
+		})
+		if err != nil {
+			return nil, err
 		}
-		return nil, err
 	}
-	if err := c.add(raw); err != nil {
-		return nil, err
-	}
-	// The ward and every Location under it, level by level.
-	locs, frontier := []string{ward}, []string{ward}
+	// Every Location under the wards, level by level.
+	locs, frontier := slices.Clone(found), slices.Clone(found)
 	for depth := 0; len(frontier) > 0 && depth < 8; depth++ {
 		var next []string
 		for _, b := range chunks(frontier, batch) {
@@ -212,7 +387,20 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 					return err
 				}
 				var h idOnly
-				if json.Unmarshal(raw, &h) == nil && !slices.Contains(locs, h.ID) {
+				if json.Unmarshal(raw, &h) != nil {
+					return nil
+				}
+				var up locationParent
+				_ = json.Unmarshal(raw, &up) // a partOf it cannot read places the Location under no ward
+				for _, w := range under[fhirjson.Target(up.PartOf.Reference, "Location")] {
+					if !slices.Contains(under[h.ID], w) {
+						under[h.ID] = append(under[h.ID], w)
+					}
+				}
+				if len(under[h.ID]) == 0 && len(found) == 1 {
+					under[h.ID] = found // a server that answers partof loosely: the one ward asked for
+				}
+				if !slices.Contains(locs, h.ID) {
 					locs, next = append(locs, h.ID), append(next, h.ID)
 				}
 				return nil
@@ -223,8 +411,11 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 		}
 		frontier = next
 	}
-	seen := map[string]bool{}
-	var ids []string
+	out := map[string][]string{}
+	seen := map[string]map[string]bool{}
+	for _, w := range found {
+		out[w], seen[w] = []string{}, map[string]bool{}
+	}
 	for _, b := range chunks(locs, batch) {
 		q := url.Values{"location": {refs("Location", b)}, "status": {"in-progress,onleave"}}
 		err := client.Search(ctx, "Encounter", q, func(raw json.RawMessage) error {
@@ -232,9 +423,30 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 			if err := json.Unmarshal(raw, &h); err != nil {
 				return err
 			}
-			if id := fhirjson.Target(h.Subject.Reference, "Patient"); id != "" && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+			id := fhirjson.Target(h.Subject.Reference, "Patient")
+			if id == "" {
+				return nil
+			}
+			to := found
+			if len(found) > 1 {
+				var at encounterLocations
+				if err := json.Unmarshal(raw, &at); err != nil {
+					return err
+				}
+				to = nil
+				for _, l := range at.Location {
+					for _, w := range under[fhirjson.Target(l.Location.Reference, "Location")] {
+						if !slices.Contains(to, w) {
+							to = append(to, w)
+						}
+					}
+				}
+			}
+			for _, w := range to {
+				if !seen[w][id] {
+					seen[w][id] = true
+					out[w] = append(out[w], id)
+				}
 			}
 			return nil
 		})
@@ -242,12 +454,12 @@ func (p *Puller) wardCensus(ctx context.Context, c *collector, ward string) ([]s
 			return nil, err
 		}
 	}
-	return ids, nil
+	return out, nil
 }
 
 // groupCensus is the active members of the census's Group.
-func (p *Puller) groupCensus(ctx context.Context) ([]string, error) {
-	raw, err := p.Client.Read(ctx, "Group", p.Census.Group)
+func (p *Puller) groupCensus(ctx context.Context, group string) ([]string, error) {
+	raw, err := p.Client.Read(ctx, "Group", group)
 	if err != nil {
 		return nil, err
 	}
@@ -266,10 +478,10 @@ func (p *Puller) groupCensus(ctx context.Context) ([]string, error) {
 
 // listedCensus is the patients the census lists, by id or identifier;
 // every one of them must be on the server.
-func (p *Puller) listedCensus(ctx context.Context) ([]string, error) {
+func (p *Puller) listedCensus(ctx context.Context, patients []string) ([]string, error) {
 	found, taken := map[string]bool{}, map[string]bool{}
 	var ids []string
-	for _, b := range chunks(p.Census.Patients, batch) {
+	for _, b := range chunks(patients, batch) {
 		for _, param := range []string{"_id", "identifier"} {
 			err := p.Client.Search(ctx, "Patient", url.Values{param: {strings.Join(b, ",")}}, func(raw json.RawMessage) error {
 				var h patientIDs
@@ -292,14 +504,14 @@ func (p *Puller) listedCensus(ctx context.Context) ([]string, error) {
 		}
 	}
 	missing := 0
-	for _, want := range p.Census.Patients {
+	for _, want := range patients {
 		if !found[want] {
 			missing++
 		}
 	}
 	if missing > 0 {
 		return nil, fmt.Errorf("%w: %d of the %d requested patients are not on the FHIR server",
-			fhir.ErrPatientsNotFound, missing, len(p.Census.Patients))
+			fhir.ErrPatientsNotFound, missing, len(patients))
 	}
 	return ids, nil
 }
@@ -396,19 +608,31 @@ func references(typ string, raw []byte) map[string][]string {
 	return out
 }
 
-// full pulls the whole census and seals it as a full generation.
-func (p *Puller) full(ctx context.Context) (*Result, error) {
+// full pulls every census afresh and seals each as a full generation.
+func (p *Puller) full(ctx context.Context) ([]WardResult, error) {
 	start := p.now()
 	if err := p.Client.Metadata(ctx); err != nil {
 		return nil, err
 	}
 	c := newCollector()
-	ids, err := p.census(ctx, c)
+	ids, errs, err := p.censuses(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkCensus(ids); err != nil {
-		return nil, err
+	out := p.wardResults()
+	var all []string // every census's patients, each once
+	in := make([]map[string]bool, len(p.targets))
+	for i := range p.targets {
+		out[i].Err, in[i] = errs[i], map[string]bool{}
+		if errs[i] != nil {
+			continue
+		}
+		for _, id := range ids[i] {
+			in[i][id] = true
+			if !slices.Contains(all, id) {
+				all = append(all, id)
+			}
+		}
 	}
 	st := newState()
 	st.merge(c)
@@ -416,10 +640,13 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 	// its charts built and packed (on one core, beside the server's), the
 	// next batch is fetched. The last batch is built after the last
 	// answer, with nothing left to wait for: in two halves at once.
-	batches := chunks(ids, batch)
-	parts := make([]builtPart, len(batches))
+	batches := chunks(all, batch)
+	parts := make([][]builtPart, len(p.targets)) // parts[target][batch]
+	for i := range parts {
+		parts[i] = make([]builtPart, len(batches))
+	}
 	var builds sync.WaitGroup
-	for i, b := range batches {
+	for bi, b := range batches {
 		bc := newCollector()
 		if err := searches(ctx, compartmentJobs(bc, p.Client, b, nil)); err != nil {
 			builds.Wait()
@@ -427,57 +654,104 @@ func (p *Puller) full(ctx context.Context) (*Result, error) {
 		}
 		builds.Go(func() {
 			if err := p.referenced(ctx, bc, st); err != nil {
-				parts[i].err = err
+				for i := range parts {
+					parts[i][bi].err = err
+				}
 				return
 			}
 			st.merge(bc)
-			present := st.present(b)
-			if i < len(batches)-1 || len(present) < 2 {
-				parts[i] = st.buildPart(present, p.wardID())
+			var jobs []buildJob
+			for i, t := range p.targets {
+				if errs[i] == nil {
+					present := st.present(slices.DeleteFunc(slices.Clone(b), func(id string) bool { return !in[i][id] }))
+					jobs = append(jobs, buildJob{target: i, ids: present, ward: t.wardID()})
+				}
+			}
+			if bi < len(batches)-1 {
+				for _, j := range jobs {
+					parts[j.target][bi] = st.buildPart(j.ids, j.ward)
+				}
 				return
 			}
-			var halves [2]builtPart
-			var both sync.WaitGroup
-			for h, half := range chunks(present, (len(present)+1)/2) {
-				both.Go(func() { halves[h] = st.buildPart(half, p.wardID()) })
+			// The last batch: every ward's part at once, or the one
+			// ward's in two halves.
+			if len(jobs) == 1 && len(jobs[0].ids) >= 2 {
+				j := jobs[0]
+				halves := chunks(j.ids, (len(j.ids)+1)/2)
+				jobs = []buildJob{{j.target, halves[0], j.ward}, {j.target, halves[1], j.ward}}
 			}
-			both.Wait()
-			parts[i] = joinParts(halves[:])
+			built := make([]builtPart, len(jobs))
+			var each sync.WaitGroup
+			for k, j := range jobs {
+				each.Go(func() { built[k] = st.buildPart(j.ids, j.ward) })
+			}
+			each.Wait()
+			for i := range p.targets {
+				var mine []builtPart
+				for k, j := range jobs {
+					if j.target == i {
+						mine = append(mine, built[k])
+					}
+				}
+				parts[i][bi] = joinParts(mine)
+			}
 		})
 	}
 	builds.Wait()
-	all := joinParts(parts)
-	if all.err != nil {
-		return nil, all.err
-	}
 	// Each batch counted its patients' unusable resources only: the
 	// shared ones, read by every batch, are counted once.
 	sharedBad, err := st.sharedUnusable()
 	if err != nil {
 		return nil, err
 	}
-	maps.Copy(st.notShown, all.notShown)
-	st.census = st.present(ids)
+	p.Close()
+	p.st, p.lastFull, st.started = st, start, start
+	for i, t := range p.targets {
+		if errs[i] != nil {
+			t.ids = nil
+			continue
+		}
+		joined := joinParts(parts[i])
+		if joined.err != nil {
+			return nil, joined.err
+		}
+		t.place, t.hash, t.notShown = map[string]*clinical.Patient{}, map[string][32]byte{}, joined.notShown
+		census := st.present(ids[i])
+		out[i].Result, out[i].Err = p.sealFull(ctx, t, census, joined, sharedBad, start)
+	}
+	return out, nil
+}
+
+// buildJob is the charts of some of a target's patients to build.
+type buildJob struct {
+	target int
+	ids    []string
+	ward   string
+}
+
+// sealFull seals a target's whole census, built, as a full generation.
+func (p *Puller) sealFull(ctx context.Context, t *target, census []string, built builtPart, malformed int, start time.Time) (*Result, error) {
 	// From here the work is local: a stop signal lets it finish.
 	sctx := context.WithoutCancel(ctx)
-	ward, err := store.BuildWardFrom(sctx, fhir.ComparePlace, all.prepared...)
+	ward, err := store.BuildWardFrom(sctx, fhir.ComparePlace, built.prepared...)
 	if err != nil {
+		t.reset()
 		return nil, err
 	}
-	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: all.malformed + sharedBad,
-		NotShown: st.notShownLines(st.census)}
-	m, err := store.Seal(sctx, p.Dir, p.Keys, ward, req)
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: t.census.Describe(), Malformed: built.malformed + malformed,
+		NotShown: t.notShownLines(census)}
+	m, err := store.Seal(sctx, t.dir, t.keys, ward, req)
 	if err != nil && m == nil {
 		ward.Close()
+		t.reset()
 		return nil, err
 	}
 	// A seal that wrote the generation but could not prune old ones is
 	// a success with a warning.
-	p.Close()
-	p.ward, p.parent, p.st, p.lastFull, p.baseCipher, p.deltaSum = ward, m, st, start, m.CipherSize, 0
-	st.started = start
-	st.remember(all.charts, all.hashes)
-	return &Result{Full: true, Manifest: m, Patients: len(all.charts), Changed: len(all.charts)}, err
+	t.reset()
+	t.ward, t.parent, t.ids, t.baseCipher, t.deltaSum = ward, m, census, m.CipherSize, 0
+	t.remember(built.charts, built.hashes)
+	return &Result{Full: true, Manifest: m, Patients: len(built.charts), Changed: len(built.charts)}, err
 }
 
 // builtPart is one batch of a full pull, built and packed.
@@ -542,21 +816,19 @@ func (s *state) merge(c *collector) {
 	}
 }
 
-func (p *Puller) wardID() string { return strings.TrimPrefix(p.Census.Ward, "Location/") }
+func (t *target) wardID() string { return strings.TrimPrefix(t.census.Ward, "Location/") }
 
 // checkCensus refuses an empty census, and one that shrank below MinKeep
 // of the last one pulled (or, in a new process, of the newest good
 // generation): a server answering a broken query must not empty a ward's
 // snapshot. AcceptDrop lets a real one through.
-func (p *Puller) checkCensus(ids []string) error {
+func (p *Puller) checkCensus(t *target, ids []string) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%w: the FHIR server lists nobody in the census", fhir.ErrEmptyCensus)
 	}
-	var last int
-	if p.st != nil {
-		last = len(p.st.census)
-	} else {
-		last = store.NewestGoodPatients(p.Dir, p.Census.Describe())
+	last := len(t.ids)
+	if t.ids == nil {
+		last = store.NewestGoodPatients(t.dir, t.census.Describe())
 	}
 	return store.CheckCensusDrop(last, len(ids), p.MinKeep, p.AcceptDrop)
 }
@@ -577,46 +849,49 @@ func (s *state) present(ids []string) []string {
 // remember keeps each chart's place and hash (hashes[i] is charts[i]'s),
 // to order the census and to tell changed charts from rebuilt but equal
 // ones.
-func (s *state) remember(charts []clinical.Chart, hashes [][32]byte) {
+func (t *target) remember(charts []clinical.Chart, hashes [][32]byte) {
 	for i := range charts {
 		p := charts[i].Patient
 		p.Source, p.Identifiers = clinical.Source{}, nil
-		s.place[p.ID], s.hash[p.ID] = &p, hashes[i]
+		t.place[p.ID], t.hash[p.ID] = &p, hashes[i]
 	}
 }
 
-// refresh asks the server for what changed since the last pull and seals
-// it as a delta.
-func (p *Puller) refresh(ctx context.Context) (*Result, error) {
+// refresh asks the server, once for every census, what changed since the
+// last pull, and seals each census's changes as a delta; a census that
+// has no generation to build on (new, re-keyed, failed before) or whose
+// deltas piled up is sealed whole from what is held, without a full pull.
+func (p *Puller) refresh(ctx context.Context) ([]WardResult, error) {
 	start := p.now()
 	st := p.st
 	since := st.started.Add(-p.Margin).UTC().Format(time.RFC3339)
 	c := newCollector()
-	ids, err := p.census(ctx, c)
+	ids, errs, err := p.censuses(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkCensus(ids); err != nil {
-		return nil, err
+	// held are the patients whose resources are kept: every census's,
+	// or its last one when it could not be had now.
+	was, held := map[string]bool{}, map[string]bool{}
+	for i, t := range p.targets {
+		for _, id := range t.ids {
+			was[id] = true
+		}
+		keep := ids[i]
+		if errs[i] != nil {
+			keep = t.ids
+		}
+		for _, id := range keep {
+			held[id] = true
+		}
 	}
-	was := map[string]bool{}
-	for _, id := range st.census {
-		was[id] = true
-	}
-	now := map[string]bool{}
 	var entering []string
-	for _, id := range ids {
-		now[id] = true
+	for id := range held {
 		if !was[id] {
 			entering = append(entering, id)
 		}
 	}
-	var leaving []string
-	for _, id := range st.census {
-		if !now[id] {
-			leaving = append(leaving, id)
-		}
-	}
+	slices.Sort(entering)
 	changedQ := url.Values{"_lastUpdated": {"gt" + since}}
 	jobs := compartmentJobs(c, p.Client, entering, nil)
 	for _, typ := range append([]string{"Patient"}, shared...) {
@@ -635,8 +910,8 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 	sharedChanged := false
 	for key, raw := range c.got {
 		o := c.info[key].patient
-		if o != "" && !now[o] {
-			continue // another ward's patient
+		if o != "" && !held[o] {
+			continue // the patient of no census
 		}
 		if st.put(key, o, raw) {
 			if o == "" {
@@ -646,21 +921,69 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 			}
 		}
 	}
-	if len(leaving) > 0 {
-		gone := map[string]bool{}
-		for _, id := range leaving {
+	gone := map[string]bool{}
+	for id := range was {
+		if !held[id] {
 			gone[id] = true
-			delete(st.place, id)
-			delete(st.hash, id)
-			delete(st.notShown, id)
 		}
-		for key, o := range st.owner {
+	}
+	if len(gone) > 0 {
+		for key, o := range st.ownerSnapshot() {
 			if gone[o] {
 				st.drop(key)
 			}
 		}
 	}
+	st.started = start
+	out := p.wardResults()
+	for i, t := range p.targets {
+		if errs[i] != nil {
+			out[i].Err = errs[i]
+			continue
+		}
+		out[i].Result, out[i].Err = p.refreshTarget(ctx, t, ids[i], changed, sharedChanged, start)
+		if out[i].Err != nil && !errors.Is(out[i].Err, ErrCensusDrop) {
+			t.reset() // its ward may be ahead of its vault: sealed whole next time
+		}
+	}
+	return out, nil
+}
+
+// refreshTarget seals one census's changes, from what the state holds.
+func (p *Puller) refreshTarget(ctx context.Context, t *target, ids []string, changed map[string]bool, sharedChanged bool, start time.Time) (*Result, error) {
+	st := p.st
 	census := st.present(ids)
+	if t.parent == nil || t.parent.Chain >= p.MaxChain || t.deltaSum > t.baseCipher/2 {
+		built := st.buildPart(census, t.wardID())
+		if built.err != nil {
+			return nil, built.err
+		}
+		shared, err := st.sharedUnusable()
+		if err != nil {
+			return nil, err
+		}
+		t.place, t.hash, t.notShown = map[string]*clinical.Patient{}, map[string][32]byte{}, built.notShown
+		return p.sealFull(ctx, t, census, built, shared, start)
+	}
+	was, now := map[string]bool{}, map[string]bool{}
+	for _, id := range t.ids {
+		was[id] = true
+	}
+	var entering, leaving []string
+	for _, id := range ids {
+		now[id] = true
+		if !was[id] {
+			entering = append(entering, id)
+		}
+	}
+	for _, id := range t.ids {
+		if !now[id] {
+			leaving = append(leaving, id)
+			delete(t.place, id)
+			delete(t.hash, id)
+			delete(t.notShown, id)
+		}
+	}
 	var rebuild []string
 	for _, id := range census {
 		if sharedChanged || changed[id] || !was[id] {
@@ -670,39 +993,38 @@ func (p *Puller) refresh(ctx context.Context) (*Result, error) {
 	var upsert []clinical.Chart
 	var im *fhir.Import
 	if len(rebuild) > 0 {
-		charts, imp, err := st.build(rebuild, p.wardID())
+		charts, imp, err := st.build(rebuild, t.wardID())
 		if err != nil {
 			return nil, err
 		}
 		im = imp
-		st.countNotShown(rebuild, im)
+		t.countNotShown(rebuild, im)
 		var hashes [][32]byte
 		for i := range charts {
-			if h := chartHash(&charts[i]); h != st.hash[charts[i].Patient.ID] {
+			if h := chartHash(&charts[i]); h != t.hash[charts[i].Patient.ID] {
 				upsert = append(upsert, charts[i])
 				hashes = append(hashes, h)
 			}
 		}
-		st.remember(upsert, hashes)
+		t.remember(upsert, hashes)
 	}
 	order := slices.Clone(census)
-	slices.SortFunc(order, func(a, b string) int { return fhir.ComparePlace(st.place[a], st.place[b]) })
+	slices.SortFunc(order, func(a, b string) int { return fhir.ComparePlace(t.place[a], t.place[b]) })
 	// Unreadable resources are counted by the reader per build: the
 	// refresh knows only those of the patients it rebuilt, so the ward's
 	// count is the larger of that and the last generation's.
 	// What is not shown is counted by patient: the rebuilt patients'
 	// counts are new, the others' are those of their last build.
-	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: p.Census.Describe(), Malformed: p.parent.Malformed,
-		NotShown: st.notShownLines(census)}
+	req := store.SealRequest{AsOf: start, Source: p.Client.Base(), Census: t.census.Describe(), Malformed: t.parent.Malformed,
+		NotShown: t.notShownLines(census)}
 	if im != nil {
 		req.Malformed = max(req.Malformed, im.Unusable())
 	}
-	m, err := store.SealDelta(context.WithoutCancel(ctx), p.Dir, p.Keys, p.ward, p.parent, store.Delta{Upsert: upsert, Remove: leaving, Order: order}, req)
+	m, err := store.SealDelta(context.WithoutCancel(ctx), t.dir, t.keys, t.ward, t.parent, store.Delta{Upsert: upsert, Remove: leaving, Order: order}, req)
 	if err != nil {
 		return nil, err
 	}
-	st.census, st.started = census, start
-	p.parent = m
-	p.deltaSum += m.CipherSize
+	t.ids, t.parent = census, m
+	t.deltaSum += m.CipherSize
 	return &Result{Manifest: m, Patients: len(census), Changed: len(upsert), Entered: len(entering), Left: len(leaving)}, nil
 }

@@ -1,0 +1,301 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"lifeboat/app/present"
+	"lifeboat/store"
+	"lifeboat/sync/hub"
+	"lifeboat/sync/live"
+)
+
+// hubCmd is the hospital's hub: lifeboat hub init|ward|enrol-code|run.
+func (c *cli) hubCmd(args []string) error {
+	if len(args) == 0 || isHelp(args[0]) {
+		printHelp(c.stdout, "hub", nil)
+		if len(args) == 0 {
+			return usagef("hub needs a subcommand: init, ward, enrol-code or run (see lifeboat hub --help)")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "init":
+		return c.hubInit(args[1:])
+	case "ward":
+		if len(args) < 2 || (args[1] != "add" && args[1] != "remove") {
+			return usagef("hub ward needs add or remove (see lifeboat hub ward add --help)")
+		}
+		return c.hubWard(args[1], args[2:])
+	case "enrol-code":
+		return c.hubEnrolCode(args[1:])
+	case "run":
+		return c.hubRun(args[1:])
+	}
+	return usagef("unknown hub subcommand %q (see lifeboat hub --help)", args[0])
+}
+
+func (c *cli) workFactor() (int, error) {
+	s := c.getenv("LIFEBOAT_SCRYPT_WORK_FACTOR")
+	if s == "" {
+		return 0, nil
+	}
+	wf, err := strconv.Atoi(s)
+	if err != nil || wf < 10 || wf > 22 {
+		return 0, usagef("LIFEBOAT_SCRYPT_WORK_FACTOR must be a whole number from 10 to 22")
+	}
+	return wf, nil
+}
+
+func (c *cli) hubInit(args []string) error {
+	f := c.vaultFlags("hub init")
+	recovery := f.String("recovery", "", "IT recovery age recipient, to which every ward's generations are sealed too")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	if *recovery != "" {
+		if _, _, err := store.ParseRecovery(*recovery); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	wf, err := c.workFactor()
+	if err != nil {
+		return err
+	}
+	pass, err := c.newPassphrase()
+	if err != nil {
+		return err
+	}
+	res, err := hub.Init(dir, pass, *recovery, wf)
+	if err != nil {
+		return err
+	}
+	c.secureFolder(dir)
+	fmt.Fprintf(c.stdout, "Initialised hub %s in %s.\nHub signing key: %s\n", res.Config.KioskID, dir, res.Config.SignerFingerprint())
+	return nil
+}
+
+// openHubFor parses the flags of a command on one ward (--ward, which
+// it checks before asking for the passphrase) and unlocks the hub.
+func (c *cli) openHubFor(f *flags, ward *string, args []string) (*hub.Hub, error) {
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return nil, err
+	}
+	if *ward == "" {
+		return nil, usagef("--ward ID is required")
+	}
+	if err := hub.CheckWardID(*ward); err != nil {
+		return nil, badInput{err}
+	}
+	return c.openHub(dir)
+}
+
+// openHub unlocks the hub's keys with the passphrase.
+func (c *cli) openHub(dir string) (*hub.Hub, error) {
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &hub.Hub{Dir: dir, Keys: keys}, nil
+}
+
+func (c *cli) hubWard(action string, args []string) error {
+	f := c.vaultFlags("hub ward " + action)
+	ward := f.String("ward", "", "the ward's FHIR Location id")
+	var name *string
+	if action == "add" {
+		name = f.String("name", "", "the ward's name, as kiosks show it (such as 5C)")
+	}
+	h, err := c.openHubFor(f, ward, args)
+	if err != nil {
+		return err
+	}
+	if action == "remove" {
+		if err := h.RemoveWard(*ward); err != nil {
+			return hubErr(err)
+		}
+		fmt.Fprintf(c.stdout, "Ward %s is no longer published; its generations stay in the hub's folder.\n", *ward)
+		return nil
+	}
+	if err := h.AddWard(*ward, *name, c.now()); err != nil {
+		return hubErr(err)
+	}
+	fmt.Fprintf(c.stdout, "Ward %s is published from the next pull.\n", *ward)
+	return nil
+}
+
+// hubErr marks the hub's errors of the user's input as bad input.
+func hubErr(err error) error {
+	if errors.Is(err, hub.ErrUnknownWard) || errors.Is(err, hub.ErrWardExists) || errors.Is(err, hub.ErrBadWardID) {
+		return badInput{err}
+	}
+	return err
+}
+
+func (c *cli) hubEnrolCode(args []string) error {
+	f := c.vaultFlags("hub enrol-code")
+	ward := f.String("ward", "", "the ward the kiosk will show")
+	h, err := c.openHubFor(f, ward, args)
+	if err != nil {
+		return err
+	}
+	code, err := h.NewCode(*ward, c.now())
+	if err != nil {
+		return hubErr(err)
+	}
+	fmt.Fprintln(c.stdout, code)
+	return nil
+}
+
+func (c *cli) hubRun(args []string) error {
+	f := c.vaultFlags("hub run")
+	server := f.String("fhir", "", "FHIR R4 server base URL to pull from")
+	listen := f.String("listen", "", "address the hub's HTTP listener takes, such as 127.0.0.1:8443 or :8080")
+	publish := f.String("publish", "", "publication folder (default DIR/publish)")
+	ff := addFHIRFlags(f, "system/*.rs")
+	every := f.Duration("every", 0, "keep pulling and publishing at this interval until stopped")
+	fullEvery := f.Duration("full-every", live.DefaultFullEvery, "a full pull at least this often")
+	margin := f.Duration("margin", live.DefaultMargin, "safety margin for _lastUpdated")
+	acceptDrop := f.Bool("accept-drop", false, "accept a census that shrank by half or more")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *server == "":
+		return usagef("--fhir URL is required")
+	case *listen == "":
+		return usagef("--listen ADDR is required (such as 127.0.0.1:8080)")
+	case *every != 0 && *every < 5*time.Second:
+		return usagef("--every must be at least 5s")
+	}
+	pub := *publish
+	if pub == "" {
+		pub = filepath.Join(dir, "publish")
+	}
+	if err := os.MkdirAll(pub, 0o755); err != nil {
+		return fmt.Errorf("creating the publication folder: %w", err)
+	}
+	client, err := c.client(*server, ff)
+	if err != nil {
+		return err
+	}
+	h, err := c.openHub(dir)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return usagef("the hub cannot listen on %s (%v)", *listen, errors.Unwrap(err))
+	}
+	srv := hub.NewServer(*listen, h, pub, c.now)
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	fmt.Fprintf(c.stdout, "Hub %s listening on %s, publishing to %s.\n", h.ID(), ln.Addr(), pub)
+	p := &live.Puller{Client: client, Margin: *margin, FullEvery: *fullEvery, AcceptDrop: *acceptDrop, Now: c.now}
+	defer p.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r := &hub.Runner{Hub: h, Publisher: &hub.Publisher{Hub: h, Dir: pub}, Puller: p, Every: *every, Now: c.now,
+		Log: func(s string) { fmt.Fprintln(c.stdout, s) }}
+	return r.Run(ctx)
+}
+
+// enrolCmd enrols a kiosk with a hub.
+func (c *cli) enrolCmd(args []string) error {
+	f := c.vaultFlags("enrol")
+	hubURL := f.String("hub", "", "the hub's address, such as http://hub.hospital.example:8080")
+	code := f.String("code", "", "the one-time code lifeboat hub enrol-code printed")
+	timeout := f.Duration("timeout", 30*time.Second, "how long to wait for the hub")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	if *hubURL == "" || *code == "" {
+		return usagef("enrol needs --hub URL and --code CODE")
+	}
+	if !strings.HasPrefix(*hubURL, "http://") && !strings.HasPrefix(*hubURL, "https://") {
+		return usagef("--hub must be the hub's http:// or https:// address")
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	pin, err := hub.Enrol(context.Background(), dir, keys, *hubURL, *code, &http.Client{Timeout: *timeout}, c.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Enrolled with hub %s for ward %s; the hub's key is pinned. Subscribe with lifeboat snapshot --hub.\n", pin.HubID, pin.Ward)
+	return nil
+}
+
+// hubSnapshot subscribes the kiosk to its hub's publication, once or
+// every interval until SIGINT or SIGTERM.
+func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) error {
+	if every != 0 && every < 5*time.Second {
+		return usagef("--every must be at least 5s")
+	}
+	keys, err := c.unlock(dir)
+	if err != nil {
+		return err
+	}
+	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: &http.Client{Timeout: timeout}}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, _, _ := store.ReadSyncState(dir)
+	for {
+		up, err := s.Step(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		now := c.now()
+		st.Source, st.LastAttempt = source, now
+		if err != nil {
+			st.LastError, st.LastErrorAt = sentence(err), now
+			st.Failures++
+		} else {
+			st.LastSuccess, st.LastError, st.Failures = now, "", 0
+			if up.Generation > 0 {
+				st.LastGeneration = up.Generation
+			}
+		}
+		if werr := store.WriteSyncState(dir, st); werr != nil && err == nil {
+			err = werr
+		}
+		switch {
+		case err != nil && every == 0:
+			return err
+		case err != nil:
+			c.fail("snapshot", err)
+		case up.Unchanged:
+			if every == 0 {
+				fmt.Fprintln(c.stdout, "Nothing new from the hub.")
+			}
+		default:
+			fmt.Fprintf(c.stdout, "Received %d generation(s) from the hub; ward %s at generation %d, data as of %s.\n",
+				len(up.Received), up.Ward, up.Generation, present.DateTime(up.AsOf))
+		}
+		if every == 0 {
+			return nil
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,12 @@
+package hub
+
+// StopBeforeIndex makes the next publications stop after the files are
+// written and before the index is replaced, with err, as a kill there
+// would; nil lets them through again.
+func (p *Publisher) StopBeforeIndex(err error) {
+	if err == nil {
+		p.beforeIndex = nil
+		return
+	}
+	p.beforeIndex = func() error { return err }
+}

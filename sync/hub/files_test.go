@@ -1,0 +1,81 @@
+package hub_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"lifeboat/sync/hub"
+)
+
+func readIndexRaw(t *testing.T, pub string) hub.Index {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(pub, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct{ Index hub.Index }
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Index
+}
+
+// readIndex is each ward's newest file in the publication's index.
+func readIndex(t *testing.T, pub string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, w := range readIndexRaw(t, pub).Wards {
+		out[w.Ward] = w.Chain[len(w.Chain)-1].Path
+	}
+	return out
+}
+
+// readIndexFiles is every file the index names.
+func readIndexFiles(t *testing.T, pub string) []string {
+	t.Helper()
+	var out []string
+	for _, w := range readIndexRaw(t, pub).Wards {
+		for _, f := range w.Chain {
+			out = append(out, f.Path)
+		}
+	}
+	return out
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, to, string(b))
+}
+
+// copyDir copies a publication over another, as a share is refreshed.
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		copyFile(t, p, filepath.Join(to, rel))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

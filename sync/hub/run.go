@@ -1,0 +1,145 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"lifeboat/sync/live"
+)
+
+// Runner is the hub at work: every interval it pulls every ward it
+// publishes from the EHR with one puller (one census, one set of
+// searches), seals each ward to its enrolled kiosks, and publishes.
+type Runner struct {
+	Hub       *Hub
+	Publisher *Publisher
+	Puller    *live.Puller // its Client and tuning; Wards are set here
+	Every     time.Duration
+	Now       func() time.Time
+	// Log says what each step did, one sentence a line, no patient data.
+	Log func(string)
+	ehr EHRState
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) log(format string, a ...any) {
+	if r.Log != nil {
+		r.Log(fmt.Sprintf(format, a...))
+	}
+}
+
+// Run publishes what is sealed (completing a publication a kill cut
+// short), then steps at once and every Every until ctx ends (once when
+// Every is 0, returning that step's error). A step under way when ctx
+// ends finishes its seals and its publication first.
+func (r *Runner) Run(ctx context.Context) error {
+	if prev, err := r.Publisher.current(); err == nil {
+		r.ehr = prev.EHR
+	}
+	if _, err := r.Publisher.Publish(r.ehr, r.now()); err != nil {
+		return fmt.Errorf("publishing: %w", err)
+	}
+	for {
+		err := r.Step(ctx)
+		if r.Every <= 0 {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		t := time.NewTimer(r.Every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Step pulls and publishes once.
+func (r *Runner) Step(ctx context.Context) error {
+	h := r.Hub
+	wards, problems, err := h.Wards()
+	if err != nil {
+		return err
+	}
+	kiosks, kp, err := h.Kiosks()
+	if err != nil {
+		return err
+	}
+	for _, p := range append(problems, kp...) {
+		r.log("Refused and left out: %s.", p)
+	}
+	var targets []live.Target
+	for _, w := range wards {
+		to := []string{h.Keys.Config.Recipient}
+		if h.Keys.Config.Recovery != "" {
+			to = append(to, h.Keys.Config.Recovery)
+		}
+		for _, k := range kiosks[w.ID] {
+			to = append(to, k.Recipient)
+		}
+		keys, err := h.Keys.SealingTo(to)
+		if err != nil {
+			r.log("Ward %s is left out: a kiosk's recipient is not valid.", w.ID)
+			continue
+		}
+		targets = append(targets, live.Target{Ward: w.ID, Dir: h.wardDir(w.ID), Keys: keys})
+	}
+	var stepErr error
+	start := r.now()
+	if len(targets) > 0 {
+		r.Puller.Wards = targets
+		res, err := r.Puller.StepWards(ctx)
+		r.ehr.LastAttempt = start
+		switch {
+		case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
+			// stopped: not a failure of the EHR
+		case err != nil:
+			if r.ehr.Failures == 0 {
+				r.ehr.FailingSince = start
+			}
+			r.ehr.Failures++
+			stepErr = err
+			r.log("The pull failed and every ward's last generation stays: %s.", sentence(err))
+		default:
+			r.ehr.LastSuccess, r.ehr.FailingSince, r.ehr.Failures = start, time.Time{}, 0
+			for _, w := range res {
+				switch {
+				case w.Err != nil:
+					r.log("Ward %s: %s; its last generation stays.", w.Ward, sentence(w.Err))
+				case w.Result != nil && w.Manifest != nil:
+					kind := "a refresh"
+					if w.Full {
+						kind = "a full pull"
+					}
+					r.log("Ward %s: generation %d sealed (%s), %d patients.", w.Ward, w.Manifest.Generation, kind, w.Patients)
+				}
+			}
+		}
+	}
+	ix, err := r.Publisher.Publish(r.ehr, r.now())
+	if err != nil {
+		r.log("Publishing failed and the last index stays: %s.", sentence(err))
+		return errors.Join(stepErr, fmt.Errorf("publishing: %w", err))
+	}
+	r.log("Published index %d: %d wards.", ix.Sequence, len(ix.Wards))
+	return stepErr
+}
+
+func sentence(err error) string {
+	s := err.Error()
+	for len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,71 @@
+package hub
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"lifeboat/store"
+)
+
+// Limits of the hub's listener: a slow or hostile client cannot hold it.
+const (
+	maxEnrolRequest   = 64 << 10
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 10 * time.Minute // a large generation to a slow kiosk
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 16 << 10
+)
+
+// NewServer is the hub's HTTP listener on addr: the publication folder's
+// index and generation files, and the enrolment endpoint (/enrol).
+func NewServer(addr string, h *Hub, pub string, now func() time.Time) *http.Server {
+	return &http.Server{Addr: addr, Handler: Handler(h, pub, now), ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
+}
+
+var publishedFile = regexp.MustCompile(`^[0-9]{12}\.lbs$`)
+
+// Handler serves the publication and enrolment. Only the index and
+// generation files are served (no listing, no temporary files), each
+// opened as store.OpenRegular opens a file: a FIFO planted in the
+// folder is refused, never waited on.
+func Handler(h *Hub, pub string, now func() time.Time) http.Handler {
+	mux := http.NewServeMux()
+	e := &enroller{hub: h, now: now}
+	mux.HandleFunc("GET /enrol", e.identity)
+	mux.HandleFunc("POST /enrol", e.enrol)
+	mux.HandleFunc("GET /index.json", func(w http.ResponseWriter, r *http.Request) {
+		serveFile(w, r, filepath.Join(pub, indexFile), "no-cache")
+	})
+	mux.HandleFunc("GET /wards/{ward}/{file}", func(w http.ResponseWriter, r *http.Request) {
+		ward, file := r.PathValue("ward"), r.PathValue("file")
+		if CheckWardID(ward) != nil || !publishedFile.MatchString(file) {
+			http.NotFound(w, r)
+			return
+		}
+		serveFile(w, r, filepath.Join(pub, "wards", ward, file), "max-age=31536000, immutable")
+	})
+	return mux
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, path, cache string) {
+	f, err := store.OpenRegular(path, "a published file", maxFile)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		http.Error(w, "cannot read the file", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.Size(), st.ModTime().UnixNano()))
+	w.Header().Set("Cache-Control", cache)
+	w.Header().Set("Content-Type", "application/octet-stream")
+	http.ServeContent(w, r, "", st.ModTime(), f)
+}

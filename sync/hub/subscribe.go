@@ -1,0 +1,200 @@
+package hub
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"lifeboat/store"
+)
+
+// Subscriber keeps a kiosk's vault fed from its hub's publication: at a
+// URL (the hub's listener, or any web server carrying the folder) or a
+// folder (a share). It needs the ward passphrase (to check the pin and
+// to sign what it has seen), never EHR credentials.
+type Subscriber struct {
+	Dir    string
+	Keys   *store.Keys
+	Source string // http(s)://… or a folder
+	Client *http.Client
+	etag   string // of the last index fetched, for a conditional GET
+}
+
+// Update says what a step received.
+type Update struct {
+	Unchanged  bool // the index was the one already seen
+	Sequence   uint64
+	Ward       string
+	Generation uint64    // the ward's newest, now in the vault
+	AsOf       time.Time // its data's time
+	Received   []uint64  // the generations fetched this step
+	HubTime    time.Time
+	EHR        EHRState
+}
+
+// ErrGenerationAltered is a published file whose content is not what the
+// signed index says.
+var ErrGenerationAltered = errors.New("is not the file the hub's signed index names (altered or cut short)")
+
+// ErrNoWard is an index that publishes nothing for the kiosk's ward yet.
+var ErrNoWard = errors.New("the hub publishes no generation for this kiosk's ward yet")
+
+func (s *Subscriber) remote() bool {
+	return strings.HasPrefix(s.Source, "http://") || strings.HasPrefix(s.Source, "https://")
+}
+
+// Step fetches the index and the generation files the vault lacks,
+// checks each and keeps them. On any refusal nothing is kept of this
+// step and the last good generation stays; errors wrap ErrRefused when
+// something was forged, foreign, rolled back or altered.
+func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
+	pin, err := s.Keys.Hub(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	raw, unchanged, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen, seenErr := store.HubSeen(s.Dir, s.Keys, pin.HubID)
+	if unchanged && seenErr == nil && seen > 0 {
+		return &Update{Unchanged: true, Sequence: seen}, nil
+	}
+	ix, err := parseIndex(raw, pin)
+	if err != nil {
+		return nil, err
+	}
+	if ix.Sequence < seen {
+		return nil, refusal{ErrIndexRollback}
+	}
+	up := &Update{Sequence: ix.Sequence, Ward: pin.Ward, HubTime: ix.Time, EHR: ix.EHR}
+	var entry *WardEntry
+	for i := range ix.Wards {
+		if ix.Wards[i].Ward == pin.Ward {
+			entry = &ix.Wards[i]
+		}
+	}
+	if entry == nil || len(entry.Chain) == 0 {
+		return up, ErrNoWard
+	}
+	for _, f := range entry.Chain {
+		if f.Path != generationFile(pin.Ward, f.Generation) || f.Size <= 0 || f.Size > maxFile {
+			return nil, refusal{ErrIndexDamaged}
+		}
+		if store.HasGeneration(s.Dir, f.Generation) {
+			continue
+		}
+		if err := s.receive(ctx, pin, f); err != nil {
+			return nil, err
+		}
+		up.Received = append(up.Received, f.Generation)
+	}
+	up.Generation, up.AsOf = entry.Generation, entry.AsOf
+	if ix.Sequence > seen || seenErr != nil {
+		if err := store.RecordHubSeen(s.Dir, s.Keys, pin.HubID, ix.Sequence); err != nil {
+			return nil, err
+		}
+	}
+	up.Unchanged = unchanged && len(up.Received) == 0
+	return up, nil
+}
+
+// index reads index.json; unchanged when the server says it is the one
+// fetched last time (304).
+func (s *Subscriber) index(ctx context.Context) ([]byte, bool, error) {
+	if !s.remote() {
+		b, err := store.ReadRegular(filepath.Join(s.Source, indexFile), "the hub's index", maxIndex)
+		if err != nil {
+			return nil, false, fmt.Errorf("reading the hub's publication: %w", err)
+		}
+		return b, false, nil
+	}
+	body, resp, err := s.get(ctx, indexFile, s.etag)
+	if err != nil {
+		return nil, false, err
+	}
+	defer body.Close()
+	if resp.StatusCode == http.StatusNotModified {
+		return nil, true, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(body, maxIndex+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("the hub's index was cut short: %w", err)
+	}
+	if len(b) > maxIndex {
+		return nil, false, refusal{ErrIndexDamaged}
+	}
+	s.etag = resp.Header.Get("ETag")
+	return b, false, nil
+}
+
+func (s *Subscriber) get(ctx context.Context, rel, etag string) (io.ReadCloser, *http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(s.Source, "/")+"/"+rel, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the hub's address is not a URL: %w", err)
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err := s.Client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the hub could not be reached: %w", unwrapURL(err))
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotModified {
+		resp.Body.Close()
+		return nil, nil, fmt.Errorf("the hub answered HTTP %d for %s", resp.StatusCode, rel)
+	}
+	return resp.Body, resp, nil
+}
+
+// receive fetches one generation file into the vault: at most the size
+// the index signs, with the hash it signs, then checked as Open checks it.
+func (s *Subscriber) receive(ctx context.Context, pin *store.HubPin, f File) error {
+	var src io.ReadCloser
+	if s.remote() {
+		body, _, err := s.get(ctx, f.Path, "")
+		if err != nil {
+			return err
+		}
+		src = body
+	} else {
+		file, err := store.OpenRegular(filepath.Join(s.Source, filepath.FromSlash(f.Path)), fmt.Sprintf("generation %d's published file", f.Generation), f.Size)
+		if err != nil {
+			if errors.Is(err, store.ErrTooLarge) {
+				return refusal{fmt.Errorf("generation %d %w", f.Generation, ErrGenerationAltered)}
+			}
+			return fmt.Errorf("reading the hub's publication: %w", err)
+		}
+		src = file
+	}
+	defer src.Close()
+	in, err := store.Receive(s.Dir, f.Generation)
+	if err != nil {
+		return err
+	}
+	defer in.Abort()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(in, h), io.LimitReader(src, f.Size+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("generation %d could not be fetched whole: %w", f.Generation, unwrapURL(err))
+	}
+	if n != f.Size || hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+		return refusal{fmt.Errorf("generation %d %w", f.Generation, ErrGenerationAltered)}
+	}
+	m, err := in.Accept(s.Keys, pin.Ward)
+	var fe *store.FileError
+	if err != nil && m == nil && !errors.As(err, &fe) {
+		return refusal{err}
+	}
+	return err // nil, or the kiosk's own disk (the generation kept, or not)
+}
