@@ -10,7 +10,7 @@ GO ?= go
 # The window needs cgo, OpenGL and X11 headers; tests need only gcc (for -race)
 # because they use Fyne's software driver (-tags ci).
 WINDOW_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev
-TEST_PKGS := gcc poppler-utils zbar-tools nginx
+TEST_PKGS := gcc poppler-utils zbar-tools nginx chromium
 SHOT_PKGS := xvfb imagemagick xdotool poppler-utils curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

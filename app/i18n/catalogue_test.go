@@ -130,7 +130,7 @@ func TestLookup(t *testing.T) {
 // worklist's strings.go. Texts made at run time are checked by the
 // windows' language tests (Missing).
 func TestCodeInCatalogue(t *testing.T) {
-	used := codeMessages(t, "../kiosk", "../worklist", "../ui", "../present", "../pack", "../ips", "../transfer")
+	used := codeMessages(t, "../kiosk", "../worklist", "../ui", "../present", "../pack", "../ips", "../transfer", "../board")
 	if len(used) < 100 {
 		t.Fatalf("only %d messages found in the code: is the scan broken?", len(used))
 	}
@@ -139,6 +139,13 @@ func TestCodeInCatalogue(t *testing.T) {
 		t.Fatalf("only %d texts found in the worklist's strings.go: is the scan broken?", len(words))
 	}
 	used = append(used, words...)
+	// The readiness board's findings, said by the board in the language
+	// asked for.
+	findings := wordFile(t, "../../sync/fleet/ready.go")
+	if !slices.Contains(findings, "Holds no snapshot.") {
+		t.Fatalf("the fleet's findings were not found in ready.go: is the scan broken?")
+	}
+	used = append(used, findings...)
 	slices.Sort(used)
 	used = slices.Compact(used)
 	var missing []string
@@ -242,6 +249,12 @@ func codeMessages(t *testing.T, dirs ...string) []string {
 					return true
 				}
 				switch sel.Sel.Name {
+				case "In": // In(lang, text)
+					if len(call.Args) == 2 {
+						if s, ok := value(call.Args[1]); ok {
+							out = append(out, s)
+						}
+					}
 				case "T", "F":
 					if s, ok := value(call.Args[0]); ok {
 						out = append(out, s)

@@ -97,8 +97,8 @@ func TestScreenshotsCurrent(t *testing.T) {
 }
 
 // TestScreenshotsMade fails when a picture in docs/ is not one that
-// docs/screenshots.sh takes (a line "shot NAME", "scene NAME" or "page NAME
-// PDF"): make screenshots would leave it behind, stale.
+// docs/screenshots.sh takes (a line "shot NAME", "scene NAME", "page NAME
+// PDF" or "web NAME"): make screenshots would leave it behind, stale.
 func TestScreenshotsMade(t *testing.T) {
 	script, err := readDocs("../../docs/screenshots.sh")
 	if err != nil {
@@ -106,7 +106,7 @@ func TestScreenshotsMade(t *testing.T) {
 	}
 	made := map[string]bool{}
 	for _, line := range strings.Split(string(script), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && (f[0] == "shot" || f[0] == "scene" || f[0] == "page") {
+		if f := strings.Fields(line); len(f) >= 2 && (f[0] == "shot" || f[0] == "scene" || f[0] == "page" || f[0] == "web") {
 			made[f[1]+".png"] = true
 		}
 	}

@@ -1,0 +1,209 @@
+package fleet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"lifeboat/internal/durable"
+	"lifeboat/store"
+)
+
+// Received is the latest heartbeat of a kiosk as the hub took it.
+type Received struct {
+	Heartbeat
+	At  time.Time `json:"at"` // the hub's clock when it came
+	Raw []byte    `json:"raw"`
+}
+
+// ClockOffset is how far the kiosk's clock was ahead of the hub's when
+// the heartbeat came (negative: behind), the time on the way included.
+func (r Received) ClockOffset() time.Duration { return r.Sent.Sub(r.At) }
+
+// Board keeps the latest heartbeat of every enrolled kiosk and counts the
+// heartbeats refused, by reason. It is safe for concurrent use.
+type Board struct {
+	reg  Registry
+	path string // where the latest heartbeats are kept ("" for nowhere)
+
+	mu      sync.Mutex
+	latest  map[string]Received
+	refused map[string]uint64
+	saveErr error
+}
+
+// boardFile is the file the board is kept in, as signed heartbeats: read
+// back, each is verified again against the kiosks enrolled then, so that
+// the file cannot make a kiosk look ready that is not.
+type boardFile struct {
+	Heartbeats []Received `json:"heartbeats"`
+}
+
+// maxSkew is the most a kiosk's time read back from the board's file is
+// taken to lag the hub's.
+const maxSkew = 5 * time.Minute
+
+// maxBoardFile bounds the board's file: a few hundred kiosks' heartbeats.
+const maxBoardFile = 64 << 20
+
+// Load opens the board kept at path (none yet is an empty board). A
+// heartbeat there that no longer verifies (a kiosk revoked, the file
+// altered) is left out and counted in problems.
+func Load(path string, reg Registry) (b *Board, problems int, err error) {
+	b = &Board{reg: reg, path: path, latest: map[string]Received{}, refused: map[string]uint64{}}
+	if path == "" {
+		return b, 0, nil
+	}
+	data, err := store.ReadRegular(path, "the fleet's heartbeats", maxBoardFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return b, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var f boardFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return b, 1, nil // unreadable: every kiosk shows as not heard from
+	}
+	for _, r := range f.Heartbeats {
+		h, err := verify(r.Raw, reg)
+		if err != nil {
+			problems++
+			continue
+		}
+		// When it came is the hub's word, not signed: read back, it is
+		// taken as no later than the kiosk's own time plus maxSkew, so
+		// that an altered file makes a kiosk look fresher by maxSkew at
+		// most, never by more.
+		at := r.At
+		if limit := h.Sent.Add(maxSkew); at.After(limit) {
+			at = limit
+		}
+		if old, ok := b.latest[h.Kiosk]; !ok || old.Seq < h.Seq {
+			b.latest[h.Kiosk] = Received{Heartbeat: h, At: at, Raw: r.Raw}
+		}
+	}
+	return b, problems, nil
+}
+
+// Accept takes a signed heartbeat that came at now: verified, newer than
+// the kiosk's last, and kept. A refusal is counted and returned.
+func (b *Board) Accept(raw []byte, now time.Time) (Heartbeat, error) {
+	h, err := verify(raw, b.reg)
+	if err == nil {
+		err = checkSane(h)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err == nil {
+		if last, ok := b.latest[h.Kiosk]; ok && h.Seq <= last.Seq {
+			err = ErrReplayed
+		}
+	}
+	if err != nil {
+		b.refused[Reason(err)]++
+		return Heartbeat{}, err
+	}
+	b.latest[h.Kiosk] = Received{Heartbeat: h, At: now, Raw: slices.Clone(raw)}
+	b.saveErr = b.save()
+	return h, nil
+}
+
+// save writes the latest heartbeats (with b.mu held).
+func (b *Board) save() error {
+	if b.path == "" {
+		return nil
+	}
+	f := boardFile{Heartbeats: slices.SortedFunc(maps.Values(b.latest), func(a, c Received) int {
+		return strings.Compare(a.Kiosk, c.Kiosk)
+	})}
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return durable.Replace(b.path, 0o600, data)
+}
+
+// Latest returns the latest heartbeat of each kiosk that sent one.
+func (b *Board) Latest() map[string]Received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return maps.Clone(b.latest)
+}
+
+// Refused returns the heartbeats refused since the hub started, by
+// reason.
+func (b *Board) Refused() map[string]uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return maps.Clone(b.refused)
+}
+
+// SaveError says why the board could not be kept on disk at the last
+// heartbeat (nil when it was).
+func (b *Board) SaveError() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.saveErr
+}
+
+// Handler takes heartbeats: POST, at most MaxHeartbeat bytes. It answers
+// 204 when the heartbeat is kept, else a status code for the refusal and
+// its sentence.
+func (b *Board) Handler(now func() time.Time) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "heartbeats are POSTed", http.StatusMethodNotAllowed)
+			return
+		}
+		raw, err := io.ReadAll(io.LimitReader(r.Body, MaxHeartbeat+1))
+		if err != nil {
+			http.Error(w, "the heartbeat could not be read", http.StatusBadRequest)
+			return
+		}
+		if _, err := b.Accept(raw, now()); err != nil {
+			http.Error(w, err.Error(), statusOf(err))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, ErrOversized):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrUnsigned), errors.Is(err, ErrBadSignature):
+		return http.StatusUnauthorized
+	case errors.Is(err, ErrUnknownKiosk), errors.Is(err, ErrWrongWard):
+		return http.StatusForbidden
+	case errors.Is(err, ErrReplayed):
+		return http.StatusConflict
+	}
+	return http.StatusBadRequest
+}
+
+// Send posts a signed heartbeat to the hub's heartbeat URL; an answer
+// other than 204 is an error with the hub's sentence.
+func Send(client *http.Client, url string, signed []byte) error {
+	resp, err := client.Post(url, "application/json", bytes.NewReader(signed))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+	return fmt.Errorf("the hub refused the heartbeat (%s): %s", resp.Status, strings.TrimSpace(string(msg)))
+}
