@@ -24,6 +24,7 @@ import (
 	_ "lifeboat/internal/clocale" // before Fyne reads the locale: see there
 	"lifeboat/store"
 	"lifeboat/sync/fhir"
+	"lifeboat/sync/fleet"
 	"lifeboat/sync/hub"
 )
 
@@ -35,8 +36,8 @@ const (
 	ExitPassphrase = 3  // wrong passphrase
 	ExitNoSnapshot = 4  // no usable snapshot
 	ExitAudit      = 5  // the audit trail was found altered
-	ExitAmber      = 6  // status: the newest good snapshot is older than the amber threshold
-	ExitRed        = 7  // status: ... older than the red threshold
+	ExitAmber      = 6  // status: the newest good snapshot is older than the amber threshold; hub status: a kiosk to look at
+	ExitRed        = 7  // status: ... older than the red threshold; hub status: a kiosk not ready
 	ExitWaiting    = 8  // reconcile: entries wait for a person (conflicts, links, refused by the server)
 	ExitRefused    = 9  // status: the newest generation is refused, or generations seen before are gone (rollback)
 	ExitJournal    = 10 // the downtime journal failed verification: entries forged, altered or missing
@@ -83,7 +84,7 @@ func commands() []command {
 		{"demo", (*cli).demoCmd, nil},
 		{"audit", (*cli).auditCmd, []string{"verify", "export"}},
 		{"kiosk", (*cli).kioskCmd, nil},
-		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "run"}},
+		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "run", "status"}},
 		{"enrol", (*cli).enrolCmd, nil},
 	}
 }
@@ -159,9 +160,15 @@ func (e badInput) Unwrap() error { return e.error }
 func exitStatus(err error) int {
 	var ue usageError
 	var stale errStale
+	var notReady errNotReady
 	switch {
 	case errors.As(err, &stale):
 		if stale.level == present.Red {
+			return ExitRed
+		}
+		return ExitAmber
+	case errors.As(err, &notReady):
+		if notReady.level == fleet.Red {
 			return ExitRed
 		}
 		return ExitAmber

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -14,8 +15,10 @@ import (
 	"syscall"
 	"time"
 
+	"lifeboat/app/board"
 	"lifeboat/app/present"
 	"lifeboat/store"
+	"lifeboat/sync/fleet"
 	"lifeboat/sync/hub"
 	"lifeboat/sync/live"
 )
@@ -25,7 +28,7 @@ func (c *cli) hubCmd(args []string) error {
 	if len(args) == 0 || isHelp(args[0]) {
 		printHelp(c.stdout, "hub", nil)
 		if len(args) == 0 {
-			return usagef("hub needs a subcommand: init, ward, enrol-code or run (see lifeboat hub --help)")
+			return usagef("hub needs a subcommand: init, ward, enrol-code, run or status (see lifeboat hub --help)")
 		}
 		return nil
 	}
@@ -41,6 +44,8 @@ func (c *cli) hubCmd(args []string) error {
 		return c.hubEnrolCode(args[1:])
 	case "run":
 		return c.hubRun(args[1:])
+	case "status":
+		return c.hubStatus(args[1:])
 	}
 	return usagef("unknown hub subcommand %q (see lifeboat hub --help)", args[0])
 }
@@ -200,17 +205,135 @@ func (c *cli) hubRun(args []string) error {
 	if err != nil {
 		return usagef("the hub cannot listen on %s (%v)", *listen, errors.Unwrap(err))
 	}
-	srv := hub.NewServer(*listen, h, pub, c.now)
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	fmt.Fprintf(c.stdout, "Hub %s listening on %s, publishing to %s.\n", h.ID(), ln.Addr(), pub)
 	p := &live.Puller{Client: client, Margin: *margin, FullEvery: *fullEvery, AcceptDrop: *acceptDrop, Now: c.now}
 	defer p.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	r := &hub.Runner{Hub: h, Publisher: &hub.Publisher{Hub: h, Dir: pub}, Puller: p, Every: *every, Now: c.now,
 		Log: func(s string) { fmt.Fprintln(c.stdout, s) }}
+	// The fleet: the kiosks' heartbeats, the readiness board, /metrics.
+	reg := &hub.Registry{Hub: h, Now: c.now}
+	beats, bad, err := fleet.Load(filepath.Join(dir, fleetFile), reg)
+	if err != nil {
+		return err
+	}
+	if bad > 0 {
+		fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified again and were left out.\n", bad)
+	}
+	metrics := fleet.NewMetrics(beats, reg.Enrolled, fleet.Thresholds{}, c.now)
+	r.Pulled = metrics.ObservePull
+	mux := hub.Handler(h, pub, c.now)
+	mux.Handle("POST "+hub.HeartbeatPath, beats.Handler(c.now))
+	mux.Handle("GET /fleet", board.Page{Board: beats, Enrolled: reg.Enrolled, Now: c.now, EHR: func() (string, []any) { return ehrWords(r.EHR()) }})
+	mux.Handle("GET /metrics", metrics.Handler())
+	srv := hub.NewServer(*listen, mux)
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	fmt.Fprintf(c.stdout, "Hub %s listening on %s, publishing to %s; readiness board at /fleet.\n", h.ID(), ln.Addr(), pub)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	return r.Run(ctx)
+}
+
+// fleetFile is where the hub keeps the latest heartbeat of each kiosk.
+const fleetFile = "fleet.json"
+
+// ehrWords is what the board says of the hub's pulls from the EHR.
+func ehrWords(e hub.EHRState) (string, []any) {
+	switch {
+	case e.Failures > 0:
+		return fleet.EHRFailing, []any{present.DateTime(e.FailingSince), e.Failures}
+	case !e.LastSuccess.IsZero():
+		return fleet.EHRPulled, []any{present.DateTime(e.LastSuccess)}
+	}
+	return fleet.EHRNever, nil
+}
+
+// errNotReady is hub status finding kiosks not ready (exit 7) or to look
+// at (exit 6).
+type errNotReady struct {
+	level      fleet.Level
+	red, amber int
+}
+
+func (e errNotReady) Error() string {
+	return fmt.Sprintf("%d kiosks are not ready and %d need looking at", e.red, e.amber)
+}
+
+// hubStatus says how ready every enrolled kiosk is, from the heartbeats
+// the hub kept, the least ready first.
+func (c *cli) hubStatus(args []string) error {
+	f := c.vaultFlags("hub status")
+	asJSON := f.Bool("json", false, "JSON output")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	h, err := c.openHub(dir)
+	if err != nil {
+		return err
+	}
+	reg := &hub.Registry{Hub: h, Now: c.now}
+	beats, bad, err := fleet.Load(filepath.Join(dir, fleetFile), reg)
+	if err != nil {
+		return err
+	}
+	now := c.now()
+	rows := fleet.Assess(reg.Enrolled(), beats.Latest(), now, fleet.Thresholds{})
+	type kiosk struct {
+		Kiosk     string    `json:"kiosk"`
+		Ward      string    `json:"ward"`
+		Level     string    `json:"level"`
+		Findings  []string  `json:"findings"`
+		LastHeard time.Time `json:"lastHeard,omitzero"`
+		DataAge   *int64    `json:"dataAgeSeconds,omitempty"`
+	}
+	out := struct {
+		Kiosks     []kiosk `json:"kiosks"`
+		Unverified int     `json:"unverifiedHeartbeats"`
+	}{Kiosks: []kiosk{}, Unverified: bad}
+	var red, amber int
+	for _, r := range rows {
+		k := kiosk{Kiosk: r.Kiosk, Ward: r.Ward, Level: r.Level.String(), Findings: []string{}}
+		for _, fd := range r.Findings {
+			k.Findings = append(k.Findings, fd.English())
+		}
+		if l := r.Latest; l != nil {
+			k.LastHeard = l.At
+			if l.Generation > 0 && !l.DataAsOf.IsZero() {
+				age := int64(r.DataAge / time.Second)
+				k.DataAge = &age
+			}
+		}
+		out.Kiosks = append(out.Kiosks, k)
+		switch r.Level {
+		case fleet.Red:
+			red++
+		case fleet.Amber:
+			amber++
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(c.stdout, "%d kiosks: %d not ready, %d to look at, %d ready.\n", len(rows), red, amber, len(rows)-red-amber)
+		if bad > 0 {
+			fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified and were left out.\n", bad)
+		}
+		for _, k := range out.Kiosks {
+			fmt.Fprintf(c.stdout, "  %s (ward %s): %s", k.Kiosk, k.Ward, strings.ToUpper(k.Level))
+			if len(k.Findings) > 0 {
+				fmt.Fprintf(c.stdout, ": %s", strings.Join(k.Findings, " "))
+			}
+			fmt.Fprintln(c.stdout)
+		}
+	}
+	if w := fleet.Worst(rows); w != fleet.Green {
+		return errNotReady{level: w, red: red, amber: amber}
+	}
+	return nil
 }
 
 // enrolCmd enrols a kiosk with a hub.
@@ -251,7 +374,9 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 	if err != nil {
 		return err
 	}
-	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: &http.Client{Timeout: timeout}}
+	client := &http.Client{Timeout: timeout}
+	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: client}
+	beat := &hub.Beater{Dir: dir, Keys: keys, Version: version(), Now: c.now}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, _, _ := store.ReadSyncState(dir)
@@ -259,6 +384,16 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 		up, err := s.Step(ctx)
 		if ctx.Err() != nil {
 			return nil
+		}
+		// A hub at a URL hears how the kiosk is, whatever the step did; a
+		// heartbeat not taken is said, and never stops the subscription.
+		if s.Remote() {
+			beat.Received(up)
+			if pin, perr := keys.Hub(dir); perr == nil {
+				if herr := beat.Send(ctx, client, source, beat.Heartbeat(ctx, pin)); herr != nil && ctx.Err() == nil {
+					c.fail("snapshot", fmt.Errorf("the heartbeat was not taken by the hub: %w", herr))
+				}
+			}
 		}
 		now := c.now()
 		st.Source, st.LastAttempt = source, now

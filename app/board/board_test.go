@@ -47,7 +47,7 @@ func demoBoard(t *testing.T, selfCheck string) Page {
 		if change != nil {
 			change(&h)
 		}
-		raw, err := fleet.Sign(h, keys[id])
+		raw, err := fleet.Sign(h, func(msg []byte) ([]byte, error) { return ed25519.Sign(keys[id], msg), nil })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package fleet
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -193,10 +192,10 @@ func statusOf(err error) int {
 	return http.StatusBadRequest
 }
 
-// Send posts a signed heartbeat to the hub's heartbeat URL; an answer
-// other than 204 is an error with the hub's sentence.
-func Send(client *http.Client, url string, signed []byte) error {
-	resp, err := client.Post(url, "application/json", bytes.NewReader(signed))
+// Post sends a heartbeat's request (its body the signed heartbeat) to a
+// hub; an answer other than 204 is an error with the hub's sentence.
+func Post(client *http.Client, req *http.Request) error {
+	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}

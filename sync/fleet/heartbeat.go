@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"lifeboat/store"
 )
 
 // Heartbeat is what a kiosk says of itself, every few minutes.
@@ -46,8 +48,9 @@ type Heartbeat struct {
 const MaxHeartbeat = 8 << 10
 
 // sigContext is signed before the heartbeat's bytes, so that a signature
-// made for something else by the same key is never taken for one.
-const sigContext = "lifeboat heartbeat v1\n"
+// made for something else by the same key is never taken for one. It
+// begins with the context of every message a hub's peers sign.
+const sigContext = store.HubSignContext + "heartbeat v1\n"
 
 // envelope is a heartbeat as sent: its exact JSON bytes and their
 // signature.
@@ -56,13 +59,18 @@ type envelope struct {
 	Signature []byte          `json:"signature"`
 }
 
-// Sign returns the heartbeat signed with the kiosk's key, as sent.
-func Sign(h Heartbeat, key ed25519.PrivateKey) ([]byte, error) {
+// Sign returns the heartbeat signed by sign (the kiosk's Keys.Sign), as
+// sent.
+func Sign(h Heartbeat, sign func(msg []byte) ([]byte, error)) ([]byte, error) {
 	body, err := json.Marshal(h)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(envelope{Heartbeat: body, Signature: ed25519.Sign(key, append([]byte(sigContext), body...))})
+	sig, err := sign(append([]byte(sigContext), body...))
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(envelope{Heartbeat: body, Signature: sig})
 }
 
 // Why a heartbeat is refused; each is counted by its Reason.

@@ -72,6 +72,13 @@ const (
 	FindUnreconciled = "%d downtime entries not reconciled yet."
 )
 
+// What the board says of the hub's pulls from the EHR.
+const (
+	EHRNever   = "The hub has not pulled from the EHR yet."
+	EHRPulled  = "The hub last pulled from the EHR at %s."
+	EHRFailing = "The hub cannot reach the EHR since %s (%d pulls failed): the kiosks keep the last good data."
+)
+
 // Row is one kiosk on the board.
 type Row struct {
 	Kiosk, Ward, WardName string

@@ -15,6 +15,7 @@ import (
 	"lifeboat/store"
 	"lifeboat/store/storetest"
 	"lifeboat/sync/fhirtest"
+	readiness "lifeboat/sync/fleet"
 	"lifeboat/sync/hub"
 	"lifeboat/sync/live"
 	"lifeboat/sync/rest"
@@ -32,6 +33,8 @@ type fleet struct {
 	pub    string
 	url    string
 	runner *hub.Runner
+	beats  *readiness.Board // the kiosks' heartbeats, taken at /heartbeat
+	reg    *hub.Registry
 }
 
 func newFleet(t *testing.T) *fleet {
@@ -55,7 +58,14 @@ func newFleet(t *testing.T) *fleet {
 		}
 	}
 	pub := filepath.Join(t.TempDir(), "publish")
-	ts := httptest.NewUnstartedServer(hub.Handler(h, pub, time.Now))
+	reg := &hub.Registry{Hub: h}
+	beats, _, err := readiness.Load(filepath.Join(dir, "fleet.json"), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := hub.Handler(h, pub, time.Now)
+	mux.Handle("POST "+hub.HeartbeatPath, beats.Handler(time.Now))
+	ts := httptest.NewUnstartedServer(mux)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +79,7 @@ func newFleet(t *testing.T) *fleet {
 	}
 	p := &live.Puller{Client: client}
 	t.Cleanup(p.Close)
-	return &fleet{t: t, srv: srv, hub: h, pub: pub, url: ts.URL,
+	return &fleet{t: t, srv: srv, hub: h, pub: pub, url: ts.URL, beats: beats, reg: reg,
 		runner: &hub.Runner{Hub: h, Publisher: &hub.Publisher{Hub: h, Dir: pub}, Puller: p}}
 }
 
@@ -330,5 +340,83 @@ func TestAHubStoppedMidPublishLeavesKiosksOnTheLastGood(t *testing.T) {
 	}
 	if up := subscribe(t, k); up.Generation <= first.Generation || len(up.Received) != 1 {
 		t.Fatalf("after the publication was completed the kiosk got %+v", up)
+	}
+}
+
+// Kiosks tell the hub how they are: after a subscription each one's
+// heartbeat reaches the board (ready: fresh data, checked, disk free);
+// one whose generation is altered on its disk reports it at its next
+// self-check, and turns red; a kiosk not enrolled is refused.
+func TestKiosksReportTheirReadinessToTheBoard(t *testing.T) {
+	f := newFleet(t)
+	a, b := f.kiosk("ward-1"), f.kiosk("ward-2")
+	f.step()
+	beaters := map[*hub.Subscriber]*hub.Beater{}
+	for _, k := range []*hub.Subscriber{a, b} {
+		beaters[k] = &hub.Beater{Dir: k.Dir, Keys: k.Keys, Version: "test"}
+		beaters[k].Received(subscribe(t, k))
+		send(t, k, beaters[k])
+	}
+	rows := readiness.Assess(f.reg.Enrolled(), f.beats.Latest(), time.Now(), readiness.Thresholds{})
+	if len(rows) != 2 {
+		t.Fatalf("%d kiosks on the board, want 2", len(rows))
+	}
+	for _, r := range rows {
+		if r.Level != readiness.Green || r.Latest == nil || r.Latest.Generation == 0 || r.Latest.Unreconciled != 0 {
+			t.Errorf("kiosk %s of %s: %s %v, heartbeat %+v", r.Kiosk, r.Ward, r.Level, r.Findings, r.Latest)
+		}
+	}
+
+	// Someone with a's disk alters its generation: its next self-check
+	// (a new run of the kiosk) finds it and the board turns it red.
+	gen := filepath.Join(a.Dir, "snapshots", filepath.Base(readIndex(t, f.pub)["ward-1"]))
+	data, err := os.ReadFile(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-10] ^= 0xff
+	writeFile(t, gen, string(data))
+	send(t, a, &hub.Beater{Dir: a.Dir, Keys: a.Keys, Version: "test"})
+	for _, r := range readiness.Assess(f.reg.Enrolled(), f.beats.Latest(), time.Now(), readiness.Thresholds{}) {
+		want := readiness.Green
+		if r.Ward == "ward-1" {
+			want = readiness.Red
+		}
+		if r.Level != want {
+			t.Errorf("after the alteration, kiosk of %s is %s %v, want %s", r.Ward, r.Level, r.Findings, want)
+		}
+		if r.Ward != "ward-1" {
+			continue
+		}
+		said := ""
+		for _, fd := range r.Findings {
+			said += fd.English() + " "
+		}
+		if !strings.Contains(said, "Its self-check failed: Generation 1 ") {
+			t.Errorf("the altered kiosk says %q", said)
+		}
+	}
+
+	// A heartbeat of a kiosk the hub never enrolled is refused.
+	stranger := storetest.NewVault(t)
+	h := readiness.Heartbeat{Kiosk: stranger.Keys.Config.KioskID, Ward: "ward-1", Seq: 1, Sent: time.Now()}
+	err = (&hub.Beater{Dir: stranger.Dir, Keys: stranger.Keys}).Send(context.Background(), http.DefaultClient, f.url, h)
+	if err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("a stranger's heartbeat: %v", err)
+	}
+	if got := f.beats.Refused()["unknown_kiosk"]; got != 1 {
+		t.Errorf("refused unknown kiosks: %d", got)
+	}
+}
+
+// send makes k's heartbeat and sends it to the hub.
+func send(t *testing.T, k *hub.Subscriber, b *hub.Beater) {
+	t.Helper()
+	pin, err := k.Keys.Hub(k.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(context.Background(), http.DefaultClient, k.Source, b.Heartbeat(context.Background(), pin)); err != nil {
+		t.Fatal(err)
 	}
 }

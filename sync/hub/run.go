@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"lifeboat/sync/live"
@@ -20,7 +21,26 @@ type Runner struct {
 	Now       func() time.Time
 	// Log says what each step did, one sentence a line, no patient data.
 	Log func(string)
+	// Pulled, when set, is told of each pull: when it started, how long
+	// it took, and its error (the hub's /metrics).
+	Pulled func(start time.Time, took time.Duration, err error)
+
+	mu  sync.Mutex // guards ehr, which the board reads
 	ehr EHRState
+}
+
+// EHR is how the hub's pulls from the EHR fare, as the next index says.
+func (r *Runner) EHR() EHRState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ehr
+}
+
+func (r *Runner) setEHR(fn func(*EHRState)) EHRState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fn(&r.ehr)
+	return r.ehr
 }
 
 func (r *Runner) now() time.Time {
@@ -41,10 +61,11 @@ func (r *Runner) log(format string, a ...any) {
 // Every is 0, returning that step's error). A step under way when ctx
 // ends finishes its seals and its publication first.
 func (r *Runner) Run(ctx context.Context) error {
+	ehr := r.EHR()
 	if prev, err := r.Publisher.current(); err == nil {
-		r.ehr = prev.EHR
+		ehr = r.setEHR(func(e *EHRState) { *e = prev.EHR })
 	}
-	if _, err := r.Publisher.Publish(r.ehr, r.now()); err != nil {
+	if _, err := r.Publisher.Publish(ehr, r.now()); err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
 	for {
@@ -100,19 +121,29 @@ func (r *Runner) Step(ctx context.Context) error {
 	if len(targets) > 0 {
 		r.Puller.Wards = targets
 		res, err := r.Puller.StepWards(ctx)
-		r.ehr.LastAttempt = start
-		switch {
-		case err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled):
-			// stopped: not a failure of the EHR
-		case err != nil:
-			if r.ehr.Failures == 0 {
-				r.ehr.FailingSince = start
+		stopped := err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled)
+		if r.Pulled != nil && !stopped {
+			r.Pulled(start, r.now().Sub(start), err)
+		}
+		r.setEHR(func(e *EHRState) {
+			e.LastAttempt = start
+			switch {
+			case stopped: // not a failure of the EHR
+			case err != nil:
+				if e.Failures == 0 {
+					e.FailingSince = start
+				}
+				e.Failures++
+			default:
+				e.LastSuccess, e.FailingSince, e.Failures = start, time.Time{}, 0
 			}
-			r.ehr.Failures++
+		})
+		switch {
+		case stopped:
+		case err != nil:
 			stepErr = err
 			r.log("The pull failed and every ward's last generation stays: %s.", sentence(err))
 		default:
-			r.ehr.LastSuccess, r.ehr.FailingSince, r.ehr.Failures = start, time.Time{}, 0
 			for _, w := range res {
 				switch {
 				case w.Err != nil:
@@ -127,7 +158,7 @@ func (r *Runner) Step(ctx context.Context) error {
 			}
 		}
 	}
-	ix, err := r.Publisher.Publish(r.ehr, r.now())
+	ix, err := r.Publisher.Publish(r.EHR(), r.now())
 	if err != nil {
 		r.log("Publishing failed and the last index stays: %s.", sentence(err))
 		return errors.Join(stepErr, fmt.Errorf("publishing: %w", err))

@@ -20,10 +20,10 @@ const (
 	maxHeaderBytes    = 16 << 10
 )
 
-// NewServer is the hub's HTTP listener on addr: the publication folder's
-// index and generation files, and the enrolment endpoint (/enrol).
-func NewServer(addr string, h *Hub, pub string, now func() time.Time) *http.Server {
-	return &http.Server{Addr: addr, Handler: Handler(h, pub, now), ReadHeaderTimeout: readHeaderTimeout,
+// NewServer is the hub's HTTP listener on addr with handler (Handler's,
+// and what the caller adds to it).
+func NewServer(addr string, handler http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: handler, ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout: readTimeout, WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, MaxHeaderBytes: maxHeaderBytes}
 }
 
@@ -33,7 +33,7 @@ var publishedFile = regexp.MustCompile(`^[0-9]{12}\.lbs$`)
 // generation files are served (no listing, no temporary files), each
 // opened as store.OpenRegular opens a file: a FIFO planted in the
 // folder is refused, never waited on.
-func Handler(h *Hub, pub string, now func() time.Time) http.Handler {
+func Handler(h *Hub, pub string, now func() time.Time) *http.ServeMux {
 	mux := http.NewServeMux()
 	e := &enroller{hub: h, now: now}
 	mux.HandleFunc("GET /enrol", e.identity)

@@ -46,7 +46,9 @@ var ErrGenerationAltered = errors.New("is not the file the hub's signed index na
 // ErrNoWard is an index that publishes nothing for the kiosk's ward yet.
 var ErrNoWard = errors.New("the hub publishes no generation for this kiosk's ward yet")
 
-func (s *Subscriber) remote() bool {
+// Remote says whether the publication is read from a URL (a hub or a web
+// server), not a folder.
+func (s *Subscriber) Remote() bool {
 	return strings.HasPrefix(s.Source, "http://") || strings.HasPrefix(s.Source, "https://")
 }
 
@@ -109,7 +111,7 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 // index reads index.json; unchanged when the server says it is the one
 // fetched last time (304).
 func (s *Subscriber) index(ctx context.Context) ([]byte, bool, error) {
-	if !s.remote() {
+	if !s.Remote() {
 		b, err := store.ReadRegular(filepath.Join(s.Source, indexFile), "the hub's index", maxIndex)
 		if err != nil {
 			return nil, false, fmt.Errorf("reading the hub's publication: %w", err)
@@ -158,7 +160,7 @@ func (s *Subscriber) get(ctx context.Context, rel, etag string) (io.ReadCloser, 
 // the index signs, with the hash it signs, then checked as Open checks it.
 func (s *Subscriber) receive(ctx context.Context, pin *store.HubPin, f File) error {
 	var src io.ReadCloser
-	if s.remote() {
+	if s.Remote() {
 		body, _, err := s.get(ctx, f.Path, "")
 		if err != nil {
 			return err
