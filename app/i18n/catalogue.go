@@ -155,13 +155,15 @@ var catalogue = []message{
 
 	// The chart's tabs and sections.
 	{"Summary", "Overzicht", "Résumé"},
-	{"Medications / MAR", "Medicatie / toedienlijst", "Médicaments / plan d'administration"},
+	// The tab's names in Dutch and French are those of the keyboard hint:
+	// seven tabs fit beside the census at 1280×720 in the three languages.
+	{"Medications / MAR", "Toedienlijst", "Plan d'administration"},
 	{"Vitals", "Parameters", "Paramètres"},
 	{"Labs", "Labo", "Labo"},
 	{"Problems", "Problemen", "Problèmes"},
 	{"Notes", "Notities", "Notes"},
 	{"%s (%d OVERDUE)", "%s (%d TE LAAT)", "%s (%d EN RETARD)"},
-	{"Tabs by keyboard: Ctrl+1 Summary · Ctrl+2 MAR · Ctrl+3 Vitals · Ctrl+4 Labs · Ctrl+5 Problems · Ctrl+6 Notes · Ctrl+PgUp / Ctrl+PgDn: previous / next", "Tabbladen met het toetsenbord: Ctrl+1 Overzicht · Ctrl+2 Toedienlijst · Ctrl+3 Parameters · Ctrl+4 Labo · Ctrl+5 Problemen · Ctrl+6 Notities · Ctrl+PgUp / Ctrl+PgDn: vorige / volgende", "Onglets au clavier : Ctrl+1 Résumé · Ctrl+2 Plan d'administration · Ctrl+3 Paramètres · Ctrl+4 Labo · Ctrl+5 Problèmes · Ctrl+6 Notes · Ctrl+PgUp / Ctrl+PgDn : précédent / suivant"},
+	{"Tabs by keyboard: Ctrl+1 Summary · Ctrl+2 MAR · Ctrl+3 Vitals · Ctrl+4 Labs · Ctrl+5 Problems · Ctrl+6 Notes · Ctrl+7 Orders and devices · Ctrl+PgUp / Ctrl+PgDn: previous / next", "Tabbladen met het toetsenbord: Ctrl+1 Overzicht · Ctrl+2 Toedienlijst · Ctrl+3 Parameters · Ctrl+4 Labo · Ctrl+5 Problemen · Ctrl+6 Notities · Ctrl+7 Orders & materiaal · Ctrl+PgUp / Ctrl+PgDn: vorige / volgende", "Onglets au clavier : Ctrl+1 Résumé · Ctrl+2 Plan d'administration · Ctrl+3 Paramètres · Ctrl+4 Labo · Ctrl+5 Problèmes · Ctrl+6 Notes · Ctrl+7 Prescriptions · Ctrl+PgUp / Ctrl+PgDn : précédent / suivant"},
 	{"Medications", "Medicatie", "Médicaments"},
 	{"Recent administrations (24 h up to the data time, %s)", "Recente toedieningen (24 u tot het tijdstip van de gegevens, %s)", "Administrations récentes (24 h jusqu'à l'heure des données, %s)"},
 	{"Administrations (data time unknown: all recorded are shown)", "Toedieningen (tijdstip van de gegevens onbekend: alle geregistreerde worden getoond)", "Administrations (heure des données inconnue : toutes celles enregistrées sont affichées)"},
@@ -202,6 +204,7 @@ var catalogue = []message{
 
 	// The rest of the record (present/record.go): the Summary's sections of
 	// who the patient is, the orders and devices tab, the header's lines.
+	{"Orders and devices", "Orders & materiaal", "Prescriptions"},
 	{"Contacts and language", "Contactpersonen en taal", "Personnes de contact et langue"},
 	{"Care team", "Zorgteam", "Équipe soignante"},
 	{"Advance directives and treatment limitations", "Wilsverklaringen en therapiebeperkingen", "Directives anticipées et limitations thérapeutiques"},
