@@ -73,44 +73,33 @@ func TestTheRestOfTheRecordShowsOnTheSummaryAndItsTabInEveryLanguage(t *testing.
 			if !strings.Contains(orders, words.devices) || strings.Contains(summary, words.devices) {
 				t.Errorf("%s: %s: the devices are not on their tab alone", lang, c.Patient.ID)
 			}
-			var want, onTab []string
+			var contacts []clinical.Contact
 			for _, k := range c.Contacts.Items {
 				if k.Kind != clinical.ContactLanguage {
-					want = append(want, k.Name)
+					contacts = append(contacts, k)
 				}
 			}
-			for _, m := range c.CareTeam.Items {
-				want = append(want, m.Name)
-			}
-			for _, p := range c.Procedures.Items {
-				want = append(want, p.Name)
-			}
-			for _, i := range c.Immunizations.Items {
-				want = append(want, i.Vaccine)
-			}
-			for _, o := range slices.Concat(c.BloodGroup.Items, c.Pregnancy.Items) {
-				want = append(want, o.Value)
-			}
-			for _, o := range c.Orders.Items {
-				onTab = append(onTab, o.Text)
-			}
-			for _, d := range c.Diet.Items {
-				onTab = append(onTab, d.Text)
-			}
-			for _, d := range c.Devices.Items {
-				onTab = append(onTab, d.Name)
-				if !d.Inserted.IsZero() {
-					onTab = append(onTab, present.Since("inserted", d.Inserted))
-				}
-			}
-			for _, w := range want {
-				if !strings.Contains(summary, w) {
-					t.Errorf("%s: %s: the Summary lacks %q", lang, c.Patient.ID, w)
-				}
-			}
-			for _, w := range onTab {
-				if !strings.Contains(orders, w) {
-					t.Errorf("%s: %s: the orders and devices tab lacks %q", lang, c.Patient.ID, w)
+			summaryWords := slices.Concat(
+				fieldOf(contacts, func(k clinical.Contact) string { return k.Name }),
+				fieldOf(c.CareTeam.Items, func(m clinical.CareMember) string { return m.Name }),
+				fieldOf(c.Procedures.Items, func(p clinical.Procedure) string { return p.Name }),
+				fieldOf(c.Immunizations.Items, func(i clinical.Immunization) string { return i.Vaccine }),
+				fieldOf(slices.Concat(c.BloodGroup.Items, c.Pregnancy.Items), func(o clinical.Observation) string { return o.Value }))
+			tabWords := slices.Concat(
+				fieldOf(c.Orders.Items, func(o clinical.Order) string { return o.Text }),
+				fieldOf(c.Diet.Items, func(d clinical.Diet) string { return d.Text }),
+				fieldOf(c.Devices.Items, func(d clinical.Device) string { return d.Name }),
+				fieldOf(c.Devices.Items, func(d clinical.Device) string { return present.Since("inserted", d.Inserted) }))
+			for _, in := range []struct {
+				what, text string
+				words      []string
+			}{
+				{"the Summary", summary, summaryWords}, {"the orders and devices tab", orders, tabWords},
+			} {
+				for _, w := range in.words {
+					if !strings.Contains(in.text, w) {
+						t.Errorf("%s: %s: %s lacks %q", lang, c.Patient.ID, in.what, w)
+					}
 				}
 			}
 			limited := slices.ContainsFunc(c.AdvanceDirectives.Items, func(d clinical.Directive) bool {
@@ -169,4 +158,13 @@ func TestWhatMustStandOutDoesAndAnUnreadableSectionSaysSo(t *testing.T) {
 			t.Errorf("%s: the orders tab says %d times that a section could not be read", lang, strings.Count(orders, words.unreadable))
 		}
 	}
+}
+
+// fieldOf is a field of each row.
+func fieldOf[T any](rows []T, field func(T) string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = field(r)
+	}
+	return out
 }
