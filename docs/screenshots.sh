@@ -98,6 +98,12 @@ xdotool key ctrl+3
 sleep 2
 shot chart-vitals
 
+# The Orders and devices tab (Ctrl+7): the orders besides medications,
+# the diet, and the lines with when they were put in.
+xdotool key ctrl+7
+sleep 2
+shot chart-orders
+
 # High contrast: the banner's Contrast button, on the Summary tab
 # (Ctrl+1); pressed again afterwards, so that the rest is in the usual
 # colours.

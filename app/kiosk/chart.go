@@ -121,6 +121,9 @@ func (v *chartView) show(c *clinical.Chart) {
 	header.Add(bannerBox(v.codeText, resusColour(shown.Resuscitation()),
 		shown.CodeStatus() == "" || clinical.NotResuscitated(shown.Resuscitation())))
 	header.Add(bannerBox(v.allergyText, allergyColour, active))
+	for _, a := range present.RecordAlerts(c) { // treatment limitations, an interpreter needed
+		header.Add(bannerBox(a, colourUnknown, true))
+	}
 	v.similarText = ""
 	if v.k.census != nil {
 		v.similarText = present.SimilarNameBanner(v.k.census.similar[c.Patient.ID])
@@ -153,6 +156,7 @@ func (v *chartView) show(c *clinical.Chart) {
 	v.sections = []present.Section{downtime}
 	if !temporary { // a temporary patient has nothing in the snapshot
 		v.sections = append(v.sections, present.Sections(c, asOf)...)
+		v.sections = append(v.sections, present.RecordOf(c, asOf).Summary()...)
 	}
 	tab := present.TabSummary
 	if v.tabs != nil && v.tabsFor == c.Patient.ID {
@@ -275,6 +279,10 @@ func addSection(box *fyne.Container, s present.Section) {
 	for i, line := range s.Lines {
 		l := widget.NewLabel("• " + line)
 		l.Wrapping = fyne.TextWrapWord
+		if i < len(s.Marked) && s.Marked[i] {
+			l.TextStyle.Bold = true
+			l.Importance = widget.DangerImportance
+		}
 		if i < len(s.Struck) && s.Struck[i] {
 			// Cancelled or corrected: still there and legible, but set
 			// apart, not to act on.

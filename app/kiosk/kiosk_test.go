@@ -326,8 +326,10 @@ func TestTheChartWindowShowsTheSectionsOfPresent(t *testing.T) {
 	for _, s := range k.chart.sections {
 		titles = append(titles, s.Title)
 	}
-	if len(titles) != 7 || titles[0] != "Recorded during downtime" || titles[1] != "Medications" ||
-		!strings.HasPrefix(titles[2], "Recent administrations") || titles[6] != "Notes" {
+	// Who the patient is follows what the Summary had.
+	if len(titles) != 14 || titles[0] != "Recorded during downtime" || titles[1] != "Medications" ||
+		!strings.HasPrefix(titles[2], "Recent administrations") || titles[6] != "Notes" ||
+		titles[7] != "Advance directives and treatment limitations" || titles[8] != "Contacts and language" || titles[13] != "Immunizations" {
 		t.Fatalf("sections = %q", titles)
 	}
 	if k.chart.sections[0].Empty != "Nothing recorded during downtime on this kiosk." {

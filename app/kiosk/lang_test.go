@@ -138,7 +138,7 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 	visitChart(t, k)
 	wantOnScreen(t, k, "4 van 4 patiënten", "Aangemeld: RN Peeters", "Vergrendelen (Ctrl+L)", "Afdrukken (Ctrl+P)",
 		"Zoek naam, patiëntnummer of bed", "Sorteren", "Volgorde van de lijst", "Alle patiënten", "ALLERGIE",
-		"Overzicht", "Medicatie / toedienlijst", "Parameters", "Labo", "Problemen", "Notities",
+		"Overzicht", "Toedienlijst", "Parameters", "Labo", "Problemen", "Notities", "Orders & materiaal",
 		"Geboren 01/06/1950 (76 j) · vrouw · Patiëntnr. MRN001", "Parameters registreren")
 	if k.chart.allergyText != "ALLERGIEËN: Penicillin (HOOG RISICO, anaphylaxis)" {
 		t.Errorf("Dutch allergy banner %q", k.chart.allergyText)
@@ -175,7 +175,7 @@ func TestTheLanguageIsChosenOnTheUnlockScreenAndRemembered(t *testing.T) {
 	}
 	visitChart(t, k)
 	wantOnScreen(t, k, "4 patients sur 4", "Connecté : Inf. Dubois", "Verrouiller (Ctrl+L)", "Imprimer (Ctrl+P)",
-		"Résumé", "Médicaments / plan d'administration", "Paramètres", "Problèmes", "Notes",
+		"Résumé", "Plan d'administration", "Paramètres", "Problèmes", "Notes", "Prescriptions",
 		"Né(e) le 01/06/1950 (76 ans) · femme · N° patient MRN001", "Noter les paramètres")
 	if k.chart.allergyText != "ALLERGIES : Penicillin (RISQUE ÉLEVÉ, anaphylaxis)" {
 		t.Errorf("French allergy banner %q", k.chart.allergyText)

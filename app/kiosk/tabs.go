@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,10 +18,11 @@ import (
 )
 
 // The chart's body is a row of tabs under the header that never scrolls
-// away: Summary (the sections, downtime entries first), Medications / MAR,
-// Vitals, Labs, Problems and Notes (present.ChartTabs).
+// away: Summary (the sections, downtime entries first, then who the
+// patient is), Medications / MAR, Vitals, Labs, Problems, Notes, and Orders
+// and devices (present.ChartTabs).
 //
-// Keyboard: Ctrl+1 … Ctrl+6 choose a tab, Ctrl+PgDn and Ctrl+PgUp the next
+// Keyboard: Ctrl+1 … Ctrl+7 choose a tab, Ctrl+PgDn and Ctrl+PgUp the next
 // and previous one (Cmd on a Mac, like the other shortcuts); the hint
 // under the chart says so (i18n.T(present.ChartTabKeys)). The window's shortcuts
 // do not reach a focused text field, and the census search field has the
@@ -31,9 +33,9 @@ import (
 // content, sectionsView being the tabs) and gives it back, on the tab it
 // was on, when it closes.
 
-// tabShortcuts are Ctrl+1 … Ctrl+6, one per tab.
+// tabShortcuts are Ctrl+1 … Ctrl+7, one per tab.
 var tabShortcuts = func() []*desktop.CustomShortcut {
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6}
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7}
 	out := make([]*desktop.CustomShortcut, len(keys))
 	for i, k := range keys {
 		out[i] = &desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}
@@ -120,6 +122,7 @@ type chartTabs struct {
 	// The content of the tabs, for tests.
 	problems present.Section
 	notes    []present.Section
+	orders   []present.Section
 	labs     []present.LabRow
 	vitals   []present.VitalsRow
 }
@@ -130,7 +133,7 @@ type chartTabs struct {
 func (v *chartView) newTabs(c *clinical.Chart, entries []store.JournalEntry, news, summary fyne.CanvasObject, journalOK bool) *chartTabs {
 	now := v.k.opt.Now()
 	t := &chartTabs{problems: present.ProblemsSection(c), notes: present.NotesSections(c, entries),
-		labs: present.LabTable(c), vitals: present.VitalsTable(c, entries)}
+		orders: present.RecordOf(c, time.Time{}).OrdersAndDevices(), labs: present.LabTable(c), vitals: present.VitalsTable(c, entries)}
 	t.mar = present.NewMARView(c, entries, now)
 	t.marSig = marSignature(t.mar, now)
 	t.plot = newTrendPlot(present.VitalTrends(c, entries), now)
@@ -141,6 +144,7 @@ func (v *chartView) newTabs(c *clinical.Chart, entries []store.JournalEntry, new
 		labsContent(c, t.labs),
 		sectionsContent(t.problems),
 		sectionsContent(t.notes...),
+		sectionsContent(t.orders...),
 	}
 	for i := range present.ChartTabs {
 		t.items = append(t.items, container.NewTabItem(present.ChartTab(i), contents[i]))

@@ -227,9 +227,17 @@ func TestKeyboardShortcutsSwitchTabs(t *testing.T) {
 	if got := k.chart.selectedTab(); got != present.TabNotes {
 		t.Fatalf("Ctrl+6: tab %d", got)
 	}
+	press(fyne.Key7)
+	if got := k.chart.selectedTab(); got != present.TabOrders {
+		t.Fatalf("Ctrl+7: tab %d", got)
+	}
 	press(fyne.KeyPageDown)
 	if got := k.chart.selectedTab(); got != present.TabSummary {
 		t.Fatalf("Ctrl+PgDn after the last tab: tab %d, want the first", got)
+	}
+	press(fyne.KeyPageUp)
+	if got := k.chart.selectedTab(); got != present.TabOrders {
+		t.Fatalf("Ctrl+PgUp: tab %d", got)
 	}
 	press(fyne.KeyPageUp)
 	if got := k.chart.selectedTab(); got != present.TabNotes {

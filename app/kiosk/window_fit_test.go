@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/present"
 	"lifeboat/app/ui"
 	"lifeboat/clinical"
 )
@@ -18,8 +19,13 @@ import (
 // wardScreen is the most common ward PC screen.
 var wardScreen = fyne.NewSize(1366, 768)
 
+// windowScreens are the ward screen and the window's own size on it
+// (kiosk.go), its taskbar left.
+var windowScreens = []fyne.Size{wardScreen, fyne.NewSize(1280, 720)}
+
 // fitWard is a ward of long names (synthetic) and every kind of code
-// status and allergy state the census shows.
+// status and allergy state the census shows; p1 has the rest of the
+// record too, its long words among them.
 func fitWard(t *testing.T, asOf time.Time) string {
 	t.Helper()
 	nka := func(id string) *clinical.Source { s := src("List", id); return &s }
@@ -34,8 +40,25 @@ func fitWard(t *testing.T, asOf time.Time) string {
 		return clinical.Section[clinical.Allergy]{Items: []clinical.Allergy{{Substance: "Penicillin", Criticality: "high",
 			ClinicalStatus: "active", Source: src("AllergyIntolerance", id)}}}
 	}
+	p1 := clinical.Chart{Patient: patient("p1", "Vandenbroucke-Dehaené, Marie-Françoise", "401-A"), Alerts: code("DNR code 2"), Allergies: allergy("a1")}
+	r := &p1.RecordSections
+	r.Contacts.Items = []clinical.Contact{
+		{Kind: clinical.ContactParty, Name: "Jean-Baptiste Vandenbroucke-Dehaené", Relationship: "Emergency Contact, Son", Phone: "+32 475 12 34 56", Source: src("Patient", "p1")},
+		{Kind: clinical.ContactLanguage, Language: "Tigrinya (ti)", Interpreter: true, Source: src("Patient", "p1")},
+	}
+	r.AdvanceDirectives.Items = []clinical.Directive{
+		{Kind: clinical.DirectiveLimitation, Text: "Advance care directive – refused: Intubation and mechanical ventilation; Dialysis", Source: src("Consent", "c1")},
+		{Kind: clinical.DirectiveLimitation, Text: "Do not perform: Admission to intensive care unit", Source: src("ServiceRequest", "dnp1")},
+	}
+	r.Orders.Items = []clinical.Order{{Kind: clinical.OrderNursing, Text: "Wound care, dressing change daily (hydrocolloid)", Status: "active",
+		Priority: "routine", Due: asOf.Add(20 * time.Hour), Source: src("ServiceRequest", "s1")}}
+	r.Diet.Items = []clinical.Diet{{Text: "Nil by mouth from midnight (theatre)", NilByMouth: true, Fluids: "Mildly thick fluids", Status: "active",
+		Since: asOf.Add(-3 * time.Hour), Source: src("NutritionOrder", "n1")}}
+	r.Devices.Items = []clinical.Device{{Name: "Indwelling urinary catheter", Site: "urethral", Inserted: asOf.Add(-30 * time.Hour),
+		Source: src("DeviceUseStatement", "d1")}}
+	r.Procedures.Items = []clinical.Procedure{{Name: "Hemiarthroplasty of hip", Performed: asOf.Add(-50 * time.Hour), Source: src("Procedure", "pr1")}}
 	return sealedWard(t, asOf, 0,
-		clinical.Chart{Patient: patient("p1", "Vandenbroucke-Dehaené, Marie-Françoise", "401-A"), Alerts: code("DNR code 2"), Allergies: allergy("a1")},
+		p1,
 		clinical.Chart{Patient: patient("p2", "Van der Heyden-Verstraeten, Godelieve", "401-B"), Alerts: code("Full code"),
 			Allergies: clinical.Section[clinical.Allergy]{Assertion: nka("nka2")}},
 		clinical.Chart{Patient: patient("p3", "Wouters, Godelieve Anne-Sophie", "402-A"), Alerts: code("DNR 0")},
@@ -100,6 +123,9 @@ func TestTheCensusAtAWardScreenShowsSafetyTextWhole(t *testing.T) {
 				t.Helper()
 				if min := k.win.Content().MinSize(); min.Width > wardScreen.Width || min.Height > wardScreen.Height {
 					t.Errorf("%s: the window needs %v, more than the screen's %v", what, min, wardScreen)
+				}
+				if min := k.win.Content().MinSize(); min.Width > windowScreens[1].Width || min.Height > windowScreens[1].Height {
+					t.Errorf("%s: the window needs %v, more than its own size %v", what, min, windowScreens[1])
 				}
 			}
 			fits("the census")
@@ -167,4 +193,48 @@ func showsText(o fyne.CanvasObject, text string) bool {
 		}
 	})
 	return found
+}
+
+// tabBar is the buttons of the chart's tabs shown, and whether the "…"
+// that lists the others is.
+func tabBar(k *Kiosk) (shown int, more bool) {
+	bar := test.WidgetRenderer(k.chart.tabs.tabs).Objects()[0].(*fyne.Container)
+	shown = len(bar.Objects[0].(*fyne.Container).Objects)
+	for _, o := range bar.Objects[1:] {
+		more = more || o.Visible()
+	}
+	return shown, more
+}
+
+// TestTheSevenTabsTitlesShowBesideTheCensus: beside the census, on the
+// ward screen and at the window's own size, the titles of the chart's
+// seven tabs show whole in every language; with large text those that do
+// not fit are listed under the "…" of the tab bar, and Ctrl+7 still
+// opens the last.
+func TestTheSevenTabsTitlesShowBesideTheCensus(t *testing.T) {
+	now := time.Now()
+	dir := fitWard(t, now.Add(-time.Hour))
+	for _, c := range windowCases {
+		for _, screen := range windowScreens {
+			t.Run(fmt.Sprintf("%s large=%v %v", c.lang, c.large, screen), func(t *testing.T) {
+				k := kioskAt(t, dir, now, c.lang, c.large)
+				k.win.Resize(screen)
+				k.openPatient("p1")
+				k.win.Resize(screen) // laid out again, the chart shown
+				shown, more := tabBar(k)
+				switch {
+				case shown == len(present.ChartTabs) && !more:
+				case c.large && shown < len(present.ChartTabs) && more:
+					t.Logf("%d of the %d tabs' titles show, the others under the \"…\"", shown, len(present.ChartTabs))
+				default:
+					t.Errorf("%d of the %d tabs' titles show (the \"…\" shown: %v), the tabs %v px wide", shown,
+						len(present.ChartTabs), more, k.chart.tabs.tabs.Size().Width)
+				}
+				k.tabKey(fyne.Key7, fyne.KeyModifierShortcutDefault)
+				if k.chart.selectedTab() != present.TabOrders {
+					t.Errorf("Ctrl+7 opens tab %d", k.chart.selectedTab())
+				}
+			})
+		}
+	}
 }

@@ -88,7 +88,8 @@ func identity(p clinical.Patient, h present.Header) string {
 }
 
 // summary is the chart as the window shows it: header, banners, alerts,
-// then the sections.
+// the directives and whom to call, then the sections, then the rest of
+// the record.
 func (d *doc) summary(pt Patient, h present.Header) {
 	c := pt.Chart
 	// The name and the first line of the header (born, sex, MRN) head
@@ -112,6 +113,12 @@ func (d *doc) summary(pt Patient, h present.Header) {
 	for _, a := range present.Alerts(c) {
 		d.text(a, "B", 10.5, 0)
 	}
+	// What was decided and whom to call, beside the code status and the
+	// allergies: what a covering nurse obeys and calls.
+	record := present.RecordOf(c, d.asOf)
+	for _, s := range record.FirstPage() {
+		d.section(s)
+	}
 
 	if d.p.JournalUnreadable {
 		d.section(present.Section{Title: i18n.T(present.DowntimeTitle), Warning: i18n.T(present.JournalUnreadable)})
@@ -133,6 +140,45 @@ func (d *doc) summary(pt Patient, h present.Header) {
 				"%d older notes are not printed: see the kiosk."), "", sizeBody, 5)
 		}
 	}
+	d.restOfRecord(record.Rest())
+}
+
+// restOfRecord writes the rest of the record after the chart's sections:
+// those with rows (or a warning) as any other section, then those with
+// none a line each, their title in bold before what their emptiness
+// means, so that a record that says little does not take a page to say so.
+func (d *doc) restOfRecord(sections []present.Section) {
+	var empty []present.Section
+	for _, s := range sections {
+		if len(s.Lines) == 0 && s.Warning == "" {
+			empty = append(empty, s)
+			continue
+		}
+		d.section(s)
+	}
+	if len(empty) == 0 {
+		return
+	}
+	d.f.Ln(3)
+	lh := lineH(sizeBody)
+	for _, s := range empty {
+		title := paper.Printable(strings.TrimSpace(i18n.F("%s: %s", s.Title, "")))
+		d.font("B", sizeBody)
+		w := d.f.GetStringWidth(title) + 2*d.f.GetCellMargin()
+		d.font("", sizeBody)
+		lines := paper.Wrap(d.f, s.Empty, contentW-w)
+		d.ensure(lh * float64(len(lines)))
+		d.f.SetX(margin)
+		d.font("B", sizeBody)
+		d.f.CellFormat(w, lh, title, "", 0, "L", false, 0, "")
+		d.font("", sizeBody)
+		for i, l := range lines {
+			if i > 0 {
+				d.f.SetX(margin + w)
+			}
+			d.f.CellFormat(contentW-w, lh, l, "", 1, "L", false, 0, "")
+		}
+	}
 }
 
 // section writes a part of the chart: its title, its warning, its lines
@@ -147,7 +193,13 @@ func (d *doc) section(s present.Section) {
 	if len(s.Lines) == 0 && s.Empty != "" {
 		d.text(s.Empty, "", sizeBody, 1)
 	}
-	for _, l := range s.Lines {
+	for i, l := range s.Lines {
+		if i < len(s.Marked) && s.Marked[i] {
+			d.ink(darkRed[0], darkRed[1], darkRed[2])
+			d.bullet(l, "B", sizeBody)
+			d.black()
+			continue
+		}
 		d.bullet(l, "", sizeBody)
 	}
 }

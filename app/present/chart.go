@@ -135,6 +135,10 @@ type Section struct {
 	// Struck, when set, runs beside Lines: a line that no longer holds (a
 	// cancelled or corrected downtime entry), to be shown faded or struck.
 	Struck []bool
+	// Marked, when set, runs beside Lines: a line that must stand out at
+	// the bedside (a treatment limitation, an interpreter needed, nil by
+	// mouth, a recent procedure), to be shown bold and in red.
+	Marked []bool
 }
 
 // UnreadableSection is the warning of a section with unreadable records.

@@ -56,6 +56,27 @@ func TestWordsInCatalogue(t *testing.T) {
 			words = append(words, Empty(st, noun))
 		}
 	}
+	// The rest of the record: titles, empty sections, the words of its
+	// lines looked up at run time.
+	for _, s := range RecordOf(&clinical.Chart{}, time.Time{}).All() {
+		words = append(words, s.Title)
+	}
+	for _, noun := range []string{"contacts", "care team members", "advance directives", "orders", "diet orders", "devices",
+		"procedures", "immunizations", "blood group results", "pregnancy status"} {
+		for _, st := range []clinical.SectionStatus{clinical.NoneKnown, clinical.NoneRecorded} {
+			words = append(words, Empty(st, noun))
+		}
+	}
+	words = append(words, readerWords...)
+	for _, w := range DateWords {
+		words = append(words, "before a date|"+w)
+	}
+	for _, k := range []string{clinical.OrderLab, clinical.OrderImaging, clinical.OrderNursing, clinical.OrderOther} {
+		words = append(words, "order kind|"+k)
+	}
+	for _, p := range []string{"routine", "urgent", "asap", "stat"} {
+		words = append(words, "order priority|"+p)
+	}
 	for _, field := range []string{"heart rate", "respiratory rate", "temperature", "SpO2", "pain score",
 		"systolic pressure", "diastolic pressure", "dose"} {
 		words = append(words, NotANumber(field))

@@ -13,8 +13,9 @@ import (
 
 // ChartTabs are the names of the chart's tabs, in order (in English, to be
 // looked up with i18n.T, or read with ChartTab): Ctrl+1 opens the first,
-// Ctrl+6 the last.
-var ChartTabs = []string{"Summary", "Medications / MAR", "Vitals", "Labs", "Problems", "Notes"}
+// Ctrl+7 the last. The orders and devices came last, so that Ctrl+1 to
+// Ctrl+6 kept their meaning.
+var ChartTabs = []string{"Summary", "Medications / MAR", "Vitals", "Labs", "Problems", "Notes", "Orders and devices"}
 
 // The tabs' places in ChartTabs.
 const (
@@ -24,6 +25,7 @@ const (
 	TabLabs
 	TabProblems
 	TabNotes
+	TabOrders
 )
 
 // MARTabTitle is the MAR tab's name, with the doses overdue when there
@@ -40,7 +42,7 @@ func ChartTab(i int) string { return i18n.T(ChartTabs[i]) }
 
 // ChartTabKeys is the keyboard hint shown with the tabs.
 const ChartTabKeys = "Tabs by keyboard: Ctrl+1 Summary · Ctrl+2 MAR · Ctrl+3 Vitals · Ctrl+4 Labs · Ctrl+5 Problems · " +
-	"Ctrl+6 Notes · Ctrl+PgUp / Ctrl+PgDn: previous / next"
+	"Ctrl+6 Notes · Ctrl+7 Orders and devices · Ctrl+PgUp / Ctrl+PgDn: previous / next"
 
 // ProblemsSection is the Problems tab: the problem list, active ones first.
 func ProblemsSection(c *clinical.Chart) Section {
