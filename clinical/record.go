@@ -73,6 +73,9 @@ const (
 	OrderOther   = "other"
 )
 
+// OrderKinds are the kinds an order can be.
+var OrderKinds = []string{OrderLab, OrderImaging, OrderNursing, OrderPlan, OrderOther}
+
 // Order is an active order besides drugs (a ServiceRequest), or a care
 // plan in force (a CarePlan: its activities in Note).
 type Order struct {

@@ -178,7 +178,7 @@ func Build(in Input) (*Summary, error) {
 
 	sec(secProblems, c.Problems.Status, c.Problems.EmptyReason, "problems", c.Problems.Unreadable,
 		rows(b, c.Problems.Items, func(p clinical.Problem) (clinical.Source, string) {
-			return p.Source, present.JoinSome("; ", p.Name, present.Since(i18n.X("summary date", "since"), p.Onset))
+			return p.Source, present.JoinSome("; ", p.Name, present.Since("since", p.Onset))
 		}))
 	sec(secAlerts, c.Alerts.Status, c.Alerts.EmptyReason, "alerts", c.Alerts.Unreadable, dt[clinical.KindCodeStatus],
 		rows(b, c.Alerts.Items, func(a clinical.Alert) (clinical.Source, string) { return a.Source, a.Text }))
@@ -186,11 +186,11 @@ func Build(in Input) (*Summary, error) {
 	r := &c.RecordSections
 	sec(secDirectives, r.AdvanceDirectives.Status, r.AdvanceDirectives.EmptyReason, "advance directives", r.AdvanceDirectives.Unreadable,
 		rows(b, r.AdvanceDirectives.Items, func(d clinical.Directive) (clinical.Source, string) {
-			return d.Source, present.JoinSome("; ", d.Text, present.Since(i18n.X("summary date", "dated"), d.Date))
+			return d.Source, present.JoinSome("; ", d.Text, present.Since("dated", d.Date))
 		}))
 	sec(secImmunize, r.Immunizations.Status, r.Immunizations.EmptyReason, "immunizations", r.Immunizations.Unreadable,
 		rows(b, r.Immunizations.Items, func(i clinical.Immunization) (clinical.Source, string) {
-			s := present.JoinSome("; ", i.Vaccine, present.Since(i18n.X("summary date", "on"), i.Date))
+			s := present.JoinSome("; ", i.Vaccine, present.Since("on", i.Date))
 			if i.Status != "" && i.Status != "completed" {
 				s += " (" + i.Status + ")"
 			}
@@ -198,12 +198,12 @@ func Build(in Input) (*Summary, error) {
 		}))
 	sec(secProcedures, r.Procedures.Status, r.Procedures.EmptyReason, "procedures", r.Procedures.Unreadable,
 		rows(b, r.Procedures.Items, func(p clinical.Procedure) (clinical.Source, string) {
-			return p.Source, present.JoinSome("; ", p.Name, present.Since(i18n.X("summary date", "on"), p.Performed))
+			return p.Source, present.JoinSome("; ", p.Name, present.Since("on", p.Performed))
 		}))
 	sec(secDevices, r.Devices.Status, r.Devices.EmptyReason, "devices", r.Devices.Unreadable,
 		rows(b, r.Devices.Items, func(d clinical.Device) (clinical.Source, string) {
 			b.deviceOf(d)
-			return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since(i18n.X("summary date", "inserted"), d.Inserted))
+			return d.Source, present.JoinSome("; ", d.Name, d.Site, present.Since("inserted", d.Inserted))
 		}))
 
 	// Vital signs and results as the chart says them, the newest of each
@@ -226,7 +226,7 @@ func Build(in Input) (*Summary, error) {
 		}))
 	sec(secNotes, c.Notes.Status, "", "notes", c.Notes.Unreadable, dt[clinical.KindNote],
 		rows(b, c.Notes.Items, func(n clinical.Note) (clinical.Source, string) {
-			return n.Source, present.JoinSome(" – ", n.Title, present.Since(i18n.X("summary date", "on"), n.Time), n.Author) + ": " + n.Text
+			return n.Source, present.JoinSome(" – ", n.Title, present.Since("on", n.Time), n.Author) + ": " + n.Text
 		}))
 
 	// Whom to call: the Patient holds its contacts; RelatedPersons and care

@@ -71,7 +71,7 @@ func TestWordsInCatalogue(t *testing.T) {
 	for _, w := range DateWords {
 		words = append(words, "before a date|"+w)
 	}
-	for _, k := range []string{clinical.OrderLab, clinical.OrderImaging, clinical.OrderNursing, clinical.OrderOther} {
+	for _, k := range clinical.OrderKinds {
 		words = append(words, "order kind|"+k)
 	}
 	for _, p := range []string{"routine", "urgent", "asap", "stat"} {

@@ -299,8 +299,7 @@ func OrderLine(o clinical.Order) string {
 
 // orderKind is an order's kind in words (clinical.OrderLab…).
 func orderKind(k string) string {
-	switch k {
-	case clinical.OrderLab, clinical.OrderImaging, clinical.OrderNursing, clinical.OrderOther:
+	if slices.Contains(clinical.OrderKinds, k) {
 		return i18n.X("order kind", k)
 	}
 	return k
