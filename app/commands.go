@@ -370,6 +370,9 @@ func (c *cli) statusCmd(args []string) error {
 				fmt.Fprintf(c.stdout, ", last error %s: %s", present.DateTime(s.LastErrorAt), sentence(errors.New(s.LastError)))
 			}
 			fmt.Fprintln(c.stdout)
+			if s.FromHub && s.LastError == "" && !s.EHRUnreachableSince.IsZero() {
+				fmt.Fprintf(c.stdout, "EHR unreachable since %s, as the hub announced.\n", present.DateTime(s.EHRUnreachableSince))
+			}
 		}
 		if rep.Rollback.Problem != "" {
 			fmt.Fprintf(c.stdout, "ROLLBACK: %s.\n", rep.Rollback.Problem)

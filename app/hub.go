@@ -172,6 +172,7 @@ func (c *cli) hubRun(args []string) error {
 	ff := addFHIRFlags(f, "system/*.rs")
 	every := f.Duration("every", 0, "keep pulling and publishing at this interval until stopped")
 	fullEvery := f.Duration("full-every", live.DefaultFullEvery, "a full pull at least this often")
+	downAfter := f.Duration("ehr-down-after", hub.DefaultDownAfter, "tell kiosks the EHR is down after pulls fail this long")
 	margin := f.Duration("margin", live.DefaultMargin, "safety margin for _lastUpdated")
 	acceptDrop := f.Bool("accept-drop", false, "accept a census that shrank by half or more")
 	dir, err := f.parseVault(args)
@@ -185,6 +186,8 @@ func (c *cli) hubRun(args []string) error {
 		return usagef("--listen ADDR is required (such as 127.0.0.1:8080)")
 	case *every != 0 && *every < 5*time.Second:
 		return usagef("--every must be at least 5s")
+	case *downAfter < 0:
+		return usagef("--ehr-down-after cannot be negative")
 	}
 	pub := *publish
 	if pub == "" {
@@ -208,7 +211,7 @@ func (c *cli) hubRun(args []string) error {
 	p := &live.Puller{Client: client, Margin: *margin, FullEvery: *fullEvery, AcceptDrop: *acceptDrop, Now: c.now}
 	defer p.Close()
 	r := &hub.Runner{Hub: h, Publisher: &hub.Publisher{Hub: h, Dir: pub}, Puller: p, Every: *every, Now: c.now,
-		Log: func(s string) { fmt.Fprintln(c.stdout, s) }}
+		DownAfter: *downAfter, Log: func(s string) { fmt.Fprintln(c.stdout, s) }}
 	// The fleet: the kiosks' heartbeats, the readiness board, /metrics.
 	reg := &hub.Registry{Hub: h, Now: c.now}
 	beats, bad, err := fleet.Load(filepath.Join(dir, fleetFile), reg)
@@ -396,7 +399,12 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 			}
 		}
 		now := c.now()
-		st.Source, st.LastAttempt = source, now
+		st.Source, st.LastAttempt, st.FromHub = source, now, true
+		// What the hub's index says of the EHR, whenever one was read (an
+		// index unchanged since the last step says what it said then).
+		if since, ok := up.EHRDown(); ok {
+			st.EHRUnreachableSince = since
+		}
 		if err != nil {
 			st.LastError, st.LastErrorAt = sentence(err), now
 			st.Failures++

@@ -404,7 +404,7 @@ scene worklist
 # The hub's readiness board as Chromium draws it (app/board's test, on
 # 127.0.0.1): web NAME.
 web() {
-	FLEET_SHOT="$out/$1.png" go test -tags ci -count=1 ./app/board -run '^TestTheBoardInChromium$' >/dev/null
+	FLEET_SHOT="$(cd "$out" && pwd)/$1.png" go test -tags ci -count=1 ./app/board -run '^TestTheBoardInChromium$' >/dev/null
 	written+=("$1.png")
 	echo "$out/$1.png"
 }

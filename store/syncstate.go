@@ -23,6 +23,11 @@ type SyncState struct {
 	LastErrorAt    time.Time `json:"lastErrorAt,omitzero"`
 	LastGeneration uint64    `json:"lastGeneration,omitempty"`
 	Failures       int       `json:"consecutiveFailures"` // attempts failed since the last success
+	// FromHub says the source is the hospital's hub, not the EHR; then
+	// EHRUnreachableSince is when the EHR went down, as the hub's signed
+	// index last announced it (zero: not announced).
+	FromHub             bool      `json:"fromHub,omitempty"`
+	EHRUnreachableSince time.Time `json:"ehrUnreachableSince,omitzero"`
 }
 
 const syncStateFile = "sync.json"

@@ -48,6 +48,8 @@ var catalogue = []message{
 	{"once", "één keer", "une fois"},
 	{"%d times", "%d keer", "%d fois"},
 	{"Live sync failed %s, last at %s: %s. The last good data stays on screen.", "Live-synchronisatie %s mislukt, laatst om %s: %s. De laatste goede gegevens blijven op het scherm.", "La synchronisation a échoué %s, dernière fois à %s : %s. Les dernières données valables restent affichées."},
+	{"The hub cannot be reached (failed %s, last at %s: %s). The last good data stays on screen.", "De hub is niet bereikbaar (%s mislukt, laatst om %s: %s). De laatste goede gegevens blijven op het scherm.", "Le hub est injoignable (échec %s, dernière fois à %s : %s). Les dernières données valables restent affichées."},
+	{"EHR unreachable since %s (the hub says so). The last good data stays on screen.", "EPD onbereikbaar sinds %s (volgens de hub). De laatste goede gegevens blijven op het scherm.", "DPI injoignable depuis %s (selon le hub). Les dernières données valables restent affichées."},
 
 	// The hub's readiness board (/fleet), for IT.
 	{"Lifeboat – kiosk readiness", "Lifeboat – paraatheid van de kiosken", "Lifeboat – état de préparation des bornes"},

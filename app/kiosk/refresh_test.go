@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"lifeboat/app/i18n"
 	"lifeboat/app/present"
 	"lifeboat/app/ui/uitest"
 	"lifeboat/clinical"
@@ -110,6 +111,50 @@ func TestTheBannerSaysWhenTheLiveSyncFails(t *testing.T) {
 	k.tick()
 	if !strings.Contains(k.banner.warning.Text, "Live sync failed 4 times") || !strings.Contains(k.banner.warning.Text, "could not be reached") {
 		t.Fatalf("warning %q", k.banner.warning.Text)
+	}
+}
+
+// A kiosk fed by the hub says the EHR is down when the hub's index
+// announces it, in the nurse's language; when the hub itself cannot be
+// reached it says that instead, never that the EHR is down.
+func TestTheBannerSaysWhenTheHubAnnouncesTheEHRDown(t *testing.T) {
+	for _, c := range []struct {
+		lang            i18n.Lang
+		down, unreached string
+	}{
+		{i18n.English, "EHR unreachable since 10:42 (the hub says so)", "The hub cannot be reached (failed 3 times"},
+		{i18n.Dutch, "EPD onbereikbaar sinds 10:42 (volgens de hub)", "De hub is niet bereikbaar (3 keer mislukt"},
+		{i18n.French, "DPI injoignable depuis 10:42 (selon le hub)", "Le hub est injoignable (échec 3 fois"},
+	} {
+		t.Run(string(c.lang), func(t *testing.T) {
+			k, clk := kioskWithClock(t)
+			i18n.Set(c.lang)
+			t.Cleanup(func() { i18n.Set(i18n.English); i18n.ResetMissing() })
+			unlockWith(k, passphrase, "RN Peeters")
+			i18n.ResetMissing()
+			now := clk.now().Local()
+			since := time.Date(now.Year(), now.Month(), now.Day(), 10, 42, 0, 0, time.Local) // today: the time alone
+			announced := store.SyncState{Source: "http://hub.example", FromHub: true, LastAttempt: clk.now(), LastSuccess: clk.now(),
+				EHRUnreachableSince: since}
+			if err := store.WriteSyncState(k.opt.Dir, announced); err != nil {
+				t.Fatal(err)
+			}
+			k.tick()
+			if !strings.Contains(k.banner.warning.Text, c.down) || !k.banner.warning.Visible() {
+				t.Errorf("EHR announced down: warning %q", k.banner.warning.Text)
+			}
+			announced.LastError, announced.LastErrorAt, announced.Failures = "the hub did not answer", clk.now(), 3
+			if err := store.WriteSyncState(k.opt.Dir, announced); err != nil {
+				t.Fatal(err)
+			}
+			k.tick()
+			if !strings.Contains(k.banner.warning.Text, c.unreached) || strings.Contains(k.banner.warning.Text, c.down) {
+				t.Errorf("hub unreachable: warning %q", k.banner.warning.Text)
+			}
+			if m := i18n.Missing(); len(m) > 0 {
+				t.Errorf("untranslated: %q", m)
+			}
+		})
 	}
 }
 

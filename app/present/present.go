@@ -509,19 +509,33 @@ func seconds(d time.Duration) string {
 // live sync runs here; "Live sync: updated 15:31"; or, when its last
 // attempt failed, since when and why, with the reassurance that the last
 // good data stays on screen.
+//
+// A kiosk fed by the hub says when the hub cannot be reached; else, when
+// the hub's index announces the EHR unreachable, since when. An outage is
+// never silent, and the EHR is never said to be down because the hub is.
 func SyncLine(st store.SyncState, now time.Time) (line string, failing bool) {
 	if st.LastAttempt.IsZero() {
 		return "", false
 	}
-	if st.LastError == "" {
-		return i18n.F("Live sync: updated %s", Clock(st.LastSuccess)), false
+	if st.LastError != "" {
+		times := i18n.T("once")
+		if st.Failures > 1 {
+			times = i18n.F("%d times", st.Failures)
+		}
+		format := "Live sync failed %s, last at %s: %s. The last good data stays on screen."
+		if st.FromHub {
+			format = "The hub cannot be reached (failed %s, last at %s: %s). The last good data stays on screen."
+		}
+		return i18n.F(format, times, Clock(st.LastErrorAt), strings.TrimSuffix(st.LastError, ".")), true
 	}
-	times := i18n.T("once")
-	if st.Failures > 1 {
-		times = i18n.F("%d times", st.Failures)
+	if st.FromHub && !st.EHRUnreachableSince.IsZero() {
+		since := Clock(st.EHRUnreachableSince)
+		if !sameDay(st.EHRUnreachableSince, now) {
+			since = ShortDateTime(st.EHRUnreachableSince)
+		}
+		return i18n.F("EHR unreachable since %s (the hub says so). The last good data stays on screen.", since), true
 	}
-	return i18n.F("Live sync failed %s, last at %s: %s. The last good data stays on screen.",
-		times, Clock(st.LastErrorAt), strings.TrimSuffix(st.LastError, ".")), true
+	return i18n.F("Live sync: updated %s", Clock(st.LastSuccess)), false
 }
 
 // LeftCensus replaces an open chart when a newer snapshot no longer holds

@@ -420,3 +420,39 @@ func send(t *testing.T, k *hub.Subscriber, b *hub.Beater) {
 		t.Fatal(err)
 	}
 }
+
+// The EHR down: one failed pull is not announced; pulls failing longer
+// than DownAfter are, in the signed index, and a kiosk's step reads it;
+// the wards' last generations stay.
+func TestTheHubAnnouncesTheEHRDownAfterItsThreshold(t *testing.T) {
+	f := newFleet(t)
+	k := f.kiosk("ward-1")
+	f.step()
+	up := subscribe(t, k)
+	if since, ok := up.EHRDown(); !ok || !since.IsZero() {
+		t.Fatalf("a working EHR is announced down since %v (%v)", since, ok)
+	}
+	f.runner.DownAfter = time.Nanosecond
+	f.srv.Kill()
+	if err := f.runner.Step(context.Background()); err == nil {
+		t.Fatal("a pull from a killed EHR succeeded")
+	}
+	if e := f.runner.EHR(); e.Unreachable || e.Failures != 1 {
+		t.Fatalf("after one failed pull: %+v", e)
+	}
+	f.runner.Step(context.Background())
+	e := f.runner.EHR()
+	if !e.Unreachable || e.Failures != 2 || e.FailingSince.IsZero() {
+		t.Fatalf("after two failed pulls: %+v", e)
+	}
+	up = subscribe(t, k)
+	if since, ok := up.EHRDown(); !ok || !since.Equal(e.FailingSince) {
+		t.Errorf("the kiosk read the EHR down since %v (%v), want %v", since, ok, e.FailingSince)
+	}
+	if up.Generation == 0 {
+		t.Error("the ward's last generation did not stay")
+	}
+	if since, ok := (*hub.Update)(nil).EHRDown(); ok || !since.IsZero() {
+		t.Error("a step that read no index says something of the EHR")
+	}
+}

@@ -30,6 +30,10 @@ type EHRState struct {
 	LastSuccess  time.Time `json:"lastSuccess,omitzero"`
 	FailingSince time.Time `json:"failingSince,omitzero"` // the first failed attempt since the last success
 	Failures     int       `json:"failures"`
+	// Unreachable announces the EHR down: its pulls have failed for
+	// longer than the hub's threshold (hub run --ehr-down-after), since
+	// FailingSince. Kiosks say so on their banner.
+	Unreachable bool `json:"unreachable,omitempty"`
 }
 
 // WardEntry is one ward of the index.

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,10 @@ type Runner struct {
 	// Pulled, when set, is told of each pull: when it started, how long
 	// it took, and its error (the hub's /metrics).
 	Pulled func(start time.Time, took time.Duration, err error)
+	// DownAfter is how long the EHR's pulls must fail before the index
+	// announces it unreachable (0 means DefaultDownAfter): one failed
+	// pull is not an outage.
+	DownAfter time.Duration
 
 	mu  sync.Mutex // guards ehr, which the board reads
 	ehr EHRState
@@ -42,6 +47,10 @@ func (r *Runner) setEHR(fn func(*EHRState)) EHRState {
 	fn(&r.ehr)
 	return r.ehr
 }
+
+// DefaultDownAfter is how long the EHR must fail before the hub announces
+// it unreachable: four pulls at the usual 30 s.
+const DefaultDownAfter = 2 * time.Minute
 
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
@@ -134,8 +143,9 @@ func (r *Runner) Step(ctx context.Context) error {
 					e.FailingSince = start
 				}
 				e.Failures++
+				e.Unreachable = start.Sub(e.FailingSince) >= cmp.Or(r.DownAfter, DefaultDownAfter)
 			default:
-				e.LastSuccess, e.FailingSince, e.Failures = start, time.Time{}, 0
+				e.LastSuccess, e.FailingSince, e.Failures, e.Unreachable = start, time.Time{}, 0, false
 			}
 		})
 		switch {

@@ -39,6 +39,19 @@ type Update struct {
 	EHR        EHRState
 }
 
+// EHRDown says what the index read by a step announces of the EHR: down
+// since when (ok true), or not announced down (zero, ok true); ok is
+// false when the step read no index (nothing to say, keep what was said).
+func (u *Update) EHRDown() (since time.Time, ok bool) {
+	if u == nil || u.HubTime.IsZero() {
+		return time.Time{}, false
+	}
+	if u.EHR.Unreachable {
+		return u.EHR.FailingSince, true
+	}
+	return time.Time{}, true
+}
+
 // ErrGenerationAltered is a published file whose content is not what the
 // signed index says.
 var ErrGenerationAltered = errors.New("is not the file the hub's signed index names (altered or cut short)")
