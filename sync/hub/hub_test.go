@@ -456,3 +456,36 @@ func TestTheHubAnnouncesTheEHRDownAfterItsThreshold(t *testing.T) {
 		t.Error("a step that read no index says something of the EHR")
 	}
 }
+
+// TestARefusedIndexIsRefusedAgainWhenTheServerSaysItIsUnchanged: the
+// ETag of an index that was refused must not make the next step's 304
+// pass for "nothing new".
+func TestARefusedIndexIsRefusedAgainWhenTheServerSaysItIsUnchanged(t *testing.T) {
+	f := newFleet(t)
+	k := f.kiosk("ward-1")
+	f.step()
+	share := t.TempDir()
+	copyDir(t, f.pub, share)
+	ts := httptest.NewUnstartedServer(hub.Handler(f.hub, share, time.Now))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
+	k.Source = ts.URL
+	subscribe(t, k)
+
+	raw, err := os.ReadFile(filepath.Join(share, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(share, "index.json"), strings.Replace(string(raw), `"name":"5C"`, `"name":"5D"`, 1))
+	for i := range 2 {
+		up, err := k.Step(context.Background())
+		if !errors.Is(err, hub.ErrIndexForged) {
+			t.Fatalf("step %d after the index was forged: %+v, %v", i+1, up, err)
+		}
+	}
+}
