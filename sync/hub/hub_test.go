@@ -489,3 +489,34 @@ func TestARefusedIndexIsRefusedAgainWhenTheServerSaysItIsUnchanged(t *testing.T)
 		}
 	}
 }
+
+// TestACodeCannotTakeOverAnEnrolledKiosksID: kiosk ids are not secret
+// (the board shows them); whoever holds a code and claims an enrolled
+// kiosk's id with keys of their own is refused, the code not spent, and
+// the kiosk keeps its record: its data stays encrypted to it alone and
+// its heartbeats are still the only ones taken in its name.
+func TestACodeCannotTakeOverAnEnrolledKiosksID(t *testing.T) {
+	f := newFleet(t)
+	victim := f.kiosk("ward-1")
+	code, err := f.hub.NewCode("ward-2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief := storetest.NewVault(t)
+	thief.Keys.Config.KioskID = victim.Keys.Config.KioskID
+	if _, err := hub.Enrol(context.Background(), thief.Dir, thief.Keys, f.url, code, http.DefaultClient, time.Now()); !errors.Is(err, hub.ErrKioskIDTaken) {
+		t.Fatalf("a code used to claim an enrolled kiosk's id: %v", err)
+	}
+	kiosks, _, err := f.hub.Kiosks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kiosks["ward-1"]) != 1 || len(kiosks["ward-2"]) != 0 || kiosks["ward-1"][0].Signer != victim.Keys.Config.Signer {
+		t.Fatalf("after the claim the hub's kiosks are %+v", kiosks)
+	}
+	// The code was not spent: a new kiosk enrols with it.
+	honest := storetest.NewVault(t)
+	if _, err := hub.Enrol(context.Background(), honest.Dir, honest.Keys, f.url, code, http.DefaultClient, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
