@@ -293,3 +293,17 @@ func TestMetrics(t *testing.T) {
 		t.Error("a kiosk never heard from has a data age")
 	}
 }
+
+// A kiosk's data time is the hub's (its manifest's), so its age is
+// measured on the hub's clock: a kiosk whose clock is behind does not
+// make its data look fresher than it is.
+func TestDataAgeIsOnTheHubsClockNotTheKiosks(t *testing.T) {
+	k := newKiosk(t, "behind", "5C")
+	h := k.beat(1)
+	h.Sent = t0.Add(-3 * time.Minute) // its clock three minutes behind
+	h.DataAsOf = t0.Add(-3 * time.Minute)
+	rows := Assess(registry{k.Enrolled}, map[string]Received{k.Kiosk: {Heartbeat: h, At: t0}}, t0, Thresholds{})
+	if rows[0].DataAge != 3*time.Minute {
+		t.Fatalf("data age %s, want 3m0s (findings %v)", rows[0].DataAge, rows[0].Findings)
+	}
+}

@@ -114,12 +114,13 @@ func Assess(enrolled []Enrolled, latest map[string]Received, now time.Time, t Th
 		case r.Silent >= t.SilentAmber:
 			add(Amber, FindSilent, int(r.Silent.Minutes()))
 		}
-		// Its data's age now: as old as it was when sent, plus the time
-		// since; its own clock's offset taken out.
+		// Its data's age now, on the hub's clock: the data's time is the
+		// hub's own (the manifest it sealed), so the kiosk's clock, which
+		// may be off, takes no part.
 		if rec.Generation == 0 || rec.DataAsOf.IsZero() {
 			add(Red, FindNoData)
 		} else {
-			r.DataAge = max(0, rec.Sent.Sub(rec.DataAsOf)+r.Silent)
+			r.DataAge = max(0, now.Sub(rec.DataAsOf))
 			switch {
 			case r.DataAge >= t.DataRed:
 				add(Red, FindDataOld, int(r.DataAge.Minutes()))
