@@ -307,3 +307,30 @@ func TestDataAgeIsOnTheHubsClockNotTheKiosks(t *testing.T) {
 		t.Fatalf("data age %s, want 3m0s (findings %v)", rows[0].DataAge, rows[0].Findings)
 	}
 }
+
+// A web server carrying the publication, not the hub, takes no
+// heartbeats: said as such, and a proxy's HTML page is never repeated
+// as the hub's sentence.
+func TestPostToAServerThatIsNotTheHub(t *testing.T) {
+	status := http.StatusMethodNotAllowed
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		io.WriteString(w, "<html><head><title>nginx</title></head></html>")
+	}))
+	defer srv.Close()
+	post := func() error {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/heartbeat", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Post(srv.Client(), req)
+	}
+	if err := post(); !errors.Is(err, ErrNoHeartbeats) {
+		t.Fatalf("405: %v", err)
+	}
+	status = http.StatusBadGateway
+	if err := post(); err == nil || strings.Contains(err.Error(), "<") {
+		t.Fatalf("502 with a page: %v", err)
+	}
+}
