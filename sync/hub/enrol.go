@@ -230,7 +230,11 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 	case http.StatusConflict:
 		return nil, codeErr(ErrCodeUsed)
 	case http.StatusForbidden:
-		return nil, ErrKioskIDTaken
+		var e struct{ Error string }
+		if json.Unmarshal(body, &e) == nil && e.Error == ErrKioskIDTaken.Error() {
+			return nil, ErrKioskIDTaken
+		}
+		return nil, fmt.Errorf("the hub refused the enrolment (HTTP %d)", resp.StatusCode)
 	case http.StatusGone:
 		var e struct{ Error string }
 		if json.Unmarshal(body, &e) == nil && e.Error == ErrCodeExpired.Error() {
