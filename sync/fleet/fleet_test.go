@@ -206,7 +206,7 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 func TestReadinessLevels(t *testing.T) {
 	ks := map[string]kiosk{}
 	var reg registry
-	for _, id := range []string{"fine", "silent", "stale", "old", "selfcheck", "clock", "disk", "entries", "never", "nodata"} {
+	for _, id := range []string{"fine", "silent", "stale", "old", "selfcheck", "clock", "disk", "entries", "journal", "never", "nodata"} {
 		k := newKiosk(t, id, "5C")
 		ks[id] = k
 		reg = append(reg, k.Enrolled)
@@ -228,10 +228,11 @@ func TestReadinessLevels(t *testing.T) {
 	put("clock", t0.Add(-2*time.Minute), func(h *Heartbeat) { h.Sent = t0.Add(-8 * time.Minute); h.DataAsOf = h.Sent })
 	put("disk", t0, func(h *Heartbeat) { h.FreeDisk = 100 << 20 })
 	put("entries", t0, func(h *Heartbeat) { h.Unreconciled = 3 })
+	put("journal", t0, func(h *Heartbeat) { h.Unreconciled = -1 })
 	put("nodata", t0, func(h *Heartbeat) { h.Generation = 0; h.DataAsOf = time.Time{} })
 	rows := Assess(reg, latest, now, Thresholds{})
 	want := map[string]Level{"fine": Green, "silent": Red, "stale": Amber, "old": Red, "selfcheck": Red, "clock": Red, "disk": Red,
-		"entries": Amber, "never": Red, "nodata": Red}
+		"entries": Amber, "journal": Amber, "never": Red, "nodata": Red}
 	for _, r := range rows {
 		if r.Level != want[r.Kiosk] {
 			t.Errorf("%s: %s (%v), want %s", r.Kiosk, r.Level, r.Findings, want[r.Kiosk])

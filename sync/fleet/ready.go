@@ -70,6 +70,7 @@ const (
 	FindClock        = "Its clock is %d s off the hub's."
 	FindDisk         = "Only %d MB free on its disk."
 	FindUnreconciled = "%d downtime entries not reconciled yet."
+	FindNoJournal    = "Its downtime journal could not be read."
 )
 
 // What the board says of the hub's pulls from the EHR.
@@ -147,8 +148,13 @@ func Assess(enrolled []Enrolled, latest map[string]Received, now time.Time, t Th
 		case rec.FreeDisk < t.DiskAmber:
 			add(Amber, FindDisk, mb)
 		}
-		if rec.Unreconciled > 0 {
+		// A journal the kiosk could not read (-1) hides entries that may
+		// wait, and the documentation of the next outage: never green.
+		switch {
+		case rec.Unreconciled > 0:
 			add(Amber, FindUnreconciled, rec.Unreconciled)
+		case rec.Unreconciled < 0:
+			add(Amber, FindNoJournal)
 		}
 		rows = append(rows, r)
 	}
