@@ -383,6 +383,7 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, _, _ := store.ReadSyncState(dir)
+	beats := s.Remote()
 	for {
 		up, err := s.Step(ctx)
 		if ctx.Err() != nil {
@@ -390,10 +391,17 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 		}
 		// A hub at a URL hears how the kiosk is, whatever the step did; a
 		// heartbeat not taken is said, and never stops the subscription.
-		if s.Remote() {
+		// A web server that takes none (it carries the publication for
+		// the hub) is said once, and not asked again.
+		if beats {
 			beat.Received(up)
 			if pin, perr := keys.Hub(dir); perr == nil {
-				if herr := beat.Send(ctx, client, source, beat.Heartbeat(ctx, pin)); herr != nil && ctx.Err() == nil {
+				herr := beat.Send(ctx, client, source, beat.Heartbeat(ctx, pin))
+				switch {
+				case errors.Is(herr, fleet.ErrNoHeartbeats):
+					beats = false
+					fmt.Fprintln(c.stderr, "Warning: "+sentence(herr))
+				case herr != nil && ctx.Err() == nil:
 					c.fail("snapshot", fmt.Errorf("the heartbeat was not taken by the hub: %w", herr))
 				}
 			}

@@ -80,6 +80,7 @@ var catalogue = []message{
 	{"Its clock is %d s off the hub's.", "De klok wijkt %d s af van die van de hub.", "Son horloge s'écarte de %d s de celle du hub."},
 	{"Only %d MB free on its disk.", "Slechts %d MB vrij op de schijf.", "Seulement %d Mo libres sur son disque."},
 	{"%d downtime entries not reconciled yet.", "%d downtime-registraties nog niet verwerkt.", "%d saisies du mode dégradé pas encore réconciliées."},
+	{"Its downtime journal could not be read.", "Het downtimeregister kon niet gelezen worden.", "Son journal du mode dégradé n'a pas pu être lu."},
 	{"The hub has not pulled from the EHR yet.", "De hub heeft nog niets uit het EPD gehaald.", "Le hub n'a encore rien extrait du DPI."},
 	{"The hub last pulled from the EHR at %s.", "De hub haalde laatst gegevens uit het EPD om %s.", "Dernière extraction du DPI par le hub : %s."},
 	{"The hub cannot reach the EHR since %s (%d pulls failed): the kiosks keep the last good data.", "De hub bereikt het EPD niet sinds %s (%d pogingen mislukt): de kiosken houden de laatste goede gegevens.", "Le hub n'atteint plus le DPI depuis %s (%d extractions échouées) : les bornes gardent les dernières données valables."},

@@ -290,7 +290,11 @@ func readerWord(s string) string {
 
 // OrderLine is an order row: "nursing: Fluid balance chart; routine".
 func OrderLine(o clinical.Order) string {
-	s := JoinSome("; ", i18n.F("%s: %s", orderKind(o.Kind), o.Text), orderPriority(o.Priority), o.Note, Since("due", o.Due))
+	what := i18n.F("%s: %s", orderKind(o.Kind), o.Text)
+	if o.Text == o.Kind { // named by its kind alone (an untitled care plan)
+		what = orderKind(o.Kind)
+	}
+	s := JoinSome("; ", what, orderPriority(o.Priority), o.Note, Since("due", o.Due))
 	if o.Status != "active" {
 		s += " (" + OrderStatus(o.Status) + ")"
 	}

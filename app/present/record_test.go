@@ -168,3 +168,17 @@ func TestTheRestOfTheRecordReadsInEachLanguage(t *testing.T) {
 		t.Error("laying out the procedures reordered the chart's")
 	}
 }
+
+// A care plan the source names by nothing reads as its kind alone, in
+// the nurse's language, not "care plan" in English after it.
+func TestAnUnnamedCarePlanIsSaidInTheLanguageInUse(t *testing.T) {
+	t.Cleanup(func() { i18n.Set(i18n.English) })
+	o := clinical.Order{Kind: clinical.OrderPlan, Text: "care plan", Status: "active"}
+	if got := OrderLine(o); got != "care plan" {
+		t.Errorf("English: %q", got)
+	}
+	i18n.Set(i18n.Dutch)
+	if got := OrderLine(o); strings.Contains(got, "care plan") || got == "" {
+		t.Errorf("Dutch: %q", got)
+	}
+}

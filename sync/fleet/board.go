@@ -192,17 +192,30 @@ func statusOf(err error) int {
 	return http.StatusBadRequest
 }
 
+// ErrNoHeartbeats is a server that takes no heartbeats at all: a web
+// server carrying the hub's publication, not the hub's own listener.
+var ErrNoHeartbeats = errors.New("the server carrying the hub's publication takes no heartbeats (it is not the hub's own listener), so the readiness board does not show this kiosk")
+
 // Post sends a heartbeat's request (its body the signed heartbeat) to a
-// hub; an answer other than 204 is an error with the hub's sentence.
+// hub; an answer other than 204 is an error with the hub's sentence, or
+// ErrNoHeartbeats when there is no such endpoint (404, 405).
 func Post(client *http.Client, req *http.Request) error {
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode == http.StatusNoContent {
+	switch resp.StatusCode {
+	case http.StatusNoContent:
 		return nil
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return ErrNoHeartbeats
+	}
+	// The hub's refusal is one sentence in plain text; anything else (a
+	// proxy's HTML page) is not repeated.
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		return fmt.Errorf("the hub refused the heartbeat (HTTP %d)", resp.StatusCode)
 	}
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
-	return fmt.Errorf("the hub refused the heartbeat (%s): %s", resp.Status, strings.TrimSpace(string(msg)))
+	return fmt.Errorf("the hub refused the heartbeat (HTTP %d): %s", resp.StatusCode, strings.TrimSpace(string(msg)))
 }

@@ -206,7 +206,7 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 func TestReadinessLevels(t *testing.T) {
 	ks := map[string]kiosk{}
 	var reg registry
-	for _, id := range []string{"fine", "silent", "stale", "old", "selfcheck", "clock", "disk", "entries", "never", "nodata"} {
+	for _, id := range []string{"fine", "silent", "stale", "old", "selfcheck", "clock", "disk", "entries", "journal", "never", "nodata"} {
 		k := newKiosk(t, id, "5C")
 		ks[id] = k
 		reg = append(reg, k.Enrolled)
@@ -228,10 +228,11 @@ func TestReadinessLevels(t *testing.T) {
 	put("clock", t0.Add(-2*time.Minute), func(h *Heartbeat) { h.Sent = t0.Add(-8 * time.Minute); h.DataAsOf = h.Sent })
 	put("disk", t0, func(h *Heartbeat) { h.FreeDisk = 100 << 20 })
 	put("entries", t0, func(h *Heartbeat) { h.Unreconciled = 3 })
+	put("journal", t0, func(h *Heartbeat) { h.Unreconciled = -1 })
 	put("nodata", t0, func(h *Heartbeat) { h.Generation = 0; h.DataAsOf = time.Time{} })
 	rows := Assess(reg, latest, now, Thresholds{})
 	want := map[string]Level{"fine": Green, "silent": Red, "stale": Amber, "old": Red, "selfcheck": Red, "clock": Red, "disk": Red,
-		"entries": Amber, "never": Red, "nodata": Red}
+		"entries": Amber, "journal": Amber, "never": Red, "nodata": Red}
 	for _, r := range rows {
 		if r.Level != want[r.Kiosk] {
 			t.Errorf("%s: %s (%v), want %s", r.Kiosk, r.Level, r.Findings, want[r.Kiosk])
@@ -291,5 +292,46 @@ func TestMetrics(t *testing.T) {
 	}
 	if strings.Contains(string(body), `lifeboat_kiosk_data_age_seconds{kiosk="kiosk-b"`) {
 		t.Error("a kiosk never heard from has a data age")
+	}
+}
+
+// A kiosk's data time is the hub's (its manifest's), so its age is
+// measured on the hub's clock: a kiosk whose clock is behind does not
+// make its data look fresher than it is.
+func TestDataAgeIsOnTheHubsClockNotTheKiosks(t *testing.T) {
+	k := newKiosk(t, "behind", "5C")
+	h := k.beat(1)
+	h.Sent = t0.Add(-3 * time.Minute) // its clock three minutes behind
+	h.DataAsOf = t0.Add(-3 * time.Minute)
+	rows := Assess(registry{k.Enrolled}, map[string]Received{k.Kiosk: {Heartbeat: h, At: t0}}, t0, Thresholds{})
+	if rows[0].DataAge != 3*time.Minute {
+		t.Fatalf("data age %s, want 3m0s (findings %v)", rows[0].DataAge, rows[0].Findings)
+	}
+}
+
+// A web server carrying the publication, not the hub, takes no
+// heartbeats: said as such, and a proxy's HTML page is never repeated
+// as the hub's sentence.
+func TestPostToAServerThatIsNotTheHub(t *testing.T) {
+	status := http.StatusMethodNotAllowed
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		io.WriteString(w, "<html><head><title>nginx</title></head></html>")
+	}))
+	defer srv.Close()
+	post := func() error {
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/heartbeat", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Post(srv.Client(), req)
+	}
+	if err := post(); !errors.Is(err, ErrNoHeartbeats) {
+		t.Fatalf("405: %v", err)
+	}
+	status = http.StatusBadGateway
+	if err := post(); err == nil || strings.Contains(err.Error(), "<") {
+		t.Fatalf("502 with a page: %v", err)
 	}
 }

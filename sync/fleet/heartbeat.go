@@ -33,7 +33,7 @@ type Heartbeat struct {
 	DataAsOf   time.Time `json:"dataAsOf,omitzero"`
 	LastUnlock time.Time `json:"lastUnlock,omitzero"`
 	// Unreconciled counts the downtime entries not yet reconciled, or
-	// -1 when the kiosk could not tell (its journal needs the passphrase).
+	// -1 when the kiosk could not tell (its journal could not be read).
 	Unreconciled int    `json:"unreconciled"`
 	FreeDisk     uint64 `json:"freeDisk"` // bytes free where the data folder is
 	// SelfCheck is "" when the kiosk's last self-check (signatures,

@@ -70,6 +70,7 @@ const (
 	FindClock        = "Its clock is %d s off the hub's."
 	FindDisk         = "Only %d MB free on its disk."
 	FindUnreconciled = "%d downtime entries not reconciled yet."
+	FindNoJournal    = "Its downtime journal could not be read."
 )
 
 // What the board says of the hub's pulls from the EHR.
@@ -114,12 +115,13 @@ func Assess(enrolled []Enrolled, latest map[string]Received, now time.Time, t Th
 		case r.Silent >= t.SilentAmber:
 			add(Amber, FindSilent, int(r.Silent.Minutes()))
 		}
-		// Its data's age now: as old as it was when sent, plus the time
-		// since; its own clock's offset taken out.
+		// Its data's age now, on the hub's clock: the data's time is the
+		// hub's own (the manifest it sealed), so the kiosk's clock, which
+		// may be off, takes no part.
 		if rec.Generation == 0 || rec.DataAsOf.IsZero() {
 			add(Red, FindNoData)
 		} else {
-			r.DataAge = max(0, rec.Sent.Sub(rec.DataAsOf)+r.Silent)
+			r.DataAge = max(0, now.Sub(rec.DataAsOf))
 			switch {
 			case r.DataAge >= t.DataRed:
 				add(Red, FindDataOld, int(r.DataAge.Minutes()))
@@ -146,8 +148,13 @@ func Assess(enrolled []Enrolled, latest map[string]Received, now time.Time, t Th
 		case rec.FreeDisk < t.DiskAmber:
 			add(Amber, FindDisk, mb)
 		}
-		if rec.Unreconciled > 0 {
+		// A journal the kiosk could not read (-1) hides entries that may
+		// wait, and the documentation of the next outage: never green.
+		switch {
+		case rec.Unreconciled > 0:
 			add(Amber, FindUnreconciled, rec.Unreconciled)
+		case rec.Unreconciled < 0:
+			add(Amber, FindNoJournal)
 		}
 		rows = append(rows, r)
 	}

@@ -116,6 +116,15 @@ func (e *enroller) enrol(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// Kiosk ids are no secret (the board shows them): a code never
+	// replaces the keys of a kiosk enrolled under the same id, which
+	// would take its data and its heartbeats. The same kiosk enrolling
+	// again (its answer lost) sends the same keys.
+	if old, err := e.hub.kiosk(q.Kiosk); q.Kiosk == e.hub.ID() ||
+		err == nil && (old.Signer != q.Signer || old.Recipient != q.Recipient) {
+		answerError(w, http.StatusForbidden, ErrKioskIDTaken.Error())
+		return
+	}
 	now := e.now()
 	c, err := e.hub.useCode(secret, now)
 	switch {
@@ -220,6 +229,12 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 		return nil, codeErr(ErrCodeUnknown)
 	case http.StatusConflict:
 		return nil, codeErr(ErrCodeUsed)
+	case http.StatusForbidden:
+		var e struct{ Error string }
+		if json.Unmarshal(body, &e) == nil && e.Error == ErrKioskIDTaken.Error() {
+			return nil, ErrKioskIDTaken
+		}
+		return nil, fmt.Errorf("the hub refused the enrolment (HTTP %d)", resp.StatusCode)
 	case http.StatusGone:
 		var e struct{ Error string }
 		if json.Unmarshal(body, &e) == nil && e.Error == ErrCodeExpired.Error() {

@@ -456,3 +456,67 @@ func TestTheHubAnnouncesTheEHRDownAfterItsThreshold(t *testing.T) {
 		t.Error("a step that read no index says something of the EHR")
 	}
 }
+
+// TestARefusedIndexIsRefusedAgainWhenTheServerSaysItIsUnchanged: the
+// ETag of an index that was refused must not make the next step's 304
+// pass for "nothing new".
+func TestARefusedIndexIsRefusedAgainWhenTheServerSaysItIsUnchanged(t *testing.T) {
+	f := newFleet(t)
+	k := f.kiosk("ward-1")
+	f.step()
+	share := t.TempDir()
+	copyDir(t, f.pub, share)
+	ts := httptest.NewUnstartedServer(hub.Handler(f.hub, share, time.Now))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Listener = ln
+	ts.Start()
+	t.Cleanup(ts.Close)
+	k.Source = ts.URL
+	subscribe(t, k)
+
+	raw, err := os.ReadFile(filepath.Join(share, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(share, "index.json"), strings.Replace(string(raw), `"name":"5C"`, `"name":"5D"`, 1))
+	for i := range 2 {
+		up, err := k.Step(context.Background())
+		if !errors.Is(err, hub.ErrIndexForged) {
+			t.Fatalf("step %d after the index was forged: %+v, %v", i+1, up, err)
+		}
+	}
+}
+
+// TestACodeCannotTakeOverAnEnrolledKiosksID: kiosk ids are not secret
+// (the board shows them); whoever holds a code and claims an enrolled
+// kiosk's id with keys of their own is refused, the code not spent, and
+// the kiosk keeps its record: its data stays encrypted to it alone and
+// its heartbeats are still the only ones taken in its name.
+func TestACodeCannotTakeOverAnEnrolledKiosksID(t *testing.T) {
+	f := newFleet(t)
+	victim := f.kiosk("ward-1")
+	code, err := f.hub.NewCode("ward-2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief := storetest.NewVault(t)
+	thief.Keys.Config.KioskID = victim.Keys.Config.KioskID
+	if _, err := hub.Enrol(context.Background(), thief.Dir, thief.Keys, f.url, code, http.DefaultClient, time.Now()); !errors.Is(err, hub.ErrKioskIDTaken) {
+		t.Fatalf("a code used to claim an enrolled kiosk's id: %v", err)
+	}
+	kiosks, _, err := f.hub.Kiosks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kiosks["ward-1"]) != 1 || len(kiosks["ward-2"]) != 0 || kiosks["ward-1"][0].Signer != victim.Keys.Config.Signer {
+		t.Fatalf("after the claim the hub's kiosks are %+v", kiosks)
+	}
+	// The code was not spent: a new kiosk enrols with it.
+	honest := storetest.NewVault(t)
+	if _, err := hub.Enrol(context.Background(), honest.Dir, honest.Keys, f.url, code, http.DefaultClient, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -120,7 +121,7 @@ func (p *Publisher) put(ward string, l store.ChainLink) (File, error) {
 	key := fmt.Sprintf("%s|%d|%d", l.Path, src.Size(), src.ModTime().UnixNano())
 	f, ok := p.sums[key]
 	if !ok {
-		sum, err := fileSum(l.Path)
+		sum, err := fileSum(l.Path, 0)
 		if err != nil {
 			return File{}, err
 		}
@@ -129,13 +130,14 @@ func (p *Publisher) put(ward string, l store.ChainLink) (File, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return File{}, fmt.Errorf("creating the publication's folders: %w", err)
 	}
-	if have, err := fileSum(dst); err == nil && have == f.SHA256 {
+	if have, err := fileSum(dst, f.Size); err == nil && have == f.SHA256 {
 		p.sums[key] = f
 		return f, nil
-	} else if err == nil {
-		// Not the file sealed (altered, or left by another hub): the
-		// sealed one replaces it, and the index names its hash.
-		if err := os.Remove(dst); err != nil {
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		// Not the file sealed (altered, left by another hub, or not a
+		// file at all: a FIFO or a folder planted there): the sealed one
+		// replaces it, and the index names its hash.
+		if err := os.RemoveAll(dst); err != nil {
 			return File{}, err
 		}
 	}
@@ -159,8 +161,10 @@ func (p *Publisher) put(ward string, l store.ChainLink) (File, error) {
 	return f, nil
 }
 
-func fileSum(p string) (string, error) {
-	f, err := store.OpenRegular(p, "a generation file", 0)
+// fileSum is the SHA-256 of the regular file at p, of at most max bytes
+// (0: any size).
+func fileSum(p string, max int64) (string, error) {
+	f, err := store.OpenRegular(p, "a generation file", max)
 	if err != nil {
 		return "", err
 	}

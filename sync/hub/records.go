@@ -33,6 +33,7 @@ var (
 	ErrCodeExpired  = errors.New("that enrolment code has expired: make a new one with lifeboat hub enrol-code")
 	ErrCodeMismatch = errors.New("the hub's key does not match the enrolment code: this is not the hub the code was made by")
 	ErrBadCode      = errors.New("that is not an enrolment code (it looks like LB1-… with two parts after it)")
+	ErrKioskIDTaken = errors.New("the hub already has another kiosk enrolled under this kiosk's id, with other keys; the code was not used")
 )
 
 // ErrCode is what every refused enrolment code wraps.
@@ -274,6 +275,16 @@ func (h *Hub) Kiosks() (byWard map[string][]Kiosk, problems []string, err error)
 		slices.SortFunc(byWard[w], func(a, b Kiosk) int { return strings.Compare(a.ID, b.ID) })
 	}
 	return byWard, problems, nil
+}
+
+// kiosk reads the record of the kiosk enrolled under id (fs.ErrNotExist
+// when there is none).
+func (h *Hub) kiosk(id string) (*Kiosk, error) {
+	var k Kiosk
+	if err := h.readRecord(filepath.Join(h.Dir, "kiosks", id+".json"), "kiosk "+id+"'s record", "kiosk", &k); err != nil {
+		return nil, err
+	}
+	return &k, nil
 }
 
 func (h *Hub) writeKiosk(k Kiosk) error {

@@ -3,6 +3,7 @@ package hub
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"time"
@@ -32,7 +33,8 @@ var publishedFile = regexp.MustCompile(`^[0-9]{12}\.lbs$`)
 // Handler serves the publication and enrolment. Only the index and
 // generation files are served (no listing, no temporary files), each
 // opened as store.OpenRegular opens a file: a FIFO planted in the
-// folder is refused, never waited on.
+// folder is refused, never waited on, and so is a link, which could
+// lead to any file the hub can read (its keys, the EHR's credentials).
 func Handler(h *Hub, pub string, now func() time.Time) *http.ServeMux {
 	mux := http.NewServeMux()
 	e := &enroller{hub: h, now: now}
@@ -53,6 +55,11 @@ func Handler(h *Hub, pub string, now func() time.Time) *http.ServeMux {
 }
 
 func serveFile(w http.ResponseWriter, r *http.Request, path, cache string) {
+	named, err := os.Lstat(path)
+	if err != nil || !named.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
 	f, err := store.OpenRegular(path, "a published file", maxFile)
 	if err != nil {
 		http.NotFound(w, r)
@@ -62,6 +69,10 @@ func serveFile(w http.ResponseWriter, r *http.Request, path, cache string) {
 	st, err := f.Stat()
 	if err != nil {
 		http.Error(w, "cannot read the file", http.StatusInternalServerError)
+		return
+	}
+	if !os.SameFile(named, st) { // a link put in its place meanwhile
+		http.NotFound(w, r)
 		return
 	}
 	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.Size(), st.ModTime().UnixNano()))

@@ -24,7 +24,7 @@ type Subscriber struct {
 	Keys   *store.Keys
 	Source string // http(s)://… or a folder
 	Client *http.Client
-	etag   string // of the last index fetched, for a conditional GET
+	etag   string // of the last index taken whole, for a conditional GET
 }
 
 // Update says what a step received.
@@ -74,7 +74,7 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, unchanged, err := s.index(ctx)
+	raw, etag, unchanged, err := s.index(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -118,36 +118,41 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 		}
 	}
 	up.Unchanged = unchanged && len(up.Received) == 0
+	// Only an index taken whole is asked for again conditionally: one
+	// refused, or whose files did not all come, is fetched and checked
+	// again next time, never passed as unchanged on the server's 304.
+	if !unchanged {
+		s.etag = etag
+	}
 	return up, nil
 }
 
-// index reads index.json; unchanged when the server says it is the one
-// fetched last time (304).
-func (s *Subscriber) index(ctx context.Context) ([]byte, bool, error) {
+// index reads index.json and its ETag; unchanged when the server says
+// it is the one last taken whole (304).
+func (s *Subscriber) index(ctx context.Context) (b []byte, etag string, unchanged bool, err error) {
 	if !s.Remote() {
 		b, err := store.ReadRegular(filepath.Join(s.Source, indexFile), "the hub's index", maxIndex)
 		if err != nil {
-			return nil, false, fmt.Errorf("reading the hub's publication: %w", err)
+			return nil, "", false, fmt.Errorf("reading the hub's publication: %w", err)
 		}
-		return b, false, nil
+		return b, "", false, nil
 	}
 	body, resp, err := s.get(ctx, indexFile, s.etag)
 	if err != nil {
-		return nil, false, err
+		return nil, "", false, err
 	}
 	defer body.Close()
 	if resp.StatusCode == http.StatusNotModified {
-		return nil, true, nil
+		return nil, "", true, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(body, maxIndex+1))
+	b, err = io.ReadAll(io.LimitReader(body, maxIndex+1))
 	if err != nil {
-		return nil, false, fmt.Errorf("the hub's index was cut short: %w", err)
+		return nil, "", false, fmt.Errorf("the hub's index was cut short: %w", err)
 	}
 	if len(b) > maxIndex {
-		return nil, false, refusal{ErrIndexDamaged}
+		return nil, "", false, refusal{ErrIndexDamaged}
 	}
-	s.etag = resp.Header.Get("ETag")
-	return b, false, nil
+	return b, resp.Header.Get("ETag"), false, nil
 }
 
 func (s *Subscriber) get(ctx context.Context, rel, etag string) (io.ReadCloser, *http.Response, error) {
