@@ -378,7 +378,7 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 		return err
 	}
 	client := &http.Client{Timeout: timeout}
-	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: client}
+	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: client, Now: c.now}
 	beat := &hub.Beater{Dir: dir, Keys: keys, Version: version(), Now: c.now}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

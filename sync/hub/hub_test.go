@@ -520,3 +520,42 @@ func TestACodeCannotTakeOverAnEnrolledKiosksID(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A hub that says how often it publishes and then publishes nothing for
+// much longer (stopped, its last index served on by a web server) is
+// said to be lost at the kiosk, whether the index comes whole or as a
+// 304; the data taken stays, and a fresh publication ends it.
+func TestAKioskSaysWhenTheHubHasStoppedPublishing(t *testing.T) {
+	f := newFleet(t)
+	k := f.kiosk("ward-1")
+	f.runner.Publisher.Every = 30 * time.Second
+	f.step()
+	clock := time.Now()
+	k.Now = func() time.Time { return clock }
+	up, err := k.Step(context.Background())
+	if err != nil || up.Generation == 0 {
+		t.Fatalf("a fresh publication: %v, %+v", err, up)
+	}
+	clock = clock.Add(3 * time.Minute) // within 3 × 30 s + 2 min: not yet
+	if _, err := k.Step(context.Background()); err != nil {
+		t.Fatalf("3 minutes since the last publication is not yet stale: %v", err)
+	}
+	clock = clock.Add(time.Minute)
+	for range 2 { // the index unchanged (a 304), then again
+		up, err := k.Step(context.Background())
+		if !errors.Is(err, hub.ErrStale) || !strings.Contains(err.Error(), "though it publishes every 30s") {
+			t.Fatalf("a hub silent for 4 minutes: %v", err)
+		}
+		if up == nil || !up.Unchanged {
+			t.Fatalf("the data taken is not kept: %+v", up)
+		}
+	}
+	if open(t, k).Manifest.Generation == 0 {
+		t.Fatal("the last good generation did not stay")
+	}
+	f.step()
+	clock = time.Now()
+	if _, err := k.Step(context.Background()); err != nil {
+		t.Fatalf("a new publication: %v", err)
+	}
+}

@@ -15,13 +15,17 @@ import (
 // newest generation and the chain of files it is opened from, the hub's
 // time and the EHR's state. It names no patient.
 type Index struct {
-	Format   int         `json:"format"`
-	Hub      string      `json:"hub"`    // the hub's id
-	Signer   string      `json:"signer"` // the hub's Ed25519 public key, base64
-	Sequence uint64      `json:"sequence"`
-	Time     time.Time   `json:"time"` // the hub's clock when it published
-	EHR      EHRState    `json:"ehr"`
-	Wards    []WardEntry `json:"wards"`
+	Format   int       `json:"format"`
+	Hub      string    `json:"hub"`    // the hub's id
+	Signer   string    `json:"signer"` // the hub's Ed25519 public key, base64
+	Sequence uint64    `json:"sequence"`
+	Time     time.Time `json:"time"` // the hub's clock when it published
+	// EverySeconds is how often the hub publishes (hub run --every), 0
+	// for a publication made once: a kiosk told a newer one is due and
+	// seeing none says the hub has stopped.
+	EverySeconds int         `json:"everySeconds,omitempty"`
+	EHR          EHRState    `json:"ehr"`
+	Wards        []WardEntry `json:"wards"`
 }
 
 // EHRState is how the hub's pulls from the EHR fare.

@@ -23,6 +23,8 @@ import (
 type Publisher struct {
 	Hub *Hub
 	Dir string // the publication folder
+	// Every is how often the hub publishes (0: once), said in the index.
+	Every time.Duration
 	// beforeIndex, when set, runs between the files and the index (tests
 	// stop a publication there, as a kill would).
 	beforeIndex func() error
@@ -48,7 +50,8 @@ func (p *Publisher) Publish(ehr EHRState, now time.Time) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{Format: 1, Hub: h.ID(), Signer: h.Keys.Config.Signer, Time: now.UTC(), EHR: ehr, Wards: []WardEntry{}}
+	ix := &Index{Format: 1, Hub: h.ID(), Signer: h.Keys.Config.Signer, Time: now.UTC(), EverySeconds: int(p.Every / time.Second),
+		EHR: ehr, Wards: []WardEntry{}}
 	for _, w := range wards {
 		chain, err := store.NewestChain(h.wardDir(w.ID), h.Keys)
 		if err != nil {

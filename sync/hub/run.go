@@ -70,6 +70,7 @@ func (r *Runner) log(format string, a ...any) {
 // Every is 0, returning that step's error). A step under way when ctx
 // ends finishes its seals and its publication first.
 func (r *Runner) Run(ctx context.Context) error {
+	r.Publisher.Every = r.Every
 	ehr := r.EHR()
 	if prev, err := r.Publisher.current(); err == nil {
 		ehr = r.setEHR(func(e *EHRState) { *e = prev.EHR })

@@ -24,7 +24,12 @@ type Subscriber struct {
 	Keys   *store.Keys
 	Source string // http(s)://… or a folder
 	Client *http.Client
-	etag   string // of the last index taken whole, for a conditional GET
+	Now    func() time.Time // the clock; nil means time.Now
+	// The last index taken: when it was published and how often the hub
+	// said it publishes.
+	lastTime  time.Time
+	lastEvery time.Duration
+	etag      string // of the last index taken whole, for a conditional GET
 }
 
 // Update says what a step received.
@@ -56,6 +61,29 @@ func (u *Update) EHRDown() (since time.Time, ok bool) {
 // signed index says.
 var ErrGenerationAltered = errors.New("is not the file the hub's signed index names (altered or cut short)")
 
+// ErrStale is a hub that says how often it publishes and has published
+// nothing for much longer: stopped, or its last index served on by a
+// web server or a share. The data taken stays; the kiosk says the hub is
+// lost, never that all is well.
+var ErrStale = errors.New("the hub has published nothing since")
+
+// staleAfter is how long past its last index a hub that publishes every
+// interval is taken to have stopped: three intervals missed, and two
+// minutes for the clocks of the hub and the kiosk.
+func staleAfter(every time.Duration) time.Duration { return 3*every + 2*time.Minute }
+
+// stale says when the last index taken is overdue.
+func (s *Subscriber) stale() error {
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	if s.lastEvery <= 0 || now.Sub(s.lastTime) <= staleAfter(s.lastEvery) {
+		return nil
+	}
+	return fmt.Errorf("%w %s, though it publishes every %s", ErrStale, s.lastTime.Local().Format("02/01/2006 15:04"), s.lastEvery)
+}
+
 // ErrNoWard is an index that publishes nothing for the kiosk's ward yet.
 var ErrNoWard = errors.New("the hub publishes no generation for this kiosk's ward yet")
 
@@ -80,7 +108,7 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 	}
 	seen, seenErr := store.HubSeen(s.Dir, s.Keys, pin.HubID)
 	if unchanged && seenErr == nil && seen > 0 {
-		return &Update{Unchanged: true, Sequence: seen}, nil
+		return &Update{Unchanged: true, Sequence: seen}, s.stale()
 	}
 	ix, err := parseIndex(raw, pin)
 	if err != nil {
@@ -89,6 +117,7 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 	if ix.Sequence < seen {
 		return nil, refusal{ErrIndexRollback}
 	}
+	s.lastTime, s.lastEvery = ix.Time, time.Duration(ix.EverySeconds)*time.Second
 	up := &Update{Sequence: ix.Sequence, Ward: pin.Ward, HubTime: ix.Time, EHR: ix.EHR}
 	var entry *WardEntry
 	for i := range ix.Wards {
@@ -124,7 +153,7 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 	if !unchanged {
 		s.etag = etag
 	}
-	return up, nil
+	return up, s.stale()
 }
 
 // index reads index.json and its ETag; unchanged when the server says
