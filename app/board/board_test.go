@@ -43,7 +43,7 @@ func demoBoard(t *testing.T, selfCheck string) Page {
 	}
 	beat := func(id, ward string, sent, asOf time.Time, change func(*fleet.Heartbeat)) {
 		h := fleet.Heartbeat{Kiosk: id, Ward: ward, Version: "1.4.0", Seq: 1, Sent: sent, Generation: 812, DataAsOf: asOf,
-			FreeDisk: 40 << 30, SelfCheckAt: t0.Add(-6 * time.Hour)}
+			FreeDisk: new(uint64(40 << 30)), SelfCheckAt: t0.Add(-6 * time.Hour)}
 		if change != nil {
 			change(&h)
 		}

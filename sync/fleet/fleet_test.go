@@ -39,7 +39,7 @@ var t0 = time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 // beat is a healthy heartbeat of k, sent at t0 with data a minute old.
 func (k kiosk) beat(seq uint64) Heartbeat {
 	return Heartbeat{Kiosk: k.Kiosk, Ward: k.Ward, Version: "test", Seq: seq, Sent: t0, Generation: 7,
-		DataAsOf: t0.Add(-30 * time.Second), FreeDisk: 10 << 30, SelfCheckAt: t0.Add(-time.Hour)}
+		DataAsOf: t0.Add(-30 * time.Second), FreeDisk: freeBytes(10 << 30), SelfCheckAt: t0.Add(-time.Hour)}
 }
 
 func (k kiosk) signed(t *testing.T, h Heartbeat) []byte {
@@ -206,7 +206,7 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 func TestReadinessLevels(t *testing.T) {
 	ks := map[string]kiosk{}
 	var reg registry
-	for _, id := range []string{"fine", "silent", "stale", "old", "selfcheck", "clock", "disk", "entries", "journal", "never", "nodata"} {
+	for _, id := range []string{"fine", "silent", "stale", "old", "selfcheck", "clock", "disk", "nodisk", "entries", "journal", "never", "nodata"} {
 		k := newKiosk(t, id, "5C")
 		ks[id] = k
 		reg = append(reg, k.Enrolled)
@@ -226,12 +226,13 @@ func TestReadinessLevels(t *testing.T) {
 	put("old", t0, func(h *Heartbeat) { h.DataAsOf = t0.Add(-time.Hour) })
 	put("selfcheck", t0, func(h *Heartbeat) { h.SelfCheck = "Generation 6 does not match its hash." })
 	put("clock", t0.Add(-2*time.Minute), func(h *Heartbeat) { h.Sent = t0.Add(-8 * time.Minute); h.DataAsOf = h.Sent })
-	put("disk", t0, func(h *Heartbeat) { h.FreeDisk = 100 << 20 })
+	put("disk", t0, func(h *Heartbeat) { h.FreeDisk = freeBytes(100 << 20) })
+	put("nodisk", t0, func(h *Heartbeat) { h.FreeDisk = nil })
 	put("entries", t0, func(h *Heartbeat) { h.Unreconciled = 3 })
 	put("journal", t0, func(h *Heartbeat) { h.Unreconciled = -1 })
 	put("nodata", t0, func(h *Heartbeat) { h.Generation = 0; h.DataAsOf = time.Time{} })
 	rows := Assess(reg, latest, now, Thresholds{})
-	want := map[string]Level{"fine": Green, "silent": Red, "stale": Amber, "old": Red, "selfcheck": Red, "clock": Red, "disk": Red,
+	want := map[string]Level{"fine": Green, "silent": Red, "stale": Amber, "old": Red, "selfcheck": Red, "clock": Red, "disk": Red, "nodisk": Green,
 		"entries": Amber, "journal": Amber, "never": Red, "nodata": Red}
 	for _, r := range rows {
 		if r.Level != want[r.Kiosk] {
@@ -243,7 +244,7 @@ func TestReadinessLevels(t *testing.T) {
 			t.Errorf("%s (%s) after %s (%s): the least ready must come first", rows[i].Kiosk, rows[i].Level, rows[i-1].Kiosk, rows[i-1].Level)
 		}
 	}
-	if rows[len(rows)-1].Kiosk != "fine" || Worst(rows) != Red || Worst(rows[len(rows)-1:]) != Green {
+	if rows[len(rows)-1].Level != Green || Worst(rows) != Red || Worst(rows[len(rows)-1:]) != Green {
 		t.Errorf("order or worst wrong: last %s", rows[len(rows)-1].Kiosk)
 	}
 	var old Row
@@ -335,3 +336,5 @@ func TestPostToAServerThatIsNotTheHub(t *testing.T) {
 		t.Fatalf("502 with a page: %v", err)
 	}
 }
+
+func freeBytes(n uint64) *uint64 { return &n }

@@ -34,8 +34,10 @@ type Heartbeat struct {
 	LastUnlock time.Time `json:"lastUnlock,omitzero"`
 	// Unreconciled counts the downtime entries not yet reconciled, or
 	// -1 when the kiosk could not tell (its journal could not be read).
-	Unreconciled int    `json:"unreconciled"`
-	FreeDisk     uint64 `json:"freeDisk"` // bytes free where the data folder is
+	Unreconciled int `json:"unreconciled"`
+	// FreeDisk is the bytes free where the data folder is; nil when the
+	// kiosk could not tell (never taken for a full disk, nor for room).
+	FreeDisk *uint64 `json:"freeDisk,omitempty"`
 	// SelfCheck is "" when the kiosk's last self-check (signatures,
 	// hashes and chain of every generation, without the passphrase)
 	// passed, else what it found, in one sentence; SelfCheckAt is when it

@@ -104,7 +104,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 		}
 		gauge(descGeneration, float64(h.Generation), r.Ward, r.Kiosk)
 		gauge(descUnreconciled, float64(h.Unreconciled), r.Ward, r.Kiosk)
-		gauge(descFreeDisk, float64(h.FreeDisk), r.Ward, r.Kiosk)
+		if h.FreeDisk != nil {
+			gauge(descFreeDisk, float64(*h.FreeDisk), r.Ward, r.Kiosk)
+		}
 		gauge(descClock, h.ClockOffset().Seconds(), r.Ward, r.Kiosk)
 		ok := 0.0
 		if h.SelfCheck == "" && !h.SelfCheckAt.IsZero() {

@@ -142,11 +142,13 @@ func Assess(enrolled []Enrolled, latest map[string]Received, now time.Time, t Th
 		case abs >= t.ClockAmber:
 			add(Amber, FindClock, int(off.Seconds()))
 		}
-		switch mb := int(rec.FreeDisk >> 20); {
-		case rec.FreeDisk < t.DiskRed:
-			add(Red, FindDisk, mb)
-		case rec.FreeDisk < t.DiskAmber:
-			add(Amber, FindDisk, mb)
+		if free := rec.FreeDisk; free != nil { // not told: not judged
+			switch mb := int(*free >> 20); {
+			case *free < t.DiskRed:
+				add(Red, FindDisk, mb)
+			case *free < t.DiskAmber:
+				add(Amber, FindDisk, mb)
+			}
 		}
 		// A journal the kiosk could not read (-1) hides entries that may
 		// wait, and the documentation of the next outage: never green.

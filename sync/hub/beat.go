@@ -69,7 +69,7 @@ func (b *Beater) Heartbeat(ctx context.Context, pin *store.HubPin) fleet.Heartbe
 		Generation: b.generation, DataAsOf: b.asOf, LastUnlock: b.lastUnlock, Unreconciled: b.unreconciled,
 		SelfCheck: b.selfCheck, SelfCheckAt: b.checkedAt}
 	if free, err := diskfree.Free(b.Dir); err == nil {
-		h.FreeDisk = free
+		h.FreeDisk = &free
 	}
 	return h
 }
