@@ -221,6 +221,8 @@ func (c *cli) hubRun(args []string) error {
 	if bad > 0 {
 		fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified again and were left out.\n", bad)
 	}
+	beats.Log = func(s string) { fmt.Fprintln(c.stdout, s) }
+	defer beats.Save(c.now())
 	metrics := fleet.NewMetrics(beats, reg.Enrolled, fleet.Thresholds{}, c.now)
 	r.Pulled = metrics.ObservePull
 	mux := hub.Handler(h, pub, c.now)

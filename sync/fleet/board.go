@@ -33,12 +33,25 @@ func (r Received) ClockOffset() time.Duration { return r.Sent.Sub(r.At) }
 type Board struct {
 	reg  Registry
 	path string // where the latest heartbeats are kept ("" for nowhere)
+	// Log, when set, is told when the board's file cannot be written
+	// (once for each new reason).
+	Log func(string)
 
 	mu      sync.Mutex
 	latest  map[string]Received
 	refused map[string]uint64
+	dirty   bool      // heartbeats taken since the file was last written
+	savedAt time.Time // when it was
 	saveErr error
 }
+
+// How often the board's file is written, at most (Save writes it at
+// once), and how often one kiosk may send a heartbeat: a few hundred
+// kiosks, or one hostile kiosk, cannot keep the hub's disk busy.
+const (
+	SaveEvery = 10 * time.Second
+	MinBeat   = 5 * time.Second
+)
 
 // boardFile is the file the board is kept in, as signed heartbeats: read
 // back, each is verified again against the kiosks enrolled then, so that
@@ -103,9 +116,12 @@ func (b *Board) Accept(raw []byte, now time.Time) (Heartbeat, error) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if err == nil {
-		if last, ok := b.latest[h.Kiosk]; ok && h.Seq <= last.Seq {
+	if last, ok := b.latest[h.Kiosk]; err == nil && ok {
+		switch {
+		case h.Seq <= last.Seq:
 			err = ErrReplayed
+		case now.Sub(last.At) < MinBeat && !now.Before(last.At):
+			err = ErrTooFrequent
 		}
 	}
 	if err != nil {
@@ -113,8 +129,35 @@ func (b *Board) Accept(raw []byte, now time.Time) (Heartbeat, error) {
 		return Heartbeat{}, err
 	}
 	b.latest[h.Kiosk] = Received{Heartbeat: h, At: now, Raw: slices.Clone(raw)}
-	b.saveErr = b.save()
+	b.dirty = true
+	if now.Sub(b.savedAt) >= SaveEvery || now.Before(b.savedAt) {
+		b.saveLocked(now)
+	}
 	return h, nil
+}
+
+// Save writes the board's file now if a heartbeat came since it was
+// last written (the hub saves when it stops), and returns why it could
+// not be written.
+func (b *Board) Save(now time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.dirty {
+		b.saveLocked(now)
+	}
+	return b.saveErr
+}
+
+func (b *Board) saveLocked(now time.Time) {
+	prev := b.saveErr
+	b.saveErr = b.save()
+	b.savedAt = now
+	switch {
+	case b.saveErr == nil:
+		b.dirty = false
+	case b.Log != nil && (prev == nil || prev.Error() != b.saveErr.Error()):
+		b.Log(fmt.Sprintf("The kiosks' heartbeats could not be kept on disk: %v.", b.saveErr))
+	}
 }
 
 // save writes the latest heartbeats (with b.mu held).
@@ -147,8 +190,8 @@ func (b *Board) Refused() map[string]uint64 {
 	return maps.Clone(b.refused)
 }
 
-// SaveError says why the board could not be kept on disk at the last
-// heartbeat (nil when it was).
+// SaveError says why the board could not be kept on disk when it was
+// last written (nil when it was).
 func (b *Board) SaveError() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -188,6 +231,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case errors.Is(err, ErrReplayed):
 		return http.StatusConflict
+	case errors.Is(err, ErrTooFrequent):
+		return http.StatusTooManyRequests
 	}
 	return http.StatusBadRequest
 }

@@ -122,7 +122,8 @@ func equalCounts(a, b map[string]uint64) bool {
 func TestTheHeartbeatEndpointSaysWhy(t *testing.T) {
 	a := newKiosk(t, "kiosk-a", "5C")
 	board, _, _ := Load("", registry{a.Enrolled})
-	srv := httptest.NewServer(board.Handler(func() time.Time { return t0 }))
+	clock := t0
+	srv := httptest.NewServer(board.Handler(func() time.Time { return clock }))
 	defer srv.Close()
 	for _, c := range []struct {
 		body []byte
@@ -130,6 +131,7 @@ func TestTheHeartbeatEndpointSaysWhy(t *testing.T) {
 	}{
 		{a.signed(t, a.beat(1)), http.StatusNoContent},
 		{a.signed(t, a.beat(1)), http.StatusConflict},
+		{a.signed(t, a.beat(2)), http.StatusTooManyRequests}, // within MinBeat of the last
 		{[]byte("{}"), http.StatusBadRequest},
 		{bytes.Repeat([]byte("x"), 1<<20), http.StatusRequestEntityTooLarge},
 	} {
@@ -152,8 +154,12 @@ func TestTheHeartbeatEndpointSaysWhy(t *testing.T) {
 	if err := post(a.signed(t, a.beat(1))); err == nil || !strings.Contains(err.Error(), "replay") {
 		t.Errorf("Post of a replay: %v", err)
 	}
+	clock = clock.Add(MinBeat)
 	if err := post(a.signed(t, a.beat(5))); err != nil {
 		t.Errorf("Post: %v", err)
+	}
+	if got := board.Refused()["too_frequent"]; got != 1 {
+		t.Errorf("too frequent: %d", got)
 	}
 }
 
@@ -169,7 +175,13 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 	}
 	board.Accept(a.signed(t, a.beat(1)), t0)
 	board.Accept(b.signed(t, b.beat(1)), t0)
-	if err := board.SaveError(); err != nil {
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the first heartbeat was not kept at once: %v", err)
+	}
+	if again, _, _ := Load(path, registry{a.Enrolled, b.Enrolled}); len(again.Latest()) != 1 {
+		t.Fatalf("the second heartbeat, at the time of the first, was written at once: the file is written at most every %v", SaveEvery)
+	}
+	if err := board.Save(t0); err != nil {
 		t.Fatal(err)
 	}
 	again, problems, err := Load(path, registry{a.Enrolled, b.Enrolled})

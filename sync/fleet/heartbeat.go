@@ -84,6 +84,7 @@ var (
 	ErrBadSignature = errors.New("the heartbeat's signature does not verify with the kiosk's key")
 	ErrWrongWard    = errors.New("the heartbeat names another ward than the kiosk is enrolled for")
 	ErrReplayed     = errors.New("the heartbeat is not newer than the last one of its kiosk (a replay)")
+	ErrTooFrequent  = errors.New("the heartbeat came less than 5 s after its kiosk's last")
 )
 
 // Reason is the short name of a refusal, as /metrics counts it.
@@ -92,7 +93,8 @@ func Reason(err error) string {
 		err  error
 		name string
 	}{{ErrOversized, "oversized"}, {ErrMalformed, "malformed"}, {ErrUnsigned, "unsigned"}, {ErrUnknownKiosk, "unknown_kiosk"},
-		{ErrBadSignature, "bad_signature"}, {ErrWrongWard, "wrong_ward"}, {ErrReplayed, "replayed"}} {
+		{ErrBadSignature, "bad_signature"}, {ErrWrongWard, "wrong_ward"}, {ErrReplayed, "replayed"},
+		{ErrTooFrequent, "too_frequent"}} {
 		if errors.Is(err, r.err) {
 			return r.name
 		}

@@ -35,6 +35,7 @@ type fleet struct {
 	runner *hub.Runner
 	beats  *readiness.Board // the kiosks' heartbeats, taken at /heartbeat
 	reg    *hub.Registry
+	later  time.Duration // how far the board's clock is ahead of the test's
 }
 
 func newFleet(t *testing.T) *fleet {
@@ -64,7 +65,8 @@ func newFleet(t *testing.T) *fleet {
 		t.Fatal(err)
 	}
 	mux := hub.Handler(h, pub, time.Now)
-	mux.Handle("POST "+hub.HeartbeatPath, beats.Handler(time.Now))
+	f := &fleet{}
+	mux.Handle("POST "+hub.HeartbeatPath, beats.Handler(func() time.Time { return time.Now().Add(f.later) }))
 	ts := httptest.NewUnstartedServer(mux)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -79,8 +81,9 @@ func newFleet(t *testing.T) *fleet {
 	}
 	p := &live.Puller{Client: client}
 	t.Cleanup(p.Close)
-	return &fleet{t: t, srv: srv, hub: h, pub: pub, url: ts.URL, beats: beats, reg: reg,
+	*f = fleet{t: t, srv: srv, hub: h, pub: pub, url: ts.URL, beats: beats, reg: reg,
 		runner: &hub.Runner{Hub: h, Publisher: &hub.Publisher{Hub: h, Dir: pub}, Puller: p}}
+	return f
 }
 
 func (f *fleet) step() {
@@ -376,8 +379,9 @@ func TestKiosksReportTheirReadinessToTheBoard(t *testing.T) {
 	}
 	data[len(data)-10] ^= 0xff
 	writeFile(t, gen, string(data))
+	f.later = readiness.MinBeat // the kiosk's next heartbeat, not at once
 	send(t, a, &hub.Beater{Dir: a.Dir, Keys: a.Keys, Version: "test"})
-	for _, r := range readiness.Assess(f.reg.Enrolled(), f.beats.Latest(), time.Now(), readiness.Thresholds{}) {
+	for _, r := range readiness.Assess(f.reg.Enrolled(), f.beats.Latest(), time.Now().Add(f.later), readiness.Thresholds{}) {
 		want := readiness.Green
 		if r.Ward == "ward-1" {
 			want = readiness.Red
