@@ -222,7 +222,7 @@ func (c *cli) hubRun(args []string) error {
 		fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified again and were left out.\n", bad)
 	}
 	beats.Log = func(s string) { fmt.Fprintln(c.stdout, s) }
-	defer beats.Save(c.now())
+	defer func() { beats.Save(c.now()) }() // the heartbeats taken since the last write
 	metrics := fleet.NewMetrics(beats, reg.Enrolled, fleet.Thresholds{}, c.now)
 	r.Pulled = metrics.ObservePull
 	mux := hub.Handler(h, pub, c.now)
