@@ -76,10 +76,15 @@ func Load(path string, reg Registry) (b *Board, problems int, err error) {
 		return b, 0, nil
 	}
 	data, err := store.ReadRegular(path, "the fleet's heartbeats", maxBoardFile)
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return b, 0, nil
-	}
-	if err != nil {
+	case errors.Is(err, store.ErrNotRegular), errors.Is(err, store.ErrTooLarge):
+		// A FIFO, a folder or a huge file planted in its place is a
+		// damaged board, not a gate: the hub starts with every kiosk not
+		// heard from, and its next write replaces it.
+		return b, 1, nil
+	case err != nil:
 		return nil, 0, err
 	}
 	var f boardFile

@@ -206,7 +206,32 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 	if !ok || got.At != t0.Add(maxSkew) || got.Generation != 7 {
 		t.Errorf("kiosk-a read back: at %v generation %d, want %v and 7", got.At, got.Generation, t0.Add(maxSkew))
 	}
-	// A file that is not JSON is an empty board, said.
+	// A file too large to be a board, or a folder, in its place is an
+	// empty board, said; the next write replaces the file, and says when
+	// it cannot replace the folder (a FIFO: fifo_unix_test.go).
+	for _, c := range []struct {
+		plant    func() error
+		replaced bool
+	}{
+		{func() error { return os.WriteFile(path, make([]byte, maxBoardFile+1), 0o600) }, true},
+		{func() error { return os.Mkdir(path, 0o700) }, false},
+	} {
+		os.RemoveAll(path)
+		if err := c.plant(); err != nil {
+			t.Fatal(err)
+		}
+		planted, problems, err := Load(path, registry{a.Enrolled})
+		if err != nil || problems != 1 || len(planted.Latest()) != 0 {
+			t.Fatalf("a planted board: %d problems, %v", problems, err)
+		}
+		var logged []string
+		planted.Log = func(s string) { logged = append(logged, s) }
+		planted.Accept(a.signed(t, a.beat(9)), t0.Add(time.Hour))
+		if err := planted.Save(t0.Add(time.Hour)); (err == nil) != c.replaced || (len(logged) == 0) == !c.replaced {
+			t.Fatalf("writing over what was planted: %v, logged %q", err, logged)
+		}
+	}
+	os.RemoveAll(path)
 	os.WriteFile(path, []byte("garbage"), 0o600)
 	if again, problems, err = Load(path, registry{a.Enrolled}); err != nil || problems != 1 || len(again.Latest()) != 0 {
 		t.Errorf("garbage: %v %d %v", again, problems, err)
