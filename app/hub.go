@@ -295,7 +295,7 @@ func (c *cli) hubStatus(args []string) error {
 		Kiosks     []kiosk `json:"kiosks"`
 		Unverified int     `json:"unverifiedHeartbeats"`
 	}{Kiosks: []kiosk{}, Unverified: bad}
-	var red, amber int
+	n := fleet.Count(rows)
 	for _, r := range rows {
 		k := kiosk{Kiosk: r.Kiosk, Ward: r.Ward, Level: r.Level.String(), Findings: []string{}}
 		for _, fd := range r.Findings {
@@ -309,12 +309,6 @@ func (c *cli) hubStatus(args []string) error {
 			}
 		}
 		out.Kiosks = append(out.Kiosks, k)
-		switch r.Level {
-		case fleet.Red:
-			red++
-		case fleet.Amber:
-			amber++
-		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
@@ -323,7 +317,7 @@ func (c *cli) hubStatus(args []string) error {
 			return err
 		}
 	} else {
-		fmt.Fprintf(c.stdout, "%d kiosks: %d not ready, %d to look at, %d ready.\n", len(rows), red, amber, len(rows)-red-amber)
+		fmt.Fprintf(c.stdout, "%d kiosks: %d not ready, %d to look at, %d ready.\n", len(rows), n[fleet.Red], n[fleet.Amber], n[fleet.Green])
 		if bad > 0 {
 			fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified and were left out.\n", bad)
 		}
@@ -336,7 +330,7 @@ func (c *cli) hubStatus(args []string) error {
 		}
 	}
 	if w := fleet.Worst(rows); w != fleet.Green {
-		return errNotReady{level: w, red: red, amber: amber}
+		return errNotReady{level: w, red: n[fleet.Red], amber: n[fleet.Amber]}
 	}
 	return nil
 }

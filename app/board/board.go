@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"lifeboat/app/i18n"
+	"lifeboat/app/present"
 	"lifeboat/sync/fleet"
 )
 
@@ -87,10 +88,7 @@ func (p Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		HData: i18n.In(lang, "Data age"), HVersion: i18n.In(lang, "Version"), HFindings: i18n.In(lang, "What to look at"),
 		Made: fmt.Sprintf(i18n.In(lang, "Made at %s by the hub; reloads every %d s."), now.Local().Format("02/01/2006 15:04:05"), Refresh),
 	}
-	counts := [3]int{}
-	for _, r := range rows {
-		counts[r.Level]++
-	}
+	counts := fleet.Count(rows)
 	d.Summary = fmt.Sprintf(i18n.In(lang, "%d kiosks: %d not ready, %d to look at, %d ready."), len(rows), counts[fleet.Red], counts[fleet.Amber], counts[fleet.Green])
 	if p.EHR != nil {
 		if format, args := p.EHR(); format != "" {
@@ -167,19 +165,13 @@ func levelWord(lang i18n.Lang, l fleet.Level) string {
 	return i18n.In(lang, "ready")
 }
 
-// age is a duration as the kiosk's banner says one: "3 min", "2 h 5 min",
-// "1 d 4 h"; under a minute, "under 1 min".
+// age is a duration as the kiosk's banner says one (present.AgeIn), and
+// "under 1 min" for less.
 func age(lang i18n.Lang, d time.Duration) string {
-	m := int(d.Minutes())
-	switch {
-	case m < 1:
+	if d < time.Minute {
 		return i18n.In(lang, "under 1 min")
-	case m < 60:
-		return fmt.Sprintf(i18n.In(lang, "%d min"), m)
-	case m < 24*60:
-		return fmt.Sprintf(i18n.In(lang, "%d h %d min"), m/60, m%60)
 	}
-	return fmt.Sprintf(i18n.In(lang, "%d d %d h"), m/(24*60), m%(24*60)/60)
+	return present.AgeIn(lang, d)
 }
 
 var page = template.Must(template.New("fleet").Parse(`<!DOCTYPE html>

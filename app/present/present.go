@@ -73,18 +73,21 @@ func Sex(gender string) string {
 
 // Age says how old data is the way a nurse reads it: "4 min",
 // "2 h 17 min", "3 d 4 h".
-func Age(d time.Duration) string {
+func Age(d time.Duration) string { return AgeIn(i18n.Current(), d) }
+
+// AgeIn is Age in language l (a page made for each reader's language).
+func AgeIn(l i18n.Lang, d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
 	m := int(d / time.Minute)
 	switch {
 	case m < 60:
-		return i18n.F("%d min", m)
+		return fmt.Sprintf(i18n.In(l, "%d min"), m)
 	case m < 24*60:
-		return i18n.F("%d h %d min", m/60, m%60)
+		return fmt.Sprintf(i18n.In(l, "%d h %d min"), m/60, m%60)
 	}
-	return i18n.F("%d d %d h", m/(24*60), (m/60)%24)
+	return fmt.Sprintf(i18n.In(l, "%d d %d h"), m/(24*60), (m/60)%24)
 }
 
 // Warning is one sentence for the screen when an older generation had to

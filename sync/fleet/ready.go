@@ -166,6 +166,14 @@ func Assess(enrolled []Enrolled, latest map[string]Received, now time.Time, t Th
 	return rows
 }
 
+// Count is how many rows are at each level (indexed by Level).
+func Count(rows []Row) (n [3]int) {
+	for _, r := range rows {
+		n[r.Level]++
+	}
+	return n
+}
+
 // Worst is the least ready level of the rows (Green for none).
 func Worst(rows []Row) Level {
 	w := Green
