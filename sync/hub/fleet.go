@@ -3,6 +3,8 @@ package hub
 import (
 	"crypto/ed25519"
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -11,7 +13,9 @@ import (
 
 // registryTTL is how long the kiosks enrolled are read once for the
 // heartbeats and the board: each record is a signed file, and a few
-// hundred kiosks beat every half minute.
+// hundred kiosks beat every half minute. A kiosk enrolled meanwhile
+// changes the kiosks folder, which is read again at once: its first
+// heartbeat is taken.
 const registryTTL = 15 * time.Second
 
 // Registry is the hub's kiosks for the fleet's board, read from the
@@ -21,9 +25,10 @@ type Registry struct {
 	Hub *Hub
 	Now func() time.Time
 
-	mu   sync.Mutex
-	at   time.Time
-	list []fleet.Enrolled
+	mu     sync.Mutex
+	at     time.Time
+	folder time.Time // the kiosks folder's modification time when read
+	list   []fleet.Enrolled
 }
 
 // Enrolled lists the kiosks enrolled, with their wards' names; records
@@ -36,7 +41,11 @@ func (r *Registry) Enrolled() []fleet.Enrolled {
 	if r.Now != nil {
 		now = r.Now()
 	}
-	if r.list != nil && now.Sub(r.at) < registryTTL && now.After(r.at) {
+	var folder time.Time
+	if st, err := os.Stat(filepath.Join(r.Hub.Dir, "kiosks")); err == nil {
+		folder = st.ModTime()
+	}
+	if r.list != nil && now.Sub(r.at) < registryTTL && now.After(r.at) && folder.Equal(r.folder) {
 		return r.list
 	}
 	byWard, _, err := r.Hub.Kiosks()
@@ -59,6 +68,6 @@ func (r *Registry) Enrolled() []fleet.Enrolled {
 			list = append(list, fleet.Enrolled{Kiosk: k.ID, Ward: ward, WardName: names[ward], Signer: key})
 		}
 	}
-	r.list, r.at = list, now
+	r.list, r.at, r.folder = list, now, folder
 	return list
 }

@@ -401,6 +401,11 @@ func TestKiosksReportTheirReadinessToTheBoard(t *testing.T) {
 		}
 	}
 
+	// A kiosk enrolled now is taken at its first heartbeat, though the
+	// board read the kiosks a moment ago.
+	c := f.kiosk("ward-2")
+	send(t, c, &hub.Beater{Dir: c.Dir, Keys: c.Keys, Version: "test"})
+
 	// A heartbeat of a kiosk the hub never enrolled is refused.
 	stranger := storetest.NewVault(t)
 	h := readiness.Heartbeat{Kiosk: stranger.Keys.Config.KioskID, Ward: "ward-1", Seq: 1, Sent: time.Now()}
