@@ -1,11 +1,13 @@
 package hub_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"lifeboat/sync/hub"
 )
@@ -77,5 +79,36 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A published file altered (its time changes with it) is put right at
+// the next publication, although unchanged files are not hashed again.
+func TestAnAlteredPublishedFileIsPutRight(t *testing.T) {
+	f := newFleet(t)
+	f.step()
+	path := filepath.Join(f.pub, filepath.FromSlash(readIndex(t, f.pub)["ward-1"]))
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]byte(nil), good...)
+	bad[len(bad)/2] ^= 0xff
+	later := time.Now().Add(time.Minute)
+	for range 2 { // published once more unchanged, then altered
+		if _, err := f.runner.Publisher.Publish(hub.EHRState{}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(path, later, later)
+		if _, err := f.runner.Publisher.Publish(hub.EHRState{}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); !bytes.Equal(got, good) {
+			t.Fatal("the altered published file was not put right")
+		}
+		later = later.Add(time.Minute)
 	}
 }

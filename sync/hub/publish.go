@@ -29,7 +29,16 @@ type Publisher struct {
 	// stop a publication there, as a kill would).
 	beforeIndex func() error
 	sums        map[string]File // whole-file hashes, by source path, size and time
+	// published is the stamp (size and time) of each published file as
+	// it was when last written or checked whole, by its path: a file
+	// with the same stamp is not hashed again at every publication (a
+	// hospital's wards are hundreds of megabytes every half minute). One
+	// altered with its stamp kept is refused by the kiosks, which check
+	// every file against the index's hash.
+	published map[string]string
 }
+
+func stamp(fi fs.FileInfo) string { return fmt.Sprintf("%d|%d", fi.Size(), fi.ModTime().UnixNano()) }
 
 func generationFile(ward string, g uint64) string {
 	return path.Join("wards", ward, fmt.Sprintf("%012d.lbs", g))
@@ -133,8 +142,12 @@ func (p *Publisher) put(ward string, l store.ChainLink) (File, error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return File{}, fmt.Errorf("creating the publication's folders: %w", err)
 	}
+	if fi, err := os.Lstat(dst); err == nil && fi.Mode().IsRegular() && p.published[dst] == f.SHA256+"|"+stamp(fi) {
+		return f, nil
+	}
 	if have, err := fileSum(dst, f.Size); err == nil && have == f.SHA256 {
 		p.sums[key] = f
+		p.remember(dst, f)
 		return f, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		// Not the file sealed (altered, left by another hub, or not a
@@ -161,7 +174,18 @@ func (p *Publisher) put(ward string, l store.ChainLink) (File, error) {
 		return File{}, fmt.Errorf("ward %s's generation %d changed while it was published", ward, l.Generation)
 	}
 	p.sums[key] = f
+	p.remember(dst, f)
 	return f, nil
+}
+
+// remember notes the stamp of a published file just written or checked.
+func (p *Publisher) remember(dst string, f File) {
+	if p.published == nil {
+		p.published = map[string]string{}
+	}
+	if fi, err := os.Lstat(dst); err == nil {
+		p.published[dst] = f.SHA256 + "|" + stamp(fi)
+	}
 }
 
 // fileSum is the SHA-256 of the regular file at p, of at most max bytes
