@@ -101,7 +101,13 @@ func (f *File) Link() error {
 			return wrap(f.path, rerr)
 		}
 	}
-	return SyncFolder(filepath.Dir(f.path))
+	if err := syncFolder(filepath.Dir(f.path)); err != nil {
+		// The name is this write's (it was free): taken back, so that a
+		// write that failed leaves nothing behind (an export half done).
+		os.Remove(f.path)
+		return err
+	}
+	return nil
 }
 
 // Replace puts the file in place under its name, replacing what is there.
@@ -142,6 +148,9 @@ func Replace(path string, perm os.FileMode, data []byte) error {
 	}
 	return f.Replace()
 }
+
+// syncFolder is SyncFolder; tests make it fail.
+var syncFolder = SyncFolder
 
 func wrap(path string, err error) error {
 	var pe *os.PathError

@@ -118,3 +118,20 @@ func TestErrorsNameTheFileNotItsPath(t *testing.T) {
 		t.Fatalf("said %q", got)
 	}
 }
+
+// A new file linked in place whose folder then cannot be synced is taken
+// back: a write that failed leaves nothing behind.
+func TestAWriteWhoseFolderSyncFailsLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	failed := errors.New("the folder could not be synced")
+	syncFolder = func(string) error { return failed }
+	t.Cleanup(func() { syncFolder = SyncFolder })
+	path := filepath.Join(dir, "summary.json")
+	err := WriteNew(path, 0o600, func(w io.Writer) error { _, err := w.Write([]byte("{}")); return err })
+	if !errors.Is(err, failed) {
+		t.Fatalf("WriteNew: %v", err)
+	}
+	if left := only(t, dir); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+}
