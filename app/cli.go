@@ -43,7 +43,7 @@ const (
 	ExitJournal    = 10 // the downtime journal failed verification: entries forged, altered or missing
 	ExitNotAFile   = 11 // an input or a file of the data folder is not a regular file (a FIFO, a device)
 	ExitHubRefused = 12 // snapshot --hub: the hub's index or a generation was forged, foreign, rolled back or altered
-	ExitEnrolCode  = 13 // enrol: the code is unknown, used, expired, malformed or another hub's
+	ExitEnrolCode  = 13 // enrol refused: the code is unknown, used, expired, malformed or another hub's; the kiosk is revoked or its id taken
 )
 
 // cli is one run of the program, with its surroundings made explicit so
@@ -84,7 +84,7 @@ func commands() []command {
 		{"demo", (*cli).demoCmd, nil},
 		{"audit", (*cli).auditCmd, []string{"verify", "export"}},
 		{"kiosk", (*cli).kioskCmd, nil},
-		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "run", "status"}},
+		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "revoke", "run", "status"}},
 		{"enrol", (*cli).enrolCmd, nil},
 	}
 }
@@ -188,7 +188,7 @@ func exitStatus(err error) int {
 		return ExitJournal
 	case errors.Is(err, hub.ErrRefused):
 		return ExitHubRefused
-	case errors.Is(err, hub.ErrCode):
+	case errors.Is(err, hub.ErrCode), errors.Is(err, hub.ErrKioskIDTaken), errors.Is(err, hub.ErrRevoked):
 		return ExitEnrolCode
 	case errors.As(err, &ue), errors.As(err, new(badInput)),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),

@@ -28,7 +28,7 @@ func (c *cli) hubCmd(args []string) error {
 	if len(args) == 0 || isHelp(args[0]) {
 		printHelp(c.stdout, "hub", nil)
 		if len(args) == 0 {
-			return usagef("hub needs a subcommand: init, ward, enrol-code, run or status (see lifeboat hub --help)")
+			return usagef("hub needs a subcommand: init, ward, enrol-code, revoke, run or status (see lifeboat hub --help)")
 		}
 		return nil
 	}
@@ -46,6 +46,8 @@ func (c *cli) hubCmd(args []string) error {
 		return c.hubRun(args[1:])
 	case "status":
 		return c.hubStatus(args[1:])
+	case "revoke":
+		return c.hubRevoke(args[1:])
 	}
 	return usagef("unknown hub subcommand %q (see lifeboat hub --help)", args[0])
 }
@@ -161,6 +163,33 @@ func (c *cli) hubEnrolCode(args []string) error {
 		return hubErr(err)
 	}
 	fmt.Fprintln(c.stdout, code)
+	return nil
+}
+
+// hubRevoke stops sealing a ward's generations to a kiosk (lost, stolen,
+// or retired) and keeps it from enrolling again.
+func (c *cli) hubRevoke(args []string) error {
+	f := c.vaultFlags("hub revoke")
+	id := f.String("kiosk", "", "the kiosk's id, as lifeboat hub status lists it")
+	dir, err := f.parseVault(args)
+	if err != nil {
+		return err
+	}
+	if *id == "" {
+		return usagef("--kiosk ID is required")
+	}
+	h, err := c.openHub(dir)
+	if err != nil {
+		return err
+	}
+	k, err := h.Revoke(*id, c.now())
+	if errors.Is(err, hub.ErrUnknownKiosk) || errors.Is(err, hub.ErrKioskRevoked) {
+		return badInput{err}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Kiosk %s is revoked: ward %s's next generation is a full one sealed without it, and the files it could read leave the publication then. It cannot enrol again.\n", k.ID, k.Ward)
 	return nil
 }
 
@@ -291,10 +320,23 @@ func (c *cli) hubStatus(args []string) error {
 		LastHeard time.Time `json:"lastHeard,omitzero"`
 		DataAge   *int64    `json:"dataAgeSeconds,omitempty"`
 	}
+	type revoked struct {
+		Kiosk   string    `json:"kiosk"`
+		Ward    string    `json:"ward"`
+		Revoked time.Time `json:"revoked"`
+	}
 	out := struct {
-		Kiosks     []kiosk `json:"kiosks"`
-		Unverified int     `json:"unverifiedHeartbeats"`
-	}{Kiosks: []kiosk{}, Unverified: bad}
+		Kiosks     []kiosk   `json:"kiosks"`
+		Revoked    []revoked `json:"revoked"`
+		Unverified int       `json:"unverifiedHeartbeats"`
+	}{Kiosks: []kiosk{}, Revoked: []revoked{}, Unverified: bad}
+	rs, _, err := h.Revocations()
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		out.Revoked = append(out.Revoked, revoked{Kiosk: r.ID, Ward: r.Ward, Revoked: r.Revoked})
+	}
 	n := fleet.Count(rows)
 	for _, r := range rows {
 		k := kiosk{Kiosk: r.Kiosk, Ward: r.Ward, Level: r.Level.String(), Findings: []string{}}
@@ -327,6 +369,9 @@ func (c *cli) hubStatus(args []string) error {
 				fmt.Fprintf(c.stdout, ": %s", strings.Join(k.Findings, " "))
 			}
 			fmt.Fprintln(c.stdout)
+		}
+		for _, r := range out.Revoked {
+			fmt.Fprintf(c.stdout, "Revoked: %s (ward %s) on %s.\n", r.Kiosk, r.Ward, present.DateTime(r.Revoked))
 		}
 	}
 	if w := fleet.Worst(rows); w != fleet.Green {

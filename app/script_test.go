@@ -200,12 +200,22 @@ func cmdWaitListen(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// envfile NAME FILE sets the variable NAME to the first line of FILE (a
-// code a command printed, kept with "cp stdout FILE").
+// envfile NAME FILE [REGEXP] sets the variable NAME to the first line of
+// FILE (a code a command printed, kept with "cp stdout FILE"), or to the
+// first group of REGEXP in FILE (an id in a sentence).
 func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: envfile NAME FILE")
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: envfile NAME FILE [REGEXP]")
 	}
-	line, _, _ := strings.Cut(ts.ReadFile(args[1]), "\n")
-	ts.Setenv(args[0], line)
+	text := ts.ReadFile(args[1])
+	if len(args) == 2 {
+		line, _, _ := strings.Cut(text, "\n")
+		ts.Setenv(args[0], line)
+		return
+	}
+	m := regexp.MustCompile(args[2]).FindStringSubmatch(text)
+	if len(m) < 2 {
+		ts.Fatalf("%s has no match of %s", args[1], args[2])
+	}
+	ts.Setenv(args[0], m[1])
 }

@@ -373,7 +373,7 @@ func (in *Incoming) Accept(keys *Keys, ward string) (*Manifest, error) {
 	if _, err := age.Decrypt(io.NewSectionReader(s.cipher, 0, m.CipherSize), keys.identity); err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
-			return nil, fmt.Errorf("generation %d %s", in.gen, reason(ErrForeign))
+			return nil, fmt.Errorf("generation %d is %w", in.gen, ErrForeign)
 		}
 		return nil, fmt.Errorf("generation %d %s", in.gen, reason(ErrAltered))
 	}

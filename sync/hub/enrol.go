@@ -125,6 +125,15 @@ func (e *enroller) enrol(w http.ResponseWriter, r *http.Request) {
 		answerError(w, http.StatusForbidden, ErrKioskIDTaken.Error())
 		return
 	}
+	// A revoked kiosk stays out: neither its id nor its keys enrol again,
+	// and the code is not spent on it.
+	if rs, _, err := e.hub.Revocations(); err != nil {
+		answerError(w, http.StatusInternalServerError, "the hub could not read its revocations")
+		return
+	} else if rs.of(Kiosk{ID: q.Kiosk, Signer: q.Signer, Recipient: q.Recipient}) != nil {
+		answerError(w, http.StatusForbidden, ErrRevoked.Error())
+		return
+	}
 	now := e.now()
 	c, err := e.hub.useCode(secret, now)
 	switch {
@@ -231,8 +240,12 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 		return nil, codeErr(ErrCodeUsed)
 	case http.StatusForbidden:
 		var e struct{ Error string }
-		if json.Unmarshal(body, &e) == nil && e.Error == ErrKioskIDTaken.Error() {
-			return nil, ErrKioskIDTaken
+		if json.Unmarshal(body, &e) == nil {
+			for _, known := range []error{ErrKioskIDTaken, ErrRevoked} {
+				if e.Error == known.Error() {
+					return nil, known
+				}
+			}
 		}
 		return nil, fmt.Errorf("the hub refused the enrolment (HTTP %d)", resp.StatusCode)
 	case http.StatusGone:

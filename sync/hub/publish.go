@@ -100,7 +100,8 @@ func (p *Publisher) Publish(ehr EHRState, now time.Time) (*Index, error) {
 	if err := durable.Replace(filepath.Join(p.Dir, indexFile), 0o644, b); err != nil {
 		return nil, err
 	}
-	p.prune(ix, prev)
+	revoked, _, _ := h.Revocations() // unreadable: pruned as usual, and again next time
+	p.prune(ix, prev, revoked)
 	return ix, nil
 }
 
@@ -205,13 +206,18 @@ func fileSum(p string, max int64) (string, error) {
 
 // prune removes the generation files that neither the new index nor the
 // one before names (a kiosk may still be fetching those), best effort.
-func (p *Publisher) prune(ix, prev *Index) {
+// Of a ward with a kiosk revoked since the index before, only the new
+// index's files stay: the files the revoked kiosk could read leave now.
+func (p *Publisher) prune(ix, prev *Index, revoked Revocations) {
 	keep := map[string]bool{}
 	for _, x := range []*Index{ix, prev} {
 		if x == nil {
 			continue
 		}
 		for _, w := range x.Wards {
+			if x == prev && revoked.since(w.Ward, prev.Time) {
+				continue
+			}
 			for _, f := range w.Chain {
 				keep[f.Path] = true
 			}

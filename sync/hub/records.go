@@ -34,6 +34,9 @@ var (
 	ErrCodeMismatch = errors.New("the hub's key does not match the enrolment code: this is not the hub the code was made by")
 	ErrBadCode      = errors.New("that is not an enrolment code (it looks like LB1-… with two parts after it)")
 	ErrKioskIDTaken = errors.New("the hub already has another kiosk enrolled under this kiosk's id, with other keys; the code was not used")
+	ErrUnknownKiosk = errors.New("the hub has no kiosk enrolled under that id (lifeboat hub status lists them)")
+	ErrRevoked      = errors.New("this kiosk was revoked at the hub: its id and keys are never enrolled again; IT makes a new kiosk (lifeboat init in a new folder) and enrols that")
+	ErrKioskRevoked = errors.New("that kiosk is already revoked; nothing was changed")
 )
 
 // ErrCode is what every refused enrolment code wraps.
@@ -254,6 +257,11 @@ func (h *Hub) Kiosks() (byWard map[string][]Kiosk, problems []string, err error)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fmt.Errorf("listing the kiosks: %w", err)
 	}
+	revoked, rp, err := h.Revocations()
+	if err != nil {
+		return nil, nil, err
+	}
+	problems = append(problems, rp...)
 	byWard = map[string][]Kiosk{}
 	for _, e := range entries {
 		id, ok := strings.CutSuffix(e.Name(), ".json")
@@ -268,6 +276,9 @@ func (h *Hub) Kiosks() (byWard map[string][]Kiosk, problems []string, err error)
 		if k.ID != id || k.Hub != h.ID() {
 			problems = append(problems, fmt.Sprintf("kiosk %s's record belongs to another kiosk or hub", id))
 			continue
+		}
+		if revoked.of(k) != nil {
+			continue // revoked, its record not yet removed (a revoke cut short)
 		}
 		byWard[k.Ward] = append(byWard[k.Ward], k)
 	}
@@ -384,4 +395,107 @@ func (h *Hub) useCode(secret []byte, now time.Time) (*code, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// Revocation is a kiosk the hub no longer seals to: its keys as they
+// were enrolled, and when it was revoked. It is kept, signed, for good:
+// a revoked kiosk's id and keys are never enrolled again.
+type Revocation struct {
+	Kiosk
+	Revoked time.Time `json:"revoked"`
+}
+
+// Revocations are the hub's revoked kiosks.
+type Revocations []Revocation
+
+// of is the revocation of a kiosk's id or either of its keys, or nil.
+func (rs Revocations) of(k Kiosk) *Revocation {
+	for i, r := range rs {
+		if r.ID == k.ID || r.Signer == k.Signer || r.Recipient == k.Recipient {
+			return &rs[i]
+		}
+	}
+	return nil
+}
+
+// since says whether a kiosk of ward was revoked at or after t.
+func (rs Revocations) since(ward string, t time.Time) bool {
+	for _, r := range rs {
+		if r.Ward == ward && !r.Revoked.Before(t) {
+			return true
+		}
+	}
+	return false
+}
+
+const revokedSuffix = ".revoked"
+
+// Revocations lists the revoked kiosks; records that cannot be trusted
+// are left out and said (a planted revocation revokes nothing, and one
+// deleted from the hub's disk is a kiosk record gone too, so the kiosk
+// stays out).
+func (h *Hub) Revocations() (rs Revocations, problems []string, err error) {
+	dir := filepath.Join(h.Dir, "kiosks")
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("listing the kiosks: %w", err)
+	}
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), revokedSuffix)
+		if !ok || !kioskID.MatchString(id) {
+			continue
+		}
+		var r Revocation
+		if err := h.readRecord(filepath.Join(dir, e.Name()), "kiosk "+id+"'s revocation", "revocation", &r); err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if r.ID != id || r.Hub != h.ID() {
+			problems = append(problems, fmt.Sprintf("kiosk %s's revocation belongs to another kiosk or hub", id))
+			continue
+		}
+		rs = append(rs, r)
+	}
+	return rs, problems, nil
+}
+
+// Revoke stops sealing to a kiosk: its revocation is written, signed,
+// before its record is removed, so that a revoke cut short still leaves
+// it out. The next generation of its ward is a full one sealed without
+// it (the puller re-keys the ward), and the next publication no longer
+// holds the files it could read. It returns the kiosk revoked.
+func (h *Hub) Revoke(id string, now time.Time) (*Kiosk, error) {
+	if !kioskID.MatchString(id) {
+		return nil, ErrUnknownKiosk
+	}
+	rs, _, err := h.Revocations()
+	if err != nil {
+		return nil, err
+	}
+	k, err := h.kiosk(id)
+	if errors.Is(err, fs.ErrNotExist) {
+		if rs.of(Kiosk{ID: id}) != nil {
+			return nil, ErrKioskRevoked
+		}
+		return nil, ErrUnknownKiosk
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.ID != id || k.Hub != h.ID() {
+		return nil, fmt.Errorf("kiosk %s's record belongs to another kiosk or hub", id)
+	}
+	b, err := h.sealRecord("revocation", Revocation{Kiosk: *k, Revoked: now.UTC()})
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(h.Dir, "kiosks", id+revokedSuffix)
+	err = durable.WriteNew(path, 0o600, func(w io.Writer) error { _, err := w.Write(b); return err })
+	if err != nil && !errors.Is(err, durable.ErrExists) {
+		return nil, err
+	}
+	if err := os.Remove(filepath.Join(h.Dir, "kiosks", id+".json")); err != nil {
+		return nil, fmt.Errorf("removing the kiosk's record: %w", err)
+	}
+	return k, durable.SyncFolder(filepath.Join(h.Dir, "kiosks"))
 }

@@ -84,6 +84,10 @@ func (s *Subscriber) stale() error {
 	return fmt.Errorf("%w %s, though it publishes every %s", ErrStale, s.lastTime.Local().Format("02/01/2006 15:04"), s.lastEvery)
 }
 
+// ErrNotSealedHere is a generation of the kiosk's ward, signed by its
+// hub, that the kiosk cannot decrypt: the hub no longer seals to it.
+var ErrNotSealedHere = errors.New("is not sealed to this kiosk: the hub may have revoked it (ask IT); the last good generation stays")
+
 // ErrNoWard is an index that publishes nothing for the kiosk's ward yet.
 var ErrNoWard = errors.New("the hub publishes no generation for this kiosk's ward yet")
 
@@ -242,6 +246,9 @@ func (s *Subscriber) receive(ctx context.Context, pin *store.HubPin, f File) err
 	}
 	m, err := in.Accept(s.Keys, pin.Ward)
 	var fe *store.FileError
+	if errors.Is(err, store.ErrForeign) {
+		return refusal{fmt.Errorf("generation %d %w", f.Generation, ErrNotSealedHere)}
+	}
 	if err != nil && m == nil && !errors.As(err, &fe) {
 		return refusal{err}
 	}
