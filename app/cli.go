@@ -86,6 +86,7 @@ func commands() []command {
 		{"kiosk", (*cli).kioskCmd, nil},
 		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "revoke", "run", "status"}},
 		{"enrol", (*cli).enrolCmd, nil},
+		{"handin", (*cli).handinCmd, nil},
 	}
 }
 
@@ -172,7 +173,7 @@ func exitStatus(err error) int {
 			return ExitRed
 		}
 		return ExitAmber
-	case errors.As(err, new(errWaiting)):
+	case errors.As(err, new(errWaiting)), errors.As(err, new(errKeptApart)):
 		return ExitWaiting
 	case errors.As(err, new(errRefused)):
 		return ExitRefused

@@ -445,6 +445,17 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 				case herr != nil && ctx.Err() == nil:
 					c.fail("snapshot", fmt.Errorf("the heartbeat was not taken by the hub: %w", herr))
 				}
+				// The journal goes to IT whenever the hub can be reached:
+				// what was recorded since the last receipt, if anything.
+				if beats {
+					sum, herr := hub.HandInTo(ctx, dir, keys, pin, client, source)
+					switch {
+					case herr != nil && ctx.Err() == nil:
+						c.fail("snapshot", fmt.Errorf("the journal was not handed in: %w", herr))
+					case herr == nil && sum.Stored > 0:
+						fmt.Fprintf(c.stdout, "Handed in %s to IT; the hub holds %d.\n", count(sum.Stored, "journal entry", "journal entries"), sum.Held)
+					}
+				}
 			}
 		}
 		now := c.now()

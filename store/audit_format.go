@@ -84,6 +84,12 @@ func readAuditHead(dir string, trusted ed25519.PublicKey) (*auditHead, error) {
 	if err != nil {
 		return nil, readErr("audit.head", err)
 	}
+	return parseAuditHead(b, trusted)
+}
+
+// parseAuditHead checks audit.head's bytes: exactly the JSON its fields
+// encode to, and signed by the kiosk.
+func parseAuditHead(b []byte, trusted ed25519.PublicKey) (*auditHead, error) {
 	var h auditHead
 	if json.Unmarshal(b, &h) != nil || len(h.Chain) != sha256.Size || h.Size < 0 {
 		return nil, errHeadDamaged

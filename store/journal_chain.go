@@ -239,6 +239,11 @@ func readJournalHead(dir string, trusted ed25519.PublicKey) (*journalHead, error
 	case err != nil:
 		return nil, err
 	}
+	return parseJournalHead(b, trusted)
+}
+
+// parseJournalHead checks journal.head's bytes and signature.
+func parseJournalHead(b []byte, trusted ed25519.PublicKey) (*journalHead, error) {
 	var h journalHead
 	if json.Unmarshal(b, &h) != nil || len(h.Chain) != sha256.Size || h.Count < 0 || h.Base < 0 || h.Base > h.Count || !validJournalFile(h.File) ||
 		trusted == nil || !ed25519.Verify(trusted, h.message(), h.Sig) {

@@ -96,7 +96,12 @@ func (f *fleet) step() {
 // kiosk is a new kiosk enrolled for ward.
 func (f *fleet) kiosk(ward string) *hub.Subscriber {
 	f.t.Helper()
-	v := storetest.NewVault(f.t)
+	return f.enrol(storetest.NewVault(f.t), ward)
+}
+
+// enrol enrols the kiosk v for ward.
+func (f *fleet) enrol(v storetest.Vault, ward string) *hub.Subscriber {
+	f.t.Helper()
 	code, err := f.hub.NewCode(ward, time.Now())
 	if err != nil {
 		f.t.Fatal(err)

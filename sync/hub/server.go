@@ -40,6 +40,7 @@ func Handler(h *Hub, pub string, now func() time.Time) *http.ServeMux {
 	e := &enroller{hub: h, now: now}
 	mux.HandleFunc("GET /enrol", e.identity)
 	mux.HandleFunc("POST /enrol", e.enrol)
+	mux.Handle("POST "+HandInPath, handInHandler(h, now))
 	mux.HandleFunc("GET /index.json", func(w http.ResponseWriter, r *http.Request) {
 		serveFile(w, r, filepath.Join(pub, indexFile), "no-cache")
 	})

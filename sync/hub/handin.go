@@ -1,0 +1,300 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"lifeboat/internal/durable"
+	"lifeboat/store"
+)
+
+// Handing in. When a kiosk reaches its hub again it hands in its journal
+// and audit trail as they are (store.HandIn: sealed entries, signatures,
+// chain values, the signed heads, the trail's lines), batch by batch from
+// where the hub's last receipt left off. The hub checks each batch and
+// keeps it in a mirror of the kiosk's folder (store.Mirror), never
+// decrypting anything; IT's reconciliation opens the mirrors with the
+// recovery key. Handing in is idempotent: an entry handed in twice (over
+// the network and again from a USB copy) is kept once.
+//
+// A batch over the network is signed with the kiosk's key as a whole (so
+// that no one else can put even a recovery-role entry, which only the
+// recovery key can check, in its name); the hub answers with a receipt
+// signed with its key, which the kiosk keeps (handin.json) to say how far
+// it got and to resume from. A journal of a kiosk the hub never enrolled,
+// or revoked, or whose keys are not those enrolled, is kept apart
+// (handin/apart/), listed for a person and never reconciled as it is.
+
+const (
+	// HandInPath is where the hub's listener takes hand-ins.
+	HandInPath          = "/handin"
+	handInContext       = store.HubSignContext + "hand-in v1\n"
+	handInReceiptCtx    = store.HubSignContext + "hand-in receipt v1\n"
+	maxHandInRequest    = 8 << 20 // a batch (4 MB of entries and lines) in base64
+	handInReceiptFile   = "handin.json"
+	maxHandInConcurrent = 2 // batches checked and written at once; more wait their turn (429)
+)
+
+// Receipt is the hub's answer to a batch, signed with its key.
+type Receipt struct {
+	Hub   string `json:"hub"`
+	Kiosk string `json:"kiosk"`
+	// KeptApart is true when the kiosk is not one the hub enrolled
+	// (unknown, revoked, other keys): its journal is kept apart for a
+	// person.
+	KeptApart bool      `json:"keptApart,omitempty"`
+	Time      time.Time `json:"time"`
+	store.HandInReceipt
+}
+
+// ErrNotHubFolder is a folder handed in to that is not a hub's.
+var ErrNotHubFolder = errors.New("that folder is not a hub's data folder (lifeboat hub init makes one)")
+
+// ErrHandInRefused is a batch the hub would not take at all.
+var ErrHandInRefused = errors.New("the hub refused the hand-in")
+
+// mirrorFor is where the hub keeps the journal of the kiosk whose
+// configuration is cfg: its own folder when the hub enrolled it with
+// these keys and has not revoked it, else a folder apart.
+func (h *Hub) mirrorFor(cfg *store.Config) (dir string, apart bool, err error) {
+	if !kioskID.MatchString(cfg.KioskID) {
+		return "", false, errors.New("the hand-in's kiosk id is not one a kiosk has")
+	}
+	k, kerr := h.kiosk(cfg.KioskID)
+	rs, _, err := h.Revocations()
+	if err != nil {
+		return "", false, err
+	}
+	this := Kiosk{ID: cfg.KioskID, Signer: cfg.Signer, Recipient: cfg.Recipient}
+	if kerr == nil && k.ID == cfg.KioskID && k.Hub == h.ID() && k.Signer == cfg.Signer && k.Recipient == cfg.Recipient && rs.of(this) == nil {
+		return filepath.Join(h.Dir, "handin", "kiosks", cfg.KioskID), false, nil
+	}
+	sum := sha256.Sum256([]byte(cfg.Signer))
+	return filepath.Join(h.Dir, "handin", "apart", cfg.KioskID+"-"+hex.EncodeToString(sum[:4])), true, nil
+}
+
+// put keeps one batch in its kiosk's mirror.
+func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time) (*Receipt, error) {
+	_, cfg, err := batch.Signer()
+	if err != nil {
+		return nil, err
+	}
+	dir, apart, err := h.mirrorFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := store.OpenMirror(dir, batch.Config)
+	if err != nil {
+		return nil, err
+	}
+	r, err := m.Put(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	return &Receipt{Hub: h.ID(), Kiosk: cfg.KioskID, KeptApart: apart, Time: now.UTC(), HandInReceipt: *r}, nil
+}
+
+// handInHandler takes the kiosks' batches at HandInPath.
+func handInHandler(h *Hub, now func() time.Time) http.HandlerFunc {
+	busy := make(chan struct{}, maxHandInConcurrent)
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case busy <- struct{}{}:
+			defer func() { <-busy }()
+		default:
+			w.Header().Set("Retry-After", "10")
+			answerError(w, http.StatusTooManyRequests, "the hub is taking other hand-ins: try again shortly")
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHandInRequest))
+		if err != nil {
+			answerError(w, http.StatusRequestEntityTooLarge, "the hand-in is larger than a batch may be")
+			return
+		}
+		var env signedAnswer
+		var batch store.HandIn
+		if json.Unmarshal(body, &env) != nil || json.Unmarshal(env.Payload, &batch) != nil {
+			answerError(w, http.StatusBadRequest, "the hand-in is damaged")
+			return
+		}
+		key, _, err := batch.Signer()
+		if err != nil || !ed25519.Verify(key, append([]byte(handInContext), env.Payload...), env.Sig) {
+			answerError(w, http.StatusUnauthorized, "the hand-in is not signed by the kiosk whose keys it carries")
+			return
+		}
+		rec, err := h.put(r.Context(), &batch, now())
+		if err != nil {
+			answerError(w, http.StatusBadRequest, "the hand-in was refused: "+err.Error())
+			return
+		}
+		p, err := json.Marshal(rec)
+		if err == nil {
+			var sig []byte
+			if sig, err = h.Keys.Sign(append([]byte(handInReceiptCtx), p...)); err == nil {
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(signedAnswer{Payload: p, Sig: sig})
+				return
+			}
+		}
+		answerError(w, http.StatusInternalServerError, "the hub could not sign its receipt")
+	}
+}
+
+// HandInSummary is what a hand-in did, all batches together.
+type HandInSummary struct {
+	Stored, Had, Apart, Lines int
+	Problems                  []string
+	Held                      int64 // entries the hub holds of the journal file
+	Waiting                   int64 // entries still to hand in
+	KeptApart                 bool  // the hub keeps this kiosk's journal apart
+	Hub                       string
+}
+
+func (s *HandInSummary) add(r *Receipt) {
+	s.Stored += len(r.Stored)
+	s.Had += len(r.Had)
+	s.Apart += len(r.Apart)
+	s.Lines += r.Lines
+	s.Problems = append(s.Problems, r.Problems...)
+	s.Held, s.KeptApart, s.Hub = r.Held, r.KeptApart, r.Hub
+}
+
+// HandInTo hands in the journal and trail of the kiosk at dir to its hub
+// at hubURL, from where the last receipt left off, until nothing waits.
+func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubPin, client *http.Client, hubURL string) (*HandInSummary, error) {
+	sum := &HandInSummary{Hub: pin.HubID}
+	last, _ := ReadReceipt(dir, pin)
+	var pos store.Position
+	if last != nil {
+		pos = last.Position
+	}
+	for {
+		batch, err := store.ReadHandIn(ctx, dir, pos)
+		if err != nil {
+			return sum, err
+		}
+		if len(batch.Entries) == 0 && len(batch.Audit) == 0 && last != nil {
+			sum.Held, sum.KeptApart = last.Held, last.KeptApart
+			return sum, nil // nothing new since the last receipt
+		}
+		rec, raw, err := postBatch(ctx, client, hubURL, keys, pin, batch)
+		if err != nil {
+			return sum, err
+		}
+		if err := durable.Replace(filepath.Join(dir, handInReceiptFile), 0o600, raw); err != nil {
+			return sum, err
+		}
+		sum.add(rec)
+		pos, last = rec.Position, rec
+		if batch.Last() {
+			return sum, nil
+		}
+	}
+}
+
+func postBatch(ctx context.Context, client *http.Client, hubURL string, keys *store.Keys, pin *store.HubPin, batch *store.HandIn) (*Receipt, []byte, error) {
+	p, err := json.Marshal(batch)
+	if err != nil {
+		return nil, nil, err
+	}
+	sig, err := keys.Sign(append([]byte(handInContext), p...))
+	if err != nil {
+		return nil, nil, err
+	}
+	body, err := json.Marshal(signedAnswer{Payload: p, Sig: sig})
+	if err != nil {
+		return nil, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(hubURL, "/")+HandInPath, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, fmt.Errorf("the hub's address is not a URL: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the hub could not be reached: %w", unwrapURL(err))
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxHubAnswer))
+	if err != nil {
+		return nil, nil, fmt.Errorf("the hub's answer was cut short: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(raw, &e) == nil && e.Error != "" {
+			return nil, nil, fmt.Errorf("%w (HTTP %d): %s", ErrHandInRefused, resp.StatusCode, e.Error)
+		}
+		return nil, nil, fmt.Errorf("%w (HTTP %d)", ErrHandInRefused, resp.StatusCode)
+	}
+	rec, err := parseReceipt(raw, pin)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, raw, nil
+}
+
+func parseReceipt(raw []byte, pin *store.HubPin) (*Receipt, error) {
+	var a signedAnswer
+	var rec Receipt
+	if json.Unmarshal(raw, &a) != nil || !ed25519.Verify(pin.Key(), append([]byte(handInReceiptCtx), a.Payload...), a.Sig) ||
+		json.Unmarshal(a.Payload, &rec) != nil || rec.Hub != pin.HubID {
+		return nil, ErrHubAnswer
+	}
+	return &rec, nil
+}
+
+// ReadReceipt is the hub's last receipt kept by the kiosk at dir, checked
+// against the pinned key (a receipt planted or altered on the kiosk's
+// disk is no receipt: the next hand-in starts from the beginning, and
+// the hub keeps what it holds once).
+func ReadReceipt(dir string, pin *store.HubPin) (*Receipt, error) {
+	raw, err := store.ReadRegular(filepath.Join(dir, handInReceiptFile), "the hub's last hand-in receipt", maxHubAnswer)
+	if err != nil {
+		return nil, err
+	}
+	return parseReceipt(raw, pin)
+}
+
+// HandInToFolder hands in the kiosk folder dir (a USB copy of a kiosk
+// that never comes back) straight into the hub's folder hubDir, at the
+// hub, with no passphrase: each entry is checked against the keys the hub
+// enrolled, whose records are checked against the hub's public key.
+func HandInToFolder(ctx context.Context, dir, hubDir string, now time.Time) (*HandInSummary, error) {
+	if fi, err := os.Stat(filepath.Join(hubDir, "kiosks")); err != nil || !fi.IsDir() {
+		return nil, ErrNotHubFolder
+	}
+	cfg, err := store.LoadConfig(hubDir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the hub's folder: %w", err)
+	}
+	h := &Hub{Dir: hubDir, Keys: &store.Keys{Config: *cfg}}
+	sum := &HandInSummary{Hub: h.ID()}
+	var pos store.Position
+	for {
+		batch, err := store.ReadHandIn(ctx, dir, pos)
+		if err != nil {
+			return sum, err
+		}
+		rec, err := h.put(ctx, batch, now)
+		if err != nil {
+			return sum, err
+		}
+		sum.add(rec)
+		pos = rec.Position
+		if batch.Last() {
+			return sum, nil
+		}
+	}
+}

@@ -1,0 +1,150 @@
+package hub_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"lifeboat/clinical"
+	"lifeboat/store"
+	"lifeboat/store/storetest"
+	"lifeboat/sync/hub"
+)
+
+// note records n nursing notes in the journal of the kiosk at dir.
+func note(t *testing.T, dir string, keys *store.Keys, n int) {
+	t.Helper()
+	j, err := store.OpenJournal(context.Background(), dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	for range n {
+		e := clinical.Entry{Kind: clinical.KindNote, Patient: "p1", ClinicalTime: time.Now().Add(-time.Minute),
+			Note: &clinical.NursingNote{Text: "comfortable, no pain"}}
+		if err := j.Stamp(&e, "RN Test", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Record(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func handIn(t *testing.T, f *fleet, k *hub.Subscriber) *hub.HandInSummary {
+	t.Helper()
+	pin, err := k.Keys.Hub(k.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// mirrored is how many entries IT reads, with the recovery key, from the
+// hub's copy of a kiosk's journal.
+func mirrored(t *testing.T, dir, recovery string) int {
+	t.Helper()
+	rk, err := store.UnlockRecovery(dir, recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := store.OpenJournal(context.Background(), dir, rk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	c, err := j.Check(context.Background())
+	if err != nil || !c.OK() {
+		t.Fatalf("the hub's copy of the journal: %v, %v", c.Problems, err)
+	}
+	es, err := j.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(es)
+}
+
+// A kiosk hands in its journal when it reaches the hub: all of it, then
+// only what is new; again from a USB copy at the hub's folder, nothing
+// twice. IT reads it there with the recovery key; the hub never could.
+func TestAKioskHandsInItsJournalOnceWhicheverWayItComes(t *testing.T) {
+	f := newFleet(t)
+	v := storetest.NewVault(t)
+	k := f.enrol(v, "ward-1")
+	note(t, k.Dir, k.Keys, 5)
+	if s := handIn(t, f, k); s.Stored != 5 || s.Held != 5 || s.KeptApart || s.Lines != 0 {
+		t.Fatalf("the first hand-in: %+v", s)
+	}
+	mirror := filepath.Join(f.hub.Dir, "handin", "kiosks", k.Keys.Config.KioskID)
+	if n := mirrored(t, mirror, v.Recovery); n != 5 {
+		t.Fatalf("IT reads %d entries at the hub", n)
+	}
+	if s := handIn(t, f, k); s.Stored != 0 || s.Had != 0 || s.Held != 5 {
+		t.Fatalf("nothing new: %+v", s)
+	}
+	note(t, k.Dir, k.Keys, 2)
+	if s := handIn(t, f, k); s.Stored != 2 || s.Had != 0 || s.Held != 7 {
+		t.Fatalf("two more: %+v", s)
+	}
+
+	// The same journal from a copy, at the hub's folder: held already.
+	usb := t.TempDir()
+	copyDir(t, k.Dir, usb)
+	s, err := hub.HandInToFolder(context.Background(), usb, f.hub.Dir, time.Now())
+	if err != nil || s.Stored != 0 || s.Had != 7 || s.KeptApart {
+		t.Fatalf("from the copy: %+v, %v", s, err)
+	}
+
+	// A receipt altered on the kiosk's disk is no receipt: the next
+	// hand-in starts over, and the hub keeps nothing twice.
+	writeFile(t, filepath.Join(k.Dir, "handin.json"), `{"payload":{"hub":"x","position":{"file":"journal.db","entry":99}},"sig":"AAAA"}`)
+	if s := handIn(t, f, k); s.Stored != 0 || s.Had != 7 {
+		t.Fatalf("after the receipt was altered: %+v", s)
+	}
+	if n := mirrored(t, mirror, v.Recovery); n != 7 {
+		t.Fatalf("IT reads %d entries at the hub", n)
+	}
+}
+
+// A journal of a kiosk the hub never enrolled, or revoked, is kept apart;
+// a batch not signed by the kiosk whose keys it carries is refused.
+func TestAJournalFromAKioskNotEnrolledIsKeptApart(t *testing.T) {
+	f := newFleet(t)
+	stranger := storetest.NewVault(t)
+	note(t, stranger.Dir, stranger.Keys, 2)
+	s, err := hub.HandInToFolder(context.Background(), stranger.Dir, f.hub.Dir, time.Now())
+	if err != nil || !s.KeptApart || s.Stored != 2 {
+		t.Fatalf("a stranger's journal: %+v, %v", s, err)
+	}
+	apart, _ := os.ReadDir(filepath.Join(f.hub.Dir, "handin", "apart"))
+	if len(apart) != 1 {
+		t.Fatalf("%d journals kept apart", len(apart))
+	}
+
+	v := storetest.NewVault(t)
+	k := f.enrol(v, "ward-2")
+	note(t, k.Dir, k.Keys, 1)
+	if _, err := f.hub.Revoke(k.Keys.Config.KioskID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if s := handIn(t, f, k); !s.KeptApart || s.Stored != 1 {
+		t.Fatalf("a revoked kiosk's journal: %+v", s)
+	}
+
+	// Its keys, another kiosk's signature: refused whole.
+	pin, _ := k.Keys.Hub(k.Dir)
+	impostor := storetest.NewVault(t)
+	copyFile(t, filepath.Join(k.Dir, "config.json"), filepath.Join(impostor.Dir, "config.json"))
+	_, err = hub.HandInTo(context.Background(), impostor.Dir, impostor.Keys, pin, http.DefaultClient, f.url)
+	if !errors.Is(err, hub.ErrHandInRefused) {
+		t.Fatalf("a batch signed by another key: %v", err)
+	}
+}
