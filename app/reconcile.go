@@ -19,6 +19,7 @@ import (
 	"lifeboat/clinical"
 	"lifeboat/internal/durable"
 	"lifeboat/store"
+	"lifeboat/sync/hub"
 	"lifeboat/sync/reconcile"
 )
 
@@ -51,8 +52,10 @@ func (c *cli) reconcileCmd(args []string) error {
 	system := f.String("identifier-system", reconcile.DefaultEntrySystem, "system of entry ids in the EHR")
 	tempSystem := f.String("temporary-system", reconcile.DefaultTemporarySystem, "system of temporary patient ids")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
+	hubDir := f.String("hub", "", "the hub's data folder: reconcile every kiosk's journal handed in there (with --recovery-key)")
+	ward := f.String("ward", "", "with --hub: only the journals of this ward's kiosks")
 	ff := addFHIRFlags(f, "system/*.cruds")
-	dir, err := f.parseVault(args)
+	dir, err := c.reconcileFolder(f, args, *hubDir)
 	if err != nil {
 		return err
 	}
@@ -61,6 +64,10 @@ func (c *cli) reconcileCmd(args []string) error {
 		return usagef("--fhir is required: the FHIR base URL of the EHR")
 	case *batch < 1 || *batch > 1000:
 		return usagef("--batch must be from 1 to 1000")
+	case *hubDir != "" && *recovery == "":
+		return usagef("--hub needs --recovery-key: the journals handed in open with IT's recovery key only")
+	case *ward != "" && *hubDir == "":
+		return usagef("--ward goes with --hub")
 	}
 	client, err := c.client(*base, ff)
 	if err != nil {
@@ -72,11 +79,11 @@ func (c *cli) reconcileCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	j, err := store.OpenJournal(ctx, dir, keys)
+	j, closeJournal, err := c.reconcileJournal(ctx, dir, keys, *hubDir != "", *recovery, *ward)
 	if err != nil {
 		return err
 	}
-	defer j.Close()
+	defer closeJournal()
 	if err := client.Metadata(ctx); err != nil {
 		return err
 	}
@@ -133,7 +140,7 @@ func (c *cli) progressLines() func(reconcile.Progress) {
 // sealRunReport makes the report of a run from the journal as it now
 // stands and the run's last plan, seals it into the vault's reports, and
 // audits the run's totals.
-func (c *cli) sealRunReport(ctx context.Context, dir string, keys *store.Keys, j *store.Journal, res *reconcile.Result, runErr error, server string, started time.Time) (*reconcile.Report, error) {
+func (c *cli) sealRunReport(ctx context.Context, dir string, keys *store.Keys, j reconcile.Journal, res *reconcile.Result, runErr error, server string, started time.Time) (*reconcile.Report, error) {
 	entries, err := j.List(ctx)
 	if err != nil {
 		return nil, err
@@ -197,19 +204,75 @@ func (c *cli) reconcileKeys(dir, recoveryFile string) (*store.Keys, error) {
 	if recoveryFile == "" {
 		return c.unlock(dir)
 	}
-	b, err := store.ReadKeyFile(recoveryFile, "the recovery key file")
-	if errors.Is(err, store.ErrKeyFileOpen) || errors.Is(err, store.ErrNotRegular) || errors.Is(err, store.ErrTooLarge) {
+	identity, err := readRecoveryKey(recoveryFile)
+	if err != nil {
 		return nil, err
 	}
-	if err != nil {
-		return nil, usagef("the recovery key file could not be read")
-	}
-	defer clear(b)
-	keys, err := store.UnlockRecovery(dir, string(b))
+	keys, err := store.UnlockRecovery(dir, identity)
 	if errors.Is(err, store.ErrNotRecoveryKey) {
 		return nil, errWrongKey{err}
 	}
 	return keys, err
+}
+
+// readRecoveryKey reads IT's recovery key from its file.
+func readRecoveryKey(file string) (string, error) {
+	b, err := store.ReadKeyFile(file, "the recovery key file")
+	if errors.Is(err, store.ErrKeyFileOpen) || errors.Is(err, store.ErrNotRegular) || errors.Is(err, store.ErrTooLarge) {
+		return "", err
+	}
+	if err != nil {
+		return "", usagef("the recovery key file could not be read")
+	}
+	defer clear(b)
+	return string(b), nil
+}
+
+// reconcileFolder parses the flags of a reconciliation command and says
+// what it works on: one kiosk's data folder (--data), or the hub's
+// folder (--hub), where every kiosk's journal was handed in.
+func (c *cli) reconcileFolder(f *flags, args []string, hubDir string) (string, error) {
+	if err := f.noPositional(args); err != nil {
+		return "", err
+	}
+	if hubDir == "" {
+		return f.folder(true)
+	}
+	if *f.data != "" {
+		return "", usagef("give --data (one kiosk's journal) or --hub (every journal handed in there), not both")
+	}
+	c.secureFolder(hubDir)
+	return hubDir, nil
+}
+
+// reconcileJournal opens what a reconciliation works on: the kiosk's
+// journal, or with --hub every kiosk's journal handed in (of ward, when
+// given), read as one with the hub's journal of decisions. It says on
+// stderr which journals it leaves out, for a person.
+func (c *cli) reconcileJournal(ctx context.Context, dir string, keys *store.Keys, hubMode bool, recoveryFile, ward string) (reconcile.Journal, func() error, error) {
+	if !hubMode {
+		j, err := store.OpenJournal(ctx, dir, keys)
+		if err != nil {
+			return nil, nil, err
+		}
+		return j, j.Close, nil
+	}
+	identity, err := readRecoveryKey(recoveryFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := hub.OpenHospital(ctx, dir, identity, ward)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range h.Apart {
+		fmt.Fprintf(c.stderr, "Left out, kept apart for a person: the journal handed in as %s (a kiosk the hub did not enrol, or revoked).\n", a)
+	}
+	for _, u := range h.Unopened {
+		fmt.Fprintf(c.stderr, "Left out, cannot be opened with this key: %s.\n", u)
+	}
+	fmt.Fprintf(c.stderr, "Reconciling the journals of %s handed in to the hub.\n", count(len(h.Kiosks), "kiosk", "kiosks"))
+	return h, h.Close, nil
 }
 
 // errWrongKey is a recovery key that does not open this vault (exit
@@ -294,23 +357,27 @@ func (c *cli) decideCmd(args []string) error {
 	by := f.String("by", "", "who decides: name or staff number")
 	asJSON := f.Bool("json", false, "JSON output")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
-	dir, err := f.parseVault(args)
+	hubDir := f.String("hub", "", "the hub's data folder: decide on an entry handed in there (with --recovery-key)")
+	dir, err := c.reconcileFolder(f, args, *hubDir)
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(*by) == "" {
+	switch {
+	case strings.TrimSpace(*by) == "":
 		return usagef("--by is required: who takes the decision")
+	case *hubDir != "" && *recovery == "":
+		return usagef("--hub needs --recovery-key: the journals handed in open with IT's recovery key only")
 	}
 	keys, err := c.reconcileKeys(dir, *recovery)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	j, err := store.OpenJournal(ctx, dir, keys)
+	j, closeJournal, err := c.reconcileJournal(ctx, dir, keys, *hubDir != "", *recovery, "")
 	if err != nil {
 		return err
 	}
-	defer j.Close()
+	defer closeJournal()
 	d, err := reconcile.Decide(ctx, j, *entry, *action, *linkTo, *reason, *by, c.now())
 	if errors.Is(err, reconcile.ErrCannotDecide) {
 		return usageError{err.Error()}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"lifeboat/clinical"
 	"lifeboat/store"
@@ -31,7 +32,55 @@ const (
 	ConflictPatientMissing  = "patient-missing"  // the EHR no longer has the patient, or marks the record inactive
 	ConflictEncounterClosed = "encounter-closed" // no current encounter to transfer or discharge: already discharged
 	ConflictCorrectsPushed  = "corrects-pushed"  // a correction of an entry already in the EHR
+	ConflictRecordedTwice   = "recorded-twice"   // the same dose recorded on two kiosks (the hospital's reconciliation)
 )
+
+// twiceWindow is how close two doses of one order, recorded on two
+// kiosks, are taken for the same dose recorded twice: closer than any
+// order is given twice, except some as needed, which a person then
+// pushes both of.
+const twiceWindow = time.Hour
+
+// recordedTwice makes a conflict of a dose given on one kiosk when a
+// dose of the same order for the same patient, within twiceWindow, was
+// recorded on another (a patient transferred mid-round, two nurses each
+// charting it): pushed as they stand they would be two administrations.
+// A person pushes one and skips the other, or pushes both if both were
+// given. A dose pushed already, or decided on, is a partner still.
+func recordedTwice(v *journalView, items []Item) {
+	given := func(e *store.JournalEntry) bool {
+		m := e.Medication
+		return e.Kind == clinical.KindMedication && m != nil && m.OrderID != "" && !e.Superseded() &&
+			(m.Outcome == clinical.OutcomeGiven || m.Outcome == clinical.OutcomePartial) &&
+			e.State != store.StateSkipped && (v.decided(e.ID) == nil || v.decided(e.ID).Action != clinical.DecisionSkip)
+	}
+	type dose struct{ patient, order string }
+	doses := map[dose][]*store.JournalEntry{}
+	for i := range v.entries {
+		if e := &v.entries[i]; given(e) {
+			k := dose{e.Patient, e.Medication.OrderID}
+			doses[k] = append(doses[k], e)
+		}
+	}
+	for i := range items {
+		it := &items[i]
+		e := v.byID[it.Entry]
+		if it.Outcome != "" || !given(e) || it.Decision != nil && it.Decision.Action == clinical.DecisionPush {
+			continue
+		}
+		for _, o := range doses[dose{e.Patient, e.Medication.OrderID}] {
+			if o.KioskID == e.KioskID || e.ClinicalTime.Sub(o.ClinicalTime).Abs() > twiceWindow {
+				continue
+			}
+			it.Outcome, it.Conflict = Conflict, ConflictRecordedTwice
+			it.Reason = fmt.Sprintf("the same dose was also recorded on kiosk %s (entry %s): push one and skip the other, or push both if both were given",
+				o.KioskID, o.ID)
+			it.Server = &Side{Reference: "entry " + o.ID, Value: o.Medication.Medication + ", " + o.Medication.Outcome, By: o.Author,
+				At: o.ClinicalTime.UTC().Format(time.RFC3339)}
+			break
+		}
+	}
+}
 
 // conflicts compares what the entry was based on with the server now.
 func (r *Reconciler) conflicts(ctx context.Context, rd reader, e *store.JournalEntry, it *Item,

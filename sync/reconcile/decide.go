@@ -20,7 +20,7 @@ var ErrCannotDecide = errors.New("that decision cannot be taken")
 // a decision entry in the journal: who (by), when (now), what and why.
 // The next run applies it. The command line and the worklist both decide
 // through here.
-func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason, by string, now time.Time) (clinical.Entry, error) {
+func Decide(ctx context.Context, j Journal, entry, action, linkTo, reason, by string, now time.Time) (clinical.Entry, error) {
 	target, err := pending(ctx, j, entry)
 	if err != nil {
 		return clinical.Entry{}, err
@@ -48,7 +48,7 @@ func Decide(ctx context.Context, j *store.Journal, entry, action, linkTo, reason
 // patient, clinical time, what it was based on). Care typed now for a
 // time more than 24 h ago is vouched for by careBy, as paper back-entry
 // is. It returns the decision.
-func EditThenPush(ctx context.Context, j *store.Journal, entry string, edit func(*clinical.Entry) error,
+func EditThenPush(ctx context.Context, j Journal, entry string, edit func(*clinical.Entry) error,
 	careBy, reason, by string, now time.Time) (clinical.Entry, error) {
 	target, err := pending(ctx, j, entry)
 	if err != nil {
@@ -82,7 +82,7 @@ func EditThenPush(ctx context.Context, j *store.Journal, entry string, edit func
 
 // pending finds an entry a person may still decide on: in the journal,
 // not a decision, not reconciled and not already corrected or cancelled.
-func pending(ctx context.Context, j *store.Journal, entry string) (*store.JournalEntry, error) {
+func pending(ctx context.Context, j Journal, entry string) (*store.JournalEntry, error) {
 	all, err := j.List(ctx)
 	if err != nil {
 		return nil, err

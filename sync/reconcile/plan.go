@@ -43,6 +43,7 @@ type Item struct {
 	Downtime     string            `json:"downtime"`             // the downtime value, in one line
 	Server       *Side             `json:"server,omitempty"`     // the EHR's current value, for a conflict
 	Candidates   []Match           `json:"candidates,omitempty"` // for a registration to link, best first
+	SameAs       string            `json:"sameAs,omitempty"`     // the registration of the same person on another kiosk, which this one follows
 	Decision     *Decided          `json:"decision,omitempty"`   // the decision that applies, if any
 	Resources    []store.ServerRef `json:"resources,omitempty"`  // for already-there: what was found
 
@@ -98,6 +99,10 @@ type journalView struct {
 	regs      map[string]*store.JournalEntry // the registration of each temporary patient
 	resources map[string][]store.ServerRef
 	problems  []store.JournalProblem
+	// sameAs is, for the registration of a person already registered on
+	// another kiosk (a patient transferred during the downtime), the
+	// first registration, whose link it follows.
+	sameAs map[string]string
 }
 
 func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
@@ -117,10 +122,21 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 		return nil, err
 	}
 	v := &journalView{entries: entries, byID: map[string]*store.JournalEntry{}, decisions: map[string]*store.JournalEntry{},
-		regs: map[string]*store.JournalEntry{}, resources: res, problems: check.Problems}
+		regs: map[string]*store.JournalEntry{}, resources: res, problems: check.Problems, sameAs: map[string]string{}}
+	first := map[string]*store.JournalEntry{} // the first registration of each person, by who they are
 	for i := range entries {
 		e := &entries[i]
 		v.byID[e.ID] = e
+		if e.Kind == clinical.KindRegistration && !e.Cancelled && !e.Superseded() {
+			if k := samePerson(e.Registration); k != "" {
+				switch f := first[k]; {
+				case f == nil:
+					first[k] = e
+				case f.KioskID != e.KioskID:
+					v.sameAs[e.ID] = f.ID
+				}
+			}
+		}
 		switch {
 		case e.Kind == clinical.KindDecision:
 			v.decisions[e.Decision.Entry] = e // in sequence order: the latest wins
@@ -136,10 +152,54 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 func (v *journalView) decided(id string) *Decided {
 	d := v.decisions[id]
 	if d == nil {
+		if first := v.sameAs[id]; first != "" {
+			return v.followed(first)
+		}
 		return nil
 	}
 	return &Decided{Entry: d.ID, Action: d.Decision.Action, Reason: d.Decision.Reason, LinkTo: d.Decision.LinkTo,
 		By: d.Author, At: d.ClinicalTime}
+}
+
+// samePerson is who a registration names, to tell the same person
+// registered on two kiosks: family and given name, birth date and sex;
+// "" when it names too little to tell.
+func samePerson(r *clinical.Registration) string {
+	if r == nil {
+		return ""
+	}
+	family, given := strings.ToLower(strings.TrimSpace(r.Family)), strings.ToLower(strings.TrimSpace(r.Given))
+	if family == "" || given == "" || r.BirthDate == "" || r.BirthDateEstimated {
+		return ""
+	}
+	return family + "\x00" + given + "\x00" + r.BirthDate + "\x00" + r.Sex
+}
+
+// followed is the link a later registration of the same person takes
+// from the first one's decision: its link, or the EHR patient it was
+// created as once it was. Nothing until then: the later one waits.
+func (v *journalView) followed(first string) *Decided {
+	d := v.decisions[first]
+	if d == nil {
+		return nil
+	}
+	why := "the same person as registration " + first + " on another kiosk"
+	link := func(to string) *Decided {
+		return &Decided{Entry: d.ID, Action: clinical.DecisionLink, Reason: why, LinkTo: to, By: d.Author, At: d.ClinicalTime}
+	}
+	switch d.Decision.Action {
+	case clinical.DecisionLink:
+		return link(d.Decision.LinkTo)
+	case clinical.DecisionNewPatient:
+		if reg := v.byID[first]; reg != nil && pushed(reg.State) {
+			for _, ref := range v.resources[first] {
+				if ref.Type == "Patient" {
+					return link(ref.ID)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // pushed says whether an entry reached the EHR.
@@ -205,6 +265,7 @@ func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string
 		}
 		p.Items = append(p.Items, it)
 	}
+	recordedTwice(v, p.Items)
 	for i := range p.Items {
 		if p.Items[i].Outcome == "" {
 			open = append(open, &p.Items[i])
@@ -267,6 +328,10 @@ func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
 	}
 	if e.Kind == clinical.KindRegistration {
 		switch {
+		case (d == nil || d.Action == clinical.DecisionPush) && v.sameAs[e.ID] != "":
+			it.Outcome, it.SameAs = NeedsLink, v.sameAs[e.ID]
+			it.Reason = "the same person was registered on another kiosk too: deciding that registration links this one with it"
+			return
 		case d == nil || d.Action == clinical.DecisionPush:
 			it.Outcome, it.Reason = NeedsLink, "a patient registered during downtime: link to an EHR record or create a new one"
 			return

@@ -29,7 +29,7 @@ const maxFailedRounds = 4
 // Reconciler pushes a journal's entries to one FHIR server.
 type Reconciler struct {
 	Client  *rest.Client
-	Journal *store.Journal
+	Journal Journal
 	Config  Config
 	// Batch is the most requests a transaction Bundle carries;
 	// DefaultBatch when 0.
