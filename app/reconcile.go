@@ -55,7 +55,7 @@ func (c *cli) reconcileCmd(args []string) error {
 	hubDir := f.String("hub", "", "the hub's data folder: reconcile every kiosk's journal handed in there (with --recovery-key)")
 	ward := f.String("ward", "", "with --hub: only the journals of this ward's kiosks")
 	ff := addFHIRFlags(f, "system/*.cruds")
-	dir, err := c.reconcileFolder(f, args, *hubDir)
+	dir, err := c.reconcileFolder(f, args, hubDir)
 	if err != nil {
 		return err
 	}
@@ -231,10 +231,11 @@ func readRecoveryKey(file string) (string, error) {
 // reconcileFolder parses the flags of a reconciliation command and says
 // what it works on: one kiosk's data folder (--data), or the hub's
 // folder (--hub), where every kiosk's journal was handed in.
-func (c *cli) reconcileFolder(f *flags, args []string, hubDir string) (string, error) {
+func (c *cli) reconcileFolder(f *flags, args []string, hubFlag *string) (string, error) {
 	if err := f.noPositional(args); err != nil {
 		return "", err
 	}
+	hubDir := *hubFlag
 	if hubDir == "" {
 		return f.folder(true)
 	}
@@ -242,6 +243,9 @@ func (c *cli) reconcileFolder(f *flags, args []string, hubDir string) (string, e
 		return "", usagef("give --data (one kiosk's journal) or --hub (every journal handed in there), not both")
 	}
 	c.secureFolder(hubDir)
+	if cfg, err := store.LoadConfig(hubDir); err == nil && cfg.Recovery == "" {
+		return "", badInput{hub.ErrNoRecovery}
+	}
 	return hubDir, nil
 }
 
@@ -358,7 +362,7 @@ func (c *cli) decideCmd(args []string) error {
 	asJSON := f.Bool("json", false, "JSON output")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
 	hubDir := f.String("hub", "", "the hub's data folder: decide on an entry handed in there (with --recovery-key)")
-	dir, err := c.reconcileFolder(f, args, *hubDir)
+	dir, err := c.reconcileFolder(f, args, hubDir)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"filippo.io/age"
 
 	"lifeboat/clinical"
 	"lifeboat/store"
@@ -146,5 +149,65 @@ func TestAJournalFromAKioskNotEnrolledIsKeptApart(t *testing.T) {
 	_, err = hub.HandInTo(context.Background(), impostor.Dir, impostor.Keys, pin, http.DefaultClient, f.url)
 	if !errors.Is(err, hub.ErrHandInRefused) {
 		t.Fatalf("a batch signed by another key: %v", err)
+	}
+}
+
+// recoveryVault is a kiosk's folder whose journal IT's recovery
+// recipient reads.
+func recoveryVault(t *testing.T, recovery string) storetest.Vault {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := store.Init(dir, storetest.Passphrase, store.InitOptions{Recovery: recovery, WorkFactor: 10}); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := store.Unlock(dir, storetest.Passphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return storetest.Vault{Dir: dir, Keys: keys}
+}
+
+// The hospital's reconciliation opens every journal handed in with IT's
+// recovery key, of every ward or one; journals kept apart, and those the
+// key cannot open, are left out and listed.
+func TestTheHospitalsJournalsOpenWithTheRecoveryKey(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFleetFor(t, id.Recipient().String())
+	one, two := f.enrol(recoveryVault(t, id.Recipient().String()), "ward-1"), f.enrol(recoveryVault(t, id.Recipient().String()), "ward-2")
+	other := f.kiosk("ward-1") // another recovery recipient
+	note(t, one.Dir, one.Keys, 2)
+	note(t, two.Dir, two.Keys, 3)
+	note(t, other.Dir, other.Keys, 1)
+	for _, k := range []*hub.Subscriber{one, two, other} {
+		handIn(t, f, k)
+	}
+	stranger := recoveryVault(t, id.Recipient().String())
+	note(t, stranger.Dir, stranger.Keys, 1)
+	if _, err := hub.HandInToFolder(context.Background(), stranger.Dir, f.hub.Dir, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	h, err := hub.OpenHospital(context.Background(), f.hub.Dir, id.String(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	es, err := h.List(context.Background())
+	if err != nil || len(es) != 5 || len(h.Kiosks) != 2 || len(h.Apart) != 1 || len(h.Unopened) != 1 {
+		t.Fatalf("%d entries of kiosks %v; apart %v; unopened %v; %v", len(es), h.Kiosks, h.Apart, h.Unopened, err)
+	}
+	w, err := hub.OpenHospital(context.Background(), f.hub.Dir, id.String(), "ward-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if es, err := w.List(context.Background()); err != nil || len(es) != 3 || !slices.Equal(w.Kiosks, []string{two.Keys.Config.KioskID}) {
+		t.Fatalf("ward-2: %d entries of kiosks %v, %v", len(es), w.Kiosks, err)
+	}
+	if _, err := hub.OpenHospital(context.Background(), newFleet(t).hub.Dir, id.String(), ""); !errors.Is(err, hub.ErrNoRecovery) {
+		t.Fatalf("a hub without a recovery recipient: %v", err)
 	}
 }

@@ -40,13 +40,20 @@ type fleet struct {
 
 func newFleet(t *testing.T) *fleet {
 	t.Helper()
+	return newFleetFor(t, "")
+}
+
+// newFleetFor is newFleet with a hub that seals to IT's recovery
+// recipient too.
+func newFleetFor(t *testing.T, recovery string) *fleet {
+	t.Helper()
 	files := filepath.Join(t.TempDir(), "ndjson")
 	if _, err := synthetic.WriteNDJSON(files, synthetic.Options{Patients: 40, Seed: 11, AsOf: time.Now().Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	srv := fhirtest.Start(t, fhirtest.Options{}, files)
 	dir := filepath.Join(t.TempDir(), "hub")
-	if _, err := hub.Init(dir, hubPassphrase, "", 10); err != nil {
+	if _, err := hub.Init(dir, hubPassphrase, recovery, 10); err != nil {
 		t.Fatal(err)
 	}
 	h, err := hub.Open(dir, hubPassphrase)
