@@ -113,6 +113,7 @@ func (c *cli) snapshotCmd(args []string) error {
 	asOfText := f.String("as-of", "", "when the input data was taken from the EHR (RFC 3339)")
 	server := f.String("fhir", "", "FHIR R4 server base URL to pull from")
 	hubSource := f.String("hub", "", "the hub's publication to subscribe to: its URL, or a folder")
+	hubCA := f.String("hub-ca", "", "PEM CA certificates to trust for an https:// --hub, besides the system's")
 	lf := addLiveFlags(f)
 	rest, err := f.parse(args)
 	if err != nil {
@@ -127,7 +128,13 @@ func (c *cli) snapshotCmd(args []string) error {
 		if *server != "" || len(from) > 0 || *ward != "" || *patients != "" || *all || *lf.group != "" {
 			return usagef("--hub takes the ward the kiosk enrolled for: no --fhir, files or census")
 		}
-		return c.hubSnapshot(dir, *hubSource, *lf.every, *lf.timeout)
+		if *lf.caFile != "" {
+			return usagef("--hub takes the hub's CA bundle as --hub-ca; --ca-file is for --fhir")
+		}
+		return c.hubSnapshot(dir, *hubSource, *hubCA, *lf.every, *lf.timeout)
+	}
+	if *hubCA != "" {
+		return usagef("--hub-ca is for --hub: --ca-file is the FHIR server's")
 	}
 	if err := store.CheckNotFed(dir); err != nil {
 		return badInput{err}
