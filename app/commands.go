@@ -260,6 +260,7 @@ type statusReport struct {
 	Level       string                   `json:"level"` // fresh, amber, red, or none when nothing is usable
 	Thresholds  map[string]string        `json:"thresholds"`
 	Sync        *store.SyncState         `json:"sync,omitempty"`    // the live sync's last attempt, success and error
+	Hub         *hubReport               `json:"hub,omitempty"`     // a kiosk fed by a hub: which, its ward, the last index, the EHR
 	Rollback    store.Rollback           `json:"rollback"`          // the rollback floor: highest generation seen, and what is gone
 	Refused     string                   `json:"refused,omitempty"` // why status exits 9: the newest generation refused, or a rollback
 	Generations []store.GenerationStatus `json:"generations"`
@@ -333,6 +334,9 @@ func (c *cli) statusCmd(args []string) error {
 	} else if ok {
 		rep.Sync = &st
 	}
+	if rep.Hub, err = hubFacts(dir, cfg, rep.Sync); err != nil {
+		return err
+	}
 	var level present.FreshnessLevel
 	for _, g := range gens {
 		if g.Good {
@@ -367,6 +371,9 @@ func (c *cli) statusCmd(args []string) error {
 				line += fmt.Sprintf(", %d unreadable source records left out", m.Malformed)
 			}
 			fmt.Fprintln(c.stdout, line)
+		}
+		if rep.Hub != nil {
+			writeHubFacts(c.stdout, rep.Hub)
 		}
 		if s := rep.Sync; s != nil {
 			fmt.Fprintf(c.stdout, "Live sync: last attempt %s", present.DateTime(s.LastAttempt))

@@ -463,6 +463,13 @@ func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Durati
 		// index unchanged since the last step says what it said then).
 		if since, ok := up.EHRDown(); ok {
 			st.EHRUnreachableSince = since
+			ehr := store.HubEHR(up.EHR)
+			st.HubEHR = &ehr
+		}
+		// The index taken, for status: one read whole and accepted (an
+		// old one, said stale, is still the one taken).
+		if up != nil && !up.HubTime.IsZero() && (err == nil || errors.Is(err, hub.ErrStale)) {
+			st.HubIndexSequence, st.HubIndexTime, st.HubIndexTaken = up.Sequence, up.HubTime, now
 		}
 		if err != nil {
 			st.LastError, st.LastErrorAt = sentence(err), now
