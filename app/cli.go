@@ -42,7 +42,7 @@ const (
 	ExitRefused    = 9  // status: the newest generation is refused, or generations seen before are gone (rollback)
 	ExitJournal    = 10 // the downtime journal failed verification: entries forged, altered or missing
 	ExitNotAFile   = 11 // an input or a file of the data folder is not a regular file (a FIFO, a device)
-	ExitHubRefused = 12 // snapshot --hub: the hub's index or a generation was forged, foreign, rolled back or altered
+	ExitHubRefused = 12 // snapshot --hub: the hub's index or a generation was forged, foreign, rolled back or altered; or, with enrol, its TLS certificate is not trusted
 	ExitEnrolCode  = 13 // enrol refused: the code is unknown, used, expired, malformed or another hub's; the kiosk is revoked or its id taken
 )
 

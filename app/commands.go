@@ -113,6 +113,7 @@ func (c *cli) snapshotCmd(args []string) error {
 	asOfText := f.String("as-of", "", "when the input data was taken from the EHR (RFC 3339)")
 	server := f.String("fhir", "", "FHIR R4 server base URL to pull from")
 	hubSource := f.String("hub", "", "the hub's publication to subscribe to: its URL, or a folder")
+	hubCA := f.String("hub-ca", "", "PEM CA certificates to trust for an https:// --hub, besides the system's")
 	lf := addLiveFlags(f)
 	rest, err := f.parse(args)
 	if err != nil {
@@ -127,7 +128,13 @@ func (c *cli) snapshotCmd(args []string) error {
 		if *server != "" || len(from) > 0 || *ward != "" || *patients != "" || *all || *lf.group != "" {
 			return usagef("--hub takes the ward the kiosk enrolled for: no --fhir, files or census")
 		}
-		return c.hubSnapshot(dir, *hubSource, *lf.every, *lf.timeout)
+		if *lf.caFile != "" {
+			return usagef("--hub takes the hub's CA bundle as --hub-ca; --ca-file is for --fhir")
+		}
+		return c.hubSnapshot(dir, *hubSource, *hubCA, *lf.every, *lf.timeout)
+	}
+	if *hubCA != "" {
+		return usagef("--hub-ca is for --hub: --ca-file is the FHIR server's")
 	}
 	if err := store.CheckNotFed(dir); err != nil {
 		return badInput{err}
@@ -253,6 +260,7 @@ type statusReport struct {
 	Level       string                   `json:"level"` // fresh, amber, red, or none when nothing is usable
 	Thresholds  map[string]string        `json:"thresholds"`
 	Sync        *store.SyncState         `json:"sync,omitempty"`    // the live sync's last attempt, success and error
+	Hub         *hubReport               `json:"hub,omitempty"`     // a kiosk fed by a hub: which, its ward, the last index, the EHR
 	Rollback    store.Rollback           `json:"rollback"`          // the rollback floor: highest generation seen, and what is gone
 	Refused     string                   `json:"refused,omitempty"` // why status exits 9: the newest generation refused, or a rollback
 	Generations []store.GenerationStatus `json:"generations"`
@@ -326,6 +334,9 @@ func (c *cli) statusCmd(args []string) error {
 	} else if ok {
 		rep.Sync = &st
 	}
+	if rep.Hub, err = hubFacts(dir, cfg, rep.Sync); err != nil {
+		return err
+	}
 	var level present.FreshnessLevel
 	for _, g := range gens {
 		if g.Good {
@@ -360,6 +371,9 @@ func (c *cli) statusCmd(args []string) error {
 				line += fmt.Sprintf(", %d unreadable source records left out", m.Malformed)
 			}
 			fmt.Fprintln(c.stdout, line)
+		}
+		if rep.Hub != nil {
+			writeHubFacts(c.stdout, rep.Hub)
 		}
 		if s := rep.Sync; s != nil {
 			fmt.Fprintf(c.stdout, "Live sync: last attempt %s", present.DateTime(s.LastAttempt))

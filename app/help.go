@@ -119,6 +119,7 @@ var valueNames = map[string]string{
 	"json": "FILE", "identifier-system": "URI", "temporary-system": "URI", "token-url": "URL",
 	"smart-client-id": "ID", "smart-kid": "ID", "smart-key": "FILE", "scope": "SCOPES", "pdf": "FILE",
 	"to": "RECIPIENT", "hub": "URL|DIR", "code": "CODE", "listen": "ADDR", "publish": "DIR", "name": "NAME",
+	"hub-ca": "FILE", "tls-cert": "FILE", "tls-key": "FILE",
 }
 
 // flagValueName is what a flag's value is called in help: none for a

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,6 +205,8 @@ func (c *cli) hubRun(args []string) error {
 	downAfter := f.Duration("ehr-down-after", hub.DefaultDownAfter, "tell kiosks the EHR is down after pulls fail this long")
 	margin := f.Duration("margin", live.DefaultMargin, "safety margin for _lastUpdated")
 	acceptDrop := f.Bool("accept-drop", false, "accept a census that shrank by half or more")
+	tlsCert := f.String("tls-cert", "", "PEM certificate and intermediates, to serve HTTPS (needs --tls-key)")
+	tlsKey := f.String("tls-key", "", "PEM private key of --tls-cert")
 	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
@@ -217,6 +220,20 @@ func (c *cli) hubRun(args []string) error {
 		return usagef("--every must be at least 5s")
 	case *downAfter < 0:
 		return usagef("--ehr-down-after cannot be negative")
+	case (*tlsCert == "") != (*tlsKey == ""):
+		return usagef("--tls-cert and --tls-key go together: give both for HTTPS, or neither")
+	}
+	// The certificate is checked before the passphrase is asked for and
+	// anything is pulled: a hub that cannot serve what it was told to
+	// says so at once.
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		if tlsConfig, err = hub.ServerTLS(*tlsCert, *tlsKey); err != nil {
+			return inputErr(err)
+		}
+		if exp := hub.CertificateExpiry(tlsConfig); !exp.IsZero() && c.now().After(exp) {
+			fmt.Fprintf(c.stderr, "Warning: the hub's TLS certificate expired on %s: kiosks will refuse it until it is renewed.\n", present.DateTime(exp))
+		}
 	}
 	pub := *publish
 	if pub == "" {
@@ -259,9 +276,13 @@ func (c *cli) hubRun(args []string) error {
 	mux.Handle("GET /fleet", board.Page{Board: beats, Enrolled: reg.Enrolled, Now: c.now, EHR: func() (string, []any) { return ehrWords(r.EHR()) }})
 	mux.Handle("GET /metrics", metrics.Handler())
 	srv := hub.NewServer(*listen, mux)
+	scheme := "http"
+	if tlsConfig != nil {
+		ln, scheme = tls.NewListener(ln, tlsConfig), "https"
+	}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	fmt.Fprintf(c.stdout, "Hub %s listening on %s, publishing to %s; readiness board at /fleet.\n", h.ID(), ln.Addr(), pub)
+	fmt.Fprintf(c.stdout, "Hub %s listening on %s://%s, publishing to %s; readiness board at /fleet.\n", h.ID(), scheme, ln.Addr(), pub)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return r.Run(ctx)
@@ -383,9 +404,10 @@ func (c *cli) hubStatus(args []string) error {
 // enrolCmd enrols a kiosk with a hub.
 func (c *cli) enrolCmd(args []string) error {
 	f := c.vaultFlags("enrol")
-	hubURL := f.String("hub", "", "the hub's address, such as http://hub.hospital.example:8080")
+	hubURL := f.String("hub", "", "the hub's address, such as https://hub.hospital.example:8443")
 	code := f.String("code", "", "the one-time code lifeboat hub enrol-code printed")
 	timeout := f.Duration("timeout", 30*time.Second, "how long to wait for the hub")
+	hubCA := f.String("hub-ca", "", "PEM CA certificates to trust for an https:// hub, besides the system's")
 	dir, err := f.parseVault(args)
 	if err != nil {
 		return err
@@ -396,11 +418,15 @@ func (c *cli) enrolCmd(args []string) error {
 	if !strings.HasPrefix(*hubURL, "http://") && !strings.HasPrefix(*hubURL, "https://") {
 		return usagef("--hub must be the hub's http:// or https:// address")
 	}
+	client, err := hubClient(*hubURL, *hubCA, *timeout)
+	if err != nil {
+		return err
+	}
 	keys, err := c.unlock(dir)
 	if err != nil {
 		return err
 	}
-	pin, err := hub.Enrol(context.Background(), dir, keys, *hubURL, *code, &http.Client{Timeout: *timeout}, c.now())
+	pin, err := hub.Enrol(context.Background(), dir, keys, *hubURL, *code, client, c.now())
 	if err != nil {
 		return err
 	}
@@ -408,17 +434,44 @@ func (c *cli) enrolCmd(args []string) error {
 	return nil
 }
 
+// hubClient is the kiosk's client for the hub at source, trusting the
+// CA bundle caFile (--hub-ca) besides the system's, which is only for
+// an https:// address.
+func hubClient(source, caFile string, timeout time.Duration) (*http.Client, error) {
+	if caFile != "" && !strings.HasPrefix(source, "https://") {
+		return nil, usagef("--hub-ca is for a hub at an https:// address")
+	}
+	client, err := hub.NewClient(caFile, timeout)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return client, nil
+}
+
+// inputErr marks an error of a file named on the command line as bad
+// input (exit 2), unless it is a FIFO or a huge file in its place (exit
+// 11, as every input).
+func inputErr(err error) error {
+	if errors.Is(err, store.ErrNotRegular) {
+		return err
+	}
+	return badInput{err}
+}
+
 // hubSnapshot subscribes the kiosk to its hub's publication, once or
 // every interval until SIGINT or SIGTERM.
-func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) error {
+func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Duration) error {
 	if every != 0 && every < 5*time.Second {
 		return usagef("--every must be at least 5s")
+	}
+	client, err := hubClient(source, caFile, timeout)
+	if err != nil {
+		return err
 	}
 	keys, err := c.unlock(dir)
 	if err != nil {
 		return err
 	}
-	client := &http.Client{Timeout: timeout}
 	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: client, Now: c.now}
 	beat := &hub.Beater{Dir: dir, Keys: keys, Version: version(), Now: c.now}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -433,8 +486,10 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 		// A hub at a URL hears how the kiosk is, whatever the step did; a
 		// heartbeat not taken is said, and never stops the subscription.
 		// A web server that takes none (it carries the publication for
-		// the hub) is said once, and not asked again.
-		if beats {
+		// the hub) is said once, and not asked again. A hub the step
+		// could not reach, or whose certificate is not trusted, is sent
+		// nothing: the step's error says why.
+		if beats && !errors.Is(err, hub.ErrUnreachable) && !errors.Is(err, hub.ErrUntrusted) && !errors.Is(err, hub.ErrHTTPSOnly) {
 			beat.Received(up)
 			if pin, perr := keys.Hub(dir); perr == nil {
 				herr := beat.Send(ctx, client, source, beat.Heartbeat(ctx, pin))
@@ -449,6 +504,7 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 				// what was recorded since the last receipt, if anything.
 				if beats {
 					sum, herr := hub.HandInTo(ctx, dir, keys, pin, client, source)
+					st.HandedIn, st.HandInWaiting, st.HandInAt = sum.Held, sum.Waiting, c.now()
 					switch {
 					case herr != nil && ctx.Err() == nil:
 						c.fail("snapshot", fmt.Errorf("the journal was not handed in: %w", herr))
@@ -464,6 +520,13 @@ func (c *cli) hubSnapshot(dir, source string, every, timeout time.Duration) erro
 		// index unchanged since the last step says what it said then).
 		if since, ok := up.EHRDown(); ok {
 			st.EHRUnreachableSince = since
+			ehr := store.HubEHR(up.EHR)
+			st.HubEHR = &ehr
+		}
+		// The index taken, for status: one read whole and accepted (an
+		// old one, said stale, is still the one taken).
+		if up != nil && !up.HubTime.IsZero() && (err == nil || errors.Is(err, hub.ErrStale)) {
+			st.HubIndexSequence, st.HubIndexTime, st.HubIndexTaken = up.Sequence, up.HubTime, now
 		}
 		if err != nil {
 			st.LastError, st.LastErrorAt = sentence(err), now

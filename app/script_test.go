@@ -19,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"lifeboat/clinical"
+	"lifeboat/internal/tlstest"
 	"lifeboat/store/storetest"
 )
 
@@ -63,6 +64,7 @@ func TestScripts(t *testing.T) {
 			"agedecrypt": cmdAgeDecrypt,
 			"waitlisten": cmdWaitListen,
 			"envfile":    cmdEnvFile,
+			"tlscert":    cmdTLSCert,
 		},
 	})
 }
@@ -218,4 +220,24 @@ func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s has no match of %s", args[1], args[2])
 	}
 	ts.Setenv(args[0], m[1])
+}
+
+// tlscert writes, in the work folder, a hospital's CA (ca.pem), a server
+// certificate it issued for 127.0.0.1 (hub.pem) and its key
+// (hub-key.pem), and the key of another certificate (other-key.pem):
+// made for the story, never kept in the repository.
+func cmdTLSCert(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: tlscert")
+	}
+	ca, err := tlstest.NewCA("Hospital internal CA")
+	ts.Check(err)
+	now := time.Now()
+	cert, key, err := ca.Issue(now.Add(-time.Hour), now.Add(24*time.Hour), tlstest.Localhost)
+	ts.Check(err)
+	_, other, err := ca.Issue(now.Add(-time.Hour), now.Add(24*time.Hour), tlstest.Localhost)
+	ts.Check(err)
+	for name, b := range map[string][]byte{"ca.pem": ca.PEM, "hub.pem": cert, "hub-key.pem": key, "other-key.pem": other} {
+		ts.Check(os.WriteFile(ts.MkAbs(name), b, 0o600))
+	}
 }

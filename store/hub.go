@@ -250,6 +250,10 @@ func (s *seenRecord) message() []byte {
 // file reads as 0 with its problem, and the kiosk's rollback floor still
 // stands behind it.
 func HubSeen(dir string, keys *Keys, hubID string) (uint64, error) {
+	return readSeen(dir, keys.trusted, keys.Config.KioskID, hubID)
+}
+
+func readSeen(dir string, trusted ed25519.PublicKey, kioskID, hubID string) (uint64, error) {
 	b, err := ReadRegular(filepath.Join(dir, seenFile), vaultLabel(seenFile), maxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
@@ -258,11 +262,58 @@ func HubSeen(dir string, keys *Keys, hubID string) (uint64, error) {
 		return 0, readErr("the hub's index last seen", err)
 	}
 	var s seenRecord
-	if json.Unmarshal(b, &s) != nil || s.Format != 1 || s.KioskID != keys.Config.KioskID || s.HubID != hubID ||
-		!ed25519.Verify(keys.trusted, s.message(), s.Sig) {
+	if json.Unmarshal(b, &s) != nil || s.Format != 1 || s.KioskID != kioskID || s.HubID != hubID ||
+		!ed25519.Verify(trusted, s.message(), s.Sig) {
 		return 0, errors.New("the record of the hub's index last seen (hub.seen) is damaged or forged")
 	}
 	return s.Sequence, nil
+}
+
+// HubFacts is what a kiosk fed by a hub holds of it, for status: the
+// pin, and the sequence of the newest index it accepted (hub.seen, what
+// the rollback check refuses any older index against). Both are signed
+// with the kiosk's key and read, as Inspect reads generations, without
+// the passphrase, against the public key of config.json; the kiosk
+// itself checks them against its sealed key.
+type HubFacts struct {
+	Pin        *HubPin // nil when it cannot be trusted
+	PinProblem string
+	// Seen is hub.seen's sequence (0: no index accepted yet, or
+	// SeenProblem says why it cannot be read).
+	Seen        uint64
+	SeenProblem string
+}
+
+// Fingerprint names the hub's key as hub init printed it (the first 16
+// hex digits of the enrolment code's fingerprint).
+func (p *HubPin) Fingerprint() string { return fingerprint(p.Key()) }
+
+// InspectHub reads the hub facts of the kiosk in dir, whose config.json
+// is cfg: nil when it is not enrolled with a hub. A pin or a record of
+// the index seen that cannot be trusted is said in the facts, not as an
+// error.
+func InspectHub(dir string, cfg *Config) (*HubFacts, error) {
+	trusted, err := cfg.signerKey()
+	if err != nil {
+		return nil, err
+	}
+	pin, err := readPin(dir, trusted, cfg.KioskID)
+	switch {
+	case errors.Is(err, ErrNotEnrolled):
+		return nil, nil
+	case errors.Is(err, ErrNotRegular):
+		return nil, err
+	case err != nil:
+		return &HubFacts{PinProblem: err.Error()}, nil
+	}
+	f := &HubFacts{Pin: pin}
+	if f.Seen, err = readSeen(dir, trusted, cfg.KioskID, pin.HubID); err != nil {
+		if errors.Is(err, ErrNotRegular) {
+			return nil, err
+		}
+		f.SeenProblem = err.Error()
+	}
+	return f, nil
 }
 
 // RecordHubSeen records seq as the newest index of the hub accepted.

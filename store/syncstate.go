@@ -28,6 +28,29 @@ type SyncState struct {
 	// index last announced it (zero: not announced).
 	FromHub             bool      `json:"fromHub,omitempty"`
 	EHRUnreachableSince time.Time `json:"ehrUnreachableSince,omitzero"`
+	// The last index taken from the hub, as it said: its sequence, when
+	// the hub published it (the hub's clock), when this kiosk took it,
+	// and the EHR's state it announced. Unsigned here; the sequence the
+	// rollback check holds is hub.seen's, signed (HubFacts).
+	HubIndexSequence uint64    `json:"hubIndexSequence,omitempty"`
+	HubIndexTime     time.Time `json:"hubIndexTime,omitzero"`
+	HubIndexTaken    time.Time `json:"hubIndexTaken,omitzero"`
+	HubEHR           *HubEHR   `json:"hubEhr,omitempty"`
+	// The journal handed in to the hub, as of HandInAt: the entries the
+	// hub holds of it (its last receipt) and those still to hand in.
+	HandedIn      int64     `json:"handedIn,omitempty"`
+	HandInWaiting int64     `json:"handInWaiting,omitempty"`
+	HandInAt      time.Time `json:"handInAt,omitzero"`
+}
+
+// HubEHR is how the hub's pulls from the EHR fare, as its index said
+// (sync/hub's EHRState).
+type HubEHR struct {
+	LastAttempt  time.Time `json:"lastAttempt,omitzero"`
+	LastSuccess  time.Time `json:"lastSuccess,omitzero"`
+	FailingSince time.Time `json:"failingSince,omitzero"`
+	Failures     int       `json:"failures"`
+	Unreachable  bool      `json:"unreachable,omitempty"`
 }
 
 const syncStateFile = "sync.json"

@@ -45,10 +45,11 @@ var catalogue = []message{
 	{"%d source records could not be read and are not shown.", "%d brongegevens konden niet gelezen worden en worden niet getoond.", "%d enregistrements source n'ont pas pu être lus et ne sont pas affichés."},
 	{"The audit trail cannot be written on this workstation: call IT.", "Het auditlogboek kan op deze werkpost niet geschreven worden: bel IT.", "Le journal d'audit ne peut pas être écrit sur ce poste : appelez l'informatique."},
 	{"Live sync: updated %s", "Live-synchronisatie: bijgewerkt %s", "Synchronisation : mise à jour %s"},
+	{"Journal: %d handed in to IT, %d waiting", "Register: %d aan IT overgedragen, %d wachtend", "Journal : %d remis à l'informatique, %d en attente"},
 	{"once", "één keer", "une fois"},
 	{"%d times", "%d keer", "%d fois"},
 	{"Live sync failed %s, last at %s: %s. The last good data stays on screen.", "Live-synchronisatie %s mislukt, laatst om %s: %s. De laatste goede gegevens blijven op het scherm.", "La synchronisation a échoué %s, dernière fois à %s : %s. Les dernières données valables restent affichées."},
-	{"The hub cannot be reached (failed %s, last at %s: %s). The last good data stays on screen.", "De hub is niet bereikbaar (%s mislukt, laatst om %s: %s). De laatste goede gegevens blijven op het scherm.", "Le hub est injoignable (échec %s, dernière fois à %s : %s). Les dernières données valables restent affichées."},
+	{"No new data from the hub (failed %s, last at %s: %s). The last good data stays on screen.", "Geen nieuwe gegevens van de hub (%s mislukt, laatst om %s: %s). De laatste goede gegevens blijven op het scherm.", "Pas de nouvelles données du hub (échec %s, dernière fois à %s : %s). Les dernières données valables restent affichées."},
 	{"EHR unreachable since %s (the hub says so). The last good data stays on screen.", "EPD onbereikbaar sinds %s (volgens de hub). De laatste goede gegevens blijven op het scherm.", "DPI injoignable depuis %s (selon le hub). Les dernières données valables restent affichées."},
 
 	// The hub's readiness board (/fleet), for IT.

@@ -119,12 +119,12 @@ func TestTheBannerSaysWhenTheLiveSyncFails(t *testing.T) {
 // reached it says that instead, never that the EHR is down.
 func TestTheBannerSaysWhenTheHubAnnouncesTheEHRDown(t *testing.T) {
 	for _, c := range []struct {
-		lang            i18n.Lang
-		down, unreached string
+		lang                      i18n.Lang
+		down, unreached, handedIn string
 	}{
-		{i18n.English, "EHR unreachable since 10:42 (the hub says so)", "The hub cannot be reached (failed 3 times"},
-		{i18n.Dutch, "EPD onbereikbaar sinds 10:42 (volgens de hub)", "De hub is niet bereikbaar (3 keer mislukt"},
-		{i18n.French, "DPI injoignable depuis 10:42 (selon le hub)", "Le hub est injoignable (échec 3 fois"},
+		{i18n.English, "EHR unreachable since 10:42 (the hub says so)", "No new data from the hub (failed 3 times, last at", "Journal: 12 handed in to IT, 0 waiting"},
+		{i18n.Dutch, "EPD onbereikbaar sinds 10:42 (volgens de hub)", "Geen nieuwe gegevens van de hub (3 keer mislukt", "Register: 12 aan IT overgedragen, 0 wachtend"},
+		{i18n.French, "DPI injoignable depuis 10:42 (selon le hub)", "Pas de nouvelles données du hub (échec 3 fois", "Journal : 12 remis à l'informatique, 0 en attente"},
 	} {
 		t.Run(string(c.lang), func(t *testing.T) {
 			k, clk := kioskWithClock(t)
@@ -135,13 +135,16 @@ func TestTheBannerSaysWhenTheHubAnnouncesTheEHRDown(t *testing.T) {
 			now := clk.now().Local()
 			since := time.Date(now.Year(), now.Month(), now.Day(), 10, 42, 0, 0, time.Local) // today: the time alone
 			announced := store.SyncState{Source: "http://hub.example", FromHub: true, LastAttempt: clk.now(), LastSuccess: clk.now(),
-				EHRUnreachableSince: since}
+				EHRUnreachableSince: since, HandedIn: 12, HandInAt: clk.now()}
 			if err := store.WriteSyncState(k.opt.Dir, announced); err != nil {
 				t.Fatal(err)
 			}
 			k.tick()
 			if !strings.Contains(k.banner.warning.Text, c.down) || !k.banner.warning.Visible() {
 				t.Errorf("EHR announced down: warning %q", k.banner.warning.Text)
+			}
+			if !strings.Contains(k.banner.warning.Text, c.handedIn) {
+				t.Errorf("the journal handed in: warning %q", k.banner.warning.Text)
 			}
 			announced.LastError, announced.LastErrorAt, announced.Failures = "the hub did not answer", clk.now(), 3
 			if err := store.WriteSyncState(k.opt.Dir, announced); err != nil {

@@ -513,10 +513,20 @@ func seconds(d time.Duration) string {
 // attempt failed, since when and why, with the reassurance that the last
 // good data stays on screen.
 //
-// A kiosk fed by the hub says when the hub cannot be reached; else, when
+// A kiosk fed by the hub says when it gets nothing new from the hub and
+// why (it cannot be reached, what it published was refused); else, when
 // the hub's index announces the EHR unreachable, since when. An outage is
 // never silent, and the EHR is never said to be down because the hub is.
 func SyncLine(st store.SyncState, now time.Time) (line string, failing bool) {
+	line, failing = syncLine(st, now)
+	// A kiosk fed by the hub also says how far its journal went to IT.
+	if line != "" && st.FromHub && !st.HandInAt.IsZero() {
+		line += " · " + i18n.F("Journal: %d handed in to IT, %d waiting", st.HandedIn, st.HandInWaiting)
+	}
+	return line, failing
+}
+
+func syncLine(st store.SyncState, now time.Time) (line string, failing bool) {
 	if st.LastAttempt.IsZero() {
 		return "", false
 	}
@@ -527,7 +537,8 @@ func SyncLine(st store.SyncState, now time.Time) (line string, failing bool) {
 		}
 		format := "Live sync failed %s, last at %s: %s. The last good data stays on screen."
 		if st.FromHub {
-			format = "The hub cannot be reached (failed %s, last at %s: %s). The last good data stays on screen."
+			// Unreachable, refused or stale: the reason says which.
+			format = "No new data from the hub (failed %s, last at %s: %s). The last good data stays on screen."
 		}
 		return i18n.F(format, times, Clock(st.LastErrorAt), strings.TrimSuffix(st.LastError, ".")), true
 	}

@@ -2,8 +2,10 @@ package hub
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -139,5 +141,9 @@ func (b *Beater) Send(ctx context.Context, client *http.Client, hubURL string, h
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	return fleet.Post(client, req)
+	err = fleet.Post(client, req)
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		return unreachable(err) // no answer: said as a step says it
+	}
+	return err
 }

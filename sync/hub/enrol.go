@@ -225,7 +225,7 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("the hub could not be reached: %w", unwrapURL(err))
+		return nil, unreachable(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxHubAnswer))
@@ -276,9 +276,12 @@ func getSigned(ctx context.Context, client *http.Client, url, sigContext string,
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("the hub could not be reached: %w", unwrapURL(err))
+		return unreachable(err)
 	}
 	defer resp.Body.Close()
+	if httpsOnly(resp) {
+		return ErrHTTPSOnly
+	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("the hub answered HTTP %d where it says who it is: is this a Lifeboat hub's address?", resp.StatusCode)
 	}

@@ -10,3 +10,10 @@ func (p *Publisher) StopBeforeIndex(err error) {
 	}
 	p.beforeIndex = func() error { return err }
 }
+
+// BeforeIndex calls f in each publication after its files are written
+// and before the index is replaced (a child killed there by a test says
+// so first).
+func (p *Publisher) BeforeIndex(f func()) {
+	p.beforeIndex = func() error { f(); return nil }
+}

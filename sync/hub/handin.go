@@ -179,7 +179,10 @@ func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubP
 	var pos store.Position
 	if last != nil {
 		pos = last.Position
+		sum.Held = last.Held
 	}
+	// What still waits, whatever happened: entries beyond the last receipt.
+	defer func() { sum.Waiting, _ = store.HandInWaiting(ctx, dir, pos) }()
 	for {
 		batch, err := store.ReadHandIn(ctx, dir, pos)
 		if err != nil {

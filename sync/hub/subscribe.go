@@ -198,10 +198,13 @@ func (s *Subscriber) get(ctx context.Context, rel, etag string) (io.ReadCloser, 
 	}
 	resp, err := s.Client.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the hub could not be reached: %w", unwrapURL(err))
+		return nil, nil, unreachable(err)
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotModified {
-		resp.Body.Close()
+		defer resp.Body.Close()
+		if httpsOnly(resp) {
+			return nil, nil, ErrHTTPSOnly
+		}
 		return nil, nil, fmt.Errorf("the hub answered HTTP %d for %s", resp.StatusCode, rel)
 	}
 	return resp.Body, resp, nil
