@@ -3,6 +3,7 @@ package hub_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -110,5 +111,28 @@ func TestAnAlteredPublishedFileIsPutRight(t *testing.T) {
 			t.Fatal("the altered published file was not put right")
 		}
 		later = later.Add(time.Minute)
+	}
+}
+
+// What a publication killed mid-copy left (a temporary file, never named
+// by an index) goes at a later publication once it is old; one being
+// written now stays.
+func TestTemporaryFilesAKillLeftAreRemoved(t *testing.T) {
+	f := newFleet(t)
+	f.step()
+	old, fresh := filepath.Join(f.pub, "wards", "ward-1", ".tmp-123"), filepath.Join(f.pub, ".tmp-456")
+	for _, p := range []string{old, fresh} {
+		writeFile(t, p, "half a generation")
+	}
+	hour := time.Now().Add(-time.Hour)
+	os.Chtimes(old, hour, hour)
+	if _, err := f.runner.Publisher.Publish(hub.EHRState{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("an old temporary file: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a temporary file being written: %v", err)
 	}
 }

@@ -223,16 +223,32 @@ func (p *Publisher) prune(ix, prev *Index, revoked Revocations) {
 			}
 		}
 	}
+	dirs := []string{p.Dir}
 	for _, w := range ix.Wards {
-		dir := filepath.Join(p.Dir, "wards", w.Ward)
+		dirs = append(dirs, filepath.Join(p.Dir, "wards", w.Ward))
+	}
+	for _, dir := range dirs {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			continue
 		}
 		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".lbs") && !keep[path.Join("wards", w.Ward, e.Name())] {
+			rel, _ := filepath.Rel(p.Dir, filepath.Join(dir, e.Name()))
+			switch {
+			case strings.HasSuffix(e.Name(), ".lbs") && !keep[filepath.ToSlash(rel)]:
+				_ = os.Remove(filepath.Join(dir, e.Name()))
+			case strings.HasPrefix(e.Name(), ".tmp-") && stale(e):
+				// A file a publication killed mid-copy left: never named
+				// by an index, never served.
 				_ = os.Remove(filepath.Join(dir, e.Name()))
 			}
 		}
 	}
+}
+
+// stale says whether a temporary file is old enough to be one a killed
+// publication left, not one being written.
+func stale(e fs.DirEntry) bool {
+	fi, err := e.Info()
+	return err == nil && time.Since(fi.ModTime()) > 10*time.Minute
 }
