@@ -149,7 +149,11 @@ func (c *cli) sealRunReport(ctx context.Context, dir string, keys *store.Keys, j
 	if err != nil {
 		return nil, err
 	}
-	rep := reconcile.NewReport(entries, resources, res.Plan)
+	var wardOf func(string) string
+	if h, ok := j.(*hub.Hospital); ok {
+		wardOf = h.WardOf
+	}
+	rep := reconcile.NewReport(entries, resources, res.Plan, wardOf)
 	rep.KioskID, rep.Server, rep.Started, rep.Finished, rep.Rounds = keys.Config.KioskID, server, started, c.now(), res.Rounds
 	if runErr != nil {
 		rep.Stopped = sentence(runErr)

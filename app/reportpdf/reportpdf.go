@@ -78,6 +78,10 @@ func Write(w io.Writer, rep *reconcile.Report, audit []AuditRow, opts Options) e
 	p.summary(audit)
 	p.totals()
 	p.breakdown("Per kind", "Kind", rep.ByKind, kindOrder)
+	if rep.ByWard != nil {
+		p.breakdown("Per ward", "Ward", rep.ByWard, nil)
+		p.breakdown("Per kiosk", "Kiosk", rep.ByKiosk, nil)
+	}
 	p.breakdown("Per author", "Author", rep.ByAuthor, nil)
 	p.items()
 	p.decisions()
@@ -321,6 +325,7 @@ var conflictWords = map[string]string{
 	reconcile.ConflictOrderMissing: "the order is gone", reconcile.ConflictAllergyExists: "the allergy was recorded meanwhile",
 	reconcile.ConflictPatientMerged: "the patient was merged", reconcile.ConflictPatientMissing: "the patient's record is gone or inactive",
 	reconcile.ConflictEncounterClosed: "the encounter is closed", reconcile.ConflictCorrectsPushed: "it corrects an entry already in the EHR",
+	reconcile.ConflictRecordedTwice: "the same dose was recorded on another kiosk",
 }
 
 var actionWords = map[string]string{

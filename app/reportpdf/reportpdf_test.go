@@ -311,3 +311,20 @@ func BenchmarkWrite10kAudit(b *testing.B) {
 		}
 	}
 }
+
+// The hospital's report, from the hub, counts per ward and per kiosk.
+func TestWriteTheHospitalsReport(t *testing.T) {
+	needPoppler(t)
+	rep := syntheticReport()
+	rep.ByWard = map[string]reconcile.Totals{"ward-3b": {Created: 30, Conflict: 2}, "ward-4a": {Created: 11, Skipped: 1}}
+	rep.ByKiosk = map[string]reconcile.Totals{"kiosk-3b-1": {Created: 30, Conflict: 2}, "kiosk-4a-1": {Created: 11, Skipped: 1}}
+	all := strings.Join(pages(t, write(t, rep, nil, Options{Location: cet}), "-raw"), "\n")
+	for _, want := range []string{"Per ward", "ward-3b 30 0 0 0 0 2", "Per kiosk", "kiosk-4a-1 11 0 0 1"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the hospital's report lacks %q", want)
+		}
+	}
+	if one := strings.Join(pages(t, write(t, syntheticReport(), nil, Options{Location: cet}), "-raw"), "\n"); strings.Contains(one, "Per ward") {
+		t.Error("one kiosk's report counts per ward")
+	}
+}

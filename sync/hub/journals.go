@@ -25,7 +25,12 @@ type Hospital struct {
 	// person, never reconciled.
 	Apart    []string
 	Unopened []string
+	wardOf   map[string]string // each kiosk's ward, enrolled or revoked
 }
+
+// WardOf is the ward a kiosk was enrolled for ("" for the hub itself, and
+// for a kiosk it never enrolled).
+func (h *Hospital) WardOf(kiosk string) string { return h.wardOf[kiosk] }
 
 // ErrNoRecovery is a hub set up without a recovery recipient, whose
 // kiosks' journals IT cannot read.
@@ -63,7 +68,7 @@ func OpenHospital(ctx context.Context, dir, identity, ward string) (*Hospital, e
 	for _, r := range rs {
 		wardOf[r.ID] = r.Ward
 	}
-	out := &Hospital{}
+	out := &Hospital{wardOf: wardOf}
 	apart, err := os.ReadDir(filepath.Join(dir, "handin", "apart"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err

@@ -186,6 +186,27 @@ func TestOneReconciliationForTheHospital(t *testing.T) {
 			t.Errorf("%s of entry %s: %d on the server, want %d", want.typ, want.entry.ID, n, want.n)
 		}
 	}
+	// The report counts per ward and per kiosk.
+	entries, err := js.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resources, err := js.Resources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wards := map[string]string{a.keys.Config.KioskID: "3B", b.keys.Config.KioskID: "4A", c.keys.Config.KioskID: "3B"}
+	rep := NewReport(entries, resources, res.Plan, func(k string) string { return wards[k] })
+	if w := rep.ByWard["3B"]; w.Created != 3 || w.Linked != 2 {
+		t.Errorf("ward 3B: %+v", w)
+	}
+	if w := rep.ByWard["4A"]; w.Created != 1 || w.Skipped != 1 {
+		t.Errorf("ward 4A: %+v", w)
+	}
+	if w := rep.ByWard[""]; w.Local != 2 || len(rep.ByKiosk) != 4 {
+		t.Errorf("the hub's decisions: %+v; kiosks %d", w, len(rep.ByKiosk))
+	}
+
 	// Decisions are the hub's: no kiosk's copy of its journal was written.
 	for i, m := range mirrors {
 		es, err := m.List(ctx)

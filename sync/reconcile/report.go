@@ -67,6 +67,11 @@ type Report struct {
 	Totals    Totals                       `json:"totals"`
 	ByKind    map[string]Totals            `json:"byKind"`
 	ByAuthor  map[string]Totals            `json:"byAuthor"`
+	// ByWard and ByKiosk are the hospital's reconciliation's, at the hub
+	// (entries by the ward of the kiosk they were recorded on; decisions
+	// taken at the hub under the hub's id and no ward).
+	ByWard  map[string]Totals `json:"byWard,omitempty"`
+	ByKiosk map[string]Totals `json:"byKiosk,omitempty"`
 	Items     []Item                       `json:"items"`               // what waits for a person, failed, or was decided by one
 	Decisions []DecisionRecord             `json:"decisions"`           // every decision, in the order taken
 	Resources map[string][]store.ServerRef `json:"resources,omitempty"` // what each entry became in the EHR
@@ -88,10 +93,14 @@ type DecisionRecord struct {
 
 // NewReport puts a journal and the last plan together. entries are the
 // journal's entries after the run; plan may be nil (a run that could not
-// plan at all).
-func NewReport(entries []store.JournalEntry, resources map[string][]store.ServerRef, plan *Plan) *Report {
+// plan at all). wardOf, for the hospital's reconciliation, names the ward
+// of each kiosk, and the report then counts per ward and per kiosk too.
+func NewReport(entries []store.JournalEntry, resources map[string][]store.ServerRef, plan *Plan, wardOf func(kiosk string) string) *Report {
 	rep := &Report{Format: 1, ByKind: map[string]Totals{}, ByAuthor: map[string]Totals{}, Items: []Item{},
 		Decisions: []DecisionRecord{}, Resources: resources}
+	if wardOf != nil {
+		rep.ByWard, rep.ByKiosk = map[string]Totals{}, map[string]Totals{}
+	}
 	outcome := map[string]*Item{}
 	if plan != nil {
 		rep.Unverified = plan.Unverified
@@ -110,6 +119,12 @@ func NewReport(entries []store.JournalEntry, resources map[string][]store.Server
 		k.add(e.State, o)
 		a.add(e.State, o)
 		rep.ByKind[string(e.Kind)], rep.ByAuthor[e.Author] = k, a
+		if wardOf != nil {
+			w, ks := rep.ByWard[wardOf(e.KioskID)], rep.ByKiosk[e.KioskID]
+			w.add(e.State, o)
+			ks.add(e.State, o)
+			rep.ByWard[wardOf(e.KioskID)], rep.ByKiosk[e.KioskID] = w, ks
+		}
 		if e.Kind == clinical.KindDecision {
 			d := e.Decision
 			rep.Decisions = append(rep.Decisions, DecisionRecord{Decision: e.ID, Entry: d.Entry, Action: d.Action,
