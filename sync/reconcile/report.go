@@ -56,22 +56,22 @@ func (t *Totals) add(state string, outcome Outcome) {
 // entry stands, per kind and per author, every item a person must decide
 // or decided, and every decision with who took it, when and why.
 type Report struct {
-	Format    int                          `json:"format"`
-	KioskID   string                       `json:"kioskId"`
-	Server    string                       `json:"server"`
-	DryRun    bool                         `json:"dryRun,omitempty"`
-	Started   time.Time                    `json:"started"`
-	Finished  time.Time                    `json:"finished"`
-	Stopped   string                       `json:"stopped,omitempty"` // why the run stopped before the end
-	Rounds    int                          `json:"rounds,omitempty"`
-	Totals    Totals                       `json:"totals"`
-	ByKind    map[string]Totals            `json:"byKind"`
-	ByAuthor  map[string]Totals            `json:"byAuthor"`
+	Format   int               `json:"format"`
+	KioskID  string            `json:"kioskId"`
+	Server   string            `json:"server"`
+	DryRun   bool              `json:"dryRun,omitempty"`
+	Started  time.Time         `json:"started"`
+	Finished time.Time         `json:"finished"`
+	Stopped  string            `json:"stopped,omitempty"` // why the run stopped before the end
+	Rounds   int               `json:"rounds,omitempty"`
+	Totals   Totals            `json:"totals"`
+	ByKind   map[string]Totals `json:"byKind"`
+	ByAuthor map[string]Totals `json:"byAuthor"`
 	// ByWard and ByKiosk are the hospital's reconciliation's, at the hub
 	// (entries by the ward of the kiosk they were recorded on; decisions
 	// taken at the hub under the hub's id and no ward).
-	ByWard  map[string]Totals `json:"byWard,omitempty"`
-	ByKiosk map[string]Totals `json:"byKiosk,omitempty"`
+	ByWard    map[string]Totals            `json:"byWard,omitempty"`
+	ByKiosk   map[string]Totals            `json:"byKiosk,omitempty"`
 	Items     []Item                       `json:"items"`               // what waits for a person, failed, or was decided by one
 	Decisions []DecisionRecord             `json:"decisions"`           // every decision, in the order taken
 	Resources map[string][]store.ServerRef `json:"resources,omitempty"` // what each entry became in the EHR
