@@ -273,7 +273,9 @@ func (c *cli) hubRun(args []string) error {
 	r.Pulled = metrics.ObservePull
 	mux := hub.Handler(h, pub, c.now)
 	mux.Handle("POST "+hub.HeartbeatPath, beats.Handler(c.now))
-	mux.Handle("GET /fleet", board.Page{Board: beats, Enrolled: reg.Enrolled, Now: c.now, EHR: func() (string, []any) { return ehrWords(r.EHR()) }})
+	progress := &hub.Progress{Hub: h, Now: c.now}
+	mux.Handle("GET /fleet", board.Page{Board: beats, Enrolled: reg.Enrolled, Now: c.now, EHR: func() (string, []any) { return ehrWords(r.EHR()) },
+		Reconciliation: progress.ByWard})
 	mux.Handle("GET /metrics", metrics.Handler())
 	srv := hub.NewServer(*listen, mux)
 	scheme := "http"

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -351,23 +350,58 @@ func (m *Mirror) auditLines(f *os.File) (map[uint64][32]byte, int64, error) {
 	return held, size, err
 }
 
-// HeldEntries is how many entries the mirror holds, in all its journal
-// files.
-func (m *Mirror) HeldEntries(ctx context.Context) (int64, error) {
-	entries, err := os.ReadDir(m.dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return 0, err
+// MirrorStates counts the entries of the mirror in dir by their
+// reconciliation state at the hub (pending until the hospital's
+// reconciliation settles them). It reads only ids and states, never an
+// entry, so it needs no key.
+func MirrorStates(ctx context.Context, dir string) (map[string]int64, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
 	}
-	var n int64
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
 	for _, e := range entries {
 		if !validJournalFile(e.Name()) {
 			continue
 		}
-		h := &HandIn{}
-		if err := readHandInEntries(ctx, filepath.Join(m.dir, e.Name()), 0, new(int), h); err != nil {
-			return 0, err
+		if err := countStates(ctx, filepath.Join(dir, e.Name()), out); err != nil {
+			return nil, err
 		}
-		n += h.WaitingEntries
 	}
-	return n, nil
+	return out, nil
+}
+
+// countStates adds the journal file's entries by state, on a read-only
+// connection.
+func countStates(ctx context.Context, path string, out map[string]int64) error {
+	exists, err := inspectJournal(ctx, path)
+	if err != nil || !exists {
+		return err
+	}
+	db, err := sql.Open("sqlite", journalURI(path, "ro"))
+	if err != nil {
+		return fmt.Errorf("opening the downtime journal: %w", err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT state, count(*) FROM reconciliation GROUP BY state")
+	if err != nil {
+		return sqliteProblem(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var state string
+		var n int64
+		if err := rows.Scan(&state, &n); err != nil {
+			return sqliteProblem(err)
+		}
+		out[state] += n
+	}
+	if err := rows.Err(); err != nil {
+		return sqliteProblem(err)
+	}
+	return nil
 }

@@ -27,6 +27,9 @@ type Page struct {
 	// EHR says, in English, what the hub last knew of the EHR (a message
 	// of the catalogue, with its arguments), or "" for nothing to say.
 	EHR func() (format string, args []any)
+	// Reconciliation, when set, is how far each ward's journals handed in
+	// are reconciled, by ward id.
+	Reconciliation func() map[string]fleet.Progress
 }
 
 // Refresh is how often the page reloads itself, in seconds.
@@ -51,6 +54,7 @@ type wardRow struct {
 	Name, Level, Class string
 	Kiosks             int
 	NewestData         string
+	Journals           string
 }
 
 type kioskRow struct {
@@ -67,7 +71,7 @@ type langLink struct {
 type pageData struct {
 	Lang, Title, Summary, EHR, Made, Refresh   string
 	WardsTitle, KiosksTitle, Empty             string
-	HWard, HKiosks, HLevel, HNewest            string
+	HWard, HKiosks, HLevel, HNewest, HJournals string
 	HKiosk, HHeard, HData, HVersion, HFindings string
 	Wards                                      []wardRow
 	Kiosks                                     []kioskRow
@@ -84,7 +88,7 @@ func (p Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		WardsTitle: i18n.In(lang, "Wards"), KiosksTitle: i18n.In(lang, "Kiosks, the least ready first"),
 		Empty: i18n.In(lang, "No kiosk is enrolled yet."),
 		HWard: i18n.In(lang, "Ward"), HKiosks: i18n.In(lang, "Kiosks"), HLevel: i18n.In(lang, "Readiness"),
-		HNewest: i18n.In(lang, "Newest data"), HKiosk: i18n.In(lang, "Kiosk"), HHeard: i18n.In(lang, "Last heard"),
+		HNewest: i18n.In(lang, "Newest data"), HJournals: i18n.In(lang, "Journals handed in"), HKiosk: i18n.In(lang, "Kiosk"), HHeard: i18n.In(lang, "Last heard"),
 		HData: i18n.In(lang, "Data age"), HVersion: i18n.In(lang, "Version"), HFindings: i18n.In(lang, "What to look at"),
 		Made: fmt.Sprintf(i18n.In(lang, "Made at %s by the hub; reloads every %d s."), now.Local().Format("02/01/2006 15:04:05"), Refresh),
 	}
@@ -129,12 +133,19 @@ func (p Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Wards, the least ready first (rows came so: the first kiosk of a
 	// ward is its worst), each with the freshest data any of its kiosks
 	// holds.
+	var progress map[string]fleet.Progress
+	if p.Reconciliation != nil {
+		progress = p.Reconciliation()
+	}
 	for _, id := range order {
 		wr := wards[id]
 		wr.Level, wr.Class = levelWord(lang, worst[id]), worst[id].String()
-		wr.NewestData = "–"
+		wr.NewestData, wr.Journals = "–", "–"
 		if newest[id] >= 0 {
 			wr.NewestData = age(lang, newest[id])
+		}
+		if pr := progress[id]; pr.HandedIn > 0 {
+			wr.Journals = fmt.Sprintf(t("%d entries: %d reconciled, %d to go"), pr.HandedIn, pr.HandedIn-pr.Pending, pr.Pending)
 		}
 		d.Wards = append(d.Wards, *wr)
 	}
@@ -206,8 +217,8 @@ footer { margin-top: 1.5em; color: #555; font-size: .9em; }
 {{if not .Kiosks}}<p>{{.Empty}}</p>{{else}}
 <h2>{{.WardsTitle}}</h2>
 <table class="wards">
-<tr><th>{{.HWard}}</th><th>{{.HLevel}}</th><th>{{.HKiosks}}</th><th>{{.HNewest}}</th></tr>
-{{range .Wards}}<tr><td>{{.Name}}</td><td class="{{.Class}}">{{.Level}}</td><td>{{.Kiosks}}</td><td>{{.NewestData}}</td></tr>
+<tr><th>{{.HWard}}</th><th>{{.HLevel}}</th><th>{{.HKiosks}}</th><th>{{.HNewest}}</th><th>{{.HJournals}}</th></tr>
+{{range .Wards}}<tr><td>{{.Name}}</td><td class="{{.Class}}">{{.Level}}</td><td>{{.Kiosks}}</td><td>{{.NewestData}}</td><td>{{.Journals}}</td></tr>
 {{end}}</table>
 <h2>{{.KiosksTitle}}</h2>
 <table class="kiosks">

@@ -61,7 +61,8 @@ func demoBoard(t *testing.T, selfCheck string) Page {
 	beat("4b-office", "ward-4b", t0, t0.Add(-30*time.Second), func(h *fleet.Heartbeat) {
 		h.SelfCheck = selfCheck
 	})
-	return Page{Board: b, Enrolled: reg.Enrolled, Now: func() time.Time { return t0.Add(20 * time.Second) }}
+	return Page{Board: b, Enrolled: reg.Enrolled, Now: func() time.Time { return t0.Add(20 * time.Second) },
+		Reconciliation: func() map[string]fleet.Progress { return map[string]fleet.Progress{"ward-5c": {HandedIn: 120, Pending: 7}} }}
 }
 
 func get(t *testing.T, h http.Handler, url, acceptLanguage string) string {
@@ -127,7 +128,7 @@ func TestTheBoardInThreeLanguages(t *testing.T) {
 	}
 	// Wards: 4B (red) and 5C (red, from its corridor kiosk); each with
 	// the freshest data of its kiosks.
-	if !strings.Contains(html, "<td>5C</td><td class=\"red\">NOT READY</td><td>3</td><td>1 min</td>") {
+	if !strings.Contains(html, "<td>5C</td><td class=\"red\">NOT READY</td><td>3</td><td>1 min</td><td>120 entries: 113 reconciled, 7 to go</td>") {
 		t.Errorf("ward 5C's row is not as expected:\n%s", html)
 	}
 	empty := Page{Board: p.Board, Enrolled: func() []fleet.Enrolled { return nil }, Now: p.Now}

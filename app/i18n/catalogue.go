@@ -45,6 +45,8 @@ var catalogue = []message{
 	{"%d source records could not be read and are not shown.", "%d brongegevens konden niet gelezen worden en worden niet getoond.", "%d enregistrements source n'ont pas pu être lus et ne sont pas affichés."},
 	{"The audit trail cannot be written on this workstation: call IT.", "Het auditlogboek kan op deze werkpost niet geschreven worden: bel IT.", "Le journal d'audit ne peut pas être écrit sur ce poste : appelez l'informatique."},
 	{"Live sync: updated %s", "Live-synchronisatie: bijgewerkt %s", "Synchronisation : mise à jour %s"},
+	{"Journals handed in", "Overgedragen registers", "Journaux remis"},
+	{"%d entries: %d reconciled, %d to go", "%d registraties: %d verwerkt, %d te gaan", "%d saisies : %d réconciliées, %d restantes"},
 	{"Journal: %d handed in to IT, %d waiting", "Register: %d aan IT overgedragen, %d wachtend", "Journal : %d remis à l'informatique, %d en attente"},
 	{"once", "één keer", "une fois"},
 	{"%d times", "%d keer", "%d fois"},

@@ -182,3 +182,11 @@ func Worst(rows []Row) Level {
 	}
 	return w
 }
+
+// Progress is how far a ward's journals handed in to the hub are
+// reconciled into the EHR: the entries handed in, and those not yet in a
+// final state (to push, or waiting for a person).
+type Progress struct {
+	HandedIn int64 `json:"handedIn"`
+	Pending  int64 `json:"pending"`
+}

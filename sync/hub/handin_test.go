@@ -15,6 +15,7 @@ import (
 	"lifeboat/clinical"
 	"lifeboat/store"
 	"lifeboat/store/storetest"
+	readiness "lifeboat/sync/fleet"
 	"lifeboat/sync/hub"
 )
 
@@ -114,6 +115,10 @@ func TestAKioskHandsInItsJournalOnceWhicheverWayItComes(t *testing.T) {
 	}
 	if n := mirrored(t, mirror, v.Recovery); n != 7 {
 		t.Fatalf("IT reads %d entries at the hub", n)
+	}
+	// The board counts them for the ward, none reconciled yet.
+	if p := (&hub.Progress{Hub: f.hub}).ByWard(); p["ward-1"] != (readiness.Progress{HandedIn: 7, Pending: 7}) || len(p) != 1 {
+		t.Fatalf("the board's reconciliation progress: %+v", p)
 	}
 }
 
