@@ -62,7 +62,9 @@ func demoBoard(t *testing.T, selfCheck string) Page {
 		h.SelfCheck = selfCheck
 	})
 	return Page{Board: b, Enrolled: reg.Enrolled, Now: func() time.Time { return t0.Add(20 * time.Second) },
-		Reconciliation: func() map[string]fleet.Progress { return map[string]fleet.Progress{"ward-5c": {HandedIn: 120, Pending: 7}} }}
+		Reconciliation: func() map[string]fleet.Progress {
+			return map[string]fleet.Progress{"ward-5c": {HandedIn: 120, Pending: 7}}
+		}}
 }
 
 func get(t *testing.T, h http.Handler, url, acceptLanguage string) string {
