@@ -67,33 +67,47 @@ var ErrHandInRefused = errors.New("the hub refused the hand-in")
 
 // mirrorFor is where the hub keeps the journal of the kiosk whose
 // configuration is cfg: its own folder when the hub enrolled it with
-// these keys and has not revoked it, else a folder apart.
-func (h *Hub) mirrorFor(cfg *store.Config) (dir string, apart bool, err error) {
+// these keys and has not revoked it, else a folder apart. known says the
+// keys are those of a kiosk the hub enrolled, revoked since or not.
+func (h *Hub) mirrorFor(cfg *store.Config) (dir string, apart, known bool, err error) {
 	if !kioskID.MatchString(cfg.KioskID) {
-		return "", false, errors.New("the hand-in's kiosk id is not one a kiosk has")
+		return "", false, false, errors.New("the hand-in's kiosk id is not one a kiosk has")
 	}
 	k, kerr := h.kiosk(cfg.KioskID)
 	rs, _, err := h.Revocations()
 	if err != nil {
-		return "", false, err
+		return "", false, false, err
 	}
 	this := Kiosk{ID: cfg.KioskID, Signer: cfg.Signer, Recipient: cfg.Recipient}
-	if kerr == nil && k.ID == cfg.KioskID && k.Hub == h.ID() && k.Signer == cfg.Signer && k.Recipient == cfg.Recipient && rs.of(this) == nil {
-		return filepath.Join(h.Dir, "handin", "kiosks", cfg.KioskID), false, nil
+	enrolled := kerr == nil && k.ID == cfg.KioskID && k.Hub == h.ID() && k.Signer == cfg.Signer && k.Recipient == cfg.Recipient
+	revoked := rs.of(this)
+	if enrolled && revoked == nil {
+		return filepath.Join(h.Dir, "handin", "kiosks", cfg.KioskID), false, true, nil
 	}
 	sum := sha256.Sum256([]byte(cfg.Signer))
-	return filepath.Join(h.Dir, "handin", "apart", cfg.KioskID+"-"+hex.EncodeToString(sum[:4])), true, nil
+	known = enrolled || revoked != nil && revoked.Signer == cfg.Signer
+	return filepath.Join(h.Dir, "handin", "apart", cfg.KioskID+"-"+hex.EncodeToString(sum[:4])), true, known, nil
 }
 
-// put keeps one batch in its kiosk's mirror.
-func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time) (*Receipt, error) {
+// ErrNotEnrolledHere is a hand-in over the network from keys the hub
+// never enrolled: whoever can reach the listener could otherwise fill
+// the hub's disk. A kiosk that never enrolled is handed in from a copy
+// of its folder at the hub (HandInToFolder), where it is kept apart.
+var ErrNotEnrolledHere = errors.New("the hub never enrolled this kiosk: hand its folder in at the hub itself (lifeboat handin --to HUBDIR)")
+
+// put keeps one batch in its kiosk's mirror; over the network (remote)
+// only from keys the hub enrolled.
+func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time, remote bool) (*Receipt, error) {
 	_, cfg, err := batch.Signer()
 	if err != nil {
 		return nil, err
 	}
-	dir, apart, err := h.mirrorFor(cfg)
+	dir, apart, known, err := h.mirrorFor(cfg)
 	if err != nil {
 		return nil, err
+	}
+	if remote && !known {
+		return nil, ErrNotEnrolledHere
 	}
 	m, err := store.OpenMirror(dir, batch.Config)
 	if err != nil {
@@ -134,7 +148,11 @@ func handInHandler(h *Hub, now func() time.Time) http.HandlerFunc {
 			answerError(w, http.StatusUnauthorized, "the hand-in is not signed by the kiosk whose keys it carries")
 			return
 		}
-		rec, err := h.put(r.Context(), &batch, now())
+		rec, err := h.put(r.Context(), &batch, now(), true)
+		if errors.Is(err, ErrNotEnrolledHere) {
+			answerError(w, http.StatusForbidden, err.Error())
+			return
+		}
 		if err != nil {
 			answerError(w, http.StatusBadRequest, "the hand-in was refused: "+err.Error())
 			return
@@ -290,7 +308,7 @@ func HandInToFolder(ctx context.Context, dir, hubDir string, now time.Time) (*Ha
 		if err != nil {
 			return sum, err
 		}
-		rec, err := h.put(ctx, batch, now)
+		rec, err := h.put(ctx, batch, now, false)
 		if err != nil {
 			return sum, err
 		}

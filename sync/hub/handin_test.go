@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,8 +148,15 @@ func TestAJournalFromAKioskNotEnrolledIsKeptApart(t *testing.T) {
 		t.Fatalf("a revoked kiosk's journal: %+v", s)
 	}
 
-	// Its keys, another kiosk's signature: refused whole.
+	// Keys the hub never enrolled are not taken over the network: the
+	// disk of the hub is not for whoever reaches its listener.
 	pin, _ := k.Keys.Hub(k.Dir)
+	_, err = hub.HandInTo(context.Background(), stranger.Dir, stranger.Keys, pin, http.DefaultClient, f.url)
+	if !errors.Is(err, hub.ErrHandInRefused) || !strings.Contains(err.Error(), "HTTP 403") || !strings.Contains(err.Error(), "hand its folder in at the hub itself") {
+		t.Fatalf("a stranger over the network: %v", err)
+	}
+
+	// Its keys, another kiosk's signature: refused whole.
 	impostor := storetest.NewVault(t)
 	copyFile(t, filepath.Join(k.Dir, "config.json"), filepath.Join(impostor.Dir, "config.json"))
 	_, err = hub.HandInTo(context.Background(), impostor.Dir, impostor.Keys, pin, http.DefaultClient, f.url)
