@@ -54,6 +54,15 @@ type cli struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+
+	// lifeboat.toml: the file --config named (configGiven), read at the
+	// first parse of a command it configures; passphraseFile is its
+	// passphrase_file, for the passphrase's asking.
+	configPath     string
+	configGiven    bool
+	config         *config
+	configRead     bool
+	passphraseFile string
 }
 
 // Main runs the program with the arguments after the program name and
@@ -105,7 +114,11 @@ func (c *cli) run(args []string) int {
 	}
 	for _, cmd := range commands() {
 		if cmd.name == name {
-			err := cmd.run(c, args[1:])
+			path, given, rest, err := configFlag(args[1:])
+			if err == nil {
+				c.configPath, c.configGiven = path, given
+				err = cmd.run(c, rest)
+			}
 			if err == nil {
 				return ExitOK
 			}
@@ -143,6 +156,7 @@ func (c *cli) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", cmd.name, t.summary)
 	}
 	fmt.Fprintln(w, "\nlifeboat COMMAND --help shows a command's flags and an example.")
+	fmt.Fprintln(w, "kiosk, snapshot, status, handin and hub also read lifeboat.toml (--config FILE): docs/install.md.")
 }
 
 // usageError marks bad usage or input (exit status 2).
@@ -191,7 +205,7 @@ func exitStatus(err error) int {
 		return ExitHubRefused
 	case errors.Is(err, hub.ErrCode), errors.Is(err, hub.ErrKioskIDTaken), errors.Is(err, hub.ErrRevoked):
 		return ExitEnrolCode
-	case errors.As(err, &ue), errors.As(err, new(badInput)),
+	case errors.As(err, &ue), errors.As(err, new(badInput)), errors.Is(err, ErrConfig),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),
 		errors.Is(err, store.ErrWeakPassphrase), errors.Is(err, clinical.ErrNoPatient),
 		errors.Is(err, fhir.ErrNotFHIR), errors.Is(err, fhir.ErrEmptyCensus),
@@ -281,8 +295,12 @@ func (c *cli) secureFolder(dir string) {
 }
 
 // parse parses args, allowing positional arguments between flags, and
-// returns the positional ones.
+// returns the positional ones. The flags lifeboat.toml sets for the
+// command are set first: the command line overrides them.
 func (f *flags) parse(args []string) ([]string, error) {
+	if err := f.cli.configure(f); err != nil {
+		return nil, err
+	}
 	var rest []string
 	for {
 		if err := f.Parse(args); err != nil {

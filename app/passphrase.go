@@ -20,6 +20,18 @@ func (c *cli) passphrase(prompt string) (string, error) {
 	if p := c.getenv("LIFEBOAT_PASSPHRASE"); p != "" {
 		return p, nil
 	}
+	if c.passphraseFile != "" {
+		b, err := store.ReadKeyFile(c.passphraseFile, "the passphrase file")
+		if err != nil {
+			return "", err
+		}
+		defer clear(b)
+		p := strings.TrimRight(string(b), "\r\n")
+		if p == "" {
+			return "", usagef("the passphrase file is empty")
+		}
+		return p, nil
+	}
 	fmt.Fprint(c.stderr, prompt)
 	defer fmt.Fprintln(c.stderr)
 	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

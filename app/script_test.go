@@ -39,6 +39,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SHARED", shared)
 			// A small scrypt work factor keeps tests fast; the default is 18.
 			env.Setenv("LIFEBOAT_SCRYPT_WORK_FACTOR", "10")
+			env.Setenv("LIFEBOAT_CONFIG", "none") // never the machine's own lifeboat.toml
 			// The locale of systemd services and CI, under which Fyne would
 			// log at start-up (see internal/clocale): commands must stay quiet.
 			env.Setenv("LANG", "C.UTF-8")

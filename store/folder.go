@@ -125,7 +125,7 @@ func ReadKeyFile(path, label string) ([]byte, error) {
 			return nil, &FileError{Label: label, Err: err}
 		}
 		if p := fi.Mode().Perm(); p&0o077 != 0 {
-			return nil, &FileError{Label: label, Err: fmt.Errorf("%w (mode %04o): make it private with chmod 600, and keep IT's recovery key nowhere else", ErrKeyFileOpen, p)}
+			return nil, &FileError{Label: label, Err: fmt.Errorf("%w (mode %04o): make it private with chmod 600, and keep no copy of it elsewhere", ErrKeyFileOpen, p)}
 		}
 	}
 	b := make([]byte, maxKeyFile+1)
