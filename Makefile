@@ -27,8 +27,15 @@ endef
 demo: build
 	./lifeboat demo
 
+# The version, commit and commit time stamped into the binary (lifeboat
+# version): a v* tag names the version, else the development one.
+VERSION ?= $(shell git describe --tags --match 'v[0-9]*' 2>/dev/null | sed 's/^v//' || true)
+STAMP = -X lifeboat/app.stampVersion=$(or $(VERSION),0.9.0-dev) \
+	-X lifeboat/app.stampCommit=$(shell git rev-parse HEAD 2>/dev/null) \
+	-X lifeboat/app.stampDate=$(shell git log -1 --format=%cI 2>/dev/null)
+
 build: window-deps
-	$(GO) build -o lifeboat .
+	$(GO) build -ldflags "$(STAMP)" -o lifeboat .
 
 # staticcheck, pinned, from the Go module proxy: zero findings is the rule.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2

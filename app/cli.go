@@ -96,6 +96,7 @@ func commands() []command {
 		{"hub", (*cli).hubCmd, []string{"init", "ward", "enrol-code", "revoke", "run", "status"}},
 		{"enrol", (*cli).enrolCmd, nil},
 		{"handin", (*cli).handinCmd, nil},
+		{"version", (*cli).versionCmd, nil},
 	}
 }
 
@@ -104,6 +105,9 @@ func (c *cli) run(args []string) int {
 		args = []string{"kiosk"}
 	}
 	name := args[0]
+	if name == "--version" || name == "-version" {
+		name, args = "version", append([]string{"version"}, args[1:]...)
+	}
 	if isHelp(name) {
 		if len(args) == 1 || isHelp(args[1]) { // lifeboat help, lifeboat help help
 			c.usage(c.stdout)
