@@ -18,6 +18,9 @@ for shot in unlock census demo-chart chart-mar unlock-nl census-nl \
 	colours=$(identify -format '%k' "$f")
 	[ "$colours" -gt 50 ] || { echo "window check: the $shot picture is nearly empty ($colours colours)" >&2; exit 1; }
 done
+# The binary make build stamped says which it is.
+./lifeboat version | grep -q '^Built with go1\.[0-9.]* and Fyne v2\.' || { echo "window check: lifeboat version does not name its Go and Fyne" >&2; exit 1; }
+./lifeboat version --json | grep -q '"commit":"[0-9a-f]\{40\}"' || { echo "window check: lifeboat version names no commit" >&2; exit 1; }
 if cmp -s "$dir/unlock.png" "$dir/census.png"; then
 	echo "window check: unlocking did not change the window" >&2
 	exit 1
