@@ -370,11 +370,11 @@ func putHeartRate(ctx context.Context, client *http.Client, base, id string, n i
 // peerFigures is what a kiosk pulling its own ward from the EHR asks,
 // measured on a few kiosks.
 type peerFigures struct {
-	kiosks       int
-	fullReq      float64 // requests of a kiosk's first (full) pull, mean
-	refreshReq   float64 // requests of a refresh, mean
-	refreshTook  time.Duration
-	refreshTimes int
+	kiosks      int
+	fullReq     float64       // requests of a kiosk's first (full) pull, mean
+	refreshReq  float64       // requests of a refresh, mean
+	refreshTook time.Duration // the median
+	said        string        // every pull's count and every refresh's time
 }
 
 // perMinute is what n kiosks refreshing every interval ask of the EHR in
@@ -433,9 +433,8 @@ func (e *hubEnv) measurePeers(b *testing.B) peerFigures {
 		return float64(s) / float64(len(xs))
 	}
 	slices.Sort(took)
-	pf := peerFigures{kiosks: e.size.peers, fullReq: mean(full), refreshReq: mean(refresh), refreshTook: took[len(took)/2], refreshTimes: len(took)}
-	b.Logf("a kiosk's own pulls of its ward: full %v requests, refreshes %v requests, refresh times %v", full, refresh, took)
-	return pf
+	return peerFigures{kiosks: e.size.peers, fullReq: mean(full), refreshReq: mean(refresh), refreshTook: took[len(took)/2],
+		said: fmt.Sprintf("today's peer, kiosks' own pulls of their wards: full %v requests, refreshes %v requests taking %v", full, refresh, took)}
 }
 
 // enrolTo enrols kiosks until n are, spread over the wards in turn, and
@@ -500,6 +499,7 @@ func (e *hubEnv) requests(b *testing.B, n int, peer peerFigures) {
 	b.ReportMetric(peer.refreshTook.Seconds(), "peer-refresh-s")
 	b.ReportMetric(peer.fullReq, "peer-full-req")
 	b.ReportMetric(float64(peer.kiosks), "peer-kiosks")
+	b.Log(peer.said)
 	b.ReportMetric(float64(n), "kiosks")
 	b.ReportMetric(e.size.every.Seconds(), "every-s")
 	benchenv.ReportLoad(b)
