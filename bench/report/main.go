@@ -9,8 +9,11 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"flag"
 	"fmt"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,11 +152,65 @@ func mb(m map[string][]float64) string {
 }
 
 // table is one generated table: the benchmarks it needs and how it is
-// written.
+// written. A name that ends in "=" stands for that sub-benchmark at any
+// size ("Hub/data-age/kiosks=").
 type table struct {
 	name  string
 	needs []string
 	write func(r *result, b *strings.Builder)
+}
+
+// first is the benchmark the table needs first, as the result names it,
+// or "" when the result does not hold it (the first size in name order
+// for a name ending in "=").
+func (t table) first(r *result) string {
+	want := t.needs[0]
+	if !strings.HasSuffix(want, "=") {
+		if r.metrics[want] != nil {
+			return want
+		}
+		return ""
+	}
+	for _, n := range slices.Sorted(maps.Keys(r.metrics)) {
+		if strings.HasPrefix(n, want) {
+			return n
+		}
+	}
+	return ""
+}
+
+// named are the benchmarks whose names start with prefix, fewest of the
+// metric by first (a sub-benchmark's size).
+func named(r *result, prefix, by string) []string {
+	var out []string
+	for n := range r.metrics {
+		if strings.HasPrefix(n, prefix) {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(median(r.metrics[a][by]), median(r.metrics[b][by])), strings.Compare(a, b))
+	})
+	return out
+}
+
+// whole says a count, with a comma between thousands.
+func whole(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return thousands(fmt.Sprintf("%.0f", v))
+}
+
+// seconds says a time in seconds, to a tenth.
+func seconds(v float64) string { return fmt.Sprintf("%.1f s", v) }
+
+// met says whether a figure is under its target.
+func met(v, target float64) string {
+	if v < target {
+		return "met"
+	}
+	return "**not met**"
 }
 
 var tables = []table{
@@ -250,6 +307,113 @@ var tables = []table{
 				µs(median(m["record-p99-µs"])), µs(median(m["floor-p99-µs"])), spread(m["p99-ratio"]), loads(m["load1"]))
 		}
 	}},
+	{"hub-requests", []string{"Hub/ehr-requests/kiosks="}, hubRequests},
+	{"hub-latency", []string{"Hub/index-latency/kiosks="}, hubLatency},
+	{"hub-age", []string{"Hub/data-age/kiosks="}, hubAge},
+}
+
+// hubRequests is the table of the hub's EHR requests beside today's one
+// pull per kiosk, and how today's figure is had.
+func hubRequests(r *result, b *strings.Builder) {
+	b.WriteString("| kiosks | the hub: EHR requests a minute | requests a pull | the two pulls took | today, a pull per kiosk: EHR requests a minute | today ÷ hub | the hub's listener: requests a minute | load average |\n")
+	b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	var last map[string][]float64
+	var perPull []string
+	grew := false
+	runs := named(r, "Hub/ehr-requests/kiosks=", "kiosks")
+	for _, n := range runs {
+		m := r.metrics[n]
+		last = m
+		perPull = append(perPull, fmt.Sprintf("%s with %s", whole(median(m["req/pull"])), whole(median(m["kiosks"]))))
+		// Retries of a request count too: a few more is not growth.
+		grew = grew || median(m["req/pull"]) > 1.05*median(r.metrics[runs[0]]["req/pull"])
+		fmt.Fprintf(b, "| %s | **%s** | %s | %s | %s | %.1f | %s | %s |\n", whole(median(m["kiosks"])), whole(median(m["ehr-req/min"])),
+			whole(median(m["req/pull"])), seconds(median(m["pull1-s"]))+", "+seconds(median(m["pull2-s"])), whole(median(m["peer-req/min"])),
+			median(m["peer-req/min"])/median(m["ehr-req/min"]), whole(median(m["hub-served/min"])), loads(m["load1"]))
+	}
+	every := median(last["every-s"])
+	fmt.Fprintf(b, "\nThe hub's column is counted over two whole pulls (`--every %.0fs`) with that many kiosks enrolled and subscribed. "+
+		"Today's is computed: %s requests a refresh, measured on %s kiosks' own pulls of their wards (two refreshes each, after a first full pull of %s requests), "+
+		"a refresh taking %s alone, times the kiosks, each refreshing %.0f s after its last refresh ended (kiosks × %s × 60 ÷ %.1f). "+
+		"The hub's full pull, at its start and then hourly: %s requests.\n",
+		every, whole(median(last["peer-req/refresh"])), whole(median(last["peer-kiosks"])), whole(median(last["peer-full-req"])),
+		seconds(median(last["peer-refresh-s"])), every, whole(median(last["peer-req/refresh"])), every+median(last["peer-refresh-s"]),
+		whole(median(last["full-req"])))
+	verdict := "met"
+	if grew {
+		verdict = "**not met**"
+	}
+	fmt.Fprintf(b, "\nThe issue's target, the hub's count not growing with the kiosks: %s (requests a pull: %s kiosks).\n", verdict, strings.Join(perPull, ", "))
+}
+
+// hubLatency is the table of the index's latency at the hub, nginx and
+// net/http's FileServer.
+func hubLatency(r *result, b *strings.Builder) {
+	b.WriteString("| kiosks, polling every | index requests timed | the hub p50 | p99 | max | nginx p50 | p99 | max | floor: net/http FileServer p50 | p99 | max | heartbeat p99 | answered 304 | load average |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	var p99 float64
+	for _, n := range named(r, "Hub/index-latency/kiosks=", "kiosks") {
+		m := r.metrics[n]
+		p99 = median(m["p99-ms"])
+		opt := func(unit string) string {
+			if len(m[unit]) == 0 {
+				return "–"
+			}
+			return ms(median(m[unit]))
+		}
+		fmt.Fprintf(b, "| %s, %.0f s | %s | %s | **%s** | %s | %s | %s | %s | %s | %s | %s | %s | %.0f%% | %s |\n",
+			whole(median(m["kiosks"])), median(m["every-s"]), whole(median(m["requests"])),
+			ms(median(m["p50-ms"])), ms(p99), ms(median(m["max-ms"])),
+			opt("nginx-p50-ms"), opt("nginx-p99-ms"), opt("nginx-max-ms"),
+			opt("floor-p50-ms"), opt("floor-p99-ms"), opt("floor-max-ms"), opt("beat-p99-ms"), median(m["304-%"]), loads(m["load1"]))
+	}
+	fmt.Fprintf(b, "\nThe issue's target, p99 under 50 ms: %s (%s).\n", met(p99, 50), ms(p99))
+}
+
+// hubAge is the table of the kiosks' data age when the EHR is killed.
+func hubAge(r *result, b *strings.Builder) {
+	b.WriteString("| kiosks (wards) | at the kill: p50 | p99 | max | every second before it: p99 | max | the worst second's p99 | the hub's pull (median) | load average |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	var at, sampled, secs float64
+	for _, n := range named(r, "Hub/data-age/kiosks=", "kiosks") {
+		m := r.metrics[n]
+		at, sampled, secs = median(m["p99-s"]), median(m["sampled-p99-s"]), median(m["samples"])
+		fmt.Fprintf(b, "| %s (%s) | %s | **%s** | %s | **%s** | %s | %s | %s | %s |\n", whole(median(m["kiosks"])), whole(median(m["wards"])),
+			seconds(median(m["p50-s"])), seconds(at), seconds(median(m["max-s"])),
+			seconds(sampled), seconds(median(m["sampled-max-s"])), seconds(median(m["worst-p99-s"])),
+			seconds(median(m["pull-s"])), loads(m["load1"]))
+	}
+	fmt.Fprintf(b, "\nThe issue's target, p99 under 60 s: %s at the kill (%s); over the %s seconds read before it, %s (%s).\n",
+		met(at, 60), seconds(at), whole(secs), met(sampled, 60), seconds(sampled))
+}
+
+// regenerate writes anew every table of text whose benchmarks r holds;
+// it says which it wrote, and which of them text has no markers for.
+func regenerate(r *result, text string) (out string, done, missing []string) {
+	for _, t := range tables {
+		first := t.first(r)
+		if first == "" {
+			continue
+		}
+		begin, end := "<!-- bench:"+t.name+" -->\n", "<!-- /bench:"+t.name+" -->"
+		i, j := strings.Index(text, begin), strings.Index(text, end)
+		if i < 0 || j < i {
+			missing = append(missing, t.name)
+			continue
+		}
+		var b strings.Builder
+		t.write(r, &b)
+		what := fmt.Sprintf("Medians of %d runs", runs(r, first))
+		if runs(r, first) == 1 {
+			what = "One run"
+		}
+		fmt.Fprintf(&b, "\n%s, measured on commit `%s` on %s: %s, %s cores, %s; load average %s before, %s after (`%s`).\n",
+			what, r.header["commit"], r.header["date"], r.header["cpu"], r.header["cores"], r.header["go"],
+			r.header["load-before"], r.header["load-after"], filepath.ToSlash(r.file))
+		text = text[:i+len(begin)] + b.String() + text[j:]
+		done = append(done, t.name)
+	}
+	return text, done, missing
 }
 
 // runs is how many runs a benchmark's first metric has.
@@ -278,28 +442,12 @@ func main() {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
-	text := string(body)
-	for _, t := range tables {
-		if r.metrics[t.needs[0]] == nil {
-			continue
-		}
-		begin, end := "<!-- bench:"+t.name+" -->\n", "<!-- /bench:"+t.name+" -->"
-		i, j := strings.Index(text, begin), strings.Index(text, end)
-		if i < 0 || j < i {
-			fmt.Fprintf(os.Stderr, "report: %s has no table %s\n", *doc, t.name)
-			continue
-		}
-		var b strings.Builder
-		t.write(r, &b)
-		what := fmt.Sprintf("Medians of %d runs", runs(r, t.needs[0]))
-		if runs(r, t.needs[0]) == 1 {
-			what = "One run"
-		}
-		fmt.Fprintf(&b, "\n%s, measured on commit `%s` on %s: %s, %s cores, %s; load average %s before, %s after (`%s`).\n",
-			what, r.header["commit"], r.header["date"], r.header["cpu"], r.header["cores"], r.header["go"],
-			r.header["load-before"], r.header["load-after"], filepath.ToSlash(r.file))
-		text = text[:i+len(begin)] + b.String() + text[j:]
-		fmt.Printf("report: table %s regenerated from %s\n", t.name, r.file)
+	text, done, missing := regenerate(r, string(body))
+	for _, name := range done {
+		fmt.Printf("report: table %s regenerated from %s\n", name, r.file)
+	}
+	for _, name := range missing {
+		fmt.Fprintf(os.Stderr, "report: %s has no table %s\n", *doc, name)
 	}
 	if err := os.WriteFile(*doc, []byte(text), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)

@@ -13,15 +13,23 @@ import (
 	"lifeboat/store"
 )
 
+// nginxBin is Debian's nginx, or "" when it is not installed.
+func nginxBin() string {
+	for _, name := range []string{"nginx", "/usr/sbin/nginx"} {
+		if bin, err := exec.LookPath(name); err == nil {
+			return bin
+		}
+	}
+	return ""
+}
+
 // nginx starts Debian's nginx on 127.0.0.1 serving folder, as a hospital
 // would serve the publication, and stops it when the test ends.
-func nginx(t *testing.T, folder string) string {
+func nginx(t testing.TB, folder string) string {
 	t.Helper()
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if bin, err = exec.LookPath("/usr/sbin/nginx"); err != nil {
-			t.Skip("nginx is not installed (make test-deps installs it)")
-		}
+	bin := nginxBin()
+	if bin == "" {
+		t.Skip("nginx is not installed (make test-deps installs it)")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -34,7 +42,7 @@ func nginx(t *testing.T, folder string) string {
 master_process off;
 pid %[1]s/nginx.pid;
 error_log %[1]s/error.log;
-events { worker_connections 64; }
+events { worker_connections 1024; }
 http {
 	access_log off;
 	client_body_temp_path %[1]s/body;
