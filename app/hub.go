@@ -481,6 +481,7 @@ func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Durati
 	st, _, _ := store.ReadSyncState(dir)
 	beats := s.Remote()
 	for {
+		started := time.Now() // steps start every interval, however long one takes
 		up, err := s.Step(ctx)
 		if ctx.Err() != nil {
 			return nil
@@ -558,7 +559,7 @@ func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Durati
 		if every == 0 {
 			return nil
 		}
-		t := time.NewTimer(every)
+		t := time.NewTimer(max(every-time.Since(started), 0))
 		select {
 		case <-ctx.Done():
 			t.Stop()

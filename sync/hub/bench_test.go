@@ -378,7 +378,8 @@ type peerFigures struct {
 }
 
 // perMinute is what n kiosks refreshing every interval ask of the EHR in
-// a minute: a refresh every interval after the last one ended.
+// a minute: a refresh every interval after the last one ended, as the
+// live sync's loop waits.
 func (p peerFigures) perMinute(n int, every time.Duration) float64 {
 	return float64(n) * p.refreshReq * float64(time.Minute) / float64(every+p.refreshTook)
 }
@@ -739,9 +740,9 @@ func (t *timedBody) Close() error {
 	return t.ReadCloser.Close()
 }
 
-// kioskLoops runs the kiosks' subscription loops: each steps, sends its
-// heartbeat, and waits the interval after the step ended, as the CLI
-// does; a new interval restarts every loop at a random phase.
+// kioskLoops runs the kiosks' subscription loops: each steps and sends
+// its heartbeat every interval, as the CLI does; a new interval restarts
+// every loop at a random phase.
 type kioskLoops struct {
 	e           *hubEnv
 	recording   atomic.Bool
@@ -880,8 +881,9 @@ func (l *kioskLoops) run(ctx context.Context, k *simKiosk, every time.Duration) 
 			return
 		case <-t.C:
 		}
+		started := time.Now()
 		l.step(ctx, k)
-		wait = every
+		wait = max(every-time.Since(started), 0) // steps start every interval, as the CLI's do
 	}
 }
 

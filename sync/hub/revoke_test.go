@@ -142,3 +142,20 @@ func TestARevocationHoldsAndAPlantedOneDoesNot(t *testing.T) {
 		t.Fatalf("a planted revocation: kiosks %+v, problems %q, %v", kiosks, problems, err)
 	}
 }
+
+// A kiosk enrolled after the hub's last pull is not refused: the
+// generation published is not sealed to it yet, which it says, and the
+// next pull seals the ward to it.
+func TestAKioskEnrolledBetweenPullsWaitsForTheNext(t *testing.T) {
+	f := newFleet(t)
+	f.step()
+	k := f.kiosk("ward-1")
+	_, err := k.Step(context.Background())
+	if !errors.Is(err, hub.ErrNotSealedYet) || errors.Is(err, hub.ErrRefused) {
+		t.Fatalf("a kiosk enrolled since the last pull: %v", err)
+	}
+	f.step()
+	if up := subscribe(t, k); up.Generation == 0 {
+		t.Fatalf("after the next pull: %+v", up)
+	}
+}

@@ -67,8 +67,11 @@ func (r *Runner) log(format string, a ...any) {
 
 // Run publishes what is sealed (completing a publication a kill cut
 // short), then steps at once and every Every until ctx ends (once when
-// Every is 0, returning that step's error). A step under way when ctx
-// ends finishes its seals and its publication first.
+// Every is 0, returning that step's error). Steps start every Every,
+// not Every after the last one ended: the data a kiosk holds is then at
+// most an interval of the hub's and one of its own old, plus one pull.
+// A step under way when ctx ends finishes its seals and its publication
+// first.
 func (r *Runner) Run(ctx context.Context) error {
 	r.Publisher.Every = r.Every
 	ehr := r.EHR()
@@ -79,6 +82,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("publishing: %w", err)
 	}
 	for {
+		started := time.Now()
 		err := r.Step(ctx)
 		if r.Every <= 0 {
 			return err
@@ -86,7 +90,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		t := time.NewTimer(r.Every)
+		t := time.NewTimer(max(r.Every-time.Since(started), 0))
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -88,6 +88,11 @@ func (s *Subscriber) stale() error {
 // hub, that the kiosk cannot decrypt: the hub no longer seals to it.
 var ErrNotSealedHere = errors.New("is not sealed to this kiosk: the hub may have revoked it (ask IT); the last good generation stays")
 
+// ErrNotSealedYet is the same for a kiosk that has taken nothing from the
+// hub yet: enrolled after the hub's last pull, which the next one seals
+// to it.
+var ErrNotSealedYet = errors.New("is not sealed to this kiosk yet: it was enrolled after the hub's last pull, and the next pull seals the ward to it")
+
 // ErrNoWard is an index that publishes nothing for the kiosk's ward yet.
 var ErrNoWard = errors.New("the hub publishes no generation for this kiosk's ward yet")
 
@@ -139,7 +144,7 @@ func (s *Subscriber) Step(ctx context.Context) (*Update, error) {
 		if store.HasGeneration(s.Dir, f.Generation) {
 			continue
 		}
-		if err := s.receive(ctx, pin, f); err != nil {
+		if err := s.receive(ctx, pin, f, seen == 0); err != nil {
 			return nil, err
 		}
 		up.Received = append(up.Received, f.Generation)
@@ -212,7 +217,7 @@ func (s *Subscriber) get(ctx context.Context, rel, etag string) (io.ReadCloser, 
 
 // receive fetches one generation file into the vault: at most the size
 // the index signs, with the hash it signs, then checked as Open checks it.
-func (s *Subscriber) receive(ctx context.Context, pin *store.HubPin, f File) error {
+func (s *Subscriber) receive(ctx context.Context, pin *store.HubPin, f File, first bool) error {
 	var src io.ReadCloser
 	if s.Remote() {
 		body, _, err := s.get(ctx, f.Path, "")
@@ -250,6 +255,10 @@ func (s *Subscriber) receive(ctx context.Context, pin *store.HubPin, f File) err
 	m, err := in.Accept(s.Keys, pin.Ward)
 	var fe *store.FileError
 	if errors.Is(err, store.ErrForeign) {
+		if first {
+			// Enrolled since the hub's last pull: not a refusal.
+			return fmt.Errorf("generation %d %w", f.Generation, ErrNotSealedYet)
+		}
 		return refusal{fmt.Errorf("generation %d %w", f.Generation, ErrNotSealedHere)}
 	}
 	if err != nil && m == nil && !errors.As(err, &fe) {
