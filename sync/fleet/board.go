@@ -40,9 +40,12 @@ type Board struct {
 	mu      sync.Mutex
 	latest  map[string]Received
 	refused map[string]uint64
-	dirty   bool      // heartbeats taken since the file was last written
-	savedAt time.Time // when it was
+	taken   uint64    // heartbeats taken, to tell what a write held
+	written uint64    // taken as of the file last written
+	savedAt time.Time // when a write last started
 	saveErr error
+	writes  sync.Mutex     // one write of the file at a time, outside mu
+	pending sync.WaitGroup // writes started beside an answer (for tests)
 }
 
 // How often the board's file is written, at most (Save writes it at
@@ -134,9 +137,12 @@ func (b *Board) Accept(raw []byte, now time.Time) (Heartbeat, error) {
 		return Heartbeat{}, err
 	}
 	b.latest[h.Kiosk] = Received{Heartbeat: h, At: now, Raw: slices.Clone(raw)}
-	b.dirty = true
+	b.taken++
 	if now.Sub(b.savedAt) >= SaveEvery || now.Before(b.savedAt) {
-		b.saveLocked(now)
+		// Written beside the answer, not before it: a heartbeat is not
+		// kept waiting on the disk (the file is a restart's memory).
+		b.savedAt = now
+		b.pending.Go(b.write)
 	}
 	return h, nil
 }
@@ -146,38 +152,42 @@ func (b *Board) Accept(raw []byte, now time.Time) (Heartbeat, error) {
 // not be written.
 func (b *Board) Save(now time.Time) error {
 	b.mu.Lock()
+	b.savedAt = now
+	b.mu.Unlock()
+	b.write()
+	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.dirty {
-		b.saveLocked(now)
-	}
 	return b.saveErr
 }
 
-func (b *Board) saveLocked(now time.Time) {
-	prev := b.saveErr
-	b.saveErr = b.save()
-	b.savedAt = now
-	switch {
-	case b.saveErr == nil:
-		b.dirty = false
-	case b.Log != nil && (prev == nil || prev.Error() != b.saveErr.Error()):
-		b.Log(fmt.Sprintf("The kiosks' heartbeats could not be kept on disk: %v.", b.saveErr))
+// write writes the latest heartbeats when some came since the file was
+// last written; one write at a time.
+func (b *Board) write() {
+	b.writes.Lock()
+	defer b.writes.Unlock()
+	b.mu.Lock()
+	taken := b.taken
+	if b.path == "" || taken == b.written {
+		b.mu.Unlock()
+		return
 	}
-}
-
-// save writes the latest heartbeats (with b.mu held).
-func (b *Board) save() error {
-	if b.path == "" {
-		return nil
-	}
-	f := boardFile{Heartbeats: slices.SortedFunc(maps.Values(b.latest), func(a, c Received) int {
+	data, err := json.Marshal(boardFile{Heartbeats: slices.SortedFunc(maps.Values(b.latest), func(a, c Received) int {
 		return strings.Compare(a.Kiosk, c.Kiosk)
-	})}
-	data, err := json.Marshal(f)
-	if err != nil {
-		return err
+	})})
+	b.mu.Unlock()
+	if err == nil {
+		err = durable.Replace(b.path, 0o600, data)
 	}
-	return durable.Replace(b.path, 0o600, data)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	prev := b.saveErr
+	b.saveErr = err
+	switch {
+	case err == nil:
+		b.written = taken
+	case b.Log != nil && (prev == nil || prev.Error() != err.Error()):
+		b.Log(fmt.Sprintf("The kiosks' heartbeats could not be kept on disk: %v.", err))
+	}
 }
 
 // Latest returns the latest heartbeat of each kiosk that sent one.

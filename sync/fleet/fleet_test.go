@@ -174,10 +174,12 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	board.Accept(a.signed(t, a.beat(1)), t0)
-	board.Accept(b.signed(t, b.beat(1)), t0)
+	board.pending.Wait()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the first heartbeat was not kept at once: %v", err)
 	}
+	board.Accept(b.signed(t, b.beat(1)), t0)
+	board.pending.Wait()
 	if again, _, _ := Load(path, registry{a.Enrolled, b.Enrolled}); len(again.Latest()) != 1 {
 		t.Fatalf("the second heartbeat, at the time of the first, was written at once: the file is written at most every %v", SaveEvery)
 	}
@@ -227,7 +229,9 @@ func TestTheBoardIsKeptAndReadBackWithoutTrustingTheFile(t *testing.T) {
 		var logged []string
 		planted.Log = func(s string) { logged = append(logged, s) }
 		planted.Accept(a.signed(t, a.beat(9)), t0.Add(time.Hour))
-		if err := planted.Save(t0.Add(time.Hour)); (err == nil) != c.replaced || (len(logged) == 0) == !c.replaced {
+		err = planted.Save(t0.Add(time.Hour))
+		planted.pending.Wait()
+		if (err == nil) != c.replaced || (len(logged) == 0) == !c.replaced {
 			t.Fatalf("writing over what was planted: %v, logged %q", err, logged)
 		}
 	}
