@@ -74,6 +74,22 @@ var handInBatch = 4 << 20
 // ReadHandIn reads what the kiosk folder dir holds beyond from, at most
 // about handInBatch bytes of it (always at least one entry or line).
 func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error) {
+	return readHandIn(ctx, dir, from, handInBatch)
+}
+
+// HandInWaiting is how many entries of the kiosk folder dir are beyond
+// from: what is still to hand in. Only counted: nothing is read.
+func HandInWaiting(ctx context.Context, dir string, from Position) (int64, error) {
+	h, err := readHandIn(ctx, dir, from, -1)
+	if err != nil {
+		return 0, err
+	}
+	return h.WaitingEntries, nil
+}
+
+// readHandIn is ReadHandIn with a budget of bytes; a negative one counts
+// what waits and reads nothing.
+func readHandIn(ctx context.Context, dir string, from Position, budget int) (*HandIn, error) {
 	dir, err := filepath.Abs(dir) // SQLite's URI wants a whole path
 	if err != nil {
 		return nil, err
@@ -85,31 +101,27 @@ func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := LoadConfig(dir)
-	if err != nil {
-		return nil, err
-	}
-	trusted, err := cfg.signerKey()
-	if err != nil {
-		return nil, err
-	}
 	h := &HandIn{Config: raw, File: journalFile, Entries: []HandInEntry{}, Audit: []json.RawMessage{}}
+	trusted, _, err := h.Signer()
+	if err != nil {
+		return nil, err
+	}
 	head, herr := readJournalHead(dir, trusted)
 	if herr == nil {
 		h.File = head.File
 	}
-	budget := handInBatch
 	after := from.Entry
 	if from.File != h.File {
 		after = 0
 	}
+	counting := budget < 0
 	if err := readHandInEntries(ctx, filepath.Join(dir, h.File), after, &budget, h); err != nil {
 		return nil, err
 	}
 	if err := readHandInAudit(dir, from.Audit, &budget, h); err != nil {
 		return nil, err
 	}
-	if h.Last() {
+	if !counting && h.Last() {
 		if herr == nil {
 			h.JournalHead, _ = ReadRegular(filepath.Join(dir, journalHeadFile), journalHeadFile, maxJournalHead)
 		}
@@ -120,22 +132,14 @@ func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error)
 	return h, nil
 }
 
-// HandInWaiting is how many entries of the kiosk folder dir are beyond
-// from: what is still to hand in.
-func HandInWaiting(ctx context.Context, dir string, from Position) (int64, error) {
-	h, err := ReadHandIn(ctx, dir, from)
-	if err != nil {
-		return 0, err
-	}
-	return h.WaitingEntries, nil
-}
-
-// readHandInEntries adds the entries of the journal file at path beyond
-// seq after, on a read-only connection, while the budget lasts.
+// readHandInEntries counts the entries of the journal file at path
+// beyond seq after, and adds them while the budget lasts (none for a
+// negative one), on a read-only connection. A damaged file is an error:
+// the kiosk says so, and IT hands in a copy of its folder.
 func readHandInEntries(ctx context.Context, path string, after int64, budget *int, h *HandIn) error {
 	exists, err := inspectJournal(ctx, path)
 	if err != nil || !exists {
-		return err // a damaged file is IT's to see in the folder itself
+		return err
 	}
 	db, err := sql.Open("sqlite", journalURI(path, "ro"))
 	if err != nil {
@@ -149,6 +153,9 @@ func readHandInEntries(ctx context.Context, path string, after int64, budget *in
 	defer tx.Rollback()
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries WHERE seq > ?", after).Scan(&h.WaitingEntries); err != nil {
 		return sqliteProblem(err)
+	}
+	if *budget < 0 {
+		return nil
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT e.seq, e.uuid, e.sealed, s.prev, s.chain, s.sig, s.signer
 		FROM entries e LEFT JOIN signatures s ON s.seq = e.seq WHERE e.seq > ? ORDER BY e.seq`, after)
@@ -186,7 +193,7 @@ func readHandInAudit(dir string, after uint64, budget *int, h *HandIn) error {
 		return err
 	}
 	defer f.Close()
-	full := false // once a line does not fit, the rest waits for the next batch, in order
+	full := *budget < 0 // once a line does not fit, the rest waits for the next batch, in order
 	return eachAuditLine(f, func(raw []byte, complete bool) {
 		l, ok := parseAuditLine(raw)
 		if !complete || !ok || l.Seq <= after {

@@ -86,6 +86,9 @@ func TestAJournalHandedInOpensAtTheHubAsAtTheKiosk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n, err := HandInWaiting(context.Background(), dir, Position{}); err != nil || n != 26 {
+		t.Fatalf("waiting before the hand-in: %d, %v", n, err)
+	}
 	receipts := handInAll(t, dir, m, Position{})
 	if len(receipts) < 3 {
 		t.Fatalf("%d batches, want several", len(receipts))
@@ -99,6 +102,9 @@ func TestAJournalHandedInOpensAtTheHubAsAtTheKiosk(t *testing.T) {
 		}
 	}
 	last := receipts[len(receipts)-1]
+	if n, err := HandInWaiting(context.Background(), dir, last.Position); err != nil || n != 0 {
+		t.Fatalf("waiting after the hand-in: %d, %v", n, err)
+	}
 	if stored != 26 || last.Held != 26 || !last.Head || !last.Trail || lines != 25 {
 		t.Fatalf("stored %d, lines %d; last receipt %+v", stored, lines, last)
 	}
