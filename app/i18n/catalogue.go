@@ -808,7 +808,6 @@ var catalogue = []message{
 	{"All wards", "Alle afdelingen", "Toutes les unités"},
 	{"All kinds", "Alle soorten", "Tous les types"},
 	{"All authors", "Alle auteurs", "Tous les auteurs"},
-	{"Ward %s", "Afdeling %s", "Unité %s"},
 	{"no ward", "geen afdeling", "aucune unité"},
 	{"Ward %s · kiosk %s", "Afdeling %s · kiosk %s", "Unité %s · poste %s"},
 	{"Recorded on ward %s, kiosk %s", "Geregistreerd op afdeling %s, kiosk %s", "Enregistré dans l'unité %s, poste %s"},
