@@ -344,6 +344,19 @@ func TestADecisionAtTheHubLandsInTheHubsJournalAndTheNextPlanAppliesIt(t *testin
 		t.Errorf("a decision taken does not say how it is applied:\n%s", labels(d.content))
 	}
 
+	// Opened again, the worklist reads them (and the correction) from the
+	// hub's journal.
+	w2 := NewContent(f.dir, Options{Hub: true})
+	lockAtEnd(t, w2)
+	unlockWith(w2, "", f.key, "HIM Claes")
+	if !w2.Unlocked() || len(w2.main.shown) != 1 || w2.main.shown[0].it.Entry != f.regB.ID {
+		t.Fatalf("reopened: unlocked=%v %q", w2.Unlocked(), w2.unlock.Message.Text)
+	}
+	w2.main.setFilter(4)
+	if d := choose(t, w2, f.doseA.ID); !strings.Contains(labels(d.content), "Decided: corrected, the correction pushed by HIM Janssens") {
+		t.Errorf("the corrected dose reopened:\n%s", labels(d.content))
+	}
+
 	// In the hub's journal, by the person who unlocked; no kiosk's copy
 	// was written.
 	rk, err := store.UnlockRecovery(f.dir, f.key)
@@ -442,5 +455,39 @@ func TestTheHubsWorklistInDutch(t *testing.T) {
 		"Waarom het wacht: dezelfde persoon werd ook op een andere kiosk geregistreerd")
 	if missing := i18n.Missing(); len(missing) > 0 {
 		t.Errorf("looked up without a translation:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+// At the hub, what stops the worklist opening is said in one sentence:
+// another key, no plan yet, a hub that keeps no recovery recipient.
+func TestTheHubsWorklistSaysWhyItDoesNotOpen(t *testing.T) {
+	test.NewTempApp(t)
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	withKey, without := filepath.Join(t.TempDir(), "hub"), filepath.Join(t.TempDir(), "hub")
+	if _, err := hub.Init(withKey, "hub passphrase 9Z", id.Recipient().String(), 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.Init(without, "hub passphrase 9Z", "", 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ dir, key, want string }{
+		{withKey, other.String(), "That is not the IT recovery key this hub was set up with."},
+		{withKey, id.String(), "No reconciliation plan at this hub yet: run lifeboat reconcile --hub HUBDIR --recovery-key FILE --fhir URL first, then open the worklist again."},
+		{without, id.String(), "This hub was set up without IT's recovery recipient: it keeps no journal the recovery key opens."},
+		{t.TempDir(), id.String(), "This folder has no Lifeboat keys: it is not a hub's data folder."},
+	} {
+		w := NewContent(c.dir, Options{Hub: true})
+		lockAtEnd(t, w)
+		unlockWith(w, "", c.key, "HIM Janssens")
+		if w.Unlocked() || w.unlock.Message.Text != c.want {
+			t.Errorf("unlocked=%v message=%q, want %q", w.Unlocked(), w.unlock.Message.Text, c.want)
+		}
 	}
 }
