@@ -259,6 +259,13 @@ func (j *Journal) Stamp(e *clinical.Entry, author string, now time.Time) error {
 // verification found: a forged or missing entry is reported, never a
 // reason to stop documenting.
 func (j *Journal) Record(ctx context.Context, entries ...clinical.Entry) error {
+	return j.record(ctx, nil, entries)
+}
+
+// record is Record; elsewhere are the entries of the journals read with
+// this one (Journals: the kiosks' at the hub), which a correction recorded
+// here may supersede too, unless one superseded them already.
+func (j *Journal) record(ctx context.Context, elsewhere map[string]JournalEntry, entries []clinical.Entry) error {
 	now := j.now()
 	sealed := make([][]byte, len(entries))
 	ids := map[string]bool{}
@@ -304,7 +311,7 @@ func (j *Journal) Record(ctx context.Context, entries ...clinical.Entry) error {
 	if fi, err := os.Stat(j.path); err != nil || !os.SameFile(fi, j.file) {
 		return damaged("the journal file was removed or replaced while it was open")
 	}
-	recorded, err := j.insertAll(ctx, entries, sealed)
+	recorded, err := j.insertAll(ctx, entries, sealed, elsewhere)
 	if err != nil {
 		return err
 	}
@@ -318,7 +325,7 @@ func (j *Journal) Record(ctx context.Context, entries ...clinical.Entry) error {
 // insertAll records a batch in one transaction, after reading what other
 // processes recorded: the chain goes on from the newest entry, and a
 // correction needs every entry before it.
-func (j *Journal) insertAll(ctx context.Context, entries []clinical.Entry, sealed [][]byte) ([]JournalEntry, error) {
+func (j *Journal) insertAll(ctx context.Context, entries []clinical.Entry, sealed [][]byte, elsewhere map[string]JournalEntry) ([]JournalEntry, error) {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("recording in the downtime journal: %w", err)
@@ -328,7 +335,7 @@ func (j *Journal) insertAll(ctx context.Context, entries []clinical.Entry, seale
 		return nil, err
 	}
 	if slices.ContainsFunc(entries, func(e clinical.Entry) bool { return e.Supersedes != "" }) {
-		if err := j.checkSupersessions(entries); err != nil {
+		if err := j.checkSupersessions(entries, elsewhere); err != nil {
 			return nil, err
 		}
 	}
@@ -374,8 +381,9 @@ func (j *Journal) insertAll(ctx context.Context, entries []clinical.Entry, seale
 }
 
 // checkSupersessions refuses a batch that supersedes an entry that is not
-// in the journal, or one that another entry already superseded.
-func (j *Journal) checkSupersessions(batch []clinical.Entry) error {
+// in the journal (nor elsewhere), or one that another entry already
+// superseded.
+func (j *Journal) checkSupersessions(batch []clinical.Entry, elsewhere map[string]JournalEntry) error {
 	taken := map[string]bool{}
 	for _, e := range j.entries {
 		if e.Supersedes != "" {
@@ -386,16 +394,18 @@ func (j *Journal) checkSupersessions(batch []clinical.Entry) error {
 		if e.Supersedes == "" {
 			continue
 		}
-		target, ok := clinical.Entry{}, false
+		target, ok, already := clinical.Entry{}, false, taken[e.Supersedes]
 		if k, found := j.index[e.Supersedes]; found {
 			target, ok = j.entries[k].Entry, true
+		} else if o, found := elsewhere[e.Supersedes]; found {
+			target, ok, already = o.Entry, true, already || o.Superseded()
 		}
 		for _, b := range batch[:i] {
 			if b.ID == e.Supersedes {
 				target, ok = b, true
 			}
 		}
-		if err := clinical.CheckSupersession(&e, target, ok, taken[e.Supersedes]); err != nil {
+		if err := clinical.CheckSupersession(&e, target, ok, already); err != nil {
 			return &clinical.EntryError{Index: i, Err: err}
 		}
 		taken[e.Supersedes] = true

@@ -14,8 +14,10 @@ import (
 // reconciliation at the hub, over the mirrors of every kiosk's journal
 // (see Mirror), with the decisions people take there recorded in a
 // journal of their own (the hub's reconciliation journal, written with
-// the recovery key). Each entry stays in the journal it came from, which
-// keeps its reconciliation state; nothing is copied between them.
+// the recovery key), and so the corrections that go with them: a
+// correction there supersedes a kiosk's entry. Each entry stays in the
+// journal it came from, which keeps its reconciliation state; nothing is
+// copied between them.
 type Journals struct {
 	members   []*Journal // the kiosks', then the decisions'
 	decisions *Journal
@@ -36,7 +38,8 @@ func (js *Journals) Kiosks() int { return len(js.members) - 1 }
 // wards (a patient transferred) comes in the order it happened, and one
 // kiosk's entries keep their order even if its clock went back. An entry
 // found in two journals (a kiosk's folder copied to another PC) is read
-// once, from the first, and said by Check.
+// once, from the first, and said by Check. An entry corrected in another
+// journal (at the hub) is superseded, as within one.
 func (js *Journals) List(ctx context.Context) ([]JournalEntry, error) {
 	lists := make([][]JournalEntry, len(js.members))
 	n := 0
@@ -75,6 +78,7 @@ func (js *Journals) List(ctx context.Context) ([]JournalEntry, error) {
 		owner[e.ID] = js.members[best]
 		out = append(out, e)
 	}
+	clinical.MarkSuperseded(out)
 	js.owner, js.twice = owner, twice
 	return out, nil
 }
@@ -168,9 +172,24 @@ func (js *Journals) Stamp(e *clinical.Entry, author string, now time.Time) error
 }
 
 // Record records decisions (and the corrections that go with them) in
-// the decisions' journal.
+// the decisions' journal. A correction may supersede an entry of any
+// journal read, once: one a kiosk or the hub corrected already is
+// refused, as within one journal.
 func (js *Journals) Record(ctx context.Context, entries ...clinical.Entry) error {
-	return js.decisions.Record(ctx, entries...)
+	if !slices.ContainsFunc(entries, func(e clinical.Entry) bool { return e.Supersedes != "" }) {
+		return js.decisions.Record(ctx, entries...)
+	}
+	all, err := js.List(ctx)
+	if err != nil {
+		return err
+	}
+	elsewhere := map[string]JournalEntry{}
+	for _, e := range all {
+		if js.owner[e.ID] != js.decisions {
+			elsewhere[e.ID] = e
+		}
+	}
+	return js.decisions.record(ctx, elsewhere, entries)
 }
 
 // Close closes every journal.

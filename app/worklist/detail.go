@@ -64,16 +64,35 @@ func newDetailView(m *mainView, r *row) *detailView {
 		patient = i18n.F("Patient: %s → EHR %s", r.patient, it.EHRPatient)
 	}
 	top := container.NewVBox(head, wrapped(patient))
+	atHub := m.w.atHub()
+	if atHub {
+		top.Add(wrapped(i18n.F("Recorded on ward %s, kiosk %s", wardName(r.ward), r.kiosk)))
+	}
 	if it.Reason != "" {
 		why := wrapped(i18n.F("Why it waits: %s", planText(it.Reason)))
 		why.TextStyle.Bold = true
 		top.Add(why)
 	}
+	if it.SameAs != "" {
+		top.Add(wrapped(sameAsText(r)))
+	}
 
 	// The two sides next to each other, each with who and when.
-	downtime := side(colourDowntime, i18n.T("Downtime (this kiosk)"), it.Downtime, it.Author, present.DateTime(it.ClinicalTime), "")
+	downtimeTitle := i18n.T("Downtime (this kiosk)")
+	if atHub {
+		downtimeTitle = i18n.F("Downtime (ward %s)", wardName(r.ward))
+	}
+	downtime := side(colourDowntime, downtimeTitle, it.Downtime, it.Author, present.DateTime(it.ClinicalTime), "")
 	var ehr fyne.CanvasObject
 	switch s := it.Server; {
+	case s != nil && it.Conflict == reconcile.ConflictRecordedTwice:
+		// The other side is the same dose on another kiosk, not the EHR.
+		if o := r.twice; o != nil {
+			ehr = side(colourEHR, i18n.F("The same dose on ward %s", wardName(r.twiceWard)), present.EntrySummary(o.Entry),
+				s.By, serverTime(s.At), "", i18n.F("kiosk %s, entry %s", o.KioskID, o.ID))
+		} else {
+			ehr = side(colourEHR, i18n.T("The same dose on another kiosk"), s.Value, s.By, serverTime(s.At), "")
+		}
 	case s != nil:
 		ehr = side(colourEHR, i18n.T("EHR now"), planText(s.Value), s.By, serverTime(s.At), s.Reference)
 	case it.Outcome == reconcile.NeedsLink:
@@ -89,7 +108,11 @@ func newDetailView(m *mainView, r *row) *detailView {
 		d.decided.TextStyle.Bold = true
 		note := container.NewVBox(d.decided)
 		if r.after && r.entry.State == store.StatePending {
-			note.Add(wrapped(i18n.T("Run lifeboat reconcile to apply it.")))
+			if atHub {
+				note.Add(wrapped(i18n.T("Run lifeboat reconcile --hub to apply it.")))
+			} else {
+				note.Add(wrapped(i18n.T("Run lifeboat reconcile to apply it.")))
+			}
 		}
 		d.body.Add(container.NewStack(canvas.NewRectangle(colourDecided), note))
 	}
@@ -180,8 +203,19 @@ func candidateLine(i int, c reconcile.Match) string {
 		matchWhy(c.Why)) + " (Patient/" + c.Patient + ")"
 }
 
-// side is one side of the item: its value, who and when.
-func side(bg color.Color, title, value, by, at, ref string) fyne.CanvasObject {
+// sameAsText says that a registration follows the same person's on
+// another kiosk, which the hospital's plan links it with.
+func sameAsText(r *row) string {
+	if o := r.sameAs; o != nil {
+		return i18n.F("The same person was registered first on ward %s (kiosk %s), by %s at %s: deciding on that registration links this one with it.",
+			wardName(r.sameAsWard), o.KioskID, o.Author, present.DateTime(o.ClinicalTime))
+	}
+	return i18n.T("The same person was registered first on another kiosk: deciding on that registration links this one with it.")
+}
+
+// side is one side of the item: its value, who and when, what it is in
+// the EHR (ref), and any more lines.
+func side(bg color.Color, title, value, by, at, ref string, more ...string) fyne.CanvasObject {
 	box := container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), wrapped(value))
 	if by != "" {
 		box.Add(wrapped(i18n.F("by %s", by)))
@@ -191,6 +225,11 @@ func side(bg color.Color, title, value, by, at, ref string) fyne.CanvasObject {
 	}
 	if ref != "" {
 		box.Add(wrapped(i18n.F("record %s", ref)))
+	}
+	for _, s := range more {
+		if s != "" {
+			box.Add(wrapped(s))
+		}
 	}
 	return container.NewStack(canvas.NewRectangle(bg), container.NewPadded(box))
 }

@@ -149,7 +149,7 @@ func TestThePlansWordsAreReconcilesWords(t *testing.T) {
 			t.Errorf("sync/reconcile no longer writes %q", w)
 		}
 	}
-	for _, format := range []string{orderStatusFmt, refusedFmt, mergedFmt, sameFmt} {
+	for _, format := range []string{orderStatusFmt, refusedFmt, mergedFmt, sameFmt, twiceFmt, followedFmt} {
 		before, _, _ := strings.Cut(format, "%s")
 		if !strings.Contains(s, strconv.Quote(format)) && !strings.Contains(s, strconv.Quote(before)) {
 			t.Errorf("sync/reconcile no longer writes %q", format)

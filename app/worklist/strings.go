@@ -27,6 +27,7 @@ const (
 	filterDecided   = "Decided"
 	filterAll       = "All"
 	notStated       = "not stated"
+	noWard          = "no ward" // at the hub, a kiosk the hub names no ward for
 
 	doseValueLabel = "Dose"
 	doseUnitLabel  = "Unit"
@@ -84,6 +85,7 @@ var conflictWords = map[string]string{
 	reconcile.ConflictPatientMissing:  "the patient record is gone",
 	reconcile.ConflictEncounterClosed: "the encounter is closed",
 	reconcile.ConflictCorrectsPushed:  "it corrects an entry already pushed",
+	reconcile.ConflictRecordedTwice:   "the same dose was recorded on two kiosks",
 }
 
 func conflictWord(c string) string { return i18n.Word(conflictWords, c, c) }
@@ -118,6 +120,7 @@ var planSentences = []string{
 	"the EHR has no current encounter for the patient: were they already discharged?",
 	"the order the dose was given on is no longer in the EHR",
 	"the order's medication, dose or timing changed in the EHR since the snapshot",
+	"the same person was registered on another kiosk too: deciding that registration links this one with it",
 	// The EHR side of a conflict.
 	"no record",
 	"inactive",
@@ -132,6 +135,10 @@ const (
 	refusedFmt     = "the FHIR server refused it: %s" // the server's answer, as written
 	mergedFmt      = "merged into %s"                 // Patient/…
 	sameFmt        = "same %s"                        // matchWords, joined by ", "
+	// At the hub: a dose recorded on two kiosks (the other's id and entry),
+	// and the link a registration takes from the same person's first one.
+	twiceFmt    = "the same dose was also recorded on kiosk %s (entry %s): push one and skip the other, or push both if both were given"
+	followedFmt = "the same person as registration %s on another kiosk"
 )
 
 // matchWords are what a proposed EHR patient has in common with the
@@ -150,10 +157,13 @@ func planText(s string) string {
 		}
 		return i18n.F(orderStatusFmt, status)
 	}
-	for _, format := range []string{refusedFmt, mergedFmt} {
+	for _, format := range []string{refusedFmt, mergedFmt, followedFmt} {
 		if part, ok := filled(format, s); ok {
 			return i18n.F(format, part)
 		}
+	}
+	if parts, ok := filledAll(twiceFmt, s); ok {
+		return i18n.F(twiceFmt, parts[0], parts[1])
 	}
 	return s
 }
@@ -183,4 +193,27 @@ func filled(format, s string) (string, bool) {
 		return "", false
 	}
 	return s[len(before) : len(s)-len(after)], true
+}
+
+// filledAll is what s puts in place of each %s of format, if s reads as
+// format; each part ends at the first text that follows it in format.
+func filledAll(format, s string) ([]string, bool) {
+	texts := strings.Split(format, "%s")
+	rest, ok := strings.CutPrefix(s, texts[0])
+	if !ok {
+		return nil, false
+	}
+	var parts []string
+	for i, t := range texts[1:] {
+		var part string
+		if i == len(texts)-2 {
+			if part, ok = strings.CutSuffix(rest, t); !ok {
+				return nil, false
+			}
+		} else if part, rest, ok = strings.Cut(rest, t); !ok {
+			return nil, false
+		}
+		parts = append(parts, part)
+	}
+	return parts, true
 }

@@ -19,10 +19,14 @@ type unlockView struct {
 
 func newUnlockView(w *Worklist, message string) *unlockView {
 	v := &unlockView{}
+	subtitle := i18n.T("For IT and health-records staff: decide what the reconciliation left for a person. Unlock with the IT recovery key of this kiosk.")
+	if w.atHub() {
+		subtitle = i18n.T("For IT and health-records staff: decide what the hospital's reconciliation left for a person, over every kiosk's journal handed in to this hub. Unlock with the IT recovery key.")
+	}
 	v.UnlockForm = ui.NewUnlockForm(ui.UnlockSpec{
 		Title:     i18n.T("Reconciliation worklist"),
 		TitleSize: 28,
-		Subtitle:  i18n.T("For IT and health-records staff: decide what the reconciliation left for a person. Unlock with the IT recovery key of this kiosk."),
+		Subtitle:  subtitle,
 		Fields: []ui.UnlockField{
 			{Label: i18n.T("Recovery key file"), PlaceHolder: i18n.T("Path of the file holding the key, e.g. /media/usb/lifeboat-recovery.txt")},
 			{Label: i18n.T("or paste the key itself"), PlaceHolder: i18n.T("AGE-SECRET-KEY-…"), Secret: true},
@@ -43,7 +47,7 @@ func newUnlockView(w *Worklist, message string) *unlockView {
 		},
 		Unlock: func(values []string, done func(string)) {
 			w.tryUnlock(values[0], values[1], strings.TrimSpace(values[2]), func(err error) {
-				done(unlockMessage(err))
+				done(w.unlockMessage(err))
 				if err != nil {
 					w.focus(v.keyFile)
 				}

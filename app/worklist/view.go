@@ -1,6 +1,7 @@
 package worklist
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"lifeboat/app/present"
 	"lifeboat/clinical"
 	"lifeboat/store"
+	"lifeboat/sync/hub"
 	"lifeboat/sync/reconcile"
 )
 
@@ -34,13 +36,17 @@ var filters = []filter{
 // mainView is the unlocked worklist: the header, the filters, the list
 // of items on the left and the item chosen on the right.
 type mainView struct {
-	w       *Worklist
-	content fyne.CanvasObject
-	plan    *widget.Label
-	totals  *widget.Label
-	lock    *widget.Button
-	filters []*widget.Button
-	filter  int
+	w        *Worklist
+	content  fyne.CanvasObject
+	plan     *widget.Label
+	totals   *widget.Label
+	journals *widget.Label // at the hub: the journals read, and those not read
+	lock     *widget.Button
+	filters  []*widget.Button
+	filter   int
+	// At the hub, the items can be narrowed to a ward, a kind and an
+	// author too; each list's first choice is all of them.
+	narrow  []*choiceFilter
 	shown   []*row
 	list    *itemList
 	current *row
@@ -56,6 +62,9 @@ func newMainView(w *Worklist) *mainView {
 		at = rep.Started
 	}
 	planLine := i18n.F("Plan of %s — run lifeboat reconcile to apply decisions", present.DateTime(at))
+	if w.hospital != nil {
+		planLine = i18n.F("The hospital's plan of %s — run lifeboat reconcile --hub to apply decisions", present.DateTime(at))
+	}
 	if rep.DryRun {
 		planLine += i18n.T(" (a dry run)")
 	}
@@ -73,6 +82,14 @@ func newMainView(w *Worklist) *mainView {
 		s.Wrapping = fyne.TextWrapWord
 		head.Add(s)
 	}
+	if h := w.hospital; h != nil {
+		m.journals = widget.NewLabel(journalsText(h))
+		m.journals.Wrapping = fyne.TextWrapWord
+		if len(h.Apart) > 0 || len(h.Unopened) > 0 {
+			m.journals.Importance = widget.WarningImportance
+		}
+		head.Add(m.journals)
+	}
 
 	bar := container.NewHBox()
 	for i, f := range filters {
@@ -80,9 +97,19 @@ func newMainView(w *Worklist) *mainView {
 		m.filters = append(m.filters, b)
 		bar.Add(b)
 	}
+	var top fyne.CanvasObject = bar
+	if w.atHub() {
+		m.narrow = hubFilters(w.rows)
+		narrow := container.NewGridWithColumns(len(m.narrow))
+		for _, c := range m.narrow {
+			c.sel.OnChanged = func(string) { m.setFilter(m.filter) }
+			narrow.Add(c.sel)
+		}
+		top = container.NewVBox(bar, narrow)
+	}
 	m.list = newItemList(m)
 	m.pane = container.NewStack()
-	left := container.NewBorder(bar, nil, nil, nil, m.list)
+	left := container.NewBorder(top, nil, nil, nil, m.list)
 	split := container.NewHSplit(left, m.pane)
 	split.Offset = 0.36
 	m.content = container.NewBorder(container.NewVBox(padded, widget.NewSeparator()), nil, nil, nil, split)
@@ -103,18 +130,19 @@ func (m *mainView) setFilter(i int) {
 	}
 }
 
-// refilter recomputes the items shown and the filter buttons' counts.
+// refilter recomputes the items shown and the filter buttons' counts
+// (of the items the ward, kind and author chosen keep, at the hub).
 func (m *mainView) refilter() {
 	m.shown = m.shown[:0]
 	for _, r := range m.w.rows {
-		if filters[m.filter].keep(r) {
+		if filters[m.filter].keep(r) && m.narrowed(r) {
 			m.shown = append(m.shown, r)
 		}
 	}
 	for i, b := range m.filters {
 		n := 0
 		for _, r := range m.w.rows {
-			if filters[i].keep(r) {
+			if filters[i].keep(r) && m.narrowed(r) {
 				n++
 			}
 		}
@@ -127,6 +155,16 @@ func (m *mainView) refilter() {
 		b.Refresh()
 	}
 	m.list.Refresh()
+}
+
+// narrowed says whether the ward, kind and author chosen keep r.
+func (m *mainView) narrowed(r *row) bool {
+	for _, c := range m.narrow {
+		if !c.keeps(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *mainView) showEmpty() {
@@ -187,7 +225,14 @@ func newItemList(m *mainView) *itemList {
 		top.Truncation = fyne.TextTruncateEllipsis
 		bottom := widget.NewLabel("")
 		bottom.Truncation = fyne.TextTruncateEllipsis
-		return container.NewVBox(top, bottom)
+		box := container.NewVBox(top, bottom)
+		if m.w.atHub() {
+			// Where it was recorded: the ward, then the kiosk.
+			where := widget.NewLabel("")
+			where.Truncation = fyne.TextTruncateEllipsis
+			box.Add(where)
+		}
+		return box
 	}
 	l.UpdateItem = func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id >= len(m.shown) {
@@ -201,6 +246,9 @@ func newItemList(m *mainView) *itemList {
 		// Decided items read in italics (light green text would be too faint).
 		bottom.TextStyle.Italic = !r.todo()
 		bottom.Refresh()
+		if len(box.Objects) > 2 {
+			box.Objects[2].(*widget.Label).SetText(whereLine(r))
+		}
 	}
 	l.OnSelected = func(id widget.ListItemID) {
 		if id < len(m.shown) && m.shown[id] != m.current {
@@ -227,6 +275,41 @@ func rowTitle(r *row) string {
 	return strings.Join([]string{outcomeWord(r.it.Outcome), kindWord(r.it.Kind), r.patient}, " · ")
 }
 
+// whereLine is where an item was recorded, at the hub: "Ward 3B · kiosk ID".
+func whereLine(r *row) string {
+	return i18n.F("Ward %s · kiosk %s", wardName(r.ward), r.kiosk)
+}
+
+// wardName is a ward's id, or "no ward" for a kiosk the hub names none for.
+func wardName(ward string) string {
+	if ward == "" {
+		return i18n.T(noWard)
+	}
+	return ward
+}
+
+// journalsText says how many kiosks' journals the hospital's worklist
+// reads, and lists those it does not: kept apart by the hub, or not
+// opened with the key.
+func journalsText(h *hub.Hospital) string {
+	parts := []string{i18n.F("Kiosks' journals read: %d.", len(h.Kiosks))}
+	if len(h.Apart) > 0 {
+		parts = append(parts, i18n.F("Kept apart by the hub (a kiosk it did not enrol, or revoked), not read here: %s.",
+			strings.Join(h.Apart, ", ")))
+	}
+	if len(h.Unopened) > 0 {
+		var unopened []string
+		for _, u := range h.Unopened {
+			unopened = append(unopened, strings.TrimRight(u, ". "))
+		}
+		parts = append(parts, i18n.F("Not opened with this key, not read here: %s.", strings.Join(unopened, "; ")))
+	}
+	if len(parts) > 1 {
+		parts = append(parts, i18n.T("A person looks at them: nothing in them can be decided here."))
+	}
+	return strings.Join(parts, " ")
+}
+
 // rowLine is why the item waits, or what was decided.
 func rowLine(r *row) string {
 	if s := decidedLine(r); s != "" {
@@ -246,7 +329,7 @@ func decidedLine(r *row) string {
 	}
 	what := actionWord(d, r.edited)
 	if d.Reason != "" {
-		return i18n.F("Decided: %s by %s at %s — %s", what, d.By, present.DateTime(d.At), d.Reason)
+		return i18n.F("Decided: %s by %s at %s — %s", what, d.By, present.DateTime(d.At), planText(d.Reason))
 	}
 	return i18n.F("Decided: %s by %s at %s", what, d.By, present.DateTime(d.At))
 }
@@ -276,4 +359,47 @@ func serverTime(s string) string {
 		return present.DateTime(t)
 	}
 	return present.Date(s)
+}
+
+// choiceFilter narrows the items to those with one value (a ward, a kind,
+// an author), or keeps them all with its first choice.
+type choiceFilter struct {
+	sel    *widget.Select
+	values []string // the values, in the order of the choices after the first
+	of     func(*row) string
+}
+
+func (c *choiceFilter) keeps(r *row) bool {
+	i := c.sel.SelectedIndex()
+	return i <= 0 || c.of(r) == c.values[i-1]
+}
+
+// newChoiceFilter offers all, then every value of rows in words.
+func newChoiceFilter(all string, rows []*row, of func(*row) string, word func(string) string) *choiceFilter {
+	c := &choiceFilter{of: of}
+	for _, r := range rows {
+		c.values = append(c.values, of(r))
+	}
+	slices.Sort(c.values)
+	c.values = slices.Compact(c.values)
+	options := []string{all}
+	for _, v := range c.values {
+		options = append(options, word(v))
+	}
+	c.sel = widget.NewSelect(options, nil)
+	c.sel.SetSelectedIndex(0)
+	return c
+}
+
+// hubFilters are the hospital's worklist's filters by ward, kind and
+// author.
+func hubFilters(rows []*row) []*choiceFilter {
+	return []*choiceFilter{
+		newChoiceFilter(i18n.T("All wards"), rows, func(r *row) string { return r.ward },
+			func(w string) string { return i18n.F("Ward %s", wardName(w)) }),
+		newChoiceFilter(i18n.T("All kinds"), rows, func(r *row) string { return string(r.it.Kind) },
+			func(k string) string { return kindWord(clinical.Kind(k)) }),
+		newChoiceFilter(i18n.T("All authors"), rows, func(r *row) string { return r.it.Author },
+			func(a string) string { return cmp.Or(a, i18n.T(notStated)) }),
+	}
 }

@@ -7,6 +7,13 @@
 // decision as a journal entry (who, when, why). The next lifeboat reconcile
 // applies them. Nothing is decided automatically.
 //
+// At the hub (Options.Hub) it is the hospital's: the report of the last
+// lifeboat reconcile --hub, every kiosk's journal handed in there read as
+// one (hub.OpenHospital), each item with its kiosk and ward, and the
+// decisions recorded in the hub's own journal, never in a kiosk's copy.
+// The journals the hub kept apart, and those the key cannot open, are
+// listed and never offered.
+//
 // It unlocks with the kiosk's IT recovery key (a key file or the key
 // pasted) and the decider's name, in the unlock form it shares with the
 // kiosk, with the same theme and language (app/ui). Disk work runs off
@@ -31,6 +38,7 @@ import (
 	"lifeboat/app/ui"
 	"lifeboat/clinical"
 	"lifeboat/store"
+	"lifeboat/sync/hub"
 	"lifeboat/sync/reconcile"
 )
 
@@ -40,6 +48,9 @@ type Options struct {
 	Now func() time.Time
 	// Hint is shown on the unlock screen.
 	Hint string
+	// Hub says the folder is a hub's: the worklist is then the hospital's,
+	// over every kiosk's journal handed in there.
+	Hub bool
 }
 
 // Worklist is the worklist's content and its unlocked session, if any.
@@ -52,12 +63,15 @@ type Worklist struct {
 	unlock *unlockView
 	main   *mainView
 
-	// The unlocked session; journal is nil while locked.
-	keys    *store.Keys
-	journal *store.Journal
-	user    string
-	report  *reconcile.Report
-	rows    []*row
+	// The unlocked session; journal is nil while locked. At the hub,
+	// hospital is every kiosk's journal handed in (journal is it too).
+	keys     *store.Keys
+	journal  reconcile.Journal
+	closer   func() error
+	hospital *hub.Hospital
+	user     string
+	report   *reconcile.Report
+	rows     []*row
 	// session counts locks: work that finishes in another session is dropped.
 	session uint64
 
@@ -72,6 +86,15 @@ type row struct {
 	decided *reconcile.Decided // a decision taken since the plan, or the one the plan applied
 	after   bool               // decided after the plan (not yet applied)
 	edited  bool               // decided by a correction pushed in its place
+
+	// At the hub: the entry's kiosk and its ward; for a dose recorded
+	// twice, the other kiosk's; for a registration that follows the same
+	// person's on another kiosk, that one.
+	kiosk, ward string
+	twice       *store.JournalEntry
+	twiceWard   string
+	sameAs      *store.JournalEntry
+	sameAsWard  string
 }
 
 // waits says whether the plan left the item for a person.
@@ -120,6 +143,9 @@ func (w *Worklist) Window() fyne.Window { return w.win }
 // Unlocked says whether a session is open.
 func (w *Worklist) Unlocked() bool { return w.journal != nil }
 
+// atHub says whether the worklist is the hospital's, at the hub.
+func (w *Worklist) atHub() bool { return w.opt.Hub }
+
 // Wait waits for the background work in flight.
 func (w *Worklist) Wait() { w.work.Wait() }
 
@@ -144,19 +170,21 @@ func (w *Worklist) showUnlock(message string) {
 // screen.
 func (w *Worklist) Lock() {
 	w.session++
-	if w.journal != nil {
-		w.journal.Close()
+	if w.closer != nil {
+		w.closer()
 	}
-	w.keys, w.journal, w.user, w.report, w.rows, w.main = nil, nil, "", nil, nil, nil
+	w.keys, w.journal, w.closer, w.hospital, w.user, w.report, w.rows, w.main = nil, nil, nil, nil, "", nil, nil, nil
 	w.showUnlock("")
 }
 
 // opened is what an unlock reads off the UI thread.
 type opened struct {
-	keys    *store.Keys
-	journal *store.Journal
-	report  *reconcile.Report
-	rows    []*row
+	keys     *store.Keys
+	journal  reconcile.Journal
+	closer   func() error
+	hospital *hub.Hospital // at the hub
+	report   *reconcile.Report
+	rows     []*row
 }
 
 // readKey is the recovery key: the text pasted, or the key file's content.
@@ -181,14 +209,21 @@ var (
 )
 
 // open unlocks with the recovery key and reads the newest report and the
-// journal. It runs off the UI thread.
-func open(ctx context.Context, dir, keyFile, keyText string) (*opened, error) {
+// journal: the kiosk's, or at the hub (atHub) every kiosk's journal handed
+// in there, read as one with the hub's journal of decisions. It runs off
+// the UI thread.
+func open(ctx context.Context, dir string, atHub bool, keyFile, keyText string) (*opened, error) {
 	key, err := readKey(keyFile, keyText)
 	if err != nil {
 		return nil, err
 	}
+	defer clear(key)
+	if atHub {
+		if cfg, err := store.LoadConfig(dir); err == nil && cfg.Recovery == "" {
+			return nil, hub.ErrNoRecovery
+		}
+	}
 	keys, err := store.UnlockRecovery(dir, string(key))
-	clear(key)
 	if err != nil {
 		return nil, err
 	}
@@ -202,16 +237,27 @@ func open(ctx context.Context, dir, keyFile, keyText string) (*opened, error) {
 	if err != nil {
 		return nil, errReportDamaged
 	}
-	j, err := store.OpenJournal(ctx, dir, keys)
+	o := &opened{keys: keys, report: &rep}
+	var wardOf func(string) string
+	if atHub {
+		h, err := hub.OpenHospital(ctx, dir, string(key), "")
+		if err != nil {
+			return nil, err
+		}
+		o.journal, o.closer, o.hospital, wardOf = h, h.Close, h, h.WardOf
+	} else {
+		j, err := store.OpenJournal(ctx, dir, keys)
+		if err != nil {
+			return nil, err
+		}
+		o.journal, o.closer = j, j.Close
+	}
+	o.rows, err = buildRows(ctx, o.journal, &rep, patientNames(ctx, dir, keys, &rep), wardOf)
 	if err != nil {
+		o.closer()
 		return nil, err
 	}
-	rows, err := buildRows(ctx, j, &rep, patientNames(ctx, dir, keys, &rep))
-	if err != nil {
-		j.Close()
-		return nil, err
-	}
-	return &opened{keys: keys, journal: j, report: &rep, rows: rows}, nil
+	return o, nil
 }
 
 // patientNames names the snapshot patients of the report from the newest
@@ -243,8 +289,8 @@ func patientNames(ctx context.Context, dir string, keys *store.Keys, rep *reconc
 }
 
 // buildRows puts each report item beside its entry and decisions as the
-// journal holds them now.
-func buildRows(ctx context.Context, j *store.Journal, rep *reconcile.Report, names map[string]string) ([]*row, error) {
+// journal holds them now; wardOf, at the hub, names each kiosk's ward.
+func buildRows(ctx context.Context, j reconcile.Journal, rep *reconcile.Report, names map[string]string, wardOf func(string) string) ([]*row, error) {
 	entries, err := j.List(ctx)
 	if err != nil {
 		return nil, err
@@ -282,6 +328,17 @@ func buildRows(ctx context.Context, j *store.Journal, rep *reconcile.Report, nam
 				r.decided, r.after, r.edited = decidedOf(d.Entry), true, true
 			}
 		}
+		if wardOf != nil {
+			r.kiosk, r.ward = e.KioskID, wardOf(e.KioskID)
+			if s := it.Server; s != nil && it.Conflict == reconcile.ConflictRecordedTwice {
+				if o, ok := byID[strings.TrimPrefix(s.Reference, "entry ")]; ok {
+					r.twice, r.twiceWard = &o, wardOf(o.KioskID)
+				}
+			}
+			if o, ok := byID[it.SameAs]; ok && it.SameAs != "" {
+				r.sameAs, r.sameAsWard = &o, wardOf(o.KioskID)
+			}
+		}
 		rows = append(rows, r)
 	}
 	return rows, nil
@@ -299,11 +356,11 @@ func (w *Worklist) tryUnlock(keyFile, keyText, user string, done func(error)) {
 	w.work.Add(1)
 	go func() {
 		defer w.work.Done()
-		o, err := open(context.Background(), w.dir, keyFile, keyText)
+		o, err := open(context.Background(), w.dir, w.atHub(), keyFile, keyText)
 		ui.Do(func() {
 			if w.session != session || w.journal != nil {
 				if o != nil {
-					o.journal.Close()
+					o.closer()
 				}
 				return
 			}
@@ -311,7 +368,7 @@ func (w *Worklist) tryUnlock(keyFile, keyText, user string, done func(error)) {
 				done(err)
 				return
 			}
-			w.keys, w.journal, w.report, w.rows, w.user = o.keys, o.journal, o.report, o.rows, user
+			w.keys, w.journal, w.closer, w.hospital, w.report, w.rows, w.user = o.keys, o.journal, o.closer, o.hospital, o.report, o.rows, user
 			w.main = newMainView(w)
 			w.show(w.main.content)
 			w.main.focusList()
@@ -321,7 +378,19 @@ func (w *Worklist) tryUnlock(keyFile, keyText, user string, done func(error)) {
 }
 
 // unlockMessage is the one sentence shown after an unlock that failed.
-func unlockMessage(err error) string {
+func (w *Worklist) unlockMessage(err error) string {
+	if w.atHub() {
+		switch {
+		case errors.Is(err, store.ErrNotRecoveryKey):
+			return i18n.T("That is not the IT recovery key this hub was set up with.")
+		case errors.Is(err, hub.ErrNoRecovery):
+			return i18n.T("This hub was set up without IT's recovery recipient: it keeps no journal the recovery key opens.")
+		case errors.Is(err, store.ErrNotInitialised) || errors.Is(err, os.ErrNotExist):
+			return i18n.T("This folder has no Lifeboat keys: it is not a hub's data folder.")
+		case errors.Is(err, store.ErrNoReport):
+			return i18n.T("No reconciliation plan at this hub yet: run lifeboat reconcile --hub HUBDIR --recovery-key FILE --fhir URL first, then open the worklist again.")
+		}
+	}
 	switch {
 	case err == nil:
 		return ""
