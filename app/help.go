@@ -83,7 +83,7 @@ func printHelp(w io.Writer, name string, fs *flag.FlagSet) {
 		width := 0
 		fs.VisitAll(func(f *flag.Flag) {
 			left := "--" + f.Name
-			if v := flagValueName(f); v != "" {
+			if v := flagValueName(name, f); v != "" {
 				left += " " + v
 			}
 			text := f.Usage
@@ -122,11 +122,20 @@ var valueNames = map[string]string{
 	"hub-ca": "FILE", "tls-cert": "FILE", "tls-key": "FILE",
 }
 
-// flagValueName is what a flag's value is called in help: none for a
-// switch.
-func flagValueName(f *flag.Flag) string {
+// commandValueNames are the value names of flags that mean another thing
+// in one command, by command and flag.
+var commandValueNames = map[string]string{
+	"handin to": "URL|HUBDIR", "reconcile hub": "HUBDIR", "reconcile decide hub": "HUBDIR", "reconcile worklist hub": "HUBDIR",
+}
+
+// flagValueName is what a flag's value is called in the help of command
+// cmd: none for a switch.
+func flagValueName(cmd string, f *flag.Flag) string {
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 		return ""
+	}
+	if n, ok := commandValueNames[cmd+" "+f.Name]; ok {
+		return n
 	}
 	if n, ok := valueNames[f.Name]; ok {
 		return n
