@@ -22,7 +22,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps
+.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps package
 
 demo: build
 	./lifeboat demo
@@ -62,6 +62,17 @@ fuzz-smoke:
 window-check: build
 	$(call apt_install,$(SHOT_PKGS))
 	./docs/window-check.sh
+
+# The .deb (packaging/README.md): make build's binary with -trimpath, the
+# window's desktop entries, the services, /etc/lifeboat/lifeboat.toml.
+# Debian's version is VERSION's: 0.9.0-dev is 0.9.0~dev (before 0.9.0),
+# 1.2.0-3-gabc1234 (three commits after v1.2.0) is 1.2.0+3.gabc1234.
+DEB_VERSION = $(shell echo '$(or $(VERSION),0.9.0-dev)' | sed -E 's/-([0-9]+)-g([0-9a-f]+)$$/+\1.g\2/; s/-/~/g')
+PACKAGE_PKGS := dpkg-dev
+
+package: window-deps
+	$(call apt_install,$(PACKAGE_PKGS))
+	GO=$(GO) DEB_VERSION='$(DEB_VERSION)' LDFLAGS='$(STAMP)' ./packaging/build.sh
 
 # bench/run.sh writes the output to a dated result file under bench/ and
 # regenerates BENCHMARKS.md's tables from it (bench/report); BENCH names the
