@@ -90,8 +90,6 @@ echo "systemd-analyze verify: ok"
 step "dpkg -i, -r, -P in a Debian chroot"
 . /etc/os-release
 suite=${VERSION_CODENAME:?/etc/os-release names no VERSION_CODENAME}
-mirror=$(apt-get indextargets --format '$(REPO_URI)' "Release: $suite" "Created-By: Packages" 2>/dev/null | head -n 1)
-[ -n "$mirror" ] || fail "apt has no source for $suite to debootstrap from (run apt-get update)"
 cache=${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}/debootstrap
 base=$cache/$suite-amd64
 mkdir -p "$cache"
@@ -105,6 +103,13 @@ exec {lock}>"$cache/.lock"
 flock -x "$lock"
 if [ ! -f "$base/.complete" ]; then
 	echo "debootstrap $suite into $base (once; later runs reuse it)"
+	mirror() { apt-get indextargets --format '$(REPO_URI)' "Release: $suite" "Created-By: Packages" 2>/dev/null | head -n 1; }
+	mirror=$(mirror)
+	if [ -z "$mirror" ]; then
+		apt-get update -qq
+		mirror=$(mirror)
+	fi
+	[ -n "$mirror" ] || fail "apt has no source for $suite to debootstrap from"
 	rm -rf "$base"
 	debootstrap --variant=minbase --arch=amd64 --include="$(echo "$deps" | tr ' ' ',' | sed 's/,$//')" \
 		"$suite" "$base" "$mirror" >"$work/debootstrap.log" 2>&1 ||
