@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # packaging/check.sh DEB: the checks of Lifeboat's .deb, which make
-# package-check and make test run (as root, which make's package-check
-# installs lintian, debootstrap and systemd for, when missing):
+# package-check and make test run, as root (make package-check first
+# installs lintian, debootstrap and systemd when missing):
 #   1. its contents: the files, their modes, the conffiles, no data folder;
 #   2. lintian, with no error (warnings are printed);
 #   3. systemd-analyze verify on its units, unpacked beside the binary;
@@ -24,7 +24,10 @@ started=$SECONDS
 work=$(mktemp -d)
 r=$work/root # the chroot this run installs into
 cleanup() {
-	if mountpoint -q "$r"; then umount "$r"; fi
+	if mountpoint -q "$r" && ! umount "$r"; then
+		echo "packaging/check.sh: $r is still mounted; $work is left for you" >&2
+		return
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
