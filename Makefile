@@ -22,7 +22,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps
+.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps package package-check
 
 demo: build
 	./lifeboat demo
@@ -46,6 +46,7 @@ test: test-deps fhir-server-deps
 	$(GO) test -race -tags ci -count=1 -timeout 25m ./...
 	$(MAKE) fuzz-smoke
 	$(MAKE) window-check
+	$(MAKE) package-check
 
 # Every fuzz target, one after the other, for FUZZTIME each; ends with a
 # table of what ran, how long, and the executions (docs/fuzz.sh).
@@ -62,6 +63,27 @@ fuzz-smoke:
 window-check: build
 	$(call apt_install,$(SHOT_PKGS))
 	./docs/window-check.sh
+
+# The .deb (packaging/README.md): make build's binary with -trimpath, the
+# window's desktop entries, the services, /etc/lifeboat/lifeboat.toml.
+# Debian's version is VERSION's: 0.9.0-dev is 0.9.0~dev (before 0.9.0),
+# 1.2.0-3-gabc1234 (three commits after v1.2.0) is 1.2.0+3.gabc1234.
+DEB_VERSION = $(shell echo '$(or $(VERSION),0.9.0-dev)' | sed -E 's/-([0-9]+)-g([0-9a-f]+)$$/+\1.g\2/; s/-/~/g')
+DEB := dist/lifeboat_$(DEB_VERSION)-1_amd64.deb
+PACKAGE_PKGS := dpkg-dev
+PACKAGE_CHECK_PKGS := lintian debootstrap systemd
+
+package: window-deps
+	$(call apt_install,$(PACKAGE_PKGS))
+	GO=$(GO) DEB_VERSION='$(DEB_VERSION)' LDFLAGS='$(STAMP)' ./packaging/build.sh
+
+# The package's checks (packaging/check.sh): its contents, lintian,
+# systemd-analyze verify on its units, and installing, removing and purging
+# it in a Debian chroot made once by debootstrap (kept in
+# ~/.cache/lifeboat/debootstrap); make test runs them too.
+package-check: package
+	$(call apt_install,$(PACKAGE_CHECK_PKGS))
+	./packaging/check.sh '$(DEB)'
 
 # bench/run.sh writes the output to a dated result file under bench/ and
 # regenerates BENCHMARKS.md's tables from it (bench/report); BENCH names the
