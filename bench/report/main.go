@@ -148,8 +148,9 @@ func mb(m map[string][]float64) string {
 	return fmt.Sprintf("%.0f MB", median(m["peak-MB"]))
 }
 
-// table is one generated table: the benchmarks it needs and how it is
-// written.
+// table is one generated table: the benchmarks it needs (the first
+// decides whether the file has it; a name ending in "/" is any of its
+// sub-benchmarks) and how it is written.
 type table struct {
 	name  string
 	needs []string
@@ -199,6 +200,15 @@ var tables = []table{
 				fmt.Fprintf(b, "| %s | %s | %s | **%s** | %s |\n", thousands(n),
 					ms(1000*median(m["s/run"])), ms(1000*median(m["s/floor"])), spread(m["ratio"]), loads(m["load1"]))
 			}
+		}
+	}},
+	{"reconcile-hub", []string{"ReconcileHub/"}, func(r *result, b *strings.Builder) {
+		b.WriteString("| entries | kiosks | Lifeboat (of which opening the journals) | floor (same Bundles) | ratio | load average |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
+		for _, n := range hubCounts(r) {
+			m := r.metrics["ReconcileHub/entries="+n]
+			fmt.Fprintf(b, "| %s | %.0f | %s (%s) | %s | **%s** | %s |\n", thousands(n), median(m["kiosks"]),
+				ms(1000*median(m["s/run"])), ms(1000*median(m["s/open"])), ms(1000*median(m["s/floor"])), spread(m["ratio"]), loads(m["load1"]))
 		}
 	}},
 	{"reconcile-slow", []string{"ReconcileSlowServer"}, func(r *result, b *strings.Builder) {
@@ -252,10 +262,50 @@ var tables = []table{
 	}},
 }
 
+// hubCounts is the entry counts of BenchmarkReconcileHub the file holds,
+// the smallest first.
+func hubCounts(r *result) []string {
+	var ns []int
+	for name := range r.metrics {
+		if s, ok := strings.CutPrefix(name, "ReconcileHub/entries="); ok {
+			if n, err := strconv.Atoi(s); err == nil {
+				ns = append(ns, n)
+			}
+		}
+	}
+	slices.Sort(ns)
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
+	}
+	return out
+}
+
+// named is the benchmark the file holds under name, or the first of its
+// sub-benchmarks when name ends in "/"; "" when there is none.
+func named(r *result, name string) string {
+	if !strings.HasSuffix(name, "/") {
+		if r.metrics[name] == nil {
+			return ""
+		}
+		return name
+	}
+	var subs []string
+	for k := range r.metrics {
+		if strings.HasPrefix(k, name) {
+			subs = append(subs, k)
+		}
+	}
+	if len(subs) == 0 {
+		return ""
+	}
+	return slices.Min(subs)
+}
+
 // runs is how many runs a benchmark's first metric has.
 func runs(r *result, name string) int {
 	n := 0
-	for _, xs := range r.metrics[name] {
+	for _, xs := range r.metrics[named(r, name)] {
 		n = max(n, len(xs))
 	}
 	return n
@@ -280,7 +330,7 @@ func main() {
 	}
 	text := string(body)
 	for _, t := range tables {
-		if r.metrics[t.needs[0]] == nil {
+		if named(r, t.needs[0]) == "" {
 			continue
 		}
 		begin, end := "<!-- bench:"+t.name+" -->\n", "<!-- /bench:"+t.name+" -->"
