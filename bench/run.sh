@@ -4,7 +4,7 @@
 # headed by the commit, the CPU model, the Go version and the load average
 # before and after; then bench/report regenerates BENCHMARKS.md's tables of
 # the benchmarks the file holds. Parts: store journal pull pack
-# kiosk-unlock kiosk-search reconcile reconcile-slow hub.
+# kiosk-unlock kiosk-search reconcile reconcile-hub reconcile-slow hub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -24,7 +24,7 @@ out="bench/$(date -u +%Y-%m-%dT%H%M%SZ)-$commit.txt"
 	echo "# load-before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out"
 bench() { $GO test -tags ci -run '^$' "$@" 2>&1 | tee -a "$out"; }
-for part in ${@:-store journal pull pack kiosk-unlock kiosk-search reconcile reconcile-slow hub}; do
+for part in ${@:-store journal pull pack kiosk-unlock kiosk-search reconcile reconcile-hub reconcile-slow hub}; do
 	echo "# part: $part" >>"$out"
 	case $part in
 	store) bench -bench 'Build|Seal|Open|Decrypt' -benchtime 5x -count 5 -timeout 60m ./store/ ;;
@@ -34,6 +34,7 @@ for part in ${@:-store journal pull pack kiosk-unlock kiosk-search reconcile rec
 	kiosk-unlock) bench -bench UIUnlock -benchtime 5x -count 5 -timeout 60m ./app/kiosk/ ;;
 	kiosk-search) bench -bench UISearch -benchtime 520x -count 5 -timeout 60m ./app/kiosk/ ;;
 	reconcile) bench -bench 'Reconcile$' -benchtime 1x -count 1 -timeout 150m ./sync/reconcile/ ;;
+	reconcile-hub) bench -bench 'ReconcileHub$' -benchtime 1x -count 1 -timeout 150m ./sync/reconcile/ ;;
 	reconcile-slow) bench -bench ReconcileSlowServer -benchtime 1x -count 1 -timeout 60m ./sync/reconcile/ ;;
 	hub) bench -bench '^BenchmarkHub$' -benchtime 1x -count 1 -timeout 60m ./sync/hub/ ;;
 	*)

@@ -22,10 +22,3 @@ func NewestCiphertext(dir string, keys *Keys) (io.Reader, int64, func() error, e
 
 // Identity is the kiosk's age identity, for the same benchmark.
 func (k *Keys) Identity() age.Identity { return k.identity }
-
-// SetHandInBatch sets the size of a hand-in's batches until the test ends.
-func SetHandInBatch(t interface{ Cleanup(func()) }, n int) {
-	was := handInBatch
-	handInBatch = n
-	t.Cleanup(func() { handInBatch = was })
-}

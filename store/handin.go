@@ -71,6 +71,15 @@ var ErrNothingToHandIn = errors.New("this folder holds no kiosk's data (no confi
 // at both ends (a variable for the tests of batches).
 var handInBatch = 4 << 20
 
+// SetHandInBatch makes ReadHandIn's batches about n bytes instead of 4 MB
+// until the test t ends: for tests, here and in the packages that hand in,
+// that want a journal cut into many batches.
+func SetHandInBatch(t interface{ Cleanup(func()) }, n int) {
+	was := handInBatch
+	handInBatch = n
+	t.Cleanup(func() { handInBatch = was })
+}
+
 // ReadHandIn reads what the kiosk folder dir holds beyond from, at most
 // about handInBatch bytes of it (always at least one entry or line).
 func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error) {

@@ -119,7 +119,7 @@ func (j *Journal) openFiles(ctx context.Context) error {
 	switch {
 	case j.files.downgraded != "":
 		j.files.problem(ProblemFile, j.files.downgraded)
-	case herr != nil && !j.files.upgraded && !j.legacy && j.last > 0:
+	case herr != nil && !j.files.upgraded && !j.legacy && j.last > 0 && !(errors.Is(herr, errJournalHeadMissing) && j.recoveryRoleOnly()):
 		why := "journal.head is missing"
 		if errors.Is(herr, errJournalHeadDamaged) {
 			why = "journal.head is damaged or not this kiosk's"
@@ -136,6 +136,24 @@ func (j *Journal) openFiles(ctx context.Context) error {
 	}
 	j.holdToHead(head, herr)
 	return nil
+}
+
+// recoveryRoleOnly says whether every entry read, and at least one, was
+// recorded by IT's recovery role, which cannot sign journal.head: the
+// hub's journal of decisions is written with the recovery key alone, so
+// it never has a head, and a head missing there says nothing. (A decision
+// removed from its end is not seen; the entry it decided, if not yet
+// reconciled, waits for a person again.)
+func (j *Journal) recoveryRoleOnly() bool {
+	if len(j.entries) == 0 || int64(len(j.entries)) != j.last || len(j.rowProblems) > 0 {
+		return false
+	}
+	for _, e := range j.entries {
+		if e.Signer != SignerRecovery {
+			return false
+		}
+	}
+	return true
 }
 
 // lostFile handles a journal file that is missing, empty or damaged. If

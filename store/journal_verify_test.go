@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -333,6 +334,51 @@ func TestARecoveryDecisionIsCheckedByTheRecoveryKeyAndNotTakenOnTrustByTheKiosk(
 	j = openJournal(t, dir, rk)
 	if all := list(t, j); len(all) != 2 {
 		t.Fatalf("a forged recovery decision was listed: %d", len(all))
+	}
+}
+
+// The hub's journal of decisions is written with the recovery key alone,
+// which signs no journal.head: opened again, it has none and that is no
+// problem. A kiosk's journal whose head is gone still says so, with the
+// recovery key too.
+func TestAJournalOnlyTheRecoveryRoleWroteNeedsNoHead(t *testing.T) {
+	dir, _, recovery := testVaultWithRecovery(t)
+	rk, err := UnlockRecovery(dir, recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := openJournal(t, dir, rk)
+	for range 2 {
+		d := clinical.Entry{Kind: clinical.KindDecision, Patient: "p1", ClinicalTime: time.Now(),
+			Decision: &clinical.Decision{Entry: uuid.NewString(), Action: clinical.DecisionSkip, Reason: "on paper twice"}}
+		if err := j.Stamp(&d, "HIM Janssens", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		record(t, j, d)
+	}
+	j.Close()
+	if _, err := os.Stat(filepath.Join(dir, journalHeadFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the recovery role wrote a head: %v", err)
+	}
+	j = openJournal(t, dir, rk)
+	if c := check(t, j); !c.OK() || c.Entries != 2 {
+		t.Fatalf("the hub's journal of decisions: %+v", c)
+	}
+	j.Close()
+
+	kiosk, keys, recovery := testVaultWithRecovery(t)
+	j = openJournal(t, kiosk, keys)
+	record(t, j, draft(t, j, noteEntry("p1", "Restless.")))
+	j.Close()
+	if err := os.Remove(filepath.Join(kiosk, journalHeadFile)); err != nil {
+		t.Fatal(err)
+	}
+	rk, err = UnlockRecovery(kiosk, recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := check(t, openJournal(t, kiosk, rk)); len(c.Problems) != 1 || c.Problems[0].Kind != ProblemHead {
+		t.Fatalf("a kiosk's journal without its head: %+v", c.Problems)
 	}
 }
 

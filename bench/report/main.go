@@ -258,6 +258,15 @@ var tables = []table{
 			}
 		}
 	}},
+	{"reconcile-hub", []string{"ReconcileHub/entries="}, func(r *result, b *strings.Builder) {
+		b.WriteString("| entries | kiosks | Lifeboat (of which opening the journals) | floor (same Bundles) | ratio | load average |\n")
+		b.WriteString("|---:|---:|---:|---:|---:|---:|\n")
+		for _, n := range hubCounts(r) {
+			m := r.metrics["ReconcileHub/entries="+n]
+			fmt.Fprintf(b, "| %s | %.0f | %s (%s) | %s | **%s** | %s |\n", thousands(n), median(m["kiosks"]),
+				ms(1000*median(m["s/run"])), ms(1000*median(m["s/open"])), ms(1000*median(m["s/floor"])), spread(m["ratio"]), loads(m["load1"]))
+		}
+	}},
 	{"reconcile-slow", []string{"ReconcileSlowServer"}, func(r *result, b *strings.Builder) {
 		m := r.metrics["ReconcileSlowServer"]
 		b.WriteString("| entries | Bundles | Lifeboat | floor (same Bundles) | ratio | load average |\n")
@@ -414,6 +423,25 @@ func regenerate(r *result, text string) (out string, done, missing []string) {
 		done = append(done, t.name)
 	}
 	return text, done, missing
+}
+
+// hubCounts is the entry counts of BenchmarkReconcileHub the file holds,
+// the smallest first.
+func hubCounts(r *result) []string {
+	var ns []int
+	for name := range r.metrics {
+		if s, ok := strings.CutPrefix(name, "ReconcileHub/entries="); ok {
+			if n, err := strconv.Atoi(s); err == nil {
+				ns = append(ns, n)
+			}
+		}
+	}
+	slices.Sort(ns)
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = strconv.Itoa(n)
+	}
+	return out
 }
 
 // runs is how many runs a benchmark's first metric has.

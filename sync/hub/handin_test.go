@@ -18,6 +18,7 @@ import (
 	"lifeboat/store/storetest"
 	readiness "lifeboat/sync/fleet"
 	"lifeboat/sync/hub"
+	"lifeboat/sync/reconcile"
 )
 
 // note records n nursing notes in the journal of the kiosk at dir.
@@ -219,6 +220,19 @@ func TestTheHospitalsJournalsOpenWithTheRecoveryKey(t *testing.T) {
 	defer w.Close()
 	if es, err := w.List(context.Background()); err != nil || len(es) != 3 || !slices.Equal(w.Kiosks, []string{two.Keys.Config.KioskID}) {
 		t.Fatalf("ward-2: %d entries of kiosks %v, %v", len(es), w.Kiosks, err)
+	}
+	// A decision is the hub's: opened again, its journal of decisions,
+	// which only the recovery key writes (no journal.head), verifies.
+	if _, err := reconcile.Decide(context.Background(), h, es[0].ID, clinical.DecisionSkip, "", "charted on paper too", "HIM Claes", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	again, err := hub.OpenHospital(context.Background(), f.hub.Dir, id.String(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if c, err := again.Check(context.Background()); err != nil || !c.OK() {
+		t.Fatalf("the hospital's journals opened again after a decision: %+v, %v", c.Problems, err)
 	}
 	if _, err := hub.OpenHospital(context.Background(), newFleet(t).hub.Dir, id.String(), ""); !errors.Is(err, hub.ErrNoRecovery) {
 		t.Fatalf("a hub without a recovery recipient: %v", err)
