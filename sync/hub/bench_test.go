@@ -471,8 +471,7 @@ func (e *hubEnv) enrolTo(b *testing.B, n int) {
 
 // requests counts the hub's EHR requests over two whole pull cycles
 // with n kiosks enrolled and subscribed: the first two pulls that start
-// after they are, from the end of the pull before them to the end of
-// the second.
+// after they are, over the two intervals they take.
 func (e *hubEnv) requests(b *testing.B, n int, peer peerFigures) {
 	e.loops.setEvery(e.size.every)
 	e.enrolTo(b, n)
@@ -488,7 +487,10 @@ func (e *hubEnv) requests(b *testing.B, n int, peer peerFigures) {
 	}
 	ps := e.pullsSoFar()
 	from, to := ps[j-1], ps[j+1]
-	minutes := to.end().Sub(from.end()).Minutes()
+	// The requests of pulls j and j+1 (counted from the end of the one
+	// before to the end of the second) over the two intervals they take:
+	// from the start of the one before to the start of the second.
+	minutes := to.start.Sub(from.start).Minutes()
 	b.ReportMetric(float64(to.ehr-from.ehr)/minutes, "ehr-req/min")
 	b.ReportMetric(float64(to.ehr-from.ehr)/2, "req/pull")
 	b.ReportMetric(ps[j].took.Seconds(), "pull1-s") // wards whose kiosks changed are sealed whole
