@@ -196,7 +196,7 @@ type e2eProc struct {
 	t      *testing.T
 	role   string
 	cmd    *exec.Cmd
-	lines  chan string // its stdout, closed when it ends
+	lines  chan e2eLine // its stdout, closed when it ends
 	stderr *lockedWriter
 	ended  chan struct{} // closed once its stdout is read whole
 	killed bool          // it died of the SIGKILL the test sent
@@ -204,12 +204,18 @@ type e2eProc struct {
 	ready  time.Time     // when it said it was ready
 }
 
+// e2eLine is a line a child said, and when.
+type e2eLine struct {
+	text string
+	at   time.Time
+}
+
 func startE2E(t *testing.T, role string, env ...string) *e2eProc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHospitalChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), append(env, e2eRoleEnv+"="+role,
 		"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))...)
-	p := &e2eProc{t: t, role: role, cmd: cmd, lines: make(chan string, 1<<16), stderr: &lockedWriter{}, ended: make(chan struct{})}
+	p := &e2eProc{t: t, role: role, cmd: cmd, lines: make(chan e2eLine, 1<<16), stderr: &lockedWriter{}, ended: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -223,7 +229,7 @@ func startE2E(t *testing.T, role string, env ...string) *e2eProc {
 		defer close(p.lines)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() { // a line cut short by a kill is not read whole
-			p.lines <- sc.Text()
+			p.lines <- e2eLine{sc.Text(), time.Now()}
 		}
 	}()
 	t.Cleanup(func() { p.kill() })
@@ -259,11 +265,11 @@ func (p *e2eProc) await(prefix string) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			if strings.HasPrefix(line, prefix) {
+			if strings.HasPrefix(line.text, prefix) {
 				if prefix == "ready" {
-					p.ready = time.Now()
+					p.ready = line.at
 				}
-				return line, true
+				return line.text, true
 			}
 		case <-guard.C:
 			p.kill()
@@ -612,7 +618,7 @@ func TestTheHospitalsDowntimeReachesTheEHRExactlyOnceThroughAHundredKills(t *tes
 	upKills := hu.kills
 	// Every hand-in run again until it finishes.
 	for _, j := range jobs {
-		for !j.done {
+		if !j.done {
 			hu.complete(j)
 		}
 	}
@@ -1029,8 +1035,6 @@ func (hu *e2eHandIns) killFolder(j *e2eJob, p *e2eProc, after time.Duration) {
 // hub's folder at once, and kills each.
 func (hu *e2eHandIns) both(net, usb *e2eJob) {
 	n, u := hu.start(net), hu.start(usb)
-	uReady := make(chan bool, 1)
-	go func() { _, ok := u.await("ready"); uReady <- ok }()
 	if _, ok := n.await("ready"); ok {
 		if _, ok := n.await("batch "); ok {
 			time.Sleep(time.Duration(hu.rng.IntN(10_000)) * time.Microsecond)
@@ -1041,23 +1045,25 @@ func (hu *e2eHandIns) both(net, usb *e2eJob) {
 		}
 	}
 	hu.ended(net, n, false)
-	if <-uReady {
-		hu.killFolder(usb, u, time.Duration(hu.rng.Int64N(int64(hu.folderWindow/2))))
+	if _, ok := u.await("ready"); ok {
+		hu.killFolder(usb, u, time.Duration(hu.rng.Int64N(int64(hu.folderWindow/2)))-time.Since(u.ready))
 	} else {
 		hu.ended(usb, u, false)
 	}
 }
 
-// complete runs j until it finishes, with no kill.
+// complete runs j until it finishes, with no kill (again when the hub
+// was busy).
 func (hu *e2eHandIns) complete(j *e2eJob) {
 	hu.t.Helper()
-	p := hu.start(j)
-	p.wait()
-	if p.code != 0 {
-		hu.ended(j, p, false) // busy: run again
-		return
+	for {
+		p := hu.start(j)
+		if p.wait(); p.code == 0 {
+			j.done = true
+			return
+		}
+		hu.ended(j, p, false)
 	}
-	j.done = true
 }
 
 // e2eReconcile runs the hospital's reconciliation and kills it.
@@ -1068,7 +1074,6 @@ type e2eReconcile struct {
 	kills                int
 	midPush, early, idle int
 	finished             bool // a run ended by itself: nothing is left to push
-	runs                 int
 }
 
 // until kills runs until kills have been made in all, or until a run
@@ -1079,7 +1084,6 @@ func (rc *e2eReconcile) until(kills int) {
 	rc.finished = false
 	for rc.kills < kills {
 		p := startE2E(rc.t, "reconcile", rc.env...)
-		rc.runs++
 		if _, ok := p.await("ready"); !ok {
 			rc.ended(p)
 			continue
