@@ -119,8 +119,6 @@ type pullRecord struct {
 	served int64 // requests the hub's listener answered so far
 }
 
-func (p pullRecord) end() time.Time { return p.start.Add(p.took) }
-
 // hubEnv is the hospital: the EHR, the hub and its kiosks.
 type hubEnv struct {
 	size   hubBench
