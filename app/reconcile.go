@@ -52,7 +52,7 @@ func (c *cli) reconcileCmd(args []string) error {
 	system := f.String("identifier-system", reconcile.DefaultEntrySystem, "system of entry ids in the EHR")
 	tempSystem := f.String("temporary-system", reconcile.DefaultTemporarySystem, "system of temporary patient ids")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
-	hubDir := f.String("hub", "", "the hub's data folder: reconcile every kiosk's journal handed in there (with --recovery-key)")
+	hubDir := f.String("hub", "", "the hub's folder: every journal handed in there (needs --recovery-key)")
 	ward := f.String("ward", "", "with --hub: only the journals of this ward's kiosks")
 	ff := addFHIRFlags(f, "system/*.cruds")
 	dir, err := c.reconcileFolder(f, args, hubDir)
@@ -365,7 +365,7 @@ func (c *cli) decideCmd(args []string) error {
 	by := f.String("by", "", "who decides: name or staff number")
 	asJSON := f.Bool("json", false, "JSON output")
 	recovery := f.String("recovery-key", "", "file holding IT's recovery key, instead of the ward passphrase")
-	hubDir := f.String("hub", "", "the hub's data folder: decide on an entry handed in there (with --recovery-key)")
+	hubDir := f.String("hub", "", "the hub's folder: decide on an entry handed in there")
 	dir, err := c.reconcileFolder(f, args, hubDir)
 	if err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 // network.
 func (c *cli) reconcileWorklistCmd(args []string) error {
 	f := c.vaultFlags("reconcile worklist")
-	hubDir := f.String("hub", "", "the hub's data folder: the hospital's worklist, over every kiosk's journal handed in there")
+	hubDir := f.String("hub", "", "the hub's folder: the hospital's worklist over the journals handed in")
 	dir, err := c.reconcileFolder(f, args, hubDir)
 	if err != nil {
 		return err

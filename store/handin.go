@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"path/filepath"
 )
@@ -146,50 +145,38 @@ func readHandIn(ctx context.Context, dir string, from Position, budget int) (*Ha
 // negative one), on a read-only connection. A damaged file is an error:
 // the kiosk says so, and IT hands in a copy of its folder.
 func readHandInEntries(ctx context.Context, path string, after int64, budget *int, h *HandIn) error {
-	exists, err := inspectJournal(ctx, path)
-	if err != nil || !exists {
-		return err
-	}
-	db, err := sql.Open("sqlite", journalURI(path, "ro"))
-	if err != nil {
-		return fmt.Errorf("opening the downtime journal: %w", err)
-	}
-	defer db.Close()
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return sqliteProblem(err)
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries WHERE seq > ?", after).Scan(&h.WaitingEntries); err != nil {
-		return sqliteProblem(err)
-	}
-	if *budget < 0 {
-		return nil
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT e.seq, e.uuid, e.sealed, s.prev, s.chain, s.sig, s.signer
-		FROM entries e LEFT JOIN signatures s ON s.seq = e.seq WHERE e.seq > ? ORDER BY e.seq`, after)
-	if err != nil {
-		return sqliteProblem(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e HandInEntry
-		var signer sql.NullString
-		if err := rows.Scan(&e.Seq, &e.ID, &e.Sealed, &e.Prev, &e.Chain, &e.Sig, &signer); err != nil {
+	return readJournalFile(ctx, path, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries WHERE seq > ?", after).Scan(&h.WaitingEntries); err != nil {
 			return sqliteProblem(err)
 		}
-		e.Signer = signer.String
-		size := len(e.Sealed) + len(e.ID) + 256
-		if len(h.Entries) > 0 && size > *budget {
-			break
+		if *budget < 0 {
+			return nil
 		}
-		*budget -= size
-		h.Entries = append(h.Entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return sqliteProblem(err)
-	}
-	return nil
+		rows, err := tx.QueryContext(ctx, `SELECT e.seq, e.uuid, e.sealed, s.prev, s.chain, s.sig, s.signer
+			FROM entries e LEFT JOIN signatures s ON s.seq = e.seq WHERE e.seq > ? ORDER BY e.seq`, after)
+		if err != nil {
+			return sqliteProblem(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e HandInEntry
+			var signer sql.NullString
+			if err := rows.Scan(&e.Seq, &e.ID, &e.Sealed, &e.Prev, &e.Chain, &e.Sig, &signer); err != nil {
+				return sqliteProblem(err)
+			}
+			e.Signer = signer.String
+			size := len(e.Sealed) + len(e.ID) + 256
+			if len(h.Entries) > 0 && size > *budget {
+				break
+			}
+			*budget -= size
+			h.Entries = append(h.Entries, e)
+		}
+		if err := rows.Err(); err != nil {
+			return sqliteProblem(err)
+		}
+		return nil
+	})
 }
 
 // readHandInAudit adds audit.log's whole lines beyond record after.

@@ -497,3 +497,25 @@ func (j *Journal) prepare(ctx context.Context) error {
 	}
 	return nil
 }
+
+// readJournalFile runs fn in a read-only transaction on the journal file
+// at path, checked first as inspectJournal checks it; a file not there
+// (or empty) runs nothing. What a hand-in and the hub read of a journal
+// goes through here: it can change nothing.
+func readJournalFile(ctx context.Context, path string, fn func(*sql.Tx) error) error {
+	exists, err := inspectJournal(ctx, path)
+	if err != nil || !exists {
+		return err
+	}
+	db, err := sql.Open("sqlite", journalURI(path, "ro"))
+	if err != nil {
+		return fmt.Errorf("opening the downtime journal: %w", err)
+	}
+	defer db.Close()
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return sqliteProblem(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}

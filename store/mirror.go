@@ -378,30 +378,23 @@ func MirrorStates(ctx context.Context, dir string) (map[string]int64, error) {
 // countStates adds the journal file's entries by state, on a read-only
 // connection.
 func countStates(ctx context.Context, path string, out map[string]int64) error {
-	exists, err := inspectJournal(ctx, path)
-	if err != nil || !exists {
-		return err
-	}
-	db, err := sql.Open("sqlite", journalURI(path, "ro"))
-	if err != nil {
-		return fmt.Errorf("opening the downtime journal: %w", err)
-	}
-	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT state, count(*) FROM reconciliation GROUP BY state")
-	if err != nil {
-		return sqliteProblem(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var state string
-		var n int64
-		if err := rows.Scan(&state, &n); err != nil {
+	return readJournalFile(ctx, path, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "SELECT state, count(*) FROM reconciliation GROUP BY state")
+		if err != nil {
 			return sqliteProblem(err)
 		}
-		out[state] += n
-	}
-	if err := rows.Err(); err != nil {
-		return sqliteProblem(err)
-	}
-	return nil
+		defer rows.Close()
+		for rows.Next() {
+			var state string
+			var n int64
+			if err := rows.Scan(&state, &n); err != nil {
+				return sqliteProblem(err)
+			}
+			out[state] += n
+		}
+		if err := rows.Err(); err != nil {
+			return sqliteProblem(err)
+		}
+		return nil
+	})
 }
