@@ -80,24 +80,9 @@ func SetHandInBatch(t interface{ Cleanup(func()) }, n int) {
 }
 
 // ReadHandIn reads what the kiosk folder dir holds beyond from, at most
-// about handInBatch bytes of it (always at least one entry or line).
+// about handInBatch bytes of it (always at least one entry or line), and
+// counts all that waits.
 func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error) {
-	return readHandIn(ctx, dir, from, handInBatch)
-}
-
-// HandInWaiting is how many entries of the kiosk folder dir are beyond
-// from: what is still to hand in. Only counted: nothing is read.
-func HandInWaiting(ctx context.Context, dir string, from Position) (int64, error) {
-	h, err := readHandIn(ctx, dir, from, -1)
-	if err != nil {
-		return 0, err
-	}
-	return h.WaitingEntries, nil
-}
-
-// readHandIn is ReadHandIn with a budget of bytes; a negative one counts
-// what waits and reads nothing.
-func readHandIn(ctx context.Context, dir string, from Position, budget int) (*HandIn, error) {
 	dir, err := filepath.Abs(dir) // SQLite's URI wants a whole path
 	if err != nil {
 		return nil, err
@@ -122,14 +107,14 @@ func readHandIn(ctx context.Context, dir string, from Position, budget int) (*Ha
 	if from.File != h.File {
 		after = 0
 	}
-	counting := budget < 0
+	budget := handInBatch
 	if err := readHandInEntries(ctx, filepath.Join(dir, h.File), after, &budget, h); err != nil {
 		return nil, err
 	}
 	if err := readHandInAudit(dir, from.Audit, &budget, h); err != nil {
 		return nil, err
 	}
-	if !counting && h.Last() {
+	if h.Last() {
 		if herr == nil {
 			h.JournalHead, _ = ReadRegular(filepath.Join(dir, journalHeadFile), journalHeadFile, maxJournalHead)
 		}
@@ -141,16 +126,13 @@ func readHandIn(ctx context.Context, dir string, from Position, budget int) (*Ha
 }
 
 // readHandInEntries counts the entries of the journal file at path
-// beyond seq after, and adds them while the budget lasts (none for a
-// negative one), on a read-only connection. A damaged file is an error:
+// beyond seq after, and adds them while the budget lasts, on a read-only
+// connection. A damaged file is an error:
 // the kiosk says so, and IT hands in a copy of its folder.
 func readHandInEntries(ctx context.Context, path string, after int64, budget *int, h *HandIn) error {
 	return readJournalFile(ctx, path, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries WHERE seq > ?", after).Scan(&h.WaitingEntries); err != nil {
 			return sqliteProblem(err)
-		}
-		if *budget < 0 {
-			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT e.seq, e.uuid, e.sealed, s.prev, s.chain, s.sig, s.signer
 			FROM entries e LEFT JOIN signatures s ON s.seq = e.seq WHERE e.seq > ? ORDER BY e.seq`, after)
@@ -189,7 +171,7 @@ func readHandInAudit(dir string, after uint64, budget *int, h *HandIn) error {
 		return err
 	}
 	defer f.Close()
-	full := *budget < 0 // once a line does not fit, the rest waits for the next batch, in order
+	full := false // once a line does not fit, the rest waits for the next batch, in order
 	return eachAuditLine(f, func(raw []byte, complete bool) {
 		l, ok := parseAuditLine(raw)
 		if !complete || !ok || l.Seq <= after {

@@ -86,8 +86,8 @@ func TestAJournalHandedInOpensAtTheHubAsAtTheKiosk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := HandInWaiting(context.Background(), dir, Position{}); err != nil || n != 26 {
-		t.Fatalf("waiting before the hand-in: %d, %v", n, err)
+	if h, err := ReadHandIn(context.Background(), dir, Position{}); err != nil || h.WaitingEntries != 26 || h.WaitingAudit != 25 {
+		t.Fatalf("waiting before the hand-in: %+v, %v", h, err)
 	}
 	receipts := handInAll(t, dir, m, Position{})
 	if len(receipts) < 3 {
@@ -102,8 +102,8 @@ func TestAJournalHandedInOpensAtTheHubAsAtTheKiosk(t *testing.T) {
 		}
 	}
 	last := receipts[len(receipts)-1]
-	if n, err := HandInWaiting(context.Background(), dir, last.Position); err != nil || n != 0 {
-		t.Fatalf("waiting after the hand-in: %d, %v", n, err)
+	if h, err := ReadHandIn(context.Background(), dir, last.Position); err != nil || h.WaitingEntries != 0 || h.WaitingAudit != 0 {
+		t.Fatalf("waiting after the hand-in: %+v, %v", h, err)
 	}
 	if stored != 26 || last.Held != 26 || !last.Head || !last.Trail || lines != 25 {
 		t.Fatalf("stored %d, lines %d; last receipt %+v", stored, lines, last)

@@ -199,13 +199,14 @@ func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubP
 		pos = last.Position
 		sum.Held = last.Held
 	}
-	// What still waits, whatever happened: entries beyond the last receipt.
-	defer func() { sum.Waiting, _ = store.HandInWaiting(ctx, dir, pos) }()
 	for {
 		batch, err := store.ReadHandIn(ctx, dir, pos)
 		if err != nil {
 			return sum, err
 		}
+		// What still waits is what the batch read counted beyond the
+		// receipt, less what the hub takes of it.
+		sum.Waiting = batch.WaitingEntries
 		if len(batch.Entries) == 0 && len(batch.Audit) == 0 && last != nil {
 			sum.Held, sum.KeptApart = last.Held, last.KeptApart
 			return sum, nil // nothing new since the last receipt
@@ -214,6 +215,7 @@ func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubP
 		if err != nil {
 			return sum, err
 		}
+		sum.Waiting -= int64(len(batch.Entries))
 		if err := durable.Replace(filepath.Join(dir, handInReceiptFile), 0o600, raw); err != nil {
 			return sum, err
 		}

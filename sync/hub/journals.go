@@ -51,22 +51,9 @@ func OpenHospital(ctx context.Context, dir, identity, ward string) (*Hospital, e
 		return nil, err
 	}
 	h := &Hub{Dir: dir, Keys: &store.Keys{Config: *cfg}}
-	wardOf := map[string]string{}
-	byWard, _, err := h.Kiosks()
+	wardOf, err := h.kioskWards()
 	if err != nil {
 		return nil, err
-	}
-	for w, ks := range byWard {
-		for _, k := range ks {
-			wardOf[k.ID] = w
-		}
-	}
-	rs, _, err := h.Revocations()
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rs {
-		wardOf[r.ID] = r.Ward
 	}
 	out := &Hospital{wardOf: wardOf}
 	apart, err := os.ReadDir(filepath.Join(dir, "handin", "apart"))

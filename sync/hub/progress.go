@@ -41,18 +41,9 @@ func (p *Progress) ByWard() map[string]fleet.Progress {
 	if p.last != nil && now.Sub(p.at) < progressTTL && now.After(p.at) {
 		return p.last
 	}
-	wardOf := map[string]string{}
-	if byWard, _, err := p.Hub.Kiosks(); err == nil {
-		for w, ks := range byWard {
-			for _, k := range ks {
-				wardOf[k.ID] = w
-			}
-		}
-	}
-	if rs, _, err := p.Hub.Revocations(); err == nil {
-		for _, r := range rs {
-			wardOf[r.ID] = r.Ward
-		}
+	wardOf, err := p.Hub.kioskWards()
+	if err != nil {
+		return p.last // the last figures, or none
 	}
 	out := map[string]fleet.Progress{}
 	dir := filepath.Join(p.Hub.Dir, "handin", "kiosks")

@@ -499,3 +499,26 @@ func (h *Hub) Revoke(id string, now time.Time) (*Kiosk, error) {
 	}
 	return k, durable.SyncFolder(filepath.Join(h.Dir, "kiosks"))
 }
+
+// kioskWards is the ward of every kiosk the hub enrolled, revoked since
+// or not: where its journal counts.
+func (h *Hub) kioskWards() (map[string]string, error) {
+	byWard, _, err := h.Kiosks()
+	if err != nil {
+		return nil, err
+	}
+	rs, _, err := h.Revocations()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for w, ks := range byWard {
+		for _, k := range ks {
+			out[k.ID] = w
+		}
+	}
+	for _, r := range rs {
+		out[r.ID] = r.Ward
+	}
+	return out, nil
+}
