@@ -66,6 +66,11 @@ func bundle(typ string, entries ...[2]string) string {
 	return sb.String()
 }
 
+const patientLine = `{"resourceType":"Patient","id":"%s","name":[{"family":"%s","given":["An"]}],"birthDate":"1950-01-01"}`
+
+// patient is a Patient resource of that id and family name.
+func patient(id, family string) string { return fmt.Sprintf(patientLine, id, family) }
+
 // ndjson joins resources one per line.
 func ndjson(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 

@@ -4,7 +4,6 @@ package fhir
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,12 +19,7 @@ import (
 // of one resource, and files cut short. None may hang the reader, poison a
 // chart, or pass unsaid; no message names a file or holds patient data.
 
-const (
-	patientLine = `{"resourceType":"Patient","id":"%s","name":[{"family":"%s","given":["An"]}],"birthDate":"1950-01-01"}`
-	secretName  = "Vanderbroecke"
-)
-
-func patient(id, family string) string { return fmt.Sprintf(patientLine, id, family) }
+const secretName = "Vanderbroecke"
 
 // readWithin runs Read and fails the test, instead of hanging it, when
 // Read does not return: a FIFO must never block the reader.
