@@ -22,10 +22,11 @@ import (
 // account), a world-writable folder above the data folder. A folder that
 // does not exist yet is not an error (init creates it). Symbolic links
 // and what is not a regular file are left alone (reading refuses the
-// latter). On systems without Unix modes it does nothing.
+// latter). On Windows, the folder's access list is set instead: see
+// secureFolderACL.
 func SecureFolder(dir string) []string {
 	if !unixModes {
-		return nil
+		return secureFolderACL(dir)
 	}
 	fi, err := os.Stat(dir)
 	if err != nil || !fi.IsDir() {
@@ -110,9 +111,10 @@ var ErrKeyFileOpen = errors.New("is open to other accounts")
 const maxKeyFile = 64 << 10
 
 // ReadKeyFile reads a secret key file (IT's recovery identity), refusing
-// what is not a regular file and, where files have Unix modes, a file that
-// group or others can read or write (fix: chmod 600). label names the
-// file in errors.
+// what is not a regular file and a file that others can read: where files
+// have Unix modes, one that group or others can read or write (fix: chmod
+// 600); on Windows, one whose access list lets Everyone, Authenticated
+// Users or Users read it. label names the file in errors.
 func ReadKeyFile(path, label string) ([]byte, error) {
 	f, err := OpenRegular(path, label, maxKeyFile)
 	if err != nil {
@@ -127,6 +129,8 @@ func ReadKeyFile(path, label string) ([]byte, error) {
 		if p := fi.Mode().Perm(); p&0o077 != 0 {
 			return nil, &FileError{Label: label, Err: fmt.Errorf("%w (mode %04o): make it private with chmod 600, and keep no copy of it elsewhere", ErrKeyFileOpen, p)}
 		}
+	} else if who := keyFileOpenTo(f); who != "" {
+		return nil, &FileError{Label: label, Err: fmt.Errorf("%w (%s may read it): make it private with icacls FILE /inheritance:r /grant:r SYSTEM:F Administrators:F, adding the account that reads it, and keep no copy of it elsewhere", ErrKeyFileOpen, who)}
 	}
 	b := make([]byte, maxKeyFile+1)
 	n, err := readFull(f, b)
