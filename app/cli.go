@@ -6,15 +6,18 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -54,6 +57,9 @@ type cli struct {
 	stderr io.Writer
 	getenv func(string) string
 	now    func() time.Time
+	// stop, when set, ends the long-running commands as SIGINT and
+	// SIGTERM do (a Windows service's stop).
+	stop context.Context
 
 	// lifeboat.toml: the file --config named (configGiven), read at the
 	// first parse of a command it configures; passphraseFile is its
@@ -68,8 +74,21 @@ type cli struct {
 // Main runs the program with the arguments after the program name and
 // returns the exit status.
 func Main(args []string) int {
+	if status, ok := asService(args); ok {
+		return status
+	}
 	c := &cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, now: time.Now}
 	return c.run(args)
+}
+
+// interruptible is the context of a long-running command: done at
+// SIGINT, SIGTERM or, when run as a Windows service, the service's stop.
+func (c *cli) interruptible() (context.Context, context.CancelFunc) {
+	parent := c.stop
+	if parent == nil {
+		parent = context.Background()
+	}
+	return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 }
 
 type command struct {

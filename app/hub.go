@@ -9,11 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"lifeboat/app/board"
@@ -285,7 +283,7 @@ func (c *cli) hubRun(args []string) error {
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	fmt.Fprintf(c.stdout, "Hub %s listening on %s://%s, publishing to %s; readiness board at /fleet.\n", h.ID(), scheme, ln.Addr(), pub)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := c.interruptible()
 	defer stop()
 	return r.Run(ctx)
 }
@@ -476,7 +474,7 @@ func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Durati
 	}
 	s := &hub.Subscriber{Dir: dir, Keys: keys, Source: source, Client: client, Now: c.now}
 	beat := &hub.Beater{Dir: dir, Keys: keys, Version: version(), Now: c.now}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := c.interruptible()
 	defer stop()
 	st, _, _ := store.ReadSyncState(dir)
 	beats := s.Remote()

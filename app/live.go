@@ -1,13 +1,9 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"lifeboat/app/present"
@@ -135,7 +131,7 @@ func (c *cli) liveSnapshot(dir, base string, census live.Census, lf *liveFlags) 
 	p := &live.Puller{Client: client, Census: census, Dir: dir, Keys: keys, Margin: *lf.margin,
 		FullEvery: *lf.fullEvery, AcceptDrop: *lf.acceptDrop, Now: c.now}
 	defer p.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := c.interruptible()
 	defer stop()
 	return live.Run(ctx, p, *lf.every, func(res *live.Result, err error) {
 		if err != nil {

@@ -6,12 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"lifeboat/app/present"
@@ -77,7 +74,7 @@ func (c *cli) reconcileCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := c.interruptible()
 	defer stop()
 	j, closeJournal, err := c.reconcileJournal(ctx, dir, keys, *hubDir != "", *recovery, *ward)
 	if err != nil {

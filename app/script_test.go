@@ -24,11 +24,40 @@ import (
 )
 
 // The command line is tested as scripts: each file in testdata/script is
-// a story of commands, their output and exit status.
+// a story of commands, their output and exit status. With LIFEBOAT_EXE
+// set, the scripts' lifeboat is that program instead (the Windows build,
+// run under Wine by packaging/windows/check.sh): the same stories, the
+// same output and exit statuses.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"lifeboat": func() { os.Exit(Main(os.Args[1:])) },
+		"lifeboat": func() {
+			if exe := os.Getenv("LIFEBOAT_EXE"); exe != "" {
+				os.Exit(runProgram(exe, os.Args[1:]))
+			}
+			os.Exit(Main(os.Args[1:]))
+		},
 	})
+}
+
+// runProgram runs another build of lifeboat with these arguments and
+// returns its exit status; a Windows one (.exe) runs under Wine.
+func runProgram(exe string, args []string) int {
+	name := exe
+	if strings.HasSuffix(exe, ".exe") {
+		name, args = "wine", append([]string{exe}, args...)
+	}
+	cmd := exec.Command(name, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "running %s: %v\n", exe, err)
+		return 127
+	}
+	return 0
 }
 
 func TestScripts(t *testing.T) {
@@ -46,14 +75,23 @@ func TestScripts(t *testing.T) {
 			// Under -race every command would sleep a second before exiting,
 			// waiting for reports that its own goroutines already made.
 			env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+			// Another build of the program, and what Wine needs to run it.
+			for _, k := range []string{"LIFEBOAT_EXE", "WINEPREFIX", "WINEDEBUG", "WINEDLLOVERRIDES"} {
+				if v := os.Getenv(k); v != "" {
+					env.Setenv(k, v)
+				}
+			}
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond != "shared" {
-				return false, fmt.Errorf("unknown condition %q", cond)
+			switch cond {
+			case "shared":
+				_, err := os.Stat(filepath.Join(shared, "fhir", "synthea-r4"))
+				return err == nil, nil
+			case "wine": // the program is a Windows build, under Wine
+				return strings.HasSuffix(os.Getenv("LIFEBOAT_EXE"), ".exe"), nil
 			}
-			_, err := os.Stat(filepath.Join(shared, "fhir", "synthea-r4"))
-			return err == nil, nil
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":      cmdExits,
