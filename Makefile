@@ -22,7 +22,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps package package-check
+.PHONY: demo build test fuzz fuzz-smoke bench screenshots window-check window-deps test-deps fhir-server-deps package package-windows package-check release
 
 demo: build
 	./lifeboat demo
@@ -42,11 +42,13 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 test: test-deps fhir-server-deps
 	$(GO) vet -tags ci ./...
+	GOOS=windows CGO_ENABLED=0 $(GO) vet -tags ci ./...
 	$(GO) run $(STATICCHECK) -tags ci ./...
 	$(GO) test -race -tags ci -count=1 -timeout 25m ./...
 	$(MAKE) fuzz-smoke
 	$(MAKE) window-check
-	$(MAKE) package-check
+	LIFEBOAT_WINE_SCRIPTS="readme record" $(MAKE) package-check
+	$(MAKE) release
 
 # Every fuzz target, one after the other, for FUZZTIME each; ends with a
 # table of what ran, how long, and the executions (docs/fuzz.sh).
@@ -77,13 +79,35 @@ package: window-deps
 	$(call apt_install,$(PACKAGE_PKGS))
 	GO=$(GO) DEB_VERSION='$(DEB_VERSION)' LDFLAGS='$(STAMP)' ./packaging/build.sh
 
-# The package's checks (packaging/check.sh): its contents, lintian,
-# systemd-analyze verify on its units, and installing, removing and purging
-# it in a Debian chroot made once by debootstrap (kept in
-# ~/.cache/lifeboat/debootstrap); make test runs them too.
-package-check: package
-	$(call apt_install,$(PACKAGE_CHECK_PKGS))
+# Windows (packaging/windows/README.md): lifeboat.exe and the window's
+# launcher lifeboatw.exe, cross-built with mingw-w64, and their MSI, made by
+# wixl: dist/windows/ and dist/lifeboat-VERSION-x64.msi.
+MSI := dist/lifeboat-$(or $(VERSION),0.9.0-dev)-x64.msi
+WINDOWS_PKGS := gcc-mingw-w64-x86-64 wixl msitools
+WINE_PKGS := wine wine64
+
+package-windows:
+	$(call apt_install,$(WINDOWS_PKGS))
+	GO=$(GO) VERSION='$(or $(VERSION),0.9.0-dev)' LDFLAGS='$(STAMP)' ./packaging/windows/build.sh
+
+# The packages' checks, which make test runs too. The .deb's
+# (packaging/check.sh): its contents, lintian, systemd-analyze verify on its
+# units, and installing, removing and purging it in a Debian chroot made
+# once by debootstrap (kept in ~/.cache/lifeboat/debootstrap). Windows's
+# (packaging/windows/check.sh): the programs' resources, the MSI's tables,
+# and under Wine (a prefix kept in ~/.cache/lifeboat/wine) the command-line
+# stories, the Windows-only tests, the launcher, and installing and
+# removing the MSI.
+package-check: package package-windows
+	$(call apt_install,$(PACKAGE_CHECK_PKGS) $(WINE_PKGS))
 	./packaging/check.sh '$(DEB)'
+	GO=$(GO) ./packaging/windows/check.sh '$(MSI)'
+
+# A release's files in dist/ (packaging/release.sh): the .deb, the MSI,
+# lifeboat.exe, a CycloneDX SBOM of each program and SHA256SUMS; the Linux
+# program is built twice, elsewhere, and must be the same bytes.
+release: package package-windows
+	GO=$(GO) DEB='$(DEB)' MSI='$(MSI)' LDFLAGS='$(STAMP)' ./packaging/release.sh
 
 # bench/run.sh writes the output to a dated result file under bench/ and
 # regenerates BENCHMARKS.md's tables from it (bench/report); BENCH names the

@@ -22,9 +22,8 @@ mkdir -p "$stage"
 # same commit gives the same package.
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 export SOURCE_DATE_EPOCH
-commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 
-CGO_ENABLED=1 "$GO" build -trimpath -buildmode=pie -ldflags "$LDFLAGS -s -w -extldflags=-Wl,-z,relro,-z,now" -o "$stage/lifeboat" .
+CGO_ENABLED=1 "$GO" build -trimpath -buildvcs=false -buildmode=pie -ldflags "$LDFLAGS -s -w -extldflags=-Wl,-z,relro,-z,now" -o "$stage/lifeboat" .
 
 # Depends: the libraries the binary links, with the versions their packages
 # declare, as a Debian build computes them (dpkg-shlibdeps wants a
@@ -40,37 +39,15 @@ fi
 export LIFEBOAT_SHLIBS
 
 # The copyright file: Lifeboat's notice, then the licence of Go and of every
-# module compiled into the binary, from the module cache (the Apache
-# License 2.0 by reference to Debian's copy, as Debian asks).
-licence() { # FILE: its text, or its notice and a reference for Apache 2.0
-	if grep -q 'Apache License' "$1" && grep -q 'Version 2.0, January 2004' "$1"; then
-		awk '/Apache License/ {exit} {print}' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
-		echo "Licensed under the Apache License, Version 2.0: /usr/share/common-licenses/Apache-2.0"
-	else
-		cat "$1"
-	fi
-}
-rule='------------------------------------------------------------------------'
-{
-	cat packaging/copyright
-	printf '\n%s\nGo %s (the runtime and standard library)\n%s\n\n' "$rule" "$("$GO" env GOVERSION)" "$rule"
-	licence "$("$GO" env GOROOT)/LICENSE"
-	"$GO" list -deps -f '{{with .Module}}{{if not .Main}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' . | sort -u |
-		while read -r path version dir; do
-			printf '\n%s\n%s %s\n%s\n\n' "$rule" "$path" "$version" "$rule"
-			found=
-			for f in "$dir"/LICENSE* "$dir"/LICENCE* "$dir"/COPYING* "$dir"/NOTICE* "$dir"/PATENTS*; do
-				[ -f "$f" ] || continue
-				found=1
-				licence "$f"
-				echo
-			done
-			[ -n "$found" ] || echo "(no licence file at the module's root)"
-		done
-} >"$stage/copyright"
+# module compiled into the binary.
+GO=$GO ./packaging/licences.sh >"$stage/copyright"
 
-# The man page, from the binary's own --help.
+# The man page, from the binary's own --help; the version and commit the
+# binary was stamped with (not git's: a rebuild from a copy of the tree
+# must make the same package).
 version=$("$stage/lifeboat" version | sed -n '1s/^Lifeboat \([^,]*\),.*/\1/p')
+commit=$("$stage/lifeboat" version --json | sed -n 's/.*"commit":"\([0-9a-f]\{12\}\).*/\1/p')
+commit=${commit:-unknown}
 roff() { sed -e 's/\\/\\e/g' -e 's/^[.'\'']/\\\&&/' -e 's/-/\\-/g'; }
 {
 	printf '.TH LIFEBOAT 1 "%s" "Lifeboat %s" "User Commands"\n' "$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)" "$version"
