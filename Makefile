@@ -46,9 +46,12 @@ test: test-deps fhir-server-deps
 	$(GO) run $(STATICCHECK) -tags ci ./...
 	$(GO) test -race -tags ci -count=1 -timeout 25m ./...
 	$(MAKE) fuzz-smoke
-	$(MAKE) window-check
-	LIFEBOAT_WINE_SCRIPTS="readme record" $(MAKE) package-check
-	$(MAKE) release
+	@# The window's and the packages' checks side by side (each is mostly one
+	@# process at a time), their system packages installed first: two apt-gets
+	@# at once would fight over dpkg's lock.
+	$(call apt_install,$(WINDOW_PKGS) $(SHOT_PKGS) $(PACKAGE_PKGS) $(PACKAGE_CHECK_PKGS) $(WINDOWS_PKGS) $(WINE_PKGS))
+	LIFEBOAT_WINE_SCRIPTS="readme record" $(MAKE) -j2 --output-sync=target window-check package-check
+	$(RELEASE)
 
 # Every fuzz target, one after the other, for FUZZTIME each; ends with a
 # table of what ran, how long, and the executions (docs/fuzz.sh).
@@ -83,7 +86,7 @@ package: window-deps
 # launcher lifeboatw.exe, cross-built with mingw-w64, and their MSI, made by
 # wixl: dist/windows/ and dist/lifeboat-VERSION-x64.msi.
 MSI := dist/lifeboat-$(or $(VERSION),0.9.0-dev)-x64.msi
-WINDOWS_PKGS := gcc-mingw-w64-x86-64 wixl msitools
+WINDOWS_PKGS := gcc-mingw-w64-x86-64 wixl msitools file
 WINE_PKGS := wine wine64
 
 package-windows:
@@ -106,8 +109,11 @@ package-check: package package-windows
 # A release's files in dist/ (packaging/release.sh): the .deb, the MSI,
 # lifeboat.exe, a CycloneDX SBOM of each program and SHA256SUMS; the Linux
 # program is built twice, elsewhere, and must be the same bytes.
+# (make test runs RELEASE on the packages package-check built.)
+RELEASE = GO=$(GO) DEB='$(DEB)' MSI='$(MSI)' LDFLAGS='$(STAMP)' ./packaging/release.sh
+
 release: package package-windows
-	GO=$(GO) DEB='$(DEB)' MSI='$(MSI)' LDFLAGS='$(STAMP)' ./packaging/release.sh
+	$(RELEASE)
 
 # bench/run.sh writes the output to a dated result file under bench/ and
 # regenerates BENCHMARKS.md's tables from it (bench/report); BENCH names the
