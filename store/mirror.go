@@ -367,14 +367,20 @@ func (m *Mirror) putAudit(h *HandIn, r *HandInReceipt) error {
 		return nil
 	}
 	if len(h.AuditHead) > 0 {
-		head, err := parseAuditHead(h.AuditHead, m.trusted)
+		// JSON carries the head compacted, without the newline that ends
+		// it in its file and that its check wants.
+		raw := h.AuditHead
+		if !bytes.HasSuffix(raw, []byte("\n")) {
+			raw = append(bytes.Clone(raw), '\n')
+		}
+		head, err := parseAuditHead(raw, m.trusted)
 		if err != nil || head.Count > last {
 			return nil
 		}
 		if cur, err := readAuditHead(m.dir, m.trusted); err == nil && cur.Count > head.Count {
 			return nil
 		}
-		if err := durable.Replace(filepath.Join(m.dir, auditHeadFile), 0o600, h.AuditHead); err != nil {
+		if err := durable.Replace(filepath.Join(m.dir, auditHeadFile), 0o600, raw); err != nil {
 			return err
 		}
 		r.Trail = true
