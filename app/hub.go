@@ -504,9 +504,11 @@ func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Durati
 					c.fail("snapshot", fmt.Errorf("the heartbeat was not taken by the hub: %w", herr))
 				}
 				// The journal goes to IT whenever the hub can be reached:
-				// what was recorded since the last receipt, if anything.
+				// what was recorded since the last receipt, if anything,
+				// and the hub is asked again every HandInRecheck (one
+				// restored from a back-up says what it lacks).
 				if beats {
-					sum, herr := hub.HandInTo(ctx, dir, keys, pin, client, source)
+					sum, herr := hub.HandInTo(ctx, dir, keys, pin, client, source, hub.HandInRecheck)
 					st.HandedIn, st.HandInWaiting, st.HandInAt = sum.Held, sum.Waiting, c.now()
 					switch {
 					case herr != nil && ctx.Err() == nil:
