@@ -268,6 +268,9 @@ func (c *cli) hubRun(args []string) error {
 		fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified again and were left out.\n", bad)
 	}
 	beats.Log = func(s string) { fmt.Fprintln(c.stdout, s) }
+	// A ward whose kiosks hold numbers above the hub's (its folder
+	// restored from a back-up) goes on above them.
+	r.Heard = beats.Latest
 	defer func() { beats.Save(c.now()) }() // the heartbeats taken since the last write
 	metrics := fleet.NewMetrics(beats, reg.Enrolled, fleet.Thresholds{}, c.now)
 	r.Pulled = metrics.ObservePull
