@@ -50,7 +50,7 @@ func (c *cli) handinCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		sum, err = hub.HandInTo(ctx, dir, keys, pin, c.httpClient(*timeout), *to)
+		sum, err = hub.HandInTo(ctx, dir, keys, pin, c.httpClient(*timeout), *to, 0)
 		if err != nil {
 			return err
 		}

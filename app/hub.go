@@ -266,6 +266,9 @@ func (c *cli) hubRun(args []string) error {
 		fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified again and were left out.\n", bad)
 	}
 	beats.Log = func(s string) { fmt.Fprintln(c.stdout, s) }
+	// A ward whose kiosks hold numbers above the hub's (its folder
+	// restored from a back-up) goes on above them.
+	r.Heard = beats.Latest
 	defer func() { beats.Save(c.now()) }() // the heartbeats taken since the last write
 	metrics := fleet.NewMetrics(beats, reg.Enrolled, fleet.Thresholds{}, c.now)
 	r.Pulled = metrics.ObservePull
@@ -502,9 +505,11 @@ func (c *cli) hubSnapshot(dir, source, caFile string, every, timeout time.Durati
 					c.fail("snapshot", fmt.Errorf("the heartbeat was not taken by the hub: %w", herr))
 				}
 				// The journal goes to IT whenever the hub can be reached:
-				// what was recorded since the last receipt, if anything.
+				// what was recorded since the last receipt, if anything,
+				// and the hub is asked again every HandInRecheck (one
+				// restored from a back-up says what it lacks).
 				if beats {
-					sum, herr := hub.HandInTo(ctx, dir, keys, pin, client, source)
+					sum, herr := hub.HandInTo(ctx, dir, keys, pin, client, source, hub.HandInRecheck)
 					st.HandedIn, st.HandInWaiting, st.HandInAt = sum.Held, sum.Waiting, c.now()
 					switch {
 					case herr != nil && ctx.Err() == nil:

@@ -98,6 +98,41 @@ func raiseFloor(dir string, keys *Keys, gen uint64) error {
 	return durable.Replace(filepath.Join(dir, floorFile), 0o600, append(b, '\n'))
 }
 
+// SealedUpTo is how far the numbering of the generations sealed in the
+// vault at dir got: its newest generation, or its rollback floor when
+// that is higher (a number sealed before whose file is gone). The next
+// generation sealed there is numbered one above.
+func SealedUpTo(dir string, keys *Keys) (uint64, error) {
+	gens, err := listGenerations(dir)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	if len(gens) > 0 {
+		n = gens[0].Generation
+	}
+	if floor, err := readFloor(dir, keys.trusted, keys.Config.KioskID); err == nil {
+		n = max(n, floor)
+	}
+	return n, nil
+}
+
+// RaiseFloor raises the rollback floor of the vault in dir to gen (never
+// lowers it), signed with keys as sealing signs it: the next generation
+// sealed there is numbered above gen, and is a full one, since a delta
+// must follow the newest generation (ErrStaleParent). A hub whose folder
+// was restored from a back-up goes on this way above the numbers it had
+// sealed since, which its kiosks hold with other content and refuse.
+func RaiseFloor(dir string, keys *Keys, gen uint64) error {
+	if keys.signing == nil {
+		return ErrCannotSign
+	}
+	if gen == 0 || gen >= maxGeneration {
+		return fmt.Errorf("generation %d is not a possible number", gen)
+	}
+	return raiseFloor(dir, keys, gen)
+}
+
 // Rollback is what the floor says about the generations present.
 type Rollback struct {
 	// Floor is the highest generation this kiosk sealed, by the floor

@@ -44,6 +44,13 @@ type HandIn struct {
 	JournalHead json.RawMessage   `json:"journalHead,omitempty"`
 	Audit       []json.RawMessage `json:"audit"`               // audit.log's lines beyond the position, whole, in order
 	AuditHead   json.RawMessage   `json:"auditHead,omitempty"` // audit.head, in the last batch only
+	// From is where the batch was read from: its entries are all the
+	// journal file's entries beyond From.Entry, and its lines all the
+	// trail's records beyond From.Audit, as far as the batch goes. The
+	// hub keeps a batch only when it holds what comes before it (a hub
+	// folder restored from a back-up may not), and says where to go on
+	// from. A kiosk that sends none hands in from the start.
+	From Position `json:"from"`
 	// Waiting is how many entries and audit records are beyond the
 	// position, this batch's included.
 	WaitingEntries int64 `json:"waitingEntries"`
@@ -55,8 +62,10 @@ func (h *HandIn) Last() bool {
 	return int64(len(h.Entries)) == h.WaitingEntries && int64(len(h.Audit)) == h.WaitingAudit
 }
 
-// Position is how far a kiosk's hand-in got: the last entry of its
-// journal file and the last audit record the hub holds.
+// Position is how far a kiosk's hand-in got: the hub holds the kiosk's
+// journal file up to Entry and its audit trail up to record Audit with
+// nothing missing before them (an entry or record kept apart for a
+// person counts as held).
 type Position struct {
 	File  string `json:"file"`
 	Entry int64  `json:"entry"`
@@ -107,6 +116,7 @@ func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error)
 	if from.File != h.File {
 		after = 0
 	}
+	h.From = Position{File: h.File, Entry: after, Audit: from.Audit}
 	budget := handInBatch
 	if err := readHandInEntries(ctx, filepath.Join(dir, h.File), after, &budget, h); err != nil {
 		return nil, err

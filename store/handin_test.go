@@ -216,3 +216,98 @@ func TestAForgedOrDifferentEntryIsKeptApartAndNothingIsReplaced(t *testing.T) {
 		t.Fatalf("the mirror's trail after the mending: %+v, %v", rep.First(), err)
 	}
 }
+
+// batchOf is the first entries and audit lines of a hand-in from the
+// start: what a hub held when its folder was backed up.
+func batchOf(t *testing.T, dir string, entries, lines int) *HandIn {
+	t.Helper()
+	h, err := ReadHandIn(context.Background(), dir, Position{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Entries, h.Audit, h.JournalHead, h.AuditHead = h.Entries[:entries], h.Audit[:lines], nil, nil
+	return h
+}
+
+// A mirror keeps a batch only when it holds what comes before it. One
+// from beyond (a kiosk going on from a receipt of a hub whose folder was
+// restored from a back-up since) is kept not at all, not even its
+// entries beyond the gap; the receipt goes back to what is held, and
+// from there the rest comes whole.
+func TestAMirrorTakesNothingFromBeyondWhatItHolds(t *testing.T) {
+	dir, _, recovery := kioskWithJournal(t, 6)
+	raw, _ := os.ReadFile(filepath.Join(dir, configFile))
+	m, err := OpenMirror(filepath.Join(t.TempDir(), "mirror"), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Put(context.Background(), batchOf(t, dir, 3, 2))
+	if err != nil || r.Position != (Position{File: journalFile, Entry: 3, Audit: 2}) {
+		t.Fatalf("the first batch: %+v, %v", r, err)
+	}
+	h, err := ReadHandIn(context.Background(), dir, Position{File: journalFile, Entry: 5, Audit: 4})
+	if err != nil || len(h.Entries) != 2 || len(h.Audit) != 2 {
+		t.Fatalf("from a later receipt: %+v, %v", h, err)
+	}
+	r, err = m.Put(context.Background(), h)
+	if err != nil || r.Position != (Position{File: journalFile, Entry: 3, Audit: 2}) || len(r.Stored)+len(r.Had)+len(r.Apart) != 0 ||
+		r.Lines != 0 || r.Held != 3 || r.Head || r.Trail || len(r.Problems) != 0 {
+		t.Fatalf("a batch from beyond what the mirror holds: %+v, %v", r, err)
+	}
+	rs := handInAll(t, dir, m, r.Position)
+	if last := rs[len(rs)-1]; last.Position != (Position{File: journalFile, Entry: 7, Audit: 6}) || last.Held != 7 || !last.Head || !last.Trail {
+		t.Fatalf("from where the receipt went back: %+v", last)
+	}
+	rk, err := UnlockRecovery(m.Dir(), recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := check(t, openJournal(t, m.Dir(), rk)); !c.OK() || c.Entries+c.RecoveryOnly != 7 {
+		t.Fatalf("the mirror's journal: %+v", c)
+	}
+	if rows, rep, err := ReadAudit(m.Dir(), rk); err != nil || !rep.Intact() || len(rows) != 6 {
+		t.Fatalf("the mirror's trail: %d rows, %+v, %v", len(rows), rep.First(), err)
+	}
+}
+
+// Numbers the kiosk's own journal skips are no gap: entries removed from
+// its end are said there, and recording goes on after them; the hand-in
+// goes on past them too, and does not ask for them again.
+func TestAHandInGoesOnPastEntriesTheKioskLost(t *testing.T) {
+	dir, keys, _ := kioskWithJournal(t, 4)
+	raw, _ := os.ReadFile(filepath.Join(dir, configFile))
+	m, err := OpenMirror(filepath.Join(t.TempDir(), "mirror"), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.Put(context.Background(), batchOf(t, dir, 3, 4))
+	if err != nil || r.Position.Entry != 3 {
+		t.Fatalf("the first batch: %+v, %v", r, err)
+	}
+	db := rawJournal(t, dir)
+	sqlExec(t, db, "DROP TRIGGER entries_are_never_deleted")
+	sqlExec(t, db, "DROP TRIGGER signatures_are_never_deleted")
+	sqlExec(t, db, "DROP TRIGGER reconciliation_is_never_deleted")
+	for _, seq := range []int{4, 5} {
+		sqlExec(t, db, "DELETE FROM reconciliation WHERE entry = (SELECT uuid FROM entries WHERE seq = ?)", seq)
+		sqlExec(t, db, "DELETE FROM signatures WHERE seq = ?", seq)
+		sqlExec(t, db, "DELETE FROM entries WHERE seq = ?", seq)
+	}
+	db.Close()
+	j := openJournal(t, dir, keys)
+	record(t, j, draft(t, j, vitalsEntry("p1", 90)))
+	all := list(t, j)
+	j.Close()
+	seq := all[len(all)-1].Seq
+	if seq <= 4 {
+		t.Fatalf("the kiosk recorded entry %d in the place of one it lost", seq)
+	}
+
+	rs := handInAll(t, dir, m, r.Position)
+	if last := rs[len(rs)-1]; last.Position.Entry != seq || !slices.Equal(last.Stored, []int64{seq}) {
+		t.Fatalf("past the entries the kiosk lost: %+v", last)
+	}
+	if h, err := ReadHandIn(context.Background(), dir, rs[len(rs)-1].Position); err != nil || h.WaitingEntries != 0 {
+		t.Fatalf("after it: %+v, %v", h, err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -120,13 +121,14 @@ func (m *Mirror) Put(ctx context.Context, h *HandIn) (*HandInReceipt, error) {
 	defer unlockAuditFile(lock)
 
 	r := &HandInReceipt{Position: Position{File: h.File}, Stored: []int64{}, Had: []int64{}, Apart: []int64{}, Problems: []string{}}
-	if err := m.putEntries(ctx, h, r); err != nil {
+	kept, err := m.putEntries(ctx, h, r)
+	if err != nil {
 		return nil, err
 	}
 	if err := m.putAudit(h, r); err != nil {
 		return nil, err
 	}
-	if len(h.JournalHead) > 0 {
+	if len(h.JournalHead) > 0 && kept {
 		if r.Head, err = m.putHead(h.JournalHead); err != nil {
 			return nil, err
 		}
@@ -135,54 +137,77 @@ func (m *Mirror) Put(ctx context.Context, h *HandIn) (*HandInReceipt, error) {
 }
 
 // putEntries adds the batch's entries to the mirror's journal file, in
-// one transaction (one fsync).
-func (m *Mirror) putEntries(ctx context.Context, h *HandIn, r *HandInReceipt) error {
+// one transaction (one fsync), and says whether it kept the batch.
+//
+// The mirror holds every entry of the kiosk's journal file up to the
+// highest it holds: it keeps a batch only when it holds what comes before
+// it, and the kiosk reads its entries in order. A batch from beyond that
+// (the hub's folder restored from a back-up taken before the entries
+// between were handed in) is kept not at all: its entries would make the
+// mirror look whole past the gap were the receipt lost on the way. The
+// receipt then says the highest entry held, and the kiosk hands in again
+// from there. Numbers the kiosk's journal skips (a file begun after a
+// lost one, entries removed from its end) are no gap: the batch that
+// goes past them says they hold nothing.
+func (m *Mirror) putEntries(ctx context.Context, h *HandIn, r *HandInReceipt) (bool, error) {
 	j := &Journal{dir: m.dir, path: filepath.Join(m.dir, h.File), keys: &Keys{}}
 	if err := j.create(ctx); err != nil {
-		return err
+		return false, err
 	}
 	defer j.db.Close()
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
-		return sqliteProblem(err)
+		return false, sqliteProblem(err)
 	}
 	defer tx.Rollback()
+	var top sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT max(seq) FROM entries").Scan(&top); err != nil {
+		return false, sqliteProblem(err)
+	}
+	from := max(h.From.Entry, 0)
+	if h.From.File != h.File {
+		from = 0
+	}
+	if from > top.Int64 && !m.heldApart("entry", from) {
+		r.Position.Entry = top.Int64
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&r.Held); err != nil {
+			return false, sqliteProblem(err)
+		}
+		return false, nil
+	}
+	r.Position.Entry = from
 	for _, e := range h.Entries {
 		why, err := m.checkEntry(ctx, tx, e)
 		switch {
 		case err != nil:
-			return err
+			return false, err
 		case why == "had":
 			r.Had = append(r.Had, e.Seq)
 		case why != "":
 			if err := m.keepApart("entry", e.Seq, e); err != nil {
-				return err
+				return false, err
 			}
 			r.Apart = append(r.Apart, e.Seq)
 			r.Problems = append(r.Problems, fmt.Sprintf("Entry %d %s; it was kept apart for a person.", e.Seq, why))
 		default:
 			if _, err := tx.ExecContext(ctx, "INSERT INTO entries (seq, uuid, sealed) VALUES (?, ?, ?)", e.Seq, e.ID, e.Sealed); err != nil {
-				return sqliteProblem(err)
+				return false, sqliteProblem(err)
 			}
 			if _, err := tx.ExecContext(ctx, "INSERT INTO signatures (seq, prev, chain, sig, signer) VALUES (?, ?, ?, ?, ?)",
 				e.Seq, e.Prev, e.Chain, e.Sig, e.Signer); err != nil {
-				return sqliteProblem(err)
+				return false, sqliteProblem(err)
 			}
 			r.Stored = append(r.Stored, e.Seq)
 		}
 		r.Position.Entry = max(r.Position.Entry, e.Seq)
 	}
-	var top sql.NullInt64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*), max(seq) FROM entries").Scan(&r.Held, &top); err != nil {
-		return sqliteProblem(err)
-	}
-	if len(h.Entries) == 0 {
-		r.Position.Entry = top.Int64
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&r.Held); err != nil {
+		return false, sqliteProblem(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return sqliteProblem(err)
+		return false, sqliteProblem(err)
 	}
-	return nil
+	return true, nil
 }
 
 // checkEntry says what to do with an entry: "" to add it, "had" when the
@@ -224,6 +249,22 @@ func (m *Mirror) checkEntry(ctx context.Context, tx *sql.Tx, e HandInEntry) (str
 	return "differs from the entry handed in before under its number or id", nil
 }
 
+// heldApart says whether an entry or audit record (kind) numbered seq
+// was kept apart: held, for where a hand-in goes on from.
+func (m *Mirror) heldApart(kind string, seq int64) bool {
+	names, err := os.ReadDir(filepath.Join(m.dir, "apart"))
+	if err != nil {
+		return false
+	}
+	prefix := fmt.Sprintf("%s-%d-", kind, seq)
+	for _, n := range names {
+		if strings.HasPrefix(n.Name(), prefix) && strings.HasSuffix(n.Name(), ".json") {
+			return true
+		}
+	}
+	return false
+}
+
 // keepApart writes what was refused under apart/, named by its content's
 // hash: the same thing refused twice is kept once.
 func (m *Mirror) keepApart(kind string, seq int64, v any) error {
@@ -258,9 +299,13 @@ func (m *Mirror) putHead(raw []byte) (bool, error) {
 }
 
 // putAudit appends the batch's audit lines beyond the mirror's last, each
-// signed by the kiosk, whole, and then audit.head when it goes as far.
+// signed by the kiosk, whole, and then audit.head when it goes as far. As
+// with the entries, the trail holds every record of the kiosk's up to its
+// last, and a batch from beyond that is kept not at all (its lines would
+// go after a gap, out of order): the receipt says the last record held.
 func (m *Mirror) putAudit(h *HandIn, r *HandInReceipt) error {
 	var last uint64
+	kept := true
 	err := withAuditLog(m.dir, true, func(f *os.File) error {
 		held, size, err := m.auditLines(f)
 		if err != nil {
@@ -275,6 +320,11 @@ func (m *Mirror) putAudit(h *HandIn, r *HandInReceipt) error {
 		for s := range held {
 			last = max(last, s)
 		}
+		if h.From.Audit > last && !m.heldApart("audit", int64(h.From.Audit)) {
+			kept = false
+			return nil
+		}
+		r.Position.Audit = h.From.Audit
 		var add bytes.Buffer
 		for _, raw := range h.Audit {
 			l, ok := parseAuditLine(raw)
@@ -312,16 +362,25 @@ func (m *Mirror) putAudit(h *HandIn, r *HandInReceipt) error {
 	if err != nil {
 		return err
 	}
-	r.Position.Audit = max(r.Position.Audit, last)
+	if !kept {
+		r.Position.Audit = last
+		return nil
+	}
 	if len(h.AuditHead) > 0 {
-		head, err := parseAuditHead(h.AuditHead, m.trusted)
+		// JSON carries the head compacted, without the newline that ends
+		// it in its file and that its check wants.
+		raw := h.AuditHead
+		if !bytes.HasSuffix(raw, []byte("\n")) {
+			raw = append(bytes.Clone(raw), '\n')
+		}
+		head, err := parseAuditHead(raw, m.trusted)
 		if err != nil || head.Count > last {
 			return nil
 		}
 		if cur, err := readAuditHead(m.dir, m.trusted); err == nil && cur.Count > head.Count {
 			return nil
 		}
-		if err := durable.Replace(filepath.Join(m.dir, auditHeadFile), 0o600, h.AuditHead); err != nil {
+		if err := durable.Replace(filepath.Join(m.dir, auditHeadFile), 0o600, raw); err != nil {
 			return err
 		}
 		r.Trail = true

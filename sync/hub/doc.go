@@ -21,6 +21,13 @@
 //   - The index's sequence only grows (at least the publication's time in
 //     milliseconds), so that a kiosk refuses an older index as a rollback
 //     even after the hub lost its own copy.
+//   - A ward's numbers only grow, even after the hub's folder was
+//     restored from a back-up: a kiosk's verified heartbeat that says it
+//     holds a higher number than the hub's newest (by at most a million)
+//     raises the ward's rollback floor above it, and the ward's next
+//     generation is sealed whole. Likewise a hand-in receipt says how far
+//     the hub holds a kiosk's journal with nothing missing before, so a
+//     hub that lost part of one is handed it again.
 //   - No patient data in the index, the records, file names or logs:
 //     wards and kiosks are named by their ids, generations by number.
 //

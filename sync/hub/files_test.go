@@ -67,14 +67,18 @@ func copyFile(t *testing.T, from, to string) {
 	writeFile(t, to, string(b))
 }
 
-// copyDir copies a publication over another, as a share is refreshed.
+// copyDir copies a folder over another, as a share is refreshed or a
+// back-up taken and restored.
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
 	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
 		copyFile(t, p, filepath.Join(to, rel))
 		return nil
 	})

@@ -189,9 +189,20 @@ func (s *HandInSummary) add(r *Receipt) {
 	s.Held, s.KeptApart, s.Hub = r.Held, r.KeptApart, r.Hub
 }
 
+// HandInRecheck is how old a kiosk's last receipt may grow before the
+// kiosk, with nothing new to hand in, asks its hub again (see HandInTo).
+const HandInRecheck = 10 * time.Minute
+
 // HandInTo hands in the journal and trail of the kiosk at dir to its hub
 // at hubURL, from where the last receipt left off, until nothing waits.
-func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubPin, client *http.Client, hubURL string) (*HandInSummary, error) {
+//
+// A hub whose folder was restored from a back-up lacks what it took
+// since: it keeps nothing of a batch that begins beyond what it holds,
+// and its receipt goes back to there, from where the hand-in goes on at
+// once. So that this is found even when nothing new was recorded, the
+// hub is asked with nothing new too, unless the last receipt is younger
+// than recheck (0: it is always asked).
+func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubPin, client *http.Client, hubURL string, recheck time.Duration) (*HandInSummary, error) {
 	sum := &HandInSummary{Hub: pin.HubID}
 	last, _ := ReadReceipt(dir, pin)
 	var pos store.Position
@@ -199,6 +210,7 @@ func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubP
 		pos = last.Position
 		sum.Held = last.Held
 	}
+	wentBack := false
 	for {
 		batch, err := store.ReadHandIn(ctx, dir, pos)
 		if err != nil {
@@ -207,7 +219,7 @@ func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubP
 		// What still waits is what the batch read counted beyond the
 		// receipt, less what the hub takes of it.
 		sum.Waiting = batch.WaitingEntries
-		if len(batch.Entries) == 0 && len(batch.Audit) == 0 && last != nil {
+		if len(batch.Entries) == 0 && len(batch.Audit) == 0 && last != nil && recent(last, recheck) {
 			sum.Held, sum.KeptApart = last.Held, last.KeptApart
 			return sum, nil // nothing new since the last receipt
 		}
@@ -215,16 +227,31 @@ func HandInTo(ctx context.Context, dir string, keys *store.Keys, pin *store.HubP
 		if err != nil {
 			return sum, err
 		}
-		sum.Waiting -= int64(len(batch.Entries))
+		sum.Waiting -= int64(len(rec.Stored) + len(rec.Had) + len(rec.Apart))
 		if err := durable.Replace(filepath.Join(dir, handInReceiptFile), 0o600, raw); err != nil {
 			return sum, err
 		}
 		sum.add(rec)
 		pos, last = rec.Position, rec
-		if batch.Last() {
+		// A receipt behind where the batch began: the hub lacks what came
+		// before it, and took none of it. Once from there (a hub that
+		// keeps going back is asked again at the next hand-in).
+		back := rec.Position.Entry < batch.From.Entry || rec.Position.Audit < batch.From.Audit
+		if back && !wentBack {
+			wentBack = true
+			continue
+		}
+		if batch.Last() || back {
 			return sum, nil
 		}
 	}
+}
+
+// recent says whether the receipt is younger than recheck, by this
+// kiosk's clock (a receipt from the hub's future is not).
+func recent(r *Receipt, recheck time.Duration) bool {
+	age := time.Since(r.Time)
+	return age >= 0 && age < recheck
 }
 
 func postBatch(ctx context.Context, client *http.Client, hubURL string, keys *store.Keys, pin *store.HubPin, batch *store.HandIn) (*Receipt, []byte, error) {

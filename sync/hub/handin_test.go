@@ -47,7 +47,7 @@ func handIn(t *testing.T, f *fleet, k *hub.Subscriber) *hub.HandInSummary {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url)
+	s, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +124,83 @@ func TestAKioskHandsInItsJournalOnceWhicheverWayItComes(t *testing.T) {
 	}
 }
 
+// audited records n audit records in the trail of the kiosk at dir.
+func audited(t *testing.T, dir string, keys *store.Keys, n int) {
+	t.Helper()
+	a, err := store.OpenAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if err := a.Append(store.AuditRecord{Actor: "RN Test", Action: store.AuditViewChart, Subject: "p1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// trailHeld is how many audit records IT reads, with the recovery key,
+// from the hub's copy of a kiosk's trail, all of them intact.
+func trailHeld(t *testing.T, dir, recovery string) int {
+	t.Helper()
+	rk, err := store.UnlockRecovery(dir, recovery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, rep, err := store.ReadAudit(dir, rk)
+	if err != nil || !rep.Intact() {
+		t.Fatalf("the hub's copy of the audit trail: %+v, %v", rep.Problems, err)
+	}
+	return len(rows)
+}
+
+// A hub whose folder is restored from a back-up lacks what was handed in
+// since, while the kiosk's receipt says the hub holds it. The hub keeps
+// nothing from beyond what it holds and its receipt goes back there, so
+// the kiosk hands the rest in again at once, though it recorded nothing
+// new: in the end the hub holds every entry and audit record once, and
+// the kiosk says nothing waits.
+func TestAHubRestoredFromABackUpIsHandedInWhatItLost(t *testing.T) {
+	f := newFleet(t)
+	v := storetest.NewVault(t)
+	k := f.enrol(v, "ward-1")
+	store.SetHandInBatch(t, 4<<10) // a few entries a batch
+	note(t, k.Dir, k.Keys, 4)
+	audited(t, k.Dir, k.Keys, 4)
+	if s := handIn(t, f, k); s.Stored != 4 || s.Held != 4 || s.Lines != 4 || s.Waiting != 0 {
+		t.Fatalf("the first hand-in: %+v", s)
+	}
+	backup := filepath.Join(t.TempDir(), "backup")
+	copyDir(t, f.hub.Dir, backup)
+
+	note(t, k.Dir, k.Keys, 9)
+	audited(t, k.Dir, k.Keys, 9)
+	if s := handIn(t, f, k); s.Stored != 9 || s.Held != 13 || s.Lines != 9 || s.Waiting != 0 {
+		t.Fatalf("the hand-in before the restore: %+v", s)
+	}
+
+	if err := os.RemoveAll(f.hub.Dir); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, backup, f.hub.Dir)
+	mirror := filepath.Join(f.hub.Dir, "handin", "kiosks", k.Keys.Config.KioskID)
+	if n := mirrored(t, mirror, v.Recovery); n != 4 {
+		t.Fatalf("the restored hub holds %d entries", n)
+	}
+
+	if s := handIn(t, f, k); s.Stored != 9 || s.Held != 13 || s.Lines != 9 || s.Apart != 0 || s.Waiting != 0 || len(s.Problems) > 0 {
+		t.Fatalf("the hand-in after the restore: %+v", s)
+	}
+	if s := handIn(t, f, k); s.Stored != 0 || s.Held != 13 || s.Lines != 0 || s.Waiting != 0 {
+		t.Fatalf("the next hand-in: %+v", s)
+	}
+	if n := mirrored(t, mirror, v.Recovery); n != 13 {
+		t.Fatalf("IT reads %d entries at the hub, want 13", n)
+	}
+	if n := trailHeld(t, mirror, v.Recovery); n != 13 {
+		t.Fatalf("IT reads %d audit records at the hub, want 13", n)
+	}
+}
+
 // A journal of a kiosk the hub never enrolled, or revoked, is kept apart;
 // a batch not signed by the kiosk whose keys it carries is refused.
 func TestAJournalFromAKioskNotEnrolledIsKeptApart(t *testing.T) {
@@ -152,7 +229,7 @@ func TestAJournalFromAKioskNotEnrolledIsKeptApart(t *testing.T) {
 	// Keys the hub never enrolled are not taken over the network: the
 	// disk of the hub is not for whoever reaches its listener.
 	pin, _ := k.Keys.Hub(k.Dir)
-	_, err = hub.HandInTo(context.Background(), stranger.Dir, stranger.Keys, pin, http.DefaultClient, f.url)
+	_, err = hub.HandInTo(context.Background(), stranger.Dir, stranger.Keys, pin, http.DefaultClient, f.url, 0)
 	if !errors.Is(err, hub.ErrHandInRefused) || !strings.Contains(err.Error(), "HTTP 403") || !strings.Contains(err.Error(), "hand its folder in at the hub itself") {
 		t.Fatalf("a stranger over the network: %v", err)
 	}
@@ -160,7 +237,7 @@ func TestAJournalFromAKioskNotEnrolledIsKeptApart(t *testing.T) {
 	// Its keys, another kiosk's signature: refused whole.
 	impostor := storetest.NewVault(t)
 	copyFile(t, filepath.Join(k.Dir, "config.json"), filepath.Join(impostor.Dir, "config.json"))
-	_, err = hub.HandInTo(context.Background(), impostor.Dir, impostor.Keys, pin, http.DefaultClient, f.url)
+	_, err = hub.HandInTo(context.Background(), impostor.Dir, impostor.Keys, pin, http.DefaultClient, f.url, 0)
 	if !errors.Is(err, hub.ErrHandInRefused) {
 		t.Fatalf("a batch signed by another key: %v", err)
 	}

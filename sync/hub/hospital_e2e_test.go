@@ -145,7 +145,7 @@ func TestHospitalChild(t *testing.T) {
 			}
 		}()
 		say("ready")
-		s, err := hub.HandInTo(ctx, from, keys, pin, &http.Client{Timeout: time.Minute}, addr)
+		s, err := hub.HandInTo(ctx, from, keys, pin, &http.Client{Timeout: time.Minute}, addr, 0)
 		if err != nil {
 			fail(err)
 		}

@@ -65,14 +65,22 @@ func newFleetFor(t *testing.T, recovery string) *fleet {
 			t.Fatal(err)
 		}
 	}
-	pub := filepath.Join(t.TempDir(), "publish")
-	reg := &hub.Registry{Hub: h}
-	beats, _, err := readiness.Load(filepath.Join(dir, "fleet.json"), reg)
+	f := &fleet{t: t, srv: srv, hub: h, pub: filepath.Join(t.TempDir(), "publish")}
+	f.start()
+	return f
+}
+
+// start starts the hub on its folder, as hub run does: its listener, its
+// board read from fleet.json, its runner with a new puller.
+func (f *fleet) start() {
+	t := f.t
+	t.Helper()
+	reg := &hub.Registry{Hub: f.hub}
+	beats, _, err := readiness.Load(filepath.Join(f.hub.Dir, "fleet.json"), reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := hub.Handler(h, pub, time.Now)
-	f := &fleet{}
+	mux := hub.Handler(f.hub, f.pub, time.Now)
 	mux.Handle("POST "+hub.HeartbeatPath, beats.Handler(func() time.Time { return time.Now().Add(f.later) }))
 	ts := httptest.NewUnstartedServer(mux)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -82,15 +90,14 @@ func newFleetFor(t *testing.T, recovery string) *fleet {
 	ts.Listener = ln
 	ts.Start()
 	t.Cleanup(ts.Close)
-	client, err := rest.New(srv.URL, rest.Options{MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
+	client, err := rest.New(f.srv.URL, rest.Options{MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := &live.Puller{Client: client}
 	t.Cleanup(p.Close)
-	*f = fleet{t: t, srv: srv, hub: h, pub: pub, url: ts.URL, beats: beats, reg: reg,
-		runner: &hub.Runner{Hub: h, Publisher: &hub.Publisher{Hub: h, Dir: pub}, Puller: p}}
-	return f
+	f.url, f.beats, f.reg = ts.URL, beats, reg
+	f.runner = &hub.Runner{Hub: f.hub, Publisher: &hub.Publisher{Hub: f.hub, Dir: f.pub}, Puller: p, Heard: beats.Latest}
 }
 
 func (f *fleet) step() {

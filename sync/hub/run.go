@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"lifeboat/store"
+	"lifeboat/sync/fleet"
 	"lifeboat/sync/live"
 )
 
@@ -29,9 +31,17 @@ type Runner struct {
 	// announces it unreachable (0 means DefaultDownAfter): one failed
 	// pull is not an outage.
 	DownAfter time.Duration
+	// Heard, when set, is the latest heartbeat of each kiosk (the
+	// fleet's board, which keeps only heartbeats it verified against
+	// the kiosks enrolled). A ward whose kiosks hold a generation above
+	// the hub's newest (the hub's folder restored from a back-up) has
+	// its numbering raised above theirs before its next pull.
+	Heard func() map[string]fleet.Received
 
 	mu  sync.Mutex // guards ehr, which the board reads
 	ehr EHRState
+
+	ignored map[string]bool // kiosks whose report too far above was said
 }
 
 // EHR is how the hub's pulls from the EHR fare, as the next index says.
@@ -114,6 +124,10 @@ func (r *Runner) Step(ctx context.Context) error {
 	for _, p := range append(problems, kp...) {
 		r.log("Refused and left out: %s.", p)
 	}
+	var heard map[string]fleet.Received
+	if r.Heard != nil {
+		heard = r.Heard()
+	}
 	var targets []live.Target
 	for _, w := range wards {
 		to := []string{h.Keys.Config.Recipient}
@@ -128,7 +142,9 @@ func (r *Runner) Step(ctx context.Context) error {
 			r.log("Ward %s is left out: a kiosk's recipient is not valid.", w.ID)
 			continue
 		}
-		targets = append(targets, live.Target{Ward: w.ID, Dir: h.wardDir(w.ID), Keys: keys})
+		t := live.Target{Ward: w.ID, Dir: h.wardDir(w.ID), Keys: keys}
+		t.Whole = r.catchUp(t, kiosks[w.ID], heard)
+		targets = append(targets, t)
 	}
 	var stepErr error
 	start := r.now()
@@ -180,6 +196,57 @@ func (r *Runner) Step(ctx context.Context) error {
 	}
 	r.log("Published index %d: %d wards.", ix.Sequence, len(ix.Wards))
 	return stepErr
+}
+
+// maxCatchUp is how far above the hub's newest generation one kiosk's
+// word can move a ward's numbering: a kiosk stolen and not yet revoked
+// cannot push it to the end of the numbers.
+const maxCatchUp = 1_000_000
+
+// catchUp raises ward t's numbering above the newest generation its
+// kiosks say they hold, when that is above the hub's own: the hub's
+// folder was restored from a back-up, and its kiosks refuse every number
+// it seals again (they hold it, with other content) until its numbers
+// pass theirs. heard is the kiosks' latest heartbeats, kiosks the ward's
+// (enrolled, not revoked). It says whether it did; the ward's next
+// generation is then sealed whole, a new chain the kiosks take.
+func (r *Runner) catchUp(t live.Target, kiosks []Kiosk, heard map[string]fleet.Received) bool {
+	if len(heard) == 0 || len(kiosks) == 0 {
+		return false
+	}
+	upTo, err := store.SealedUpTo(t.Dir, t.Keys)
+	if err != nil {
+		return false // the ward's pull says what is wrong with its folder
+	}
+	var held uint64
+	for _, k := range kiosks { // enrolled and not revoked
+		b, ok := heard[k.ID]
+		if !ok || b.Ward != t.Ward || b.Generation <= upTo {
+			continue
+		}
+		if b.Generation-upTo > maxCatchUp {
+			if !r.ignored[k.ID] {
+				r.log("Ward %s: kiosk %s says it holds generation %d, more than a million above this hub's %d: not taken (a kiosk lost and not revoked?).",
+					t.Ward, k.ID, b.Generation, upTo)
+				if r.ignored == nil {
+					r.ignored = map[string]bool{}
+				}
+				r.ignored[k.ID] = true
+			}
+			continue
+		}
+		held = max(held, b.Generation)
+	}
+	if held == 0 {
+		return false
+	}
+	if err := store.RaiseFloor(t.Dir, t.Keys, held); err != nil {
+		r.log("Ward %s: its kiosks hold generation %d, above this hub's %d, and its numbering could not be raised: %s.", t.Ward, held, upTo, sentence(err))
+		return false
+	}
+	r.log("Ward %s: its kiosks hold generation %d, above this hub's %d (restored from a back-up?): the next generation is sealed whole from %d.",
+		t.Ward, held, upTo, held+1)
+	return true
 }
 
 func sentence(err error) string {

@@ -59,6 +59,9 @@ type Target struct {
 	Ward string
 	Dir  string
 	Keys *store.Keys
+	// Whole seals the ward's next generation whole, whatever was sealed
+	// before (its numbering was raised: a delta would not follow).
+	Whole bool
 }
 
 // target is what a puller keeps of one census between steps.
@@ -186,8 +189,9 @@ func (p *Puller) StepWards(ctx context.Context) ([]WardResult, error) {
 }
 
 // syncTargets follows Wards: new wards get a target, removed ones lose
-// theirs, and a ward whose keys seal to other recipients starts over
-// with a full generation (a delta would be unreadable to a new kiosk).
+// theirs, and a ward whose keys seal to other recipients (a delta would
+// be unreadable to a new kiosk), or that is to be sealed Whole, starts
+// over with a full generation.
 func (p *Puller) syncTargets() {
 	var kept []*target
 	for _, w := range p.Wards {
@@ -198,7 +202,7 @@ func (p *Puller) syncTargets() {
 			continue
 		}
 		t := p.targets[i]
-		if to := w.Keys.SealsTo(); !slices.Equal(to, t.to) {
+		if to := w.Keys.SealsTo(); !slices.Equal(to, t.to) || w.Whole {
 			t.reset()
 			t.to = to
 		}
