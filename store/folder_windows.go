@@ -101,19 +101,38 @@ func folderACLIsPrivate(sd *windows.SECURITY_DESCRIPTOR, allowed []*windows.SID)
 	if err != nil || dacl == nil { // no list at all lets everyone in
 		return false
 	}
-	for i := range uint32(dacl.AceCount) {
-		var ace *windows.ACCESS_ALLOWED_ACE
-		if err := windows.GetAce(dacl, i, &ace); err != nil {
-			return false
-		}
-		if ace.Header.AceType != windows.ACCESS_ALLOWED_ACE_TYPE {
-			continue // a denial takes nothing away from privacy
-		}
-		if !containsSID(allowed, (*windows.SID)(unsafe.Pointer(&ace.SidStart))) {
+	entries, err := allowedEntries(dacl)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !containsSID(allowed, e.sid) {
 			return false
 		}
 	}
 	return true
+}
+
+// allowedEntry is an entry of an access list that allows (denials take
+// nothing away from privacy, and are left out).
+type allowedEntry struct {
+	sid  *windows.SID
+	mask windows.ACCESS_MASK
+}
+
+// allowedEntries lists the entries of dacl that allow someone something.
+func allowedEntries(dacl *windows.ACL) ([]allowedEntry, error) {
+	var out []allowedEntry
+	for i := range uint32(dacl.AceCount) {
+		var ace *windows.ACCESS_ALLOWED_ACE
+		if err := windows.GetAce(dacl, i, &ace); err != nil {
+			return nil, err
+		}
+		if ace.Header.AceType == windows.ACCESS_ALLOWED_ACE_TYPE {
+			out = append(out, allowedEntry{(*windows.SID)(unsafe.Pointer(&ace.SidStart)), ace.Mask})
+		}
+	}
+	return out, nil
 }
 
 func containsSID(sids []*windows.SID, s *windows.SID) bool {
@@ -128,32 +147,36 @@ func containsSID(sids []*windows.SID, s *windows.SID) bool {
 // keyFileOpenTo names the account of everyone, or of all users, whose
 // access list entry lets it read the key file ("" when none does): the
 // Windows side of refusing a key file others can read. A file with no
-// access list at all is open to everyone.
+// access list at all is open to everyone; one whose list cannot be read
+// is refused too, as a file that cannot be stat'ed is on Unix.
 func keyFileOpenTo(f *os.File) string {
+	const unknown = "any account, for all that can be read of its access list,"
 	sd, err := windows.GetSecurityInfo(windows.Handle(f.Fd()), windows.SE_FILE_OBJECT, windows.DACL_SECURITY_INFORMATION)
 	if err != nil {
-		return ""
+		return unknown
 	}
 	dacl, _, err := sd.DACL()
 	if err != nil {
-		return ""
+		return unknown
 	}
 	if dacl == nil {
 		return "Everyone"
 	}
-	broad := map[windows.WELL_KNOWN_SID_TYPE]string{
-		windows.WinWorldSid: "Everyone", windows.WinAuthenticatedUserSid: "Authenticated Users", windows.WinBuiltinUsersSid: "Users",
+	entries, err := allowedEntries(dacl)
+	if err != nil {
+		return unknown
 	}
 	const reads = windows.FILE_READ_DATA | windows.GENERIC_READ | windows.GENERIC_ALL
-	for i := range uint32(dacl.AceCount) {
-		var ace *windows.ACCESS_ALLOWED_ACE
-		if windows.GetAce(dacl, i, &ace) != nil || ace.Header.AceType != windows.ACCESS_ALLOWED_ACE_TYPE || uint32(ace.Mask)&reads == 0 {
+	for _, e := range entries {
+		if uint32(e.mask)&reads == 0 {
 			continue
 		}
-		sid := (*windows.SID)(unsafe.Pointer(&ace.SidStart))
-		for k, name := range broad {
-			if sid.IsWellKnown(k) {
-				return name
+		for _, b := range []struct {
+			kind windows.WELL_KNOWN_SID_TYPE
+			name string
+		}{{windows.WinWorldSid, "Everyone"}, {windows.WinAuthenticatedUserSid, "Authenticated Users"}, {windows.WinBuiltinUsersSid, "Users"}} {
+			if e.sid.IsWellKnown(b.kind) {
+				return b.name
 			}
 		}
 	}
