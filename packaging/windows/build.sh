@@ -10,7 +10,8 @@
 #                  the Start menu and the session's autostart.
 # Each carries its icon, version and manifest (go-winres, pinned as a Go
 # tool, makes the .syso resource files go build links; they are removed
-# afterwards). The MSI is made by wixl from packaging/windows/lifeboat.wxs.
+# afterwards). The MSI is made by wixl from packaging/windows/lifeboat.wxs
+# (msi.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 GO=${GO:-go}
@@ -46,9 +47,5 @@ CGO_ENABLED=1 APACHE_LICENCE=https://www.apache.org/licenses/LICENSE-2.0.txt GO=
 unset GOOS GOARCH
 
 msi=dist/lifeboat-$VERSION-x64.msi
-rm -f "$msi"
-wixl -a x64 -D Version="$numeric" -D ProductVersion="$VERSION" -D Stage="$stage" -o "$msi" packaging/windows/lifeboat.wxs
-# lifeboat.toml's component: 64-bit (256), never overwritten (128), never
-# removed (16), which wixl cannot say.
-msibuild "$msi" -q "UPDATE \`Component\` SET \`Attributes\` = 400 WHERE \`Component\` = 'Settings'"
+./packaging/windows/msi.sh "$numeric" "$VERSION" "$msi"
 echo "$msi"

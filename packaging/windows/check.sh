@@ -161,9 +161,7 @@ echo "the service: runs with IT's settings, stops when told (exit status 0)"
 # An upgrade (the same programs as the next version) keeps IT's settings
 # and starts the service again.
 next="${msi_version%.*}.$((${msi_version##*.} + 1))"
-wixl -a x64 -D Version="$next" -D ProductVersion=next -D Stage=dist/windows -o "$work/next.msi" packaging/windows/lifeboat.wxs 2>/dev/null ||
-	fail "wixl could not make the next version's MSI"
-msibuild "$work/next.msi" -q "UPDATE \`Component\` SET \`Attributes\` = 400 WHERE \`Component\` = 'Settings'"
+./packaging/windows/msi.sh "$next" next "$work/next.msi" 2>/dev/null || fail "the next version's MSI could not be made"
 wine msiexec /i "$work/next.msi" /qn || fail "the upgrade failed"
 grep -q '# set up by IT' "$c/ProgramData/Lifeboat/lifeboat.toml" || fail "the upgrade replaced IT's lifeboat.toml"
 wait_state RUNNING
