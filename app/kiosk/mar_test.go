@@ -121,7 +121,7 @@ func TestADoseRecordedDuringDowntimeClearsTheOverdueInTheChartAndTheCensus(t *te
 		t.Fatalf("%d overdue after the dose was recorded given", n)
 	}
 	cell := cellsOf(t, k, "Paracetamol")[present.ShortDateTime(now.Add(-2*time.Hour))]
-	if cell == nil || cell.state != clinical.DoseGiven || cell.what.Text != "given "+present.Clock(e.ClinicalTime) || cell.downtime == nil {
+	if cell == nil || cell.state != clinical.DoseGiven || cell.what.Text != "given "+present.ClockOn(e.ClinicalTime, now.Add(-2*time.Hour)) || cell.downtime == nil {
 		t.Fatalf("the dose's cell: %+v", cell)
 	}
 	text := tabText(k, present.TabMAR)
@@ -130,7 +130,7 @@ func TestADoseRecordedDuringDowntimeClearsTheOverdueInTheChartAndTheCensus(t *te
 		!strings.Contains(text, "(recorded during downtime)") {
 		t.Errorf("the downtime dose, its author and times:\n%s", text)
 	}
-	if next, overdue := k.census.medsText(k.census.all[0], now); overdue != "" || next != "next "+present.Clock(now.Add(10*time.Minute)) {
+	if next, overdue := k.census.medsText(k.census.all[0], now); overdue != "" || next != "next "+present.ClockOn(now.Add(10*time.Minute), now) {
 		t.Errorf("census after: %q %q", next, overdue)
 	}
 	// A refused dose clears it too (it is documented), shown as not given.

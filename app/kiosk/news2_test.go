@@ -20,7 +20,7 @@ import (
 // with the emergency response, the vitals table shows the values out of
 // range in red, and the census row shows the score in red.
 func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
-	k, _, _ := chartOfP1(t)
+	k, _, now := chartOfP1(t)
 	f := openForm(t, k, present.RecordVitalsButton)
 	test.Type(field[*formEntry](t, f, present.BloodPressure), "98/60")
 	test.Type(field[*formEntry](t, f, present.HeartRate), "142")
@@ -74,7 +74,7 @@ func TestACompleteSetShowsItsNEWS2OnTheChartTheTableAndTheCensus(t *testing.T) {
 	item := cv.list.CreateItem()
 	cv.list.UpdateItem(i, item)
 	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusNewsCell].(*widget.Label)
-	if !news.Visible() || news.Text != "NEWS2 14 · "+present.Clock(all[0].ClinicalTime) || news.Importance != widget.DangerImportance {
+	if !news.Visible() || news.Text != "NEWS2 14 · "+present.ClockOn(all[0].ClinicalTime, now) || news.Importance != widget.DangerImportance {
 		t.Errorf("census: %q visible %v importance %v", news.Text, news.Visible(), news.Importance)
 	}
 	j := slices.IndexFunc(cv.shown, func(r clinical.CensusRow) bool { return r.ID == "p2" })
@@ -177,7 +177,7 @@ func TestANewerIncompleteSetHidesTheOlderScore(t *testing.T) {
 	item := cv.list.CreateItem()
 	cv.list.UpdateItem(i, item)
 	news := item.(*fyne.Container).Objects[0].(*fyne.Container).Objects[censusNewsCell].(*widget.Label)
-	if want := "NEWS2 incomplete · " + present.Clock(newest); !news.Visible() || news.Text != want {
+	if want := "NEWS2 incomplete · " + present.ClockOn(newest, now); !news.Visible() || news.Text != want {
 		t.Errorf("census: %q visible %v, want %q", news.Text, news.Visible(), want)
 	}
 }

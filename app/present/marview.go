@@ -243,9 +243,14 @@ func (v MARView) Next(now time.Time) (d Dose, order clinical.Medication, ok bool
 // plots label it: "26/11 08:00".
 func ShortDateTime(t time.Time) string { return t.Local().Format("02/01 15:04") }
 
-// sameDay says whether a and b fall on the same local day.
-func sameDay(a, b time.Time) bool {
-	return a.Local().Format("20060102") == b.Local().Format("20060102")
+// ClockOn is t as a clock, "08:05", when it falls on day's local date,
+// else with its own date, "26/11 08:05": a time of another day never reads
+// as one of day's.
+func ClockOn(t, day time.Time) string {
+	if t.Local().Format("20060102") == day.Local().Format("20060102") {
+		return Clock(t)
+	}
+	return ShortDateTime(t)
 }
 
 // Words of the MAR tab.
@@ -324,11 +329,7 @@ func DoseStateWord(d Dose, now time.Time) string {
 	case clinical.DoseUpcoming:
 		return i18n.T("upcoming")
 	}
-	when := Clock(d.Record.Time)
-	if !sameDay(d.Record.Time, d.Time) {
-		when = ShortDateTime(d.Record.Time)
-	}
-	return d.Record.What + " " + when
+	return d.Record.What + " " + ClockOn(d.Record.Time, d.Time)
 }
 
 // DowntimeDoseLine is a downtime entry under its order: "Recorded during

@@ -204,3 +204,23 @@ func TestTheCensusReadsTheSameDosesAsTheMARAtAnyLaterTime(t *testing.T) {
 		t.Errorf("overdue %q", got)
 	}
 }
+
+// A time of another day always carries its date, whatever the hour: the
+// test of a dose given after midnight for one due before it failed only when
+// run between midnight and two.
+func TestClockOnGivesTheDateOfAnotherDay(t *testing.T) {
+	day := time.Date(2026, 12, 6, 22, 35, 0, 0, time.Local)
+	for _, c := range []struct {
+		at   time.Time
+		want string
+	}{
+		{day.Add(-22 * time.Hour), "00:35"},
+		{day.Add(84 * time.Minute), "23:59"},
+		{day.Add(85 * time.Minute), "07/12 00:00"},
+		{day.Add(-23 * time.Hour), "05/12 23:35"},
+	} {
+		if got := ClockOn(c.at, day); got != c.want {
+			t.Errorf("ClockOn(%s) = %q", c.at, got)
+		}
+	}
+}

@@ -120,10 +120,7 @@ const EarlyWarningIncomplete = "NEWS2 incomplete (%s): the newest set of vital s
 // "NEWS2 14 · 08:00", "NEWS2 incomplete · 08:00", with the date when the
 // set is not of today ("NEWS2 3 · 05/12 22:00").
 func EarlyWarningShort(w clinical.EarlyWarning, now time.Time) string {
-	at := ShortDateTime(w.At)
-	if sameDay(w.At, now) {
-		at = Clock(w.At)
-	}
+	at := ClockOn(w.At, now)
 	if w.Incomplete {
 		return i18n.F("NEWS2 incomplete · %s", at)
 	}

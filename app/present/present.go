@@ -543,11 +543,7 @@ func syncLine(st store.SyncState, now time.Time) (line string, failing bool) {
 		return i18n.F(format, times, Clock(st.LastErrorAt), strings.TrimSuffix(st.LastError, ".")), true
 	}
 	if st.FromHub && !st.EHRUnreachableSince.IsZero() {
-		since := Clock(st.EHRUnreachableSince)
-		if !sameDay(st.EHRUnreachableSince, now) {
-			since = ShortDateTime(st.EHRUnreachableSince)
-		}
-		return i18n.F("EHR unreachable since %s (the hub says so). The last good data stays on screen.", since), true
+		return i18n.F("EHR unreachable since %s (the hub says so). The last good data stays on screen.", ClockOn(st.EHRUnreachableSince, now)), true
 	}
 	return i18n.F("Live sync: updated %s", Clock(st.LastSuccess)), false
 }

@@ -130,10 +130,7 @@ func CensusNextDose(d clinical.OpenDose, ok bool, now time.Time) string {
 	if !ok {
 		return i18n.T("none due in 24 h")
 	}
-	if sameDay(d.Time, now) {
-		return i18n.F("next %s", Clock(d.Time))
-	}
-	return i18n.F("next %s", ShortDateTime(d.Time))
+	return i18n.F("next %s", ClockOn(d.Time, now))
 }
 
 // CensusOverdue is "2 OVERDUE", or "" for none.
