@@ -3,12 +3,10 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sys/windows/svc"
@@ -67,7 +65,17 @@ func (s *service) Execute(args []string, req <-chan svc.ChangeRequest, changes c
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c := &cli{stdin: strings.NewReader(""), stdout: &eventWriter{log: log}, stderr: &eventWriter{log: log, errors: true},
+	lines := newEventLines(func(id uint32, line string) {
+		switch id {
+		case eventInfo:
+			_ = log.Info(id, line)
+		case eventWarning:
+			_ = log.Warning(id, line)
+		default:
+			_ = log.Error(id, line)
+		}
+	}, time.Now)
+	c := &cli{stdin: strings.NewReader(""), stdout: lines.writer(false), stderr: lines.writer(true),
 		getenv: os.Getenv, now: time.Now, stop: ctx}
 	done := make(chan int, 1)
 	go func() { done <- c.run(s.args) }()
@@ -119,43 +127,4 @@ func restartAfterCrashes(name string) error {
 	}
 	return sv.SetRecoveryActions([]mgr.RecoveryAction{restart(30 * time.Second), restart(30 * time.Second), restart(5 * time.Minute)},
 		uint32((24 * time.Hour).Seconds()))
-}
-
-// eventWriter writes each line printed to the event log: stdout's as
-// information, stderr's as errors ("Warning: …" lines as warnings).
-type eventWriter struct {
-	log    *eventlog.Log
-	errors bool
-	mu     sync.Mutex
-	buf    []byte
-}
-
-// Event ids: 1 what a command reports, 2 a warning, 3 a failure.
-const (
-	eventInfo    = 1
-	eventWarning = 2
-	eventError   = 3
-)
-
-func (w *eventWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, p...)
-	for {
-		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		line := strings.TrimRight(string(w.buf[:i]), "\r")
-		w.buf = w.buf[i+1:]
-		switch {
-		case line == "":
-		case !w.errors:
-			_ = w.log.Info(eventInfo, line)
-		case strings.HasPrefix(line, "Warning: "):
-			_ = w.log.Warning(eventWarning, line)
-		default:
-			_ = w.log.Error(eventError, line)
-		}
-	}
 }
