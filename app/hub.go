@@ -266,6 +266,7 @@ func (c *cli) hubRun(args []string) error {
 		fmt.Fprintf(c.stdout, "%d kept heartbeats could not be verified again and were left out.\n", bad)
 	}
 	beats.Log = func(s string) { fmt.Fprintln(c.stdout, s) }
+	h.Log = beats.Log // a kiosk whose hand-ins it has no room for
 	// A ward whose kiosks hold numbers above the hub's (its folder
 	// restored from a back-up) goes on above them.
 	r.Heard = beats.Latest

@@ -38,7 +38,17 @@ type Mirror struct {
 	dir     string
 	cfg     Config
 	trusted ed25519.PublicKey
+
+	// Full, when set, keeps the mirror from growing: a batch holding
+	// anything the mirror lacks (an entry, an audit record, something to
+	// keep apart) is refused with ErrMirrorFull and nothing of it kept,
+	// and one the mirror holds whole is answered as always, so that a
+	// kiosk's receipt catches up with a hand-in made from a copy.
+	Full bool
 }
+
+// ErrMirrorFull is a batch a full mirror lacks something of.
+var ErrMirrorFull = errors.New("the hand-in's mirror takes nothing more")
 
 // ErrOtherKiosk is a hand-in whose keys are not those of the kiosk whose
 // mirror it was put in.
@@ -189,6 +199,8 @@ func (m *Mirror) putEntries(ctx context.Context, h *HandIn, r *HandInReceipt) (b
 			}
 			r.Apart = append(r.Apart, e.Seq)
 			r.Problems = append(r.Problems, fmt.Sprintf("Entry %d %s; it was kept apart for a person.", e.Seq, why))
+		case m.Full:
+			return false, ErrMirrorFull
 		default:
 			if _, err := tx.ExecContext(ctx, "INSERT INTO entries (seq, uuid, sealed) VALUES (?, ?, ?)", e.Seq, e.ID, e.Sealed); err != nil {
 				return false, sqliteProblem(err)
@@ -278,6 +290,9 @@ func (m *Mirror) keepApart(kind string, seq int64, v any) error {
 		return fmt.Errorf("keeping a refused %s apart: %w", kind, err)
 	}
 	name := fmt.Sprintf("%s-%d-%s.json", kind, seq, hex.EncodeToString(sum[:8]))
+	if _, err := os.Lstat(filepath.Join(dir, name)); err != nil && m.Full {
+		return ErrMirrorFull
+	}
 	err = durable.WriteNew(filepath.Join(dir, name), 0o600, func(w io.Writer) error { _, err := w.Write(b); return err })
 	if errors.Is(err, durable.ErrExists) {
 		return nil
@@ -341,6 +356,8 @@ func (m *Mirror) putAudit(h *HandIn, r *HandInReceipt) error {
 					}
 					r.Problems = append(r.Problems, fmt.Sprintf("Audit record %d differs from the one handed in before; it was kept apart for a person.", l.Seq))
 				}
+			case m.Full:
+				return ErrMirrorFull
 			default:
 				add.Write(raw)
 				add.WriteByte('\n')

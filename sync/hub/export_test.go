@@ -17,3 +17,11 @@ func (p *Publisher) StopBeforeIndex(err error) {
 func (p *Publisher) BeforeIndex(f func()) {
 	p.beforeIndex = func() error { f(); return nil }
 }
+
+// SetRoom sets, for one test, how much of a kiosk's journal the hub takes
+// over the network and the room it keeps on its disk.
+func SetRoom(t interface{ Cleanup(func()) }, quota int64, free uint64) {
+	q, f := mirrorQuota, minHubFree
+	mirrorQuota, minHubFree = quota, free
+	t.Cleanup(func() { mirrorQuota, minHubFree = q, f })
+}

@@ -10,12 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"lifeboat/internal/diskfree"
 	"lifeboat/internal/durable"
 	"lifeboat/store"
 )
@@ -95,8 +97,26 @@ func (h *Hub) mirrorFor(cfg *store.Config) (dir string, apart, known bool, err e
 // of its folder at the hub (HandInToFolder), where it is kept apart.
 var ErrNotEnrolledHere = errors.New("the hub never enrolled this kiosk: hand its folder in at the hub itself (lifeboat handin --to HUBDIR)")
 
+// mirrorQuota is how much of one kiosk's journal the hub takes over the
+// network: a kiosk's disk in an attacker's hands (enrolled, or revoked and
+// kept apart) cannot fill the hub's disk and stop every ward's sync. A
+// two-week outage at a busy kiosk hands in some tens of MB. What is beyond
+// it stays on the kiosk, said waiting, until IT hands its folder in at the
+// hub (lifeboat handin --to HUBDIR), which has no quota.
+var mirrorQuota int64 = 256 << 20
+
+// minHubFree is the room the hub keeps on its disk for its own work
+// (sealing and publishing the wards, the heartbeats): no hand-in over the
+// network is taken below it.
+var minHubFree uint64 = 1 << 30
+
+// ErrHubFull is a hand-in over the network the hub has no room for (the
+// kiosk's mirror at its quota, or the hub's disk nearly full): nothing of
+// it is kept, and a batch of what the hub holds already is still answered.
+var ErrHubFull = errors.New("the hub has no room for more of this kiosk's journal")
+
 // put keeps one batch in its kiosk's mirror; over the network (remote)
-// only from keys the hub enrolled.
+// only from keys the hub enrolled, and only while it has room (full).
 func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time, remote bool) (*Receipt, error) {
 	_, cfg, err := batch.Signer()
 	if err != nil {
@@ -113,11 +133,45 @@ func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time, remot
 	if err != nil {
 		return nil, err
 	}
+	var why string
+	if remote {
+		why = h.full(dir)
+		m.Full = why != ""
+	}
 	r, err := m.Put(ctx, batch)
+	if errors.Is(err, store.ErrMirrorFull) {
+		// Said once a kiosk in the hub's log; the kiosk says it at every step.
+		if _, said := h.refused.LoadOrStore(cfg.KioskID, true); !said && h.Log != nil {
+			h.Log(fmt.Sprintf("Hand-ins from kiosk %s are refused: %s.", cfg.KioskID, why))
+		}
+		return nil, fmt.Errorf("%w: %s", ErrHubFull, why)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &Receipt{Hub: h.ID(), Kiosk: cfg.KioskID, KeptApart: apart, Time: now.UTC(), HandInReceipt: *r}, nil
+}
+
+// full says why the hub takes no more over the network into the mirror
+// at dir ("" when it does): the mirror holds mirrorQuota, or the hub's
+// disk has less than minHubFree free.
+func (h *Hub) full(dir string) string {
+	var held int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				held += fi.Size()
+			}
+		}
+		return nil
+	})
+	if held >= mirrorQuota {
+		return fmt.Sprintf("it holds %d MB of this kiosk's journal, as much as it takes over the network: IT hands the rest in at the hub from a copy of the kiosk's folder (lifeboat handin --to)", held>>20)
+	}
+	if free, err := diskfree.Free(h.Dir); err == nil && free < minHubFree {
+		return fmt.Sprintf("its disk has %d MB free, less than the %d MB it keeps for its own work", free>>20, minHubFree>>20)
+	}
+	return ""
 }
 
 // handInHandler takes the kiosks' batches at HandInPath.
@@ -151,6 +205,10 @@ func handInHandler(h *Hub, now func() time.Time) http.HandlerFunc {
 		rec, err := h.put(r.Context(), &batch, now(), true)
 		if errors.Is(err, ErrNotEnrolledHere) {
 			answerError(w, http.StatusForbidden, err.Error())
+			return
+		}
+		if errors.Is(err, ErrHubFull) {
+			answerError(w, http.StatusInsufficientStorage, err.Error())
 			return
 		}
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -313,5 +314,82 @@ func TestTheHospitalsJournalsOpenWithTheRecoveryKey(t *testing.T) {
 	}
 	if _, err := hub.OpenHospital(context.Background(), newFleet(t).hub.Dir, id.String(), ""); !errors.Is(err, hub.ErrNoRecovery) {
 		t.Fatalf("a hub without a recovery recipient: %v", err)
+	}
+}
+
+// A kiosk in an attacker's hands cannot fill the hub's disk and stop every
+// ward's sync: over the network the hub takes a kiosk's journal up to a
+// quota, and only while its disk keeps room for its own work. Beyond, a
+// batch is refused whole (507, said once in the hub's log) and what the
+// kiosk recorded stays with it, waiting; IT hands the rest in from a copy
+// at the hub, after which the kiosk's hand-in holds nothing new and is
+// answered again.
+func TestAHubTakesAKiosksJournalOverTheNetworkOnlyWhileItHasRoom(t *testing.T) {
+	f := newFleet(t)
+	v := storetest.NewVault(t)
+	k := f.enrol(v, "ward-1")
+	h, err := hub.Open(f.hub.Dir, hubPassphrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var logged []string
+	h.Log = func(s string) { mu.Lock(); logged = append(logged, s); mu.Unlock() }
+	f.hub = h
+	f.start()
+	note(t, k.Dir, k.Keys, 5)
+	if s := handIn(t, f, k); s.Stored != 5 {
+		t.Fatalf("the first hand-in: %+v", s)
+	}
+
+	hub.SetRoom(t, 1, 0) // the kiosk's mirror is at its quota
+	note(t, k.Dir, k.Keys, 3)
+	audited(t, k.Dir, k.Keys, 2)
+	pin, err := k.Keys.Hub(k.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		s, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url, 0)
+		if !errors.Is(err, hub.ErrHandInRefused) || !strings.Contains(err.Error(), "HTTP 507") ||
+			!strings.Contains(err.Error(), "lifeboat handin --to") || s.Waiting != 3 {
+			t.Fatalf("a hand-in beyond the quota: %+v, %v", s, err)
+		}
+	}
+	mirror := filepath.Join(f.hub.Dir, "handin", "kiosks", k.Keys.Config.KioskID)
+	if n := mirrored(t, mirror, v.Recovery); n != 5 {
+		t.Fatalf("the hub kept %d entries, want the 5 taken before", n)
+	}
+	if n := trailHeld(t, mirror, v.Recovery); n != 0 {
+		t.Fatalf("the hub kept %d audit records", n)
+	}
+	mu.Lock()
+	if len(logged) != 1 || !strings.Contains(logged[0], k.Keys.Config.KioskID) || !strings.Contains(logged[0], "as much as it takes") {
+		t.Errorf("the hub's log: %q", logged)
+	}
+	mu.Unlock()
+
+	// IT hands the rest in at the hub, from a copy: no quota there.
+	usb := t.TempDir()
+	copyDir(t, k.Dir, usb)
+	if s, err := hub.HandInToFolder(context.Background(), usb, f.hub.Dir, time.Now()); err != nil || s.Stored != 3 || s.Had != 5 {
+		t.Fatalf("from the copy: %+v, %v", s, err)
+	}
+	if s := handIn(t, f, k); s.Stored != 0 || s.Held != 8 || s.Waiting != 0 {
+		t.Fatalf("the kiosk after IT's hand-in: %+v", s)
+	}
+	if n := trailHeld(t, mirror, v.Recovery); n != 2 {
+		t.Fatalf("the hub holds %d audit records, want 2", n)
+	}
+
+	// A hub whose disk is nearly full takes nothing new either.
+	hub.SetRoom(t, 1<<40, 1<<62)
+	note(t, k.Dir, k.Keys, 1)
+	if _, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url, 0); err == nil ||
+		!strings.Contains(err.Error(), "MB free") {
+		t.Fatalf("a hand-in to a hub with its disk nearly full: %v", err)
+	}
+	if n := mirrored(t, mirror, v.Recovery); n != 8 {
+		t.Fatalf("the hub holds %d entries, want 8", n)
 	}
 }

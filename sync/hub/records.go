@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"lifeboat/internal/durable"
@@ -64,6 +65,11 @@ func CheckWardID(id string) error {
 type Hub struct {
 	Dir  string
 	Keys *store.Keys
+	// Log, when set, takes what the hub says to IT from outside its
+	// steps (a kiosk whose hand-ins it refuses).
+	Log func(string)
+
+	refused sync.Map // kiosks whose refused hand-in was said
 }
 
 // Init creates the hub's keys in dir, sealed under the passphrase, as a
