@@ -38,7 +38,7 @@ var configKeys = []configKey{
 	{"kiosk", "passphrase_file", "a file holding the ward passphrase, for the sync service (mode 0600)"},
 	{"kiosk", "hub", "the hub's address (or a folder carrying its publication) for snapshot --hub"},
 	{"kiosk", "hub_ca", "a PEM bundle of the CAs that sign an https:// hub's certificate"},
-	{"kiosk", "every", "how often snapshot --hub fetches and hands in, such as \"30s\""},
+	{"kiosk", "every", "how often snapshot --hub fetches and hands in, such as \"15s\""},
 	{"kiosk", "timeout", "how long snapshot --hub waits for the hub"},
 	{"kiosk", "lang", "the window's language: en, nl or fr"},
 	{"kiosk", "amber", "data age that turns the banner and status amber, such as \"15m\""},
