@@ -226,7 +226,7 @@ func exitStatus(err error) int {
 		return ExitJournal
 	case errors.Is(err, hub.ErrRefused):
 		return ExitHubRefused
-	case errors.Is(err, hub.ErrCode), errors.Is(err, hub.ErrKioskIDTaken), errors.Is(err, hub.ErrRevoked):
+	case errors.Is(err, hub.ErrCode), errors.Is(err, hub.ErrKioskIDTaken), errors.Is(err, hub.ErrRevoked), errors.Is(err, hub.ErrOtherWard):
 		return ExitEnrolCode
 	case errors.As(err, &ue), errors.As(err, new(badInput)), errors.Is(err, ErrConfig),
 		errors.Is(err, store.ErrNotInitialised), errors.Is(err, store.ErrAlreadyInitialised),

@@ -430,9 +430,14 @@ func (c *cli) enrolCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	_, pinned := keys.Hub(dir)
 	pin, err := hub.Enrol(context.Background(), dir, keys, *hubURL, *code, client, c.now())
 	if err != nil {
 		return err
+	}
+	if pinned == nil {
+		fmt.Fprintf(c.stdout, "Enrolled again with hub %s for ward %s: the hub knows this kiosk again (its key was pinned already).\n", pin.HubID, pin.Ward)
+		return nil
 	}
 	fmt.Fprintf(c.stdout, "Enrolled with hub %s for ward %s; the hub's key is pinned. Subscribe with lifeboat snapshot --hub.\n", pin.HubID, pin.Ward)
 	return nil

@@ -42,7 +42,11 @@ type enrolRequest struct {
 	Kiosk     string `json:"kiosk"`
 	Recipient string `json:"recipient"`
 	Signer    string `json:"signer"`
-	Sig       []byte `json:"sig"` // by the kiosk's key, over the rest
+	// Ward is set by a kiosk enrolling again with the hub it is pinned to
+	// (the hub's folder restored from a back-up older than its
+	// enrolment): a code for another ward is refused, and not spent.
+	Ward string `json:"ward,omitempty"`
+	Sig  []byte `json:"sig"` // by the kiosk's key, over the rest
 }
 
 func (q enrolRequest) message() []byte {
@@ -135,8 +139,11 @@ func (e *enroller) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := e.now()
-	c, err := e.hub.useCode(secret, now)
+	c, err := e.hub.useCode(secret, q.Ward, now)
 	switch {
+	case errors.Is(err, ErrOtherWard):
+		answerError(w, http.StatusForbidden, ErrOtherWard.Error())
+		return
 	case errors.Is(err, ErrCodeUnknown):
 		answerError(w, http.StatusNotFound, ErrCodeUnknown.Error())
 		return
@@ -173,7 +180,18 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 	if err != nil {
 		return nil, err
 	}
-	if err := store.CheckEnrollable(dir, keys); err != nil {
+	// A kiosk pinned to a hub enrols again with it only: for the same
+	// ward, with the same keys, its pin unchanged. The hub's folder
+	// restored from a back-up older than the kiosk's enrolment does not
+	// know it (its hand-ins and heartbeats are refused, its ward's
+	// generations not sealed to it) until it does.
+	again, err := keys.Hub(dir)
+	switch {
+	case errors.Is(err, store.ErrNotEnrolled):
+		if err := store.CheckEnrollable(dir, keys); err != nil {
+			return nil, err
+		}
+	case err != nil:
 		return nil, err
 	}
 	base := strings.TrimSuffix(hubURL, "/")
@@ -190,6 +208,9 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 		if Fingerprint(k) != fp {
 			return nil, codeErr(ErrCodeMismatch)
 		}
+		if again != nil && (id.Hub != again.HubID || !k.Equal(again.Key())) {
+			return nil, store.ErrEnrolled // another hub
+		}
 		idKey = k
 		return k, nil
 	}); err != nil {
@@ -200,6 +221,9 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 		return nil, ErrHubAnswer
 	}
 	q := enrolRequest{Secret: codeText.EncodeToString(secret), Kiosk: keys.Config.KioskID, Recipient: keys.Config.Recipient, Signer: keys.Config.Signer}
+	if again != nil {
+		q.Ward = again.Ward
+	}
 	if q.Sig, err = keys.Sign(q.message()); err != nil {
 		return nil, err
 	}
@@ -241,7 +265,7 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 	case http.StatusForbidden:
 		var e struct{ Error string }
 		if json.Unmarshal(body, &e) == nil {
-			for _, known := range []error{ErrKioskIDTaken, ErrRevoked} {
+			for _, known := range []error{ErrKioskIDTaken, ErrRevoked, ErrOtherWard} {
 				if e.Error == known.Error() {
 					return nil, known
 				}
@@ -261,8 +285,11 @@ func Enrol(ctx context.Context, dir string, keys *store.Keys, hubURL, code strin
 	var rep enrolReply
 	if json.Unmarshal(body, &a) != nil || !ed25519.Verify(idKey, append([]byte(enrolReplyContext), a.Payload...), a.Sig) ||
 		json.Unmarshal(a.Payload, &rep) != nil || rep.Hub != id.Hub || rep.Kiosk != q.Kiosk || rep.Recipient != q.Recipient ||
-		CheckWardID(rep.Ward) != nil {
+		CheckWardID(rep.Ward) != nil || again != nil && rep.Ward != again.Ward {
 		return nil, ErrHubAnswer
+	}
+	if again != nil {
+		return again, nil
 	}
 	return store.PinHub(dir, keys, id.Hub, idKey, rep.Ward, now)
 }

@@ -34,6 +34,7 @@ var (
 	ErrCodeExpired  = errors.New("that enrolment code has expired: make a new one with lifeboat hub enrol-code")
 	ErrCodeMismatch = errors.New("the hub's key does not match the enrolment code: this is not the hub the code was made by")
 	ErrBadCode      = errors.New("that is not an enrolment code (it looks like LB1-… with two parts after it)")
+	ErrOtherWard    = errors.New("this kiosk is enrolled for another ward than the code's; the code was not used (a kiosk changes ward in a new data folder: lifeboat init)")
 	ErrKioskIDTaken = errors.New("the hub already has another kiosk enrolled under this kiosk's id, with other keys; the code was not used")
 	ErrUnknownKiosk = errors.New("the hub has no kiosk enrolled under that id (lifeboat hub status lists them)")
 	ErrRevoked      = errors.New("this kiosk was revoked at the hub: its id and keys are never enrolled again; IT makes a new kiosk (lifeboat init in a new folder) and enrols that")
@@ -373,8 +374,9 @@ func parseCode(s string) (fp string, secret []byte, err error) {
 
 // useCode spends a code: it must be the hub's, unexpired and unused; it
 // is marked used before anything is enrolled with it, so that it works
-// once even when two kiosks race.
-func (h *Hub) useCode(secret []byte, now time.Time) (*code, error) {
+// once even when two kiosks race. A kiosk enrolling again says its ward
+// (ward): a code for another is not spent.
+func (h *Hub) useCode(secret []byte, ward string, now time.Time) (*code, error) {
 	hash := secretHash(secret)
 	var c code
 	err := h.readRecord(filepath.Join(h.Dir, "codes", hash+".code"), "an enrolment code's record", "code", &c)
@@ -389,6 +391,9 @@ func (h *Hub) useCode(secret []byte, now time.Time) (*code, error) {
 	}
 	if !now.Before(c.Expires) {
 		return nil, codeErr(ErrCodeExpired)
+	}
+	if ward != "" && c.Ward != ward {
+		return nil, ErrOtherWard
 	}
 	err = durable.WriteNew(filepath.Join(h.Dir, "codes", hash+".used"), 0o600, func(w io.Writer) error {
 		_, err := fmt.Fprintln(w, now.UTC().Format(time.RFC3339))

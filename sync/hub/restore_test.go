@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"lifeboat/store"
+	"lifeboat/store/storetest"
 	readiness "lifeboat/sync/fleet"
 	"lifeboat/sync/hub"
 )
@@ -135,5 +137,80 @@ func TestAKioskCannotPushTheNumberingFarAhead(t *testing.T) {
 	}
 	if said(*lines, "more than a million above this hub's 1: not taken") != 1 || said(*lines, "more than a million") != 1 || said(*lines, "sealed whole") != 0 {
 		t.Fatalf("the hub said %q", *lines)
+	}
+}
+
+// A kiosk enrolled after the back-up the hub was restored from is unknown
+// to it: its hand-ins and heartbeats are refused, its ward is not sealed
+// to it. IT makes a code for its ward and the kiosk enrols again with the
+// hub it is pinned to (its keys and pin unchanged); a code for another
+// ward is refused and not spent. From then on the hub takes its journal
+// and its heartbeats, and the kiosk its ward's generations.
+func TestAKioskEnrolledAfterTheBackUpEnrolsAgainWithTheRestoredHub(t *testing.T) {
+	f := newFleet(t)
+	f.step()
+	backup := filepath.Join(t.TempDir(), "backup")
+	copyDir(t, f.hub.Dir, backup)
+	v := storetest.NewVault(t)
+	k := f.enrol(v, "ward-1")
+	f.step()
+	subscribe(t, k)
+	held := open(t, k).Manifest
+	pin, err := k.Keys.Hub(k.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note(t, k.Dir, k.Keys, 2)
+
+	f.restore(backup)
+	k.Source = f.url
+	if _, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url, 0); !errors.Is(err, hub.ErrHandInRefused) {
+		t.Fatalf("a hand-in to the restored hub: %v", err)
+	}
+
+	code, err := f.hub.NewCode("ward-2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.Enrol(context.Background(), k.Dir, k.Keys, f.url, code, http.DefaultClient, time.Now()); !errors.Is(err, hub.ErrOtherWard) {
+		t.Fatalf("enrolling again with a code for another ward: %v", err)
+	}
+	other := storetest.NewVault(t)
+	if p, err := hub.Enrol(context.Background(), other.Dir, other.Keys, f.url, code, http.DefaultClient, time.Now()); err != nil || p.Ward != "ward-2" {
+		t.Fatalf("the code refused is still good: %+v, %v", p, err)
+	}
+	if code, err = f.hub.NewCode("ward-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	again, err := hub.Enrol(context.Background(), k.Dir, k.Keys, f.url, code, http.DefaultClient, time.Now())
+	if err != nil || again.HubID != pin.HubID || again.Ward != pin.Ward || !again.Enrolled.Equal(pin.Enrolled) {
+		t.Fatalf("enrolled again: %+v (pinned %+v), %v", again, pin, err)
+	}
+
+	if s := handIn(t, f, k); s.Stored != 2 || s.KeptApart {
+		t.Fatalf("the hand-in after enrolling again: %+v", s)
+	}
+	b := &hub.Beater{Dir: k.Dir, Keys: k.Keys, Version: "test"}
+	up, _ := k.Step(context.Background())
+	b.Received(up)
+	send(t, k, b)
+	for range 3 {
+		f.step()
+		if up, err = k.Step(context.Background()); err == nil && up.Generation > held.Generation {
+			break
+		}
+	}
+	if m := open(t, k).Manifest; m.Generation <= held.Generation || m.Generation != up.Generation {
+		t.Fatalf("the kiosk opens %+v; it held generation %d", m, held.Generation)
+	}
+
+	// Another hub's code leaves the pin as it is.
+	g := newFleet(t)
+	code, err = g.hub.NewCode("ward-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hub.Enrol(context.Background(), k.Dir, k.Keys, g.url, code, http.DefaultClient, time.Now()); !errors.Is(err, store.ErrEnrolled) {
+		t.Fatalf("enrolling with another hub: %v", err)
 	}
 }
