@@ -325,7 +325,8 @@ var conflictWords = map[string]string{
 	reconcile.ConflictOrderMissing: "the order is gone", reconcile.ConflictAllergyExists: "the allergy was recorded meanwhile",
 	reconcile.ConflictPatientMerged: "the patient was merged", reconcile.ConflictPatientMissing: "the patient's record is gone or inactive",
 	reconcile.ConflictEncounterClosed: "the encounter is closed", reconcile.ConflictCorrectsPushed: "it corrects an entry already in the EHR",
-	reconcile.ConflictRecordedTwice: "the same dose was recorded on another kiosk",
+	reconcile.ConflictRecordedTwice:  "the same dose was recorded on another kiosk",
+	reconcile.ConflictCorrectedTwice: "what it corrects was corrected twice, at the hub and on its kiosk",
 }
 
 var actionWords = map[string]string{

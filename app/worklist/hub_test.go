@@ -288,7 +288,11 @@ func TestTheHubsWorklistShowsEveryKioskAndFiltersByWard(t *testing.T) {
 	}
 
 	// The dose recorded twice: the other side is the other kiosk's dose.
+	// The hub has no snapshot: the patient is named as the EHR names her.
 	d := choose(t, w, f.doseB.ID)
+	if r := w.main.current; r.patient != "Anna Peeters (p1)" {
+		t.Errorf("the dose's patient: %q", r.patient)
+	}
 	texts := labels(d.content)
 	for _, want := range []string{"CONFLICT · medication · the same dose was recorded on two kiosks",
 		"Recorded on ward 4A, kiosk " + f.kioskB, "Downtime (ward 4A)", "The same dose on ward 3B",

@@ -86,6 +86,7 @@ var conflictWords = map[string]string{
 	reconcile.ConflictEncounterClosed: "the encounter is closed",
 	reconcile.ConflictCorrectsPushed:  "it corrects an entry already pushed",
 	reconcile.ConflictRecordedTwice:   "the same dose was recorded on two kiosks",
+	reconcile.ConflictCorrectedTwice:  "it was corrected twice, at the hub and on its kiosk",
 }
 
 func conflictWord(c string) string { return i18n.Word(conflictWords, c, c) }

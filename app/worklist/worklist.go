@@ -21,6 +21,7 @@
 package worklist
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -261,7 +262,9 @@ func open(ctx context.Context, dir string, atHub bool, keyFile, keyText string) 
 }
 
 // patientNames names the snapshot patients of the report from the newest
-// snapshot the recovery key opens; without one the ids stand alone.
+// snapshot the recovery key opens; without one (at the hub) the name the
+// EHR gave when the entry was planned stands beside the id, or the id
+// alone.
 func patientNames(ctx context.Context, dir string, keys *store.Keys, rep *reconcile.Report) map[string]string {
 	names := map[string]string{}
 	need := false
@@ -317,7 +320,7 @@ func buildRows(ctx context.Context, j reconcile.Journal, rep *reconcile.Report, 
 			r.it.Downtime = present.EntrySummary(e.Entry)
 		}
 		r.patient = it.Patient
-		if n := names[it.Patient]; n != "" {
+		if n := cmp.Or(names[it.Patient], it.PatientName); n != "" {
 			r.patient = n + " (" + it.Patient + ")"
 		}
 		if d, ok := decisions[it.Entry]; ok && (it.Decision == nil || it.Decision.Entry != d.ID) {

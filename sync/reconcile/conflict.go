@@ -33,6 +33,7 @@ const (
 	ConflictEncounterClosed = "encounter-closed" // no current encounter to transfer or discharge: already discharged
 	ConflictCorrectsPushed  = "corrects-pushed"  // a correction of an entry already in the EHR
 	ConflictRecordedTwice   = "recorded-twice"   // the same dose recorded on two kiosks (the hospital's reconciliation)
+	ConflictCorrectedTwice  = "corrected-twice"  // one entry corrected twice, at the hub and on its kiosk (the hospital's reconciliation)
 )
 
 // twiceWindow is how close two doses of one order, recorded on two

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,6 +80,26 @@ func (k *kiosk) handIn(t *testing.T, hub, identity string) *store.Journal {
 	return j
 }
 
+// decisionsJournal is the hub's own journal of decisions, under hub,
+// opened with the recovery identity.
+func decisionsJournal(t *testing.T, hub string, id *age.X25519Identity) *store.Journal {
+	t.Helper()
+	dir := filepath.Join(hub, "decisions")
+	if _, err := store.Init(dir, "hub passphrase 9Z", store.InitOptions{Recovery: id.Recipient().String(), WorkFactor: 10}); err != nil {
+		t.Fatal(err)
+	}
+	rk, err := store.UnlockRecovery(dir, id.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := store.OpenJournal(context.Background(), dir, rk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	return j
+}
+
 // TestOneReconciliationForTheHospital: three kiosks on two wards, their
 // journals handed in and reconciled as one. The same dose recorded on
 // two kiosks (the patient moved mid-round) is a conflict, not two
@@ -123,20 +144,7 @@ func TestOneReconciliationForTheHospital(t *testing.T) {
 	for _, k := range []*kiosk{a, b, c} {
 		mirrors = append(mirrors, k.handIn(t, filepath.Join(hub, "kiosks"), id.String()))
 	}
-	decisionsDir := filepath.Join(hub, "decisions")
-	if _, err := store.Init(decisionsDir, "hub passphrase 9Z", store.InitOptions{Recovery: recovery, WorkFactor: 10}); err != nil {
-		t.Fatal(err)
-	}
-	rk, err := store.UnlockRecovery(decisionsDir, id.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	decisions, err := store.OpenJournal(ctx, decisionsDir, rk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { decisions.Close() })
-	js := store.NewJournals(decisions, mirrors...)
+	js := store.NewJournals(decisionsJournal(t, hub, id), mirrors...)
 
 	r := &Reconciler{Client: testClient(t, srv.URL), Journal: js, Batch: 3}
 	plan, err := r.Plan(ctx)
@@ -227,5 +235,79 @@ func TestOneReconciliationForTheHospital(t *testing.T) {
 	}
 	if n := countIdentified(t, client, "MedicationAdministration", doseA.ID); n != 1 {
 		t.Errorf("the dose is %d times on the server", n)
+	}
+}
+
+// An entry corrected at the hub (in the worklist) and, on its kiosk, by
+// the nurse, whose correction is handed in later: two corrections of one
+// entry, from two journals. Neither is pushed until a person decides;
+// then only what was decided reaches the EHR, once.
+func TestAnEntryCorrectedAtTheHubAndOnItsKioskWaitsForAPerson(t *testing.T) {
+	srv := fhirtest.Start(t, fhirtest.Options{}, "testdata/scenario/ward.ndjson")
+	ctx := context.Background()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newKiosk(t, id.Recipient().String())
+	at := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	vitals := func(hr float64) clinical.Entry {
+		return clinical.Entry{Kind: clinical.KindVitals, Patient: "p3", ClinicalTime: at, Vitals: &clinical.VitalSigns{HeartRate: f(hr), SpO2: f(97)}}
+	}
+	x := recordAs(t, a.j, "RN Wouters", vitals(180))
+	hub := t.TempDir()
+	decisions := decisionsJournal(t, hub, id)
+	js := store.NewJournals(decisions, a.handIn(t, filepath.Join(hub, "kiosks"), id.String()))
+	h := vitals(80)
+	h.Supersedes = x.ID
+	if err := js.Stamp(&h, "HIM Claes", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := js.Record(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	y := vitals(81)
+	y.Supersedes = x.ID
+	y = recordAs(t, a.j, "RN Wouters", y)
+	js = store.NewJournals(decisions, a.handIn(t, filepath.Join(hub, "kiosks"), id.String()))
+
+	r := &Reconciler{Client: testClient(t, srv.URL), Journal: js}
+	plan, err := r.Plan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := outcomes(plan)
+	for _, e := range []clinical.Entry{h, y} {
+		if it := got[e.ID]; it.Outcome != Conflict || it.Conflict != ConflictCorrectedTwice || !strings.Contains(it.Reason, "corrected also by entry") {
+			t.Errorf("one of two corrections of an entry: %s %s %q", it.Outcome, it.Conflict, it.Reason)
+		}
+	}
+	if it := got[x.ID]; it.Outcome != Nothing {
+		t.Errorf("the entry corrected: %s", it.Outcome)
+	}
+
+	// The nurse's value stands; the hub's correction is skipped.
+	now := time.Now()
+	if _, err := Decide(ctx, js, h.ID, clinical.DecisionSkip, "", "the nurse corrected it at the bedside", "HIM Claes", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Decide(ctx, js, y.ID, clinical.DecisionPush, "", "the bedside value", "HIM Claes", now); err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Plan.Count[Conflict] + res.Plan.Count[NeedsLink] + res.Plan.Count[Failed]; n != 0 {
+		t.Fatalf("%d entries still wait: %+v", n, res.Plan.Items)
+	}
+	client := testClient(t, srv.URL)
+	for _, want := range []struct {
+		entry clinical.Entry
+		n     int
+	}{{x, 0}, {h, 0}, {y, 2}} {
+		if n := countIdentified(t, client, "Observation", want.entry.ID); n != want.n {
+			t.Errorf("Observations of entry %s: %d on the server, want %d", want.entry.ID, n, want.n)
+		}
 	}
 }

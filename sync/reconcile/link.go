@@ -73,15 +73,26 @@ func (r *Reconciler) candidates(ctx context.Context, v *journalView, open []*Ite
 	return out, nil
 }
 
+// nameParts are the family and given names of an EHR patient's first name.
+func nameParts(p *r4.Patient) (family, given string) {
+	if len(p.Name) > 0 {
+		family, given = p.Name[0].Family, strings.Join(p.Name[0].Given, " ")
+	}
+	return family, given
+}
+
+// patientName is an EHR patient's name as a person reads it: "Jan Peeters".
+func patientName(p *r4.Patient) string {
+	family, given := nameParts(p)
+	return strings.TrimSpace(given + " " + family)
+}
+
 // score weighs how well an EHR patient matches a registration: family
 // name 4, given name 2 (1 for a first letter), full birth date 4 (1 for
 // the year alone), sex 1. A candidate needs a name or birth date match.
 func score(reg *clinical.Registration, p *r4.Patient) (Match, bool) {
-	var family, given string
-	if len(p.Name) > 0 {
-		family, given = p.Name[0].Family, strings.Join(p.Name[0].Given, " ")
-	}
-	m := Match{Patient: p.ID, Name: strings.TrimSpace(given + " " + family), BirthDate: p.BirthDate, Sex: p.Gender}
+	family, given := nameParts(p)
+	m := Match{Patient: p.ID, Name: patientName(p), BirthDate: p.BirthDate, Sex: p.Gender}
 	var why []string
 	same := func(a, b string) bool {
 		return a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))

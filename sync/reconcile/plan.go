@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -33,19 +34,20 @@ type Item struct {
 	Entry        string            `json:"entry"`
 	Seq          int64             `json:"seq"`
 	Kind         clinical.Kind     `json:"kind"`
-	Patient      string            `json:"patient"`              // as the journal names it: a snapshot id or a temporary id
-	EHRPatient   string            `json:"ehrPatient,omitempty"` // Patient/… in the EHR, once known
-	Author       string            `json:"author"`               // who documented it
-	ClinicalTime time.Time         `json:"clinicalTime"`         // when the care happened
-	Outcome      Outcome           `json:"outcome"`              //
-	Conflict     string            `json:"conflict,omitempty"`   // one of the Conflict kinds
-	Reason       string            `json:"reason,omitempty"`     // one sentence: why it waits, failed or was skipped
-	Downtime     string            `json:"downtime"`             // the downtime value, in one line
-	Server       *Side             `json:"server,omitempty"`     // the EHR's current value, for a conflict
-	Candidates   []Match           `json:"candidates,omitempty"` // for a registration to link, best first
-	SameAs       string            `json:"sameAs,omitempty"`     // the registration of the same person on another kiosk, which this one follows
-	Decision     *Decided          `json:"decision,omitempty"`   // the decision that applies, if any
-	Resources    []store.ServerRef `json:"resources,omitempty"`  // for already-there: what was found
+	Patient      string            `json:"patient"`               // as the journal names it: a snapshot id or a temporary id
+	EHRPatient   string            `json:"ehrPatient,omitempty"`  // Patient/… in the EHR, once known
+	PatientName  string            `json:"patientName,omitempty"` // the EHR's name of EHRPatient, read when planned (the hub has no snapshot to name it)
+	Author       string            `json:"author"`                // who documented it
+	ClinicalTime time.Time         `json:"clinicalTime"`          // when the care happened
+	Outcome      Outcome           `json:"outcome"`               //
+	Conflict     string            `json:"conflict,omitempty"`    // one of the Conflict kinds
+	Reason       string            `json:"reason,omitempty"`      // one sentence: why it waits, failed or was skipped
+	Downtime     string            `json:"downtime"`              // the downtime value, in one line
+	Server       *Side             `json:"server,omitempty"`      // the EHR's current value, for a conflict
+	Candidates   []Match           `json:"candidates,omitempty"`  // for a registration to link, best first
+	SameAs       string            `json:"sameAs,omitempty"`      // the registration of the same person on another kiosk, which this one follows
+	Decision     *Decided          `json:"decision,omitempty"`    // the decision that applies, if any
+	Resources    []store.ServerRef `json:"resources,omitempty"`   // for already-there: what was found
 
 	requests []Request
 	state    string // the final state it gets when pushed or recorded
@@ -103,6 +105,10 @@ type journalView struct {
 	// another kiosk (a patient transferred during the downtime), the
 	// first registration, whose link it follows.
 	sameAs map[string]string
+	// corrections are, by entry, the entries that correct or cancel it.
+	// One journal takes one; two are possible across journals: a hub's
+	// correction and a kiosk's own handed in later.
+	corrections map[string][]*store.JournalEntry
 }
 
 func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
@@ -122,11 +128,15 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 		return nil, err
 	}
 	v := &journalView{entries: entries, byID: map[string]*store.JournalEntry{}, decisions: map[string]*store.JournalEntry{},
-		regs: map[string]*store.JournalEntry{}, resources: res, problems: check.Problems, sameAs: map[string]string{}}
+		regs: map[string]*store.JournalEntry{}, resources: res, problems: check.Problems, sameAs: map[string]string{},
+		corrections: map[string][]*store.JournalEntry{}}
 	first := map[string]*store.JournalEntry{} // the first registration of each person, by who they are
 	for i := range entries {
 		e := &entries[i]
 		v.byID[e.ID] = e
+		if e.Supersedes != "" {
+			v.corrections[e.Supersedes] = append(v.corrections[e.Supersedes], e)
+		}
 		if e.Kind == clinical.KindRegistration && !e.Cancelled && !e.Superseded() {
 			if k := samePerson(e.Registration); k != "" {
 				switch f := first[k]; {
@@ -147,6 +157,25 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 		}
 	}
 	return v, nil
+}
+
+// otherCorrection is another correction (or cancellation) of what e
+// corrects, or of what that corrected, up its line: two lines of
+// corrections of one entry. Nil when e's line is the only one.
+func (v *journalView) otherCorrection(e *store.JournalEntry) *store.JournalEntry {
+	for seen := 0; e.Supersedes != "" && seen < len(v.entries); seen++ {
+		for _, c := range v.corrections[e.Supersedes] {
+			if c.ID != e.ID {
+				return c
+			}
+		}
+		t := v.byID[e.Supersedes]
+		if t == nil {
+			return nil
+		}
+		e = t
+	}
+	return nil
 }
 
 func (v *journalView) decided(id string) *Decided {
@@ -287,6 +316,9 @@ func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string
 	for _, it := range links {
 		it.Candidates = candidates[it.Entry]
 	}
+	if err := r.name(ctx, p.Items); err != nil {
+		return nil, err
+	}
 	for i := range p.Items {
 		it := &p.Items[i]
 		p.Count[it.Outcome]++
@@ -319,6 +351,13 @@ func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
 			return
 		}
 	}
+	if other := v.otherCorrection(e); other != nil && (d == nil || d.Action != clinical.DecisionPush) {
+		// Two corrections of one entry, from two journals: neither is
+		// pushed until a person says which stand.
+		it.Outcome, it.Conflict = Conflict, ConflictCorrectedTwice
+		it.Reason = fmt.Sprintf("what it corrects was corrected also by entry %s of kiosk %s: push this one too, or skip it", other.ID, other.KioskID)
+		return
+	}
 	if t := v.byID[e.Supersedes]; t != nil && e.Kind != clinical.KindCancellation && pushed(t.State) && (d == nil || d.Action != clinical.DecisionPush) {
 		// A correction whose original is in the EHR: pushed, it is a second
 		// record beside the first, which a person must mark in error there.
@@ -346,6 +385,33 @@ func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
 		return
 	}
 	it.EHRPatient = ref
+}
+
+// name gives the items a person acts on (conflicts, links, failures) the
+// EHR's name of their patient where checking them did not read it: the
+// hospital's worklist at the hub has no snapshot to name them from.
+func (r *Reconciler) name(ctx context.Context, items []Item) error {
+	var ids []string
+	for _, it := range items {
+		if it.PatientName == "" && it.EHRPatient != "" && (it.Outcome == Conflict || it.Outcome == NeedsLink || it.Outcome == Failed) {
+			ids = append(ids, strings.TrimPrefix(it.EHRPatient, "Patient/"))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	patients, err := byID[r4.Patient](ctx, reader{r.Client}, "Patient", slices.Compact(ids))
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		it := &items[i]
+		if p := patients[strings.TrimPrefix(it.EHRPatient, "Patient/")]; p != nil && it.PatientName == "" {
+			it.PatientName = patientName(p.R)
+		}
+	}
+	return nil
 }
 
 // check reads what the open items depend on from the server and decides
@@ -405,6 +471,9 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 
 	for _, it := range open {
 		e := entry(it)
+		if p := patients[strings.TrimPrefix(it.EHRPatient, "Patient/")]; p != nil {
+			it.PatientName = patientName(p.R)
+		}
 		c := Context{Patient: it.EHRPatient}
 		enc := current[it.EHRPatient]
 		if enc != nil {
