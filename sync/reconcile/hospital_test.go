@@ -80,6 +80,20 @@ func (k *kiosk) handIn(t *testing.T, hub, identity string) *store.Journal {
 	return j
 }
 
+// runAll runs the reconciliation, which must leave nothing waiting for a
+// person and nothing refused.
+func runAll(t *testing.T, r *Reconciler) *Result {
+	t.Helper()
+	res, err := r.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Plan.Count[Conflict] + res.Plan.Count[NeedsLink] + res.Plan.Count[Failed]; n != 0 {
+		t.Fatalf("%d entries still wait: %+v", n, res.Plan.Count)
+	}
+	return res
+}
+
 // decisionsJournal is the hub's own journal of decisions, under hub,
 // opened with the recovery identity.
 func decisionsJournal(t *testing.T, hub string, id *age.X25519Identity) *store.Journal {
@@ -174,13 +188,7 @@ func TestOneReconciliationForTheHospital(t *testing.T) {
 	if _, err := Decide(ctx, js, regA.ID, clinical.DecisionLink, "claes-real", "wristband checked", "HIM Claes", now); err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.Run(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := res.Plan.Count[Conflict] + res.Plan.Count[NeedsLink] + res.Plan.Count[Failed]; n != 0 {
-		t.Fatalf("%d entries still wait: %+v", n, res.Plan.Items)
-	}
+	res := runAll(t, r)
 	client := testClient(t, srv.URL)
 	for _, want := range []struct {
 		typ   string
@@ -294,13 +302,7 @@ func TestAnEntryCorrectedAtTheHubAndOnItsKioskWaitsForAPerson(t *testing.T) {
 	if _, err := Decide(ctx, js, y.ID, clinical.DecisionPush, "", "the bedside value", "HIM Claes", now); err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.Run(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := res.Plan.Count[Conflict] + res.Plan.Count[NeedsLink] + res.Plan.Count[Failed]; n != 0 {
-		t.Fatalf("%d entries still wait: %+v", n, res.Plan.Items)
-	}
+	runAll(t, r)
 	client := testClient(t, srv.URL)
 	for _, want := range []struct {
 		entry clinical.Entry
