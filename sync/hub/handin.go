@@ -140,7 +140,8 @@ func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time, remot
 	}
 	r, err := m.Put(ctx, batch)
 	if errors.Is(err, store.ErrMirrorFull) {
-		// Said once a kiosk in the hub's log; the kiosk says it at every step.
+		// Said in the hub's log once until the kiosk's hand-ins are taken
+		// again; the kiosk says it at every step.
 		if _, said := h.refused.LoadOrStore(cfg.KioskID, true); !said && h.Log != nil {
 			h.Log(fmt.Sprintf("Hand-ins from kiosk %s are refused: %s.", cfg.KioskID, why))
 		}
@@ -148,6 +149,9 @@ func (h *Hub) put(ctx context.Context, batch *store.HandIn, now time.Time, remot
 	}
 	if err != nil {
 		return nil, err
+	}
+	if len(r.Stored) > 0 || r.Lines > 0 {
+		h.refused.Delete(cfg.KioskID) // taken again: a next refusal is said again
 	}
 	return &Receipt{Hub: h.ID(), Kiosk: cfg.KioskID, KeptApart: apart, Time: now.UTC(), HandInReceipt: *r}, nil
 }

@@ -382,14 +382,25 @@ func TestAHubTakesAKiosksJournalOverTheNetworkOnlyWhileItHasRoom(t *testing.T) {
 		t.Fatalf("the hub holds %d audit records, want 2", n)
 	}
 
-	// A hub whose disk is nearly full takes nothing new either.
+	// Taken again over the network once there is room; a hub whose disk
+	// is then nearly full takes nothing new either, and says so again.
+	hub.SetRoom(t, 1<<40, 0)
+	note(t, k.Dir, k.Keys, 1)
+	if s := handIn(t, f, k); s.Stored != 1 || s.Held != 9 {
+		t.Fatalf("with room again: %+v", s)
+	}
 	hub.SetRoom(t, 1<<40, 1<<62)
 	note(t, k.Dir, k.Keys, 1)
 	if _, err := hub.HandInTo(context.Background(), k.Dir, k.Keys, pin, http.DefaultClient, f.url, 0); err == nil ||
 		!strings.Contains(err.Error(), "MB free") {
 		t.Fatalf("a hand-in to a hub with its disk nearly full: %v", err)
 	}
-	if n := mirrored(t, mirror, v.Recovery); n != 8 {
-		t.Fatalf("the hub holds %d entries, want 8", n)
+	if n := mirrored(t, mirror, v.Recovery); n != 9 {
+		t.Fatalf("the hub holds %d entries, want 9", n)
 	}
+	mu.Lock()
+	if len(logged) != 2 || !strings.Contains(logged[1], "MB free") {
+		t.Errorf("the hub's log: %q", logged)
+	}
+	mu.Unlock()
 }
