@@ -41,7 +41,8 @@ type Runner struct {
 	mu  sync.Mutex // guards ehr, which the board reads
 	ehr EHRState
 
-	ignored map[string]bool // kiosks whose report too far above was said
+	ignored map[string]bool   // kiosks whose report too far above was said
+	sealed  map[string]uint64 // by ward, the newest generation this run sealed or raised it to
 }
 
 // EHR is how the hub's pulls from the EHR fare, as the next index says.
@@ -185,6 +186,7 @@ func (r *Runner) Step(ctx context.Context) error {
 						kind = "a full pull"
 					}
 					r.log("Ward %s: generation %d sealed (%s), %d patients.", w.Ward, w.Manifest.Generation, kind, w.Patients)
+					r.sawSealed(w.Ward, w.Manifest.Generation)
 				}
 			}
 		}
@@ -211,13 +213,20 @@ const maxCatchUp = 1_000_000
 // (enrolled, not revoked). It says whether it did; the ward's next
 // generation is then sealed whole, a new chain the kiosks take.
 func (r *Runner) catchUp(t live.Target, kiosks []Kiosk, heard map[string]fleet.Received) bool {
-	if len(heard) == 0 || len(kiosks) == 0 {
-		return false
+	var said uint64 // the highest generation the ward's kiosks say they hold
+	for _, k := range kiosks {
+		if b, ok := heard[k.ID]; ok && b.Ward == t.Ward {
+			said = max(said, b.Generation)
+		}
+	}
+	if known, ok := r.sealed[t.Ward]; said == 0 || ok && said <= known {
+		return false // as usual: the kiosks hold what this run sealed, or less
 	}
 	upTo, err := store.SealedUpTo(t.Dir, t.Keys)
 	if err != nil {
 		return false // the ward's pull says what is wrong with its folder
 	}
+	r.sawSealed(t.Ward, upTo)
 	var held uint64
 	for _, k := range kiosks { // enrolled and not revoked
 		b, ok := heard[k.ID]
@@ -246,7 +255,17 @@ func (r *Runner) catchUp(t live.Target, kiosks []Kiosk, heard map[string]fleet.R
 	}
 	r.log("Ward %s: its kiosks hold generation %d, above this hub's %d (restored from a back-up?): the next generation is sealed whole from %d.",
 		t.Ward, held, upTo, held+1)
+	r.sawSealed(t.Ward, held)
 	return true
+}
+
+// sawSealed notes that ward's numbering reached gen, so that catchUp
+// reads the ward's folder again only when a kiosk says it holds more.
+func (r *Runner) sawSealed(ward string, gen uint64) {
+	if r.sealed == nil {
+		r.sealed = map[string]uint64{}
+	}
+	r.sealed[ward] = max(r.sealed[ward], gen)
 }
 
 func sentence(err error) string {
