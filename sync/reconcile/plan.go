@@ -109,6 +109,9 @@ type journalView struct {
 	// One journal takes one; two are possible across journals: a hub's
 	// correction and a kiosk's own handed in later.
 	corrections map[string][]*store.JournalEntry
+	// patients are the EHR's patients the plan read, by id (nil: asked
+	// for, not there).
+	patients map[string]*found[r4.Patient]
 }
 
 func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
@@ -129,7 +132,7 @@ func (r *Reconciler) view(ctx context.Context) (*journalView, error) {
 	}
 	v := &journalView{entries: entries, byID: map[string]*store.JournalEntry{}, decisions: map[string]*store.JournalEntry{},
 		regs: map[string]*store.JournalEntry{}, resources: res, problems: check.Problems, sameAs: map[string]string{},
-		corrections: map[string][]*store.JournalEntry{}}
+		corrections: map[string][]*store.JournalEntry{}, patients: map[string]*found[r4.Patient]{}}
 	first := map[string]*store.JournalEntry{} // the first registration of each person, by who they are
 	for i := range entries {
 		e := &entries[i]
@@ -316,7 +319,7 @@ func (r *Reconciler) plan(ctx context.Context, v *journalView, failed map[string
 	for _, it := range links {
 		it.Candidates = candidates[it.Entry]
 	}
-	if err := r.name(ctx, p.Items); err != nil {
+	if err := r.name(ctx, v, p.Items); err != nil {
 		return nil, err
 	}
 	for i := range p.Items {
@@ -387,28 +390,32 @@ func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
 	it.EHRPatient = ref
 }
 
-// name gives the items a person acts on (conflicts, links, failures) the
-// EHR's name of their patient where checking them did not read it: the
-// hospital's worklist at the hub has no snapshot to name them from.
-func (r *Reconciler) name(ctx context.Context, items []Item) error {
+// name gives each item the EHR's name of its patient, as the plan read
+// it, reading those of the items a person acts on (conflicts, links,
+// failures) that checking did not: the hospital's worklist at the hub has
+// no snapshot to name them from.
+func (r *Reconciler) name(ctx context.Context, v *journalView, items []Item) error {
 	var ids []string
 	for _, it := range items {
-		if it.PatientName == "" && it.EHRPatient != "" && (it.Outcome == Conflict || it.Outcome == NeedsLink || it.Outcome == Failed) {
-			ids = append(ids, strings.TrimPrefix(it.EHRPatient, "Patient/"))
+		id := strings.TrimPrefix(it.EHRPatient, "Patient/")
+		if _, asked := v.patients[id]; id != "" && !asked && (it.Outcome == Conflict || it.Outcome == NeedsLink || it.Outcome == Failed) {
+			ids = append(ids, id)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	slices.Sort(ids)
-	patients, err := byID[r4.Patient](ctx, reader{r.Client}, "Patient", slices.Compact(ids))
-	if err != nil {
-		return err
+	if len(ids) > 0 {
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		read, err := byID[r4.Patient](ctx, reader{r.Client}, "Patient", ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			v.patients[id] = read[id]
+		}
 	}
 	for i := range items {
-		it := &items[i]
-		if p := patients[strings.TrimPrefix(it.EHRPatient, "Patient/")]; p != nil && it.PatientName == "" {
-			it.PatientName = patientName(p.R)
+		if p := v.patients[strings.TrimPrefix(items[i].EHRPatient, "Patient/")]; p != nil {
+			items[i].PatientName = patientName(p.R)
 		}
 	}
 	return nil
@@ -432,9 +439,13 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 	}
 	entry := func(it *Item) *store.JournalEntry { return v.byID[it.Entry] }
 
-	patients, err := byID[r4.Patient](ctx, rd, "Patient", ids(func(it *Item) string { return strings.TrimPrefix(it.EHRPatient, "Patient/") }))
+	asked := ids(func(it *Item) string { return strings.TrimPrefix(it.EHRPatient, "Patient/") })
+	patients, err := byID[r4.Patient](ctx, rd, "Patient", asked)
 	if err != nil {
 		return err
+	}
+	for _, id := range asked {
+		v.patients[id] = patients[id]
 	}
 	orders, err := byID[order](ctx, rd, "MedicationRequest", ids(func(it *Item) string {
 		if m := entry(it).Medication; m != nil {
@@ -471,9 +482,6 @@ func (r *Reconciler) check(ctx context.Context, v *journalView, open []*Item) er
 
 	for _, it := range open {
 		e := entry(it)
-		if p := patients[strings.TrimPrefix(it.EHRPatient, "Patient/")]; p != nil {
-			it.PatientName = patientName(p.R)
-		}
 		c := Context{Patient: it.EHRPatient}
 		enc := current[it.EHRPatient]
 		if enc != nil {
