@@ -96,18 +96,11 @@ func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := ReadRegular(filepath.Join(dir, configFile), vaultLabel(configFile), maxConfigFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrNothingToHandIn
-	}
+	raw, trusted, err := handInConfig(dir)
 	if err != nil {
 		return nil, err
 	}
 	h := &HandIn{Config: raw, File: journalFile, Entries: []HandInEntry{}, Audit: []json.RawMessage{}}
-	trusted, _, err := h.Signer()
-	if err != nil {
-		return nil, err
-	}
 	head, herr := readJournalHead(dir, trusted)
 	if herr == nil {
 		h.File = head.File
@@ -133,6 +126,41 @@ func ReadHandIn(ctx context.Context, dir string, from Position) (*HandIn, error)
 		}
 	}
 	return h, nil
+}
+
+// handInConfig is the kiosk's config.json in dir, and the signing key it
+// names.
+func handInConfig(dir string) ([]byte, ed25519.PublicKey, error) {
+	raw, err := ReadRegular(filepath.Join(dir, configFile), vaultLabel(configFile), maxConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, ErrNothingToHandIn
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	trusted, _, err := (&HandIn{Config: raw}).Signer()
+	return raw, trusted, err
+}
+
+// NothingBeyond says, from the kiosk's signed heads alone, that its
+// journal file and audit trail in dir hold nothing beyond from: a kiosk
+// with nothing new to hand in learns it without reading both whole. False
+// whenever a head is missing, damaged or not the kiosk's (the hand-in then
+// reads everything, as it would anyway). A head can only be behind (an
+// entry of the recovery role, which signs no head; an older head put back
+// by whoever holds the disk): what it leaves out waits for the hub's
+// recheck of a receipt grown old, which reads everything.
+func NothingBeyond(dir string, from Position) bool {
+	_, trusted, err := handInConfig(dir)
+	if err != nil {
+		return false
+	}
+	jh, err := readJournalHead(dir, trusted)
+	if err != nil || jh.File != from.File || jh.Count > from.Entry {
+		return false
+	}
+	ah, err := readAuditHead(dir, trusted)
+	return err == nil && ah.Count <= from.Audit
 }
 
 // readHandInEntries counts the entries of the journal file at path

@@ -311,3 +311,71 @@ func TestAHandInGoesOnPastEntriesTheKioskLost(t *testing.T) {
 		t.Fatalf("after it: %+v, %v", h, err)
 	}
 }
+
+// A kiosk's signed heads say when nothing lies beyond its last receipt, so
+// that a step with nothing new reads neither its journal nor its trail.
+// Anything beyond, a head missing or damaged, or another journal file says
+// nothing, and the hand-in reads everything.
+func TestNothingBeyondIsSaidOnlyByTheKiosksSignedHeads(t *testing.T) {
+	dir, keys, _ := kioskWithJournal(t, 3)
+	raw, err := os.ReadFile(filepath.Join(dir, configFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := OpenMirror(t.TempDir(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := handInAll(t, dir, m, Position{})
+	pos := rs[len(rs)-1].Position
+	if !NothingBeyond(dir, pos) {
+		t.Fatalf("nothing new beyond %+v, but not said so", pos)
+	}
+	for what, p := range map[string]Position{
+		"entries beyond":       {File: pos.File, Entry: pos.Entry - 2, Audit: pos.Audit},
+		"audit records beyond": {File: pos.File, Entry: pos.Entry, Audit: pos.Audit - 1},
+		"another file":         {File: "journal-2.db", Entry: pos.Entry, Audit: pos.Audit},
+	} {
+		if NothingBeyond(dir, p) {
+			t.Errorf("%s: said nothing beyond", what)
+		}
+	}
+
+	a, err := OpenAudit(dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Append(AuditRecord{Actor: "nurse", Action: AuditViewChart, Subject: "p1"}); err != nil {
+		t.Fatal(err)
+	}
+	if NothingBeyond(dir, pos) {
+		t.Error("an audit record since: said nothing beyond")
+	}
+	pos.Audit++
+	if !NothingBeyond(dir, pos) {
+		t.Error("the new record handed in: not said")
+	}
+	j := openJournal(t, dir, keys)
+	record(t, j, draft(t, j, vitalsEntry("p1", 90)))
+	j.Close()
+	if NothingBeyond(dir, pos) {
+		t.Error("an entry since: said nothing beyond")
+	}
+	pos.Entry++
+	if !NothingBeyond(dir, pos) {
+		t.Error("the new entry handed in: not said")
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, auditHeadFile), []byte(`{"count":99}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if NothingBeyond(dir, pos) {
+		t.Error("a forged audit.head: said nothing beyond")
+	}
+	if err := os.Remove(filepath.Join(dir, journalHeadFile)); err != nil {
+		t.Fatal(err)
+	}
+	if NothingBeyond(dir, pos) {
+		t.Error("no journal.head: said nothing beyond")
+	}
+}
