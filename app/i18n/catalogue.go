@@ -848,6 +848,7 @@ var catalogue = []message{
 	{"the encounter is closed", "het verblijf is afgesloten", "le séjour est clôturé"},
 	{"it corrects an entry already pushed", "het verbetert een al doorgestuurde registratie", "corrige une saisie déjà envoyée"},
 	{"the same dose was recorded on two kiosks", "dezelfde dosis werd op twee kiosken geregistreerd", "la même dose a été enregistrée sur deux postes"},
+	{"The other correction", "De andere verbetering", "L'autre correction"},
 	{"it was corrected twice, at the hub and on its kiosk", "het werd twee keer verbeterd, op de hub en op de kiosk", "elle a été corrigée deux fois, sur le hub et sur son poste"},
 	// What became of an entry since the plan.
 	{"created in the EHR", "aangemaakt in het EPD", "créé dans le DPI"},

@@ -93,6 +93,13 @@ func newDetailView(m *mainView, r *row) *detailView {
 		} else {
 			ehr = side(colourEHR, i18n.T("The same dose on another kiosk"), s.Value, s.By, serverTime(s.At), "")
 		}
+	case s != nil && it.Conflict == reconcile.ConflictCorrectedTwice:
+		// The other side is the other correction of the same entry.
+		ref := s.Reference
+		if o := r.twice; o != nil {
+			ref = i18n.F("kiosk %s, entry %s", o.KioskID, o.ID)
+		}
+		ehr = side(colourEHR, i18n.T("The other correction"), s.Value, s.By, serverTime(s.At), "", ref)
 	case s != nil:
 		ehr = side(colourEHR, i18n.T("EHR now"), planText(s.Value), s.By, serverTime(s.At), s.Reference)
 	case it.Outcome == reconcile.NeedsLink:

@@ -495,3 +495,36 @@ func TestTheHubsWorklistSaysWhyItDoesNotOpen(t *testing.T) {
 		}
 	}
 }
+
+// One entry corrected twice (at the hub, and by its kiosk's later
+// hand-in) shows the other correction beside it, with who and when.
+func TestACorrectionMadeTwiceShowsTheOtherBesideIt(t *testing.T) {
+	f, w := unlockedAtHub(t)
+	var r *row
+	for _, x := range w.rows {
+		if x.it.Entry == f.doseA.ID {
+			r = x
+		}
+	}
+	if r == nil {
+		t.Fatal("no row for the dose")
+	}
+	other := r.entry
+	other.ID, other.KioskID, other.Author = "other-correction", "hub-1", "HIM Claes"
+	r.it.Outcome, r.it.Conflict = reconcile.Conflict, reconcile.ConflictCorrectedTwice
+	r.it.Reason = "what it corrects was corrected also by entry other-correction of kiosk hub-1: push this one too, or skip it"
+	r.it.Server = &reconcile.Side{Reference: "entry other-correction", Value: "Enoxaparin 30 mg", By: "HIM Claes",
+		At: f.doseA.ClinicalTime.UTC().Format(time.RFC3339)}
+	r.twice = &other
+	d := newDetailView(w.main, r)
+	texts := labels(d.content)
+	for _, want := range []string{"CONFLICT · medication · it was corrected twice, at the hub and on its kiosk",
+		"The other correction", "Enoxaparin 30 mg", "by HIM Claes", "kiosk hub-1, entry other-correction"} {
+		if !strings.Contains(texts, want) {
+			t.Errorf("missing %q in\n%s", want, texts)
+		}
+	}
+	if d.push == nil || d.skip == nil {
+		t.Error("a correction made twice offers push and skip")
+	}
+}

@@ -333,7 +333,7 @@ func buildRows(ctx context.Context, j reconcile.Journal, rep *reconcile.Report, 
 		}
 		if wardOf != nil {
 			r.kiosk, r.ward = e.KioskID, wardOf(e.KioskID)
-			if s := it.Server; s != nil && it.Conflict == reconcile.ConflictRecordedTwice {
+			if s := it.Server; s != nil && (it.Conflict == reconcile.ConflictRecordedTwice || it.Conflict == reconcile.ConflictCorrectedTwice) {
 				if o, ok := byID[strings.TrimPrefix(s.Reference, "entry ")]; ok {
 					r.twice, r.twiceWard = &o, wardOf(o.KioskID)
 				}

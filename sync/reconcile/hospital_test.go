@@ -285,9 +285,14 @@ func TestAnEntryCorrectedAtTheHubAndOnItsKioskWaitsForAPerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := outcomes(plan)
-	for _, e := range []clinical.Entry{h, y} {
-		if it := got[e.ID]; it.Outcome != Conflict || it.Conflict != ConflictCorrectedTwice || !strings.Contains(it.Reason, "corrected also by entry") {
+	// Each shows the other beside it, with who and when.
+	for _, c := range []struct{ e, other clinical.Entry }{{h, y}, {y, h}} {
+		it := got[c.e.ID]
+		if it.Outcome != Conflict || it.Conflict != ConflictCorrectedTwice || !strings.Contains(it.Reason, "corrected also by entry "+c.other.ID) {
 			t.Errorf("one of two corrections of an entry: %s %s %q", it.Outcome, it.Conflict, it.Reason)
+		}
+		if s := it.Server; s == nil || s.Reference != "entry "+c.other.ID || s.By != c.other.Author || s.At != c.other.ClinicalTime.UTC().Format(time.RFC3339) {
+			t.Errorf("the other side of a correction: %+v", s)
 		}
 	}
 	if it := got[x.ID]; it.Outcome != Nothing {

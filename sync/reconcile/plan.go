@@ -359,6 +359,11 @@ func (r *Reconciler) classify(v *journalView, e *store.JournalEntry, it *Item) {
 		// pushed until a person says which stand.
 		it.Outcome, it.Conflict = Conflict, ConflictCorrectedTwice
 		it.Reason = fmt.Sprintf("what it corrects was corrected also by entry %s of kiosk %s: push this one too, or skip it", other.ID, other.KioskID)
+		value := string(other.Kind)
+		if r.Describe != nil {
+			value = r.Describe(other.Entry)
+		}
+		it.Server = &Side{Reference: "entry " + other.ID, Value: value, By: other.Author, At: other.ClinicalTime.UTC().Format(time.RFC3339)}
 		return
 	}
 	if t := v.byID[e.Supersedes]; t != nil && e.Kind != clinical.KindCancellation && pushed(t.State) && (d == nil || d.Action != clinical.DecisionPush) {
